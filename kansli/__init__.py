@@ -1,0 +1,1 @@
+"""Kansli: case and document management for Swedish municipalities."""

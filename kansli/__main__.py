@@ -1,0 +1,3 @@
+from kansli.cli import main
+
+main()

@@ -1,0 +1,60 @@
+"""The audit log (händelselogg): an append-only, hash-chained record of every state change
+and every look at a secret document. The chain makes the log tamper-evident: each event
+stores the SHA-256 of the previous event's hash and its own canonical content."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditEvent(models.Model):
+    """One event in the audit chain: who did what to which object, when and from where,
+    with the values before and after. Rows are never updated or deleted (database
+    triggers refuse it); the actor reference has no database constraint and the actor's
+    name is copied in, so an event outlives what it describes."""
+
+    seq = models.BigIntegerField(_("sequence number"), unique=True)
+    created_at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=300)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=100, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_label = models.CharField(_("object"), max_length=500, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True)
+    client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_label}"
+
+
+class ChainHead(models.Model):
+    """The single row that names the newest event. Writers lock it (SELECT ... FOR
+    UPDATE) before appending, so concurrent transactions queue and the chain cannot
+    fork; `verify` also checks that the newest event is the one named here, which
+    detects a deleted tail."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+    class Meta:
+        verbose_name = _("audit chain head")
