@@ -82,17 +82,19 @@ ALLOWED_HOSTS = env_list("KANSLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KANSLI_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "kansli.web",
-    "kansli.org",
-    "kansli.audit",
-    "kansli.workdays",
-    "kansli.demo",
+    "kansli.web",  # first, so that its templates (login, base) take precedence
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "kansli.org",
+    "kansli.audit",
+    "kansli.workdays",
+    "kansli.demo",
 ]
 
 MIDDLEWARE = [
@@ -190,6 +192,9 @@ SESSION_COOKIE_AGE = env_int("KANSLI_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Background work: queued in the database, run by `kansli worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 EMAIL_SUBJECT_PREFIX = "[Kansli] "
 

@@ -1,0 +1,55 @@
+# Kansli: `make demo` to try it, `make test` to check it (as CI does).
+VENV ?= .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+CODE := kansli tests bench conftest.py
+
+.PHONY: install demo serve test check pytest bench messages clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(BIN)/.installed
+
+demo: install
+	$(BIN)/kansli demo
+
+serve: install
+	$(BIN)/kansli serve
+
+## The whole suite: static checks, then the tests on SQLite, then again on PostgreSQL
+## when KANSLI_TEST_DATABASE_URL is set (.ci/run sets it).
+test: install node_modules/.installed check pytest
+
+check:
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+	$(BIN)/mypy kansli
+	KANSLI_DATA_DIR=$$(mktemp -d) $(BIN)/kansli makemigrations --check --dry-run
+
+pytest:
+	$(BIN)/pytest
+	@if [ -n "$$KANSLI_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		KANSLI_DATABASE_URL="$$KANSLI_TEST_DATABASE_URL" $(BIN)/pytest; \
+	else \
+		echo "KANSLI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
+	fi
+
+bench: install
+	$(BIN)/python bench/audit.py
+
+## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
+messages: install
+	cd kansli && ../$(BIN)/kansli makemessages -l sv --no-obsolete
+	cd kansli && ../$(BIN)/kansli compilemessages -l sv
+
+clean:
+	rm -rf $(VENV) node_modules var

@@ -1,0 +1,18 @@
+"""Test setup shared by the whole suite.
+
+The suite runs on SQLite by default and on PostgreSQL when KANSLI_DATABASE_URL points at
+one (`make test` does both when KANSLI_TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings: pytest.FixtureRequest) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]

@@ -1,0 +1,45 @@
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+
+from kansli.audit.models import AuditEvent
+from kansli.org.demo import OrgDemo
+from kansli.org.models import Authority, Committee, Role, RoleAssignment, Unit, User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", "--no-serve")
+    out = capsys.readouterr().out
+    assert {a.code for a in Authority.objects.all()} == {
+        "KF", "KS", "BUN", "SN", "MBN", "TFN", "KFN",
+    }  # fmt: skip
+    assert Committee.objects.get(code="KSAU").authority.code == "KS"
+    staff = User.objects.exclude(roles__role=Role.ELECTED).count()
+    elected = User.objects.filter(roles__role=Role.ELECTED).distinct().count()
+    assert 38 <= staff <= 48 and 45 <= elected <= 50
+    assert Unit.objects.valid_on().count() >= 6
+    assert "registrator" in out and "kansli-demo" in out
+    assert User.objects.get(username="admin").is_superuser
+
+
+def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("demo", "--no-serve")
+    counts = (User.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count())
+    call_command("demo", "--no-serve")
+    assert (
+        User.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count()
+    ) == counts  # fmt: skip
+
+
+def test_demo_is_deterministic_for_a_seed() -> None:
+    def usernames(seed: int) -> list[str]:
+        with transaction.atomic():
+            OrgDemo(seed).load()
+            names = sorted(User.objects.values_list("username", flat=True))
+            transaction.set_rollback(True)
+        return names
+
+    assert usernames(7) == usernames(7)
+    assert usernames(7) != usernames(8)

@@ -1,0 +1,286 @@
+"""Every change to the organisation, its people and their roles. Each action checks
+permission, changes the data and writes its audit event in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kansli.audit.chain import record
+from kansli.org.changes import apply_changes, snapshot
+from kansli.org.models import (
+    Authority,
+    Committee,
+    ElectedPosition,
+    Municipality,
+    Role,
+    RoleAssignment,
+    Unit,
+    User,
+)
+from kansli.org.permissions import require_sysadmin
+
+AUTHORITY_FIELDS = ["municipality", "kind", "code", "name", "valid_from", "valid_to"]
+COMMITTEE_FIELDS = ["authority", "code", "name", "valid_from", "valid_to"]
+UNIT_FIELDS = ["municipality", "parent", "kind", "name", "valid_from", "valid_to"]
+USER_FIELDS = ["username", "first_name", "last_name", "email", "title", "unit", "is_active"]
+ROLE_FIELDS = ["user", "role", "authority", "committee", "position", "valid_from", "valid_to"]
+
+
+def _create(obj: Any, fields: list[str], action: str, actor: Any) -> Any:
+    obj.full_clean()
+    obj.save()
+    record(actor=actor, action=action, obj=obj, after=snapshot(obj, fields))
+    return obj
+
+
+def _update(obj: Any, changes: dict[str, Any], action: str, actor: Any) -> Any:
+    before, after = apply_changes(obj, changes)
+    if after:
+        record(actor=actor, action=action, obj=obj, before=before, after=after)
+    return obj
+
+
+@transaction.atomic
+def do_create_municipality(name: str, org_number: str = "", *, actor: Any) -> Municipality:
+    require_sysadmin(actor)
+    municipality = Municipality(name=name, org_number=org_number)
+    return _create(municipality, ["name", "org_number"], "org.create_municipality", actor)
+
+
+@transaction.atomic
+def do_change_municipality(
+    municipality: Municipality, *, actor: Any, **changes: Any
+) -> Municipality:
+    require_sysadmin(actor)
+    return _update(municipality, changes, "org.change_municipality", actor)
+
+
+@transaction.atomic
+def do_create_authority(
+    municipality: Municipality,
+    kind: str,
+    code: str,
+    name: str,
+    *,
+    valid_from: datetime.date | None = None,
+    served_municipalities: Iterable[Municipality] = (),
+    actor: Any,
+) -> Authority:
+    require_sysadmin(actor)
+    authority = Authority(municipality=municipality, kind=kind, code=code.upper(), name=name)
+    if valid_from:
+        authority.valid_from = valid_from
+    _create(authority, AUTHORITY_FIELDS, "org.create_authority", actor)
+    if served := list(served_municipalities):
+        _update(authority, {"served_municipalities": served}, "org.change_authority", actor)
+    return authority
+
+
+@transaction.atomic
+def do_change_authority(authority: Authority, *, actor: Any, **changes: Any) -> Authority:
+    require_sysadmin(actor)
+    return _update(authority, changes, "org.change_authority", actor)
+
+
+@transaction.atomic
+def do_create_committee(
+    authority: Authority,
+    code: str,
+    name: str,
+    *,
+    valid_from: datetime.date | None = None,
+    actor: Any,
+) -> Committee:
+    require_sysadmin(actor)
+    committee = Committee(authority=authority, code=code.upper(), name=name)
+    if valid_from:
+        committee.valid_from = valid_from
+    return _create(committee, COMMITTEE_FIELDS, "org.create_committee", actor)
+
+
+@transaction.atomic
+def do_change_committee(committee: Committee, *, actor: Any, **changes: Any) -> Committee:
+    require_sysadmin(actor)
+    return _update(committee, changes, "org.change_committee", actor)
+
+
+@transaction.atomic
+def do_create_unit(
+    municipality: Municipality,
+    kind: str,
+    name: str,
+    *,
+    parent: Unit | None = None,
+    valid_from: datetime.date | None = None,
+    authorities: Iterable[Authority] = (),
+    actor: Any,
+) -> Unit:
+    require_sysadmin(actor)
+    unit = Unit(municipality=municipality, kind=kind, name=name, parent=parent)
+    if valid_from:
+        unit.valid_from = valid_from
+    if parent is not None and not parent.is_valid_on(unit.valid_from):
+        raise ValidationError(f"Enheten {parent} gäller inte den {unit.valid_from}.")
+    _create(unit, UNIT_FIELDS, "org.create_unit", actor)
+    if served := list(authorities):
+        _update(unit, {"authorities": served}, "org.change_unit", actor)
+    return unit
+
+
+@transaction.atomic
+def do_change_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
+    """Rename a unit or change which authorities it serves. A unit does not move in the
+    tree: a reorganisation closes units and creates new ones (see do_close_unit)."""
+    require_sysadmin(actor)
+    if "parent" in changes and changes["parent"] != unit.parent:
+        raise ValidationError("En enhet flyttas inte: avsluta den och skapa en ny.")
+    return _update(unit, changes, "org.change_unit", actor)
+
+
+@transaction.atomic
+def do_close_unit(
+    unit: Unit,
+    last_day: datetime.date,
+    *,
+    successors: Iterable[Unit] = (),
+    actor: Any,
+) -> Unit:
+    """End a unit (and every part of it still open) on its last day, naming the units
+    that take over its work. Staff placed in a closed unit must be moved first."""
+    require_sysadmin(actor)
+    if last_day < unit.valid_from:
+        raise ValidationError("Sista dagen kan inte vara före enhetens första dag.")
+    if unit.valid_to is not None and unit.valid_to <= last_day:
+        raise ValidationError(f"Enheten {unit} är redan avslutad {unit.valid_to}.")
+    for child in unit.children.valid_on(last_day):
+        do_close_unit(child, last_day, actor=actor)
+    if unit.staff.filter(is_active=True).exists():
+        raise ValidationError(f"Flytta först personalen i {unit} till en annan enhet.")
+    successors = list(successors)
+    if any(s.pk == unit.pk for s in successors):
+        raise ValidationError("En enhet kan inte efterträda sig själv.")
+    return _update(
+        unit,
+        {"valid_to": last_day, "successors": successors},
+        "org.close_unit",
+        actor,
+    )
+
+
+@transaction.atomic
+def do_create_user(
+    username: str,
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    title: str = "",
+    unit: Unit | None = None,
+    password: str | None = None,
+    password_hash: str | None = None,
+    actor: Any,
+) -> User:
+    """Create a person. `password_hash` takes an already hashed password (the demo
+    gives all its users one); without any password the account cannot sign in until
+    one is set."""
+    require_sysadmin(actor)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        title=title,
+        unit=unit,
+    )
+    if password is not None:
+        user.set_password(password)
+    elif password_hash is not None:
+        user.password = password_hash
+    else:
+        user.set_unusable_password()
+    user.full_clean()
+    user.save()
+    record(actor=actor, action="org.create_user", obj=user, after=snapshot(user, USER_FIELDS))
+    return user
+
+
+@transaction.atomic
+def do_change_user(user: User, *, actor: Any, **changes: Any) -> User:
+    """Change a person's name, e-mail, title, unit or whether the account is active.
+    Accounts are never deleted (the audit trail names them); they are deactivated."""
+    require_sysadmin(actor)
+    unknown = set(changes) - set(USER_FIELDS)
+    if unknown:
+        raise ValidationError(f"Okända fält: {', '.join(sorted(unknown))}")
+    return _update(user, changes, "org.change_user", actor)
+
+
+@transaction.atomic
+def do_set_password(user: User, password: str, *, actor: Any) -> User:
+    if actor is None or actor.pk != user.pk:
+        require_sysadmin(actor)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    record(actor=actor, action="org.set_password", obj=user)
+    return user
+
+
+def _sync_admin_flags(user: User) -> None:
+    """Django's admin reads is_staff/is_superuser; they follow the system administrator
+    role and are changed only here."""
+    admin = RoleAssignment.objects.valid_on().filter(user=user, role=Role.SYSADMIN).exists()
+    if (user.is_staff, user.is_superuser) != (admin, admin):
+        user.is_staff = user.is_superuser = admin
+        user.save(update_fields=["is_staff", "is_superuser"])
+
+
+@transaction.atomic
+def do_grant_role(
+    user: User,
+    role: str,
+    *,
+    authority: Authority | None = None,
+    committee: Committee | None = None,
+    position: str = "",
+    valid_from: datetime.date | None = None,
+    valid_to: datetime.date | None = None,
+    actor: Any,
+) -> RoleAssignment:
+    require_sysadmin(actor)
+    if committee is not None:
+        if authority is None:
+            authority = committee.authority
+        elif committee.authority_id != authority.pk:
+            raise ValidationError(f"Utskottet {committee} hör inte till {authority}.")
+    if role == Role.ELECTED and position not in ElectedPosition.values:
+        raise ValidationError("Ange ledamot, ersättare, ordförande eller vice ordförande.")
+    assignment = RoleAssignment(
+        user=user,
+        role=role,
+        authority=authority,
+        committee=committee,
+        position=position,
+        valid_to=valid_to,
+    )
+    if valid_from:
+        assignment.valid_from = valid_from
+    _create(assignment, ROLE_FIELDS, "org.grant_role", actor)
+    _sync_admin_flags(user)
+    return assignment
+
+
+@transaction.atomic
+def do_end_role(
+    assignment: RoleAssignment, last_day: datetime.date, *, actor: Any
+) -> RoleAssignment:
+    require_sysadmin(actor)
+    if last_day < assignment.valid_from:
+        raise ValidationError("Sista dagen kan inte vara före rollens första dag.")
+    _update(assignment, {"valid_to": last_day}, "org.end_role", actor)
+    _sync_admin_flags(assignment.user)
+    return assignment
