@@ -10,7 +10,7 @@ import tempfile
 
 os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture(autouse=True)

@@ -91,8 +91,14 @@ class UnitAdmin(ActionAdmin):
 
 class RoleInline(admin.TabularInline):
     model = RoleAssignment
-    fields = ["role", "authority", "committee", "position", "valid_from", "valid_to"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "role",
+        "authority",
+        "committee",
+        "position",
+        "valid_from",
+        "valid_to",
+    )
     extra = 0
     can_delete = False
     show_change_link = True

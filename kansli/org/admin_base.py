@@ -28,7 +28,9 @@ class ActionAdmin(admin.ModelAdmin):
             obj.pk = created.pk
             obj.refresh_from_db()
 
-    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool
+    ) -> None:
         """Many-to-many values were saved by the action."""
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

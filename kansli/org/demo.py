@@ -24,7 +24,7 @@ from kansli.org.models import (
 )
 
 MUNICIPALITY = "Exempelstads kommun"
-PASSWORD = "kansli-demo"
+PASSWORD = "kansli-demo"  # noqa: S105 - the published demo password
 ORG_START = datetime.date(2023, 1, 1)
 TERM_START = datetime.date(2026, 10, 15)  # mandatperioden 2026–2030
 
@@ -53,18 +53,104 @@ UNITS = [
 # Offices merged into Kommunledningsförvaltningen when it was formed (kept as history).
 FORMER_UNITS = ["Ekonomikontoret", "Personalkontoret", "Kommunkansliet"]
 
-FIRST_NAMES = (
-    "Anna Eva Maria Karin Sara Lena Kerstin Emma Ingrid Linnéa Elin Sofia Malin Helena Johanna "
-    "Erik Lars Karl Anders Johan Per Nils Mikael Jan Hans Peter Olof Gustav Fredrik Oskar Ali "
-    "Fatima Amir Leila Mohammed Aino Juha Siv Britt Göran Åsa Örjan"
-).split()
-LAST_NAMES = (
-    "Andersson Johansson Karlsson Nilsson Eriksson Larsson Olsson Persson Svensson Gustafsson "
-    "Pettersson Jonsson Jansson Hansson Bengtsson Jönsson Lindberg Jakobsson Magnusson Lindström "
-    "Olofsson Lindqvist Lindgren Berg Axelsson Bergström Lundberg Lind Lundgren Lundqvist Mattsson "
-    "Berglund Fredriksson Sandberg Henriksson Forsberg Sjöberg Wallin Engström Eklund Danielsson "
-    "Lundin Håkansson Björk Bergman Gunnarsson Holm Wikström Samuelsson Isaksson Fransson Hedlund"
-).split()
+FIRST_NAMES = [
+    "Anna",
+    "Eva",
+    "Maria",
+    "Karin",
+    "Sara",
+    "Lena",
+    "Kerstin",
+    "Emma",
+    "Ingrid",
+    "Linnéa",
+    "Elin",
+    "Sofia",
+    "Malin",
+    "Helena",
+    "Johanna",
+    "Erik",
+    "Lars",
+    "Karl",
+    "Anders",
+    "Johan",
+    "Per",
+    "Nils",
+    "Mikael",
+    "Jan",
+    "Hans",
+    "Peter",
+    "Olof",
+    "Gustav",
+    "Fredrik",
+    "Oskar",
+    "Ali",
+    "Fatima",
+    "Amir",
+    "Leila",
+    "Mohammed",
+    "Aino",
+    "Juha",
+    "Siv",
+    "Britt",
+    "Göran",
+    "Åsa",
+    "Örjan",
+]
+LAST_NAMES = [
+    "Andersson",
+    "Johansson",
+    "Karlsson",
+    "Nilsson",
+    "Eriksson",
+    "Larsson",
+    "Olsson",
+    "Persson",
+    "Svensson",
+    "Gustafsson",
+    "Pettersson",
+    "Jonsson",
+    "Jansson",
+    "Hansson",
+    "Bengtsson",
+    "Jönsson",
+    "Lindberg",
+    "Jakobsson",
+    "Magnusson",
+    "Lindström",
+    "Olofsson",
+    "Lindqvist",
+    "Lindgren",
+    "Berg",
+    "Axelsson",
+    "Bergström",
+    "Lundberg",
+    "Lind",
+    "Lundgren",
+    "Lundqvist",
+    "Mattsson",
+    "Berglund",
+    "Fredriksson",
+    "Sandberg",
+    "Henriksson",
+    "Forsberg",
+    "Sjöberg",
+    "Wallin",
+    "Engström",
+    "Eklund",
+    "Danielsson",
+    "Lundin",
+    "Håkansson",
+    "Björk",
+    "Bergman",
+    "Gunnarsson",
+    "Holm",
+    "Wikström",
+    "Samuelsson",
+    "Isaksson",
+    "Fransson",
+    "Hedlund",
+]
 
 
 @dataclass(frozen=True)
@@ -171,7 +257,7 @@ class OrgDemo:
                 name,
                 parent=units[parent_name] if parent_name else None,
                 valid_from=ORG_START,
-                authorities=[self.bodies[c] for c in codes if isinstance(self.bodies[c], Authority)],
+                authorities=[b for c in codes if isinstance(b := self.bodies[c], Authority)],
                 actor=None,
             )
         for name in FORMER_UNITS:
@@ -236,7 +322,9 @@ class OrgDemo:
         unit_name: str | None,
         roles: list[tuple[str, str | None, str]],
     ) -> Login:
-        user = self._user(username, first, last, title, self.units[unit_name] if unit_name else None)
+        user = self._user(
+            username, first, last, title, self.units[unit_name] if unit_name else None
+        )
         for role, code, position in roles:
             self._grant(user, role, code, position)
         bodies: dict[str, list[str]] = {}

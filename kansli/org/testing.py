@@ -35,7 +35,7 @@ def make_user(
     username: str | None = None,
     *,
     roles: Sequence[tuple[str, Authority | None]] = (),
-    password: str = "secret-password-1",
+    password: str = "secret-password-1",  # noqa: S107 - test data
     **kwargs: Any,
 ) -> User:
     username = username or f"user{next(_counter)}"

@@ -27,7 +27,7 @@ def test_a_failed_login_does_not_say_whether_the_user_exists() -> None:
     wrong_password = Client().post("/login/", {"username": "eva", "password": "nope"})
     no_such_user = Client().post("/login/", {"username": "nobody", "password": "nope"})
     assert wrong_password.status_code == no_such_user.status_code == 200
-    assert b"role=\"alert\"" in wrong_password.content
+    assert b'role="alert"' in wrong_password.content
     message = wrong_password.context["form"].non_field_errors()
     assert message == no_such_user.context["form"].non_field_errors()
 

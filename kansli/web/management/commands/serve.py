@@ -26,4 +26,4 @@ class Command(BaseCommand):
             f"--workers={workers}",
             "--access-logfile=-",
         ]
-        os.execv(sys.executable, argv)
+        os.execv(sys.executable, argv)  # noqa: S606 - replace this process with gunicorn
