@@ -50,6 +50,7 @@ bench: install
 messages: install
 	cd kansli && ../$(BIN)/kansli makemessages -l sv --no-obsolete
 	cd kansli && ../$(BIN)/kansli compilemessages -l sv
+	@echo "Translate the new entries in kansli/locale/sv/LC_MESSAGES/django.po, then run make messages again."
 
 clean:
 	rm -rf $(VENV) node_modules var
