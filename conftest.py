@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import os
 import tempfile
-
-os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
+from typing import Any
 
 import pytest
 
+os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
+
+# Clears the append-only audit table before pytest-django flushes after transactional tests.
+pytest_plugins = ["kansli.audit.testing"]
+
 
 @pytest.fixture(autouse=True)
-def _fast_passwords(settings: pytest.FixtureRequest) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+def _fast_passwords(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import ipaddress
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.ipv6 import clean_ipv6_address
 
 from kansli.audit.context import current
 from kansli.audit.models import AuditEvent, ChainHead
@@ -40,6 +43,7 @@ def canonical(event: AuditEvent) -> bytes:
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    """SHA-256 over the previous event's hash and this event's canonical content."""
     return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
 
 
@@ -63,7 +67,7 @@ def record(
         seq=head.seq + 1,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
-        actor_label=_actor_label(actor),
+        actor_label=_actor_label(actor)[:300],
         action=action,
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None else "",
@@ -71,7 +75,7 @@ def record(
         before=_plain(before),
         after=_plain(after),
         request_id=context.request_id,
-        client_ip=context.client_ip,
+        client_ip=_client_ip(context.client_ip),
         prev_hash=head.hash,
     )
     event.hash = chain_hash(head.hash, event)
@@ -87,16 +91,51 @@ def _actor_label(actor: Any) -> str:
     return f"{full_name} ({actor.username})" if full_name else str(actor.username)
 
 
+def _client_ip(value: str | None) -> str | None:
+    """The address in the form the database gives back (PostgreSQL's inet and Django's
+    GenericIPAddressField both normalise IPv6), or None when it is not an address at
+    all (an empty REMOTE_ADDR behind a Unix socket): otherwise the hash computed now
+    would not match the stored row, or PostgreSQL would refuse the insert."""
+    try:
+        address = ipaddress.ip_address((value or "").split("%")[0].strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address):
+        return clean_ipv6_address(str(address))
+    return str(address)
+
+
+def _number(text: str) -> float | int:
+    """A JSON number as PostgreSQL's jsonb gives it back: jsonb keeps exact decimals and
+    prints them without exponent, so 1e+16 comes back as the integer 10000000000000000
+    and -0.0 as 0.0. SQLite keeps the text, which this form round-trips too."""
+    value = float(text)
+    if value == 0:
+        return 0.0
+    if "e" in text.lower() and value.is_integer():
+        return int(Decimal(text))
+    return value
+
+
 def _plain(values: dict[str, Any] | None) -> dict[str, Any] | None:
     """Values as JSON gives them back, so the hash computed now matches the one
     recomputed from the database later."""
     if values is None:
         return None
-    return json.loads(json.dumps(values, default=str, sort_keys=True))
+    encoded = json.dumps(values, default=str, sort_keys=True)
+    plain: dict[str, Any] = json.loads(encoded, parse_float=_number)
+    return plain
+
+
+_NOT_THE_HEAD = "händelsen är inte den som kedjans huvud anger"
 
 
 @dataclass
 class Verification:
+    """The outcome of `verify`: how many events were found sound and, if the chain
+    is broken, the sequence number of the first broken or missing event and why
+    (in Swedish, for the operator)."""
+
     checked: int
     broken_seq: int | None = None
     reason: str = ""
@@ -108,22 +147,53 @@ class Verification:
 
 def verify() -> Verification:
     """Walk the chain from the first event: every event must follow the previous one
-    (seq + 1), carry its hash as prev_hash and hash to its stored hash, and the last
-    must be the one the chain head names."""
+    (seq + 1), carry its hash as prev_hash and hash to its stored hash.
+
+    The chain head is read before and after the walk, so that events committed while
+    verifying are not taken for tampering: every event the head named at the start
+    must be there (else the tail was deleted), and no event may lie beyond the head as
+    read at the end (events and head are updated in the same transaction)."""
+    start_seq, start_hash = _head()
     prev_hash, expected_seq, checked = GENESIS, 1, 0
     for event in _events():
         if event.seq != expected_seq:
-            return Verification(checked, event.seq, f"expected event {expected_seq} here")
+            return Verification(
+                checked,
+                expected_seq,
+                f"händelsen saknas (nästa bevarade händelse är {event.seq})",
+            )
         if event.prev_hash != prev_hash:
-            return Verification(checked, event.seq, "does not follow the previous event")
+            return Verification(
+                checked, event.seq, "händelsen följer inte på den föregående händelsen"
+            )
         if chain_hash(prev_hash, event) != event.hash:
-            return Verification(checked, event.seq, "content does not match its hash")
+            return Verification(
+                checked, event.seq, "innehållet stämmer inte med händelsens kontrollsumma"
+            )
+        if event.seq == start_seq and event.hash != start_hash:
+            return Verification(checked, event.seq, _NOT_THE_HEAD)
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
-    head = ChainHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
-    if (head_seq, head_hash) != (checked, prev_hash):
-        return Verification(checked, checked + 1, f"events after {checked} are missing")
+    if checked < start_seq:
+        return Verification(
+            checked,
+            checked + 1,
+            f"händelsen saknas (kedjans huvud anger {start_seq} händelser)",
+        )
+    end_seq, end_hash = _head()
+    if checked > end_seq:
+        return Verification(
+            end_seq,
+            end_seq + 1,
+            f"händelsen ligger efter kedjans huvud, som anger {end_seq} händelser",
+        )
+    if checked == end_seq and prev_hash != end_hash:
+        return Verification(checked - 1, checked, _NOT_THE_HEAD)
     return Verification(checked)
+
+
+def _head() -> tuple[int, str]:
+    head = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    return head if head is not None else (0, GENESIS)
 
 
 def _events() -> Iterator[AuditEvent]:
