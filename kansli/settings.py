@@ -78,6 +78,9 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 
+# The address users reach Kansli at, for links in e-mail.
+SITE_URL = (env("KANSLI_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
 ALLOWED_HOSTS = env_list("KANSLI_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("KANSLI_CSRF_TRUSTED_ORIGINS", [])
 
@@ -94,6 +97,7 @@ INSTALLED_APPS = [
     "kansli.org",
     "kansli.audit",
     "kansli.workdays",
+    "kansli.registry",
     "kansli.demo",
 ]
 
@@ -196,7 +200,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# E-mail: SMTP when KANSLI_SMTP_HOST is set; otherwise each message is written as a file
+# in DATA_DIR/mail, so that a demo or test installation can be read without a mail server.
+DEFAULT_FROM_EMAIL = env("KANSLI_EMAIL_FROM") or "kansli@localhost"
+if env("KANSLI_SMTP_HOST"):
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_HOST = env("KANSLI_SMTP_HOST")
+    EMAIL_PORT = env_int("KANSLI_SMTP_PORT", 587)
+    EMAIL_HOST_USER = env("KANSLI_SMTP_USER") or ""
+    EMAIL_HOST_PASSWORD = env("KANSLI_SMTP_PASSWORD") or ""
+    EMAIL_USE_TLS = env_bool("KANSLI_SMTP_TLS", True)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
 EMAIL_SUBJECT_PREFIX = "[Kansli] "
+
+# Registry: an incoming document registered more than this many working days after it
+# arrived is listed as registered late (OSL 5 kap. 1 §: "utan dröjsmål").
+REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 
 LOGGING = {
     "version": 1,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -37,6 +38,15 @@ class Municipality(models.Model):
 
     name = models.CharField(_("name"), max_length=200, unique=True)
     org_number = models.CharField(_("organisation number"), max_length=11, blank=True)
+    case_number_format = models.CharField(
+        _("case number format"),
+        max_length=60,
+        default="{series} {year}/{number}",
+        help_text=_(
+            "How case numbers are written: {series}, {year} and {number}, e.g. "
+            "{series} {year}/{number:04d} for zero-padded numbers."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -44,6 +54,17 @@ class Municipality(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def format_case_number(self, series: str, year: int, number: int) -> str:
+        return self.case_number_format.format(series=series, year=year, number=number)
+
+    def clean(self) -> None:
+        try:
+            self.format_case_number("KS", 2026, 1)
+        except (KeyError, ValueError, IndexError) as exc:
+            raise ValidationError(
+                {"case_number_format": f"Formatet går inte att använda: {exc}"}
+            ) from exc
 
 
 class Authority(Dated):

@@ -1,0 +1,407 @@
+"""Every change to the registry: registering cases and documents, marking secrecy,
+correcting and voiding, assigning officers and moving a case through its statuses.
+Each action checks permission, changes the data, adds to the case's timeline and writes
+its audit event in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.org.changes import apply_changes, snapshot
+from kansli.org.models import Authority, Role, Unit
+from kansli.registry import notify
+from kansli.registry.models import (
+    Case,
+    CaseStatus,
+    Classification,
+    Direction,
+    Document,
+    DocumentCorrection,
+    Party,
+    SecrecyProvision,
+    TimelineEntry,
+)
+from kansli.registry.models.cases import TRANSITIONS
+from kansli.registry.numbering import next_case_number
+from kansli.registry.permissions import (
+    has_role,
+    require_case_handling,
+    require_registering,
+    require_role,
+)
+from kansli.workdays.calendar import workdays_between
+from kansli.workdays.closed import closed_days
+
+CASE_FIELDS = ["authority", "year", "number", "title", "classification", "unit", "status"]
+DOCUMENT_FIELDS = [
+    "case", "number", "direction", "document_date", "counterpart", "description",
+    "document_type", "secrecy", "withhold_counterpart", "withhold_description",
+]  # fmt: skip
+CORRECTABLE = ["direction", "document_date", "counterpart", "counterpart_address",
+               "description", "document_type"]  # fmt: skip
+
+
+def _timeline(case: Case, kind: str, text: str, actor: Any) -> None:
+    TimelineEntry.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind, text=text)
+
+
+@transaction.atomic
+def do_register_case(
+    authority: Authority,
+    title: str,
+    *,
+    classification: Classification | None = None,
+    unit: Unit | None = None,
+    parties: Iterable[dict[str, Any]] = (),
+    opened_at: datetime.datetime | None = None,
+    actor: Any,
+) -> Case:
+    """Open a case and give it the next case number in the authority's series."""
+    require_registering(actor, authority)
+    title = title.strip()
+    if not title:
+        raise ValidationError({"title": "Ange en ärendemening."})
+    if classification is not None and classification.authority_id != authority.pk:
+        raise ValidationError({"classification": "Klassificeringen hör till en annan myndighet."})
+    opened_at = opened_at or timezone.now()
+    year = timezone.localtime(opened_at).year
+    case = Case(
+        authority=authority,
+        year=year,
+        number=next_case_number(authority, year),
+        title=title,
+        classification=classification,
+        unit=unit,
+        opened_at=opened_at,
+    )
+    case.save(force_insert=True)
+    for values in parties:
+        Party.objects.create(case=case, **values)
+    _timeline(case, "registered", "Ärendet registrerades.", actor)
+    after = snapshot(case, CASE_FIELDS) | {"parties": [p["name"] for p in parties]}
+    record(actor=actor, action="registry.register_case", obj=case, after=after)
+    return case
+
+
+def _registration_lag(
+    case: Case, direction: str, document_date: datetime.date, registered: datetime.datetime
+) -> int | None:
+    """Working days from arrival to registration, for incoming documents (OSL 5 kap. 1 §:
+    registered as soon as it came in)."""
+    if direction != Direction.INCOMING:
+        return None
+    closed = closed_days(case.authority.municipality)
+    return max(0, workdays_between(document_date, timezone.localdate(registered), closed))
+
+
+@transaction.atomic
+def do_register_document(
+    case: Case,
+    direction: str,
+    document_date: datetime.date,
+    description: str,
+    *,
+    counterpart: str = "",
+    counterpart_address: str = "",
+    document_type: str = "",
+    secrecy: SecrecyProvision | None = None,
+    withhold_counterpart: bool = False,
+    withhold_description: bool = False,
+    actor: Any,
+) -> Document:
+    """Register a document in a case with the next document number (KS 2026/142-3)."""
+    require_registering(actor, case.authority)
+    case = (
+        Case.objects.select_for_update().select_related("authority__municipality").get(pk=case.pk)
+    )
+    errors: dict[str, str] = {}
+    now = timezone.now()
+    if case.status == CaseStatus.VOIDED:
+        errors["case"] = "Ärendet är makulerat."
+    if direction not in Direction.values:
+        errors["direction"] = "Välj inkommen, upprättad, utgående eller PM."
+    if document_date > timezone.localdate(now):
+        errors["document_date"] = "Datumet kan inte ligga i framtiden."
+    if not description.strip():
+        errors["description"] = "Beskriv kort vad handlingen gäller."
+    if direction == Direction.INCOMING and not counterpart.strip():
+        errors["counterpart"] = "Ange avsändare för en inkommen handling."
+    if (withhold_counterpart or withhold_description) and secrecy is None:
+        errors["secrecy"] = "Uppgifter kan bara undantas när handlingen är sekretessmarkerad."
+    if errors:
+        raise ValidationError(errors)
+    case.last_document_number += 1
+    case.save(update_fields=["last_document_number"])
+    document = Document(
+        case=case,
+        number=case.last_document_number,
+        direction=direction,
+        document_date=document_date,
+        registered_at=now,
+        registered_by=actor,
+        counterpart=counterpart.strip(),
+        counterpart_address=counterpart_address.strip(),
+        description=description.strip(),
+        document_type=document_type.strip(),
+        registration_lag=_registration_lag(case, direction, document_date, now),
+        secrecy=secrecy,
+        secrecy_marked_at=now if secrecy else None,
+        secrecy_marked_by=actor if secrecy else None,
+        withhold_counterpart=withhold_counterpart,
+        withhold_description=withhold_description,
+    )
+    document.save(force_insert=True)
+    _timeline(case, "document", f"Handling {document.number} registrerades.", actor)
+    record(
+        actor=actor,
+        action="registry.register_document",
+        obj=document,
+        label=document.document_number,
+        after=snapshot(document, DOCUMENT_FIELDS),
+    )
+    return document
+
+
+@transaction.atomic
+def do_register_incoming(
+    authority: Authority,
+    title: str,
+    document_date: datetime.date,
+    counterpart: str,
+    *,
+    description: str = "",
+    classification: Classification | None = None,
+    unit: Unit | None = None,
+    parties: Iterable[dict[str, Any]] = (),
+    actor: Any,
+    **document: Any,
+) -> Document:
+    """The registrar's most common step: a letter arrives that starts a new case."""
+    case = do_register_case(
+        authority,
+        title,
+        classification=classification,
+        unit=unit,
+        parties=parties,
+        actor=actor,
+    )
+    return do_register_document(
+        case,
+        Direction.INCOMING,
+        document_date,
+        description or title,
+        counterpart=counterpart,
+        actor=actor,
+        **document,
+    )
+
+
+@transaction.atomic
+def do_mark_secrecy(
+    document: Document,
+    provision: SecrecyProvision | None,
+    *,
+    withhold_counterpart: bool = False,
+    withhold_description: bool = False,
+    actor: Any,
+) -> Document:
+    """Set, change or lift a secrecy marking (OSL 5 kap. 5 §: the provision, the date and
+    who made it). A marking is a warning for the next secrecy review, not a decision."""
+    require_registering(actor, document.case.authority)
+    if provision is None and (withhold_counterpart or withhold_description):
+        raise ValidationError("Uppgifter kan bara undantas när handlingen är sekretessmarkerad.")
+    before = snapshot(document, ["secrecy", "withhold_counterpart", "withhold_description"])
+    document.secrecy = provision
+    document.secrecy_marked_at = timezone.now() if provision else None
+    document.secrecy_marked_by = actor if provision else None
+    document.withhold_counterpart = withhold_counterpart
+    document.withhold_description = withhold_description
+    document.save()
+    after = snapshot(document, list(before))
+    text = f"Sekretessmarkering {provision}" if provision else "Sekretessmarkeringen togs bort"
+    _timeline(document.case, "secrecy", f"{text} för handling {document.number}.", actor)
+    record(
+        actor=actor,
+        action="registry.mark_secrecy",
+        obj=document,
+        label=document.document_number,
+        before=before,
+        after=after,
+    )
+    return document
+
+
+@transaction.atomic
+def do_correct_document(document: Document, reason: str, *, actor: Any, **changes: Any) -> Document:
+    """Correct a registration. Every earlier value is kept as a correction row."""
+    require_registering(actor, document.case.authority)
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ValidationError(f"Kan inte rättas här: {', '.join(sorted(unknown))}")
+    if document.is_voided:
+        raise ValidationError("Handlingen är makulerad.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Ange varför registreringen rättas."})
+    if changes.get("document_date") and changes["document_date"] > timezone.localdate():
+        raise ValidationError({"document_date": "Datumet kan inte ligga i framtiden."})
+    before, after = apply_changes(document, changes)
+    if not after:
+        return document
+    DocumentCorrection.objects.create(
+        document=document,
+        at=timezone.now(),
+        actor=actor,
+        before=before,
+        after=after,
+        reason=reason.strip(),
+    )
+    _timeline(document.case, "corrected", f"Handling {document.number} rättades.", actor)
+    record(
+        actor=actor,
+        action="registry.correct_document",
+        obj=document,
+        label=document.document_number,
+        before=before,
+        after=after | {"reason": reason},
+    )
+    return document
+
+
+@transaction.atomic
+def do_void_document(document: Document, reason: str, *, actor: Any) -> Document:
+    """Void (makulera) a registration made in error. It stays in the registry, marked."""
+    require_role(actor, document.case.authority, [Role.REGISTRAR], "makulera handlingar")
+    if document.is_voided:
+        raise ValidationError("Handlingen är redan makulerad.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Ange varför registreringen makuleras."})
+    document.voided_at, document.voided_by = timezone.now(), actor
+    document.void_reason = reason.strip()
+    document.save(update_fields=["voided_at", "voided_by", "void_reason"])
+    _timeline(document.case, "voided", f"Handling {document.number} makulerades: {reason}", actor)
+    record(
+        actor=actor,
+        action="registry.void_document",
+        obj=document,
+        label=document.document_number,
+        after={"void_reason": document.void_reason},
+    )
+    return document
+
+
+@transaction.atomic
+def do_change_case_status(case: Case, status: str, *, reason: str = "", actor: Any) -> Case:
+    """Move a case to another status; only the transitions in TRANSITIONS are allowed.
+    Voiding needs a reason and is for registrars."""
+    require_case_handling(actor, case)
+    if status not in TRANSITIONS[case.status]:
+        raise ValidationError(
+            f"Ett ärende som är {case.get_status_display()} kan inte bli "
+            f"{CaseStatus(status).label}."
+        )
+    if status == CaseStatus.VOIDED:
+        require_role(actor, case.authority, [Role.REGISTRAR], "makulera ärenden")
+        if not reason.strip():
+            raise ValidationError({"reason": "Ange varför ärendet makuleras."})
+        case.void_reason = reason.strip()
+    before = {"status": case.status}
+    case.status = status
+    case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
+    case.save(update_fields=["status", "closed_at", "void_reason"])
+    _timeline(case, status, f"Ärendet fick status {case.get_status_display()}.", actor)
+    record(
+        actor=actor,
+        action="registry.change_case_status",
+        obj=case,
+        before=before,
+        after={"status": status, "reason": reason},
+    )
+    return case
+
+
+@transaction.atomic
+def do_assign_officer(case: Case, officer: Any, *, actor: Any) -> Case:
+    """Utse handläggare: a manager or registrar names the officer. The officer is told by
+    e-mail; the working days from opening to assignment are kept (Leksand: within five)."""
+    require_role(actor, case.authority, [Role.MANAGER, Role.REGISTRAR], "utse handläggare")
+    if not has_role(officer, case.authority, [Role.OFFICER, Role.MANAGER]):
+        raise ValidationError(
+            {"officer": f"{officer} är inte handläggare för {case.authority.code}."}
+        )
+    if case.status in {CaseStatus.VOIDED, CaseStatus.CLOSED}:
+        raise PermissionDenied("Ärendet är avslutat eller makulerat.")
+    before = {"officer": case.officer_id}
+    now = timezone.now()
+    case.officer = officer
+    if case.assigned_at is None:
+        case.assigned_at = now
+        case.days_to_assignment = workdays_between(
+            timezone.localdate(case.opened_at),
+            timezone.localdate(now),
+            closed_days(case.authority.municipality),
+        )
+    if case.status == CaseStatus.OPENED:
+        case.status = CaseStatus.IN_PROGRESS
+    case.save(update_fields=["officer", "assigned_at", "days_to_assignment", "status"])
+    _timeline(
+        case, "assigned", f"{officer.get_full_name() or officer} utsågs till handläggare.", actor
+    )
+    record(
+        actor=actor,
+        action="registry.assign_officer",
+        obj=case,
+        before=before,
+        after={"officer": officer.pk},
+    )
+    transaction.on_commit(lambda: notify.officer_assigned(case.pk))
+    return case
+
+
+@transaction.atomic
+def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
+    """Change the case title, classification or responsible unit."""
+    require_case_handling(actor, case)
+    unknown = set(changes) - {"title", "classification", "unit"}
+    if unknown:
+        raise ValidationError(f"Kan inte ändras här: {', '.join(sorted(unknown))}")
+    before, after = apply_changes(case, changes)
+    if after:
+        _timeline(case, "changed", "Ärendets uppgifter ändrades.", actor)
+        record(actor=actor, action="registry.change_case", obj=case, before=before, after=after)
+    return case
+
+
+@transaction.atomic
+def do_add_party(case: Case, name: str, *, actor: Any, **values: Any) -> Party:
+    if actor is None or case.officer_id != actor.pk:
+        require_registering(actor, case.authority)
+    party = Party(case=case, name=name.strip(), **values)
+    party.full_clean()
+    party.save()
+    _timeline(case, "party", "En part lades till.", actor)
+    record(
+        actor=actor,
+        action="registry.add_party",
+        obj=party,
+        label=case.case_number,
+        after={"name": party.name, "protected_identity": party.protected_identity},
+    )
+    return party
+
+
+@transaction.atomic
+def do_relate_cases(case: Case, other: Case, *, actor: Any) -> None:
+    require_registering(actor, case.authority)
+    if case.pk == other.pk:
+        raise ValidationError("Ett ärende kan inte relateras till sig självt.")
+    case.related.add(other)
+    _timeline(case, "related", f"Relaterat till {other.case_number}.", actor)
+    _timeline(other, "related", f"Relaterat till {case.case_number}.", actor)
+    record(actor=actor, action="registry.relate_cases", obj=case, after={"related": other.pk})

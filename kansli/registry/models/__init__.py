@@ -1,0 +1,17 @@
+from kansli.registry.models.cases import Case, CaseCounter, CaseStatus, Party, TimelineEntry
+from kansli.registry.models.classification import Classification
+from kansli.registry.models.documents import Direction, Document, DocumentCorrection
+from kansli.registry.models.secrecy import SecrecyProvision
+
+__all__ = [
+    "Case",
+    "CaseCounter",
+    "CaseStatus",
+    "Classification",
+    "Direction",
+    "Document",
+    "DocumentCorrection",
+    "Party",
+    "SecrecyProvision",
+    "TimelineEntry",
+]

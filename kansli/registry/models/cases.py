@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kansli.org.models import Authority, Unit
+from kansli.registry.models.classification import Classification
+
+
+class CaseStatus(models.TextChoices):
+    OPENED = "oppnat", _("opened")
+    IN_PROGRESS = "under_handlaggning", _("in progress")
+    DECIDED = "beslutat", _("decided")
+    CLOSED = "avslutat", _("closed")
+    VOIDED = "makulerat", _("voided")
+
+
+# Which status may follow which; enforced by the actions.
+TRANSITIONS: dict[str, set[str]] = {
+    CaseStatus.OPENED: {CaseStatus.IN_PROGRESS, CaseStatus.DECIDED, CaseStatus.CLOSED,
+                        CaseStatus.VOIDED},
+    CaseStatus.IN_PROGRESS: {CaseStatus.DECIDED, CaseStatus.CLOSED, CaseStatus.VOIDED},
+    CaseStatus.DECIDED: {CaseStatus.CLOSED, CaseStatus.IN_PROGRESS},
+    CaseStatus.CLOSED: {CaseStatus.IN_PROGRESS},
+    CaseStatus.VOIDED: set(),
+}  # fmt: skip
+
+
+class CaseCounter(models.Model):
+    """The last case number given in one registry series (an authority) and year. The
+    row is locked while a number is taken, so numbers come without gaps or duplicates
+    even when many register at once."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year"], name="case_counter_series_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.authority.code} {self.year}: {self.last_number}"
+
+
+class CaseQuerySet(models.QuerySet["Case"]):
+    def visible_to(self, user: Any) -> CaseQuerySet:
+        """The cases a user may see. Every read of cases goes through here."""
+        from kansli.registry.access import visible_cases
+
+        return visible_cases(self, user)
+
+
+class Case(models.Model):
+    """Ett ärende: a matter handled by one authority, with its case number (diarienummer,
+    e.g. KS 2026/142: series, year, running number — never reused, no gaps), its title
+    (ärendemening), classification, responsible unit and officer, and status."""
+
+    authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
+    title = models.CharField(_("case title"), max_length=500)
+    classification = models.ForeignKey(
+        Classification, on_delete=models.PROTECT, null=True, blank=True, related_name="cases"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
+        verbose_name=_("responsible unit"),
+    )  # fmt: skip
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name=_("officer"),
+    )  # fmt: skip
+    status = models.CharField(
+        _("status"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.OPENED
+    )
+    opened_at = models.DateTimeField(_("opened"))
+    assigned_at = models.DateTimeField(_("officer assigned"), null=True, blank=True)
+    days_to_assignment = models.PositiveIntegerField(
+        _("working days to assignment"), null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    void_reason = models.TextField(_("reason for voiding"), blank=True)
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
+    last_document_number = models.PositiveIntegerField(default=0)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "year", "number"], name="case_number"),
+            models.CheckConstraint(
+                condition=~Q(status="makulerat") | ~Q(void_reason=""), name="case_void_reason"
+            ),
+        ]
+        indexes = [models.Index(fields=["officer", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.case_number} {self.title}"
+
+    @property
+    def case_number(self) -> str:
+        return self.authority.municipality.format_case_number(
+            self.authority.code, self.year, self.number
+        )
+
+
+class Party(models.Model):
+    """A party (part) in a case: an applicant, the person a case concerns, a company. A
+    party with protected identity (skyddade personuppgifter) is never shown with name
+    or address outside the case's handling."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="parties")
+    name = models.CharField(_("name"), max_length=300)
+    identity_number = models.CharField(
+        _("personal or organisation number"), max_length=13, blank=True
+    )
+    address = models.TextField(_("address"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    role = models.CharField(_("role in the case"), max_length=100, blank=True)
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+
+    class Meta:
+        verbose_name = _("party")
+        verbose_name_plural = _("parties")
+        ordering = ["case", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimelineEntry(models.Model):
+    """An åtgärd in a case's timeline: registered, officer assigned, document added,
+    decided, closed, voided — what a reader of the case sees happen, in order."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="timeline")
+    at = models.DateTimeField(_("time"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    kind = models.CharField(_("action"), max_length=40)
+    text = models.TextField(_("description"))
+
+    class Meta:
+        verbose_name = _("case action")
+        verbose_name_plural = _("case actions")
+        ordering = ["case", "at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
