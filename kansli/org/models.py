@@ -290,3 +290,23 @@ class RoleAssignment(Dated):
         where = self.committee or self.authority
         label = self.get_position_display() if self.position else self.get_role_display()
         return f"{label} – {where}" if where else str(label)
+
+
+class ApiToken(models.Model):
+    """A key a program uses to call Kansli's API on a person's behalf (for example an
+    e-service that registers incoming applications). Only the SHA-256 of the key is
+    kept; the key itself is shown once, when it is made."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.user})"

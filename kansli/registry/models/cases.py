@@ -88,6 +88,9 @@ class Case(models.Model):
     void_reason = models.TextField(_("reason for voiding"), blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))
     last_document_number = models.PositiveIntegerField(default=0)
+    external_id = models.CharField(
+        _("id in the earlier system"), max_length=100, blank=True, db_index=True
+    )
 
     objects = CaseQuerySet.as_manager()
 

@@ -69,6 +69,9 @@ class Document(models.Model):
         related_name="+",
     )  # fmt: skip
     void_reason = models.TextField(_("reason for voiding"), blank=True)
+    external_id = models.CharField(
+        _("id in the earlier system"), max_length=100, blank=True, db_index=True
+    )
 
     objects = DocumentQuerySet.as_manager()
 
