@@ -83,7 +83,7 @@ def test_concurrent_registrations_on_sqlite(tmp_path: Path) -> None:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-        )  # fmt: skip
+        )
         for _ in range(4)
     ]
     for process in processes:
