@@ -36,6 +36,7 @@ from kansli.registry.permissions import (
     require_registering,
     require_role,
 )
+from kansli.registry.scheme import SchemeRow
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
@@ -405,3 +406,36 @@ def do_relate_cases(case: Case, other: Case, *, actor: Any) -> None:
     _timeline(case, "related", f"Relaterat till {other.case_number}.", actor)
     _timeline(other, "related", f"Relaterat till {case.case_number}.", actor)
     record(actor=actor, action="registry.relate_cases", obj=case, after={"related": other.pk})
+
+
+@transaction.atomic
+def do_load_classification_scheme(
+    authority: Authority, rows: Iterable[SchemeRow], *, actor: Any
+) -> int:
+    """Load or update an authority's classification scheme. Codes already there get the
+    new title; codes missing from the file stay (cases are filed under them) but are
+    marked not in use. Returns how many codes were added."""
+    require_role(actor, authority, [Role.REGISTRAR, Role.ARCHIVIST], "ändra klassificeringen")
+    existing = {c.code: c for c in authority.classifications.all()}
+    added, codes = 0, set()
+    for row in rows:
+        codes.add(row.code)
+        parent = existing.get(row.parent_code) if row.parent_code else None
+        found = existing.get(row.code)
+        if found is None:
+            found = Classification.objects.create(
+                authority=authority, code=row.code, title=row.title, parent=parent
+            )
+            existing[row.code], added = found, added + 1
+        elif (found.title, found.active) != (row.title, True):
+            found.title, found.active = row.title, True
+            found.save(update_fields=["title", "active"])
+    retired = [c.pk for code, c in existing.items() if code not in codes and c.active]
+    Classification.objects.filter(pk__in=retired).update(active=False)
+    record(
+        actor=actor,
+        action="registry.load_classification_scheme",
+        obj=authority,
+        after={"codes": len(codes), "added": added, "retired": len(retired)},
+    )
+    return added
