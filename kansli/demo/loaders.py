@@ -1,7 +1,9 @@
 """The demo's parts, in the order they load. Each later app adds its own loader here:
-a function `load(seed, report)` that finds or creates its demo data through the actions
-and returns the logins it wants printed (or an empty list)."""
+a function `load(seed, scale, report)` that finds or creates its demo data through the actions
+and returns the logins it wants printed (or an empty list). `scale` shrinks or grows the
+volume (1.0: the full demo; the tests use a small fraction)."""
 
 from kansli.org import demo as org_demo
+from kansli.registry import demo as registry_demo
 
-LOADERS = [org_demo.load]
+LOADERS = [org_demo.load, registry_demo.load]

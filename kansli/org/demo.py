@@ -375,7 +375,8 @@ class OrgDemo:
                 self._grant(member, Role.ELECTED, code, position)
 
 
-def load(seed: int, report: Any) -> list[Login]:
+def load(seed: int, scale: float, report: Any) -> list[Login]:
+    """The organisation does not scale: it is the same at every size."""
     demo = OrgDemo(seed)
     logins = demo.load()
     report(f"Organisation: {MUNICIPALITY}, {demo.created} nya personer")

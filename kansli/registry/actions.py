@@ -115,15 +115,19 @@ def do_register_document(
     secrecy: SecrecyProvision | None = None,
     withhold_counterpart: bool = False,
     withhold_description: bool = False,
+    registered_at: datetime.datetime | None = None,
     actor: Any,
 ) -> Document:
-    """Register a document in a case with the next document number (KS 2026/142-3)."""
+    """Register a document in a case with the next document number (KS 2026/142-3).
+    Only the system (imports, the demo) may give an earlier registration time."""
     require_registering(actor, case.authority)
+    if registered_at is not None and actor is not None:
+        raise PermissionDenied("Registreringstiden sätts av systemet.")
     case = (
         Case.objects.select_for_update().select_related("authority__municipality").get(pk=case.pk)
     )
     errors: dict[str, str] = {}
-    now = timezone.now()
+    now = registered_at or timezone.now()
     if case.status == CaseStatus.VOIDED:
         errors["case"] = "Ärendet är makulerat."
     if direction not in Direction.values:
@@ -328,10 +332,15 @@ def do_change_case_status(case: Case, status: str, *, reason: str = "", actor: A
 
 
 @transaction.atomic
-def do_assign_officer(case: Case, officer: Any, *, actor: Any) -> Case:
+def do_assign_officer(
+    case: Case, officer: Any, *, assigned_at: datetime.datetime | None = None, actor: Any
+) -> Case:
     """Utse handläggare: a manager or registrar names the officer. The officer is told by
-    e-mail; the working days from opening to assignment are kept (Leksand: within five)."""
+    e-mail; the working days from opening to assignment are kept (Leksand: within five).
+    Only the system (imports, the demo) may give an earlier assignment time."""
     require_role(actor, case.authority, [Role.MANAGER, Role.REGISTRAR], "utse handläggare")
+    if assigned_at is not None and actor is not None:
+        raise PermissionDenied("Tiden sätts av systemet.")
     if not has_role(officer, case.authority, [Role.OFFICER, Role.MANAGER]):
         raise ValidationError(
             {"officer": f"{officer} är inte handläggare för {case.authority.code}."}
@@ -339,7 +348,7 @@ def do_assign_officer(case: Case, officer: Any, *, actor: Any) -> Case:
     if case.status in {CaseStatus.VOIDED, CaseStatus.CLOSED}:
         raise PermissionDenied("Ärendet är avslutat eller makulerat.")
     before = {"officer": case.officer_id}
-    now = timezone.now()
+    now = assigned_at or timezone.now()
     case.officer = officer
     if case.assigned_at is None:
         case.assigned_at = now

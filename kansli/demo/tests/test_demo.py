@@ -5,12 +5,13 @@ from django.db import transaction
 from kansli.audit.models import AuditEvent
 from kansli.org.demo import OrgDemo
 from kansli.org.models import Authority, Committee, Role, RoleAssignment, Unit, User
+from kansli.registry.models import Case, Document
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", "--scale", "0.02")
     out = capsys.readouterr().out
     assert {a.code for a in Authority.objects.all()} == {
         "KF", "KS", "BUN", "SN", "MBN", "TFN", "KFN",
@@ -22,12 +23,17 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     assert Unit.objects.valid_on().count() >= 6
     assert "registrator" in out and "kansli-demo" in out
     assert User.objects.get(username="admin").is_superuser
+    for authority in Authority.objects.all():
+        assert Case.objects.filter(authority=authority).exists(), authority
+    assert Document.objects.filter(secrecy__isnull=False).exists()
+    assert Case.objects.exclude(officer=None).exists()
+    assert "Diarium:" in out
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", "--scale", "0.02")
     counts = (User.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count())
-    call_command("demo", "--no-serve")
+    call_command("demo", "--no-serve", "--scale", "0.02")
     assert (
         User.objects.count(), RoleAssignment.objects.count(), AuditEvent.objects.count()
     ) == counts  # fmt: skip

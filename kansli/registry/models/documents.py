@@ -49,7 +49,8 @@ class Document(models.Model):
         _("working days from arrival to registration"), null=True, blank=True
     )
 
-    # Secrecy marking, OSL 5 kap. 5 §: the provision, the date and who made it.
+    # Secrecy marking, OSL 5 kap. 5 §: the provision, the date and who made it (no user:
+    # made by the system, in an import from an earlier registry).
     secrecy = models.ForeignKey(
         SecrecyProvision, on_delete=models.PROTECT, null=True, blank=True,
         related_name="documents", verbose_name=_("secrecy provision"),
@@ -82,8 +83,7 @@ class Document(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["case", "number"], name="document_number"),
             models.CheckConstraint(
-                condition=Q(secrecy__isnull=True)
-                | (Q(secrecy_marked_at__isnull=False) & Q(secrecy_marked_by__isnull=False)),
+                condition=Q(secrecy__isnull=True) | Q(secrecy_marked_at__isnull=False),
                 name="document_secrecy_marking_complete",
             ),
             models.CheckConstraint(

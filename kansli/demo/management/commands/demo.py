@@ -17,13 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
         parser.add_argument("--no-serve", action="store_true", help="Load and exit.")
         parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--scale", type=float, default=1.0, help="Volume of cases (1.0: two years' worth)."
+        )
 
-    def handle(self, *args: Any, seed: int, no_serve: bool, port: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, seed: int, no_serve: bool, port: int, scale: float, **options: Any
+    ) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         logins = []
         with transaction.atomic():
             for load in LOADERS:
-                logins.extend(load(seed, self.stdout.write))
+                logins.extend(load(seed, scale, self.stdout.write))
         self.stdout.write("")
         self.stdout.write(f"Inloggningar (lösenord för alla: {PASSWORD}):")
         width = max(len(login.username) for login in logins)

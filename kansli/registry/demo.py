@@ -1,0 +1,202 @@
+"""Demo registry: two years of cases and documents for every authority of the demo
+municipality, registered through the actions with realistic titles, senders, officers
+and statuses. Deterministic for a seed; a second run finds the cases and adds nothing."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.utils import timezone
+
+from kansli.org.models import Authority, Role, RoleAssignment, User
+from kansli.registry import actions
+from kansli.registry.models import Case, CaseStatus, Classification, SecrecyProvision
+from kansli.registry.scheme import parse_scheme
+
+START = datetime.date(2025, 1, 1)
+CASES_PER_YEAR = {"KF": 60, "KS": 260, "BUN": 180, "SN": 160, "MBN": 240, "TFN": 140, "KFN": 90}
+SCHEME_FILE = "klassa-exempel.csv"
+
+# (title template, classification code, first document's description, secret provision)
+SUBJECTS: dict[str, list[tuple[str, str, str, str | None]]] = {
+    "KF": [
+        ("Motion om {topic}", "1.1.1", "Motion", None),
+        ("Medborgarförslag om {topic}", "1.2.2", "Medborgarförslag", None),
+        ("Interpellation om {topic}", "1.1.2", "Interpellation", None),
+    ],
+    "KS": [
+        ("Remiss från Länsstyrelsen om {topic}", "1.2.1", "Remiss", None),
+        ("Upphandling av {service}", "2.1.2", "Anbud", "OSL 19 kap. 3 §"),
+        ("Begäran om allmän handling om {topic}", "2.3.1", "Begäran om allmän handling", None),
+        ("Rehabiliteringsärende, {unit}", "2.2.3", "Läkarintyg", "OSL 39 kap. 3 §"),
+        ("Rekrytering av {job}", "2.2.1", "Ansökan om anställning", None),
+        ("Budget {year} för {unit}", "2.1.1", "Budgetunderlag", None),
+    ],
+    "BUN": [
+        ("Ansökan om skolskjuts för elev i årskurs {grade}", "3.1.2", "Ansökan om skolskjuts",
+         "OSL 23 kap. 2 §"),
+        ("Anmälan om kränkande behandling vid {school}", "3.1.3", "Anmälan", "OSL 23 kap. 2 §"),
+        ("Ansökan om förskoleplats i {district}", "3.1.1", "Ansökan om förskoleplats", None),
+        ("Medborgarförslag om {topic}", "1.2.2", "Medborgarförslag", None),
+    ],
+    "SN": [
+        ("Ansökan om ekonomiskt bistånd", "3.2.1", "Ansökan", "OSL 26 kap. 1 §"),
+        ("Ansökan om serveringstillstånd, {company}", "3.2.2", "Ansökan om serveringstillstånd",
+         None),
+        ("Orosanmälan", "3.2.1", "Orosanmälan", "OSL 26 kap. 1 §"),
+    ],
+    "MBN": [
+        ("Bygglov för nybyggnad av enbostadshus, {property}", "3.3.2", "Ansökan om bygglov", None),
+        ("Bygglov för tillbyggnad, {property}", "3.3.2", "Ansökan om bygglov", None),
+        ("Detaljplan för {district}", "3.3.1", "Planbesked", None),
+        ("Klagomål på buller, {property}", "3.3.3", "Klagomål", None),
+        ("Tillsyn av enskilt avlopp, {property}", "3.3.3", "Inspektionsrapport", None),
+    ],
+    "TFN": [
+        ("Ansökan om markupplåtelse, {street}", "3.4.2", "Ansökan", None),
+        ("Synpunkt på snöröjning på {street}", "3.4.1", "Synpunkt", None),
+        ("Medborgarförslag om {topic}", "1.2.2", "Medborgarförslag", None),
+    ],
+    "KFN": [
+        ("Ansökan om föreningsbidrag, {club}", "3.5.1", "Ansökan om bidrag", None),
+        ("Synpunkt på bibliotekets öppettider", "3.5.2", "Synpunkt", None),
+    ],
+}  # fmt: skip
+WORDS = {
+    "topic": ["fler parkbänkar", "gång- och cykelväg till skolan", "belysning i Norrparken",
+              "hundrastgård", "solceller på kommunens tak", "fritidsgård i Västerby",
+              "längre öppettider i simhallen", "trafiksäkerhet vid förskolan"],
+    "service": ["skolmåltider", "snöröjning", "IT-konsulttjänster", "städtjänster", "skolskjuts"],
+    "unit": ["HR-avdelningen", "Ekonomiavdelningen", "Kansliavdelningen"],
+    "job": ["controller", "nämndsekreterare", "bygglovshandläggare", "socialsekreterare"],
+    "grade": ["1", "3", "5", "7", "8"],
+    "school": ["Centralskolan", "Västerbyskolan", "Ängsskolan", "Kyrkbyns skola"],
+    "district": ["Västerby", "Norrmalm", "Kyrkbyn", "Ängsbacken", "Södra hamnen"],
+    "company": ["Restaurang Hamnkrogen AB", "Café Solrosen", "Pizzeria Napoli HB"],
+    "property": ["Exempelstad Björken 3", "Exempelstad Linden 12", "Västerby 4:17",
+                 "Kyrkbyn 2:8", "Norrmalm Eken 5"],
+    "street": ["Storgatan", "Kyrkvägen", "Hamngatan", "Skolvägen"],
+    "club": ["Exempelstads IF", "Västerby Scoutkår", "Kyrkbyns hembygdsförening"],
+    "year": ["2026", "2027"],
+}  # fmt: skip
+SENDERS = ["Anna Nilsson", "Per Svensson", "Lena Holm", "Mohammed Ali", "Karin Ek",
+           "Bostads AB Exempelstad", "Länsstyrelsen i Exempellän", "Trafikverket",
+           "Skolinspektionen", "Byggfirman Bygg & Bo AB", "Maria Lindberg",
+           "Olof Berg"]  # fmt: skip
+
+
+@dataclass
+class Counts:
+    cases: int = 0
+    documents: int = 0
+
+
+class RegistryDemo:
+    def __init__(self, seed: int, scale: float = 1.0) -> None:
+        self.rng = random.Random(seed)
+        self.scale = scale
+        self.today = timezone.localdate()
+        self.counts = Counts()
+
+    def load(self) -> Counts:
+        for code, per_year in CASES_PER_YEAR.items():
+            authority = Authority.objects.get(code=code)
+            self._scheme(authority)
+            if Case.objects.filter(authority=authority, external_id__startswith="demo-").exists():
+                continue
+            self._cases(authority, per_year)
+        return self.counts
+
+    def _scheme(self, authority: Authority) -> None:
+        if not authority.classifications.exists():
+            text = (Path(__file__).parent / "data" / SCHEME_FILE).read_text(encoding="utf-8")
+            actions.do_load_classification_scheme(authority, parse_scheme(text), actor=None)
+
+    def _staff(self, authority: Authority, role: Role) -> list[User]:
+        ids = RoleAssignment.objects.filter(authority=authority, role=role).values("user")
+        return list(User.objects.filter(pk__in=ids).order_by("username"))
+
+    def _cases(self, authority: Authority, per_year: int) -> None:
+        officers = self._staff(authority, Role.OFFICER)
+        classes = {c.code: c for c in authority.classifications.all()}
+        days = (self.today - START).days
+        count = max(1, round(per_year * self.scale * days / 365))
+        opened = sorted(
+            START + datetime.timedelta(days=self.rng.randrange(days)) for _ in range(count)
+        )
+        for n, day in enumerate(opened):
+            subject = self.rng.choice(SUBJECTS[authority.code])
+            self._case(authority, n, day, subject, classes, officers)
+
+    def _fill(self, template: str) -> str:
+        return template.format(**{k: self.rng.choice(v) for k, v in WORDS.items()})
+
+    def _case(
+        self,
+        authority: Authority,
+        n: int,
+        day: datetime.date,
+        subject: tuple[str, str, str, str | None],
+        classes: dict[str, Classification],
+        officers: list[User],
+    ) -> None:
+        title, class_code, first, secret = subject
+        opened_at = _at(day, 9 + self.rng.randrange(7))
+        case = actions.do_register_case(
+            authority, self._fill(title), classification=classes.get(class_code),
+            opened_at=opened_at, actor=None,
+        )  # fmt: skip
+        Case.objects.filter(pk=case.pk).update(external_id=f"demo-{authority.code}-{n}")
+        provision = SecrecyProvision.objects.get(reference=secret) if secret else None
+        sender = self.rng.choice(SENDERS)
+        lag = self.rng.choice([0, 0, 0, 0, 1, 1, 2, 4])
+        self._document(case, "inkommen", day, first, sender, lag, provision)
+        age = (self.today - day).days
+        if officers and age > 3:
+            assigned = _at(day + datetime.timedelta(days=self.rng.choice([0, 1, 2, 3, 7])), 11)
+            actions.do_assign_officer(
+                case, self.rng.choice(officers), assigned_at=assigned, actor=None
+            )
+        if age > 30:
+            self._document(case, "upprattad", day + datetime.timedelta(days=20),
+                           "Tjänsteskrivelse", "", 0, None)  # fmt: skip
+        if age > 45:
+            self._document(case, "utgaende", day + datetime.timedelta(days=40),
+                           "Beslut", sender, 0, provision)  # fmt: skip
+            actions.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
+            if age > 90 and self.rng.random() < 0.8:
+                actions.do_change_case_status(case, CaseStatus.CLOSED, actor=None)
+        self.counts.cases += 1
+
+    def _document(
+        self,
+        case: Case,
+        direction: str,
+        day: datetime.date,
+        description: str,
+        counterpart: str,
+        lag: int,
+        provision: SecrecyProvision | None,
+    ) -> None:
+        day = min(day, self.today)
+        registered = min(_at(day + datetime.timedelta(days=lag), 10), timezone.now())
+        actions.do_register_document(
+            case, direction, day, description, counterpart=counterpart, secrecy=provision,
+            withhold_counterpart=provision is not None and direction == "inkommen",
+            registered_at=registered, actor=None,
+        )  # fmt: skip
+        self.counts.documents += 1
+
+
+def _at(day: datetime.date, hour: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def load(seed: int, scale: float, report: Any) -> list[Any]:
+    counts = RegistryDemo(seed, scale).load()
+    report(f"Diarium: {counts.cases} nya ärenden, {counts.documents} nya handlingar")
+    return []
