@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -62,9 +62,9 @@ def record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the action's transaction")
     context = current.get()
-    head, _ = ChainHead.objects.select_for_update().get_or_create(pk=1)
+    seq, prev_hash = _advance_head()
     event = AuditEvent(
-        seq=head.seq + 1,
+        seq=seq,
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_actor_label(actor)[:300],
@@ -76,12 +76,30 @@ def record(
         after=_plain(after),
         request_id=context.request_id,
         client_ip=_client_ip(context.client_ip),
-        prev_hash=head.hash,
+        prev_hash=prev_hash,
     )
-    event.hash = chain_hash(head.hash, event)
+    event.hash = chain_hash(prev_hash, event)
     event.save(force_insert=True)
-    ChainHead.objects.filter(pk=1).update(seq=event.seq, hash=event.hash)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
     return event
+
+
+def _advance_head() -> tuple[int, str]:
+    """Take the next sequence number and the previous event's hash in one statement.
+    The UPDATE locks the head row until the transaction ends (PostgreSQL's row lock;
+    on SQLite the write lock BEGIN IMMEDIATE already holds), so concurrent writers
+    queue here and the chain cannot fork. Plain SQL: this runs in every action."""
+    with connection.cursor() as cursor:
+        for _attempt in range(2):
+            cursor.execute(
+                "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+            )
+            found = cursor.fetchone()
+            if found is not None:
+                return int(found[0]), str(found[1])
+            ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
+    raise RuntimeError("the audit chain head row cannot be created")
 
 
 def _actor_label(actor: Any) -> str:

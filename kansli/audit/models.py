@@ -48,9 +48,9 @@ class AuditEvent(models.Model):
 
 
 class ChainHead(models.Model):
-    """The single row that names the newest event. Writers lock it (SELECT ... FOR
-    UPDATE) before appending, so concurrent transactions queue and the chain cannot
-    fork; `verify` also checks that the newest event is the one named here, which
+    """The single row that names the newest event. Writers lock it (an UPDATE ...
+    RETURNING of the next number) before appending, so concurrent transactions queue
+    and the chain cannot fork; `verify` also checks that the newest event is the one named here, which
     detects a deleted tail."""
 
     seq = models.BigIntegerField(default=0)

@@ -56,7 +56,7 @@ def assert_one_unbroken_chain() -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
-    reason="the row lock on the chain head is PostgreSQL's (SELECT ... FOR UPDATE)",
+    reason="the row lock on the chain head is PostgreSQL's (UPDATE ... RETURNING)",
 )
 def test_concurrent_writers_on_postgresql(transactional_db: None) -> None:
     assert append_from_threads() == []
