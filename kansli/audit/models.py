@@ -50,8 +50,8 @@ class AuditEvent(models.Model):
 class ChainHead(models.Model):
     """The single row that names the newest event. Writers lock it (an UPDATE ...
     RETURNING of the next number) before appending, so concurrent transactions queue
-    and the chain cannot fork; `verify` also checks that the newest event is the one named here, which
-    detects a deleted tail."""
+    and the chain cannot fork; `verify` also checks that the newest event is the one
+    named here, which detects a deleted tail."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
