@@ -29,7 +29,7 @@ from kansli.registry.models import (
     TimelineEntry,
 )
 from kansli.registry.models.cases import TRANSITIONS
-from kansli.registry.numbering import next_case_number
+from kansli.registry.numbering import next_case_number, next_document_number
 from kansli.registry.permissions import (
     has_role,
     require_case_handling,
@@ -98,8 +98,11 @@ def _registration_lag(
     registered as soon as it came in)."""
     if direction != Direction.INCOMING:
         return None
-    closed = closed_days(case.authority.municipality)
-    return max(0, workdays_between(document_date, timezone.localdate(registered), closed))
+    registered_on = timezone.localdate(registered)
+    if document_date >= registered_on:
+        return 0
+    closed = closed_days(case.authority.municipality_id, (document_date, registered_on))
+    return workdays_between(document_date, registered_on, closed)
 
 
 @transaction.atomic
@@ -123,13 +126,8 @@ def do_register_document(
     require_registering(actor, case.authority)
     if registered_at is not None and actor is not None:
         raise PermissionDenied("Registreringstiden sätts av systemet.")
-    case = (
-        Case.objects.select_for_update().select_related("authority__municipality").get(pk=case.pk)
-    )
     errors: dict[str, str] = {}
     now = registered_at or timezone.now()
-    if case.status == CaseStatus.VOIDED:
-        errors["case"] = "Ärendet är makulerat."
     if direction not in Direction.values:
         errors["direction"] = "Välj inkommen, upprättad, utgående eller PM."
     if document_date > timezone.localdate(now):
@@ -142,11 +140,10 @@ def do_register_document(
         errors["secrecy"] = "Uppgifter kan bara undantas när handlingen är sekretessmarkerad."
     if errors:
         raise ValidationError(errors)
-    case.last_document_number += 1
-    case.save(update_fields=["last_document_number"])
+    number = next_document_number(case)
     document = Document(
         case=case,
-        number=case.last_document_number,
+        number=number,
         direction=direction,
         document_date=document_date,
         registered_at=now,

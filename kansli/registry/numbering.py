@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 
 from kansli.org.models import Authority
-from kansli.registry.models import CaseCounter
+from kansli.registry.models import Case, CaseCounter, CaseStatus
 
 
 def next_case_number(authority: Authority, year: int) -> int:
@@ -22,3 +23,20 @@ def next_case_number(authority: Authority, year: int) -> int:
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number
+
+
+def next_document_number(case: Case) -> int:
+    """Take the next document number in a case (KS 2026/142-3). The UPDATE locks the
+    case row until the registration commits, so two documents never share a number; a
+    voided case takes no more documents (the raised error rolls the UPDATE back)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE registry_case SET last_document_number = last_document_number + 1 "
+            "WHERE id = %s RETURNING last_document_number, status",
+            [case.pk],
+        )
+        number, status = cursor.fetchone()
+    if status == CaseStatus.VOIDED:
+        raise ValidationError({"case": "Ärendet är makulerat."})
+    case.last_document_number, case.status = number, status
+    return int(number)
