@@ -16,6 +16,7 @@ from django.utils import timezone
 from kansli.audit.chain import record
 from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import Authority, Role, Unit
+from kansli.org.permissions import require_sysadmin
 from kansli.registry import notify
 from kansli.registry.models import (
     Case,
@@ -445,3 +446,31 @@ def do_load_classification_scheme(
         after={"codes": len(codes), "added": added, "retired": len(retired)},
     )
     return added
+
+
+@transaction.atomic
+def do_add_secrecy_provision(reference: str, title: str, *, actor: Any) -> SecrecyProvision:
+    """Add an OSL provision to the list a secrecy marking may cite."""
+    require_sysadmin(actor)
+    provision = SecrecyProvision(reference=reference.strip(), title=title.strip())
+    provision.full_clean()
+    provision.save()
+    record(actor=actor, action="registry.add_secrecy_provision", obj=provision,
+           after={"reference": provision.reference, "title": provision.title})  # fmt: skip
+    return provision
+
+
+@transaction.atomic
+def do_change_secrecy_provision(
+    provision: SecrecyProvision, *, actor: Any, **changes: Any
+) -> SecrecyProvision:
+    """Change a provision's title, or take it out of use (never delete: old markings
+    cite it)."""
+    require_sysadmin(actor)
+    if set(changes) - {"title", "active"}:
+        raise ValidationError("Bara rubrik och om bestämmelsen används kan ändras.")
+    before, after = apply_changes(provision, changes)
+    if after:
+        record(actor=actor, action="registry.change_secrecy_provision", obj=provision,
+               before=before, after=after)  # fmt: skip
+    return provision

@@ -59,3 +59,30 @@ def test_the_command_loads_the_shipped_example(capsys: pytest.CaptureFixture[str
 def test_a_new_installation_has_the_common_osl_provisions() -> None:
     assert SecrecyProvision.objects.filter(reference="OSL 26 kap. 1 §").exists()
     assert SecrecyProvision.objects.count() >= 10
+
+
+@pytest.mark.django_db
+def test_secrecy_provisions_are_kept_in_the_admin_through_actions() -> None:
+    from django.test import Client
+
+    from kansli.org.testing import make_sysadmin
+
+    admin = make_sysadmin()
+    client = Client()
+    client.force_login(admin)
+    response = client.post(
+        "/admin/registry/secrecyprovision/add/",
+        {"reference": "OSL 31 kap. 16 §", "title": "Enskildas affärsförhållanden", "active": "on"},
+    )
+    assert response.status_code == 302
+    provision = SecrecyProvision.objects.get(reference="OSL 31 kap. 16 §")
+    client.post(
+        f"/admin/registry/secrecyprovision/{provision.pk}/change/",
+        {"title": "Enskildas affärsförhållanden"},
+    )
+    provision.refresh_from_db()
+    assert provision.active is False
+    assert AuditEvent.objects.filter(action="registry.change_secrecy_provision").count() == 1
+    assert (
+        client.post(f"/admin/registry/secrecyprovision/{provision.pk}/delete/").status_code == 403
+    )

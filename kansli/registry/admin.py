@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kansli.org.admin_base import ActionAdmin
+from kansli.registry import actions
+from kansli.registry.models import Classification, SecrecyProvision
+
+
+@admin.register(SecrecyProvision)
+class SecrecyProvisionAdmin(ActionAdmin):
+    list_display = ["reference", "title", "active"]
+    list_filter = ["active"]
+    search_fields = ["reference", "title"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["reference"] if obj else []
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> SecrecyProvision:
+        return actions.do_add_secrecy_provision(
+            data["reference"], data["title"], actor=request.user
+        )
+
+    def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
+        actions.do_change_secrecy_provision(obj, actor=request.user, **changes)
+
+
+@admin.register(Classification)
+class ClassificationAdmin(admin.ModelAdmin):
+    """Read here; loaded from CSV with `kansli classification load AUTHORITY FILE`."""
+
+    list_display = ["code", "title", "authority", "active"]
+    list_filter = ["authority", "active"]
+    search_fields = ["code", "title"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
