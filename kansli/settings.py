@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "kansli.org",
     "kansli.audit",
     "kansli.workdays",
+    "kansli.files",
     "kansli.registry",
     "kansli.demo",
 ]
@@ -196,6 +197,10 @@ SESSION_COOKIE_AGE = env_int("KANSLI_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Registered documents' files, content-addressed; never served from MEDIA_URL.
+MEDIA_ROOT = DATA_DIR / "files"
+MAX_UPLOAD_MB = env_int("KANSLI_MAX_UPLOAD_MB", 50)
 
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

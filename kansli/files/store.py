@@ -1,0 +1,141 @@
+"""Receiving a file: check it, store its bytes once under their SHA-256 and queue the
+extraction of its text.
+
+Storing is not an action and writes no audit event: a StoredFile is only content, which
+means nothing until the registry attaches it to a document, and that registry action
+checks permission and writes the audit event. A file stored by a transaction that then
+rolls back stays in the storage without a row; the next upload of the same content
+uses it.
+
+The bytes go to Django's default storage (the file system under MEDIA_ROOT, or any
+django-storages backend) at a path derived from the hash. An existing file there is
+never overwritten: equal names mean equal content. Two uploads of the same content at
+the same moment both end with the one row, through the unique hash."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+
+from kansli.files.detect import (
+    ACCEPTED,
+    PROGRAM_EXTENSIONS,
+    PROGRAMS,
+    FileType,
+    detect_type,
+    types_named,
+)
+from kansli.files.extract import queue_extraction
+from kansli.files.models import StoredFile, storage_name
+
+MEGABYTE = 1024 * 1024
+
+
+def store_bytes(data: bytes, name: str) -> StoredFile:
+    """Store content received as bytes (an e-mail's attachment, a generated file) under
+    the file name it came with; see store_upload."""
+    return _store(ContentFile(data, name=name), name)
+
+
+def store_upload(uploaded: UploadedFile) -> StoredFile:
+    """Store an uploaded file, or find the StoredFile that already holds its bytes.
+
+    Raises ValidationError, and stores nothing, if the file is empty, larger than
+    MAX_UPLOAD_MB, a program, of a type that is not registered, or named as one type
+    while its content is another. A temporary upload may be moved into the storage, so
+    read the upload before this, not after."""
+    return _store(uploaded, uploaded.name or "")
+
+
+def _store(file: File, name: str) -> StoredFile:
+    check_size(file.size)
+    file_type = check_type(detect_type(file), name)
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    sha256 = digest.hexdigest()
+    found = StoredFile.objects.filter(sha256=sha256).first()
+    if found is not None:
+        return found
+    _put(file, storage_name(sha256), file.size)
+    stored, created = StoredFile.objects.get_or_create(
+        sha256=sha256, defaults={"size": file.size, "content_type": file_type.mime}
+    )
+    if created:
+        queue_extraction(stored)
+    return stored
+
+
+def check_size(size: int) -> None:
+    if size == 0:
+        raise ValidationError(_("The file is empty."), code="empty")
+    limit = settings.MAX_UPLOAD_MB
+    if size > limit * MEGABYTE:
+        raise ValidationError(
+            _("The file is larger than %(limit)s MB.") % {"limit": limit}, code="too_large"
+        )
+
+
+def check_type(file_type: FileType | None, name: str) -> FileType:
+    """The content's type, if it is registered and its name does not belie it."""
+    extension = PurePath(name).suffix.lower()
+    if extension in PROGRAM_EXTENSIONS:
+        raise ValidationError(
+            _("The file is named %(extension)s, which is a program; programs are not accepted.")
+            % {"extension": extension},
+            code="program",
+        )
+    named = types_named(extension)
+    if named and file_type not in named:
+        kind = file_type.label if file_type else _("of an unknown type")
+        raise ValidationError(
+            _("The file is named %(extension)s but its content is %(kind)s.")
+            % {"extension": extension, "kind": kind},
+            code="disguised",
+        )
+    if file_type is None:
+        raise ValidationError(
+            _("The file's type is not recognised. Accepted are: %(accepted)s.")
+            % {"accepted": accepted()},
+            code="unknown_type",
+        )
+    if file_type in PROGRAMS:
+        raise ValidationError(
+            _("The file is %(kind)s; programs are not accepted.") % {"kind": file_type.label},
+            code="program",
+        )
+    if file_type not in ACCEPTED:
+        raise ValidationError(
+            _("The file is %(kind)s, which is not accepted. Accepted are: %(accepted)s.")
+            % {"kind": file_type.label, "accepted": accepted()},
+            code="type",
+        )
+    return file_type
+
+
+def accepted() -> str:
+    """The accepted name endings, for messages: "CSV, DOC, DOCX, …"."""
+    endings = {ending for file_type in ACCEPTED for ending in file_type.extensions}
+    return ", ".join(sorted(ending[1:].upper() for ending in endings))
+
+
+def _put(file: File, name: str, size: int) -> None:
+    """Write the bytes at `name` unless they are there already."""
+    if default_storage.exists(name):
+        if default_storage.size(name) == size:
+            return
+        # Shorter than the content it is named after: a write cut off by a crash.
+        default_storage.delete(name)
+    file.seek(0)
+    saved = default_storage.save(name, file)
+    if saved != name:
+        # Another upload of the same content wrote `name` in the meantime; the storage
+        # gave this copy another name, and it is not needed.
+        default_storage.delete(saved)
