@@ -14,6 +14,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.files.mail import parse_mail
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
 from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import Authority, Role, Unit
 from kansli.org.permissions import require_sysadmin
@@ -25,6 +28,8 @@ from kansli.registry.models import (
     Direction,
     Document,
     DocumentCorrection,
+    DocumentFile,
+    InboxItem,
     Party,
     SecrecyProvision,
     TimelineEntry,
@@ -474,3 +479,81 @@ def do_change_secrecy_provision(
         record(actor=actor, action="registry.change_secrecy_provision", obj=provision,
                before=before, after=after)  # fmt: skip
     return provision
+
+
+@transaction.atomic
+def do_attach_file(
+    document: Document,
+    stored: StoredFile,
+    name: str,
+    *,
+    replaces: DocumentFile | None = None,
+    actor: Any,
+) -> DocumentFile:
+    """Attach a stored file to a document, or a new version of one of its files. The
+    earlier version stays; only the newest is the document's current file."""
+    if actor is None or document.registered_by_id != actor.pk:
+        require_registering(actor, document.case.authority)
+    if document.is_voided:
+        raise ValidationError("Handlingen är makulerad.")
+    version = 1
+    if replaces is not None:
+        if replaces.document_id != document.pk or not replaces.is_current:
+            raise ValidationError("Bara den senaste versionen av en fil i handlingen kan ersättas.")
+        version = replaces.version + 1
+    attached = DocumentFile.objects.create(
+        document=document, stored=stored, name=name.strip() or "fil", version=version,
+        replaces=replaces, added_at=timezone.now(), added_by=actor,
+    )  # fmt: skip
+    text = f"Filen {attached.name} lades till handling {document.number}"
+    _timeline(document.case, "file", f"{text} (version {version}).", actor)
+    record(actor=actor, action="registry.attach_file", obj=attached,
+           label=document.document_number,
+           after={"name": attached.name, "version": version, "sha256": stored.sha256})  # fmt: skip
+    return attached
+
+
+@transaction.atomic
+def do_receive_in_inbox(
+    authority: Authority, stored: StoredFile, name: str, *, actor: Any
+) -> InboxItem:
+    """Put an uploaded file or e-mail in the registrar's inbox, to be registered. An
+    e-mail's sender, date and subject are read now, to pre-fill the registration."""
+    require_registering(actor, authority)
+    item = InboxItem(authority=authority, stored=stored, name=name, received_at=timezone.now(),
+                     received_by=actor)  # fmt: skip
+    if item.is_mail:
+        with stored.open() as handle:
+            mail = parse_mail(handle.read())
+        item.sender, item.subject, item.sent_at = mail.sender[:300], mail.subject[:500], mail.date
+    item.save()
+    record(actor=actor, action="registry.receive_in_inbox", obj=item,
+           after={"name": name, "sha256": stored.sha256, "sender": item.sender})  # fmt: skip
+    return item
+
+
+@transaction.atomic
+def do_register_from_inbox(item: InboxItem, case: Case | None, *, actor: Any,
+                           **registration: Any) -> Document:  # fmt: skip
+    """Register an inbox item as an incoming document, in a new case (case None: the
+    registration gives its title) or an existing one. The file (and for an e-mail,
+    its attachments) become the document's files."""
+    item = InboxItem.objects.select_for_update().get(pk=item.pk)
+    if item.document_id is not None:
+        raise ValidationError("Posten är redan registrerad.")
+    if case is None:
+        document = do_register_incoming(item.authority, actor=actor, **registration)
+    else:
+        document = do_register_document(case, Direction.INCOMING, actor=actor, **registration)
+    do_attach_file(document, item.stored, item.name, actor=actor)
+    if item.is_mail:
+        with item.stored.open() as handle:
+            attachments = parse_mail(handle.read()).attachments
+        for attachment in attachments:
+            stored = store_bytes(attachment.data, attachment.filename)
+            do_attach_file(document, stored, attachment.filename, actor=actor)
+    item.document = document
+    item.save(update_fields=["document"])
+    record(actor=actor, action="registry.register_from_inbox", obj=item,
+           label=document.document_number, after={"document": document.pk})  # fmt: skip
+    return document

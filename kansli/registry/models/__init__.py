@@ -1,6 +1,7 @@
 from kansli.registry.models.cases import Case, CaseCounter, CaseStatus, Party, TimelineEntry
 from kansli.registry.models.classification import Classification
 from kansli.registry.models.documents import Direction, Document, DocumentCorrection
+from kansli.registry.models.files import DocumentFile, InboxItem
 from kansli.registry.models.secrecy import SecrecyProvision
 
 __all__ = [
@@ -11,6 +12,8 @@ __all__ = [
     "Direction",
     "Document",
     "DocumentCorrection",
+    "DocumentFile",
+    "InboxItem",
     "Party",
     "SecrecyProvision",
     "TimelineEntry",
