@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kansli.workdays",
     "kansli.files",
     "kansli.registry",
+    "kansli.search",
     "kansli.demo",
 ]
 

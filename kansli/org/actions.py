@@ -9,10 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.org import tokens
 from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import (
+    ApiToken,
     Authority,
     Committee,
     ElectedPosition,
@@ -284,3 +287,34 @@ def do_end_role(
     _update(assignment, {"valid_to": last_day}, "org.end_role", actor)
     _sync_admin_flags(assignment.user)
     return assignment
+
+
+def _require_self_or_sysadmin(actor: Any, user: User) -> None:
+    if actor is None or actor.pk != user.pk:
+        require_sysadmin(actor)
+
+
+@transaction.atomic
+def do_create_api_token(user: User, name: str, *, actor: Any) -> tuple[ApiToken, str]:
+    """Make an API key for a program acting on the person's behalf (by the person, a
+    system administrator or the system). Returns the token row and the key itself: the
+    key is not stored (only its SHA-256) and cannot be shown again."""
+    _require_self_or_sysadmin(actor, user)
+    if not user.is_active:
+        raise ValidationError({"user": f"Kontot {user.username} är inaktiverat."})
+    if not name.strip():
+        raise ValidationError({"name": "Ange vad nyckeln ska användas till."})
+    key = tokens.new_key()
+    token = ApiToken(user=user, name=name.strip(), key_hash=tokens.hash_key(key))
+    _create(token, ["user", "name"], "org.create_api_token", actor)
+    return token, key
+
+
+@transaction.atomic
+def do_revoke_api_token(token: ApiToken, *, actor: Any) -> ApiToken:
+    """Revoke a key (by its owner, a system administrator or the system). It is kept,
+    marked revoked, so the audit trail can still name it."""
+    _require_self_or_sysadmin(actor, token.user)
+    if token.revoked_at is not None:
+        raise ValidationError(f"Nyckeln {token.name} är redan återkallad.")
+    return _update(token, {"revoked_at": timezone.now()}, "org.revoke_api_token", actor)

@@ -43,6 +43,7 @@ from kansli.registry.permissions import (
     require_role,
 )
 from kansli.registry.scheme import SchemeRow
+from kansli.search import index as search_index
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
@@ -94,6 +95,7 @@ def do_register_case(
     _timeline(case, "registered", "Ärendet registrerades.", actor)
     after = snapshot(case, CASE_FIELDS) | {"parties": [p["name"] for p in parties]}
     record(actor=actor, action="registry.register_case", obj=case, after=after)
+    search_index.index_case(case)
     return case
 
 
@@ -174,6 +176,7 @@ def do_register_document(
         label=document.document_number,
         after=snapshot(document, DOCUMENT_FIELDS),
     )
+    search_index.index_document(document)
     return document
 
 
@@ -243,6 +246,7 @@ def do_mark_secrecy(
         before=before,
         after=after,
     )
+    search_index.index_document(document)
     return document
 
 
@@ -279,6 +283,7 @@ def do_correct_document(document: Document, reason: str, *, actor: Any, **change
         before=before,
         after=after | {"reason": reason},
     )
+    search_index.index_document(document)
     return document
 
 
@@ -301,6 +306,7 @@ def do_void_document(document: Document, reason: str, *, actor: Any) -> Document
         label=document.document_number,
         after={"void_reason": document.void_reason},
     )
+    search_index.index_document(document)
     return document
 
 
@@ -388,6 +394,7 @@ def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
     if after:
         _timeline(case, "changed", "Ärendets uppgifter ändrades.", actor)
         record(actor=actor, action="registry.change_case", obj=case, before=before, after=after)
+        search_index.index_case(case)
     return case
 
 
@@ -406,6 +413,7 @@ def do_add_party(case: Case, name: str, *, actor: Any, **values: Any) -> Party:
         label=case.case_number,
         after={"name": party.name, "protected_identity": party.protected_identity},
     )
+    search_index.index_case(case)
     return party
 
 
@@ -510,6 +518,7 @@ def do_attach_file(
     record(actor=actor, action="registry.attach_file", obj=attached,
            label=document.document_number,
            after={"name": attached.name, "version": version, "sha256": stored.sha256})  # fmt: skip
+    search_index.index_document(document)
     return attached
 
 

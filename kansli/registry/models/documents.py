@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -118,8 +119,8 @@ class DocumentCorrection(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    before = models.JSONField(_("before"))
-    after = models.JSONField(_("after"))
+    before = models.JSONField(_("before"), encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), encoder=DjangoJSONEncoder)
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:

@@ -201,3 +201,14 @@ def test_assigning_an_officer_mails_them_and_counts_the_days(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["handl@example.se"]
     assert case.case_number in mailoutbox[0].subject
+
+
+def test_a_corrected_date_is_kept_in_the_history() -> None:
+    registrar = make_registrar()
+    document = make_incoming(document_date=datetime.date(2026, 11, 2))
+    actions.do_correct_document(
+        document, "Fel datum", document_date=datetime.date(2026, 11, 3), actor=registrar
+    )
+    correction = document.corrections.get()
+    assert correction.before == {"document_date": "2026-11-02"}
+    assert correction.after == {"document_date": "2026-11-03"}

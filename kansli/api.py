@@ -1,0 +1,111 @@
+"""Kansli's API, version 1, at /api/v1/ (Django Ninja). The OpenAPI description is at
+/api/v1/openapi.json and readable documentation at /api/v1/docs.
+
+Every answer that is not a success is JSON with a `detail` message in Swedish:
+401 not signed in, 403 not allowed, 404 not found (also for what the caller may not
+see), 422 refused input with the messages per field in `errors`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
+
+from kansli.org.api import SessionAuth, TokenAuth
+from kansli.registry.api import router as registry_router
+
+NOT_FOUND = "Hittades inte."
+NOT_SIGNED_IN = (
+    "Inloggning krävs: skicka en API-nyckel (Authorization: Bearer <nyckel>) eller logga in."
+)
+INVALID = "Uppgifterna kunde inte tas emot."
+UNREADABLE = "Begäran kunde inte läsas: skicka JSON."
+
+# Swedish for the checks the request schema makes before an action sees the input.
+SCHEMA_MESSAGES = {
+    "missing": "Uppgiften saknas.",
+    "date_from_datetime_parsing": "Ange ett datum ÅÅÅÅ-MM-DD.",
+    "date_parsing": "Ange ett datum ÅÅÅÅ-MM-DD.",
+    "date_type": "Ange ett datum ÅÅÅÅ-MM-DD.",
+    "int_parsing": "Ange ett heltal.",
+    "int_type": "Ange ett heltal.",
+    "string_type": "Ange en text.",
+    "bool_parsing": "Ange true eller false.",
+    "bool_type": "Ange true eller false.",
+    "enum": "Välj något av {expected}.",
+    "greater_than_equal": "Ange minst {ge}.",
+    "less_than_equal": "Ange högst {le}.",
+}
+
+api = NinjaAPI(
+    title="Kansli",
+    version="1",
+    description=__doc__ or "",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+api.add_router("", registry_router)
+
+
+def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
+    messages = dict.fromkeys(message for field in errors.values() for message in field)
+    detail = " ".join(messages)
+    return api.create_response(request, {"detail": detail or INVALID, "errors": errors}, status=422)
+
+
+@api.exception_handler(ValidationError)
+def refused_by_action(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    return _invalid(request, errors)
+
+
+@api.exception_handler(RequestInvalid)
+def refused_by_schema(request: HttpRequest, exc: RequestInvalid) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        errors.setdefault(_field(error["loc"]), []).append(_message(error))
+    return _invalid(request, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def not_allowed(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": str(exc) or "Åtkomst nekad."}, status=403)
+
+
+@api.exception_handler(Http404)
+def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+
+@api.exception_handler(HttpError)
+def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """A body that is not JSON (400), a session request without its CSRF token (403)."""
+    detail = UNREADABLE if exc.status_code == 400 else str(exc)
+    return api.create_response(request, {"detail": detail}, status=exc.status_code)
+
+
+@api.exception_handler(AuthenticationError)
+def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = api.create_response(request, {"detail": NOT_SIGNED_IN}, status=401)
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _field(location: tuple[Any, ...] | list[Any]) -> str:
+    """("body", "payload", "document_date") → "document_date"; ("query", "year") → "year"."""
+    skip = 2 if location and location[0] == "body" else 1
+    return ".".join(str(part) for part in location[skip:]) or "__all__"
+
+
+def _message(error: dict[str, Any]) -> str:
+    template = SCHEMA_MESSAGES.get(error.get("type", ""))
+    if template is None:
+        return str(error.get("msg", INVALID))
+    context = {
+        key: str(value).replace(" or ", " eller ") for key, value in error.get("ctx", {}).items()
+    }
+    return template.format(**context)

@@ -1,0 +1,169 @@
+"""What the API reads and writes: cases, documents and their files, with the numbers as
+the registry writes them (KS 2026/142, KS 2026/142-3)."""
+
+import datetime
+from typing import Any
+
+from ninja import Field, Schema
+
+from kansli.registry.api import queries
+from kansli.registry.models import Case, CaseStatus, Direction, Document, DocumentFile
+
+
+class FileOut(Schema):
+    """One version of a document's file; download it at /api/v1/files/{id}."""
+
+    id: int
+    document_id: int
+    name: str
+    version: int
+    replaces_id: int | None
+    current: bool
+    size: int
+    content_type: str
+    sha256: str
+    added_at: datetime.datetime
+
+    @staticmethod
+    def resolve_current(obj: DocumentFile) -> bool:
+        return obj.is_current
+
+    @staticmethod
+    def resolve_size(obj: DocumentFile) -> int:
+        return obj.stored.size
+
+    @staticmethod
+    def resolve_content_type(obj: DocumentFile) -> str:
+        return obj.stored.content_type
+
+    @staticmethod
+    def resolve_sha256(obj: DocumentFile) -> str:
+        return obj.stored.sha256
+
+
+class DocumentOut(Schema):
+    """A registration with what OSL 5 kap. 2 § asks for (date, number, sender or
+    recipient, what it concerns), its secrecy marking (OSL 5 kap. 5 §) and which of
+    its details are left out of the public record (OSL 5 kap. 2 § second paragraph)."""
+
+    id: int
+    document_number: str
+    case_id: int
+    case_number: str
+    number: int
+    direction: Direction
+    document_date: datetime.date
+    registered_at: datetime.datetime
+    counterpart: str
+    description: str
+    document_type: str
+    secrecy: str | None
+    secrecy_marked_at: datetime.datetime | None
+    withhold_counterpart: bool
+    withhold_description: bool
+    voided_at: datetime.datetime | None
+    void_reason: str
+    external_id: str
+    files: list[FileOut]
+
+    @staticmethod
+    def resolve_case_number(obj: Document) -> str:
+        return obj.case.case_number
+
+    @staticmethod
+    def resolve_secrecy(obj: Document) -> str | None:
+        return obj.secrecy.reference if obj.secrecy else None
+
+
+class CaseOut(Schema):
+    id: int
+    case_number: str
+    authority: str
+    year: int
+    number: int
+    title: str
+    status: CaseStatus
+    classification: str | None
+    unit: str | None
+    officer: str | None
+    opened_at: datetime.datetime
+    closed_at: datetime.datetime | None
+    external_id: str
+
+    @staticmethod
+    def resolve_authority(obj: Case) -> str:
+        return obj.authority.code
+
+    @staticmethod
+    def resolve_classification(obj: Case) -> str | None:
+        return obj.classification.code if obj.classification else None
+
+    @staticmethod
+    def resolve_unit(obj: Case) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+    @staticmethod
+    def resolve_officer(obj: Case) -> str | None:
+        return obj.officer.username if obj.officer else None
+
+
+class CaseDetailOut(CaseOut):
+    documents: list[DocumentOut]
+
+    @staticmethod
+    def resolve_documents(obj: Case, context: dict[str, Any]) -> list[Document]:
+        """Only the registrations the caller may see."""
+        return list(queries.documents(context["request"].auth).filter(case=obj))
+
+
+class CaseIn(Schema):
+    authority: str = Field(description="The authority's code (registry series), e.g. KS.")
+    title: str = Field(description="The case title (ärendemening).")
+    classification: str | None = Field(
+        None, description="A process code in the authority's classification scheme, e.g. 2.3.1."
+    )
+
+
+class DocumentIn(Schema):
+    direction: Direction
+    document_date: datetime.date
+    description: str
+    counterpart: str = ""
+    counterpart_address: str = ""
+    document_type: str = ""
+    secrecy: str | None = Field(
+        None, description="The OSL provision of a secrecy marking, e.g. 'OSL 26 kap. 1 §'."
+    )
+    withhold_counterpart: bool = False
+    withhold_description: bool = False
+
+
+class CaseFilter(Schema):
+    authority: str | None = None
+    year: int | None = None
+    status: CaseStatus | None = None
+
+
+class SearchFilter(Schema):
+    q: str = Field(description='Words, "a phrase" or a case number, e.g. bygglov Storgatan.')
+    authority: str | None = Field(None, description="An authority's code, e.g. KS.")
+    year: int | None = Field(None, description="The year in the case number.")
+    status: CaseStatus | None = None
+    direction: Direction | None = None
+    date_from: datetime.date | None = Field(None, description="Documents dated from this day.")
+    date_to: datetime.date | None = Field(None, description="Documents dated up to this day.")
+    include_voided: bool = True
+    limit: int = Field(20, ge=1, le=100)
+    offset: int = Field(0, ge=0)
+
+
+class SearchHitOut(Schema):
+    """A registered document with its case, or a case without documents (document null)."""
+
+    case: CaseOut
+    document: DocumentOut | None
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    has_more: bool

@@ -1,0 +1,392 @@
+"""The registry's forms. They parse and check input so that every problem is shown at
+once next to its field; the actions check again and have the last word."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+
+from kansli.files.detect import ACCEPTED, detect_type
+from kansli.files.store import check_size, check_type
+from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
+from kansli.registry.models.cases import TRANSITIONS
+
+NEW_CASE, EXISTING_CASE = "nytt", "befintligt"
+DIRECTIONS = [(value, capfirst(label)) for value, label in Direction.choices]
+# KS 2026/142, ks 2026/0142, KS-2026-142: series, year, number.
+CASE_NUMBER = re.compile(r"^\s*([^\W\d_]+)[\s\-]*(\d{4})\s*[/\-]\s*0*(\d+)\s*$")
+
+
+def find_case(user: Any, text: str) -> Case | None:
+    """The case with this case number among those the user may see."""
+    match = CASE_NUMBER.match(text or "")
+    if not match:
+        return None
+    series, year, number = match.groups()
+    return (
+        Case.objects.visible_to(user)
+        .select_related("authority__municipality")
+        .filter(authority__code__iexact=series, year=int(year), number=int(number))
+        .first()
+    )
+
+
+class AccessibleForm(forms.Form):
+    """A form whose errors are listed in a summary at the top, each linking to its field."""
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        items = [("", str(message)) for message in self.errors.get(NON_FIELD_ERRORS, [])]
+        for field in self:
+            widget = field.field.widget
+            first_input = isinstance(widget, forms.RadioSelect) and widget.choices
+            anchor = f"{field.auto_id}_0" if first_input else field.auto_id
+            items += [(anchor, f"{field.label}: {message}") for message in field.errors]
+        return items
+
+    def add_action_errors(
+        self, error: ValidationError, names: dict[str, str] | None = None
+    ) -> None:
+        """Show an action's refusal next to the fields it names (or at the top)."""
+        if not hasattr(error, "error_dict"):
+            self.add_error(None, error.messages)
+            return
+        for key, messages in error.message_dict.items():
+            name = (names or {}).get(key, key)
+            self.add_error(name if name in self.fields else None, messages)
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input: the letter and its attachments."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        endings = sorted({e for kind in ACCEPTED for e in kind.extensions})
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ",".join(endings)}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        cleaned = [super(MultipleFileField, self).clean(item, initial) for item in files]
+        problems = []
+        for upload in cleaned:
+            try:
+                check_size(upload.size or 0)
+                check_type(detect_type(upload), upload.name or "")
+            except ValidationError as error:
+                problems += [f"{upload.name}: {message}" for message in error.messages]
+        if problems:
+            raise ValidationError(problems)
+        return cleaned
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _check_date(form: forms.Form, name: str) -> None:
+    day = form.cleaned_data.get(name)
+    if isinstance(day, datetime.date) and day > timezone.localdate():
+        form.add_error(name, _("The date cannot be in the future."))
+
+
+class RegistrationForm(AccessibleForm):
+    """Register an incoming letter that starts a case, or a document in an existing case."""
+
+    mode = forms.ChoiceField(
+        label=_("Register in"),
+        choices=[(NEW_CASE, _("A new case")), (EXISTING_CASE, _("An existing case"))],
+        widget=forms.RadioSelect,
+        initial=NEW_CASE,
+    )
+    authority = forms.ModelChoiceField(
+        Authority.objects.none(),
+        label=_("Authority"),
+        required=False,
+        empty_label=_("Choose an authority"),
+    )
+    title = forms.CharField(
+        label=_("Case title"),
+        max_length=500,
+        required=False,
+        help_text=_("What the case is about, as the registry will show it."),
+    )
+    classification = forms.TypedChoiceField(
+        label=_("Classification"), coerce=int, required=False, empty_value=None
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.none(),
+        label=_("Responsible unit"),
+        required=False,
+        empty_label=_("No unit yet"),
+    )
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=40,
+        required=False,
+        help_text=_("For example KS 2026/142."),
+    )
+    direction = forms.ChoiceField(
+        label=_("Direction"), choices=DIRECTIONS, initial=Direction.INCOMING
+    )
+    document_date = forms.DateField(
+        label=_("Date received or drawn up"),
+        widget=_date_input(),
+        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
+    )
+    counterpart = forms.CharField(
+        label=_("Sender or recipient"),
+        max_length=300,
+        required=False,
+        help_text=_("Earlier senders and parties are suggested as you type."),
+    )
+    counterpart_address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description = forms.CharField(
+        label=_("Document description"),
+        max_length=500,
+        required=False,
+        help_text=_("For a new case the case title is used if you leave this empty."),
+    )
+    document_type = forms.CharField(
+        label=_("Document type"),
+        max_length=100,
+        required=False,
+        help_text=_("For example letter, application or e-mail."),
+    )
+    uploads = MultipleFileField(
+        label=_("Files"),
+        required=False,
+        help_text=_("The document and its attachments, for example PDF, Word or e-mail."),
+    )
+    secrecy = forms.ModelChoiceField(
+        SecrecyProvision.objects.filter(active=True),
+        label=_("Secrecy provision"),
+        required=False,
+        empty_label=_("Not secrecy marked"),
+    )
+    withhold_counterpart = forms.BooleanField(
+        label=_("Withhold the sender or recipient from the public record"), required=False
+    )
+    withhold_description = forms.BooleanField(
+        label=_("Withhold the description from the public record"), required=False
+    )
+
+    def __init__(self, user: User, authorities: QuerySet[Authority], *args: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {}).setdefault("document_date", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["counterpart"].widget.attrs.update(
+            {
+                "list": "counterpart-suggestions",
+                "autocomplete": "off",
+                "hx-get": reverse("registry:counterparts"),
+                "hx-trigger": "input changed delay:250ms",
+                "hx-target": "#counterpart-suggestions",
+                "hx-swap": "outerHTML",
+                "hx-sync": "this:replace",
+            }
+        )
+        authority_field = self.fields["authority"]
+        assert isinstance(authority_field, forms.ModelChoiceField)
+        authority_field.queryset = authorities
+        unit_field = self.fields["unit"]
+        assert isinstance(unit_field, forms.ModelChoiceField)
+        unit_field.queryset = Unit.objects.valid_on().filter(
+            municipality__in=authorities.values("municipality")
+        )
+        classifications = Classification.objects.filter(
+            authority__in=authorities, active=True
+        ).select_related("authority")
+        groups: dict[str, list[tuple[int, str]]] = {}
+        several = len({c.authority_id for c in classifications}) > 1
+        for item in classifications:
+            label = f"{item.authority.code} {item}" if several else str(item)
+            groups.setdefault(str(item.authority), []).append((item.pk, label))
+        choice_field = self.fields["classification"]
+        assert isinstance(choice_field, forms.TypedChoiceField)
+        choice_field.choices = [("", _("Not classified yet")), *groups.items()]
+        self.classifications = {c.pk: c for c in classifications}
+
+    def clean_classification(self) -> Classification | None:
+        pk = self.cleaned_data.get("classification")
+        return self.classifications.get(pk) if pk else None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("mode") == EXISTING_CASE:
+            self._clean_existing(data)
+        else:
+            self._clean_new(data)
+        if data.get("direction") == Direction.INCOMING and not data.get("counterpart", "").strip():
+            self.add_error("counterpart", _("Enter the sender of an incoming document."))
+        _check_date(self, "document_date")
+        withheld = data.get("withhold_counterpart") or data.get("withhold_description")
+        if withheld and not data.get("secrecy"):
+            self.add_error(
+                "secrecy", _("Choose a secrecy provision to withhold details from the record.")
+            )
+        return data
+
+    def _clean_new(self, data: dict[str, Any]) -> None:
+        authority = data.get("authority")
+        if authority is None and "authority" not in self.errors:
+            self.add_error("authority", _("Choose the authority that registers the case."))
+        if not data.get("title", "").strip():
+            self.add_error("title", _("Enter the case title."))
+        classification = data.get("classification")
+        if authority and classification and classification.authority_id != authority.pk:
+            self.add_error("classification", _("The classification belongs to another authority."))
+
+    def _clean_existing(self, data: dict[str, Any]) -> None:
+        text = data.get("case_number", "").strip()
+        if not text:
+            self.add_error("case_number", _("Enter the case number, for example KS 2026/142."))
+            return
+        case = find_case(self.user, text)
+        if case is None:
+            self.add_error("case_number", _("There is no case with that number."))
+        elif case.status == CaseStatus.VOIDED:
+            self.add_error("case_number", _("The case is voided."))
+        data["case"] = case
+        if not data.get("description", "").strip():
+            self.add_error("description", _("Describe briefly what the document is about."))
+
+
+class ReasonForm(AccessibleForm):
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason.")},
+    )
+
+
+class VoidDocumentForm(ReasonForm):
+    pass
+
+
+class CorrectDocumentForm(ReasonForm):
+    direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
+    document_date = forms.DateField(
+        label=_("Date received or drawn up"),
+        widget=_date_input(),
+        error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
+    )
+    counterpart = forms.CharField(label=_("Sender or recipient"), max_length=300, required=False)
+    counterpart_address = forms.CharField(
+        label=_("Address"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    description = forms.CharField(
+        label=_("Document description"),
+        max_length=500,
+        error_messages={"required": _("Describe briefly what the document is about.")},
+    )
+    document_type = forms.CharField(label=_("Document type"), max_length=100, required=False)
+
+    field_order = ["direction", "document_date", "counterpart", "counterpart_address",
+                   "description", "document_type", "reason"]  # fmt: skip
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_date(self, "document_date")
+        return data
+
+
+class SecrecyForm(AccessibleForm):
+    secrecy = forms.ModelChoiceField(
+        SecrecyProvision.objects.filter(active=True),
+        label=_("Secrecy provision"),
+        required=False,
+        empty_label=_("Not secrecy marked"),
+    )
+    withhold_counterpart = forms.BooleanField(
+        label=_("Withhold the sender or recipient from the public record"), required=False
+    )
+    withhold_description = forms.BooleanField(
+        label=_("Withhold the description from the public record"), required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        withheld = data.get("withhold_counterpart") or data.get("withhold_description")
+        if withheld and not data.get("secrecy"):
+            self.add_error(
+                "secrecy", _("Choose a secrecy provision to withhold details from the record.")
+            )
+        return data
+
+
+def officers_of(case: Case) -> QuerySet[User]:
+    """The people who may be named officer of a case: officers and managers of its
+    authority today."""
+    held = RoleAssignment.objects.valid_on().filter(
+        authority=case.authority, role__in=[Role.OFFICER, Role.MANAGER]
+    )
+    return User.objects.filter(is_active=True, pk__in=held.values("user_id")).order_by(
+        "last_name", "first_name"
+    )
+
+
+class OfficerField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class AssignOfficerForm(AccessibleForm):
+    officer = OfficerField(
+        User.objects.none(),
+        label=_("Officer"),
+        empty_label=_("Choose an officer"),
+        error_messages={"required": _("Choose an officer.")},
+    )
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["officer"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = officers_of(case)
+        if case.officer_id:
+            field.initial = case.officer_id
+
+
+class StatusForm(AccessibleForm):
+    status = forms.ChoiceField(
+        label=_("New status"), error_messages={"required": _("Choose the new status.")}
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Needed when the case is voided."),
+    )
+
+    def __init__(self, case: Case, *args: Any, may_void: bool = False, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        allowed = TRANSITIONS[case.status]
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
+            (value, capfirst(label))
+            for value, label in CaseStatus.choices
+            if value in allowed and (may_void or value != CaseStatus.VOIDED)
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == CaseStatus.VOIDED and not data.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for voiding the case."))
+        return data

@@ -1,0 +1,35 @@
+"""`{% registry_links as links %}`: which registry pages the signed-in user has a use
+for, for the main menu and the start page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kansli.org.models import Role, RoleAssignment
+from kansli.registry.permissions import REGISTERING_ROLES
+
+register = template.Library()
+
+OFFICER_ROLES = {Role.OFFICER, Role.MANAGER}
+
+
+@register.simple_tag(takes_context=True)
+def registry_links(context: template.Context) -> dict[str, bool]:
+    request = context.get("request")
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"register": False, "mine": False, "late": False}
+    cached = getattr(user, "_kansli_registry_links", None)
+    if cached is None:
+        roles = set(
+            RoleAssignment.objects.valid_on().filter(user=user).values_list("role", flat=True)
+        )
+        cached = {
+            "register": bool(roles & set(REGISTERING_ROLES)),
+            "mine": bool(roles & OFFICER_ROLES) or user.cases.exists(),
+            "late": Role.REGISTRAR in roles,
+        }
+        user._kansli_registry_links = cached
+    return dict(cached)

@@ -1,0 +1,243 @@
+"""`kansli import registry`: cases and documents from an earlier system's CSV export."""
+
+import datetime
+import importlib
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.core.management.base import OutputWrapper
+from django.utils import timezone
+
+from kansli.audit.chain import verify
+from kansli.audit.models import AuditEvent
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.registry import actions
+from kansli.registry.models import Case, CaseStatus, Document
+from kansli.registry.testing import make_provision, make_registrar
+from kansli.search.query import search
+
+pytestmark = pytest.mark.django_db
+YEAR = timezone.localdate().year
+# The command's module is named after it: `import`, which Python's import statement can't name.
+Progress = importlib.import_module("kansli.registry.management.commands.import").Progress
+HEADER = (
+    "case_id;case_number;authority;title;opened;status;document_id;document_number;"
+    "direction;document_date;counterpart;description;document_type;secrecy"
+)
+GOOD = [
+    "A1;KS 2019/12;KS;Detaljplan för Norra hamnen;2019-03-01;avslutat;D1;KS 2019/12-1;"
+    "Inkommen;2019-03-01;Anna Ek;Begäran om planbesked;Skrivelse;OSL 39 kap. 3 §",
+    "A1;KS 2019/12;KS;Detaljplan för Norra hamnen;2019-03-01;avslutat;D2;;upprättad;"
+    "2019-04-02;;Tjänsteskrivelse;;",
+    "A2;KS 2020/7;KS;Ny förskola i Berga;2020-01-10;Under handläggning;D3;3;UTGÅENDE;"
+    "2020-01-12;Skolverket;Yttrande;;",
+]
+BAD = [
+    "A3;XX 2020/1;XX;Okänd myndighet;2020-01-01;;D4;1;inkommen;2020-01-01;x;y;;",
+    "A4;KS 2020/8;KS;Fel datum;2020-13-01;;D5;1;inkommen;2020-01-01;x;y;;",
+    "A5;KS 2020/9;KS;Fel riktning;2020-01-01;;D6;1;sidledes;2020-01-01;x;y;;",
+    "A6;KS 2020/10;KS;;2020-01-01;;D7;1;inkommen;2020-01-01;x;y;;",
+]
+
+
+def run(path: Path, *args: str) -> tuple[int, str, str]:
+    """Exit status, standard output and standard error of `kansli import registry`."""
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("import", "registry", str(path), *args, stdout=out, stderr=err)
+    except SystemExit as exc:
+        return int(exc.code or 0), out.getvalue(), err.getvalue()
+    return 0, out.getvalue(), err.getvalue()
+
+
+def write(tmp_path: Path, lines: list[str], encoding: str = "utf-8") -> Path:
+    path = tmp_path / "export.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def test_good_rows_load_bad_rows_are_named_and_a_rerun_adds_nothing(tmp_path: Path) -> None:
+    make_authority("KS")
+    make_provision()
+    path = write(tmp_path, [HEADER, *GOOD, *BAD])
+    status, out, err = run(path)
+    assert status == 1
+    assert out.strip() == (
+        "Import klar: 2 ärenden och 3 handlingar nya, 0 rader oförändrade, 4 rader avvisade."
+    )
+    assert err.splitlines() == [
+        "Rad 5 avvisad: Okänd myndighet 'XX'.",
+        "Rad 6 avvisad: Ogiltigt datum '2020-13-01' i opened: ange ÅÅÅÅ-MM-DD.",
+        "Rad 7 avvisad: Okänd riktning 'sidledes': ange inkommen, upprättad, utgående eller PM.",
+        "Rad 8 avvisad: Värde saknas i title.",
+    ]
+    planning = Case.objects.get(external_id="A1")
+    assert (planning.case_number, planning.status) == ("KS 2019/12", CaseStatus.CLOSED)
+    first, second = planning.documents.all()
+    assert (first.document_number, first.direction, first.secrecy_id) == (
+        "KS 2019/12-1", "inkommen", make_provision().pk,
+    )  # fmt: skip
+    assert (second.number, second.direction, second.registered_by) == (2, "upprattad", None)
+    assert second.registered_at == timezone.make_aware(datetime.datetime(2019, 4, 2))
+    school = Document.objects.get(external_id="D3")
+    assert (school.document_number, school.direction) == ("KS 2020/7-3", "utgaende")
+    assert school.case.status == CaseStatus.IN_PROGRESS
+    assert not Case.objects.filter(external_id__in=["A3", "A4", "A5", "A6"]).exists()
+    imported = AuditEvent.objects.values_list("action", flat=True)
+    assert list(imported).count("registry.import_case") == 2
+    assert list(imported).count("registry.import_document") == 3
+
+    status, out, _err = run(path)
+    assert status == 1
+    assert "0 ärenden och 0 handlingar nya, 3 rader oförändrade, 4 rader avvisade" in out
+    assert (Case.objects.count(), Document.objects.count()) == (2, 3)
+    assert verify().ok
+
+
+def test_imported_registrations_can_be_searched(tmp_path: Path) -> None:
+    make_authority("KS")
+    make_provision()
+    run(write(tmp_path, [HEADER, *GOOD]))
+    registrar = make_registrar(username="reg")
+    assert [hit.pk for hit in search(registrar, "planbesked").hits] == [
+        Document.objects.get(external_id="D1").pk
+    ]
+    assert {hit.pk for hit in search(registrar, "Norra hamnen").hits} == set(
+        Document.objects.filter(case__external_id="A1").values_list("pk", flat=True)
+    )
+
+
+def test_a_windows_export_with_semicolons_loads(tmp_path: Path) -> None:
+    make_authority("KS")
+    path = write(tmp_path, [HEADER, *GOOD[1:]], encoding="cp1252")
+    status, out, err = run(path)
+    assert (status, err) == (0, "")
+    assert "2 ärenden och 2 handlingar nya" in out
+    assert Case.objects.get(external_id="A2").title == "Ny förskola i Berga"
+    assert Document.objects.get(external_id="D2").description == "Tjänsteskrivelse"
+
+
+def test_utf8_with_bom_and_commas_and_a_quoted_line_break(tmp_path: Path) -> None:
+    make_authority("KS")
+    lines = [
+        "Case_ID,Case_Number,Authority,Title,Opened,Document_ID,Direction,Document_Date,"
+        "Description,Counterpart,Notes",
+        'B1,KS-2021-0004,KS,"Bygglov, Storgatan 1",2021-05-03,E1,inkommen,2021-05-03,'
+        '"Ansökan,\nmed ritningar",Per Bo,',
+        "B2,KS 2021/5,KS,Ärende utan handlingar,2021-05-04,,,,,,",
+        "B3,KS 2021/6,KS,Ett fält för lite,2021-05-04,,,,,",
+    ]
+    path = tmp_path / "bom.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode())
+    status, out, err = run(path)
+    assert status == 1
+    assert err.splitlines() == [
+        "Okända kolumner hoppas över: notes.",
+        "Rad 5 avvisad: Raden har 10 fält men rubrikraden 11.",
+    ]
+    assert "2 ärenden och 1 handlingar nya" in out
+    document = Document.objects.get(external_id="E1")
+    assert document.document_number == "KS 2021/4-1"
+    assert document.description == "Ansökan,\nmed ritningar"
+    assert Case.objects.get(external_id="B2").documents.count() == 0
+
+
+def test_an_imported_number_raises_the_series_counter(tmp_path: Path) -> None:
+    ks = make_authority("KS")
+    actions.do_register_case(ks, "Registrerad före importen", actor=None)
+    today = timezone.localdate().isoformat()
+    rows = [
+        f"A40;KS {YEAR}/40;KS;Importerat;{today};;;;;;;;;",
+        f"A20;KS {YEAR}/20;KS;Lägre nummer;{today};;;;;;;;;",
+        f"A01;KS {YEAR}/1;KS;Upptaget nummer;{today};;;;;;;;;",
+    ]
+    status, _out, err = run(write(tmp_path, [HEADER, *rows]))
+    assert status == 1
+    assert err.strip() == f"Rad 4 avvisad: Ärendenummer KS {YEAR}/1 finns redan."
+    assert actions.do_register_case(ks, "Nytt ärende", actor=None).case_number == (f"KS {YEAR}/41")
+
+
+def test_document_numbers_must_belong_to_the_case_and_not_be_taken(tmp_path: Path) -> None:
+    make_authority("KS")
+    rows = [
+        "A1;KS 2019/12;KS;Ärende;2019-03-01;;D1;KS 2019/13-1;inkommen;2019-03-01;x;y;;",
+        "A1;KS 2019/12;KS;Ärende;2019-03-01;;D2;4;inkommen;2019-03-01;x;y;;",
+        "A1;KS 2019/12;KS;Ärende;2019-03-01;;D3;4;inkommen;2019-03-01;x;y;;",
+        "A1;KS 2019/12;KS;Ärende;2019-03-01;;D4;;inkommen;2019-03-01;x;y;;",
+        "A1;KS 2019/12;KS;Ärende;2019-03-01;;D5;1;inkommen;2019-03-01;x;y;;OSL 1 kap. 1 §",
+    ]
+    status, out, err = run(write(tmp_path, [HEADER, *rows]))
+    assert status == 1
+    assert err.splitlines() == [
+        "Rad 2 avvisad: Handlingsnumret KS 2019/13-1 hör inte till ärendet.",
+        "Rad 4 avvisad: Handling KS 2019/12-4 finns redan.",
+        "Rad 6 avvisad: Okänd sekretessbestämmelse 'OSL 1 kap. 1 §'.",
+    ]
+    case = Case.objects.get(external_id="A1")
+    assert list(case.documents.values_list("number", flat=True)) == [4, 5]
+    assert "1 ärenden och 2 handlingar nya" in out
+
+
+def test_every_fault_of_a_row_is_named_at_once(tmp_path: Path) -> None:
+    make_authority("KS")
+    rows = [
+        f"A1;KS {YEAR + 1}/1234567;KS;Ärende;2019-03-01;pausat;;;PM;;x;;;",
+        "A2;BUN 2019/3;KS;Ärende;2019-03-01;avslutat;D2;KS 2019/3-²;utgående;2019-03-01;;y;;",
+    ]
+    _status, _out, err = run(write(tmp_path, [HEADER, *rows]))
+    assert err.splitlines() == [
+        f"Rad 2 avvisad: Ogiltigt ärendenummer 'KS {YEAR + 1}/1234567': ange t.ex. KS 2019/12."
+        " Okänd status 'pausat'. Värde saknas i document_id. Värde saknas i document_date."
+        " Värde saknas i description.",
+        "Rad 3 avvisad: Ärendenumret BUN 2019/3 hör inte till myndigheten KS."
+        " Ogiltigt handlingsnummer 'KS 2019/3-²': ange t.ex. KS 2019/12-3 eller 3.",
+    ]
+    assert not Case.objects.exists()
+
+
+def test_the_import_runs_as_a_registrar_or_not_at_all(tmp_path: Path) -> None:
+    ks = make_authority("KS")
+    path = write(tmp_path, [HEADER, GOOD[2]])
+    make_user("ark", roles=[(Role.ARCHIVIST, ks)])
+    status, _out, err = run(path, "--user", "ark")
+    assert status == 1
+    assert "Du har inte behörighet att importera ärenden för KS." in err
+    registrar = make_registrar(ks, "reg")
+    assert run(path, "--user", "reg")[0] == 0
+    event = AuditEvent.objects.get(action="registry.import_case")
+    assert event.actor_id == registrar.pk
+    with pytest.raises(CommandError, match="Ingen aktiv användare heter nobody"):
+        run(path, "--user", "nobody")
+
+
+def test_a_file_that_cannot_be_read_stops_before_any_row(tmp_path: Path) -> None:
+    make_authority("KS")
+    with pytest.raises(CommandError, match="Kolumner saknas i rubrikraden: title, opened"):
+        run(write(tmp_path, ["case_id;case_number;authority", "A1;KS 2019/1;KS"]))
+    with pytest.raises(CommandError, match="Filen kan inte läsas"):
+        run(tmp_path / "missing.csv")
+    assert not Case.objects.exists()
+
+
+def test_the_progress_bar_is_drawn_on_a_terminal_only() -> None:
+    class Terminal(StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    screen = Terminal()
+    bar = Progress(OutputWrapper(screen), 4)
+    for done in range(1, 5):
+        bar.update(done)
+    bar.say("Rad 3 avvisad: x")
+    bar.close()
+    text = screen.getvalue()
+    assert "[" + "#" * 15 + "-" * 15 + "]  50 % 2/4 rader" in text
+    assert "100 % 4/4 rader" in text and "\x1b[KRad 3 avvisad: x\n" in text
+    log = StringIO()
+    quiet = Progress(OutputWrapper(log), 4)
+    quiet.update(4)
+    quiet.say("Rad 3 avvisad: x")
+    assert log.getvalue() == "Rad 3 avvisad: x\n"

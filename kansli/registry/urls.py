@@ -1,0 +1,41 @@
+from django.urls import path
+
+from kansli.registry.views import case_actions, cases, letters, lists, lookups, register
+
+app_name = "registry"
+
+urlpatterns = [
+    path("registrera/", register.register, name="register"),
+    path("registrera/kontroll/", lookups.registration_checks, name="register-checks"),
+    path("registrera/avsandare/", lookups.counterpart_suggestions, name="counterparts"),
+    path("registrera/sena/", lists.late_registrations, name="late"),
+    path("arenden/mina/", lists.my_cases, name="mine"),
+    path("arenden/<int:pk>/", cases.case_detail, name="case"),
+    path("arenden/<int:pk>/handlaggare/", case_actions.assign_officer, name="assign"),
+    path("arenden/<int:pk>/status/", case_actions.change_status, name="status"),
+    path(
+        "arenden/<int:pk>/handlaggningsbesked.pdf",
+        letters.acknowledgement,
+        name="acknowledgement",
+    ),
+    path(
+        "arenden/<int:pk>/handlaggningsbesked/registrera/",
+        letters.register_acknowledgement,
+        name="register-acknowledgement",
+    ),
+    path(
+        "arenden/<int:pk>/handlingar/<int:number>/ratta/",
+        case_actions.correct_document,
+        name="correct",
+    ),
+    path(
+        "arenden/<int:pk>/handlingar/<int:number>/makulera/",
+        case_actions.void_document,
+        name="void",
+    ),
+    path(
+        "arenden/<int:pk>/handlingar/<int:number>/sekretess/",
+        case_actions.mark_secrecy,
+        name="secrecy",
+    ),
+]

@@ -1,0 +1,171 @@
+"""The changes made from the case page: name the officer, change the status, and
+correct, void or secrecy-mark a document. Each has its own page for its form (and its
+errors); the short ones are also on the case page itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from kansli.registry import actions
+from kansli.registry.actions import CORRECTABLE
+from kansli.registry.forms import (
+    AccessibleForm,
+    AssignOfficerForm,
+    CorrectDocumentForm,
+    SecrecyForm,
+    StatusForm,
+    VoidDocumentForm,
+)
+from kansli.registry.models import Case, Document
+from kansli.registry.models.cases import TRANSITIONS
+from kansli.registry.views.cases import assignable
+from kansli.registry.views.common import current_user, require, role_flags, visible_case
+
+
+def _form_page(
+    request: HttpRequest,
+    case: Case,
+    form: AccessibleForm,
+    run: Callable[[dict[str, Any]], str],
+    context: dict[str, Any],
+) -> HttpResponse:
+    """Show the form; on a valid POST run the action and go back to the case page with
+    its message, or show the action's refusal next to the fields."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = run(form.cleaned_data)
+        except ValidationError as error:
+            form.add_action_errors(error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, message)
+            return redirect("registry:case", pk=case.pk)
+    return render(request, "registry/case_action.html", context | {"case": case, "form": form})
+
+
+def _document(case: Case, request: HttpRequest, number: int) -> Document:
+    documents = Document.objects.visible_to(request.user).select_related("secrecy")
+    document = get_object_or_404(documents, case=case, number=number)
+    document.case = case
+    return document
+
+
+def _data(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@login_required
+def assign_officer(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["assign"] and assignable(case))
+    form = AssignOfficerForm(case, _data(request))
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_assign_officer(case, data["officer"], actor=user)
+        name = data["officer"].get_full_name() or data["officer"].username
+        return _("%(name)s is now the officer.") % {"name": name}
+
+    context = {"heading": _("Assign an officer"), "submit": _("Assign")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def change_status(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    may = role_flags(user, case)
+    require(may["handle"] and bool(TRANSITIONS[case.status]))
+    form = StatusForm(case, _data(request), may_void=may["void"])
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_change_case_status(case, data["status"], reason=data["reason"], actor=user)
+        return _("The case is now %(status)s.") % {"status": case.get_status_display()}
+
+    context = {"heading": _("Change the status"), "submit": _("Change status")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def void_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["void"])
+    document = _document(case, request, number)
+    require(not document.is_voided)
+    form = VoidDocumentForm(_data(request))
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_void_document(document, data["reason"], actor=user)
+        return _("%(number)s is voided.") % {"number": document.document_number}
+
+    context = {
+        "heading": _("Void document %(number)s") % {"number": document.document_number},
+        "document": document,
+        "submit": _("Void the document"),
+    }
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["register"])
+    document = _document(case, request, number)
+    require(not document.is_voided)
+    initial = {name: getattr(document, name) for name in CORRECTABLE}
+    form = CorrectDocumentForm(_data(request), initial=initial)
+
+    def run(data: dict[str, Any]) -> str:
+        changes = {name: data[name] for name in CORRECTABLE if name in form.changed_data}
+        if not changes:
+            return _("Nothing was changed.")
+        actions.do_correct_document(document, data["reason"], actor=user, **changes)
+        return _("%(number)s is corrected.") % {"number": document.document_number}
+
+    context = {
+        "heading": _("Correct document %(number)s") % {"number": document.document_number},
+        "document": document,
+        "submit": _("Save the correction"),
+    }
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def mark_secrecy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["register"])
+    document = _document(case, request, number)
+    initial = {
+        "secrecy": document.secrecy_id,
+        "withhold_counterpart": document.withhold_counterpart,
+        "withhold_description": document.withhold_description,
+    }
+    form = SecrecyForm(_data(request), initial=initial)
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_mark_secrecy(
+            document,
+            data["secrecy"],
+            withhold_counterpart=data["withhold_counterpart"],
+            withhold_description=data["withhold_description"],
+            actor=user,
+        )
+        if data["secrecy"] is None:
+            return _("%(number)s is no longer secrecy marked.") % {
+                "number": document.document_number
+            }
+        return _("%(number)s is secrecy marked.") % {"number": document.document_number}
+
+    context = {
+        "heading": _("Secrecy marking of %(number)s") % {"number": document.document_number},
+        "document": document,
+        "submit": _("Save the marking"),
+    }
+    return _form_page(request, case, form, run, context)

@@ -1,0 +1,70 @@
+"""What the registry's views share: who holds which role, and reading a case the user
+may see (404 for a case that is missing or not visible, alike)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from kansli.org.models import Authority, Role, RoleAssignment, User
+from kansli.registry.models import Case
+from kansli.registry.permissions import ASSIGNING_ROLES, REGISTERING_ROLES
+
+
+def current_user(request: HttpRequest) -> User:
+    """The signed-in user (the views are behind login_required)."""
+    user = request.user
+    if isinstance(user, AnonymousUser) or not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def authorities_with(user: Any, roles: list[Role]) -> QuerySet[Authority]:
+    """The authorities for which the user holds one of the roles today."""
+    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=roles)
+    return Authority.objects.valid_on().filter(pk__in=held.values("authority_id"))
+
+
+def holds(user: Any, roles: list[Role]) -> bool:
+    """Whether the user holds one of the roles today, for any authority."""
+    if user is None or not user.is_authenticated:
+        return False
+    return RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists()
+
+
+def may_register(user: Any) -> bool:
+    return holds(user, REGISTERING_ROLES)
+
+
+def require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def visible_case(request: HttpRequest, pk: int) -> Case:
+    cases = Case.objects.visible_to(request.user).select_related(
+        "authority__municipality", "classification", "unit", "officer"
+    )
+    return get_object_or_404(cases, pk=pk)
+
+
+def role_flags(user: Any, case: Case) -> dict[str, bool]:
+    """What the user may do with a case, as the actions would decide it."""
+    roles = set(
+        RoleAssignment.objects.valid_on()
+        .filter(user=user, authority=case.authority)
+        .values_list("role", flat=True)
+    )
+    is_officer = case.officer_id == user.pk
+    return {
+        "register": bool(roles & set(REGISTERING_ROLES)),
+        "void": Role.REGISTRAR in roles,
+        "assign": bool(roles & set(ASSIGNING_ROLES)),
+        "handle": is_officer or bool(roles & set(ASSIGNING_ROLES)),
+        "see_protected": is_officer or Role.REGISTRAR in roles,
+    }

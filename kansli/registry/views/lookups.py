@@ -1,0 +1,132 @@
+"""What the registration form asks while the registrar types (htmx): earlier senders,
+the case a number names, and possible duplicates. Every answer comes only from what the
+user may see."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+
+from kansli.registry.forms import EXISTING_CASE, find_case
+from kansli.registry.models import Document, Party
+from kansli.registry.views.common import current_user, may_register, require
+
+DUPLICATE_DAYS = 30
+SUGGESTIONS = 10
+_WORDS = re.compile(r"\w+")
+
+
+def counterpart_names(user: Any, text: str, limit: int = SUGGESTIONS) -> list[str]:
+    """Earlier senders and recipients, and parties, whose name contains the text; never
+    one withheld from the record or with protected identity."""
+    text = text.strip()
+    if len(text) < 2:
+        return []
+    documents = Document.objects.visible_to(user)
+    protected = Party.objects.filter(
+        case=OuterRef("case"), protected_identity=True, name__iexact=OuterRef("counterpart")
+    )
+    counterparts = (
+        documents.filter(counterpart__icontains=text, withhold_counterpart=False)
+        .filter(voided_at__isnull=True)
+        .exclude(Exists(protected))
+        .order_by("counterpart")
+        .values_list("counterpart", flat=True)
+        .distinct()[:limit]
+    )
+    parties = (
+        Party.objects.filter(case__in=documents.values("case"), protected_identity=False)
+        .filter(name__icontains=text)
+        .order_by("name")
+        .values_list("name", flat=True)
+        .distinct()[:limit]
+    )
+    names = {name.casefold(): name for name in [*parties, *counterparts]}
+    return sorted(names.values(), key=str.casefold)[:limit]
+
+
+def _words(text: str) -> str:
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+def similar(first: str, second: str) -> bool:
+    """Whether two descriptions probably name the same thing."""
+    a, b = _words(first), _words(second)
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    if a == b or (len(shorter) >= 8 and shorter in longer):
+        return True
+    return SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+@dataclass
+class Duplicate:
+    document: Document
+    matched: str
+
+
+def possible_duplicates(user: Any, counterpart: str, texts: list[str]) -> list[Duplicate]:
+    """Documents registered in the last 30 days from the same sender whose description,
+    or whose case title, is like one of the texts."""
+    counterpart, texts = counterpart.strip(), [t for t in texts if t.strip()]
+    if not counterpart or not texts:
+        return []
+    since = timezone.now() - datetime.timedelta(days=DUPLICATE_DAYS)
+    candidates = (
+        Document.objects.visible_to(user)
+        .filter(counterpart__iexact=counterpart, registered_at__gte=since, voided_at__isnull=True)
+        .select_related("case__authority__municipality")
+        .order_by("-registered_at")[:200]
+    )
+    found = []
+    for document in candidates:
+        for earlier in (document.description, document.case.title):
+            if any(similar(earlier, text) for text in texts):
+                found.append(Duplicate(document, earlier))
+                break
+    return found[:5]
+
+
+@login_required
+@require_GET
+def counterpart_suggestions(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    require(may_register(user))
+    names = counterpart_names(user, request.GET.get("counterpart", ""))
+    return render(request, "registry/includes/counterpart_datalist.html", {"names": names})
+
+
+@login_required
+@require_POST
+def registration_checks(request: HttpRequest) -> HttpResponse:
+    """The case a number names and possible duplicates, for the live region above the
+    register button."""
+    user = current_user(request)
+    require(may_register(user))
+    data = request.POST
+    case = None
+    if data.get("mode") == EXISTING_CASE and data.get("case_number", "").strip():
+        case = find_case(user, data["case_number"])
+    duplicates = possible_duplicates(
+        user,
+        data.get("counterpart", ""),
+        [data.get("description", ""), "" if case else data.get("title", "")],
+    )
+    context = {
+        "checked_case": case,
+        "case_number": data.get("case_number", "").strip() if data.get("mode") else "",
+        "existing": data.get("mode") == EXISTING_CASE,
+        "duplicates": duplicates,
+    }
+    return render(request, "registry/includes/registration_checks.html", context)

@@ -1,0 +1,144 @@
+"""A search's filters, as conditions on the registry's columns and as index tokens.
+
+Every filter is applied to the registry's own columns (the truth, in the same query
+as the access filter). Those the index also carries as facets (text.py: authority,
+year, classification, unit, direction, a closed date range, the case number) are added
+to the full-text condition too, so that the full-text engine narrows the hits itself:
+"beslut" in an old year then does not walk every newer "beslut" first. Status and
+officer change through actions that do not touch the index, so they are columns only.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+
+from kansli.registry.models import CaseStatus, Direction
+from kansli.search import text as tokens
+from kansli.search.querylang import ParsedQuery
+
+
+def _pk(value: Any) -> int | None:
+    return None if value is None else int(getattr(value, "pk", value))
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The filters of a search. `year` is the case's year (the year in its number);
+    the date range is the document's date (received or drawn up), for a case without
+    documents the day it was opened. Voided documents are included unless asked."""
+
+    authority: int | None = None
+    year: int | None = None
+    status: str | None = None
+    classification: int | None = None
+    officer: int | None = None
+    unit: int | None = None
+    direction: str | None = None
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+    include_voided: bool = True
+
+    @classmethod
+    def of(
+        cls,
+        authority: Any = None,
+        year: int | None = None,
+        status: str | None = None,
+        classification: Any = None,
+        officer: Any = None,
+        unit: Any = None,
+        direction: str | None = None,
+        date_from: datetime.date | None = None,
+        date_to: datetime.date | None = None,
+        include_voided: bool = True,
+    ) -> Filters:
+        """Filters from model instances or ids; empty strings are no filter. A status
+        or direction that is not one of the registry's raises ValueError."""
+        if status and status not in CaseStatus.values:
+            raise ValueError(f"no such case status: {status!r}")
+        if direction and direction not in Direction.values:
+            raise ValueError(f"no such direction: {direction!r}")
+        return cls(
+            _pk(authority), year, status or None, _pk(classification), _pk(officer),
+            _pk(unit), direction or None, date_from, date_to, include_voided,
+        )  # fmt: skip
+
+
+@dataclass
+class Plan:
+    """What a search asks of the database: conditions on Document and on Case (None:
+    no case row can match, e.g. when filtering on direction), and the facet groups
+    (one token of each must match) for documents' and cases' index rows."""
+
+    documents: Q = field(default_factory=Q)
+    cases: Q | None = field(default_factory=Q)
+    facets: list[list[str]] = field(default_factory=list)
+    case_facets: list[list[str]] = field(default_factory=list)
+
+    def add(self, document: Q, case: Q | None, facet: list[str] | None = None) -> None:
+        self.documents &= document
+        self.cases = None if case is None or self.cases is None else self.cases & case
+        if facet is not None:
+            self.facets.append(facet)
+            if case is not None:
+                self.case_facets.append(facet)
+
+
+# Case fields filtered alike on a document's case and on a case, with their facets.
+_CASE_FILTERS: list[tuple[str, Callable[[Any], str] | None]] = [
+    ("authority", tokens.authority_token),
+    ("year", tokens.year_token),
+    ("status", None),
+    ("classification", tokens.classification_token),
+    ("officer", None),
+    ("unit", tokens.unit_token),
+]
+
+
+def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]]) -> Plan:
+    """The plan for a parsed query and its filters. `series` gives the ids of the
+    authorities with a code (a case number's series)."""
+    result = Plan()
+    for name, token in _CASE_FILTERS:
+        value = getattr(filters, name)
+        if value is not None:
+            column = f"{name}_id" if name not in ("year", "status") else name
+            facet = [token(value)] if token is not None else None
+            result.add(Q(**{f"case__{column}": value}), Q(**{column: value}), facet)
+    number = query.case_number
+    if number is not None:
+        result.add(
+            Q(case__year=number.year, case__number=number.number),
+            Q(year=number.year, number=number.number),
+            [tokens.case_token(number.year, number.number)],
+        )
+        if number.series:
+            ids = series(number.series)
+            facet = [tokens.authority_token(pk) for pk in ids] or ["none"]
+            result.add(Q(case__authority_id__in=ids), Q(authority_id__in=ids), facet)
+        if number.document is not None:
+            result.add(Q(number=number.document), None)
+    if filters.direction is not None:
+        direction = filters.direction
+        result.add(Q(direction=direction), None, [tokens.direction_token(direction)])
+    if not filters.include_voided:
+        result.add(Q(voided_at__isnull=True), Q())
+    _date_range(result, filters.date_from, filters.date_to)
+    return result
+
+
+def _date_range(result: Plan, start: datetime.date | None, end: datetime.date | None) -> None:
+    if start is not None:
+        result.add(Q(document_date__gte=start), Q(opened_at__date__gte=start))
+    if end is not None:
+        result.add(Q(document_date__lte=end), Q(opened_at__date__lte=end))
+    if start is not None and end is not None:
+        covering = tokens.date_range_tokens(start, end)
+        if covering is not None:
+            # Only documents carry date tokens; a case row has its column only.
+            result.facets.append(covering or ["none"])

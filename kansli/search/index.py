@@ -1,0 +1,179 @@
+"""Keeping the search index current.
+
+The registry's actions call `index_document` and `index_case` inside their own
+transaction, so the index commits or rolls back with the change. More text for a
+document comes from text sources (`register_text_source`); whoever's data changes that
+text calls `reindex_document(document_id)`. files.py does both for file text.
+
+What is indexed for staff search, per document: the case number (as the municipality
+writes it and as series, year and number), the case title, the parties' names, the
+document's description, sender or recipient and document type, and the text of every
+registered text source (file text). Secrecy-marked documents and withheld fields are
+indexed like any other: staff search shows hits only to those who may see the
+registration (visible_to), and a public diary will need its own index without withheld
+fields. Names of parties with protected identity (skyddade personuppgifter) are NOT
+indexed: a hit on such a name would tell where the person appears, which the
+protection exists to hide.
+
+Voided documents stay in the index and in the results, marked by `is_voided` (a
+voided registration stays in the registry: what was registered can always be read);
+search(include_voided=False) leaves them out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import connection
+
+from kansli.registry.models import Case, Document
+from kansli.search import schema, text
+
+TextSource = Callable[[Document], Iterable[str]]
+
+_text_sources: list[TextSource] = []
+
+_RELATED = ("case__authority__municipality",)
+
+
+def register_text_source(source: TextSource) -> None:
+    """Add a function giving more text for a document (e.g. its files' extracted text).
+    Documents indexed from then on include it; call reindex_document when it changes."""
+    if source not in _text_sources:
+        _text_sources.append(source)
+
+
+def unregister_text_source(source: TextSource) -> None:
+    if source in _text_sources:
+        _text_sources.remove(source)
+
+
+def case_parts(case: Case, party_names: Iterable[str]) -> list[str]:
+    """A case's searchable text (text.case_words)."""
+    return text.case_words(
+        case.case_number, case.authority.code, case.year, case.number, case.title, party_names
+    )
+
+
+def document_parts(document: Document) -> list[str]:
+    more = [part for source in _text_sources for part in source(document)]
+    return text.document_words(
+        document.description, document.counterpart, document.document_type, more
+    )
+
+
+def document_text(document: Document, party_names: Iterable[str] | None = None) -> str:
+    """Everything a search finds a document by, as words joined by spaces."""
+    if party_names is None:
+        party_names = _party_names(document.case)
+    return text.normalise([*case_parts(document.case, party_names), *document_parts(document)])
+
+
+def _party_names(case: Case) -> list[str]:
+    return list(case.parties.filter(protected_identity=False).values_list("name", flat=True))
+
+
+def _case_facets(case: Case) -> list[str]:
+    return text.case_facets(
+        case.authority_id, case.year, case.number, case.classification_id, case.unit_id
+    )
+
+
+def _document_facets(document: Document, case_facets: list[str]) -> str:
+    return " ".join(text.document_facets(case_facets, document.direction, document.document_date))
+
+
+def index_document(document: Document) -> None:
+    """Write a document's row (from the database's current values: callers may hold a
+    stale copy of the case) and drop its case's own row, now found through it."""
+    fresh = Document.objects.select_related(*_RELATED).get(pk=document.pk)
+    body = document_text(fresh)
+    write("search_document", fresh.pk, body, _document_facets(fresh, _case_facets(fresh.case)))
+    delete("search_case", fresh.case_id)
+
+
+def index_case(case: Case) -> None:
+    """Write every row carrying the case's text (its documents', or its own while it
+    has none): after its title, classification, unit or parties changed."""
+    case = Case.objects.select_related("authority__municipality").get(pk=case.pk)
+    names = _party_names(case)
+    facets = _case_facets(case)
+    documents = list(case.documents.order_by("pk"))
+    for document in documents:
+        document.case = case
+        write("search_document", document.pk, document_text(document, names),
+              _document_facets(document, facets))  # fmt: skip
+    if documents:
+        delete("search_case", case.pk)
+    else:
+        write("search_case", case.pk, text.normalise(case_parts(case, names)), " ".join(facets))
+
+
+def reindex_document(document_id: int) -> None:
+    """Index one document again, e.g. when its file's text has arrived."""
+    index_document(Document.objects.get(pk=document_id))
+
+
+def rebuild(batch: int = 1000) -> Iterator[int]:
+    """Index every case and document again (after an upgrade or an import); yields the
+    number of cases done so far after each batch. Run it in a transaction per batch or
+    as a whole; the rows are replaced, never duplicated."""
+    done = 0
+    ids = list(Case.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch):
+        for case in Case.objects.filter(pk__in=ids[start : start + batch]):
+            index_case(case)
+            done += 1
+        yield done
+
+
+# The statements on the index tables, per table (schema.TABLES and TERMS: constants).
+_UPSERT_PG = (
+    "INSERT INTO {t} (rowid, body, facets) VALUES "
+    "(%s, to_tsvector('swedish', %s), to_tsvector('simple', %s)) "
+    "ON CONFLICT (rowid) DO UPDATE SET body = EXCLUDED.body, facets = EXCLUDED.facets"
+)
+_INSERT = "INSERT INTO {t} (rowid, body, facets) VALUES (%s, %s, %s)"
+_DELETE = "DELETE FROM {t} WHERE rowid = %s"
+_COUNT = "SELECT count(*) FROM {t}"
+_REMEMBER = "INSERT OR IGNORE INTO {t} (term) VALUES (%s)"
+
+
+def _sql(template: str, table: str) -> str:
+    if table not in (*schema.TABLES, schema.TERMS):
+        raise ValueError(f"not an index table: {table}")
+    return template.format(t=table)
+
+
+def write(table: str, rowid: int, body: str, facets: str) -> None:
+    """Replace one row of an index table (schema.TABLES)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_sql(_UPSERT_PG, table), [rowid, body, facets])
+        else:
+            # FTS5 has no upsert; a DELETE of a missing rowid is a no-op.
+            cursor.execute(_sql(_DELETE, table), [rowid])
+            cursor.execute(_sql(_INSERT, table), [rowid, body, facets])
+            remember_terms(cursor, body.split())
+
+
+def remember_terms(cursor: Any, terms: Iterable[str]) -> None:
+    """Add words to the SQLite term list that prefixes are completed from (schema.py).
+    Words are never taken out: one no longer indexed completes to nothing."""
+    cursor.executemany(_sql(_REMEMBER, schema.TERMS), [(term,) for term in set(terms)])
+
+
+def delete(table: str, rowid: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(_DELETE, table), [rowid])
+
+
+def counts() -> dict[str, int]:
+    """How many rows each index table has (for `kansli search status`)."""
+    result: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for table in schema.TABLES:
+            cursor.execute(_sql(_COUNT, table))
+            result[table] = cursor.fetchone()[0]
+    return result

@@ -1,0 +1,187 @@
+"""`search(user, text, ...)`: the staff search over the registry, newest first.
+
+How a search runs (the design the benchmark in bench/search.py measures):
+
+1. The text is parsed (querylang.py): a case number in it becomes an exact condition
+   on the case; the filters become conditions on the registry's columns and, where the
+   index carries them, facet tokens in the full-text condition (filters.py).
+2. One query over the index, newest first: the index rows whose rowid (= document id;
+   ids grow with registration) match, that also pass an EXISTS over
+   `Document.objects.visible_to(user)` with every filter on the registry's columns.
+   The index is the outer loop and delivers its rows in rowid order, so the database
+   stops after `offset + limit + 1` visible hits instead of collecting and sorting
+   every hit of a common word; the access check and the filters cost one primary-key
+   lookup per hit looked at, and nothing the user may not see is counted or shown.
+3. The same for cases that have no document yet (the small `search_case` table),
+   merged in by time. Then the page's objects are read, again through visible_to.
+
+There is no total: a result says whether there are more (`has_more`), so that a list
+can say "more than 50". Counting every hit of a common word is the slow part avoided.
+"""
+
+from __future__ import annotations
+
+import datetime
+import heapq
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+
+from kansli.org.models import Authority
+from kansli.registry.models import Case, Document
+from kansli.search.completion import completed
+from kansli.search.expressions import Matches
+from kansli.search.filters import Filters, Plan, plan
+from kansli.search.models import CaseEntry, DocumentEntry
+from kansli.search.querylang import ParsedQuery, Term, parse_query
+
+Hit = tuple[str, int]  # ("document" or "case", primary key)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One page of hits, newest first: Documents, and Cases that have no document yet.
+    `has_more`: there are hits after this page (the count is not computed)."""
+
+    hits: list[Document | Case]
+    has_more: bool
+    offset: int = 0
+
+
+def search(
+    user: Any,
+    text: str,
+    *,
+    authority: Any = None,
+    year: int | None = None,
+    status: str | None = None,
+    classification: Any = None,
+    officer: Any = None,
+    unit: Any = None,
+    direction: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    include_voided: bool = True,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the registry as `user` sees it, newest first. Authority, classification,
+    officer and unit are model instances or ids; `year` is the case's year, the dates
+    the document's date (see filters.Filters)."""
+    filters = Filters.of(
+        authority, year, status, classification, officer, unit, direction, date_from,
+        date_to, include_voided,
+    )  # fmt: skip
+    query, wanted = _prepare(text, filters)
+    end = offset + limit + 1
+    documents = _ids(
+        DocumentEntry, Document, user, query.terms, wanted.documents, wanted.facets, end
+    )
+    cases: list[Hit] = []
+    if wanted.cases is not None:
+        cases = _ids(CaseEntry, Case, user, query.terms, wanted.cases, wanted.case_facets, end)
+    page = _newest_first(documents, cases)[offset:end]
+    return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset)
+
+
+def index_query(text: str, limit: int = 50, **filters: Any) -> tuple[str, Sequence[Any]]:
+    """The bare full-text query of a search as SQL and parameters: the index rows that
+    match the text and the filters' facets, newest first, without the access filter or
+    the registry's columns (the benchmark's baseline; for looking at query plans)."""
+    query, wanted = _prepare(text, Filters.of(**filters))
+    entries = DocumentEntry.objects.filter(*_matches(query.terms, wanted.facets))
+    ids = entries.order_by("-pk").values_list("pk", flat=True)[: limit + 1]
+    return ids.query.sql_with_params()
+
+
+def _prepare(text: str, filters: Filters) -> tuple[ParsedQuery, Plan]:
+    series: dict[str, list[int]] = {}
+
+    def authorities(code: str) -> list[int]:
+        if code not in series:
+            found = Authority.objects.filter(code__iexact=code).values_list("pk", flat=True)
+            series[code] = list(found)
+        return series[code]
+
+    query = completed(parse_query(text, lambda code: bool(authorities(code))))
+    return query, plan(query, filters, authorities)
+
+
+def _matches(terms: Sequence[Term], facets: list[list[str]]) -> list[Matches]:
+    return [Matches(terms, facets)] if terms or facets else []
+
+
+def _ids(
+    entry: type[DocumentEntry | CaseEntry],
+    model: type[Document | Case],
+    user: Any,
+    terms: Sequence[Term],
+    condition: Q,
+    facets: list[list[str]],
+    limit: int,
+) -> list[Hit]:
+    """The newest `limit` index rows matching, that the user may see and that pass the
+    condition: one query, the access filter in it."""
+    visible = model.objects.visible_to(user).filter(condition, pk=OuterRef("pk"))
+    entries = entry.objects.filter(*_matches(terms, facets), Exists(visible))
+    kind = "document" if model is Document else "case"
+    if connection.vendor == "postgresql":
+        return [(kind, pk) for pk in _newest_on_postgresql(entries, limit)]
+    return [(kind, pk) for pk in entries.order_by("-pk").values_list("pk", flat=True)[:limit]]
+
+
+# PostgreSQL's GIN index gives its hits in no order, and the planner, to stop early,
+# likes to walk the primary key backwards testing each row, which for a rare word (or
+# one not there at all) means testing every row in the table. So the newest rows are
+# searched that way only within a window; older ones through the GIN index (sorting
+# its hits, which for a rare word are few).
+POSTGRESQL_WINDOW = 20_000
+
+
+def _newest_on_postgresql(entries: QuerySet[Any], limit: int) -> list[int]:
+    newest = entries.model.objects.aggregate(newest=Max("pk"))["newest"] or 0
+    recent = entries.filter(pk__gt=newest - POSTGRESQL_WINDOW).order_by("-pk")
+    found = list(recent.values_list("pk", flat=True)[:limit])
+    if len(found) < limit:
+        # "rowid + 0" is not the primary key: the planner cannot walk its index.
+        older = entries.filter(pk__lte=newest - POSTGRESQL_WINDOW).order_by((F("pk") + 0).desc())
+        found += older.values_list("pk", flat=True)[: limit - len(found)]
+    return found
+
+
+def _newest_first(documents: list[Hit], cases: list[Hit]) -> list[Hit]:
+    """Documents and cases merged by registration and opening time."""
+    if not cases:
+        return documents
+    times = _times(Document, "registered_at", documents) | _times(Case, "opened_at", cases)
+    return list(heapq.merge(documents, cases, key=times.__getitem__, reverse=True))
+
+
+def _times(model: type[Document | Case], column: str, hits: list[Hit]) -> dict[Hit, Any]:
+    rows = model.objects.filter(pk__in=[pk for _kind, pk in hits]).values_list("pk", column)
+    kind = hits[0][0] if hits else ""
+    return {(kind, pk): at for pk, at in rows}
+
+
+def _objects(user: Any, page: list[Hit]) -> list[Document | Case]:
+    """The page's hits for display, read again through visible_to, with what a result
+    list shows: the document and case numbers and the case title. A page has few
+    authorities, so they are read once each rather than once per row."""
+    found: dict[Hit, Document | Case] = {}
+    authorities = Authority.objects.select_related("municipality")
+    document_ids = [pk for kind, pk in page if kind == "document"]
+    if document_ids:
+        # No ordering: the page's order is known, and the models' default ordering
+        # would make the database sort by the case's columns.
+        documents = Document.objects.visible_to(user).select_related("case").order_by()
+        documents = documents.prefetch_related(Prefetch("case__authority", authorities))
+        found |= {("document", pk): d for pk, d in documents.in_bulk(document_ids).items()}
+    case_ids = [pk for kind, pk in page if kind == "case"]
+    if case_ids:
+        cases = Case.objects.visible_to(user).order_by()
+        cases = cases.prefetch_related(Prefetch("authority", authorities))
+        found |= {("case", pk): c for pk, c in cases.in_bulk(case_ids).items()}
+    return [found[hit] for hit in page if hit in found]
