@@ -1,10 +1,11 @@
 from django.urls import path
 
-from kansli.registry.views import case_actions, cases, letters, lists, lookups, register
+from kansli.registry.views import case_actions, cases, letters, lists, lookups, register, search
 
 app_name = "registry"
 
 urlpatterns = [
+    path("sok/", search.search_page, name="search"),
     path("registrera/", register.register, name="register"),
     path("registrera/kontroll/", lookups.registration_checks, name="register-checks"),
     path("registrera/avsandare/", lookups.counterpart_suggestions, name="counterparts"),

@@ -74,6 +74,13 @@ def test_a_registrar_registers_a_letter_with_the_keyboard(live_server, page) -> 
     assert case.documents.get().registered_by == registrar
     assert axe_violations(page) == []
 
+    # ... and finds it again from the search page.
+    page.get_by_role("link", name="Sök", exact=True).click()
+    page.get_by_label("Ord eller diarienummer").fill("Medborgarförslag")
+    page.get_by_label("Ord eller diarienummer").press("Enter")
+    assert page.get_by_role("link", name=number).is_visible()
+    assert axe_violations(page) == []
+
 
 def test_the_case_page_and_my_cases_are_accessible(live_server, page) -> None:  # type: ignore[no-untyped-def]
     ks = make_authority("KS", "Kommunstyrelsen")

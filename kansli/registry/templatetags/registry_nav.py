@@ -20,13 +20,14 @@ def registry_links(context: template.Context) -> dict[str, bool]:
     request = context.get("request")
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"register": False, "mine": False, "late": False}
+        return {"search": False, "register": False, "mine": False, "late": False}
     cached = getattr(user, "_kansli_registry_links", None)
     if cached is None:
         roles = set(
             RoleAssignment.objects.valid_on().filter(user=user).values_list("role", flat=True)
         )
         cached = {
+            "search": bool(roles - {Role.ELECTED}),
             "register": bool(roles & set(REGISTERING_ROLES)),
             "mine": bool(roles & OFFICER_ROLES) or user.cases.exists(),
             "late": Role.REGISTRAR in roles,

@@ -1,0 +1,41 @@
+"""The staff search page: one box over case numbers, titles, descriptions, senders,
+parties and file text, newest first. Results come from kansli.search, which applies
+the same access gate as every other read."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kansli.registry.models import Case, Document
+from kansli.registry.views.common import current_user
+from kansli.search.query import search
+
+PER_PAGE = 50
+
+
+@login_required
+def search_page(request: HttpRequest) -> HttpResponse:
+    text = request.GET.get("q", "").strip()[:200]
+    try:
+        offset = max(0, int(request.GET.get("fran", "0")))
+    except ValueError:
+        offset = 0
+    result = search(current_user(request), text, limit=PER_PAGE, offset=offset) if text else None
+    rows: list[dict[str, Case | Document | None]] = []
+    for hit in result.hits if result else []:
+        if isinstance(hit, Case):
+            rows.append({"case": hit, "document": None})
+        else:
+            rows.append({"case": hit.case, "document": hit})
+    return render(
+        request,
+        "registry/search.html",
+        {
+            "q": text,
+            "rows": rows,
+            "searched": result is not None,
+            "next_offset": offset + PER_PAGE if result and result.has_more else None,
+        },
+    )
