@@ -30,9 +30,9 @@ def staff_municipalities(user: Any) -> list[int] | None:
     """The municipalities whose registry the user may read (None: every one)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return []
-    cached = getattr(user, "_kansli_staff_municipalities", None)
-    if cached is not None:
-        return list(cached)
+    if hasattr(user, "_kansli_staff_municipalities"):
+        cached: list[int] | None = user._kansli_staff_municipalities
+        return cached
     roles = RoleAssignment.objects.valid_on().filter(user=user, role__in=STAFF_ROLES)
     if roles.filter(role=Role.SYSADMIN).exists():
         result: list[int] | None = None

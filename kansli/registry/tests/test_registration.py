@@ -212,3 +212,15 @@ def test_a_corrected_date_is_kept_in_the_history() -> None:
     correction = document.corrections.get()
     assert correction.before == {"document_date": "2026-11-02"}
     assert correction.after == {"document_date": "2026-11-03"}
+
+
+def test_the_read_gate_asks_the_database_once_per_user(
+    django_assert_num_queries: Any,
+) -> None:
+    from kansli.org.testing import make_sysadmin
+    from kansli.registry.access import staff_municipalities
+
+    for user in (make_sysadmin(), make_registrar()):
+        first = staff_municipalities(user)
+        with django_assert_num_queries(0):
+            assert staff_municipalities(user) == first
