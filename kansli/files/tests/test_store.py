@@ -53,8 +53,9 @@ def test_stores_the_bytes_under_their_hash(media: Path) -> None:
 
 
 def test_the_same_content_twice_is_one_file(media: Path) -> None:
-    first = store_bytes(samples.word(), "yttrande.docx")
-    second = store_upload(SimpleUploadedFile("yttrande v2.docx", samples.word()))
+    content = samples.word()  # built once: a DOCX carries the second it was made
+    first = store_bytes(content, "yttrande.docx")
+    second = store_upload(SimpleUploadedFile("yttrande v2.docx", content))
 
     assert second.pk == first.pk
     assert StoredFile.objects.count() == 1
