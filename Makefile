@@ -45,6 +45,7 @@ pytest:
 
 bench: install
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/search.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.

@@ -3,13 +3,14 @@ for the same work.
 
     .venv/bin/python bench/registry.py [--registrations N] [--writers W]
 
-On SQLite (default): one writer registers N incoming documents in existing cases with
-`do_register_document` (case row locked, document number, registration lag, timeline,
-audit event), then the same rows are written with raw SQL in one transaction each
-(document counter, document row, timeline row, hashed audit event and chain head): the
-limit of the database itself. On PostgreSQL (KANSLI_DATABASE_URL): additionally W
-processes open cases at once with `do_register_case`, and the case numbers are checked
-to come out 1..N without gaps or duplicates.
+On SQLite (default): a registrar registers N incoming documents in existing cases with
+`do_register_document` (permission, case row locked, document number, registration lag,
+timeline, audit event, full-text row), then the same rows are written with raw SQL in
+one transaction each (document counter, document row, timeline row, full-text row and
+its words, hashed audit event and chain head): the limit of the database itself. On
+PostgreSQL (KANSLI_DATABASE_URL) additionally W processes open cases at once with
+`do_register_case`, and the case numbers are checked to come out 1..N without gaps or
+duplicates.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import multiprocessing
 import os
 import time
+from typing import Any
 
 from common import rate, row, setup
 
@@ -51,17 +53,26 @@ def prepare() -> list[int]:
     return [make_case(f"Ärende {n}").pk for n in range(50)]
 
 
+def registrar() -> Any:
+    """The registrar who registers (so the permission check is measured too)."""
+    from kansli.org.models import Authority
+    from kansli.registry.testing import make_registrar
+
+    return make_registrar(Authority.objects.get(code="KS"), "registrator")
+
+
 def through_actions(case_ids: list[int], count: int) -> float:
     from kansli.registry.actions import do_register_document
     from kansli.registry.models import Case
 
     cases = list(Case.objects.filter(pk__in=case_ids).select_related("authority__municipality"))
+    user = registrar()
     day = datetime.date.today() - datetime.timedelta(days=1)
 
     def register(n: int) -> None:
         do_register_document(
             cases[n % len(cases)], "inkommen", day, f"Skrivelse {n}",
-            counterpart="Anna Andersson", actor=None,
+            counterpart="Anna Andersson", actor=user,
         )  # fmt: skip
 
     for n in range(50):
@@ -109,6 +120,23 @@ def raw_sql(case_ids: list[int], count: int) -> float:
             f"VALUES ({p}, {p}, 'document', {p})",
             [case_id, now, f"Handling {number} registrerades."],
         )
+        body = f"ks 2026 {case_id} ärende {case_id} skrivelse {n} anna andersson"
+        facets = f"a1 y2026 n2026x{case_id} dinkommen t2026"
+        if sqlite:
+            cursor.execute(
+                "INSERT INTO search_document (rowid, body, facets) VALUES (?, ?, ?)",
+                [document_id, body, facets],
+            )
+            cursor.executemany(
+                "INSERT OR IGNORE INTO search_term (term) VALUES (?)", [(w,) for w in body.split()]
+            )
+        else:
+            cursor.execute(
+                "INSERT INTO search_document (rowid, body, facets) VALUES "
+                "(%s, to_tsvector('swedish', %s), to_tsvector('simple', %s))",
+                [document_id, body, facets],
+            )
+        cursor.execute(f"DELETE FROM search_case WHERE rowid = {p}", [case_id])
         cursor.execute(
             "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash"
         )

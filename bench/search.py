@@ -465,7 +465,7 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
         for inserter in (cases, parties, docs, entries, case_entries):
             inserter.flush()
         if vendor == "sqlite":
-            remember_terms(cursor, entries.terms | case_entries.terms)
+            remember_terms(entries.terms | case_entries.terms)
         # Ids were given: let the sequences (PostgreSQL) continue after them.
         for statement in connection.ops.sequence_reset_sql(no_style(), [Case, Document, Party]):
             cursor.execute(statement)

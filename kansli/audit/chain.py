@@ -11,12 +11,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
 from kansli.audit.context import current
 from kansli.audit.models import AuditEvent, ChainHead
+from kansli.rows import execute, insert
 
 GENESIS = "0" * 64
 
@@ -79,9 +80,8 @@ def record(
         prev_hash=prev_hash,
     )
     event.hash = chain_hash(prev_hash, event)
-    event.save(force_insert=True)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
+    insert(event)
+    execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
     return event
 
 
@@ -90,15 +90,13 @@ def _advance_head() -> tuple[int, str]:
     The UPDATE locks the head row until the transaction ends (PostgreSQL's row lock;
     on SQLite the write lock BEGIN IMMEDIATE already holds), so concurrent writers
     queue here and the chain cannot fork. Plain SQL: this runs in every action."""
-    with connection.cursor() as cursor:
-        for _attempt in range(2):
-            cursor.execute(
-                "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
-            )
-            found = cursor.fetchone()
-            if found is not None:
-                return int(found[0]), str(found[1])
-            ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
+    for _attempt in range(2):
+        found = execute(
+            "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+        ).fetchone()
+        if found is not None:
+            return int(found[0]), str(found[1])
+        ChainHead.objects.bulk_create([ChainHead(pk=1)], ignore_conflicts=True)
     raise RuntimeError("the audit chain head row cannot be created")
 
 

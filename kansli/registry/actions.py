@@ -43,9 +43,10 @@ from kansli.registry.permissions import (
     require_role,
 )
 from kansli.registry.scheme import SchemeRow
+from kansli.rows import insert
 from kansli.search import index as search_index
 from kansli.workdays.calendar import workdays_between
-from kansli.workdays.closed import closed_days
+from kansli.workdays.closed import closed_between, closed_days
 
 CASE_FIELDS = ["authority", "year", "number", "title", "classification", "unit", "status"]
 DOCUMENT_FIELDS = [
@@ -57,7 +58,7 @@ CORRECTABLE = ["direction", "document_date", "counterpart", "counterpart_address
 
 
 def _timeline(case: Case, kind: str, text: str, actor: Any) -> None:
-    TimelineEntry.objects.create(case=case, at=timezone.now(), actor=actor, kind=kind, text=text)
+    insert(TimelineEntry(case=case, at=timezone.now(), actor=actor, kind=kind, text=text))
 
 
 @transaction.atomic
@@ -109,7 +110,7 @@ def _registration_lag(
     registered_on = timezone.localdate(registered)
     if document_date >= registered_on:
         return 0
-    closed = closed_days(case.authority.municipality_id, (document_date, registered_on))
+    closed = closed_between(case.authority.municipality_id, document_date, registered_on)
     return workdays_between(document_date, registered_on, closed)
 
 
@@ -167,7 +168,7 @@ def do_register_document(
         withhold_counterpart=withhold_counterpart,
         withhold_description=withhold_description,
     )
-    document.save(force_insert=True)
+    insert(document)
     _timeline(case, "document", f"Handling {document.number} registrerades.", actor)
     record(
         actor=actor,
@@ -176,7 +177,7 @@ def do_register_document(
         label=document.document_number,
         after=snapshot(document, DOCUMENT_FIELDS),
     )
-    search_index.index_document(document)
+    search_index.index_new_document(document)
     return document
 
 

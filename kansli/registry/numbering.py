@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import transaction
 
 from kansli.org.models import Authority
 from kansli.registry.models import Case, CaseCounter, CaseStatus
+from kansli.rows import execute
 
 
 def next_case_number(authority: Authority, year: int) -> int:
@@ -28,15 +29,16 @@ def next_case_number(authority: Authority, year: int) -> int:
 def next_document_number(case: Case) -> int:
     """Take the next document number in a case (KS 2026/142-3). The UPDATE locks the
     case row until the registration commits, so two documents never share a number; a
-    voided case takes no more documents (the raised error rolls the UPDATE back)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE registry_case SET last_document_number = last_document_number + 1 "
-            "WHERE id = %s RETURNING last_document_number, status",
-            [case.pk],
-        )
-        number, status = cursor.fetchone()
+    voided case takes no more documents (the raised error rolls the UPDATE back). The
+    case's title, classification and unit come back with the number, so `case` holds
+    their current values from here on (the caller's copy may be older)."""
+    number, status, title, classification_id, unit_id = execute(
+        "UPDATE registry_case SET last_document_number = last_document_number + 1 "
+        "WHERE id = %s RETURNING last_document_number, status, title, classification_id, unit_id",
+        [case.pk],
+    ).fetchone()
     if status == CaseStatus.VOIDED:
         raise ValidationError({"case": "Ärendet är makulerat."})
-    case.last_document_number, case.status = number, status
+    case.last_document_number, case.status, case.title = number, status, title
+    case.classification_id, case.unit_id = classification_id, unit_id
     return int(number)

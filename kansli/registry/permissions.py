@@ -6,19 +6,29 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
-from kansli.org.models import Authority, Role, RoleAssignment
+from kansli.org.models import Authority, Role
+from kansli.rows import execute
 
 REGISTERING_ROLES = [Role.REGISTRAR, Role.OFFICER, Role.SECRETARY, Role.MANAGER]
 ASSIGNING_ROLES = [Role.REGISTRAR, Role.MANAGER]
 
 
 def has_role(user: Any, authority: Authority, roles: list[Role]) -> bool:
-    return (
-        RoleAssignment.objects.valid_on()
-        .filter(user=user, authority=authority, role__in=roles)
-        .exists()
+    """Whether the user holds one of the roles for the authority today. Plain SQL (the
+    same as RoleAssignment.objects.valid_on().filter(...).exists()): every registration
+    asks it, and the ORM's query building costs more than the query."""
+    marks = ", ".join(["%s"] * len(roles))
+    # Only placeholders are put into the statement.
+    sql = (
+        "SELECT 1 FROM org_roleassignment WHERE user_id = %s AND authority_id = %s "  # noqa: S608
+        f"AND role IN ({marks}) AND valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s) "
+        "LIMIT 1"
     )
+    today = timezone.localdate().isoformat()
+    found = execute(sql, [user.pk, authority.pk, *map(str, roles), today, today])
+    return found.fetchone() is not None
 
 
 def require_role(actor: Any, authority: Authority, roles: list[Role], what: str) -> None:

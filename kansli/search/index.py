@@ -23,11 +23,11 @@ search(include_voided=False) leaves them out.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from django.db import connection
 
 from kansli.registry.models import Case, Document
+from kansli.rows import execute, execute_many
 from kansli.search import schema, text
 
 TextSource = Callable[[Document], Iterable[str]]
@@ -71,7 +71,12 @@ def document_text(document: Document, party_names: Iterable[str] | None = None) 
 
 
 def _party_names(case: Case) -> list[str]:
-    return list(case.parties.filter(protected_identity=False).values_list("name", flat=True))
+    """Plain SQL: asked on every registration."""
+    found = execute(
+        "SELECT name FROM registry_party WHERE case_id = %s AND NOT protected_identity ORDER BY id",
+        [case.pk],
+    )
+    return [name for (name,) in found.fetchall()]
 
 
 def _case_facets(case: Case) -> list[str]:
@@ -91,6 +96,18 @@ def index_document(document: Document) -> None:
     body = document_text(fresh)
     write("search_document", fresh.pk, body, _document_facets(fresh, _case_facets(fresh.case)))
     delete("search_case", fresh.case_id)
+
+
+def index_new_document(document: Document) -> None:
+    """Index a document its action has just registered, from the values the action
+    holds instead of reading them back: next_document_number read the case row back
+    locked (title, classification and unit are current), and a new document has no
+    text from any source yet (a source calls reindex_document when it has some)."""
+    case = document.case
+    own = text.document_words(document.description, document.counterpart, document.document_type)
+    body = text.normalise([*case_parts(case, _party_names(case)), *own])
+    write("search_document", document.pk, body, _document_facets(document, _case_facets(case)))
+    delete("search_case", case.pk)
 
 
 def index_case(case: Case) -> None:
@@ -148,25 +165,23 @@ def _sql(template: str, table: str) -> str:
 
 def write(table: str, rowid: int, body: str, facets: str) -> None:
     """Replace one row of an index table (schema.TABLES)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_sql(_UPSERT_PG, table), [rowid, body, facets])
-        else:
-            # FTS5 has no upsert; a DELETE of a missing rowid is a no-op.
-            cursor.execute(_sql(_DELETE, table), [rowid])
-            cursor.execute(_sql(_INSERT, table), [rowid, body, facets])
-            remember_terms(cursor, body.split())
+    if connection.vendor == "postgresql":
+        execute(_sql(_UPSERT_PG, table), [rowid, body, facets])
+    else:
+        # FTS5 has no upsert; a DELETE of a missing rowid is a no-op.
+        execute(_sql(_DELETE, table), [rowid])
+        execute(_sql(_INSERT, table), [rowid, body, facets])
+        remember_terms(body.split())
 
 
-def remember_terms(cursor: Any, terms: Iterable[str]) -> None:
+def remember_terms(terms: Iterable[str]) -> None:
     """Add words to the SQLite term list that prefixes are completed from (schema.py).
     Words are never taken out: one no longer indexed completes to nothing."""
-    cursor.executemany(_sql(_REMEMBER, schema.TERMS), [(term,) for term in set(terms)])
+    execute_many(_sql(_REMEMBER, schema.TERMS), [(term,) for term in set(terms)])
 
 
 def delete(table: str, rowid: int) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(_DELETE, table), [rowid])
+    execute(_sql(_DELETE, table), [rowid])
 
 
 def counts() -> dict[str, int]:
