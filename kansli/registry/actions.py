@@ -385,6 +385,28 @@ def do_assign_officer(
 
 
 @transaction.atomic
+def do_set_due_date(case: Case, due_date: datetime.date | None, *, actor: Any) -> Case:
+    """Set or clear the day the case should be decided by (FL 9 §; a legal time limit
+    such as PBL 9 kap. 27 § is the officer's to enter). The case's officer, or a
+    registrar or manager of its authority, may set it."""
+    require_case_handling(actor, case)
+    if case.status in {CaseStatus.VOIDED, CaseStatus.CLOSED}:
+        raise PermissionDenied("Ärendet är avslutat eller makulerat.")
+    if due_date is not None and due_date < timezone.localdate(case.opened_at):
+        raise ValidationError({"due_date": "Dagen kan inte ligga före ärendets öppnande."})
+    if due_date == case.due_date:
+        return case
+    before = {"due_date": case.due_date}
+    case.due_date = due_date
+    case.save(update_fields=["due_date"])
+    text = f"Besluta senast {due_date.isoformat()}." if due_date else "Sista dag togs bort."
+    _timeline(case, "due_date", text, actor)
+    record(actor=actor, action="registry.set_due_date", obj=case, before=before,
+           after={"due_date": due_date})  # fmt: skip
+    return case
+
+
+@transaction.atomic
 def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
     """Change the case title, classification or responsible unit."""
     require_case_handling(actor, case)

@@ -87,6 +87,7 @@ class CaseOut(Schema):
     unit: str | None
     officer: str | None
     opened_at: datetime.datetime
+    due_date: datetime.date | None = Field(description="The day it should be decided by.")
     closed_at: datetime.datetime | None
     external_id: str
 

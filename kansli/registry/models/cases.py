@@ -59,7 +59,9 @@ class CaseQuerySet(models.QuerySet["Case"]):
 class Case(models.Model):
     """Ett ärende: a matter handled by one authority, with its case number (diarienummer,
     e.g. KS 2026/142: series, year, running number — never reused, no gaps), its title
-    (ärendemening), classification, responsible unit and officer, and status."""
+    (ärendemening), classification, responsible unit and officer, status and the day it
+    should be decided by (FL 9 §: handled as simply, quickly and cheaply as possible;
+    many matters have a legal time limit, e.g. PBL 9 kap. 27 § for building permits)."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
     year = models.PositiveSmallIntegerField(_("year"))
@@ -84,6 +86,11 @@ class Case(models.Model):
     days_to_assignment = models.PositiveIntegerField(
         _("working days to assignment"), null=True, blank=True
     )
+    due_date = models.DateField(
+        _("decide by"), null=True, blank=True,
+        help_text=_("The day the case should be decided by (a legal time limit or the "
+                    "service promise); set when the officer is assigned or later."),
+    )  # fmt: skip
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related cases"))

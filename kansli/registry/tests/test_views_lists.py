@@ -70,6 +70,59 @@ def test_my_cases_lists_the_officers_open_cases_with_working_days() -> None:
     assert '<td class="number">0</td>' in rows["Nytt ärende"]  # assigned today
 
 
+def test_my_cases_puts_the_first_due_on_top_and_marks_overdue_and_due_soon() -> None:
+    ks = make_authority("KS")
+    registrar = make_registrar(ks)
+    officer = make_user("handl", roles=[(Role.OFFICER, ks)])
+    cases = {
+        title: make_case(title, authority=ks, opened_at=opened(30))
+        for title in ("Utan sista dag", "Långt fram", "Snart", "Försenat")
+    }
+    for case in cases.values():
+        actions.do_assign_officer(case, officer, actor=registrar)
+    actions.do_set_due_date(cases["Långt fram"], add_workdays(TODAY, 30), actor=registrar)
+    actions.do_set_due_date(cases["Snart"], add_workdays(TODAY, 2), actor=officer)
+    actions.do_set_due_date(cases["Försenat"], add_workdays(TODAY, -3), actor=officer)
+
+    html = client_for(officer).get("/arenden/mina/").content.decode()
+    order = [html.index(f"<td>{title}</td>") for title in
+             ("Försenat", "Snart", "Långt fram", "Utan sista dag")]  # fmt: skip
+    assert order == sorted(order)
+    rows = {title: row for row in html.split("<tr>")
+            for title in re.findall(r"<td>([^<]*)</td>", row)}  # fmt: skip
+    with translation.override("sv"):
+        plural = "%(days)s working days left"
+        soon = translation.ngettext("%(days)s working day left", plural, 2) % {"days": 2}
+    overdue = sv("Overdue")
+    assert overdue in rows["Försenat"] and overdue not in rows["Snart"]
+    assert soon in rows["Snart"]
+    assert overdue not in rows["Långt fram"] and "working days left" not in rows["Långt fram"]
+    assert add_workdays(TODAY, 30).isoformat() in rows["Långt fram"]
+
+
+def test_the_due_date_is_kept_in_the_timeline_and_audit_and_checked() -> None:
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from kansli.audit.models import AuditEvent
+
+    ks = make_authority("KS")
+    case = make_case("Bygglov för carport", authority=ks, opened_at=opened(5))
+    due = add_workdays(TODAY, 10)
+    actions.do_set_due_date(case, due, actor=make_registrar(ks))
+    case.refresh_from_db()
+    assert case.due_date == due
+    assert case.timeline.filter(kind="due_date", text=f"Besluta senast {due.isoformat()}.").exists()
+    event = AuditEvent.objects.get(action="registry.set_due_date")
+    assert event.after == {"due_date": due.isoformat()} and event.before == {"due_date": None}
+    with pytest.raises(ValidationError) as error:
+        actions.do_set_due_date(case, add_workdays(TODAY, -10), actor=None)
+    assert error.value.message_dict["due_date"] == ["Dagen kan inte ligga före ärendets öppnande."]
+    with pytest.raises(PermissionDenied):
+        actions.do_set_due_date(case, None, actor=make_user("utomstaende"))
+    case.refresh_from_db()
+    assert case.due_date == due
+
+
 def test_my_cases_is_empty_for_someone_without_cases() -> None:
     html = client_for(make_user("ny")).get("/arenden/mina/").content.decode()
     assert sv("You have no open cases.") in html

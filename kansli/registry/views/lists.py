@@ -1,5 +1,5 @@
-"""Lists: an officer's open cases (Mina ärenden) and the incoming documents that were
-registered late."""
+"""Lists: an officer's open cases (Mina ärenden) with their due dates, and the incoming
+documents that were registered late."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
+from django.db.models import F
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -22,6 +23,8 @@ from kansli.workdays.closed import closed_days
 OPEN_STATUSES = [CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED]
 # An open case not yet decided is marked once it has been open longer than this.
 LONG_OPEN_WORKDAYS = 20
+# A case to be decided within this many working days is marked as due soon.
+DUE_SOON_WORKDAYS = 5
 LATE_PER_PAGE = 50
 
 
@@ -31,6 +34,16 @@ class MyCase:
     workdays_since_assigned: int | None
     workdays_open: int
     long_open: bool
+    # Working days left to the due date (negative: overdue), None without one.
+    workdays_left: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.workdays_left is not None and self.workdays_left < 0
+
+    @property
+    def due_soon(self) -> bool:
+        return self.workdays_left is not None and 0 <= self.workdays_left <= DUE_SOON_WORKDAYS
 
 
 def _closed(cache: dict[int, frozenset[datetime.date]], place: Municipality) -> frozenset:
@@ -47,7 +60,7 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         Case.objects.visible_to(user)
         .filter(officer=user, status__in=OPEN_STATUSES)
         .select_related("authority__municipality")
-        .order_by("opened_at", "pk")
+        .order_by(F("due_date").asc(nulls_last=True), "opened_at", "pk")
     )
     closed: dict[int, frozenset[datetime.date]] = {}
     rows = []
@@ -55,15 +68,23 @@ def my_cases(request: HttpRequest) -> HttpResponse:
         days_off = _closed(closed, case.authority.municipality)
         since = case.assigned_at
         open_days = workdays_between(timezone.localdate(case.opened_at), today, days_off)
+        left = None
+        if case.due_date is not None:
+            left = (
+                workdays_between(today, case.due_date, days_off)
+                if case.due_date >= today
+                else -max(1, workdays_between(case.due_date, today, days_off))
+            )
         rows.append(
             MyCase(
                 case,
                 workdays_between(timezone.localdate(since), today, days_off) if since else None,
                 open_days,
                 case.status != CaseStatus.DECIDED and open_days > LONG_OPEN_WORKDAYS,
+                left if case.status != CaseStatus.DECIDED else None,
             )
         )
-    context = {"rows": rows, "limit": LONG_OPEN_WORKDAYS}
+    context = {"rows": rows, "limit": LONG_OPEN_WORKDAYS, "soon": DUE_SOON_WORKDAYS}
     return render(request, "registry/my_cases.html", context)
 
 
