@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "kansli.audit",
     "kansli.workdays",
     "kansli.files",
+    "kansli.access",
     "kansli.registry",
     "kansli.search",
     "kansli.demo",

@@ -8,7 +8,15 @@ from collections.abc import Sequence
 from typing import Any
 
 from kansli.org import actions
-from kansli.org.models import Authority, Municipality, Role, RoleAssignment, Unit, User
+from kansli.org.models import (
+    Authority,
+    ElectedPosition,
+    Municipality,
+    Role,
+    RoleAssignment,
+    Unit,
+    User,
+)  # fmt: skip
 
 _counter = itertools.count(1)
 
@@ -41,9 +49,11 @@ def make_user(
     username = username or f"user{next(_counter)}"
     user = actions.do_create_user(username, password=password, actor=None, **kwargs)
     for role, authority in roles:
+        position = ElectedPosition.MEMBER if role == Role.ELECTED else ""
         actions.do_grant_role(
-            user, role, authority=authority, valid_from=datetime.date(2020, 1, 1), actor=None
-        )
+            user, role, authority=authority, position=position,
+            valid_from=datetime.date(2020, 1, 1), actor=None,
+        )  # fmt: skip
     return user
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kansli.access.groups import default_group
 from kansli.audit.chain import record
 from kansli.files.mail import parse_mail
 from kansli.files.models import StoredFile
@@ -83,6 +84,7 @@ def do_register_case(
     year = timezone.localtime(opened_at).year
     case = Case(
         authority=authority,
+        access_group=default_group(authority, unit),
         year=year,
         number=next_case_number(authority, year),
         title=title,

@@ -51,7 +51,7 @@ class CaseCounter(models.Model):
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: Any) -> CaseQuerySet:
         """The cases a user may see. Every read of cases goes through here."""
-        from kansli.registry.access import visible_cases
+        from kansli.access.rules import visible_cases
 
         return visible_cases(self, user)
 
@@ -73,6 +73,10 @@ class Case(models.Model):
     unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="cases",
         verbose_name=_("responsible unit"),
+    )  # fmt: skip
+    access_group = models.ForeignKey(
+        "access.AccessGroup", on_delete=models.PROTECT, null=True, blank=True,
+        related_name="cases", verbose_name=_("access group"),
     )  # fmt: skip
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,

@@ -22,7 +22,7 @@ class Direction(models.TextChoices):
 class DocumentQuerySet(models.QuerySet["Document"]):
     def visible_to(self, user: Any) -> DocumentQuerySet:
         """The registrations a user may see. Every read of documents goes through here."""
-        from kansli.registry.access import visible_documents
+        from kansli.access.rules import visible_documents
 
         return visible_documents(self, user)
 

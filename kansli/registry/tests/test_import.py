@@ -10,9 +10,11 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 from django.utils import timezone
 
+from kansli.access.rules import forget
+from kansli.access.testing import make_access_group
 from kansli.audit.chain import verify
 from kansli.audit.models import AuditEvent
-from kansli.org.models import Role
+from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions
 from kansli.registry.models import Case, CaseStatus, Document
@@ -102,6 +104,10 @@ def test_imported_registrations_can_be_searched(tmp_path: Path) -> None:
     make_provision()
     run(write(tmp_path, [HEADER, *GOOD]))
     registrar = make_registrar(username="reg")
+    # D1 is secrecy-marked: found only by a member of its case's access group.
+    assert search(registrar, "planbesked").hits == []
+    make_access_group(Authority.objects.get(code="KS"), [registrar])
+    forget(registrar)
     assert [hit.pk for hit in search(registrar, "planbesked").hits] == [
         Document.objects.get(external_id="D1").pk
     ]

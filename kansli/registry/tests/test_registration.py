@@ -217,8 +217,8 @@ def test_a_corrected_date_is_kept_in_the_history() -> None:
 def test_the_read_gate_asks_the_database_once_per_user(
     django_assert_num_queries: Any,
 ) -> None:
+    from kansli.access.rules import staff_municipalities
     from kansli.org.testing import make_sysadmin
-    from kansli.registry.access import staff_municipalities
 
     for user in (make_sysadmin(), make_registrar()):
         first = staff_municipalities(user)

@@ -1,0 +1,176 @@
+"""The one gate every read of the registry goes through.
+
+`Case.objects.visible_to(user)` and `Document.objects.visible_to(user)` call
+`visible_cases` and `visible_documents` here, and every list, page, search, file,
+export and API endpoint reads through them; what they leave out answers 404 like
+something that does not exist.
+
+- Staff (anyone with a staff role) read the open registrations of their own
+  municipality: TF 2 kap. and the principle of public access inside the organisation.
+  A system administrator reads every municipality's open registrations.
+- A secrecy-marked document (OSL 5 kap. 5 §), with its files and their text, is read
+  only by those who need it (OSL 10 kap. 1 §): the members of its case's access group,
+  whoever holds a grant for the case today, the case's officer, and whoever registered
+  it or marked it secret. Not by a system administrator as such.
+- Parties with protected identity (skyddade personuppgifter) are shown only to the
+  case's officer and the registrars of its authority.
+- Elected members and the public read nothing here: they have their own views.
+
+What a user may read is worked out once per user object (i.e. per request) and kept on
+it, so one page asks the database once however many reads it makes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from kansli.access.models import Grant, Membership
+from kansli.org.models import Role, RoleAssignment
+
+QS = TypeVar("QS", bound=QuerySet[Any])
+
+STAFF_ROLES = [
+    Role.REGISTRAR,
+    Role.OFFICER,
+    Role.SECRETARY,
+    Role.MANAGER,
+    Role.ARCHIVIST,
+    Role.SYSADMIN,
+]
+_CACHE = "_kansli_reader"
+
+
+@dataclass(frozen=True)
+class Reader:
+    """What one user may read today."""
+
+    user_id: int | None
+    # The municipalities whose open registrations the user reads; None: every one.
+    municipalities: list[int] | None
+    groups: frozenset[int]
+    granted_cases: frozenset[int]
+
+    def secret_readable(self, prefix: str = "") -> Q:
+        """The secrecy-marked documents this reader may read, as a filter on documents
+        (prefix: the path to the document, e.g. "document__")."""
+        if self.user_id is None:
+            return Q(pk__in=[])
+        return (
+            Q(**{f"{prefix}case__access_group_id__in": self.groups})
+            | Q(**{f"{prefix}case_id__in": self.granted_cases})
+            | Q(**{f"{prefix}case__officer_id": self.user_id})
+            | Q(**{f"{prefix}registered_by_id": self.user_id})
+            | Q(**{f"{prefix}secrecy_marked_by_id": self.user_id})
+        )
+
+
+NOBODY = Reader(None, [], frozenset(), frozenset())
+
+
+def reader(user: Any, day: datetime.date | None = None) -> Reader:
+    """What `user` may read (today, or on `day`, uncached)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NOBODY
+    if day is None and hasattr(user, _CACHE):
+        cached: Reader = getattr(user, _CACHE)
+        return cached
+    on = day or timezone.localdate()
+    roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
+    held = list(roles.values_list("role", "authority__municipality_id"))
+    if not held:
+        result = NOBODY
+    else:
+        everywhere = any(role == Role.SYSADMIN for role, _ in held)
+        groups = (
+            Membership.objects.valid_on(on).filter(user=user).values_list("group_id", flat=True)
+        )
+        grants = Grant.objects.valid_on(on).filter(user=user).values_list("case_id", flat=True)
+        result = Reader(
+            user.pk,
+            None if everywhere else sorted({m for _, m in held if m is not None}),
+            frozenset(groups),
+            frozenset(grants),
+        )
+    if day is None:
+        setattr(user, _CACHE, result)
+    return result
+
+
+def forget(user: Any) -> None:
+    """Work out again on the next read (after the user's roles or groups changed)."""
+    if hasattr(user, _CACHE):
+        delattr(user, _CACHE)
+
+
+def staff_municipalities(user: Any) -> list[int] | None:
+    """The municipalities whose registry the user may read (None: every one)."""
+    return reader(user).municipalities
+
+
+def visible_cases(cases: QS, user: Any) -> QS:
+    municipalities = reader(user).municipalities
+    if municipalities is None:
+        return cases
+    return cases.filter(authority__municipality_id__in=municipalities)
+
+
+def visible_documents(documents: QS, user: Any, prefix: str = "") -> QS:
+    """Documents (or rows reaching a document through `prefix`, e.g. "document__")
+    the user may read: open ones of their municipalities, secret ones by the rule."""
+    who = reader(user)
+    if who.municipalities is not None:
+        documents = documents.filter(
+            **{f"{prefix}case__authority__municipality_id__in": who.municipalities}
+        )
+    return documents.filter(Q(**{f"{prefix}secrecy__isnull": True}) | who.secret_readable(prefix))
+
+
+def may_read(user: Any, document: Any) -> bool:
+    """The same rule for one document already in hand."""
+    who = reader(user)
+    case = document.case
+    if who.user_id is None:
+        return False
+    if who.municipalities is not None and case.authority.municipality_id not in who.municipalities:
+        return False
+    if document.secrecy_id is None:
+        return True
+    return (
+        case.access_group_id in who.groups
+        or case.pk in who.granted_cases
+        or who.user_id
+        in (case.officer_id, document.registered_by_id, document.secrecy_marked_by_id)
+    )
+
+
+def may_see_protected_identities(user: Any, case: Any) -> bool:
+    """Parties with protected identity: the case's officer and its authority's
+    registrars only."""
+    if user is None or not user.is_authenticated:
+        return False
+    if case.officer_id == user.pk:
+        return True
+    return (
+        RoleAssignment.objects.valid_on()
+        .filter(user=user, authority_id=case.authority_id, role=Role.REGISTRAR)
+        .exists()
+    )
+
+
+def may_read_secrets(user: Any) -> bool:
+    """Whether the user can read some secrecy-marked document now or as soon as one
+    is registered for them: an access group member, a grant holder, or a registrar,
+    officer or manager (who register secret documents and are made officers of cases
+    with them). These users must sign in with a second factor."""
+    who = reader(user)
+    if who.user_id is None:
+        return False
+    if who.groups or who.granted_cases:
+        return True
+    roles = [Role.REGISTRAR, Role.OFFICER, Role.MANAGER]
+    return RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists()
