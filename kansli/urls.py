@@ -9,4 +9,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("kansli.web.urls")),
     path("", include("kansli.registry.urls")),
+    path("", include("kansli.access.urls")),
 ]

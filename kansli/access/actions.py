@@ -135,3 +135,23 @@ def do_grant_access(
     record(actor=actor, action="access.grant", obj=grant, label=str(grant), after=after)
     forget(user)
     return grant
+
+
+READ_ACTION = "access.read"
+READ_WHAT = {"file", "text", "registration"}
+
+
+@transaction.atomic
+def do_log_read(document: Any, what: str, *, stored_file: Any = None, actor: Any) -> None:
+    """Log that `actor` opened a secrecy-marked document's file, text or registration,
+    in the audit chain (who and when; from where: the request's address, which the
+    audit middleware keeps). Open documents are not logged. The caller has already
+    read it through the gate."""
+    if document.secrecy_id is None:
+        return
+    if what not in READ_WHAT:
+        raise ValueError(f"unknown kind of read: {what}")
+    after = {"what": what, "file": stored_file.pk if stored_file is not None else None,
+             "case": document.case_id}  # fmt: skip
+    record(actor=actor, action=READ_ACTION, obj=document, label=document.document_number,
+           after=after)  # fmt: skip

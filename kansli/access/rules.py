@@ -40,6 +40,7 @@ STAFF_ROLES = [
     Role.SECRETARY,
     Role.MANAGER,
     Role.ARCHIVIST,
+    Role.DATA_PROTECTION_OFFICER,
     Role.SYSADMIN,
 ]
 _CACHE = "_kansli_reader"
@@ -174,3 +175,28 @@ def may_read_secrets(user: Any) -> bool:
         return True
     roles = [Role.REGISTRAR, Role.OFFICER, Role.MANAGER]
     return RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists()
+
+
+def _holds(user: Any, authority_id: int, roles: list[Role]) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    held = RoleAssignment.objects.valid_on().filter(
+        user=user, authority_id=authority_id, role__in=roles
+    )
+    return held.exists()
+
+
+def may_see_read_log(user: Any, authority_id: int) -> bool:
+    """Who opened which secret document is for the authority's managers and its data
+    protection officer (GDPR art. 39: the DPO monitors compliance)."""
+    return _holds(user, authority_id, [Role.MANAGER, Role.DATA_PROTECTION_OFFICER])
+
+
+def may_oversee_access(user: Any, authority_id: int) -> bool:
+    """Who may see who has access to a case and why: the read log's readers and the
+    system administrators."""
+    return may_see_read_log(user, authority_id) or (
+        user is not None
+        and user.is_authenticated
+        and RoleAssignment.objects.valid_on().filter(user=user, role=Role.SYSADMIN).exists()
+    )

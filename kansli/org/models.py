@@ -223,6 +223,7 @@ class Role(models.TextChoices):
     SECRETARY = "namndsekreterare", _("committee secretary")
     MANAGER = "chef", _("manager")
     ARCHIVIST = "arkivarie", _("archivist")
+    DATA_PROTECTION_OFFICER = "dataskyddsombud", _("data protection officer")
     ELECTED = "fortroendevald", _("elected member")
     SYSADMIN = "systemadministrator", _("system administrator")
 

@@ -1,0 +1,194 @@
+"""Pages for overseeing access: who has access to a case and why (with granting and
+group membership for managers), and the read log of secret documents, per document and
+per user, as a page or CSV."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansli.access import actions
+from kansli.access.forms import GrantForm, PersonForm
+from kansli.access.models import Membership
+from kansli.access.overview import who_has_access
+from kansli.access.rules import may_oversee_access, may_see_read_log
+from kansli.audit.models import AuditEvent
+from kansli.org.models import Role, RoleAssignment, User
+from kansli.registry.models import Case, Document
+from kansli.registry.views.common import current_user, require, visible_case
+
+WHAT = {"file": _("file"), "text": _("text"), "registration": _("registration")}
+
+
+def _case(request: HttpRequest, pk: int) -> Case:
+    """A case the user may see and whose access the user oversees (404 otherwise)."""
+    case = visible_case(request, pk)
+    require(may_oversee_access(request.user, case.authority_id))
+    return case
+
+
+def _municipality(case: Case) -> int:
+    return case.authority.municipality_id
+
+
+@login_required
+def case_access(request: HttpRequest, pk: int) -> HttpResponse:
+    case = _case(request, pk)
+    manages = may_see_read_log(request.user, case.authority_id)
+    context = {
+        "case": case,
+        "rows": who_has_access(case),
+        "manages": manages,
+        "grant_form": GrantForm(_municipality(case), auto_id="grant_%s"),
+        "member_form": PersonForm(_municipality(case), auto_id="member_%s"),
+        "secret_documents": case.documents.filter(secrecy__isnull=False).order_by("number"),
+    }
+    return render(request, "access/case_access.html", context)
+
+
+def _run(request: HttpRequest, case: Case, form: Any, run: Any, heading: str) -> HttpResponse:
+    if form.is_valid():
+        try:
+            message = run(form.cleaned_data)
+        except ValidationError as error:
+            form.add_action_errors(error)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, message)
+            return redirect("access:case", pk=case.pk)
+    context = {"case": case, "form": form, "heading": heading, "submit": heading}
+    return render(request, "registry/case_action.html", context)
+
+
+@login_required
+def grant_access(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), _case(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = GrantForm(_municipality(case), data)
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_grant_access(case, data["user"], data["reason"], last_day=data["last_day"],
+                                actor=user)  # fmt: skip
+        return _("Access granted.")
+
+    if data is None:
+        return render(request, "registry/case_action.html", {
+            "case": case, "form": form, "heading": _("Grant access"), "submit": _("Grant access"),
+        })  # fmt: skip
+    return _run(request, case, form, run, _("Grant access"))
+
+
+@login_required
+@require_POST
+def add_member(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), _case(request, pk)
+    form = PersonForm(_municipality(case), request.POST)
+    if case.access_group is None:
+        form.add_error(None, _("The case has no access group."))
+
+    def run(data: dict[str, Any]) -> str:
+        assert case.access_group is not None
+        actions.do_add_member(case.access_group, data["user"], actor=user)
+        return _("Added to the access group.")
+
+    return _run(request, case, form, run, _("Add to the access group"))
+
+
+@login_required
+@require_POST
+def end_membership(request: HttpRequest, pk: int, membership: int) -> HttpResponse:
+    user, case = current_user(request), _case(request, pk)
+    found = get_object_or_404(Membership, pk=membership, group_id=case.access_group_id)
+    try:
+        actions.do_end_membership(found, actor=user)
+    except PermissionDenied as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The membership has ended."))
+    return redirect("access:case", pk=case.pk)
+
+
+def _reads(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
+    events = events.select_related("actor").order_by("-seq")
+    rows = list(events[:1000])
+    ids = {int(event.object_id) for event in rows if event.object_id.isdigit()}
+    documents = Document.objects.filter(pk__in=ids).select_related("case__authority__municipality")
+    by_id = {str(document.pk): document for document in documents}
+    return [
+        {
+            "event": event,
+            "document": by_id.get(event.object_id),
+            "what": WHAT.get((event.after or {}).get("what", ""), ""),
+            "file": (event.after or {}).get("file"),
+        }
+        for event in rows
+    ]
+
+
+def _csv(rows: list[dict[str, Any]], name: str) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    out = csv.writer(response, delimiter=";")
+    out.writerow(["tid", "användare", "handling", "vad", "fil", "ip-adress", "begäran"])
+    for row in rows:
+        event = row["event"]
+        out.writerow([
+            timezone.localtime(event.created_at).isoformat(timespec="seconds"),
+            event.actor_label, event.object_label, row["what"], row["file"] or "",
+            event.client_ip or "", event.request_id,
+        ])  # fmt: skip
+    return response
+
+
+@login_required
+def document_reads(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Who has opened this secret document (managers and the data protection officer)."""
+    case = visible_case(request, pk)
+    require(may_see_read_log(request.user, case.authority_id))
+    document = get_object_or_404(Document, case=case, number=number)
+    events = AuditEvent.objects.filter(
+        action=actions.READ_ACTION, object_type="registry.document", object_id=str(document.pk)
+    )
+    rows = _reads(events)
+    if request.GET.get("format") == "csv":
+        name = f"lasningar-{document.document_number}".replace(" ", "-").replace("/", "-")
+        return _csv(rows, name)
+    context = {"case": case, "document": document, "rows": rows}
+    return render(request, "access/document_reads.html", context)
+
+
+@login_required
+def user_reads(request: HttpRequest, user_id: int) -> HttpResponse:
+    """What this user has opened, among the documents of the authorities whose read
+    log the viewer may see."""
+    viewer = current_user(request)
+    overseen = (
+        RoleAssignment.objects.valid_on()
+        .filter(user=viewer, role__in=[Role.MANAGER, Role.DATA_PROTECTION_OFFICER])
+        .values_list("authority_id", flat=True)
+    )
+    require(bool(overseen))
+    person = get_object_or_404(User, pk=user_id)
+    events = AuditEvent.objects.filter(action=actions.READ_ACTION, actor=person)
+    rows = [row for row in _reads(events) if row["document"] is not None]
+    overseen_documents = set(
+        Document.objects.filter(
+            pk__in=[row["document"].pk for row in rows], case__authority_id__in=list(overseen)
+        ).values_list("pk", flat=True)
+    )
+    rows = [row for row in rows if row["document"].pk in overseen_documents]
+    if request.GET.get("format") == "csv":
+        return _csv(rows, f"lasningar-{person.username}")
+    return render(request, "access/user_reads.html", {"person": person, "rows": rows})
