@@ -116,8 +116,12 @@ EXTRACTORS: dict[str, Callable[[IO[bytes]], str]] = {
 
 @task()
 def extract_file_text(stored_file_id: int) -> str:
-    """Extract a stored file's text and record the outcome; returns the status."""
+    """Extract a stored file's text and record the outcome; returns the status. A file
+    whose text is already there (extracted at once, e.g. by the demo, before this job
+    ran) is left as it is: the bytes never change, so neither would the text."""
     stored = StoredFile.objects.get(pk=stored_file_id)
+    if stored.extraction == StoredFile.Extraction.DONE:
+        return str(stored.extraction)
     try:
         text = extract_text(stored)
     except Unsupported:

@@ -1,6 +1,12 @@
 """Demo registry: two years of cases and documents for every authority of the demo
 municipality, registered through the actions with realistic titles, senders, officers
-and statuses. Deterministic for a seed; a second run finds the cases and adds nothing."""
+and statuses. Deterministic for a seed; a second run finds the cases and adds nothing.
+
+About one case in eight (and the first of every authority) comes with real files
+(demo_files.py): the incoming letter as a PDF, the officer's report and the decision as
+DOCX. Their text is extracted at once, not by the worker, so that search finds a word
+of a file as soon as the demo is loaded. The files are chosen by a generator of their
+own: the registrations are the same as they would be without them."""
 
 from __future__ import annotations
 
@@ -12,14 +18,19 @@ from typing import Any
 
 from django.utils import timezone
 
+from kansli.files.extract import extract_file_text
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
 from kansli.org.models import Authority, Role, RoleAssignment, User
-from kansli.registry import actions
-from kansli.registry.models import Case, CaseStatus, Classification, SecrecyProvision
+from kansli.registry import actions, demo_files
+from kansli.registry.demo_files import CasePapers
+from kansli.registry.models import Case, CaseStatus, Classification, Document, SecrecyProvision
 from kansli.registry.scheme import parse_scheme
 
 START = datetime.date(2025, 1, 1)
 CASES_PER_YEAR = {"KF": 60, "KS": 260, "BUN": 180, "SN": 160, "MBN": 240, "TFN": 140, "KFN": 90}
 SCHEME_FILE = "klassa-exempel.csv"
+FILE_SHARE = 0.1  # of the cases, besides every authority's first, that come with files
 
 # (title template, classification code, first document's description, secret provision)
 SUBJECTS: dict[str, list[tuple[str, str, str, str | None]]] = {
@@ -93,11 +104,14 @@ SENDERS = ["Anna Nilsson", "Per Svensson", "Lena Holm", "Mohammed Ali", "Karin E
 class Counts:
     cases: int = 0
     documents: int = 0
+    pdf: int = 0
+    docx: int = 0
 
 
 class RegistryDemo:
     def __init__(self, seed: int, scale: float = 1.0) -> None:
         self.rng = random.Random(seed)
+        self.file_rng = random.Random(f"{seed}-files")
         self.scale = scale
         self.today = timezone.localdate()
         self.counts = Counts()
@@ -154,7 +168,16 @@ class RegistryDemo:
         provision = SecrecyProvision.objects.get(reference=secret) if secret else None
         sender = self.rng.choice(SENDERS)
         lag = self.rng.choice([0, 0, 0, 0, 1, 1, 2, 4])
-        self._document(case, "inkommen", day, first, sender, lag, provision)
+        letter = self._document(case, "inkommen", day, first, sender, lag, provision)
+        papers = None
+        if (n == 0 or self.file_rng.random() < FILE_SHARE) and provision is None:
+            papers = demo_files.papers(
+                self.file_rng, title=case.title, case_number=case.case_number,
+                authority=authority.name, municipality=authority.municipality.name,
+                sender=sender, description=first, received=letter.document_date,
+            )  # fmt: skip
+            self._attach(letter, demo_files.letter_pdf(self.file_rng, papers),
+                         demo_files.file_name(first, papers, ".pdf"))  # fmt: skip
         age = (self.today - day).days
         if officers and age > 3:
             assigned = _at(day + datetime.timedelta(days=self.rng.choice([0, 1, 2, 3, 7])), 11)
@@ -162,11 +185,15 @@ class RegistryDemo:
                 case, self.rng.choice(officers), assigned_at=assigned, actor=None
             )
         if age > 30:
-            self._document(case, "upprattad", day + datetime.timedelta(days=20),
-                           "Tjänsteskrivelse", "", 0, None)  # fmt: skip
+            report = self._document(case, "upprattad", day + datetime.timedelta(days=20),
+                                    "Tjänsteskrivelse", "", 0, None)  # fmt: skip
+            if papers is not None:
+                self._attach_docx(report, papers, demo_files.report_docx)
         if age > 45:
-            self._document(case, "utgaende", day + datetime.timedelta(days=40),
-                           "Beslut", sender, 0, provision)  # fmt: skip
+            decision = self._document(case, "utgaende", day + datetime.timedelta(days=40),
+                                      "Beslut", sender, 0, provision)  # fmt: skip
+            if papers is not None and self.file_rng.random() < 0.5:
+                self._attach_docx(decision, papers, demo_files.decision_docx)
             actions.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
             if age > 90 and self.rng.random() < 0.8:
                 actions.do_change_case_status(case, CaseStatus.CLOSED, actor=None)
@@ -181,15 +208,36 @@ class RegistryDemo:
         counterpart: str,
         lag: int,
         provision: SecrecyProvision | None,
-    ) -> None:
+    ) -> Document:
         day = min(day, self.today)
         registered = min(_at(day + datetime.timedelta(days=lag), 10), timezone.now())
-        actions.do_register_document(
+        document = actions.do_register_document(
             case, direction, day, description, counterpart=counterpart, secrecy=provision,
             withhold_counterpart=provision is not None and direction == "inkommen",
             registered_at=registered, actor=None,
         )  # fmt: skip
         self.counts.documents += 1
+        return document
+
+    def _attach_docx(
+        self, document: Document, papers: CasePapers, make: demo_files.DocxMaker
+    ) -> None:
+        officer = document.case.officer
+        name = str(officer) if officer else "Förvaltningen"
+        data = make(self.file_rng, papers, document.document_date, name)
+        self._attach(document, data, demo_files.file_name(document.description, papers, ".docx"))
+
+    def _attach(self, document: Document, data: bytes, name: str) -> None:
+        """Store and attach a file, and extract its text now (the worker would do it
+        only once the demo's transaction has committed and a worker runs)."""
+        stored = store_bytes(data, name)
+        actions.do_attach_file(document, stored, name, actor=None)
+        if stored.extraction == StoredFile.Extraction.PENDING:
+            extract_file_text.call(stored.pk)
+        if name.endswith(".pdf"):
+            self.counts.pdf += 1
+        else:
+            self.counts.docx += 1
 
 
 def _at(day: datetime.date, hour: int) -> datetime.datetime:
@@ -199,4 +247,8 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
 def load(seed: int, scale: float, report: Any) -> list[Any]:
     counts = RegistryDemo(seed, scale).load()
     report(f"Diarium: {counts.cases} nya ärenden, {counts.documents} nya handlingar")
+    report(
+        f"Filer: {counts.pdf + counts.docx} bifogade ({counts.pdf} PDF, {counts.docx} DOCX), "
+        "texten extraherad och sökbar"
+    )
     return []

@@ -93,6 +93,14 @@ def test_task_records_the_text() -> None:
     assert stored.extraction_error == ""
 
 
+def test_a_file_already_extracted_is_not_extracted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    stored = run(store_bytes(samples.odt(), "skrivelse.odt"))
+    calls: list[StoredFile] = []
+    monkeypatch.setattr("kansli.files.extract.extract_text", calls.append)
+    assert run(stored).text == stored.text
+    assert calls == []
+
+
 def test_task_marks_images_unsupported() -> None:
     stored = run(store_bytes(samples.png(), "foto.png"))
     assert (stored.extraction, stored.text, stored.extraction_error) == (
