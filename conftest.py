@@ -20,3 +20,11 @@ pytest_plugins = ["kansli.audit.testing"]
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache (the public e-diary's rate counts live there)."""
+    from django.core.cache import cache
+
+    cache.clear()

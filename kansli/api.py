@@ -16,6 +16,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from kansli.org.api import SessionAuth, TokenAuth
+from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
 
 NOT_FOUND = "Hittades inte."
@@ -49,6 +50,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("", registry_router)
+api.add_router("", public_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

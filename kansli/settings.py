@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kansli.workdays",
     "kansli.files",
     "kansli.access",
+    "kansli.public",
     "kansli.registry",
     "kansli.search",
     "kansli.demo",
@@ -225,6 +226,11 @@ EMAIL_SUBJECT_PREFIX = "[Kansli] "
 # Registry: an incoming document registered more than this many working days after it
 # arrived is listed as registered late (OSL 5 kap. 1 §: "utan dröjsmål").
 REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
+
+# The public e-diary: requests per client address and minute (0: no limit), and how
+# long browsers and proxies may keep its pages.
+PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
+PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
 
 LOGGING = {
     "version": 1,

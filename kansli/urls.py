@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("kansli.web.urls")),
     path("", include("kansli.registry.urls")),
     path("", include("kansli.access.urls")),
+    path("", include("kansli.public.urls")),
 ]

@@ -55,7 +55,7 @@ DOCUMENT_FIELDS = [
     "document_type", "secrecy", "withhold_counterpart", "withhold_description",
 ]  # fmt: skip
 CORRECTABLE = ["direction", "document_date", "counterpart", "counterpart_address",
-               "description", "document_type"]  # fmt: skip
+               "counterpart_is_private", "description", "document_type"]  # fmt: skip
 
 
 def _timeline(case: Case, kind: str, text: str, actor: Any) -> None:
@@ -125,6 +125,7 @@ def do_register_document(
     *,
     counterpart: str = "",
     counterpart_address: str = "",
+    counterpart_is_private: bool = False,
     document_type: str = "",
     secrecy: SecrecyProvision | None = None,
     withhold_counterpart: bool = False,
@@ -161,6 +162,7 @@ def do_register_document(
         registered_by=actor,
         counterpart=counterpart.strip(),
         counterpart_address=counterpart_address.strip(),
+        counterpart_is_private=counterpart_is_private,
         description=description.strip(),
         document_type=document_type.strip(),
         registration_lag=_registration_lag(case, direction, document_date, now),

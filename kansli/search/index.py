@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection
 
+from kansli.public.record import Masks, masks_from, public_entry
 from kansli.registry.models import Case, Document
 from kansli.rows import execute, execute_many
 from kansli.search import schema, text
@@ -71,12 +72,41 @@ def document_text(document: Document, party_names: Iterable[str] | None = None) 
 
 
 def _party_names(case: Case) -> list[str]:
-    """Plain SQL: asked on every registration."""
+    return [name for name, _number, hidden in _parties(case) if not hidden]
+
+
+def _parties(case: Case) -> list[tuple[str, str, bool]]:
+    """The case's parties as (name, identity number, protected identity). Plain SQL,
+    like _masks: asked on every registration."""
     found = execute(
-        "SELECT name FROM registry_party WHERE case_id = %s AND NOT protected_identity ORDER BY id",
+        "SELECT name, identity_number, protected_identity FROM registry_party "
+        "WHERE case_id = %s ORDER BY id",
         [case.pk],
     )
-    return [name for (name,) in found.fetchall()]
+    return [(name, number, bool(hidden)) for name, number, hidden in found.fetchall()]
+
+
+def _masks(case: Case, parties: list[tuple[str, str, bool]]) -> Masks:
+    found = execute(
+        "SELECT mask_private_names FROM public_diarypolicy WHERE authority_id = %s",
+        [case.authority_id],
+    ).fetchone()
+    return masks_from(parties, bool(found[0]) if found else True)
+
+
+def public_text(document: Document, masks: Masks) -> str:
+    """What the public e-diary's search finds a document by: its public entry only."""
+    entry = public_entry(document, masks)
+    case = document.case
+    numbers = text.case_words(
+        entry.case_number, case.authority.code, case.year, case.number, entry.case_title, []
+    )
+    return text.normalise([*numbers, entry.counterpart, entry.description, entry.document_type])
+
+
+def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
+    write("search_document", document.pk, staff_body, facets)
+    write("search_public", document.pk, public_text(document, masks), facets, remember=False)
 
 
 def _case_facets(case: Case) -> list[str]:
@@ -92,9 +122,11 @@ def _document_facets(document: Document, case_facets: list[str]) -> str:
 def index_document(document: Document) -> None:
     """Write a document's row (from the database's current values: callers may hold a
     stale copy of the case) and drop its case's own row, now found through it."""
-    fresh = Document.objects.select_related(*_RELATED).get(pk=document.pk)
-    body = document_text(fresh)
-    write("search_document", fresh.pk, body, _document_facets(fresh, _case_facets(fresh.case)))
+    fresh = Document.objects.select_related(*_RELATED, "secrecy").get(pk=document.pk)
+    parties = _parties(fresh.case)
+    names = [name for name, _number, hidden in parties if not hidden]
+    facets = _document_facets(fresh, _case_facets(fresh.case))
+    _write_both(fresh, document_text(fresh, names), facets, _masks(fresh.case, parties))
     delete("search_case", fresh.case_id)
 
 
@@ -104,9 +136,12 @@ def index_new_document(document: Document) -> None:
     locked (title, classification and unit are current), and a new document has no
     text from any source yet (a source calls reindex_document when it has some)."""
     case = document.case
+    parties = _parties(case)
+    names = [name for name, _number, hidden in parties if not hidden]
     own = text.document_words(document.description, document.counterpart, document.document_type)
-    body = text.normalise([*case_parts(case, _party_names(case)), *own])
-    write("search_document", document.pk, body, _document_facets(document, _case_facets(case)))
+    body = text.normalise([*case_parts(case, names), *own])
+    facets = _document_facets(document, _case_facets(case))
+    _write_both(document, body, facets, _masks(case, parties))
     delete("search_case", case.pk)
 
 
@@ -114,13 +149,15 @@ def index_case(case: Case) -> None:
     """Write every row carrying the case's text (its documents', or its own while it
     has none): after its title, classification, unit or parties changed."""
     case = Case.objects.select_related("authority__municipality").get(pk=case.pk)
-    names = _party_names(case)
+    parties = _parties(case)
+    names = [name for name, _number, hidden in parties if not hidden]
+    masks = _masks(case, parties)
     facets = _case_facets(case)
-    documents = list(case.documents.order_by("pk"))
+    documents = list(case.documents.select_related("secrecy").order_by("pk"))
     for document in documents:
         document.case = case
-        write("search_document", document.pk, document_text(document, names),
-              _document_facets(document, facets))  # fmt: skip
+        _write_both(document, document_text(document, names),
+                    _document_facets(document, facets), masks)  # fmt: skip
     if documents:
         delete("search_case", case.pk)
     else:
@@ -163,15 +200,17 @@ def _sql(template: str, table: str) -> str:
     return template.format(t=table)
 
 
-def write(table: str, rowid: int, body: str, facets: str) -> None:
-    """Replace one row of an index table (schema.TABLES)."""
+def write(table: str, rowid: int, body: str, facets: str, *, remember: bool = True) -> None:
+    """Replace one row of an index table (schema.TABLES); its words join the term list
+    that type-ahead completes from, unless `remember` is False."""
     if connection.vendor == "postgresql":
         execute(_sql(_UPSERT_PG, table), [rowid, body, facets])
     else:
         # FTS5 has no upsert; a DELETE of a missing rowid is a no-op.
         execute(_sql(_DELETE, table), [rowid])
         execute(_sql(_INSERT, table), [rowid, body, facets])
-        remember_terms(body.split())
+        if remember:
+            remember_terms(body.split())
 
 
 def remember_terms(terms: Iterable[str]) -> None:

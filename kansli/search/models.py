@@ -49,3 +49,23 @@ class CaseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"search entry for case {self.pk}"
+
+
+class PublicEntry(models.Model):
+    """A registered document's row in the public e-diary's index (table
+    `search_public`, rowid = the document's id): only what the public e-diary shows
+    (kansli.public.record), so a search there never matches a withheld field or a
+    masked name."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.DO_NOTHING, db_column="rowid",
+        db_constraint=False, related_name="public_entry",
+    )  # fmt: skip
+    body = models.TextField()
+    facets = models.TextField()
+
+    class Meta:
+        db_table = "search_public"
+
+    def __str__(self) -> str:
+        return f"public entry for document {self.pk}"

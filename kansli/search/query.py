@@ -35,7 +35,7 @@ from kansli.registry.models import Case, Document
 from kansli.search.completion import completed
 from kansli.search.expressions import Matches
 from kansli.search.filters import Filters, Plan, plan
-from kansli.search.models import CaseEntry, DocumentEntry
+from kansli.search.models import CaseEntry, DocumentEntry, PublicEntry
 from kansli.search.querylang import ParsedQuery, Term, parse_query
 
 Hit = tuple[str, int]  # ("document" or "case", primary key)
@@ -78,11 +78,13 @@ def search(
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
     documents = _ids(
-        DocumentEntry, Document, user, query.terms, wanted.documents, wanted.facets, end
-    )
+        DocumentEntry, Document.objects.visible_to(user), query.terms, wanted.documents,
+        wanted.facets, end,
+    )  # fmt: skip
     cases: list[Hit] = []
     if wanted.cases is not None:
-        cases = _ids(CaseEntry, Case, user, query.terms, wanted.cases, wanted.case_facets, end)
+        cases = _ids(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
+                     wanted.case_facets, end)  # fmt: skip
     page = _newest_first(documents, cases)[offset:end]
     return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset)
 
@@ -114,20 +116,45 @@ def _matches(terms: Sequence[Term], facets: list[list[str]]) -> list[Matches]:
     return [Matches(terms, facets)] if terms or facets else []
 
 
+def public_search(
+    text: str,
+    *,
+    authority: Any = None,
+    year: int | None = None,
+    direction: str | None = None,
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchResult:
+    """Search the public e-diary, newest first: every registration, found only by what
+    the public e-diary shows of it (the search_public index: no withheld field, no
+    masked name). The hits are Documents; show them through kansli.public.record."""
+    filters = Filters.of(authority, year, None, None, None, None, direction, date_from, date_to)
+    query, wanted = _prepare(text, filters)
+    end = offset + limit + 1
+    page = _ids(PublicEntry, Document.objects.all(), query.terms, wanted.documents,
+                wanted.facets, end)[offset:end]  # fmt: skip
+    documents = Document.objects.select_related("case__authority__municipality", "secrecy")
+    found = documents.order_by().in_bulk([pk for _kind, pk in page[:limit]])
+    hits: list[Document | Case] = [found[pk] for _kind, pk in page[:limit] if pk in found]
+    return SearchResult(hits, len(page) > limit, offset)
+
+
 def _ids(
-    entry: type[DocumentEntry | CaseEntry],
-    model: type[Document | Case],
-    user: Any,
+    entry: type[DocumentEntry | CaseEntry | PublicEntry],
+    readable: QuerySet[Any],
     terms: Sequence[Term],
     condition: Q,
     facets: list[list[str]],
     limit: int,
 ) -> list[Hit]:
-    """The newest `limit` index rows matching, that the user may see and that pass the
-    condition: one query, the access filter in it."""
-    visible = model.objects.visible_to(user).filter(condition, pk=OuterRef("pk"))
+    """The newest `limit` index rows matching, that are among the `readable` ones
+    (Model.objects.visible_to(user)) and pass the condition: one query, the access
+    filter in it."""
+    visible = readable.filter(condition, pk=OuterRef("pk"))
     entries = entry.objects.filter(*_matches(terms, facets), Exists(visible))
-    kind = "document" if model is Document else "case"
+    kind = "document" if readable.model is Document else "case"
     if connection.vendor == "postgresql":
         return [(kind, pk) for pk in _newest_on_postgresql(entries, limit)]
     return [(kind, pk) for pk in entries.order_by("-pk").values_list("pk", flat=True)[:limit]]

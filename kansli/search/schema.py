@@ -1,9 +1,11 @@
 """The index tables in each database's own full-text engine, created by the migration.
 
-Two tables of the same shape: `search_document`, one row per registered document with
+Three tables of the same shape: `search_document`, one row per registered document with
 rowid = the document's id, and `search_case`, one row per case that has no document
-yet (a case is otherwise found through its documents, whose rows carry its text). Each
-row has the searchable words (`body`) and the filter tokens (`facets`, see text.py).
+yet (a case is otherwise found through its documents, whose rows carry its text), for
+staff; and `search_public`, one row per document with only what the public e-diary
+shows (kansli.public.record). Each row has the searchable words (`body`) and the filter
+tokens (`facets`, see text.py).
 
 - SQLite: FTS5 virtual tables. `unicode61 remove_diacritics 0` keeps å, ä and ö as
   letters of their own, as Swedish has them (a search for "for" must not find "för").
@@ -27,7 +29,10 @@ from __future__ import annotations
 
 from typing import Any
 
-TABLES = ("search_document", "search_case")
+TABLES = ("search_document", "search_case", "search_public")
+# The tables each migration made: the first made the staff index and the term list.
+FIRST = ("search_document", "search_case")
+PUBLIC = ("search_public",)
 TERMS = "search_term"
 
 _SQLITE = """CREATE VIRTUAL TABLE {table} USING fts5(
@@ -47,21 +52,25 @@ _POSTGRESQL = [
 ]
 
 
-def create_statements(vendor: str) -> list[str]:
+def create_statements(
+    vendor: str, tables: tuple[str, ...] = TABLES, terms: bool = True
+) -> list[str]:
     if vendor == "sqlite":
-        return [*(_SQLITE.format(table=table) for table in TABLES), _SQLITE_TERMS]
+        return [*(_SQLITE.format(table=table) for table in tables)] + (
+            [_SQLITE_TERMS] if terms else []
+        )
     if vendor == "postgresql":
-        return [statement.format(table=table) for table in TABLES for statement in _POSTGRESQL]
+        return [statement.format(table=table) for table in tables for statement in _POSTGRESQL]
     raise NotImplementedError(f"Search has no index for {vendor}")
 
 
-def create(connection: Any) -> None:
+def create(connection: Any, tables: tuple[str, ...] = TABLES, terms: bool = True) -> None:
     with connection.cursor() as cursor:
-        for statement in create_statements(connection.vendor):
+        for statement in create_statements(connection.vendor, tables, terms):
             cursor.execute(statement)
 
 
-def drop(connection: Any) -> None:
+def drop(connection: Any, tables: tuple[str, ...] = TABLES, terms: bool = True) -> None:
     with connection.cursor() as cursor:
-        for table in (*TABLES, TERMS):
+        for table in (*tables, *([TERMS] if terms else [])):
             cursor.execute(f"DROP TABLE IF EXISTS {table}")

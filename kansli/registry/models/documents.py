@@ -44,6 +44,11 @@ class Document(models.Model):
     )
     counterpart = models.CharField(_("sender or recipient"), max_length=300, blank=True)
     counterpart_address = models.TextField(_("address"), blank=True)
+    # A private person's name is left out of the public diary where the authority
+    # chooses so (public.DiaryPolicy); an organisation's or authority's is not.
+    counterpart_is_private = models.BooleanField(
+        _("sender/recipient is a private person"), default=False
+    )
     description = models.CharField(_("description"), max_length=500)
     document_type = models.CharField(_("document type"), max_length=100, blank=True)
     registration_lag = models.PositiveIntegerField(

@@ -12,11 +12,11 @@ from kansli.search import schema
 
 
 def create(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    schema.create(schema_editor.connection)
+    schema.create(schema_editor.connection, schema.FIRST)
 
 
 def drop(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    schema.drop(schema_editor.connection)
+    schema.drop(schema_editor.connection, schema.FIRST)
 
 
 def entry(name: str, field: str, to: str, table: str) -> migrations.CreateModel:

@@ -1,0 +1,21 @@
+"""Sending a stored file to a browser: its own bytes and type, under the name it was
+registered with. Who may have it is for the caller to decide, through the read gate."""
+
+from __future__ import annotations
+
+from django.http import FileResponse
+
+from kansli.files.models import StoredFile
+
+
+def file_response(stored: StoredFile, name: str, *, inline: bool = False) -> FileResponse:
+    """The file as a download (or shown in the browser when `inline`). The type is the
+    one detected from the content when it was stored, never guessed from the name, and
+    nosniff keeps the browser from guessing either; FileResponse writes the name in
+    Content-Disposition for any language (RFC 6266 and RFC 5987 filename*)."""
+    response = FileResponse(
+        stored.open(), as_attachment=not inline, filename=name, content_type=stored.content_type
+    )
+    response["Content-Length"] = str(stored.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

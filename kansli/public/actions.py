@@ -1,0 +1,56 @@
+"""Changing what the public e-diary shows: an authority's policy on private persons'
+names, and publishing a file with its registration. Audited like every change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.org.models import Authority, Role
+from kansli.org.permissions import require_sysadmin
+from kansli.public.models import DiaryPolicy, PublishedFile
+from kansli.registry.permissions import require_role
+from kansli.search import index
+
+
+@transaction.atomic
+def do_set_diary_policy(
+    authority: Authority, *, mask_private_names: bool, actor: Any
+) -> DiaryPolicy:
+    """Choose whether private persons' names are left out of the authority's public
+    e-diary; its registrations are indexed again to match."""
+    require_sysadmin(actor)
+    policy, _created = DiaryPolicy.objects.get_or_create(authority=authority)
+    before = {"mask_private_names": policy.mask_private_names}
+    policy.mask_private_names = mask_private_names
+    policy.save(update_fields=["mask_private_names"])
+    record(actor=actor, action="public.set_policy", obj=policy, before=before,
+           after={"mask_private_names": mask_private_names})  # fmt: skip
+    for case in authority.cases.all():
+        index.index_case(case)
+    return policy
+
+
+@transaction.atomic
+def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
+    """Publish a file of an open registration in the public e-diary (a registrar of the
+    authority). A secrecy-marked document's files are never published."""
+    document = document_file.document
+    require_role(actor, document.case.authority, [Role.REGISTRAR], "publicera filer")
+    if document.secrecy_id is not None:
+        raise ValidationError("En sekretessmarkerad handlings filer publiceras inte.")
+    if document.voided_at is not None:
+        raise ValidationError("Handlingen är makulerad.")
+    if hasattr(document_file, "publication"):
+        raise ValidationError("Filen är redan publicerad.")
+    publication = PublishedFile.objects.create(
+        document_file=document_file, published_at=timezone.now(), published_by=actor
+    )
+    record(actor=actor, action="public.publish_file", obj=publication,
+           label=f"{document.document_number} {document_file.name}",
+           after={"document": document.pk, "file": document_file.pk})  # fmt: skip
+    return publication

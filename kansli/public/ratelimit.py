@@ -1,0 +1,32 @@
+"""A polite limit on how often one client may ask the public e-diary: a count per
+client address and minute in the cache. With the default in-process cache each server
+process counts on its own, so N worker processes allow up to N times the limit; set a
+shared cache (Django CACHES) where that matters. KANSLI_PUBLIC_REQUESTS_PER_MINUTE = 0
+turns the limit off (as for a load test)."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpRequest
+
+
+def allowed(request: HttpRequest) -> tuple[bool, int]:
+    """Whether the request may be answered, and the seconds until the next minute."""
+    limit = settings.PUBLIC_REQUESTS_PER_MINUTE
+    now = time.time()
+    wait = 60 - int(now) % 60
+    if limit <= 0:
+        return True, wait
+    address = request.META.get("REMOTE_ADDR", "")
+    key = f"kansli-public:{address}:{int(now // 60)}"
+    if cache.add(key, 1, timeout=wait + 1):
+        return True, wait
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=wait + 1)
+        count = 1
+    return count <= limit, wait

@@ -1,0 +1,162 @@
+"""A registration as the public e-diary shows it: the OSL 5 kap. 2 § fields (date,
+number, sender or recipient, in short what it concerns), with every withheld, protected
+or private name replaced before it leaves the server. Both the pages, the JSON API and
+the public search index are made from this, so they cannot differ."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from kansli.public.models import DiaryPolicy
+
+WITHHELD = "Uppgift sekretessmarkerad ({reference})"
+PROTECTED = "Skyddad personuppgift"
+PRIVATE = "Privatperson"
+
+
+def is_personal_number(identity_number: str) -> bool:
+    """Whether a party's identity number is a person's (personnummer or
+    samordningsnummer) rather than an organisation's: an organisation number's third
+    digit is 2 or more (SKV 709), a person's is a month (0 or 1)."""
+    digits = re.sub(r"\D", "", identity_number)
+    if len(digits) == 12:
+        digits = digits[2:]
+    return len(digits) == 10 and digits[2] in "01"
+
+
+@dataclass(frozen=True)
+class Masks:
+    """The names to leave out of one case's public registrations."""
+
+    protected: tuple[str, ...]
+    private: tuple[str, ...]
+    mask_private: bool
+
+
+def masks_from(parties: Iterable[tuple[str, str, bool]], mask_private: bool) -> Masks:
+    """Masks from a case's parties as (name, identity number, protected identity)."""
+    protected, private = [], []
+    for name, number, hidden in parties:
+        if hidden:
+            protected.append(name)
+        elif mask_private and is_personal_number(number):
+            private.append(name)
+    return Masks(tuple(protected), tuple(private), mask_private)
+
+
+def masks_for(case: Any) -> Masks:
+    policy = DiaryPolicy.objects.filter(authority_id=case.authority_id).first()
+    parties = case.parties.values_list("name", "identity_number", "protected_identity")
+    return masks_from(parties, policy.mask_private_names if policy else True)
+
+
+def scrub(text: str, masks: Masks) -> str:
+    """`text` with the names of protected and (by policy) private parties replaced."""
+    for names, replacement in ((masks.protected, PROTECTED), (masks.private, PRIVATE)):
+        for name in sorted(names, key=len, reverse=True):
+            if name.strip():
+                text = re.sub(re.escape(name.strip()), f"[{replacement}]", text, flags=re.I)
+    return text
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """One registration in the public e-diary."""
+
+    document_id: int
+    case_id: int
+    document_number: str
+    case_number: str
+    case_year: int
+    case_serial: int
+    case_title: str
+    authority_code: str
+    authority_name: str
+    direction: str
+    direction_label: str
+    document_date: datetime.date
+    registered_on: datetime.date
+    counterpart: str
+    description: str
+    document_type: str
+    secret: bool
+    voided: bool
+
+
+def counterpart(document: Any, masks: Masks) -> str:
+    name = document.counterpart
+    if not name:
+        return ""
+    if document.secrecy_id and document.withhold_counterpart:
+        return WITHHELD.format(reference=document.secrecy.reference)
+    if any(p.strip() and p.strip().lower() in name.lower() for p in masks.protected):
+        return PROTECTED
+    private_party = any(p.strip().lower() == name.strip().lower() for p in masks.private)
+    if masks.mask_private and (document.counterpart_is_private or private_party):
+        return PRIVATE
+    return name
+
+
+def description(document: Any, masks: Masks) -> str:
+    if document.secrecy_id and document.withhold_description:
+        return WITHHELD.format(reference=document.secrecy.reference)
+    return scrub(document.description, masks)
+
+
+def public_entry(document: Any, masks: Masks) -> PublicEntry:
+    """`document` with its case, the case's authority and municipality, and its secrecy
+    provision at hand (select_related) for a list."""
+    case = document.case
+    return PublicEntry(
+        document_id=document.pk,
+        case_id=case.pk,
+        document_number=document.document_number,
+        case_number=case.case_number,
+        case_year=case.year,
+        case_serial=case.number,
+        case_title=scrub(case.title, masks),
+        authority_code=case.authority.code,
+        authority_name=case.authority.name,
+        direction=document.direction,
+        direction_label=str(document.get_direction_display()),
+        document_date=document.document_date,
+        registered_on=timezone.localdate(document.registered_at),
+        counterpart=counterpart(document, masks),
+        description=description(document, masks),
+        document_type=document.document_type,
+        secret=document.secrecy_id is not None,
+        voided=document.voided_at is not None,
+    )
+
+
+def entries_for(documents: Sequence[Any]) -> list[PublicEntry]:
+    """Public entries for a page of documents (with case, authority, municipality and
+    secrecy provision selected), their cases' masks read in two queries."""
+    from kansli.registry.models import Party
+
+    case_ids = {document.case_id for document in documents}
+    authority_ids = {document.case.authority_id for document in documents}
+    policies = dict(
+        DiaryPolicy.objects.filter(authority_id__in=authority_ids).values_list(
+            "authority_id", "mask_private_names"
+        )
+    )
+    parties: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    found = Party.objects.filter(case_id__in=case_ids).order_by("pk")
+    for case_id, name, number, hidden in found.values_list(
+        "case_id", "name", "identity_number", "protected_identity"
+    ):
+        parties[case_id].append((name, number, hidden))
+    masks = {}
+    for document in documents:
+        case = document.case
+        if case.pk not in masks:
+            masks[case.pk] = masks_from(parties[case.pk], policies.get(case.authority_id, True))
+    return [public_entry(document, masks[document.case_id]) for document in documents]

@@ -1,0 +1,142 @@
+"""The public e-diary: what it shows, what it leaves out, and how it answers."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kansli.files.store import store_bytes
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.public import actions
+from kansli.public.record import WITHHELD
+from kansli.registry import actions as registry
+from kansli.registry.models import Case, Document
+from kansli.registry.testing import make_case, make_provision
+
+pytestmark = pytest.mark.django_db
+YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
+HIDDEN = WITHHELD.format(reference="OSL 39 kap. 3 §")
+
+
+def register(case: Case, description: str, counterpart: str, **kwargs: Any) -> Document:
+    return registry.do_register_document(
+        case, "inkommen", YESTERDAY, description, counterpart=counterpart, actor=None, **kwargs
+    )
+
+
+def page(url: str) -> str:
+    response = Client().get(url)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode()
+
+
+@pytest.fixture
+def secret() -> Document:
+    case = make_case("Personalärende – rehabilitering")
+    return register(
+        case, "Läkarintyg om arbetsförmåga", "Vårdcentralen Ekbacken",
+        secrecy=make_provision(), withhold_counterpart=True, withhold_description=True,
+    )  # fmt: skip
+
+
+def test_withheld_fields_show_the_provision_and_never_the_value(secret: Document) -> None:
+    case = secret.case
+    html = page(f"/diarium/KS/{case.year}/{case.number}/")
+    assert HIDDEN in html and secret.document_number in html
+    assert "Vårdcentralen" not in html and "Läkarintyg" not in html
+    data = Client().get(f"/api/v1/public/diary/KS/{case.year}/{case.number}").json()
+    assert data["entries"][0]["counterpart"] == HIDDEN
+    assert data["entries"][0]["description"] == HIDDEN
+    assert "Vårdcentralen" not in str(data)
+    # Nor can a search for a withheld word find it (and so tell that it is there).
+    assert "Läkarintyg" not in page("/diarium/?q=läkarintyg")
+    found = Client().get("/api/v1/public/diary?q=vårdcentralen").json()
+    assert found["entries"] == []
+    assert Client().get("/api/v1/public/diary?q=rehabilitering").json()["entries"]
+
+
+def test_protected_and_private_names_are_masked_by_the_authoritys_choice() -> None:
+    ks = make_authority("KS")
+    case = make_case("Bygglov för Anna Andersson, Ekbacken 3", authority=ks)
+    registry.do_add_party(case, "Anna Andersson", identity_number="19800101-1234", actor=None)
+    hidden = make_case("Ansökan från Sara Svensson", authority=ks)
+    registry.do_add_party(hidden, "Sara Svensson", protected_identity=True, actor=None)
+    register(case, "Ansökan om bygglov", "Anna Andersson")
+    register(case, "Yttrande", "Miljöförvaltningen")
+    register(hidden, "Ansökan", "Sara Svensson")
+    register(case, "Synpunkter", "Bo Berg", counterpart_is_private=True)
+
+    html = page("/diarium/?q=bygglov")
+    assert "Anna Andersson" not in html and "[Privatperson]" in html
+    assert "Privatperson" in page(f"/diarium/KS/{case.year}/{case.number}/")
+    assert "Bo Berg" not in page(f"/diarium/KS/{case.year}/{case.number}/")
+    assert "Miljöförvaltningen" in page(f"/diarium/KS/{case.year}/{case.number}/")
+    protected = page(f"/diarium/KS/{hidden.year}/{hidden.number}/")
+    assert "Sara Svensson" not in protected and "Skyddad personuppgift" in protected
+    assert Client().get("/api/v1/public/diary?q=andersson").json()["entries"] == []
+
+    actions.do_set_diary_policy(ks, mask_private_names=False, actor=None)
+    shown = page(f"/diarium/KS/{case.year}/{case.number}/")
+    assert "Anna Andersson" in shown and "Bo Berg" in shown
+    assert "Sara Svensson" not in page(f"/diarium/KS/{hidden.year}/{hidden.number}/")
+    assert Client().get("/api/v1/public/diary?q=andersson").json()["entries"]
+
+
+def test_only_published_files_of_open_documents_can_be_fetched(secret: Document) -> None:
+    ks = secret.case.authority
+    registrar = make_user("reg", roles=[(Role.REGISTRAR, ks)])
+    open_document = register(secret.case, "Kallelse till möte", "HR-avdelningen")
+    data = b"%PDF-1.4 kallelse"
+    shown = registry.do_attach_file(open_document, store_bytes(data, "kallelse.pdf"),
+                                    "kallelse.pdf", actor=None)  # fmt: skip
+    unpublished = registry.do_attach_file(open_document, store_bytes(b"intern", "pm.txt"),
+                                          "pm.txt", actor=None)  # fmt: skip
+    hidden = registry.do_attach_file(secret, store_bytes(b"intyg", "intyg.txt"), "intyg.txt",
+                                     actor=None)  # fmt: skip
+    actions.do_publish_file(shown, actor=registrar)
+    with pytest.raises(Exception, match="sekretessmarkerad"):
+        actions.do_publish_file(hidden, actor=registrar)
+    html = page(f"/diarium/KS/{secret.case.year}/{secret.case.number}/")
+    assert "kallelse.pdf" in html and "pm.txt" not in html and "intyg.txt" not in html
+    response = Client().get(f"/diarium/filer/{shown.pk}/kallelse.pdf")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == data
+    missing = Client().get("/diarium/filer/999999/x.pdf")
+    assert Client().get(f"/diarium/filer/{unpublished.pk}/pm.txt").status_code == 404
+    assert Client().get(f"/diarium/filer/{hidden.pk}/intyg.txt").content == missing.content
+
+
+def test_pages_are_the_same_for_everyone_and_cacheable(secret: Document) -> None:
+    response = Client().get("/diarium/")
+    assert response.status_code == 200
+    assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+    assert "Set-Cookie" not in response.headers
+    assert "Cookie" not in response.get("Vary", "")
+    assert secret.document_number in response.content.decode()  # the latest registrations
+
+
+def test_bad_filters_get_a_swedish_message() -> None:
+    html = Client().get("/diarium/?fran=2026-05-01&till=2026-04-01").content.decode()
+    assert 'role="alert"' in html
+    answer = Client().get("/api/v1/public/diary?date_from=2026-05-01&date_to=2026-04-01")
+    assert answer.status_code == 422 and "Slutdatumet" in answer.json()["detail"]
+    assert Client().get("/api/v1/public/diary?authority=XYZ").status_code == 422
+    assert Client().get("/diarium/XYZ/2026/1/").status_code == 404
+
+
+def test_a_client_that_asks_too_often_is_asked_to_wait(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kansli.public import ratelimit
+
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1_800_000_030.0)  # 30 s into a minute
+    settings.PUBLIC_REQUESTS_PER_MINUTE = 3
+    client = Client()
+    assert [client.get("/diarium/").status_code for _ in range(3)] == [200, 200, 200]
+    refused = client.get("/diarium/")
+    assert refused.status_code == 429 and refused["Retry-After"] == "30"
+    assert client.get("/api/v1/public/diary").status_code == 429
+    other = Client(REMOTE_ADDR="192.0.2.7")
+    assert other.get("/diarium/").status_code == 200

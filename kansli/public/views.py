@@ -1,0 +1,115 @@
+"""The public e-diary (no login): search and browse every authority's registrations,
+each as OSL 5 kap. 2 § asks and masked by kansli.public.record; a stable page per case;
+the files a registrar has published. Answers may be cached for a short while, and each
+client is held to a polite rate (ratelimit.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+
+from kansli.files.download import file_response
+from kansli.public.forms import DiarySearchForm
+from kansli.public.models import PublishedFile
+from kansli.public.ratelimit import allowed
+from kansli.public.record import entries_for, masks_for, scrub
+from kansli.registry.models import Case, Document
+from kansli.search.query import public_search
+
+PER_PAGE = 20
+View = Callable[..., HttpResponseBase]
+
+
+def public_page(view: View) -> View:
+    """Rate-limited (429 with Retry-After when over) and cacheable for a short while."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        ok, wait = allowed(request)
+        if not ok:
+            refusal = render(request, "public/too_many.html", {"wait": wait}, status=429)
+            refusal["Retry-After"] = str(wait)
+            return refusal
+        response = view(request, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+    return wrapped
+
+
+@public_page
+def diary(request: HttpRequest) -> HttpResponse:
+    form = DiarySearchForm(request.GET or None)
+    context: dict[str, Any] = {"form": form, "entries": [], "searched": False}
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        try:
+            offset = max(0, int(request.GET.get("fran_rad", "0")))
+        except ValueError:
+            offset = 0
+        result = public_search(
+            data["q"], authority=data["myndighet"], direction=data["riktning"] or None,
+            date_from=data["fran"], date_to=data["till"], limit=PER_PAGE, offset=offset,
+        )  # fmt: skip
+        query = request.GET.copy()
+        query.pop("fran_rad", None)
+        context |= {
+            "entries": entries_for(result.hits),
+            "searched": True,
+            "offset": offset,
+            "next": offset + PER_PAGE if result.has_more else None,
+            "previous": max(0, offset - PER_PAGE) if offset else None,
+            "query": query.urlencode(),
+        }
+    elif not form.is_bound:
+        recent = public_search("", limit=PER_PAGE)
+        context |= {"entries": entries_for(recent.hits), "recent": True}
+    return render(request, "public/diary.html", context)
+
+
+@public_page
+def case(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
+    found = get_object_or_404(
+        Case.objects.select_related("authority__municipality"),
+        authority__code=code.upper(), year=year, number=number,
+    )  # fmt: skip
+    documents = list(
+        Document.objects.filter(case=found)
+        .select_related("case__authority__municipality", "secrecy")
+        .prefetch_related("files__publication")
+        .order_by("number")
+    )
+    entries = entries_for(documents)
+    published = {
+        document.pk: [f for f in document.files.all() if hasattr(f, "publication")
+                      and document.secrecy_id is None]
+        for document in documents
+    }  # fmt: skip
+    context = {
+        "case": found,
+        "title": scrub(found.title, masks_for(found)),
+        "rows": [(entry, published[entry.document_id]) for entry in entries],
+    }
+    return render(request, "public/case.html", context)
+
+
+@public_page
+def published_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """A published file of an open registration; anything else is not found."""
+    publication = get_object_or_404(
+        PublishedFile.objects.select_related("document_file__stored", "document_file__document"),
+        document_file_id=pk,
+    )
+    document_file = publication.document_file
+    if document_file.document.secrecy_id is not None or document_file.name != name:
+        raise Http404(_("Not found."))
+    return file_response(document_file.stored, document_file.name)
