@@ -102,7 +102,7 @@ def test_only_published_files_of_open_documents_can_be_fetched(secret: Document)
     html = page(f"/diarium/KS/{secret.case.year}/{secret.case.number}/")
     assert "kallelse.pdf" in html and "pm.txt" not in html and "intyg.txt" not in html
     response = Client().get(f"/diarium/filer/{shown.pk}/kallelse.pdf")
-    assert response.status_code == 200 and b"".join(response.streaming_content) == data
+    assert response.status_code == 200 and response.getvalue() == data
     missing = Client().get("/diarium/filer/999999/x.pdf")
     assert Client().get(f"/diarium/filer/{unpublished.pk}/pm.txt").status_code == 404
     assert Client().get(f"/diarium/filer/{hidden.pk}/intyg.txt").content == missing.content

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
+from kansli.access.actions import do_log_read
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import Authority
 from kansli.registry import actions
@@ -97,5 +98,8 @@ def create_document(request: ApiRequest, case_id: int, payload: DocumentIn) -> S
     "/documents/{document_id}", response={200: DocumentOut, **ERRORS}, summary="Read a document"
 )
 def get_document(request: ApiRequest, document_id: int) -> Document:
-    """A registered document, if the caller may see it."""
-    return queries.visible(queries.documents(request.auth), document_id)
+    """A registered document, if the caller may see it. Reading a secrecy-marked one is
+    logged (who, when, from where)."""
+    document: Document = queries.visible(queries.documents(request.auth), document_id)
+    do_log_read(document, "registration", actor=request.auth)
+    return document

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.http import FileResponse
 from ninja import File, Form, Router, Status, UploadedFile
 
+from kansli.access.actions import do_log_read
+from kansli.files.download import file_response
 from kansli.files.store import store_upload
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.registry import actions
@@ -61,11 +63,8 @@ def upload_file(
     },
 )  # fmt: skip
 def download_file(request: ApiRequest, file_id: int) -> FileResponse:
-    """A version of a document's file, if the caller may see the document."""
+    """A version of a document's file, if the caller may see the document. Fetching a
+    secrecy-marked document's file is logged (who, when, from where)."""
     attached: DocumentFile = queries.visible(queries.files(request.auth), file_id)
-    return FileResponse(
-        attached.stored.open(),
-        as_attachment=True,
-        filename=attached.name,
-        content_type=attached.stored.content_type,
-    )
+    do_log_read(attached.document, "file", stored_file=attached.stored, actor=request.auth)
+    return file_response(attached.stored, attached.name)

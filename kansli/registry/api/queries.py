@@ -9,7 +9,7 @@ from django.http import Http404
 
 from kansli.registry.models import Case, Document, DocumentFile
 
-FILE_RELATED = ("stored", "replaced_by")
+FILE_RELATED = ("stored", "replaced_by", "document__case")
 
 
 def cases(user: Any) -> QuerySet[Case]:
