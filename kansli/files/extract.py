@@ -41,11 +41,17 @@ class Unsupported(Exception):
 def extract_text(stored: StoredFile) -> str:
     """The text of the stored file. Raises Unsupported for a type without text here,
     and whatever the format's reader raises for a file it cannot read."""
-    extractor = EXTRACTORS.get(stored.content_type)
-    if extractor is None:
-        raise Unsupported(stored.content_type)
     with stored.open() as file:
-        return extractor(file)
+        return text_of(file, stored.content_type)
+
+
+def text_of(file: IO[bytes], content_type: str) -> str:
+    """The text of a file of the given (detected) type, e.g. an upload not yet stored.
+    Raises like extract_text."""
+    extractor = EXTRACTORS.get(content_type)
+    if extractor is None:
+        raise Unsupported(content_type)
+    return extractor(file)
 
 
 def _pdf(file: IO[bytes]) -> str:
