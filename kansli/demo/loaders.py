@@ -3,7 +3,8 @@ a function `load(seed, scale, report)` that finds or creates its demo data throu
 and returns the logins it wants printed (or an empty list). `scale` shrinks or grows the
 volume (1.0: the full demo; the tests use a small fraction)."""
 
+from kansli.access import demo as access_demo
 from kansli.org import demo as org_demo
 from kansli.registry import demo as registry_demo
 
-LOADERS = [org_demo.load, registry_demo.load]
+LOADERS = [org_demo.load, registry_demo.load, access_demo.load]

@@ -31,6 +31,7 @@ START = datetime.date(2025, 1, 1)
 CASES_PER_YEAR = {"KF": 60, "KS": 260, "BUN": 180, "SN": 160, "MBN": 240, "TFN": 140, "KFN": 90}
 SCHEME_FILE = "klassa-exempel.csv"
 FILE_SHARE = 0.1  # of the cases, besides every authority's first, that come with files
+SECRET_FILE_SHARE = 0.5  # of the cases with a secret first letter that come with it
 
 # (title template, classification code, first document's description, secret provision)
 SUBJECTS: dict[str, list[tuple[str, str, str, str | None]]] = {
@@ -98,6 +99,8 @@ SENDERS = ["Anna Nilsson", "Per Svensson", "Lena Holm", "Mohammed Ali", "Karin E
            "Bostads AB Exempelstad", "Länsstyrelsen i Exempellän", "Trafikverket",
            "Skolinspektionen", "Byggfirman Bygg & Bo AB", "Maria Lindberg",
            "Olof Berg"]  # fmt: skip
+PRIVATE_SENDERS = {"Anna Nilsson", "Per Svensson", "Lena Holm", "Mohammed Ali", "Karin Ek",
+                   "Maria Lindberg", "Olof Berg"}  # fmt: skip
 
 
 @dataclass
@@ -106,6 +109,7 @@ class Counts:
     documents: int = 0
     pdf: int = 0
     docx: int = 0
+    secret_files: int = 0
 
 
 class RegistryDemo:
@@ -178,6 +182,19 @@ class RegistryDemo:
             )  # fmt: skip
             self._attach(letter, demo_files.letter_pdf(self.file_rng, papers),
                          demo_files.file_name(first, papers, ".pdf"))  # fmt: skip
+        elif provision is not None and self.file_rng.random() < SECRET_FILE_SHARE:
+            # A secret letter signed with the sender's personal identity number, as
+            # applications to the social services are: the read gate and the public
+            # e-diary's masking have something to keep away.
+            signed = f"{sender}, {demo_files.identity_number(self.file_rng)}"
+            secret_papers = demo_files.papers(
+                self.file_rng, title=case.title, case_number=case.case_number,
+                authority=authority.name, municipality=authority.municipality.name,
+                sender=signed, description=first, received=letter.document_date,
+            )  # fmt: skip
+            self._attach(letter, demo_files.letter_pdf(self.file_rng, secret_papers),
+                         demo_files.file_name(first, secret_papers, ".pdf"))  # fmt: skip
+            self.counts.secret_files += 1
         age = (self.today - day).days
         if officers and age > 3:
             assigned = _at(day + datetime.timedelta(days=self.rng.choice([0, 1, 2, 3, 7])), 11)
@@ -212,7 +229,8 @@ class RegistryDemo:
         day = min(day, self.today)
         registered = min(_at(day + datetime.timedelta(days=lag), 10), timezone.now())
         document = actions.do_register_document(
-            case, direction, day, description, counterpart=counterpart, secrecy=provision,
+            case, direction, day, description, counterpart=counterpart,
+            counterpart_is_private=counterpart in PRIVATE_SENDERS, secrecy=provision,
             withhold_counterpart=provision is not None and direction == "inkommen",
             registered_at=registered, actor=None,
         )  # fmt: skip
@@ -249,6 +267,7 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     report(f"Diarium: {counts.cases} nya ärenden, {counts.documents} nya handlingar")
     report(
         f"Filer: {counts.pdf + counts.docx} bifogade ({counts.pdf} PDF, {counts.docx} DOCX), "
-        "texten extraherad och sökbar"
+        f"texten extraherad och sökbar ({counts.secret_files} sekretessmarkerade brev med "
+        "personnummer)"
     )
     return []

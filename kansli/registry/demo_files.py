@@ -300,3 +300,14 @@ def decision_docx(rng: random.Random, case: CasePapers, day: datetime.date, offi
 def file_name(kind: str, case: CasePapers, suffix: str) -> str:
     """ "Tjänsteskrivelse KS 2025-142.docx": a name that is also a valid file name."""
     return f"{kind} {case.case_number.replace('/', '-')}{suffix}"
+
+
+def identity_number(rng: random.Random) -> str:
+    """A made-up but well-formed personnummer (YYMMDD-NNNN with a right check digit)
+    for an adult born 1950–2004."""
+    from kansli.registry.personal_numbers import luhn_ok
+
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=rng.randrange(55 * 365))
+    digits = born.strftime("%y%m%d") + f"{rng.randrange(1000):03d}"
+    check = next(d for d in range(10) if luhn_ok(f"{digits}{d}"))
+    return f"{digits[:6]}-{digits[6:]}{check}"

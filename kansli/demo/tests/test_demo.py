@@ -28,6 +28,14 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     assert Document.objects.filter(secrecy__isnull=False).exists()
     assert Case.objects.exclude(officer=None).exists()
     assert "Diarium:" in out
+    # Issue 4: access groups, protected identities and secret letters to keep away.
+    from kansli.access.models import AccessGroup
+    from kansli.registry.models import Party
+
+    assert AccessGroup.objects.filter(unit__name="HR-avdelningen").exists()
+    assert not Case.objects.filter(access_group=None).exists()
+    assert Party.objects.filter(protected_identity=True).exists()
+    assert "Behörighet:" in out
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
