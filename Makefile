@@ -46,7 +46,8 @@ pytest:
 bench: install
 	$(BIN)/python bench/audit.py
 	$(BIN)/python bench/registry.py
-	$(BIN)/python bench/search.py
+	$(BIN)/python bench/search.py --keep var/bench-registry
+	$(BIN)/python bench/public.py --keep var/bench-registry
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
 messages: install

@@ -48,7 +48,7 @@ from typing import Any
 from common import describe
 
 # Raise when the generated registry changes, so that kept copies are made again.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 START_YEAR = 2019
 END = datetime.datetime(2026, 11, 20, 16, 0, tzinfo=datetime.UTC)
 BATCH = 20_000
@@ -380,6 +380,7 @@ class CaseData:
     documents: int
     counterpart: str
     parts: list[str] = field(default_factory=list)
+    public_parts: list[str] = field(default_factory=list)
 
 
 def stamp(moment: datetime.datetime, vendor: str) -> Any:
@@ -417,6 +418,7 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
         docs = Inserter(cursor, Document, DOCUMENT_COLUMNS)
         entries = IndexInserter(cursor, "search_document", vendor)
         case_entries = IndexInserter(cursor, "search_case", vendor)
+        public = IndexInserter(cursor, "search_public", vendor)
 
         def emit_until(moment: datetime.datetime) -> None:
             nonlocal document_pk
@@ -430,8 +432,11 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
                          counterpart, description, kind, "")  # fmt: skip
                 words = text.document_words(description, counterpart, kind)
                 body = text.normalise([*case.parts, *words])
-                entries.add(document_pk, body, " ".join(text.document_facets(
-                    case.facets, direction, day)))  # fmt: skip
+                facets = " ".join(text.document_facets(case.facets, direction, day))
+                entries.add(document_pk, body, facets)
+                # The public e-diary's row: no party names (the generated ones are
+                # private persons, left out there by default).
+                public.add(document_pk, text.normalise([*case.public_parts, *words]), facets)
                 if number == case.documents:
                     del open_cases[case_pk]
 
@@ -452,6 +457,9 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
                 f"{code} {case.year}/{case.number}", code, case.year, case.number, case.title,
                 indexed,
             )  # fmt: skip
+            case.public_parts = text.case_words(
+                f"{code} {case.year}/{case.number}", code, case.year, case.number, case.title, []
+            )
             # A few of the newest cases have no document yet: found by their own row.
             if opened > END - datetime.timedelta(days=75) and rng.random() < 0.05:
                 case_entries.add(case_pk, text.normalise(case.parts), " ".join(case.facets))
@@ -462,7 +470,7 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
                 heapq.heappush(pending, (at, case_pk, number))
                 at += datetime.timedelta(hours=rng.expovariate(1 / 200))
         emit_until(END + datetime.timedelta(days=3650))
-        for inserter in (cases, parties, docs, entries, case_entries):
+        for inserter in (cases, parties, docs, entries, case_entries, public):
             inserter.flush()
         if vendor == "sqlite":
             remember_terms(entries.terms | case_entries.terms)

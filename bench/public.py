@@ -1,0 +1,208 @@
+"""The public e-diary under load, and what the access gate costs staff search.
+
+    .venv/bin/python bench/public.py                        # 1,000,000 registrations
+    .venv/bin/python bench/public.py --documents 100000 --seconds 10
+    .venv/bin/python bench/public.py --keep /tmp/kansli-search-1m   # reuse search.py's
+
+The registry is search.py's generated one (the same --documents, --seed and --keep), so
+one kept directory serves both. Then:
+
+1. **The access gate**: search.py's query mix through `search(staff, ...)` with the
+   gate as it is, and again with `kansli.access.rules.visible_documents` and
+   `visible_cases` replaced by "everything" — the same query without the gate. Printed
+   as p50/p95 each and their ratio.
+2. **Load**: the production server (`kansli serve`: gunicorn, --workers processes,
+   bound to 127.0.0.1) on that data with the rate limit off, and `wrk` (apt) from a
+   second process on loopback, --connections connections for --seconds seconds, on two
+   URL mixes: the search page (/diarium/?q=…, a mix of common and rare words, case
+   numbers and filters) and the JSON API (/api/v1/public/diary?q=…). Printed: requests
+   per second and p50/p95/p99 latency (wrk's own histogram), and the raw baseline: the
+   same server answering a static file through WhiteNoise (the cost of HTTP and Django
+   with no query at all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import search as registry_bench
+
+LUA = """
+local paths = {}
+for line in io.lines("%(paths)s") do paths[#paths + 1] = line end
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format("GET", paths[(n %% #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %%d %%d %%.3f %%.3f %%.3f %%.3f\\n",
+    summary.requests, summary.errors.status + summary.errors.connect + summary.errors.read
+      + summary.errors.write + summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000, summary.duration / 1e6))
+end
+"""
+
+PUBLIC_WORDS = ["ansökan", "beslut", "bygglov", "förskola", "vargödalen", "kanotbrygga",
+                "ansökan bygglov", '"ekonomiskt bistånd"', "byg", "skolskjuts", ""]  # fmt: skip
+
+
+def paths(org: Any, rng: random.Random, api: bool) -> list[str]:
+    """A mix of searches as the public makes them."""
+    from kansli.registry.models import Case
+
+    found: list[str] = []
+    cases = list(Case.objects.order_by("?").select_related("authority")[:20])
+    for n in range(200):
+        query: dict[str, str] = {}
+        pick = n % 4
+        if pick == 3:
+            case = cases[n % len(cases)]
+            query["q"] = f"{case.authority.code} {case.year}/{case.number}"
+        else:
+            query["q"] = rng.choice(PUBLIC_WORDS)
+        if pick == 1:
+            code = rng.choice(list(org.authorities))
+            query["authority" if api else "myndighet"] = code
+        if pick == 2:
+            query["direction" if api else "riktning"] = rng.choice(["inkommen", "utgaende"])
+        base = "/api/v1/public/diary?" if api else "/diarium/?"
+        found.append(base + urllib.parse.urlencode(query))
+    return found
+
+
+def gate_cost(org: Any, runs: int) -> None:
+    """search.py's query mix with and without the read gate."""
+    from kansli.access import rules
+
+    queries = [q for q in registry_bench.query_mix(org, random.Random(1)) if q.user == "staff"]
+
+    def mix() -> list[float]:
+        times: list[float] = []
+        for query in queries:
+            seconds, _hits = registry_bench.timings(registry_bench.through_search(query, org), runs)
+            times.extend(seconds)
+        return times
+
+    gated = mix()
+    real_documents, real_cases = rules.visible_documents, rules.visible_cases
+    rules.visible_documents = lambda documents, user, prefix="": documents  # type: ignore[assignment]
+    rules.visible_cases = lambda cases, user: cases  # type: ignore[assignment]
+    try:
+        open_ = mix()
+    finally:
+        rules.visible_documents, rules.visible_cases = real_documents, real_cases
+    p = registry_bench.p
+    print(f"  staff search, {len(queries)} queries × {runs} runs (milliseconds)")
+    print(f"    {'':<26}{'p50':>8}{'p95':>8}")
+    print(f"    {'with the access gate':<26}{p(gated, 0.5):8.1f}{p(gated, 0.95):8.1f}")
+    print(f"    {'without it':<26}{p(open_, 0.5):8.1f}{p(open_, 0.95):8.1f}")
+    ratio = p(gated, 0.95) / max(p(open_, 0.95), 0.01)
+    print(f"    gate / no gate, p95: {ratio:.2f}")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = os.environ | {
+        "KANSLI_DATA_DIR": str(data_dir),
+        "KANSLI_PUBLIC_REQUESTS_PER_MINUTE": "0",
+        "KANSLI_LOG_LEVEL": "WARNING",
+    }
+    kansli = Path(sys.executable).parent / "kansli"
+    server = subprocess.Popen(
+        [str(kansli), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=(data_dir / "bench-server.log").open("wb"),
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    for _attempt in range(120):
+        try:
+            with urllib.request.urlopen(f"{url}/diarium/", timeout=5) as answer:  # noqa: S310
+                if answer.status == 200:
+                    return server, url
+        except OSError:
+            time.sleep(0.5)
+    server.terminate()
+    raise SystemExit("the server did not start")
+
+
+def load(url: str, mix: list[str], connections: int, seconds: int) -> tuple[float, ...]:
+    """wrk on the mix; returns (requests/s, errors, p50, p95, p99 in ms)."""
+    folder = Path(tempfile.mkdtemp(prefix="kansli-wrk-"))
+    try:
+        (folder / "paths").write_text("\n".join(mix) + "\n")
+        (folder / "mix.lua").write_text(LUA % {"paths": folder / "paths"})
+        threads = str(min(2, connections))
+        result = subprocess.run(
+            ["wrk", "-t", threads, "-c", str(connections), "-d", f"{seconds}s",
+             "-s", str(folder / "mix.lua"), url],
+            capture_output=True, text=True, check=True,
+        )  # fmt: skip
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    line = next(line for line in result.stdout.splitlines() if line.startswith("RESULT"))
+    requests, errors, p50, p95, p99, duration = (float(v) for v in line.split()[1:])
+    return requests / duration, errors, p50, p95, p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="The public e-diary under load.")
+    parser.add_argument("--documents", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--keep", metavar="PATH", help="data directory to keep and reuse")
+    parser.add_argument("--no-optimize", action="store_true")
+    parser.add_argument("--runs", type=int, default=10, help="runs per query, gate cost")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=4)
+    options = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("needs wrk: apt-get install wrk")
+    org = registry_bench.build(options)
+    data_dir = Path(os.environ["KANSLI_DATA_DIR"])
+    print(f"Public e-diary: {options.documents:,} registrations")
+    print(f"  {registry_bench.describe()}")
+    gate_cost(org, options.runs)
+    from django.db import connections
+
+    connections.close_all()
+    server, url = serve(data_dir, options.workers)
+    try:
+        rng = random.Random(options.seed)
+        print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
+              f"gunicorn with {options.workers} workers (requests/s, ms)")  # fmt: skip
+        print(f"    {'':<28}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+        static = [f"/static/kansli/kansli.css?{n}" for n in range(10)]
+        for label, mix in [
+            ("search page /diarium/", paths(org, rng, api=False)),
+            ("JSON /api/v1/public/diary", paths(org, rng, api=True)),
+            ("baseline: a static file", static),
+        ]:
+            rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)
+            print(f"    {label:<28}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}")
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
