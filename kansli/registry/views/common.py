@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from kansli.access.rules import may_see_protected_identities
 from kansli.org.models import Authority, Role, RoleAssignment, User
 from kansli.registry.models import Case
 from kansli.registry.permissions import ASSIGNING_ROLES, REGISTERING_ROLES
@@ -66,5 +67,5 @@ def role_flags(user: Any, case: Case) -> dict[str, bool]:
         "void": Role.REGISTRAR in roles,
         "assign": bool(roles & set(ASSIGNING_ROLES)),
         "handle": is_officer or bool(roles & set(ASSIGNING_ROLES)),
-        "see_protected": is_officer or Role.REGISTRAR in roles,
+        "see_protected": may_see_protected_identities(user, case),
     }
