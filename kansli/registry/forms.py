@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kansli.files.detect import ACCEPTED, detect_type
 from kansli.files.store import check_size, check_type
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.registry import personal_numbers
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
 
@@ -40,6 +41,10 @@ def find_case(user: Any, text: str) -> Case | None:
         .filter(authority__code__iexact=series, year=int(year), number=int(number))
         .first()
     )
+
+
+# The registration fields a personal identity number may be written in.
+PERSONAL_TEXT_FIELDS = ["title", "counterpart", "counterpart_address", "description"]
 
 
 class AccessibleForm(forms.Form):
@@ -185,6 +190,14 @@ class RegistrationForm(AccessibleForm):
     withhold_description = forms.BooleanField(
         label=_("Withhold the description from the public record"), required=False
     )
+    counterpart_is_private = forms.BooleanField(
+        label=_("The sender or recipient is a private person"), required=False,
+        help_text=_("The name is then left out of the public e-diary, as the authority has "
+                    "chosen."),
+    )  # fmt: skip
+    personal_numbers_ok = forms.BooleanField(
+        label=_("Register without a secrecy marking anyway"), required=False
+    )
 
     def __init__(self, user: User, authorities: QuerySet[Authority], *args: Any, **kwargs: Any):
         kwargs.setdefault("initial", {}).setdefault("document_date", timezone.localdate())
@@ -240,7 +253,26 @@ class RegistrationForm(AccessibleForm):
             self.add_error(
                 "secrecy", _("Choose a secrecy provision to withhold details from the record.")
             )
+        self._check_personal_numbers(data)
         return data
+
+    def _check_personal_numbers(self, data: dict[str, Any]) -> None:
+        """Personal identity numbers in the text or the files and no secrecy marking:
+        the registrar confirms before it is saved (OSL 21 kap. 7 §, 26 kap. 1 §)."""
+        if data.get("secrecy") or data.get("personal_numbers_ok"):
+            return
+        texts = [str(data.get(name) or "") for name in PERSONAL_TEXT_FIELDS]
+        found = personal_numbers.find(" ".join(texts)) + self.numbers_in_files(data)
+        count = len(dict.fromkeys(found))
+        if count:
+            self.add_error("personal_numbers_ok", personal_numbers.warning(count))
+
+    def numbers_in_files(self, data: dict[str, Any]) -> list[str]:
+        """The personal identity numbers in the files to be registered: the uploads."""
+        found: list[str] = []
+        for upload in data.get("uploads") or []:
+            found += personal_numbers.in_file(upload)
+        return found
 
     def _clean_new(self, data: dict[str, Any]) -> None:
         authority = data.get("authority")

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from kansli.registry.views import case_actions, cases, letters, lists, lookups, register, search
+from kansli.registry.views import (
+    case_actions,
+    cases,
+    files,
+    inbox,
+    letters,
+    lists,
+    lookups,
+    register,
+    search,
+)
 
 app_name = "registry"
 
@@ -9,11 +19,22 @@ urlpatterns = [
     path("registrera/", register.register, name="register"),
     path("registrera/kontroll/", lookups.registration_checks, name="register-checks"),
     path("registrera/avsandare/", lookups.counterpart_suggestions, name="counterparts"),
+    path("registrera/kontroll/filer/", lookups.file_checks, name="register-file-checks"),
     path("registrera/sena/", lists.late_registrations, name="late"),
+    path("registrera/inkorg/", inbox.inbox, name="inbox"),
+    path("registrera/inkorg/<int:pk>/", inbox.register_item, name="inbox-register"),
+    path("registrera/inkorg/<int:pk>/fil/", inbox.item_file, name="inbox-file"),
     path("arenden/mina/", lists.my_cases, name="mine"),
     path("arenden/<int:pk>/", cases.case_detail, name="case"),
     path("arenden/<int:pk>/handlaggare/", case_actions.assign_officer, name="assign"),
     path("arenden/<int:pk>/status/", case_actions.change_status, name="status"),
+    path("arenden/<int:pk>/parter/", case_actions.add_party, name="add-party"),
+    path("arenden/<int:pk>/filer/", files.attach, name="attach"),
+    path(
+        "arenden/<int:pk>/handlingar/<int:number>/filer/<int:file_id>/",
+        files.download,
+        name="file",
+    ),
     path(
         "arenden/<int:pk>/handlaggningsbesked.pdf",
         letters.acknowledgement,

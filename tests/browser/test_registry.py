@@ -14,6 +14,7 @@ from kansli.registry import actions
 from kansli.registry.models import Case
 from kansli.registry.testing import make_incoming
 from tests.browser.conftest import axe_violations
+from tests.browser.conftest import log_in as browser_log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -25,11 +26,8 @@ def sv(text: str) -> str:
 
 
 def log_in(page: Any, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("kansli-demo")
-    page.get_by_label("Lösenord").press("Enter")
-    page.wait_for_url(f"{url}/")
+    """With the second step when needed (the registrars here set up their app first)."""
+    browser_log_in(page, url, username)
 
 
 def settle(page: Any) -> None:

@@ -1,5 +1,5 @@
-"""The changes made from the case page: name the officer, change the status, and
-correct, void or secrecy-mark a document. Each has its own page for its form (and its
+"""The changes made from the case page: name the officer, change the status, add a
+party, and correct, void or secrecy-mark a document. Each has its own page for its form (and its
 errors); the short ones are also on the case page itself."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from kansli.registry import actions
 from kansli.registry.actions import CORRECTABLE
+from kansli.registry.case_forms import PartyForm
 from kansli.registry.forms import (
     AccessibleForm,
     AssignOfficerForm,
@@ -28,6 +29,8 @@ from kansli.registry.models import Case, Document
 from kansli.registry.models.cases import TRANSITIONS
 from kansli.registry.views.cases import assignable
 from kansli.registry.views.common import current_user, require, role_flags, visible_case
+
+PARTY_FIELDS = ["role", "identity_number", "address", "email", "protected_identity"]
 
 
 def _form_page(
@@ -90,6 +93,23 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _("The case is now %(status)s.") % {"status": case.get_status_display()}
 
     context = {"heading": _("Change the status"), "submit": _("Change status")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def add_party(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a party; one with protected identity is then shown by the rule in
+    common.role_flags (see_protected)."""
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["add_party"])
+    form = PartyForm(_data(request))
+
+    def run(data: dict[str, Any]) -> str:
+        values = {name: data[name] for name in PARTY_FIELDS}
+        actions.do_add_party(case, data["name"], actor=user, **values)
+        return _("The party was added.")
+
+    context = {"heading": _("Add a party"), "submit": _("Add the party")}
     return _form_page(request, case, form, run, context)
 
 

@@ -1,5 +1,5 @@
-"""The case page: the case, its parties, related cases, documents with their
-corrections, and the timeline; with the forms the viewer may use."""
+"""The case page: the case, its parties, related cases, documents with their files
+(every version) and corrections, and the timeline; with the forms the viewer may use."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kansli.registry.case_forms import AttachFileForm, PartyForm
 from kansli.registry.forms import AssignOfficerForm, StatusForm
 from kansli.registry.models import (
     Case,
@@ -60,6 +61,31 @@ def correction_rows(correction: DocumentCorrection) -> list[tuple[str, str, str]
     return rows
 
 
+@dataclass
+class FileRow:
+    """A document's current file and its earlier versions, the newest first."""
+
+    file: DocumentFile
+    earlier: list[DocumentFile]
+
+
+def file_rows(files: list[DocumentFile]) -> list[FileRow]:
+    """The current files (those no later version replaces), each with the chain of
+    versions it replaced."""
+    by_pk = {f.pk: f for f in files}
+    replaced = {f.replaces_id for f in files if f.replaces_id is not None}
+    rows = []
+    for current in files:
+        if current.pk in replaced:
+            continue
+        earlier, at = [], current.replaces_id
+        while at is not None and at in by_pk:
+            earlier.append(by_pk[at])
+            at = by_pk[at].replaces_id
+        rows.append(FileRow(current, earlier))
+    return rows
+
+
 def case_documents(case: Case, user: Any) -> list[Document]:
     corrections = DocumentCorrection.objects.select_related("actor")
     documents = list(
@@ -68,7 +94,7 @@ def case_documents(case: Case, user: Any) -> list[Document]:
         .select_related("secrecy", "registered_by", "voided_by")
         .prefetch_related(
             Prefetch("corrections", queryset=corrections),
-            Prefetch("files", queryset=DocumentFile.objects.filter(replaced_by__isnull=True)),
+            Prefetch("files", queryset=DocumentFile.objects.select_related("stored")),
         )
         .order_by("number")
     )
@@ -77,7 +103,18 @@ def case_documents(case: Case, user: Any) -> list[Document]:
         document.correction_list = [  # type: ignore[attr-defined]
             (c, correction_rows(c)) for c in document.corrections.all()
         ]
+        document.file_rows = file_rows(list(document.files.all()))  # type: ignore[attr-defined]
     return documents
+
+
+def attach_form(documents: list[Document], *args: Any, **kwargs: Any) -> AttachFileForm:
+    """The form for a file of one of these documents (the voided ones take none)."""
+    open_documents = [d for d in documents if not d.is_voided]
+    current = {
+        d.number: [row.file for row in d.file_rows]  # type: ignore[attr-defined]
+        for d in open_documents
+    }
+    return AttachFileForm(open_documents, current, *args, **kwargs)
 
 
 def assignable(case: Case) -> bool:
@@ -93,12 +130,16 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     related = (
         Case.objects.visible_to(user).filter(related=case).select_related("authority__municipality")
     )
+    documents = case_documents(case, user)
+    files_form = attach_form(documents) if may["register"] else None
     context = {
         "case": case,
         "may": may,
         "parties": parties,
         "related": related,
-        "documents": case_documents(case, user),
+        "documents": documents,
+        "attach_form": files_form if files_form and files_form.documents else None,
+        "party_form": PartyForm() if may["add_party"] else None,
         "timeline": case.timeline.select_related("actor"),
         "assign_form": AssignOfficerForm(case) if may["assign"] and assignable(case) else None,
         "status_form": (

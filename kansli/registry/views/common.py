@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from kansli.access.rules import may_see_protected_identities
 from kansli.org.models import Authority, Role, RoleAssignment, User
-from kansli.registry.models import Case
+from kansli.registry.models import Case, InboxItem
 from kansli.registry.permissions import ASSIGNING_ROLES, REGISTERING_ROLES
 
 
@@ -42,6 +42,18 @@ def may_register(user: Any) -> bool:
     return holds(user, REGISTERING_ROLES)
 
 
+def waiting_items(user: Any) -> QuerySet[InboxItem]:
+    """The inbox items not yet registered of the authorities the user registers for,
+    newest first (OSL 5 kap. 1 §: they are to be registered without delay)."""
+    return (
+        InboxItem.objects.filter(
+            document__isnull=True, authority__in=authorities_with(user, REGISTERING_ROLES)
+        )
+        .select_related("authority", "stored")
+        .order_by("-received_at", "-pk")
+    )
+
+
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
@@ -68,4 +80,6 @@ def role_flags(user: Any, case: Case) -> dict[str, bool]:
         "assign": bool(roles & set(ASSIGNING_ROLES)),
         "handle": is_officer or bool(roles & set(ASSIGNING_ROLES)),
         "see_protected": may_see_protected_identities(user, case),
+        # actions.do_add_party: the case's officer or whoever registers for the authority.
+        "add_party": is_officer or bool(roles & set(REGISTERING_ROLES)),
     }

@@ -15,9 +15,11 @@ from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
-from kansli.registry.forms import EXISTING_CASE, find_case
+from kansli.registry import personal_numbers
+from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, find_case
 from kansli.registry.models import Document, Party
 from kansli.registry.views.common import current_user, may_register, require
 
@@ -98,6 +100,29 @@ def possible_duplicates(user: Any, counterpart: str, texts: list[str]) -> list[D
     return found[:5]
 
 
+def _personal_numbers(data: Any) -> str:
+    """The warning for personal identity numbers typed into the registration's text
+    fields while no secrecy provision is chosen, or ""."""
+    if data.get("secrecy"):
+        return ""
+    found = personal_numbers.find(" ".join(data.get(name, "") for name in PERSONAL_TEXT_FIELDS))
+    return personal_numbers.warning(len(found)) if found else ""
+
+
+@login_required
+@require_POST
+def file_checks(request: HttpRequest) -> HttpResponse:
+    """Personal identity numbers in the files chosen for upload, read before anything is
+    saved; the files themselves are not kept."""
+    require(may_register(current_user(request)))
+    found: list[str] = []
+    for upload in request.FILES.getlist("uploads"):
+        found += personal_numbers.in_file(upload)
+    count = len(dict.fromkeys(found))
+    message = personal_numbers.warning(count) if count else ""
+    return HttpResponse(f'<p class="check-warning">{escape(message)}</p>' if message else "")
+
+
 @login_required
 @require_GET
 def counterpart_suggestions(request: HttpRequest) -> HttpResponse:
@@ -124,6 +149,7 @@ def registration_checks(request: HttpRequest) -> HttpResponse:
         [data.get("description", ""), "" if case else data.get("title", "")],
     )
     context = {
+        "personal_numbers": _personal_numbers(data),
         "checked_case": case,
         "case_number": data.get("case_number", "").strip() if data.get("mode") else "",
         "existing": data.get("mode") == EXISTING_CASE,

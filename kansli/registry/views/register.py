@@ -23,8 +23,8 @@ from kansli.registry.views.common import authorities_with, current_user, require
 from kansli.registry.views.lookups import possible_duplicates
 
 LAST_AUTHORITY = "registry_last_authority"
-DOCUMENT_FIELDS = ["counterpart_address", "document_type", "secrecy", "withhold_counterpart",
-                   "withhold_description"]  # fmt: skip
+DOCUMENT_FIELDS = ["counterpart_address", "counterpart_is_private", "document_type", "secrecy",
+                   "withhold_counterpart", "withhold_description"]  # fmt: skip
 # Where an action's refusal belongs on the form.
 ACTION_FIELDS = {"case": "case_number"}
 

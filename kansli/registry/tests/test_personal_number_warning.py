@@ -1,0 +1,94 @@
+"""The registrar is warned of personal identity numbers before a registration without a
+secrecy marking is saved."""
+
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from kansli.files.tests import samples
+from kansli.org.models import User
+from kansli.org.testing import make_authority
+from kansli.registry.models import Document
+from kansli.registry.testing import make_provision, make_registrar
+
+pytestmark = pytest.mark.django_db
+WARNING = "Handlingen innehåller {} personnummer – överväg sekretessmarkering."
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def registrar() -> User:
+    return make_registrar(make_authority("KS"))
+
+
+def form(**changes: Any) -> dict[str, Any]:
+    return {
+        "mode": "nytt", "authority": make_authority("KS").pk, "title": "Ansökan om bistånd",
+        "direction": "inkommen", "document_date": timezone.localdate().isoformat(),
+        "counterpart": "Anna Andersson", "description": "Ansökan, sökande 811218-9876",
+    } | changes  # fmt: skip
+
+
+def test_a_number_in_the_text_stops_the_registration_until_confirmed(registrar: User) -> None:
+    client = client_for(registrar)
+    response = client.post("/registrera/", form())
+    assert response.status_code == 200 and WARNING.format(1) in response.content.decode()
+    assert not Document.objects.exists()
+    assert client.post("/registrera/", form(personal_numbers_ok="on")).status_code == 302
+    assert Document.objects.count() == 1
+
+
+def test_a_secrecy_marking_needs_no_confirmation(registrar: User) -> None:
+    response = client_for(registrar).post("/registrera/", form(secrecy=make_provision().pk))
+    assert response.status_code == 302
+    assert Document.objects.get().secrecy is not None
+
+
+def test_numbers_in_a_file_count_too(registrar: User) -> None:
+    letter = samples.pdf("Sökande 19811218-9876 och medsökande 701063-2391")
+    upload = SimpleUploadedFile("ansokan.pdf", letter, content_type="application/pdf")
+    response = client_for(registrar).post(
+        "/registrera/", form(description="Ansökan", uploads=[upload])
+    )
+    assert WARNING.format(2) in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_the_live_checks_warn_while_typing_and_on_choosing_a_file(registrar: User) -> None:
+    client = client_for(registrar)
+    typed = client.post("/registrera/kontroll/", form()).content.decode()
+    assert WARNING.format(1) in typed
+    marked = client.post("/registrera/kontroll/", form(secrecy=make_provision().pk))
+    assert "personnummer" not in marked.content.decode()
+    upload = SimpleUploadedFile("intyg.pdf", samples.pdf("Patient 811218-9876"))
+    chosen = client.post("/registrera/kontroll/filer/", {"uploads": [upload]}).content.decode()
+    assert WARNING.format(1) in chosen
+    assert not Document.objects.exists()
+
+
+def test_numbers_in_an_inbox_emails_attachment_count_too(registrar: User) -> None:
+    from kansli.files.store import store_bytes
+    from kansli.registry.actions import do_receive_in_inbox
+
+    ks = make_authority("KS")
+    data = samples.eml(attachments={"intyg.pdf": samples.pdf("Patient 19811218-9876")})
+    item = do_receive_in_inbox(ks, store_bytes(data, "brev.eml"), "brev.eml", actor=registrar)
+    registration = {
+        "mode": "nytt", "title": "Läkarintyg", "counterpart": "Vårdcentralen",
+        "document_date": timezone.localdate().isoformat(), "description": "Intyg",
+    }  # fmt: skip
+    client = client_for(registrar)
+    response = client.post(f"/registrera/inkorg/{item.pk}/", registration)
+    assert response.status_code == 200 and WARNING.format(1) in response.content.decode()
+    assert not Document.objects.exists()
+    confirmed = registration | {"personal_numbers_ok": "on"}
+    assert client.post(f"/registrera/inkorg/{item.pk}/", confirmed).status_code == 302
+    assert Document.objects.count() == 1
