@@ -13,8 +13,9 @@ import pytest
 
 os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
 
-# Clears the append-only audit table before pytest-django flushes after transactional tests.
-pytest_plugins = ["kansli.audit.testing"]
+# Clears the append-only audit table before pytest-django flushes after transactional tests;
+# makes Client.force_login pass the second factor too (see kansli/web/testing.py).
+pytest_plugins = ["kansli.audit.testing", "kansli.web.testing"]
 
 
 @pytest.fixture(autouse=True)

@@ -4,6 +4,7 @@ stops start-up with a message that says which variable and why."""
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -94,6 +95,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # serves Swagger UI from its own static files, not a CDN (strict CSP)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "kansli.org",
     "kansli.audit",
     "kansli.workdays",
@@ -107,15 +113,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "kansli.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "kansli.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kansli.web.middleware.SessionActivityMiddleware",
+    "kansli.web.middleware.TwoFactorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kansli.urls"
@@ -171,6 +183,12 @@ DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "org.User"
+# django-axes first: it refuses a locked-out username and address before the password
+# is even checked; then Django's own check of the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -196,10 +214,43 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KANSLI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Signed out after this long without a request: SessionActivityMiddleware renews the
+# session (at most once a minute) on every signed-in request.
 SESSION_COOKIE_AGE = env_int("KANSLI_SESSION_SECONDS", 8 * 3600)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Signing in (kansli.web.login). Repeated failures for one username from one address
+# lock that pair out for a while (django-axes); the page says the same as for a wrong
+# password, so it does not tell whether the username exists.
+LOGIN_FAILURE_LIMIT = env_int("KANSLI_LOGIN_FAILURE_LIMIT", 5)
+LOCKOUT_MINUTES = env_int("KANSLI_LOCKOUT_MINUTES", 15)
+if LOGIN_FAILURE_LIMIT < 1 or LOCKOUT_MINUTES < 1:
+    raise ImproperlyConfigured(
+        "KANSLI_LOGIN_FAILURE_LIMIT and KANSLI_LOCKOUT_MINUTES must be 1 or more"
+    )
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends when it said
+AXES_LOCKOUT_CALLABLE = "kansli.web.login.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "kansli.web.login.client_ip"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
+# The admin saves through actions; a lockout ends by itself or with
+# `kansli axes_reset_username USERNAME`.
+AXES_ENABLE_ADMIN = False
+# Two-factor login (TOTP, RFC 6238) for those who can read secrecy-marked documents
+# (kansli.access.rules.may_read_secrets); off only for development.
+REQUIRE_TWO_FACTOR = env_bool("KANSLI_REQUIRE_TWO_FACTOR", True)
+OTP_TOTP_ISSUER = "Kansli"
 
 # Registered documents' files, content-addressed; never served from MEDIA_URL.
 MEDIA_ROOT = DATA_DIR / "files"

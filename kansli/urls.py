@@ -2,8 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kansli.api import api
+from kansli.web.login import admin_login
 
 urlpatterns = [
+    # Before the admin: it signs in through the one login page (lockout, code, audit).
+    path("admin/login/", admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),

@@ -6,5 +6,7 @@ volume (1.0: the full demo; the tests use a small fraction)."""
 from kansli.access import demo as access_demo
 from kansli.org import demo as org_demo
 from kansli.registry import demo as registry_demo
+from kansli.web import demo as web_demo
 
-LOADERS = [org_demo.load, registry_demo.load, access_demo.load]
+# web_demo last: who needs a one-time code follows from the roles, groups and grants.
+LOADERS = [org_demo.load, registry_demo.load, access_demo.load, web_demo.load]

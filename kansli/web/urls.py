@@ -1,10 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from kansli.web import views
+from kansli.web import login, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", login.LoginView.as_view(), name="login"),
+    path("login/kod/", login.two_factor_verify, name="two_factor_verify"),
+    path("login/kod/ny/", login.two_factor_setup, name="two_factor_setup"),
+    path("logout/", login.LogoutView.as_view(), name="logout"),
 ]

@@ -57,3 +57,26 @@ def test_demo_is_deterministic_for_a_seed() -> None:
 
     assert usernames(7) == usernames(7)
     assert usernames(7) != usernames(8)
+
+
+def test_demo_logins_that_need_a_code_get_the_published_key(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from django.test import Client
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from kansli.web import demo as web_demo
+    from kansli.web.testing import totp_code
+
+    call_command("demo", "--no-serve", "--scale", "0.02")
+    lines = capsys.readouterr().out.splitlines()
+    registrar = next(line for line in lines if line.strip().startswith("registrator "))
+    secretary = next(line for line in lines if line.strip().startswith("sekreterare "))
+    assert web_demo.SECRET in registrar and web_demo.SECRET not in secretary
+    assert any(web_demo.URI in line for line in lines)
+
+    client = Client()
+    client.post("/login/", {"username": "registrator", "password": "kansli-demo"})
+    device = TOTPDevice.objects.get(user__username="registrator")
+    response = client.post("/login/kod/", {"code": totp_code(device)})
+    assert response.status_code == 302 and client.get("/").status_code == 200

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from kansli.demo.loaders import LOADERS
 from kansli.org.demo import PASSWORD
+from kansli.web import demo as web_demo
 
 
 class Command(BaseCommand):
@@ -33,7 +34,16 @@ class Command(BaseCommand):
         self.stdout.write(f"Inloggningar (lösenord för alla: {PASSWORD}):")
         width = max(len(login.username) for login in logins)
         for login in logins:
-            self.stdout.write(f"  {login.username:<{width}}  {login.name}: {login.roles}")
+            line = f"  {login.username:<{width}}  {login.name}: {login.roles}"
+            if web_demo.uses_demo_key(login.username):
+                line += f"; engångskod med nyckeln {web_demo.SECRET}"
+            self.stdout.write(line)
+        self.stdout.write("")
+        self.stdout.write(
+            "Den som kan läsa sekretessmarkerade handlingar loggar in med en engångskod"
+            " (tvåstegsverifiering): lägg in nyckeln i en autentiseringsapp (TOTP, 6 siffror,"
+            f" 30 sekunder), eller öppna {web_demo.URI} på telefonen."
+        )
         self.stdout.write("")
         if not no_serve:
             call_command("serve", port=port)

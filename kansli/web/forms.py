@@ -1,0 +1,49 @@
+"""The login form and the one-time code form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginForm(AuthenticationForm):
+    """Django's login form with one message for every refusal: a wrong password, an
+    unknown or deactivated username and a locked-out username and address all read
+    the same, so the page never tells whether an account exists (OWASP ASVS 2.2)."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Login failed: check the username and password. After %(limit)s failed "
+            "attempts, logging in is blocked for %(minutes)s minutes."
+        ),
+    }
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return ValidationError(
+            self.error_messages["invalid_login"],
+            code="invalid_login",
+            params={"limit": settings.LOGIN_FAILURE_LIMIT, "minutes": settings.LOCKOUT_MINUTES},
+        )
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        if not user.is_active:
+            raise self.get_invalid_login_error()
+
+
+class CodeForm(forms.Form):
+    """The one-time code: six digits from the authenticator app, or a backup code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        error_messages={"required": _("Enter the code.")},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
+        ),
+    )
