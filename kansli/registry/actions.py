@@ -540,8 +540,10 @@ def do_attach_file(
         document=document, stored=stored, name=name.strip() or "fil", version=version,
         replaces=replaces, added_at=timezone.now(), added_by=actor,
     )  # fmt: skip
-    text = f"Filen {attached.name} lades till handling {document.number}"
-    _timeline(document.case, "file", f"{text} (version {version}).", actor)
+    # The timeline is read by all staff who see the case: a file's name can tell what a
+    # secrecy-marked document is about, so it is only in the document's (gated) file list.
+    text = f"En fil lades till handling {document.number} (version {version})."
+    _timeline(document.case, "file", text, actor)
     record(actor=actor, action="registry.attach_file", obj=attached,
            label=document.document_number,
            after={"name": attached.name, "version": version, "sha256": stored.sha256})  # fmt: skip

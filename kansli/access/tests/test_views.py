@@ -100,7 +100,7 @@ def test_the_read_log_per_document_and_per_user_with_csv(secret: Document) -> No
     rows = list(csv.reader(io.StringIO(client.get(f"{url}?format=csv").content.decode("utf-8-sig")),
                            delimiter=";"))  # fmt: skip
     assert rows[0][:3] == ["tid", "användare", "handling"]
-    assert len(rows) == 2 and "Hanna Rask" in rows[1][1] and rows[1][3] == "file"
+    assert len(rows) == 2 and "Hanna Rask" in rows[1][1] and rows[1][3] == "fil"
     mine = client.get(f"/behorighet/lasningar/{reader.pk}/").content.decode()
     assert secret.document_number in mine
     other = make_authority("BUN", "Barn- och utbildningsnämnden")

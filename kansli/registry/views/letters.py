@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.rules import may_read
 from kansli.files.store import store_bytes
 from kansli.registry import actions
 from kansli.registry.models import Case, Direction, Document
@@ -33,10 +34,17 @@ def _letter_case(request: HttpRequest, pk: int) -> tuple[Any, Case, dict[str, bo
     return user, case, may
 
 
-def _letter(case: Case, may: dict[str, bool]) -> tuple[str, bytes]:
+def _incoming(case: Case, user: Any) -> Document | None:
+    """The first incoming document, when the user may read it: the sender of a
+    secrecy-marked letter is not put in a letter by someone outside its access group."""
+    incoming = first_incoming(case)
+    return incoming if incoming is not None and may_read(user, incoming) else None
+
+
+def _letter(case: Case, user: Any, may: dict[str, bool]) -> tuple[str, bytes]:
     """The file name and the PDF. The sender of the first incoming document is the
     recipient, unless the case has a protected identity the user may not see."""
-    incoming = first_incoming(case)
+    incoming = _incoming(case, user)
     recipient = None
     hidden = case.parties.filter(protected_identity=True).exists() and not may["see_protected"]
     if incoming is not None and incoming.counterpart and not hidden:
@@ -49,8 +57,8 @@ def _letter(case: Case, may: dict[str, bool]) -> tuple[str, bytes]:
 
 @login_required
 def acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
-    _user, case, may = _letter_case(request, pk)
-    name, pdf = _letter(case, may)
+    user, case, may = _letter_case(request, pk)
+    name, pdf = _letter(case, user, may)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -63,9 +71,9 @@ def register_acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
     one, with the same secrecy marking for the sender, and the PDF as its file."""
     user, case, may = _letter_case(request, pk)
     require(may["register"])
-    name, pdf = _letter(case, may)
+    name, pdf = _letter(case, user, may)
     with transaction.atomic():
-        document = _register_letter(case, first_incoming(case), user)
+        document = _register_letter(case, _incoming(case, user), user)
         actions.do_attach_file(document, store_bytes(pdf, name), name, actor=user)
     messages.success(request, _("Registered as %(number)s") % {"number": document.document_number})
     return redirect("registry:case", pk=case.pk)
