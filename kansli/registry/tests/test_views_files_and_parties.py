@@ -129,7 +129,7 @@ def test_earlier_versions_are_listed_and_can_be_downloaded(case: Case, registrar
     html = client_for(registrar).get(f"/arenden/{case.pk}/").content.decode()
     assert f'href="{url(second)}"' in html and f'href="{url(first)}"' in html
     assert html.index(url(second)) < html.index(url(first))
-    assert "PDF" in html and sv("1 earlier version") in html
+    assert "PDF" in html and "1 tidigare version" in html
     response = client_for(registrar).get(url(first))
     assert response.status_code == 200 and body(response) == samples.pdf("Första utkastet")
 
