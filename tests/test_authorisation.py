@@ -273,7 +273,8 @@ def _answer(response: HttpResponseBase) -> Answer:
         data = b"".join(response.streaming_content)  # type: ignore[attr-defined]
     else:
         data = response.content  # type: ignore[attr-defined]
-    response.close()
+    # Not response.close(): the test client has closed it (a streaming one once read), with
+    # request_finished kept from closing the database connection, as it would here.
     text = data.decode("utf-8", errors="replace")
     if data.startswith(b"%PDF"):
         text += "\n" + _pdf_text(data)
