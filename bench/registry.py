@@ -109,9 +109,9 @@ def raw_sql(case_ids: list[int], count: int) -> float:
         cursor.execute(
             "INSERT INTO registry_document (case_id, number, direction, document_date, "
             "registered_at, counterpart, counterpart_address, description, document_type, "
-            "registration_lag, withhold_counterpart, withhold_description, void_reason, "
-            f"external_id) VALUES ({p}, {p}, 'inkommen', {p}, {p}, 'Anna Andersson', '', "
-            f"{p}, '', 1, FALSE, FALSE, '', '') RETURNING id",
+            "registration_lag, withhold_counterpart, withhold_description, counterpart_is_private, "
+            f"void_reason, external_id) VALUES ({p}, {p}, 'inkommen', {p}, {p}, 'Anna Andersson', "
+            f"'', {p}, '', 1, FALSE, FALSE, FALSE, '', '') RETURNING id",
             [case_id, number, day, now, f"Skrivelse {n}"],
         )
         document_id = cursor.fetchone()[0]
@@ -123,19 +123,21 @@ def raw_sql(case_ids: list[int], count: int) -> float:
         body = f"ks 2026 {case_id} ärende {case_id} skrivelse {n} anna andersson"
         facets = f"a1 y2026 n2026x{case_id} dinkommen t2026"
         if sqlite:
-            cursor.execute(
-                "INSERT INTO search_document (rowid, body, facets) VALUES (?, ?, ?)",
-                [document_id, body, facets],
-            )
+            for table in ("search_document", "search_public"):  # staff and public rows
+                cursor.execute(
+                    f"INSERT INTO {table} (rowid, body, facets) VALUES (?, ?, ?)",
+                    [document_id, body, facets],
+                )
             cursor.executemany(
                 "INSERT OR IGNORE INTO search_term (term) VALUES (?)", [(w,) for w in body.split()]
             )
         else:
-            cursor.execute(
-                "INSERT INTO search_document (rowid, body, facets) VALUES "
-                "(%s, to_tsvector('swedish', %s), to_tsvector('simple', %s))",
-                [document_id, body, facets],
-            )
+            for table in ("search_document", "search_public"):
+                cursor.execute(
+                    f"INSERT INTO {table} (rowid, body, facets) VALUES "
+                    "(%s, to_tsvector('swedish', %s), to_tsvector('simple', %s))",
+                    [document_id, body, facets],
+                )
         cursor.execute(f"DELETE FROM search_case WHERE rowid = {p}", [case_id])
         cursor.execute(
             "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq - 1, hash"
