@@ -18,7 +18,9 @@ one kept directory serves both. Then:
    numbers and filters) and the JSON API (/api/v1/public/diary?q=…). Printed: requests
    per second and p50/p95/p99 latency (wrk's own histogram), and the raw baseline: the
    same server answering a static file through WhiteNoise (the cost of HTTP and Django
-   with no query at all).
+   with no query at all). Each mix runs twice: with the server's page cache off
+   (KANSLI_PUBLIC_CACHE_SECONDS=0: every request searches) and on (60 s: the mix's 200
+   URLs repeat, as popular searches do, so most answers come from the cache).
 """
 
 from __future__ import annotations
@@ -121,11 +123,12 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def serve(data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+def serve(data_dir: Path, workers: int, cache: int) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = os.environ | {
         "KANSLI_DATA_DIR": str(data_dir),
         "KANSLI_PUBLIC_REQUESTS_PER_MINUTE": "0",
+        "KANSLI_PUBLIC_CACHE_SECONDS": str(cache),
         "KANSLI_LOG_LEVEL": "WARNING",
     }
     kansli = Path(sys.executable).parent / "kansli"
@@ -185,23 +188,23 @@ def main() -> None:
     from django.db import connections
 
     connections.close_all()
-    server, url = serve(data_dir, options.workers)
-    try:
-        rng = random.Random(options.seed)
-        print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
-              f"gunicorn with {options.workers} workers (requests/s, ms)")  # fmt: skip
-        print(f"    {'':<28}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
-        static = [f"/static/kansli/kansli.css?{n}" for n in range(10)]
-        for label, mix in [
-            ("search page /diarium/", paths(org, rng, api=False)),
-            ("JSON /api/v1/public/diary", paths(org, rng, api=True)),
-            ("baseline: a static file", static),
-        ]:
-            rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)
-            print(f"    {label:<28}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}")
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
+    rng = random.Random(options.seed)
+    mixes = [("search page /diarium/", paths(org, rng, api=False)),
+             ("JSON /api/v1/public/diary", paths(org, rng, api=True))]  # fmt: skip
+    print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
+          f"gunicorn with {options.workers} workers (requests/s, ms)")  # fmt: skip
+    print(f"    {'':<40}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+    static = ("baseline: a static file", [f"/static/kansli/kansli.css?{n}" for n in range(10)])
+    for cache, label in [(0, "server cache off"), (60, "server cache 60 s")]:
+        server, url = serve(data_dir, options.workers, cache)
+        try:
+            for name, mix in [*mixes, static] if cache else mixes:
+                rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)
+                row = f"{name}, {label}" if mix is not static[1] else name
+                print(f"    {row:<40}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}")
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
 
 
 if __name__ == "__main__":

@@ -207,6 +207,11 @@ def verify() -> Verification:
     return Verification(checked)
 
 
+def latest_seq() -> int:
+    """The newest event's number (0 for an empty chain): it grows with every change."""
+    return _head()[0]
+
+
 def _head() -> tuple[int, str]:
     head = ChainHead.objects.filter(pk=1).values_list("seq", "hash").first()
     return head if head is not None else (0, GENESIS)

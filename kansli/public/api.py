@@ -1,5 +1,5 @@
 """The public e-diary as JSON, without login: /api/v1/public/diary. The same entries
-as the pages (kansli.public.record), the same rate limit and cache time."""
+as the pages (kansli.public.record), the same rate limit and cache (pagecache.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from ninja.errors import HttpError
 
 from kansli.org.api import ErrorOut, InvalidOut
 from kansli.org.models import Authority
+from kansli.public.pagecache import cached
 from kansli.public.ratelimit import allowed
 from kansli.public.record import entries_for, masks_for, scrub
 from kansli.registry.models import Case, Direction, Document
@@ -84,6 +85,10 @@ def diary(
     """Every authority's registrations, newest first, found only by what the public
     e-diary shows. Without `q` and filters: the latest registrations."""
     _polite(request, response)
+    return cached(request, "api", lambda: _diary(filters), keep=lambda _answer: True)
+
+
+def _diary(filters: DiaryFilter) -> dict[str, Any]:
     authority = None
     if filters.authority:
         authority = Authority.objects.filter(code=filters.authority.strip().upper()).first()
@@ -106,6 +111,10 @@ def case(
     request: HttpRequest, response: HttpResponse, code: str, year: int, number: int
 ) -> dict[str, Any]:
     _polite(request, response)
+    return cached(request, "api", lambda: _case(code, year, number), keep=lambda _answer: True)
+
+
+def _case(code: str, year: int, number: int) -> dict[str, Any]:
     found = get_object_or_404(
         Case.objects.select_related("authority__municipality"),
         authority__code=code.upper(), year=year, number=number,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from kansli.files.download import file_response
 from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
+from kansli.public.pagecache import cached
 from kansli.public.ratelimit import allowed
 from kansli.public.record import entries_for, masks_for, scrub
 from kansli.registry.models import Case, Document
@@ -29,7 +30,8 @@ View = Callable[..., HttpResponseBase]
 
 
 def public_page(view: View) -> View:
-    """Rate-limited (429 with Retry-After when over) and cacheable for a short while."""
+    """Rate-limited (429 with Retry-After when over), kept in the server's cache and
+    cacheable by browsers and proxies for a short while."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -38,7 +40,10 @@ def public_page(view: View) -> View:
             refusal = render(request, "public/too_many.html", {"wait": wait}, status=429)
             refusal["Retry-After"] = str(wait)
             return refusal
-        response = view(request, *args, **kwargs)
+        response = cached(
+            request, "page", lambda: view(request, *args, **kwargs),
+            keep=lambda answer: answer.status_code == 200 and not answer.streaming,
+        )  # fmt: skip
         if response.status_code == 200:
             patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
         return response

@@ -4,7 +4,9 @@ import datetime
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kansli.files.store import store_bytes
@@ -140,3 +142,27 @@ def test_a_client_that_asks_too_often_is_asked_to_wait(
     assert client.get("/api/v1/public/diary").status_code == 429
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.get("/diarium/").status_code == 200
+
+
+def test_the_server_keeps_answers_until_a_registration_changes(
+    secret: Document, settings: Any, django_assert_num_queries: Any
+) -> None:
+    url = f"/diarium/?q={secret.case.case_number}"
+    api = f"/api/v1/public/diary?q={secret.case.case_number}"
+    first, first_json = page(url), Client().get(api).json()
+    with django_assert_num_queries(1):  # the audit chain's newest number, nothing more
+        assert page(url) == first
+    with django_assert_num_queries(1):
+        assert Client().get(api).json() == first_json
+    assert "Läkarintyg" not in first
+    registry.do_register_document(
+        secret.case, "upprattad", YESTERDAY, "Beslut om rehabiliteringsplan",
+        counterpart="", actor=None,
+    )  # fmt: skip
+    assert "rehabiliteringsplan" in page(url)  # a change is never hidden by the cache
+    assert "rehabiliteringsplan" in str(Client().get(api).json())
+    settings.PUBLIC_CACHE_SECONDS = 0  # off: every answer is searched for again
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as searched:
+            page(url)
+        assert any("registry_document" in query["sql"] for query in searched.captured_queries)
