@@ -48,6 +48,8 @@ bench: install
 	$(BIN)/python bench/registry.py
 	$(BIN)/python bench/search.py --keep var/bench-registry
 	$(BIN)/python bench/public.py --keep var/bench-registry
+	$(BIN)/python bench/pack.py
+	$(BIN)/python bench/meetings.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
 messages: install

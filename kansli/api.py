@@ -15,6 +15,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from kansli.meetings.api import router as meetings_router
 from kansli.org.api import SessionAuth, TokenAuth
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
@@ -51,6 +52,7 @@ api = NinjaAPI(
 )
 api.add_router("", registry_router)
 api.add_router("", public_router)
+api.add_router("", meetings_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

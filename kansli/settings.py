@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kansli.files",
     "kansli.access",
     "kansli.public",
+    "kansli.meetings",
     "kansli.registry",
     "kansli.search",
     "kansli.demo",
@@ -282,6 +283,12 @@ REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 # long browsers and proxies may keep its pages.
 PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
 PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
+
+# Sealing approved minutes (kansli/meetings/signing.py): the municipality's key and
+# certificate as PEM files; without them a self-signed demo certificate is made in
+# DATA_DIR/signing.
+SIGNING_KEY_FILE = env("KANSLI_SIGNING_KEY_FILE") or ""
+SIGNING_CERT_FILE = env("KANSLI_SIGNING_CERT_FILE") or ""
 
 LOGGING = {
     "version": 1,

@@ -14,4 +14,5 @@ urlpatterns = [
     path("", include("kansli.registry.urls")),
     path("", include("kansli.access.urls")),
     path("", include("kansli.public.urls")),
+    path("", include("kansli.meetings.urls")),
 ]

@@ -1,7 +1,10 @@
 """The data the authorisation walk (test_authorisation.py) reads: one municipality with
 a role of each kind, and three objects (an open registration, a secrecy-marked one with
 its sender and description withheld, and a case with a party with protected identity),
-each carrying distinctive marker words in what some roles must never see.
+each carrying distinctive marker words in what some roles must never see. Besides them
+KS holds meetings (kansli.meetings): a meeting whose one item has an open report and a
+secrecy-marked attachment, dispatched, its minutes approved (so there is a locked §, a
+notice on the board and a minutes extract), and a later meeting not yet dispatched.
 
 Everything is made through the real actions, as the rest of the suite does. Who may see
 each object's markers is written out here by hand (not derived from kansli.access.rules),
@@ -22,8 +25,16 @@ from kansli.access.rules import forget, may_read, may_see_protected_identities
 from kansli.access.testing import make_access_group
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
+from kansli.files.tests.samples import pdf
+from kansli.meetings import actions as meetings
+from kansli.meetings.actions import approvers_of
+from kansli.meetings.models import Meeting
+from kansli.meetings.permissions import FULL_MEMBERS as PERMISSION_FULL_MEMBERS
+from kansli.meetings.permissions import position_in
+from kansli.meetings.testing import make_body, make_meeting
+from kansli.meetings.views.common import staff_bodies
 from kansli.org import actions as org
-from kansli.org.models import Role, User
+from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.public.actions import do_publish_file
 from kansli.registry import actions as registry
@@ -33,27 +44,56 @@ from kansli.registry.testing import make_case, make_provision
 # The roles, in the order the walk reports them.
 ANONYMOUS = "anonymous"
 OTHER_MUNICIPALITY = "other_municipality"  # a registrar of another municipality
-ELECTED = "elected"  # förtroendevald (ledamot) of KS
+OTHER_AUTHORITY = "other_authority"  # handläggare, nämndsekreterare and ledamot of BUN
+ELECTED = "elected"  # förtroendevald (ledamot) of KS, approver (justerare) of the minutes
+CHAIR = "chair"  # förtroendevald, ordförande of KS
+SUBSTITUTE = "substitute"  # förtroendevald, ersättare in KS (not serving at the meeting)
 OFFICER = "officer"  # handläggare of KS, not in the cases' access group
 MEMBER = "member"  # handläggare of KS, in the cases' access group
 CASE_OFFICER = "case_officer"  # handläggare of KS, the officer of every case here
+SECRETARY = "secretary"  # nämndsekreterare of KS
 REGISTRAR = "registrar"  # registrator of KS (registered none of the documents)
 MANAGER = "manager"  # chef of KS
 DPO = "dpo"  # dataskyddsombud of KS
 SYSADMIN = "sysadmin"  # systemadministratör
-ROLES = (ANONYMOUS, OTHER_MUNICIPALITY, ELECTED, OFFICER, MEMBER, CASE_OFFICER, REGISTRAR,
-         MANAGER, DPO, SYSADMIN)  # fmt: skip
+ROLES = (ANONYMOUS, OTHER_MUNICIPALITY, OTHER_AUTHORITY, ELECTED, CHAIR, SUBSTITUTE, OFFICER,
+         MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER, DPO, SYSADMIN)  # fmt: skip
+SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
+# Walked on the meetings' routes only (kansli.meetings' pages and API): nothing else
+# tells them from a role walked everywhere. Only kansli.meetings reads an elected
+# member's position in a body, so elsewhere the chair and the substitute are elected
+# members like ELECTED, and another authority's staff are the municipality's staff like
+# OFFICER. The registry's tables below (CASE_READERS, INBOX_READERS and the objects'
+# readers) are not about them.
+MEETING_ONLY = frozenset({OTHER_AUTHORITY, CHAIR, SUBSTITUTE})
 
 # Staff of the municipality and the system administrator read the cases and their open
 # registrations; the public, another municipality's staff and elected members do not.
-CASE_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, REGISTRAR, MANAGER, DPO, SYSADMIN})
+CASE_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER, DPO,
+                          SYSADMIN})  # fmt: skip
 
 OPEN, SECRET, PROTECTED = "open", "secret", "protected"
 KINDS = (OPEN, SECRET, PROTECTED)
 # Not one of the objects but walked with them: an item waiting in the registrar's inbox
 # (registrera/inkorg/<id>/), for those who register for its authority.
 INBOX = "inbox"
-INBOX_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, REGISTRAR, MANAGER})
+INBOX_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER})
+
+# The meetings of KS (kansli.meetings). Their staff pages are for those who prepare
+# them: the authority's officers, secretaries, managers and registrars. The minutes are
+# also for the chair and the approvers, who approve them. The member portal is for the
+# body's elected members and substitutes; a secrecy-marked document on the agenda only
+# for the members (ledamöter, the chair) and the substitutes serving at the meeting
+# (none here). Not one of the objects either, but its markers are checked with them.
+MEETING = "meeting"
+MEETING_STAFF = frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER})
+APPROVERS = frozenset({CHAIR, ELECTED})
+FULL_MEMBERS = frozenset({CHAIR, ELECTED})  # ledamöter (the chair is one)
+BODY_MEMBERS = FULL_MEMBERS | {SUBSTITUTE}
+# Who reads the meeting's secret attachment in the registry (the access group and the
+# case's officer, as for SECRET) and in the member portal (the members).
+MEETING_SECRET_REGISTRY_READERS = frozenset({MEMBER, CASE_OFFICER})
+MEETING_SECRET_READERS = MEETING_SECRET_REGISTRY_READERS | FULL_MEMBERS
 
 # Marker words: letters only (so no escaping, tokenising or case number parsing changes
 # them), a common prefix (PREFIX finds them all by completion), none the start of
@@ -69,6 +109,9 @@ PROTECTED_NAME = "Zqxskyddadperson"
 PROTECTED_ADDRESS = "Zqxskyddadgatan"
 INBOX_FILE_NAME = "Zqxinkorgsfil"
 INBOX_FILE_TEXT = "Zqxinkorgstext"
+# The meeting's secret attachment: in its (withheld) description and in its file's text
+# (one word for both: each more marker costs a search of every list for every role).
+MEETING_SECRET = "Zqxnamndhemlighet"
 # Searched for to see what a search answers when it finds nothing: same shape, no match.
 NOTHING = "Zqxingenting"
 
@@ -103,6 +146,46 @@ class Thing:
         }
 
 
+# Which of the meeting's PDFs (moten/<id>/<kind>.pdf) and which document in the member
+# portal (moten/portal/<id>/handling/<id>/) each object's walk addresses, so that all
+# are walked: the notice, the meeting pack and the sealed minutes; the item's open
+# report, its secret attachment, and the minutes extract (a document of the item's case
+# that is not on the agenda: the portal serves it to nobody).
+MEETING_FILES = {OPEN: "kallelse", SECRET: "handlingar", PROTECTED: "protokoll"}
+PORTAL_READERS = {OPEN: BODY_MEMBERS, SECRET: FULL_MEMBERS, PROTECTED: frozenset[str]()}
+
+
+@dataclass
+class Meetings:
+    """The ids of the KS meetings' objects the walk addresses. The later meeting is not
+    addressed: it is in the lists and the calendar, and the forms of the first meeting's
+    pages offer it (to move an item to, to postpone a decision to)."""
+
+    body_pk: int
+    meeting_pk: int  # dispatched, its minutes approved and locked
+    later_pk: int  # a later meeting: not dispatched, no minutes
+    paragraph_pk: int  # the meeting's one § (locked, with its extract)
+    notice_pk: int  # the minutes' notice on the notice board
+    open_document_pk: int  # the item's report
+    secret_document_pk: int  # the item's secrecy-marked attachment
+    extract_pk: int  # the minutes extract, registered in the item's case
+    correction_pk: int  # an approved correction of the §, sealed anew
+
+    def values(self, kind: str) -> dict[str, Any]:
+        """What the meeting URL parameters are filled from, in the walk of an object."""
+        portal = {OPEN: self.open_document_pk, SECRET: self.secret_document_pk,
+                  PROTECTED: self.extract_pk}  # fmt: skip
+        return {
+            "body_pk": self.body_pk,
+            "meeting_pk": self.meeting_pk,
+            "paragraph_pk": self.paragraph_pk,
+            "notice_pk": self.notice_pk,
+            "correction_pk": self.correction_pk,
+            "meeting_file": MEETING_FILES[kind],
+            "portal_document_pk": portal[kind],
+        }
+
+
 @dataclass
 class World:
     users: dict[str, User | None]
@@ -112,13 +195,17 @@ class World:
     membership_pk: int = 0
     reader_pk: int = 0
     inbox_pk: int = 0
+    meetings: Meetings | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
     def guarded(self) -> dict[str, tuple[str, frozenset[str]]]:
         """Every marker: the kind of object it is in, and who may see it."""
         found = {m: (thing.kind, thing.readers) for thing in self.things.values()
                  for m in thing.markers}  # fmt: skip
-        return found | {m: (INBOX, INBOX_READERS) for m in (INBOX_FILE_NAME, INBOX_FILE_TEXT)}
+        found |= {m: (INBOX, INBOX_READERS) for m in (INBOX_FILE_NAME, INBOX_FILE_TEXT)}
+        if self.meetings is not None:
+            found[MEETING_SECRET] = (MEETING, MEETING_SECRET_READERS)
+        return found
 
 
 def _text_file(document: Document, name: str, text: str) -> DocumentFile:
@@ -129,21 +216,95 @@ def _text_file(document: Document, name: str, text: str) -> DocumentFile:
     return attached
 
 
+def _pdf_file(document: Document, name: str, text: str) -> DocumentFile:
+    """A PDF (the meeting pack takes the PDFs of an item's documents) showing the text."""
+    stored = store_bytes(pdf("Skrivelse", f"{text} och annat som står i den."), name)
+    attached = registry.do_attach_file(document, stored, name, actor=None)
+    extract_file_text.call(stored.pk)
+    return attached
+
+
+def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetings:
+    """KS as a body: a meeting a week ago with one item (an open report, a secret
+    attachment), dispatched, its minutes approved by the chair and the approver (the
+    elected member) and then corrected (also approved by both); and a later meeting,
+    not dispatched."""
+    ks = make_authority("KS")
+    body = make_body(ks)
+    meeting = make_meeting(body, days_ahead=-7)
+    later = make_meeting(body, days_ahead=30)
+    start = timezone.now() - datetime.timedelta(days=30)
+    case = make_case("Detaljplan för Vargödalen", authority=ks)
+    registry.do_assign_officer(case, case_officer, actor=None)
+    report = registry.do_register_document(
+        case, "upprattad", timezone.localdate(start), "Tjänsteskrivelse om detaljplanen",
+        document_type="Tjänsteskrivelse", actor=None,
+    )  # fmt: skip
+    _pdf_file(report, "tjansteskrivelse.pdf", "Planen har varit på samråd.")
+    secret = registry.do_register_document(
+        case, "inkommen", timezone.localdate(start), f"Yttrande {MEETING_SECRET}",
+        counterpart="Länsstyrelsen", secrecy=make_provision(), withhold_description=True,
+        actor=None,
+    )  # fmt: skip
+    _pdf_file(secret, "yttrande.pdf", f"Yttrande {MEETING_SECRET}")
+    meetings.do_preregister_item(
+        meeting, case, title="Detaljplan för Vargödalen", proposal="Planen antas.",
+        report=report, attachments=[secret], at=start, actor=None,
+    )  # fmt: skip
+    meetings.do_dispatch_meeting(meeting, at=start + datetime.timedelta(days=14), actor=None)
+    minutes = meetings.do_open_minutes(meeting, approvers=[users[ELECTED]], actor=None)
+    for role in (CHAIR, ELECTED):
+        meetings.do_approve_minutes(minutes, verified=True, actor=users[role])
+    minutes.refresh_from_db()
+    assert minutes.locked_at is not None
+    paragraph = minutes.paragraphs.get()
+    assert paragraph.extract_id is not None
+    correction = meetings.do_propose_correction(
+        paragraph, "Planen antas i sin helhet.", "Ett ord föll bort.", actor=None
+    )
+    for role in (CHAIR, ELECTED):
+        meetings.do_approve_correction(correction, verified=True, actor=users[role])
+    paragraph.refresh_from_db()
+    return Meetings(
+        body_pk=body.pk,
+        meeting_pk=meeting.pk,
+        later_pk=later.pk,
+        paragraph_pk=paragraph.pk,
+        notice_pk=minutes.notice.pk,
+        open_document_pk=report.pk,
+        secret_document_pk=secret.pk,
+        extract_pk=paragraph.extract_id,
+        correction_pk=correction.pk,
+    )
+
+
 def build_world() -> World:
     """The municipality, its users with their roles, the three objects, a read of the
-    secret document (so the read logs have a line) and an API key per user."""
+    secret document (so the read logs have a line), the meetings of KS and an API key
+    per user."""
     ks = make_authority("KS")
     users: dict[str, User | None] = {ANONYMOUS: None}
     neighbour = org.do_create_municipality("Grannby kommun", actor=None)
     theirs = org.do_create_authority(neighbour, "ks", "GKS", "Grannby KS", actor=None)
     users[OTHER_MUNICIPALITY] = make_user("granne", roles=[(Role.REGISTRAR, theirs)])
     users[ELECTED] = make_user("ledamot", roles=[(Role.ELECTED, ks)])
+    elected = ((CHAIR, "ordf", ElectedPosition.CHAIR),
+               (SUBSTITUTE, "ersattare", ElectedPosition.SUBSTITUTE))  # fmt: skip
+    for role, name, position in elected:
+        users[role] = person = make_user(name)
+        org.do_grant_role(person, Role.ELECTED, authority=ks, position=position,
+                          valid_from=datetime.date(2020, 1, 1), actor=None)  # fmt: skip
     for role, name in ((OFFICER, "kollega"), (MEMBER, "hr"), (CASE_OFFICER, "handl")):
         users[role] = make_user(name, roles=[(Role.OFFICER, ks)])
+    users[SECRETARY] = make_user("sekr", roles=[(Role.SECRETARY, ks)])
     users[REGISTRAR] = make_user("reg", roles=[(Role.REGISTRAR, ks)])
     users[MANAGER] = make_user("chef", roles=[(Role.MANAGER, ks)])
     users[DPO] = make_user("dso", roles=[(Role.DATA_PROTECTION_OFFICER, ks)])
     users[SYSADMIN] = make_sysadmin("admin")
+    bun = make_authority("BUN", "Barn- och utbildningsnämnden")
+    users[OTHER_AUTHORITY] = make_user(
+        "bun", roles=[(Role.OFFICER, bun), (Role.SECRETARY, bun), (Role.ELECTED, bun)]
+    )
     group = make_access_group(ks, [users[MEMBER]])  # every case below belongs to it
 
     earlier = timezone.localdate() - datetime.timedelta(days=20)  # late: on the late list
@@ -202,13 +363,14 @@ def build_world() -> World:
     name = f"{INBOX_FILE_NAME}.txt"
     item = registry.do_receive_in_inbox(ks, store_bytes(body, name), name, actor=users[REGISTRAR])
     member = users[MEMBER]
-    assert member is not None
+    assert member is not None and case_officer is not None
     world = World(
         users,
         things,
         membership_pk=Membership.objects.get(group=group, user=member).pk,
         reader_pk=member.pk,
         inbox_pk=item.pk,
+        meetings=_build_meetings(users, case_officer),
     )
     for role, user in users.items():
         if user is not None:
@@ -218,10 +380,15 @@ def build_world() -> World:
 
 
 def check_rules(world: World) -> list[str]:
-    """Where the table above and kansli.access.rules disagree about this data."""
+    """Where the tables above and kansli.access.rules (and kansli.meetings' own rules)
+    disagree about this data."""
     differences = []
     for role, user in world.users.items():
         if user is None:
+            continue
+        if world.meetings is not None:
+            differences += _meeting_rules(role, user, world.meetings)
+        if role in MEETING_ONLY:
             continue
         for thing in world.things.values():
             forget(user)
@@ -233,3 +400,24 @@ def check_rules(world: World) -> list[str]:
                 if sees != (role in thing.readers):
                     differences.append(f"{role} protected identity: rules say {sees}")
     return differences
+
+
+def _meeting_rules(role: str, user: User, ids: Meetings) -> list[str]:
+    meeting = Meeting.objects.select_related("body__authority").get(pk=ids.meeting_pk)
+    secret = Document.objects.select_related("case__authority").get(pk=ids.secret_document_pk)
+    forget(user)
+    position = position_in(user, meeting.body, meeting.day)
+    rules = {
+        "prepares the meetings": (staff_bodies(user).filter(pk=ids.body_pk).exists(),
+                                  MEETING_STAFF),
+        "is in the body": (bool(position), BODY_MEMBERS),
+        "is a full member": (position in PERMISSION_FULL_MEMBERS, FULL_MEMBERS),
+        "approves the minutes": (user.pk in approvers_of(meeting.minutes), APPROVERS),
+        "may_read the secret attachment": (may_read(user, secret),
+                                           MEETING_SECRET_REGISTRY_READERS),
+    }  # fmt: skip
+    return [
+        f"{role} {what}: the rules say {says}"
+        for what, (says, table) in rules.items()
+        if says != (role in table)
+    ]

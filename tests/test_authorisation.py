@@ -7,15 +7,16 @@ with the reason for each) is left out, and a URL parameter that FILL does not kn
 fill makes test_every_url_parameter_can_be_filled fail: a new endpoint cannot escape by
 having a new kind of parameter.
 
-For each role (authorisation_fixtures.ROLES) and each object (an open registration, a
-secrecy-marked one with sender and description withheld, a case with a party with
-protected identity; and an item in the registrar's inbox) every URL is fetched with GET
-and with an empty POST as a signed-in browser session (or not signed in), API endpoints
-also with GET and the user's bearer key; the links of an answer to its own page with a
-query (`?format=csv`: the CSV exports, `?sida=2`) are followed. Every URL without
-parameters (lists, searches, lookups, the public e-diary) is also fetched, GET and POST,
-with every search parameter (SEARCH_KEYS) set to the prefix all markers share, to a word
-that matches nothing and to each marker word the user may not see. Then:
+For each role (authorisation_fixtures.ROLES; those of MEETING_ONLY on the meetings' URLs
+only) and each object (an open registration, a secrecy-marked one with sender and
+description withheld, a case with a party with protected identity; and an item in the
+registrar's inbox, and a meeting of KS with a secret attachment) every URL is fetched
+with GET and with an empty POST as a signed-in browser session (or not signed in), API
+endpoints also with GET and the user's bearer key; the links of an answer to its own
+page with a query (`?format=csv`: the CSV exports, `?sida=2`) are followed. Every URL
+without parameters (lists, searches, lookups, the public e-diary) is also fetched, GET
+and POST, with every search parameter (SEARCH_KEYS) set to the prefix all markers share,
+to a word that matches nothing and to each marker word the user may not see. Then:
 
 1. Nothing answers 500. The public answers only the public pages (PUBLIC_ROUTES);
    elsewhere it gets a redirect to the login page, 401, 403, 404 or 405.
@@ -27,7 +28,9 @@ that matches nothing and to each marker word the user may not see. Then:
 
 The walk also notes which markers each user saw, and test_readers_see_the_markers
 checks that those who may read an object do see all its markers somewhere: otherwise a
-walk that fetched nothing useful would pass.
+walk that fetched nothing useful would pass. On the meetings' pages (kansli.meetings),
+whose users are not the registry's, it also checks that those who may use a page get it
+(EXPECTED_GET, LIST_USERS).
 """
 
 from __future__ import annotations
@@ -81,8 +84,9 @@ SKIPPED = {
 }
 
 # What the public may see: signing in (with its second factor) and out, the public
-# e-diary and its API, and the API's own description. Everything else must refuse the
-# public.
+# e-diary and its API, the API's own description, and the meetings' notice board, the
+# approved minutes on it and each body's meeting calendar. Everything else must refuse
+# the public.
 PUBLIC_ROUTES = {
     "login/",
     "login/kod/",
@@ -96,6 +100,9 @@ PUBLIC_ROUTES = {
     "api/v1/openapi.json",
     "api/v1/public/diary",
     "api/v1/public/diary/<code>/<year>/<number>",
+    "anslagstavla/",
+    "anslagstavla/<int:pk>/",
+    "moten/organ/<int:pk>/kalender.ics",
 }
 
 # The API's description: the same for everyone whatever the query (and the OpenAPI
@@ -110,6 +117,9 @@ DESCRIPTION_ROUTES = {"api/v1/", "api/v1/docs", "api/v1/openapi.json"}
 CASE, MEMBERSHIP, DOCUMENT, FILE, PUBLIC_FILE, INBOX, OPEN_LEVEL = (
     "case", "membership", "document", "file", "public file", "inbox", "open",
 )  # fmt: skip
+# The meetings': a meeting, § or body on the staff's pages, the minutes (also the
+# approvers'), a meeting in the member portal and a document on its agenda there.
+PREPARED, MINUTES, PORTAL, PORTAL_DOCUMENT = "prepared", "minutes", "portal", "portal document"
 MISSING = 999_999
 
 
@@ -144,6 +154,68 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("api", "diary", "code"): Fill(OPEN_LEVEL, "case_code"),
     ("api", "diary", "year"): Fill(OPEN_LEVEL, "case_year"),
     ("api", "diary", "number"): Fill(OPEN_LEVEL, "case_serial"),
+    # Committee administration (kansli.meetings): the staff's pages of a meeting
+    # (moten/<meeting>/..., its PDFs by kind) and of a § (moten/paragraf/<§>/...).
+    ("moten", "moten", "pk"): Fill(PREPARED, "meeting_pk", MISSING),
+    ("moten", "moten", "kind"): Fill(OPEN_LEVEL, "meeting_file"),
+    ("moten", "paragraf", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
+    ("api", "meetings", "meeting_id"): Fill(PREPARED, "meeting_pk", MISSING),
+    # The member portal: a dispatched meeting, and a document on its agenda.
+    ("moten", "portal", "pk"): Fill(PORTAL, "meeting_pk", MISSING),
+    ("moten", "handling", "document"): Fill(PORTAL_DOCUMENT, "portal_document_pk", MISSING),
+    ("moten", "anteckning", "document"): Fill(PORTAL_DOCUMENT, "portal_document_pk", MISSING),
+    # A body's pages (its measures) are the staff's; its calendar is public (below).
+    ("moten", "organ", "pk"): Fill(PREPARED, "body_pk", MISSING),
+    # The approved minutes of a notice on the board: public.
+    ("anslagstavla", "anslagstavla", "pk"): Fill(OPEN_LEVEL, "notice_pk"),
+}
+
+# Where the route's name, not its path, tells what a parameter addresses (looked up
+# before FILL): the minutes are at their meeting's id (moten/<meeting>/protokoll/), but
+# the chair and the approvers use them too; a body's calendar feed is public.
+FILL_BY_NAME: dict[tuple[str, str], Fill] = {
+    ("meetings:minutes", "pk"): Fill(MINUTES, "meeting_pk", MISSING),
+    ("meetings:approve", "pk"): Fill(MINUTES, "meeting_pk", MISSING),
+    # A correction of approved minutes: the staff's and the approvers', as the minutes.
+    ("meetings:approve-correction", "pk"): Fill(MINUTES, "correction_pk", MISSING),
+    ("meetings:correction-file", "pk"): Fill(MINUTES, "correction_pk", MISSING),
+    ("meetings:calendar", "pk"): Fill(OPEN_LEVEL, "body_pk"),
+}
+
+# What a GET of a meetings' page answers those who may use it (the walk does not
+# replace its ids; the public on the public pages included): the page, or 405 where
+# only POST is answered. Everyone else gets what the same URL with a missing id gets.
+EXPECTED_GET = {
+    "meetings:meeting": 200,
+    "meetings:preregister": 200,
+    "meetings:file": 200,
+    "meetings:minutes": 200,
+    "meetings:paragraph": 200,
+    "meetings:expedite": 200,
+    "meetings:portal_meeting": 200,
+    "meetings:portal_file": 200,
+    "meetings:calendar": 200,
+    "meetings:measures": 200,
+    "meetings:measures-csv": 200,
+    "meetings:public-minutes": 200,
+    "meetings:correction-file": 200,
+    "meetings:arrange": 405,
+    "meetings:dispatch": 405,
+    "meetings:open-minutes": 405,
+    "meetings:attendance": 405,
+    "meetings:approve": 405,
+    "meetings:approve-correction": 405,
+    "meetings:note": 405,
+    "meetings:report-decisions": 405,
+    "api-v1:list_items": 200,
+}
+# Who gets the meetings' lists (200 to a GET); everyone else signed in gets 404 (the
+# public: the login page). The portal lists only the user's own bodies' meetings.
+LIST_USERS = {
+    "meetings:list": fx.MEETING_STAFF,
+    "meetings:delegation": fx.MEETING_STAFF,
+    "meetings:portal": fx.SIGNED_IN,
+    "meetings:board": frozenset(fx.ROLES),
 }
 
 # Pages that address a document the user may not read, on purpose: the read log of a
@@ -178,6 +250,11 @@ class Route:
     @property
     def first(self) -> str:
         return self.route.split("/", 1)[0]
+
+    @property
+    def is_meetings(self) -> bool:
+        """Committee administration's (kansli.meetings): its pages and its API."""
+        return self.name.startswith("meetings:") or self.route.startswith("api/v1/meetings")
 
 
 def _patterns(
@@ -233,7 +310,11 @@ def _anchors(route: str) -> dict[str, str]:
 
 def fills(route: Route) -> dict[str, Fill | None]:
     anchors = _anchors(route.route)
-    return {name: FILL.get((route.first, anchors.get(name, ""), name)) for name in route.params}
+    return {
+        name: FILL_BY_NAME.get((route.name, name))
+        or FILL.get((route.first, anchors.get(name, ""), name))
+        for name in route.params
+    }
 
 
 def unfillable(routes: Iterable[Route]) -> list[str]:
@@ -321,19 +402,22 @@ class Fetcher:
 
 @dataclass
 class Walk:
-    # (role, the kind of object it is about or "-", description)
-    problems: list[tuple[str, str, str]] = field(default_factory=list)
+    # (role, the kind of object it is about or "-", the route's name, description)
+    problems: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (role, kind, route) combinations checked
     checked: set[tuple[str, str, str]] = field(default_factory=set)
     requests: int = 0
     seen: set[tuple[str, str]] = field(default_factory=set)  # (role, marker)
 
-    def leaks(self, role: str | None = None, kind: str | None = None) -> list[str]:
+    def leaks(self, role: str | None = None, kind: str | None = None, *,
+              name: str | None = None, known: bool = False) -> list[str]:  # fmt: skip
+        """The problems found (those of KNOWN_LEAKS only if `known`, else all others)."""
         return [
             text
-            for r, k, text in self.problems
+            for r, k, n, text in self.problems
             if (role is None or r == role) and (kind is None or k == kind)
-        ]
+            and (name is None or n == name) and ((r, n) in KNOWN_LEAKS) == known
+        ]  # fmt: skip
 
 
 def _excerpt(text: str, word: str, width: int = 80) -> str:
@@ -360,7 +444,7 @@ class Walker:
         self.world, self.routes, self.walk = world, routes, walk
         self.guarded = {
             marker: guard for marker, guard in world.guarded().items()
-            if guard[0] in kinds or guard[0] == fx.INBOX
+            if guard[0] in kinds or guard[0] in (fx.INBOX, fx.MEETING)
         }  # fmt: skip
         self.login = resolve_url(settings.LOGIN_URL)
 
@@ -372,8 +456,8 @@ class Walker:
         to_login = answer.status == 302 and answer.location.startswith(self.login)
         return to_login or answer.status in REFUSED_STATUSES
 
-    def problem(self, role: str, kind: str, text: str) -> None:
-        self.walk.problems.append((role, kind, text))
+    def problem(self, role: str, kind: str, route: Route, text: str) -> None:
+        self.walk.problems.append((role, kind, route.name, text))
 
     def check(self, role: str, kind: str, route: Route, request: tuple[str, str, dict[str, str]],
               answer: Answer, via: str) -> None:  # fmt: skip
@@ -382,9 +466,10 @@ class Walker:
         query = "?" + urlencode(data) if data else ""
         where = f"{method.upper()} {path}{query} [{via}]"
         if answer.status >= 500:
-            self.problem(role, kind, f"{where}: answered {answer.status}")
+            self.problem(role, kind, route, f"{where}: answered {answer.status}")
         if role == fx.ANONYMOUS and route.route not in PUBLIC_ROUTES and not self.refused(answer):
-            self.problem(role, kind, f"{where}: the public got {answer.status} {answer.location}")
+            self.problem(role, kind, route, f"{where}: the public got {answer.status} "
+                                            f"{answer.location}")  # fmt: skip
         visible = answer.text
         for word in set(data.values()):  # a searched word, echoed by the form
             if word != fx.PREFIX and word.startswith(fx.PREFIX):
@@ -397,9 +482,10 @@ class Walker:
             self.walk.seen.add((role, marker))
             if marker in forbidden:
                 excerpt = _excerpt(visible, marker)
-                self.problem(role, owner, f"{where}: shows {marker!r} ({owner}): …{excerpt}…")
+                self.problem(role, owner, route,
+                             f"{where}: shows {marker!r} ({owner}): …{excerpt}…")  # fmt: skip
 
-    def same(self, role: str, kind: str, where: str, first: tuple[Any, ...],
+    def same(self, role: str, kind: str, route: Route, where: str, first: tuple[Any, ...],
              second: tuple[Any, ...], why: str) -> None:  # fmt: skip
         if first == second:
             return
@@ -408,8 +494,8 @@ class Walker:
             (f"{a!r} / {b!r}" for a, b in zip(lines_a, lines_b, strict=False) if a != b),
             f"{len(lines_a)} / {len(lines_b)} lines",
         )
-        self.problem(role, kind, f"{where}: {why}: {first[0]} {first[1]!r} vs {second[0]} "
-                                 f"{second[1]!r}; first difference: {differ[:300]}")  # fmt: skip
+        self.problem(role, kind, route, f"{where}: {why}: {first[0]} {first[1]!r} vs "
+                     f"{second[0]} {second[1]!r}; first difference: {differ[:300]}")  # fmt: skip
 
     def path(self, route: Route, thing: Thing, hidden: Iterable[str] = ()) -> str:
         values = thing.values | {
@@ -417,6 +503,8 @@ class Walker:
             "reader_pk": self.world.reader_pk,
             "inbox_pk": self.world.inbox_pk,
         }
+        if self.world.meetings is not None:
+            values |= self.world.meetings.values(thing.kind)
         filled = fills(route)
 
         def value(match: re.Match[str]) -> str:
@@ -441,13 +529,21 @@ class Walker:
             return {INBOX}
         if PUBLIC_FILE in levels and not thing.published:
             return {PUBLIC_FILE}
+        if PREPARED in levels and role not in fx.MEETING_STAFF:
+            return {PREPARED}
+        if MINUTES in levels and role not in fx.MEETING_STAFF | fx.APPROVERS:
+            return {MINUTES}
+        if PORTAL in levels and role not in fx.BODY_MEMBERS:
+            return {PORTAL, PORTAL_DOCUMENT}
+        if PORTAL_DOCUMENT in levels and role not in fx.PORTAL_READERS[thing.kind]:
+            return {PORTAL_DOCUMENT}
         return set()
 
     def run(self, roles: list[str], things: list[Thing]) -> None:
         for role in roles:
             user, key = self.world.users[role], self.world.tokens.get(role, "not-a-key")
             self.session, self.bearer = Fetcher(user), Fetcher(None, key)
-            for route in self.routes:
+            for route in routes_of(role, self.routes):
                 for thing in things:
                     self.walk.checked.add((role, thing.kind, route.route))
                 if route.params:
@@ -484,23 +580,38 @@ class Walker:
         for via, fetcher, methods in self.ways(role, route):
             for method in methods:
                 answer = self.fetch(role, thing.kind, route, fetcher, via, (method, path, {}))
+                expected = EXPECTED_GET.get(route.name)
+                if method == "get" and not hidden and expected not in (None, answer.status):
+                    self.problem(role, thing.kind, route, f"GET {path} [{via}]: may be used, "
+                                 f"yet answered {answer.status}, not {expected}")  # fmt: skip
                 if not hidden:
                     continue
                 where = f"{method.upper()} {path} [{via}]"
                 if answer.status not in FORBIDDEN_STATUSES and not self.refused(answer):
-                    self.problem(role, thing.kind, f"{where}: may not be read, yet answered "
-                                                   f"{answer.status}")  # fmt: skip
+                    self.problem(role, thing.kind, route, f"{where}: may not be read, yet "
+                                 f"answered {answer.status}")  # fmt: skip
                 missing = self.fetch(role, thing.kind, route, fetcher, via,
                                      (method, missing_path, {}))  # fmt: skip
-                self.same(role, thing.kind, where, _normal(answer, path, []),
+                self.same(role, thing.kind, route, where, _normal(answer, path, []),
                           _normal(missing, missing_path, []),
                           f"answers otherwise than for a missing one ({missing_path})")  # fmt: skip
+
+    def expect_list(self, role: str, route: Route, where: str, answer: Answer) -> None:
+        """A list of LIST_USERS answers them, and 404 to everyone else signed in."""
+        users = LIST_USERS.get(route.name)
+        if users is None or (role == fx.ANONYMOUS and role not in users):
+            return  # the public is turned away (PUBLIC_ROUTES)
+        expected = 200 if role in users else 404
+        if answer.status != expected:
+            self.problem(role, "-", route, f"{where}: answered {answer.status}, not {expected}")
 
     def list_route(self, role: str, route: Route) -> None:
         path = "/" + route.route
         for via, fetcher, methods in self.ways(role, route):
             for method in methods:
                 plain = self.fetch(role, "-", route, fetcher, via, (method, path, {}))
+                if method == "get":
+                    self.expect_list(role, route, f"GET {path} [{via}]", plain)
                 if self.refused(plain) or route.route in DESCRIPTION_ROUTES:
                     continue  # turned away (or the same for everyone): nothing to search
                 searched = {word: dict.fromkeys(SEARCH_KEYS, word)
@@ -515,10 +626,15 @@ class Walker:
                     data = dict.fromkeys(SEARCH_KEYS, marker)
                     answer = self.fetch(role, kind, route, fetcher, via, (method, path, data))
                     self.same(
-                        role, kind, f"{method.upper()} {path}?q={marker} [{via}]",
+                        role, kind, route, f"{method.upper()} {path}?q={marker} [{via}]",
                         _normal(answer, path, [marker]), _normal(nothing, path, [fx.NOTHING]),
                         f"finds something for {marker!r} ({kind})",
                     )  # fmt: skip
+
+
+def routes_of(role: str, routes: list[Route]) -> list[Route]:
+    """The routes walked as the role (fx.MEETING_ONLY: the meetings' only)."""
+    return [r for r in routes if role not in fx.MEETING_ONLY or r.is_meetings]
 
 
 def walk(
@@ -590,24 +706,29 @@ def test_the_table_agrees_with_the_rules(world: World) -> None:
     assert fx.check_rules(world) == []
 
 
-# Leaks the walk found in the product, recorded (strict: when one is fixed, the test
-# says so, and its line here is to be removed).
+# Leaks (and other departures from the rules) the walk found in the product, recorded
+# by role and route name with the reason: left out of the tests below and reported as
+# expected failures by test_known_leaks_are_still_there, which fails once one is gone
+# (then its line here is to be removed).
 KNOWN_LEAKS: dict[tuple[str, str], str] = {}
 
 
-def _cases() -> list[Any]:
-    cases = []
-    for role in fx.ROLES:
-        for kind in (*fx.KINDS, fx.INBOX):
-            reason = KNOWN_LEAKS.get((role, kind))
-            marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
-            cases.append(pytest.param(role, kind, marks=marks, id=f"{role}-{kind}"))
-    return cases
-
-
-@pytest.mark.parametrize(("role", "kind"), _cases())
+@pytest.mark.parametrize(
+    ("role", "kind"),
+    [pytest.param(role, kind, id=f"{role}-{kind}")
+     for role in fx.ROLES for kind in (*fx.KINDS, fx.INBOX, fx.MEETING)],
+)  # fmt: skip
 def test_nothing_leaks(walked: Walk, role: str, kind: str) -> None:
     assert walked.leaks(role, kind) == []
+
+
+@pytest.mark.parametrize(
+    ("role", "name"), [pytest.param(*known, id="-".join(known)) for known in KNOWN_LEAKS]
+)
+def test_known_leaks_are_still_there(walked: Walk, role: str, name: str) -> None:
+    found = walked.leaks(role, name=name, known=True)
+    assert found, f"({role!r}, {name!r}) no longer happens: remove it from KNOWN_LEAKS"
+    pytest.xfail(f"{KNOWN_LEAKS[role, name]} (e.g. {found[0]})")
 
 
 def test_nothing_else_goes_wrong(walked: Walk) -> None:
@@ -628,13 +749,18 @@ def test_readers_see_the_markers(walked: Walk, world: World) -> None:
 
 
 def test_walked_combinations(walked: Walk) -> None:
-    routes = {route for _role, _kind, route in walked.checked}
+    routes = discover()
+    meetings = [route for route in routes if route.is_meetings]
+    full = [role for role in fx.ROLES if role not in fx.MEETING_ONLY]
     print(
         f"\nAuthorisation walk: {len(walked.checked)} (role × object × URL) combinations "
-        f"checked ({len(fx.ROLES)} roles × {len(fx.KINDS)} objects × {len(routes)} URL "
-        f"patterns), {walked.requests} requests."
+        f"checked ({len(full)} roles × {len(fx.KINDS)} objects × {len(routes)} URL patterns, "
+        f"{len(fx.MEETING_ONLY)} roles × {len(fx.KINDS)} objects × {len(meetings)} meetings' "
+        f"URL patterns), {walked.requests} requests."
     )
-    assert len(walked.checked) == len(fx.ROLES) * len(fx.KINDS) * len(discover())
+    expected = sum(len(routes_of(role, routes)) for role in fx.ROLES) * len(fx.KINDS)
+    assert len(walked.checked) == expected
+    assert {role for role, _kind, _route in walked.checked} == set(fx.ROLES)
 
 
 # -- The test of the test --------------------------------------------------------------
@@ -672,3 +798,45 @@ def test_the_walk_notices_an_unmasked_public_record(world: World) -> None:
         found = walk(world, roles=[fx.ANONYMOUS], kinds=[fx.SECRET])
     leaks = found.leaks(fx.ANONYMOUS, fx.SECRET)
     assert any(fx.SECRET_DESCRIPTION in leak and "/diarium/" in leak for leak in leaks), leaks
+
+
+def _meeting_routes() -> list[Route]:
+    return [route for route in discover() if route.is_meetings]
+
+
+def test_the_walk_notices_a_member_portal_that_ignores_secrecy(world: World) -> None:
+    """With the member portal giving every substitute the secret documents, the walk
+    reports the secret attachment's marker on the substitute's pages, and its file
+    served where the substitute should get what a missing one gets."""
+    from kansli.meetings.views import portal
+
+    with mock.patch.object(portal, "entitled", lambda *args: True):
+        found = walk(world, roles=[fx.SUBSTITUTE], kinds=[fx.SECRET], routes=_meeting_routes())
+    leaks = found.leaks(fx.SUBSTITUTE, fx.MEETING)
+    assert any(fx.MEETING_SECRET in leak and "/handling/" in leak for leak in leaks), leaks
+    assert any(fx.MEETING_SECRET in leak and "/moten/portal/" in leak for leak in leaks), leaks
+    refused = found.leaks(fx.SUBSTITUTE, fx.SECRET)
+    assert any("may not be read, yet answered 200" in leak for leak in refused), refused
+
+
+def test_the_walk_notices_meetings_shown_to_the_wrong_staff(world: World) -> None:
+    """With the data protection officer taken for one who prepares meetings, the walk
+    reports the meetings' pages answered to them; with the body's own staff refused,
+    that a secretary does not get the pages they work in."""
+    from kansli.meetings.views import common
+    from kansli.org.models import Role
+
+    roles = [*common.PREPARING_ROLES, Role.DATA_PROTECTION_OFFICER]
+    with mock.patch.object(common, "PREPARING_ROLES", roles):
+        found = walk(world, roles=[fx.DPO], kinds=[fx.OPEN], routes=_meeting_routes())
+    assert world.meetings is not None
+    page = f"/moten/{world.meetings.meeting_pk}/ "
+    leaks = found.leaks(fx.DPO, fx.OPEN)
+    assert any(page in leak and "yet answered 200" in leak for leak in leaks), leaks
+    assert any("/moten/ " in leak and "answered 200, not 404" in leak
+               for leak in found.leaks(fx.DPO, "-")), found.problems  # fmt: skip
+
+    with mock.patch.object(common, "PREPARING_ROLES", []):
+        found = walk(world, roles=[fx.SECRETARY], kinds=[fx.OPEN], routes=_meeting_routes())
+    leaks = found.leaks(fx.SECRETARY, fx.OPEN)
+    assert any("may be used, yet answered 404, not 200" in leak for leak in leaks), leaks

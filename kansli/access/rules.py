@@ -167,14 +167,16 @@ def may_read_secrets(user: Any) -> bool:
     """Whether the user can read some secrecy-marked document now or as soon as one
     is registered for them: an access group member, a grant holder, or a registrar,
     officer or manager (who register secret documents and are made officers of cases
-    with them). These users must sign in with a second factor."""
-    who = reader(user)
-    if who.user_id is None:
+    with them), a committee secretary or an elected member (who read the secret
+    documents of a meeting's items and approve its minutes, kansli.meetings). These
+    users must sign in with a second factor."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return False
-    if who.groups or who.granted_cases:
+    roles = [Role.REGISTRAR, Role.OFFICER, Role.MANAGER, Role.SECRETARY, Role.ELECTED]
+    if RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists():
         return True
-    roles = [Role.REGISTRAR, Role.OFFICER, Role.MANAGER]
-    return RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists()
+    who = reader(user)
+    return bool(who.groups or who.granted_cases)
 
 
 def _holds(user: Any, authority_id: int, roles: list[Role]) -> bool:

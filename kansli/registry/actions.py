@@ -58,7 +58,7 @@ CORRECTABLE = ["direction", "document_date", "counterpart", "counterpart_address
                "counterpart_is_private", "description", "document_type"]  # fmt: skip
 
 
-def _timeline(case: Case, kind: str, text: str, actor: Any) -> None:
+def add_to_timeline(case: Case, kind: str, text: str, actor: Any) -> None:
     insert(TimelineEntry(case=case, at=timezone.now(), actor=actor, kind=kind, text=text))
 
 
@@ -95,7 +95,7 @@ def do_register_case(
     case.save(force_insert=True)
     for values in parties:
         Party.objects.create(case=case, **values)
-    _timeline(case, "registered", "Ärendet registrerades.", actor)
+    add_to_timeline(case, "registered", "Ärendet registrerades.", actor)
     after = snapshot(case, CASE_FIELDS) | {"parties": [p["name"] for p in parties]}
     record(actor=actor, action="registry.register_case", obj=case, after=after)
     search_index.index_case(case)
@@ -173,7 +173,7 @@ def do_register_document(
         withhold_description=withhold_description,
     )
     insert(document)
-    _timeline(case, "document", f"Handling {document.number} registrerades.", actor)
+    add_to_timeline(case, "document", f"Handling {document.number} registrerades.", actor)
     record(
         actor=actor,
         action="registry.register_document",
@@ -242,7 +242,7 @@ def do_mark_secrecy(
     document.save()
     after = snapshot(document, list(before))
     text = f"Sekretessmarkering {provision}" if provision else "Sekretessmarkeringen togs bort"
-    _timeline(document.case, "secrecy", f"{text} för handling {document.number}.", actor)
+    add_to_timeline(document.case, "secrecy", f"{text} för handling {document.number}.", actor)
     record(
         actor=actor,
         action="registry.mark_secrecy",
@@ -279,7 +279,7 @@ def do_correct_document(document: Document, reason: str, *, actor: Any, **change
         after=after,
         reason=reason.strip(),
     )
-    _timeline(document.case, "corrected", f"Handling {document.number} rättades.", actor)
+    add_to_timeline(document.case, "corrected", f"Handling {document.number} rättades.", actor)
     record(
         actor=actor,
         action="registry.correct_document",
@@ -303,7 +303,9 @@ def do_void_document(document: Document, reason: str, *, actor: Any) -> Document
     document.voided_at, document.voided_by = timezone.now(), actor
     document.void_reason = reason.strip()
     document.save(update_fields=["voided_at", "voided_by", "void_reason"])
-    _timeline(document.case, "voided", f"Handling {document.number} makulerades: {reason}", actor)
+    add_to_timeline(
+        document.case, "voided", f"Handling {document.number} makulerades: {reason}", actor
+    )
     record(
         actor=actor,
         action="registry.void_document",
@@ -334,7 +336,7 @@ def do_change_case_status(case: Case, status: str, *, reason: str = "", actor: A
     case.status = status
     case.closed_at = timezone.now() if status == CaseStatus.CLOSED else None
     case.save(update_fields=["status", "closed_at", "void_reason"])
-    _timeline(case, status, f"Ärendet fick status {case.get_status_display()}.", actor)
+    add_to_timeline(case, status, f"Ärendet fick status {case.get_status_display()}.", actor)
     record(
         actor=actor,
         action="registry.change_case_status",
@@ -374,7 +376,7 @@ def do_assign_officer(
     if case.status == CaseStatus.OPENED:
         case.status = CaseStatus.IN_PROGRESS
     case.save(update_fields=["officer", "assigned_at", "days_to_assignment", "status"])
-    _timeline(
+    add_to_timeline(
         case, "assigned", f"{officer.get_full_name() or officer} utsågs till handläggare.", actor
     )
     record(
@@ -404,7 +406,7 @@ def do_set_due_date(case: Case, due_date: datetime.date | None, *, actor: Any) -
     case.due_date = due_date
     case.save(update_fields=["due_date"])
     text = f"Besluta senast {due_date.isoformat()}." if due_date else "Sista dag togs bort."
-    _timeline(case, "due_date", text, actor)
+    add_to_timeline(case, "due_date", text, actor)
     record(actor=actor, action="registry.set_due_date", obj=case, before=before,
            after={"due_date": due_date})  # fmt: skip
     return case
@@ -419,7 +421,7 @@ def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
         raise ValidationError(f"Kan inte ändras här: {', '.join(sorted(unknown))}")
     before, after = apply_changes(case, changes)
     if after:
-        _timeline(case, "changed", "Ärendets uppgifter ändrades.", actor)
+        add_to_timeline(case, "changed", "Ärendets uppgifter ändrades.", actor)
         record(actor=actor, action="registry.change_case", obj=case, before=before, after=after)
         search_index.index_case(case)
     return case
@@ -432,7 +434,7 @@ def do_add_party(case: Case, name: str, *, actor: Any, **values: Any) -> Party:
     party = Party(case=case, name=name.strip(), **values)
     party.full_clean()
     party.save()
-    _timeline(case, "party", "En part lades till.", actor)
+    add_to_timeline(case, "party", "En part lades till.", actor)
     record(
         actor=actor,
         action="registry.add_party",
@@ -450,8 +452,8 @@ def do_relate_cases(case: Case, other: Case, *, actor: Any) -> None:
     if case.pk == other.pk:
         raise ValidationError("Ett ärende kan inte relateras till sig självt.")
     case.related.add(other)
-    _timeline(case, "related", f"Relaterat till {other.case_number}.", actor)
-    _timeline(other, "related", f"Relaterat till {case.case_number}.", actor)
+    add_to_timeline(case, "related", f"Relaterat till {other.case_number}.", actor)
+    add_to_timeline(other, "related", f"Relaterat till {case.case_number}.", actor)
     record(actor=actor, action="registry.relate_cases", obj=case, after={"related": other.pk})
 
 
@@ -543,7 +545,7 @@ def do_attach_file(
     # The timeline is read by all staff who see the case: a file's name can tell what a
     # secrecy-marked document is about, so it is only in the document's (gated) file list.
     text = f"En fil lades till handling {document.number} (version {version})."
-    _timeline(document.case, "file", text, actor)
+    add_to_timeline(document.case, "file", text, actor)
     record(actor=actor, action="registry.attach_file", obj=attached,
            label=document.document_number,
            after={"name": attached.name, "version": version, "sha256": stored.sha256})  # fmt: skip

@@ -82,11 +82,18 @@ def test_the_code_page_is_accessible(live_server, page) -> None:  # type: ignore
     page.wait_for_url(f"{live_server.url}/")
 
 
-def test_an_elected_member_logs_in_with_the_password_only(live_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_an_archivist_logs_in_with_the_password_only(live_server, page) -> None:  # type: ignore[no-untyped-def]
+    ks = make_authority("KS", "Kommunstyrelsen")
+    make_user("arkivarie", password="kansli-demo", roles=[(Role.ARCHIVIST, ks)])
+    log_in(page, live_server.url, "arkivarie")
+    assert not TOTPDevice.objects.exists()
+
+
+def test_an_elected_member_sets_up_a_code_at_the_first_login(live_server, page) -> None:  # type: ignore[no-untyped-def]
     ks = make_authority("KS", "Kommunstyrelsen")
     make_user("ledamot", password="kansli-demo", roles=[(Role.ELECTED, ks)])
-    log_in(page, live_server.url, "ledamot")
-    assert not TOTPDevice.objects.exists()
+    log_in(page, live_server.url, "ledamot")  # through the setup page, as a person would
+    assert TOTPDevice.objects.filter(user__username="ledamot", confirmed=True).exists()
 
 
 def test_the_api_documentation_works_under_the_content_security_policy(live_server, page) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,19 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     assert not Case.objects.filter(access_group=None).exists()
     assert Party.objects.filter(protected_identity=True).exists()
     assert "Behörighet:" in out
+    # Issue 5: a committee year, the meetings held so far with approved, sealed minutes.
+    from kansli.meetings.models import Ballot, Body, Conflict, Meeting, Minutes, Notice
+
+    assert Body.objects.count() == 8 and Meeting.objects.count() >= 8 * 11
+    approved = Minutes.objects.filter(locked_at__isnull=False, sealed__isnull=False)
+    assert approved.exists() and Notice.objects.count() == approved.count()
+    assert Ballot.objects.exists() and Conflict.objects.exists()
+    assert Document.objects.filter(document_type="Protokollsutdrag").exists()
+    from kansli.meetings.models import DelegatedDecision
+
+    assert DelegatedDecision.objects.filter(reported_in__isnull=False).exists()
+    assert DelegatedDecision.objects.filter(posted_on__isnull=False).exists()
+    assert "Sammanträden:" in out
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
@@ -72,7 +85,9 @@ def test_demo_logins_that_need_a_code_get_the_published_key(
     lines = capsys.readouterr().out.splitlines()
     registrar = next(line for line in lines if line.strip().startswith("registrator "))
     secretary = next(line for line in lines if line.strip().startswith("sekreterare "))
-    assert web_demo.SECRET in registrar and web_demo.SECRET not in secretary
+    archivist = next(line for line in lines if line.strip().startswith("arkivarie "))
+    assert web_demo.SECRET in registrar and web_demo.SECRET in secretary
+    assert web_demo.SECRET not in archivist
     assert any(web_demo.URI in line for line in lines)
 
     client = Client()

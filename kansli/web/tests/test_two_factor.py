@@ -89,13 +89,21 @@ def test_a_code_is_accepted_once(ks: Authority) -> None:
     assert again.status_code == 200 and WRONG_CODE in again.content.decode()
 
 
-@pytest.mark.parametrize("roles", ["none", "elected", "secretary"])
+@pytest.mark.parametrize("roles", ["none", "archivist"])
 def test_others_log_in_with_the_password_only(ks: Authority, roles: str) -> None:
-    held = {"none": [], "elected": [(Role.ELECTED, ks)], "secretary": [(Role.SECRETARY, ks)]}
+    held = {"none": [], "archivist": [(Role.ARCHIVIST, ks)]}
     make_user("olle", roles=held[roles])
     client = signed_in("olle")
     assert client.get("/").status_code == 200
     assert client.get("/login/kod/").status_code == 302  # nothing to do there
+
+
+@pytest.mark.parametrize("role", [Role.ELECTED, Role.SECRETARY])
+def test_members_and_secretaries_give_a_code_too(ks: Authority, role: Role) -> None:
+    """They read the secret documents of a meeting's items and approve minutes."""
+    make_user("olle", roles=[(role, ks)])
+    answer = signed_in("olle").get("/")
+    assert answer.status_code == 302 and "/login/kod/" in answer["Location"]
 
 
 def test_the_requirement_can_be_turned_off_for_development(ks: Authority, settings) -> None:

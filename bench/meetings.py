@@ -1,0 +1,193 @@
+"""Committee administration: creating agenda items through the API, listing a long
+agenda, and the meeting pack of a large meeting.
+
+    .venv/bin/python bench/meetings.py [--items 300] [--pack-items 40] [--pages 10]
+
+1. **Create**: an officer's API key POSTs `--items` items to
+   /api/v1/meetings/{id}/items (Django's test client in-process: routing, token check,
+   JSON, the action with its permission checks, the case timeline and the audit event).
+   p50/p95 per item, beside the raw baseline: the same rows inserted by the ORM with no
+   checks, no timeline and no audit.
+2. **List**: GET of that agenda (`--items` items) through the API, p50/p95 of 20 runs,
+   beside the floor of an API answer with almost no work (the list of one meeting:
+   middleware, token check, one query, JSON).
+3. **Pack**: `--pack-items` items each with a registered report of `--pages` A4 pages
+   (PDF, made with WeasyPrint first and not timed), then `do_dispatch_meeting`: the
+   notice rendered from its template, every report read from the store and merged
+   with bookmarks and page numbers, both stored. Seconds and pages.
+
+Targets (issue 5): p50 under 10 ms per item, the list under 20 ms, a 400-page pack
+under 10 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from typing import Any
+
+from common import row, setup
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def world() -> tuple[Any, Any, dict[str, str]]:
+    from kansli.meetings.testing import make_body, make_meeting
+    from kansli.org.actions import do_create_api_token
+    from kansli.org.models import Role
+    from kansli.org.testing import make_authority, make_user
+
+    authority = make_authority("KS", "Kommunstyrelsen")
+    body = make_body(authority)
+    officer = make_user("handlaggare", roles=[(Role.OFFICER, authority)])
+    _token, key = do_create_api_token(officer, "Planering", actor=None)
+    return body, make_meeting(body), {"Authorization": f"Bearer {key}"}
+
+
+def cases(meeting: Any) -> list[int]:
+    from kansli.registry.testing import make_case
+
+    return [make_case(f"Ärende {n}", authority=meeting.body.authority).pk for n in range(50)]
+
+
+def create(meeting: Any, headers: dict[str, str], cases: list[int], count: int) -> list[float]:
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    url = f"/api/v1/meetings/{meeting.pk}/items"
+    times = []
+    for n in range(count):
+        payload = {
+            "case_id": cases[n % len(cases)],
+            "title": f"Ärende nummer {n}",
+            "proposal": "Nämnden beslutar enligt förslaget.",
+        }
+        started = time.perf_counter()
+        answer = client.post(url, payload, content_type="application/json", headers=headers)
+        times.append(time.perf_counter() - started)
+        assert answer.status_code == 201, answer.content
+    return times
+
+
+def raw_create(meeting: Any, count: int) -> list[float]:
+    from django.utils import timezone
+
+    from kansli.meetings.models import AgendaItem
+
+    case_id = meeting.items.first().case_id
+    times = []
+    for n in range(count):
+        started = time.perf_counter()
+        AgendaItem.objects.create(
+            meeting=meeting,
+            case_id=case_id,
+            position=10_000 + n,
+            title=f"Rått {n}",
+            preregistered_at=timezone.now(),
+        )
+        times.append(time.perf_counter() - started)
+    AgendaItem.objects.filter(meeting=meeting, position__gte=10_000).delete()
+    return times
+
+
+def listing(url: str, headers: dict[str, str], runs: int) -> list[float]:
+    from django.test import Client
+
+    client = Client(SERVER_NAME="127.0.0.1")
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        answer = client.get(url, headers=headers)
+        times.append(time.perf_counter() - started)
+        assert answer.status_code == 200
+    return times
+
+
+def pack(body: Any, items: int, pages: int) -> tuple[float, int, float]:
+    """(seconds to make the inputs, pages in the pack, seconds to dispatch)."""
+    from django.utils import timezone
+    from pypdf import PdfReader
+    from weasyprint import HTML
+
+    from kansli.files.store import store_bytes
+    from kansli.meetings import actions
+    from kansli.meetings.testing import make_meeting
+    from kansli.registry import actions as registry
+    from kansli.registry.testing import make_case
+
+    started = time.perf_counter()
+    text = (
+        "<p>" + "Förvaltningen har utrett ärendet och bedömer att förslaget är väl " * 28 + "</p>"
+    )
+    html = (
+        "<h1>Tjänsteskrivelse</h1>"
+        + "".join(f"<h2>Avsnitt {n}</h2>{text}" for n in range(pages))
+        + "<style>h2 { break-before: page; }</style>"
+    )
+    report_pdf = bytes(HTML(string=html).write_pdf())
+    made = time.perf_counter() - started
+    meeting = make_meeting(body, days_ahead=60)
+    for n in range(items):
+        case = make_case(f"Ärende för paketet {n}", authority=body.authority)
+        document = registry.do_register_document(
+            case,
+            "upprattad",
+            timezone.localdate(),
+            f"Tjänsteskrivelse {n}",
+            actor=None,
+        )
+        data = report_pdf + f"%{n}\n".encode()  # a file of its own per item
+        registry.do_attach_file(document, store_bytes(data, "ts.pdf"), "ts.pdf", actor=None)
+        actions.do_preregister_item(
+            meeting, case, title=f"Ärende {n}", proposal="Bifalls.", report=document, actor=None
+        )
+    started = time.perf_counter()
+    actions.do_dispatch_meeting(meeting, actor=None)
+    seconds = time.perf_counter() - started
+    meeting.refresh_from_db()
+    with meeting.pack.open() as handle:
+        count = len(PdfReader(handle).pages)
+    return made, count, seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Committee administration benchmarks.")
+    parser.add_argument("--items", type=int, default=300)
+    parser.add_argument("--pack-items", type=int, default=40)
+    parser.add_argument("--pages", type=int, default=10)
+    options = parser.parse_args()
+    where = setup()
+    print(f"Meetings: {options.items} agenda items; a pack of {options.pack_items} items")
+    print(f"  {where.database}")
+    body, meeting, headers = world()
+    created = create(meeting, headers, cases(meeting), options.items)
+    raw = raw_create(meeting, options.items)
+    ms = 1000
+    row(
+        "create an item via the API, p50 / p95 ms",
+        f"{statistics.median(created) * ms:.1f} / {percentile(created, 0.95) * ms:.1f}",
+    )
+    row(
+        "raw ORM insert, p50 / p95 ms",
+        f"{statistics.median(raw) * ms:.2f} / {percentile(raw, 0.95) * ms:.2f}",
+    )
+    row("API / raw, p50", f"{statistics.median(created) / statistics.median(raw):.0f}×")
+    listed = listing(f"/api/v1/meetings/{meeting.pk}/items", headers, 20)
+    row(
+        f"list the {options.items}-item agenda, p50 / p95 ms",
+        f"{statistics.median(listed) * ms:.1f} / {percentile(listed, 0.95) * ms:.1f}",
+    )
+    floor = listing("/api/v1/meetings", headers, 50)
+    row("baseline: the API listing 1 meeting, p50 ms", f"{statistics.median(floor) * ms:.1f}")
+    made, pages, seconds = pack(body, options.pack_items, options.pages)
+    row("inputs made with WeasyPrint (not timed), s", f"{made:.1f}")
+    row(f"meeting pack: {options.pack_items} items, {pages} pages, s", f"{seconds:.2f}")
+    print("  targets: create p50 < 10 ms, list < 20 ms, 400-page pack < 10 s")
+
+
+if __name__ == "__main__":
+    main()

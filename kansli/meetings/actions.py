@@ -1,0 +1,989 @@
+"""Every change in committee administration: scheduling meetings, pre-registering and
+ordering items, dispatching the notice, recording the meeting in the minutes, approving
+them, the notice board, the minutes extracts, the dispatch of decisions, and delegated
+decisions (the delegation order, decisions under it, their report to the board). Each action
+checks permission, changes the data and writes its audit event in one transaction."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
+from kansli.meetings import notify, pdf
+from kansli.meetings.models import (
+    AgendaItem,
+    Approval,
+    Attendance,
+    Ballot,
+    Body,
+    Conflict,
+    Correction,
+    DelegatedDecision,
+    DelegationPoint,
+    Dissent,
+    Expedition,
+    GraphicProfile,
+    Meeting,
+    Minutes,
+    Notice,
+    Opening,
+    Outcome,
+    Paragraph,
+    PrivateNote,
+    Section,
+)
+from kansli.meetings.permissions import (
+    position_in,
+    require_preparing,
+    require_secretary,
+)
+from kansli.org.models import Authority, Committee, ElectedPosition, Municipality
+from kansli.org.permissions import require_sysadmin
+from kansli.registry import actions as registry
+from kansli.registry.models import Case, CaseStatus, Direction, Document
+from kansli.workdays.calendar import legal_deadline
+
+LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
+
+
+def _open(minutes: Minutes) -> None:
+    """Refuse a change to approved minutes. Read from the database, under a row lock,
+    so neither a stale object nor an approval at the same moment lets one through."""
+    locked = Minutes.objects.select_for_update().filter(pk=minutes.pk)
+    if locked.values_list("locked_at", flat=True).get() is not None:
+        raise ValidationError(LOCKED)
+
+
+@transaction.atomic
+def do_create_body(
+    authority: Authority,
+    *,
+    committee: Committee | None = None,
+    item_deadline_workdays: int = 15,
+    dispatch_workdays: int = 7,
+    place: str = "",
+    actor: Any,
+) -> Body:
+    """Make an authority or one of its committees a body that holds meetings, with its
+    rules for the item deadline and the dispatch day (from its reglemente)."""
+    require_sysadmin(actor)
+    if committee is not None and committee.authority_id != authority.pk:
+        raise ValidationError({"committee": "Utskottet hör till en annan myndighet."})
+    if dispatch_workdays > item_deadline_workdays:
+        raise ValidationError({"dispatch_workdays": "Utskicket kan inte ligga före stoppdagen."})
+    if Body.objects.filter(authority=authority, committee=committee).exists():
+        raise ValidationError("Organet finns redan.")
+    body = Body.objects.create(
+        authority=authority,
+        committee=committee,
+        item_deadline_workdays=item_deadline_workdays,
+        dispatch_workdays=dispatch_workdays,
+        place=place.strip(),
+    )
+    record(
+        actor=actor,
+        action="meetings.create_body",
+        obj=body,
+        label=str(body),
+        after={"deadline": item_deadline_workdays, "dispatch": dispatch_workdays},
+    )
+    return body
+
+
+@transaction.atomic
+def do_change_body_rules(body: Body, *, actor: Any, **changes: Any) -> Body:
+    """Change a body's item deadline, dispatch day or usual place (its reglemente)."""
+    require_sysadmin(actor)
+    allowed = {"item_deadline_workdays", "dispatch_workdays", "place"}
+    if set(changes) - allowed:
+        raise ValidationError(f"Kan inte ändras: {', '.join(sorted(set(changes) - allowed))}.")
+    before = {name: getattr(body, name) for name in changes}
+    for name, value in changes.items():
+        setattr(body, name, value)
+    if body.dispatch_workdays > body.item_deadline_workdays:
+        raise ValidationError({"dispatch_workdays": "Utskicket kan inte ligga före stoppdagen."})
+    body.save(update_fields=list(changes))
+    record(
+        actor=actor,
+        action="meetings.change_body_rules",
+        obj=body,
+        label=str(body),
+        before=before,
+        after=changes,
+    )
+    return body
+
+
+@transaction.atomic
+def do_set_graphic_profile(
+    municipality: Municipality,
+    *,
+    colour: str,
+    font_family: str,
+    logo: StoredFile | None = None,
+    actor: Any,
+) -> GraphicProfile:
+    """The logo, colour and typeface of the notices, minutes and extracts. A new logo
+    replaces the old one; without one the old stays."""
+    require_sysadmin(actor)
+    profile = GraphicProfile.objects.filter(municipality=municipality).first()
+    profile = profile or GraphicProfile(municipality=municipality)
+    before = {"colour": profile.colour, "font_family": profile.font_family, "logo": profile.logo_id}
+    profile.colour, profile.font_family = colour, font_family
+    if logo is not None:
+        if not logo.content_type.startswith("image/"):
+            raise ValidationError({"logo": "Logotypen ska vara en bild (PNG, JPEG eller SVG)."})
+        profile.logo = logo
+    profile.full_clean()
+    profile.save()
+    record(
+        actor=actor,
+        action="meetings.set_graphic_profile",
+        obj=profile,
+        label=str(municipality),
+        before=before,
+        after={"colour": colour, "font_family": font_family, "logo": profile.logo_id},
+    )
+    return profile
+
+
+@transaction.atomic
+def do_schedule_meeting(
+    body: Body, starts_at: datetime.datetime, place: str, *, actor: Any
+) -> Meeting:
+    """Put a meeting in the body's calendar."""
+    require_secretary(actor, body)
+    if not place.strip():
+        raise ValidationError({"place": "Ange var sammanträdet hålls."})
+    meeting = Meeting.objects.create(body=body, starts_at=starts_at, place=place.strip())
+    record(
+        actor=actor,
+        action="meetings.schedule_meeting",
+        obj=meeting,
+        label=str(meeting),
+        after={"starts_at": starts_at.isoformat(), "place": meeting.place},
+    )
+    return meeting
+
+
+@transaction.atomic
+def do_write_report(
+    case: Case, *, title: str, background: str, assessment: str, proposal: str, actor: Any
+) -> Document:
+    """Tjänsteskrivelse written in the browser: rendered as PDF and registered as a
+    document drawn up (upprättad) in the case."""
+    errors = {
+        k: "Fyll i."
+        for k, v in [("background", background), ("proposal", proposal)]
+        if not v.strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    data = pdf.report_pdf(
+        case,
+        title=title,
+        background=background,
+        assessment=assessment,
+        proposal=proposal,
+        officer=actor,
+    )
+    document = registry.do_register_document(
+        case,
+        Direction.DRAWN_UP,
+        timezone.localdate(),
+        f"Tjänsteskrivelse: {title}",
+        document_type="Tjänsteskrivelse",
+        actor=actor,
+    )
+    registry.do_attach_file(
+        document, store_bytes(data, "tjansteskrivelse.pdf"), "tjansteskrivelse.pdf", actor=actor
+    )
+    return document
+
+
+@transaction.atomic
+def do_preregister_item(
+    meeting: Meeting,
+    case: Case,
+    *,
+    title: str,
+    proposal: str = "",
+    report: Document | None = None,
+    attachments: Sequence[Document] = (),
+    section: str = Section.DECISIONS,
+    at: datetime.datetime | None = None,
+    actor: Any,
+) -> AgendaItem:
+    """Föranmäl: put a case on a meeting's preliminary agenda. Only the system (the
+    demo, imports) may give an earlier time."""
+    require_preparing(actor, meeting.body)
+    if at is not None and actor is not None:
+        raise PermissionDenied("Tiden för anmälan sätts av systemet.")
+    now = at or timezone.now()
+    errors: dict[str, str] = {}
+    if case.authority_id != meeting.body.authority_id:
+        errors["case"] = f"Ärendet hör inte till {meeting.body.authority.code}."
+    if not title.strip():
+        errors["title"] = "Ange ärendets rubrik på föredragningslistan."
+    if section not in Section.values:
+        errors["section"] = "Välj en avdelning på föredragningslistan."
+    for document in [d for d in [report, *attachments] if d is not None]:
+        if document.case_id != case.pk:
+            errors["report"] = "Handlingarna ska vara registrerade i ärendet."
+    if timezone.localdate(now) > meeting.day or hasattr(meeting, "minutes"):
+        errors["meeting"] = "Sammanträdet har redan hållits."
+    if errors:
+        raise ValidationError(errors)
+    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        case=case,
+        section=section,
+        position=last + 1,
+        title=title.strip(),
+        report=report,
+        proposal=proposal.strip(),
+        preregistered_at=now,
+        preregistered_by=actor,
+    )
+    if attachments:
+        item.attachments.set(attachments)
+    registry.add_to_timeline(case, "agenda", f"Ärendet anmäldes till {meeting}.", actor)
+    record(
+        actor=actor,
+        action="meetings.preregister_item",
+        obj=item,
+        label=item.title,
+        after={
+            "meeting": str(meeting),
+            "case": case.case_number,
+            "late": item.late,
+            "extra": item.extra,
+        },
+    )
+    return item
+
+
+@transaction.atomic
+def do_arrange_agenda(
+    meeting: Meeting, order: Sequence[tuple[AgendaItem, str]], *, actor: Any
+) -> None:
+    """The secretary's order of the items and their sections."""
+    require_secretary(actor, meeting.body)
+    if any(item.meeting_id != meeting.pk for item, _ in order):
+        raise ValidationError("Ett ärende hör till ett annat sammanträde.")
+    for position, (item, section) in enumerate(order, start=1):
+        if section not in Section.values:
+            raise ValidationError({"section": "Välj en avdelning på föredragningslistan."})
+        item.position, item.section = position, section
+        item.save(update_fields=["position", "section"])
+    record(
+        actor=actor,
+        action="meetings.arrange_agenda",
+        obj=meeting,
+        label=str(meeting),
+        after={"order": [[item.pk, section] for item, section in order]},
+    )
+
+
+@transaction.atomic
+def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
+    """Move an item to another meeting of the same body (last on its agenda)."""
+    require_secretary(actor, item.meeting.body)
+    if to.body_id != item.meeting.body_id:
+        raise ValidationError("Ärendet kan bara flyttas till samma organs sammanträden.")
+    if hasattr(to, "minutes") or hasattr(item, "paragraph"):
+        raise ValidationError("Protokollet för sammanträdet är redan påbörjat.")
+    before = str(item.meeting)
+    item.meeting = to
+    item.position = (to.items.aggregate(last=Max("position"))["last"] or 0) + 1
+    item.save(update_fields=["meeting", "position"])
+    registry.add_to_timeline(item.case, "agenda", f"Ärendet flyttades till {to}.", actor)
+    record(
+        actor=actor,
+        action="meetings.move_item",
+        obj=item,
+        label=item.title,
+        before={"meeting": before},
+        after={"meeting": str(to)},
+    )
+    return item
+
+
+@transaction.atomic
+def do_dispatch_meeting(
+    meeting: Meeting, *, at: datetime.datetime | None = None, actor: Any
+) -> Meeting:
+    """Utskick: make the notice with the agenda and the meeting pack, and e-mail every
+    member and substitute a link. Items that lack something stay marked. Only the system
+    may give an earlier time."""
+    require_secretary(actor, meeting.body)
+    if at is not None and actor is not None:
+        raise PermissionDenied("Tiden för utskicket sätts av systemet.")
+    items = list(meeting.items.filter(withdrawn=False).select_related("case", "report"))
+    if not items:
+        raise ValidationError("Föredragningslistan är tom.")
+    notice = pdf.notice_pdf(meeting, items)
+    meeting.notice = store_bytes(notice, f"kallelse-{meeting}.pdf")
+    meeting.pack = store_bytes(
+        pdf.meeting_pack(meeting, items, notice), f"handlingar-{meeting}.pdf"
+    )
+    first = meeting.dispatched_at is None
+    if first:  # Leksand's measure: items incomplete when the notice went out
+        for item in items:
+            item.incomplete_at_dispatch = bool(item.missing)
+            item.save(update_fields=["incomplete_at_dispatch"])
+    meeting.dispatched_at = at or timezone.now()
+    meeting.save(update_fields=["notice", "pack", "dispatched_at"])
+    record(
+        actor=actor,
+        action="meetings.dispatch_meeting",
+        obj=meeting,
+        label=str(meeting),
+        after={
+            "items": len(items),
+            "incomplete": [i.pk for i in items if i.missing],
+            "again": not first,
+        },
+    )
+    transaction.on_commit(lambda: notify.notice_sent(meeting.pk))
+    return meeting
+
+
+@transaction.atomic
+def do_record_opening(meeting: Meeting, *, at: datetime.datetime | None = None, actor: Any) -> bool:
+    """A member opened the meeting's documents; only the first time is kept. Returns
+    whether this was the first time. `at` (an earlier time) is for the demo and imports."""
+    if not position_in(actor, meeting.body, meeting.day):
+        raise PermissionDenied("Du är inte ledamot eller ersättare i organet.")
+    _opening, created = Opening.objects.get_or_create(
+        meeting=meeting,
+        user=actor,
+        defaults={"first_opened_at": min(at or timezone.now(), timezone.now())},
+    )
+    if created:
+        record(actor=actor, action="meetings.open_documents", obj=meeting, label=str(meeting))
+    return created
+
+
+@transaction.atomic
+def do_save_note(document: Document, text: str, *, actor: Any) -> PrivateNote | None:
+    """A member's private note on a document (an empty text removes it). Not audited
+    with its text: no one else may read it."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("Logga in för att skriva anteckningar.")
+    if not text.strip():
+        PrivateNote.objects.filter(user=actor, document=document).delete()
+        return None
+    note, _created = PrivateNote.objects.update_or_create(
+        user=actor,
+        document=document,
+        defaults={"text": text.strip(), "changed_at": timezone.now()},
+    )
+    return note
+
+
+def _next_numbers(body: Body, year: int, count: int, first: int | None) -> list[int]:
+    """§ numbers continue per body and year without gaps."""
+    used = Paragraph.objects.filter(body=body, year=year)
+    after = used.aggregate(last=Max("number"))["last"] or 0
+    start = after + 1 if first is None else first
+    if first is not None and (first <= after or used.filter(number=first).exists()):
+        raise ValidationError(
+            {"first": f"§ {first} finns redan i {body.code} {year}; nästa lediga är § {after + 1}."}
+        )
+    return list(range(start, start + count))
+
+
+@transaction.atomic
+def do_open_minutes(
+    meeting: Meeting,
+    *,
+    approvers: Iterable[Any],
+    approval_place: str = "",
+    approval_due: datetime.date | None = None,
+    first: int | None = None,
+    actor: Any,
+) -> Minutes:
+    """Start the minutes: one § per item on the agenda (numbered on from the body's last
+    § this year), the decision prefilled from the proposed decision."""
+    require_secretary(actor, meeting.body)
+    if hasattr(meeting, "minutes"):
+        raise ValidationError("Protokollet är redan påbörjat.")
+    approvers = list(approvers)
+    for person in approvers:
+        if not position_in(person, meeting.body, meeting.day):
+            raise ValidationError({"approvers": f"{person.get_full_name()} är inte ledamot."})
+    items = list(meeting.items.filter(withdrawn=False).order_by("position", "pk"))
+    numbers = _next_numbers(meeting.body, meeting.day.year, len(items), first)
+    minutes = Minutes.objects.create(
+        meeting=meeting, approval_place=approval_place.strip(), approval_due=approval_due
+    )
+    minutes.approvers.set(approvers)
+    try:
+        with transaction.atomic():
+            Paragraph.objects.bulk_create(
+                Paragraph(
+                    minutes=minutes,
+                    item=item,
+                    body=meeting.body,
+                    year=meeting.day.year,
+                    number=number,
+                    decision=item.proposal,
+                    outcome=Outcome.DECIDED if item.section == Section.DECISIONS else Outcome.NOTED,
+                )
+                for item, number in zip(items, numbers, strict=True)
+            )
+    except IntegrityError as exc:  # another secretary took the same § at the same time
+        raise ValidationError("§-numren krockar med ett annat protokoll; försök igen.") from exc
+    record(
+        actor=actor,
+        action="meetings.open_minutes",
+        obj=minutes,
+        label=str(minutes),
+        after={"paragraphs": numbers, "approvers": [p.pk for p in approvers]},
+    )
+    return minutes
+
+
+@transaction.atomic
+def do_record_attendance(
+    minutes: Minutes,
+    user: Any,
+    capacity: str,
+    *,
+    replaces: Any = None,
+    from_paragraph: int | None = None,
+    to_paragraph: int | None = None,
+    actor: Any,
+) -> Attendance:
+    """Who was there, in which capacity, and from which § to which §."""
+    require_secretary(actor, minutes.meeting.body)
+    _open(minutes)
+    if capacity not in Attendance.Capacity.values:
+        raise ValidationError({"capacity": "Välj ledamot, ersättare eller tjänsteperson."})
+    if capacity != Attendance.Capacity.OFFICIAL and not position_in(
+        user, minutes.meeting.body, minutes.meeting.day
+    ):
+        raise ValidationError({"user": f"{user.get_full_name()} är inte förtroendevald i organet."})
+    if from_paragraph and to_paragraph and to_paragraph < from_paragraph:
+        raise ValidationError({"to_paragraph": "Sista § ligger före första §."})
+    attendance, _created = Attendance.objects.update_or_create(
+        minutes=minutes,
+        user=user,
+        defaults={
+            "capacity": capacity,
+            "replaces": replaces,
+            "from_paragraph": from_paragraph,
+            "to_paragraph": to_paragraph,
+        },
+    )
+    record(
+        actor=actor,
+        action="meetings.record_attendance",
+        obj=minutes,
+        label=str(minutes),
+        after={"user": user.pk, "capacity": capacity, "from": from_paragraph, "to": to_paragraph},
+    )
+    return attendance
+
+
+@transaction.atomic
+def do_record_decision(
+    paragraph: Paragraph,
+    *,
+    decision: str,
+    outcome: str = Outcome.DECIDED,
+    note: str = "",
+    later: Meeting | None = None,
+    actor: Any,
+) -> Paragraph:
+    """The decision in a §. A postponed (bordlagt) or referred-back (återremitterat)
+    item is put on the agenda of `later`, a later meeting of the same body."""
+    minutes = paragraph.minutes
+    require_secretary(actor, minutes.meeting.body)
+    _open(minutes)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Välj beslutat, bordlagt, återremitterat eller noterat."})
+    if outcome == Outcome.DECIDED and not decision.strip():
+        raise ValidationError({"decision": "Skriv beslutet."})
+    moving = outcome in (Outcome.POSTPONED, Outcome.REFERRED_BACK)
+    if moving and (
+        later is None
+        or later.body_id != minutes.meeting.body_id
+        or later.starts_at <= minutes.meeting.starts_at
+    ):
+        raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
+    before = {"decision": paragraph.decision, "outcome": paragraph.outcome}
+    paragraph.decision, paragraph.outcome, paragraph.note = decision.strip(), outcome, note.strip()
+    paragraph.save(update_fields=["decision", "outcome", "note"])
+    if moving and later is not None:
+        item = paragraph.item
+        do_preregister_item(
+            later,
+            item.case,
+            title=item.title,
+            proposal=item.proposal,
+            report=item.report,
+            attachments=list(item.attachments.all()),
+            section=item.section,
+            actor=actor,
+        )
+    record(
+        actor=actor,
+        action="meetings.record_decision",
+        obj=paragraph,
+        label=str(paragraph),
+        before=before,
+        after={
+            "decision": paragraph.decision,
+            "outcome": outcome,
+            "later": str(later) if later else None,
+        },
+    )
+    return paragraph
+
+
+@transaction.atomic
+def do_record_conflict(paragraph: Paragraph, user: Any, *, actor: Any) -> Conflict:
+    """Jäv: the member takes no part in the § (KL 6 kap. 28 §)."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    _open(paragraph.minutes)
+    if paragraph.ballots.filter(user=user).exists():
+        raise ValidationError("Ledamoten har redan röstat i paragrafen; ta bort rösten först.")
+    conflict, _created = Conflict.objects.get_or_create(paragraph=paragraph, user=user)
+    record(
+        actor=actor,
+        action="meetings.record_conflict",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"user": user.pk},
+    )
+    return conflict
+
+
+def serving(minutes: Minutes, number: int) -> dict[int, Attendance]:
+    """The members who decide at § `number`: members and serving substitutes present."""
+    deciding = [Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE]
+    return {
+        a.user_id: a
+        for a in minutes.attendance.filter(capacity__in=deciding)
+        if a.present_at(number)
+    }
+
+
+@transaction.atomic
+def do_record_vote(paragraph: Paragraph, ballots: dict[Any, str], *, actor: Any) -> dict[str, int]:
+    """An open vote (omröstning): each serving member's ja, nej or avstår. A member
+    with a conflict of interest in the § cannot vote. Returns the count."""
+    minutes = paragraph.minutes
+    require_secretary(actor, minutes.meeting.body)
+    _open(minutes)
+    present = serving(minutes, paragraph.number)
+    conflicted = set(paragraph.conflicts.values_list("user_id", flat=True))
+    for user, choice in ballots.items():
+        name = user.get_full_name() or user.username
+        if user.pk in conflicted:
+            raise ValidationError(f"{name} är jävig i § {paragraph.number} och får inte rösta.")
+        if user.pk not in present:
+            raise ValidationError(f"{name} tjänstgör inte vid § {paragraph.number}.")
+        if choice not in Ballot.Choice.values:
+            raise ValidationError(f"Välj ja, nej eller avstår för {name}.")
+    paragraph.ballots.all().delete()
+    Ballot.objects.bulk_create(
+        Ballot(paragraph=paragraph, user=user, choice=choice) for user, choice in ballots.items()
+    )
+    count = {choice: list(ballots.values()).count(choice) for choice in Ballot.Choice.values}
+    record(
+        actor=actor,
+        action="meetings.record_vote",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"ballots": {str(u.pk): c for u, c in ballots.items()}, "count": count},
+    )
+    return count
+
+
+@transaction.atomic
+def do_record_dissent(paragraph: Paragraph, user: Any, reason: str = "", *, actor: Any) -> Dissent:
+    """Reservation: a member who took part in the decision dissents from it."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    _open(paragraph.minutes)
+    if user.pk not in serving(paragraph.minutes, paragraph.number):
+        raise ValidationError("Bara den som deltog i beslutet kan reservera sig.")
+    if paragraph.conflicts.filter(user=user).exists():
+        raise ValidationError("Den som är jävig deltar inte i beslutet och kan inte reservera sig.")
+    dissent = Dissent.objects.create(paragraph=paragraph, user=user, reason=reason.strip())
+    record(
+        actor=actor,
+        action="meetings.record_dissent",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"user": user.pk, "reason": dissent.reason},
+    )
+    return dissent
+
+
+def approvers_of(minutes: Minutes) -> set[int]:
+    """The chair (ordförande) of the body on the meeting day and the chosen approvers."""
+    meeting = minutes.meeting
+    chair = meeting.body.members_on(meeting.day).filter(position=ElectedPosition.CHAIR)
+    return set(chair.values_list("user_id", flat=True)) | {p.pk for p in minutes.approvers.all()}
+
+
+@transaction.atomic
+def do_approve_minutes(minutes: Minutes, *, verified: bool, actor: Any) -> Minutes:
+    """Justering by the chair or an approver, after a second-factor check (`verified`:
+    the session passed TOTP). After the last approval the minutes are locked, rendered
+    as PDF/A and sealed, the notice goes on the board, and each decided § becomes a
+    minutes extract registered in its case."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if actor is None or actor.pk not in approvers_of(minutes):
+        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
+    if not verified:
+        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    _open(minutes)
+    if minutes.approvals.filter(user=actor).exists():
+        raise ValidationError("Du har redan justerat protokollet.")
+    if not minutes.paragraphs.exists():
+        raise ValidationError("Protokollet har inga paragrafer.")
+    Approval.objects.create(minutes=minutes, user=actor, approved_at=timezone.now())
+    record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
+    if approvers_of(minutes) <= set(minutes.approvals.values_list("user_id", flat=True)):
+        _lock(minutes)
+    return minutes
+
+
+def _lock(minutes: Minutes) -> None:
+    """The last approval: lock, seal, post the notice, register the extracts."""
+    from kansli.meetings.signing import seal_pdf
+
+    now = timezone.now()
+    minutes.locked_at = now
+    body = minutes.meeting.body
+    sealed = seal_pdf(
+        pdf.minutes_pdf(minutes),
+        reason="Justerat protokoll",
+        location=minutes.approval_place or body.authority.municipality.name,
+    )
+    minutes.sealed = store_bytes(sealed, f"protokoll-{minutes.meeting}.pdf")
+    minutes.save(update_fields=["locked_at", "sealed"])
+    # KL 8 kap. 12 §: posted no later than the second day after approval; here at once.
+    # KL 13 kap. 5 §: appeal within three weeks from the day of posting.
+    posted = timezone.localdate(now)
+    appeal_ends = legal_deadline(posted, weeks=3)
+    Notice.objects.create(
+        minutes=minutes,
+        posted_on=posted,
+        appeal_ends=appeal_ends,
+        down_after=appeal_ends,
+        kept_at=f"{body.authority.name}, {body.authority.municipality.name}",
+    )
+    for paragraph in minutes.paragraphs.select_related("item__case"):
+        _register_extract(paragraph)
+    record(
+        actor=None,
+        action="meetings.lock_minutes",
+        obj=minutes,
+        label=str(minutes),
+        after={
+            "sealed": minutes.sealed.sha256,
+            "posted_on": posted.isoformat(),
+            "appeal_ends": appeal_ends.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def do_propose_correction(
+    paragraph: Paragraph, decision: str, reason: str, *, actor: Any
+) -> Correction:
+    """Rättelse: propose a new text for a § of approved minutes, with the reason. It
+    takes effect when the chair and the approvers have approved it."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    minutes = Minutes.objects.select_for_update().get(pk=paragraph.minutes_id)
+    if minutes.locked_at is None:
+        raise ValidationError("Protokollet är inte justerat än: ändra paragrafen direkt.")
+    paragraph.refresh_from_db()
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "Ange varför protokollet rättas."
+    if decision.strip() == paragraph.decision.strip():
+        errors["decision"] = "Den nya texten är densamma som den gamla."
+    if paragraph.corrections.filter(applied_at=None).exists():
+        errors["decision"] = "En rättelse av paragrafen väntar redan på justering."
+    if errors:
+        raise ValidationError(errors)
+    correction = Correction.objects.create(
+        paragraph=paragraph,
+        before=paragraph.decision,
+        after=decision.strip(),
+        reason=reason.strip(),
+        proposed_by=actor,
+        proposed_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="meetings.propose_correction",
+        obj=paragraph,
+        label=str(paragraph),
+        before={"decision": correction.before},
+        after={"decision": correction.after, "reason": correction.reason},
+    )
+    return correction
+
+
+@transaction.atomic
+def do_approve_correction(correction: Correction, *, verified: bool, actor: Any) -> Correction:
+    """The chair's or an approver's approval of a correction, with the second factor.
+    After the last one the § reads the new text, the minutes are sealed again with the
+    correction shown (the first sealed version stays) and a new extract is registered."""
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    paragraph = correction.paragraph
+    minutes = paragraph.minutes
+    if actor is None or actor.pk not in approvers_of(minutes):
+        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
+    if not verified:
+        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    if correction.applied_at is not None:
+        raise ValidationError("Rättelsen är redan justerad.")
+    if correction.approved_by.filter(pk=actor.pk).exists():
+        raise ValidationError("Du har redan justerat rättelsen.")
+    correction.approved_by.add(actor)
+    record(actor=actor, action="meetings.approve_correction", obj=paragraph, label=str(paragraph))
+    if approvers_of(minutes) <= set(correction.approved_by.values_list("pk", flat=True)):
+        from kansli.meetings.signing import seal_pdf
+
+        paragraph.decision = correction.after
+        paragraph.save(update_fields=["decision"])
+        correction.applied_at = timezone.now()
+        sealed = seal_pdf(
+            pdf.minutes_pdf(minutes),
+            reason="Rättelse av justerat protokoll",
+            location=minutes.approval_place or str(minutes.meeting.place),
+        )
+        name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
+        correction.sealed = store_bytes(sealed, name)
+        correction.save(update_fields=["applied_at", "sealed"])
+        _register_extract(paragraph, corrected=True)
+        record(
+            actor=None,
+            action="meetings.apply_correction",
+            obj=paragraph,
+            label=str(paragraph),
+            after={"sealed": correction.sealed.sha256},
+        )
+    return correction
+
+
+def _register_extract(paragraph: Paragraph, *, corrected: bool = False) -> None:
+    """Protokollsutdrag: the § as a document drawn up in its case; a decided case is
+    marked decided (beslutat)."""
+    case = paragraph.item.case
+    label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
+    label += " (rättelse)" if corrected else ""
+    document = registry.do_register_document(
+        case,
+        Direction.DRAWN_UP,
+        timezone.localdate(),
+        label,
+        document_type="Protokollsutdrag",
+        actor=None,
+    )
+    name = f"protokollsutdrag-{paragraph.number}.pdf"
+    registry.do_attach_file(
+        document, store_bytes(pdf.extract_pdf(paragraph), name), name, actor=None
+    )
+    paragraph.extract = document
+    paragraph.save(update_fields=["extract"])
+    if paragraph.outcome == Outcome.DECIDED and CaseStatus.DECIDED in _next(case):
+        registry.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
+
+
+def _next(case: Case) -> set[str]:
+    from kansli.registry.models.cases import TRANSITIONS
+
+    return TRANSITIONS[case.status]
+
+
+@transaction.atomic
+def do_dispatch_decision(
+    paragraph: Paragraph, recipients: Sequence[tuple[str, str, str]], *, actor: Any
+) -> list[Expedition]:
+    """Expediering: send the minutes extract to those concerned — (name, address,
+    method) with method "epost" (sent now, the extract attached) or "brev" (put on
+    the letter list) — and record each."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    paragraph.refresh_from_db(fields=["extract"])
+    if Minutes.objects.get(pk=paragraph.minutes_id).locked_at is None or paragraph.extract is None:
+        raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
+    if not recipients:
+        raise ValidationError({"recipients": "Ange minst en mottagare."})
+    errors = [
+        f"{name or '?'}: ange namn och en giltig adress."
+        for name, address, method in recipients
+        if not name.strip()
+        or not address.strip()
+        or method not in Expedition.Method.values
+        or (method == Expedition.Method.EMAIL and "@" not in address)
+    ]
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    sent = [
+        Expedition.objects.create(
+            paragraph=paragraph,
+            recipient=name.strip(),
+            address=address.strip(),
+            method=method,
+            sent_at=now,
+            sent_by=actor,
+        )
+        for name, address, method in recipients
+    ]
+    registry.add_to_timeline(
+        paragraph.item.case,
+        "dispatch",
+        f"Beslutet i § {paragraph.number} expedierades till {len(sent)} mottagare.",
+        actor,
+    )
+    record(
+        actor=actor,
+        action="meetings.dispatch_decision",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"recipients": [[e.recipient, e.method] for e in sent]},
+    )
+    emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
+    transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))
+    return sent
+
+
+@transaction.atomic
+def do_add_delegation_point(
+    authority: Authority,
+    code: str,
+    title: str,
+    delegate: str,
+    *,
+    reported: bool = True,
+    actor: Any,
+) -> DelegationPoint:
+    """A point of the board's delegation order (delegationsordning)."""
+    require_sysadmin(actor)
+    errors = {
+        k: "Fyll i."
+        for k, v in [("code", code), ("title", title), ("delegate", delegate)]
+        if not v.strip()
+    }
+    if DelegationPoint.objects.filter(authority=authority, code=code.strip()).exists():
+        errors["code"] = f"Punkt {code.strip()} finns redan i {authority.code}s delegationsordning."
+    if errors:
+        raise ValidationError(errors)
+    point = DelegationPoint.objects.create(
+        authority=authority,
+        code=code.strip(),
+        title=title.strip(),
+        delegate=delegate.strip(),
+        reported=reported,
+    )
+    record(
+        actor=actor,
+        action="meetings.add_delegation_point",
+        obj=point,
+        label=str(point),
+        after={"delegate": point.delegate, "reported": reported},
+    )
+    return point
+
+
+@transaction.atomic
+def do_register_delegated_decision(
+    point: DelegationPoint, case: Case, summary: str, *, decided_on: datetime.date, actor: Any
+) -> DelegatedDecision:
+    """Register a decision taken under a point, as a document drawn up in its case. A
+    decision under a point that is not reported goes on the notice board at once."""
+    body = Body.objects.filter(authority=point.authority, committee=None).first()
+    if body is not None:
+        require_preparing(actor, body)
+    errors: dict[str, str] = {}
+    if case.authority_id != point.authority_id:
+        errors["case"] = f"Ärendet hör inte till {point.authority.code}."
+    if not summary.strip():
+        errors["summary"] = "Skriv kort vad som beslutades."
+    if decided_on > timezone.localdate():
+        errors["decided_on"] = "Beslutsdagen kan inte ligga i framtiden."
+    if errors:
+        raise ValidationError(errors)
+    document = registry.do_register_document(
+        case,
+        Direction.DRAWN_UP,
+        decided_on,
+        f"Delegationsbeslut {point.code}: {summary.strip()}",
+        document_type="Delegationsbeslut",
+        actor=actor,
+    )
+    decision = DelegatedDecision(
+        point=point,
+        case=case,
+        document=document,
+        decided_on=decided_on,
+        decided_by=actor,
+        summary=summary.strip(),
+    )
+    if not point.reported:  # KL 8 kap. 9–13 §: announced instead of reported
+        decision.posted_on = timezone.localdate()
+        decision.appeal_ends = legal_deadline(decision.posted_on, weeks=3)  # KL 13 kap. 5 §
+    decision.save()
+    record(
+        actor=actor,
+        action="meetings.register_delegated_decision",
+        obj=decision,
+        label=document.document_number,
+        after={"point": point.code, "posted_on": str(decision.posted_on or "")},
+    )
+    return decision
+
+
+@transaction.atomic
+def do_report_delegated_decisions(
+    meeting: Meeting, case: Case, *, at: datetime.datetime | None = None, actor: Any
+) -> AgendaItem:
+    """Put the decisions not yet reported on the meeting's agenda as one item
+    (anmälan av delegationsbeslut, KL 6 kap. 40 §), in the case the board keeps for
+    such reports. Only the system may give an earlier time (`at`)."""
+    require_secretary(actor, meeting.body)
+    waiting = DelegatedDecision.objects.filter(
+        point__authority=meeting.body.authority, point__reported=True, reported_in=None
+    ).select_related("point")
+    if not waiting.exists():
+        raise ValidationError("Det finns inga delegationsbeslut att anmäla.")
+    lines = [f"{d.point.code} {d.summary} ({d.decided_on:%Y-%m-%d})" for d in waiting]
+    item = do_preregister_item(
+        meeting,
+        case,
+        title="Anmälan av delegationsbeslut",
+        section=Section.DELEGATION,
+        proposal="Nämnden lägger anmälan av delegationsbesluten till handlingarna.\n"
+        + "\n".join(lines),
+        at=at,
+        actor=actor,
+    )
+    count = waiting.update(reported_in=item)
+    record(
+        actor=actor,
+        action="meetings.report_delegated_decisions",
+        obj=item,
+        label=str(meeting),
+        after={"decisions": count},
+    )
+    return item

@@ -1,0 +1,139 @@
+"""Meetings and their agendas in the API: list a body's meetings, read an agenda, and
+pre-register an item (föranmäla) as an e-service or a planning tool would. Only staff of
+the body's authority see its meetings; the actions check who may do what."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, Router, Schema, Status
+
+from kansli.meetings import actions
+from kansli.meetings.models import AgendaItem, Meeting, Section
+from kansli.meetings.models.meetings import lacking
+from kansli.meetings.views.common import staff_bodies
+from kansli.org.api import ERRORS, ApiRequest
+from kansli.registry.models import Case, Document
+
+router = Router(tags=["meetings"])
+
+
+class MeetingOut(Schema):
+    id: int
+    body: str = Field(alias="body.code")
+    starts_at: datetime.datetime
+    place: str
+    item_deadline: datetime.date
+    dispatch_day: datetime.date
+    dispatched_at: datetime.datetime | None
+
+
+class ItemOut(Schema):
+    id: int
+    position: int
+    section: str
+    title: str
+    case_number: str
+    proposal: str
+    report_id: int | None
+    late: bool = Field(description="Pre-registered after the item deadline.")
+    extra: bool = Field(description="Added after the notice was sent.")
+    missing: list[str] = Field(description="What the item lacks for dispatch.")
+
+
+class ItemIn(Schema):
+    case_id: int
+    title: str = Field(max_length=500)
+    proposal: str = ""
+    section: Section = Section.DECISIONS
+    report_document: int | None = Field(None, description="The report's document number.")
+
+
+def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body__in=staff_bodies(request.auth)).select_related(
+        "body__authority", "body__committee", "minutes"
+    )
+
+
+@router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="List meetings")
+def list_meetings(request: ApiRequest) -> QuerySet[Meeting]:
+    """The meetings of the bodies the caller prepares items for, a year back and ahead."""
+    since = datetime.date.today() - datetime.timedelta(days=365)
+    return _meetings(request).filter(starts_at__date__gte=since).order_by("starts_at")
+
+
+@router.get(
+    "/meetings/{meeting_id}/items", response={200: list[ItemOut], **ERRORS}, summary="Agenda"
+)
+def list_items(request: ApiRequest, meeting_id: int) -> list[dict[str, Any]]:
+    """The agenda in order, with the marks for late, extra and incomplete items."""
+    meeting = get_object_or_404(
+        _meetings(request).select_related("body__authority__municipality"), pk=meeting_id
+    )
+    # Plain rows, not model objects: a long agenda is read often while it is prepared.
+    rows = (
+        meeting.items.filter(withdrawn=False)
+        .order_by("position", "pk")
+        .values(
+            "id",
+            "position",
+            "section",
+            "title",
+            "proposal",
+            "report_id",
+            "preregistered_at",
+            "case__year",
+            "case__number",
+        )
+    )
+    authority = meeting.body.authority
+    deadline, sent = meeting.item_deadline, meeting.dispatched_at
+    return [
+        row
+        | {
+            "case_number": authority.municipality.format_case_number(
+                authority.code, row["case__year"], row["case__number"]
+            ),
+            "late": timezone.localdate(row["preregistered_at"]) > deadline,
+            "extra": sent is not None and row["preregistered_at"] > sent,
+            "missing": lacking(row["report_id"], row["proposal"], row["section"]),
+        }
+        for row in rows
+    ]
+
+
+@router.post(
+    "/meetings/{meeting_id}/items",
+    response={201: ItemOut, **ERRORS},
+    summary="Pre-register an item",
+)
+def create_item(request: ApiRequest, meeting_id: int, payload: ItemIn) -> Status[AgendaItem]:
+    """Put a case on the meeting's agenda with its proposed decision and, if registered,
+    its officer's report."""
+    meeting = get_object_or_404(_meetings(request), pk=meeting_id)
+    cases = Case.objects.visible_to(request.auth).select_related("authority__municipality")
+    case = cases.filter(pk=payload.case_id).first()
+    if case is None:
+        raise ValidationError({"case_id": "Ärendet finns inte."})
+    report = None
+    if payload.report_document is not None:
+        documents = Document.objects.visible_to(request.auth).filter(case=case)
+        report = documents.filter(number=payload.report_document).first()
+        if report is None:
+            raise ValidationError({"report_document": "Ärendet har ingen sådan handling."})
+    item = actions.do_preregister_item(
+        meeting,
+        case,
+        title=payload.title,
+        proposal=payload.proposal,
+        report=report,
+        section=payload.section,
+        actor=request.auth,
+    )
+    item.meeting = meeting
+    return Status(201, item)

@@ -1,0 +1,241 @@
+"""The demo's committee year: every authority and KSAU holds a meeting a month from
+the start of the term (mandatperioden 2026–2030) for a year. Meetings already held have
+their agenda of open cases with officers' reports, the notice sent, minutes with
+attendance, a vote and a conflict of interest, approval by the chair and an approver,
+the notice on the board, extracts in the cases and dispatched decisions. The next
+meeting of each body has its items pre-registered; the rest stand in the calendar."""
+
+from __future__ import annotations
+
+import datetime
+import random
+from typing import Any
+
+from django.utils import timezone
+
+from kansli.files.extract import extract_file_text
+from kansli.files.models import StoredFile
+from kansli.meetings import actions
+from kansli.meetings.models import (
+    Body,
+    DelegatedDecision,
+    DelegationPoint,
+    Meeting,
+    Outcome,
+)
+from kansli.org.demo import TERM_START
+from kansli.org.models import Authority, Committee, ElectedPosition, User
+from kansli.registry import actions as registry
+from kansli.registry.models import Case, CaseStatus
+
+BODIES = ["KF", "KS", "KSAU", "BUN", "SN", "MBN", "TFN", "KFN"]
+# A few points of each board's delegation order: (point, matter, delegate, reported).
+DELEGATION = [
+    ("2.1", "Beslut om att inte lämna ut allmän handling", "Kanslichef", True),
+    ("4.3", "Avskrivning av ärende som inte längre är aktuellt", "Handläggare", True),
+    ("6.2", "Yttrande till annan myndighet i brådskande fall", "Förvaltningschef", False),
+]
+DECISIONS = ["Avslag", "Bifall", "Ärendet avskrivs", "Yttrande enligt förvaltningens förslag"]
+PLACES = {"KF": "Fullmäktigesalen, kommunhuset", "KS": "Sessionssalen, kommunhuset"}
+ITEMS_PER_MEETING = 3
+
+
+def _meeting_days(body_index: int) -> list[datetime.datetime]:
+    """The second or third week's weekday of each month for a year from the term."""
+    days = []
+    for month in range(12):
+        year, number = (
+            TERM_START.year + (TERM_START.month - 1 + month) // 12,
+            (TERM_START.month - 1 + month) % 12 + 1,
+        )
+        day = datetime.date(year, number, 8 + body_index * 2 % 14)
+        while day.weekday() >= 5:
+            day += datetime.timedelta(days=1)
+        if day > TERM_START:
+            days.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time(13))))
+    return days
+
+
+class MeetingsDemo:
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(f"{seed}-meetings")
+        self.now = timezone.now()
+        self.held = 0
+        self.items = 0
+        self.decisions = 0
+        self.reports: dict[int, Case] = {}
+
+    def load(self) -> None:
+        for index, code in enumerate(BODIES):
+            committee = Committee.objects.filter(code=code).first()
+            authority = committee.authority if committee else Authority.objects.get(code=code)
+            if Body.objects.filter(authority=authority, committee=committee).exists():
+                continue
+            body = actions.do_create_body(
+                authority,
+                committee=committee,
+                place=PLACES.get(code, "Sammanträdesrum Ljusnan"),
+                actor=None,
+            )
+            if committee is None and authority.code != "KF":
+                for code_, title, delegate, reported in DELEGATION:
+                    actions.do_add_delegation_point(
+                        authority, code_, title, delegate, reported=reported, actor=None
+                    )
+            meetings = [
+                actions.do_schedule_meeting(body, at, body.place, actor=None)
+                for at in _meeting_days(index)
+            ]
+            past = [m for m in meetings if m.starts_at < self.now]
+            upcoming = [m for m in meetings if m.starts_at >= self.now]
+            for meeting in past:
+                self._hold(meeting, upcoming[0] if upcoming else None)
+            if upcoming:
+                self._prepare(upcoming[0])
+
+    def _cases(self, body: Body) -> list[Case]:
+        open_cases = Case.objects.filter(
+            authority=body.authority,
+            status__in=[CaseStatus.OPENED, CaseStatus.IN_PROGRESS],
+            agenda_items__isnull=True,
+        ).order_by("opened_at")
+        return list(open_cases[:ITEMS_PER_MEETING])
+
+    def _prepare(self, meeting: Meeting) -> None:
+        for case in self._cases(meeting.body):
+            proposal = f"{meeting.body.authority.name} beslutar att bifalla förslaget."
+            report = actions.do_write_report(
+                case,
+                title=case.title,
+                proposal=proposal,
+                background=f"Ärendet {case.case_number} har beretts av förvaltningen.",
+                assessment="Förvaltningen bedömer att förslaget kan genomföras inom budget.",
+                actor=None,
+            )
+            at = min(
+                self.now,
+                meeting.starts_at - datetime.timedelta(days=self.rng.choice([30, 25, 24, 20, 12])),
+            )
+            actions.do_preregister_item(
+                meeting, case, title=case.title, proposal=proposal, report=report, at=at, actor=None
+            )
+            self.items += 1
+
+    def _members(self, meeting: Meeting) -> dict[str, list[User]]:
+        found: dict[str, list[User]] = {"chair": [], "member": [], "substitute": []}
+        for role in meeting.body.members_on(meeting.day):
+            key = {ElectedPosition.CHAIR: "chair", ElectedPosition.SUBSTITUTE: "substitute"}.get(
+                role.position, "member"
+            )  # type: ignore[call-overload]
+            found[key].append(role.user)
+        return found
+
+    def _delegated(self, meeting: Meeting) -> None:
+        """Two decisions under the board's delegation order before the meeting, and
+        the reported ones put on its agenda."""
+        authority = meeting.body.authority
+        points = list(DelegationPoint.objects.filter(authority=authority))
+        in_progress = Case.objects.filter(authority=authority, status=CaseStatus.IN_PROGRESS)
+        cases = list(in_progress[:40])
+        if not points or not cases or meeting.body.committee is not None:
+            return
+        for _ in range(2):
+            decided = meeting.day - datetime.timedelta(days=self.rng.randrange(5, 25))
+            actions.do_register_delegated_decision(
+                self.rng.choice(points),
+                self.rng.choice(cases),
+                self.rng.choice(DECISIONS),
+                decided_on=min(decided, timezone.localdate()),
+                actor=None,
+            )
+            self.decisions += 1
+        if authority.pk not in self.reports:
+            self.reports[authority.pk] = registry.do_register_case(
+                authority, f"Anmälan av delegationsbeslut {meeting.day.year}", actor=None
+            )
+        if DelegatedDecision.objects.filter(
+            point__authority=authority, point__reported=True, reported_in=None
+        ).exists():
+            at = min(self.now, meeting.starts_at - datetime.timedelta(days=20))
+            actions.do_report_delegated_decisions(
+                meeting, self.reports[authority.pk], at=at, actor=None
+            )
+
+    def _hold(self, meeting: Meeting, next_meeting: Meeting | None) -> None:
+        self._prepare(meeting)
+        self._delegated(meeting)
+        if not meeting.items.exists():
+            return
+        sent = timezone.make_aware(
+            datetime.datetime.combine(meeting.dispatch_day, datetime.time(9))
+        )
+        actions.do_dispatch_meeting(meeting, at=sent, actor=None)
+        people = self._members(meeting)
+        if not people["chair"] or not people["member"]:
+            return
+        chair, members = people["chair"][0], people["member"]
+        approver = self.rng.choice(members)
+        for member in [chair, *members]:
+            if self.rng.random() < 0.9 or member in (chair, approver):
+                days = self.rng.choice([1, 2, 3, 5, 6, 8, 9, 11, 13])
+                opened = meeting.starts_at - datetime.timedelta(days=days, hours=3)
+                actions.do_record_opening(meeting, at=max(opened, sent), actor=member)
+        minutes = actions.do_open_minutes(
+            meeting, approvers=[approver], approval_place="Kommunhuset", actor=None
+        )
+        absent = members[-1] if len(members) > 2 and people["substitute"] else None
+        for member in [chair, *members]:
+            if member is not absent:
+                actions.do_record_attendance(minutes, member, "ledamot", actor=None)
+        if absent is not None:
+            actions.do_record_attendance(
+                minutes,
+                people["substitute"][0],
+                "tjanstgorande_ersattare",
+                replaces=absent,
+                actor=None,
+            )
+        paragraphs = list(minutes.paragraphs.order_by("number"))
+        first = paragraphs[0]
+        voters = [m for m in members if m is not absent and m != approver][:6]
+        conflicted = members[0] if members[0] not in (approver, absent) else None
+        if conflicted is not None:
+            actions.do_record_conflict(first, conflicted, actor=None)
+            voters = [v for v in voters if v != conflicted]
+        ballots = {chair: "ja", **{v: "ja" if i % 3 else "nej" for i, v in enumerate(voters)}}
+        actions.do_record_vote(first, ballots, actor=None)
+        nays = [v for v, choice in ballots.items() if choice == "nej"]
+        if nays:
+            actions.do_record_dissent(first, nays[0], "Till förmån för eget yrkande.", actor=None)
+        if len(paragraphs) > 2 and next_meeting is not None:
+            actions.do_record_decision(
+                paragraphs[-1],
+                decision="",
+                outcome=Outcome.REFERRED_BACK,
+                later=next_meeting,
+                actor=None,
+            )
+        for user in [chair, approver]:
+            actions.do_approve_minutes(minutes, verified=True, actor=user)
+        for paragraph in minutes.paragraphs.select_related("item__case"):
+            sender = paragraph.item.case.documents.exclude(counterpart="").order_by("number")
+            origin = sender.first()
+            if paragraph.outcome == Outcome.DECIDED and origin is not None:
+                address = origin.counterpart_address or "Adress enligt ärendet"
+                actions.do_dispatch_decision(
+                    paragraph, [(origin.counterpart, address, "brev")], actor=None
+                )
+        self.held += 1
+
+
+def load(seed: int, scale: float, report: Any) -> list[Any]:
+    demo = MeetingsDemo(seed)
+    demo.load()
+    # The reports' and extracts' text, as the worker would extract it, so search finds it.
+    for stored in StoredFile.objects.filter(extraction=StoredFile.Extraction.PENDING):
+        extract_file_text.call(stored.pk)
+    report(
+        f"Sammanträden: {demo.held} hållna med justerade protokoll, {demo.items} ärenden "
+        f"på föredragningslistorna, {demo.decisions} delegationsbeslut"
+    )
+    return []

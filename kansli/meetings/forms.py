@@ -1,0 +1,268 @@
+"""The forms of committee administration. They only parse input; the actions decide."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kansli.meetings.models import (
+    Attendance,
+    Ballot,
+    Body,
+    DelegationPoint,
+    Meeting,
+    Outcome,
+    Section,
+)
+from kansli.org.models import User
+from kansli.registry.forms import AccessibleForm
+
+
+class PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class PeopleChoice(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.get_full_name() or obj.username)
+
+
+class ConfirmForm(AccessibleForm):
+    """A button that runs an action (dispatch, approve); its refusal shows on top."""
+
+
+class ScheduleForm(AccessibleForm):
+    body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Time"),
+        initial=datetime.time(13, 0),
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    place = forms.CharField(label=_("Place"), max_length=200)
+
+    def __init__(self, bodies: QuerySet[Body], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
+
+    def starts_at(self) -> datetime.datetime:
+        day, time = self.cleaned_data["day"], self.cleaned_data["time"]
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+
+class PreregisterForm(AccessibleForm):
+    case_number = forms.CharField(
+        label=_("Case number"), max_length=40, help_text=_("For example KS 2026/142.")
+    )
+    title = forms.CharField(label=_("Title on the agenda"), max_length=500)
+    section = forms.ChoiceField(
+        label=_("Section"), choices=Section.choices, initial=Section.DECISIONS
+    )
+    proposal = forms.CharField(
+        label=_("Proposed decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    report_number = forms.IntegerField(
+        label=_("Officer's report already registered (document number)"),
+        required=False,
+        min_value=1,
+        help_text=_("Or write the report below and it is registered in the case."),
+    )
+    background = forms.CharField(
+        label=_("Background"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    assessment = forms.CharField(
+        label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class ArrangeForm(AccessibleForm):
+    """One row per item: its place and section, and a meeting to move it to."""
+
+    def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        later = Meeting.objects.filter(
+            body=meeting.body, starts_at__gt=timezone.now(), minutes__isnull=True
+        ).exclude(pk=meeting.pk)
+        self.items = list(meeting.items.filter(withdrawn=False).order_by("position", "pk"))
+        for item in self.items:
+            self.fields[f"position_{item.pk}"] = forms.IntegerField(
+                label=_("Place of %(title)s") % {"title": item.title},
+                initial=item.position,
+                min_value=1,
+            )
+            self.fields[f"section_{item.pk}"] = forms.ChoiceField(
+                label=_("Section of %(title)s") % {"title": item.title},
+                choices=Section.choices,
+                initial=item.section,
+            )
+            self.fields[f"move_{item.pk}"] = forms.ModelChoiceField(
+                label=_("Move %(title)s to") % {"title": item.title},
+                queryset=later,
+                required=False,
+                empty_label=_("Stays"),
+            )
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Per item: the item and its place, section and move fields."""
+        return [
+            (item, *(self[f"{name}_{item.pk}"] for name in ["position", "section", "move"]))
+            for item in self.items
+        ]
+
+
+class OpenMinutesForm(AccessibleForm):
+    approvers = PeopleChoice(label=_("Approvers besides the chair"), queryset=User.objects.none())
+    approval_place = forms.CharField(label=_("Place of approval"), max_length=200, required=False)
+    approval_due = forms.DateField(
+        label=_("Day of approval"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    first = forms.IntegerField(
+        label=_("First §"),
+        required=False,
+        min_value=1,
+        help_text=_("Empty: the next § of the year."),
+    )
+
+    def __init__(self, members: QuerySet[User], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["approvers"].queryset = members  # type: ignore[attr-defined]
+
+
+class AttendanceForm(AccessibleForm):
+    person = PersonChoice(label=_("Person"), queryset=User.objects.none())
+    capacity = forms.ChoiceField(label=_("Capacity"), choices=Attendance.Capacity.choices)
+    replaces = PersonChoice(label=_("Serving for"), queryset=User.objects.none(), required=False)
+    from_paragraph = forms.IntegerField(label=_("From §"), required=False, min_value=1)
+    to_paragraph = forms.IntegerField(label=_("To §"), required=False, min_value=1)
+
+    def __init__(
+        self, people: QuerySet[User], members: QuerySet[User], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["replaces"].queryset = members  # type: ignore[attr-defined]
+
+
+class DecisionForm(AccessibleForm):
+    decision = forms.CharField(
+        label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    later = forms.ModelChoiceField(
+        label=_("Later meeting (postponed or referred back)"),
+        queryset=Meeting.objects.none(),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Minute note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, later: QuerySet[Meeting], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["later"].queryset = later  # type: ignore[attr-defined]
+
+
+class MemberForm(AccessibleForm):
+    """A conflict of interest or a dissent: which member (and why)."""
+
+    member = PersonChoice(label=_("Member"), queryset=User.objects.none())
+    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
+
+    def __init__(self, members: QuerySet[User], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = members  # type: ignore[attr-defined]
+
+
+class VoteForm(AccessibleForm):
+    """Each serving member's vote; members with a conflict of interest are left out."""
+
+    def __init__(self, voters: list[User], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.voters = voters
+        for voter in voters:
+            self.fields[f"vote_{voter.pk}"] = forms.ChoiceField(
+                label=voter.get_full_name() or voter.username,
+                choices=[("", _("did not vote")), *Ballot.Choice.choices],
+                required=False,
+            )
+
+    def ballots(self) -> dict[User, str]:
+        return {
+            v: self.cleaned_data[f"vote_{v.pk}"]
+            for v in self.voters
+            if self.cleaned_data.get(f"vote_{v.pk}")
+        }
+
+
+class ExpediteForm(AccessibleForm):
+    recipients = forms.CharField(
+        label=_("Recipients"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: name; e-mail address or postal address; epost or brev."),
+    )
+
+    def clean_recipients(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for number, line in enumerate(self.cleaned_data["recipients"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [part.strip() for part in line.split(";")]
+            if len(parts) != 3:
+                raise forms.ValidationError(
+                    _("Line %(number)d: write name; address; epost or brev.") % {"number": number}
+                )
+            rows.append((parts[0], parts[1], parts[2].lower()))
+        return rows
+
+
+class NoteForm(AccessibleForm):
+    text = forms.CharField(
+        label=_("My note"),
+        required=False,
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class DelegatedDecisionForm(AccessibleForm):
+    point = forms.ModelChoiceField(
+        label=_("Point of the delegation order"), queryset=DelegationPoint.objects.none()
+    )
+    case_number = forms.CharField(label=_("Case number"), max_length=40)
+    summary = forms.CharField(label=_("Decision in short"), max_length=500)
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        initial=datetime.date.today,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, points: QuerySet[DelegationPoint], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["point"].queryset = points  # type: ignore[attr-defined]
+
+
+class ReportDecisionsForm(AccessibleForm):
+    case_number = forms.CharField(
+        label=_("Case for the reports"),
+        max_length=40,
+        help_text=_("The case the board keeps for reported delegated decisions."),
+    )
+
+
+class CorrectionForm(AccessibleForm):
+    decision = forms.CharField(
+        label=_("Corrected decision"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reason = forms.CharField(
+        label=_("Reason for the correction"),
+        max_length=2000,
+        help_text=_("For example: a misprint in the amount."),
+    )

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansli.meetings.models.meetings import AgendaItem
+from kansli.org.models import Authority
+from kansli.registry.models import Case, Document
+
+
+class DelegationPoint(models.Model):
+    """En punkt i delegationsordningen: a group of matters the board has handed to an
+    officer, a chair or a committee (KL 6 kap. 37–39 §), and whether the decisions
+    taken under it are reported (anmäls) to the board (KL 6 kap. 40 §)."""
+
+    authority = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, related_name="delegation_points"
+    )
+    code = models.CharField(_("point"), max_length=20)
+    title = models.CharField(_("matter"), max_length=300)
+    delegate = models.CharField(_("delegate"), max_length=200)
+    reported = models.BooleanField(_("reported to the board"), default=True)
+
+    class Meta:
+        verbose_name = _("delegation point")
+        verbose_name_plural = _("delegation order")
+        ordering = ["authority", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["authority", "code"], name="one_point_per_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class DelegatedDecision(models.Model):
+    """Ett delegationsbeslut: a decision an officer took on the board's behalf under a
+    point, registered as a document in its case. Reported decisions wait for the list
+    of decisions reported at the next meeting; a decision under a point that is not
+    reported is announced on the notice board instead (KL 8 kap. 9–13 §), so that the
+    appeal period (KL 13 kap. 5 §) can run."""
+
+    point = models.ForeignKey(DelegationPoint, on_delete=models.PROTECT, related_name="decisions")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="delegated_decisions")
+    document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="+")
+    decided_on = models.DateField(_("decided"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    summary = models.CharField(_("decision"), max_length=500)
+    reported_in = models.ForeignKey(
+        AgendaItem, on_delete=models.PROTECT, null=True, blank=True, related_name="decisions"
+    )
+    posted_on = models.DateField(_("posted"), null=True, blank=True)
+    appeal_ends = models.DateField(_("appeal period ends"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegated decision")
+        verbose_name_plural = _("delegated decisions")
+        ordering = ["decided_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} {self.summary}"
+
+    def on_board(self, day: datetime.date) -> bool:
+        return (
+            self.posted_on is not None
+            and self.appeal_ends is not None
+            and (self.posted_on <= day <= self.appeal_ends)
+        )

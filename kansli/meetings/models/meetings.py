@@ -1,0 +1,185 @@
+from __future__ import annotations
+
+import datetime
+from functools import cached_property
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kansli.files.models import StoredFile
+from kansli.meetings.models.bodies import Body
+from kansli.registry.models import Case, Document
+from kansli.workdays.calendar import add_workdays
+
+
+class Meeting(models.Model):
+    """Ett sammanträde: one meeting of a body on a day, at a time and place. The item
+    deadline (stoppdag) and the dispatch day (utskick) follow from the body's rules
+    counted in working days; the notice with the agenda (kallelse med
+    föredragningslista) is sent to the members on dispatch (KL 6 kap. 20 §)."""
+
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
+    starts_at = models.DateTimeField(_("starts"))
+    place = models.CharField(_("place"), max_length=200)
+    dispatched_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
+    notice = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    pack = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["starts_at"]
+
+    def __str__(self) -> str:
+        return f"{self.body.code} {timezone.localtime(self.starts_at):%Y-%m-%d}"
+
+    @property
+    def day(self) -> datetime.date:
+        return timezone.localtime(self.starts_at).date()
+
+    @cached_property
+    def item_deadline(self) -> datetime.date:
+        """Stoppdag: the last day an officer may pre-register an item."""
+        return add_workdays(self.day, -self.body.item_deadline_workdays)
+
+    @cached_property
+    def dispatch_day(self) -> datetime.date:
+        """Utskick: the day the notice and documents go to the members."""
+        return add_workdays(self.day, -self.body.dispatch_workdays)
+
+
+class Section(models.TextChoices):
+    DECISIONS = "beslut", _("matters for decision")
+    INFORMATION = "information", _("information")
+    DELEGATION = "delegation", _("delegated decisions reported")
+    REPORTS = "anmalan", _("matters reported")
+
+
+class AgendaItem(models.Model):
+    """Ett ärende på föredragningslistan: a case an officer has pre-registered
+    (föranmält) for a meeting, with the officer's report (tjänsteskrivelse, registered
+    as a document in the case) and the proposed decision (förslag till beslut). The
+    secretary orders the items into sections; items pre-registered after the item
+    deadline or added after dispatch (extra ärenden) are marked."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    section = models.CharField(
+        _("section"), max_length=20, choices=Section.choices, default=Section.DECISIONS
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    title = models.CharField(_("title"), max_length=500)
+    report = models.ForeignKey(
+        Document,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("officer's report"),
+    )
+    attachments = models.ManyToManyField(
+        Document, blank=True, related_name="+", verbose_name=_("attachments")
+    )
+    proposal = models.TextField(_("proposed decision"), blank=True)
+    preregistered_at = models.DateTimeField(_("pre-registered"))
+    preregistered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    incomplete_at_dispatch = models.BooleanField(
+        _("incomplete at dispatch"),
+        null=True,
+        blank=True,
+        help_text=_("Set when the notice is first sent: whether the item lacked something."),
+    )
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def late(self) -> bool:
+        """Pre-registered after the item deadline (stoppdag)."""
+        return timezone.localdate(self.preregistered_at) > self.meeting.item_deadline
+
+    @property
+    def extra(self) -> bool:
+        """Added after the notice went out (extra ärende)."""
+        sent = self.meeting.dispatched_at
+        return sent is not None and self.preregistered_at > sent
+
+    @property
+    def case_number(self) -> str:
+        return self.case.case_number
+
+    @property
+    def missing(self) -> list[str]:
+        """What the item lacks for dispatch, in Swedish."""
+        return lacking(self.report_id, self.proposal, self.section)
+
+
+def lacking(report_id: int | None, proposal: str, section: str) -> list[str]:
+    """What an item lacks for dispatch: the officer's report, and for a matter for
+    decision the proposed decision."""
+    lacks = []
+    if report_id is None:
+        lacks.append("tjänsteskrivelse")
+    if not proposal.strip() and section == Section.DECISIONS:
+        lacks.append("förslag till beslut")
+    return lacks
+
+
+class Opening(models.Model):
+    """When a member first opened a meeting's documents (Leksand's measure: how many
+    days before the meeting the members read)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="openings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    first_opened_at = models.DateTimeField(_("first opened"))
+
+    class Meta:
+        verbose_name = _("first opening")
+        verbose_name_plural = _("first openings")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "user"], name="one_opening_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.meeting} {self.first_opened_at:%Y-%m-%d}"
+
+
+class PrivateNote(models.Model):
+    """A member's own note on a meeting document: read by no one else, not even an
+    administrator's pages (it is the member's working material, not a public document
+    until it is handed to someone)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("note"))
+    changed_at = models.DateTimeField(_("changed"))
+
+    class Meta:
+        verbose_name = _("private note")
+        verbose_name_plural = _("private notes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "document"], name="one_note_per_member_document"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.document}"

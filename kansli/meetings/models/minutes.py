@@ -1,0 +1,212 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansli.files.models import StoredFile
+from kansli.meetings.models.bodies import Body
+from kansli.meetings.models.meetings import AgendaItem, Meeting
+from kansli.org.models import User
+
+USER = settings.AUTH_USER_MODEL
+
+
+class Minutes(models.Model):
+    """Ett protokoll: the record of one meeting, written by the secretary, approved
+    (justerat) by the chair and the chosen approvers (KL 5 kap. 69 §, 6 kap. 30 §).
+    After the last approval it is locked, kept as PDF/A and sealed with the
+    municipality's signature; a later change is a visible correction of its own."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.PROTECT, related_name="minutes")
+    approvers = models.ManyToManyField(User, related_name="+", verbose_name=_("approvers"))
+    approval_place = models.CharField(_("approval place"), max_length=200, blank=True)
+    approval_due = models.DateField(_("approval day"), null=True, blank=True)
+    locked_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    sealed = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("minutes")
+        verbose_name_plural = _("minutes")
+
+    def __str__(self) -> str:
+        return f"Protokoll {self.meeting}"
+
+
+class Attendance(models.Model):
+    """Närvaro: who took part and in what capacity, and from which § to which § when
+    someone came late or left early."""
+
+    class Capacity(models.TextChoices):
+        MEMBER = "ledamot", _("member")
+        SUBSTITUTE = "tjanstgorande_ersattare", _("substitute serving")
+        SUBSTITUTE_PRESENT = "ersattare", _("substitute present")
+        OFFICIAL = "tjansteperson", _("official")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    capacity = models.CharField(_("capacity"), max_length=30, choices=Capacity.choices)
+    replaces = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("serving for"),
+    )
+    from_paragraph = models.PositiveIntegerField(_("from §"), null=True, blank=True)
+    to_paragraph = models.PositiveIntegerField(_("to §"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "user"], name="one_attendance_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_capacity_display()})"
+
+    def present_at(self, number: int) -> bool:
+        return (self.from_paragraph or 0) <= number <= (self.to_paragraph or number)
+
+
+class Outcome(models.TextChoices):
+    DECIDED = "beslutat", _("decided")
+    POSTPONED = "bordlagt", _("postponed")
+    REFERRED_BACK = "aterremitterat", _("referred back")
+    NOTED = "noterat", _("noted")
+
+
+class Paragraph(models.Model):
+    """En paragraf (§): one item as it was handled at the meeting. § numbers run
+    without gaps per body and year; the decision text starts as the proposed decision.
+    A postponed (bordlagt) or referred-back (återremitterat) item goes on."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="paragraphs")
+    item = models.OneToOneField(AgendaItem, on_delete=models.PROTECT, related_name="paragraph")
+    body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("§"))
+    decision = models.TextField(_("decision"), blank=True)
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.DECIDED
+    )
+    note = models.TextField(_("minute note"), blank=True)
+    extract = models.ForeignKey(
+        "registry.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("paragraph")
+        verbose_name_plural = _("paragraphs")
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "year", "number"], name="unique_paragraph")
+        ]
+
+    def __str__(self) -> str:
+        return f"§ {self.number} {self.item.title}"
+
+
+class Conflict(models.Model):
+    """Jäv: the member takes no part in this § (KL 6 kap. 28 §)."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("conflict of interest")
+        verbose_name_plural = _("conflicts of interest")
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "user"], name="one_conflict_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"Jäv: {self.user} § {self.paragraph.number}"
+
+
+class Ballot(models.Model):
+    """One member's vote in an open vote (omröstning, KL 5 kap. 55 §): ja, nej or
+    avstår. The result is counted from the ballots."""
+
+    class Choice(models.TextChoices):
+        YES = "ja", _("yes")
+        NO = "nej", _("no")
+        ABSTAIN = "avstar", _("abstains")
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="ballots")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+
+    class Meta:
+        verbose_name = _("vote")
+        verbose_name_plural = _("votes")
+        constraints = [
+            models.UniqueConstraint(fields=["paragraph", "user"], name="one_ballot_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_choice_display()}"
+
+
+class Dissent(models.Model):
+    """En reservation: a member's dissent against the decision, with an optional
+    written reason (KL 4 kap. 27 §)."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="dissents")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("dissent")
+        verbose_name_plural = _("dissents")
+
+    def __str__(self) -> str:
+        return f"Reservation: {self.user} § {self.paragraph.number}"
+
+
+class Approval(models.Model):
+    """One approver's justering of the minutes, with the time; each approver once."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="approvals")
+    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("approved"))
+
+    class Meta:
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [models.UniqueConstraint(fields=["minutes", "user"], name="approve_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.approved_at:%Y-%m-%d %H:%M}"
+
+
+class Correction(models.Model):
+    """En rättelse av ett justerat protokoll: an obvious error in an approved § (a
+    misprint, a wrong amount) put right in the open. The secretary proposes the new
+    text with a reason; the chair and the approvers approve it as they approved the
+    minutes; then the § reads the new text, the minutes are sealed again with the
+    correction shown, and the first sealed version stays as it was."""
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="corrections")
+    before = models.TextField(_("decision before"))
+    after = models.TextField(_("decision after"))
+    reason = models.TextField(_("reason"))
+    proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
+    proposed_at = models.DateTimeField(_("proposed"))
+    approved_by = models.ManyToManyField(User, related_name="+", verbose_name=_("approved by"))
+    applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
+    sealed = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+        ordering = ["proposed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Rättelse § {self.paragraph.number}"

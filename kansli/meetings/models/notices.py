@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansli.meetings.models.minutes import Minutes, Paragraph
+
+
+class NoticeQuerySet(models.QuerySet["Notice"]):
+    def up_on(self, day: datetime.date) -> NoticeQuerySet:
+        """The notices on the board on a day: posted and not past the appeal period."""
+        return self.filter(posted_on__lte=day, down_after__gte=day)
+
+
+class Notice(models.Model):
+    """Ett anslag på anslagstavlan: the announcement on the municipality's website that
+    the minutes have been approved, where they are kept, and until when the decisions
+    can be appealed. Posted no later than the second day after approval (KL 8 kap.
+    12 §); the appeal period is three weeks from the day of posting (KL 13 kap. 5 §),
+    ending on the next working day when it ends on a day off (Lag (1930:173)); the
+    notice stays up for the whole period and comes down after it by itself."""
+
+    minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="notice")
+    posted_on = models.DateField(_("posted"))
+    appeal_ends = models.DateField(_("appeal period ends"))
+    down_after = models.DateField(_("taken down after"))
+    kept_at = models.CharField(_("minutes kept at"), max_length=300)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-posted_on"]
+
+    def __str__(self) -> str:
+        return f"Anslag {self.minutes.meeting}"
+
+
+class Expedition(models.Model):
+    """Expediering: a decision (the § as a minutes extract) sent to one of those
+    concerned, by e-mail or by letter, with when and by whom."""
+
+    class Method(models.TextChoices):
+        EMAIL = "epost", _("e-mail")
+        LETTER = "brev", _("letter")
+
+    paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="expeditions")
+    recipient = models.CharField(_("recipient"), max_length=300)
+    address = models.CharField(_("address"), max_length=300)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    sent_at = models.DateTimeField(_("sent"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("dispatch of a decision")
+        verbose_name_plural = _("dispatches of decisions")
+        ordering = ["sent_at"]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} ({self.get_method_display()})"

@@ -1,0 +1,56 @@
+"""Messages committee administration sends, after the change has committed. A failure
+to send is logged and never undoes the change."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage, send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from kansli.meetings.models import Expedition, Meeting, Paragraph
+
+log = logging.getLogger(__name__)
+
+
+def notice_sent(meeting_id: int) -> None:
+    """Every member and substitute of the body gets a link to the meeting in the
+    member portal (the documents themselves stay behind the login)."""
+    meeting = Meeting.objects.select_related("body__authority").get(pk=meeting_id)
+    link = settings.SITE_URL + reverse("meetings:portal_meeting", args=[meeting.pk])
+    for role in meeting.body.members_on(meeting.day):
+        if not role.user.email:
+            continue
+        text = render_to_string(
+            "meetings/mail/notice.txt", {"meeting": meeting, "member": role.user, "link": link}
+        )
+        try:
+            send_mail(
+                f"Kallelse: {meeting.body} {meeting.day:%Y-%m-%d}", text, None, [role.user.email]
+            )
+        except OSError:
+            log.exception("could not e-mail %s the notice of %s", role.user.email, meeting)
+
+
+def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
+    """The minutes extract as an attachment to each e-mail recipient."""
+    paragraph = Paragraph.objects.select_related("extract", "body", "item").get(pk=paragraph_id)
+    extract = paragraph.extract
+    if extract is None:
+        return
+    current = next(f for f in extract.files.all() if f.is_current)
+    with current.stored.open() as handle:
+        data = handle.read()
+    for expedition in Expedition.objects.filter(pk__in=expedition_ids):
+        text = render_to_string(
+            "meetings/mail/decision.txt",
+            {"paragraph": paragraph, "recipient": expedition.recipient},
+        )
+        message = EmailMessage(f"Beslut: {paragraph.item.title}", text, None, [expedition.address])
+        message.attach(current.name, data, "application/pdf")
+        try:
+            message.send()
+        except OSError:
+            log.exception("could not e-mail the decision to %s", expedition.address)

@@ -1,0 +1,163 @@
+"""The documents of committee administration as PDF, from HTML/CSS templates with the
+municipality's graphic profile: the officer's report, the notice with the agenda, the
+meeting pack, the minutes (PDF/A-2b, to be kept) and the minutes extract. Always in
+Swedish, whatever language the secretary's screen is in."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from typing import Any
+
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from kansli.meetings.models import (
+    AgendaItem,
+    Correction,
+    GraphicProfile,
+    Meeting,
+    Minutes,
+    Paragraph,
+)
+from kansli.meetings.pack import Part, merge
+from kansli.org.models import Municipality
+from kansli.registry.models import Case, Document
+
+
+def _profile(municipality: Municipality) -> dict[str, Any]:
+    profile = GraphicProfile.objects.filter(municipality=municipality).first() or GraphicProfile(
+        municipality=municipality
+    )
+    logo = ""
+    if profile.logo is not None:
+        with profile.logo.open() as image:
+            encoded = base64.b64encode(image.read()).decode()
+        logo = f"data:{profile.logo.content_type};base64,{encoded}"
+    return {
+        "colour": profile.colour,
+        "font": profile.font_family,
+        "logo": logo,
+        "municipality": municipality,
+    }
+
+
+def _render(
+    template: str, municipality: Municipality, context: dict[str, Any], **pdf: Any
+) -> bytes:
+    from weasyprint import HTML  # Pango is loaded only when a PDF is made
+
+    with translation.override("sv"):
+        html = render_to_string(template, {"profile": _profile(municipality), **context})
+    return bytes(HTML(string=html).write_pdf(**pdf))
+
+
+def report_pdf(
+    case: Case, *, title: str, background: str, assessment: str, proposal: str, officer: Any
+) -> bytes:
+    """Tjänsteskrivelse: background, assessment and the proposed decision."""
+    return _render(
+        "meetings/pdf/report.html",
+        case.authority.municipality,
+        {
+            "case": case,
+            "title": title,
+            "background": background,
+            "assessment": assessment,
+            "proposal": proposal,
+            "officer": officer,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
+    """Kallelse med föredragningslista. A secret item shows its title as the public
+    diary shows it (kansli.public.record), never more."""
+    from kansli.public.record import masks_for, scrub
+
+    rows = [(item, scrub(item.title, masks_for(item.case))) for item in items]
+    return _render(
+        "meetings/pdf/notice.html",
+        meeting.body.authority.municipality,
+        {
+            "meeting": meeting,
+            "rows": rows,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _document_pdf(document: Document) -> bytes | None:
+    current = [
+        f
+        for f in document.files.all()
+        if f.is_current and f.stored.content_type == "application/pdf"
+    ]
+    if not current:
+        return None
+    with current[0].stored.open() as handle:
+        return bytes(handle.read())
+
+
+def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -> bytes:
+    """The notice and every open item's report and PDF attachments in one PDF with
+    bookmarks and page numbers. Secret documents are left out: each member reads them
+    in the member portal, where the access rules apply."""
+    parts = [Part("Kallelse och föredragningslista", notice)]
+    for number, item in enumerate(items, start=1):
+        documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
+        open_pdfs = [
+            (d, data)
+            for d in documents
+            if d.secrecy_id is None and (data := _document_pdf(d)) is not None
+        ]
+        if not open_pdfs:
+            continue
+        parts.append(Part(f"{number}. {item.title}", open_pdfs[0][1]))
+        parts.extend(Part(d.description, data, level=1) for d, data in open_pdfs[1:])
+    return merge(parts, footer=str(meeting))
+
+
+def minutes_pdf(minutes: Minutes) -> bytes:
+    """Protokollet as PDF/A-2b, to be kept for ever (it is never culled)."""
+    meeting = minutes.meeting
+    paragraphs = list(
+        minutes.paragraphs.select_related("item__case").prefetch_related(
+            "conflicts__user", "ballots__user", "dissents__user"
+        )
+    )
+    return _render(
+        "meetings/pdf/minutes.html",
+        meeting.body.authority.municipality,
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "paragraphs": paragraphs,
+            "attendance": minutes.attendance.select_related("user", "replaces").order_by(
+                "capacity"
+            ),
+            "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
+            "corrections": Correction.objects.filter(
+                paragraph__minutes=minutes, applied_at__isnull=False
+            )
+            .select_related("paragraph")
+            .prefetch_related("approved_by"),
+        },
+        pdf_variant="pdf/a-2b",
+    )
+
+
+def extract_pdf(paragraph: Paragraph) -> bytes:
+    """Protokollsutdrag: one § with the meeting's heading and the approval."""
+    minutes = paragraph.minutes
+    return _render(
+        "meetings/pdf/extract.html",
+        paragraph.body.authority.municipality,
+        {
+            "meeting": minutes.meeting,
+            "minutes": minutes,
+            "paragraph": paragraph,
+            "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
+        },
+    )

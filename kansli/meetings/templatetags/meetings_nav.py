@@ -1,0 +1,30 @@
+"""`{% meetings_links as links %}`: whether the signed-in user prepares meetings (staff
+of a body's authority) or sits in a body (the member portal), for the main menu."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from kansli.meetings.models import Body
+from kansli.meetings.permissions import PREPARING_ROLES
+from kansli.org.models import Role, RoleAssignment
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def meetings_links(context: template.Context) -> dict[str, bool]:
+    request = context.get("request")
+    user: Any = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"meetings": False, "portal": False}
+    roles = RoleAssignment.objects.valid_on().filter(user=user)
+    bodies = Body.objects.all()
+    return {
+        "meetings": bodies.filter(
+            authority__in=roles.filter(role__in=PREPARING_ROLES).values("authority")
+        ).exists(),
+        "portal": roles.filter(role=Role.ELECTED).exists(),
+    }

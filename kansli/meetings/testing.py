@@ -1,0 +1,48 @@
+"""Test helpers that call the real actions."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from kansli.meetings import actions
+from kansli.meetings.models import Body, Meeting
+from kansli.org.actions import do_grant_role
+from kansli.org.models import Authority, ElectedPosition, Role, User
+from kansli.org.testing import make_authority, make_user
+
+
+def make_body(authority: Authority | None = None, **kwargs: Any) -> Body:
+    authority = authority or make_authority()
+    found = Body.objects.filter(authority=authority, committee=None).first()
+    return found or actions.do_create_body(authority, actor=None, **kwargs)
+
+
+def make_member(body: Body, position: str = ElectedPosition.MEMBER, **kwargs: Any) -> User:
+    user = make_user(**kwargs)
+    do_grant_role(
+        user,
+        Role.ELECTED,
+        authority=body.authority,
+        committee=body.committee,
+        position=position,
+        valid_from=datetime.date(2020, 1, 1),
+        actor=None,
+    )
+    return user
+
+
+def make_secretary(body: Body) -> User:
+    return make_user(
+        roles=[(Role.SECRETARY, body.authority)], first_name="Sara", last_name="Sekreterare"
+    )
+
+
+def make_meeting(body: Body, days_ahead: int = 30, **kwargs: Any) -> Meeting:
+    starts = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
+    starts += datetime.timedelta(days=days_ahead)
+    return actions.do_schedule_meeting(
+        body, starts, kwargs.pop("place", "Sessionssalen"), actor=None
+    )

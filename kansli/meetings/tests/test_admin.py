@@ -1,0 +1,69 @@
+"""The graphic profile and the bodies' rules in the administration, through the actions."""
+
+import pytest
+from django.test import Client
+
+from kansli.audit.models import AuditEvent
+from kansli.files.tests import samples
+from kansli.meetings.models import Body, GraphicProfile
+from kansli.meetings.pdf import notice_pdf
+from kansli.meetings.testing import make_body, make_meeting
+from kansli.org.models import User
+from kansli.org.testing import make_municipality, make_sysadmin
+
+pytestmark = pytest.mark.django_db
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00"
+    b"\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00"
+    b"\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+def admin() -> Client:
+    browser = Client()
+    browser.force_login(User.objects.filter(username="sysadmin").first() or make_sysadmin())
+    return browser
+
+
+def test_the_graphic_profile_is_set_without_code_and_used_in_the_notice() -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    municipality = make_municipality()
+    body = make_body()
+    answer = admin().post(
+        "/admin/meetings/graphicprofile/add/",
+        {
+            "municipality": municipality.pk,
+            "colour": "#005a32",
+            "font_family": "DejaVu Serif",
+            "logo_upload": SimpleUploadedFile("logo.png", PNG),
+        },
+    )
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    profile = GraphicProfile.objects.get()
+    assert profile.logo is not None and profile.logo.content_type == "image/png"
+    assert AuditEvent.objects.filter(action="meetings.set_graphic_profile").exists()
+    notice = notice_pdf(make_meeting(body), [])
+    assert notice.startswith(b"%PDF-") and b"/Image" in notice  # the logo is in it
+    refused = admin().post(
+        f"/admin/meetings/graphicprofile/{profile.pk}/change/",
+        {
+            "colour": "grön",
+            "font_family": "DejaVu Serif",
+            "logo_upload": SimpleUploadedFile("brev.pdf", samples.pdf("Brev", "Text")),
+        },
+    )
+    assert refused.status_code == 200 and "bild" in refused.content.decode()
+    profile.refresh_from_db()
+    assert profile.colour == "#005a32"
+
+
+def test_a_bodys_rules_change_through_the_action() -> None:
+    body = make_body()
+    answer = admin().post(
+        f"/admin/meetings/body/{body.pk}/change/",
+        {"item_deadline_workdays": 12, "dispatch_workdays": 6, "place": "Sessionssalen"},
+    )
+    assert answer.status_code == 302
+    assert Body.objects.get().item_deadline_workdays == 12
+    assert AuditEvent.objects.filter(action="meetings.change_body_rules").exists()

@@ -1,0 +1,65 @@
+"""The meetings API: an e-service pre-registers items and reads the agenda; bad input
+and others' meetings answer with JSON in Swedish."""
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from kansli.meetings.models import AgendaItem
+from kansli.meetings.testing import make_body, make_meeting
+from kansli.org import actions as org_actions
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.registry.testing import make_case
+
+pytestmark = pytest.mark.django_db
+
+
+def bearer(user: Any) -> dict[str, str]:
+    _token, key = org_actions.do_create_api_token(user, "Planering", actor=None)
+    return {"Authorization": f"Bearer {key}"}
+
+
+def test_an_item_is_preregistered_and_listed_through_the_api() -> None:
+    body = make_body()
+    meeting = make_meeting(body)
+    case = make_case("Motion om cykelbanor", authority=body.authority)
+    officer = bearer(make_user(roles=[(Role.OFFICER, body.authority)]))
+    url = f"/api/v1/meetings/{meeting.pk}/items"
+    created = Client().post(
+        url,
+        {"case_id": case.pk, "title": "Motion om cykelbanor", "proposal": "Motionen besvaras."},
+        content_type="application/json",
+        headers=officer,
+    )
+    assert created.status_code == 201, created.content
+    assert created.json()["case_number"] == case.case_number
+    assert created.json()["missing"] == ["tjänsteskrivelse"]
+    listed = Client().get(url, headers=officer).json()
+    assert [item["title"] for item in listed] == ["Motion om cykelbanor"]
+    meetings = Client().get("/api/v1/meetings", headers=officer).json()
+    assert meetings[0]["id"] == meeting.pk and meetings[0]["body"] == "KS"
+
+
+def test_bad_input_and_other_bodies_get_clear_json() -> None:
+    body = make_body()
+    meeting = make_meeting(body)
+    officer = bearer(make_user(roles=[(Role.OFFICER, body.authority)]))
+    url = f"/api/v1/meetings/{meeting.pk}/items"
+    missing = Client().post(
+        url, {"case_id": 999999, "title": "X"}, content_type="application/json", headers=officer
+    )
+    assert missing.status_code == 422 and missing.json()["detail"] == "Ärendet finns inte."
+    empty = Client().post(
+        url,
+        {"case_id": make_case(authority=body.authority).pk, "title": " "},
+        content_type="application/json",
+        headers=officer,
+    )
+    assert empty.status_code == 422 and "rubrik" in empty.json()["detail"]
+    stranger = bearer(
+        make_user(roles=[(Role.OFFICER, make_authority("BUN", "Barn- och utbildningsnämnden"))])
+    )
+    assert Client().get(url, headers=stranger).json() == {"detail": "Hittades inte."}
+    assert not AgendaItem.objects.exists()

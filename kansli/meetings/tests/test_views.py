@@ -1,0 +1,220 @@
+"""The meeting pages through the web: the secretary's, the member portal, the notice
+board and the calendar feed; bad input gets a Swedish message and saves nothing."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from kansli.access.actions import READ_ACTION
+from kansli.audit.models import AuditEvent
+from kansli.meetings import actions
+from kansli.meetings.models import AgendaItem, Meeting, Notice, Opening, PrivateNote
+from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.org.models import ElectedPosition, Role
+from kansli.org.testing import make_user
+from kansli.registry import actions as registry
+from kansli.registry.testing import make_case, make_provision
+
+pytestmark = pytest.mark.django_db
+
+
+def client(user: Any) -> Client:
+    browser = Client()
+    browser.force_login(user)
+    return browser
+
+
+@pytest.fixture
+def setting(settings: Any) -> dict[str, Any]:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.LANGUAGE_CODE = "sv"
+    body = make_body()
+    return {
+        "body": body,
+        "secretary": make_secretary(body),
+        "officer": make_user(roles=[(Role.OFFICER, body.authority)]),
+        "chair": make_member(
+            body, ElectedPosition.CHAIR, first_name="Carina", email="carina@example.se"
+        ),
+        "member": make_member(body, first_name="Maja", email="maja@example.se"),
+        "substitute": make_member(body, ElectedPosition.SUBSTITUTE, first_name="Sven"),
+        "meeting": make_meeting(body),
+        "case": make_case("Detaljplan för Vargödalen", authority=body.authority),
+    }
+
+
+def test_an_officer_preregisters_with_a_report_written_in_the_browser(
+    setting: dict[str, Any],
+) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    url = f"/moten/{meeting.pk}/anmal/"
+    officer = client(setting["officer"])
+    refused = officer.post(url, {"case_number": "KS 1999/1", "title": "X", "section": "beslut"})
+    assert "Inget ärende med det numret" in refused.content.decode()
+    assert not AgendaItem.objects.exists()
+    answer = officer.post(
+        url,
+        {
+            "case_number": case.case_number.replace(" ", "-"),
+            "title": "Detaljplan för Vargödalen",
+            "section": "beslut",
+            "proposal": "Nämnden antar planen.",
+            "background": "Planen har varit på samråd.",
+            "assessment": "",
+        },
+    )
+    assert answer.status_code == 302
+    item = AgendaItem.objects.get()
+    assert item.report is not None and item.report.document_type == "Tjänsteskrivelse"
+    page = officer.get(f"/moten/{meeting.pk}/").content.decode()
+    assert "Detaljplan för Vargödalen" in page and "Saknas" not in page
+
+
+def test_the_secretary_arranges_dispatches_and_members_open_the_documents(
+    setting: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    later = make_meeting(setting["body"], days_ahead=60)
+    first = actions.do_preregister_item(meeting, case, title="Första", actor=None)
+    second = actions.do_preregister_item(meeting, case, title="Andra", actor=None)
+    secretary = client(setting["secretary"])
+    secretary.post(
+        f"/moten/{meeting.pk}/ordning/",
+        {
+            f"position_{first.pk}": 2,
+            f"section_{first.pk}": "beslut",
+            f"move_{first.pk}": "",
+            f"position_{second.pk}": 1,
+            f"section_{second.pk}": "information",
+            f"move_{second.pk}": later.pk,
+        },
+    )
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.meeting == later and first.position == 1
+    assert client(setting["member"]).get(f"/moten/portal/{meeting.pk}/").status_code == 404
+    with django_capture_on_commit_callbacks(execute=True):
+        assert secretary.post(f"/moten/{meeting.pk}/utskick/").status_code == 302
+    assert mail.outbox
+    assert secretary.get(f"/moten/{meeting.pk}/kallelse.pdf").getvalue()[:5] == b"%PDF-"
+    member = client(setting["member"])
+    page = member.get(f"/moten/portal/{meeting.pk}/")
+    assert page.status_code == 200 and "Första" in page.content.decode()
+    member.get(f"/moten/portal/{meeting.pk}/")
+    assert Opening.objects.filter(meeting=meeting).count() == 1
+    assert client(make_user()).get(f"/moten/portal/{meeting.pk}/").status_code == 404
+
+
+def test_secret_documents_reach_members_only_and_notes_stay_private(
+    setting: dict[str, Any],
+) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    secret = registry.do_register_document(
+        case,
+        "inkommen",
+        timezone.localdate() - datetime.timedelta(days=1),
+        "Yttrande från Anna Andersson",
+        counterpart="Anna Andersson",
+        secrecy=make_provision(),
+        actor=None,
+    )
+    from kansli.files.store import store_bytes
+
+    registry.do_attach_file(secret, store_bytes(b"hemligt yttrande", "y.txt"), "y.txt", actor=None)
+    actions.do_preregister_item(meeting, case, title="Planärende", attachments=[secret], actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    url = f"/moten/portal/{meeting.pk}/handling/{secret.pk}/"
+    assert client(setting["substitute"]).get(url).status_code == 404
+    assert (
+        "Yttrande"
+        not in client(setting["substitute"]).get(f"/moten/portal/{meeting.pk}/").content.decode()
+    )
+    member = client(setting["member"])
+    assert member.get(url).getvalue() == b"hemligt yttrande"
+    assert AuditEvent.objects.filter(action=READ_ACTION, object_id=str(secret.pk)).exists()
+    member.post(f"/moten/portal/{meeting.pk}/anteckning/{secret.pk}/", {"text": "Fråga om X"})
+    assert PrivateNote.objects.get().text == "Fråga om X"
+    chair_page = client(setting["chair"]).get(f"/moten/portal/{meeting.pk}/").content.decode()
+    assert "Fråga om X" not in chair_page
+
+
+def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
+    setting: dict[str, Any],
+) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[setting["member"]], actor=None)
+    chair = client(setting["chair"])
+    assert chair.post(f"/moten/{meeting.pk}/protokoll/justera/").status_code == 302
+    twice = chair.post(f"/moten/{meeting.pk}/protokoll/justera/")
+    assert "redan justerat" in twice.content.decode()
+    client(setting["member"]).post(f"/moten/{meeting.pk}/protokoll/justera/")
+    notice = Notice.objects.get(minutes=minutes)
+    board = Client().get("/anslagstavla/").content.decode()
+    assert notice.appeal_ends.isoformat() in board and str(meeting.body) in board
+    assert "Antas." in Client().get(f"/anslagstavla/{notice.pk}/").content.decode()
+    Notice.objects.filter(pk=notice.pk).update(
+        down_after=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    assert notice.appeal_ends.isoformat() not in Client().get("/anslagstavla/?2").content.decode()
+    sealed = client(setting["secretary"]).get(f"/moten/{meeting.pk}/protokoll.pdf")
+    assert sealed.getvalue()[:5] == b"%PDF-"
+
+
+def test_editing_locked_minutes_is_refused_in_swedish(setting: dict[str, Any]) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    paragraph = minutes.paragraphs.get()
+    answer = client(setting["secretary"]).post(
+        f"/moten/paragraf/{paragraph.pk}/",
+        {"form": "decision", "decision": "Avslås.", "outcome": "beslutat"},
+    )
+    assert answer.status_code == 200 and "låst" in answer.content.decode()
+    paragraph.refresh_from_db()
+    assert paragraph.decision == "Antas."
+
+
+def test_the_calendar_feed_lists_the_meetings(setting: dict[str, Any]) -> None:
+    meeting: Meeting = setting["meeting"]
+    answer = Client().get(f"/moten/organ/{setting['body'].pk}/kalender.ics")
+    text = answer.content.decode()
+    assert answer["Content-Type"].startswith("text/calendar")
+    assert text.startswith("BEGIN:VCALENDAR\r\n") and f"UID:meeting-{meeting.pk}@" in text
+    assert meeting.starts_at.astimezone(datetime.UTC).strftime("DTSTART:%Y%m%dT%H%M%SZ") in text
+    assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
+    setting: dict[str, Any],
+) -> None:
+    body, case = setting["body"], setting["case"]
+    meeting = make_meeting(body, days_ahead=2)  # pre-registered now: after the item deadline
+    actions.do_preregister_item(meeting, case, title="Utan handlingar", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    actions.do_record_opening(meeting, actor=setting["member"])
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    paragraph = minutes.paragraphs.get()
+    actions.do_dispatch_decision(paragraph, [("Sökande", "Storgatan 1", "brev")], actor=None)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    secretary = client(setting["secretary"])
+    page = secretary.get(f"/moten/organ/{body.pk}/matt/").content.decode()
+    assert "Efter stoppdagen" in page and "1 (100,0 %)" in page
+    rows = secretary.get(f"/moten/organ/{body.pk}/matt.csv").content.decode("utf-8-sig")
+    header, row = [line.split(";") for line in rows.strip().splitlines()][:2]
+    figures = dict(zip(header, row, strict=True))
+    assert figures["efter stoppdag"] == "1" and figures["ofullständiga vid utskick"] == "1"
+    assert figures["öppnat 0–3 dagar före"] == "1"
+    assert figures["protokoll på webben inom 2 arbetsdagar"] == "1"
+    assert figures["expedierat inom 5 arbetsdagar"] == "1"
+    assert client(setting["member"]).get(f"/moten/organ/{body.pk}/matt/").status_code == 404

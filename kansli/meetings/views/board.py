@@ -1,0 +1,130 @@
+"""Public pages without login: the notice board (anslagstavla) with the announcements
+of approved minutes until their appeal period ends (KL 8 kap. 9–12 §, 13 kap. 5 §),
+the public minutes with personal data masked by the authority's rules (the public
+e-diary's DiaryPolicy), and each body's meeting calendar as iCalendar (RFC 5545)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
+from kansli.public.record import masks_for, scrub
+from kansli.public.views import public_page
+
+
+@public_page
+def notice_board(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    notices = (
+        Notice.objects.up_on(today)
+        .select_related("minutes__meeting__body__authority", "minutes__meeting__body__committee")
+        .order_by("-posted_on", "pk")
+    )
+    decisions = (
+        DelegatedDecision.objects.filter(posted_on__lte=today, appeal_ends__gte=today)
+        .select_related("point__authority", "document__case__authority__municipality")
+        .order_by("-posted_on", "pk")
+    )
+    # A decision's text is scrubbed of protected and (by policy) private names, as in the
+    # e-diary; a secrecy-marked decision is not announced with its text.
+    shown = [
+        (d, scrub(d.summary, masks_for(d.case))) for d in decisions if d.document.secrecy_id is None
+    ]
+    return render(
+        request,
+        "meetings/board.html",
+        {
+            "notices": notices,
+            "decisions": shown,
+            "today": today,
+        },
+    )
+
+
+@public_page
+def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes as the public reads them while the notice is up and after: each §
+    with its decision, names of protected and (by policy) private parties masked."""
+    notice = get_object_or_404(
+        Notice.objects.select_related("minutes__meeting__body__authority"), pk=pk
+    )
+    minutes = notice.minutes
+    paragraphs = []
+    for paragraph in minutes.paragraphs.select_related("item__case"):
+        masks = masks_for(paragraph.item.case)
+        paragraphs.append(
+            (paragraph, scrub(paragraph.item.title, masks), scrub(paragraph.decision, masks))
+        )
+    return render(
+        request,
+        "meetings/public_minutes.html",
+        {
+            "notice": notice,
+            "meeting": minutes.meeting,
+            "paragraphs": paragraphs,
+            "corrections": Correction.objects.filter(
+                paragraph__minutes=minutes, applied_at__isnull=False
+            ).select_related("paragraph"),
+        },
+    )
+
+
+def _escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 3.1: lines longer than 75 octets are folded."""
+    data, parts = line.encode(), list[str]()
+    while len(data) > 75:
+        cut = 75 if not parts else 74
+        while cut and (data[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
+            cut -= 1
+        parts.append(data[:cut].decode())
+        data = data[cut:]
+    parts.append(data.decode())
+    return "\r\n ".join(parts)
+
+
+def _utc(moment: datetime.datetime) -> str:
+    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _dates(meeting: Meeting) -> str:
+    return f"Stoppdag {meeting.item_deadline:%Y-%m-%d}, utskick {meeting.dispatch_day:%Y-%m-%d}."
+
+
+@public_page
+def calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The body's meetings (a year back and all ahead) as an iCalendar feed."""
+    body = get_object_or_404(Body.objects.select_related("authority__municipality"), pk=pk)
+    since = timezone.now() - datetime.timedelta(days=365)
+    meetings = body.meetings.filter(starts_at__gte=since).order_by("starts_at")
+    if body.authority.valid_to and body.authority.valid_to < timezone.localdate():
+        raise Http404
+    host = request.get_host().split(":")[0]
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Kansli//Sammanträden//SV",
+        f"X-WR-CALNAME:{_escape(f'{body} – sammanträden')}",
+    ]
+    for meeting in meetings:
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:meeting-{meeting.pk}@{host}",
+            f"DTSTAMP:{_utc(timezone.now())}",
+            f"DTSTART:{_utc(meeting.starts_at)}",
+            f"DTEND:{_utc(meeting.starts_at + datetime.timedelta(hours=3))}",
+            f"SUMMARY:{_escape(f'Sammanträde: {body}')}",
+            f"LOCATION:{_escape(meeting.place)}",
+            f"DESCRIPTION:{_escape(_dates(meeting))}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    text = "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    return HttpResponse(text, content_type="text/calendar; charset=utf-8")

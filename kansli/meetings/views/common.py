@@ -1,0 +1,61 @@
+"""What the meeting views share: which bodies and meetings a member of staff works
+with, and running an action from a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+
+from kansli.meetings.models import Body, Meeting
+from kansli.meetings.permissions import PREPARING_ROLES
+from kansli.org.models import Role, User
+from kansli.registry.forms import AccessibleForm
+from kansli.registry.permissions import has_role
+from kansli.registry.views.common import authorities_with
+
+
+def staff_bodies(user: User) -> QuerySet[Body]:
+    """The bodies whose meetings the user prepares for (officers, secretaries,
+    managers and registrars of the authority)."""
+    authorities = authorities_with(user, PREPARING_ROLES)
+    return Body.objects.filter(authority__in=authorities).select_related("authority", "committee")
+
+
+def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
+    """A meeting of a body the user works with; 404 otherwise, as for a missing one."""
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    meetings = Meeting.objects.filter(body__in=staff_bodies(user)).select_related(
+        "body__authority__municipality", "body__committee"
+    )
+    return get_object_or_404(meetings, pk=pk)
+
+
+def is_secretary(user: Any, body: Body) -> bool:
+    return has_role(user, body.authority, [Role.SECRETARY])
+
+
+def run_action(
+    request: HttpRequest, form: AccessibleForm, run: Callable[[], str], done: str
+) -> HttpResponse | None:
+    """Run the action for a valid form and go to `done` with its message; on refusal
+    put the reason on the form (nothing was saved: the action is one transaction)."""
+    if not form.is_valid():
+        return None
+    try:
+        message = run()
+    except ValidationError as error:
+        form.add_action_errors(error)
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    else:
+        messages.success(request, message)
+        return redirect(done)
+    return None

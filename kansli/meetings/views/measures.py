@@ -1,0 +1,84 @@
+"""The measures page per body (Leksand's seed): a table per quarter with bars drawn by
+<meter> elements (no script, no inline style), and the same figures as CSV."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from kansli.meetings.measures import DISPATCH_GOAL, WEB_GOAL, quarters
+from kansli.meetings.models import Body
+from kansli.meetings.views.common import staff_bodies
+from kansli.registry.views.common import current_user
+
+
+def _body(request: HttpRequest, pk: int) -> Body:
+    found = staff_bodies(current_user(request)).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+@login_required
+def measures(request: HttpRequest, pk: int) -> HttpResponse:
+    body = _body(request, pk)
+    return render(
+        request,
+        "meetings/measures.html",
+        {
+            "body": body,
+            "quarters": quarters(body),
+            "web_goal": WEB_GOAL,
+            "dispatch_goal": DISPATCH_GOAL,
+        },
+    )
+
+
+@login_required
+def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    body = _body(request, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="matt-{body.code}.csv"'
+    response.write("\ufeff")  # Excel reads UTF-8 by this mark
+    out = csv.writer(response, delimiter=";")
+    rows = quarters(body)
+    buckets = [label for label, _ in rows[0].opening_rows] if rows else []
+    out.writerow(
+        [
+            "kvartal",
+            "sammanträden",
+            "ärenden",
+            "efter stoppdag",
+            "andel %",
+            "ofullständiga vid utskick",
+            "andel %",
+            "extra ärenden",
+            *[f"öppnat {b} dagar före" for b in buckets],
+            f"protokoll på webben inom {WEB_GOAL} arbetsdagar",
+            "justerade protokoll",
+            f"expedierat inom {DISPATCH_GOAL} arbetsdagar",
+            "expedierade protokoll",
+        ]
+    )
+    for q in rows:
+        out.writerow(
+            [
+                q.label,
+                q.meetings,
+                q.items,
+                q.late,
+                q.late_share,
+                q.incomplete,
+                q.incomplete_share,
+                sum(n for _, n in q.extra_per_meeting),
+                *[n for _, n in q.opening_rows],
+                q.web_within_goal,
+                len(q.to_web),
+                q.dispatch_within_goal,
+                len(q.to_dispatch),
+            ]
+        )
+    return response

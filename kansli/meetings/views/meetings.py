@@ -1,0 +1,223 @@
+"""The secretary's and officers' pages: the meeting calendar, one meeting's agenda with
+its marks, pre-registering an item, arranging the agenda and dispatching the notice."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansli.files.download import file_response
+from kansli.meetings import actions
+from kansli.meetings.forms import (
+    ArrangeForm,
+    ConfirmForm,
+    OpenMinutesForm,
+    PreregisterForm,
+    ReportDecisionsForm,
+    ScheduleForm,
+)
+from kansli.meetings.models import Meeting, Section
+from kansli.meetings.views.common import is_secretary, run_action, staff_bodies, staff_meeting
+from kansli.org.models import Role, User
+from kansli.registry.models import Case, Document
+from kansli.registry.views.common import current_user
+from kansli.search.casenumber import parse_case_number
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    bodies = staff_bodies(user)
+    if not bodies.exists():
+        raise Http404
+    secretary_of = bodies.filter(
+        authority__role_assignments__user=user, authority__role_assignments__role=Role.SECRETARY
+    ).distinct()
+    form = ScheduleForm(secretary_of, request.POST or None)
+    if request.method == "POST":
+        done = run_action(request, form, lambda: _schedule(form, user), reverse("meetings:list"))
+        if done:
+            return done
+    since = timezone.now() - datetime.timedelta(days=120)
+    meetings = (
+        Meeting.objects.filter(body__in=bodies, starts_at__gte=since)
+        .select_related("body__authority", "body__committee", "minutes")
+        .order_by("starts_at")
+    )
+    return render(
+        request,
+        "meetings/list.html",
+        {
+            "meetings": meetings,
+            "bodies": bodies,
+            "form": form if secretary_of.exists() else None,
+            "now": timezone.now(),
+        },
+    )
+
+
+def _schedule(form: ScheduleForm, user: User) -> str:
+    meeting = actions.do_schedule_meeting(
+        form.cleaned_data["body"], form.starts_at(), form.cleaned_data["place"], actor=user
+    )
+    return _("The meeting %(meeting)s is in the calendar.") % {"meeting": meeting}
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    items = list(
+        meeting.items.filter(withdrawn=False)
+        .select_related("case", "report")
+        .order_by("position", "pk")
+    )
+    secretary = is_secretary(user, meeting.body)
+    members = User.objects.filter(pk__in=meeting.body.members_on(meeting.day).values("user"))
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "secretary": secretary,
+            "sections": [
+                (label, [i for i in items if i.section == value])
+                for value, label in Section.choices
+            ],
+            "arrange": ArrangeForm(meeting)
+            if secretary and not hasattr(meeting, "minutes")
+            else None,
+            "open_minutes": OpenMinutesForm(members) if secretary else None,
+            "report_form": ReportDecisionsForm() if secretary else None,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def preregister(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    initial = {"case_number": request.GET.get("arende", "")}
+    form = PreregisterForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        done = run_action(
+            request,
+            form,
+            lambda: _preregister(meeting, form, user),
+            reverse("meetings:meeting", args=[meeting.pk]),
+        )
+        if done:
+            return done
+    return render(request, "meetings/preregister.html", {"meeting": meeting, "form": form})
+
+
+def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
+    data = form.cleaned_data
+    number = parse_case_number(data["case_number"])
+    cases = Case.objects.visible_to(user).filter(authority=meeting.body.authority)
+    case = None
+    if number is not None and number.series in (None, meeting.body.authority.code):
+        case = cases.filter(year=number.year, number=number.number).first()
+    if case is None:
+        raise ValidationError(
+            {
+                "case_number": _("No case with that number in %(code)s.")
+                % {"code": meeting.body.authority.code}
+            }
+        )
+    report = None
+    if data["report_number"]:
+        documents = Document.objects.visible_to(user).filter(case=case)
+        report = documents.filter(number=data["report_number"]).first()
+        if report is None:
+            raise ValidationError({"report_number": _("The case has no such document.")})
+    elif data["background"].strip():
+        report = actions.do_write_report(
+            case,
+            title=data["title"],
+            background=data["background"],
+            assessment=data["assessment"],
+            proposal=data["proposal"],
+            actor=user,
+        )
+    actions.do_preregister_item(
+        meeting,
+        case,
+        title=data["title"],
+        proposal=data["proposal"],
+        report=report,
+        section=data["section"],
+        actor=user,
+    )
+    return _("%(case)s is on the agenda of %(meeting)s.") % {
+        "case": case.case_number,
+        "meeting": meeting,
+    }
+
+
+@login_required
+@require_POST
+def arrange(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    form = ArrangeForm(meeting, request.POST)
+    here = reverse("meetings:meeting", args=[meeting.pk])
+
+    def run() -> str:
+        data = form.cleaned_data
+        moving = [(item, data[f"move_{item.pk}"]) for item in form.items if data[f"move_{item.pk}"]]
+        staying = [item for item in form.items if not data[f"move_{item.pk}"]]
+        staying.sort(key=lambda item: (data[f"position_{item.pk}"], item.position))
+        actions.do_arrange_agenda(
+            meeting, [(i, data[f"section_{i.pk}"]) for i in staying], actor=user
+        )
+        for item, later in moving:
+            actions.do_move_item(item, later, actor=user)
+        return _("The agenda is saved.")
+
+    done = run_action(request, form, run, here)
+    if done:
+        return done
+    return render(request, "meetings/arrange_error.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+@require_POST
+def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    form = ConfirmForm(request.POST)
+    here = reverse("meetings:meeting", args=[meeting.pk])
+
+    def run() -> str:
+        actions.do_dispatch_meeting(meeting, actor=user)
+        return _("The notice and the meeting documents are sent to the members.")
+
+    done = run_action(request, form, run, here)
+    if done:
+        return done
+    return render(request, "meetings/arrange_error.html", {"meeting": meeting, "form": form})
+
+
+@login_required
+def meeting_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
+    """The notice (kallelse) or the meeting pack (handlingar) as sent, or the sealed
+    minutes (protokoll)."""
+    meeting = staff_meeting(request, pk)
+    minutes = getattr(meeting, "minutes", None)
+    sealed = minutes.sealed if minutes is not None else None
+    stored = {"kallelse": meeting.notice, "handlingar": meeting.pack, "protokoll": sealed}.get(kind)
+    if stored is None:
+        raise Http404
+    return file_response(stored, f"{kind}-{meeting}.pdf".replace(" ", "-"), inline=True)

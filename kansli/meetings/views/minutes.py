@@ -1,0 +1,321 @@
+"""The minutes: starting them, attendance, each § (decision, conflict of interest, vote,
+dissent), approval with the second factor, and dispatching the decision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansli.files.download import file_response
+from kansli.meetings import actions
+from kansli.meetings.actions import serving
+from kansli.meetings.forms import (
+    AttendanceForm,
+    ConfirmForm,
+    CorrectionForm,
+    DecisionForm,
+    ExpediteForm,
+    MemberForm,
+    OpenMinutesForm,
+    VoteForm,
+)
+from kansli.meetings.models import Correction, Meeting, Minutes, Paragraph
+from kansli.meetings.views.common import is_secretary, run_action, staff_bodies, staff_meeting
+from kansli.org.models import Role, RoleAssignment, User
+from kansli.registry.forms import AccessibleForm
+from kansli.registry.views.common import current_user
+
+
+def _members(meeting: Meeting) -> QuerySet[User]:
+    return User.objects.filter(pk__in=meeting.body.members_on(meeting.day).values("user"))
+
+
+def _minutes(request: HttpRequest, pk: int) -> Minutes:
+    """The minutes of a meeting the user works with as staff, or is to approve as chair
+    or approver (elected members are not staff); 404 otherwise."""
+    user = current_user(request)
+    found = get_object_or_404(
+        Minutes.objects.select_related("meeting__body__authority__municipality"), meeting_id=pk
+    )
+    if user.pk in actions.approvers_of(found):
+        return found
+    return staff_meeting(request, pk).minutes
+
+
+def _people(meeting: Meeting) -> QuerySet[User]:
+    """Who can be in the attendance: the body's members and the authority's staff."""
+    staff = RoleAssignment.objects.valid_on(meeting.day).filter(authority=meeting.body.authority)
+    officials = User.objects.filter(pk__in=staff.exclude(role=Role.ELECTED).values("user"))
+    return _members(meeting) | officials
+
+
+def _later(meeting: Meeting) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at)
+
+
+@login_required
+def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    minutes = _minutes(request, pk)
+    meeting = minutes.meeting
+    approvers = actions.approvers_of(minutes)
+    return render(
+        request,
+        "meetings/minutes.html",
+        {
+            "meeting": meeting,
+            "minutes": minutes,
+            "secretary": is_secretary(user, meeting.body),
+            "staff": staff_bodies(user).filter(pk=meeting.body_id).exists(),
+            "paragraphs": minutes.paragraphs.select_related("item__case", "extract"),
+            "attendance": minutes.attendance.select_related("user", "replaces"),
+            "attendance_form": AttendanceForm(_people(meeting), _members(meeting)),
+            "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
+            "may_approve": user.pk in approvers
+            and minutes.locked_at is None
+            and not minutes.approvals.filter(user=user).exists(),
+            "waiting_for": User.objects.filter(pk__in=approvers).exclude(
+                pk__in=minutes.approvals.values("user")
+            ),
+            "notice": getattr(minutes, "notice", None),
+            "corrections": Correction.objects.filter(paragraph__minutes=minutes)
+            .select_related("paragraph")
+            .prefetch_related("approved_by"),
+            "approver": user.pk in approvers,
+        },
+    )
+
+
+@login_required
+@require_POST
+def open_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    form = OpenMinutesForm(_members(meeting), request.POST)
+
+    def run() -> str:
+        data = form.cleaned_data
+        actions.do_open_minutes(
+            meeting,
+            approvers=data["approvers"],
+            approval_place=data["approval_place"],
+            approval_due=data["approval_due"],
+            first=data["first"],
+            actor=user,
+        )
+        return _("The minutes are started.")
+
+    done = run_action(request, form, run, reverse("meetings:minutes", args=[meeting.pk]))
+    return done or render(
+        request, "meetings/arrange_error.html", {"meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    meeting = staff_meeting(request, pk)
+    if not hasattr(meeting, "minutes"):
+        raise Http404
+    minutes = meeting.minutes
+    form = AttendanceForm(_people(meeting), _members(meeting), request.POST)
+
+    def run() -> str:
+        data = form.cleaned_data
+        actions.do_record_attendance(
+            minutes,
+            data["person"],
+            data["capacity"],
+            replaces=data["replaces"],
+            from_paragraph=data["from_paragraph"],
+            to_paragraph=data["to_paragraph"],
+            actor=user,
+        )
+        return _("Attendance is saved.")
+
+    done = run_action(request, form, run, reverse("meetings:minutes", args=[meeting.pk]))
+    return done or render(
+        request, "meetings/arrange_error.html", {"meeting": meeting, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Justering. The session must have passed the second factor (TOTP) in this login."""
+    user = current_user(request)
+    minutes = _minutes(request, pk)
+    form = ConfirmForm(request.POST)
+    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+
+    def run() -> str:
+        actions.do_approve_minutes(minutes, verified=verified, actor=user)
+        minutes.refresh_from_db()
+        if minutes.locked_at is not None:
+            return _("The minutes are approved, sealed and announced on the notice board.")
+        return _("Your approval is recorded.")
+
+    here = reverse("meetings:minutes", args=[minutes.meeting_id])
+    done = run_action(request, form, run, here)
+    return done or render(
+        request, "meetings/arrange_error.html", {"meeting": minutes.meeting, "form": form}
+    )
+
+
+@login_required
+@require_POST
+def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    """The chair's or an approver's approval of a correction, with the second factor."""
+    user = current_user(request)
+    correction = get_object_or_404(Correction.objects.select_related("paragraph"), pk=pk)
+    minutes = _minutes(request, correction.paragraph.minutes.meeting_id)
+    form = ConfirmForm(request.POST)
+    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+
+    def run() -> str:
+        done = actions.do_approve_correction(correction, verified=verified, actor=user)
+        if done.applied_at is not None:
+            return _("The correction is approved and the minutes are sealed again.")
+        return _("Your approval is recorded.")
+
+    here = reverse("meetings:minutes", args=[minutes.meeting_id])
+    done = run_action(request, form, run, here)
+    return done or render(
+        request, "meetings/arrange_error.html", {"meeting": minutes.meeting, "form": form}
+    )
+
+
+@login_required
+def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The minutes sealed again with a correction."""
+    correction = get_object_or_404(Correction.objects.select_related("paragraph__minutes"), pk=pk)
+    minutes = _minutes(request, correction.paragraph.minutes.meeting_id)
+    if correction.sealed is None:
+        raise Http404
+    name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf".replace(" ", "-")
+    return file_response(correction.sealed, name, inline=True)
+
+
+def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
+    user = current_user(request)
+    paragraphs = Paragraph.objects.filter(body__in=staff_bodies(user)).select_related(
+        "minutes__meeting__body__authority", "item__case", "extract"
+    )
+    return get_object_or_404(paragraphs, pk=pk)
+
+
+@login_required
+def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
+    """One §: the decision, conflicts of interest, the vote and dissents, each its own
+    form (the button names which)."""
+    user = current_user(request)
+    found = _paragraph(request, pk)
+    meeting = found.minutes.meeting
+    members = _members(meeting)
+    conflicted = set(found.conflicts.values_list("user_id", flat=True))
+    voters = [
+        u
+        for u in User.objects.filter(pk__in=serving(found.minutes, found.number))
+        if u.pk not in conflicted
+    ]
+    post: Any = request.POST if request.method == "POST" else None
+    which = post.get("form") if post else None
+    vote = VoteForm(
+        voters,
+        post if which == "vote" else None,
+        initial={f"vote_{b.user_id}": b.choice for b in found.ballots.all()},
+    )
+    forms: dict[str, AccessibleForm] = {
+        "decision": DecisionForm(
+            _later(meeting),
+            post if which == "decision" else None,
+            initial={"decision": found.decision, "outcome": found.outcome, "note": found.note},
+        ),
+        "conflict": MemberForm(members, post if which == "conflict" else None),
+        "vote": vote,
+        "dissent": MemberForm(members, post if which == "dissent" else None),
+    }
+    runs = {
+        "decision": lambda d: actions.do_record_decision(
+            found,
+            decision=d["decision"],
+            outcome=d["outcome"],
+            note=d["note"],
+            later=d["later"],
+            actor=user,
+        ),
+        "conflict": lambda d: actions.do_record_conflict(found, d["member"], actor=user),
+        "vote": lambda d: actions.do_record_vote(found, vote.ballots(), actor=user),
+        "correction": lambda d: actions.do_propose_correction(
+            found, d["decision"], d["reason"], actor=user
+        ),
+        "dissent": lambda d: actions.do_record_dissent(found, d["member"], d["reason"], actor=user),
+    }
+    secretary = is_secretary(user, meeting.body)
+    correcting = secretary and found.minutes.locked_at is not None
+    if correcting:  # approved minutes change only by a correction (rättelse)
+        forms["correction"] = CorrectionForm(
+            post if which == "correction" else None, initial={"decision": found.decision}
+        )
+    if which in forms:
+        form = forms[which]
+
+        def run() -> str:
+            runs[which](form.cleaned_data)
+            return _("§ %(number)d is saved.") % {"number": found.number}
+
+        done = run_action(request, form, run, reverse("meetings:paragraph", args=[found.pk]))
+        if done:
+            return done
+    return render(
+        request,
+        "meetings/paragraph.html",
+        {
+            "paragraph": found,
+            "meeting": meeting,
+            "forms": forms,
+            "secretary": secretary and not correcting,
+            "correcting": correcting,
+            "corrections": found.corrections.prefetch_related("approved_by"),
+            "conflicts": found.conflicts.select_related("user"),
+            "ballots": found.ballots.select_related("user"),
+            "dissents": found.dissents.select_related("user"),
+            "expeditions": found.expeditions.all(),
+        },
+    )
+
+
+@login_required
+def dispatch_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    found = _paragraph(request, pk)
+    form = ExpediteForm(request.POST or None)
+    if request.method == "POST":
+
+        def run() -> str:
+            sent = actions.do_dispatch_decision(found, form.cleaned_data["recipients"], actor=user)
+            return _("The decision is dispatched to %(count)d recipients.") % {"count": len(sent)}
+
+        done = run_action(request, form, run, reverse("meetings:paragraph", args=[found.pk]))
+        if done:
+            return done
+    return render(
+        request,
+        "meetings/expedite.html",
+        {
+            "paragraph": found,
+            "meeting": found.minutes.meeting,
+            "form": form,
+            "today": timezone.localdate(),
+        },
+    )

@@ -1,0 +1,191 @@
+"""One case through the whole committee cycle in the browser (the Leksand seed: bereda,
+politisk hantering, distribuera): an officer pre-registers it with a report written in
+the browser; the secretary sends the notice; a member opens the documents in the member
+portal; the secretary writes the minutes with attendance, a conflict of interest and a
+vote; the chair and an approver approve with their one-time codes; the notice board shows
+the announcement with the appeal period's end; the extract is registered in the case;
+the decision is dispatched by e-mail; and the measures count it all."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone, translation
+
+from kansli.meetings.models import Ballot, Conflict, Notice, Opening
+from kansli.meetings.testing import make_body, make_meeting, make_member
+from kansli.org.models import ElectedPosition, Role
+from kansli.org.testing import make_authority, make_user
+from kansli.registry.models import CaseStatus
+from kansli.registry.testing import make_case
+from kansli.workdays.calendar import legal_deadline
+from tests.browser.conftest import axe_violations, log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+TITLE = "Detaljplan för Vargödalen"
+
+
+def sv(text: str) -> str:
+    with translation.override("sv"):
+        return translation.gettext(text)
+
+
+def as_user(browser, url: str, username: str):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="sv-SE")
+    page = context.new_page()
+    log_in(page, url, username)
+    return context, page
+
+
+def status(page) -> str:  # type: ignore[no-untyped-def]
+    return str(page.get_by_role("status").inner_text().strip())
+
+
+def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    url = live_server.url
+    ks = make_authority("KS", "Kommunstyrelsen")
+    body = make_body(ks)
+    names = {"password": "kansli-demo"}
+    make_user(
+        "sekreterare",
+        first_name="Karin",
+        last_name="Sandberg",
+        roles=[(Role.SECRETARY, ks)],
+        **names,
+    )
+    make_user(
+        "handlaggare", first_name="Johan", last_name="Berg", roles=[(Role.OFFICER, ks)], **names
+    )
+    make_member(
+        body,
+        ElectedPosition.CHAIR,
+        username="ordforande",
+        first_name="Göran",
+        last_name="Lundgren",
+        email="goran@example.se",
+        **names,
+    )
+    make_member(
+        body,
+        username="ledamot",
+        first_name="Fatima",
+        last_name="Hedlund",
+        email="fatima@example.se",
+        **names,
+    )
+    make_member(body, username="ledamot2", first_name="Per", last_name="Jävig", **names)
+    meeting = make_meeting(body, days_ahead=40)  # the item deadline is ahead
+    case = make_case(TITLE, authority=ks)
+
+    # The officer pre-registers the case with a report written in the browser.
+    context, officer = as_user(browser, url, "handlaggare")
+    officer.goto(f"{url}/moten/{meeting.pk}/anmal/")
+    officer.get_by_label(sv("Case number")).fill(case.case_number)
+    officer.get_by_label(sv("Title on the agenda")).fill(TITLE)
+    officer.get_by_label(sv("Proposed decision")).fill("Kommunstyrelsen antar detaljplanen.")
+    officer.get_by_label(sv("Background")).fill("Planen har varit på samråd och granskning.")
+    officer.get_by_role("button", name=sv("Pre-register")).click()
+    officer.wait_for_url(f"{url}/moten/{meeting.pk}/")
+    assert case.case_number in status(officer)
+    assert officer.get_by_text(TITLE).first.is_visible()
+    context.close()
+
+    # The secretary sends the notice and the meeting pack.
+    context, secretary = as_user(browser, url, "sekreterare")
+    secretary.goto(f"{url}/moten/{meeting.pk}/")
+    secretary.get_by_role("button", name=sv("Send the notice and documents")).click()
+    secretary.wait_for_url(f"{url}/moten/{meeting.pk}/")
+    assert status(secretary) == sv("The notice and the meeting documents are sent to the members.")
+    assert {"goran@example.se", "fatima@example.se"} <= {m.to[0] for m in mail.outbox}
+    assert axe_violations(secretary) == []
+
+    # A member opens the documents in the member portal.
+    member_context, member = as_user(browser, url, "ledamot")
+    member.goto(f"{url}/moten/portal/")
+    member.get_by_role("link", name=re.compile("Kommunstyrelsen")).first.click()
+    member.wait_for_url(f"{url}/moten/portal/{meeting.pk}/")
+    assert member.get_by_role("heading", name=TITLE).is_visible()
+    assert Opening.objects.filter(meeting=meeting, user__username="ledamot").exists()
+    assert axe_violations(member) == []
+
+    # The minutes: approver, attendance, a conflict of interest and a vote.
+    secretary.get_by_label("Fatima Hedlund").check()
+    secretary.get_by_role("button", name=sv("Start the minutes")).click()
+    secretary.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
+    for name in ("Göran Lundgren", "Fatima Hedlund", "Per Jävig"):
+        secretary.locator("summary").click()
+        secretary.get_by_label(sv("Person")).select_option(label=name)
+        secretary.get_by_label(sv("Capacity")).select_option(label=sv("member"))
+        secretary.get_by_role("button", name=sv("Save attendance")).click()
+        secretary.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
+    secretary.get_by_role("link", name=re.compile(f"§ 1 {TITLE}")).click()
+    conflict = secretary.locator("section").filter(has_text=sv("Record a conflict of interest"))
+    conflict.get_by_label(sv("Member")).select_option(label="Per Jävig")
+    conflict.get_by_role("button", name=sv("Save")).click()
+    secretary.wait_for_load_state()
+    vote = secretary.locator("section").filter(has_text=sv("Record a vote"))
+    assert vote.get_by_label("Per Jävig").count() == 0  # no vote for a member with a conflict
+    vote.get_by_label("Göran Lundgren").select_option("ja")
+    vote.get_by_label("Fatima Hedlund").select_option("nej")
+    vote.get_by_role("button", name=sv("Save")).click()
+    secretary.wait_for_load_state()
+    assert Conflict.objects.get().user.username == "ledamot2"
+    assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["ja", "nej"]
+
+    # The chair and the approver approve, each with their one-time code.
+    context_chair, chair = as_user(browser, url, "ordforande")
+    chair.goto(f"{url}/moten/{meeting.pk}/protokoll/")
+    assert axe_violations(chair) == []
+    chair.get_by_role("button", name=sv("Approve the minutes")).click()
+    chair.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
+    assert status(chair) == sv("Your approval is recorded.")
+    context_chair.close()
+    member.goto(f"{url}/moten/{meeting.pk}/protokoll/")
+    member.get_by_role("button", name=sv("Approve the minutes")).click()
+    member.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
+    assert status(member) == sv(
+        "The minutes are approved, sealed and announced on the notice board."
+    )
+    member_context.close()
+
+    # The notice board, for anyone: the appeal period ends three weeks after posting.
+    public = browser.new_context(locale="sv-SE").new_page()
+    public.goto(f"{url}/anslagstavla/")
+    ends = legal_deadline(timezone.localdate(), weeks=3)
+    row = public.get_by_role("row", name=re.compile("Kommunstyrelsen"))
+    assert ends.isoformat() in row.inner_text()
+    assert Notice.objects.get().appeal_ends == ends
+    assert axe_violations(public) == []
+
+    # The extract is in the case, the case is decided, and the decision is dispatched.
+    case.refresh_from_db()
+    assert case.status == CaseStatus.DECIDED
+    secretary.goto(f"{url}/arenden/{case.pk}/")
+    assert secretary.get_by_text("Protokollsutdrag KS").first.is_visible()
+    secretary.goto(f"{url}/moten/{meeting.pk}/protokoll/")
+    secretary.get_by_role("link", name=re.compile(f"§ 1 {TITLE}")).click()
+    secretary.get_by_role("link", name=sv("Dispatch the decision")).click()
+    mail.outbox.clear()
+    secretary.get_by_label(sv("Recipients")).fill("Exploatören AB; info@exploator.se; epost")
+    secretary.get_by_role("button", name=sv("Dispatch"), exact=True).click()
+    secretary.wait_for_load_state()
+    assert mail.outbox[0].to == ["info@exploator.se"] and mail.outbox[0].attachments
+
+    # The measures: one item, pre-registered in time, complete at dispatch, opened and
+    # dispatched within the goals.
+    secretary.goto(f"{url}/moten/organ/{body.pk}/matt/")
+
+    def figure(label: str) -> str:
+        term = secretary.locator("dt", has_text=label)
+        return str(term.locator("xpath=following-sibling::dd").inner_text().strip())
+
+    assert figure(sv("Items")) == "1"
+    assert figure(sv("After the item deadline")).startswith("0 (0,0 %)")
+    assert figure(sv("Incomplete at dispatch")).startswith("0 (0,0 %)")
+    assert figure(sv("Minutes on the web within %(goal)s working days") % {"goal": 2}) == "1 / 1"
+    assert figure(sv("Decisions dispatched within %(goal)s working days") % {"goal": 5}) == "1 / 1"
+    opened = secretary.get_by_role("row", name=re.compile("^13–14"))
+    assert opened.get_by_role("cell").first.inner_text() == "0"
+    assert axe_violations(secretary) == []
+    context.close()
