@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 
 from kansli.meetings.models import Body, Meeting
 from kansli.meetings.permissions import PREPARING_ROLES
@@ -40,6 +40,17 @@ def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
 
 def is_secretary(user: Any, body: Body) -> bool:
     return has_role(user, body.authority, [Role.SECRETARY])
+
+
+def run_or_refuse(
+    request: HttpRequest, form: AccessibleForm, run: Callable[[], str], done: str, meeting: Meeting
+) -> HttpResponse:
+    """For a form posted from another page (a button on the meeting or the minutes):
+    run the action and go to `done`, or show on a page of its own why nothing was saved."""
+    answer = run_action(request, form, run, done)
+    if answer is not None:
+        return answer
+    return render(request, "meetings/not_saved.html", {"meeting": meeting, "form": form})
 
 
 def run_action(

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from kansli.meetings import actions
 from kansli.meetings.forms import DelegatedDecisionForm, ReportDecisionsForm
 from kansli.meetings.models import DelegatedDecision, DelegationPoint
-from kansli.meetings.views.common import run_action, staff_bodies, staff_meeting
+from kansli.meetings.views.common import run_action, run_or_refuse, staff_bodies, staff_meeting
 from kansli.org.models import User
 from kansli.registry.models import Case
 from kansli.registry.views.common import current_user
@@ -92,7 +92,6 @@ def report_decisions(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_report_delegated_decisions(meeting, case, actor=user)
         return _("The delegated decisions are on the agenda.")
 
-    done = run_action(request, form, run, reverse("meetings:meeting", args=[meeting.pk]))
-    return done or render(
-        request, "meetings/arrange_error.html", {"meeting": meeting, "form": form}
+    return run_or_refuse(
+        request, form, run, reverse("meetings:meeting", args=[meeting.pk]), meeting
     )

@@ -26,7 +26,13 @@ from kansli.meetings.forms import (
     ScheduleForm,
 )
 from kansli.meetings.models import Meeting, Section
-from kansli.meetings.views.common import is_secretary, run_action, staff_bodies, staff_meeting
+from kansli.meetings.views.common import (
+    is_secretary,
+    run_action,
+    run_or_refuse,
+    staff_bodies,
+    staff_meeting,
+)
 from kansli.org.models import Role, User
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
@@ -186,10 +192,7 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
             actions.do_move_item(item, later, actor=user)
         return _("The agenda is saved.")
 
-    done = run_action(request, form, run, here)
-    if done:
-        return done
-    return render(request, "meetings/arrange_error.html", {"meeting": meeting, "form": form})
+    return run_or_refuse(request, form, run, here, meeting)
 
 
 @login_required
@@ -204,10 +207,7 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
         actions.do_dispatch_meeting(meeting, actor=user)
         return _("The notice and the meeting documents are sent to the members.")
 
-    done = run_action(request, form, run, here)
-    if done:
-        return done
-    return render(request, "meetings/arrange_error.html", {"meeting": meeting, "form": form})
+    return run_or_refuse(request, form, run, here, meeting)
 
 
 @login_required

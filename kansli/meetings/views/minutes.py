@@ -29,7 +29,13 @@ from kansli.meetings.forms import (
     VoteForm,
 )
 from kansli.meetings.models import Correction, Meeting, Minutes, Paragraph
-from kansli.meetings.views.common import is_secretary, run_action, staff_bodies, staff_meeting
+from kansli.meetings.views.common import (
+    is_secretary,
+    run_action,
+    run_or_refuse,
+    staff_bodies,
+    staff_meeting,
+)
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.views.common import current_user
@@ -114,9 +120,8 @@ def open_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("The minutes are started.")
 
-    done = run_action(request, form, run, reverse("meetings:minutes", args=[meeting.pk]))
-    return done or render(
-        request, "meetings/arrange_error.html", {"meeting": meeting, "form": form}
+    return run_or_refuse(
+        request, form, run, reverse("meetings:minutes", args=[meeting.pk]), meeting
     )
 
 
@@ -143,9 +148,8 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return _("Attendance is saved.")
 
-    done = run_action(request, form, run, reverse("meetings:minutes", args=[meeting.pk]))
-    return done or render(
-        request, "meetings/arrange_error.html", {"meeting": meeting, "form": form}
+    return run_or_refuse(
+        request, form, run, reverse("meetings:minutes", args=[meeting.pk]), meeting
     )
 
 
@@ -166,10 +170,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Your approval is recorded.")
 
     here = reverse("meetings:minutes", args=[minutes.meeting_id])
-    done = run_action(request, form, run, here)
-    return done or render(
-        request, "meetings/arrange_error.html", {"meeting": minutes.meeting, "form": form}
-    )
+    return run_or_refuse(request, form, run, here, minutes.meeting)
 
 
 @login_required
@@ -189,10 +190,7 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Your approval is recorded.")
 
     here = reverse("meetings:minutes", args=[minutes.meeting_id])
-    done = run_action(request, form, run, here)
-    return done or render(
-        request, "meetings/arrange_error.html", {"meeting": minutes.meeting, "form": form}
-    )
+    return run_or_refuse(request, form, run, here, minutes.meeting)
 
 
 @login_required
