@@ -199,6 +199,7 @@ EXPECTED_GET = {
     "meetings:measures-csv": 200,
     "meetings:public-minutes": 200,
     "meetings:correction-file": 200,
+    "meetings:letters": 200,
     "meetings:arrange": 405,
     "meetings:dispatch": 405,
     "meetings:open-minutes": 405,

@@ -16,9 +16,9 @@ from ninja import Field, Router, Schema, Status
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.models.meetings import lacking
-from kansli.meetings.views.common import staff_bodies
+from kansli.meetings.views.common import case_documents, staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Case
 
 router = Router(tags=["meetings"])
 
@@ -52,6 +52,9 @@ class ItemIn(Schema):
     proposal: str = ""
     section: Section = Section.DECISIONS
     report_document: int | None = Field(None, description="The report's document number.")
+    attachment_documents: list[int] = Field(
+        default_factory=list, description="The attachments' document numbers in the case."
+    )
 
 
 def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
@@ -122,16 +125,17 @@ def create_item(request: ApiRequest, meeting_id: int, payload: ItemIn) -> Status
         raise ValidationError({"case_id": "Ärendet finns inte."})
     report = None
     if payload.report_document is not None:
-        documents = Document.objects.visible_to(request.auth).filter(case=case)
-        report = documents.filter(number=payload.report_document).first()
-        if report is None:
-            raise ValidationError({"report_document": "Ärendet har ingen sådan handling."})
+        numbers = [payload.report_document]
+        (report,) = case_documents(request.auth, case, numbers, "report_document")
+    numbers = sorted(set(payload.attachment_documents))
+    attachments = case_documents(request.auth, case, numbers, "attachment_documents")
     item = actions.do_preregister_item(
         meeting,
         case,
         title=payload.title,
         proposal=payload.proposal,
         report=report,
+        attachments=attachments,
         section=payload.section,
         actor=request.auth,
     )

@@ -75,12 +75,25 @@ class PreregisterForm(AccessibleForm):
         min_value=1,
         help_text=_("Or write the report below and it is registered in the case."),
     )
+    attachment_numbers = forms.CharField(
+        label=_("Attachments (document numbers)"),
+        required=False,
+        max_length=200,
+        help_text=_("Documents registered in the case, e.g. 2, 5."),
+    )
     background = forms.CharField(
         label=_("Background"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
     assessment = forms.CharField(
         label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def clean_attachment_numbers(self) -> list[int]:
+        text = self.cleaned_data["attachment_numbers"].replace(";", ",")
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        if not all(part.isdigit() and int(part) > 0 for part in parts):
+            raise forms.ValidationError(_("Write the documents' numbers with commas between."))
+        return sorted({int(part) for part in parts})
 
 
 class ArrangeForm(AccessibleForm):

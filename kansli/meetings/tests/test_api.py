@@ -11,7 +11,7 @@ from kansli.meetings.testing import make_body, make_meeting
 from kansli.org import actions as org_actions
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
-from kansli.registry.testing import make_case
+from kansli.registry.testing import make_case, make_incoming
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,15 @@ def test_an_item_is_preregistered_and_listed_through_the_api() -> None:
     assert created.status_code == 201, created.content
     assert created.json()["case_number"] == case.case_number
     assert created.json()["missing"] == ["tjänsteskrivelse"]
+    letter = make_incoming(case)
+    with_attachment = Client().post(
+        url,
+        {"case_id": case.pk, "title": "Med bilaga", "attachment_documents": [letter.number, 7]},
+        content_type="application/json",
+        headers=officer,
+    )
+    assert with_attachment.status_code == 422
+    assert with_attachment.json()["detail"] == "Ärendet har ingen handling 7."
     listed = Client().get(url, headers=officer).json()
     assert [item["title"] for item in listed] == ["Motion om cykelbanor"]
     meetings = Client().get("/api/v1/meetings", headers=officer).json()

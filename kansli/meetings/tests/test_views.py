@@ -218,3 +218,41 @@ def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     assert figures["protokoll på webben inom 2 arbetsdagar"] == "1"
     assert figures["expedierat inom 5 arbetsdagar"] == "1"
     assert client(setting["member"]).get(f"/moten/organ/{body.pk}/matt/").status_code == 404
+
+
+def test_attachments_are_named_by_their_document_numbers(setting: dict[str, Any]) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    letter = registry.do_register_document(
+        case,
+        "inkommen",
+        timezone.localdate(),
+        "Synpunkter från grannar",
+        counterpart="Grannföreningen",
+        actor=None,
+    )
+    officer = client(setting["officer"])
+    url = f"/moten/{meeting.pk}/anmal/"
+    form = {"case_number": case.case_number, "title": "Planärende", "section": "beslut"}
+    bad = officer.post(url, form | {"attachment_numbers": "ett"})
+    assert "Skriv handlingarnas nummer med komma emellan." in bad.content.decode()
+    missing = officer.post(url, form | {"attachment_numbers": "1, 9"})
+    assert "Ärendet har ingen handling 9." in missing.content.decode()
+    assert not AgendaItem.objects.exists()
+    assert officer.post(url, form | {"attachment_numbers": str(letter.number)}).status_code == 302
+    assert list(AgendaItem.objects.get().attachments.all()) == [letter]
+
+
+def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any]) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    actions.do_dispatch_decision(
+        minutes.paragraphs.get(),
+        [("Anna Andersson", "Storgatan 1, 123 45 Exempelstad", "brev")],
+        actor=None,
+    )
+    page = client(setting["secretary"]).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
+    assert "Anna Andersson" in page and "Storgatan 1, 123 45 Exempelstad" in page
+    assert client(setting["member"]).get(f"/moten/{meeting.pk}/brevlista/").status_code == 404

@@ -11,11 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from kansli.meetings.models import Body, Meeting
 from kansli.meetings.permissions import PREPARING_ROLES
 from kansli.org.models import Role, User
 from kansli.registry.forms import AccessibleForm
+from kansli.registry.models import Case, Document
 from kansli.registry.permissions import has_role
 from kansli.registry.views.common import authorities_with
 
@@ -36,6 +38,19 @@ def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
         "body__authority__municipality", "body__committee"
     )
     return get_object_or_404(meetings, pk=pk)
+
+
+def case_documents(user: User, case: Case, numbers: list[int], field: str) -> list[Document]:
+    """The case's documents with these numbers, as the user may read them; refused with
+    the numbers that are not there (or not for the user)."""
+    documents = Document.objects.visible_to(user).filter(case=case, number__in=numbers)
+    found = {document.number: document for document in documents}
+    missing = [str(number) for number in numbers if number not in found]
+    if missing:
+        raise ValidationError(
+            {field: _("The case has no document %(numbers)s.") % {"numbers": ", ".join(missing)}}
+        )
+    return [found[number] for number in numbers]
 
 
 def is_secretary(user: Any, body: Body) -> bool:

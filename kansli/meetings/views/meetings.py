@@ -27,6 +27,7 @@ from kansli.meetings.forms import (
 )
 from kansli.meetings.models import Meeting, Section
 from kansli.meetings.views.common import (
+    case_documents,
     is_secretary,
     run_action,
     run_or_refuse,
@@ -34,7 +35,7 @@ from kansli.meetings.views.common import (
     staff_meeting,
 )
 from kansli.org.models import Role, User
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Case
 from kansli.registry.views.common import current_user
 from kansli.search.casenumber import parse_case_number
 
@@ -143,11 +144,9 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
             }
         )
     report = None
+    attachments = case_documents(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
-        documents = Document.objects.visible_to(user).filter(case=case)
-        report = documents.filter(number=data["report_number"]).first()
-        if report is None:
-            raise ValidationError({"report_number": _("The case has no such document.")})
+        (report,) = case_documents(user, case, [data["report_number"]], "report_number")
     elif data["background"].strip():
         report = actions.do_write_report(
             case,
@@ -163,6 +162,7 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
         title=data["title"],
         proposal=data["proposal"],
         report=report,
+        attachments=attachments,
         section=data["section"],
         actor=user,
     )

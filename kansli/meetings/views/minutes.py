@@ -28,7 +28,7 @@ from kansli.meetings.forms import (
     OpenMinutesForm,
     VoteForm,
 )
-from kansli.meetings.models import Correction, Meeting, Minutes, Paragraph
+from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Paragraph
 from kansli.meetings.views.common import (
     is_secretary,
     run_action,
@@ -202,6 +202,21 @@ def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
         raise Http404
     name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf".replace(" ", "-")
     return file_response(correction.sealed, name, inline=True)
+
+
+@login_required
+def letters(request: HttpRequest, pk: int) -> HttpResponse:
+    """The letter list: the decisions of the meeting to be sent by post, with each
+    recipient's address, for printing."""
+    meeting = staff_meeting(request, pk)
+    expeditions = (
+        Expedition.objects.filter(
+            paragraph__minutes__meeting=meeting, method=Expedition.Method.LETTER
+        )
+        .select_related("paragraph__item__case__authority__municipality")
+        .order_by("paragraph__number", "recipient")
+    )
+    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": expeditions})
 
 
 def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
