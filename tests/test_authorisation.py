@@ -196,6 +196,7 @@ EXPECTED_GET = {
     "meetings:portal_file": 200,
     "meetings:calendar": 200,
     "meetings:measures": 200,
+    "meetings:members": 200,
     "meetings:measures-csv": 200,
     "meetings:public-minutes": 200,
     "meetings:correction-file": 200,

@@ -20,7 +20,12 @@ def make_body(authority: Authority | None = None, **kwargs: Any) -> Body:
     return found or actions.do_create_body(authority, actor=None, **kwargs)
 
 
-def make_member(body: Body, position: str = ElectedPosition.MEMBER, **kwargs: Any) -> User:
+def make_member(
+    body: Body,
+    position: str = ElectedPosition.MEMBER,
+    valid_from: datetime.date = datetime.date(2020, 1, 1),
+    **kwargs: Any,
+) -> User:
     user = make_user(**kwargs)
     do_grant_role(
         user,
@@ -28,7 +33,7 @@ def make_member(body: Body, position: str = ElectedPosition.MEMBER, **kwargs: An
         authority=body.authority,
         committee=body.committee,
         position=position,
-        valid_from=datetime.date(2020, 1, 1),
+        valid_from=valid_from,
         actor=None,
     )
     return user

@@ -22,6 +22,7 @@ urlpatterns = [
     path("moten/rattelse/<int:pk>/protokoll.pdf", minutes.correction_file, name="correction-file"),
     path("moten/organ/<int:pk>/kalender.ics", board.calendar, name="calendar"),
     path("moten/organ/<int:pk>/matt/", measures.measures, name="measures"),
+    path("moten/organ/<int:pk>/ledamoter/", meetings.members, name="members"),
     path("moten/organ/<int:pk>/matt.csv", measures.measures_csv, name="measures-csv"),
     path("moten/delegation/", delegation.delegation, name="delegation"),
     path("moten/<int:pk>/delegationsbeslut/", delegation.report_decisions, name="report-decisions"),

@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from kansli.org.models import Authority, Committee, Role, RoleAssignment
 
 
+def term_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The term of office (mandatperiod) that `day` falls in: four years from 15 October
+    of an election year (2022, 2026, 2030, …), as for kommunfullmäktige; the boards'
+    terms follow it in the demo and by default."""
+    year = day.year - (day.year - 2022) % 4
+    start = datetime.date(year, 10, 15)
+    if day < start:
+        start = datetime.date(year - 4, 10, 15)
+    return start, datetime.date(start.year + 4, 10, 14)
+
+
 class Body(models.Model):
     """Ett beslutande organ: the authority (fullmäktige, kommunstyrelse, nämnd) or one of
     its committees (utskott) that holds meetings. Its rules say how many working days
@@ -47,6 +58,18 @@ class Body(models.Model):
     @property
     def code(self) -> str:
         return self.committee.code if self.committee else self.authority.code
+
+    def roles_in_term(self, day: datetime.date) -> QuerySet[RoleAssignment]:
+        """Every elected role in the body during the term (mandatperiod) of `day`,
+        those that ended too: a member who left and the one who took the seat."""
+        start, end = term_of(day)
+        roles = RoleAssignment.objects.filter(
+            role=Role.ELECTED,
+            authority=self.authority,
+            committee=self.committee,
+            valid_from__lte=end,
+        ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        return roles.select_related("user").order_by("position", "valid_from", "user__last_name")
 
     def members_on(self, day: datetime.date) -> QuerySet[RoleAssignment]:
         """The elected members' roles in this body on a day (ledamöter, ersättare,

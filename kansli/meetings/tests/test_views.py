@@ -256,3 +256,34 @@ def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any
     page = client(setting["secretary"]).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
     assert "Anna Andersson" in page and "Storgatan 1, 123 45 Exempelstad" in page
     assert client(setting["member"]).get(f"/moten/{meeting.pk}/brevlista/").status_code == 404
+
+
+def test_a_replacement_during_the_term_keeps_the_history(setting: dict[str, Any]) -> None:
+    from kansli.meetings.models.bodies import term_of
+    from kansli.org.actions import do_end_role, do_grant_role
+
+    assert term_of(datetime.date(2026, 10, 14)) == (
+        datetime.date(2022, 10, 15),
+        datetime.date(2026, 10, 14),
+    )
+    assert term_of(datetime.date(2026, 12, 2))[0] == datetime.date(2026, 10, 15)
+    body = setting["body"]
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    leaving = make_member(
+        body, first_name="Lisa", last_name="Lämnar", valid_from=term_of(yesterday)[0]
+    )
+    do_end_role(leaving.roles.get(role=Role.ELECTED), yesterday, actor=None)
+    newcomer = make_user(first_name="Nils", last_name="Nykomling")
+    do_grant_role(
+        newcomer,
+        Role.ELECTED,
+        authority=body.authority,
+        position="ledamot",
+        valid_from=timezone.localdate(),
+        actor=None,
+    )
+    page = client(setting["secretary"]).get(f"/moten/organ/{body.pk}/ledamoter/")
+    html = page.content.decode()
+    now, ended = html.split("Avgått under mandatperioden")
+    assert "Nils Nykomling" in now and "Lisa Lämnar" not in now
+    assert "Lisa Lämnar" in ended and yesterday.isoformat() in ended

@@ -26,6 +26,7 @@ from kansli.meetings.forms import (
     ScheduleForm,
 )
 from kansli.meetings.models import Meeting, Section
+from kansli.meetings.models.bodies import term_of
 from kansli.meetings.views.common import (
     case_documents,
     is_secretary,
@@ -221,3 +222,26 @@ def meeting_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     if stored is None:
         raise Http404
     return file_response(stored, f"{kind}-{meeting}.pdf".replace(" ", "-"), inline=True)
+
+
+@login_required
+def members(request: HttpRequest, pk: int) -> HttpResponse:
+    """The body's members, substitutes, chair and vice chair in the current term, and
+    those whose seat ended during it, with the dates."""
+    body = staff_bodies(current_user(request)).filter(pk=pk).first()
+    if body is None:
+        raise Http404
+    today = timezone.localdate()
+    roles = list(body.roles_in_term(today))
+    start, end = term_of(today)
+    return render(
+        request,
+        "meetings/members.html",
+        {
+            "body": body,
+            "start": start,
+            "end": end,
+            "current": [r for r in roles if r.is_valid_on(today)],
+            "ended": [r for r in roles if r.valid_to is not None and r.valid_to < today],
+        },
+    )
