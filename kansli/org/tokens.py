@@ -42,8 +42,11 @@ def user_for_key(key: str) -> User | None:
     if token is None or not token.user.is_active:
         return None
     now = timezone.now()
-    ApiToken.objects.filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION),
-        pk=token.pk,
-    ).update(last_used_at=now)
+    if token.last_used_at is None or token.last_used_at <= now - LAST_USED_RESOLUTION:
+        # Written only when due (a write costs every request a lock), and conditionally,
+        # so that concurrent requests with the same key write it once.
+        ApiToken.objects.filter(
+            Q(last_used_at__isnull=True) | Q(last_used_at__lte=now - LAST_USED_RESOLUTION),
+            pk=token.pk,
+        ).update(last_used_at=now)
     return token.user

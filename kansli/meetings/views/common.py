@@ -43,6 +43,8 @@ def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
 def case_documents(user: User, case: Case, numbers: list[int], field: str) -> list[Document]:
     """The case's documents with these numbers, as the user may read them; refused with
     the numbers that are not there (or not for the user)."""
+    if not numbers:
+        return []
     documents = Document.objects.visible_to(user).filter(case=case, number__in=numbers)
     found = {document.number: document for document in documents}
     missing = [str(number) for number in numbers if number not in found]
