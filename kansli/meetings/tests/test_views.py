@@ -287,3 +287,37 @@ def test_a_replacement_during_the_term_keeps_the_history(setting: dict[str, Any]
     now, ended = html.split("Avgått under mandatperioden")
     assert "Nils Nykomling" in now and "Lisa Lämnar" not in now
     assert "Lisa Lämnar" in ended and yesterday.isoformat() in ended
+
+
+def test_the_public_minutes_leave_out_decisions_prepared_with_secret_documents(
+    setting: dict[str, Any],
+) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    secret = registry.do_register_document(
+        case,
+        "inkommen",
+        timezone.localdate(),
+        "Utredning",
+        counterpart="Kommunhälsan",
+        secrecy=make_provision(),
+        actor=None,
+    )
+    actions.do_preregister_item(
+        meeting,
+        case,
+        title="Personalärende",
+        attachments=[secret],
+        proposal="Anställningen upphör den 31 mars.",
+        actor=None,
+    )
+    open_case = make_case("Motion om cykelbanor", authority=setting["body"].authority)
+    actions.do_preregister_item(
+        meeting, open_case, title="Motion om cykelbanor", proposal="Motionen bifalls.", actor=None
+    )
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    notice = minutes.notice
+    page = Client().get(f"/anslagstavla/{notice.pk}/").content.decode()
+    assert "Motionen bifalls." in page and "Personalärende" in page
+    assert "31 mars" not in page and "omfattas av sekretess" in page

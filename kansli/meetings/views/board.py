@@ -48,17 +48,22 @@ def notice_board(request: HttpRequest) -> HttpResponse:
 @public_page
 def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as the public reads them while the notice is up and after: each §
-    with its decision, names of protected and (by policy) private parties masked."""
+    with its decision, names of protected and (by policy) private parties masked, and
+    no decision text for an item prepared with secrecy-marked documents."""
     notice = get_object_or_404(
         Notice.objects.select_related("minutes__meeting__body__authority"), pk=pk
     )
     minutes = notice.minutes
     paragraphs = []
-    for paragraph in minutes.paragraphs.select_related("item__case"):
-        masks = masks_for(paragraph.item.case)
-        paragraphs.append(
-            (paragraph, scrub(paragraph.item.title, masks), scrub(paragraph.decision, masks))
+    for paragraph in minutes.paragraphs.select_related("item__case", "item__report"):
+        item, masks = paragraph.item, masks_for(paragraph.item.case)
+        documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
+        # OSL 5 kap. 5 §: an item prepared with secret documents may decide on secret
+        # facts; its decision is not published here (it can be asked for and tried).
+        decision = (
+            None if any(d.secrecy_id for d in documents) else scrub(paragraph.decision, masks)
         )
+        paragraphs.append((paragraph, scrub(item.title, masks), decision))
     return render(
         request,
         "meetings/public_minutes.html",
