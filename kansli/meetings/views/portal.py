@@ -1,8 +1,9 @@
 """The member portal (förtroendevalda): upcoming meetings of the member's bodies, the
 agenda with its documents once the notice is sent, and private notes. Opening a
 meeting's documents is recorded the first time. A secrecy-marked document is shown to
-the body's members (ledamöter) and to substitutes serving at the meeting only (OSL 10
-kap. 1 §: they need it to decide); its reads are in the read log."""
+the body's members (ledamöter) and to substitutes serving at the meeting only: inside
+the authority secret information goes to those who need it, and they need it to
+decide. Its reads are in the read log."""
 
 from __future__ import annotations
 
