@@ -81,16 +81,21 @@ def reader(user: Any, day: datetime.date | None = None) -> Reader:
         cached: Reader = getattr(user, _CACHE)
         return cached
     on = day or timezone.localdate()
+    # order_by(): the models' default orderings would join and sort for nothing here.
     roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
-    held = list(roles.values_list("role", "authority__municipality_id"))
+    held = list(roles.order_by().values_list("role", "authority__municipality_id"))
     if not held:
         result = NOBODY
     else:
         everywhere = any(role == Role.SYSADMIN for role, _ in held)
-        groups = (
-            Membership.objects.valid_on(on).filter(user=user).values_list("group_id", flat=True)
+        memberships = Membership.objects.valid_on(on).filter(user=user).order_by()
+        groups = memberships.values_list("group_id", flat=True)
+        grants = (
+            Grant.objects.valid_on(on)
+            .filter(user=user)
+            .order_by()
+            .values_list("case_id", flat=True)
         )
-        grants = Grant.objects.valid_on(on).filter(user=user).values_list("case_id", flat=True)
         result = Reader(
             user.pk,
             None if everywhere else sorted({m for _, m in held if m is not None}),
