@@ -81,6 +81,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     # The officer pre-registers the case with a report written in the browser.
     context, officer = as_user(browser, url, "handlaggare")
     officer.goto(f"{url}/moten/{meeting.pk}/anmal/")
+    assert axe_violations(officer) == []
     officer.get_by_label(sv("Case number")).fill(case.case_number)
     officer.get_by_label(sv("Title on the agenda")).fill(TITLE)
     officer.get_by_label(sv("Proposed decision")).fill("Kommunstyrelsen antar detaljplanen.")
@@ -120,6 +121,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
         secretary.get_by_role("button", name=sv("Save attendance")).click()
         secretary.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
     secretary.get_by_role("link", name=re.compile(f"§ 1 {TITLE}")).click()
+    assert axe_violations(secretary) == []  # the § page with its four forms
     conflict = secretary.locator("section").filter(has_text=sv("Record a conflict of interest"))
     conflict.get_by_label(sv("Member")).select_option(label="Per Jävig")
     conflict.get_by_role("button", name=sv("Save")).click()
@@ -167,6 +169,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     secretary.get_by_role("link", name=re.compile(f"§ 1 {TITLE}")).click()
     secretary.get_by_role("link", name=sv("Dispatch the decision")).click()
     mail.outbox.clear()
+    assert axe_violations(secretary) == []
     secretary.get_by_label(sv("Recipients")).fill("Exploatören AB; info@exploator.se; epost")
     secretary.get_by_role("button", name=sv("Dispatch"), exact=True).click()
     secretary.wait_for_load_state()
@@ -188,4 +191,12 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     opened = secretary.get_by_role("row", name=re.compile("^13–14"))
     assert opened.get_by_role("cell").first.inner_text() == "0"
     assert axe_violations(secretary) == []
+    for path in (
+        f"/moten/organ/{body.pk}/ledamoter/",
+        f"/moten/{meeting.pk}/brevlista/",
+        "/moten/delegation/",
+        "/moten/",
+    ):
+        secretary.goto(f"{url}{path}")
+        assert axe_violations(secretary) == [], path
     context.close()
