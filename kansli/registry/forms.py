@@ -4,7 +4,6 @@ once next to its field; the actions check again and have the last word."""
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Any
 
 from django import forms
@@ -22,23 +21,26 @@ from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
 from kansli.registry import personal_numbers
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
+from kansli.search.casenumber import parse_case_number
 
 NEW_CASE, EXISTING_CASE = "nytt", "befintligt"
 DIRECTIONS = [(value, capfirst(label)) for value, label in Direction.choices]
-# KS 2026/142, ks 2026/0142, KS-2026-142: series, year, number.
-CASE_NUMBER = re.compile(r"^\s*([^\W\d_]+)[\s\-]*(\d{4})\s*[/\-]\s*0*(\d+)\s*$")
 
 
-def find_case(user: Any, text: str) -> Case | None:
-    """The case with this case number among those the user may see."""
-    match = CASE_NUMBER.match(text or "")
-    if not match:
+def find_case(user: Any, text: str, authority: Authority | None = None) -> Case | None:
+    """The case with this case number (in any common spelling, see
+    kansli.search.casenumber) among those the user may see. With `authority` the
+    number may leave out the series, and a case of another series is not found."""
+    number = parse_case_number(text or "")
+    if number is None or number.document is not None:
         return None
-    series, year, number = match.groups()
+    series = number.series or (authority.code if authority is not None else None)
+    if series is None or (authority is not None and series != authority.code):
+        return None
     return (
         Case.objects.visible_to(user)
         .select_related("authority__municipality")
-        .filter(authority__code__iexact=series, year=int(year), number=int(number))
+        .filter(authority__code__iexact=series, year=number.year, number=number.number)
         .first()
     )
 

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from kansli.meetings.models import Body, Meeting
 from kansli.meetings.permissions import PREPARING_ROLES
-from kansli.org.models import Role, User
-from kansli.registry.forms import AccessibleForm
+from kansli.org.models import Authority, Role, User
+from kansli.registry.forms import AccessibleForm, find_case
 from kansli.registry.models import Case, Document
 from kansli.registry.permissions import has_role
 from kansli.registry.views.common import authorities_with
@@ -38,6 +38,17 @@ def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
         "body__authority__municipality", "body__committee"
     )
     return get_object_or_404(meetings, pk=pk)
+
+
+def case_in(user: User, authority: Authority, text: str, field: str) -> Case:
+    """The authority's case with this number, as the user may see it; refused next to
+    `field` otherwise."""
+    found = find_case(user, text, authority)
+    if found is None:
+        raise ValidationError(
+            {field: _("No case with that number in %(code)s.") % {"code": authority.code}}
+        )
+    return found
 
 
 def case_documents(user: User, case: Case, numbers: list[int], field: str) -> list[Document]:

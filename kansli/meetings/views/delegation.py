@@ -4,10 +4,7 @@ secretary's button that puts them on a meeting's agenda."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,25 +14,14 @@ from django.views.decorators.http import require_POST
 from kansli.meetings import actions
 from kansli.meetings.forms import DelegatedDecisionForm, ReportDecisionsForm
 from kansli.meetings.models import DelegatedDecision, DelegationPoint
-from kansli.meetings.views.common import run_action, run_or_refuse, staff_bodies, staff_meeting
-from kansli.org.models import User
-from kansli.registry.models import Case
+from kansli.meetings.views.common import (
+    case_in,
+    run_action,
+    run_or_refuse,
+    staff_bodies,
+    staff_meeting,
+)
 from kansli.registry.views.common import current_user
-from kansli.search.casenumber import parse_case_number
-
-
-def find_case(user: User, authority: Any, text: str, field: str) -> Case:
-    """The case with this number in the authority, as the user may see it."""
-    number = parse_case_number(text)
-    cases = Case.objects.visible_to(user).filter(authority=authority)
-    found = None
-    if number is not None and number.series in (None, authority.code):
-        found = cases.filter(year=number.year, number=number.number).first()
-    if found is None:
-        raise ValidationError(
-            {field: _("No case with that number in %(code)s.") % {"code": authority.code}}
-        )
-    return found
 
 
 @login_required
@@ -51,7 +37,7 @@ def delegation(request: HttpRequest) -> HttpResponse:
         def run() -> str:
             data = form.cleaned_data
             point = data["point"]
-            case = find_case(user, point.authority, data["case_number"], "case_number")
+            case = case_in(user, point.authority, data["case_number"], "case_number")
             decision = actions.do_register_delegated_decision(
                 point, case, data["summary"], decided_on=data["decided_on"], actor=user
             )
@@ -86,7 +72,7 @@ def report_decisions(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReportDecisionsForm(request.POST)
 
     def run() -> str:
-        case = find_case(
+        case = case_in(
             user, meeting.body.authority, form.cleaned_data["case_number"], "case_number"
         )
         actions.do_report_delegated_decisions(meeting, case, actor=user)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
@@ -29,6 +28,7 @@ from kansli.meetings.models import Meeting, Section
 from kansli.meetings.models.bodies import term_of
 from kansli.meetings.views.common import (
     case_documents,
+    case_in,
     is_secretary,
     run_action,
     run_or_refuse,
@@ -36,9 +36,7 @@ from kansli.meetings.views.common import (
     staff_meeting,
 )
 from kansli.org.models import Role, User
-from kansli.registry.models import Case
 from kansli.registry.views.common import current_user
-from kansli.search.casenumber import parse_case_number
 
 
 @login_required
@@ -132,18 +130,7 @@ def preregister(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
     data = form.cleaned_data
-    number = parse_case_number(data["case_number"])
-    cases = Case.objects.visible_to(user).filter(authority=meeting.body.authority)
-    case = None
-    if number is not None and number.series in (None, meeting.body.authority.code):
-        case = cases.filter(year=number.year, number=number.number).first()
-    if case is None:
-        raise ValidationError(
-            {
-                "case_number": _("No case with that number in %(code)s.")
-                % {"code": meeting.body.authority.code}
-            }
-        )
+    case = case_in(user, meeting.body.authority, data["case_number"], "case_number")
     report = None
     attachments = case_documents(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
