@@ -685,7 +685,6 @@ def _lock(minutes: Minutes) -> None:
         minutes=minutes,
         posted_on=posted,
         appeal_ends=appeal_ends,
-        down_after=appeal_ends,
         kept_at=f"{body.authority.name}, {body.authority.municipality.name}",
     )
     for paragraph in minutes.paragraphs.select_related("item__case"):
@@ -934,7 +933,6 @@ def do_register_delegated_decision(
     )
     decision = DelegatedDecision(
         point=point,
-        case=case,
         document=document,
         decided_on=decided_on,
         decided_by=actor,

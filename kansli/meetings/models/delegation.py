@@ -1,14 +1,12 @@
 from __future__ import annotations
 
-import datetime
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kansli.meetings.models.meetings import AgendaItem
 from kansli.org.models import Authority
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Document
 
 
 class DelegationPoint(models.Model):
@@ -44,7 +42,6 @@ class DelegatedDecision(models.Model):
     appeal period (KL 13 kap. 5 §) can run."""
 
     point = models.ForeignKey(DelegationPoint, on_delete=models.PROTECT, related_name="decisions")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="delegated_decisions")
     document = models.OneToOneField(Document, on_delete=models.PROTECT, related_name="+")
     decided_on = models.DateField(_("decided"))
     decided_by = models.ForeignKey(
@@ -64,10 +61,3 @@ class DelegatedDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.point.code} {self.summary}"
-
-    def on_board(self, day: datetime.date) -> bool:
-        return (
-            self.posted_on is not None
-            and self.appeal_ends is not None
-            and (self.posted_on <= day <= self.appeal_ends)
-        )

@@ -12,7 +12,7 @@ from kansli.meetings.models.minutes import Minutes, Paragraph
 class NoticeQuerySet(models.QuerySet["Notice"]):
     def up_on(self, day: datetime.date) -> NoticeQuerySet:
         """The notices on the board on a day: posted and not past the appeal period."""
-        return self.filter(posted_on__lte=day, down_after__gte=day)
+        return self.filter(posted_on__lte=day, appeal_ends__gte=day)
 
 
 class Notice(models.Model):
@@ -26,7 +26,6 @@ class Notice(models.Model):
     minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="notice")
     posted_on = models.DateField(_("posted"))
     appeal_ends = models.DateField(_("appeal period ends"))
-    down_after = models.DateField(_("taken down after"))
     kept_at = models.CharField(_("minutes kept at"), max_length=300)
 
     objects = NoticeQuerySet.as_manager()

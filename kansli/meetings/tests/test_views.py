@@ -158,10 +158,14 @@ def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
     board = Client().get("/anslagstavla/").content.decode()
     assert notice.appeal_ends.isoformat() in board and str(meeting.body) in board
     assert "Antas." in Client().get(f"/anslagstavla/{notice.pk}/").content.decode()
+    # Three weeks on: the appeal period ended yesterday, and the notice is down by itself.
+    ended = timezone.localdate() - datetime.timedelta(days=1)
     Notice.objects.filter(pk=notice.pk).update(
-        down_after=timezone.localdate() - datetime.timedelta(days=1)
+        posted_on=ended - datetime.timedelta(weeks=3), appeal_ends=ended
     )
-    assert notice.appeal_ends.isoformat() not in Client().get("/anslagstavla/?2").content.decode()
+    later = Client().get("/anslagstavla/?2").content.decode()
+    assert notice.appeal_ends.isoformat() not in later
+    assert str(meeting.body) not in later and "Inget är anslaget i dag." in later
     sealed = client(setting["secretary"]).get(f"/moten/{meeting.pk}/protokoll.pdf")
     assert sealed.getvalue()[:5] == b"%PDF-"
 

@@ -32,7 +32,9 @@ def notice_board(request: HttpRequest) -> HttpResponse:
     # A decision's text is scrubbed of protected and (by policy) private names, as in the
     # e-diary; a secrecy-marked decision is not announced with its text.
     shown = [
-        (d, scrub(d.summary, masks_for(d.case))) for d in decisions if d.document.secrecy_id is None
+        (d, scrub(d.summary, masks_for(d.document.case)))
+        for d in decisions
+        if d.document.secrecy_id is None
     ]
     return render(
         request,
@@ -40,7 +42,6 @@ def notice_board(request: HttpRequest) -> HttpResponse:
         {
             "notices": notices,
             "decisions": shown,
-            "today": today,
         },
     )
 

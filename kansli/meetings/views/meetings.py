@@ -105,7 +105,6 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "open_minutes": OpenMinutesForm(members) if secretary else None,
             "report_form": ReportDecisionsForm() if secretary else None,
-            "today": timezone.localdate(),
         },
     )
 

@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -329,6 +328,5 @@ def dispatch_decision(request: HttpRequest, pk: int) -> HttpResponse:
             "paragraph": found,
             "meeting": found.minutes.meeting,
             "form": form,
-            "today": timezone.localdate(),
         },
     )
