@@ -812,7 +812,7 @@ def test_the_walk_notices_a_member_portal_that_ignores_secrecy(world: World) -> 
     served where the substitute should get what a missing one gets."""
     from kansli.meetings.views import portal
 
-    with mock.patch.object(portal, "entitled", lambda *args: True):
+    with mock.patch.object(portal, "reads_secrets", lambda *args: True):
         found = walk(world, roles=[fx.SUBSTITUTE], kinds=[fx.SECRET], routes=_meeting_routes())
     leaks = found.leaks(fx.SUBSTITUTE, fx.MEETING)
     assert any(fx.MEETING_SECRET in leak and "/handling/" in leak for leak in leaks), leaks

@@ -11,6 +11,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,13 +39,14 @@ from kansli.registry.models import Document
 from kansli.registry.views.common import current_user
 
 
-def member_bodies(user: User) -> list[Body]:
-    roles = RoleAssignment.objects.filter(user=user, role=Role.ELECTED)
-    return [
-        body
-        for body in Body.objects.select_related("authority", "committee")
-        if roles.filter(authority=body.authority, committee=body.committee).exists()
-    ]
+def member_bodies(user: User) -> QuerySet[Body]:
+    """The bodies the user has been elected to (whether on a meeting's day is for
+    position_in to say)."""
+    held = RoleAssignment.objects.filter(user=user, role=Role.ELECTED).order_by()
+    seats = Q(pk__in=[])
+    for authority_id, committee_id in set(held.values_list("authority_id", "committee_id")):
+        seats |= Q(authority_id=authority_id, committee_id=committee_id)
+    return Body.objects.filter(seats)
 
 
 def _meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting, str]:
@@ -59,20 +61,34 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting, str]:
     return user, meeting, position
 
 
-def entitled(user: User, meeting: Meeting, position: str, document: Document) -> bool:
-    """Whether the member may read the document of an item on the agenda."""
-    if document.secrecy_id is None:
-        return True
+def reads_secrets(user: User, meeting: Meeting, position: str) -> bool:
+    """Whether the member reads the secret documents of the meeting's items: the body's
+    members do, substitutes only when they serve at the meeting."""
     if position in FULL_MEMBERS:
         return True
-    return Attendance.objects.filter(
+    serving = Attendance.objects.filter(
         minutes__meeting=meeting, user=user, capacity=Attendance.Capacity.SUBSTITUTE
-    ).exists()
+    )
+    return serving.exists()
 
 
-def _documents(item: AgendaItem) -> list[Document]:
+def _readable(item: AgendaItem, secrets: bool) -> list[Document]:
+    """The item's report and attachments the member may read (never a voided one)."""
     listed = [item.report, *item.attachments.all()]
-    return [d for d in listed if d is not None and d.voided_at is None]
+    return [
+        d
+        for d in listed
+        if d is not None and d.voided_at is None and (secrets or d.secrecy_id is None)
+    ]
+
+
+def _items(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        meeting.items.filter(withdrawn=False)
+        .select_related("case__authority", "report")
+        .prefetch_related("attachments")
+        .order_by("position", "pk")
+    )
 
 
 @login_required
@@ -85,7 +101,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         .select_related("body__authority", "body__committee")
         .order_by("starts_at")
     )
-    openings = set(user_openings(user))
+    openings = set(Opening.objects.filter(user=user).values_list("meeting_id", flat=True))
     return render(
         request,
         "meetings/portal.html",
@@ -95,29 +111,20 @@ def portal(request: HttpRequest) -> HttpResponse:
     )
 
 
-def user_openings(user: User) -> list[int]:
-    return list(Opening.objects.filter(user=user).values_list("meeting_id", flat=True))
-
-
 @login_required
 def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting, position = _meeting(request, pk)
     actions.do_record_opening(meeting, actor=user)
-    items = list(
-        meeting.items.filter(withdrawn=False)
-        .select_related("case__authority")
-        .prefetch_related("attachments")
-        .order_by("position", "pk")
+    secrets = reads_secrets(user, meeting, position)
+    listed = [(item, _readable(item, secrets)) for item in _items(meeting)]
+    shown = [d.pk for _, documents in listed for d in documents]
+    notes = dict(
+        PrivateNote.objects.filter(user=user, document__in=shown).values_list("document_id", "text")
     )
-    notes = {n.document_id: n.text for n in PrivateNote.objects.filter(user=user)}
-    rows = []
-    for item in items:
-        documents = [
-            (d, notes.get(d.pk, ""))
-            for d in _documents(item)
-            if entitled(user, meeting, position, d)
-        ]
-        rows.append((item, scrub(item.title, masks_for(item.case)), documents))
+    rows = [
+        (item, scrub(item.title, masks_for(item.case)), [(d, notes.get(d.pk, "")) for d in docs])
+        for item, docs in listed
+    ]
     return render(
         request,
         "meetings/portal_meeting.html",
@@ -130,9 +137,10 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agenda_document(user: User, meeting: Meeting, position: str, number: int) -> Document:
-    for item in meeting.items.filter(withdrawn=False).prefetch_related("attachments"):
-        for document in _documents(item):
-            if document.pk == number and entitled(user, meeting, position, document):
+    secrets = reads_secrets(user, meeting, position)
+    for item in _items(meeting):
+        for document in _readable(item, secrets):
+            if document.pk == number:
                 return document
     raise Http404
 
