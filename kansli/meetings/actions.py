@@ -377,17 +377,25 @@ def do_record_opening(meeting: Meeting, *, at: datetime.datetime | None = None, 
 
 @transaction.atomic
 def do_save_note(document: Document, text: str, *, actor: Any) -> PrivateNote | None:
-    """A member's private note on a document (an empty text removes it). Not audited
-    with its text: no one else may read it."""
+    """A member's private note on a document (an empty text removes it). The audit
+    event says that a note was written or removed, never its text: no one else may
+    read it."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied("Logga in för att skriva anteckningar.")
+    note = None
     if not text.strip():
         PrivateNote.objects.filter(user=actor, document=document).delete()
-        return None
-    note, _created = PrivateNote.objects.update_or_create(
-        user=actor,
-        document=document,
-        defaults={"text": text.strip(), "changed_at": timezone.now()},
+    else:
+        note, _created = PrivateNote.objects.update_or_create(
+            user=actor,
+            document=document,
+            defaults={"text": text.strip(), "changed_at": timezone.now()},
+        )
+    record(
+        actor=actor,
+        action="meetings.save_note" if note else "meetings.remove_note",
+        obj=document,
+        label=document.document_number,
     )
     return note
 

@@ -138,6 +138,8 @@ def test_secret_documents_reach_members_only_and_notes_stay_private(
     assert AuditEvent.objects.filter(action=READ_ACTION, object_id=str(secret.pk)).exists()
     member.post(f"/moten/portal/{meeting.pk}/anteckning/{secret.pk}/", {"text": "Fråga om X"})
     assert PrivateNote.objects.get().text == "Fråga om X"
+    saved = AuditEvent.objects.get(action="meetings.save_note")
+    assert saved.actor_id == setting["member"].pk and "Fråga om X" not in str(saved.after)
     chair_page = client(setting["chair"]).get(f"/moten/portal/{meeting.pk}/").content.decode()
     assert "Fråga om X" not in chair_page
 
