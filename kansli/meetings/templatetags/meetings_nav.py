@@ -20,11 +20,13 @@ def meetings_links(context: template.Context) -> dict[str, bool]:
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"meetings": False, "portal": False}
-    roles = RoleAssignment.objects.valid_on().filter(user=user)
-    bodies = Body.objects.all()
-    return {
-        "meetings": bodies.filter(
-            authority__in=roles.filter(role__in=PREPARING_ROLES).values("authority")
-        ).exists(),
-        "portal": roles.filter(role=Role.ELECTED).exists(),
-    }
+    cached = getattr(user, "_kansli_meetings_links", None)
+    if cached is None:  # once per request, however often the menu is drawn
+        roles = RoleAssignment.objects.valid_on().filter(user=user)
+        preparing = roles.filter(role__in=PREPARING_ROLES).values("authority")
+        cached = {
+            "meetings": Body.objects.filter(authority__in=preparing).exists(),
+            "portal": roles.filter(role=Role.ELECTED).exists(),
+        }
+        user._kansli_meetings_links = cached
+    return dict(cached)

@@ -38,6 +38,7 @@ from kansli.meetings.views.common import (
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.views.common import current_user
+from kansli.web.twofactor import is_verified
 
 
 def _members(meeting: Meeting) -> QuerySet[User]:
@@ -159,7 +160,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     minutes = _minutes(request, pk)
     form = ConfirmForm(request.POST)
-    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+    verified = is_verified(request.user)
 
     def run() -> str:
         actions.do_approve_minutes(minutes, verified=verified, actor=user)
@@ -180,7 +181,7 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
     correction = get_object_or_404(Correction.objects.select_related("paragraph"), pk=pk)
     minutes = _minutes(request, correction.paragraph.minutes.meeting_id)
     form = ConfirmForm(request.POST)
-    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+    verified = is_verified(request.user)
 
     def run() -> str:
         done = actions.do_approve_correction(correction, verified=verified, actor=user)
