@@ -4,7 +4,6 @@ per user, as a page or CSV."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -26,6 +25,7 @@ from kansli.audit.models import AuditEvent
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user, require, visible_case
+from kansli.web.csvfile import csv_download
 
 WHAT = {"file": _("file"), "text": _("text"), "registration": _("registration")}
 
@@ -137,19 +137,14 @@ def _reads(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:
 
 
 def _csv(rows: list[dict[str, Any]], name: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    response.write("\ufeff")  # so that Excel reads UTF-8
-    out = csv.writer(response, delimiter=";")
-    out.writerow(["tid", "användare", "handling", "vad", "fil", "ip-adress", "begäran"])
-    for row in rows:
-        event = row["event"]
-        out.writerow([
-            timezone.localtime(event.created_at).isoformat(timespec="seconds"),
-            event.actor_label, event.object_label, row["what"], row["file"] or "",
-            event.client_ip or "", event.request_id,
-        ])  # fmt: skip
-    return response
+    header = ["tid", "användare", "handling", "vad", "fil", "ip-adress", "begäran"]
+    lines = (
+        [timezone.localtime(row["event"].created_at).isoformat(timespec="seconds"),
+         row["event"].actor_label, row["event"].object_label, row["what"], row["file"] or "",
+         row["event"].client_ip or "", row["event"].request_id]
+        for row in rows
+    )  # fmt: skip
+    return csv_download(name, header, lines)
 
 
 @login_required

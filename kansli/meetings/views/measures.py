@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -13,6 +11,7 @@ from kansli.meetings.measures import DISPATCH_GOAL, WEB_GOAL, quarters
 from kansli.meetings.models import Body
 from kansli.meetings.views.common import staff_bodies
 from kansli.registry.views.common import current_user
+from kansli.web.csvfile import csv_download
 
 
 def _body(request: HttpRequest, pk: int) -> Body:
@@ -40,45 +39,19 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request, pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="matt-{body.code}.csv"'
-    response.write("\ufeff")  # Excel reads UTF-8 by this mark
-    out = csv.writer(response, delimiter=";")
     rows = quarters(body)
     buckets = [label for label, _ in rows[0].opening_rows] if rows else []
-    out.writerow(
-        [
-            "kvartal",
-            "sammanträden",
-            "ärenden",
-            "efter stoppdag",
-            "andel %",
-            "ofullständiga vid utskick",
-            "andel %",
-            "extra ärenden",
-            *[f"öppnat {b} dagar före" for b in buckets],
-            f"protokoll på webben inom {WEB_GOAL} arbetsdagar",
-            "justerade protokoll",
-            f"expedierat inom {DISPATCH_GOAL} arbetsdagar",
-            "expedierade protokoll",
-        ]
-    )
-    for q in rows:
-        out.writerow(
-            [
-                q.label,
-                q.meetings,
-                q.items,
-                q.late,
-                q.late_share,
-                q.incomplete,
-                q.incomplete_share,
-                sum(n for _, n in q.extra_per_meeting),
-                *[n for _, n in q.opening_rows],
-                q.web_within_goal,
-                len(q.to_web),
-                q.dispatch_within_goal,
-                len(q.to_dispatch),
-            ]
-        )
-    return response
+    header = [
+        "kvartal", "sammanträden", "ärenden", "efter stoppdag", "andel %",
+        "ofullständiga vid utskick", "andel %", "extra ärenden",
+        *[f"öppnat {b} dagar före" for b in buckets],
+        f"protokoll på webben inom {WEB_GOAL} arbetsdagar", "justerade protokoll",
+        f"expedierat inom {DISPATCH_GOAL} arbetsdagar", "expedierade protokoll",
+    ]  # fmt: skip
+    lines = (
+        [q.label, q.meetings, q.items, q.late, q.late_share, q.incomplete, q.incomplete_share,
+         sum(n for _, n in q.extra_per_meeting), *[n for _, n in q.opening_rows],
+         q.web_within_goal, len(q.to_web), q.dispatch_within_goal, len(q.to_dispatch)]
+        for q in rows
+    )  # fmt: skip
+    return csv_download(f"matt-{body.code}", header, lines)
