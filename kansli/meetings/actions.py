@@ -50,6 +50,7 @@ from kansli.org.models import Authority, Committee, ElectedPosition, Municipalit
 from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus, Direction, Document
+from kansli.registry.models.cases import TRANSITIONS
 from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
@@ -405,7 +406,7 @@ def _next_numbers(body: Body, year: int, count: int, first: int | None) -> list[
     used = Paragraph.objects.filter(body=body, year=year)
     after = used.aggregate(last=Max("number"))["last"] or 0
     start = after + 1 if first is None else first
-    if first is not None and (first <= after or used.filter(number=first).exists()):
+    if first is not None and first <= after:  # after is the highest § taken
         raise ValidationError(
             {"first": f"§ {first} finns redan i {body.code} {year}; nästa lediga är § {after + 1}."}
         )
@@ -812,14 +813,8 @@ def _register_extract(paragraph: Paragraph, *, corrected: bool = False) -> None:
     )
     paragraph.extract = document
     paragraph.save(update_fields=["extract"])
-    if paragraph.outcome == Outcome.DECIDED and CaseStatus.DECIDED in _next(case):
+    if paragraph.outcome == Outcome.DECIDED and CaseStatus.DECIDED in TRANSITIONS[case.status]:
         registry.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
-
-
-def _next(case: Case) -> set[str]:
-    from kansli.registry.models.cases import TRANSITIONS
-
-    return TRANSITIONS[case.status]
 
 
 @transaction.atomic
