@@ -17,13 +17,14 @@ something that does not exist.
 - Elected members and the public read nothing here: they have their own views.
 
 What a user may read is worked out once per user object (i.e. per request) and kept on
-it, so one page asks the database once however many reads it makes.
+it, so one page asks the database at most three times however many reads it makes
+(roles; access groups and grants only when a secret document's rule needs them).
 """
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
@@ -46,15 +47,32 @@ STAFF_ROLES = [
 _CACHE = "_kansli_reader"
 
 
-@dataclass(frozen=True)
 class Reader:
-    """What one user may read today."""
+    """What one user may read on a day. The access groups and grants, which only the
+    rule for secret documents needs, are read the first time it asks for them: a page
+    of cases alone costs one query."""
 
-    user_id: int | None
-    # The municipalities whose open registrations the user reads; None: every one.
-    municipalities: list[int] | None
-    groups: frozenset[int]
-    granted_cases: frozenset[int]
+    def __init__(
+        self, user_id: int | None, municipalities: list[int] | None, day: datetime.date
+    ) -> None:
+        self.user_id = user_id
+        # The municipalities whose open registrations the user reads; None: every one.
+        self.municipalities = municipalities
+        self.day = day
+
+    @cached_property
+    def groups(self) -> frozenset[int]:
+        if self.user_id is None:
+            return frozenset()
+        memberships = Membership.objects.valid_on(self.day).filter(user_id=self.user_id)
+        return frozenset(memberships.order_by().values_list("group_id", flat=True))
+
+    @cached_property
+    def granted_cases(self) -> frozenset[int]:
+        if self.user_id is None:
+            return frozenset()
+        grants = Grant.objects.valid_on(self.day).filter(user_id=self.user_id)
+        return frozenset(grants.order_by().values_list("case_id", flat=True))
 
     def secret_readable(self, prefix: str = "") -> Q:
         """The secrecy-marked documents this reader may read, as a filter on documents
@@ -70,13 +88,14 @@ class Reader:
         )
 
 
-NOBODY = Reader(None, [], frozenset(), frozenset())
+def nobody(day: datetime.date | None = None) -> Reader:
+    return Reader(None, [], day or timezone.localdate())
 
 
 def reader(user: Any, day: datetime.date | None = None) -> Reader:
     """What `user` may read (today, or on `day`, uncached)."""
     if user is None or not user.is_authenticated or not user.is_active:
-        return NOBODY
+        return nobody(day)
     if day is None and hasattr(user, _CACHE):
         cached: Reader = getattr(user, _CACHE)
         return cached
@@ -85,23 +104,11 @@ def reader(user: Any, day: datetime.date | None = None) -> Reader:
     roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
     held = list(roles.order_by().values_list("role", "authority__municipality_id"))
     if not held:
-        result = NOBODY
+        result = nobody(on)
+    elif any(role == Role.SYSADMIN for role, _ in held):
+        result = Reader(user.pk, None, on)
     else:
-        everywhere = any(role == Role.SYSADMIN for role, _ in held)
-        memberships = Membership.objects.valid_on(on).filter(user=user).order_by()
-        groups = memberships.values_list("group_id", flat=True)
-        grants = (
-            Grant.objects.valid_on(on)
-            .filter(user=user)
-            .order_by()
-            .values_list("case_id", flat=True)
-        )
-        result = Reader(
-            user.pk,
-            None if everywhere else sorted({m for _, m in held if m is not None}),
-            frozenset(groups),
-            frozenset(grants),
-        )
+        result = Reader(user.pk, sorted({m for _, m in held if m is not None}), on)
     if day is None:
         setattr(user, _CACHE, result)
     return result
