@@ -72,46 +72,61 @@ def do_create_body(
     item_deadline_workdays: int = 15,
     dispatch_workdays: int = 7,
     place: str = "",
+    term_start_month: int = 10,
+    term_start_day: int = 15,
     actor: Any,
 ) -> Body:
     """Make an authority or one of its committees a body that holds meetings, with its
-    rules for the item deadline and the dispatch day (from its reglemente)."""
+    rules for the item deadline and the dispatch day (from its reglemente) and the day
+    its members' term of office begins."""
     require_sysadmin(actor)
     if committee is not None and committee.authority_id != authority.pk:
         raise ValidationError({"committee": "Utskottet hör till en annan myndighet."})
-    if dispatch_workdays > item_deadline_workdays:
-        raise ValidationError({"dispatch_workdays": "Utskicket kan inte ligga före stoppdagen."})
     if Body.objects.filter(authority=authority, committee=committee).exists():
         raise ValidationError("Organet finns redan.")
-    body = Body.objects.create(
+    body = Body(
         authority=authority,
         committee=committee,
         item_deadline_workdays=item_deadline_workdays,
         dispatch_workdays=dispatch_workdays,
         place=place.strip(),
+        term_start_month=term_start_month,
+        term_start_day=term_start_day,
     )
+    body.clean()
+    body.save()
     record(
         actor=actor,
         action="meetings.create_body",
         obj=body,
         label=str(body),
-        after={"deadline": item_deadline_workdays, "dispatch": dispatch_workdays},
+        after={
+            "deadline": item_deadline_workdays,
+            "dispatch": dispatch_workdays,
+            "term_starts": f"{term_start_day}/{term_start_month}",
+        },
     )
     return body
 
 
 @transaction.atomic
 def do_change_body_rules(body: Body, *, actor: Any, **changes: Any) -> Body:
-    """Change a body's item deadline, dispatch day or usual place (its reglemente)."""
+    """Change a body's item deadline, dispatch day, usual place (its reglemente) or the
+    day its term of office begins."""
     require_sysadmin(actor)
-    allowed = {"item_deadline_workdays", "dispatch_workdays", "place"}
+    allowed = {
+        "item_deadline_workdays",
+        "dispatch_workdays",
+        "place",
+        "term_start_month",
+        "term_start_day",
+    }
     if set(changes) - allowed:
         raise ValidationError(f"Kan inte ändras: {', '.join(sorted(set(changes) - allowed))}.")
     before = {name: getattr(body, name) for name in changes}
     for name, value in changes.items():
         setattr(body, name, value)
-    if body.dispatch_workdays > body.item_deadline_workdays:
-        raise ValidationError({"dispatch_workdays": "Utskicket kan inte ligga före stoppdagen."})
+    body.clean()
     body.save(update_fields=list(changes))
     record(
         actor=actor,

@@ -16,7 +16,13 @@ from kansli.meetings import actions
 from kansli.meetings.models import Body, DelegationPoint, GraphicProfile
 from kansli.org.admin_base import ActionAdmin
 
-RULES = ["item_deadline_workdays", "dispatch_workdays", "place"]
+RULES = [
+    "item_deadline_workdays",
+    "dispatch_workdays",
+    "place",
+    "term_start_month",
+    "term_start_day",
+]
 
 
 @admin.register(Body)

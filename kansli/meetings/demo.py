@@ -56,6 +56,12 @@ def _meeting_days(body_index: int) -> list[datetime.datetime]:
     return days
 
 
+# Kommunstyrelsen's term (and so its working committee's) begins on 1 January after the
+# election (KL 6 kap. 18 §); the other bodies here keep fullmäktige's 15 October.
+JANUARY = {"term_start_month": 1, "term_start_day": 1}
+TERM_STARTS = {"KS": JANUARY, "KSAU": JANUARY}
+
+
 class MeetingsDemo:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"{seed}-meetings")
@@ -75,6 +81,7 @@ class MeetingsDemo:
                 authority,
                 committee=committee,
                 place=PLACES.get(code, "Sammanträdesrum Ljusnan"),
+                **TERM_STARTS.get(code, {}),
                 actor=None,
             )
             if committee is None and authority.code != "KF":

@@ -2,23 +2,38 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, QuerySet
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
 from kansli.org.models import Authority, Committee, Role, RoleAssignment
 
+FIRST_ELECTION = 2022  # general elections every fourth year since then: 2026, 2030, …
 
-def term_of(day: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The term of office (mandatperiod) that `day` falls in: four years from 15 October
-    of an election year (2022, 2026, 2030, …), as for kommunfullmäktige; the boards'
-    terms follow it in the demo and by default."""
-    year = day.year - (day.year - 2022) % 4
-    start = datetime.date(year, 10, 15)
-    if day < start:
-        start = datetime.date(year - 4, 10, 15)
-    return start, datetime.date(start.year + 4, 10, 14)
+
+def term_of(
+    day: datetime.date, start_month: int = 10, start_day: int = 15
+) -> tuple[datetime.date, datetime.date]:
+    """The term of office (mandatperiod) that `day` falls in, first and last day.
+
+    The general elections are held every fourth year on the second Sunday of September
+    (vallagen 2005:837), and a term begins on the first (`start_month`, `start_day`)
+    after one: 15 October of the election year for kommunfullmäktige (KL 5 kap. 9 §),
+    1 January the year after for kommunstyrelsen (KL 6 kap. 18 §); for the other
+    nämnder fullmäktige decides. It ends the day before the next one begins."""
+
+    def begins(election: int) -> datetime.date:
+        # The second Sunday of September is the 8th at the earliest, the 14th at the latest.
+        after = (start_month, start_day) > (9, 14)
+        return datetime.date(election if after else election + 1, start_month, start_day)
+
+    election = day.year - (day.year - FIRST_ELECTION) % 4
+    while begins(election) > day:
+        election -= 4
+    return begins(election), begins(election + 4) - datetime.timedelta(days=1)
 
 
 class Body(models.Model):
@@ -26,7 +41,8 @@ class Body(models.Model):
     its committees (utskott) that holds meetings. Its rules say how many working days
     before a meeting items must be in (stoppdag) and the notice sent (utskick); §
     numbers run per body and year. Its members are the elected members' roles
-    (org.RoleAssignment, dated, so replacements during a term keep their history)."""
+    (org.RoleAssignment, dated, so replacements during a term keep their history),
+    elected for a term that begins on the body's own day (see `term_of`)."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="bodies")
     committee = models.OneToOneField(
@@ -39,6 +55,20 @@ class Body(models.Model):
         _("dispatch (working days before)"), default=7
     )
     place = models.CharField(_("usual place"), max_length=200, blank=True)
+    term_start_month = models.PositiveSmallIntegerField(
+        _("term begins (month)"),
+        choices=MONTHS,
+        default=10,
+        help_text=_(
+            "Kommunfullmäktige: 15 October of the election year; kommunstyrelsen: "
+            "1 January the year after; other boards: as fullmäktige decided."
+        ),
+    )
+    term_start_day = models.PositiveSmallIntegerField(
+        _("term begins (day)"),
+        default=15,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+    )
 
     class Meta:
         verbose_name = _("body")
@@ -59,10 +89,26 @@ class Body(models.Model):
     def code(self) -> str:
         return self.committee.code if self.committee else self.authority.code
 
+    def clean(self) -> None:
+        """The rules between the fields, kept by the actions and shown in the admin."""
+        errors = {}
+        if self.dispatch_workdays > self.item_deadline_workdays:
+            errors["dispatch_workdays"] = "Utskicket kan inte ligga före stoppdagen."
+        try:
+            datetime.date(2027, self.term_start_month, self.term_start_day)
+        except ValueError:
+            errors["term_start_day"] = "Mandatperioden måste börja på en dag som finns varje år."
+        if errors:
+            raise ValidationError(errors)
+
+    def term(self, day: datetime.date) -> tuple[datetime.date, datetime.date]:
+        """The first and last day of the body's term of office that `day` falls in."""
+        return term_of(day, self.term_start_month, self.term_start_day)
+
     def roles_in_term(self, day: datetime.date) -> QuerySet[RoleAssignment]:
         """Every elected role in the body during the term (mandatperiod) of `day`,
         those that ended too: a member who left and the one who took the seat."""
-        start, end = term_of(day)
+        start, end = self.term(day)
         roles = RoleAssignment.objects.filter(
             role=Role.ELECTED,
             authority=self.authority,

@@ -1,5 +1,7 @@
 """The graphic profile and the bodies' rules in the administration, through the actions."""
 
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -62,8 +64,37 @@ def test_a_bodys_rules_change_through_the_action() -> None:
     body = make_body()
     answer = admin().post(
         f"/admin/meetings/body/{body.pk}/change/",
-        {"item_deadline_workdays": 12, "dispatch_workdays": 6, "place": "Sessionssalen"},
+        {
+            "item_deadline_workdays": 12,
+            "dispatch_workdays": 6,
+            "place": "Sessionssalen",
+            "term_start_month": 1,
+            "term_start_day": 1,
+        },
     )
     assert answer.status_code == 302
-    assert Body.objects.get().item_deadline_workdays == 12
+    body = Body.objects.get()
+    assert body.item_deadline_workdays == 12
+    assert body.term(datetime.date(2026, 12, 2)) == (
+        datetime.date(2023, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
     assert AuditEvent.objects.filter(action="meetings.change_body_rules").exists()
+
+
+def test_a_term_cannot_begin_on_a_day_that_some_years_lack() -> None:
+    body = make_body()
+    refused = admin().post(
+        f"/admin/meetings/body/{body.pk}/change/",
+        {
+            "item_deadline_workdays": 15,
+            "dispatch_workdays": 7,
+            "place": "",
+            "term_start_month": 2,
+            "term_start_day": 29,
+        },
+    )
+    assert refused.status_code == 200
+    assert "finns varje år" in refused.content.decode()
+    body.refresh_from_db()
+    assert (body.term_start_month, body.term_start_day) == (10, 15)

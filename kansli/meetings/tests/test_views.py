@@ -273,6 +273,12 @@ def test_a_replacement_during_the_term_keeps_the_history(setting: dict[str, Any]
         datetime.date(2026, 10, 14),
     )
     assert term_of(datetime.date(2026, 12, 2))[0] == datetime.date(2026, 10, 15)
+    # Kommunstyrelsen: from 1 January the year after the election (KL 6 kap. 18 §).
+    assert term_of(datetime.date(2026, 12, 2), 1, 1) == (
+        datetime.date(2023, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
+    assert term_of(datetime.date(2027, 1, 1), 1, 1)[0] == datetime.date(2027, 1, 1)
     body = setting["body"]
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     leaving = make_member(

@@ -25,7 +25,6 @@ from kansli.meetings.forms import (
     ScheduleForm,
 )
 from kansli.meetings.models import Meeting, Section
-from kansli.meetings.models.bodies import term_of
 from kansli.meetings.views.common import (
     case_documents,
     case_in,
@@ -219,7 +218,7 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     today = timezone.localdate()
     roles = list(body.roles_in_term(today))
-    start, end = term_of(today)
+    start, end = body.term(today)
     return render(
         request,
         "meetings/members.html",
