@@ -2,9 +2,10 @@
 
 Every login, refused login, lockout, two-factor setup and wrong code is in the audit
 chain (who, when, from which address), so that an unauthorised attempt on secret
-information can be followed up (GDPR art. 32 and 33; OSL 10 kap. 1 § needs-to-know
-access). A refused attempt is written in its own transaction that commits before the
-refusal is raised, so that rolling back the refusal does not erase its trace.
+information can be followed up (GDPR art. 32 and 33; access by need to know,
+behovsprincipen). A refused attempt is written in its own transaction that commits
+before the refusal is raised, so that rolling back the refusal does not erase its
+trace.
 """
 
 from __future__ import annotations

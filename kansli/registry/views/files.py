@@ -29,7 +29,7 @@ def download(request: HttpRequest, pk: int, number: int, file_id: int) -> FileRe
     """The stored bytes of a version of a document's file, as received, under its name.
     The document is read through the access gate, and the file must be one of its own:
     otherwise 404, the same as for one that does not exist. Fetching a secrecy-marked
-    document's file is logged (OSL 10 kap. 1 §: only those who need it read it)."""
+    document's file is logged (behovsprincipen: only those who need it read it)."""
     user, case = current_user(request), visible_case(request, pk)
     document = _document(case, request, number)
     attached = get_object_or_404(

@@ -249,7 +249,7 @@ def test_secrecy_marked_documents_are_found_only_by_those_who_may_read_them(
 
     document = make_incoming(make_case("Personalärende"), description="Läkarintyg")
     actions.do_mark_secrecy(document, make_provision(), withhold_description=True, actor=None)
-    # OSL 10 kap. 1 §: staff outside the case's access group find neither the hit nor
+    # Behovsprincipen: staff outside the case's access group find neither the hit nor
     # its place in a count (has_more) — as if it were not there.
     result = search(staff, "läkarintyg", limit=1)
     assert (result.hits, result.has_more) == ([], False)
