@@ -838,7 +838,8 @@ def do_dispatch_decision(
 ) -> list[Expedition]:
     """Expediering: send the minutes extract to those concerned — (name, address,
     method) with method "epost" (sent now, the extract attached) or "brev" (put on
-    the letter list) — and record each."""
+    the letter list) — and record each. A recipient named as a party of the case with
+    protected identity is marked so, and the audit event leaves their name out."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     paragraph.refresh_from_db(fields=["extract"])
     if Minutes.objects.get(pk=paragraph.minutes_id).locked_at is None or paragraph.extract is None:
@@ -855,6 +856,11 @@ def do_dispatch_decision(
     ]
     if errors:
         raise ValidationError(errors)
+    case = paragraph.item.case
+    protected = {
+        name.casefold()
+        for name in case.parties.filter(protected_identity=True).values_list("name", flat=True)
+    }
     now = timezone.now()
     sent = [
         Expedition.objects.create(
@@ -862,13 +868,14 @@ def do_dispatch_decision(
             recipient=name.strip(),
             address=address.strip(),
             method=method,
+            protected_identity=name.strip().casefold() in protected,
             sent_at=now,
             sent_by=actor,
         )
         for name, address, method in recipients
     ]
     registry.add_to_timeline(
-        paragraph.item.case,
+        case,
         "dispatch",
         f"Beslutet i § {paragraph.number} expedierades till {len(sent)} mottagare.",
         actor,
@@ -878,7 +885,12 @@ def do_dispatch_decision(
         action="meetings.dispatch_decision",
         obj=paragraph,
         label=str(paragraph),
-        after={"recipients": [[e.recipient, e.method] for e in sent]},
+        after={
+            "recipients": [
+                ["skyddad identitet" if e.protected_identity else e.recipient, e.method]
+                for e in sent
+            ]
+        },
     )
     emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
     transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))

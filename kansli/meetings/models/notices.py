@@ -41,7 +41,9 @@ class Notice(models.Model):
 
 class Expedition(models.Model):
     """Expediering: a decision (the § as a minutes extract) sent to one of those
-    concerned, by e-mail or by letter, with when and by whom."""
+    concerned, by e-mail or by letter, with when and by whom. A recipient who is a
+    party of the case with protected identity (skyddade personuppgifter) is marked, and
+    their name and address are shown only to the case's officer and the registrars."""
 
     class Method(models.TextChoices):
         EMAIL = "epost", _("e-mail")
@@ -51,6 +53,7 @@ class Expedition(models.Model):
     recipient = models.CharField(_("recipient"), max_length=300)
     address = models.CharField(_("address"), max_length=300)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
     sent_at = models.DateTimeField(_("sent"))
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

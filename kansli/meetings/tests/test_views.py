@@ -254,13 +254,26 @@ def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    registry.do_add_party(
+        case, "Bo Berg", address="Hemlig väg 2", protected_identity=True, actor=None
+    )
     actions.do_dispatch_decision(
         minutes.paragraphs.get(),
-        [("Anna Andersson", "Storgatan 1, 123 45 Exempelstad", "brev")],
+        [
+            ("Anna Andersson", "Storgatan 1, 123 45 Exempelstad", "brev"),
+            ("bo berg", "Hemlig väg 2", "brev"),
+        ],
         actor=None,
     )
     page = client(setting["secretary"]).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
     assert "Anna Andersson" in page and "Storgatan 1, 123 45 Exempelstad" in page
+    # A party with protected identity: only the case's officer and the registrars.
+    assert "bo berg" not in page and "Hemlig väg" not in page and "Skyddad identitet" in page
+    registrar = make_user(roles=[(Role.REGISTRAR, case.authority)])
+    shown = client(registrar).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
+    assert "bo berg" in shown and "Hemlig väg 2" in shown
+    event = AuditEvent.objects.get(action="meetings.dispatch_decision")
+    assert "berg" not in str(event.after).casefold()
     assert client(setting["member"]).get(f"/moten/{meeting.pk}/brevlista/").status_code == 404
 
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.rules import may_see_protected_identities
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.actions import serving
@@ -207,7 +208,9 @@ def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def letters(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter list: the decisions of the meeting to be sent by post, with each
-    recipient's address, for printing."""
+    recipient's address, for printing. A recipient with protected identity is shown
+    only to the case's officer and the registrars (kansli.access.rules)."""
+    user = current_user(request)
     meeting = staff_meeting(request, pk)
     expeditions = (
         Expedition.objects.filter(
@@ -216,7 +219,14 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("paragraph__item__case__authority__municipality")
         .order_by("paragraph__number", "recipient")
     )
-    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": expeditions})
+    cases: dict[int, bool] = {}
+    rows = []
+    for letter in expeditions:
+        case = letter.paragraph.item.case
+        if letter.protected_identity and case.pk not in cases:
+            cases[case.pk] = may_see_protected_identities(user, case)
+        rows.append((letter, not letter.protected_identity or cases[case.pk]))
+    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": rows})
 
 
 def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
