@@ -41,6 +41,7 @@ from kansli.meetings.models import (
     PrivateNote,
     Section,
 )
+from kansli.meetings.pack import PackError
 from kansli.meetings.permissions import (
     position_in,
     require_preparing,
@@ -349,10 +350,12 @@ def do_dispatch_meeting(
     if not items:
         raise ValidationError("Föredragningslistan är tom.")
     notice = pdf.notice_pdf(meeting, items)
+    try:
+        pack = pdf.meeting_pack(meeting, items, notice)
+    except PackError as error:  # a document that cannot be read: nothing is sent
+        raise ValidationError(str(error)) from error
     meeting.notice = store_bytes(notice, f"kallelse-{meeting}.pdf")
-    meeting.pack = store_bytes(
-        pdf.meeting_pack(meeting, items, notice), f"handlingar-{meeting}.pdf"
-    )
+    meeting.pack = store_bytes(pack, f"handlingar-{meeting}.pdf")
     first = meeting.dispatched_at is None
     if first:  # Leksand's measure: items incomplete when the notice went out
         for item in items:

@@ -1,17 +1,20 @@
 """The documents of committee administration as PDF, from HTML/CSS templates with the
 municipality's graphic profile: the officer's report, the notice with the agenda, the
-meeting pack, the minutes (PDF/A-2b, to be kept) and the minutes extract. Always in
-Swedish, whatever language the secretary's screen is in."""
+meeting pack (with Word files of its documents converted), the minutes (PDF/A-2b, to be
+kept) and the minutes extract. Always in Swedish, whatever language the secretary's screen
+is in."""
 
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from kansli.files.detect import DOCX, PDF
 from kansli.meetings.models import (
     AgendaItem,
     Correction,
@@ -20,9 +23,9 @@ from kansli.meetings.models import (
     Minutes,
     Paragraph,
 )
-from kansli.meetings.pack import Part, merge
+from kansli.meetings.pack import PackError, Part, merge
 from kansli.org.models import Municipality
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Case, Document, DocumentFile
 
 
 def _profile(municipality: Municipality) -> dict[str, Any]:
@@ -43,13 +46,20 @@ def _profile(municipality: Municipality) -> dict[str, Any]:
 
 
 def _render(
-    template: str, municipality: Municipality, context: dict[str, Any], **pdf: Any
+    template: str,
+    municipality: Municipality,
+    context: dict[str, Any],
+    *,
+    url_fetcher: Any = None,
+    **pdf: Any,
 ) -> bytes:
+    """The template as PDF. `url_fetcher` (a weasyprint URLFetcher) limits what the HTML
+    may load; without it, WeasyPrint's own."""
     from weasyprint import HTML  # Pango is loaded only when a PDF is made
 
     with translation.override("sv"):
         html = render_to_string(template, {"profile": _profile(municipality), **context})
-    return bytes(HTML(string=html).write_pdf(**pdf))
+    return bytes(HTML(string=html, url_fetcher=url_fetcher).write_pdf(**pdf))
 
 
 def report_pdf(
@@ -88,22 +98,52 @@ def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
     )
 
 
+def docx_pdf(document: Document, file: DocumentFile) -> bytes:
+    """A Word file (DOCX) of a document as PDF for the meeting pack, under a line that
+    names the document and says it was converted. mammoth reads the text, headings,
+    lists, tables and embedded images into HTML, which is rendered in the graphic
+    profile; Word's page layout, headers and footers are not kept. The HTML may load
+    only what it holds itself (data: URIs): no address on the network or the disk.
+    Raises PackError if the file cannot be read as a Word document."""
+    import mammoth
+    from weasyprint.urls import URLFetcher
+
+    with file.stored.open() as handle:
+        data = handle.read()
+    try:
+        # Not the style map a DOCX may carry: it could turn the text into <style>.
+        html = mammoth.convert_to_html(
+            io.BytesIO(data), include_embedded_style_map=False, external_file_access=False
+        ).value
+    except Exception as error:  # a damaged file can fail in any part of the reader
+        raise PackError(f"Bilagan ”{document}” kunde inte läsas som Word-dokument.") from error
+    return _render(
+        "meetings/pdf/converted.html",
+        document.case.authority.municipality,
+        {"document": document, "file": file, "html": html},
+        url_fetcher=URLFetcher(allowed_protocols=["data"]),
+    )
+
+
 def _document_pdf(document: Document) -> bytes | None:
-    current = [
-        f
-        for f in document.files.all()
-        if f.is_current and f.stored.content_type == "application/pdf"
-    ]
-    if not current:
-        return None
-    with current[0].stored.open() as handle:
-        return bytes(handle.read())
+    """The document's current PDF file, else its current Word file converted, else
+    None."""
+    current = [f for f in document.files.all() if f.is_current]
+    found = next((f for f in current if f.stored.content_type == PDF.mime), None)
+    if found is not None:
+        with found.stored.open() as handle:
+            return bytes(handle.read())
+    found = next((f for f in current if f.stored.content_type == DOCX.mime), None)
+    return docx_pdf(document, found) if found is not None else None
 
 
 def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -> bytes:
-    """The notice and every open item's report and PDF attachments in one PDF with
-    bookmarks and page numbers. Secret documents are left out: each member reads them
-    in the member portal, where the access rules apply."""
+    """The notice and every open item's report and attachments in one PDF with bookmarks
+    and page numbers: a document's current PDF file, or else its current Word file
+    (DOCX) converted by docx_pdf (text, headings, lists, tables and images; not Word's
+    page layout, headers and footers). Secret documents are left out: each member reads
+    them in the member portal, where the access rules apply. Raises PackError, naming
+    the document, if a file cannot be read."""
     parts = [Part("Kallelse och föredragningslista", notice)]
     for number, item in enumerate(items, start=1):
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]

@@ -1,10 +1,27 @@
+import base64
 import io
+import zipfile
+from typing import Any
 
+import docx
+import docx.shared
+import mammoth
+import PIL.Image
 import pypdf
 import pytest
 import weasyprint
+from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from kansli.files.detect import DOCX
+from kansli.files.store import store_bytes
+from kansli.meetings import actions
+from kansli.meetings.models import Meeting
 from kansli.meetings.pack import PackError, Part, merge
+from kansli.meetings.pdf import docx_pdf
+from kansli.meetings.testing import make_body, make_meeting
+from kansli.registry import actions as registry
+from kansli.registry.testing import make_case, make_provision
 
 
 def pdf(*pages: str, size: str = "A4") -> bytes:
@@ -131,3 +148,154 @@ def test_an_encrypted_or_empty_part_is_refused_with_the_reason():
         with pytest.raises(PackError) as raised:
             merge([Part("Yttrande", out.getvalue())], footer="KS")
         assert str(raised.value) == f"Bilagan ”Yttrande” kunde inte läsas som PDF: {reason}."
+
+
+# Word files (DOCX) in the pack: converted by kansli.meetings.pdf.docx_pdf on dispatch.
+
+
+def png() -> bytes:
+    image = io.BytesIO()
+    PIL.Image.new("RGB", (40, 20), (0, 90, 160)).save(image, format="PNG")
+    return image.getvalue()
+
+
+def word(text: str) -> bytes:
+    """A DOCX as Word writes one: a heading, a paragraph with `text`, a table, a picture."""
+    document = docx.Document()
+    document.add_heading("Detaljplan för Vargödalen", level=1)
+    document.add_paragraph(f"Planen bevarar {text} mellan kvarteren.")
+    table = document.add_table(rows=2, cols=2)
+    for cell, value in zip(table._cells, ["Kvarter", "Bostäder", "Vargen 1", "42"], strict=True):
+        cell.text = value
+    document.add_picture(io.BytesIO(png()), width=docx.shared.Cm(4))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def not_word() -> bytes:
+    """A ZIP whose content types name a Word document, but without the document."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<Types><Override PartName="/word/document.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+        )
+    return out.getvalue()
+
+
+@pytest.fixture
+def agenda(db: None) -> dict[str, Any]:
+    body = make_body()
+    return {
+        "meeting": make_meeting(body),
+        "case": make_case("Detaljplan för Vargödalen", authority=body.authority),
+    }
+
+
+def registered(case: Any, description: str, data: bytes, name: str, **kwargs: Any) -> Any:
+    document = registry.do_register_document(
+        case,
+        "upprattad",
+        timezone.localdate(),
+        description,
+        actor=None,
+        **kwargs,
+    )
+    registry.do_attach_file(document, store_bytes(data, name), name, actor=None)
+    return document
+
+
+def dispatched_pack(meeting: Meeting) -> pypdf.PdfReader:
+    actions.do_dispatch_meeting(meeting, actor=None)
+    meeting.refresh_from_db()
+    assert meeting.pack is not None
+    with meeting.pack.open() as handle:
+        return pypdf.PdfReader(io.BytesIO(handle.read()))
+
+
+def test_a_word_report_is_converted_into_the_pack(agenda):
+    report = registered(
+        agenda["case"], "Tjänsteskrivelse", word("Grönstråket"), "tjansteskrivelse.docx"
+    )
+    actions.do_preregister_item(
+        agenda["meeting"], agenda["case"], title="Detaljplan för Vargödalen", report=report,
+        actor=None,
+    )  # fmt: skip
+    pack = dispatched_pack(agenda["meeting"])
+    with agenda["meeting"].notice.open() as handle:
+        notice_pages = len(pypdf.PdfReader(handle).pages)
+
+    assert len(pack.pages) > notice_pages
+    assert outline(pack) == [
+        (0, "Kallelse och föredragningslista", 0),
+        (0, "1. Detaljplan för Vargödalen", notice_pages),
+    ]
+    converted = pack.pages[notice_pages]
+    text = converted.extract_text()
+    assert f"Tjänsteskrivelse, dnr {report.document_number}" in text
+    assert "Omvandlad till PDF från Word-filen ”tjansteskrivelse.docx”" in text
+    assert "Planen bevarar Grönstråket mellan kvarteren." in text
+    assert "Vargen 1" in text and "42" in text  # the table
+    assert len(converted.images) == 1  # the picture; the profile has no logo
+
+
+def test_a_file_that_is_not_really_word_stops_the_dispatch_and_is_named(agenda):
+    statement = registered(agenda["case"], "Yttrande", not_word(), "yttrande.docx")
+    assert statement.files.get().stored.content_type == DOCX.mime
+    actions.do_preregister_item(
+        agenda["meeting"], agenda["case"], title="Detaljplan för Vargödalen",
+        attachments=[statement], actor=None,
+    )  # fmt: skip
+    message = f"Bilagan ”{statement.document_number} Yttrande” kunde inte läsas som Word-dokument."
+
+    with pytest.raises(PackError) as raised:
+        docx_pdf(statement, statement.files.get())
+    assert str(raised.value) == message
+    with pytest.raises(ValidationError) as refused:
+        actions.do_dispatch_meeting(agenda["meeting"], actor=None)
+    assert refused.value.messages == [message]
+    meeting = Meeting.objects.get(pk=agenda["meeting"].pk)
+    assert meeting.dispatched_at is None and meeting.notice is None and meeting.pack is None
+
+
+def test_a_secret_word_document_is_left_out(agenda):
+    report = registered(agenda["case"], "Tjänsteskrivelse", word("Grönstråket"), "ts.docx")
+    # Not even read: a file that is not Word would stop the dispatch if it were.
+    secret = registered(
+        agenda["case"], "Yttrande från Anna Andersson", not_word(), "yttrande.docx",
+        secrecy=make_provision(),
+    )  # fmt: skip
+    actions.do_preregister_item(
+        agenda["meeting"], agenda["case"], title="Detaljplan för Vargödalen", report=report,
+        attachments=[secret], actor=None,
+    )  # fmt: skip
+    pack = dispatched_pack(agenda["meeting"])
+
+    assert [title for _level, title, _page in outline(pack)] == [
+        "Kallelse och föredragningslista",
+        "1. Detaljplan för Vargödalen",
+    ]
+    assert "Anna Andersson" not in "".join(page.extract_text() for page in pack.pages)
+
+
+def test_the_converted_html_loads_nothing_but_its_own_images(agenda, tmp_path, monkeypatch):
+    picture = tmp_path / "karta.png"
+    picture.write_bytes(png())
+    stylesheet = tmp_path / "stil.css"
+    stylesheet.write_text("p { display: none }")
+    embedded = base64.b64encode(png()).decode()
+    html = (
+        f'<link rel="stylesheet" href="{stylesheet.as_uri()}">'
+        f'<p>Synlig text</p><img src="{picture.as_uri()}"><img src="http://127.0.0.1:9/karta.png">'
+        f'<img src="data:image/png;base64,{embedded}">'
+    )
+    monkeypatch.setattr(
+        mammoth, "convert_to_html", lambda *args, **kwargs: mammoth.results.Result(html, [])
+    )
+    document = registered(agenda["case"], "Karta", word("Karta"), "karta.docx")
+
+    pages = pypdf.PdfReader(io.BytesIO(docx_pdf(document, document.files.get()))).pages
+    assert "Synlig text" in pages[0].extract_text()  # the file's stylesheet was not read
+    assert len(pages[0].images) == 1  # only the embedded one
