@@ -14,10 +14,10 @@ from kansli.org.models import Authority, Dated, DatedQuerySet, Unit
 class AccessGroup(models.Model):
     """En behörighetsgrupp: the people who may read the secrecy-marked documents of the
     cases in it (behovsprincipen, GDPR art. 5.1 f and 32: secret information is shared
-    inside an authority only with those who need it for their work). Each authority has a general group (no
-    unit) and may have one per unit, e.g. HR for the personnel unit's cases. A case
-    belongs to one group: by default its responsible unit's (or the nearest unit above
-    it that has one), else its authority's general group."""
+    inside an authority only with those who need it for their work). Each authority
+    has a general group (no unit) and may have one per unit, e.g. HR for the personnel
+    unit's cases. A case belongs to one group: by default its responsible unit's (or
+    the nearest unit above it that has one), else its authority's general group."""
 
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="access_groups",

@@ -11,7 +11,8 @@ something that does not exist.
 - A secrecy-marked document (OSL 5 kap. 5 §), with its files and their text, is read
   only by those who need it for their work (behovsprincipen; GDPR art. 5.1 f and
   32): the members of its case's access group, whoever holds a grant for the case
-  today, the case's officer, and whoever registered it or marked it secret. Not by a system administrator as such.
+  today, the case's officer, and whoever registered it or marked it secret. Not by a
+  system administrator as such.
 - Parties with protected identity (skyddade personuppgifter) are shown only to the
   case's officer and the registrars of its authority.
 - Elected members and the public read nothing here: they have their own views.
