@@ -668,11 +668,14 @@ def approvers_of(minutes: Minutes) -> set[int]:
 
 
 @transaction.atomic
-def do_approve_minutes(minutes: Minutes, *, verified: bool, actor: Any) -> Minutes:
+def do_approve_minutes(
+    minutes: Minutes, *, verified: bool, at: datetime.datetime | None = None, actor: Any
+) -> Minutes:
     """Justering by the chair or an approver, after a second-factor check (`verified`:
     the session passed TOTP). After the last approval the minutes are locked, rendered
     as PDF/A and sealed, the notice goes on the board, and each decided § becomes a
-    minutes extract registered in its case."""
+    minutes extract registered in its case. `at` (an earlier time, after the meeting)
+    is for the demo and imports."""
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if actor is None or actor.pk not in approvers_of(minutes):
         raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
@@ -683,18 +686,21 @@ def do_approve_minutes(minutes: Minutes, *, verified: bool, actor: Any) -> Minut
         raise ValidationError("Du har redan justerat protokollet.")
     if not minutes.paragraphs.exists():
         raise ValidationError("Protokollet har inga paragrafer.")
-    Approval.objects.create(minutes=minutes, user=actor, approved_at=timezone.now())
+    if at is not None and at < minutes.meeting.starts_at:
+        raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
+    now = min(at or timezone.now(), timezone.now())
+    Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
     record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
     if approvers_of(minutes) <= set(minutes.approvals.values_list("user_id", flat=True)):
-        _lock(minutes)
+        _lock(minutes, now)
     return minutes
 
 
-def _lock(minutes: Minutes) -> None:
-    """The last approval: lock, seal, post the notice, register the extracts."""
+def _lock(minutes: Minutes, now: datetime.datetime) -> None:
+    """The last approval (at `now`): lock, seal, post the notice, register the
+    extracts."""
     from kansli.meetings.signing import seal_pdf
 
-    now = timezone.now()
     minutes.locked_at = now
     body = minutes.meeting.body
     sealed = seal_pdf(
@@ -715,7 +721,7 @@ def _lock(minutes: Minutes) -> None:
         kept_at=f"{body.authority.name}, {body.authority.municipality.name}",
     )
     for paragraph in minutes.paragraphs.select_related("item__case"):
-        _register_extract(paragraph)
+        _register_extract(paragraph, posted)
     record(
         actor=None,
         action="meetings.lock_minutes",
@@ -800,7 +806,7 @@ def do_approve_correction(correction: Correction, *, verified: bool, actor: Any)
         name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
         correction.sealed = store_bytes(sealed, name)
         correction.save(update_fields=["applied_at", "sealed"])
-        _register_extract(paragraph, corrected=True)
+        _register_extract(paragraph, timezone.localdate(), corrected=True)
         record(
             actor=None,
             action="meetings.apply_correction",
@@ -811,16 +817,16 @@ def do_approve_correction(correction: Correction, *, verified: bool, actor: Any)
     return correction
 
 
-def _register_extract(paragraph: Paragraph, *, corrected: bool = False) -> None:
-    """Protokollsutdrag: the § as a document drawn up in its case; a decided case is
-    marked decided (beslutat)."""
+def _register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: bool = False) -> None:
+    """Protokollsutdrag: the § as a document drawn up in its case on `day`; a decided
+    case is marked decided (beslutat)."""
     case = paragraph.item.case
     label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
     label += " (rättelse)" if corrected else ""
     document = registry.do_register_document(
         case,
         Direction.DRAWN_UP,
-        timezone.localdate(),
+        day,
         label,
         document_type="Protokollsutdrag",
         actor=None,
@@ -837,15 +843,24 @@ def _register_extract(paragraph: Paragraph, *, corrected: bool = False) -> None:
 
 @transaction.atomic
 def do_dispatch_decision(
-    paragraph: Paragraph, recipients: Sequence[tuple[str, str, str]], *, actor: Any
+    paragraph: Paragraph,
+    recipients: Sequence[tuple[str, str, str]],
+    *,
+    at: datetime.datetime | None = None,
+    actor: Any,
 ) -> list[Expedition]:
     """Expediering: send the minutes extract to those concerned — (name, address,
     method) with method "epost" (sent now, the extract attached) or "brev" (put on
     the letter list) — and record each. A recipient named as a party of the case with
-    protected identity is marked so, and the audit event leaves their name out."""
+    protected identity is marked so, and the audit event leaves their name out. Only
+    the system may give an earlier time (the demo, imports)."""
     require_secretary(actor, paragraph.minutes.meeting.body)
+    if at is not None and actor is not None:
+        raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
     paragraph.refresh_from_db(fields=["extract"])
-    if Minutes.objects.get(pk=paragraph.minutes_id).locked_at is None or paragraph.extract is None:
+    locked_at = Minutes.objects.get(pk=paragraph.minutes_id).locked_at
+    now = min(at or timezone.now(), timezone.now())
+    if locked_at is None or paragraph.extract is None or now < locked_at:
         raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
     if not recipients:
         raise ValidationError({"recipients": "Ange minst en mottagare."})
@@ -864,7 +879,6 @@ def do_dispatch_decision(
         name.casefold()
         for name in case.parties.filter(protected_identity=True).values_list("name", flat=True)
     }
-    now = timezone.now()
     sent = [
         Expedition.objects.create(
             paragraph=paragraph,

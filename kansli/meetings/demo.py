@@ -27,6 +27,7 @@ from kansli.org.demo import TERM_START
 from kansli.org.models import Authority, Committee, ElectedPosition, User
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus
+from kansli.workdays.calendar import add_workdays
 
 BODIES = ["KF", "KS", "KSAU", "BUN", "SN", "MBN", "TFN", "KFN"]
 # A few points of each board's delegation order: (point, matter, delegate, reported).
@@ -222,17 +223,27 @@ class MeetingsDemo:
                 later=next_meeting,
                 actor=None,
             )
+        # Approved some working days after the meeting (KL 8 kap. 12 §: within 14 days),
+        # and the decisions sent a few after that, so that Leksand's measures have spread.
+        approved = self._working_day(meeting.day, self.rng.choice([1, 2, 3, 5, 7]))
         for user in [chair, approver]:
-            actions.do_approve_minutes(minutes, verified=True, actor=user)
+            actions.do_approve_minutes(minutes, verified=True, at=approved, actor=user)
+        sent_on = self._working_day(timezone.localdate(approved), self.rng.choice([0, 1, 2, 4]))
         for paragraph in minutes.paragraphs.select_related("item__case"):
             sender = paragraph.item.case.documents.exclude(counterpart="").order_by("number")
             origin = sender.first()
             if paragraph.outcome == Outcome.DECIDED and origin is not None:
                 address = origin.counterpart_address or "Adress enligt ärendet"
                 actions.do_dispatch_decision(
-                    paragraph, [(origin.counterpart, address, "brev")], actor=None
+                    paragraph, [(origin.counterpart, address, "brev")], at=sent_on, actor=None
                 )
         self.held += 1
+
+    @staticmethod
+    def _working_day(day: datetime.date, after: int) -> datetime.datetime:
+        """10 o'clock on the working day `after` working days after `day`."""
+        later = datetime.datetime.combine(add_workdays(day, after), datetime.time(10))
+        return timezone.make_aware(later)
 
 
 def load(seed: int, scale: float, report: Any) -> list[Any]:

@@ -310,3 +310,59 @@ def test_approved_minutes_change_only_by_an_approved_correction(cast: dict[str, 
     public = Client().get(f"/anslagstavla/{notice.pk}/").content.decode()
     assert "Planens namn föll bort." in public and "för Vargödalen" in public
     assert verify().broken_seq is None
+
+
+def test_an_imported_approval_keeps_its_day_for_the_board_and_the_extract(
+    cast: dict[str, Any],
+) -> None:
+    """The demo and imports give the approval and dispatch their own times; the notice,
+    its appeal period and the extract follow the day of approval, not the day of import."""
+    meeting = make_meeting(cast["body"], days_ahead=-40)
+    actions.do_preregister_item(
+        meeting,
+        cast["case"],
+        title="Detaljplan för Vargödalen",
+        proposal="Nämnden antar detaljplanen.",
+        at=meeting.starts_at - datetime.timedelta(days=30),
+        actor=None,
+    )
+    actions.do_dispatch_meeting(
+        meeting, at=meeting.starts_at - datetime.timedelta(days=10), actor=None
+    )
+    minutes = actions.do_open_minutes(meeting, approvers=[cast["approver"]], actor=None)
+    for who in ["chair", "approver"]:
+        actions.do_record_attendance(minutes, cast[who], "ledamot", actor=None)
+    with pytest.raises(ValidationError, match="före sammanträdet"):
+        actions.do_approve_minutes(
+            minutes,
+            verified=True,
+            at=meeting.starts_at - datetime.timedelta(hours=1),
+            actor=cast["chair"],
+        )
+    approved = meeting.starts_at + datetime.timedelta(days=4)
+    for who in ["chair", "approver"]:
+        actions.do_approve_minutes(minutes, verified=True, at=approved, actor=cast[who])
+    minutes.refresh_from_db()
+    assert minutes.locked_at == approved
+    notice = Notice.objects.get(minutes=minutes)
+    assert notice.posted_on == timezone.localdate(approved)
+    assert notice.appeal_ends == legal_deadline(notice.posted_on, weeks=3)
+    paragraph = minutes.paragraphs.get()
+    assert paragraph.extract is not None
+    assert paragraph.extract.document_date == timezone.localdate(approved)
+    later = approved + datetime.timedelta(days=2)
+    with pytest.raises(PermissionDenied, match="systemet"):
+        actions.do_dispatch_decision(
+            paragraph, [("Lantmäteriet", "Box 1", "brev")], at=later, actor=cast["secretary"]
+        )
+    with pytest.raises(ValidationError, match="justerat"):
+        actions.do_dispatch_decision(
+            paragraph,
+            [("Lantmäteriet", "Box 1", "brev")],
+            at=approved - datetime.timedelta(days=1),
+            actor=None,
+        )
+    (sent,) = actions.do_dispatch_decision(
+        paragraph, [("Lantmäteriet", "Box 1", "brev")], at=later, actor=None
+    )
+    assert sent.sent_at == later
