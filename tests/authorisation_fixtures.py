@@ -4,7 +4,8 @@ its sender and description withheld, and a case with a party with protected iden
 each carrying distinctive marker words in what some roles must never see. Besides them
 KS holds meetings (kansli.meetings): a meeting whose one item has an open report and a
 secrecy-marked attachment, dispatched, its minutes approved (so there is a locked §, a
-notice on the board and a minutes extract), and a later meeting not yet dispatched.
+notice on the board and a minutes extract), a secrecy-marked delegated decision in the
+same case, and a later meeting not yet dispatched.
 
 Everything is made through the real actions, as the rest of the suite does. Who may see
 each object's markers is written out here by hand (not derived from kansli.access.rules),
@@ -227,8 +228,8 @@ def _pdf_file(document: Document, name: str, text: str) -> DocumentFile:
 def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetings:
     """KS as a body: a meeting a week ago with one item (an open report, a secret
     attachment), dispatched, its minutes approved by the chair and the approver (the
-    elected member) and then corrected (also approved by both); and a later meeting,
-    not dispatched."""
+    elected member) and then corrected (also approved by both); a secret delegated
+    decision in the item's case; and a later meeting, not dispatched."""
     ks = make_authority("KS")
     body = make_body(ks)
     meeting = make_meeting(body, days_ahead=-7)
@@ -265,6 +266,19 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     for role in (CHAIR, ELECTED):
         meetings.do_approve_correction(correction, verified=True, actor=users[role])
     paragraph.refresh_from_db()
+    # A secret delegated decision under a point not reported: off the notice board, and
+    # its text on the delegation page only for those who read its document.
+    point = meetings.do_add_delegation_point(
+        ks, "9.2", "Yttrande över serveringstillstånd", "Enhetschef", reported=False,
+        actor=None,
+    )  # fmt: skip
+    decision = meetings.do_register_delegated_decision(
+        point, case, f"Tillstyrkes {MEETING_SECRET}", decided_on=timezone.localdate(),
+        actor=None,
+    )  # fmt: skip
+    registry.do_mark_secrecy(
+        decision.document, make_provision(), withhold_description=True, actor=None
+    )
     return Meetings(
         body_pk=body.pk,
         meeting_pk=meeting.pk,

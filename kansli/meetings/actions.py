@@ -1009,10 +1009,17 @@ def do_report_delegated_decisions(
     require_secretary(actor, meeting.body)
     waiting = DelegatedDecision.objects.filter(
         point__authority=meeting.body.authority, point__reported=True, reported_in=None
-    ).select_related("point")
+    ).select_related("point", "document__case__authority")
     if not waiting.exists():
         raise ValidationError("Det finns inga delegationsbeslut att anmäla.")
-    lines = [f"{d.point.code} {d.summary} ({d.decided_on:%Y-%m-%d})" for d in waiting]
+    # The decision becomes the minutes' text, which is published: a secrecy-marked
+    # decision is reported by its document number only (OSL 5 kap. 5 §).
+    lines = [
+        f"{d.point.code} "
+        + (f"{d.document.document_number} (sekretess)" if d.document.secrecy_id else d.summary)
+        + f" ({d.decided_on:%Y-%m-%d})"
+        for d in waiting
+    ]
     item = do_preregister_item(
         meeting,
         case,

@@ -14,7 +14,8 @@ from kansli.meetings.models import DelegatedDecision, Section
 from kansli.meetings.testing import make_body, make_meeting, make_secretary
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
-from kansli.registry.testing import make_case
+from kansli.registry import actions as registry
+from kansli.registry.testing import make_case, make_provision
 from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
@@ -122,3 +123,33 @@ def test_an_officer_registers_a_decision_in_the_browser(order: dict[str, Any]) -
     )
     assert "Inget ärende med det numret i SN" in wrong.content.decode()
     assert DelegatedDecision.objects.count() == 1
+
+
+def test_a_secret_decision_is_read_only_by_those_who_may_and_reported_by_number(
+    order: dict[str, Any],
+) -> None:
+    """A decision in an individual's matter is secrecy-marked: colleagues outside the
+    case see that it is registered, not what it says, and the board's report (which
+    becomes the public minutes) names it by number only."""
+    case_officer = make_user(roles=[(Role.OFFICER, order["body"].authority)])
+    registry.do_assign_officer(order["case"], case_officer, actor=None)
+    decision = actions.do_register_delegated_decision(
+        order["reported"], order["case"], "Bifall till Zqxsökande", decided_on=TODAY, actor=None
+    )
+    registry.do_mark_secrecy(
+        decision.document, make_provision(), withhold_description=True, actor=None
+    )
+    colleague = Client()
+    colleague.force_login(order["officer"])
+    page = colleague.get("/moten/delegation/").content.decode()
+    assert decision.document.document_number in page and "Sekretess" in page
+    assert "Zqxsökande" not in page
+    officer = Client()
+    officer.force_login(case_officer)
+    assert "Zqxsökande" in officer.get("/moten/delegation/").content.decode()
+    standing = make_case("Anmälan av delegationsbeslut 2026", authority=order["body"].authority)
+    item = actions.do_report_delegated_decisions(
+        make_meeting(order["body"]), standing, actor=order["secretary"]
+    )
+    assert f"3.1 {decision.document.document_number} (sekretess)" in item.proposal
+    assert "Zqxsökande" not in item.proposal

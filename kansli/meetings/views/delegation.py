@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.rules import may_read
 from kansli.meetings import actions
 from kansli.meetings.forms import DelegatedDecisionForm, ReportDecisionsForm
 from kansli.meetings.models import DelegatedDecision, DelegationPoint
@@ -53,13 +54,16 @@ def delegation(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-decided_on", "-pk")[:100]
     )
+    # That a decision is registered is public (OSL 5 kap. 2 §); what a secrecy-marked
+    # one decided is read only by those the access rules let read its document.
+    rows = [(d, may_read(user, d.document)) for d in decisions]
     return render(
         request,
         "meetings/delegation.html",
         {
             "form": form,
             "points": points,
-            "decisions": decisions,
+            "decisions": rows,
         },
     )
 
