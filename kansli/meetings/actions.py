@@ -11,13 +11,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.files.detect import DOCX, PDF
 from kansli.files.models import StoredFile
-from kansli.files.store import store_bytes
+from kansli.files.store import store_bytes, store_upload
 from kansli.meetings import notify, pdf
 from kansli.meetings.models import (
     AgendaItem,
@@ -213,6 +215,23 @@ def do_write_report(
         proposal=proposal,
         officer=actor,
     )
+    return _register_report(
+        case, title, store_bytes(data, "tjansteskrivelse.pdf"), "tjansteskrivelse.pdf", actor
+    )
+
+
+@transaction.atomic
+def do_upload_report(case: Case, *, title: str, upload: UploadedFile, actor: Any) -> Document:
+    """Tjänsteskrivelse written elsewhere and uploaded as PDF or Word (DOCX): registered
+    as a document drawn up in the case with the file (the meeting pack converts a Word
+    file)."""
+    stored = store_upload(upload)
+    if stored.content_type not in (PDF.mime, DOCX.mime):
+        raise ValidationError({"report_file": "Tjänsteskrivelsen ska vara en PDF- eller Word-fil."})
+    return _register_report(case, title, stored, upload.name or "tjansteskrivelse", actor)
+
+
+def _register_report(case: Case, title: str, stored: StoredFile, name: str, actor: Any) -> Document:
     document = registry.do_register_document(
         case,
         Direction.DRAWN_UP,
@@ -221,9 +240,7 @@ def do_write_report(
         document_type="Tjänsteskrivelse",
         actor=actor,
     )
-    registry.do_attach_file(
-        document, store_bytes(data, "tjansteskrivelse.pdf"), "tjansteskrivelse.pdf", actor=actor
-    )
+    registry.do_attach_file(document, stored, name, actor=actor)
     return document
 
 

@@ -6,10 +6,12 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kansli.files.detect import DOCX, PDF, detect_type
 from kansli.meetings.models import (
     Attendance,
     Ballot,
@@ -20,6 +22,7 @@ from kansli.meetings.models import (
     Section,
 )
 from kansli.org.models import User
+from kansli.registry import personal_numbers
 from kansli.registry.forms import AccessibleForm
 
 
@@ -73,8 +76,14 @@ class PreregisterForm(AccessibleForm):
         label=_("Officer's report already registered (document number)"),
         required=False,
         min_value=1,
-        help_text=_("Or write the report below and it is registered in the case."),
+        help_text=_("Or upload it, or write it below: it is registered in the case."),
     )
+    report_file = forms.FileField(
+        label=_("Officer's report as a file (PDF or Word)"),
+        required=False,
+        help_text=_("Registered in the case as a document drawn up."),
+    )
+    personal_numbers_ok = forms.BooleanField(label=_("Register the report anyway"), required=False)
     attachment_numbers = forms.CharField(
         label=_("Attachments (document numbers)"),
         required=False,
@@ -87,6 +96,28 @@ class PreregisterForm(AccessibleForm):
     assessment = forms.CharField(
         label=_("Assessment"), required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
+
+    def clean_report_file(self) -> UploadedFile | None:
+        upload: UploadedFile | None = self.cleaned_data.get("report_file")
+        if upload is not None and detect_type(upload) not in (PDF, DOCX):
+            raise forms.ValidationError(_("The report must be a PDF or Word (DOCX) file."))
+        return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get("report_number"), data.get("report_file"), data.get("background")]
+        if sum(1 for way in given if way) > 1:
+            self.add_error(
+                "report_file",
+                _("Give the report one way: its number, a file, or written below."),
+            )
+        upload = data.get("report_file")
+        if upload is not None and not data.get("personal_numbers_ok"):
+            # OSL 21 kap. 7 §: a report on the agenda is read by many; the officer confirms.
+            count = len(dict.fromkeys(personal_numbers.in_file(upload)))
+            if count:
+                self.add_error("personal_numbers_ok", personal_numbers.warning(count))
+        return data
 
     def clean_attachment_numbers(self) -> list[int]:
         text = self.cleaned_data["attachment_numbers"].replace(";", ",")

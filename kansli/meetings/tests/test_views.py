@@ -74,6 +74,43 @@ def test_an_officer_preregisters_with_a_report_written_in_the_browser(
     assert "Detaljplan för Vargödalen" in page and "Saknas" not in page
 
 
+def test_an_officer_preregisters_with_an_uploaded_word_report(setting: dict[str, Any]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from kansli.files.tests import samples
+
+    meeting, case = setting["meeting"], setting["case"]
+    officer = client(setting["officer"])
+    fields = {
+        "case_number": case.case_number,
+        "title": "Detaljplan för Vargödalen",
+        "section": "beslut",
+        "proposal": "Nämnden antar planen.",
+    }
+    report = samples.word("Sökanden 19121212-1212 har yttrat sig.")
+
+    def post(name: str, data: bytes, url: str = f"/moten/{meeting.pk}/anmal/", **more: Any) -> str:
+        upload = SimpleUploadedFile(name, data)
+        answer = officer.post(url, {**fields, "report_file": upload, **more})
+        return str(answer.status_code) if answer.status_code == 302 else answer.content.decode()
+
+    assert "PDF eller Word" in post("tjansteskrivelse.txt", b"Bara text.")
+    # A personal identity number: the officer confirms first (OSL 21 kap. 7 §).
+    assert "1 personnummer" in post("tjansteskrivelse.docx", report)
+    assert not AgendaItem.objects.exists() and not case.documents.exists()
+    # A meeting already held refuses the item, and the report is not registered either.
+    held = make_meeting(setting["body"], days_ahead=-1)
+    refused = post("tjansteskrivelse.docx", report, f"/moten/{held.pk}/anmal/", **{
+        "personal_numbers_ok": "on"
+    })  # fmt: skip
+    assert "redan hållits" in refused and not case.documents.exists()
+    assert post("tjansteskrivelse.docx", report, personal_numbers_ok="on") == "302"
+    item = AgendaItem.objects.get()
+    assert item.report is not None and item.report.document_type == "Tjänsteskrivelse"
+    (file,) = item.report.files.all()
+    assert file.name == "tjansteskrivelse.docx"
+
+
 def test_the_secretary_arranges_dispatches_and_members_open_the_documents(
     setting: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:

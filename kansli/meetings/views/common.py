@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -85,11 +86,13 @@ def run_action(
     request: HttpRequest, form: AccessibleForm, run: Callable[[], str], done: str
 ) -> HttpResponse | None:
     """Run the action for a valid form and go to `done` with its message; on refusal
-    put the reason on the form (nothing was saved: the action is one transaction)."""
+    put the reason on the form. `run` is one transaction, so that when it calls more
+    than one action (a report registered, then the item) a refusal saves nothing."""
     if not form.is_valid():
         return None
     try:
-        message = run()
+        with transaction.atomic():
+            message = run()
     except ValidationError as error:
         form.add_action_errors(error)
     except PermissionDenied as error:

@@ -113,7 +113,7 @@ def preregister(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
     initial = {"case_number": request.GET.get("arende", "")}
-    form = PreregisterForm(request.POST or None, initial=initial)
+    form = PreregisterForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
         done = run_action(
             request,
@@ -133,6 +133,10 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
     attachments = case_documents(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
         (report,) = case_documents(user, case, [data["report_number"]], "report_number")
+    elif data["report_file"] is not None:
+        report = actions.do_upload_report(
+            case, title=data["title"], upload=data["report_file"], actor=user
+        )
     elif data["background"].strip():
         report = actions.do_write_report(
             case,
