@@ -30,8 +30,8 @@ def sv(text: str) -> str:
         return translation.gettext(text)
 
 
-def as_user(browser, url: str, username: str):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="sv-SE")
+def as_user(browser, url: str, username: str, **options):  # type: ignore[no-untyped-def]
+    context = browser.new_context(locale="sv-SE", **options)
     page = context.new_page()
     log_in(page, url, username)
     return context, page
@@ -101,14 +101,19 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     assert {"goran@example.se", "fatima@example.se"} <= {m.to[0] for m in mail.outbox}
     assert axe_violations(secretary) == []
 
-    # A member opens the documents in the member portal.
-    member_context, member = as_user(browser, url, "ledamot")
+    # A member opens the documents in the member portal, on a tablet held upright.
+    tablet = {"viewport": {"width": 768, "height": 1024}, "has_touch": True}
+    member_context, member = as_user(browser, url, "ledamot", **tablet)
     member.goto(f"{url}/moten/portal/")
     member.get_by_role("link", name=re.compile("Kommunstyrelsen")).first.click()
     member.wait_for_url(f"{url}/moten/portal/{meeting.pk}/")
     assert member.get_by_role("heading", name=TITLE).is_visible()
     assert Opening.objects.filter(meeting=meeting, user__username="ledamot").exists()
     assert axe_violations(member) == []
+    # Nothing wider than the screen: no sideways scrolling to read the agenda.
+    assert member.evaluate(
+        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    )
 
     # The minutes: approver, attendance, a conflict of interest and a vote.
     secretary.get_by_label("Fatima Hedlund").check()
