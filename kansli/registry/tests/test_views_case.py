@@ -95,6 +95,22 @@ def test_the_case_page_shows_the_case_and_its_documents(
     assert "Handling 2 makulerades" in html  # the timeline
 
 
+def test_a_colleague_is_told_that_secret_documents_are_there_but_not_what_they_are(
+    case: Case, registrar: User, officer: User
+) -> None:
+    """That a document is registered is public (OSL 5 kap. 2 §): a colleague who may not
+    read it is told it is there, not that the case is empty."""
+    actions.do_assign_officer(case, officer, actor=registrar)
+    secret = make_incoming(case, description="Läkarintyg", secrecy=make_provision())
+    colleague = make_user("kollega", roles=[(Role.OFFICER, case.authority)])
+    html = client_for(colleague).get(f"/arenden/{case.pk}/").content.decode()
+    assert sv("No documents are registered in the case yet.") not in html
+    assert "1 sekretessmarkerad handling i ärendet visas inte för dig." in html
+    assert "Läkarintyg" not in html and secret.document_number not in html
+    reader = client_for(officer).get(f"/arenden/{case.pk}/").content.decode()
+    assert "visas inte för dig" not in reader and secret.document_number in reader
+
+
 def test_a_protected_identity_is_shown_only_to_the_officer_and_the_registrars(
     case: Case, registrar: User, officer: User, ks: Authority
 ) -> None:

@@ -138,6 +138,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parties": parties,
         "related": related,
         "documents": documents,
+        # That they are registered is public (OSL 5 kap. 2 §), as in the e-diary; what
+        # they are is for those who read them.
+        "withheld": case.documents.count() - len(documents),
         "attach_form": files_form if files_form and files_form.documents else None,
         "party_form": PartyForm() if may["add_party"] else None,
         "timeline": case.timeline.select_related("actor"),
