@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Field, Model
 
 _statements: dict[type[Model], tuple[str, list[Field[Any, Any]]]] = {}
+M = TypeVar("M", bound=Model)
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> Any:
@@ -55,7 +56,7 @@ def _native(vendor: str, sql: str) -> str:
     return sql.replace("%s", "?") if vendor == "sqlite" else sql
 
 
-def insert(instance: Model) -> Model:
+def insert(instance: M) -> M:
     """INSERT `instance` as a new row and set its primary key (the database's own)."""
     model = type(instance)
     connection = connections[DEFAULT_DB_ALIAS]

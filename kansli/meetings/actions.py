@@ -54,6 +54,7 @@ from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus, Direction, Document
 from kansli.registry.models.cases import TRANSITIONS
+from kansli.rows import execute, insert
 from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
@@ -277,17 +278,22 @@ def do_preregister_item(
         errors["meeting"] = "Sammanträdet har redan hållits."
     if errors:
         raise ValidationError(errors)
-    last = meeting.items.aggregate(last=Max("position"))["last"] or 0
-    item = AgendaItem.objects.create(
-        meeting=meeting,
-        case=case,
-        section=section,
-        position=last + 1,
-        title=title.strip(),
-        report=report,
-        proposal=proposal.strip(),
-        preregistered_at=now,
-        preregistered_by=actor,
+    # Plain statements (kansli.rows): an API client may pre-register many items at once.
+    last = execute(
+        "SELECT MAX(position) FROM meetings_agendaitem WHERE meeting_id = %s", [meeting.pk]
+    ).fetchone()[0]
+    item = insert(
+        AgendaItem(
+            meeting=meeting,
+            case=case,
+            section=section,
+            position=(last or 0) + 1,
+            title=title.strip(),
+            report=report,
+            proposal=proposal.strip(),
+            preregistered_at=now,
+            preregistered_by=actor,
+        )
     )
     if attachments:
         item.attachments.set(attachments)
