@@ -383,8 +383,9 @@ def do_dispatch_meeting(
     if first:  # Leksand's measure: items incomplete when the notice went out
         for item in items:
             item.incomplete_at_dispatch = bool(item.missing)
-            item.save(update_fields=["incomplete_at_dispatch"])
-    meeting.dispatched_at = at or timezone.now()
+        AgendaItem.objects.bulk_update(items, ["incomplete_at_dispatch"])
+        # A notice sent again keeps the first time: items added since are extra ärenden.
+        meeting.dispatched_at = at or timezone.now()
     meeting.save(update_fields=["notice", "pack", "dispatched_at"])
     record(
         actor=actor,
@@ -576,8 +577,9 @@ def do_record_decision(
     before = {"decision": paragraph.decision, "outcome": paragraph.outcome}
     paragraph.decision, paragraph.outcome, paragraph.note = decision.strip(), outcome, note.strip()
     paragraph.save(update_fields=["decision", "outcome", "note"])
-    if moving and later is not None:
-        item = paragraph.item
+    item = paragraph.item
+    # Saved again (a corrected text, say): the case is on the later agenda already.
+    if moving and later is not None and not later.items.filter(case_id=item.case_id).exists():
         do_preregister_item(
             later,
             item.case,

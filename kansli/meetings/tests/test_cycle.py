@@ -12,7 +12,16 @@ from django.utils import timezone
 
 from kansli.audit.chain import verify
 from kansli.meetings import actions
-from kansli.meetings.models import Approval, Ballot, Meeting, Minutes, Notice, Outcome, Paragraph
+from kansli.meetings.models import (
+    AgendaItem,
+    Approval,
+    Ballot,
+    Meeting,
+    Minutes,
+    Notice,
+    Outcome,
+    Paragraph,
+)
 from kansli.meetings.signing import verify_seal
 from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
 from kansli.org.models import ElectedPosition, Role
@@ -108,6 +117,9 @@ def test_a_prepared_item_is_on_the_agenda_and_marked_when_late_or_incomplete(
         cast["meeting"], cast["case"], title="Extra ärende", actor=cast["officer"]
     )
     assert extra.extra
+    # The notice sent again with the extra item: it stays an extra ärende.
+    actions.do_dispatch_meeting(cast["meeting"], actor=cast["secretary"])
+    assert AgendaItem.objects.select_related("meeting").get(pk=extra.pk).extra
 
 
 def test_dispatch_makes_the_notice_and_pack_and_mails_the_members(
@@ -242,6 +254,16 @@ def test_postponing_moves_the_case_to_a_later_meeting(cast: dict[str, Any]) -> N
         actor=cast["secretary"],
     )
     assert cast["later"].items.get().case == cast["case"]
+    # Saved again with a note: the case is not put on the later agenda a second time.
+    actions.do_record_decision(
+        paragraph,
+        decision="",
+        outcome=Outcome.POSTPONED,
+        note="Ordföranden föreslog bordläggning.",
+        later=cast["later"],
+        actor=cast["secretary"],
+    )
+    assert cast["later"].items.count() == 1
 
 
 @pytest.mark.parametrize(
