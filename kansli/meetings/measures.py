@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from kansli.meetings.models import AgendaItem, Body, Meeting, Opening
 from kansli.workdays.calendar import workdays_between
+from kansli.workdays.closed import closed_days
 
 # Days before the meeting that a member first opened the documents.
 OPENING_BUCKETS = [(0, 3), (4, 7), (8, 10), (11, 12), (13, 14)]
@@ -74,15 +75,20 @@ def quarters(body: Body) -> list[Quarter]:
     """The measures of every quarter in which the body met (a meeting is held when its
     time has come or its minutes are begun), newest first."""
     found: dict[tuple[int, int], Quarter] = {}
+    closed = closed_days(body.authority.municipality_id)
     held = Q(starts_at__lte=timezone.now()) | Q(minutes__isnull=False)
-    meetings = Meeting.objects.filter(held, body=body).select_related("minutes__notice")
-    items = AgendaItem.objects.filter(meeting__in=meetings, withdrawn=False).select_related(
-        "meeting__body"
+    meetings = list(
+        Meeting.objects.filter(held, body=body)
+        .select_related("body__authority", "minutes__notice")
+        .annotate(last_sent=Max("minutes__paragraphs__expeditions__sent_at"))
     )
+    by_pk = {meeting.pk: meeting for meeting in meetings}
+    items = AgendaItem.objects.filter(meeting__in=by_pk, withdrawn=False)
     by_meeting: dict[int, list[AgendaItem]] = {}
     for item in items:
+        item.meeting = by_pk[item.meeting_id]  # its deadlines worked out once per meeting
         by_meeting.setdefault(item.meeting_id, []).append(item)
-    openings = Opening.objects.filter(meeting__in=meetings)
+    openings = Opening.objects.filter(meeting__in=by_pk)
     opened: dict[int, list[datetime.datetime]] = {}
     for opening in openings:
         opened.setdefault(opening.meeting_id, []).append(opening.first_opened_at)
@@ -98,18 +104,18 @@ def quarters(body: Body) -> list[Quarter]:
         quarter.extra_per_meeting.append((str(meeting), sum(1 for i in listed if i.extra)))
         for moment in opened.get(meeting.pk, []):
             quarter.openings[_bucket((day - timezone.localdate(moment)).days)] += 1
-        _timeliness(meeting, quarter)
+        _timeliness(meeting, quarter, closed)
     return [found[key] for key in sorted(found, reverse=True)]
 
 
-def _timeliness(meeting: Meeting, quarter: Quarter) -> None:
+def _timeliness(meeting: Meeting, quarter: Quarter, closed: frozenset[datetime.date]) -> None:
     minutes = getattr(meeting, "minutes", None)
     if minutes is None or minutes.locked_at is None:
         return
     approved = timezone.localdate(minutes.locked_at)
     notice = getattr(minutes, "notice", None)
     if notice is not None:
-        quarter.to_web.append(workdays_between(approved, notice.posted_on))
-    last = minutes.paragraphs.aggregate(last=Max("expeditions__sent_at"))["last"]
+        quarter.to_web.append(workdays_between(approved, notice.posted_on, closed))
+    last = meeting.last_sent  # type: ignore[attr-defined]
     if last is not None:
-        quarter.to_dispatch.append(workdays_between(approved, timezone.localdate(last)))
+        quarter.to_dispatch.append(workdays_between(approved, timezone.localdate(last), closed))

@@ -12,6 +12,7 @@ from kansli.files.models import StoredFile
 from kansli.meetings.models.bodies import Body
 from kansli.registry.models import Case, Document
 from kansli.workdays.calendar import add_workdays
+from kansli.workdays.closed import closed_between
 
 
 class Meeting(models.Model):
@@ -44,14 +45,21 @@ class Meeting(models.Model):
         return timezone.localtime(self.starts_at).date()
 
     @cached_property
+    def closed_days(self) -> set[datetime.date]:
+        """The municipality's own closed days (klämdagar) in the four months before the
+        meeting: the deadlines count its working days, as the registry does."""
+        first = self.day - datetime.timedelta(days=120)
+        return closed_between(self.body.authority.municipality_id, first, self.day)
+
+    @cached_property
     def item_deadline(self) -> datetime.date:
         """Stoppdag: the last day an officer may pre-register an item."""
-        return add_workdays(self.day, -self.body.item_deadline_workdays)
+        return add_workdays(self.day, -self.body.item_deadline_workdays, self.closed_days)
 
     @cached_property
     def dispatch_day(self) -> datetime.date:
         """Utskick: the day the notice and documents go to the members."""
-        return add_workdays(self.day, -self.body.dispatch_workdays)
+        return add_workdays(self.day, -self.body.dispatch_workdays, self.closed_days)
 
 
 class Section(models.TextChoices):

@@ -28,6 +28,7 @@ from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_user
 from kansli.registry.models import CaseStatus, Document
 from kansli.registry.testing import make_case
+from kansli.workdays.actions import do_add_closed_day
 from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +95,12 @@ def test_deadlines_count_working_days_around_holidays(cast: dict[str, Any]) -> N
     # nyårsafton and the weekends; 15 skip julafton, juldagen and annandag jul too.
     assert meeting.dispatch_day == datetime.date(2025, 12, 30)
     assert meeting.item_deadline == datetime.date(2025, 12, 15)
+    # The municipality closes its offices on Friday 2 January (a klämdag): one day more.
+    municipality = cast["body"].authority.municipality
+    do_add_closed_day(municipality, datetime.date(2026, 1, 2), "Klämdag", actor=None)
+    again = Meeting.objects.get(pk=meeting.pk)
+    again.starts_at = meeting.starts_at
+    assert again.dispatch_day == datetime.date(2025, 12, 29)
 
 
 def test_a_prepared_item_is_on_the_agenda_and_marked_when_late_or_incomplete(
