@@ -84,9 +84,10 @@ def report_pdf(
 def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
     """Kallelse med föredragningslista. A secret item shows its title as the public
     diary shows it (kansli.public.record), never more."""
-    from kansli.public.record import masks_for, scrub
+    from kansli.public.record import masks_for_cases, scrub
 
-    rows = [(item, scrub(item.title, masks_for(item.case))) for item in items]
+    masks = masks_for_cases(item.case for item in items)
+    rows = [(item, scrub(item.title, masks[item.case_id])) for item in items]
     return _render(
         "meetings/pdf/notice.html",
         meeting.body.authority.municipality,

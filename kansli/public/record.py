@@ -52,9 +52,30 @@ def masks_from(parties: Iterable[tuple[str, str, bool]], mask_private: bool) -> 
 
 
 def masks_for(case: Any) -> Masks:
-    policy = DiaryPolicy.objects.filter(authority_id=case.authority_id).first()
-    parties = case.parties.values_list("name", "identity_number", "protected_identity")
-    return masks_from(parties, policy.mask_private_names if policy else True)
+    return masks_for_cases([case])[case.pk]
+
+
+def masks_for_cases(cases: Iterable[Any]) -> dict[int, Masks]:
+    """The masks of each case (by id), their policies and parties read in two queries
+    however many cases there are."""
+    from kansli.registry.models import Party
+
+    by_id = {case.pk: case for case in cases}
+    policies = dict(
+        DiaryPolicy.objects.filter(
+            authority_id__in={case.authority_id for case in by_id.values()}
+        ).values_list("authority_id", "mask_private_names")
+    )
+    parties: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
+    found = Party.objects.filter(case_id__in=by_id).order_by("pk")
+    for case_id, name, number, hidden in found.values_list(
+        "case_id", "name", "identity_number", "protected_identity"
+    ):
+        parties[case_id].append((name, number, hidden))
+    return {
+        pk: masks_from(parties[pk], policies.get(case.authority_id, True))
+        for pk, case in by_id.items()
+    }
 
 
 def scrub(text: str, masks: Masks) -> str:
@@ -139,24 +160,5 @@ def public_entry(document: Any, masks: Masks) -> PublicEntry:
 def entries_for(documents: Sequence[Any]) -> list[PublicEntry]:
     """Public entries for a page of documents (with case, authority, municipality and
     secrecy provision selected), their cases' masks read in two queries."""
-    from kansli.registry.models import Party
-
-    case_ids = {document.case_id for document in documents}
-    authority_ids = {document.case.authority_id for document in documents}
-    policies = dict(
-        DiaryPolicy.objects.filter(authority_id__in=authority_ids).values_list(
-            "authority_id", "mask_private_names"
-        )
-    )
-    parties: dict[int, list[tuple[str, str, bool]]] = defaultdict(list)
-    found = Party.objects.filter(case_id__in=case_ids).order_by("pk")
-    for case_id, name, number, hidden in found.values_list(
-        "case_id", "name", "identity_number", "protected_identity"
-    ):
-        parties[case_id].append((name, number, hidden))
-    masks = {}
-    for document in documents:
-        case = document.case
-        if case.pk not in masks:
-            masks[case.pk] = masks_from(parties[case.pk], policies.get(case.authority_id, True))
+    masks = masks_for_cases(document.case for document in documents)
     return [public_entry(document, masks[document.case_id]) for document in documents]

@@ -306,9 +306,13 @@ def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any
     assert "Anna Andersson" in page and "Storgatan 1, 123 45 Exempelstad" in page
     # A party with protected identity: only the case's officer and the registrars.
     assert "bo berg" not in page and "Hemlig väg" not in page and "Skyddad identitet" in page
+    paragraph_url = f"/moten/paragraf/{minutes.paragraphs.get().pk}/"
+    on_paragraph = client(setting["officer"]).get(paragraph_url).content.decode()
+    assert "Anna Andersson" in on_paragraph and "bo berg" not in on_paragraph
     registrar = make_user(roles=[(Role.REGISTRAR, case.authority)])
     shown = client(registrar).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
     assert "bo berg" in shown and "Hemlig väg 2" in shown
+    assert "bo berg" in client(registrar).get(paragraph_url).content.decode()
     event = AuditEvent.objects.get(action="meetings.dispatch_decision")
     assert "berg" not in str(event.after).casefold()
     assert client(setting["member"]).get(f"/moten/{meeting.pk}/brevlista/").status_code == 404
@@ -379,7 +383,16 @@ def test_the_public_minutes_leave_out_decisions_prepared_with_secret_documents(
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    # Corrections: a reason on the withheld § is left out with its decision; on the open
+    # §, names of protected parties are masked as in the e-diary.
+    registry.do_add_party(open_case, "Vera Vadsson", protected_identity=True, actor=None)
+    first, second = minutes.paragraphs.order_by("number")
+    for paragraph, reason in [(first, "Fel datum 31 mars"), (second, "Vera Vadsson nämndes")]:
+        text = paragraph.decision + " Justerat."
+        correction = actions.do_propose_correction(paragraph, text, reason, actor=None)
+        actions.do_approve_correction(correction, verified=True, actor=setting["chair"])
     notice = minutes.notice
     page = Client().get(f"/anslagstavla/{notice.pk}/").content.decode()
     assert "Motionen bifalls." in page and "Personalärende" in page
     assert "31 mars" not in page and "omfattas av sekretess" in page
+    assert "nämndes" in page and "Vera Vadsson" not in page

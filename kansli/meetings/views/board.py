@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
-from kansli.public.record import masks_for, scrub
+from kansli.public.record import masks_for_cases, scrub
 from kansli.public.views import public_page
 
 
@@ -24,18 +24,17 @@ def notice_board(request: HttpRequest) -> HttpResponse:
         .select_related("minutes__meeting__body__authority", "minutes__meeting__body__committee")
         .order_by("-posted_on", "pk")
     )
-    decisions = (
-        DelegatedDecision.objects.filter(posted_on__lte=today, appeal_ends__gte=today)
+    # A secrecy-marked decision is not announced with its text; the others' text is
+    # scrubbed of protected and (by policy) private names, as in the e-diary.
+    decisions = list(
+        DelegatedDecision.objects.filter(
+            posted_on__lte=today, appeal_ends__gte=today, document__secrecy__isnull=True
+        )
         .select_related("point__authority", "document__case__authority__municipality")
         .order_by("-posted_on", "pk")
     )
-    # A decision's text is scrubbed of protected and (by policy) private names, as in the
-    # e-diary; a secrecy-marked decision is not announced with its text.
-    shown = [
-        (d, scrub(d.summary, masks_for(d.document.case)))
-        for d in decisions
-        if d.document.secrecy_id is None
-    ]
+    masks = masks_for_cases(d.document.case for d in decisions)
+    shown = [(d, scrub(d.summary, masks[d.document.case_id])) for d in decisions]
     return render(
         request,
         "meetings/board.html",
@@ -55,16 +54,35 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         Notice.objects.select_related("minutes__meeting__body__authority"), pk=pk
     )
     minutes = notice.minutes
-    paragraphs = []
-    for paragraph in minutes.paragraphs.select_related("item__case", "item__report"):
-        item, masks = paragraph.item, masks_for(paragraph.item.case)
+    found = list(
+        minutes.paragraphs.select_related(
+            "item__case__authority__municipality", "item__report"
+        ).prefetch_related("item__attachments")
+    )
+    masks = masks_for_cases(paragraph.item.case for paragraph in found)
+    paragraphs, withheld = [], set()
+    for paragraph in found:
+        item, case_masks = paragraph.item, masks[paragraph.item.case_id]
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
         # OSL 5 kap. 5 §: an item prepared with secret documents may decide on secret
         # facts; its decision is not published here (it can be asked for and tried).
-        decision = (
-            None if any(d.secrecy_id for d in documents) else scrub(paragraph.decision, masks)
+        decision = None
+        if any(d.secrecy_id for d in documents):
+            withheld.add(paragraph.pk)
+        else:
+            decision = scrub(paragraph.decision, case_masks)
+        paragraphs.append((paragraph, scrub(item.title, case_masks), decision))
+    applied = Correction.objects.filter(paragraph__minutes=minutes, applied_at__isnull=False)
+    # A correction's reason is masked like the decision, and left out with it.
+    corrections = [
+        (
+            c,
+            None
+            if c.paragraph_id in withheld
+            else scrub(c.reason, masks[c.paragraph.item.case_id]),
         )
-        paragraphs.append((paragraph, scrub(item.title, masks), decision))
+        for c in applied.select_related("paragraph__item")
+    ]
     return render(
         request,
         "meetings/public_minutes.html",
@@ -72,9 +90,7 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             "notice": notice,
             "meeting": minutes.meeting,
             "paragraphs": paragraphs,
-            "corrections": Correction.objects.filter(
-                paragraph__minutes=minutes, applied_at__isnull=False
-            ).select_related("paragraph"),
+            "corrections": corrections,
         },
     )
 

@@ -3,6 +3,7 @@ dissent), approval with the second factor, and dispatching the decision."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -219,14 +220,23 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("paragraph__item__case__authority__municipality")
         .order_by("paragraph__number", "recipient")
     )
+    rows = _recipients_shown(user, expeditions)
+    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": rows})
+
+
+def _recipients_shown(
+    user: User, expeditions: Iterable[Expedition]
+) -> list[tuple[Expedition, bool]]:
+    """Each dispatch and whether the user may see its recipient: one with protected
+    identity only for the case's officer and the registrars (kansli.access.rules)."""
     cases: dict[int, bool] = {}
     rows = []
-    for letter in expeditions:
-        case = letter.paragraph.item.case
-        if letter.protected_identity and case.pk not in cases:
+    for expedition in expeditions:
+        case = expedition.paragraph.item.case
+        if expedition.protected_identity and case.pk not in cases:
             cases[case.pk] = may_see_protected_identities(user, case)
-        rows.append((letter, not letter.protected_identity or cases[case.pk]))
-    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": rows})
+        rows.append((expedition, not expedition.protected_identity or cases[case.pk]))
+    return rows
 
 
 def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
@@ -313,7 +323,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "conflicts": found.conflicts.select_related("user"),
             "ballots": found.ballots.select_related("user"),
             "dissents": found.dissents.select_related("user"),
-            "expeditions": found.expeditions.all(),
+            "expeditions": _recipients_shown(user, found.expeditions.all()),
         },
     )
 

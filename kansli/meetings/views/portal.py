@@ -34,15 +34,15 @@ from kansli.meetings.models import (
 )
 from kansli.meetings.permissions import FULL_MEMBERS, position_in
 from kansli.org.models import Role, RoleAssignment, User
-from kansli.public.record import masks_for, scrub
+from kansli.public.record import masks_for_cases, scrub
 from kansli.registry.models import Document
 from kansli.registry.views.common import current_user
 
 
 def member_bodies(user: User) -> QuerySet[Body]:
-    """The bodies the user has been elected to (whether on a meeting's day is for
-    position_in to say)."""
-    held = RoleAssignment.objects.filter(user=user, role=Role.ELECTED).order_by()
+    """The bodies the user is elected to today (whether on a meeting's day is for
+    position_in to say when the meeting is opened)."""
+    held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ELECTED).order_by()
     seats = Q(pk__in=[])
     for authority_id, committee_id in set(held.values_list("authority_id", "committee_id")):
         seats |= Q(authority_id=authority_id, committee_id=committee_id)
@@ -85,7 +85,7 @@ def _readable(item: AgendaItem, secrets: bool) -> list[Document]:
 def _items(meeting: Meeting) -> list[AgendaItem]:
     return list(
         meeting.items.filter(withdrawn=False)
-        .select_related("case__authority", "report")
+        .select_related("case__authority__municipality", "report")
         .prefetch_related("attachments")
         .order_by("position", "pk")
     )
@@ -106,7 +106,7 @@ def portal(request: HttpRequest) -> HttpResponse:
         request,
         "meetings/portal.html",
         {
-            "meetings": [(m, position_in(user, m.body, m.day), m.pk in openings) for m in meetings],
+            "meetings": [(m, m.pk in openings) for m in meetings],
         },
     )
 
@@ -121,19 +121,19 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     notes = dict(
         PrivateNote.objects.filter(user=user, document__in=shown).values_list("document_id", "text")
     )
+    # Names of protected and (by policy) private parties masked as in the e-diary: the
+    # agenda is read on tablets in the meeting room.
+    masks = masks_for_cases(item.case for item, _docs in listed)
     rows = [
-        (item, scrub(item.title, masks_for(item.case)), [(d, notes.get(d.pk, "")) for d in docs])
+        (
+            item,
+            scrub(item.title, masks[item.case_id]),
+            scrub(item.proposal, masks[item.case_id]),
+            [(d, notes.get(d.pk, "")) for d in docs],
+        )
         for item, docs in listed
     ]
-    return render(
-        request,
-        "meetings/portal_meeting.html",
-        {
-            "meeting": meeting,
-            "rows": rows,
-            "position": position,
-        },
-    )
+    return render(request, "meetings/portal_meeting.html", {"meeting": meeting, "rows": rows})
 
 
 def _agenda_document(user: User, meeting: Meeting, position: str, number: int) -> Document:
