@@ -25,7 +25,8 @@ def _fast_passwords(settings: Any) -> None:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache (the public e-diary's rate counts live there)."""
-    from django.core.cache import cache
+    """Each test starts with empty caches (the public e-diary's rate counts and pages)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

@@ -283,6 +283,16 @@ REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 # long browsers and proxies may keep its pages.
 PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
 PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
+# Per process: the default one for the public rate limit's counts, and one of its own
+# for the public pages' answers (kansli.public.pagecache).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "public-pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public-pages",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 
 # Sealing approved minutes (kansli/meetings/signing.py): the municipality's key and
 # certificate as PEM files; without them a self-signed demo certificate is made in

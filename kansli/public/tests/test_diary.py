@@ -166,3 +166,29 @@ def test_the_server_keeps_answers_until_a_registration_changes(
         with CaptureQueriesContext(connection) as searched:
             page(url)
         assert any("registry_document" in query["sql"] for query in searched.captured_queries)
+
+
+def test_the_cached_answer_is_per_language_host_and_day(
+    secret: Document, settings: Any, monkeypatch: Any
+) -> None:
+    from kansli.public import pagecache
+
+    settings.ALLOWED_HOSTS = ["testserver", "kansli.example.se"]
+
+    def queries(client: Client) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as asked:
+            text = client.get("/diarium/").content.decode()
+        return len(asked.captured_queries), text
+
+    first, swedish = queries(Client())
+    assert first > 1 and 'lang="sv"' in swedish
+    assert queries(Client()) == (1, swedish)  # kept: only the audit chain's newest number
+    english = queries(Client(HTTP_ACCEPT_LANGUAGE="en"))
+    assert english[0] > 1 and 'lang="en"' in english[1]
+    assert queries(Client(HTTP_HOST="kansli.example.se"))[0] > 1
+    today = timezone.localdate
+    tomorrow = today() + datetime.timedelta(days=1)
+    monkeypatch.setattr(
+        pagecache.timezone, "localdate", lambda *when: today(*when) if when else tomorrow
+    )
+    assert queries(Client())[0] > 1  # a new day: the notice board may have changed
