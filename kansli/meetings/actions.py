@@ -54,6 +54,7 @@ from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus, Direction, Document
 from kansli.registry.models.cases import TRANSITIONS
+from kansli.registry.permissions import require_registering
 from kansli.rows import execute, insert
 from kansli.workdays.calendar import legal_deadline
 
@@ -201,6 +202,7 @@ def do_write_report(
 ) -> Document:
     """Tjänsteskrivelse written in the browser: rendered as PDF and registered as a
     document drawn up (upprättad) in the case."""
+    require_registering(actor, case.authority)  # before the PDF is made
     errors = {
         k: "Fyll i."
         for k, v in [("background", background), ("proposal", proposal)]
@@ -226,6 +228,7 @@ def do_upload_report(case: Case, *, title: str, upload: UploadedFile, actor: Any
     """Tjänsteskrivelse written elsewhere and uploaded as PDF or Word (DOCX): registered
     as a document drawn up in the case with the file (the meeting pack converts a Word
     file)."""
+    require_registering(actor, case.authority)  # before the file is stored
     stored = store_upload(upload)
     if stored.content_type not in (PDF.mime, DOCX.mime):
         raise ValidationError({"report_file": "Tjänsteskrivelsen ska vara en PDF- eller Word-fil."})
@@ -278,16 +281,13 @@ def do_preregister_item(
         errors["meeting"] = "Sammanträdet har redan hållits."
     if errors:
         raise ValidationError(errors)
-    # Plain statements (kansli.rows): an API client may pre-register many items at once.
-    last = execute(
-        "SELECT MAX(position) FROM meetings_agendaitem WHERE meeting_id = %s", [meeting.pk]
-    ).fetchone()[0]
+    # A plain INSERT (kansli.rows): an API client may pre-register many items at once.
     item = insert(
         AgendaItem(
             meeting=meeting,
             case=case,
             section=section,
-            position=(last or 0) + 1,
+            position=_next_position(meeting),
             title=title.strip(),
             report=report,
             proposal=proposal.strip(),
@@ -335,6 +335,13 @@ def do_arrange_agenda(
     )
 
 
+def _next_position(meeting: Meeting) -> int:
+    """The place after the last item on the meeting's agenda (a plain statement: it is
+    asked for every item pre-registered)."""
+    sql = "SELECT MAX(position) FROM meetings_agendaitem WHERE meeting_id = %s"
+    return int(execute(sql, [meeting.pk]).fetchone()[0] or 0) + 1
+
+
 @transaction.atomic
 def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
     """Move an item to another meeting of the same body (last on its agenda)."""
@@ -345,7 +352,7 @@ def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
         raise ValidationError("Protokollet för sammanträdet är redan påbörjat.")
     before = str(item.meeting)
     item.meeting = to
-    item.position = (to.items.aggregate(last=Max("position"))["last"] or 0) + 1
+    item.position = _next_position(to)
     item.save(update_fields=["meeting", "position"])
     registry.add_to_timeline(item.case, "agenda", f"Ärendet flyttades till {to}.", actor)
     record(
@@ -1032,10 +1039,12 @@ def do_report_delegated_decisions(
     (anmälan av delegationsbeslut, KL 6 kap. 40 §), in the case the board keeps for
     such reports. Only the system may give an earlier time (`at`)."""
     require_secretary(actor, meeting.body)
-    waiting = DelegatedDecision.objects.filter(
-        point__authority=meeting.body.authority, point__reported=True, reported_in=None
-    ).select_related("point", "document__case__authority")
-    if not waiting.exists():
+    waiting = list(
+        DelegatedDecision.objects.filter(
+            point__authority=meeting.body.authority, point__reported=True, reported_in=None
+        ).select_related("point", "document__case__authority")
+    )
+    if not waiting:
         raise ValidationError("Det finns inga delegationsbeslut att anmäla.")
     # The decision becomes the minutes' text, which is published: a secrecy-marked
     # decision is reported by its document number only (OSL 5 kap. 5 §).
@@ -1055,7 +1064,10 @@ def do_report_delegated_decisions(
         at=at,
         actor=actor,
     )
-    count = waiting.update(reported_in=item)
+    # Exactly those listed: one registered meanwhile waits for the next report.
+    count = DelegatedDecision.objects.filter(pk__in=[d.pk for d in waiting]).update(
+        reported_in=item
+    )
     record(
         actor=actor,
         action="meetings.report_delegated_decisions",

@@ -98,9 +98,9 @@ class DelegationPointAdmin(ActionAdmin):
     list_display = ["authority", "code", "title", "delegate", "reported"]
     list_filter = ["authority"]
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """A point is added, not rewritten: decisions were taken under its wording."""
-        return ["authority", "code", "title", "delegate", "reported"] if obj else []
+        return False
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> DelegationPoint:
         return actions.do_add_delegation_point(

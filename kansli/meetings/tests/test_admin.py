@@ -98,3 +98,26 @@ def test_a_term_cannot_begin_on_a_day_that_some_years_lack() -> None:
     assert "finns varje år" in refused.content.decode()
     body.refresh_from_db()
     assert (body.term_start_month, body.term_start_day) == (10, 15)
+
+
+def test_a_delegation_point_is_added_and_then_only_read() -> None:
+    from kansli.meetings.models import DelegationPoint
+
+    body = make_body()
+    added = admin().post(
+        "/admin/meetings/delegationpoint/add/",
+        {
+            "authority": body.authority.pk,
+            "code": "3.1",
+            "title": "Beslut om försörjningsstöd",
+            "delegate": "Socialsekreterare",
+            "reported": "on",
+        },
+    )
+    assert added.status_code == 302
+    point = DelegationPoint.objects.get()
+    url = f"/admin/meetings/delegationpoint/{point.pk}/change/"
+    assert admin().get(url).status_code == 200  # shown, read only
+    rewritten = {"authority": body.authority.pk, "code": "3.1", "title": "Annat", "delegate": "X"}
+    assert admin().post(url, rewritten).status_code == 403
+    assert DelegationPoint.objects.get().title == "Beslut om försörjningsstöd"
