@@ -132,9 +132,17 @@ class ArrangeForm(AccessibleForm):
 
     def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        later = Meeting.objects.filter(
-            body=meeting.body, starts_at__gt=timezone.now(), minutes__isnull=True
-        ).exclude(pk=meeting.pk)
+        # Read once for every item's move field (a ModelChoiceField would ask per field).
+        self.later = {
+            str(m.pk): m
+            for m in Meeting.objects.filter(
+                body=meeting.body, starts_at__gt=timezone.now(), minutes__isnull=True
+            )
+            .exclude(pk=meeting.pk)
+            .select_related("body__authority", "body__committee")
+            .order_by("starts_at")
+        }
+        moves = [("", _("Stays")), *((pk, str(m)) for pk, m in self.later.items())]
         self.items = list(meeting.items.filter(withdrawn=False).order_by("position", "pk"))
         for item in self.items:
             self.fields[f"position_{item.pk}"] = forms.IntegerField(
@@ -147,11 +155,12 @@ class ArrangeForm(AccessibleForm):
                 choices=Section.choices,
                 initial=item.section,
             )
-            self.fields[f"move_{item.pk}"] = forms.ModelChoiceField(
+            self.fields[f"move_{item.pk}"] = forms.TypedChoiceField(
                 label=_("Move %(title)s to") % {"title": item.title},
-                queryset=later,
+                choices=moves,
+                coerce=self.later.__getitem__,
+                empty_value=None,
                 required=False,
-                empty_label=_("Stays"),
             )
 
     def rows(self) -> list[tuple[Any, ...]]:

@@ -30,6 +30,11 @@ def staff_bodies(user: User) -> QuerySet[Body]:
     return Body.objects.filter(authority__in=authorities).select_related("authority", "committee")
 
 
+def members_of(meeting: Meeting) -> QuerySet[User]:
+    """The body's elected members (and substitutes) on the meeting's day."""
+    return User.objects.filter(pk__in=meeting.body.members_on(meeting.day).values("user"))
+
+
 def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
     """A meeting of a body the user works with; 404 otherwise, as for a missing one."""
     user = request.user

@@ -29,24 +29,23 @@ from kansli.meetings.views.common import (
     case_documents,
     case_in,
     is_secretary,
+    members_of,
     run_action,
     run_or_refuse,
     staff_bodies,
     staff_meeting,
 )
 from kansli.org.models import Role, User
-from kansli.registry.views.common import current_user
+from kansli.registry.views.common import authorities_with, current_user
 
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    bodies = staff_bodies(user)
-    if not bodies.exists():
+    bodies = list(staff_bodies(user))
+    if not bodies:
         raise Http404
-    secretary_of = bodies.filter(
-        authority__role_assignments__user=user, authority__role_assignments__role=Role.SECRETARY
-    ).distinct()
+    secretary_of = staff_bodies(user).filter(authority__in=authorities_with(user, [Role.SECRETARY]))
     form = ScheduleForm(secretary_of, request.POST or None)
     if request.method == "POST":
         done = run_action(request, form, lambda: _schedule(form, user), reverse("meetings:list"))
@@ -65,7 +64,6 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "meetings": meetings,
             "bodies": bodies,
             "form": form if secretary_of.exists() else None,
-            "now": timezone.now(),
         },
     )
 
@@ -83,11 +81,10 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = staff_meeting(request, pk)
     items = list(
         meeting.items.filter(withdrawn=False)
-        .select_related("case", "report")
+        .select_related("case__authority__municipality", "report")
         .order_by("position", "pk")
     )
     secretary = is_secretary(user, meeting.body)
-    members = User.objects.filter(pk__in=meeting.body.members_on(meeting.day).values("user"))
     return render(
         request,
         "meetings/meeting.html",
@@ -102,7 +99,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "arrange": ArrangeForm(meeting)
             if secretary and not hasattr(meeting, "minutes")
             else None,
-            "open_minutes": OpenMinutesForm(members) if secretary else None,
+            "open_minutes": OpenMinutesForm(members_of(meeting)) if secretary else None,
             "report_form": ReportDecisionsForm() if secretary else None,
         },
     )

@@ -32,6 +32,7 @@ from kansli.meetings.forms import (
 from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Paragraph
 from kansli.meetings.views.common import (
     is_secretary,
+    members_of,
     run_action,
     run_or_refuse,
     staff_bodies,
@@ -41,10 +42,6 @@ from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.views.common import current_user
 from kansli.web.twofactor import is_verified
-
-
-def _members(meeting: Meeting) -> QuerySet[User]:
-    return User.objects.filter(pk__in=meeting.body.members_on(meeting.day).values("user"))
 
 
 def _minutes(request: HttpRequest, pk: int) -> Minutes:
@@ -63,7 +60,7 @@ def _people(meeting: Meeting) -> QuerySet[User]:
     """Who can be in the attendance: the body's members and the authority's staff."""
     staff = RoleAssignment.objects.valid_on(meeting.day).filter(authority=meeting.body.authority)
     officials = User.objects.filter(pk__in=staff.exclude(role=Role.ELECTED).values("user"))
-    return _members(meeting) | officials
+    return members_of(meeting) | officials
 
 
 def _later(meeting: Meeting) -> QuerySet[Meeting]:
@@ -86,7 +83,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "staff": staff_bodies(user).filter(pk=meeting.body_id).exists(),
             "paragraphs": minutes.paragraphs.select_related("item__case", "extract"),
             "attendance": minutes.attendance.select_related("user", "replaces"),
-            "attendance_form": AttendanceForm(_people(meeting), _members(meeting)),
+            "attendance_form": AttendanceForm(_people(meeting), members_of(meeting)),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
             "may_approve": user.pk in approvers
             and minutes.locked_at is None
@@ -108,7 +105,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
 def open_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
-    form = OpenMinutesForm(_members(meeting), request.POST)
+    form = OpenMinutesForm(members_of(meeting), request.POST)
 
     def run() -> str:
         data = form.cleaned_data
@@ -135,7 +132,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not hasattr(meeting, "minutes"):
         raise Http404
     minutes = meeting.minutes
-    form = AttendanceForm(_people(meeting), _members(meeting), request.POST)
+    form = AttendanceForm(_people(meeting), members_of(meeting), request.POST)
 
     def run() -> str:
         data = form.cleaned_data
@@ -254,7 +251,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     found = _paragraph(request, pk)
     meeting = found.minutes.meeting
-    members = _members(meeting)
+    members = members_of(meeting)
     conflicted = set(found.conflicts.values_list("user_id", flat=True))
     voters = [
         u
