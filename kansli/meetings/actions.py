@@ -376,7 +376,7 @@ def do_dispatch_meeting(
     require_secretary(actor, meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för utskicket sätts av systemet.")
-    items = list(meeting.items.filter(withdrawn=False).select_related("case", "report"))
+    items = list(meeting.items.select_related("case", "report"))
     if not items:
         raise ValidationError("Föredragningslistan är tom.")
     notice = pdf.notice_pdf(meeting, items)
@@ -481,7 +481,7 @@ def do_open_minutes(
     for person in approvers:
         if not position_in(person, meeting.body, meeting.day):
             raise ValidationError({"approvers": f"{person.get_full_name()} är inte ledamot."})
-    items = list(meeting.items.filter(withdrawn=False).order_by("position", "pk"))
+    items = list(meeting.items.order_by("position", "pk"))
     numbers = _next_numbers(meeting.body, meeting.day.year, len(items), first)
     minutes = Minutes.objects.create(
         meeting=meeting, approval_place=approval_place.strip(), approval_due=approval_due

@@ -93,20 +93,16 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
     """The agenda in order, with the marks for late, extra and incomplete items."""
     meeting = _meeting(request, meeting_id)
     # Plain rows, not model objects: a long agenda is read often while it is prepared.
-    rows = (
-        meeting.items.filter(withdrawn=False)
-        .order_by("position", "pk")
-        .values(
-            "id",
-            "position",
-            "section",
-            "title",
-            "proposal",
-            "report_id",
-            "preregistered_at",
-            "case__year",
-            "case__number",
-        )
+    rows = meeting.items.order_by("position", "pk").values(
+        "id",
+        "position",
+        "section",
+        "title",
+        "proposal",
+        "report_id",
+        "preregistered_at",
+        "case__year",
+        "case__number",
     )
     authority = meeting.body.authority
     deadline, sent = meeting.item_deadline, meeting.dispatched_at

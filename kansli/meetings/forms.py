@@ -143,7 +143,7 @@ class ArrangeForm(AccessibleForm):
             .order_by("starts_at")
         }
         moves = [("", _("Stays")), *((pk, str(m)) for pk, m in self.later.items())]
-        self.items = list(meeting.items.filter(withdrawn=False).order_by("position", "pk"))
+        self.items = list(meeting.items.order_by("position", "pk"))
         for item in self.items:
             self.fields[f"position_{item.pk}"] = forms.IntegerField(
                 label=_("Place of %(title)s") % {"title": item.title},

@@ -83,7 +83,7 @@ def quarters(body: Body) -> list[Quarter]:
         .annotate(last_sent=Max("minutes__paragraphs__expeditions__sent_at"))
     )
     by_pk = {meeting.pk: meeting for meeting in meetings}
-    items = AgendaItem.objects.filter(meeting__in=by_pk, withdrawn=False)
+    items = AgendaItem.objects.filter(meeting__in=by_pk)
     by_meeting: dict[int, list[AgendaItem]] = {}
     for item in items:
         item.meeting = by_pk[item.meeting_id]  # its deadlines worked out once per meeting

@@ -103,7 +103,6 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="+",
     )
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
     incomplete_at_dispatch = models.BooleanField(
         _("incomplete at dispatch"),
         null=True,

@@ -80,9 +80,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
     items = list(
-        meeting.items.filter(withdrawn=False)
-        .select_related("case__authority__municipality", "report")
-        .order_by("position", "pk")
+        meeting.items.select_related("case__authority__municipality", "report").order_by(
+            "position", "pk"
+        )
     )
     secretary = is_secretary(user, meeting.body)
     return render(

@@ -84,8 +84,7 @@ def _readable(item: AgendaItem, secrets: bool) -> list[Document]:
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
     return list(
-        meeting.items.filter(withdrawn=False)
-        .select_related("case__authority__municipality", "report")
+        meeting.items.select_related("case__authority__municipality", "report")
         .prefetch_related("attachments")
         .order_by("position", "pk")
     )
