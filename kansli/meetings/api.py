@@ -9,12 +9,11 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
-from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
-from kansli.meetings.models.meetings import lacking
+from kansli.meetings.models.meetings import is_extra, is_late, lacking
 from kansli.meetings.permissions import PREPARING_ROLES
 from kansli.meetings.views.common import case_documents, staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
@@ -60,7 +59,7 @@ class ItemIn(Schema):
 
 def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
     return Meeting.objects.filter(body__in=staff_bodies(request.auth)).select_related(
-        "body__authority", "body__committee", "minutes"
+        "body__authority", "body__committee"
     )
 
 
@@ -105,7 +104,6 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
         "case__number",
     )
     authority = meeting.body.authority
-    deadline, sent = meeting.item_deadline, meeting.dispatched_at
     items = [
         {
             "id": row["id"],
@@ -117,8 +115,8 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
             ),
             "proposal": row["proposal"],
             "report_id": row["report_id"],
-            "late": timezone.localdate(row["preregistered_at"]) > deadline,
-            "extra": sent is not None and row["preregistered_at"] > sent,
+            "late": is_late(row["preregistered_at"], meeting),
+            "extra": is_extra(row["preregistered_at"], meeting),
             "missing": lacking(row["report_id"], row["proposal"], row["section"]),
         }
         for row in rows
@@ -158,5 +156,4 @@ def create_item(request: ApiRequest, meeting_id: int, payload: ItemIn) -> Status
         section=payload.section,
         actor=request.auth,
     )
-    item.meeting = meeting
     return Status(201, item)

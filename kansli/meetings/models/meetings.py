@@ -120,14 +120,11 @@ class AgendaItem(models.Model):
 
     @property
     def late(self) -> bool:
-        """Pre-registered after the item deadline (stoppdag)."""
-        return timezone.localdate(self.preregistered_at) > self.meeting.item_deadline
+        return is_late(self.preregistered_at, self.meeting)
 
     @property
     def extra(self) -> bool:
-        """Added after the notice went out (extra ärende)."""
-        sent = self.meeting.dispatched_at
-        return sent is not None and self.preregistered_at > sent
+        return is_extra(self.preregistered_at, self.meeting)
 
     @property
     def case_number(self) -> str:
@@ -137,6 +134,17 @@ class AgendaItem(models.Model):
     def missing(self) -> list[str]:
         """What the item lacks for dispatch, in Swedish."""
         return lacking(self.report_id, self.proposal, self.section)
+
+
+def is_late(preregistered_at: datetime.datetime, meeting: Meeting) -> bool:
+    """Pre-registered after the meeting's item deadline (stoppdag)."""
+    return timezone.localdate(preregistered_at) > meeting.item_deadline
+
+
+def is_extra(preregistered_at: datetime.datetime, meeting: Meeting) -> bool:
+    """Added after the notice first went out (extra ärende)."""
+    sent = meeting.dispatched_at
+    return sent is not None and preregistered_at > sent
 
 
 def lacking(report_id: int | None, proposal: str, section: str) -> list[str]:
