@@ -193,6 +193,9 @@ def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
     assert chair.post(f"/moten/{meeting.pk}/protokoll/justera/").status_code == 302
     twice = chair.post(f"/moten/{meeting.pk}/protokoll/justera/")
     assert "redan justerat" in twice.content.decode()
+    # The chair is not staff: the way back is the minutes, not the staff's meeting page.
+    assert f'href="/moten/{meeting.pk}/protokoll/"' in twice.content.decode()
+    assert f'href="/moten/{meeting.pk}/"' not in twice.content.decode()
     client(setting["member"]).post(f"/moten/{meeting.pk}/protokoll/justera/")
     notice = Notice.objects.get(minutes=minutes)
     board = Client().get("/anslagstavla/").content.decode()

@@ -84,7 +84,8 @@ def run_or_refuse(
     answer = run_action(request, form, run, done)
     if answer is not None:
         return answer
-    return render(request, "meetings/not_saved.html", {"meeting": meeting, "form": form})
+    context = {"meeting": meeting, "form": form, "back": done}
+    return render(request, "meetings/not_saved.html", context)
 
 
 def run_action(
