@@ -6,26 +6,22 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-
 from kansli.meetings.models import Body
 from kansli.org.models import ElectedPosition, Role
-from kansli.registry.permissions import has_role
+from kansli.registry.permissions import REGISTERING_ROLES, require_role
 
-PREPARING_ROLES = [Role.OFFICER, Role.SECRETARY, Role.MANAGER, Role.REGISTRAR]
+PREPARING_ROLES = REGISTERING_ROLES  # those who register for the authority prepare its items
 FULL_MEMBERS = [ElectedPosition.MEMBER, ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR]
 
 
 def require_secretary(actor: Any, body: Body) -> None:
     """The body's secretary (nämndsekreterare) runs its meetings and minutes."""
-    if actor is not None and not has_role(actor, body.authority, [Role.SECRETARY]):
-        raise PermissionDenied(f"Du är inte nämndsekreterare för {body.code}.")
+    require_role(actor, body.authority, [Role.SECRETARY], f"sköta {body.code}s sammanträden")
 
 
 def require_preparing(actor: Any, body: Body) -> None:
     """Officers, secretaries, managers and registrars of the authority prepare items."""
-    if actor is not None and not has_role(actor, body.authority, PREPARING_ROLES):
-        raise PermissionDenied(f"Du kan inte anmäla ärenden till {body.code}.")
+    require_role(actor, body.authority, PREPARING_ROLES, f"anmäla ärenden till {body.code}")
 
 
 def position_in(user: Any, body: Body, day: datetime.date) -> str:

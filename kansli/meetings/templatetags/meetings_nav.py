@@ -7,9 +7,9 @@ from typing import Any
 
 from django import template
 
-from kansli.meetings.models import Body
-from kansli.meetings.permissions import PREPARING_ROLES
-from kansli.org.models import Role, RoleAssignment
+from kansli.meetings.views.common import staff_bodies
+from kansli.org.models import Role
+from kansli.registry.views.common import holds
 
 register = template.Library()
 
@@ -22,11 +22,9 @@ def meetings_links(context: template.Context) -> dict[str, bool]:
         return {"meetings": False, "portal": False}
     cached = getattr(user, "_kansli_meetings_links", None)
     if cached is None:  # once per request, however often the menu is drawn
-        roles = RoleAssignment.objects.valid_on().filter(user=user)
-        preparing = roles.filter(role__in=PREPARING_ROLES).values("authority")
         cached = {
-            "meetings": Body.objects.filter(authority__in=preparing).exists(),
-            "portal": roles.filter(role=Role.ELECTED).exists(),
+            "meetings": staff_bodies(user).exists(),
+            "portal": holds(user, [Role.ELECTED]),
         }
         user._kansli_meetings_links = cached
     return dict(cached)

@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
 
 from kansli.meetings.measures import DISPATCH_GOAL, WEB_GOAL, quarters
 from kansli.meetings.models import Body
@@ -15,10 +15,7 @@ from kansli.web.csvfile import csv_download
 
 
 def _body(request: HttpRequest, pk: int) -> Body:
-    found = staff_bodies(current_user(request)).filter(pk=pk).first()
-    if found is None:
-        raise Http404
-    return found
+    return get_object_or_404(staff_bodies(current_user(request)), pk=pk)
 
 
 @login_required

@@ -8,7 +8,7 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,9 +214,7 @@ def meeting_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
 def members(request: HttpRequest, pk: int) -> HttpResponse:
     """The body's members, substitutes, chair and vice chair in the current term, and
     those whose seat ended during it, with the dates."""
-    body = staff_bodies(current_user(request)).filter(pk=pk).first()
-    if body is None:
-        raise Http404
+    body = get_object_or_404(staff_bodies(current_user(request)), pk=pk)
     today = timezone.localdate()
     roles = list(body.roles_in_term(today))
     start, end = body.term(today)
