@@ -66,6 +66,12 @@ def rate(count: int, run: Callable[[int], None]) -> tuple[float, float]:
     return seconds, count / seconds
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The value below which `share` of the values lie (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
 def row(label: str, value: str, width: int = 46) -> None:
     """One line of a report: label on the left, figure on the right."""
     print(f"  {label:<{width}} {value:>16}")
