@@ -113,6 +113,9 @@ INBOX_FILE_TEXT = "Zqxinkorgstext"
 # The meeting's secret attachment: in its (withheld) description and in its file's text
 # (one word for both: each more marker costs a search of every list for every role).
 MEETING_SECRET = "Zqxnamndhemlighet"
+# The secret delegated decision's text: read only as its document is (not by the
+# members, who read the meeting's secret attachment in the portal).
+DELEGATED_SECRET = "Zqxdelegeratbeslut"
 # Searched for to see what a search answers when it finds nothing: same shape, no match.
 NOTHING = "Zqxingenting"
 
@@ -206,6 +209,7 @@ class World:
         found |= {m: (INBOX, INBOX_READERS) for m in (INBOX_FILE_NAME, INBOX_FILE_TEXT)}
         if self.meetings is not None:
             found[MEETING_SECRET] = (MEETING, MEETING_SECRET_READERS)
+            found[DELEGATED_SECRET] = (MEETING, MEETING_SECRET_REGISTRY_READERS)
         return found
 
 
@@ -273,7 +277,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         actor=None,
     )  # fmt: skip
     decision = meetings.do_register_delegated_decision(
-        point, case, f"Tillstyrkes {MEETING_SECRET}", decided_on=timezone.localdate(),
+        point, case, f"Tillstyrkes {DELEGATED_SECRET}", decided_on=timezone.localdate(),
         actor=None,
     )  # fmt: skip
     registry.do_mark_secrecy(
