@@ -429,12 +429,15 @@ def do_record_opening(meeting: Meeting, *, at: datetime.datetime | None = None, 
 def do_save_note(document: Document, text: str, *, actor: Any) -> PrivateNote | None:
     """A member's private note on a document (an empty text removes it). The audit
     event says that a note was written or removed, never its text: no one else may
-    read it."""
+    read it. Any signed-in user may keep one, since a note shows nothing of the
+    document; which documents a member reaches is the portal's (views/portal.py)."""
     if actor is None or not actor.is_authenticated:
         raise PermissionDenied("Logga in för att skriva anteckningar.")
     note = None
     if not text.strip():
-        PrivateNote.objects.filter(user=actor, document=document).delete()
+        removed, _kinds = PrivateNote.objects.filter(user=actor, document=document).delete()
+        if not removed:
+            return None  # nothing was there: nothing changed, nothing to audit
     else:
         note, _created = PrivateNote.objects.update_or_create(
             user=actor,

@@ -180,6 +180,10 @@ def test_secret_documents_reach_members_only_and_notes_stay_private(
     assert saved.actor_id == setting["member"].pk and "Fråga om X" not in str(saved.after)
     chair_page = client(setting["chair"]).get(f"/moten/portal/{meeting.pk}/").content.decode()
     assert "Fråga om X" not in chair_page
+    for _ in range(2):  # removed once; the second time there is nothing to remove
+        member.post(f"/moten/portal/{meeting.pk}/anteckning/{secret.pk}/", {"text": ""})
+    assert not PrivateNote.objects.exists()
+    assert AuditEvent.objects.filter(action="meetings.remove_note").count() == 1
 
 
 def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
