@@ -712,11 +712,9 @@ def do_approve_minutes(
     minutes extract registered in its case. `at` (an earlier time, after the meeting)
     is for the demo and imports."""
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
-    if actor is None or actor.pk not in approvers_of(minutes):
-        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
-    if not verified:
-        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
-    _open(minutes)
+    approvers = _require_approver(minutes, verified, actor)
+    if minutes.locked_at is not None:  # read just now under the row lock
+        raise ValidationError(LOCKED)
     if minutes.approvals.filter(user=actor).exists():
         raise ValidationError("Du har redan justerat protokollet.")
     if not minutes.paragraphs.exists():
@@ -726,24 +724,37 @@ def do_approve_minutes(
     now = min(at or timezone.now(), timezone.now())
     Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
     record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
-    if approvers_of(minutes) <= set(minutes.approvals.values_list("user_id", flat=True)):
+    if approvers <= set(minutes.approvals.values_list("user_id", flat=True)):
         _lock(minutes, now)
     return minutes
+
+
+def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
+    """Refuse anyone but the chair and the approvers, and them without the second
+    factor; returns who they all are."""
+    approvers = approvers_of(minutes)
+    if actor is None or actor.pk not in approvers:
+        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
+    if not verified:
+        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    return approvers
+
+
+def _seal(minutes: Minutes, reason: str, name: str) -> StoredFile:
+    """The minutes as PDF/A, sealed with the municipality's certificate, stored."""
+    from kansli.meetings.signing import seal_pdf
+
+    body = minutes.meeting.body
+    location = minutes.approval_place or body.authority.municipality.name
+    return store_bytes(seal_pdf(pdf.minutes_pdf(minutes), reason=reason, location=location), name)
 
 
 def _lock(minutes: Minutes, now: datetime.datetime) -> None:
     """The last approval (at `now`): lock, seal, post the notice, register the
     extracts."""
-    from kansli.meetings.signing import seal_pdf
-
     minutes.locked_at = now
     body = minutes.meeting.body
-    sealed = seal_pdf(
-        pdf.minutes_pdf(minutes),
-        reason="Justerat protokoll",
-        location=minutes.approval_place or body.authority.municipality.name,
-    )
-    minutes.sealed = store_bytes(sealed, f"protokoll-{minutes.meeting}.pdf")
+    minutes.sealed = _seal(minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf")
     minutes.save(update_fields=["locked_at", "sealed"])
     # KL 8 kap. 12 §: posted no later than the second day after approval; here at once.
     # KL 13 kap. 5 §: appeal within three weeks from the day of posting.
@@ -817,29 +828,19 @@ def do_approve_correction(correction: Correction, *, verified: bool, actor: Any)
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     paragraph = correction.paragraph
     minutes = paragraph.minutes
-    if actor is None or actor.pk not in approvers_of(minutes):
-        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
-    if not verified:
-        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    approvers = _require_approver(minutes, verified, actor)
     if correction.applied_at is not None:
         raise ValidationError("Rättelsen är redan justerad.")
     if correction.approved_by.filter(pk=actor.pk).exists():
         raise ValidationError("Du har redan justerat rättelsen.")
     correction.approved_by.add(actor)
     record(actor=actor, action="meetings.approve_correction", obj=paragraph, label=str(paragraph))
-    if approvers_of(minutes) <= set(correction.approved_by.values_list("pk", flat=True)):
-        from kansli.meetings.signing import seal_pdf
-
+    if approvers <= set(correction.approved_by.values_list("pk", flat=True)):
         paragraph.decision = correction.after
         paragraph.save(update_fields=["decision"])
         correction.applied_at = timezone.now()
-        sealed = seal_pdf(
-            pdf.minutes_pdf(minutes),
-            reason="Rättelse av justerat protokoll",
-            location=minutes.approval_place or str(minutes.meeting.place),
-        )
         name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
-        correction.sealed = store_bytes(sealed, name)
+        correction.sealed = _seal(minutes, "Rättelse av justerat protokoll", name)
         correction.save(update_fields=["applied_at", "sealed"])
         _register_extract(paragraph, timezone.localdate(), corrected=True)
         record(
