@@ -44,16 +44,19 @@ from kansli.registry.views.common import current_user
 from kansli.web.twofactor import is_verified
 
 
-def _minutes(request: HttpRequest, pk: int) -> Minutes:
+def _minutes(request: HttpRequest, pk: int) -> tuple[Minutes, set[int], bool]:
     """The minutes of a meeting the user works with as staff, or is to approve as chair
-    or approver (elected members are not staff); 404 otherwise."""
+    or approver (elected members are not staff), with the approvers and whether the
+    user is staff; 404 otherwise."""
     user = current_user(request)
     found = get_object_or_404(
         Minutes.objects.select_related("meeting__body__authority__municipality"), meeting_id=pk
     )
-    if user.pk in actions.approvers_of(found):
-        return found
-    return staff_meeting(request, pk).minutes
+    approvers = actions.approvers_of(found)
+    staff = staff_bodies(user).filter(pk=found.meeting.body_id).exists()
+    if not staff and user.pk not in approvers:
+        raise Http404
+    return found, approvers, staff
 
 
 def _people(meeting: Meeting) -> QuerySet[User]:
@@ -70,9 +73,8 @@ def _later(meeting: Meeting) -> QuerySet[Meeting]:
 @login_required
 def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    minutes = _minutes(request, pk)
+    minutes, approvers, staff = _minutes(request, pk)
     meeting = minutes.meeting
-    approvers = actions.approvers_of(minutes)
     return render(
         request,
         "meetings/minutes.html",
@@ -80,8 +82,10 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "secretary": is_secretary(user, meeting.body),
-            "staff": staff_bodies(user).filter(pk=meeting.body_id).exists(),
-            "paragraphs": minutes.paragraphs.select_related("item__case", "extract"),
+            "staff": staff,
+            "paragraphs": minutes.paragraphs.select_related(
+                "item__case__authority__municipality", "extract__case__authority__municipality"
+            ),
             "attendance": minutes.attendance.select_related("user", "replaces"),
             "attendance_form": AttendanceForm(_people(meeting), members_of(meeting)),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
@@ -157,14 +161,13 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     """Justering. The session must have passed the second factor (TOTP) in this login."""
     user = current_user(request)
-    minutes = _minutes(request, pk)
+    minutes, _approvers, _staff = _minutes(request, pk)
     form = ConfirmForm(request.POST)
     verified = is_verified(request.user)
 
     def run() -> str:
-        actions.do_approve_minutes(minutes, verified=verified, actor=user)
-        minutes.refresh_from_db()
-        if minutes.locked_at is not None:
+        approved = actions.do_approve_minutes(minutes, verified=verified, actor=user)
+        if approved.locked_at is not None:
             return _("The minutes are approved, sealed and announced on the notice board.")
         return _("Your approval is recorded.")
 
@@ -178,7 +181,7 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair's or an approver's approval of a correction, with the second factor."""
     user = current_user(request)
     correction = get_object_or_404(Correction.objects.select_related("paragraph"), pk=pk)
-    minutes = _minutes(request, correction.paragraph.minutes.meeting_id)
+    minutes, _approvers, _staff = _minutes(request, correction.paragraph.minutes.meeting_id)
     form = ConfirmForm(request.POST)
     verified = is_verified(request.user)
 
@@ -196,7 +199,7 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
 def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The minutes sealed again with a correction."""
     correction = get_object_or_404(Correction.objects.select_related("paragraph__minutes"), pk=pk)
-    minutes = _minutes(request, correction.paragraph.minutes.meeting_id)
+    minutes, _approvers, _staff = _minutes(request, correction.paragraph.minutes.meeting_id)
     if correction.sealed is None:
         raise Http404
     name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf".replace(" ", "-")
