@@ -49,6 +49,7 @@ from kansli.meetings.permissions import (
     require_preparing,
     require_secretary,
 )
+from kansli.org.changes import apply_changes
 from kansli.org.models import Authority, Committee, ElectedPosition, Municipality
 from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
@@ -128,19 +129,16 @@ def do_change_body_rules(body: Body, *, actor: Any, **changes: Any) -> Body:
     }
     if set(changes) - allowed:
         raise ValidationError(f"Kan inte ändras: {', '.join(sorted(set(changes) - allowed))}.")
-    before = {name: getattr(body, name) for name in changes}
-    for name, value in changes.items():
-        setattr(body, name, value)
-    body.clean()
-    body.save(update_fields=list(changes))
-    record(
-        actor=actor,
-        action="meetings.change_body_rules",
-        obj=body,
-        label=str(body),
-        before=before,
-        after=changes,
-    )
+    before, after = apply_changes(body, changes)  # checked by the model's clean()
+    if after:
+        record(
+            actor=actor,
+            action="meetings.change_body_rules",
+            obj=body,
+            label=str(body),
+            before=before,
+            after=after,
+        )
     return body
 
 
