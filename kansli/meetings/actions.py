@@ -374,7 +374,11 @@ def do_dispatch_meeting(
     require_secretary(actor, meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för utskicket sätts av systemet.")
-    items = list(meeting.items.select_related("case", "report"))
+    items = list(
+        meeting.items.select_related("case__authority__municipality", "report").prefetch_related(
+            "report__files__stored", "attachments__files__stored"
+        )
+    )
     if not items:
         raise ValidationError("Föredragningslistan är tom.")
     notice = pdf.notice_pdf(meeting, items)

@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from kansli.meetings.models import Expedition, Meeting, Paragraph
+from kansli.registry.models.files import current_files
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     extract = paragraph.extract
     if extract is None:
         return
-    current = next(f for f in extract.files.all() if f.is_current)
+    (current,) = current_files(extract.files.all())  # an extract is drawn up as one PDF
     with current.stored.open() as handle:
         data = handle.read()
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):

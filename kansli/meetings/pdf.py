@@ -26,6 +26,7 @@ from kansli.meetings.models import (
 from kansli.meetings.pack import PackError, Part, merge
 from kansli.org.models import Municipality
 from kansli.registry.models import Case, Document, DocumentFile
+from kansli.registry.models.files import current_files
 
 
 def _profile(municipality: Municipality) -> dict[str, Any]:
@@ -129,7 +130,7 @@ def docx_pdf(document: Document, file: DocumentFile) -> bytes:
 def _document_pdf(document: Document) -> bytes | None:
     """The document's current PDF file, else its current Word file converted, else
     None."""
-    current = [f for f in document.files.all() if f.is_current]
+    current = current_files(document.files.all())
     found = next((f for f in current if f.stored.content_type == PDF.mime), None)
     if found is not None:
         with found.stored.open() as handle:

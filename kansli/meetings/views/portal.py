@@ -36,6 +36,7 @@ from kansli.meetings.permissions import FULL_MEMBERS, position_in
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.public.record import masks_for_cases, scrub
 from kansli.registry.models import Document
+from kansli.registry.models.files import current_files
 from kansli.registry.views.common import current_user
 
 
@@ -148,7 +149,7 @@ def _agenda_document(user: User, meeting: Meeting, position: str, number: int) -
 def document_file(request: HttpRequest, pk: int, document: int) -> HttpResponseBase:
     user, meeting, position = _meeting(request, pk)
     found = _agenda_document(user, meeting, position, document)
-    current = [f for f in found.files.select_related("stored") if f.is_current]
+    current = current_files(found.files.select_related("stored"))
     if not current:
         raise Http404
     do_log_read(found, "file", stored_file=current[0].stored, actor=user)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -39,6 +41,14 @@ class DocumentFile(models.Model):
     @property
     def is_current(self) -> bool:
         return not hasattr(self, "replaced_by")
+
+
+def current_files(files: Iterable[DocumentFile]) -> list[DocumentFile]:
+    """The files no other of `files` replaces: a document's current versions, worked out
+    from the list itself (is_current asks the database once per file)."""
+    files = list(files)
+    replaced = {f.replaces_id for f in files if f.replaces_id is not None}
+    return [f for f in files if f.pk not in replaced]
 
 
 class InboxItem(models.Model):
