@@ -19,7 +19,6 @@ from kansli.registry.testing import make_case, make_provision
 from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
-TODAY = timezone.localdate()
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def test_reported_decisions_become_one_item_on_the_next_agenda(order: dict[str, 
         order["reported"],
         order["case"],
         "Bifall, 4 200 kr",
-        decided_on=TODAY,
+        decided_on=timezone.localdate(),
         actor=order["officer"],
     )
     assert decision.document.document_type == "Delegationsbeslut"
@@ -69,10 +68,10 @@ def test_a_decision_that_is_not_reported_is_on_the_notice_board(order: dict[str,
         order["announced"],
         order["case"],
         "Tillstyrkes",
-        decided_on=TODAY,
+        decided_on=timezone.localdate(),
         actor=order["officer"],
     )
-    assert decision.appeal_ends == legal_deadline(TODAY, weeks=3)
+    assert decision.appeal_ends == legal_deadline(timezone.localdate(), weeks=3)
     board = Client().get("/anslagstavla/").content.decode()
     assert "Tillstyrkes" in board and decision.appeal_ends.isoformat() in board
 
@@ -83,13 +82,17 @@ def test_bad_input_is_refused_and_nothing_is_registered(order: dict[str, Any]) -
             order["reported"],
             order["case"],
             "Bifall",
-            decided_on=TODAY + datetime.timedelta(days=1),
+            decided_on=timezone.localdate() + datetime.timedelta(days=1),
             actor=order["officer"],
         )
     elsewhere = make_case("Bygglov", authority=make_authority("MBN", "Miljö- och byggnadsnämnden"))
     with pytest.raises(ValidationError, match="hör inte till SN"):
         actions.do_register_delegated_decision(
-            order["reported"], elsewhere, "Bifall", decided_on=TODAY, actor=order["officer"]
+            order["reported"],
+            elsewhere,
+            "Bifall",
+            decided_on=timezone.localdate(),
+            actor=order["officer"],
         )
     with pytest.raises(ValidationError, match="finns redan"):
         actions.do_add_delegation_point(order["body"].authority, "3.1", "X", "Y", actor=None)
@@ -106,7 +109,7 @@ def test_an_officer_registers_a_decision_in_the_browser(order: dict[str, Any]) -
             "point": order["reported"].pk,
             "case_number": order["case"].case_number,
             "summary": "Avslag",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": timezone.localdate().isoformat(),
         },
     )
     assert answer.status_code == 302
@@ -118,7 +121,7 @@ def test_an_officer_registers_a_decision_in_the_browser(order: dict[str, Any]) -
             "point": order["reported"].pk,
             "case_number": "SN 1999/9",
             "summary": "Avslag",
-            "decided_on": TODAY.isoformat(),
+            "decided_on": timezone.localdate().isoformat(),
         },
     )
     assert "Inget ärende med det numret i SN" in wrong.content.decode()
@@ -134,7 +137,11 @@ def test_a_secret_decision_is_read_only_by_those_who_may_and_reported_by_number(
     case_officer = make_user(roles=[(Role.OFFICER, order["body"].authority)])
     registry.do_assign_officer(order["case"], case_officer, actor=None)
     decision = actions.do_register_delegated_decision(
-        order["reported"], order["case"], "Bifall till Zqxsökande", decided_on=TODAY, actor=None
+        order["reported"],
+        order["case"],
+        "Bifall till Zqxsökande",
+        decided_on=timezone.localdate(),
+        actor=None,
     )
     registry.do_mark_secrecy(
         decision.document, make_provision(), withhold_description=True, actor=None

@@ -13,7 +13,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from kansli.meetings.signing import seal_pdf, signing_identity, verify_seal
+from kansli.meetings.signing import _make_demo_identity, seal_pdf, signing_identity, verify_seal
 
 CN = "Kansli demo signing certificate"
 
@@ -110,11 +110,21 @@ def test_the_demo_identity_is_made_once_with_a_private_key(data_dir: Path) -> No
 
 
 def test_a_configured_identity_is_used(settings: Any, tmp_path: Path) -> None:
-    settings.SIGNING_KEY_FILE = str(tmp_path / "kommun.key")
-    settings.SIGNING_CERT_FILE = str(tmp_path / "kommun.pem")
+    own = tmp_path / "kommunens-certifikat"
+    own.mkdir()
+    _make_demo_identity(own)  # stands in for the municipality's own key and certificate
+    (own / "key.pem").rename(own / "kommun.key")
+    (own / "cert.pem").rename(own / "kommun.pem")
+    settings.SIGNING_KEY_FILE = str(own / "kommun.key")
+    settings.SIGNING_CERT_FILE = str(own / "kommun.pem")
 
-    assert signing_identity() == (tmp_path / "kommun.key", tmp_path / "kommun.pem")
-    assert not (tmp_path / "signing").exists()
+    assert signing_identity() == (own / "kommun.key", own / "kommun.pem")
+    sealed = seal(minutes())
+    (signature,) = PdfFileReader(BytesIO(sealed)).embedded_signatures
+    configured = load_cert_from_pemder(str(own / "kommun.pem"))
+    assert signature.signer_cert.dump() == configured.dump()  # signed with that key
+    assert verify_seal(sealed).trusted
+    assert not (tmp_path / "signing").exists()  # no demo certificate was made
 
 
 def test_a_key_without_a_certificate_is_refused(settings: Any) -> None:
