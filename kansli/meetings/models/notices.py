@@ -21,7 +21,9 @@ class Notice(models.Model):
     can be appealed. Posted no later than the second day after approval (KL 8 kap.
     12 §); the appeal period is three weeks from the day of posting (KL 13 kap. 5 §),
     ending on the next working day when it ends on a day off (Lag (1930:173)); the
-    notice stays up for the whole period and comes down after it by itself."""
+    notice stays up for the whole period and comes down after it by itself. The end
+    is stored, not worked out on reading: it is the date the notice announced, and the
+    board filters on it."""
 
     minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="notice")
     posted_on = models.DateField(_("posted"))
