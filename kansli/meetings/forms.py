@@ -26,18 +26,6 @@ from kansli.registry import personal_numbers
 from kansli.registry.forms import AccessibleForm
 
 
-class PersonChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
-
-
-class PeopleChoice(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
-
-    def label_from_instance(self, obj: Any) -> str:
-        return str(obj.get_full_name() or obj.username)
-
-
 class ConfirmForm(AccessibleForm):
     """A button that runs an action (dispatch, approve); its refusal shows on top."""
 
@@ -172,7 +160,11 @@ class ArrangeForm(AccessibleForm):
 
 
 class OpenMinutesForm(AccessibleForm):
-    approvers = PeopleChoice(label=_("Approvers besides the chair"), queryset=User.objects.none())
+    approvers = forms.ModelMultipleChoiceField(
+        label=_("Approvers besides the chair"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
     approval_place = forms.CharField(label=_("Place of approval"), max_length=200, required=False)
     approval_due = forms.DateField(
         label=_("Day of approval"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -190,9 +182,11 @@ class OpenMinutesForm(AccessibleForm):
 
 
 class AttendanceForm(AccessibleForm):
-    person = PersonChoice(label=_("Person"), queryset=User.objects.none())
+    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
     capacity = forms.ChoiceField(label=_("Capacity"), choices=Attendance.Capacity.choices)
-    replaces = PersonChoice(label=_("Serving for"), queryset=User.objects.none(), required=False)
+    replaces = forms.ModelChoiceField(
+        label=_("Serving for"), queryset=User.objects.none(), required=False
+    )
     from_paragraph = forms.IntegerField(label=_("From §"), required=False, min_value=1)
     to_paragraph = forms.IntegerField(label=_("To §"), required=False, min_value=1)
 
@@ -226,7 +220,7 @@ class DecisionForm(AccessibleForm):
 class MemberForm(AccessibleForm):
     """A conflict of interest or a dissent: which member (and why)."""
 
-    member = PersonChoice(label=_("Member"), queryset=User.objects.none())
+    member = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
     reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
     def __init__(self, members: QuerySet[User], *args: Any, **kwargs: Any) -> None:
@@ -242,7 +236,7 @@ class VoteForm(AccessibleForm):
         self.voters = voters
         for voter in voters:
             self.fields[f"vote_{voter.pk}"] = forms.ChoiceField(
-                label=voter.get_full_name() or voter.username,
+                label=str(voter),
                 choices=[("", _("did not vote")), *Ballot.Choice.choices],
                 required=False,
             )
