@@ -15,7 +15,7 @@ from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.models.meetings import is_extra, is_late, lacking
 from kansli.meetings.permissions import PREPARING_ROLES
-from kansli.meetings.views.common import case_documents, staff_bodies
+from kansli.meetings.views.common import documents_numbered, staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.registry.models import Case
 from kansli.registry.permissions import has_role
@@ -143,9 +143,9 @@ def create_item(request: ApiRequest, meeting_id: int, payload: ItemIn) -> Status
     report = None
     if payload.report_document is not None:
         numbers = [payload.report_document]
-        (report,) = case_documents(request.auth, case, numbers, "report_document")
+        (report,) = documents_numbered(request.auth, case, numbers, "report_document")
     numbers = sorted(set(payload.attachment_documents))
-    attachments = case_documents(request.auth, case, numbers, "attachment_documents")
+    attachments = documents_numbered(request.auth, case, numbers, "attachment_documents")
     item = actions.do_preregister_item(
         meeting,
         case,

@@ -57,7 +57,7 @@ def case_in(user: User, authority: Authority, text: str, field: str) -> Case:
     return found
 
 
-def case_documents(user: User, case: Case, numbers: list[int], field: str) -> list[Document]:
+def documents_numbered(user: User, case: Case, numbers: list[int], field: str) -> list[Document]:
     """The case's documents with these numbers, as the user may read them; refused with
     the numbers that are not there (or not for the user)."""
     if not numbers:

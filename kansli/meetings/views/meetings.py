@@ -26,8 +26,8 @@ from kansli.meetings.forms import (
 )
 from kansli.meetings.models import Meeting, Section
 from kansli.meetings.views.common import (
-    case_documents,
     case_in,
+    documents_numbered,
     is_secretary,
     members_of,
     run_action,
@@ -127,9 +127,9 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
     data = form.cleaned_data
     case = case_in(user, meeting.body.authority, data["case_number"], "case_number")
     report = None
-    attachments = case_documents(user, case, data["attachment_numbers"], "attachment_numbers")
+    attachments = documents_numbered(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
-        (report,) = case_documents(user, case, [data["report_number"]], "report_number")
+        (report,) = documents_numbered(user, case, [data["report_number"]], "report_number")
     elif data["report_file"] is not None:
         report = actions.do_upload_report(
             case, title=data["title"], upload=data["report_file"], actor=user
