@@ -8,10 +8,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -24,7 +25,7 @@ from kansli.access.rules import may_oversee_access, may_see_read_log
 from kansli.audit.models import AuditEvent
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.models import Case, Document
-from kansli.registry.views.common import current_user, require, visible_case
+from kansli.registry.views.common import current_user, require, run_action, visible_case
 from kansli.web.csvfile import csv_download
 
 WHAT = {"file": _("file"), "text": _("text"), "registration": _("registration")}
@@ -57,16 +58,11 @@ def case_access(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _run(request: HttpRequest, case: Case, form: Any, run: Any, heading: str) -> HttpResponse:
-    if form.is_valid():
-        try:
-            message = run(form.cleaned_data)
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect("access:case", pk=case.pk)
+    done = run_action(
+        request, form, lambda: run(form.cleaned_data), reverse("access:case", args=[case.pk])
+    )
+    if done:
+        return done
     context = {"case": case, "form": form, "heading": heading, "submit": heading}
     return render(request, "registry/case_action.html", context)
 

@@ -20,7 +20,7 @@ from kansli.org.models import Authority, Role, User
 from kansli.registry.forms import AccessibleForm, find_case
 from kansli.registry.models import Case, Document
 from kansli.registry.permissions import has_role
-from kansli.registry.views.common import authorities_with
+from kansli.registry.views.common import authorities_with, run_action
 
 
 def staff_bodies(user: User) -> QuerySet[Body]:
@@ -86,16 +86,6 @@ def run_or_refuse(
         return answer
     context = {"meeting": meeting, "form": form, "back": done}
     return render(request, "meetings/not_saved.html", context)
-
-
-def run_action(
-    request: HttpRequest, form: AccessibleForm, run: Callable[[], str], done: str
-) -> HttpResponse | None:
-    """Run the action for a valid form and go to `done` with its message; on refusal
-    put the reason on the form. `run` is one transaction, so that when it calls more
-    than one action (a report registered, then the item) a refusal saves nothing."""
-    if not form.is_valid():
-        return None
     try:
         with transaction.atomic():
             message = run()

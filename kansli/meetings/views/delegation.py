@@ -17,12 +17,11 @@ from kansli.meetings.forms import DelegatedDecisionForm, ReportDecisionsForm
 from kansli.meetings.models import DelegatedDecision, DelegationPoint
 from kansli.meetings.views.common import (
     case_in,
-    run_action,
     run_or_refuse,
     staff_bodies,
     staff_meeting,
 )
-from kansli.registry.views.common import current_user
+from kansli.registry.views.common import current_user, run_action
 
 
 @login_required

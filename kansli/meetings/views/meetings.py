@@ -30,13 +30,12 @@ from kansli.meetings.views.common import (
     documents_numbered,
     is_secretary,
     members_of,
-    run_action,
     run_or_refuse,
     staff_bodies,
     staff_meeting,
 )
 from kansli.org.models import Role, User
-from kansli.registry.views.common import authorities_with, current_user
+from kansli.registry.views.common import authorities_with, current_user, run_action
 
 
 @login_required

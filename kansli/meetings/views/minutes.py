@@ -33,14 +33,13 @@ from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Par
 from kansli.meetings.views.common import (
     is_secretary,
     members_of,
-    run_action,
     run_or_refuse,
     staff_bodies,
     staff_meeting,
 )
 from kansli.org.models import Role, RoleAssignment, User
 from kansli.registry.forms import AccessibleForm
-from kansli.registry.views.common import current_user
+from kansli.registry.views.common import current_user, run_action
 from kansli.web.twofactor import is_verified
 
 

@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kansli.registry import actions
@@ -28,7 +27,13 @@ from kansli.registry.forms import (
 from kansli.registry.models import Case, Document
 from kansli.registry.models.cases import TRANSITIONS
 from kansli.registry.views.cases import assignable
-from kansli.registry.views.common import current_user, require, role_flags, visible_case
+from kansli.registry.views.common import (
+    current_user,
+    require,
+    role_flags,
+    run_action,
+    visible_case,
+)
 
 PARTY_FIELDS = ["role", "identity_number", "address", "email", "protected_identity"]
 
@@ -42,16 +47,11 @@ def _form_page(
 ) -> HttpResponse:
     """Show the form; on a valid POST run the action and go back to the case page with
     its message, or show the action's refusal next to the fields."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            message = run(form.cleaned_data)
-        except ValidationError as error:
-            form.add_action_errors(error)
-        except PermissionDenied as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, message)
-            return redirect("registry:case", pk=case.pk)
+    if request.method == "POST":
+        back = reverse("registry:case", args=[case.pk])
+        done = run_action(request, form, lambda: run(form.cleaned_data), back)
+        if done:
+            return done
     return render(request, "registry/case_action.html", context | {"case": case, "form": form})
 
 

@@ -3,13 +3,16 @@ may see (404 for a case that is missing or not visible, alike)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
 
 from kansli.access.rules import may_see_protected_identities
 from kansli.org.models import Authority, Role, RoleAssignment, User
@@ -83,3 +86,25 @@ def role_flags(user: Any, case: Case) -> dict[str, bool]:
         # actions.do_add_party: the case's officer or whoever registers for the authority.
         "add_party": is_officer or bool(roles & set(REGISTERING_ROLES)),
     }
+
+
+def run_action(
+    request: HttpRequest, form: Any, run: Callable[[], str], done: str
+) -> HttpResponse | None:
+    """Run the action for a valid form and go to `done` with its message; on refusal
+    put the reason on the form (an AccessibleForm) and answer None, for the caller to
+    show the form again. `run` is one transaction, so that when it calls more than one
+    action (a report registered, then the item) a refusal saves nothing."""
+    if not form.is_valid():
+        return None
+    try:
+        with transaction.atomic():
+            message = run()
+    except ValidationError as error:
+        form.add_action_errors(error)
+    except PermissionDenied as error:
+        form.add_error(None, str(error))
+    else:
+        messages.success(request, message)
+        return redirect(done)
+    return None
