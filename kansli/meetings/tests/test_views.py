@@ -258,9 +258,10 @@ def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     paragraph = minutes.paragraphs.get()
     actions.do_dispatch_decision(paragraph, [("Sökande", "Storgatan 1", "brev")], actor=None)
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(hours=1)
-    )
+    # Held a minute after the member opened the documents: the same day, even just
+    # before midnight (an hour earlier could fall on the day before the opening).
+    opened = Opening.objects.get(meeting=meeting).first_opened_at
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=opened + datetime.timedelta(minutes=1))
     secretary = client(setting["secretary"])
     page = secretary.get(f"/moten/organ/{body.pk}/matt/").content.decode()
     assert "Efter stoppdagen" in page and "1 (100,0 %)" in page
