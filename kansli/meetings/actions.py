@@ -56,6 +56,7 @@ from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus, Direction, Document
 from kansli.registry.models.cases import TRANSITIONS
 from kansli.registry.permissions import require_registering
+from kansli.registry.secrecy import case_sources
 from kansli.rows import execute, insert
 from kansli.workdays.calendar import legal_deadline
 
@@ -240,6 +241,7 @@ def _register_report(case: Case, title: str, stored: StoredFile, name: str, acto
         timezone.localdate(),
         f"Tjänsteskrivelse: {title}",
         document_type="Tjänsteskrivelse",
+        sources=case_sources(case),  # secrecy follows the case's content
         actor=actor,
     )
     registry.do_attach_file(document, stored, name, actor=actor)
@@ -867,6 +869,7 @@ def _register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: bo
         day,
         label,
         document_type="Protokollsutdrag",
+        sources=case_sources(case),
         actor=None,
     )
     name = f"protokollsutdrag-{paragraph.number}.pdf"
@@ -1014,6 +1017,7 @@ def do_register_delegated_decision(
         decided_on,
         f"Delegationsbeslut {point.code}: {summary.strip()}",
         document_type="Delegationsbeslut",
+        sources=case_sources(case),
         actor=actor,
     )
     decision = DelegatedDecision(

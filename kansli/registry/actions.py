@@ -44,6 +44,7 @@ from kansli.registry.permissions import (
     require_role,
 )
 from kansli.registry.scheme import SchemeRow
+from kansli.registry.secrecy import default_marking, marking_of, strongest
 from kansli.rows import insert
 from kansli.search import index as search_index
 from kansli.workdays.calendar import workdays_between
@@ -131,10 +132,16 @@ def do_register_document(
     withhold_counterpart: bool = False,
     withhold_description: bool = False,
     registered_at: datetime.datetime | None = None,
+    sources: Iterable[Document] = (),
+    open_reason: str = "",
     actor: Any,
 ) -> Document:
     """Register a document in a case with the next document number (KS 2026/142-3).
-    Only the system (imports, the demo) may give an earlier registration time."""
+    Only the system (imports, the demo) may give an earlier registration time.
+
+    Without a provision chosen by hand, the document gets the strongest of its process's
+    default marking and the markings of `sources`, the documents Kansli drew it up from
+    (kansli.registry.secrecy); `open_reason` registers it open instead, audited."""
     require_registering(actor, case.authority)
     if registered_at is not None and actor is not None:
         raise PermissionDenied("Registreringstiden sätts av systemet.")
@@ -152,6 +159,13 @@ def do_register_document(
         errors["secrecy"] = "Uppgifter kan bara undantas när handlingen är sekretessmarkerad."
     if errors:
         raise ValidationError(errors)
+    marking = lifted = None
+    if secrecy is None:
+        inherited = strongest([default_marking(case, actor), *map(marking_of, sources)])
+        if open_reason.strip():
+            lifted = inherited
+        else:
+            marking = inherited
     number = next_document_number(case)
     document = Document(
         case=case,
@@ -172,14 +186,27 @@ def do_register_document(
         withhold_counterpart=withhold_counterpart,
         withhold_description=withhold_description,
     )
+    if marking is not None:
+        document.secrecy = marking.provision
+        document.secrecy_marked_at = now
+        document.secrecy_marked_by = marking.marked_by
+        document.secrecy_basis = marking.basis
+        document.withhold_counterpart = marking.withhold_counterpart
+        document.withhold_description = marking.withhold_description
     insert(document)
-    add_to_timeline(case, "document", f"Handling {document.number} registrerades.", actor)
+    text = f"Handling {document.number} registrerades."
+    if marking is not None:  # OSL 5 kap. 5 §: the provision and why (the date is the event's)
+        text += f" Sekretessmarkerad {marking.provision} ({marking.basis.lower()})."
+    add_to_timeline(case, "document", text, actor)
+    after = snapshot(document, DOCUMENT_FIELDS)
+    if lifted is not None:
+        after["registered_open"] = {"instead_of": str(lifted.provision), "reason": open_reason}
     record(
         actor=actor,
         action="registry.register_document",
         obj=document,
         label=document.document_number,
-        after=snapshot(document, DOCUMENT_FIELDS),
+        after=after,
     )
     search_index.index_new_document(document)
     return document
@@ -226,21 +253,27 @@ def do_mark_secrecy(
     *,
     withhold_counterpart: bool = False,
     withhold_description: bool = False,
+    reason: str = "",
     actor: Any,
 ) -> Document:
     """Set, change or lift a secrecy marking (OSL 5 kap. 5 §: the provision, the date and
-    who made it). A marking is a warning for the next secrecy review, not a decision."""
+    who made it). A marking is a warning for the next secrecy review, not a decision;
+    lifting one needs a reason, kept in the audit event (not in the timeline all staff
+    read)."""
     require_registering(actor, document.case.authority)
     if provision is None and (withhold_counterpart or withhold_description):
         raise ValidationError("Uppgifter kan bara undantas när handlingen är sekretessmarkerad.")
+    if provision is None and document.secrecy_id is not None and not reason.strip():
+        raise ValidationError({"reason": "Ange varför sekretessmarkeringen tas bort."})
     before = snapshot(document, ["secrecy", "withhold_counterpart", "withhold_description"])
     document.secrecy = provision
     document.secrecy_marked_at = timezone.now() if provision else None
     document.secrecy_marked_by = actor if provision else None
+    document.secrecy_basis = ""
     document.withhold_counterpart = withhold_counterpart
     document.withhold_description = withhold_description
     document.save()
-    after = snapshot(document, list(before))
+    after = snapshot(document, list(before)) | ({"reason": reason.strip()} if reason else {})
     text = f"Sekretessmarkering {provision}" if provision else "Sekretessmarkeringen togs bort"
     add_to_timeline(document.case, "secrecy", f"{text} för handling {document.number}.", actor)
     record(
@@ -516,6 +549,23 @@ def do_change_secrecy_provision(
         record(actor=actor, action="registry.change_secrecy_provision", obj=provision,
                before=before, after=after)  # fmt: skip
     return provision
+
+
+@transaction.atomic
+def do_set_default_secrecy(
+    process: Classification, provision: SecrecyProvision | None, *, actor: Any
+) -> Classification:
+    """The authority's default secrecy marking for the documents of a process in its
+    classification scheme (e.g. individual social-services cases: OSL 26 kap. 1 §),
+    applied when a document is registered in a case filed there (kansli.registry.secrecy).
+    Set by a system administrator."""
+    require_sysadmin(actor)
+    before, after = apply_changes(process, {"default_secrecy": provision})
+    if after:
+        label = f"{process.authority.code} {process.code}"
+        record(actor=actor, action="registry.set_default_secrecy", obj=process, label=label,
+               before=before, after=after)  # fmt: skip
+    return process
 
 
 @transaction.atomic

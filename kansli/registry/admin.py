@@ -29,18 +29,19 @@ class SecrecyProvisionAdmin(ActionAdmin):
 
 
 @admin.register(Classification)
-class ClassificationAdmin(admin.ModelAdmin):
-    """Read here; loaded from CSV with `kansli classification load AUTHORITY FILE`."""
+class ClassificationAdmin(ActionAdmin):
+    """Loaded from CSV with `kansli classification load AUTHORITY FILE`; here only each
+    process's default secrecy provision is set."""
 
-    list_display = ["code", "title", "authority", "active"]
+    list_display = ["code", "title", "authority", "active", "default_secrecy"]
     list_filter = ["authority", "active"]
     search_fields = ["code", "title"]
+    fields = ["authority", "code", "title", "parent", "active", "default_secrecy"]
+    readonly_fields = ["authority", "code", "title", "parent", "active"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
+        provision = changes.get("default_secrecy", obj.default_secrecy)
+        actions.do_set_default_secrecy(obj, provision, actor=request.user)

@@ -33,6 +33,11 @@ SCHEME_FILE = "klassa-exempel.csv"
 FILE_SHARE = 0.1  # of the cases, besides every authority's first, that come with files
 SECRET_FILE_SHARE = 0.5  # of the cases with a secret first letter that come with it
 
+# The processes whose documents are secret by default: (code, provision) per authority.
+PROCESS_SECRECY = {
+    "KS": [("2.2.3", "OSL 39 kap. 3 §")],
+    "SN": [("3.2.1", "OSL 26 kap. 1 §")],
+}
 # (title template, classification code, first document's description, secret provision)
 SUBJECTS: dict[str, list[tuple[str, str, str, str | None]]] = {
     "KF": [
@@ -133,6 +138,11 @@ class RegistryDemo:
         if not authority.classifications.exists():
             text = (Path(__file__).parent / "data" / SCHEME_FILE).read_text(encoding="utf-8")
             actions.do_load_classification_scheme(authority, parse_scheme(text), actor=None)
+            # Individual cases are secret by default (kansli.registry.secrecy).
+            for code, reference in PROCESS_SECRECY.get(authority.code, []):
+                process = authority.classifications.get(code=code)
+                provision = SecrecyProvision.objects.get(reference=reference)
+                actions.do_set_default_secrecy(process, provision, actor=None)
 
     def _staff(self, authority: Authority, role: Role) -> list[User]:
         ids = RoleAssignment.objects.filter(authority=authority, role=role).values("user")

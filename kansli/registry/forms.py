@@ -200,6 +200,13 @@ class RegistrationForm(AccessibleForm):
     personal_numbers_ok = forms.BooleanField(
         label=_("Register without a secrecy marking anyway"), required=False
     )
+    open_reason = forms.CharField(
+        label=_("Reason to register without the process's secrecy marking"),
+        required=False,
+        max_length=500,
+        help_text=_("A document in a process with a default secrecy provision is marked "
+                    "with it unless you give a reason here (kept in the audit log)."),
+    )  # fmt: skip
 
     def __init__(self, user: User, authorities: QuerySet[Authority], *args: Any, **kwargs: Any):
         kwargs.setdefault("initial", {}).setdefault("document_date", timezone.localdate())
@@ -226,11 +233,13 @@ class RegistrationForm(AccessibleForm):
         )
         classifications = Classification.objects.filter(
             authority__in=authorities, active=True
-        ).select_related("authority")
+        ).select_related("authority", "default_secrecy")
         groups: dict[str, list[tuple[int, str]]] = {}
         several = len({c.authority_id for c in classifications}) > 1
         for item in classifications:
             label = f"{item.authority.code} {item}" if several else str(item)
+            if item.default_secrecy is not None:  # shown before it is applied
+                label += " " + _("(secrecy: %(provision)s)") % {"provision": item.default_secrecy}
             groups.setdefault(str(item.authority), []).append((item.pk, label))
         choice_field = self.fields["classification"]
         assert isinstance(choice_field, forms.TypedChoiceField)
@@ -263,6 +272,10 @@ class RegistrationForm(AccessibleForm):
         the registrar confirms before it is saved (OSL 21 kap. 7 §, 26 kap. 1 §)."""
         if data.get("secrecy") or data.get("personal_numbers_ok"):
             return
+        case = data.get("case") if data.get("mode") == EXISTING_CASE else None
+        process = case.classification if case is not None else data.get("classification")
+        if process is not None and process.default_secrecy_id and not data.get("open_reason"):
+            return  # marked by the process's default (kansli.registry.secrecy)
         texts = [str(data.get(name) or "") for name in PERSONAL_TEXT_FIELDS]
         found = personal_numbers.find(" ".join(texts)) + self.numbers_in_files(data)
         count = len(dict.fromkeys(found))
@@ -352,6 +365,12 @@ class SecrecyForm(AccessibleForm):
     )
     withhold_description = forms.BooleanField(
         label=_("Withhold the description from the public record"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason for removing the marking"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed when a marking is removed; kept in the audit log."),
     )
 
     def clean(self) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kansli.org.models import Authority
+from kansli.registry.models.secrecy import SecrecyProvision
 
 
 class Classification(models.Model):
@@ -20,6 +21,13 @@ class Classification(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
     )
     active = models.BooleanField(_("in use"), default=True)
+    # The authority's default secrecy for the process's documents, e.g. individual
+    # social-services cases: OSL 26 kap. 1 §. Applied when a document is registered in a
+    # case filed here; the registrar may register it open only with a reason.
+    default_secrecy = models.ForeignKey(
+        SecrecyProvision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("default secrecy provision"),
+    )  # fmt: skip
 
     class Meta:
         verbose_name = _("classification")

@@ -66,6 +66,9 @@ class Document(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
+    # Why the marking was made when it was not chosen by hand: the process's default or
+    # the documents a document drawn up by Kansli was made from.
+    secrecy_basis = models.CharField(_("basis of the secrecy marking"), max_length=200, blank=True)
     # OSL 5 kap. 2 § second paragraph: left out of the public record where needed.
     withhold_counterpart = models.BooleanField(_("withhold sender/recipient"), default=False)
     withhold_description = models.BooleanField(_("withhold description"), default=False)

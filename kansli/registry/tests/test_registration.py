@@ -123,9 +123,14 @@ def test_secrecy_marking_records_provision_date_and_who() -> None:
     document.refresh_from_db()
     assert document.secrecy == provision and document.secrecy_marked_by == registrar
     assert document.secrecy_marked_at is not None and document.withhold_counterpart
-    actions.do_mark_secrecy(document, None, actor=registrar)
+    with pytest.raises(ValidationError) as refused:
+        actions.do_mark_secrecy(document, None, actor=registrar)
+    assert "reason" in refused.value.message_dict
+    actions.do_mark_secrecy(document, None, reason="Inga sekretessuppgifter.", actor=registrar)
     document.refresh_from_db()
     assert not document.is_secret and not document.withhold_counterpart
+    lifted = AuditEvent.objects.filter(action="registry.mark_secrecy").last()
+    assert lifted is not None and lifted.after["reason"] == "Inga sekretessuppgifter."
 
 
 def test_corrections_keep_every_earlier_value() -> None:

@@ -240,7 +240,11 @@ def test_marking_and_lifting_secrecy(case: Case, registrar: User) -> None:
     assert document.secrecy == provision and document.withhold_counterpart
     page = client.get(f"/arenden/{case.pk}/").content.decode()
     assert sv("Secrecy marked: %(provision)s", provision="OSL 26 kap. 1 §") in page
-    client.post(url, {"secrecy": ""})
+    without_reason = client.post(url, {"secrecy": ""}).content.decode()
+    assert "Ange varför sekretessmarkeringen tas bort." in without_reason
+    document.refresh_from_db()
+    assert document.is_secret
+    client.post(url, {"secrecy": "", "reason": "Prövat: inga sekretessuppgifter."})
     document.refresh_from_db()
     assert not document.is_secret
 

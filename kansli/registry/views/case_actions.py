@@ -175,6 +175,7 @@ def mark_secrecy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
             data["secrecy"],
             withhold_counterpart=data["withhold_counterpart"],
             withhold_description=data["withhold_description"],
+            reason=data["reason"],
             actor=user,
         )
         if data["secrecy"] is None:

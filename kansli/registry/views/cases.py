@@ -91,7 +91,7 @@ def case_documents(case: Case, user: Any) -> list[Document]:
     documents = list(
         Document.objects.visible_to(user)
         .filter(case=case)
-        .select_related("secrecy", "registered_by", "voided_by")
+        .select_related("secrecy", "secrecy_marked_by", "registered_by", "voided_by")
         .prefetch_related(
             Prefetch("corrections", queryset=corrections),
             Prefetch("files", queryset=DocumentFile.objects.select_related("stored")),

@@ -20,6 +20,7 @@ from kansli.files.store import store_bytes
 from kansli.registry import actions
 from kansli.registry.models import Case, Direction, Document
 from kansli.registry.pdf import Recipient, acknowledgement_pdf, first_incoming
+from kansli.registry.secrecy import case_sources
 from kansli.registry.views.common import current_user, require, role_flags, visible_case
 
 LETTER = "Handläggningsbesked"
@@ -80,7 +81,8 @@ def register_acknowledgement(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register_letter(case: Case, incoming: Document | None, user: Any) -> Document:
-    keep_secret = incoming is not None and incoming.withhold_counterpart
+    """The letter is drawn up from the case: it carries the strongest secrecy marking of
+    the case's documents (kansli.registry.secrecy), the sender's withholding with it."""
     return actions.do_register_document(
         case,
         Direction.OUTGOING,
@@ -89,7 +91,6 @@ def _register_letter(case: Case, incoming: Document | None, user: Any) -> Docume
         counterpart=incoming.counterpart if incoming else "",
         counterpart_address=incoming.counterpart_address if incoming else "",
         document_type=LETTER,
-        secrecy=incoming.secrecy if keep_secret and incoming else None,
-        withhold_counterpart=keep_secret,
+        sources=case_sources(case),
         actor=user,
     )

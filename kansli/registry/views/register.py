@@ -24,7 +24,7 @@ from kansli.registry.views.lookups import possible_duplicates
 
 LAST_AUTHORITY = "registry_last_authority"
 DOCUMENT_FIELDS = ["counterpart_address", "counterpart_is_private", "document_type", "secrecy",
-                   "withhold_counterpart", "withhold_description"]  # fmt: skip
+                   "withhold_counterpart", "withhold_description", "open_reason"]  # fmt: skip
 # Where an action's refusal belongs on the form.
 ACTION_FIELDS = {"case": "case_number"}
 
