@@ -4,6 +4,7 @@ group a case belongs to, and grants for one case. Each change is audited."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -155,3 +156,13 @@ def do_log_read(document: Any, what: str, *, stored_file: Any = None, actor: Any
              "case": document.case_id}  # fmt: skip
     record(actor=actor, action=READ_ACTION, obj=document, label=document.document_number,
            after=after)  # fmt: skip
+
+
+@transaction.atomic
+def do_log_reads(documents: Iterable[Any], what: str, *, actor: Any) -> None:
+    """`do_log_read` for every secrecy-marked document a page, form, API answer or
+    search shows with its registration or text: every read of a secret document is in
+    the read log, whatever the surface."""
+    for document in documents:
+        if document.secrecy_id is not None:
+            do_log_read(document, what, actor=actor)

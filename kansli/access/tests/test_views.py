@@ -108,3 +108,60 @@ def test_the_read_log_per_document_and_per_user_with_csv(secret: Document) -> No
     theirs = client_for(outsider).get(f"/behorighet/lasningar/{reader.pk}/").content.decode()
     assert secret.document_number not in theirs
     assert client_for(reader).get(url).status_code == 403
+
+
+def test_the_read_log_per_user_filters_before_it_limits(
+    secret: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reads in an authority the viewer does not oversee must not push those it does
+    off the page."""
+    from kansli.access import views
+
+    ks = secret.case.authority
+    bun = make_authority("BUN", "Barn- och utbildningsnämnden")
+    reader = make_user("hr", roles=[(Role.OFFICER, ks), (Role.OFFICER, bun)])
+    actions.do_log_read(secret, "file", actor=reader)
+    elsewhere = make_incoming(make_case("Elevärende", authority=bun))
+    registry.do_mark_secrecy(elsewhere, make_provision(), actor=None)
+    for _ in range(3):
+        actions.do_log_read(elsewhere, "file", actor=reader)
+    monkeypatch.setattr(views, "READ_ROWS", 2)
+    dpo = make_user("dso", roles=[(Role.DATA_PROTECTION_OFFICER, ks)])
+    page = client_for(dpo).get(f"/behorighet/lasningar/{reader.pk}/").content.decode()
+    assert secret.document_number in page and elsewhere.document_number not in page
+
+
+def test_every_surface_that_shows_a_secret_document_logs_the_read(secret: Document) -> None:
+    """The case page, the correction, secrecy and voiding forms, the staff search page,
+    and the API's case and search answers (issue 12, part 5)."""
+    from kansli.audit.models import AuditEvent
+    from kansli.org.actions import do_create_api_token
+
+    ks = secret.case.authority
+    reader = make_user("hr", roles=[(Role.REGISTRAR, ks)])
+    make_access_group(ks, [reader])
+    client = client_for(reader)
+
+    def reads() -> int:
+        return AuditEvent.objects.filter(
+            action=actions.READ_ACTION, actor=reader, object_id=str(secret.pk)
+        ).count()
+
+    base = f"/arenden/{secret.case_id}/"
+    urls = [
+        base,
+        f"{base}handlingar/{secret.number}/ratta/",
+        f"{base}handlingar/{secret.number}/sekretess/",
+        f"{base}handlingar/{secret.number}/makulera/",
+        "/sok/?q=L%C3%A4karintyg",
+    ]
+    for url in urls:
+        before = reads()
+        assert client.get(url).status_code == 200, url
+        assert reads() == before + 1, url
+    _token, key = do_create_api_token(reader, "test", actor=None)
+    for url in [f"/api/v1/cases/{secret.case_id}", "/api/v1/search?q=L%C3%A4karintyg"]:
+        before = reads()
+        answer = Client().get(url, headers={"Authorization": f"Bearer {key}"})
+        assert answer.status_code == 200, url
+        assert reads() == before + 1, url

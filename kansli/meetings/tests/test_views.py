@@ -15,7 +15,8 @@ from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Notice, Opening, PrivateNote
 from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
-from kansli.org.models import ElectedPosition, Role
+from kansli.org.actions import do_end_role
+from kansli.org.models import ElectedPosition, Role, RoleAssignment
 from kansli.org.testing import make_user
 from kansli.registry import actions as registry
 from kansli.registry.testing import make_case, make_provision
@@ -184,6 +185,31 @@ def test_secret_documents_reach_members_only_and_notes_stay_private(
         member.post(f"/moten/portal/{meeting.pk}/anteckning/{secret.pk}/", {"text": ""})
     assert not PrivateNote.objects.exists()
     assert AuditEvent.objects.filter(action="meetings.remove_note").count() == 1
+
+
+def test_the_portal_logs_secret_registrations_and_shuts_out_a_former_member(
+    setting: dict[str, Any],
+) -> None:
+    """Membership is judged today, not on the meeting's day (issue 12, part 5): a
+    member who has left the body reads none of its meetings, past ones included."""
+    meeting, case = setting["meeting"], setting["case"]
+    secret = registry.do_register_document(
+        case, "inkommen", timezone.localdate(), "Läkarintyg", counterpart="Vårdcentralen",
+        secrecy=make_provision(), actor=None,
+    )  # fmt: skip
+    actions.do_preregister_item(meeting, case, title="Planärende", attachments=[secret], actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    member = client(setting["member"])
+    assert "Läkarintyg" in member.get(f"/moten/portal/{meeting.pk}/").content.decode()
+    read = AuditEvent.objects.get(action=READ_ACTION, object_id=str(secret.pk))
+    assert read.actor_id == setting["member"].pk and read.after["what"] == "registration"
+    seat = RoleAssignment.objects.get(user=setting["member"], role=Role.ELECTED)
+    do_end_role(seat, timezone.localdate() - datetime.timedelta(days=1), actor=None)
+    for url in [
+        f"/moten/portal/{meeting.pk}/",
+        f"/moten/portal/{meeting.pk}/handling/{secret.pk}/",
+    ]:
+        assert member.get(url).status_code == 404, url
 
 
 def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kansli.access.actions import do_log_read
+from kansli.access.actions import do_log_read, do_log_reads
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.forms import NoteForm
@@ -51,12 +51,14 @@ def member_bodies(user: User) -> QuerySet[Body]:
 
 
 def _meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting, str]:
-    """A dispatched meeting of a body the user is elected to on its day; 404 otherwise."""
+    """A dispatched meeting of a body the user is elected to today; 404 otherwise. Judged
+    as of now, not the meeting's day: a member who has left the body reads none of its
+    meetings' documents, and no longer signs in with a second factor either."""
     user = current_user(request)
     meeting = get_object_or_404(
         Meeting.objects.select_related("body__authority"), pk=pk, dispatched_at__isnull=False
     )
-    position = position_in(user, meeting.body, meeting.day)
+    position = position_in(user, meeting.body, timezone.localdate())
     if not position:
         raise Http404
     return user, meeting, position
@@ -117,6 +119,7 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     actions.do_record_opening(meeting, actor=user)
     secrets = reads_secrets(user, meeting, position)
     listed = [(item, _readable(item, secrets)) for item in _items(meeting)]
+    do_log_reads([d for _, docs in listed for d in docs], "registration", actor=user)
     shown = [d.pk for _, documents in listed for d in documents]
     notes = dict(
         PrivateNote.objects.filter(user=user, document__in=shown).values_list("document_id", "text")

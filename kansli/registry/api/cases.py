@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from ninja import Query, Router, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from kansli.access.actions import do_log_read
+from kansli.access.actions import do_log_read, do_log_reads
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import Authority
 from kansli.registry import actions
@@ -62,7 +62,10 @@ def create_case(request: ApiRequest, payload: CaseIn) -> Status[Case]:
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, summary="Read a case")
 def get_case(request: ApiRequest, case_id: int) -> Case:
     """A case with the registered documents the caller may see."""
-    return queries.visible(queries.cases(request.auth), case_id)
+    case = queries.visible(queries.cases(request.auth), case_id)
+    shown = queries.documents(request.auth).filter(case=case, secrecy__isnull=False)
+    do_log_reads(shown, "registration", actor=request.auth)
+    return case
 
 
 @router.post(

@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from ninja import Query, Router
 
+from kansli.access.actions import do_log_reads
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import Authority
 from kansli.registry.api import queries
@@ -35,6 +36,7 @@ def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[s
     documents = queries.documents(request.auth).in_bulk(
         [hit.pk for hit in result.hits if isinstance(hit, Document)]
     )
+    do_log_reads(documents.values(), "registration", actor=request.auth)
     case_ids = {hit.pk for hit in result.hits if not isinstance(hit, Document)}
     cases = queries.cases(request.auth).in_bulk(
         case_ids | {document.case_id for document in documents.values()}

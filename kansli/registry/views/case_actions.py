@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kansli.access.actions import do_log_reads
 from kansli.registry import actions
 from kansli.registry.actions import CORRECTABLE
 from kansli.registry.case_forms import PartyForm
@@ -59,6 +60,14 @@ def _document(case: Case, request: HttpRequest, number: int) -> Document:
     documents = Document.objects.visible_to(request.user).select_related("secrecy")
     document = get_object_or_404(documents, case=case, number=number)
     document.case = case
+    return document
+
+
+def _form_document(case: Case, request: HttpRequest, number: int) -> Document:
+    """A document whose registration a form shows (correction, secrecy, voiding): the
+    read of a secret one is logged."""
+    document = _document(case, request, number)
+    do_log_reads([document], "registration", actor=request.user)
     return document
 
 
@@ -117,7 +126,7 @@ def add_party(request: HttpRequest, pk: int) -> HttpResponse:
 def void_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user, case = current_user(request), visible_case(request, pk)
     require(role_flags(user, case)["void"])
-    document = _document(case, request, number)
+    document = _form_document(case, request, number)
     require(not document.is_voided)
     form = VoidDocumentForm(_data(request))
 
@@ -137,7 +146,7 @@ def void_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user, case = current_user(request), visible_case(request, pk)
     require(role_flags(user, case)["register"])
-    document = _document(case, request, number)
+    document = _form_document(case, request, number)
     require(not document.is_voided)
     initial = {name: getattr(document, name) for name in CORRECTABLE}
     form = CorrectDocumentForm(_data(request), initial=initial)
@@ -161,7 +170,7 @@ def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
 def mark_secrecy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     user, case = current_user(request), visible_case(request, pk)
     require(role_flags(user, case)["register"])
-    document = _document(case, request, number)
+    document = _form_document(case, request, number)
     initial = {
         "secrecy": document.secrecy_id,
         "withhold_counterpart": document.withhold_counterpart,

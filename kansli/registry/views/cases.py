@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kansli.access.actions import do_log_reads
 from kansli.registry.case_forms import AttachFileForm, PartyForm
 from kansli.registry.forms import AssignOfficerForm, StatusForm
 from kansli.registry.models import (
@@ -131,6 +132,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         Case.objects.visible_to(user).filter(related=case).select_related("authority__municipality")
     )
     documents = case_documents(case, user)
+    do_log_reads(documents, "registration", actor=user)
     files_form = attach_form(documents) if may["register"] else None
     context = {
         "case": case,

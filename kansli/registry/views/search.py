@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from kansli.access.actions import do_log_reads
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
@@ -24,7 +25,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
         offset = 0
     result = search(current_user(request), text, limit=PER_PAGE, offset=offset) if text else None
     rows: list[dict[str, Case | Document | None]] = []
-    for hit in result.hits if result else []:
+    hits = result.hits if result else []
+    do_log_reads([h for h in hits if isinstance(h, Document)], "registration", actor=request.user)
+    for hit in hits:
         if isinstance(hit, Case):
             rows.append({"case": hit, "document": None})
         else:
