@@ -627,10 +627,16 @@ def do_register_from_inbox(item: InboxItem, case: Case | None, *, actor: Any,
                            **registration: Any) -> Document:  # fmt: skip
     """Register an inbox item as an incoming document, in a new case (case None: the
     registration gives its title) or an existing one. The file (and for an e-mail,
-    its attachments) become the document's files."""
+    its attachments) become the document's files. Only the registrars of the authority
+    the item came to may read and register it, and only in that authority's registry."""
+    require_registering(actor, item.authority)
     item = InboxItem.objects.select_for_update().get(pk=item.pk)
     if item.document_id is not None:
         raise ValidationError("Posten är redan registrerad.")
+    if case is not None and case.authority_id != item.authority_id:
+        raise ValidationError(
+            {"case": f"Posten kom till {item.authority.code} och registreras i dess diarium."}
+        )
     if case is None:
         document = do_register_incoming(item.authority, actor=actor, **registration)
     else:

@@ -1,11 +1,12 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.files.store import store_bytes
 from kansli.files.tests import samples
-from kansli.org.testing import make_authority
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions
 from kansli.registry.models import DocumentFile, InboxItem
 from kansli.registry.testing import make_case, make_incoming, make_registrar
@@ -73,6 +74,21 @@ def test_an_inbox_item_can_go_into_an_existing_case() -> None:
     )  # fmt: skip
     assert document.case == case
     assert DocumentFile.objects.get(document=document).stored == stored
+
+
+def test_an_inbox_item_is_registered_only_by_its_authority_and_in_its_registry() -> None:
+    ks, bun = make_authority("KS"), make_authority("BUN", "Barn- och utbildningsnämnden")
+    stored = store_bytes(samples.pdf("Till kommunstyrelsen"), "brev.pdf")
+    item = actions.do_receive_in_inbox(ks, stored, "brev.pdf", actor=make_registrar(ks))
+    values = {"document_date": timezone.localdate(), "description": "Brev", "counterpart": "X"}
+    outsider = make_registrar(bun, "bun-registrator")
+    with pytest.raises(PermissionDenied):
+        actions.do_register_from_inbox(item, make_case(authority=bun), actor=outsider, **values)
+    both = make_user("bada", roles=[(Role.REGISTRAR, ks), (Role.REGISTRAR, bun)])
+    with pytest.raises(ValidationError) as refused:
+        actions.do_register_from_inbox(item, make_case(authority=bun), actor=both, **values)
+    assert "case" in refused.value.message_dict
+    assert InboxItem.objects.get(pk=item.pk).document is None
 
 
 def test_files_are_not_added_to_a_voided_document() -> None:
