@@ -169,6 +169,7 @@ class Meetings:
     meeting_pk: int  # dispatched, its minutes approved and locked
     later_pk: int  # a later meeting: not dispatched, no minutes
     paragraph_pk: int  # the meeting's one § (locked, with its extract)
+    item_pk: int  # the §'s agenda item
     notice_pk: int  # the minutes' notice on the notice board
     open_document_pk: int  # the item's report
     secret_document_pk: int  # the item's secrecy-marked attachment
@@ -183,6 +184,7 @@ class Meetings:
             "body_pk": self.body_pk,
             "meeting_pk": self.meeting_pk,
             "paragraph_pk": self.paragraph_pk,
+            "item_pk": self.item_pk,
             "notice_pk": self.notice_pk,
             "correction_pk": self.correction_pk,
             "meeting_file": MEETING_FILES[kind],
@@ -252,10 +254,13 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         actor=None,
     )  # fmt: skip
     _pdf_file(secret, "yttrande.pdf", f"Yttrande {MEETING_SECRET}")
-    meetings.do_preregister_item(
+    item = meetings.do_preregister_item(
         meeting, case, title="Detaljplan för Vargödalen", proposal="Planen antas.",
         report=report, attachments=[secret], at=start, actor=None,
     )  # fmt: skip
+    # The attachment's subject is secret, so the item began non-public; the secretary
+    # finds the plan itself public (the secret attachment stays secret).
+    meetings.do_set_item_secrecy(item, None, reason="Planen är offentlig.", actor=None)
     meetings.do_dispatch_meeting(meeting, at=start + datetime.timedelta(days=14), actor=None)
     minutes = meetings.do_open_minutes(meeting, approvers=[users[ELECTED]], actor=None)
     for role in (CHAIR, ELECTED):
@@ -288,6 +293,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         meeting_pk=meeting.pk,
         later_pk=later.pk,
         paragraph_pk=paragraph.pk,
+        item_pk=item.pk,
         notice_pk=minutes.notice.pk,
         open_document_pk=report.pk,
         secret_document_pk=secret.pk,

@@ -159,6 +159,7 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "moten", "pk"): Fill(PREPARED, "meeting_pk", MISSING),
     ("moten", "moten", "kind"): Fill(OPEN_LEVEL, "meeting_file"),
     ("moten", "paragraf", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
+    ("moten", "punkt", "pk"): Fill(PREPARED, "item_pk", MISSING),
     ("api", "meetings", "meeting_id"): Fill(PREPARED, "meeting_pk", MISSING),
     # The member portal: a dispatched meeting, and a document on its agenda.
     ("moten", "portal", "pk"): Fill(PORTAL, "meeting_pk", MISSING),

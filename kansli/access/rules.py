@@ -162,6 +162,29 @@ def may_read(user: Any, document: Any) -> bool:
     )
 
 
+def reads_case_secrets(
+    who: Reader, case_id: int, access_group_id: int | None, officer_id: int | None
+) -> bool:
+    """The rule of `may_read_case_secrets` on a case's ids (for plain rows)."""
+    if who.user_id is None:
+        return False
+    return (
+        access_group_id in who.groups or case_id in who.granted_cases or officer_id == who.user_id
+    )
+
+
+def may_read_case_secrets(user: Any, case: Any) -> bool:
+    """Whether the user reads a case's secret content as a whole rather than one
+    document: the members of its access group, whoever holds a grant for it today and
+    its officer. What is drawn up from that content without being a registered
+    document (a non-public agenda item's title and decision, kansli.meetings) is read
+    by them."""
+    who = reader(user)
+    if who.municipalities is not None and case.authority.municipality_id not in who.municipalities:
+        return False
+    return reads_case_secrets(who, case.pk, case.access_group_id, case.officer_id)
+
+
 def may_see_protected_identities(user: Any, case: Any) -> bool:
     """Parties with protected identity: the case's officer and its authority's
     registrars only."""

@@ -53,10 +53,10 @@ from kansli.org.changes import apply_changes
 from kansli.org.models import Authority, Committee, ElectedPosition, Municipality
 from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
-from kansli.registry.models import Case, CaseStatus, Direction, Document
+from kansli.registry.models import Case, CaseStatus, Direction, Document, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
 from kansli.registry.permissions import require_registering
-from kansli.registry.secrecy import case_sources
+from kansli.registry.secrecy import Marking, case_markings, default_marking, strongest
 from kansli.rows import execute, insert
 from kansli.workdays.calendar import legal_deadline
 
@@ -241,7 +241,7 @@ def _register_report(case: Case, title: str, stored: StoredFile, name: str, acto
         timezone.localdate(),
         f"Tjänsteskrivelse: {title}",
         document_type="Tjänsteskrivelse",
-        sources=case_sources(case),  # secrecy follows the case's content
+        inherited=case_markings(case),  # secrecy follows the case's content
         actor=actor,
     )
     registry.do_attach_file(document, stored, name, actor=actor)
@@ -258,11 +258,17 @@ def do_preregister_item(
     report: Document | None = None,
     attachments: Sequence[Document] = (),
     section: str = Section.DECISIONS,
+    public_title: str = "",
     at: datetime.datetime | None = None,
     actor: Any,
 ) -> AgendaItem:
     """Föranmäl: put a case on a meeting's preliminary agenda. Only the system (the
-    demo, imports) may give an earlier time."""
+    demo, imports) may give an earlier time. An item is non-public from the start when
+    its case's subject is secret: its process is secret by default, or a document of it
+    has even its description withheld (kansli.registry.secrecy); the strongest such
+    provision is used. A case with some secret documents only is a public item whose
+    decision the public minutes leave out. The secretary may change either with
+    do_set_item_secrecy."""
     require_preparing(actor, meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för anmälan sätts av systemet.")
@@ -279,8 +285,12 @@ def do_preregister_item(
             errors["report"] = "Handlingarna ska vara registrerade i ärendet."
     if timezone.localdate(now) > meeting.day or hasattr(meeting, "minutes"):
         errors["meeting"] = "Sammanträdet har redan hållits."
+    if len(public_title.strip()) > 200:
+        errors["public_title"] = "Den neutrala rubriken får vara högst 200 tecken."
     if errors:
         raise ValidationError(errors)
+    subject = [m for m in case_markings(case) if m.withhold_description]
+    marking = strongest([default_marking(case, actor), *subject])
     # A plain INSERT (kansli.rows): an API client may pre-register many items at once.
     item = insert(
         AgendaItem(
@@ -293,6 +303,8 @@ def do_preregister_item(
             proposal=proposal.strip(),
             preregistered_at=now,
             preregistered_by=actor,
+            secrecy=marking.provision if marking else None,
+            public_title=public_title.strip(),
         )
     )
     if attachments:
@@ -308,8 +320,44 @@ def do_preregister_item(
             "case": case.case_number,
             "late": item.late,
             "extra": item.extra,
+            "secrecy": str(item.secrecy or ""),
         },
     )
+    return item
+
+
+@transaction.atomic
+def do_set_item_secrecy(
+    item: AgendaItem,
+    provision: SecrecyProvision | None,
+    *,
+    public_title: str = "",
+    reason: str = "",
+    actor: Any,
+) -> AgendaItem:
+    """Make an item non-public (secret content, dealt with behind closed doors) with
+    its provision and neutral heading, or public again with a reason (audited). The
+    secretary decides, before the minutes are approved: approved minutes are sealed."""
+    require_secretary(actor, item.meeting.body)
+    if Minutes.objects.filter(meeting=item.meeting, locked_at__isnull=False).exists():
+        raise ValidationError(LOCKED)
+    errors: dict[str, str] = {}
+    if len(public_title.strip()) > 200:
+        errors["public_title"] = "Den neutrala rubriken får vara högst 200 tecken."
+    if provision is None and item.secrecy_id is not None and not reason.strip():
+        errors["reason"] = "Ange varför ärendet ska vara offentligt."
+    if errors:
+        raise ValidationError(errors)
+    before = {"secrecy": str(item.secrecy or ""), "public_title": item.public_title}
+    item.secrecy = provision
+    item.public_title = public_title.strip() if provision else ""
+    item.save(update_fields=["secrecy", "public_title"])
+    after = {"secrecy": str(provision or ""), "public_title": item.public_title}
+    if reason.strip():
+        after["reason"] = reason.strip()
+    label = item.public_heading if provision else item.title
+    record(actor=actor, action="meetings.set_item_secrecy", obj=item, label=label,
+           before=before, after=after)  # fmt: skip
     return item
 
 
@@ -744,13 +792,22 @@ def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
     return approvers
 
 
-def _seal(minutes: Minutes, reason: str, name: str) -> StoredFile:
-    """The minutes as PDF/A, sealed with the municipality's certificate, stored."""
+def _seal(minutes: Minutes, reason: str, name: str) -> tuple[StoredFile, StoredFile | None]:
+    """The minutes as PDF/A, sealed with the municipality's certificate and stored: the
+    public part, and the non-public part when an item is non-public (else None)."""
     from kansli.meetings.signing import seal_pdf
 
     body = minutes.meeting.body
     location = minutes.approval_place or body.authority.municipality.name
-    return store_bytes(seal_pdf(pdf.minutes_pdf(minutes), reason=reason, location=location), name)
+
+    def sealed(data: bytes, file_name: str) -> StoredFile:
+        return store_bytes(seal_pdf(data, reason=reason, location=location), file_name)
+
+    public = sealed(pdf.minutes_pdf(minutes), name)
+    if not minutes.paragraphs.filter(item__secrecy__isnull=False).exists():
+        return public, None
+    secret_name = name.removesuffix(".pdf") + "-sekretessbilaga.pdf"
+    return public, sealed(pdf.minutes_pdf(minutes, secret_part=True), secret_name)
 
 
 def _lock(minutes: Minutes, now: datetime.datetime) -> None:
@@ -758,8 +815,10 @@ def _lock(minutes: Minutes, now: datetime.datetime) -> None:
     extracts."""
     minutes.locked_at = now
     body = minutes.meeting.body
-    minutes.sealed = _seal(minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf")
-    minutes.save(update_fields=["locked_at", "sealed"])
+    minutes.sealed, minutes.sealed_secret = _seal(
+        minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf"
+    )
+    minutes.save(update_fields=["locked_at", "sealed", "sealed_secret"])
     # KL 8 kap. 12 §: posted no later than the second day after approval; here at once.
     # KL 13 kap. 5 §: appeal within three weeks from the day of posting.
     posted = timezone.localdate(now)
@@ -844,8 +903,10 @@ def do_approve_correction(correction: Correction, *, verified: bool, actor: Any)
         paragraph.save(update_fields=["decision"])
         correction.applied_at = timezone.now()
         name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
-        correction.sealed = _seal(minutes, "Rättelse av justerat protokoll", name)
-        correction.save(update_fields=["applied_at", "sealed"])
+        correction.sealed, correction.sealed_secret = _seal(
+            minutes, "Rättelse av justerat protokoll", name
+        )
+        correction.save(update_fields=["applied_at", "sealed", "sealed_secret"])
         _register_extract(paragraph, timezone.localdate(), corrected=True)
         record(
             actor=None,
@@ -863,13 +924,22 @@ def _register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: bo
     case = paragraph.item.case
     label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
     label += " (rättelse)" if corrected else ""
+    # The extract is the § in full: it carries the strongest of the case's markings
+    # and a non-public item's provision.
+    inherited = case_markings(case)
+    item = paragraph.item
+    if item.secrecy is not None:
+        basis = (
+            f"Icke offentligt ärende, {paragraph.body.code} {paragraph.year} § {paragraph.number}"
+        )
+        inherited.append(Marking(item.secrecy, False, False, None, basis))
     document = registry.do_register_document(
         case,
         Direction.DRAWN_UP,
         day,
         label,
         document_type="Protokollsutdrag",
-        sources=case_sources(case),
+        inherited=inherited,
         actor=None,
     )
     name = f"protokollsutdrag-{paragraph.number}.pdf"
@@ -1017,7 +1087,7 @@ def do_register_delegated_decision(
         decided_on,
         f"Delegationsbeslut {point.code}: {summary.strip()}",
         document_type="Delegationsbeslut",
-        sources=case_sources(case),
+        inherited=case_markings(case),
         actor=actor,
     )
     decision = DelegatedDecision(

@@ -5,18 +5,22 @@ the body's authority see its meetings; the actions check who may do what."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema, Status
 
+from kansli.access.rules import reader, reads_case_secrets
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
-from kansli.meetings.models.meetings import is_extra, is_late, lacking
+from kansli.meetings.models.meetings import is_extra, is_late, lacking, public_heading
 from kansli.meetings.permissions import PREPARING_ROLES
 from kansli.meetings.views.common import documents_numbered, staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
+from kansli.org.models import Role
 from kansli.registry.models import Case
 from kansli.registry.permissions import has_role
 
@@ -102,18 +106,40 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
         "preregistered_at",
         "case__year",
         "case__number",
+        "case_id",
+        "case__access_group_id",
+        "case__officer_id",
+        "secrecy__reference",
+        "public_title",
     )
     authority = meeting.body.authority
+    # A non-public item: its heading and provision only, unless the caller reads it in
+    # full (kansli.meetings.permissions.may_read_item, here on plain rows).
+    who, secretary = reader(request.auth), has_role(request.auth, authority, [Role.SECRETARY])
+
+    def hidden(row: Mapping[str, Any]) -> bool:
+        return (
+            row["secrecy__reference"] is not None
+            and not secretary
+            and not reads_case_secrets(
+                who, row["case_id"], row["case__access_group_id"], row["case__officer_id"]
+            )
+        )
+
     items = [
         {
             "id": row["id"],
             "position": row["position"],
             "section": row["section"],
-            "title": row["title"],
+            "title": (
+                public_heading(row["public_title"], row["secrecy__reference"])
+                if hidden(row)
+                else row["title"]
+            ),
             "case_number": authority.municipality.format_case_number(
                 authority.code, row["case__year"], row["case__number"]
             ),
-            "proposal": row["proposal"],
+            "proposal": "" if hidden(row) else row["proposal"],
             "report_id": row["report_id"],
             "late": is_late(row["preregistered_at"], meeting),
             "extra": is_extra(row["preregistered_at"], meeting),

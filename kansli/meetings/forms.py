@@ -24,6 +24,7 @@ from kansli.meetings.models import (
 from kansli.org.models import User
 from kansli.registry import personal_numbers
 from kansli.registry.forms import AccessibleForm
+from kansli.registry.models import SecrecyProvision
 
 
 class ConfirmForm(AccessibleForm):
@@ -312,4 +313,28 @@ class CorrectionForm(AccessibleForm):
         label=_("Reason for the correction"),
         max_length=2000,
         help_text=_("For example: a misprint in the amount."),
+    )
+
+
+class ItemSecrecyForm(AccessibleForm):
+    secrecy = forms.ModelChoiceField(
+        SecrecyProvision.objects.filter(active=True),
+        label=_("Secrecy provision"),
+        required=False,
+        empty_label=_("Public item"),
+        help_text=_("A non-public item is shown to others by § number, neutral heading and "
+                    "provision only; its full text is in the minutes' non-public part."),
+    )  # fmt: skip
+    public_title = forms.CharField(
+        label=_("Neutral heading"),
+        required=False,
+        max_length=200,
+        help_text=_("What the public and the notice read, e.g. Ärende enligt socialtjänstlagen. "
+                    "Nothing that identifies anyone."),
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason for making it public"),
+        required=False,
+        max_length=500,
+        help_text=_("Needed when a non-public item is made public; kept in the audit log."),
     )

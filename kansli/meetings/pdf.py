@@ -88,7 +88,10 @@ def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
     from kansli.public.record import masks_for_cases, scrub
 
     masks = masks_for_cases(item.case for item in items)
-    rows = [(item, scrub(item.title, masks[item.case_id])) for item in items]
+    rows = [
+        (item, item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id]))
+        for item in items
+    ]
     return _render(
         "meetings/pdf/notice.html",
         meeting.body.authority.municipality,
@@ -156,16 +159,20 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
         ]
         if not open_pdfs:
             continue
-        parts.append(Part(f"{number}. {item.title}", open_pdfs[0][1]))
+        title = item.public_heading if item.is_secret else item.title
+        parts.append(Part(f"{number}. {title}", open_pdfs[0][1]))
         parts.extend(Part(d.description, data, level=1) for d, data in open_pdfs[1:])
     return merge(parts, footer=str(meeting))
 
 
-def minutes_pdf(minutes: Minutes) -> bytes:
-    """Protokollet as PDF/A-2b, to be kept for ever (it is never culled)."""
+def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
+    """Protokollet as PDF/A-2b, to be kept for ever (it is never culled). The public
+    part gives a non-public item only by § number, neutral heading and provision; the
+    non-public part (`secret_part`, sekretessbilaga) holds those items in full and
+    nothing else."""
     meeting = minutes.meeting
     paragraphs = list(
-        minutes.paragraphs.select_related("item__case").prefetch_related(
+        minutes.paragraphs.select_related("item__case", "item__secrecy").prefetch_related(
             "conflicts__user", "ballots__user", "dissents__user"
         )
     )
@@ -176,6 +183,8 @@ def minutes_pdf(minutes: Minutes) -> bytes:
             "meeting": meeting,
             "minutes": minutes,
             "paragraphs": paragraphs,
+            "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
+            "secret_part": secret_part,
             "attendance": minutes.attendance.select_related("user", "replaces").order_by(
                 "capacity"
             ),
@@ -183,7 +192,7 @@ def minutes_pdf(minutes: Minutes) -> bytes:
             "corrections": Correction.objects.filter(
                 paragraph__minutes=minutes, applied_at__isnull=False
             )
-            .select_related("paragraph")
+            .select_related("paragraph__item__secrecy")
             .prefetch_related("approved_by"),
         },
         pdf_variant="pdf/a-2b",

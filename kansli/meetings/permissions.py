@@ -4,11 +4,13 @@ demo, commands) may do everything."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from kansli.meetings.models import Body
+from kansli.access.rules import may_read_case_secrets
+from kansli.meetings.models import AgendaItem, Body
 from kansli.org.models import ElectedPosition, Role
-from kansli.registry.permissions import REGISTERING_ROLES, require_role
+from kansli.registry.permissions import REGISTERING_ROLES, has_role, require_role
 
 PREPARING_ROLES = REGISTERING_ROLES  # those who register for the authority prepare its items
 FULL_MEMBERS = [ElectedPosition.MEMBER, ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR]
@@ -34,3 +36,35 @@ def position_in(user: Any, body: Body, day: datetime.date) -> str:
         if position in positions:
             return str(position)
     return ""
+
+
+def may_read_item(user: Any, item: AgendaItem) -> bool:
+    """Whether the user reads a non-public item's title, proposal and decision in full
+    (kansli.meetings.models.AgendaItem.secrecy): the authority's secretaries, who write
+    the minutes, and those who read the case's secret content (its access group, a
+    grant, its officer). Members read it in the portal as members. Others see the §
+    number, the neutral heading and the provision."""
+    if item.secrecy_id is None:
+        return True
+    return has_role(user, item.case.authority, [Role.SECRETARY]) or may_read_case_secrets(
+        user, item.case
+    )
+
+
+def mask_items(user: Any, items: Iterable[AgendaItem], *, entitled: bool = False) -> None:
+    """Give each item `shown_title` and `hidden` for the user: the title, or the public
+    heading of a non-public item the user may not read in full (its proposal and
+    decision are then not shown either). `entitled`: the user reads every item (the
+    chair and the approvers, members of the body, on the minutes)."""
+    for item in items:
+        hidden = not entitled and not may_read_item(user, item)
+        item.hidden = hidden  # type: ignore[attr-defined]
+        shown = item.public_heading if hidden else item.title
+        item.shown_title = shown  # type: ignore[attr-defined]
+
+
+def may_read_secret_part(user: Any, minutes: Any) -> bool:
+    """Whether the user reads the minutes' non-public part: every non-public item in it
+    in full (kansli.meetings.permissions.may_read_item)."""
+    items = [p.item for p in minutes.paragraphs.select_related("item__case__authority")]
+    return all(may_read_item(user, item) for item in items)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("moten/<int:pk>/", meetings.meeting_detail, name="meeting"),
     path("moten/<int:pk>/anmal/", meetings.preregister, name="preregister"),
     path("moten/<int:pk>/ordning/", meetings.arrange, name="arrange"),
+    path("moten/punkt/<int:pk>/sekretess/", meetings.item_secrecy, name="item-secrecy"),
     path("moten/<int:pk>/utskick/", meetings.dispatch, name="dispatch"),
     path("moten/<int:pk>/<str:kind>.pdf", meetings.meeting_file, name="file"),
     path("moten/<int:pk>/protokoll/", minutes.minutes_page, name="minutes"),

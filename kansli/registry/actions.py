@@ -44,7 +44,7 @@ from kansli.registry.permissions import (
     require_role,
 )
 from kansli.registry.scheme import SchemeRow
-from kansli.registry.secrecy import default_marking, marking_of, strongest
+from kansli.registry.secrecy import Marking, default_marking, strongest
 from kansli.rows import insert
 from kansli.search import index as search_index
 from kansli.workdays.calendar import workdays_between
@@ -132,7 +132,7 @@ def do_register_document(
     withhold_counterpart: bool = False,
     withhold_description: bool = False,
     registered_at: datetime.datetime | None = None,
-    sources: Iterable[Document] = (),
+    inherited: Iterable[Marking] = (),
     open_reason: str = "",
     actor: Any,
 ) -> Document:
@@ -140,7 +140,7 @@ def do_register_document(
     Only the system (imports, the demo) may give an earlier registration time.
 
     Without a provision chosen by hand, the document gets the strongest of its process's
-    default marking and the markings of `sources`, the documents Kansli drew it up from
+    default marking and the `inherited` markings of what Kansli drew it up from
     (kansli.registry.secrecy); `open_reason` registers it open instead, audited."""
     require_registering(actor, case.authority)
     if registered_at is not None and actor is not None:
@@ -161,11 +161,11 @@ def do_register_document(
         raise ValidationError(errors)
     marking = lifted = None
     if secrecy is None:
-        inherited = strongest([default_marking(case, actor), *map(marking_of, sources)])
+        found = strongest([default_marking(case, actor), *inherited])
         if open_reason.strip():
-            lifted = inherited
+            lifted = found
         else:
-            marking = inherited
+            marking = found
     number = next_document_number(case)
     document = Document(
         case=case,

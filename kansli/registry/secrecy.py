@@ -71,11 +71,10 @@ def strongest(markings: Iterable[Marking | None]) -> Marking | None:
     return min(found, key=lambda m: (-m.strength, m.made_at or earliest))
 
 
-def case_sources(case: Case) -> list[Document]:
-    """What a document drawn up from the whole case is made from: its registrations that
-    are not voided."""
-    return list(
-        case.documents.filter(voided_at=None, secrecy__isnull=False).select_related(
-            "secrecy", "secrecy_marked_by", "case__authority__municipality"
-        )
+def case_markings(case: Case) -> list[Marking]:
+    """The markings of what a document drawn up from the whole case is made from: its
+    secrecy-marked registrations that are not voided."""
+    documents = case.documents.filter(voided_at=None, secrecy__isnull=False).select_related(
+        "secrecy", "secrecy_marked_by", "case__authority__municipality"
     )
+    return [m for m in map(marking_of, documents) if m is not None]

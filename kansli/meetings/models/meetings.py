@@ -10,9 +10,17 @@ from django.utils.translation import gettext_lazy as _
 
 from kansli.files.models import StoredFile
 from kansli.meetings.models.bodies import Body
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Case, Document, SecrecyProvision
 from kansli.workdays.calendar import add_workdays
 from kansli.workdays.closed import closed_between
+
+NEUTRAL_HEADING = "Ärende som omfattas av sekretess"
+
+
+def public_heading(public_title: str, provision: object) -> str:
+    """The heading of a non-public item where those not entitled read it: neutral, with
+    the provision, and nothing that identifies anyone."""
+    return f"{public_title or NEUTRAL_HEADING} ({provision})"
 
 
 class Meeting(models.Model):
@@ -109,6 +117,17 @@ class AgendaItem(models.Model):
         blank=True,
         help_text=_("Set when the notice is first sent: whether the item lacked something."),
     )
+    # A non-public item: it holds secret content (OSL) and is dealt with behind closed
+    # doors (KL 5 kap. 40 § for fullmäktige; a nämnd meets behind closed doors anyway,
+    # KL 6 kap. 25 §). What is made for a wider audience (the notice, the pack, the
+    # public part of the minutes, the notice board, the public pages) shows only the §
+    # number, the neutral heading and the provision; the full text is in the minutes'
+    # non-public part (Minutes.sealed_secret).
+    secrecy = models.ForeignKey(
+        SecrecyProvision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("secrecy provision"),
+    )  # fmt: skip
+    public_title = models.CharField(_("neutral heading"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("agenda item")
@@ -117,6 +136,14 @@ class AgendaItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_secret(self) -> bool:
+        return self.secrecy_id is not None
+
+    @property
+    def public_heading(self) -> str:
+        return public_heading(self.public_title, self.secrecy)
 
     @property
     def late(self) -> bool:

@@ -26,6 +26,12 @@ class Minutes(models.Model):
     sealed = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The non-public part (sekretessbilaga): the full text of the non-public items, which
+    # the public part gives only by § number, neutral heading and provision. Sealed with
+    # it; read only by those entitled (kansli.meetings.permissions.may_read_secret_part).
+    sealed_secret = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("minutes")
@@ -200,6 +206,9 @@ class Correction(models.Model):
     approved_by = models.ManyToManyField(User, related_name="+", verbose_name=_("approved by"))
     applied_at = models.DateTimeField(_("applied"), null=True, blank=True)
     sealed = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    sealed_secret = models.ForeignKey(  # the non-public part, as Minutes.sealed_secret
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 

@@ -66,7 +66,10 @@ def test_the_process_default_marks_a_registration_unless_a_reason_is_given(
     assert open_one.secrecy is None
     event = AuditEvent.objects.filter(action="registry.register_document").last()
     assert event is not None
-    assert event.after["registered_open"] == {"instead_of": SOCIAL, "reason": "Allmän information."}
+    assert (event.after or {})["registered_open"] == {
+        "instead_of": SOCIAL,
+        "reason": "Allmän information.",
+    }
 
 
 def test_only_a_system_administrator_sets_a_process_default(cast: dict[str, Any]) -> None:

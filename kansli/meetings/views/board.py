@@ -56,7 +56,7 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = notice.minutes
     found = list(
         minutes.paragraphs.select_related(
-            "item__case__authority__municipality", "item__report"
+            "item__case__authority__municipality", "item__report", "item__secrecy"
         ).prefetch_related("item__attachments")
     )
     masks = masks_for_cases(paragraph.item.case for paragraph in found)
@@ -66,12 +66,14 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
         # OSL 5 kap. 5 §: an item prepared with secret documents may decide on secret
         # facts; its decision is not published here (it can be asked for and tried).
+        # A non-public item shows its § number, neutral heading and provision only.
         decision = None
-        if any(d.secrecy_id for d in documents):
+        if item.is_secret or any(d.secrecy_id for d in documents):
             withheld.add(paragraph.pk)
         else:
             decision = scrub(paragraph.decision, case_masks)
-        paragraphs.append((paragraph, scrub(item.title, case_masks), decision))
+        title = item.public_heading if item.is_secret else scrub(item.title, case_masks)
+        paragraphs.append((paragraph, title, decision))
     applied = Correction.objects.filter(paragraph__minutes=minutes, applied_at__isnull=False)
     # A correction's reason is masked like the decision, and left out with it.
     corrections = [

@@ -19,12 +19,14 @@ from kansli.meetings import actions
 from kansli.meetings.forms import (
     ArrangeForm,
     ConfirmForm,
+    ItemSecrecyForm,
     OpenMinutesForm,
     PreregisterForm,
     ReportDecisionsForm,
     ScheduleForm,
 )
-from kansli.meetings.models import Meeting, Section
+from kansli.meetings.models import AgendaItem, Meeting, Section
+from kansli.meetings.permissions import mask_items, may_read_secret_part
 from kansli.meetings.views.common import (
     case_in,
     documents_numbered,
@@ -35,7 +37,7 @@ from kansli.meetings.views.common import (
     staff_meeting,
 )
 from kansli.org.models import Role, User
-from kansli.registry.views.common import authorities_with, current_user, run_action
+from kansli.registry.views.common import authorities_with, current_user, require, run_action
 
 
 @login_required
@@ -79,10 +81,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
     items = list(
-        meeting.items.select_related("case__authority__municipality", "report").order_by(
+        meeting.items.select_related("case__authority__municipality", "report", "secrecy").order_by(
             "position", "pk"
         )
     )
+    mask_items(user, items)
     secretary = is_secretary(user, meeting.body)
     return render(
         request,
@@ -199,12 +202,21 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def meeting_file(request: HttpRequest, pk: int, kind: str) -> HttpResponseBase:
     """The notice (kallelse) or the meeting pack (handlingar) as sent, or the sealed
-    minutes (protokoll)."""
+    minutes (protokoll) and their non-public part (sekretessbilaga) for those who may
+    read it."""
     meeting = staff_meeting(request, pk)
     minutes = getattr(meeting, "minutes", None)
     sealed = minutes.sealed if minutes is not None else None
-    stored = {"kallelse": meeting.notice, "handlingar": meeting.pack, "protokoll": sealed}.get(kind)
-    if stored is None:
+    secret = minutes.sealed_secret if minutes is not None else None
+    stored = {
+        "kallelse": meeting.notice,
+        "handlingar": meeting.pack,
+        "protokoll": sealed,
+        "sekretessbilaga": secret,
+    }.get(kind)
+    if stored is None or (
+        kind == "sekretessbilaga" and not may_read_secret_part(request.user, minutes)
+    ):
         raise Http404
     return file_response(stored, f"{kind}-{meeting}.pdf".replace(" ", "-"), inline=True)
 
@@ -228,3 +240,37 @@ def members(request: HttpRequest, pk: int) -> HttpResponse:
             "ended": [r for r in roles if r.valid_to is not None and r.valid_to < today],
         },
     )
+
+
+@login_required
+def item_secrecy(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary makes an item non-public (or public again, with a reason)."""
+    user = current_user(request)
+    item = get_object_or_404(
+        AgendaItem.objects.select_related("meeting__body__authority", "case__authority", "secrecy"),
+        pk=pk,
+        meeting__in=Meeting.objects.filter(body__in=staff_bodies(user)),
+    )
+    require(is_secretary(user, item.meeting.body))
+    initial = {"secrecy": item.secrecy_id, "public_title": item.public_title}
+    form = ItemSecrecyForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+
+        def run() -> str:
+            data = form.cleaned_data
+            actions.do_set_item_secrecy(
+                item,
+                data["secrecy"],
+                public_title=data["public_title"],
+                reason=data["reason"],
+                actor=user,
+            )
+            if item.is_secret:
+                return _("The item is non-public: %(heading)s") % {"heading": item.public_heading}
+            return _("The item is public.")
+
+        back = reverse("meetings:meeting", args=[item.meeting_id]) + f"#item-{item.pk}"
+        done = run_action(request, form, run, back)
+        if done:
+            return done
+    return render(request, "meetings/item_secrecy.html", {"item": item, "form": form})

@@ -30,6 +30,7 @@ from kansli.meetings.forms import (
     VoteForm,
 )
 from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Paragraph
+from kansli.meetings.permissions import mask_items, may_read_item, may_read_secret_part
 from kansli.meetings.views.common import (
     is_secretary,
     members_of,
@@ -74,6 +75,14 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     minutes, approvers, staff = _minutes(request, pk)
     meeting = minutes.meeting
+    paragraphs = list(
+        minutes.paragraphs.select_related(
+            "item__case__authority__municipality",
+            "item__secrecy",
+            "extract__case__authority__municipality",
+        )
+    )
+    mask_items(user, [p.item for p in paragraphs], entitled=user.pk in approvers)
     return render(
         request,
         "meetings/minutes.html",
@@ -82,9 +91,10 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "minutes": minutes,
             "secretary": is_secretary(user, meeting.body),
             "staff": staff,
-            "paragraphs": minutes.paragraphs.select_related(
-                "item__case__authority__municipality", "extract__case__authority__municipality"
-            ),
+            "paragraphs": paragraphs,
+            "hidden_paragraphs": {p.pk for p in paragraphs if p.item.hidden},  # type: ignore[attr-defined]
+            "secret_part": minutes.sealed_secret is not None
+            and (user.pk in approvers or may_read_secret_part(user, minutes)),
             "attendance": minutes.attendance.select_related("user", "replaces"),
             "attendance_form": AttendanceForm(_people(meeting), members_of(meeting)),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
@@ -198,11 +208,15 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
 def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The minutes sealed again with a correction."""
     correction = get_object_or_404(Correction.objects.select_related("paragraph__minutes"), pk=pk)
-    minutes, _approvers, _staff = _minutes(request, correction.paragraph.minutes.meeting_id)
-    if correction.sealed is None:
+    minutes, approvers, _staff = _minutes(request, correction.paragraph.minutes.meeting_id)
+    stored, name = correction.sealed, f"protokoll-{minutes.meeting}-rattelse-{correction.pk}"
+    if request.GET.get("del") == "sekretessbilaga":  # the non-public part, as sealed with it
+        user = current_user(request)
+        entitled = user.pk in approvers or may_read_secret_part(user, minutes)
+        stored, name = (correction.sealed_secret if entitled else None), name + "-sekretessbilaga"
+    if stored is None:
         raise Http404
-    name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf".replace(" ", "-")
-    return file_response(correction.sealed, name, inline=True)
+    return file_response(stored, f"{name}.pdf".replace(" ", "-"), inline=True)
 
 
 @login_required
@@ -239,11 +253,16 @@ def _recipients_shown(
 
 
 def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
+    """A § of a body the user works with, whose item the user may read in full (a
+    non-public item's § answers 404 to others, as a missing one)."""
     user = current_user(request)
     paragraphs = Paragraph.objects.filter(body__in=staff_bodies(user)).select_related(
-        "minutes__meeting__body__authority", "item__case", "extract"
+        "minutes__meeting__body__authority", "item__case__authority", "extract"
     )
-    return get_object_or_404(paragraphs, pk=pk)
+    found = get_object_or_404(paragraphs, pk=pk)
+    if not may_read_item(user, found.item):
+        raise Http404
+    return found
 
 
 @login_required

@@ -87,7 +87,7 @@ def _readable(item: AgendaItem, secrets: bool) -> list[Document]:
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
     return list(
-        meeting.items.select_related("case__authority__municipality", "report")
+        meeting.items.select_related("case__authority__municipality", "report", "secrecy")
         .prefetch_related("attachments")
         .order_by("position", "pk")
     )
@@ -127,11 +127,15 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     # Names of protected and (by policy) private parties masked as in the e-diary: the
     # agenda is read on tablets in the meeting room.
     masks = masks_for_cases(item.case for item, _docs in listed)
+    # A non-public item is read in full by those who read the secret documents: the
+    # members, and substitutes when they serve.
     rows = [
         (
             item,
-            scrub(item.title, masks[item.case_id]),
-            scrub(item.proposal, masks[item.case_id]),
+            item.public_heading
+            if item.is_secret and not secrets
+            else scrub(item.title, masks[item.case_id]),
+            "" if item.is_secret and not secrets else scrub(item.proposal, masks[item.case_id]),
             [(d, notes.get(d.pk, "")) for d in docs],
         )
         for item, docs in listed

@@ -20,7 +20,7 @@ from kansli.files.store import store_bytes
 from kansli.registry import actions
 from kansli.registry.models import Case, Direction, Document
 from kansli.registry.pdf import Recipient, acknowledgement_pdf, first_incoming
-from kansli.registry.secrecy import case_sources
+from kansli.registry.secrecy import case_markings
 from kansli.registry.views.common import current_user, require, role_flags, visible_case
 
 LETTER = "Handläggningsbesked"
@@ -91,6 +91,6 @@ def _register_letter(case: Case, incoming: Document | None, user: Any) -> Docume
         counterpart=incoming.counterpart if incoming else "",
         counterpart_address=incoming.counterpart_address if incoming else "",
         document_type=LETTER,
-        sources=case_sources(case),
+        inherited=case_markings(case),
         actor=user,
     )
