@@ -49,6 +49,7 @@ OTHER_AUTHORITY = "other_authority"  # handläggare, nämndsekreterare and ledam
 ELECTED = "elected"  # förtroendevald (ledamot) of KS, approver (justerare) of the minutes
 CHAIR = "chair"  # förtroendevald, ordförande of KS
 SUBSTITUTE = "substitute"  # förtroendevald, ersättare in KS (not serving at the meeting)
+FORMER = "former"  # was ledamot of KS at the meeting; left the body yesterday
 OFFICER = "officer"  # handläggare of KS, not in the cases' access group
 MEMBER = "member"  # handläggare of KS, in the cases' access group
 CASE_OFFICER = "case_officer"  # handläggare of KS, the officer of every case here
@@ -57,8 +58,8 @@ REGISTRAR = "registrar"  # registrator of KS (registered none of the documents)
 MANAGER = "manager"  # chef of KS
 DPO = "dpo"  # dataskyddsombud of KS
 SYSADMIN = "sysadmin"  # systemadministratör
-ROLES = (ANONYMOUS, OTHER_MUNICIPALITY, OTHER_AUTHORITY, ELECTED, CHAIR, SUBSTITUTE, OFFICER,
-         MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER, DPO, SYSADMIN)  # fmt: skip
+ROLES = (ANONYMOUS, OTHER_MUNICIPALITY, OTHER_AUTHORITY, ELECTED, CHAIR, SUBSTITUTE, FORMER,
+         OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER, DPO, SYSADMIN)  # fmt: skip
 SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 # Walked on the meetings' routes only (kansli.meetings' pages and API): nothing else
 # tells them from a role walked everywhere. Only kansli.meetings reads an elected
@@ -66,7 +67,7 @@ SIGNED_IN = frozenset(ROLES) - {ANONYMOUS}
 # members like ELECTED, and another authority's staff are the municipality's staff like
 # OFFICER. The registry's tables below (CASE_READERS, INBOX_READERS and the objects'
 # readers) are not about them.
-MEETING_ONLY = frozenset({OTHER_AUTHORITY, CHAIR, SUBSTITUTE})
+MEETING_ONLY = frozenset({OTHER_AUTHORITY, CHAIR, SUBSTITUTE, FORMER})
 
 # Staff of the municipality and the system administrator read the cases and their open
 # registrations; the public, another municipality's staff and elected members do not.
@@ -95,6 +96,12 @@ BODY_MEMBERS = FULL_MEMBERS | {SUBSTITUTE}
 # case's officer, as for SECRET) and in the member portal (the members).
 MEETING_SECRET_REGISTRY_READERS = frozenset({MEMBER, CASE_OFFICER})
 MEETING_SECRET_READERS = MEETING_SECRET_REGISTRY_READERS | FULL_MEMBERS
+# A second item of the meeting is non-public (an individual social-services case behind
+# closed doors): its title, proposal and decision are read in full by the secretary, by
+# those who read the case's secret content (the access group, the case's officer) and
+# by the members (the portal, and the chair and approver on the minutes); everyone else
+# sees its § number, neutral heading and provision only.
+CLOSED_READERS = MEETING_SECRET_REGISTRY_READERS | FULL_MEMBERS | {SECRETARY}
 
 # Marker words: letters only (so no escaping, tokenising or case number parsing changes
 # them), a common prefix (PREFIX finds them all by completion), none the start of
@@ -116,6 +123,8 @@ MEETING_SECRET = "Zqxnamndhemlighet"
 # The secret delegated decision's text: read only as its document is (not by the
 # members, who read the meeting's secret attachment in the portal).
 DELEGATED_SECRET = "Zqxdelegeratbeslut"
+# The non-public item's title, proposal and decision (a name behind closed doors).
+CLOSED_ITEM = "Zqxstangdadorrar"
 # Searched for to see what a search answers when it finds nothing: same shape, no match.
 NOTHING = "Zqxingenting"
 
@@ -212,6 +221,7 @@ class World:
         if self.meetings is not None:
             found[MEETING_SECRET] = (MEETING, MEETING_SECRET_READERS)
             found[DELEGATED_SECRET] = (MEETING, MEETING_SECRET_REGISTRY_READERS)
+            found[CLOSED_ITEM] = (MEETING, CLOSED_READERS)
         return found
 
 
@@ -261,13 +271,25 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     # The attachment's subject is secret, so the item began non-public; the secretary
     # finds the plan itself public (the secret attachment stays secret).
     meetings.do_set_item_secrecy(item, None, reason="Planen är offentlig.", actor=None)
+    aid = make_case("Ansökan om ekonomiskt bistånd", authority=ks)
+    registry.do_assign_officer(aid, case_officer, actor=None)
+    closed = meetings.do_preregister_item(
+        meeting, aid, title=f"Bistånd till {CLOSED_ITEM}", proposal=f"{CLOSED_ITEM} beviljas.",
+        at=start, actor=None,
+    )  # fmt: skip
+    meetings.do_set_item_secrecy(
+        closed, make_provision("OSL 26 kap. 1 §"), public_title="Ärende enligt SoL", actor=None
+    )
     meetings.do_dispatch_meeting(meeting, at=start + datetime.timedelta(days=14), actor=None)
     minutes = meetings.do_open_minutes(meeting, approvers=[users[ELECTED]], actor=None)
+    meetings.do_record_decision(
+        minutes.paragraphs.get(item=closed), decision=f"{CLOSED_ITEM} beviljas.", actor=None
+    )
     for role in (CHAIR, ELECTED):
         meetings.do_approve_minutes(minutes, verified=True, actor=users[role])
     minutes.refresh_from_db()
     assert minutes.locked_at is not None
-    paragraph = minutes.paragraphs.get()
+    paragraph = minutes.paragraphs.get(item=item)
     assert paragraph.extract_id is not None
     correction = meetings.do_propose_correction(
         paragraph, "Planen antas i sin helhet.", "Ett ord föll bort.", actor=None
@@ -318,6 +340,10 @@ def build_world() -> World:
         users[role] = person = make_user(name)
         org.do_grant_role(person, Role.ELECTED, authority=ks, position=position,
                           valid_from=datetime.date(2020, 1, 1), actor=None)  # fmt: skip
+    users[FORMER] = former = make_user("tidigare")
+    seat = org.do_grant_role(former, Role.ELECTED, authority=ks, position=ElectedPosition.MEMBER,
+                             valid_from=datetime.date(2020, 1, 1), actor=None)  # fmt: skip
+    org.do_end_role(seat, timezone.localdate() - datetime.timedelta(days=1), actor=None)
     for role, name in ((OFFICER, "kollega"), (MEMBER, "hr"), (CASE_OFFICER, "handl")):
         users[role] = make_user(name, roles=[(Role.OFFICER, ks)])
     users[SECRETARY] = make_user("sekr", roles=[(Role.SECRETARY, ks)])
@@ -430,7 +456,7 @@ def _meeting_rules(role: str, user: User, ids: Meetings) -> list[str]:
     meeting = Meeting.objects.select_related("body__authority").get(pk=ids.meeting_pk)
     secret = Document.objects.select_related("case__authority").get(pk=ids.secret_document_pk)
     forget(user)
-    position = position_in(user, meeting.body, meeting.day)
+    position = position_in(user, meeting.body, timezone.localdate())  # judged today
     rules = {
         "prepares the meetings": (staff_bodies(user).filter(pk=ids.body_pk).exists(),
                                   MEETING_STAFF),

@@ -166,6 +166,8 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
 def arrange(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
+    # The form names every item in full: it is the secretary's (kansli.meetings.permissions).
+    require(is_secretary(user, meeting.body))
     form = ArrangeForm(meeting, request.POST)
     here = reverse("meetings:meeting", args=[meeting.pk])
 
