@@ -553,14 +553,29 @@ def do_change_secrecy_provision(
 
 @transaction.atomic
 def do_set_default_secrecy(
-    process: Classification, provision: SecrecyProvision | None, *, actor: Any
+    process: Classification,
+    provision: SecrecyProvision | None,
+    *,
+    withhold_counterpart: bool = False,
+    withhold_description: bool = False,
+    actor: Any,
 ) -> Classification:
     """The authority's default secrecy marking for the documents of a process in its
-    classification scheme (e.g. individual social-services cases: OSL 26 kap. 1 §),
-    applied when a document is registered in a case filed there (kansli.registry.secrecy).
-    Set by a system administrator."""
+    classification scheme (e.g. individual social-services cases: OSL 26 kap. 1 §, with
+    the sender and the description left out of the public record), applied when a
+    document is registered in a case filed there (kansli.registry.secrecy). Set by a
+    system administrator."""
     require_sysadmin(actor)
-    before, after = apply_changes(process, {"default_secrecy": provision})
+    if provision is None and (withhold_counterpart or withhold_description):
+        raise ValidationError(
+            "Uppgifter kan bara undantas när processen har en sekretessmarkering."
+        )
+    changes = {
+        "default_secrecy": provision,
+        "default_withhold_counterpart": withhold_counterpart,
+        "default_withhold_description": withhold_description,
+    }
+    before, after = apply_changes(process, changes)
     if after:
         label = f"{process.authority.code} {process.code}"
         record(actor=actor, action="registry.set_default_secrecy", obj=process, label=label,

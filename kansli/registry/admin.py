@@ -28,6 +28,9 @@ class SecrecyProvisionAdmin(ActionAdmin):
         actions.do_change_secrecy_provision(obj, actor=request.user, **changes)
 
 
+DEFAULTS = ["default_secrecy", "default_withhold_counterpart", "default_withhold_description"]
+
+
 @admin.register(Classification)
 class ClassificationAdmin(ActionAdmin):
     """Loaded from CSV with `kansli classification load AUTHORITY FILE`; here only each
@@ -36,12 +39,19 @@ class ClassificationAdmin(ActionAdmin):
     list_display = ["code", "title", "authority", "active", "default_secrecy"]
     list_filter = ["authority", "active"]
     search_fields = ["code", "title"]
-    fields = ["authority", "code", "title", "parent", "active", "default_secrecy"]
+    fields = ["authority", "code", "title", "parent", "active", "default_secrecy",
+              "default_withhold_counterpart", "default_withhold_description"]  # fmt: skip
     readonly_fields = ["authority", "code", "title", "parent", "active"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
     def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
-        provision = changes.get("default_secrecy", obj.default_secrecy)
-        actions.do_set_default_secrecy(obj, provision, actor=request.user)
+        values = {name: changes.get(name, getattr(obj, name)) for name in DEFAULTS}
+        actions.do_set_default_secrecy(
+            obj,
+            values["default_secrecy"],
+            withhold_counterpart=values["default_withhold_counterpart"],
+            withhold_description=values["default_withhold_description"],
+            actor=request.user,
+        )

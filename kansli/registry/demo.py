@@ -142,7 +142,13 @@ class RegistryDemo:
             for code, reference in PROCESS_SECRECY.get(authority.code, []):
                 process = authority.classifications.get(code=code)
                 provision = SecrecyProvision.objects.get(reference=reference)
-                actions.do_set_default_secrecy(process, provision, actor=None)
+                actions.do_set_default_secrecy(
+                    process,
+                    provision,
+                    withhold_counterpart=True,
+                    withhold_description=True,
+                    actor=None,
+                )
 
     def _staff(self, authority: Authority, role: Role) -> list[User]:
         ids = RoleAssignment.objects.filter(authority=authority, role=role).values("user")

@@ -46,7 +46,11 @@ def default_marking(case: Case, actor: Any) -> Marking | None:
     if process is None or process.default_secrecy is None:
         return None
     return Marking(
-        process.default_secrecy, False, False, actor, f"Standard för process {process.code}"
+        process.default_secrecy,
+        process.default_withhold_counterpart,
+        process.default_withhold_description,
+        actor,
+        f"Standard för process {process.code}",
     )
 
 

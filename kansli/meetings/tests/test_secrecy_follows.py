@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
@@ -33,7 +33,9 @@ def cast() -> dict[str, Any]:
     process = Classification.objects.create(
         authority=authority, code="7.1", title="Individ- och familjeomsorg"
     )
-    registry.do_set_default_secrecy(process, make_provision(SOCIAL), actor=make_sysadmin())
+    registry.do_set_default_secrecy(
+        process, make_provision(SOCIAL), withhold_description=True, actor=make_sysadmin()
+    )
     return {
         "body": body,
         "process": process,
@@ -55,6 +57,7 @@ def test_the_process_default_marks_a_registration_unless_a_reason_is_given(
     assert marked.secrecy is not None and marked.secrecy.reference == SOCIAL
     assert marked.secrecy_marked_by == cast["registrar"] and marked.secrecy_marked_at
     assert marked.secrecy_basis == "Standard för process 7.1"
+    assert marked.withhold_description and not marked.withhold_counterpart
     assert not may_read(cast["colleague"], marked)
     browser = Client()
     browser.force_login(cast["registrar"])
@@ -79,7 +82,14 @@ def test_only_a_system_administrator_sets_a_process_default(cast: dict[str, Any]
     cast["process"].refresh_from_db()
     assert cast["process"].default_secrecy is None
     event = AuditEvent.objects.filter(action="registry.set_default_secrecy").last()
-    assert event is not None and event.before == {"default_secrecy": make_provision(SOCIAL).pk}
+    assert event is not None and event.before == {
+        "default_secrecy": make_provision(SOCIAL).pk,
+        "default_withhold_description": True,
+    }
+    with pytest.raises(ValidationError):  # nothing to withhold without a provision
+        registry.do_set_default_secrecy(
+            cast["process"], None, withhold_counterpart=True, actor=make_sysadmin("admin3")
+        )
 
 
 def test_the_registration_form_applies_and_shows_the_default(cast: dict[str, Any]) -> None:

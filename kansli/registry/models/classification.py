@@ -28,6 +28,14 @@ class Classification(models.Model):
         SecrecyProvision, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("default secrecy provision"),
     )  # fmt: skip
+    # OSL 5 kap. 2 § second paragraph: with the default marking, the sender and the
+    # description are left out of the public record (who applied for aid is secret).
+    default_withhold_counterpart = models.BooleanField(
+        _("withhold the sender or recipient by default"), default=False
+    )
+    default_withhold_description = models.BooleanField(
+        _("withhold the description by default"), default=False
+    )
 
     class Meta:
         verbose_name = _("classification")
