@@ -15,10 +15,14 @@ from typing import Any
 from django.utils import timezone
 
 from kansli.public.models import DiaryPolicy
+from kansli.registry import personal_numbers
 
 WITHHELD = "Uppgift sekretessmarkerad ({reference})"
 PROTECTED = "Skyddad personuppgift"
 PRIVATE = "Privatperson"
+PERSONAL_NUMBER = "Personnummer"
+EMAIL = "E-postadress"
+_EMAIL = re.compile(r"<?[\w.+-]+@[\w-]+(?:\.[\w-]+)+>?")
 
 
 def is_personal_number(identity_number: str) -> bool:
@@ -40,15 +44,28 @@ class Masks:
     mask_private: bool
 
 
-def masks_from(parties: Iterable[tuple[str, str, bool]], mask_private: bool) -> Masks:
-    """Masks from a case's parties as (name, identity number, protected identity)."""
+def masks_from(
+    parties: Iterable[tuple[str, str, bool]],
+    mask_private: bool,
+    private_counterparts: Iterable[str] = (),
+) -> Masks:
+    """Masks from a case's parties as (name, identity number, protected identity) and
+    the counterparts any of its documents marks as a private person: "private person"
+    belongs to the person, so the reply to a private person's letter hides the name the
+    letter hid."""
     protected, private = [], []
     for name, number, hidden in parties:
         if hidden:
             protected.append(name)
         elif mask_private and is_personal_number(number):
             private.append(name)
-    return Masks(tuple(protected), tuple(private), mask_private)
+    if mask_private:
+        private += [name for name in private_counterparts if name.strip()]
+    return Masks(tuple(protected), tuple(dict.fromkeys(private)), mask_private)
+
+
+def same_name(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
 
 
 def masks_for(case: Any) -> Masks:
@@ -58,7 +75,7 @@ def masks_for(case: Any) -> Masks:
 def masks_for_cases(cases: Iterable[Any]) -> dict[int, Masks]:
     """The masks of each case (by id), their policies and parties read in two queries
     however many cases there are."""
-    from kansli.registry.models import Party
+    from kansli.registry.models import Document, Party
 
     by_id = {case.pk: case for case in cases}
     policies = dict(
@@ -72,19 +89,33 @@ def masks_for_cases(cases: Iterable[Any]) -> dict[int, Masks]:
         "case_id", "name", "identity_number", "protected_identity"
     ):
         parties[case_id].append((name, number, hidden))
+    private: dict[int, list[str]] = defaultdict(list)
+    marked = Document.objects.filter(case_id__in=by_id, counterpart_is_private=True).order_by()
+    for case_id, name in marked.values_list("case_id", "counterpart"):
+        private[case_id].append(name)
     return {
-        pk: masks_from(parties[pk], policies.get(case.authority_id, True))
+        pk: masks_from(parties[pk], policies.get(case.authority_id, True), private[pk])
         for pk, case in by_id.items()
     }
 
 
 def scrub(text: str, masks: Masks) -> str:
-    """`text` with the names of protected and (by policy) private parties replaced."""
+    """`text` with the names of protected and (by policy) private parties replaced, and
+    every personal identity number: published, it is personal data beyond what the
+    diary is for (GDPR art. 5.1 c and 87, lag (2018:218) 3 kap. 10 §)."""
     for names, replacement in ((masks.protected, PROTECTED), (masks.private, PRIVATE)):
         for name in sorted(names, key=len, reverse=True):
-            if name.strip():
-                text = re.sub(re.escape(name.strip()), f"[{replacement}]", text, flags=re.I)
-    return text
+            if name.strip():  # any spacing between the words of the name
+                pattern = r"\s+".join(map(re.escape, name.split()))
+                text = re.sub(pattern, f"[{replacement}]", text, flags=re.I)
+    return _hide_numbers_and_addresses(text)
+
+
+def _hide_numbers_and_addresses(text: str) -> str:
+    """Personal identity numbers and e-mail addresses out (the diary shows who, not how
+    to reach them: a private person's address is never published)."""
+    text = _EMAIL.sub(f"[{EMAIL}]", text)
+    return personal_numbers.mask(text, f"[{PERSONAL_NUMBER}]")
 
 
 @dataclass(frozen=True)
@@ -119,10 +150,15 @@ def counterpart(document: Any, masks: Masks) -> str:
         return WITHHELD.format(reference=document.secrecy.reference)
     if any(p.strip() and p.strip().lower() in name.lower() for p in masks.protected):
         return PROTECTED
-    private_party = any(p.strip().lower() == name.strip().lower() for p in masks.private)
+    private_party = any(same_name(p, name) or same_name(p, _name_only(name)) for p in masks.private)
     if masks.mask_private and (document.counterpart_is_private or private_party):
         return PRIVATE
-    return name
+    return _hide_numbers_and_addresses(_name_only(name) or name)
+
+
+def _name_only(counterpart: str) -> str:
+    """The name of "Name <address>" (as an e-mail client writes a sender)."""
+    return counterpart.split("<", 1)[0].strip()
 
 
 def description(document: Any, masks: Masks) -> str:

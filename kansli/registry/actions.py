@@ -208,7 +208,10 @@ def do_register_document(
         label=document.document_number,
         after=after,
     )
-    search_index.index_new_document(document)
+    if counterpart_is_private:  # the case's other entries now hide this name too
+        search_index.index_case(case)
+    else:
+        search_index.index_new_document(document)
     return document
 
 
@@ -321,7 +324,10 @@ def do_correct_document(document: Document, reason: str, *, actor: Any, **change
         before=before,
         after=after | {"reason": reason},
     )
-    search_index.index_document(document)
+    if {"counterpart", "counterpart_is_private"} & set(after):  # the case's masks changed
+        search_index.index_case(document.case)
+    else:
+        search_index.index_document(document)
     return document
 
 

@@ -4,6 +4,7 @@ registering one of its items with the registration form pre-filled from the e-ma
 from __future__ import annotations
 
 import io
+from email.utils import parseaddr
 from typing import Any
 
 from django import forms
@@ -59,9 +60,13 @@ def initial_for(item: InboxItem) -> dict[str, Any]:
     """The registration as the item suggests it: an e-mail's sender, the day it was sent
     (else the day it came into the inbox) and its subject as title and description."""
     day = timezone.localdate(item.sent_at or item.received_at)
+    # "Name <address>": the name is the sender; the e-mail address, which the public
+    # e-diary must not show for a private person, goes with the address (not public).
+    name, address = parseaddr(item.sender)
     return {
         "mode": NEW_CASE,
-        "counterpart": item.sender,
+        "counterpart": name or address or item.sender,
+        "counterpart_address": address if name else "",
         "document_date": day,
         "title": item.subject,
         "description": item.subject,

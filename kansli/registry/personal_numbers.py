@@ -54,6 +54,19 @@ def find(text: str) -> list[str]:
     return list(found)
 
 
+def mask(text: str, replacement: str) -> str:
+    """`text` with every personal identity number (as `find` sees them, in any of their
+    spellings) replaced."""
+
+    def replace(match: re.Match[str]) -> str:
+        date_digits, last = match.group(1), match.group(2)
+        if _real_date(date_digits) and luhn_ok(date_digits[-6:] + last):
+            return replacement
+        return match.group(0)
+
+    return _CANDIDATE.sub(replace, text)
+
+
 def warning(count: int) -> str:
     """The registrar's warning, in Swedish, for `count` numbers found."""
     return f"Handlingen innehåller {count} personnummer – överväg sekretessmarkering."

@@ -91,7 +91,11 @@ def _masks(case: Case, parties: list[tuple[str, str, bool]]) -> Masks:
         "SELECT mask_private_names FROM public_diarypolicy WHERE authority_id = %s",
         [case.authority_id],
     ).fetchone()
-    return masks_from(parties, bool(found[0]) if found else True)
+    private = execute(
+        "SELECT counterpart FROM registry_document WHERE case_id = %s AND counterpart_is_private",
+        [case.pk],
+    ).fetchall()
+    return masks_from(parties, bool(found[0]) if found else True, [name for (name,) in private])
 
 
 def public_text(document: Document, masks: Masks) -> str:

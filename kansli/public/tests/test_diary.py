@@ -192,3 +192,27 @@ def test_the_cached_answer_is_per_language_host_and_day(
         pagecache.timezone, "localdate", lambda *when: today(*when) if when else tomorrow
     )
     assert queries(Client())[0] > 1  # a new day: the notice board may have changed
+
+
+def test_side_doors_are_shut() -> None:
+    """Issue 12, part 4: a private person stays private in the reply to their letter; a
+    personal identity number in any text is masked and cannot be searched for in any
+    spelling; an e-mail address is never published."""
+    ks = make_authority("KS")
+    case = make_case("Synpunkt på snöröjningen", authority=ks)
+    register(case, "Synpunkt från Bo Berg, 19800101-1231", "Bo  berg", counterpart_is_private=True)
+    reply = registry.do_register_document(
+        case, "utgaende", YESTERDAY, "Svar till Bo Berg", counterpart="Bo Berg", actor=None
+    )
+    mailed = register(case, "E-post om halka", "Åsa Öberg <asa.oberg@example.se>")
+    html = page(f"/diarium/KS/{case.year}/{case.number}/")
+    assert "bo berg" not in html.casefold() and "bo  berg" not in html.casefold()
+    assert "19800101-1231" not in html and "[Personnummer]" in html
+    assert "asa.oberg@example.se" not in html and "Åsa Öberg" in html
+    data = Client().get(f"/api/v1/public/diary/KS/{case.year}/{case.number}").json()
+    entries = {entry["document_number"]: entry for entry in data["entries"]}
+    assert entries[reply.document_number]["counterpart"] == "Privatperson"
+    assert entries[mailed.document_number]["counterpart"] == "Åsa Öberg"
+    nothing = Client().get("/api/v1/public/diary?q=zqxingenting").json()["entries"]
+    for word in ["19800101-1231", "800101-1231", "8001011231", "Bo", "asa.oberg@example.se"]:
+        assert Client().get("/api/v1/public/diary", {"q": word}).json()["entries"] == nothing, word

@@ -125,7 +125,8 @@ def test_an_uploaded_email_prefills_the_registration(ks: Authority, registrar: U
         "overklagande.eml", registrar, "Överklagande av bygglov",
     )  # fmt: skip
     html = client.get(f"/registrera/inkorg/{item.pk}/").content.decode()
-    assert f'value="{escape(item.sender)}"' in html  # the sender
+    # The sender's name; the e-mail address with the address, which is not public.
+    assert 'value="Åsa Öberg"' in html and "asa.oberg@example.se</textarea>" in html
     assert 'value="2025-03-14"' in html  # the day it was sent
     assert html.count('value="Överklagande av bygglov"') == 2  # the title and description
     assert re.search(r'value="nytt"[^>]*checked', html)
