@@ -383,14 +383,17 @@ def build_world() -> World:
     things[SECRET] = Thing(SECRET, case, document, attached, markers, secret_readers,
                            secret_readers)  # fmt: skip
 
-    case = make_case("Ansökan om bistånd", authority=ks)
+    # The name is written where a careless registrar writes it too: in the case title,
+    # as the sender and in the description (issue 12: shown to all staff before).
+    case = make_case(f"Ansökan om bistånd, Anna {PROTECTED_NAME}", authority=ks)
     registry.do_add_party(
         case, f"Anna {PROTECTED_NAME}", role="sökande", address=f"{PROTECTED_ADDRESS} 7",
         protected_identity=True, actor=None,
     )  # fmt: skip
     document = registry.do_register_document(
-        case, "inkommen", earlier, "Ansökan om ekonomiskt bistånd",
-        counterpart="Socialtjänstens mottagning", actor=None,
+        case, "inkommen", earlier, f"Ansökan om ekonomiskt bistånd från Anna {PROTECTED_NAME}",
+        counterpart=f"Anna {PROTECTED_NAME}", counterpart_address=f"{PROTECTED_ADDRESS} 7",
+        actor=None,
     )  # fmt: skip
     # Published in the public e-diary: the one file anybody may fetch.
     attached = _text_file(document, "ansokan.txt", "Bilaga till ansökan")

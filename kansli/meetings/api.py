@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema, Status
 
+from kansli.access.protected import NOTHING, hiders
 from kansli.access.rules import reader, reads_case_secrets
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
@@ -96,21 +98,23 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
     """The agenda in order, with the marks for late, extra and incomplete items."""
     meeting = _meeting(request, meeting_id)
     # Plain rows, not model objects: a long agenda is read often while it is prepared.
-    rows = meeting.items.order_by("position", "pk").values(
-        "id",
-        "position",
-        "section",
-        "title",
-        "proposal",
-        "report_id",
-        "preregistered_at",
-        "case__year",
-        "case__number",
-        "case_id",
-        "case__access_group_id",
-        "case__officer_id",
-        "secrecy__reference",
-        "public_title",
+    rows = list(
+        meeting.items.order_by("position", "pk").values(
+            "id",
+            "position",
+            "section",
+            "title",
+            "proposal",
+            "report_id",
+            "preregistered_at",
+            "case__year",
+            "case__number",
+            "case_id",
+            "case__access_group_id",
+            "case__officer_id",
+            "secrecy__reference",
+            "public_title",
+        )
     )
     authority = meeting.body.authority
     # A non-public item: its heading and provision only, unless the caller reads it in
@@ -126,6 +130,14 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
             )
         )
 
+    # A protected identity in a title: only for the case's officer and the registrars.
+    cases = {
+        row["case_id"]: SimpleNamespace(
+            pk=row["case_id"], officer_id=row["case__officer_id"], authority_id=authority.pk
+        )
+        for row in rows
+    }
+    hide = hiders(request.auth, cases.values())
     items = [
         {
             "id": row["id"],
@@ -134,12 +146,12 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
             "title": (
                 public_heading(row["public_title"], row["secrecy__reference"])
                 if hidden(row)
-                else row["title"]
+                else hide.get(row["case_id"], NOTHING)(row["title"])
             ),
             "case_number": authority.municipality.format_case_number(
                 authority.code, row["case__year"], row["case__number"]
             ),
-            "proposal": "" if hidden(row) else row["proposal"],
+            "proposal": "" if hidden(row) else hide.get(row["case_id"], NOTHING)(row["proposal"]),
             "report_id": row["report_id"],
             "late": is_late(row["preregistered_at"], meeting),
             "extra": is_extra(row["preregistered_at"], meeting),

@@ -149,6 +149,11 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
     page layout, headers and footers). Secret documents are left out: each member reads
     them in the member portal, where the access rules apply. Raises PackError, naming
     the document, if a file cannot be read."""
+    from kansli.access.protected import Hide
+    from kansli.public.record import masks_for_cases
+
+    masks = masks_for_cases(item.case for item in items)
+    hidden = {item.pk: Hide(masks[item.case_id].protected)(item.title) for item in items}
     parts = [Part("Kallelse och föredragningslista", notice)]
     for number, item in enumerate(items, start=1):
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
@@ -159,7 +164,7 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
         ]
         if not open_pdfs:
             continue
-        title = item.public_heading if item.is_secret else item.title
+        title = item.public_heading if item.is_secret else hidden[item.pk]
         parts.append(Part(f"{number}. {title}", open_pdfs[0][1]))
         parts.extend(Part(d.description, data, level=1) for d, data in open_pdfs[1:])
     return merge(parts, footer=str(meeting))
@@ -170,12 +175,25 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
     part gives a non-public item only by § number, neutral heading and provision; the
     non-public part (`secret_part`, sekretessbilaga) holds those items in full and
     nothing else."""
+    from kansli.access.protected import NOTHING, Hide
+    from kansli.public.record import masks_for_cases
+
     meeting = minutes.meeting
     paragraphs = list(
         minutes.paragraphs.select_related("item__case", "item__secrecy").prefetch_related(
             "conflicts__user", "ballots__user", "dissents__user"
         )
     )
+    # The public part names no one with protected identity (OSL 21 kap. 3 §); the
+    # non-public part, for those entitled, is the § in full.
+    masks = masks_for_cases(p.item.case for p in paragraphs)
+    for p in paragraphs:
+        hide = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
+        p.shown_title, p.shown_decision, p.shown_note = (  # type: ignore[attr-defined]
+            hide(p.item.title),
+            hide(p.decision),
+            hide(p.note),
+        )
     return _render(
         "meetings/pdf/minutes.html",
         meeting.body.authority.municipality,

@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from kansli.access.protected import NOTHING, hiders
 from kansli.access.rules import may_read_case_secrets
 from kansli.meetings.models import AgendaItem, Body
 from kansli.org.models import ElectedPosition, Role
@@ -52,14 +53,18 @@ def may_read_item(user: Any, item: AgendaItem) -> bool:
 
 
 def mask_items(user: Any, items: Iterable[AgendaItem], *, entitled: bool = False) -> None:
-    """Give each item `shown_title` and `hidden` for the user: the title, or the public
+    """Give each item `shown_title` and `hidden` for the user: the title (a protected
+    identity in it hidden from all but the case's officer and registrars), or the public
     heading of a non-public item the user may not read in full (its proposal and
     decision are then not shown either). `entitled`: the user reads every item (the
     chair and the approvers, members of the body, on the minutes)."""
+    items = list(items)
+    hide = {} if entitled else hiders(user, {item.case_id: item.case for item in items}.values())
     for item in items:
         hidden = not entitled and not may_read_item(user, item)
         item.hidden = hidden  # type: ignore[attr-defined]
-        shown = item.public_heading if hidden else item.title
+        # A protected identity in the title: only for the case's officer and registrars.
+        shown = item.public_heading if hidden else hide.get(item.case_id, NOTHING)(item.title)
         item.shown_title = shown  # type: ignore[attr-defined]
 
 

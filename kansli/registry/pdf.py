@@ -28,10 +28,15 @@ def first_incoming(case: Case) -> Document | None:
 
 
 def acknowledgement_pdf(
-    case: Case, recipient: Recipient | None, *, received: datetime.date | None = None
+    case: Case,
+    recipient: Recipient | None,
+    *,
+    received: datetime.date | None = None,
+    title: str | None = None,
 ) -> bytes:
     """Handläggningsbesked: the sender is told the case number, what happens next and
-    who handles it. Written in Swedish, whatever language the registrar's screen is in."""
+    who handles it. Written in Swedish, whatever language the registrar's screen is in.
+    `title`: the case title as the one who makes the letter may read it."""
     from weasyprint import HTML  # imported here: Pango is loaded only when a letter is made
 
     with translation.override("sv"):
@@ -39,6 +44,7 @@ def acknowledgement_pdf(
             "registry/letter/acknowledgement.html",
             {
                 "case": case,
+                "title": case.title if title is None else title,
                 "authority": case.authority,
                 "municipality": case.authority.municipality,
                 "officer": case.officer,

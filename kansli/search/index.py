@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from django.db import connection
 
+from kansli.access.protected import Hide
 from kansli.public.record import Masks, masks_from, public_entry
 from kansli.registry.models import Case, Document
 from kansli.rows import execute, execute_many
@@ -108,8 +109,14 @@ def public_text(document: Document, masks: Masks) -> str:
     return text.normalise([*numbers, entry.counterpart, entry.description, entry.document_type])
 
 
+def _without_protected(body: str, masks: Masks) -> str:
+    """The staff's text without the names of parties with protected identity (OSL 21
+    kap. 3 §): nobody finds a case by such a name, so a hit cannot give it away."""
+    return Hide(masks.protected)(body) if masks.protected else body
+
+
 def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
-    write("search_document", document.pk, staff_body, facets)
+    write("search_document", document.pk, _without_protected(staff_body, masks), facets)
     write("search_public", document.pk, public_text(document, masks), facets, remember=False)
 
 
@@ -165,7 +172,8 @@ def index_case(case: Case) -> None:
     if documents:
         delete("search_case", case.pk)
     else:
-        write("search_case", case.pk, text.normalise(case_parts(case, names)), " ".join(facets))
+        body = _without_protected(text.normalise(case_parts(case, names)), masks)
+        write("search_case", case.pk, body, " ".join(facets))
 
 
 def reindex_document(document_id: int) -> None:

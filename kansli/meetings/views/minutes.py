@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.protected import NOTHING, hide_for
 from kansli.access.rules import may_see_protected_identities
 from kansli.files.download import file_response
 from kansli.meetings import actions
@@ -82,7 +83,11 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "extract__case__authority__municipality",
         )
     )
-    mask_items(user, [p.item for p in paragraphs], entitled=user.pk in approvers)
+    entitled = user.pk in approvers
+    mask_items(user, [p.item for p in paragraphs], entitled=entitled)
+    for p in paragraphs:  # a protected identity in a decision, as in the title
+        hide = NOTHING if entitled else hide_for(user, p.item.case)
+        p.shown_decision = hide(p.decision)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/minutes.html",
@@ -262,6 +267,9 @@ def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
     found = get_object_or_404(paragraphs, pk=pk)
     if not may_read_item(user, found.item):
         raise Http404
+    mask_items(user, [found.item])
+    hide = hide_for(user, found.item.case)
+    found.shown_decision = hide(found.decision)  # type: ignore[attr-defined]
     return found
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from kansli.access.protected import hide_for
 from kansli.registry.api import queries
 from kansli.registry.models import Case, CaseStatus, Direction, Document, DocumentFile
 
@@ -70,6 +71,15 @@ class DocumentOut(Schema):
     def resolve_case_number(obj: Document) -> str:
         return obj.case.case_number
 
+    # A party with protected identity: "Skyddad identitet" for those who may not see it.
+    @staticmethod
+    def resolve_counterpart(obj: Document, context: dict[str, Any]) -> str:
+        return hide_for(context["request"].auth, obj.case)(obj.counterpart)
+
+    @staticmethod
+    def resolve_description(obj: Document, context: dict[str, Any]) -> str:
+        return hide_for(context["request"].auth, obj.case)(obj.description)
+
     @staticmethod
     def resolve_secrecy(obj: Document) -> str | None:
         return obj.secrecy.reference if obj.secrecy else None
@@ -94,6 +104,10 @@ class CaseOut(Schema):
     @staticmethod
     def resolve_authority(obj: Case) -> str:
         return obj.authority.code
+
+    @staticmethod
+    def resolve_title(obj: Case, context: dict[str, Any]) -> str:
+        return hide_for(context["request"].auth, obj)(obj.title)
 
     @staticmethod
     def resolve_classification(obj: Case) -> str | None:

@@ -4,16 +4,18 @@ errors); the short ones are also on the case page itself."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.registry import actions
 from kansli.registry.actions import CORRECTABLE
 from kansli.registry.case_forms import PartyForm
@@ -69,6 +71,14 @@ def _form_document(case: Case, request: HttpRequest, number: int) -> Document:
     document = _document(case, request, number)
     do_log_reads([document], "registration", actor=request.user)
     return document
+
+
+def _shown(request: HttpRequest, document: Document) -> Document:
+    """A copy of the document to show on a form's page: a protected identity hidden from
+    whoever may not see it (the document itself goes to the action untouched)."""
+    shown = copy.copy(document)
+    hide_protected(request.user, [], [shown])
+    return shown
 
 
 def _data(request: HttpRequest) -> Any:
@@ -136,7 +146,7 @@ def void_document(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
     context = {
         "heading": _("Void document %(number)s") % {"number": document.document_number},
-        "document": document,
+        "document": _shown(request, document),
         "submit": _("Void the document"),
     }
     return _form_page(request, case, form, run, context)
@@ -148,6 +158,10 @@ def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
     require(role_flags(user, case)["register"])
     document = _form_document(case, request, number)
     require(not document.is_voided)
+    # Correcting a registration that names a protected person is for those who see it.
+    shown = _shown(request, document)
+    if (shown.counterpart, shown.description) != (document.counterpart, document.description):
+        raise Http404
     initial = {name: getattr(document, name) for name in CORRECTABLE}
     form = CorrectDocumentForm(_data(request), initial=initial)
 
@@ -160,7 +174,7 @@ def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
 
     context = {
         "heading": _("Correct document %(number)s") % {"number": document.document_number},
-        "document": document,
+        "document": _shown(request, document),
         "submit": _("Save the correction"),
     }
     return _form_page(request, case, form, run, context)
@@ -195,7 +209,7 @@ def mark_secrecy(request: HttpRequest, pk: int, number: int) -> HttpResponse:
 
     context = {
         "heading": _("Secrecy marking of %(number)s") % {"number": document.document_number},
-        "document": document,
+        "document": _shown(request, document),
         "submit": _("Save the marking"),
     }
     return _form_page(request, case, form, run, context)

@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.registry.case_forms import AttachFileForm, PartyForm
 from kansli.registry.forms import AssignOfficerForm, StatusForm
 from kansli.registry.models import (
@@ -128,11 +129,12 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = visible_case(request, pk)
     may = role_flags(user, case)
     parties = [party_view(p, may["see_protected"]) for p in case.parties.all()]
-    related = (
+    related = list(
         Case.objects.visible_to(user).filter(related=case).select_related("authority__municipality")
     )
     documents = case_documents(case, user)
     do_log_reads(documents, "registration", actor=user)
+    hide_protected(user, [case, *related], documents)
     files_form = attach_form(documents) if may["register"] else None
     context = {
         "case": case,

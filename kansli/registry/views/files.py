@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from kansli.access.actions import do_log_read
+from kansli.access.protected import hide_protected
 from kansli.files.download import file_response
 from kansli.files.store import store_upload
 from kansli.registry import actions
@@ -45,6 +46,7 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
     user, case = current_user(request), visible_case(request, pk)
     require(role_flags(user, case)["register"])
     documents = case_documents(case, user)
+    hide_protected(user, [], documents)  # the choices name them; nothing here saves them
     initial = {"document": request.GET.get("handling", "")}
     form = attach_form(documents, _data(request), request.FILES or None, initial=initial)
     require(bool(form.documents))

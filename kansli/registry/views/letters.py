@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.protected import hide_for
 from kansli.access.rules import may_read
 from kansli.files.store import store_bytes
 from kansli.registry import actions
@@ -51,7 +52,10 @@ def _letter(case: Case, user: Any, may: dict[str, bool]) -> tuple[str, bytes]:
     if incoming is not None and incoming.counterpart and not hidden:
         recipient = Recipient(incoming.counterpart, incoming.counterpart_address)
     pdf = acknowledgement_pdf(
-        case, recipient, received=incoming.document_date if incoming else None
+        case,
+        recipient,
+        received=incoming.document_date if incoming else None,
+        title=hide_for(user, case)(case.title),
     )
     return slugify(f"handlaggningsbesked {case.case_number}") + ".pdf", pdf
 

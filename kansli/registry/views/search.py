@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
@@ -26,7 +27,9 @@ def search_page(request: HttpRequest) -> HttpResponse:
     result = search(current_user(request), text, limit=PER_PAGE, offset=offset) if text else None
     rows: list[dict[str, Case | Document | None]] = []
     hits = result.hits if result else []
-    do_log_reads([h for h in hits if isinstance(h, Document)], "registration", actor=request.user)
+    found = [h for h in hits if isinstance(h, Document)]
+    do_log_reads(found, "registration", actor=request.user)
+    hide_protected(request.user, [h for h in hits if isinstance(h, Case)], found)
     for hit in hits:
         if isinstance(hit, Case):
             rows.append({"case": hit, "document": None})

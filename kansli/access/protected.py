@@ -1,0 +1,107 @@
+"""Parties with protected identity (skyddade personuppgifter, OSL 21 kap. 3 §) as the
+staff see them: only the case's officer and its authority's registrars read the name
+(kansli.access.rules.may_see_protected_identities); everyone else reads "Skyddad
+identitet" wherever the name or the identity number was written, in a case title, a
+document's sender or recipient, its description, an agenda item's title or a decision.
+
+`hide_protected` rewrites objects in memory, for showing only (a view or an API answer
+never saves what it shows). Two queries however many cases."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from kansli.org.models import Role, RoleAssignment
+
+SHOWN_AS = "Skyddad identitet"
+
+
+class Hide:
+    """Replaces the given names and numbers (any spacing, any case) in a text."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        patterns = [r"\s*".join(map(re.escape, w.split())) if w.split() else "" for w in words]
+        patterns = sorted({p for p in patterns if p}, key=len, reverse=True)
+        self.pattern = re.compile("|".join(patterns), re.I) if patterns else None
+
+    def __call__(self, text: str) -> str:
+        if self.pattern is None or not text:
+            return text
+        return self.pattern.sub(SHOWN_AS, text)
+
+
+NOTHING = Hide([])
+
+
+def hiders(user: Any, cases: Iterable[Any]) -> dict[int, Hide]:
+    """What to hide from the user in each case (by id): its protected parties' names and
+    identity numbers, unless the user is its officer or a registrar of its authority."""
+    from kansli.registry.models import Party
+
+    by_id = {case.pk: case for case in cases}
+    words: dict[int, list[str]] = defaultdict(list)
+    found = Party.objects.filter(case_id__in=by_id, protected_identity=True).order_by()
+    for case_id, name, number in found.values_list("case_id", "name", "identity_number"):
+        words[case_id] += [name, number, *_digit_forms(number)]
+    if not words:
+        return {}
+    registrar_of: set[int] = set()
+    if user is not None and user.is_authenticated:
+        held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.REGISTRAR)
+        registrar_of = set(held.values_list("authority_id", flat=True))
+    return {
+        pk: Hide(words[pk])
+        for pk, case in by_id.items()
+        if pk in words
+        and not (
+            user is not None
+            and (case.officer_id == getattr(user, "pk", None) or case.authority_id in registrar_of)
+        )
+    }
+
+
+def _digit_forms(number: str) -> list[str]:
+    """An identity number as it may be written: with and without the century and the
+    separator (19850612-1234, 850612-1234, 8506121234)."""
+    digits = re.sub(r"\D", "", number)
+    if len(digits) < 10:
+        return []
+    ten = digits[-10:]
+    return [ten, f"{ten[:6]}-{ten[6:]}", digits]
+
+
+def hide_protected(user: Any, cases: Iterable[Any], documents: Iterable[Any] = ()) -> None:
+    """Rewrite, in memory, the cases' titles and the documents' senders, recipients and
+    descriptions for the user. Only objects that are shown and never saved: an action
+    given one would store what it shows."""
+    cases = list(cases)
+    documents = list(documents)
+    everything = {c.pk: c for c in [*cases, *(d.case for d in documents)]}
+    hide = hiders(user, everything.values())
+    if not hide:
+        return
+    for case in cases:
+        case.title = hide.get(case.pk, NOTHING)(case.title)
+    for document in documents:
+        one = hide.get(document.case_id, NOTHING)
+        shown = one(document.counterpart)
+        if shown != document.counterpart:  # the person's own address goes with the name
+            document.counterpart, document.counterpart_address = shown, ""
+        document.description = one(document.description)
+
+
+_CACHE = "_kansli_hide"
+
+
+def hide_for(user: Any, case: Any) -> Hide:
+    """What to hide from the user in one case, kept on the user object for the request
+    (an API answer asks once per field of each case it lists)."""
+    cache: dict[int, Hide] = (getattr(user, _CACHE, None) if user is not None else None) or {}
+    if case.pk not in cache:
+        cache[case.pk] = hiders(user, [case]).get(case.pk, NOTHING)
+        if user is not None:
+            setattr(user, _CACHE, cache)
+    return cache[case.pk]
