@@ -17,6 +17,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from kansli.meetings.api import router as meetings_router
 from kansli.org.api import SessionAuth, TokenAuth
+from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
 
@@ -73,6 +74,13 @@ def refused_by_schema(request: HttpRequest, exc: RequestInvalid) -> HttpResponse
     for error in exc.errors:
         errors.setdefault(_field(error["loc"]), []).append(_message(error))
     return _invalid(request, errors)
+
+
+@api.exception_handler(TooMany)
+def too_many(request: HttpRequest, exc: TooMany) -> HttpResponse:
+    response = api.create_response(request, {"detail": str(exc)}, status=429)
+    response["Retry-After"] = str(exc.wait)
+    return response
 
 
 @api.exception_handler(PermissionDenied)

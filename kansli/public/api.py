@@ -13,7 +13,6 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
-from ninja.errors import HttpError
 
 from kansli.org.api import ErrorOut, InvalidOut
 from kansli.org.models import Authority
@@ -69,10 +68,18 @@ class DiaryFilter(Schema):
     offset: int = Field(0, ge=0, le=10_000)
 
 
+class TooMany(Exception):
+    """Over the rate limit: answered 429 with Retry-After (kansli.api)."""
+
+    def __init__(self, wait: int) -> None:
+        super().__init__(f"För många förfrågningar. Vänta {wait} sekunder och försök igen.")
+        self.wait = wait
+
+
 def _polite(request: HttpRequest, response: HttpResponse) -> None:
     ok, wait = allowed(request)
     if not ok:
-        raise HttpError(429, f"För många förfrågningar. Vänta {wait} sekunder och försök igen.")
+        raise TooMany(wait)
     patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
 
 

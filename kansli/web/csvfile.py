@@ -1,5 +1,7 @@
 """A CSV download as Swedish spreadsheets open it: semicolons between the fields and a
-byte-order mark, by which Excel reads the file as UTF-8."""
+byte-order mark, by which Excel reads the file as UTF-8. A cell that a spreadsheet would
+read as a formula (it starts with =, +, -, @, a tab or a carriage return: CSV
+injection) gets a leading apostrophe, so it is shown as the text it is."""
 
 from __future__ import annotations
 
@@ -16,5 +18,14 @@ def csv_download(name: str, header: Sequence[str], rows: Iterable[Sequence[Any]]
     response.write("\ufeff")
     out = csv.writer(response, delimiter=";")
     out.writerow(header)
-    out.writerows(rows)
+    out.writerows([_cell(value) for value in row] for row in rows)
     return response
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value

@@ -4,6 +4,7 @@ authenticator app. The views parse input and call kansli.web.actions."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from urllib.parse import urlencode
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
@@ -59,12 +61,21 @@ class LogoutView(auth_views.LogoutView):
         return super().post(request, *args, **kwargs)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to check against: an unusable one would be refused without work."""
+    return make_password("kansli-ingen-inloggning")
+
+
 def lockout_response(
     request: HttpRequest, response: HttpResponse | None = None, credentials: Any = None
 ) -> HttpResponseBase:
     """django-axes' answer while a username and address are locked out: the login page
     as the view rendered it, with the same message and status as a wrong password, so
     that it tells neither that the account exists nor that it is locked."""
+    # The password is hashed as for any attempt, so that the answer takes as long as a
+    # wrong password's and the time does not tell that the account is locked either.
+    check_password(request.POST.get("password", ""), _dummy_hash())
     match = getattr(request, "resolver_match", None)
     if response is not None and match is not None and match.url_name == "login":
         return response

@@ -139,7 +139,9 @@ def test_a_client_that_asks_too_often_is_asked_to_wait(
     assert [client.get("/diarium/").status_code for _ in range(3)] == [200, 200, 200]
     refused = client.get("/diarium/")
     assert refused.status_code == 429 and refused["Retry-After"] == "30"
-    assert client.get("/api/v1/public/diary").status_code == 429
+    api_refused = client.get("/api/v1/public/diary")
+    assert api_refused.status_code == 429 and api_refused["Retry-After"] == "30"
+    assert "Vänta 30 sekunder" in api_refused.json()["detail"]
     other = Client(REMOTE_ADDR="192.0.2.7")
     assert other.get("/diarium/").status_code == 200
 

@@ -112,3 +112,21 @@ def test_the_admin_signs_in_through_the_login_page() -> None:
     response = Client().get("/admin/login/?next=/admin/")
     assert response.status_code == 302
     assert response["Location"] == "/login/?next=%2Fadmin%2F"
+
+
+def test_a_locked_out_attempt_hashes_the_password_like_any_other(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Refused before the password is checked, a lockout would answer faster than a wrong
+    password and so tell that the account is locked: it does the same hashing work."""
+    from kansli.web import login
+
+    make_user("eva", password=PASSWORD)
+    locked = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        log_in(locked, "eva", "nope")
+    hashed: list[str] = []
+    checked = login.check_password
+    monkeypatch.setattr(login, "check_password", lambda p, e: hashed.append(p) or checked(p, e))
+    assert log_in(locked, "eva", PASSWORD).status_code == 200
+    assert hashed == [PASSWORD]
