@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Before anything reads the body (CSRF reads a form's fields after all of these).
+    "kansli.web.limits.RequestSizeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kansli.audit.middleware.RequestContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -255,7 +257,10 @@ OTP_TOTP_ISSUER = "Kansli"
 
 # Registered documents' files, content-addressed; never served from MEDIA_URL.
 MEDIA_ROOT = DATA_DIR / "files"
-MAX_UPLOAD_MB = env_int("KANSLI_MAX_UPLOAD_MB", 50)
+MAX_UPLOAD_MB = env_int("KANSLI_MAX_UPLOAD_MB", 100)  # one file
+MAX_REQUEST_MB = env_int("KANSLI_MAX_REQUEST_MB", 200)  # one request, its files together
+# What a ZIP-based file (Word, Excel, OpenDocument) may unpack to (kansli.files.store).
+MAX_UNPACKED_MB = env_int("KANSLI_MAX_UNPACKED_MB", 500)
 
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

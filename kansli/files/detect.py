@@ -71,6 +71,8 @@ TIFF = FileType("image/tiff", _("a TIFF image"), (".tif", ".tiff"))
 ACCEPTED = (PDF, DOCX, XLSX, PPTX, DOC, XLS, ODT, ODS, ODP, RTF, TEXT, EML, MSG, PNG, JPEG, TIFF)
 
 ZIP = FileType("application/zip", _("a ZIP archive"), (".zip",))
+# Files that are ZIP archives inside (checked for zip bombs, kansli.files.store).
+ZIP_BASED = (ZIP, DOCX, XLSX, PPTX, ODT, ODS, ODP)
 EXE = FileType("application/x-msdownload", _("a Windows program (EXE)"))
 ELF = FileType("application/x-executable", _("a Linux program (ELF)"))
 MACHO = FileType("application/x-mach-binary", _("a macOS program (Mach-O)"))

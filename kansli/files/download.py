@@ -18,4 +18,8 @@ def file_response(stored: StoredFile, name: str, *, inline: bool = False) -> Fil
     )
     response["Content-Length"] = str(stored.size)
     response["X-Content-Type-Options"] = "nosniff"
+    if not inline:
+        # A registered file is what someone sent in: should a browser show it anyway, it
+        # runs nothing and loads nothing (a PDF's or an HTML file's script included).
+        response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response

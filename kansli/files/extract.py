@@ -120,6 +120,9 @@ EXTRACTORS: dict[str, Callable[[IO[bytes]], str]] = {
 }
 
 
+MAX_TEXT_CHARS = 2_000_000
+
+
 @task()
 def extract_file_text(stored_file_id: int) -> str:
     """Extract a stored file's text and record the outcome; returns the status. A file
@@ -135,8 +138,10 @@ def extract_file_text(stored_file_id: int) -> str:
     except Exception as error:  # an unreadable file is the file's failure, not the worker's
         _record(stored, StoredFile.Extraction.FAILED, error=_describe(error))
     else:
-        # PostgreSQL's text cannot hold NUL, which some PDFs put in their text.
-        _record(stored, StoredFile.Extraction.DONE, text=text.replace("\x00", ""))
+        # PostgreSQL's text cannot hold NUL, which some PDFs put in their text. More than
+        # MAX_TEXT_CHARS is cut: pages and the index need no more, the file is all there.
+        text = text.replace("\x00", "")[:MAX_TEXT_CHARS]
+        _record(stored, StoredFile.Extraction.DONE, text=text)
         for callback in on_text_extracted:
             callback(stored)
     return str(stored.extraction)

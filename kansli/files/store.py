@@ -15,7 +15,9 @@ the same moment both end with the one row, through the unique hash."""
 from __future__ import annotations
 
 import hashlib
+import zipfile
 from pathlib import PurePath
+from typing import IO
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +30,7 @@ from kansli.files.detect import (
     ACCEPTED,
     PROGRAM_EXTENSIONS,
     PROGRAMS,
+    ZIP_BASED,
     FileType,
     detect_type,
     types_named,
@@ -36,6 +39,7 @@ from kansli.files.extract import queue_extraction
 from kansli.files.models import StoredFile, storage_name
 
 MEGABYTE = 1024 * 1024
+MAX_RATIO = 100  # text and XML pack 5-20 times; a zip bomb thousands of times
 
 
 def store_bytes(data: bytes, name: str) -> StoredFile:
@@ -57,6 +61,8 @@ def store_upload(uploaded: UploadedFile) -> StoredFile:
 def _store(file: File, name: str) -> StoredFile:
     check_size(file.size)
     file_type = check_type(detect_type(file), name)
+    if file_type in ZIP_BASED:
+        check_unpacked(file)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -81,6 +87,35 @@ def check_size(size: int) -> None:
         raise ValidationError(
             _("The file is larger than %(limit)s MB.") % {"limit": limit}, code="too_large"
         )
+
+
+def check_unpacked(file: IO[bytes]) -> None:
+    """A ZIP archive, Word, Excel, PowerPoint or OpenDocument file is refused when what
+    it unpacks to is over MAX_UNPACKED_MB in all, or a part of over a megabyte unpacks
+    to more than MAX_RATIO times its packed size: a zip bomb (a 1 MB Word file that
+    unpacks to gigabytes of text would take the reader's memory and the server with it).
+    Python's ZIP reader stops each part at its declared size, so the declared sizes
+    bound what any later reading of the file unpacks."""
+    limit = settings.MAX_UNPACKED_MB * MEGABYTE
+    file.seek(0)
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError):
+        return  # not readable as an archive: detect_type has judged what it is
+    finally:
+        file.seek(0)
+    swollen = any(
+        part.file_size > MEGABYTE and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+        for part in parts
+    )
+    if sum(part.file_size for part in parts) > limit or swollen:
+        raise ValidationError(
+            _("The file unpacks to far more than its size (over %(limit)s MB or %(ratio)s "
+              "times): it is refused as a zip-bomb.") % {"limit": settings.MAX_UNPACKED_MB,
+                                                          "ratio": MAX_RATIO},
+            code="bomb",
+        )  # fmt: skip
 
 
 def check_type(file_type: FileType | None, name: str) -> FileType:

@@ -64,6 +64,21 @@ def word(paragraph: str = SWEDISH, cell: str = "Nämndbeslut") -> bytes:
     return out.getvalue()
 
 
+def docx_bomb(unpacked_mb: int = 20) -> bytes:
+    """A Word file whose text part unpacks to `unpacked_mb` megabytes of one letter
+    repeated (a few kilobytes packed): a zip bomb. The XML stays well formed."""
+    real = zipfile.ZipFile(io.BytesIO(word()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bomb:
+        for item in real.infolist():
+            data = real.read(item)
+            if item.filename == "word/document.xml":
+                filler = b"a" * (unpacked_mb * 1024 * 1024)
+                data = data.replace(b"</w:t>", filler + b"</w:t>", 1)
+            bomb.writestr(item.filename, data)
+    return out.getvalue()
+
+
 def odt(heading: str = "Tjänsteskrivelse", paragraph: str = SWEDISH) -> bytes:
     document = OpenDocumentText()
     document.text.addElement(H(outlinelevel=1, text=heading))

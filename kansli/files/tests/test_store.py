@@ -155,11 +155,11 @@ def test_refused_files_are_not_stored(data: bytes, name: str, message: str, medi
 
 
 def test_size_limit(settings: Any, media: Path) -> None:
-    assert settings.MAX_UPLOAD_MB == 50
+    assert settings.MAX_UPLOAD_MB == 100
     too_large = InMemoryUploadedFile(
-        io.BytesIO(b"x"), None, "stor.pdf", "application/pdf", 50 * MEGABYTE + 1, None
+        io.BytesIO(b"x"), None, "stor.pdf", "application/pdf", 100 * MEGABYTE + 1, None
     )
-    assert refused(lambda: store_upload(too_large)) == "Filen är större än 50 MB."
+    assert refused(lambda: store_upload(too_large)) == "Filen är större än 100 MB."
 
     settings.MAX_UPLOAD_MB = 1
     text = b"a" * MEGABYTE

@@ -1,0 +1,50 @@
+"""The size of a request, checked before a byte of its body is read (Django reads no
+more than Content-Length, and nothing without it): at most MAX_REQUEST_MB for the
+signed-in (a session, or a valid API key) and ANONYMOUS_MAX_BYTES for everyone else,
+whose forms (the login, the public e-diary's search) are small. Larger: 413, as JSON
+under /api/ and as a Swedish page elsewhere, and nothing is written to disk."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from kansli.org.tokens import user_for_key
+
+MEGABYTE = 1024 * 1024
+ANONYMOUS_MAX_BYTES = 64 * 1024
+
+
+class RequestSizeMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django reads nothing then
+        if length > ANONYMOUS_MAX_BYTES:
+            signed_in = request.user.is_authenticated or _valid_key(request)
+            limit = settings.MAX_REQUEST_MB * MEGABYTE if signed_in else ANONYMOUS_MAX_BYTES
+            if length > limit:
+                return too_large(request, limit)
+        return self.get_response(request)
+
+
+def _valid_key(request: HttpRequest) -> bool:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _space, key = header.partition(" ")
+    return scheme.lower() == "bearer" and user_for_key(key.strip()) is not None
+
+
+def too_large(request: HttpRequest, limit: int) -> HttpResponse:
+    size = f"{limit / MEGABYTE:g} MB" if limit >= MEGABYTE else f"{limit // 1024} kB"
+    message = _("The request is too large: at most %(size)s is accepted.") % {"size": size}
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=413)
+    return render(request, "web/too_large.html", {"message": message}, status=413)
