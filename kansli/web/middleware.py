@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 
@@ -96,3 +96,21 @@ class TwoFactorMiddleware(MiddlewareMixin):
             return None
         target = "two_factor_verify" if has_authenticator(request.user) else "two_factor_setup"
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
+
+
+class NotAllowedPageMiddleware:
+    """Django answers a GET to a form's address (require_POST) with an empty 405: give it
+    the product's page in the user's language, keeping the Allow header. The API keeps
+    its JSON."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        bare = response.status_code == 405 and not getattr(response, "streaming", False)
+        if bare and not request.path.startswith("/api/") and not response.content:
+            page = render(request, "405.html", status=405)
+            page["Allow"] = response["Allow"]
+            return page
+        return response
