@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 CODE := kansli tests bench conftest.py
 
-.PHONY: install demo serve test check pytest bench messages clean
+.PHONY: install demo serve test check pytest fuzz bench messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ pytest:
 	else \
 		echo "KANSLI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
 	fi
+
+## Schemathesis deep: 500 new inputs per API operation (`make test` runs 25, the same each time).
+fuzz: install
+	KANSLI_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/test_api_fuzz.py
 
 bench: install
 	$(BIN)/python bench/audit.py

@@ -7,9 +7,11 @@ see), 422 refused input with the messages per field in `errors`."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -20,6 +22,9 @@ from kansli.org.api import SessionAuth, TokenAuth
 from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
+from kansli.web.faults import RETRY_AFTER_SECONDS, STORAGE_FAULT, UNSTORABLE_VALUE
+
+logger = logging.getLogger(__name__)
 
 NOT_FOUND = "Hittades inte."
 NOT_SIGNED_IN = (
@@ -42,6 +47,14 @@ SCHEMA_MESSAGES = {
     "enum": "Välj något av {expected}.",
     "greater_than_equal": "Ange minst {ge}.",
     "less_than_equal": "Ange högst {le}.",
+    "string_unicode": "Texten innehåller ett tecken som inte kan sparas (NUL eller ett halvt teckenpar).",
+    "string_too_long": "Texten får vara högst {max_length} tecken.",
+    "too_long": "Högst {max_length} värden.",
+    "int_from_float": "Ange ett heltal.",
+    "date_from_datetime_inexact": "Ange ett datum ÅÅÅÅ-MM-DD.",
+    "list_type": "Ange en lista.",
+    "model_attributes_type": "Ange ett JSON-objekt.",
+    "dict_type": "Ange ett JSON-objekt.",
 }
 
 api = NinjaAPI(
@@ -100,6 +113,22 @@ def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return api.create_response(request, {"detail": detail}, status=exc.status_code)
 
 
+@api.exception_handler(OSError)
+def storage_out_of_reach(request: HttpRequest, exc: OSError) -> HttpResponse:
+    """A full disk or a lost storage: nothing saved (kansli.web.faults)."""
+    logger.error("Storage fault on %s: %s", request.path, exc)
+    response = api.create_response(request, {"detail": str(STORAGE_FAULT)}, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+@api.exception_handler(DataError)
+@api.exception_handler(OverflowError)
+def refused_by_database(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.warning("Value refused by the database on %s: %s", request.path, exc)
+    return _invalid(request, {"__all__": [str(UNSTORABLE_VALUE)]})
+
+
 @api.exception_handler(AuthenticationError)
 def not_signed_in(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = api.create_response(request, {"detail": NOT_SIGNED_IN}, status=401)
@@ -114,7 +143,10 @@ def _field(location: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _message(error: dict[str, Any]) -> str:
-    template = SCHEMA_MESSAGES.get(error.get("type", ""))
+    kind = error.get("type", "")
+    if kind == "value_error":  # kansli.inputs' checks, whose message is Swedish
+        return str(error["ctx"]["error"])
+    template = SCHEMA_MESSAGES.get(kind)
     if template is None:
         return str(error.get("msg", INVALID))
     context = {

@@ -123,6 +123,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Before anything reads the body (CSRF reads a form's fields after all of these).
     "kansli.web.limits.RequestSizeMiddleware",
+    "kansli.web.limits.StorableInputMiddleware",
+    "kansli.web.faults.FaultPageMiddleware",
     "kansli.web.middleware.NotAllowedPageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "kansli.audit.middleware.RequestContextMiddleware",

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kansli.access.rules import STAFF_ROLES
+from kansli.inputs import DayField
 from kansli.org.models import RoleAssignment, User
 from kansli.registry.forms import AccessibleForm
 
@@ -41,7 +42,7 @@ class PersonForm(AccessibleForm):
 
 
 class GrantForm(PersonForm):
-    last_day = forms.DateField(
+    last_day = DayField(
         label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"required": _("Enter the last day."),
                         "invalid": _("Enter a date as YYYY-MM-DD.")},

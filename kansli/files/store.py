@@ -169,7 +169,13 @@ def _put(file: File, name: str, size: int) -> None:
         # Shorter than the content it is named after: a write cut off by a crash.
         default_storage.delete(name)
     file.seek(0)
-    saved = default_storage.save(name, file)
+    try:
+        saved = default_storage.save(name, file)
+    except OSError:
+        # A full disk or a lost storage: leave no partial file behind.
+        if default_storage.exists(name) and default_storage.size(name) != size:
+            default_storage.delete(name)
+        raise
     if saved != name:
         # Another upload of the same content wrote `name` in the meantime; the storage
         # gave this copy another name, and it is not needed.

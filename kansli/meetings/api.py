@@ -16,6 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from kansli.access.protected import NOTHING, hiders
 from kansli.access.rules import reader, reads_case_secrets
+from kansli.inputs import Id, LongText, Title
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.models.meetings import is_extra, is_late, lacking, public_heading
@@ -53,13 +54,15 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
-    case_id: int
-    title: str = Field(max_length=500)
-    proposal: str = ""
+    case_id: Id
+    title: Title
+    proposal: LongText = ""
     section: Section = Section.DECISIONS
-    report_document: int | None = Field(None, description="The report's document number.")
-    attachment_documents: list[int] = Field(
-        default_factory=list, description="The attachments' document numbers in the case."
+    report_document: Id | None = Field(None, description="The report's document number.")
+    attachment_documents: list[Id] = Field(
+        default_factory=list,
+        max_length=200,
+        description="The attachments' document numbers in the case.",
     )
 
 
@@ -69,7 +72,7 @@ def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
     )
 
 
-def _meeting(request: ApiRequest, meeting_id: int) -> Meeting:
+def _meeting(request: ApiRequest, meeting_id: Id) -> Meeting:
     """One meeting of a body the caller prepares items for; 404 otherwise, as for one
     that does not exist. The one-row form of `_meetings`: the meeting, then the role
     check the action makes too (a filter through staff_bodies costs more to build than
@@ -94,7 +97,7 @@ def list_meetings(request: ApiRequest) -> QuerySet[Meeting]:
 @router.get(
     "/meetings/{meeting_id}/items", response={200: list[ItemOut], **ERRORS}, summary="Agenda"
 )
-def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
+def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
     """The agenda in order, with the marks for late, extra and incomplete items."""
     meeting = _meeting(request, meeting_id)
     # Plain rows, not model objects: a long agenda is read often while it is prepared.
@@ -170,7 +173,7 @@ def list_items(request: ApiRequest, meeting_id: int) -> HttpResponse:
     response={201: ItemOut, **ERRORS},
     summary="Pre-register an item",
 )
-def create_item(request: ApiRequest, meeting_id: int, payload: ItemIn) -> Status[AgendaItem]:
+def create_item(request: ApiRequest, meeting_id: Id, payload: ItemIn) -> Status[AgendaItem]:
     """Put a case on the meeting's agenda with its proposed decision and, if registered,
     its officer's report."""
     meeting = _meeting(request, meeting_id)

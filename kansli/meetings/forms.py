@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansli.files.detect import DOCX, PDF, detect_type
+from kansli.inputs import DayField, WholeField
 from kansli.meetings.models import (
     Attendance,
     Ballot,
@@ -33,7 +34,7 @@ class ConfirmForm(AccessibleForm):
 
 class ScheduleForm(AccessibleForm):
     body = forms.ModelChoiceField(label=_("Body"), queryset=Body.objects.none())
-    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = DayField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     time = forms.TimeField(
         label=_("Time"),
         initial=datetime.time(13, 0),
@@ -61,7 +62,7 @@ class PreregisterForm(AccessibleForm):
     proposal = forms.CharField(
         label=_("Proposed decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
-    report_number = forms.IntegerField(
+    report_number = WholeField(
         label=_("Officer's report already registered (document number)"),
         required=False,
         min_value=1,
@@ -134,7 +135,7 @@ class ArrangeForm(AccessibleForm):
         moves = [("", _("Stays")), *((pk, str(m)) for pk, m in self.later.items())]
         self.items = list(meeting.items.order_by("position", "pk"))
         for item in self.items:
-            self.fields[f"position_{item.pk}"] = forms.IntegerField(
+            self.fields[f"position_{item.pk}"] = WholeField(
                 label=_("Place of %(title)s") % {"title": item.title},
                 initial=item.position,
                 min_value=1,
@@ -167,10 +168,10 @@ class OpenMinutesForm(AccessibleForm):
         widget=forms.CheckboxSelectMultiple,
     )
     approval_place = forms.CharField(label=_("Place of approval"), max_length=200, required=False)
-    approval_due = forms.DateField(
+    approval_due = DayField(
         label=_("Day of approval"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    first = forms.IntegerField(
+    first = WholeField(
         label=_("First §"),
         required=False,
         min_value=1,
@@ -188,8 +189,8 @@ class AttendanceForm(AccessibleForm):
     replaces = forms.ModelChoiceField(
         label=_("Serving for"), queryset=User.objects.none(), required=False
     )
-    from_paragraph = forms.IntegerField(label=_("From §"), required=False, min_value=1)
-    to_paragraph = forms.IntegerField(label=_("To §"), required=False, min_value=1)
+    from_paragraph = WholeField(label=_("From §"), required=False, min_value=1)
+    to_paragraph = WholeField(label=_("To §"), required=False, min_value=1)
 
     def __init__(
         self, people: QuerySet[User], members: QuerySet[User], *args: Any, **kwargs: Any
@@ -286,7 +287,7 @@ class DelegatedDecisionForm(AccessibleForm):
     )
     case_number = forms.CharField(label=_("Case number"), max_length=40)
     summary = forms.CharField(label=_("Decision in short"), max_length=500)
-    decided_on = forms.DateField(
+    decided_on = DayField(
         label=_("Decided on"),
         initial=datetime.date.today,
         widget=forms.DateInput(attrs={"type": "date"}),

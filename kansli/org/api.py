@@ -66,7 +66,9 @@ class SessionAuth(APIKeyCookie):
 
 
 class ErrorOut(Schema):
-    """Not signed in (401), not allowed (403) or not found (404)."""
+    """An unreadable request (400), not signed in (401), not allowed (403), not found
+    (404), a request too large (413), too many requests (429, with Retry-After) or the
+    storage or database out of reach (503, nothing saved)."""
 
     detail: str
 
@@ -79,4 +81,12 @@ class InvalidOut(Schema):
     errors: dict[str, list[str]]
 
 
-ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: InvalidOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: InvalidOut,
+    503: ErrorOut,
+}

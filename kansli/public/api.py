@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 
+from kansli.inputs import Code, Day, Id, Words, Year
 from kansli.org.api import ErrorOut, InvalidOut
 from kansli.org.models import Authority
 from kansli.public.pagecache import cached
@@ -23,7 +24,14 @@ from kansli.registry.models import Case, Direction, Document
 from kansli.search.query import public_search
 
 router = Router(tags=["public e-diary"], auth=None)
-ERRORS: dict[int, type[Schema]] = {404: ErrorOut, 422: InvalidOut, 429: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {
+    400: ErrorOut,
+    404: ErrorOut,
+    413: ErrorOut,
+    422: InvalidOut,
+    429: ErrorOut,
+    503: ErrorOut,
+}
 
 
 class EntryOut(Schema):
@@ -49,7 +57,7 @@ class DiaryOut(Schema):
     offset: int
 
 
-class CaseOut(Schema):
+class PublicCaseOut(Schema):
     case_number: str
     title: str
     authority: str
@@ -59,11 +67,11 @@ class CaseOut(Schema):
 
 
 class DiaryFilter(Schema):
-    q: str = Field("", description='Words, "a phrase" or a case number.', max_length=200)
-    authority: str = Field("", description="The authority's code, e.g. KS.")
+    q: Words = Field("", description='Words, "a phrase" or a case number.')
+    authority: Code = Field("", description="The authority's code, e.g. KS.")
     direction: Direction | None = None
-    date_from: datetime.date | None = None
-    date_to: datetime.date | None = None
+    date_from: Day | None = None
+    date_to: Day | None = None
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -112,10 +120,10 @@ def _diary(filters: DiaryFilter) -> dict[str, Any]:
             "offset": filters.offset}  # fmt: skip
 
 
-@router.get("/public/diary/{code}/{year}/{number}", response={200: CaseOut, **ERRORS},
+@router.get("/public/diary/{code}/{year}/{number}", response={200: PublicCaseOut, **ERRORS},
             summary="One case in the public e-diary")  # fmt: skip
 def case(
-    request: HttpRequest, response: HttpResponse, code: str, year: int, number: int
+    request: HttpRequest, response: HttpResponse, code: Code, year: Year, number: Id
 ) -> dict[str, Any]:
     _polite(request, response)
     return cached(request, "api", lambda: _case(code, year, number), keep=lambda _answer: True)

@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kansli.inputs import DayField
 from kansli.org.models import Authority
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.models import Direction
@@ -30,9 +31,9 @@ class DiarySearchForm(AccessibleForm):
         label=_("Direction"), required=False,
         choices=[("", _("All directions")), *Direction.choices],
     )  # fmt: skip
-    fran = forms.DateField(label=_("From date"), required=False, error_messages=DATE,
+    fran = DayField(label=_("From date"), required=False, error_messages=DATE,
                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
-    till = forms.DateField(label=_("To date"), required=False, error_messages=DATE,
+    till = DayField(label=_("To date"), required=False, error_messages=DATE,
                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -17,6 +17,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from kansli.files.download import file_response
+from kansli.inputs import MAX_OFFSET
 from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
 from kansli.public.pagecache import cached
@@ -58,7 +59,7 @@ def diary(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
-            offset = max(0, int(request.GET.get("fran_rad", "0")))
+            offset = min(MAX_OFFSET, max(0, int(request.GET.get("fran_rad", "0"))))
         except ValueError:
             offset = 0
         result = public_search(

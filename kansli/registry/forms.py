@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansli.files.detect import ACCEPTED, detect_type
 from kansli.files.store import check_size, check_type
+from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
 from kansli.registry import personal_numbers
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
@@ -149,7 +150,7 @@ class RegistrationForm(AccessibleForm):
     direction = forms.ChoiceField(
         label=_("Direction"), choices=DIRECTIONS, initial=Direction.INCOMING
     )
-    document_date = forms.DateField(
+    document_date = DayField(
         label=_("Date received or drawn up"),
         widget=_date_input(),
         error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},
@@ -328,7 +329,7 @@ class VoidDocumentForm(ReasonForm):
 
 class CorrectDocumentForm(ReasonForm):
     direction = forms.ChoiceField(label=_("Direction"), choices=DIRECTIONS)
-    document_date = forms.DateField(
+    document_date = DayField(
         label=_("Date received or drawn up"),
         widget=_date_input(),
         error_messages={"required": _("Enter the date."), "invalid": _("Enter a valid date.")},

@@ -1,8 +1,13 @@
-"""The size of a request, checked before a byte of its body is read (Django reads no
-more than Content-Length, and nothing without it): at most MAX_REQUEST_MB for the
-signed-in (a session, or a valid API key) and ANONYMOUS_MAX_BYTES for everyone else,
-whose forms (the login, the public e-diary's search) are small. Larger: 413, as JSON
-under /api/ and as a Swedish page elsewhere, and nothing is written to disk."""
+"""Requests that could break the service, refused before a view sees them.
+
+- Size, checked before a byte of the body is read (Django reads no more than
+  Content-Length, and nothing without it): at most MAX_REQUEST_MB for the signed-in (a
+  session, or a valid API key) and ANONYMOUS_MAX_BYTES for everyone else, whose forms
+  (the login, the public e-diary's search) are small. Larger: 413, as JSON under /api/
+  and as a Swedish page elsewhere, and nothing is written to disk.
+- Characters: a query or form field holding NUL or a lone surrogate (kansli.inputs) is
+  answered 400 naming the field, before a view hands it to the database. The API's JSON
+  bodies are checked by their schemas' types."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from kansli.inputs import NUL_OR_SURROGATE, unstorable
 from kansli.org.tokens import user_for_key
 
 MEGABYTE = 1024 * 1024
@@ -48,3 +54,25 @@ def too_large(request: HttpRequest, limit: int) -> HttpResponse:
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": message}, status=413)
     return render(request, "web/too_large.html", {"message": message}, status=413)
+
+
+class StorableInputMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = [*request.GET.lists()]
+        if request.method == "POST" and not request.path.startswith("/api/"):
+            fields += request.POST.lists()
+        for name, values in fields:
+            if unstorable(name) or any(unstorable(value) for value in values):
+                return _unstorable(request, name)
+        return self.get_response(request)
+
+
+def _unstorable(request: HttpRequest, name: str) -> HttpResponse:
+    field = name.encode("utf-8", "replace").decode("utf-8", "replace").replace("\x00", "")
+    message = str(NUL_OR_SURROGATE)
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message, "errors": {field: [message]}}, status=422)
+    return render(request, "400.html", {"message": message}, status=400)

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
@@ -98,19 +98,28 @@ class TwoFactorMiddleware(MiddlewareMixin):
         return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
+METHOD_NOT_ALLOWED = "Metoden är inte tillåten för den här adressen."
+
+
 class NotAllowedPageMiddleware:
     """Django answers a GET to a form's address (require_POST) with an empty 405: give it
-    the product's page in the user's language, keeping the Allow header. The API keeps
-    its JSON."""
+    the product's page in the user's language, keeping the Allow header. Under /api/ the
+    answer is JSON with a `detail`, like every other error of the API."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        bare = response.status_code == 405 and not getattr(response, "streaming", False)
-        if bare and not request.path.startswith("/api/") and not response.content:
+        if response.status_code != 405 or getattr(response, "streaming", False):
+            return response
+        if request.path.startswith("/api/"):
+            if response.get("Content-Type", "").startswith("application/json"):
+                return response
+            page: HttpResponse = JsonResponse({"detail": METHOD_NOT_ALLOWED}, status=405)
+        elif not response.content:
             page = render(request, "405.html", status=405)
-            page["Allow"] = response["Allow"]
-            return page
-        return response
+        else:
+            return response
+        page["Allow"] = response["Allow"]
+        return page

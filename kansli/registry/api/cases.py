@@ -4,10 +4,11 @@ input with Swedish messages (422)."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from ninja import Query, Router, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
 from kansli.access.actions import do_log_read, do_log_reads
+from kansli.inputs import Id
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import Authority
 from kansli.registry import actions
@@ -25,8 +26,16 @@ from kansli.registry.models import Case, Classification, Document, SecrecyProvis
 router = Router(tags=["registry"])
 
 
+class Pages(PageNumberPagination):
+    """Ninja's pages, with a page number the database can skip to."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=100_000)
+        page_size: int | None = Field(None, ge=1, le=200)
+
+
 @router.get("/cases", response={200: list[CaseOut], **ERRORS}, summary="List cases")
-@paginate(PageNumberPagination, page_size=50, max_page_size=200)
+@paginate(Pages, page_size=50, max_page_size=200)
 def list_cases(request: ApiRequest, filters: Query[CaseFilter]) -> QuerySet[Case]:
     """The cases the caller may see, newest first, filtered by authority code, year and
     status; 50 a page unless page_size (at most 200) says otherwise."""
@@ -60,7 +69,7 @@ def create_case(request: ApiRequest, payload: CaseIn) -> Status[Case]:
 
 
 @router.get("/cases/{case_id}", response={200: CaseDetailOut, **ERRORS}, summary="Read a case")
-def get_case(request: ApiRequest, case_id: int) -> Case:
+def get_case(request: ApiRequest, case_id: Id) -> Case:
     """A case with the registered documents the caller may see."""
     case = queries.visible(queries.cases(request.auth), case_id)
     shown = queries.documents(request.auth).filter(case=case, secrecy__isnull=False)
@@ -73,7 +82,7 @@ def get_case(request: ApiRequest, case_id: int) -> Case:
     response={201: DocumentOut, **ERRORS},
     summary="Register a document in a case",
 )
-def create_document(request: ApiRequest, case_id: int, payload: DocumentIn) -> Status[Document]:
+def create_document(request: ApiRequest, case_id: Id, payload: DocumentIn) -> Status[Document]:
     """Register a document in a case with the next document number (KS 2026/142-3)."""
     case = queries.visible(queries.cases(request.auth), case_id)
     secrecy = None
@@ -100,7 +109,7 @@ def create_document(request: ApiRequest, case_id: int, payload: DocumentIn) -> S
 @router.get(
     "/documents/{document_id}", response={200: DocumentOut, **ERRORS}, summary="Read a document"
 )
-def get_document(request: ApiRequest, document_id: int) -> Document:
+def get_document(request: ApiRequest, document_id: Id) -> Document:
     """A registered document, if the caller may see it. Reading a secrecy-marked one is
     logged (who, when, from where)."""
     document: Document = queries.visible(queries.documents(request.auth), document_id)

@@ -8,6 +8,7 @@ from ninja import File, Form, Router, Status, UploadedFile
 from kansli.access.actions import do_log_read
 from kansli.files.download import file_response
 from kansli.files.store import store_upload
+from kansli.inputs import Id
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.registry import actions
 from kansli.registry.api import queries
@@ -24,9 +25,9 @@ router = Router(tags=["files"])
 )
 def upload_file(
     request: ApiRequest,
-    document_id: int,
+    document_id: Id,
     file: File[UploadedFile],
-    replaces: Form[int | None] = None,
+    replaces: Form[Id | None] = None,
 ) -> Status[DocumentFile]:
     """Upload a file (multipart/form-data, field `file`) as the document's file, or as a
     new version of its file `replaces` (the earlier version is kept). Programs, unknown
@@ -62,7 +63,7 @@ def upload_file(
         }
     },
 )  # fmt: skip
-def download_file(request: ApiRequest, file_id: int) -> FileResponse:
+def download_file(request: ApiRequest, file_id: Id) -> FileResponse:
     """A version of a document's file, if the caller may see the document. Fetching a
     secrecy-marked document's file is logged (who, when, from where)."""
     attached: DocumentFile = queries.visible(queries.files(request.auth), file_id)

@@ -7,6 +7,7 @@ from typing import Any
 from ninja import Field, Schema
 
 from kansli.access.protected import hide_for
+from kansli.inputs import Address, Code, Day, Line, Name, Title, Year
 from kansli.registry.api import queries
 from kansli.registry.models import Case, CaseStatus, Direction, Document, DocumentFile
 
@@ -132,21 +133,21 @@ class CaseDetailOut(CaseOut):
 
 
 class CaseIn(Schema):
-    authority: str = Field(description="The authority's code (registry series), e.g. KS.")
-    title: str = Field(description="The case title (ärendemening).")
-    classification: str | None = Field(
+    authority: Code = Field(description="The authority's code (registry series), e.g. KS.")
+    title: Title = Field(description="The case title (ärendemening).")
+    classification: Code | None = Field(
         None, description="A process code in the authority's classification scheme, e.g. 2.3.1."
     )
 
 
 class DocumentIn(Schema):
     direction: Direction
-    document_date: datetime.date
-    description: str
-    counterpart: str = ""
-    counterpart_address: str = ""
-    document_type: str = ""
-    secrecy: str | None = Field(
+    document_date: Day
+    description: Title
+    counterpart: Name = ""
+    counterpart_address: Address = ""
+    document_type: Line = ""
+    secrecy: Line | None = Field(
         None, description="The OSL provision of a secrecy marking, e.g. 'OSL 26 kap. 1 §'."
     )
     withhold_counterpart: bool = False
@@ -154,22 +155,22 @@ class DocumentIn(Schema):
 
 
 class CaseFilter(Schema):
-    authority: str | None = None
-    year: int | None = None
+    authority: Code | None = None
+    year: Year | None = None
     status: CaseStatus | None = None
 
 
 class SearchFilter(Schema):
-    q: str = Field(description='Words, "a phrase" or a case number, e.g. bygglov Storgatan.')
-    authority: str | None = Field(None, description="An authority's code, e.g. KS.")
-    year: int | None = Field(None, description="The year in the case number.")
+    q: Title = Field(description='Words, "a phrase" or a case number, e.g. bygglov Storgatan.')
+    authority: Code | None = Field(None, description="An authority's code, e.g. KS.")
+    year: Year | None = Field(None, description="The year in the case number.")
     status: CaseStatus | None = None
     direction: Direction | None = None
-    date_from: datetime.date | None = Field(None, description="Documents dated from this day.")
-    date_to: datetime.date | None = Field(None, description="Documents dated up to this day.")
+    date_from: Day | None = Field(None, description="Documents dated from this day.")
+    date_to: Day | None = Field(None, description="Documents dated up to this day.")
     include_voided: bool = True
     limit: int = Field(20, ge=1, le=100)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=10_000)
 
 
 class SearchHitOut(Schema):

@@ -10,6 +10,7 @@ from django.shortcuts import render
 
 from kansli.access.actions import do_log_reads
 from kansli.access.protected import hide_protected
+from kansli.inputs import MAX_OFFSET
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
@@ -21,7 +22,7 @@ PER_PAGE = 50
 def search_page(request: HttpRequest) -> HttpResponse:
     text = request.GET.get("q", "").strip()[:200]
     try:
-        offset = max(0, int(request.GET.get("fran", "0")))
+        offset = min(MAX_OFFSET, max(0, int(request.GET.get("fran", "0"))))
     except ValueError:
         offset = 0
     result = search(current_user(request), text, limit=PER_PAGE, offset=offset) if text else None
