@@ -47,7 +47,9 @@ SCHEMA_MESSAGES = {
     "enum": "Välj något av {expected}.",
     "greater_than_equal": "Ange minst {ge}.",
     "less_than_equal": "Ange högst {le}.",
-    "string_unicode": "Texten innehåller ett tecken som inte kan sparas (NUL eller ett halvt teckenpar).",
+    "string_unicode": (
+        "Texten innehåller ett tecken som inte kan sparas (NUL eller ett halvt teckenpar)."
+    ),
     "string_too_long": "Texten får vara högst {max_length} tecken.",
     "too_long": "Högst {max_length} värden.",
     "int_from_float": "Ange ett heltal.",

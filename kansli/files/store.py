@@ -59,10 +59,7 @@ def store_upload(uploaded: UploadedFile) -> StoredFile:
 
 
 def _store(file: File, name: str) -> StoredFile:
-    check_size(file.size)
-    file_type = check_type(detect_type(file), name)
-    if file_type in ZIP_BASED:
-        check_unpacked(file)
+    file_type = check_file(file, name)
     digest = hashlib.sha256()
     for chunk in file.chunks():
         digest.update(chunk)
@@ -77,6 +74,16 @@ def _store(file: File, name: str) -> StoredFile:
     if created:
         queue_extraction(stored)
     return stored
+
+
+def check_file(file: File, name: str) -> FileType:
+    """Size, type and (for a packed format) unpacked size: everything that refuses a
+    file before anything reads its content. Returns its type."""
+    check_size(file.size or 0)
+    file_type = check_type(detect_type(file), name)
+    if file_type in ZIP_BASED:
+        check_unpacked(file)
+    return file_type
 
 
 def check_size(size: int) -> None:

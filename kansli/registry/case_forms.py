@@ -10,8 +10,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from kansli.files.detect import ACCEPTED, detect_type
-from kansli.files.store import check_size, check_type
+from kansli.files.detect import ACCEPTED
+from kansli.files.store import check_file
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.models import Document, DocumentFile
 
@@ -108,8 +108,7 @@ class AttachFileForm(AccessibleForm):
 
     def clean_upload(self) -> UploadedFile:
         upload = self.cleaned_data["upload"]
-        check_size(upload.size or 0)
-        check_type(detect_type(upload), upload.name or "")
+        check_file(upload, upload.name or "")
         return upload
 
     def clean(self) -> dict[str, Any]:

@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from kansli.files.detect import ACCEPTED, detect_type
-from kansli.files.store import check_size, check_type
+from kansli.files.detect import ACCEPTED
+from kansli.files.store import check_file
 from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
 from kansli.registry import personal_numbers
@@ -92,8 +92,7 @@ class MultipleFileField(forms.FileField):
         problems = []
         for upload in cleaned:
             try:
-                check_size(upload.size or 0)
-                check_type(detect_type(upload), upload.name or "")
+                check_file(upload, upload.name or "")
             except ValidationError as error:
                 problems += [f"{upload.name}: {message}" for message in error.messages]
         if problems:

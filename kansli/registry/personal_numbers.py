@@ -74,13 +74,22 @@ def warning(count: int) -> str:
 
 def in_file(file: IO[bytes]) -> list[str]:
     """The personal identity numbers in a file's text (an upload, before it is stored);
-    none for a file without text or one that cannot be read."""
-    from kansli.files.detect import detect_type
+    none for a file without text, one that cannot be read, or a zip bomb (which is not
+    unpacked here: the store refuses it)."""
+    from django.core.exceptions import ValidationError
+
+    from kansli.files.detect import ZIP_BASED, detect_type
     from kansli.files.extract import text_of
+    from kansli.files.store import check_unpacked
 
     file_type = detect_type(file)
     if file_type is None:
         return []
+    if file_type in ZIP_BASED:
+        try:
+            check_unpacked(file)
+        except ValidationError:
+            return []
     file.seek(0)
     try:
         return find(text_of(file, file_type.mime))
