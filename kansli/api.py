@@ -18,10 +18,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
 from kansli.meetings.api import router as meetings_router
-from kansli.org.api import SessionAuth, TokenAuth
 from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
+from kansli.web.api_auth import SessionAuth, TokenAuth
 from kansli.web.faults import RETRY_AFTER_SECONDS, STORAGE_FAULT, UNSTORABLE_VALUE
 
 logger = logging.getLogger(__name__)

@@ -44,7 +44,7 @@ PERMISSIONS_POLICY = (
 
 # Pages a session that still owes its second factor may open. The public e-diary
 # needs no login at all (and must not touch the session, so that it can be cached);
-# the API checks the second factor itself (kansli.org.api.SessionAuth).
+# the API checks the second factor itself (kansli.web.api_auth.SessionAuth).
 OPEN_URL_NAMES = frozenset(
     {"login", "logout", "set_language", "two_factor_verify", "two_factor_setup", "admin_login"}
 )

@@ -69,7 +69,7 @@ def test_every_post_form_has_a_csrf_token(name: str, text: str) -> None:
 
 def test_only_the_api_is_exempt_from_django_csrf() -> None:
     """The API's views are csrf_exempt because its session authentication checks the
-    token itself (kansli.org.api.SessionAuth); nothing else may be."""
+    token itself (kansli.web.api_auth.SessionAuth); nothing else may be."""
 
     def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
         found: list[tuple[str, object]] = []

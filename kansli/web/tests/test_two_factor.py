@@ -8,7 +8,7 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kansli.audit.models import AuditEvent
-from kansli.org.api import SECOND_FACTOR_MISSING
+from kansli.web.api_auth import SECOND_FACTOR_MISSING
 from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.web.actions import TOO_MANY, WRONG_CODE, WRONG_SETUP_CODE
