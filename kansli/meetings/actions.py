@@ -433,7 +433,7 @@ def do_dispatch_meeting(
         raise ValidationError("Föredragningslistan är tom.")
     notice = pdf.notice_pdf(meeting, items)
     try:
-        pack = pdf.meeting_pack(meeting, items, notice)
+        pack = pdf.meeting_pack(meeting, items, pdf.notice_pdf(meeting, items, numbered=False))
     except PackError as error:  # a document that cannot be read: nothing is sent
         raise ValidationError(str(error)) from error
     meeting.notice = store_bytes(notice, f"kallelse-{meeting}.pdf")

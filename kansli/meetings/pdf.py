@@ -82,15 +82,22 @@ def report_pdf(
     )
 
 
-def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
+def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem], *, numbered: bool = True) -> bytes:
     """Kallelse med föredragningslista. A secret item shows its title as the public
-    diary shows it (kansli.public.record), never more."""
+    diary shows it (kansli.public.record), never more. The items are numbered 1, 2, 3 …
+    in agenda order, as the meeting pack's bookmarks number them. Its own page numbers
+    are left out (numbered=False) where it opens the pack, whose numbers run through
+    every page."""
     from kansli.public.record import masks_for_cases, scrub
 
     masks = masks_for_cases(item.case for item in items)
     rows = [
-        (item, item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id]))
-        for item in items
+        (
+            item,
+            item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id]),
+            number,
+        )
+        for number, item in enumerate(items, start=1)
     ]
     return _render(
         "meetings/pdf/notice.html",
@@ -99,6 +106,7 @@ def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem]) -> bytes:
             "meeting": meeting,
             "rows": rows,
             "today": timezone.localdate(),
+            "unnumbered": not numbered,
         },
     )
 

@@ -1,5 +1,6 @@
 import base64
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -11,12 +12,12 @@ import pypdf
 import pytest
 import weasyprint
 from django.core.exceptions import ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kansli.files.detect import DOCX
 from kansli.files.store import store_bytes
 from kansli.meetings import actions
-from kansli.meetings.models import Meeting
+from kansli.meetings.models import Meeting, Section
 from kansli.meetings.pack import PackError, Part, merge
 from kansli.meetings.pdf import docx_pdf
 from kansli.meetings.testing import make_body, make_meeting
@@ -299,3 +300,41 @@ def test_the_converted_html_loads_nothing_but_its_own_images(agenda, tmp_path, m
     pages = pypdf.PdfReader(io.BytesIO(docx_pdf(document, document.files.get()))).pages
     assert "Synlig text" in pages[0].extract_text()  # the file's stylesheet was not read
     assert len(pages[0].images) == 1  # only the embedded one
+
+
+def test_the_notice_numbers_its_pages_and_items_as_the_pack_does(agenda):
+    """Issue 12, part 10: the notice standing alone counts its own pages; opening the
+    pack it carries only the pack's numbers (once per page); its items are numbered
+    1, 2, 3 … as the pack's bookmarks are; no page ends on a section's heading."""
+    meeting, sections = agenda["meeting"], [Section.DECISIONS, Section.INFORMATION]
+    for n in range(1, 46):
+        case = make_case(
+            f"Ärende nummer {n} om en lång rad saker", authority=meeting.body.authority
+        )
+        report = registered(case, "Tjänsteskrivelse", pdf(f"Rapport {n}"), f"r{n}.pdf")
+        actions.do_preregister_item(
+            meeting, case, title=f"Ärende nummer {n} om en lång rad saker", report=report,
+            section=sections[n > 30], actor=None,
+        )  # fmt: skip
+    pack = dispatched_pack(meeting)
+    with meeting.notice.open() as handle:
+        notice = pypdf.PdfReader(io.BytesIO(handle.read()))
+    pages = len(notice.pages)
+    assert pages >= 2
+    texts = [page.extract_text() for page in notice.pages]
+    for number, text in enumerate(texts, start=1):
+        assert text.count(f"Sida {number} av {pages}") == 1
+    with translation.override("sv"):
+        headings = [str(Section(s).label).capitalize() for s in sections]
+    for text in texts[:-1]:
+        last = [line for line in text.splitlines() if line.strip() and "Sida" not in line][-1]
+        assert last.strip() not in headings
+    listed = re.findall(r"^(\d+) Ärende nummer (\d+)\b", "\n".join(texts), re.MULTILINE)
+    assert [(int(a), int(b)) for a, b in listed] == [(n, n) for n in range(1, 46)]
+    for number in range(pages):
+        text = pack.pages[number].extract_text()
+        assert "Sida " not in text
+        assert text.count(f"sida {number + 1} av {len(pack.pages)}") == 1
+    assert [title for level, title, _page in outline(pack) if level == 0][1:] == [
+        f"{n}. Ärende nummer {n} om en lång rad saker" for n in range(1, 46)
+    ]
