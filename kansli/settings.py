@@ -264,6 +264,10 @@ MAX_UPLOAD_MB = env_int("KANSLI_MAX_UPLOAD_MB", 100)  # one file
 MAX_REQUEST_MB = env_int("KANSLI_MAX_REQUEST_MB", 200)  # one request, its files together
 # What a ZIP-based file (Word, Excel, OpenDocument) may unpack to (kansli.files.store).
 MAX_UNPACKED_MB = env_int("KANSLI_MAX_UNPACKED_MB", 500)
+# A file's text is read in a child process that may grow by this much, for this long
+# (kansli.files.sandbox); a file over either is kept without text, and the page says so.
+EXTRACT_MEMORY_MB = env_int("KANSLI_EXTRACT_MEMORY_MB", 1024)
+EXTRACT_SECONDS = env_int("KANSLI_EXTRACT_SECONDS", 120)
 
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 import docx
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
@@ -30,8 +29,11 @@ from pypdf import PdfReader
 from kansli.files.detect import DOCX, EML, MSG, ODP, ODS, ODT, PDF, TEXT, text_encoding
 from kansli.files.mail import parse_mail
 from kansli.files.models import StoredFile
+from kansli.files.sandbox import OverLimit, describe, text_within_limits
 
 on_text_extracted: list[Callable[[StoredFile], None]] = []
+
+OVER_LIMIT = "Texten kunde inte tas fram inom gränserna för minne och tid"
 
 
 class Unsupported(Exception):
@@ -40,18 +42,21 @@ class Unsupported(Exception):
 
 def extract_text(stored: StoredFile) -> str:
     """The text of the stored file. Raises Unsupported for a type without text here,
-    and whatever the format's reader raises for a file it cannot read."""
+    ReadFailed for a file its reader cannot read and OverLimit for one that needs more
+    memory or time than kansli.files.sandbox gives it."""
     with stored.open() as file:
         return text_of(file, stored.content_type)
 
 
 def text_of(file: IO[bytes], content_type: str) -> str:
-    """The text of a file of the given (detected) type, e.g. an upload not yet stored.
+    """The text of a file of the given (detected) type, e.g. an upload not yet stored,
+    read in a child process within the limits (NUL removed, at most MAX_TEXT_CHARS).
     Raises like extract_text."""
     extractor = EXTRACTORS.get(content_type)
     if extractor is None:
         raise Unsupported(content_type)
-    return extractor(file)
+    file.seek(0)
+    return text_within_limits(file.read(), extractor)
 
 
 def _pdf(file: IO[bytes]) -> str:
@@ -120,9 +125,6 @@ EXTRACTORS: dict[str, Callable[[IO[bytes]], str]] = {
 }
 
 
-MAX_TEXT_CHARS = 2_000_000
-
-
 @task()
 def extract_file_text(stored_file_id: int) -> str:
     """Extract a stored file's text and record the outcome; returns the status. A file
@@ -132,15 +134,16 @@ def extract_file_text(stored_file_id: int) -> str:
     if stored.extraction == StoredFile.Extraction.DONE:
         return str(stored.extraction)
     try:
+        # PostgreSQL's text cannot hold NUL, which some PDFs put in their text. More than
+        # MAX_TEXT_CHARS is cut: pages and the index need no more, the file is all there.
         text = extract_text(stored)
     except Unsupported:
         _record(stored, StoredFile.Extraction.UNSUPPORTED)
+    except OverLimit as error:
+        _record(stored, StoredFile.Extraction.FAILED, error=f"{OVER_LIMIT} ({error})")
     except Exception as error:  # an unreadable file is the file's failure, not the worker's
-        _record(stored, StoredFile.Extraction.FAILED, error=_describe(error))
+        _record(stored, StoredFile.Extraction.FAILED, error=describe(error))
     else:
-        # PostgreSQL's text cannot hold NUL, which some PDFs put in their text. More than
-        # MAX_TEXT_CHARS is cut: pages and the index need no more, the file is all there.
-        text = text.replace("\x00", "")[:MAX_TEXT_CHARS]
         _record(stored, StoredFile.Extraction.DONE, text=text)
         for callback in on_text_extracted:
             callback(stored)
@@ -152,12 +155,6 @@ def _record(stored: StoredFile, status: str, *, text: str = "", error: str = "")
     stored.text = text
     stored.extraction_error = error
     stored.save(update_fields=["extraction", "text", "extraction_error"])
-
-
-def _describe(error: Exception) -> str:
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return f"{type(error).__name__}: {error}"
 
 
 def queue_extraction(stored: StoredFile) -> None:

@@ -8,10 +8,10 @@ from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kansli.audit.models import AuditEvent
-from kansli.web.api_auth import SECOND_FACTOR_MISSING
 from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.web.actions import TOO_MANY, WRONG_CODE, WRONG_SETUP_CODE
+from kansli.web.api_auth import SECOND_FACTOR_MISSING
 from kansli.web.testing import give_authenticator, totp_code
 
 pytestmark = pytest.mark.django_db

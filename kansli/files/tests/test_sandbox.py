@@ -1,0 +1,86 @@
+"""A file's text is read in a child process within a memory and a time limit (issue 12,
+part 6): a file whose reading swells or hangs is kept without text, with the reason,
+and the worker goes on."""
+
+from __future__ import annotations
+
+import resource
+import time
+from typing import IO, Any
+
+import pytest
+
+from kansli.files import extract
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
+from kansli.files.tests.test_extract import run
+
+pytestmark = pytest.mark.django_db
+Extraction = StoredFile.Extraction
+
+
+def swelling(file: IO[bytes]) -> str:
+    """A reader that, like a parser fed a bomb, takes four gigabytes."""
+    return "x" * (4 * 1024**3)
+
+
+def hanging(file: IO[bytes]) -> str:
+    time.sleep(60)
+    return "never"
+
+
+def test_a_file_whose_reading_swells_is_kept_without_text(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EXTRACT_MEMORY_MB = 200
+    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", swelling)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    stored = run(store_bytes(b"Beslut", "beslut.txt"))
+    assert stored.extraction == Extraction.FAILED and stored.text == ""
+    assert stored.extraction_error == (
+        "Texten kunde inte tas fram inom gränserna för minne och tid (behövde mer än 200 MB minne)"
+    )
+    # The worker itself did not grow: the child took the memory, and was refused it.
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 100 * 1024
+
+
+def test_a_file_whose_reading_hangs_is_given_up_after_the_time_limit(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EXTRACT_SECONDS = 1
+    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", hanging)
+    started = time.monotonic()
+    stored = run(store_bytes(b"Beslut", "beslut.txt"))
+    assert time.monotonic() - started < 10
+    assert stored.extraction == Extraction.FAILED
+    assert stored.extraction_error.endswith("(tog längre än 1 s)")
+
+
+def test_the_next_file_is_read_as_usual(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.EXTRACT_MEMORY_MB = 200
+    monkeypatch.setitem(extract.EXTRACTORS, "application/pdf", swelling)
+    run(store_bytes(b"%PDF-1.4\n%%EOF\n", "trasig.pdf"))
+    assert run(store_bytes(b"Kallelse", "kallelse.txt")).text == "Kallelse"
+
+
+def test_the_case_page_says_when_a_files_text_could_not_be_read(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.test import Client
+
+    from kansli.org.models import Role
+    from kansli.org.testing import make_user
+    from kansli.registry.actions import do_attach_file
+    from kansli.registry.testing import make_incoming
+
+    settings.EXTRACT_MEMORY_MB = 200
+    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", swelling)
+    document = make_incoming()
+    stored = store_bytes(b"Beslut", "beslut.txt")
+    do_attach_file(document, stored, "beslut.txt", actor=None)
+    run(stored)
+    client = Client()
+    client.force_login(make_user(roles=[(Role.REGISTRAR, document.case.authority)]))
+    page = client.get(f"/arenden/{document.case_id}/").content.decode()
+    assert "beslut.txt" in page
+    assert "(texten kunde inte läsas ut: sökningen hittar inte filen)" in page
