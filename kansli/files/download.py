@@ -3,9 +3,34 @@ registered with. Who may have it is for the caller to decide, through the read g
 
 from __future__ import annotations
 
+import io
+
 from django.http import FileResponse
 
 from kansli.files.models import StoredFile
+from kansli.files.pdfactive import cleaned
+
+
+def handed_on(stored: StoredFile) -> bytes:
+    """The bytes of a copy that leaves Kansli (the meeting pack, a published file, a
+    decision sent out): a PDF without its active content; the stored file unchanged."""
+    with stored.open() as handle:
+        data = bytes(handle.read())
+    return cleaned(data) if stored.active_content else data
+
+
+def copy_response(stored: StoredFile, name: str) -> FileResponse:
+    """A download of the copy handed on (handed_on), with file_response's headers."""
+    if not stored.active_content:
+        return file_response(stored, name)
+    data = handed_on(stored)
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=name, content_type=stored.content_type
+    )
+    response["Content-Length"] = str(len(data))
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
 
 
 def file_response(stored: StoredFile, name: str, *, inline: bool = False) -> FileResponse:

@@ -17,7 +17,8 @@ class StoredFile(models.Model):
     the document belong to the registry, which links a document to its StoredFiles; a
     new version of a document is a new StoredFile, and the earlier ones remain. The
     bytes live in Django's default storage at `storage_name`; only the extracted text
-    and its status change after the row is made."""
+    and its status change after the row is made. A PDF's active content (JavaScript,
+    embedded files) is noted when it is stored and removed from every copy handed on."""
 
     class Extraction(models.TextChoices):
         PENDING = "pending", _("pending")
@@ -39,6 +40,9 @@ class StoredFile(models.Model):
         _("text extraction"), max_length=12, choices=Extraction.choices, default=Extraction.PENDING
     )
     extraction_error = models.TextField(_("extraction error"), blank=True)
+    # What a PDF can run or carry besides its pages (kansli.files.pdfactive), found
+    # when it was stored: the kinds, comma-separated; empty for none or another type.
+    active_content = models.CharField(_("active content"), max_length=100, blank=True)
 
     class Meta:
         verbose_name = _("stored file")

@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kansli.files.download import handed_on
 from kansli.meetings.models import Expedition, Meeting, Paragraph
 from kansli.registry.models.files import current_files
 
@@ -42,8 +43,7 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     if extract is None:
         return
     (current,) = current_files(extract.files.all())  # an extract is drawn up as one PDF
-    with current.stored.open() as handle:
-        data = handle.read()
+    data = handed_on(current.stored)
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
         text = render_to_string(
             "meetings/mail/decision.txt",

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from kansli.files.detect import DOCX, PDF
+from kansli.files.download import handed_on
 from kansli.meetings.models import (
     AgendaItem,
     Correction,
@@ -144,8 +145,7 @@ def _document_pdf(document: Document) -> bytes | None:
     current = current_files(document.files.all())
     found = next((f for f in current if f.stored.content_type == PDF.mime), None)
     if found is not None:
-        with found.stored.open() as handle:
-            return bytes(handle.read())
+        return handed_on(found.stored)  # without JavaScript or embedded files
     found = next((f for f in current if f.stored.content_type == DOCX.mime), None)
     return docx_pdf(document, found) if found is not None else None
 

@@ -338,3 +338,22 @@ def test_the_notice_numbers_its_pages_and_items_as_the_pack_does(agenda):
     assert [title for level, title, _page in outline(pack) if level == 0][1:] == [
         f"{n}. Ärende nummer {n} om en lång rad saker" for n in range(1, 46)
     ]
+
+
+def test_a_reports_javascript_and_attached_files_stay_out_of_the_pack(agenda):
+    from kansli.files import pdfactive
+    from kansli.files.tests.test_pdfactive import with_attachment, with_javascript
+
+    report = registered(agenda["case"], "Tjänsteskrivelse", with_javascript(), "ts.pdf")
+    appendix = registered(agenda["case"], "Bilaga", with_attachment(), "bilaga.pdf")
+    actions.do_preregister_item(
+        agenda["meeting"], agenda["case"], title="Detaljplan för Vargödalen", report=report,
+        attachments=[appendix], actor=None,
+    )  # fmt: skip
+    dispatched_pack(agenda["meeting"])
+    with agenda["meeting"].pack.open() as handle:
+        data = handle.read()
+    assert pdfactive.findings(data) == []
+    assert b"/JavaScript" not in data and b"/EmbeddedFiles" not in data
+    with report.files.get().stored.open() as handle:  # the registered report is as it came
+        assert pdfactive.findings(handle.read()) == ["javascript"]

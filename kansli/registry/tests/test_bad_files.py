@@ -1,7 +1,9 @@
 """The bad-file corpus (issue 12, parts 6 and 9): each file is refused with a Swedish
 message, through the registration form and through the API, and nothing is saved: no
 stored file, no bytes on disk, no registration. And a request too large to read is
-answered 413 before its body is read, at a small size for those not signed in."""
+answered 413 before its body is read, at a small size for those not signed in. (A PDF
+with JavaScript is registered as it came, with a warning, and handed on without it:
+kansli/files/tests/test_pdfactive.py.)"""
 
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,8 @@ CORPUS = [
     ("bomb.docx", samples.docx_bomb(20), "zip-bomb"),
     ("faktura.exe", b"MZ\x90\x00" + b"\x00" * 60, "program"),
     ("trasig.docx", samples.word()[:400], "innehållet är"),
+    ("brev.msg", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "innehållet är"),
+    ("brev.eml", samples.eml()[:40], "innehållet är"),
 ]
 
 

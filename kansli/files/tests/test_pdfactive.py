@@ -1,0 +1,110 @@
+"""Active content in PDFs (issue 12, part 6): found when a PDF is stored and shown to the
+registrar; gone from every copy Kansli hands on (the meeting pack, a published file, a
+decision sent by e-mail), while the registered original stays as it came."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pypdf
+import pytest
+from django.test import Client
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+
+from kansli.files import pdfactive
+from kansli.files.store import store_bytes
+from kansli.files.tests import samples
+
+MARKERS = (b"/JavaScript", b"/JS", b"/Launch", b"/EmbeddedFiles", b"app.alert", b"calc.exe")
+
+
+def body(response: Any) -> bytes:
+    return b"".join(response.streaming_content)
+
+
+def _write(writer: pypdf.PdfWriter) -> bytes:
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def opening_with(action: str, key: str, value: str) -> bytes:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(samples.pdf("Beslut om bygglov")))
+    writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+        {NameObject("/S"): NameObject(action), NameObject(key): TextStringObject(value)}
+    )
+    return _write(writer)
+
+
+def with_javascript() -> bytes:
+    return opening_with("/JavaScript", "/JS", "app.alert('hej');")
+
+
+def with_launch() -> bytes:
+    return opening_with("/Launch", "/F", "calc.exe")
+
+
+def with_attachment() -> bytes:
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(samples.pdf("Beslut om bygglov")))
+    writer.add_attachment("faktura.exe", b"MZ\x90\x00")
+    return _write(writer)
+
+
+ACTIVE = [
+    (with_javascript, ["javascript"]),
+    (with_launch, ["launch"]),
+    (with_attachment, ["embedded"]),
+]
+
+
+@pytest.mark.parametrize(("make", "kinds"), ACTIVE, ids=["js", "launch", "attachment"])
+def test_active_content_is_found_and_cleaned_away(make: Any, kinds: list[str]) -> None:
+    data = make()
+    assert pdfactive.findings(data) == kinds
+    copy = pdfactive.cleaned(data)
+    assert pdfactive.findings(copy) == []
+    assert not any(marker in copy for marker in MARKERS)
+    assert "Beslut om bygglov" in pypdf.PdfReader(io.BytesIO(copy)).pages[0].extract_text()
+
+
+def test_a_plain_pdf_is_left_as_it_is() -> None:
+    data = samples.pdf("Kallelse")
+    assert pdfactive.findings(data) == []
+    assert pdfactive.cleaned(data) is data
+
+
+def test_a_damaged_pdf_is_said_to_be_unchecked_not_a_crash() -> None:
+    assert pdfactive.findings(b"%PDF-1.7\n1 0 obj << /Type /Catalog") == ["unreadable"]
+
+
+@pytest.mark.django_db
+def test_the_registrar_is_told_and_the_published_copy_is_clean(settings: Any) -> None:
+    from kansli.org.models import Role
+    from kansli.org.testing import make_user
+    from kansli.public.actions import do_publish_file
+    from kansli.registry.actions import do_attach_file
+    from kansli.registry.testing import make_incoming
+
+    document = make_incoming()
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    assert stored.active_content == "javascript"
+    document_file = do_attach_file(document, stored, "beslut.pdf", actor=None)
+    registrar = make_user(roles=[(Role.REGISTRAR, document.case.authority)])
+    client = Client()
+    client.force_login(registrar)
+    page = client.get(f"/arenden/{document.case_id}/").content.decode()
+    assert "PDF:en innehåller JavaScript" in page
+
+    # The registered original is as it came.
+    original = client.get(
+        f"/arenden/{document.case_id}/handlingar/{document.number}/filer/{document_file.pk}/"
+    )
+    assert b"/JavaScript" in body(original)
+
+    do_publish_file(document_file, actor=registrar)
+    answer = Client().get(f"/diarium/filer/{document_file.pk}/beslut.pdf")
+    assert answer.status_code == 200
+    copy = body(answer)
+    assert not any(marker in copy for marker in MARKERS)
+    assert int(answer["Content-Length"]) == len(copy)
