@@ -318,6 +318,7 @@ class CorrectionForm(AccessibleForm):
 
 
 class ItemSecrecyForm(AccessibleForm):
+    sometimes_needed = ("reason",)
     secrecy = forms.ModelChoiceField(
         SecrecyProvision.objects.filter(active=True),
         label=_("Secrecy provision"),

@@ -51,7 +51,11 @@ PERSONAL_TEXT_FIELDS = ["title", "counterpart", "counterpart_address", "descript
 
 
 class AccessibleForm(forms.Form):
-    """A form whose errors are listed in a summary at the top, each linking to its field."""
+    """A form whose errors are listed in a summary at the top, each linking to its field.
+    The fields named in `sometimes_needed` are needed in some cases only (their hint says
+    when) and are not labelled optional (registry_fields.optional_field)."""
+
+    sometimes_needed: tuple[str, ...] = ()
 
     def error_summary(self) -> list[tuple[str, str]]:
         items = [("", str(message)) for message in self.errors.get(NON_FIELD_ERRORS, [])]
@@ -354,6 +358,7 @@ class CorrectDocumentForm(ReasonForm):
 
 
 class SecrecyForm(AccessibleForm):
+    sometimes_needed = ("reason",)
     secrecy = forms.ModelChoiceField(
         SecrecyProvision.objects.filter(active=True),
         label=_("Secrecy provision"),
@@ -417,6 +422,7 @@ class AssignOfficerForm(AccessibleForm):
 
 
 class StatusForm(AccessibleForm):
+    sometimes_needed = ("reason",)
     status = forms.ChoiceField(
         label=_("New status"), error_messages={"required": _("Choose the new status.")}
     )

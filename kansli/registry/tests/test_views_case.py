@@ -1,5 +1,6 @@
 import datetime
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -177,6 +178,10 @@ def test_changing_the_status(case: Case, registrar: User, officer: User) -> None
     assert sv("Give the reason for voiding the case.") in html
     case.refresh_from_db()
     assert case.status == "under_handlaggning"
+    # Needed when voiding, so not labelled optional (issue 12, part 10): its hint says when.
+    reason = re.search(r'<label for="id_reason">(.*?)</label>', html, re.S)
+    assert reason is not None and "valfritt" not in reason.group(1)
+    assert sv("Needed when the case is voided.") in html
 
 
 def test_voiding_a_document_needs_a_reason(case: Case, registrar: User) -> None:
