@@ -19,6 +19,7 @@ from kansli.files.detect import ACCEPTED
 from kansli.files.store import check_file
 from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.registry import kept_uploads as keeping
 from kansli.registry import personal_numbers
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
@@ -212,6 +213,9 @@ class RegistrationForm(AccessibleForm):
                     "with it unless you give a reason here (kept in the audit log)."),
     )  # fmt: skip
 
+    # Files attached before the form was shown again (kansli.registry.kept_uploads).
+    kept_uploads = forms.CharField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, user: User, authorities: QuerySet[Authority], *args: Any, **kwargs: Any):
         kwargs.setdefault("initial", {}).setdefault("document_date", timezone.localdate())
         super().__init__(*args, **kwargs)
@@ -286,11 +290,18 @@ class RegistrationForm(AccessibleForm):
         if count:
             self.add_error("personal_numbers_ok", personal_numbers.warning(count))
 
+    def clean_kept_uploads(self) -> keeping.Kept:
+        return keeping.kept_files(self.cleaned_data.get("kept_uploads") or "", self.user)
+
     def numbers_in_files(self, data: dict[str, Any]) -> list[str]:
-        """The personal identity numbers in the files to be registered: the uploads."""
+        """The personal identity numbers in the files to be registered: the uploads and
+        those kept from before."""
         found: list[str] = []
         for upload in data.get("uploads") or []:
             found += personal_numbers.in_file(upload)
+        for stored, _name in data.get("kept_uploads") or []:
+            with stored.open() as file:
+                found += personal_numbers.in_file(file)
         return found
 
     def _clean_new(self, data: dict[str, Any]) -> None:

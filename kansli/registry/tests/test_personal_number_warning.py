@@ -1,6 +1,7 @@
 """The registrar is warned of personal identity numbers before a registration without a
 secrecy marking is saved."""
 
+import hashlib
 from typing import Any
 
 import pytest
@@ -92,3 +93,46 @@ def test_numbers_in_an_inbox_emails_attachment_count_too(registrar: User) -> Non
     confirmed = registration | {"personal_numbers_ok": "on"}
     assert client.post(f"/registrera/inkorg/{item.pk}/", confirmed).status_code == 302
     assert Document.objects.count() == 1
+
+
+def _kept_token(html: str) -> str:
+    import re
+
+    found = re.search(r'name="kept_uploads" value="([^"]+)"', html)
+    assert found is not None, "the form carries no kept files"
+    return found.group(1)
+
+
+def test_an_attached_file_survives_the_confirmation(registrar: User) -> None:
+    """Issue 12, part 10: the browser does not send the file again with the confirming
+    submit; the form keeps it, and the registration gets the same bytes."""
+    client = client_for(registrar)
+    letter = samples.pdf("Ansökan om bistånd")
+    first = client.post("/registrera/", form(uploads=[SimpleUploadedFile("ansokan.pdf", letter)]))
+    html = first.content.decode()
+    assert WARNING.format(1) in html and not Document.objects.exists()
+    assert "Bifogade filer som behålls" in html and "ansokan.pdf" in html
+    confirmed = client.post(
+        "/registrera/", form(personal_numbers_ok="on", kept_uploads=_kept_token(html))
+    )
+    assert confirmed.status_code == 302
+    (attached,) = Document.objects.get().files.all()
+    assert attached.name == "ansokan.pdf"
+    assert attached.stored.sha256 == hashlib.sha256(letter).hexdigest()
+
+
+def test_kept_files_are_only_for_the_user_who_attached_them(registrar: User) -> None:
+    html = (
+        client_for(registrar)
+        .post(
+            "/registrera/", form(uploads=[SimpleUploadedFile("ansokan.pdf", samples.pdf("Intyg"))])
+        )
+        .content.decode()
+    )
+    token = _kept_token(html)
+    other = make_registrar(make_authority("KS"), username="annan")
+    for client, value in ((client_for(other), token), (client_for(registrar), token[:-2] + "xx")):
+        answer = client.post("/registrera/", form(personal_numbers_ok="on", kept_uploads=value))
+        assert answer.status_code == 200
+        assert "kunde inte behållas: bifoga dem igen" in answer.content.decode()
+    assert not Document.objects.exists()

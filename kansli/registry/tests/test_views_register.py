@@ -83,6 +83,7 @@ def test_the_form_has_defaults_and_a_label_for_every_field() -> None:
     assert re.search(rf'<option value="{ks.pk}" selected>', html)  # the only authority
     assert re.search(r'value="nytt"[^>]*checked', html)
     fields = set(re.findall(r'<(?:input|select|textarea)[^>]*\bid="(id_[a-z_0-9]+)"', html))
+    fields -= set(re.findall(r'<input type="hidden"[^>]*\bid="(id_[a-z_0-9]+)"', html))
     labelled = set(re.findall(r'<label for="(id_[a-z_0-9]+)"', html))
     assert fields and fields <= labelled
     assert 'role="alert"' not in html

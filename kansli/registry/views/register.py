@@ -3,19 +3,20 @@ document in an existing case."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from kansli.files.store import store_upload
 from kansli.org.models import Authority, User
 from kansli.registry import actions
+from kansli.registry import kept_uploads as keeping
 from kansli.registry.forms import EXISTING_CASE, NEW_CASE, RegistrationForm, find_case
 from kansli.registry.models import Direction, Document
 from kansli.registry.permissions import REGISTERING_ROLES
@@ -34,6 +35,8 @@ def save_registration(data: dict[str, Any], user: User) -> Document:
     of them refuses."""
     with transaction.atomic():
         document = _register(data, user)
+        for stored, name in data.get("kept_uploads") or []:
+            actions.do_attach_file(document, stored, name, actor=user)
         for upload in data.get("uploads") or []:
             try:
                 stored = store_upload(upload)
@@ -62,6 +65,18 @@ def _register(data: dict[str, Any], user: User) -> Document:
         case, data["direction"], data["document_date"], data["description"] or data["title"],
         counterpart=counterpart, actor=user, **document,
     )  # fmt: skip
+
+
+def _keep_uploads(form: RegistrationForm, user: User) -> keeping.Kept:
+    """The files to carry into the form shown again, stored and named in its token."""
+    cleaned = form.cleaned_data
+    if "kept_uploads" not in cleaned or "uploads" in form.errors:
+        return []
+    kept = keeping.keep(cleaned.get("uploads") or [], cleaned["kept_uploads"])
+    values = cast(QueryDict, form.data).copy()
+    values["kept_uploads"] = keeping.token(kept, user)
+    form.data = values
+    return kept
 
 
 def _initial(request: HttpRequest, user: User, authorities: list[Authority]) -> dict[str, Any]:
@@ -100,6 +115,7 @@ def register(request: HttpRequest) -> HttpResponse:
                     request, _("Registered as %(number)s") % {"number": document.document_number}
                 )
                 return redirect("registry:case", pk=document.case_id)
+        context["kept"] = _keep_uploads(form, user)
         data = form.data
         texts = [data.get("description", ""), data.get("title", "")]
         context["duplicates"] = possible_duplicates(user, data.get("counterpart", ""), texts)
