@@ -5,6 +5,7 @@ named in Swedish."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime
 import io
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from kansli.inputs import FIRST_DAY, LAST_DAY, unstorable
 from kansli.org.models import Authority
 from kansli.registry.models import CaseStatus, Direction, SecrecyProvision
 
@@ -55,15 +57,7 @@ class Sheet:
 
 def read_csv(data: bytes) -> Sheet:
     """The rows of an export, each with the line it starts on; blank rows are skipped."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:
-            raise FileRefused("Filen är varken UTF-8 eller Windows-1252.") from exc
+    text = decode(data)
     first_line = text.split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -86,6 +80,70 @@ def read_csv(data: bytes) -> Sheet:
     return Sheet(rows, [name for name in header if name not in COLUMNS])
 
 
+def decode(data: bytes) -> str:
+    """The text of a file in what Swedish systems export: UTF-16 or UTF-8 by their
+    byte-order mark, else UTF-8, else Windows-1252, else ISO-8859-1 (which Windows-1252
+    extends, except for five bytes it leaves undefined)."""
+    marks = [(codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be",
+             "UTF-16"), (codecs.BOM_UTF8, "utf-8", "UTF-8")]  # fmt: skip
+    for mark, encoding, name in marks:
+        if data.startswith(mark):
+            try:
+                return data[len(mark) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise FileRefused(
+                    f"Filen börjar som {name} men byte {len(mark) + exc.start + 1} är inte "
+                    f"giltig {name}."
+                ) from exc
+    for encoding in ["utf-8", "cp1252"]:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
+    return data.decode("latin-1")
+
+
+# A UTF-8 lead byte followed by continuation bytes, all read as Windows-1252 or
+# ISO-8859-1 characters: "Ã¥" for "å", "â€“" for "–", "Â " for a no-break space.
+MOJIBAKE = re.compile(r"[\u00c2-\u00f4][\u0080-\u00bf€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ]+")
+
+
+def garbled(text: str) -> str:
+    """The first stretch of text that is UTF-8 read in the wrong encoding (or a
+    replacement character, left where a converter met a byte it could not read);
+    empty when there is none."""
+    if "\ufffd" in text:
+        return "\ufffd"
+    for match in MOJIBAKE.finditer(text):
+        raw = bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in match[0])
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        return match[0]
+    return ""
+
+
+def text_faults(values: dict[str, str]) -> list[str]:
+    """What in a row's text cannot be stored or is not what the earlier system held."""
+    reasons, garbles = [], []
+    for column, value in values.items():
+        if unstorable(value):
+            reasons.append(
+                f"{column} innehåller ett tecken som inte kan lagras (NUL eller ett halvt "
+                "teckenpar)."
+            )
+        elif found := garbled(value):
+            garbles.append(f"{column} ('{found}')")
+    if garbles:
+        reasons.append(
+            f"Felkodad text i {', '.join(garbles)}: filen har troligen sparats i fel "
+            "teckenkodning (t.ex. UTF-8 läst som Windows-1252). Spara exporten som UTF-8 "
+            "och importera igen."
+        )
+    return reasons
+
+
 def _plain(text: str) -> str:
     return text.strip().lower().translate(str.maketrans("åäö", "aao")).replace(" ", "_")
 
@@ -98,6 +156,9 @@ def _date(values: dict[str, str], column: str, reasons: list[str]) -> datetime.d
         day = datetime.date.fromisoformat(text)
     except ValueError:
         reasons.append(f"Ogiltigt datum '{text}' i {column}: ange ÅÅÅÅ-MM-DD.")
+        return None
+    if not FIRST_DAY <= day <= LAST_DAY:
+        reasons.append(f"Datumet {text} i {column} ligger utanför åren 1900–2200.")
         return None
     if day > timezone.localdate():
         reasons.append(f"Datumet {text} i {column} ligger i framtiden.")
@@ -138,7 +199,8 @@ class RowParser:
 
     def parse(self, values: dict[str, str]) -> tuple[CaseRow, DocumentRow | None]:
         """The row's values checked and converted; every fault is named at once."""
-        reasons = [
+        reasons = text_faults(values)
+        reasons += [
             f"{column} är längre än {limit} tecken."
             for column, limit in LIMITS.items()
             if len(values.get(column, "").strip()) > limit
@@ -210,6 +272,8 @@ def _case_number(text: str, code: str, reasons: list[str]) -> tuple[int, int] | 
         return None
     if int(match["year"]) > timezone.localdate().year:
         reasons.append(f"Året i ärendenumret {text.strip()} ligger i framtiden.")
+    elif int(match["year"]) < FIRST_DAY.year:
+        reasons.append(f"Året i ärendenumret {text.strip()} ligger före 1900.")
     series = (match["series"] or code).upper()
     if code and series != code:
         reasons.append(f"Ärendenumret {text.strip()} hör inte till myndigheten {code}.")

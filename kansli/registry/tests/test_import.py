@@ -151,6 +151,87 @@ def test_utf8_with_bom_and_commas_and_a_quoted_line_break(tmp_path: Path) -> Non
     assert Case.objects.get(external_id="B2").documents.count() == 0
 
 
+ROW = (
+    "C1;KS 2021/3;KS;Förskola på Åsvägen;2021-02-01;;F1;1;inkommen;2021-02-01;Örjan Öst;"
+    "Ansökan om bygglov;;"
+)
+
+
+@pytest.mark.parametrize(
+    "encoding,mark",
+    [("cp1252", b""), ("latin-1", b""), ("utf-8", b"\xef\xbb\xbf"), ("utf-16-le", b"\xff\xfe"),
+     ("utf-16-be", b"\xfe\xff")],
+)  # fmt: skip
+def test_swedish_exports_load_with_their_letters(
+    tmp_path: Path, encoding: str, mark: bytes
+) -> None:
+    make_authority("KS")
+    path = tmp_path / "export.csv"
+    path.write_bytes(mark + f"{HEADER}\r\n{ROW}\r\n".encode(encoding))
+    status, _out, err = run(path)
+    assert (status, err) == (0, "")
+    assert Case.objects.get(external_id="C1").title == "Förskola på Åsvägen"
+    assert Document.objects.get(external_id="F1").counterpart == "Örjan Öst"
+
+
+def test_a_double_encoded_file_is_not_loaded_and_each_row_says_why(tmp_path: Path) -> None:
+    make_authority("KS")
+    row = "C2;KS 2021/4;KS;Tillsyn – Älvgatan;2021-02-01;;;;;;;;;"
+    garbled = f"{HEADER}\r\n{ROW}\r\n{row}\r\n".encode().decode("cp1252").encode()
+    path = tmp_path / "export.csv"
+    path.write_bytes(garbled)
+    status, out, err = run(path)
+    assert status == 1
+    assert err.splitlines() == [
+        "Rad 2 avvisad: Felkodad text i title ('Ã¶'), counterpart ('Ã–'), description "
+        "('Ã¶'): filen har troligen sparats i fel teckenkodning (t.ex. UTF-8 läst som "
+        "Windows-1252). Spara exporten som UTF-8 och importera igen.",
+        "Rad 3 avvisad: Felkodad text i title ('â€“'): filen har troligen sparats i fel "
+        "teckenkodning (t.ex. UTF-8 läst som Windows-1252). Spara exporten som UTF-8 och "
+        "importera igen.",
+    ]
+    assert "0 ärenden och 0 handlingar nya" in out
+    assert not Case.objects.exists()
+
+
+def test_a_replacement_character_is_refused(tmp_path: Path) -> None:
+    make_authority("KS")
+    path = write(tmp_path, [HEADER, ROW.replace("Åsvägen", "\ufffdsv\ufffdgen")])
+    status, _out, err = run(path)
+    assert status == 1
+    assert err.startswith("Rad 2 avvisad: Felkodad text i title ('\ufffd')")
+    assert not Case.objects.exists()
+
+
+def test_bad_rows_are_listed_with_their_line_and_the_others_load(tmp_path: Path) -> None:
+    make_authority("KS")
+    rows = [
+        "G1;KS 2020/1;KS;;2020-01-01;;;;;;;;;",
+        "G2;KS 2020/2;KS;Bra ärende;2020-01-01;;H2;1;inkommen;2020-02-30;x;y;;",
+        "G3;KS 2020/3;KS;Bra ärende;1899-12-31;;;;;;;;;",
+        "G4;KS 1850/4;KS;Gammalt ärende;2020-01-01;;;;;;;;;",
+        "G5;KS 2020/5;KS;Nolltecken\x00;2020-01-01;;;;;;;;;",
+        f"G6;KS 2020/6;KS;{'x' * 501};2020-01-01;;;;;;;;;",
+        "G7;KS 2020/7;KS;Bra ärende;2020-01-01;;H7;1;inkommen;2020-01-02;x;y;;",
+        "G8;KS 2020/8;KS;Också bra;2020-01-01;;;;;;;;;",
+    ]
+    status, out, err = run(write(tmp_path, [HEADER, *rows]))
+    assert status == 1
+    assert err.splitlines() == [
+        "Rad 2 avvisad: Värde saknas i title.",
+        "Rad 3 avvisad: Ogiltigt datum '2020-02-30' i document_date: ange ÅÅÅÅ-MM-DD.",
+        "Rad 4 avvisad: Datumet 1899-12-31 i opened ligger utanför åren 1900–2200.",
+        "Rad 5 avvisad: Året i ärendenumret KS 1850/4 ligger före 1900.",
+        "Rad 6 avvisad: title innehåller ett tecken som inte kan lagras (NUL eller ett halvt "
+        "teckenpar).",
+        "Rad 7 avvisad: title är längre än 500 tecken.",
+    ]
+    assert out.strip() == (
+        "Import klar: 2 ärenden och 1 handlingar nya, 0 rader oförändrade, 6 rader avvisade."
+    )
+    assert sorted(Case.objects.values_list("external_id", flat=True)) == ["G7", "G8"]
+
+
 def test_an_imported_number_raises_the_series_counter(tmp_path: Path) -> None:
     ks = make_authority("KS")
     actions.do_register_case(ks, "Registrerad före importen", actor=None)
@@ -225,6 +306,13 @@ def test_a_file_that_cannot_be_read_stops_before_any_row(tmp_path: Path) -> None
         run(write(tmp_path, ["case_id;case_number;authority", "A1;KS 2019/1;KS"]))
     with pytest.raises(CommandError, match="Filen kan inte läsas"):
         run(tmp_path / "missing.csv")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfe" + HEADER.encode("utf-16-le") + b"\x00\xdc")
+    with pytest.raises(CommandError, match="Filen börjar som UTF-16 men byte 297 är inte"):
+        run(broken)
+    broken.write_bytes(b"\xef\xbb\xbf" + HEADER.encode() + b"\r\n\xe5")
+    with pytest.raises(CommandError, match="Filen börjar som UTF-8 men byte 153 är inte"):
+        run(broken)
     assert not Case.objects.exists()
 
 
