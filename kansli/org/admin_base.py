@@ -6,27 +6,70 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db import models
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models, transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+
+
+class _DryRun(Exception):
+    """Rolls back the check of a form's action (ActionAdmin.get_form)."""
 
 
 class ActionAdmin(admin.ModelAdmin):
+    """A model admin whose saves are actions. The action is first run while the form is
+    checked, in a transaction that is rolled back: what it refuses (ValidationError,
+    PermissionDenied) is shown on the form, in Swedish, instead of a server error, and
+    nothing is saved; then it runs for real when the admin saves."""
+
     def create(self, request: HttpRequest, data: dict[str, Any]) -> models.Model:
         raise NotImplementedError
 
     def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
         raise NotImplementedError
 
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form_class = super().get_form(request, obj, change, **kwargs)
+        run = self._run
+
+        class CheckedByTheAction(form_class):  # type: ignore[valid-type, misc]
+            def clean(self) -> dict[str, Any]:
+                data = super().clean()
+                if self.errors:
+                    return data
+                try:
+                    with transaction.atomic():
+                        run(request, obj, self, change)
+                        raise _DryRun
+                except _DryRun:
+                    pass
+                except ValidationError as error:
+                    self.add_error(None, error.messages)
+                except PermissionDenied as error:
+                    self.add_error(None, str(error) or _("Not allowed."))
+                return data
+
+        return CheckedByTheAction
+
     def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+        created = self._run(request, obj, form, change)
+        if created is not None:
+            obj.pk = created.pk
+            obj.refresh_from_db()
+
+    def _run(
+        self, request: HttpRequest, obj: Any, form: ModelForm, change: bool
+    ) -> models.Model | None:
+        """The action for the form: change the object, or create one (returned)."""
         if change:
             current = type(obj).objects.get(pk=obj.pk)
             changes = {name: form.cleaned_data[name] for name in form.changed_data}
             self.change(request, current, changes)
-        else:
-            created = self.create(request, form.cleaned_data)
-            obj.pk = created.pk
-            obj.refresh_from_db()
+            return None
+        return self.create(request, form.cleaned_data)
 
     def save_related(
         self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool

@@ -121,3 +121,33 @@ def test_a_delegation_point_is_added_and_then_only_read() -> None:
     rewritten = {"authority": body.authority.pk, "code": "3.1", "title": "Annat", "delegate": "X"}
     assert admin().post(url, rewritten).status_code == 403
     assert DelegationPoint.objects.get().title == "Beslut om försörjningsstöd"
+
+
+def test_a_refused_action_is_shown_on_the_form_in_swedish() -> None:
+    """Issue 12, part 7: the admin saves through the actions; what an action refuses is
+    a message on the form (not a server error), in Swedish, and nothing is saved."""
+    body = make_body()
+    browser = admin()
+    events = AuditEvent.objects.count()
+    refused = browser.post(
+        "/admin/meetings/body/add/",
+        {
+            "authority": body.authority_id,
+            "item_deadline_workdays": 15,
+            "dispatch_workdays": 7,
+            "place": "",
+            "term_start_month": 10,
+            "term_start_day": 15,
+        },
+    )
+    assert refused.status_code == 200
+    html = refused.content.decode()
+    assert "Organet finns redan." in html
+    assert "<title>Fel: Lägg till organ" in html  # the admin in Swedish
+    assert Body.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_the_admin_speaks_swedish() -> None:
+    html = admin().get("/admin/").content.decode()
+    assert 'lang="sv"' in html and "Logga ut" in html
