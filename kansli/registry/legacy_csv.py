@@ -117,11 +117,19 @@ def garbled(text: str) -> str:
     for match in MOJIBAKE.finditer(text):
         raw = bytes(ord(c) if ord(c) < 256 else c.encode("cp1252")[0] for c in match[0])
         try:
-            raw.decode("utf-8")
+            meant = raw.decode("utf-8")
         except UnicodeDecodeError:
             continue
-        return match[0]
+        if all(_western(char) for char in meant):
+            return match[0]
     return ""
+
+
+def _western(char: str) -> bool:
+    """A character a Swedish register holds: Latin letters with their marks, or
+    typographic punctuation (dashes, quotes, the euro sign). "Ö–" decodes to a Hebrew
+    accent, so it is what it looks like."""
+    return "\u00a0" <= char <= "\u024f" or "\u2000" <= char <= "\u20cf"
 
 
 def text_faults(values: dict[str, str]) -> list[str]:

@@ -16,7 +16,7 @@ from kansli.audit.chain import verify
 from kansli.audit.models import AuditEvent
 from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_user
-from kansli.registry import actions
+from kansli.registry import actions, legacy_csv
 from kansli.registry.models import Case, CaseStatus, Document
 from kansli.registry.testing import make_provision, make_registrar
 from kansli.search.query import search
@@ -192,6 +192,12 @@ def test_a_double_encoded_file_is_not_loaded_and_each_row_says_why(tmp_path: Pat
     ]
     assert "0 ärenden och 0 handlingar nya" in out
     assert not Case.objects.exists()
+
+
+def test_text_that_only_looks_garbled_is_kept() -> None:
+    assert legacy_csv.garbled("Väg Ö–V, Åsa’s café ÄÖ") == ""
+    assert legacy_csv.garbled("GÃ¶teborg") == "Ã¶"
+    assert legacy_csv.decode(b"\x81V\xe4g") == "\x81Väg"  # ISO-8859-1: not Windows-1252
 
 
 def test_a_replacement_character_is_refused(tmp_path: Path) -> None:
