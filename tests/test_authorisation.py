@@ -147,6 +147,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("diarium", "diarium", "number"): Fill(OPEN_LEVEL, "case_serial"),
     ("diarium", "filer", "pk"): Fill(PUBLIC_FILE, "file_pk", MISSING),
     ("diarium", "filer", "name"): Fill(OPEN_LEVEL, "file_name"),
+    # Publishing a file (the registrar's; a file one may not read is not found).
+    ("diarium", "publicera", "pk"): Fill(FILE, "file_pk", MISSING),
     # The API.
     ("api", "cases", "case_id"): Fill(CASE, "case_pk", MISSING),
     ("api", "documents", "document_id"): Fill(DOCUMENT, "document_pk", MISSING),

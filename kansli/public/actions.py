@@ -10,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.files.models import StoredFile
 from kansli.org.models import Authority, Role
 from kansli.org.permissions import require_sysadmin
 from kansli.public.models import DiaryPolicy, PublishedFile
+from kansli.public.record import masks_for
+from kansli.registry import personal_numbers
 from kansli.registry.permissions import require_role
 from kansli.search import index
 
@@ -38,7 +41,10 @@ def do_set_diary_policy(
 @transaction.atomic
 def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
     """Publish a file of an open registration in the public e-diary (a registrar of the
-    authority). A secrecy-marked document's files are never published."""
+    authority). The e-diary's masking cannot reach inside a file, so a file is not
+    published when its document is secrecy-marked, concerns a private person (whose name
+    the e-diary hides: the name is in the letter) or when its text holds a personal
+    identity number or has not been read yet (OSL 21 kap. 7 §; GDPR art. 6)."""
     document = document_file.document
     require_role(actor, document.case.authority, [Role.REGISTRAR], "publicera filer")
     if document.secrecy_id is not None:
@@ -47,6 +53,15 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
         raise ValidationError("Handlingen är makulerad.")
     if hasattr(document_file, "publication"):
         raise ValidationError("Filen är redan publicerad.")
+    if document.counterpart_is_private or masks_for(document.case).private:
+        raise ValidationError(
+            "Ärendet gäller en privatperson, vars namn e-diariet döljer: filerna publiceras inte."
+        )
+    stored = StoredFile.objects.get(pk=document_file.stored_id)  # its text as read now
+    if stored.extraction == StoredFile.Extraction.PENDING:
+        raise ValidationError("Filens text är inte läst ännu: försök igen om en stund.")
+    if personal_numbers.find(stored.text):
+        raise ValidationError("Filen innehåller personnummer och publiceras inte.")
     publication = PublishedFile.objects.create(
         document_file=document_file, published_at=timezone.now(), published_by=actor
     )
