@@ -13,6 +13,7 @@ from django.test import Client
 from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 from kansli.files import pdfactive
+from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
 from kansli.files.tests import samples
 
@@ -102,6 +103,7 @@ def test_the_registrar_is_told_and_the_published_copy_is_clean(settings: Any) ->
     )
     assert b"/JavaScript" in body(original)
 
+    extract_file_text.call(stored.pk)  # a file is published once its text is read
     do_publish_file(document_file, actor=registrar)
     answer = Client().get(f"/diarium/filer/{document_file.pk}/beslut.pdf")
     assert answer.status_code == 200
