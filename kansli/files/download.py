@@ -4,6 +4,7 @@ registered with. Who may have it is for the caller to decide, through the read g
 from __future__ import annotations
 
 import io
+from typing import IO
 
 from django.http import FileResponse
 
@@ -13,35 +14,31 @@ from kansli.files.pdfactive import cleaned
 
 def handed_on(stored: StoredFile) -> bytes:
     """The bytes of a copy that leaves Kansli (the meeting pack, a published file, a
-    decision sent out): a PDF without its active content; the stored file unchanged."""
+    document in the member portal, a decision sent out): a PDF without its active
+    content; the stored file unchanged."""
     with stored.open() as handle:
         data = bytes(handle.read())
     return cleaned(data) if stored.active_content else data
 
 
-def copy_response(stored: StoredFile, name: str) -> FileResponse:
-    """A download of the copy handed on (handed_on), with file_response's headers."""
-    if not stored.active_content:
-        return file_response(stored, name)
-    data = handed_on(stored)
-    response = FileResponse(
-        io.BytesIO(data), as_attachment=True, filename=name, content_type=stored.content_type
-    )
-    response["Content-Length"] = str(len(data))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
-
-
-def file_response(stored: StoredFile, name: str, *, inline: bool = False) -> FileResponse:
-    """The file as a download (or shown in the browser when `inline`). The type is the
+def file_response(
+    stored: StoredFile, name: str, *, inline: bool = False, copy: bool = False
+) -> FileResponse:
+    """The file as a download (or shown in the browser when `inline`); with `copy`, the
+    copy handed on (handed_on) rather than the registered original. The type is the
     one detected from the content when it was stored, never guessed from the name, and
     nosniff keeps the browser from guessing either; FileResponse writes the name in
     Content-Disposition for any language (RFC 6266 and RFC 5987 filename*)."""
+    if copy and stored.active_content:
+        data = handed_on(stored)
+        body: IO[bytes] = io.BytesIO(data)
+        size = len(data)
+    else:
+        body, size = stored.open(), stored.size
     response = FileResponse(
-        stored.open(), as_attachment=not inline, filename=name, content_type=stored.content_type
+        body, as_attachment=not inline, filename=name, content_type=stored.content_type
     )
-    response["Content-Length"] = str(stored.size)
+    response["Content-Length"] = str(size)
     response["X-Content-Type-Options"] = "nosniff"
     if not inline:
         # A registered file is what someone sent in: should a browser show it anyway, it

@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from kansli.files.download import copy_response
+from kansli.files.download import file_response
 from kansli.inputs import MAX_OFFSET
 from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
@@ -118,4 +118,4 @@ def published_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase
     document_file = publication.document_file
     if document_file.document.secrecy_id is not None or document_file.name != name:
         raise Http404(_("Not found."))
-    return copy_response(document_file.stored, document_file.name)
+    return file_response(document_file.stored, document_file.name, copy=True)

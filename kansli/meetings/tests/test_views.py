@@ -434,3 +434,26 @@ def test_the_public_minutes_leave_out_decisions_prepared_with_secret_documents(
     assert "Motionen bifalls." in page and "Personalärende" in page
     assert "31 mars" not in page and "omfattas av sekretess" in page
     assert "nämndes" in page and "Vera Vadsson" not in page
+
+
+def test_a_member_opens_an_agenda_pdf_without_its_javascript(setting: dict[str, Any]) -> None:
+    """The portal shows a document in the browser: the copy handed on, without the
+    JavaScript the registered PDF came with (issue 12, part 6)."""
+    from kansli.files import pdfactive
+    from kansli.files.store import store_bytes
+    from kansli.files.tests.test_pdfactive import with_javascript
+
+    meeting, case = setting["meeting"], setting["case"]
+    letter = registry.do_register_document(
+        case, "inkommen", timezone.localdate(), "Skrivelse", counterpart="Bygg AB", actor=None
+    )
+    stored = store_bytes(with_javascript(), "skrivelse.pdf")
+    registry.do_attach_file(letter, stored, "skrivelse.pdf", actor=None)
+    actions.do_preregister_item(meeting, case, title="Planärende", attachments=[letter], actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    shown = client(setting["member"]).get(f"/moten/portal/{meeting.pk}/handling/{letter.pk}/")
+    data = b"".join(shown.streaming_content)  # type: ignore[attr-defined]
+    assert pdfactive.findings(data) == [] and b"/JavaScript" not in data
+    assert int(shown["Content-Length"]) == len(data)
+    with stored.open() as handle:
+        assert pdfactive.findings(handle.read()) == ["javascript"]

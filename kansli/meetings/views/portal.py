@@ -160,7 +160,7 @@ def document_file(request: HttpRequest, pk: int, document: int) -> HttpResponseB
     if not current:
         raise Http404
     do_log_read(found, "file", stored_file=current[0].stored, actor=user)
-    return file_response(current[0].stored, current[0].name, inline=True)
+    return file_response(current[0].stored, current[0].name, inline=True, copy=True)
 
 
 @login_required
