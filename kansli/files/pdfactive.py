@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
+from kansli.files.sandbox import OverLimit, ReadFailed, text_within_limits
+
 logger = logging.getLogger(__name__)
 
 MAX_OBJECTS = 200_000
@@ -58,15 +60,29 @@ def describe(kinds: list[str]) -> str:
     return ", ".join(str(KINDS[kind]) for kind in kinds if kind in KINDS)
 
 
+def checked(data: bytes) -> str:
+    """findings as StoredFile.active_content keeps them (comma-separated), read in a
+    child process within kansli.files.sandbox's limits: a PDF built to hang or swell
+    pypdf is noted as unchecked and takes nothing from the process storing it."""
+    try:
+        return text_within_limits(data, lambda file: ",".join(findings(file.read())))
+    except (OverLimit, ReadFailed):
+        return UNREADABLE
+
+
 def cleaned(data: bytes) -> bytes:
     """A copy of the PDF without its active content: the pages look the same, but
     nothing runs and nothing is attached. The PDF unchanged if it holds none, or if
     pypdf cannot read it (then no reader can merge it either, and a download is served
     sandboxed: kansli.files.download)."""
-    if findings(data) in ([], [UNREADABLE]):
+    try:
+        writer = PdfWriter(clone_from=io.BytesIO(data))
+        found = list(_walk(writer._root_object))
+    except Exception:  # a damaged file can fail anywhere in the reader
         return data
-    writer = PdfWriter(clone_from=io.BytesIO(data))
-    for _kind, holder, key in list(_walk(writer._root_object)):
+    if not found:
+        return data
+    for _kind, holder, key in found:
         annotations = holder[key].get_object() if key == "/Annots" else None
         if isinstance(annotations, ArrayObject):
             kept = [

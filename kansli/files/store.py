@@ -38,7 +38,7 @@ from kansli.files.detect import (
 )
 from kansli.files.extract import queue_extraction
 from kansli.files.models import StoredFile, storage_name
-from kansli.files.pdfactive import findings
+from kansli.files.pdfactive import checked
 
 MEGABYTE = 1024 * 1024
 MAX_RATIO = 100  # text and XML pack 5-20 times; a zip bomb thousands of times
@@ -70,7 +70,7 @@ def _store(file: File, name: str) -> StoredFile:
     if found is not None:
         return found
     _put(file, storage_name(sha256), file.size)
-    active = ",".join(findings(_bytes(file))) if file_type == PDF else ""
+    active = checked(_bytes(file)) if file_type == PDF else ""
     stored, created = StoredFile.objects.get_or_create(
         sha256=sha256,
         defaults={"size": file.size, "content_type": file_type.mime, "active_content": active},

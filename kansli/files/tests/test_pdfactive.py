@@ -110,3 +110,23 @@ def test_the_registrar_is_told_and_the_published_copy_is_clean(settings: Any) ->
     copy = body(answer)
     assert not any(marker in copy for marker in MARKERS)
     assert int(answer["Content-Length"]) == len(copy)
+
+
+@pytest.mark.django_db
+def test_a_pdf_that_hangs_the_check_is_stored_as_unchecked(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check runs within the sandbox's limits, so a PDF built to hang pypdf costs
+    the request at most EXTRACT_SECONDS and is noted as unchecked."""
+    import time
+
+    def hanging(data: bytes) -> list[str]:
+        time.sleep(60)
+        return []
+
+    settings.EXTRACT_SECONDS = 1
+    monkeypatch.setattr(pdfactive, "findings", hanging)
+    started = time.monotonic()
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    assert time.monotonic() - started < 10
+    assert stored.active_content == "unreadable"
