@@ -22,7 +22,12 @@ from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
 from kansli.web.api_auth import SessionAuth, TokenAuth
-from kansli.web.faults import RETRY_AFTER_SECONDS, STORAGE_FAULT, UNSTORABLE_VALUE
+from kansli.web.faults import (
+    RETRY_AFTER_SECONDS,
+    STORAGE_FAULT,
+    UNSTORABLE_VALUE,
+    storage_fault,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +122,10 @@ def refused_by_ninja(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 @api.exception_handler(OSError)
 def storage_out_of_reach(request: HttpRequest, exc: OSError) -> HttpResponse:
-    """A full disk or a lost storage: nothing saved (kansli.web.faults)."""
+    """A full disk or a lost storage: nothing saved (kansli.web.faults). Any other
+    OSError is a fault of the code or another service: a server error, as before."""
+    if not storage_fault(exc):
+        raise exc
     logger.error("Storage fault on %s: %s", request.path, exc)
     response = api.create_response(request, {"detail": str(STORAGE_FAULT)}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -1,9 +1,9 @@
 """Faults that are not the user's doing, answered as what they are instead of a bare 500.
 
-- The storage cannot take the file (a full disk, a quota, a lost mount: an OSError while
-  reading or writing files): 503 with Retry-After. The action's transaction has rolled
-  back its rows and kansli.files.store has removed the partial file, so nothing is half
-  saved.
+- The storage cannot take the file (a full disk, a quota, a lost mount: an OSError of
+  STORAGE_ERRORS while reading or writing files): 503 with Retry-After. The action's
+  transaction has rolled back its rows and kansli.files.store has removed the partial
+  file, so nothing is half saved.
 - The database refuses a value the checks before it let through (a DataError, or a number
   too large for SQLite): 400, so a gap in the checks never takes a page down.
 
@@ -12,6 +12,7 @@ Swedish error page."""
 
 from __future__ import annotations
 
+import errno
 import logging
 from collections.abc import Callable
 
@@ -30,11 +31,21 @@ STORAGE_FAULT = _(
 UNSTORABLE_VALUE = _("A value could not be stored: it is too long or too large. Nothing was saved.")
 
 
-def storage_fault(exc: Exception) -> bool:
-    return isinstance(exc, OSError)
+# What a file system or its mount answers when it cannot keep or give the bytes: full,
+# over quota or file-size limit, failing, read-only, gone, not ours, stale (NFS).
+STORAGE_ERRORS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.ENOENT,
+     errno.EACCES, errno.ESTALE}
+)  # fmt: skip
 
 
-def unstorable_value(exc: Exception) -> bool:
+def storage_fault(exc: BaseException) -> bool:
+    """An OSError of the storage; not, e.g., a mail server out of reach (ConnectionError),
+    which is a fault of its own and not to be reported as a full disk."""
+    return isinstance(exc, OSError) and exc.errno in STORAGE_ERRORS
+
+
+def unstorable_value(exc: BaseException) -> bool:
     return isinstance(exc, DataError | OverflowError)
 
 

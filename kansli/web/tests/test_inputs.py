@@ -204,3 +204,14 @@ def test_a_full_disk_gives_a_page_in_swedish_and_leaves_nothing(
     assert "Ingenting sparades" in answer.content.decode()
     assert not Case.objects.exists()
     no_partial_file(full_disk)
+
+
+def test_only_the_storages_faults_are_called_a_full_storage() -> None:
+    import errno
+
+    from kansli.web.faults import storage_fault
+
+    assert storage_fault(OSError(errno.ENOSPC, "No space left on device"))
+    assert storage_fault(OSError(errno.EFBIG, "File too large"))
+    assert not storage_fault(ConnectionRefusedError(errno.ECONNREFUSED, "SMTP refused"))
+    assert not storage_fault(OSError("no errno"))
