@@ -44,7 +44,8 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
     authority). The e-diary's masking cannot reach inside a file, so a file is not
     published when its document is secrecy-marked, concerns a private person (whose name
     the e-diary hides: the name is in the letter) or when its text holds a personal
-    identity number or has not been read yet (OSL 21 kap. 7 §; GDPR art. 6)."""
+    identity number, has not been read yet or could not be read (OSL 21 kap. 7 §; GDPR
+    art. 6). A scanned page's text is not read (no OCR yet): its pixels are not checked."""
     document = document_file.document
     require_role(actor, document.case.authority, [Role.REGISTRAR], "publicera filer")
     if document.secrecy_id is not None:
@@ -60,6 +61,9 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
     stored = StoredFile.objects.get(pk=document_file.stored_id)  # its text as read now
     if stored.extraction == StoredFile.Extraction.PENDING:
         raise ValidationError("Filens text är inte läst ännu: försök igen om en stund.")
+    if stored.extraction == StoredFile.Extraction.FAILED:
+        raise ValidationError("Filens text kunde inte läsas, så den kan inte granskas: "
+                              "filen publiceras inte.")  # fmt: skip
     if personal_numbers.find(stored.text):
         raise ValidationError("Filen innehåller personnummer och publiceras inte.")
     publication = PublishedFile.objects.create(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
+from kansli.files.tests import samples
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.public import actions
@@ -92,7 +93,7 @@ def test_only_published_files_of_open_documents_can_be_fetched(secret: Document)
     ks = secret.case.authority
     registrar = make_user("reg", roles=[(Role.REGISTRAR, ks)])
     open_document = register(secret.case, "Kallelse till möte", "HR-avdelningen")
-    data = b"%PDF-1.4 kallelse"
+    data = samples.pdf("Kallelse till möte")
     shown = registry.do_attach_file(open_document, store_bytes(data, "kallelse.pdf"),
                                     "kallelse.pdf", actor=None)  # fmt: skip
     unpublished = registry.do_attach_file(open_document, store_bytes(b"intern", "pm.txt"),

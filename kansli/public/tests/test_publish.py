@@ -21,10 +21,12 @@ from kansli.registry.testing import make_case, make_incoming, make_provision
 pytestmark = pytest.mark.django_db
 
 
-def attached(text: str, **document: object) -> DocumentFile:
+def attached(text: str | None, **document: object) -> DocumentFile:
+    """A PDF showing the text (None: a damaged PDF, whose text cannot be read)."""
     case = make_case("Bygglov för Storgatan 1", authority=make_authority("KS"))
     found = make_incoming(case, counterpart="Bygg AB", **document)
-    stored = store_bytes(samples.pdf(text), "ansokan.pdf")
+    data = samples.pdf(text) if text is not None else samples.pdf("Ansökan")[:600]
+    stored = store_bytes(data, "ansokan.pdf")
     extract_file_text.call(stored.pk)
     return do_attach_file(found, stored, "ansokan.pdf", actor=None)
 
@@ -52,11 +54,12 @@ def test_a_registrar_publishes_a_file_from_the_case_page() -> None:
     [
         ("Sökande 811218-9876", {}, "innehåller personnummer"),
         ("Ansökan", {"counterpart_is_private": True}, "gäller en privatperson"),
+        (None, {}, "kunde inte läsas"),
     ],
-    ids=["personal-number", "private-person"],
+    ids=["personal-number", "private-person", "unreadable"],
 )
 def test_a_file_the_masking_cannot_reach_is_refused_with_the_reason(
-    text: str, document: dict[str, object], reason: str
+    text: str | None, document: dict[str, object], reason: str
 ) -> None:
     document_file = attached(text, **document)
     client, _user = client_for(Role.REGISTRAR)
