@@ -61,7 +61,6 @@ Address = _text(2000)
 LongText = _text(100_000)  # a proposed decision
 Day = Annotated[datetime.date, AfterValidator(_in_range)]
 Year = Annotated[int, Field(ge=FIRST_DAY.year, le=LAST_DAY.year)]
-Whole = Annotated[int, Field(ge=-LARGEST, le=LARGEST)]
 Id = Annotated[int, Field(le=LARGEST)]
 
 
