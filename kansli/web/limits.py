@@ -6,8 +6,8 @@
   (the login, the public e-diary's search) are small. Larger: 413, as JSON under /api/
   and as a Swedish page elsewhere, and nothing is written to disk.
 - Characters: a query or form field holding NUL or a lone surrogate (kansli.inputs) is
-  answered 400 naming the field, before a view hands it to the database. The API's JSON
-  bodies are checked by their schemas' types."""
+  answered before a view hands it to the database: a Swedish 400 page, or under /api/ a
+  JSON 422 naming the field. The API's JSON bodies are checked by their schemas' types."""
 
 from __future__ import annotations
 
