@@ -4,16 +4,27 @@ A hostile or broken file (a PDF whose pages loop, a document that swells when pa
 must not take the worker, or the web process looking for personal identity numbers,
 with it. The child is forked, may grow by EXTRACT_MEMORY_MB over what it starts with
 (its address space, RLIMIT_AS) and is killed after EXTRACT_SECONDS; the parent gets the
-text (NUL removed, at most MAX_TEXT_CHARS), or OverLimit, or the reader's error."""
+text (NUL removed, at most MAX_TEXT_CHARS), or OverLimit, or the reader's error.
+
+The fork is bare (os.fork, then os._exit): in a threaded server another thread may hold
+a lock at that moment (stderr's, while it logs a request), and the child must never
+wait for it. So it writes nothing to stdout or stderr (logging and warnings are off),
+flushes nothing on its way out, and talks to the parent through its own pipe only."""
 
 from __future__ import annotations
 
+import contextlib
 import io
-import multiprocessing
+import logging
+import os
+import pickle
 import resource
+import select
+import signal
+import time
+import warnings
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -32,24 +43,22 @@ class ReadFailed(Exception):
 
 def text_within_limits(data: bytes, read: Callable[[IO[bytes]], str]) -> str:
     """read(file) on the bytes, in a child process within the limits."""
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(
-        target=_child, args=(sender, data, read, settings.EXTRACT_MEMORY_MB), daemon=True
-    )
-    child.start()
-    sender.close()
+    receiver, sender = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        os.close(receiver)
+        _child(sender, data, read, settings.EXTRACT_MEMORY_MB)
+    os.close(sender)
     try:
-        if not receiver.poll(settings.EXTRACT_SECONDS):
-            raise OverLimit(f"tog längre än {settings.EXTRACT_SECONDS} s")
-        kind, value = receiver.recv()
-    except EOFError as error:  # the child died without a word (killed by the kernel)
-        raise OverLimit("processen avbröts") from error
+        answer = _receive(receiver, time.monotonic() + settings.EXTRACT_SECONDS)
     finally:
-        receiver.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
+        os.close(receiver)
+        _reap(pid)
+    if answer is None:
+        raise OverLimit(f"tog längre än {settings.EXTRACT_SECONDS} s")
+    if not answer:  # the child died without a word (killed by the kernel)
+        raise OverLimit("processen avbröts")
+    kind, value = pickle.loads(answer)  # noqa: S301 (our own child's answer)
     if kind == "memory":
         raise OverLimit(f"behövde mer än {settings.EXTRACT_MEMORY_MB} MB minne")
     if kind == "error":
@@ -57,24 +66,48 @@ def text_within_limits(data: bytes, read: Callable[[IO[bytes]], str]) -> str:
     return str(value)
 
 
-def _child(
-    sender: Connection, data: bytes, read: Callable[[IO[bytes]], str], memory_mb: int
-) -> None:
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = _address_space() + memory_mb * MEGABYTE
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+def _receive(receiver: int, deadline: float) -> bytes | None:
+    """Everything the child writes until it closes the pipe; None if it is not done by
+    the deadline."""
+    chunks: list[bytes] = []
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0 or not select.select([receiver], [], [], left)[0]:
+            return None
+        chunk = os.read(receiver, 1 << 20)
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+
+
+def _reap(pid: int) -> None:
+    """Stop the child if it still runs, and collect it."""
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
+def _child(sender: int, data: bytes, read: Callable[[IO[bytes]], str], memory_mb: int) -> None:
+    answer: tuple[str, Any] = ("error", "")
     try:
-        text = read(io.BytesIO(data)).replace("\x00", "")[:MAX_TEXT_CHARS]
-    except MemoryError:
-        sender.send(("memory", ""))
-    except Exception as error:
-        sender.send(("error", describe(error)[:1000]))
-    else:
-        sender.send(("text", text))
+        logging.disable(logging.CRITICAL)
+        warnings.simplefilter("ignore")
+        _, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = _address_space() + memory_mb * MEGABYTE
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        try:
+            answer = ("text", read(io.BytesIO(data)).replace("\x00", "")[:MAX_TEXT_CHARS])
+        except MemoryError:
+            answer = ("memory", "")
+        except Exception as error:
+            answer = ("error", describe(error)[:1000])
+        payload = memoryview(pickle.dumps(answer))
+        while payload:
+            payload = payload[os.write(sender, payload) :]
     finally:
-        sender.close()
+        os._exit(0)
 
 
 def describe(error: Exception) -> str:

@@ -84,3 +84,24 @@ def test_the_case_page_says_when_a_files_text_could_not_be_read(
     page = client.get(f"/arenden/{document.case_id}/").content.decode()
     assert "beslut.txt" in page
     assert "(texten kunde inte läsas ut: sökningen hittar inte filen)" in page
+
+
+def noisy(file: IO[bytes]) -> str:
+    """A reader that logs and warns, as pypdf does on a damaged PDF."""
+    import logging
+    import warnings
+
+    logging.getLogger("pypdf").error("damaged xref")
+    warnings.warn("damaged xref", stacklevel=1)
+    return "Beslut"
+
+
+def test_the_child_writes_nothing_to_stderr(capfd: pytest.CaptureFixture[str]) -> None:
+    """In a threaded server another thread may hold stderr's lock at the fork (while it
+    logs a request; a browser test once hung so): the child writes nothing there even
+    when its reader logs and warns, and flushes nothing, so it never waits for that
+    lock; it answers through its own pipe."""
+    from kansli.files.sandbox import text_within_limits
+
+    assert text_within_limits(b"Beslut", noisy) == "Beslut"
+    assert capfd.readouterr().err == ""
