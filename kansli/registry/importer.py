@@ -3,7 +3,7 @@
 The file is the earlier system's export as CSV: one row per document, the case's columns
 repeated on each of its rows (a row with no document columns brings in the case alone).
 Separated by semicolons or commas (told from the header row), in UTF-8 with or without
-BOM, UTF-16 with BOM, Windows-1252 or ISO-8859-1 (told from the bytes). A row whose text
+BOM, UTF-16 with or without BOM, Windows-1252 or ISO-8859-1 (told from the bytes). A row whose text
 is UTF-8 read in the wrong encoding ("Ã¥" for "å", "â€“" for "–") or holds a replacement
 character, NUL, a date outside 1900-2200 or a value too long is refused with the reason.
 Column names are case-insensitive; their order does not matter.

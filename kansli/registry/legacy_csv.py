@@ -82,25 +82,49 @@ def read_csv(data: bytes) -> Sheet:
 
 def decode(data: bytes) -> str:
     """The text of a file in what Swedish systems export: UTF-16 or UTF-8 by their
-    byte-order mark, else UTF-8, else Windows-1252, else ISO-8859-1 (which Windows-1252
-    extends, except for five bytes it leaves undefined)."""
-    marks = [(codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"), (codecs.BOM_UTF16_BE, "utf-16-be",
-             "UTF-16"), (codecs.BOM_UTF8, "utf-8", "UTF-8")]  # fmt: skip
-    for mark, encoding, name in marks:
+    byte-order mark, else UTF-16 told by its NUL bytes, else UTF-8, else Windows-1252,
+    else ISO-8859-1 (which Windows-1252 extends, except for five bytes it leaves
+    undefined)."""
+    marks = [(codecs.BOM_UTF16_LE, "utf-16-le", "Filen börjar som UTF-16"),
+             (codecs.BOM_UTF16_BE, "utf-16-be", "Filen börjar som UTF-16"),
+             (codecs.BOM_UTF8, "utf-8", "Filen börjar som UTF-8")]  # fmt: skip
+    for mark, encoding, seen in marks:
         if data.startswith(mark):
-            try:
-                return data[len(mark) :].decode(encoding)
-            except UnicodeDecodeError as exc:
-                raise FileRefused(
-                    f"Filen börjar som {name} men byte {len(mark) + exc.start + 1} är inte "
-                    f"giltig {name}."
-                ) from exc
+            return _decode(data, len(mark), encoding, seen)
+    if encoding := _utf16_without_mark(data):
+        return _decode(data, 0, encoding, "Filen ser ut som UTF-16 utan byteordningsmärke")
     for encoding in ["utf-8", "cp1252"]:
         try:
             return data.decode(encoding)
         except UnicodeDecodeError:
             pass
     return data.decode("latin-1")
+
+
+def _decode(data: bytes, start: int, encoding: str, seen: str) -> str:
+    try:
+        return data[start:].decode(encoding)
+    except UnicodeDecodeError as exc:
+        name = "UTF-16" if encoding.startswith("utf-16") else "UTF-8"
+        raise FileRefused(
+            f"{seen} men byte {start + exc.start + 1} är inte giltig {name}."
+        ) from exc
+
+
+def _utf16_without_mark(data: bytes) -> str:
+    """The encoding of UTF-16 saved without a byte-order mark (Excel's "Unicode text"
+    and some registry exports), "utf-16-le" or "utf-16-be", else empty. Latin letters, å, ä and ö
+    among them, are below U+0100, so nearly every other byte is NUL: at the odd
+    positions in little-endian, at the even ones in big-endian. Text in UTF-8 or
+    Windows-1252 has no NUL at all, or a stray one that its row is refused for."""
+    sample = data[:4096]
+    pairs = len(sample) // 2
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if pairs and odd * 2 >= pairs and even * 10 <= odd:
+        return "utf-16-le"
+    if pairs and even * 2 >= pairs and odd * 10 <= even:
+        return "utf-16-be"
+    return ""
 
 
 # A UTF-8 lead byte followed by continuation bytes, all read as Windows-1252 or

@@ -174,6 +174,50 @@ def test_swedish_exports_load_with_their_letters(
     assert Document.objects.get(external_id="F1").counterpart == "Örjan Öst"
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_byte_order_mark_loads_and_its_bad_rows_are_named(
+    tmp_path: Path, encoding: str
+) -> None:
+    """Excel's "Unicode text" and some registry exports are UTF-16 with no mark: told by
+    the NUL bytes, its å, ä and ö are kept, and a row of mojibake in it is refused."""
+    make_authority("KS")
+    double_encoded = "C2;KS 2021/4;KS;Tillsyn Älvgatan;2021-02-01;;;;;;;;;".encode().decode(
+        "cp1252"
+    )
+    rows = [HEADER, ROW, double_encoded, "C3;KS 2021/5;KS;Bad datum;2021-02-30;;;;;;;;;"]
+    path = write(tmp_path, rows, encoding)
+    assert not path.read_bytes().startswith((b"\xff\xfe", b"\xfe\xff"))
+    status, out, err = run(path)
+    assert status == 1
+    assert err.splitlines() == [
+        "Rad 3 avvisad: Felkodad text i title ('Ã„'): filen har troligen sparats i fel "
+        "teckenkodning (t.ex. UTF-8 läst som Windows-1252). Spara exporten som UTF-8 och "
+        "importera igen.",
+        "Rad 4 avvisad: Ogiltigt datum '2021-02-30' i opened: ange ÅÅÅÅ-MM-DD.",
+    ]
+    assert "1 ärenden och 1 handlingar nya" in out
+    assert list(Case.objects.values_list("title", flat=True)) == ["Förskola på Åsvägen"]
+    assert Document.objects.get(external_id="F1").counterpart == "Örjan Öst"
+
+
+def test_broken_utf16_without_a_byte_order_mark_is_refused(tmp_path: Path) -> None:
+    make_authority("KS")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(f"{HEADER}\r\n{ROW}\r\n".encode("utf-16-le") + b"\x00\xdc")
+    with pytest.raises(CommandError, match="Filen ser ut som UTF-16 utan byteordningsmärke"):
+        run(broken)
+    odd_length = f"{HEADER}\r\n{ROW}\r\n".encode("utf-16-be") + b"\x00"
+    broken.write_bytes(odd_length)
+    with pytest.raises(CommandError, match=f"men byte {len(odd_length)} är inte giltig UTF-16"):
+        run(broken)
+    assert not Case.objects.exists()
+
+
+def test_a_stray_nul_does_not_make_utf8_into_utf16() -> None:
+    assert legacy_csv.decode("Väg\x00 Åby".encode()) == "Väg\x00 Åby"
+    assert legacy_csv.decode("Väg\x00 Åby".encode("cp1252")) == "Väg\x00 Åby"
+
+
 def test_a_double_encoded_file_is_not_loaded_and_each_row_says_why(tmp_path: Path) -> None:
     make_authority("KS")
     row = "C2;KS 2021/4;KS;Tillsyn – Älvgatan;2021-02-01;;;;;;;;;"
