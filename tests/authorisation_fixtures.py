@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from kansli.access.actions import do_log_read
 from kansli.access.models import Membership
-from kansli.access.rules import forget, may_read, may_see_protected_identities
+from kansli.access.rules import FULL_MEMBERS as PERMISSION_FULL_MEMBERS
+from kansli.access.rules import forget, may_read, may_see_protected_identities, position_in
 from kansli.access.testing import make_access_group
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
@@ -30,8 +31,6 @@ from kansli.files.tests.samples import pdf
 from kansli.meetings import actions as meetings
 from kansli.meetings.actions import approvers_of
 from kansli.meetings.models import Meeting
-from kansli.meetings.permissions import FULL_MEMBERS as PERMISSION_FULL_MEMBERS
-from kansli.meetings.permissions import position_in
 from kansli.meetings.testing import make_body, make_meeting
 from kansli.meetings.views.common import staff_bodies
 from kansli.org import actions as org
@@ -459,7 +458,7 @@ def _meeting_rules(role: str, user: User, ids: Meetings) -> list[str]:
     meeting = Meeting.objects.select_related("body__authority").get(pk=ids.meeting_pk)
     secret = Document.objects.select_related("case__authority").get(pk=ids.secret_document_pk)
     forget(user)
-    position = position_in(user, meeting.body, timezone.localdate())  # judged today
+    position = position_in(user, meeting.body)  # judged today
     rules = {
         "prepares the meetings": (staff_bodies(user).filter(pk=ids.body_pk).exists(),
                                   MEETING_STAFF),

@@ -815,7 +815,7 @@ def test_the_walk_notices_a_member_portal_that_ignores_secrecy(world: World) -> 
     served where the substitute should get what a missing one gets."""
     from kansli.meetings.views import portal
 
-    with mock.patch.object(portal, "reads_secrets", lambda *args: True):
+    with mock.patch.object(portal, "member_reads_secrets", lambda *args: True):
         found = walk(world, roles=[fx.SUBSTITUTE], kinds=[fx.SECRET], routes=_meeting_routes())
     leaks = found.leaks(fx.SUBSTITUTE, fx.MEETING)
     assert any(fx.MEETING_SECRET in leak and "/handling/" in leak for leak in leaks), leaks
@@ -828,11 +828,11 @@ def test_the_walk_notices_meetings_shown_to_the_wrong_staff(world: World) -> Non
     """With the data protection officer taken for one who prepares meetings, the walk
     reports the meetings' pages answered to them; with the body's own staff refused,
     that a secretary does not get the pages they work in."""
-    from kansli.meetings.views import common
+    from kansli.access import rules
     from kansli.org.models import Role
 
-    roles = [*common.PREPARING_ROLES, Role.DATA_PROTECTION_OFFICER]
-    with mock.patch.object(common, "PREPARING_ROLES", roles):
+    roles = [*rules.PREPARING_ROLES, Role.DATA_PROTECTION_OFFICER]
+    with mock.patch.object(rules, "PREPARING_ROLES", roles):
         found = walk(world, roles=[fx.DPO], kinds=[fx.OPEN], routes=_meeting_routes())
     assert world.meetings is not None
     page = f"/moten/{world.meetings.meeting_pk}/ "
@@ -841,7 +841,7 @@ def test_the_walk_notices_meetings_shown_to_the_wrong_staff(world: World) -> Non
     assert any("/moten/ " in leak and "answered 200, not 404" in leak
                for leak in found.leaks(fx.DPO, "-")), found.problems  # fmt: skip
 
-    with mock.patch.object(common, "PREPARING_ROLES", []):
+    with mock.patch.object(rules, "PREPARING_ROLES", []):
         found = walk(world, roles=[fx.SECRETARY], kinds=[fx.OPEN], routes=_meeting_routes())
     leaks = found.leaks(fx.SECRETARY, fx.OPEN)
     assert any("may be used, yet answered 404, not 200" in leak for leak in leaks), leaks

@@ -1,4 +1,5 @@
-"""The one gate every read of the registry goes through.
+"""The one gate every read goes through: the registry's cases, documents and files, and
+committee administration's bodies, meetings, agenda items and minutes.
 
 `Case.objects.visible_to(user)` and `Document.objects.visible_to(user)` call
 `visible_cases` and `visible_documents` here, and every list, page, search, file,
@@ -15,7 +16,12 @@ something that does not exist.
   system administrator as such.
 - Parties with protected identity (skyddade personuppgifter) are shown only to the
   case's officer and the registrars of its authority.
-- Elected members and the public read nothing here: they have their own views.
+- Committee administration (kansli.meetings, below): staff read the bodies and
+  meetings of the authorities they prepare items for; a non-public item is read in full
+  by the authority's secretaries and those who read its case's secrets; elected members
+  read the meetings of the bodies they sit in today, and the secret documents of an
+  item if they are members or serve as substitutes; the public reads an item's
+  decision only when neither the item nor its documents are secret.
 
 What a user may read is worked out once per user object (i.e. per request) and kept on
 it, so one page asks the database at most three times however many reads it makes
@@ -25,14 +31,17 @@ it, so one page asks the database at most three times however many reads it make
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
 from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kansli.access.models import Grant, Membership
-from kansli.org.models import Role, RoleAssignment
+from kansli.org.models import Authority, ElectedPosition, Role, RoleAssignment
+from kansli.registry.permissions import REGISTERING_ROLES, has_role
 
 QS = TypeVar("QS", bound=QuerySet[Any])
 
@@ -238,3 +247,129 @@ def may_oversee_access(user: Any, authority_id: int) -> bool:
         and user.is_authenticated
         and RoleAssignment.objects.valid_on().filter(user=user, role=Role.SYSADMIN).exists()
     )
+
+
+# Committee administration (kansli.meetings). Its models live above the gate
+# (docs/LAYERS.md), so the rules are written on field paths and ids, and the one model
+# a rule must count rows of is looked up by name.
+
+PREPARING_ROLES = REGISTERING_ROLES  # those who register for the authority prepare its items
+FULL_MEMBERS = [ElectedPosition.MEMBER, ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR]
+
+
+def _signed_in(user: Any) -> bool:
+    return user is not None and user.is_authenticated and user.is_active
+
+
+def preparing_authorities(user: Any) -> QuerySet[Authority]:
+    """The authorities whose bodies' meetings the user prepares and reads as staff
+    today: their officers, secretaries, managers and registrars."""
+    if not _signed_in(user):
+        return Authority.objects.none()
+    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=PREPARING_ROLES)
+    return Authority.objects.valid_on().filter(pk__in=held.values("authority_id"))
+
+
+def visible_bodies(bodies: QS, user: Any) -> QS:
+    """The bodies (kansli.meetings.Body) whose meetings the user works with as staff."""
+    return bodies.filter(authority__in=preparing_authorities(user))
+
+
+def visible_meetings(meetings: QS, user: Any) -> QS:
+    """The meetings the user works with as staff: those of the bodies above."""
+    return meetings.filter(body__authority__in=preparing_authorities(user))
+
+
+def elected_bodies(bodies: QS, user: Any) -> QS:
+    """The bodies the user is elected to today. Judged as of now, not a meeting's day: a
+    member who has left reads none of the body's meetings, past ones included."""
+    if not _signed_in(user):
+        return bodies.none()
+    held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ELECTED).order_by()
+    seats = Q(pk__in=[])
+    for authority_id, committee_id in set(held.values_list("authority_id", "committee_id")):
+        seats |= Q(authority_id=authority_id, committee_id=committee_id)
+    return bodies.filter(seats)
+
+
+def position_in(user: Any, body: Any, day: datetime.date | None = None) -> str:
+    """The user's elected position in the body on the day, today unless given ("" if
+    none): a full member's position before a substitute's."""
+    if user is None or not user.is_authenticated:
+        return ""
+    held = RoleAssignment.objects.valid_on(day or timezone.localdate()).filter(
+        user=user, role=Role.ELECTED, authority_id=body.authority_id, committee_id=body.committee_id
+    )
+    positions = set(held.values_list("position", flat=True))
+    for position in [*FULL_MEMBERS, ElectedPosition.SUBSTITUTE]:
+        if position in positions:
+            return str(position)
+    return ""
+
+
+def member_reads_secrets(user: Any, meeting: Any, position: str) -> bool:
+    """Whether an elected member reads the secret documents of the meeting's items: the
+    body's members do (KL 6 kap. 12 §: what they need for their task), substitutes
+    only when they serve at the meeting."""
+    if position in FULL_MEMBERS:
+        return True
+    attendance = apps.get_model("meetings", "Attendance")
+    serving = attendance.objects.filter(
+        minutes__meeting=meeting, user=user, capacity=attendance.Capacity.SUBSTITUTE
+    )
+    return bool(position) and serving.exists()
+
+
+def member_reads_document(document: Any, secrets: bool) -> bool:
+    """Whether a member reads one of an item's documents in the portal: never a voided
+    one, a secret one only if they read the item's secrets (member_reads_secrets)."""
+    return document.voided_at is None and (secrets or document.secrecy_id is None)
+
+
+def may_read_item(user: Any, item: Any) -> bool:
+    """Whether the user reads a non-public item's title, proposal and decision in full
+    (kansli.meetings.models.AgendaItem.secrecy): the authority's secretaries, who write
+    the minutes, and those who read the case's secret content (its access group, a
+    grant, its officer). Members read it in the portal as members. Others see the §
+    number, the neutral heading and the provision."""
+    if item.secrecy_id is None:
+        return True
+    if not _signed_in(user):
+        return False
+    return has_role(user, item.case.authority, [Role.SECRETARY]) or may_read_case_secrets(
+        user, item.case
+    )
+
+
+def item_hider(user: Any, authority: Any) -> Callable[[Mapping[str, Any]], bool]:
+    """may_read_item on plain agenda rows of one authority (with "secrecy__reference",
+    "case_id", "case__access_group_id" and "case__officer_id"): True where the row's
+    item is hidden from the user."""
+    who = reader(user)
+    secretary = _signed_in(user) and has_role(user, authority, [Role.SECRETARY])
+
+    def hidden(row: Mapping[str, Any]) -> bool:
+        return (
+            row["secrecy__reference"] is not None
+            and not secretary
+            and not reads_case_secrets(
+                who, row["case_id"], row["case__access_group_id"], row["case__officer_id"]
+            )
+        )
+
+    return hidden
+
+
+def may_read_secret_part(user: Any, minutes: Any) -> bool:
+    """Whether the user reads the minutes' non-public part (sekretessbilaga): every
+    non-public item in it in full."""
+    items = [p.item for p in minutes.paragraphs.select_related("item__case__authority")]
+    return all(may_read_item(user, item) for item in items)
+
+
+def public_reads_decision(item: Any, documents: Iterable[Any]) -> bool:
+    """Whether the public reads an item's title and decision (the public minutes, the
+    notice board, the public meeting pack): not for a non-public item, nor for one
+    prepared with secret documents, which may decide on secret facts (OSL 5 kap. 5 §;
+    the decision can still be asked for and tried)."""
+    return item.secrecy_id is None and not any(d.secrecy_id for d in documents)

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from kansli.access.rules import position_in
 from kansli.audit.chain import record
 from kansli.files.detect import DOCX, PDF
 from kansli.files.models import StoredFile
@@ -44,11 +45,7 @@ from kansli.meetings.models import (
     Section,
 )
 from kansli.meetings.pack import PackError
-from kansli.meetings.permissions import (
-    position_in,
-    require_preparing,
-    require_secretary,
-)
+from kansli.meetings.permissions import require_preparing, require_secretary
 from kansli.org.changes import apply_changes
 from kansli.org.models import Authority, Committee, ElectedPosition, Municipality
 from kansli.org.permissions import require_sysadmin

@@ -5,9 +5,7 @@ the body's authority see its meetings; the actions check who may do what."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
 from types import SimpleNamespace
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -15,15 +13,13 @@ from django.http import Http404, HttpResponse, JsonResponse
 from ninja import Field, Router, Schema, Status
 
 from kansli.access.protected import NOTHING, hiders
-from kansli.access.rules import reader, reads_case_secrets
+from kansli.access.rules import PREPARING_ROLES, item_hider
 from kansli.inputs import Id, LongText, Title
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.models.meetings import is_extra, is_late, lacking, public_heading
-from kansli.meetings.permissions import PREPARING_ROLES
-from kansli.meetings.views.common import documents_numbered, staff_bodies
+from kansli.meetings.views.common import documents_numbered
 from kansli.org.api import ERRORS, ApiRequest
-from kansli.org.models import Role
 from kansli.registry.models import Case
 from kansli.registry.permissions import has_role
 
@@ -67,7 +63,7 @@ class ItemIn(Schema):
 
 
 def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
-    return Meeting.objects.filter(body__in=staff_bodies(request.auth)).select_related(
+    return Meeting.objects.visible_to(request.auth).select_related(
         "body__authority", "body__committee"
     )
 
@@ -75,7 +71,7 @@ def _meetings(request: ApiRequest) -> QuerySet[Meeting]:
 def _meeting(request: ApiRequest, meeting_id: Id) -> Meeting:
     """One meeting of a body the caller prepares items for; 404 otherwise, as for one
     that does not exist. The one-row form of `_meetings`: the meeting, then the role
-    check the action makes too (a filter through staff_bodies costs more to build than
+    check the action makes too (a filter through the gate's subquery costs more to build than
     both queries take)."""
     meeting = (
         Meeting.objects.select_related("body__authority__municipality", "minutes")
@@ -121,17 +117,8 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
     )
     authority = meeting.body.authority
     # A non-public item: its heading and provision only, unless the caller reads it in
-    # full (kansli.meetings.permissions.may_read_item, here on plain rows).
-    who, secretary = reader(request.auth), has_role(request.auth, authority, [Role.SECRETARY])
-
-    def hidden(row: Mapping[str, Any]) -> bool:
-        return (
-            row["secrecy__reference"] is not None
-            and not secretary
-            and not reads_case_secrets(
-                who, row["case_id"], row["case__access_group_id"], row["case__officer_id"]
-            )
-        )
+    # full (kansli.access.rules.may_read_item, here on plain rows).
+    hidden = item_hider(request.auth, authority)
 
     # A protected identity in a title: only for the case's officer and the registrars.
     cases = {

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -36,6 +37,20 @@ def term_of(
     return begins(election), begins(election + 4) - datetime.timedelta(days=1)
 
 
+class BodyQuerySet(models.QuerySet["Body"]):
+    def visible_to(self, user: Any) -> BodyQuerySet:
+        """The bodies whose meetings the user works with as staff (kansli.access.rules)."""
+        from kansli.access.rules import visible_bodies
+
+        return visible_bodies(self, user)
+
+    def elected(self, user: Any) -> BodyQuerySet:
+        """The bodies the user is elected to today (kansli.access.rules)."""
+        from kansli.access.rules import elected_bodies
+
+        return elected_bodies(self, user)
+
+
 class Body(models.Model):
     """Ett beslutande organ: the authority (fullmäktige, kommunstyrelse, nämnd) or one of
     its committees (utskott) that holds meetings. Its rules say how many working days
@@ -69,6 +84,8 @@ class Body(models.Model):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
+
+    objects = BodyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("body")

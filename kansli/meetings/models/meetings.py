@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime
 from functools import cached_property
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -23,6 +24,14 @@ def public_heading(public_title: str, provision: object) -> str:
     return f"{public_title or NEUTRAL_HEADING} ({provision})"
 
 
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: Any) -> MeetingQuerySet:
+        """The meetings the user works with as staff (kansli.access.rules)."""
+        from kansli.access.rules import visible_meetings
+
+        return visible_meetings(self, user)
+
+
 class Meeting(models.Model):
     """Ett sammanträde: one meeting of a body on a day, at a time and place. The item
     deadline (stoppdag) and the dispatch day (utskick) follow from the body's rules
@@ -39,6 +48,8 @@ class Meeting(models.Model):
     pack = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("meeting")

@@ -28,7 +28,7 @@ class Minutes(models.Model):
     )
     # The non-public part (sekretessbilaga): the full text of the non-public items, which
     # the public part gives only by § number, neutral heading and provision. Sealed with
-    # it; read only by those entitled (kansli.meetings.permissions.may_read_secret_part).
+    # it; read only by those entitled (kansli.access.rules.may_read_secret_part).
     sealed_secret = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

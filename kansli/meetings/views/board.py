@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from kansli.access.rules import public_reads_decision
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
 from kansli.public.record import masks_for_cases, scrub
 from kansli.public.views import public_page
@@ -64,14 +65,12 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     for paragraph in found:
         item, case_masks = paragraph.item, masks[paragraph.item.case_id]
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
-        # OSL 5 kap. 5 §: an item prepared with secret documents may decide on secret
-        # facts; its decision is not published here (it can be asked for and tried).
         # A non-public item shows its § number, neutral heading and provision only.
         decision = None
-        if item.is_secret or any(d.secrecy_id for d in documents):
-            withheld.add(paragraph.pk)
-        else:
+        if public_reads_decision(item, documents):
             decision = scrub(paragraph.decision, case_masks)
+        else:
+            withheld.add(paragraph.pk)
         title = item.public_heading if item.is_secret else scrub(item.title, case_masks)
         paragraphs.append((paragraph, title, decision))
     applied = Correction.objects.filter(paragraph__minutes=minutes, applied_at__isnull=False)

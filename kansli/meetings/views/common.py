@@ -15,19 +15,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from kansli.meetings.models import Body, Meeting
-from kansli.meetings.permissions import PREPARING_ROLES
 from kansli.org.models import Authority, Role, User
 from kansli.registry.forms import AccessibleForm, find_case
 from kansli.registry.models import Case, Document
 from kansli.registry.permissions import has_role
-from kansli.registry.views.common import authorities_with, run_action
+from kansli.registry.views.common import run_action
 
 
 def staff_bodies(user: User) -> QuerySet[Body]:
     """The bodies whose meetings the user prepares for (officers, secretaries,
-    managers and registrars of the authority)."""
-    authorities = authorities_with(user, PREPARING_ROLES)
-    return Body.objects.filter(authority__in=authorities).select_related("authority", "committee")
+    managers and registrars of the authority: kansli.access.rules)."""
+    return Body.objects.visible_to(user).select_related("authority", "committee")
 
 
 def members_of(meeting: Meeting) -> QuerySet[User]:
@@ -40,7 +38,7 @@ def staff_meeting(request: HttpRequest, pk: int) -> Meeting:
     user = request.user
     if not isinstance(user, User):
         raise Http404
-    meetings = Meeting.objects.filter(body__in=staff_bodies(user)).select_related(
+    meetings = Meeting.objects.visible_to(user).select_related(
         "body__authority__municipality", "body__committee"
     )
     return get_object_or_404(meetings, pk=pk)

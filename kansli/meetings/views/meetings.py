@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.forms import (
@@ -26,7 +27,7 @@ from kansli.meetings.forms import (
     ScheduleForm,
 )
 from kansli.meetings.models import AgendaItem, Meeting, Section
-from kansli.meetings.permissions import mask_items, may_read_secret_part
+from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import (
     case_in,
     documents_numbered,
@@ -251,7 +252,7 @@ def item_secrecy(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(
         AgendaItem.objects.select_related("meeting__body__authority", "case__authority", "secrecy"),
         pk=pk,
-        meeting__in=Meeting.objects.filter(body__in=staff_bodies(user)),
+        meeting__in=Meeting.objects.visible_to(user),
     )
     require(is_secretary(user, item.meeting.body))
     initial = {"secrecy": item.secrecy_id, "public_title": item.public_title}

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access.protected import NOTHING, hide_for
-from kansli.access.rules import may_see_protected_identities
+from kansli.access.rules import may_read_item, may_read_secret_part, may_see_protected_identities
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.actions import serving
@@ -31,7 +31,7 @@ from kansli.meetings.forms import (
     VoteForm,
 )
 from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Paragraph
-from kansli.meetings.permissions import mask_items, may_read_item, may_read_secret_part
+from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import (
     is_secretary,
     members_of,

@@ -11,7 +11,6 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,33 +20,22 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access.actions import do_log_read, do_log_reads
+from kansli.access.rules import member_reads_document, member_reads_secrets, position_in
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.forms import NoteForm
 from kansli.meetings.models import (
     AgendaItem,
-    Attendance,
     Body,
     Meeting,
     Opening,
     PrivateNote,
 )
-from kansli.meetings.permissions import FULL_MEMBERS, position_in
-from kansli.org.models import Role, RoleAssignment, User
+from kansli.org.models import User
 from kansli.public.record import masks_for_cases, scrub
 from kansli.registry.models import Document
 from kansli.registry.models.files import current_files
 from kansli.registry.views.common import current_user
-
-
-def member_bodies(user: User) -> QuerySet[Body]:
-    """The bodies the user is elected to today (whether on a meeting's day is for
-    position_in to say when the meeting is opened)."""
-    held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ELECTED).order_by()
-    seats = Q(pk__in=[])
-    for authority_id, committee_id in set(held.values_list("authority_id", "committee_id")):
-        seats |= Q(authority_id=authority_id, committee_id=committee_id)
-    return Body.objects.filter(seats)
 
 
 def _meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting, str]:
@@ -58,31 +46,16 @@ def _meeting(request: HttpRequest, pk: int) -> tuple[User, Meeting, str]:
     meeting = get_object_or_404(
         Meeting.objects.select_related("body__authority"), pk=pk, dispatched_at__isnull=False
     )
-    position = position_in(user, meeting.body, timezone.localdate())
+    position = position_in(user, meeting.body)
     if not position:
         raise Http404
     return user, meeting, position
 
 
-def reads_secrets(user: User, meeting: Meeting, position: str) -> bool:
-    """Whether the member reads the secret documents of the meeting's items: the body's
-    members do, substitutes only when they serve at the meeting."""
-    if position in FULL_MEMBERS:
-        return True
-    serving = Attendance.objects.filter(
-        minutes__meeting=meeting, user=user, capacity=Attendance.Capacity.SUBSTITUTE
-    )
-    return serving.exists()
-
-
 def _readable(item: AgendaItem, secrets: bool) -> list[Document]:
     """The item's report and attachments the member may read (never a voided one)."""
     listed = [item.report, *item.attachments.all()]
-    return [
-        d
-        for d in listed
-        if d is not None and d.voided_at is None and (secrets or d.secrecy_id is None)
-    ]
+    return [d for d in listed if d is not None and member_reads_document(d, secrets)]
 
 
 def _items(meeting: Meeting) -> list[AgendaItem]:
@@ -96,7 +69,7 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
-    bodies = member_bodies(user)
+    bodies = Body.objects.elected(user)
     since = timezone.now() - datetime.timedelta(days=1)
     meetings = (
         Meeting.objects.filter(body__in=bodies, starts_at__gte=since)
@@ -117,7 +90,7 @@ def portal(request: HttpRequest) -> HttpResponse:
 def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     user, meeting, position = _meeting(request, pk)
     actions.do_record_opening(meeting, actor=user)
-    secrets = reads_secrets(user, meeting, position)
+    secrets = member_reads_secrets(user, meeting, position)
     listed = [(item, _readable(item, secrets)) for item in _items(meeting)]
     do_log_reads([d for _, docs in listed for d in docs], "registration", actor=user)
     shown = [d.pk for _, documents in listed for d in documents]
@@ -144,7 +117,7 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _agenda_document(user: User, meeting: Meeting, position: str, number: int) -> Document:
-    secrets = reads_secrets(user, meeting, position)
+    secrets = member_reads_secrets(user, meeting, position)
     for item in _items(meeting):
         for document in _readable(item, secrets):
             if document.pk == number:
