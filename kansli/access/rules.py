@@ -373,3 +373,17 @@ def public_reads_decision(item: Any, documents: Iterable[Any]) -> bool:
     prepared with secret documents, which may decide on secret facts (OSL 5 kap. 5 §;
     the decision can still be asked for and tried)."""
     return item.secrecy_id is None and not any(d.secrecy_id for d in documents)
+
+
+# The public (kansli.public): every registration of the diary is public, masked by the
+# authority's rules (kansli.public.record), and its files are not, unless published.
+
+
+def public_reads_file(document: Any, document_file: Any) -> bool:
+    """Whether the public gets a file of a registration from the e-diary: one published
+    (kansli.public.PublishedFile) of a registration neither secret nor voided."""
+    return (
+        hasattr(document_file, "publication")
+        and document.secrecy_id is None
+        and document.voided_at is None
+    )

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from kansli.access.rules import public_reads_file
 from kansli.files.download import file_response
 from kansli.inputs import MAX_OFFSET
 from kansli.public.forms import DiarySearchForm
@@ -96,10 +97,9 @@ def case(request: HttpRequest, code: str, year: int, number: int) -> HttpRespons
     )
     entries = entries_for(documents)
     published = {
-        document.pk: [f for f in document.files.all() if hasattr(f, "publication")
-                      and document.secrecy_id is None]
+        document.pk: [f for f in document.files.all() if public_reads_file(document, f)]
         for document in documents
-    }  # fmt: skip
+    }
     context = {
         "case": found,
         "title": scrub(found.title, masks_for(found)),
@@ -116,6 +116,7 @@ def published_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase
         document_file_id=pk,
     )
     document_file = publication.document_file
-    if document_file.document.secrecy_id is not None or document_file.name != name:
+    shown = public_reads_file(document_file.document, document_file)
+    if not shown or document_file.name != name:
         raise Http404(_("Not found."))
     return file_response(document_file.stored, document_file.name, copy=True)

@@ -82,3 +82,26 @@ def test_only_the_authoritys_registrar_publishes() -> None:
     assert not PublishedFile.objects.exists()
     secret = attached("Läkarintyg", secrecy=make_provision())
     assert outsider.post(f"/diarium/publicera/{secret.pk}/").status_code == 404
+
+
+def test_a_published_file_is_withdrawn_when_its_registration_is_voided_or_made_secret() -> None:
+    """The gate (kansli.access.rules.public_reads_file) judges the registration as it is
+    now: a file published before its registration was voided or secrecy-marked is no
+    longer given to the public, on the case page or by its address."""
+    from kansli.registry.actions import do_mark_secrecy, do_void_document
+
+    for change in ("void", "secret"):
+        document_file = attached("Ansökan om bygglov för ett garage")
+        client, registrar = client_for(Role.REGISTRAR)
+        client.post(f"/diarium/publicera/{document_file.pk}/")
+        address = f"/diarium/filer/{document_file.pk}/ansokan.pdf"
+        assert Client().get(address).status_code == 200
+        document = document_file.document
+        if change == "void":
+            do_void_document(document, "Fel ärende", actor=registrar)
+        else:
+            do_mark_secrecy(document, make_provision(), actor=registrar)
+        assert Client().get(address).status_code == 404
+        case = document.case
+        public_case = f"/diarium/{case.authority.code}/{case.year}/{case.number}/"
+        assert address not in Client().get(public_case).content.decode()
