@@ -1,4 +1,5 @@
-"""Forms for granting access and adding access group members."""
+"""Forms for granting access, adding access group members and choosing a case's access
+group."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kansli.access.models import AccessGroup
 from kansli.access.rules import STAFF_ROLES
 from kansli.inputs import DayField
 from kansli.org.models import RoleAssignment, User
@@ -51,3 +53,31 @@ class GrantForm(PersonForm):
         label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Enter why access is given.")},
     )  # fmt: skip
+
+
+class CaseGroupForm(AccessibleForm):
+    """The access group of a case, among its authority's (access.actions.do_move_case_to_group)."""
+
+    group = forms.ModelChoiceField(
+        AccessGroup.objects.none(),
+        label=_("Access group"),
+        empty_label=None,
+        help_text=_(
+            "Moving the case to another group changes who may read its secrecy-marked "
+            "documents: the members of the chosen group may, those of the group it is in "
+            "now no longer may (unless they are its officer or hold a grant for it)."
+        ),
+    )
+
+    def __init__(self, case: Any, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.groups = AccessGroup.objects.filter(authority_id=case.authority_id)
+        self.current = case.access_group_id
+        field = self.fields["group"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = self.groups
+        field.initial = self.current
+
+    def has_choice(self) -> bool:
+        """Whether there is another group to move the case to."""
+        return self.groups.exclude(pk=self.current).exists()

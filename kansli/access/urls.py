@@ -7,6 +7,7 @@ app_name = "access"
 urlpatterns = [
     path("arenden/<int:pk>/behorighet/", views.case_access, name="case"),
     path("arenden/<int:pk>/behorighet/ge/", views.grant_access, name="grant"),
+    path("arenden/<int:pk>/behorighet/grupp/", views.move_case, name="move-case"),
     path("arenden/<int:pk>/behorighet/medlem/", views.add_member, name="add-member"),
     path(
         "arenden/<int:pk>/behorighet/medlem/<int:membership>/avsluta/",

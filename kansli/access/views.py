@@ -1,6 +1,6 @@
 """Pages for overseeing access: who has access to a case and why (with granting and
-group membership for managers), and the read log of secret documents, per document and
-per user, as a page or CSV."""
+group membership for managers), the case's access group (chosen from the case page),
+and the read log of secret documents, per document and per user, as a page or CSV."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access import actions
-from kansli.access.forms import GrantForm, PersonForm
+from kansli.access.forms import CaseGroupForm, GrantForm, PersonForm
 from kansli.access.models import Membership
 from kansli.access.overview import who_has_access
 from kansli.access.rules import may_oversee_access, may_see_read_log
@@ -115,6 +115,27 @@ def end_membership(request: HttpRequest, pk: int, membership: int) -> HttpRespon
     else:
         messages.success(request, _("The membership has ended."))
     return redirect("access:case", pk=case.pk)
+
+
+@login_required
+def move_case(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put the case in another access group of its authority, from the case page."""
+    user, case = current_user(request), visible_case(request, pk)
+    require(actions.may_move_cases(user, case.authority))
+    form = CaseGroupForm(case, request.POST if request.method == "POST" else None)
+
+    def run() -> str:
+        group = form.cleaned_data["group"]
+        actions.do_move_case_to_group(case, group, actor=user)
+        return _("The case is now in the access group %(group)s.") % {"group": group.name}
+
+    if request.method == "POST":
+        done = run_action(request, form, run, reverse("registry:case", args=[case.pk]))
+        if done:
+            return done
+    heading = _("Choose the access group")
+    context = {"case": case, "form": form, "heading": heading, "submit": _("Move the case")}
+    return render(request, "registry/case_action.html", context)
 
 
 def _reads(events: QuerySet[AuditEvent]) -> list[dict[str, Any]]:

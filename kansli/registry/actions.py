@@ -453,11 +453,25 @@ def do_set_due_date(case: Case, due_date: datetime.date | None, *, actor: Any) -
 
 @transaction.atomic
 def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
-    """Change the case title, classification or responsible unit."""
+    """Change the case title, classification or responsible unit. The classification is
+    one of the case's authority's scheme, the unit one of its municipality's."""
     require_case_handling(actor, case)
     unknown = set(changes) - {"title", "classification", "unit"}
     if unknown:
         raise ValidationError(f"Kan inte ändras här: {', '.join(sorted(unknown))}")
+    errors = {}
+    if "title" in changes:
+        changes["title"] = (changes["title"] or "").strip()
+        if not changes["title"]:
+            errors["title"] = "Ange en ärendemening."
+    classification = changes.get("classification")
+    if classification is not None and classification.authority_id != case.authority_id:
+        errors["classification"] = "Klassificeringen hör till en annan myndighet."
+    unit = changes.get("unit")
+    if unit is not None and unit.municipality_id != case.authority.municipality_id:
+        errors["unit"] = "Enheten hör till en annan kommun."
+    if errors:
+        raise ValidationError(errors)
     before, after = apply_changes(case, changes)
     if after:
         add_to_timeline(case, "changed", "Ärendets uppgifter ändrades.", actor)
@@ -487,9 +501,16 @@ def do_add_party(case: Case, name: str, *, actor: Any, **values: Any) -> Party:
 
 @transaction.atomic
 def do_relate_cases(case: Case, other: Case, *, actor: Any) -> None:
+    """Note that two cases concern the same matter (both ways). Only cases of the same
+    municipality: another municipality's authority is another authority, whose case
+    numbers and titles its own staff read (OSL 8 kap. 1 §), not ours."""
     require_registering(actor, case.authority)
     if case.pk == other.pk:
         raise ValidationError("Ett ärende kan inte relateras till sig självt.")
+    if other.authority.municipality_id != case.authority.municipality_id:
+        raise ValidationError("Ärendet hör till en annan kommun och kan inte relateras.")
+    if case.related.filter(pk=other.pk).exists():
+        raise ValidationError("Ärendena är redan relaterade.")
     case.related.add(other)
     add_to_timeline(case, "related", f"Relaterat till {other.case_number}.", actor)
     add_to_timeline(other, "related", f"Relaterat till {case.case_number}.", actor)

@@ -1,4 +1,5 @@
 """Forms of the case page for what belongs to a case besides its registrations: its
+particulars (title, classification, unit), the day to decide by, related cases, its
 parties, and the files of its documents (a new file, or a new version of one)."""
 
 from __future__ import annotations
@@ -7,13 +8,88 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Q
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from kansli.files.detect import ACCEPTED
 from kansli.files.store import check_file
-from kansli.registry.forms import AccessibleForm
-from kansli.registry.models import Document, DocumentFile
+from kansli.inputs import DayField
+from kansli.org.models import Unit
+from kansli.registry.forms import AccessibleForm, find_case
+from kansli.registry.models import Case, Classification, Document, DocumentFile
+
+
+class ChangeCaseForm(AccessibleForm):
+    """The case's title, its process in its authority's classification scheme and its
+    responsible unit, as actions.do_change_case takes them."""
+
+    title = forms.CharField(
+        label=_("Case title"),
+        max_length=500,
+        error_messages={"required": _("Enter the case title.")},
+    )
+    classification = forms.ModelChoiceField(
+        Classification.objects.none(),
+        label=_("Classification"),
+        required=False,
+        empty_label=_("Not classified yet"),
+    )
+    unit = forms.ModelChoiceField(
+        Unit.objects.none(), label=_("Responsible unit"), required=False,
+        empty_label=_("No unit yet"),
+    )  # fmt: skip
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any):
+        kwargs.setdefault("initial", {"title": case.title, "classification": case.classification_id,
+                                      "unit": case.unit_id})  # fmt: skip
+        super().__init__(*args, **kwargs)
+        # The processes and units in use, and the case's own even if no longer in use.
+        classification = self.fields["classification"]
+        assert isinstance(classification, forms.ModelChoiceField)
+        classification.queryset = Classification.objects.filter(
+            Q(active=True) | Q(pk=case.classification_id), authority_id=case.authority_id
+        ).order_by("code")
+        units = Unit.objects.valid_on().filter(municipality_id=case.authority.municipality_id)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=case.unit_id))
+
+
+class DueDateForm(AccessibleForm):
+    """The day the case should be decided by (actions.do_set_due_date); empty clears it."""
+
+    due_date = DayField(
+        label=_("Decide by"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Leave it empty to clear the day."),
+        error_messages={"invalid": _("Enter a valid date.")},
+    )
+
+
+class RelateCaseForm(AccessibleForm):
+    """Another case to relate this one to, by its case number. Only cases the user may see
+    are found: one the user may not see is answered like one that does not exist."""
+
+    case_number = forms.CharField(
+        label=_("Case number"),
+        max_length=40,
+        help_text=_("For example KS 2026/142."),
+        error_messages={"required": _("Enter the case number, for example KS 2026/142.")},
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if "case_number" in data:
+            data["other"] = find_case(self.user, data["case_number"])
+            if data["other"] is None:
+                self.add_error("case_number", _("The case does not exist."))
+        return data
 
 
 class PartyForm(AccessibleForm):

@@ -28,6 +28,9 @@ urlpatterns = [
     path("arenden/<int:pk>/", cases.case_detail, name="case"),
     path("arenden/<int:pk>/handlaggare/", case_actions.assign_officer, name="assign"),
     path("arenden/<int:pk>/status/", case_actions.change_status, name="status"),
+    path("arenden/<int:pk>/andra/", case_actions.change_case, name="change"),
+    path("arenden/<int:pk>/besluta-senast/", case_actions.set_due_date, name="due-date"),
+    path("arenden/<int:pk>/relatera/", case_actions.relate_case, name="relate"),
     path("arenden/<int:pk>/parter/", case_actions.add_party, name="add-party"),
     path("arenden/<int:pk>/filer/", files.attach, name="attach"),
     path(

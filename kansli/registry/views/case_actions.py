@@ -1,4 +1,5 @@
-"""The changes made from the case page: name the officer, change the status, add a
+"""The changes made from the case page: name the officer, change the status, change
+the case's particulars or the day to decide by, relate it to another case, add a
 party, and correct, void or secrecy-mark a document. Each has its own page for its form (and its
 errors); the short ones are also on the case page itself."""
 
@@ -18,7 +19,7 @@ from kansli.access.actions import do_log_reads
 from kansli.access.protected import hide_protected
 from kansli.registry import actions
 from kansli.registry.actions import CORRECTABLE
-from kansli.registry.case_forms import PartyForm
+from kansli.registry.case_forms import ChangeCaseForm, DueDateForm, PartyForm, RelateCaseForm
 from kansli.registry.forms import (
     AccessibleForm,
     AssignOfficerForm,
@@ -29,7 +30,7 @@ from kansli.registry.forms import (
 )
 from kansli.registry.models import Case, Document
 from kansli.registry.models.cases import TRANSITIONS
-from kansli.registry.views.cases import assignable
+from kansli.registry.views.cases import assignable, may_change_title
 from kansli.registry.views.common import (
     current_user,
     require,
@@ -112,6 +113,55 @@ def change_status(request: HttpRequest, pk: int) -> HttpResponse:
         return _("The case is now %(status)s.") % {"status": case.get_status_display()}
 
     context = {"heading": _("Change the status"), "submit": _("Change status")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def change_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["handle"])
+    if not may_change_title(user, case):
+        raise Http404
+    form = ChangeCaseForm(case, _data(request))
+
+    def run(data: dict[str, Any]) -> str:
+        changes = {name: data[name] for name in form.changed_data}
+        if not changes:
+            return _("Nothing was changed.")
+        actions.do_change_case(case, actor=user, **changes)
+        return _("The case is changed.")
+
+    context = {"heading": _("Change the case"), "submit": _("Save the changes")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def set_due_date(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["handle"] and assignable(case))
+    form = DueDateForm(_data(request), initial={"due_date": case.due_date})
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_set_due_date(case, data["due_date"], actor=user)
+        if case.due_date is None:
+            return _("The case has no day to decide by.")
+        return _("The case is to be decided by %(day)s.") % {"day": case.due_date.isoformat()}
+
+    context = {"heading": _("Decide by"), "submit": _("Save the day")}
+    return _form_page(request, case, form, run, context)
+
+
+@login_required
+def relate_case(request: HttpRequest, pk: int) -> HttpResponse:
+    user, case = current_user(request), visible_case(request, pk)
+    require(role_flags(user, case)["register"])
+    form = RelateCaseForm(user, _data(request))
+
+    def run(data: dict[str, Any]) -> str:
+        actions.do_relate_cases(case, data["other"], actor=user)
+        return _("The case is related to %(number)s.") % {"number": data["other"].case_number}
+
+    context = {"heading": _("Relate to a case"), "submit": _("Relate")}
     return _form_page(request, case, form, run, context)
 
 

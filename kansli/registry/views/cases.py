@@ -12,9 +12,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from kansli.access.actions import do_log_reads
-from kansli.access.protected import hide_protected
-from kansli.registry.case_forms import AttachFileForm, PartyForm
+from kansli.access.actions import do_log_reads, may_move_cases
+from kansli.access.forms import CaseGroupForm
+from kansli.access.protected import hide_for, hide_protected
+from kansli.registry.case_forms import (
+    AttachFileForm,
+    ChangeCaseForm,
+    DueDateForm,
+    PartyForm,
+    RelateCaseForm,
+)
 from kansli.registry.forms import AssignOfficerForm, StatusForm
 from kansli.registry.models import (
     Case,
@@ -123,11 +130,36 @@ def assignable(case: Case) -> bool:
     return case.status not in {CaseStatus.CLOSED, CaseStatus.VOIDED}
 
 
+def may_change_title(user: Any, case: Case) -> bool:
+    """Changing a title that names a protected person is for those who see the name:
+    anyone else would be shown, and could save, "Skyddad identitet" in its place."""
+    return hide_for(user, case)(case.title) == case.title
+
+
+def case_forms(user: Any, case: Case, may: dict[str, bool]) -> dict[str, Any]:
+    """The forms for the case itself that the viewer may use, as the actions decide:
+    made before the page hides protected names from the case's title."""
+    group_form = CaseGroupForm(case) if may_move_cases(user, case.authority) else None
+    return {
+        "change_form": (
+            ChangeCaseForm(case) if may["handle"] and may_change_title(user, case) else None
+        ),
+        "due_form": (
+            DueDateForm(initial={"due_date": case.due_date})
+            if may["handle"] and assignable(case)
+            else None
+        ),
+        "relate_form": RelateCaseForm(user) if may["register"] else None,
+        "group_form": group_form if group_form and group_form.has_choice() else None,
+    }
+
+
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     case = visible_case(request, pk)
     may = role_flags(user, case)
+    forms = case_forms(user, case, may)
     parties = [party_view(p, may["see_protected"]) for p in case.parties.all()]
     related = list(
         Case.objects.visible_to(user).filter(related=case).select_related("authority__municipality")
@@ -154,5 +186,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if may["handle"] and TRANSITIONS[case.status]
             else None
         ),
+        **forms,
     }
     return render(request, "registry/case_detail.html", context)
