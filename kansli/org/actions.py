@@ -7,6 +7,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -225,10 +226,16 @@ def do_change_user(user: User, *, actor: Any, **changes: Any) -> User:
 
 @transaction.atomic
 def do_set_password(user: User, password: str, *, actor: Any) -> User:
-    if actor is None or actor.pk != user.pk:
-        require_sysadmin(actor)
+    """Give a person a new password (the person, a system administrator or the
+    system). Whoever sets it, it must pass AUTH_PASSWORD_VALIDATORS (long enough, not
+    common, not only digits, not like the person's name): a ValidationError lists what
+    it fails. The person's other sessions end (their session hash no longer matches).
+    The audit event says that the password changed, never what to."""
+    _require_self_or_sysadmin(actor, user)
+    password_validation.validate_password(password, user)
     user.set_password(password)
     user.save(update_fields=["password"])
+    password_validation.password_changed(password, user)
     record(actor=actor, action="org.set_password", obj=user)
     return user
 

@@ -4,10 +4,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kansli.org import actions
-from kansli.org.admin_base import ActionAdmin
+from kansli.org.admin_base import ActionAdmin, action_page
+from kansli.org.forms import CloseUnitForm, NewPasswordForm
 from kansli.org.models import Authority, Committee, Municipality, RoleAssignment, Unit, User
 
 admin.site.site_header = "Kansli"
@@ -72,7 +77,27 @@ class UnitAdmin(ActionAdmin):
     filter_horizontal = ["authorities", "successors"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return ["parent", "municipality", "successors", "valid_to"] if obj else []
+        return ["parent", "municipality", "successors", "valid_to", "closing"] if obj else []
+
+    @admin.display(description=gettext_lazy("Close the unit"))
+    def closing(self, unit: Unit) -> str:
+        url = reverse("admin:org_unit_close", args=[unit.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Give its last day and successors…"))
+
+    def get_urls(self) -> list[URLPattern]:
+        close = path("<path:object_id>/avsluta/", self.admin_site.admin_view(self.close_view),
+                     name="org_unit_close")  # fmt: skip
+        return [close, *super().get_urls()]
+
+    def close_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Avsluta enhet: its last day and its successors, through do_close_unit."""
+
+        def close(unit: Unit, data: dict[str, Any]) -> str:
+            actions.do_close_unit(unit, data["last_day"], successors=data["successors"],
+                                  actor=request.user)  # fmt: skip
+            return _("%(unit)s closes on %(day)s.") % {"unit": unit, "day": data["last_day"]}
+
+        return action_page(self, request, object_id, CloseUnitForm, close, _("Close the unit"))
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> Unit:
         return actions.do_create_unit(
@@ -112,8 +137,35 @@ class UserAdmin(ActionAdmin):
     list_display = ["username", "first_name", "last_name", "title", "unit", "is_active"]
     list_filter = ["is_active", "unit"]
     search_fields = ["username", "first_name", "last_name", "email"]
-    fields = ["username", "first_name", "last_name", "email", "title", "unit", "is_active"]
+    fields = ("username", "first_name", "last_name", "email", "title", "unit", "is_active")
+    readonly_fields = ["password_link"]
     inlines = [RoleInline]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return (*UserAdmin.fields, "password_link") if obj else UserAdmin.fields
+
+    @admin.display(description=gettext_lazy("Password"))
+    def password_link(self, user: User) -> str:
+        url = reverse("admin:org_user_password", args=[user.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Set a new password…"))
+
+    def get_urls(self) -> list[URLPattern]:
+        password = path("<path:object_id>/losenord/", self.admin_site.admin_view(
+            self.password_view), name="org_user_password")  # fmt: skip
+        return [password, *super().get_urls()]
+
+    def password_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """A new password for the person, through do_set_password (the same rules as
+        the person's own page). The password is never shown or logged."""
+
+        def set_password(user: User, data: dict[str, Any]) -> str:
+            actions.do_set_password(user, data["new_password"], actor=request.user)
+            return _("The password of %(user)s has been changed.") % {"user": user}
+
+        def form(user: User, data: dict[str, Any] | None) -> NewPasswordForm:
+            return NewPasswordForm(data)
+
+        return action_page(self, request, object_id, form, set_password, _("Set a new password"))
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> User:
         return actions.do_create_user(

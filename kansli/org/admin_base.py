@@ -3,13 +3,18 @@ is checked and audited exactly like one made anywhere else, and nothing is delet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
@@ -78,3 +83,43 @@ class ActionAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def action_page(
+    model_admin: admin.ModelAdmin,
+    request: HttpRequest,
+    object_id: str,
+    make_form: Callable[[Any, dict[str, Any] | None], forms.Form],
+    run: Callable[[Any, dict[str, Any]], str],
+    title: str,
+) -> HttpResponse:
+    """An admin page of one object with a small form whose action is `run`: what the
+    action refuses (ValidationError, PermissionDenied) is shown on the form, in Swedish,
+    and nothing is saved (the action is one transaction); done, `run`'s message is shown
+    on the object's page. Only for those who may change the object."""
+    obj = model_admin.get_object(request, object_id)
+    if obj is None:
+        raise Http404
+    if not model_admin.has_change_permission(request, obj):
+        raise PermissionDenied
+    form = make_form(obj, request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        try:
+            done = run(obj, form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        except PermissionDenied as error:
+            form.add_error(None, str(error) or _("Not allowed."))
+        else:
+            model_admin.message_user(request, done)
+            opts = model_admin.model._meta
+            return redirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
+                                    args=[obj.pk]))  # fmt: skip
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "original": obj,
+        "form": form,
+        "title": title,
+    }
+    return TemplateResponse(request, "admin/org/action_page.html", context)

@@ -1,4 +1,4 @@
-"""The login form and the one-time code form."""
+"""The login form, the one-time code form and the form to change one's password."""
 
 from __future__ import annotations
 
@@ -9,6 +9,9 @@ from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from kansli.org.forms import NewPasswordForm
+from kansli.registry.forms import AccessibleForm
 
 
 class LoginForm(AuthenticationForm):
@@ -47,3 +50,24 @@ class CodeForm(forms.Form):
             attrs={"autocomplete": "one-time-code", "spellcheck": "false", "autofocus": True}
         ),
     )
+
+
+class PasswordForm(AccessibleForm, NewPasswordForm):
+    """The signed-in person's new password, given twice, after the current one."""
+
+    field_order = ["current_password", "new_password", "new_password_again"]
+    current_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, user: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_current_password(self) -> str:
+        password: str = self.cleaned_data["current_password"]
+        if not self.user.check_password(password):
+            raise ValidationError(_("The current password is wrong."), code="wrong_password")
+        return password

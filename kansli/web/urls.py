@@ -8,4 +8,5 @@ urlpatterns = [
     path("login/kod/", login.two_factor_verify, name="two_factor_verify"),
     path("login/kod/ny/", login.two_factor_setup, name="two_factor_setup"),
     path("logout/", login.LogoutView.as_view(), name="logout"),
+    path("konto/losenord/", views.change_password, name="change_password"),
 ]

@@ -2,11 +2,18 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
+from kansli.org.actions import do_set_password
 from kansli.org.models import Role, User
+from kansli.web.forms import PasswordForm
 
 
 @login_required
@@ -27,3 +34,23 @@ def home(request: HttpRequest) -> HttpResponse:
             "system_roles": [r for r in roles if r.role == Role.SYSADMIN],
         },
     )
+
+
+@never_cache
+@login_required
+def change_password(request: HttpRequest) -> HttpResponse:
+    """Byt lösenord: the signed-in person's own password, after the current one. This
+    session stays signed in; the person's other sessions end."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    form = PasswordForm(user, request.POST or None)
+    if form.is_valid():
+        try:
+            do_set_password(user, form.cleaned_data["new_password"], actor=user)
+        except ValidationError as exc:
+            form.add_error("new_password", exc)
+        else:
+            update_session_auth_hash(request, user)
+            messages.success(request, _("Your password has been changed."))
+            return redirect("home")
+    return render(request, "web/password.html", {"form": form})

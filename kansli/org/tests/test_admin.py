@@ -1,0 +1,132 @@
+"""The admin's pages for the organisation's actions without a model form of their own:
+a new password for a person and closing a unit, both for system administrators only."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from kansli.audit.models import AuditEvent
+from kansli.org import actions
+from kansli.org.models import Role, User
+from kansli.org.testing import make_authority, make_sysadmin, make_unit, make_user
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+NEW = "Kvittens-Ljung-73"
+
+
+def admin() -> Client:
+    client = Client()
+    client.force_login(make_sysadmin())
+    return client
+
+
+def test_a_system_administrator_sets_a_new_password() -> None:
+    eva = make_user("eva", password="gammalt-losen-1")
+    client = admin()
+    page = client.get(f"/admin/org/user/{eva.pk}/change/").content.decode()
+    assert f'href="/admin/org/user/{eva.pk}/losenord/"' in page
+    answer = client.post(f"/admin/org/user/{eva.pk}/losenord/",
+                         {"new_password": NEW, "new_password_again": NEW})  # fmt: skip
+    assert answer.status_code == 302 and answer["Location"] == f"/admin/org/user/{eva.pk}/change/"
+    eva.refresh_from_db()
+    assert eva.check_password(NEW) and not eva.check_password("gammalt-losen-1")
+    event = AuditEvent.objects.get(action="org.set_password")
+    assert event.actor_id == User.objects.get(username="sysadmin").pk
+    assert event.object_id == str(eva.pk) and NEW not in str(event.before) + str(event.after)
+
+
+def test_the_admin_refuses_a_weak_password_with_the_same_rules() -> None:
+    eva = make_user("eva", password="gammalt-losen-1")
+    answer = admin().post(f"/admin/org/user/{eva.pk}/losenord/",
+                          {"new_password": "eva", "new_password_again": "eva"})  # fmt: skip
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert "Det här lösenordet är för kort." in html
+    assert "Ditt lösenord är alltför likt användarnamn." in html
+    eva.refresh_from_db()
+    assert eva.check_password("gammalt-losen-1")
+    assert not AuditEvent.objects.filter(action="org.set_password").exists()
+
+
+def test_the_action_holds_the_password_rules_and_who_may_set_one() -> None:
+    eva, olle = make_user("eva"), make_user("olle")
+    with pytest.raises(ValidationError):
+        actions.do_set_password(eva, "12345678", actor=None)
+    with pytest.raises(PermissionDenied):
+        actions.do_set_password(eva, NEW, actor=olle)
+    actions.do_set_password(eva, NEW, actor=eva)
+    eva.refresh_from_db()
+    assert eva.check_password(NEW)
+
+
+def test_the_admins_own_password_change_is_the_one_page() -> None:
+    answer = admin().get("/admin/password_change/")
+    assert answer.status_code == 302 and answer["Location"] == "/konto/losenord/"
+
+
+def test_a_system_administrator_closes_a_unit_with_its_successors() -> None:
+    office = make_unit("Ekonomikontoret", valid_from=D(2020, 1, 1))
+    part = make_unit("Lönegruppen", parent=office, valid_from=D(2020, 1, 1))
+    successor = make_unit("Kommunledningsförvaltningen", valid_from=D(2020, 1, 1))
+    client = admin()
+    assert (
+        f'href="/admin/org/unit/{office.pk}/avsluta/"'
+        in client.get(f"/admin/org/unit/{office.pk}/change/").content.decode()
+    )
+    form = client.get(f"/admin/org/unit/{office.pk}/avsluta/").content.decode()
+    assert "Sista dag" in form and "Kommunledningsförvaltningen" in form
+    answer = client.post(f"/admin/org/unit/{office.pk}/avsluta/",
+                         {"last_day": "2026-06-30", "successors": [successor.pk]})  # fmt: skip
+    assert answer.status_code == 302
+    done = client.get(answer["Location"]).content.decode()
+    assert "Ekonomikontoret avslutas den 2026-06-30." in done
+    office.refresh_from_db()
+    part.refresh_from_db()
+    assert office.valid_to == part.valid_to == D(2026, 6, 30)
+    assert list(office.successors.all()) == [successor]
+    closed = AuditEvent.objects.filter(action="org.close_unit").order_by("pk")
+    assert [e.object_id for e in closed] == [str(part.pk), str(office.pk)]
+    assert {e.actor_id for e in closed} == {User.objects.get(username="sysadmin").pk}
+
+
+@pytest.mark.parametrize(
+    "last_day,message",
+    [
+        ("2026-06-30", "Flytta först personalen i Ekonomikontoret till en annan enhet."),
+        ("2019-12-31", "Sista dagen kan inte vara före enhetens första dag."),
+        ("1850-01-01", "Ange ett datum mellan år 1900 och 2200."),
+        ("30/6", "Ange ett giltigt datum."),
+    ],
+)
+def test_a_refused_closing_says_why_on_the_form_and_changes_nothing(
+    last_day: str, message: str
+) -> None:
+    office = make_unit("Ekonomikontoret", valid_from=D(2020, 1, 1))
+    make_user("eva", unit=office)
+    answer = admin().post(f"/admin/org/unit/{office.pk}/avsluta/", {"last_day": last_day})
+    assert answer.status_code == 200
+    assert message in answer.content.decode()
+    office.refresh_from_db()
+    assert office.valid_to is None
+    assert not AuditEvent.objects.filter(action="org.close_unit").exists()
+
+
+def test_only_system_administrators_reach_these_pages() -> None:
+    office = make_unit("Ekonomikontoret", valid_from=D(2020, 1, 1))
+    eva = make_user("eva", password="gammalt-losen-1")
+    manager = make_user("chef", roles=[(Role.MANAGER, make_authority("KS"))])
+    client = Client()
+    client.force_login(manager)
+    for path, data in [
+        (f"/admin/org/unit/{office.pk}/avsluta/", {"last_day": "2026-06-30"}),
+        (f"/admin/org/user/{eva.pk}/losenord/", {"new_password": NEW, "new_password_again": NEW}),
+    ]:
+        assert client.get(path).status_code == 302  # to the login: not an administrator
+        assert client.post(path, data).status_code == 302
+    office.refresh_from_db()
+    eva.refresh_from_db()
+    assert office.valid_to is None and eva.check_password("gammalt-losen-1")
+    assert admin().get("/admin/org/unit/999999/avsluta/").status_code == 404

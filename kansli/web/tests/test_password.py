@@ -1,0 +1,80 @@
+"""Byt lösenord: the signed-in person's own password, through do_set_password."""
+
+import json
+
+import pytest
+from django.test import Client
+
+from kansli.audit.models import AuditEvent
+from kansli.org.models import User
+from kansli.org.testing import make_user
+
+pytestmark = pytest.mark.django_db
+OLD, NEW = "gammalt-losen-1", "Kvittens-Ljung-73"
+PAGE = "/konto/losenord/"
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def change(client: Client, current: str, new: str, again: str | None = None):
+    data = {"current_password": current, "new_password": new, "new_password_again": again or new}
+    return client.post(PAGE, data)
+
+
+def test_the_password_changes_the_old_one_stops_working_and_the_session_stays() -> None:
+    eva = make_user("eva", password=OLD)
+    client = signed_in(eva)
+    other_session = signed_in(eva)
+    page = client.get("/").content.decode()
+    assert f'href="{PAGE}"' in page and "Byt lösenord" in page
+    form = client.get(PAGE).content.decode()
+    assert '<label for="id_current_password">Nuvarande lösenord</label>' in form
+    assert "minst 8 tecken" in form  # the validators' rules, in Swedish
+    answer = change(client, OLD, NEW)
+    assert answer.status_code == 302 and answer["Location"] == "/"
+    assert "Ditt lösenord är bytt." in client.get("/").content.decode()  # still signed in
+    assert other_session.get("/").status_code == 302  # the person's other sessions end
+    eva.refresh_from_db()
+    assert eva.check_password(NEW) and not eva.check_password(OLD)
+    assert Client().post("/login/", {"username": "eva", "password": OLD}).status_code == 200
+    assert Client().post("/login/", {"username": "eva", "password": NEW}).status_code == 302
+    event = AuditEvent.objects.get(action="org.set_password")
+    assert (event.actor_id, event.object_id) == (eva.pk, str(eva.pk))
+    everything = json.dumps(list(AuditEvent.objects.values()), default=str)
+    assert NEW not in everything and OLD not in everything
+
+
+@pytest.mark.parametrize(
+    "current,new,again,message",
+    [
+        ("fel-losenord-9", NEW, NEW, "Det nuvarande lösenordet är fel."),
+        (OLD, NEW, NEW + "x", "De två nya lösenorden är inte lika."),
+        (OLD, "kort1", "kort1", "Det här lösenordet är för kort."),
+        (OLD, "12345678901", "12345678901", "Detta lösenord är enbart numeriskt."),
+        (OLD, "password123", "password123", "Detta lösenord är alldeles för vanligt."),
+        (OLD, "", "", "Detta fält måste fyllas i."),
+    ],
+)
+def test_a_refused_change_says_why_in_swedish_and_changes_nothing(
+    current: str, new: str, again: str, message: str
+) -> None:
+    eva = make_user("eva", password=OLD)
+    client = signed_in(eva)
+    answer = change(client, current, new, again)
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert message in html and 'role="alert"' in html
+    assert f'value="{current}"' not in html and f'value="{new}"' not in html  # not shown again
+    eva.refresh_from_db()
+    assert eva.check_password(OLD)
+    assert not AuditEvent.objects.filter(action="org.set_password").exists()
+    assert client.get("/").status_code == 200
+
+
+def test_only_someone_signed_in_changes_a_password() -> None:
+    answer = Client().post(PAGE, {"current_password": OLD, "new_password": NEW})
+    assert answer.status_code == 302 and answer["Location"].startswith("/login/")
