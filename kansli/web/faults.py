@@ -6,19 +6,27 @@
   file, so nothing is half saved.
 - The database refuses a value the checks before it let through (a DataError, or a number
   too large for SQLite): 400, so a gap in the checks never takes a page down.
+- The database is out of reach (down, restarting, its connections used up, its disk
+  full, locked past the wait): 503 with Retry-After. Nothing was saved: the action's
+  transaction could not commit. As the session and the user are read from the database
+  too, this can happen before any view runs, so `server_error` (Django's handler500)
+  answers it wherever it is raised, and renders without the request (no session, no
+  user, no database).
 
-The API answers the same faults as JSON (kansli.api); this middleware gives the pages a
-Swedish error page."""
+The API answers the same faults as JSON (kansli.api, and `server_error` under /api/);
+this middleware gives the pages a Swedish error page."""
 
 from __future__ import annotations
 
 import errno
 import logging
+import sys
 from collections.abc import Callable
 
-from django.db import DataError
-from django.http import HttpRequest, HttpResponse
+from django.db import DataError, InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 logger = logging.getLogger(__name__)
@@ -29,6 +37,15 @@ STORAGE_FAULT = _(
     "Nothing was saved. Try again later, and tell the system administrator if it persists."
 )
 UNSTORABLE_VALUE = _("A value could not be stored: it is too long or too large. Nothing was saved.")
+DATABASE_FAULT = _(
+    "The database is out of reach. Nothing was saved. Try again in a few minutes, and "
+    "tell the system administrator if it persists."
+)
+SERVER_ERROR = _(
+    "Kansli could not answer. Try again in a while, and tell the system administrator if "
+    "it happens again."
+)
+DATABASE_RETRY_SECONDS = 60
 
 
 # What a file system or its mount answers when it cannot keep or give the bytes: full,
@@ -47,6 +64,30 @@ def storage_fault(exc: BaseException) -> bool:
 
 def unstorable_value(exc: BaseException) -> bool:
     return isinstance(exc, DataError | OverflowError)
+
+
+def database_fault(exc: BaseException | None) -> bool:
+    """The database could not be reached or could not serve the statement: no
+    connection, a lost one, locked or full (PEP 249's OperationalError and
+    InterfaceError, as Django wraps them for every backend)."""
+    return isinstance(exc, OperationalError | InterfaceError)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Django's handler500, called while the exception is being handled: 503 with
+    Retry-After for a database out of reach, 500 otherwise; JSON under /api/, else
+    the Swedish page rendered without the request (its context would read the session
+    and the user from the database that may be the fault)."""
+    unreachable = database_fault(sys.exc_info()[1])
+    status, message = (503, DATABASE_FAULT) if unreachable else (500, SERVER_ERROR)
+    if request.path.startswith("/api/"):
+        response: HttpResponse = JsonResponse({"detail": str(message)}, status=status)
+    else:
+        template = "503.html" if unreachable else "500.html"
+        response = HttpResponse(render_to_string(template, {"message": message}), status=status)
+    if unreachable:
+        response["Retry-After"] = str(DATABASE_RETRY_SECONDS)
+    return response
 
 
 class FaultPageMiddleware:
