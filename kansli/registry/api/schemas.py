@@ -6,8 +6,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
+from kansli.access.models import AccessGroup
 from kansli.access.protected import hide_for
-from kansli.inputs import Address, Code, Day, Line, Name, Title, Year
+from kansli.inputs import Address, Code, Day, Id, Line, Name, Title, Year
 from kansli.registry.api import queries
 from kansli.registry.models import Case, CaseStatus, Direction, Document, DocumentFile
 
@@ -123,13 +124,33 @@ class CaseOut(Schema):
         return obj.officer.username if obj.officer else None
 
 
+class AccessGroupOut(Schema):
+    """A behörighetsgrupp: its members read the secrecy-marked documents of its cases."""
+
+    id: int
+    name: str
+    unit: str | None
+
+    @staticmethod
+    def resolve_unit(obj: AccessGroup) -> str | None:
+        return obj.unit.name if obj.unit else None
+
+
 class CaseDetailOut(CaseOut):
     documents: list[DocumentOut]
+    related: list[str] = Field(description="The numbers of the related cases the caller may see.")
+    access_group: AccessGroupOut | None
 
     @staticmethod
     def resolve_documents(obj: Case, context: dict[str, Any]) -> list[Document]:
         """Only the registrations the caller may see."""
         return list(queries.documents(context["request"].auth).filter(case=obj))
+
+    @staticmethod
+    def resolve_related(obj: Case, context: dict[str, Any]) -> list[str]:
+        """A related case the caller may not see is left out, number and all."""
+        related = queries.cases(context["request"].auth).filter(related=obj)
+        return [case.case_number for case in related.order_by("authority__code", "year", "number")]
 
 
 class CaseIn(Schema):
@@ -138,6 +159,33 @@ class CaseIn(Schema):
     classification: Code | None = Field(
         None, description="A process code in the authority's classification scheme, e.g. 2.3.1."
     )
+
+
+class CaseChangeIn(Schema):
+    """Only the fields given are changed."""
+
+    title: Title = Field(None, description="The case title (ärendemening).")
+    classification: Code | None = Field(
+        None, description="A process code of the case's authority, e.g. 2.3.1; null: none."
+    )
+    unit: Name | None = Field(
+        None, description="The responsible unit's name, e.g. Kansliet; null: none."
+    )
+
+
+class DueDateIn(Schema):
+    due_date: Day | None = Field(description="The day to decide the case by; null clears it.")
+
+
+class RelateIn(Schema):
+    """The other case, by its number or its id."""
+
+    case_number: Line | None = Field(None, description="E.g. KS 2026/12.")
+    case_id: Id | None = None
+
+
+class AccessGroupIn(Schema):
+    group_id: Id = Field(description="One of the access groups of the case's authority.")
 
 
 class DocumentIn(Schema):
