@@ -59,6 +59,14 @@ from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
 
+# Post to a party with protected identity goes through Skatteverket (OSL 21 kap. 3 §).
+PROTECTED_RECIPIENT = "Skyddad identitet, ref. %s"
+FORWARDED_BY = "Via Skatteverket för vidarebefordran"
+PROTECTED_BY_LETTER = (
+    "Till en part med skyddad identitet skickas beslutet med brev via Skatteverket, "
+    "inte med e-post."
+)
+
 
 def _open(minutes: Minutes) -> None:
     """Refuse a change to approved minutes. Read from the database, under a row lock,
@@ -960,8 +968,11 @@ def do_dispatch_decision(
     """Expediering: send the minutes extract to those concerned — (name, address,
     method) with method "epost" (sent now, the extract attached) or "brev" (put on
     the letter list) — and record each. A recipient named as a party of the case with
-    protected identity is marked so, and the audit event leaves their name out. Only
-    the system may give an earlier time (the demo, imports)."""
+    protected identity (OSL 21 kap. 3 §) is sent a letter through Skatteverket, which
+    forwards it: Kansli keeps the party's reference and the forwarding instruction, never
+    the name or address, and refuses e-mail to them (an address names the person and
+    the list would keep it). Only the system may give an earlier time (the demo,
+    imports)."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
@@ -972,33 +983,43 @@ def do_dispatch_decision(
         raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
     if not recipients:
         raise ValidationError({"recipients": "Ange minst en mottagare."})
+    case = paragraph.item.case
+    protected = {p.name.strip().casefold(): p for p in case.parties.filter(protected_identity=True)}
+    # A protected party's address is not Kansli's to keep: none is needed.
     errors = [
         f"{name or '?'}: ange namn och en giltig adress."
         for name, address, method in recipients
         if not name.strip()
-        or not address.strip()
+        or not (address.strip() or name.strip().casefold() in protected)
         or method not in Expedition.Method.values
         or (method == Expedition.Method.EMAIL and "@" not in address)
     ]
     if errors:
         raise ValidationError(errors)
-    case = paragraph.item.case
-    protected = {
-        name.casefold()
-        for name in case.parties.filter(protected_identity=True).values_list("name", flat=True)
-    }
-    sent = [
-        Expedition.objects.create(
-            paragraph=paragraph,
-            recipient=name.strip(),
-            address=address.strip(),
-            method=method,
-            protected_identity=name.strip().casefold() in protected,
-            sent_at=now,
-            sent_by=actor,
+    if any(
+        name.strip().casefold() in protected and method == Expedition.Method.EMAIL
+        for name, _address, method in recipients
+    ):
+        raise ValidationError({"recipients": PROTECTED_BY_LETTER})
+    sent = []
+    for name, address, method in recipients:
+        party = protected.get(name.strip().casefold())
+        recipient, where = (
+            (PROTECTED_RECIPIENT % party.post_reference, FORWARDED_BY)
+            if party
+            else (name.strip(), address.strip())
         )
-        for name, address, method in recipients
-    ]
+        sent.append(
+            Expedition.objects.create(
+                paragraph=paragraph,
+                recipient=recipient,
+                address=where,
+                method=method,
+                protected_identity=party is not None,
+                sent_at=now,
+                sent_by=actor,
+            )
+        )
     registry.add_to_timeline(
         case,
         "dispatch",
@@ -1010,12 +1031,7 @@ def do_dispatch_decision(
         action="meetings.dispatch_decision",
         obj=paragraph,
         label=str(paragraph),
-        after={
-            "recipients": [
-                ["skyddad identitet" if e.protected_identity else e.recipient, e.method]
-                for e in sent
-            ]
-        },
+        after={"recipients": [[e.recipient, e.method] for e in sent]},
     )
     emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
     transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))

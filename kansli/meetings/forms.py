@@ -255,7 +255,10 @@ class ExpediteForm(AccessibleForm):
     recipients = forms.CharField(
         label=_("Recipients"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("One per line: name; e-mail address or postal address; epost or brev."),
+        help_text=_(
+            "One per line: name; e-mail address or postal address; epost or brev. A party "
+            "with protected identity: name; ; brev (sent through Skatteverket)."
+        ),
     )
 
     def clean_recipients(self) -> list[tuple[str, str, str]]:

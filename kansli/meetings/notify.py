@@ -37,8 +37,12 @@ def notice_sent(meeting_id: int) -> None:
 
 
 def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
-    """The minutes extract as an attachment to each e-mail recipient."""
-    paragraph = Paragraph.objects.select_related("extract", "body", "item").get(pk=paragraph_id)
+    """The minutes extract as an attachment to each e-mail recipient. The subject, which
+    mail servers log, names the case number and §, not the title; a non-public item's
+    title is not in the message either (its public heading is), only in the extract."""
+    paragraph = Paragraph.objects.select_related(
+        "extract", "body", "item__secrecy", "item__case__authority__municipality"
+    ).get(pk=paragraph_id)
     extract = paragraph.extract
     if extract is None:
         return
@@ -47,9 +51,16 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
         text = render_to_string(
             "meetings/mail/decision.txt",
-            {"paragraph": paragraph, "recipient": expedition.recipient},
+            {
+                "paragraph": paragraph,
+                "recipient": expedition.recipient,
+                "title": paragraph.item.public_heading
+                if paragraph.item.is_secret
+                else paragraph.item.title,
+            },
         )
-        message = EmailMessage(f"Beslut: {paragraph.item.title}", text, None, [expedition.address])
+        subject = f"Beslut, dnr {paragraph.item.case.case_number} § {paragraph.number}"
+        message = EmailMessage(subject, text, None, [expedition.address])
         message.attach(current.name, data, "application/pdf")
         try:
             message.send()

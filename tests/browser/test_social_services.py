@@ -187,12 +187,15 @@ def test_a_social_services_case_leaks_nothing(
     paragraph = minutes.paragraphs.get()
     assert paragraph.extract is not None and paragraph.extract.secrecy is not None
 
-    # The decision goes to the applicant by letter.
+    # The decision goes to the applicant by letter through Skatteverket, by reference:
+    # Kansli keeps neither the name nor an address (OSL 21 kap. 3 §).
     secretary.goto(f"{url}/moten/paragraf/{paragraph.pk}/expediera/")
-    secretary.get_by_label(sv("Recipients")).fill(f"{NAME}; Storgatan 1, 123 45 Kommunen; brev")
+    secretary.get_by_label(sv("Recipients")).fill(f"{NAME}; ; brev")
     secretary.get_by_role("button", name=sv("Dispatch"), exact=True).click()
     secretary.wait_for_load_state()
-    assert paragraph.expeditions.get().protected_identity
+    sent = paragraph.expeditions.get()
+    assert sent.protected_identity and sent.address == "Via Skatteverket för vidarebefordran"
+    assert NAME not in sent.recipient and sent.recipient.startswith("Skyddad identitet, ref. P")
     context.close()
 
     # A member of staff outside the case's access group.

@@ -240,6 +240,9 @@ def test_a_decision_is_dispatched_by_mail_and_letter(
     assert [e.method for e in sent] == ["epost", "brev"]
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["info@exploator.se"]
     assert mail.outbox[0].attachments[0][0] == f"protokollsutdrag-{paragraph.number}.pdf"
+    # The subject, which mail servers log, names the case and §, not the title.
+    case = paragraph.item.case
+    assert mail.outbox[0].subject == f"Beslut, dnr {case.case_number} § {paragraph.number}"
 
 
 def test_postponing_moves_the_case_to_a_later_meeting(cast: dict[str, Any]) -> None:

@@ -7,13 +7,14 @@ from typing import Any
 import pytest
 from django.core import mail
 from django.core.cache import caches
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from kansli.access.actions import READ_ACTION
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
-from kansli.meetings.models import AgendaItem, Meeting, Notice, Opening, PrivateNote
+from kansli.meetings.models import AgendaItem, Expedition, Meeting, Notice, Opening, PrivateNote
 from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
 from kansli.org.actions import do_end_role
 from kansli.org.models import ElectedPosition, Role, RoleAssignment
@@ -332,25 +333,39 @@ def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any
     registry.do_add_party(
         case, "Bo Berg", address="Hemlig väg 2", protected_identity=True, actor=None
     )
+    paragraph = minutes.paragraphs.get()
+    # OSL 21 kap. 3 §: no e-mail to a party with protected identity, and no address asked.
+    with pytest.raises(ValidationError, match="med brev via Skatteverket"):
+        actions.do_dispatch_decision(paragraph, [("Bo Berg", "bo@example.se", "epost")],
+                                     actor=None)  # fmt: skip
     actions.do_dispatch_decision(
-        minutes.paragraphs.get(),
+        paragraph,
         [
             ("Anna Andersson", "Storgatan 1, 123 45 Exempelstad", "brev"),
-            ("bo berg", "Hemlig väg 2", "brev"),
+            ("bo berg", "", "brev"),
         ],
         actor=None,
     )
+    party = case.parties.get(protected_identity=True)
     page = client(setting["secretary"]).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
     assert "Anna Andersson" in page and "Storgatan 1, 123 45 Exempelstad" in page
-    # A party with protected identity: only the case's officer and the registrars.
-    assert "bo berg" not in page and "Hemlig väg" not in page and "Skyddad identitet" in page
-    paragraph_url = f"/moten/paragraf/{minutes.paragraphs.get().pk}/"
-    on_paragraph = client(setting["officer"]).get(paragraph_url).content.decode()
-    assert "Anna Andersson" in on_paragraph and "bo berg" not in on_paragraph
+    # A party with protected identity: by reference, through Skatteverket, for everyone;
+    # the name and address are in no list, not even the registrar's or in the rows.
+    assert f"Skyddad identitet, ref. P{party.pk}" in page and "Via Skatteverket" in page
     registrar = make_user(roles=[(Role.REGISTRAR, case.authority)])
-    shown = client(registrar).get(f"/moten/{meeting.pk}/brevlista/").content.decode()
-    assert "bo berg" in shown and "Hemlig väg 2" in shown
-    assert "bo berg" in client(registrar).get(paragraph_url).content.decode()
+    paragraph_url = f"/moten/paragraf/{paragraph.pk}/"
+    for user in (setting["secretary"], setting["officer"], registrar):
+        for url in (f"/moten/{meeting.pk}/brevlista/", paragraph_url):
+            shown = client(user).get(url).content.decode()
+            assert "Bo Berg".casefold() not in shown.casefold() and "Hemlig väg" not in shown
+    stored = Expedition.objects.get(protected_identity=True)
+    assert (stored.recipient, stored.address) == (
+        f"Skyddad identitet, ref. P{party.pk}",
+        "Via Skatteverket för vidarebefordran",
+    )
+    # The officer and the registrar find the person on the case page by the reference.
+    case_page = client(registrar).get(f"/arenden/{case.pk}/").content.decode()
+    assert f"referens för post P{party.pk}" in case_page and "Bo Berg" in case_page
     event = AuditEvent.objects.get(action="meetings.dispatch_decision")
     assert "berg" not in str(event.after).casefold()
     assert client(setting["member"]).get(f"/moten/{meeting.pk}/brevlista/").status_code == 404

@@ -3,7 +3,6 @@ dissent), approval with the second factor, and dispatching the decision."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access.protected import NOTHING, hide_for
-from kansli.access.rules import may_read_item, may_read_secret_part, may_see_protected_identities
+from kansli.access.rules import may_read_item, may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions
 from kansli.meetings.actions import serving
@@ -227,9 +226,8 @@ def correction_file(request: HttpRequest, pk: int) -> HttpResponseBase:
 @login_required
 def letters(request: HttpRequest, pk: int) -> HttpResponse:
     """The letter list: the decisions of the meeting to be sent by post, with each
-    recipient's address, for printing. A recipient with protected identity is shown
-    only to the case's officer and the registrars (kansli.access.rules)."""
-    user = current_user(request)
+    recipient's address, for printing. A recipient with protected identity is there by
+    reference, to be sent through Skatteverket (kansli.meetings.actions)."""
     meeting = staff_meeting(request, pk)
     expeditions = (
         Expedition.objects.filter(
@@ -238,23 +236,7 @@ def letters(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("paragraph__item__case__authority__municipality")
         .order_by("paragraph__number", "recipient")
     )
-    rows = _recipients_shown(user, expeditions)
-    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": rows})
-
-
-def _recipients_shown(
-    user: User, expeditions: Iterable[Expedition]
-) -> list[tuple[Expedition, bool]]:
-    """Each dispatch and whether the user may see its recipient: one with protected
-    identity only for the case's officer and the registrars (kansli.access.rules)."""
-    cases: dict[int, bool] = {}
-    rows = []
-    for expedition in expeditions:
-        case = expedition.paragraph.item.case
-        if expedition.protected_identity and case.pk not in cases:
-            cases[case.pk] = may_see_protected_identities(user, case)
-        rows.append((expedition, not expedition.protected_identity or cases[case.pk]))
-    return rows
+    return render(request, "meetings/letters.html", {"meeting": meeting, "letters": expeditions})
 
 
 def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
@@ -349,7 +331,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "conflicts": found.conflicts.select_related("user"),
             "ballots": found.ballots.select_related("user"),
             "dissents": found.dissents.select_related("user"),
-            "expeditions": _recipients_shown(user, found.expeditions.all()),
+            "expeditions": found.expeditions.all(),
         },
     )
 

@@ -150,6 +150,13 @@ class Party(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def post_reference(self) -> str:
+        """What Kansli's lists say of a party with protected identity instead of a name
+        and address (OSL 21 kap. 3 §): post to them goes through Skatteverket, which
+        forwards it, and the one who sends it finds the person on the case by this."""
+        return f"P{self.pk}"
+
 
 class TimelineEntry(models.Model):
     """An åtgärd in a case's timeline: registered, officer assigned, document added,

@@ -50,6 +50,8 @@ def party_view(party: Party, see_protected: bool) -> PartyView:
     if party.protected_identity and not see_protected:
         return PartyView(_("Protected identity"), party.role, [], True)
     details = [party.identity_number, party.address, party.email]
+    if party.protected_identity:
+        details.append(_("reference for post %(reference)s") % {"reference": party.post_reference})
     return PartyView(party.name, party.role, [d for d in details if d], party.protected_identity)
 
 
