@@ -7,12 +7,14 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.audit.models import AuditEvent
 from kansli.org import tokens
 from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import (
@@ -238,6 +240,30 @@ def do_set_password(user: User, password: str, *, actor: Any) -> User:
     password_validation.password_changed(password, user)
     record(actor=actor, action="org.set_password", obj=user)
     return user
+
+
+FAILED_PASSWORD_CHANGE = "org.fail_password_change"  # noqa: S105 (an audit action name)
+
+
+def password_change_locked(user: User) -> bool:
+    """Whether the person has given a wrong current password on the change-password page
+    KANSLI_LOGIN_FAILURE_LIMIT times in the last KANSLI_LOCKOUT_MINUTES, as at login: a
+    session left open must not be a way to guess the password. Counted from the audit
+    events, so every server process sees the same count."""
+    since = timezone.now() - datetime.timedelta(minutes=settings.LOCKOUT_MINUTES)
+    failures = AuditEvent.objects.filter(
+        object_type=User._meta.label_lower, object_id=str(user.pk),
+        action=FAILED_PASSWORD_CHANGE, created_at__gte=since,
+    )  # fmt: skip
+    return failures.count() >= settings.LOGIN_FAILURE_LIMIT
+
+
+@transaction.atomic
+def do_refuse_password_change(user: User, *, actor: Any) -> None:
+    """A wrong current password on the change-password page (by the person signed in)."""
+    if actor is None or actor.pk != user.pk:
+        require_sysadmin(actor)
+    record(actor=actor, action=FAILED_PASSWORD_CHANGE, obj=user)
 
 
 def _sync_admin_flags(user: User) -> None:

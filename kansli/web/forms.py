@@ -10,6 +10,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kansli.org.actions import password_change_locked
 from kansli.org.forms import NewPasswordForm
 from kansli.registry.forms import AccessibleForm
 
@@ -68,6 +69,12 @@ class PasswordForm(AccessibleForm, NewPasswordForm):
 
     def clean_current_password(self) -> str:
         password: str = self.cleaned_data["current_password"]
+        if password_change_locked(self.user):
+            raise ValidationError(
+                _("Too many wrong passwords. Try again in %(minutes)d minutes.")
+                % {"minutes": settings.LOCKOUT_MINUTES},
+                code="locked",
+            )
         if not self.user.check_password(password):
             raise ValidationError(_("The current password is wrong."), code="wrong_password")
         return password

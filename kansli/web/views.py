@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
-from kansli.org.actions import do_set_password
+from kansli.org.actions import do_refuse_password_change, do_set_password
 from kansli.org.models import Role, User
 from kansli.web.forms import PasswordForm
 
@@ -44,7 +44,10 @@ def change_password(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # login_required
     form = PasswordForm(user, request.POST or None)
-    if form.is_valid():
+    valid = form.is_valid()
+    if form.has_error("current_password", "wrong_password"):
+        do_refuse_password_change(user, actor=user)
+    if valid:
         try:
             do_set_password(user, form.cleaned_data["new_password"], actor=user)
         except ValidationError as exc:

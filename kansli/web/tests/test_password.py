@@ -1,9 +1,12 @@
 """Byt lösenord: the signed-in person's own password, through do_set_password."""
 
+import datetime
 import json
+from unittest import mock
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org.models import User
@@ -78,3 +81,28 @@ def test_a_refused_change_says_why_in_swedish_and_changes_nothing(
 def test_only_someone_signed_in_changes_a_password() -> None:
     answer = Client().post(PAGE, {"current_password": OLD, "new_password": NEW})
     assert answer.status_code == 302 and answer["Location"].startswith("/login/")
+
+
+def test_guessing_the_current_password_is_locked_out_as_at_login(settings) -> None:
+    """A session left open is no way to guess the password: after
+    KANSLI_LOGIN_FAILURE_LIMIT wrong current passwords the page refuses even the right
+    one until the lockout ends, every failure is in the audit log, and the count is
+    the person's, not the session's."""
+    settings.LOGIN_FAILURE_LIMIT = 3
+    eva = make_user("eva", password=OLD)
+    client = signed_in(eva)
+    for attempt in range(3):
+        assert (
+            "Det nuvarande lösenordet är fel."
+            in change(client, f"gissning-{attempt}", NEW).content.decode()
+        )
+    assert AuditEvent.objects.filter(action="org.fail_password_change", actor=eva).count() == 3
+    for session in (client, signed_in(eva)):
+        refused = change(session, OLD, NEW).content.decode()
+        assert "För många felaktiga lösenord. Försök igen om 15 minuter." in refused
+    eva.refresh_from_db()
+    assert eva.check_password(OLD)
+    # When the lockout has ended (the clock 16 minutes on), the right password works.
+    later = timezone.now() + datetime.timedelta(minutes=16)
+    with mock.patch.object(timezone, "now", lambda: later):
+        assert change(client, OLD, NEW).status_code == 302
