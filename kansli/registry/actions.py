@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.access.groups import default_group
+from kansli.access.protected import hide_for
 from kansli.audit.chain import record
 from kansli.files.mail import parse_mail
 from kansli.files.models import StoredFile
@@ -454,8 +455,16 @@ def do_set_due_date(case: Case, due_date: datetime.date | None, *, actor: Any) -
 @transaction.atomic
 def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
     """Change the case title, classification or responsible unit. The classification is
-    one of the case's authority's scheme, the unit one of its municipality's."""
+    one of the case's authority's scheme, the unit one of its municipality's. Not of a
+    closed or voided case (its classification decides how long it is kept). A title
+    that names a party with protected identity is changed only by those who see the
+    name (OSL 21 kap. 3 §): anyone else reads "Skyddad identitet" in its place and would
+    save that over the name."""
     require_case_handling(actor, case)
+    if case.status in {CaseStatus.VOIDED, CaseStatus.CLOSED}:
+        raise PermissionDenied("Ärendet är avslutat eller makulerat.")
+    if "title" in changes and actor is not None and hide_for(actor, case)(case.title) != case.title:
+        raise PermissionDenied("Ärendemeningen namnger en person med skyddad identitet.")
     unknown = set(changes) - {"title", "classification", "unit"}
     if unknown:
         raise ValidationError(f"Kan inte ändras här: {', '.join(sorted(unknown))}")

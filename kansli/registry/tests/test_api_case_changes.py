@@ -191,3 +191,32 @@ def test_the_detail_leaves_out_a_related_case_the_caller_may_not_see(
     case.related.add(hidden)
     answer = registrar.get(f"/api/v1/cases/{case.pk}")
     assert answer.json()["related"] == [] and hidden.case_number not in answer.content.decode()
+
+
+def test_a_title_naming_a_protected_person_is_changed_only_by_those_who_see_the_name(
+    ks: Authority, registrar: Client
+) -> None:
+    """A manager handles the case but does not see protected names (OSL 21 kap. 3 §):
+    PATCHing back the masked title it was shown would replace the name for good."""
+    case = make_case("Bygglov Bo Berg", authority=ks)
+    actions.do_add_party(case, "Bo Berg", protected_identity=True, actor=None)
+    manager = api_for(make_user("chef", roles=[(Role.MANAGER, ks)]))
+    url = f"/api/v1/cases/{case.pk}"
+    shown = manager.get(url).json()["title"]
+    assert "Bo Berg" not in shown
+    answer = send(manager, "patch", url, {"title": shown})
+    assert answer.status_code == 403
+    case.refresh_from_db()
+    assert case.title == "Bygglov Bo Berg"
+    # The classification is still theirs to change; the registrar, who sees the name,
+    # may change the title.
+    assert send(manager, "patch", url, {"classification": None}).status_code == 200
+    assert send(registrar, "patch", url, {"title": "Bygglov för Bo Berg"}).status_code == 200
+
+
+def test_a_closed_or_voided_case_keeps_its_particulars(case: Case, registrar: Client) -> None:
+    actions.do_change_case_status(case, "avslutat", actor=None)
+    answer = send(registrar, "patch", f"/api/v1/cases/{case.pk}", {"title": "Nytt"})
+    assert answer.status_code == 403
+    case.refresh_from_db()
+    assert case.title == "Bygglov för carport"

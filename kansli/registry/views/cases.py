@@ -144,7 +144,9 @@ def case_forms(user: Any, case: Case, may: dict[str, bool]) -> dict[str, Any]:
     group_form = CaseGroupForm(case) if may_move_cases(user, case.authority) else None
     return {
         "change_form": (
-            ChangeCaseForm(case) if may["handle"] and may_change_title(user, case) else None
+            ChangeCaseForm(case)
+            if may["handle"] and assignable(case) and may_change_title(user, case)
+            else None
         ),
         "due_form": (
             DueDateForm(initial={"due_date": case.due_date})
