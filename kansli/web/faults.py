@@ -7,11 +7,13 @@
 - The database refuses a value the checks before it let through (a DataError, or a number
   too large for SQLite): 400, so a gap in the checks never takes a page down.
 - The database is out of reach (down, restarting, its connections used up, its disk
-  full, locked past the wait): 503 with Retry-After. Nothing was saved: the action's
-  transaction could not commit. As the session and the user are read from the database
-  too, this can happen before any view runs, so `server_error` (Django's handler500)
-  answers it wherever it is raised, and renders without the request (no session, no
-  user, no database).
+  full, locked past the wait, the statement cancelled): 503 with Retry-After. Every
+  action is one transaction, so a change was saved whole before the fault or not at
+  all; the page says to check which before doing it again. A fault of the schema (a
+  table missing: migrations not run) is no outage and stays a 500. As the session and
+  the user are read from the database too, this can happen before any view runs, so
+  `server_error` (Django's handler500) answers it wherever it is raised, and renders
+  without the request (no session, no user, no database).
 
 The API answers the same faults as JSON (kansli.api, and `server_error` under /api/);
 this middleware gives the pages a Swedish error page."""
@@ -38,7 +40,8 @@ STORAGE_FAULT = _(
 )
 UNSTORABLE_VALUE = _("A value could not be stored: it is too long or too large. Nothing was saved.")
 DATABASE_FAULT = _(
-    "The database is out of reach. Nothing was saved. Try again in a few minutes, and "
+    "The database is out of reach. A change was either saved in whole before the fault or "
+    "not at all: check which before you make it again. Try again in a few minutes, and "
     "tell the system administrator if it persists."
 )
 SERVER_ERROR = _(
@@ -66,11 +69,33 @@ def unstorable_value(exc: BaseException) -> bool:
     return isinstance(exc, DataError | OverflowError)
 
 
+# PostgreSQL's SQLSTATE classes of an outage: connection exception, insufficient
+# resources (too many connections, disk full), operator intervention (shut down,
+# cancelled), transaction rollback (deadlock, serialization: worth a retry).
+OUTAGE_STATES = frozenset({"08", "53", "57", "40"})
+# SQLite's result codes of an outage: locked past the wait, file gone or unreadable,
+# disk failing or full, read-only.
+OUTAGE_CODES = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR",
+                "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_PROTOCOL")  # fmt: skip
+
+
 def database_fault(exc: BaseException | None) -> bool:
     """The database could not be reached or could not serve the statement: no
     connection, a lost one, locked or full (PEP 249's OperationalError and
-    InterfaceError, as Django wraps them for every backend)."""
-    return isinstance(exc, OperationalError | InterfaceError)
+    InterfaceError, as Django wraps them, told apart by the driver's error under it).
+    Not a missing table or column, which is a fault to be fixed, not waited out."""
+    if isinstance(exc, InterfaceError):
+        return True
+    if not isinstance(exc, OperationalError):
+        return False
+    driver = exc.__cause__
+    state = getattr(driver, "sqlstate", None)
+    if state:  # PostgreSQL; none when no connection could be made at all
+        return str(state)[:2] in OUTAGE_STATES
+    name = getattr(driver, "sqlite_errorname", None)
+    if name:
+        return str(name).startswith(OUTAGE_CODES)
+    return True
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -80,7 +105,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     and the user from the database that may be the fault)."""
     unreachable = database_fault(sys.exc_info()[1])
     status, message = (503, DATABASE_FAULT) if unreachable else (500, SERVER_ERROR)
-    if request.path.startswith("/api/"):
+    if request.path_info.startswith("/api/"):
         response: HttpResponse = JsonResponse({"detail": str(message)}, status=status)
     else:
         template = "503.html" if unreachable else "500.html"

@@ -113,3 +113,53 @@ def test_a_postgresql_server_out_of_reach_gives_503(registrar: User) -> None:
         connection.settings_dict.clear()
         connection.settings_dict.update(saved)
     assert client.get("/arenden/mina/").status_code == 200
+
+
+def wrapped(driver: BaseException) -> OperationalError:
+    """The driver's error as Django raises it (django.db.utils.DatabaseErrorWrapper)."""
+    error = OperationalError(str(driver))
+    error.__cause__ = driver
+    return error
+
+
+def test_an_outage_is_told_from_a_fault_of_the_schema() -> None:
+    import sqlite3
+
+    import psycopg
+
+    from kansli.web.faults import database_fault
+
+    try:
+        sqlite3.connect("/nonexistent-kansli/kansli.sqlite3")
+    except sqlite3.OperationalError as error:
+        cannot_open = error
+    try:
+        sqlite3.connect(":memory:").execute("SELECT * FROM no_such_table")
+    except sqlite3.OperationalError as error:
+        no_table = error
+    try:
+        psycopg.connect(f"host=127.0.0.1 port={closed_port()} dbname=x connect_timeout=2")
+    except psycopg.OperationalError as error:
+        refused = error
+    assert database_fault(wrapped(cannot_open)) and database_fault(wrapped(refused))
+    assert database_fault(wrapped(psycopg.errors.DeadlockDetected()))
+    assert database_fault(wrapped(psycopg.errors.TooManyConnections()))
+    assert not database_fault(wrapped(no_table))  # migrations not run: a 500, not a wait
+    assert not database_fault(ValueError("no database"))
+
+
+def test_a_missing_table_is_a_server_error_not_an_outage(registrar: User) -> None:
+    import sqlite3
+
+    try:
+        sqlite3.connect(":memory:").execute("SELECT * FROM no_such_table")
+    except sqlite3.OperationalError as error:
+        missing = error
+
+    def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise wrapped(missing)
+
+    client = signed_in(registrar)
+    with connection.execute_wrapper(wrapper):
+        answer = client.get("/arenden/mina/")
+    assert answer.status_code == 500 and "Retry-After" not in answer
