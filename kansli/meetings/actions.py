@@ -44,13 +44,21 @@ from kansli.meetings.models import (
     PrivateNote,
     Section,
 )
+from kansli.meetings.models.notices import FORWARDED_BY, PROTECTED_RECIPIENT
 from kansli.meetings.pack import PackError
 from kansli.meetings.permissions import require_preparing, require_secretary
 from kansli.org.changes import apply_changes
 from kansli.org.models import Authority, Committee, ElectedPosition, Municipality
 from kansli.org.permissions import require_sysadmin
 from kansli.registry import actions as registry
-from kansli.registry.models import Case, CaseStatus, Direction, Document, SecrecyProvision
+from kansli.registry.models import (
+    Case,
+    CaseStatus,
+    Direction,
+    Document,
+    Party,
+    SecrecyProvision,
+)
 from kansli.registry.models.cases import TRANSITIONS
 from kansli.registry.permissions import require_registering
 from kansli.registry.secrecy import Marking, case_markings, default_marking, strongest
@@ -59,9 +67,6 @@ from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
 
-# Post to a party with protected identity goes through Skatteverket (OSL 21 kap. 3 §).
-PROTECTED_RECIPIENT = "Skyddad identitet, ref. %s"
-FORWARDED_BY = "Via Skatteverket för vidarebefordran"
 PROTECTED_BY_LETTER = (
     "Till en part med skyddad identitet skickas beslutet med brev via Skatteverket, "
     "inte med e-post."
@@ -962,17 +967,19 @@ def do_dispatch_decision(
     paragraph: Paragraph,
     recipients: Sequence[tuple[str, str, str]],
     *,
+    forwarded: Sequence[Party] = (),
     at: datetime.datetime | None = None,
     actor: Any,
 ) -> list[Expedition]:
     """Expediering: send the minutes extract to those concerned — (name, address,
     method) with method "epost" (sent now, the extract attached) or "brev" (put on
-    the letter list) — and record each. A recipient named as a party of the case with
-    protected identity (OSL 21 kap. 3 §) is sent a letter through Skatteverket, which
-    forwards it: Kansli keeps the party's reference and the forwarding instruction, never
-    the name or address, and refuses e-mail to them (an address names the person and
-    the list would keep it). Only the system may give an earlier time (the demo,
-    imports)."""
+    the letter list) — and record each. A party of the case with protected identity
+    (`forwarded`, chosen by reference: the secretary does not see the name) gets a
+    letter through Skatteverket, which forwards it: Kansli keeps the party's reference
+    and the forwarding instruction, never the name or address (OSL 21 kap. 3 §). A
+    recipient typed with the name of such a party is taken as that party, so the name
+    is not kept either; e-mail to them is refused (the address would name them). Only
+    the system may give an earlier time (the demo, imports)."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
@@ -981,10 +988,12 @@ def do_dispatch_decision(
     now = min(at or timezone.now(), timezone.now())
     if locked_at is None or paragraph.extract is None or now < locked_at:
         raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
-    if not recipients:
+    if not recipients and not forwarded:
         raise ValidationError({"recipients": "Ange minst en mottagare."})
     case = paragraph.item.case
     protected = {p.name.strip().casefold(): p for p in case.parties.filter(protected_identity=True)}
+    if any(p.case_id != case.pk or not p.protected_identity for p in forwarded):
+        raise ValidationError({"forwarded": "Parten hör inte till ärendet."})
     # A protected party's address is not Kansli's to keep: none is needed.
     errors = [
         f"{name or '?'}: ange namn och en giltig adress."
@@ -1001,25 +1010,20 @@ def do_dispatch_decision(
         for name, _address, method in recipients
     ):
         raise ValidationError({"recipients": PROTECTED_BY_LETTER})
-    sent = []
-    for name, address, method in recipients:
-        party = protected.get(name.strip().casefold())
-        recipient, where = (
-            (PROTECTED_RECIPIENT % party.post_reference, FORWARDED_BY)
-            if party
-            else (name.strip(), address.strip())
+    rows = [(p, "", "", Expedition.Method.LETTER) for p in dict.fromkeys(forwarded)]
+    rows += [(protected.get(n.strip().casefold()), n, a, m) for n, a, m in recipients]
+    sent = [
+        Expedition.objects.create(
+            paragraph=paragraph,
+            recipient=PROTECTED_RECIPIENT % party.post_reference if party else name.strip(),
+            address=FORWARDED_BY if party else address.strip(),
+            method=method,
+            protected_identity=party is not None,
+            sent_at=now,
+            sent_by=actor,
         )
-        sent.append(
-            Expedition.objects.create(
-                paragraph=paragraph,
-                recipient=recipient,
-                address=where,
-                method=method,
-                protected_identity=party is not None,
-                sent_at=now,
-                sent_by=actor,
-            )
-        )
+        for party, name, address, method in rows
+    ]
     registry.add_to_timeline(
         case,
         "dispatch",

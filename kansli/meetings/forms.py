@@ -22,10 +22,11 @@ from kansli.meetings.models import (
     Outcome,
     Section,
 )
+from kansli.meetings.models.notices import PROTECTED_RECIPIENT
 from kansli.org.models import User
 from kansli.registry import personal_numbers
 from kansli.registry.forms import AccessibleForm
-from kansli.registry.models import SecrecyProvision
+from kansli.registry.models import Case, Party, SecrecyProvision
 
 
 class ConfirmForm(AccessibleForm):
@@ -255,11 +256,27 @@ class ExpediteForm(AccessibleForm):
     recipients = forms.CharField(
         label=_("Recipients"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "One per line: name; e-mail address or postal address; epost or brev. A party "
-            "with protected identity: name; ; brev (sent through Skatteverket)."
-        ),
+        required=False,
+        help_text=_("One per line: name; e-mail address or postal address; epost or brev."),
     )
+    forwarded = forms.ModelMultipleChoiceField(
+        queryset=Party.objects.none(),
+        label=_("Parties with protected identity"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sent by letter through Skatteverket, which forwards it."),
+    )
+
+    def __init__(self, case: Case, *args: Any, **kwargs: Any) -> None:
+        """The case's parties with protected identity are chosen by their reference: the
+        secretary who dispatches does not see their names (OSL 21 kap. 3 §)."""
+        super().__init__(*args, **kwargs)
+        field = self.fields["forwarded"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = case.parties.filter(protected_identity=True).order_by("pk")
+        field.label_from_instance = lambda party: PROTECTED_RECIPIENT % party.post_reference
+        if not field.queryset.exists():
+            del self.fields["forwarded"]
 
     def clean_recipients(self) -> list[tuple[str, str, str]]:
         rows = []

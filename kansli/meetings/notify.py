@@ -10,6 +10,7 @@ from django.core.mail import EmailMessage, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from kansli.access.protected import NOTHING, hiders
 from kansli.files.download import handed_on
 from kansli.meetings.models import Expedition, Meeting, Paragraph
 from kansli.registry.models.files import current_files
@@ -39,7 +40,8 @@ def notice_sent(meeting_id: int) -> None:
 def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     """The minutes extract as an attachment to each e-mail recipient. The subject, which
     mail servers log, names the case number and §, not the title; a non-public item's
-    title is not in the message either (its public heading is), only in the extract."""
+    title is not in the message either (its public heading is), only in the extract,
+    nor is the name of a party with protected identity (OSL 21 kap. 3 §)."""
     paragraph = Paragraph.objects.select_related(
         "extract", "body", "item__secrecy", "item__case__authority__municipality"
     ).get(pk=paragraph_id)
@@ -48,6 +50,8 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
         return
     (current,) = current_files(extract.files.all())  # an extract is drawn up as one PDF
     data = handed_on(current.stored)
+    case = paragraph.item.case
+    hide = hiders(None, [case]).get(case.pk, NOTHING)  # for anyone outside Kansli
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
         text = render_to_string(
             "meetings/mail/decision.txt",
@@ -56,7 +60,7 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
                 "recipient": expedition.recipient,
                 "title": paragraph.item.public_heading
                 if paragraph.item.is_secret
-                else paragraph.item.title,
+                else hide(paragraph.item.title),
             },
         )
         subject = f"Beslut, dnr {paragraph.item.case.case_number} § {paragraph.number}"

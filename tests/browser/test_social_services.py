@@ -187,10 +187,12 @@ def test_a_social_services_case_leaks_nothing(
     paragraph = minutes.paragraphs.get()
     assert paragraph.extract is not None and paragraph.extract.secrecy is not None
 
-    # The decision goes to the applicant by letter through Skatteverket, by reference:
-    # Kansli keeps neither the name nor an address (OSL 21 kap. 3 §).
+    # The decision goes to the applicant by letter through Skatteverket, chosen by
+    # reference (the secretary does not see the name): Kansli keeps neither the name
+    # nor an address (OSL 21 kap. 3 §).
     secretary.goto(f"{url}/moten/paragraf/{paragraph.pk}/expediera/")
-    secretary.get_by_label(sv("Recipients")).fill(f"{NAME}; ; brev")
+    applicant = case.parties.get(protected_identity=True)
+    secretary.get_by_label(f"Skyddad identitet, ref. P{applicant.pk}").check()
     secretary.get_by_role("button", name=sv("Dispatch"), exact=True).click()
     secretary.wait_for_load_state()
     sent = paragraph.expeditions.get()

@@ -1,12 +1,14 @@
-"""Dispatches to a party with protected identity keep the party's reference and the
-forwarding instruction instead of the name and address (OSL 21 kap. 3 §;
-kansli.meetings.actions.do_dispatch_decision): the rows made before are rewritten."""
+"""Dispatches to a party with protected identity keep the party's reference instead of
+the name and address (OSL 21 kap. 3 §; kansli.meetings.actions.do_dispatch_decision):
+the rows made before lose the name and the address. They were not sent through
+Skatteverket, and the record of how a decision was sent must not say they were (it is
+the evidence of notification), so the address says only that it was removed."""
 
 from typing import Any
 
 from django.db import migrations
 
-FORWARDED_BY = "Via Skatteverket för vidarebefordran"
+REMOVED = "(borttagen: skyddade personuppgifter)"
 
 
 def by_reference(apps: Any, schema_editor: Any) -> None:
@@ -16,7 +18,7 @@ def by_reference(apps: Any, schema_editor: Any) -> None:
         parties = party.objects.filter(case_id=row.paragraph.item.case_id, protected_identity=True)
         named = [p for p in parties if p.name.strip().casefold() == row.recipient.casefold()]
         row.recipient = f"Skyddad identitet, ref. P{named[0].pk}" if named else "Skyddad identitet"
-        row.address = FORWARDED_BY
+        row.address = REMOVED
         row.save(update_fields=["recipient", "address"])
 
 

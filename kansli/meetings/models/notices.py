@@ -41,6 +41,13 @@ class Notice(models.Model):
         return f"Anslag {self.minutes.meeting}"
 
 
+# Post to a party with protected personal data (sekretessmarkering or skyddad
+# folkbokföring) goes through Skatteverket, which forwards it; their name and address
+# are secret (OSL 21 kap. 3 §), so a dispatch keeps the party's reference instead.
+PROTECTED_RECIPIENT = "Skyddad identitet, ref. %s"
+FORWARDED_BY = "Via Skatteverket för vidarebefordran"
+
+
 class Expedition(models.Model):
     """Expediering: a decision (the § as a minutes extract) sent to one of those
     concerned, by e-mail or by letter, with when and by whom. A recipient who is a

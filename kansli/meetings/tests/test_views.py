@@ -472,3 +472,39 @@ def test_a_member_opens_an_agenda_pdf_without_its_javascript(setting: dict[str, 
     assert int(shown["Content-Length"]) == len(data)
     with stored.open() as handle:
         assert pdfactive.findings(handle.read()) == ["javascript"]
+
+
+def test_the_secretary_sends_to_a_protected_party_by_reference(
+    setting: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """The secretary who dispatches does not see a protected party's name: the form
+    offers the case's protected parties by reference, and the e-mail to the others
+    names neither the party nor their identity number (OSL 21 kap. 3 §)."""
+    meeting, case = setting["meeting"], setting["case"]
+    actions.do_preregister_item(meeting, case, title="Bygglov Bo Berg", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
+    party = registry.do_add_party(
+        case, "Bo Berg", identity_number="811218-9876", address="Hemlig väg 2",
+        protected_identity=True, actor=None,
+    )  # fmt: skip
+    paragraph = minutes.paragraphs.get()
+    url = f"/moten/paragraf/{paragraph.pk}/expediera/"
+    secretary = client(setting["secretary"])
+    form = secretary.get(url).content.decode()
+    assert f"Skyddad identitet, ref. P{party.pk}" in form and "Bo Berg" not in form
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = secretary.post(
+            url, {"recipients": "Grannen AB; granne@example.se; epost", "forwarded": [party.pk]}
+        )
+    assert answer.status_code == 302
+    sent = {e.method: e for e in paragraph.expeditions.all()}
+    assert sent["brev"].recipient == f"Skyddad identitet, ref. P{party.pk}"
+    assert sent["brev"].protected_identity and "Hemlig" not in sent["brev"].address
+    (message,) = mail.outbox
+    assert message.to == ["granne@example.se"]
+    assert "Bo Berg" not in message.body + message.subject and "811218" not in message.body
+    # Nothing chosen and nothing typed: refused, with nothing sent.
+    assert "Ange minst en mottagare." in secretary.post(url, {"recipients": ""}).content.decode()

@@ -340,11 +340,14 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
 def dispatch_decision(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     found = _paragraph(request, pk)
-    form = ExpediteForm(request.POST or None)
+    form = ExpediteForm(found.item.case, request.POST or None)
     if request.method == "POST":
 
         def run() -> str:
-            sent = actions.do_dispatch_decision(found, form.cleaned_data["recipients"], actor=user)
+            data = form.cleaned_data
+            sent = actions.do_dispatch_decision(
+                found, data["recipients"], forwarded=data.get("forwarded") or [], actor=user
+            )
             return _("The decision is dispatched to %(count)d recipients.") % {"count": len(sent)}
 
         done = run_action(request, form, run, reverse("meetings:paragraph", args=[found.pk]))
