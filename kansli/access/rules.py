@@ -309,8 +309,9 @@ def position_in(user: Any, body: Any, day: datetime.date | None = None) -> str:
 
 def member_reads_secrets(user: Any, meeting: Any, position: str) -> bool:
     """Whether an elected member reads the secret documents of the meeting's items: the
-    body's members do (KL 6 kap. 12 §: what they need for their task), substitutes
-    only when they serve at the meeting."""
+    body's members do, as they need them to decide (inside the authority secret
+    information goes to those who need it: behovsprincipen); substitutes only when they
+    serve at the meeting."""
     if position in FULL_MEMBERS:
         return True
     attendance = apps.get_model("meetings", "Attendance")
@@ -368,10 +369,10 @@ def may_read_secret_part(user: Any, minutes: Any) -> bool:
 
 
 def public_reads_decision(item: Any, documents: Iterable[Any]) -> bool:
-    """Whether the public reads an item's title and decision (the public minutes, the
-    notice board, the public meeting pack): not for a non-public item, nor for one
-    prepared with secret documents, which may decide on secret facts (OSL 5 kap. 5 §;
-    the decision can still be asked for and tried)."""
+    """Whether the public reads an item's decision on the public minutes: not for a
+    non-public item (whose title is its public heading there too), nor for one prepared
+    with secret documents, which may decide on the secret facts. Such a decision can
+    still be asked for, and what of it can be disclosed is then tried (TF 2 kap.)."""
     return item.secrecy_id is None and not any(d.secrecy_id for d in documents)
 
 
