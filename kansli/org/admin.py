@@ -5,6 +5,7 @@ from typing import Any
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
@@ -156,7 +157,10 @@ class UserAdmin(ActionAdmin):
 
     def password_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         """A new password for the person, through do_set_password (the same rules as
-        the person's own page). The password is never shown or logged."""
+        the person's own page). The password is never shown or logged. One's own is
+        changed on the own page, after the current one (and its lockout)."""
+        if object_id == str(request.user.pk):
+            return redirect("change_password")
 
         def set_password(user: User, data: dict[str, Any]) -> str:
             actions.do_set_password(user, data["new_password"], actor=request.user)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -44,10 +45,14 @@ def change_password(request: HttpRequest) -> HttpResponse:
     user = request.user
     assert isinstance(user, User)  # login_required
     form = PasswordForm(user, request.POST or None)
-    valid = form.is_valid()
-    if form.has_error("current_password", "wrong_password"):
-        do_refuse_password_change(user, actor=user)
-    if valid:
+    if form.is_bound:
+        with transaction.atomic():
+            # One check at a time per person (the row lock; SQLite's write lock): guesses
+            # sent at once queue, and each sees the failures before it.
+            User.objects.select_for_update().only("pk").get(pk=user.pk)
+            if not form.is_valid() and form.has_error("current_password", "wrong_password"):
+                do_refuse_password_change(user, actor=user)
+    if form.is_bound and form.is_valid():
         try:
             do_set_password(user, form.cleaned_data["new_password"], actor=user)
         except ValidationError as exc:

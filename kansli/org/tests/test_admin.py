@@ -65,6 +65,15 @@ def test_the_action_holds_the_password_rules_and_who_may_set_one() -> None:
 def test_the_admins_own_password_change_is_the_one_page() -> None:
     answer = admin().get("/admin/password_change/")
     assert answer.status_code == 302 and answer["Location"] == "/konto/losenord/"
+    # Nor does the person page set one's own without the current password.
+    sysadmin = make_sysadmin("admin2")
+    client = Client()
+    client.force_login(sysadmin)
+    data = {"new_password": NEW, "new_password_again": NEW}
+    answer = client.post(f"/admin/org/user/{sysadmin.pk}/losenord/", data)
+    assert answer.status_code == 302 and answer["Location"] == "/konto/losenord/"
+    sysadmin.refresh_from_db()
+    assert not sysadmin.check_password(NEW)
 
 
 def test_a_system_administrator_closes_a_unit_with_its_successors() -> None:

@@ -106,3 +106,28 @@ def test_guessing_the_current_password_is_locked_out_as_at_login(settings) -> No
     later = timezone.now() + datetime.timedelta(minutes=16)
     with mock.patch.object(timezone, "now", lambda: later):
         assert change(client, OLD, NEW).status_code == 302
+
+
+@pytest.mark.django_db(transaction=True)
+def test_guesses_sent_at_once_are_counted_one_after_another(settings) -> None:
+    """Six wrong guesses at the same moment: each waits for the one before it, so no
+    more than the limit are even tried (PostgreSQL's row lock; SQLite's write lock,
+    whose in-memory test database threads cannot share)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("threads need their own connections to one database")
+    settings.LOGIN_FAILURE_LIMIT = 2
+    eva = make_user("eva", password=OLD)
+
+    def guess(attempt: int) -> None:
+        try:
+            change(signed_in(eva), f"gissning-{attempt}", NEW)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        list(pool.map(guess, range(6)))
+    assert AuditEvent.objects.filter(action="org.fail_password_change").count() == 2
