@@ -148,6 +148,16 @@ def do_change_unit(unit: Unit, *, actor: Any, **changes: Any) -> Unit:
     return _update(unit, changes, "org.change_unit", actor)
 
 
+def unit_and_parts(unit: Unit) -> set[int]:
+    """The ids of the unit and every unit under it, at any depth."""
+    found, level = {unit.pk}, [unit.pk]
+    while level:
+        below = Unit.objects.filter(parent_id__in=level).exclude(pk__in=found)
+        level = list(below.values_list("pk", flat=True))
+        found.update(level)
+    return found
+
+
 @transaction.atomic
 def do_close_unit(
     unit: Unit,
@@ -168,8 +178,11 @@ def do_close_unit(
     if unit.staff.filter(is_active=True).exists():
         raise ValidationError(f"Flytta först personalen i {unit} till en annan enhet.")
     successors = list(successors)
-    if any(s.pk == unit.pk for s in successors):
-        raise ValidationError("En enhet kan inte efterträda sig själv.")
+    if any(s.pk in unit_and_parts(unit) for s in successors):
+        raise ValidationError("En enhet kan inte efterträdas av sig själv eller sina delar.")
+    closed = [str(s) for s in successors if s.valid_to is not None and s.valid_to <= last_day]
+    if closed:
+        raise ValidationError(f"Avslutad och kan inte ta över arbetet: {', '.join(closed)}.")
     return _update(
         unit,
         {"valid_to": last_day, "successors": successors},

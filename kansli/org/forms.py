@@ -11,6 +11,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from kansli.inputs import DayField
+from kansli.org.actions import unit_and_parts
 from kansli.org.models import Unit
 
 
@@ -60,5 +61,7 @@ class CloseUnitForm(forms.Form):
 
     def __init__(self, unit: Unit, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        others = Unit.objects.filter(municipality=unit.municipality).exclude(pk=unit.pk)
+        # Open units outside the one closed (its parts close with it).
+        others = Unit.objects.valid_on().filter(municipality=unit.municipality)
+        others = others.exclude(pk__in=unit_and_parts(unit))
         self.fields["successors"].queryset = others  # type: ignore[attr-defined]

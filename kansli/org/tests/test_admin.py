@@ -101,6 +101,25 @@ def test_a_system_administrator_closes_a_unit_with_its_successors() -> None:
     assert {e.actor_id for e in closed} == {User.objects.get(username="sysadmin").pk}
 
 
+def test_only_an_open_unit_outside_the_one_closed_takes_over() -> None:
+    """Its own parts close with it, and a closed unit takes over nothing: the form does
+    not offer them and the action refuses them."""
+    office = make_unit("Ekonomikontoret", valid_from=D(2020, 1, 1))
+    part = make_unit("Lönegruppen", parent=office, valid_from=D(2020, 1, 1))
+    gone = make_unit("Gamla kansliet", valid_from=D(2020, 1, 1))
+    actions.do_close_unit(gone, D(2024, 12, 31), actor=None)
+    open_unit = make_unit("Kommunledningsförvaltningen", valid_from=D(2020, 1, 1))
+    form = admin().get(f"/admin/org/unit/{office.pk}/avsluta/").content.decode()
+    assert "Kommunledningsförvaltningen" in form
+    assert "Lönegruppen" not in form and "Gamla kansliet" not in form
+    for successor, message in [(part, "sina delar"), (gone, "Avslutad")]:
+        with pytest.raises(ValidationError, match=message):
+            actions.do_close_unit(office, D(2026, 6, 30), successors=[successor], actor=None)
+    office.refresh_from_db()
+    assert office.valid_to is None
+    actions.do_close_unit(office, D(2026, 6, 30), successors=[open_unit], actor=None)
+
+
 @pytest.mark.parametrize(
     "last_day,message",
     [
