@@ -101,15 +101,19 @@ def may_move_cases(actor: Any, authority: Authority) -> bool:
     return held.exists()
 
 
+def require_moving(actor: Any, authority: Authority) -> None:
+    if not may_move_cases(actor, authority):
+        raise PermissionDenied(
+            f"Du har inte behörighet att ändra behörigheter för {authority.code}."
+        )
+
+
 @transaction.atomic
 def do_move_case_to_group(case: Any, group: AccessGroup, *, actor: Any) -> Any:
     """Put a case in another access group of its authority: its members then read the
     case's secrecy-marked documents instead of the former group's (behovsprincipen,
     GDPR art. 5.1 f and 32)."""
-    if not may_move_cases(actor, case.authority):
-        raise PermissionDenied(
-            f"Du har inte behörighet att ändra behörigheter för {case.authority.code}."
-        )
+    require_moving(actor, case.authority)
     if group.authority_id != case.authority_id:
         raise ValidationError({"group": "Gruppen hör till en annan myndighet."})
     if group.pk == case.access_group_id:

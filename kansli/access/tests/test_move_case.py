@@ -151,5 +151,10 @@ def test_the_api_lists_the_groups_and_moves_the_case(
     refused = officer.put(url, {"group_id": general.pk}, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json() == {"detail": "Du har inte behörighet att ändra behörigheter för KS."}
+    # Not allowed is said first, whatever the group: neither the group's id nor the
+    # list of groups is answered to one who may not move the case.
+    unknown = officer.put(url, {"group_id": 999_999}, content_type="application/json")
+    assert unknown.status_code == 403
+    assert officer.get(f"/api/v1/cases/{case.pk}/access-groups").status_code == 403
     case.refresh_from_db()
     assert case.access_group == hr

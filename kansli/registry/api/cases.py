@@ -10,7 +10,12 @@ from django.db.models import QuerySet
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 
-from kansli.access.actions import do_log_read, do_log_reads, do_move_case_to_group
+from kansli.access.actions import (
+    do_log_read,
+    do_log_reads,
+    do_move_case_to_group,
+    require_moving,
+)
 from kansli.access.models import AccessGroup
 from kansli.inputs import Id
 from kansli.org.api import ERRORS, ApiRequest
@@ -165,8 +170,9 @@ def relate_case(request: ApiRequest, case_id: Id, payload: RelateIn) -> Status[C
     summary="The access groups a case may be in",
 )
 def access_groups(request: ApiRequest, case_id: Id) -> list[AccessGroup]:
-    """The access groups of the case's authority."""
+    """The access groups of the case's authority, for those who may move the case."""
     case = queries.visible(queries.cases(request.auth), case_id)
+    require_moving(request.auth, case.authority)  # 403 before anything of the groups
     return list(AccessGroup.objects.filter(authority_id=case.authority_id).select_related("unit"))
 
 
@@ -180,6 +186,7 @@ def move_case(request: ApiRequest, case_id: Id, payload: AccessGroupIn) -> Case:
     then read its secrecy-marked documents instead of the former group's. A registrar or
     manager of the authority, or a system administrator."""
     case = queries.visible(queries.cases(request.auth), case_id)
+    require_moving(request.auth, case.authority)  # 403 before anything of the groups
     group = AccessGroup.objects.filter(pk=payload.group_id, authority_id=case.authority_id).first()
     if group is None:
         raise ValidationError({"group_id": f"{case.authority.code} har ingen sådan grupp."})
