@@ -120,9 +120,12 @@ def change_case(request: ApiRequest, case_id: Id, payload: CaseChangeIn) -> Case
         units = Unit.objects.valid_on().filter(
             municipality_id=case.authority.municipality_id, name__iexact=name
         )
-        changes["unit"] = units.first()
-        if changes["unit"] is None:
+        found = list(units[:2])
+        if not found:
             raise ValidationError({"unit": f"Det finns ingen enhet {name}."})
+        if len(found) > 1:
+            raise ValidationError({"unit": f"Flera enheter heter {name}: ändra på ärendesidan."})
+        changes["unit"] = found[0]
     elif "unit" in given:
         changes["unit"] = None
     actions.do_change_case(case, actor=request.auth, **changes)

@@ -166,10 +166,10 @@ class CaseChangeIn(Schema):
 
     title: Title = Field(None, description="The case title (ärendemening).")
     classification: Code | None = Field(
-        None, description="A process code of the case's authority, e.g. 2.3.1; null: none."
+        None, description="A process code of the case's authority, e.g. 2.3.1; null or empty: none."
     )
     unit: Name | None = Field(
-        None, description="The responsible unit's name, e.g. Kansliet; null: none."
+        None, description="The responsible unit's name, e.g. Kansliet; null or empty: none."
     )
 
 

@@ -220,3 +220,13 @@ def test_a_closed_or_voided_case_keeps_its_particulars(case: Case, registrar: Cl
     assert answer.status_code == 403
     case.refresh_from_db()
     assert case.title == "Bygglov för carport"
+
+
+def test_a_unit_name_two_units_share_is_refused_not_guessed(case: Case, registrar: Client) -> None:
+    make_unit("Kansliet")
+    make_unit("kansliet", kind="kontor")
+    answer = send(registrar, "patch", f"/api/v1/cases/{case.pk}", {"unit": "Kansliet"})
+    assert answer.status_code == 422
+    assert "Flera enheter heter Kansliet" in answer.json()["errors"]["unit"][0]
+    case.refresh_from_db()
+    assert case.unit is None
