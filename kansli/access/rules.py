@@ -376,15 +376,23 @@ def public_reads_decision(item: Any, documents: Iterable[Any]) -> bool:
     return item.secrecy_id is None and not any(d.secrecy_id for d in documents)
 
 
-# The public (kansli.public): every registration of the diary is public, masked by the
-# authority's rules (kansli.public.record), and its files are not, unless published.
+# The public (kansli.public, and what meetings give out: the notice board, the pack of
+# open documents): every registration of the diary is public, masked by the authority's
+# rules (kansli.public.record); what a document holds only when it is open to all, and
+# its files from the e-diary only when published.
+
+
+def open_to_all(document: Any) -> bool:
+    """A registration whose content anyone may read: neither secrecy-marked nor voided."""
+    return document.secrecy_id is None and document.voided_at is None
+
+
+def open_documents(rows: QS, prefix: str = "") -> QS:
+    """open_to_all as a filter (prefix: the path to the document, e.g. "document__")."""
+    return rows.filter(**{f"{prefix}secrecy__isnull": True, f"{prefix}voided_at__isnull": True})
 
 
 def public_reads_file(document: Any, document_file: Any) -> bool:
     """Whether the public gets a file of a registration from the e-diary: one published
-    (kansli.public.PublishedFile) of a registration neither secret nor voided."""
-    return (
-        hasattr(document_file, "publication")
-        and document.secrecy_id is None
-        and document.voided_at is None
-    )
+    (kansli.public.PublishedFile) of a registration open to all."""
+    return hasattr(document_file, "publication") and open_to_all(document)

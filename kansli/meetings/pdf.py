@@ -158,6 +158,7 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
     them in the member portal, where the access rules apply. Raises PackError, naming
     the document, if a file cannot be read."""
     from kansli.access.protected import Hide
+    from kansli.access.rules import open_to_all
     from kansli.public.record import masks_for_cases
 
     masks = masks_for_cases(item.case for item in items)
@@ -168,7 +169,7 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
         open_pdfs = [
             (d, data)
             for d in documents
-            if d.secrecy_id is None and (data := _document_pdf(d)) is not None
+            if open_to_all(d) and (data := _document_pdf(d)) is not None
         ]
         if not open_pdfs:
             continue

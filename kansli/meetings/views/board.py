@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from kansli.access.rules import public_reads_decision
+from kansli.access.rules import open_documents, public_reads_decision
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
 from kansli.public.record import masks_for_cases, scrub
 from kansli.public.views import public_page
@@ -25,12 +25,11 @@ def notice_board(request: HttpRequest) -> HttpResponse:
         .select_related("minutes__meeting__body__authority", "minutes__meeting__body__committee")
         .order_by("-posted_on", "pk")
     )
-    # A secrecy-marked decision is not announced with its text; the others' text is
-    # scrubbed of protected and (by policy) private names, as in the e-diary.
+    # A secrecy-marked (or voided) decision is not announced with its text; the others'
+    # text is scrubbed of protected and (by policy) private names, as in the e-diary.
     decisions = list(
-        DelegatedDecision.objects.filter(
-            posted_on__lte=today, appeal_ends__gte=today, document__secrecy__isnull=True
-        )
+        open_documents(DelegatedDecision.objects.all(), "document__")
+        .filter(posted_on__lte=today, appeal_ends__gte=today)
         .select_related("point__authority", "document__case__authority__municipality")
         .order_by("-posted_on", "pk")
     )
