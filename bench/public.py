@@ -22,6 +22,10 @@ one kept directory serves both. Then:
    (KANSLI_PUBLIC_CACHE_SECONDS=0: every request searches) and on (60 s: the mix's 200
    URLs repeat, as popular searches do; a 5-second warm-up first fills each worker's
    cache, so the figures are the steady state of a cache that holds the mix).
+3. **One at a time**: the same two mixes through Django's test client in this process,
+   the page cache off, each URL five times after a warm-up: the latency of one request
+   without the load's queueing, steadier than wrk's on two shared cores (the figure to
+   compare between commits).
 """
 
 from __future__ import annotations
@@ -149,6 +153,27 @@ def serve(data_dir: Path, workers: int, cache: int) -> tuple[subprocess.Popen[by
     raise SystemExit("the server did not start")
 
 
+def one_at_a_time(mixes: list[tuple[str, list[str]]]) -> None:
+    from django.test import Client, override_settings
+
+    print("  one request at a time, in process, server cache off (ms)")
+    print(f"    {'':<40}{'p50':>8}{'p95':>8}")
+    client = Client(HTTP_HOST="127.0.0.1")
+    with override_settings(PUBLIC_CACHE_SECONDS=0, PUBLIC_REQUESTS_PER_MINUTE=0):
+        for name, mix in mixes:
+            for path in mix:  # warm-up
+                client.get(path)
+            times = []
+            for _run in range(5):
+                for path in mix:
+                    started = time.perf_counter()
+                    client.get(path)
+                    times.append((time.perf_counter() - started) * 1000)
+            times.sort()
+            p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+            print(f"    {name:<40}{p50:8.1f}{p95:8.1f}")
+
+
 def load(url: str, mix: list[str], connections: int, seconds: int) -> tuple[float, ...]:
     """wrk on the mix; returns (requests/s, errors, p50, p95, p99 in ms)."""
     folder = Path(tempfile.mkdtemp(prefix="kansli-wrk-"))
@@ -192,6 +217,8 @@ def main() -> None:
     rng = random.Random(options.seed)
     mixes = [("search page /diarium/", paths(org, rng, api=False)),
              ("JSON /api/v1/public/diary", paths(org, rng, api=True))]  # fmt: skip
+    one_at_a_time(mixes)
+    connections.close_all()
     print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
           f"gunicorn with {options.workers} workers (requests/s, ms)")  # fmt: skip
     print(f"    {'':<40}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
