@@ -1010,6 +1010,7 @@ def do_dispatch_decision(
         for name, _address, method in recipients
     ):
         raise ValidationError({"recipients": PROTECTED_BY_LETTER})
+    rows: list[tuple[Party | None, str, str, str]]
     rows = [(p, "", "", Expedition.Method.LETTER) for p in dict.fromkeys(forwarded)]
     rows += [(protected.get(n.strip().casefold()), n, a, m) for n, a, m in recipients]
     sent = [

@@ -252,6 +252,13 @@ class VoteForm(AccessibleForm):
         }
 
 
+class ByReference(forms.ModelMultipleChoiceField):
+    """Parties with protected identity, shown by their reference, never their name."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return PROTECTED_RECIPIENT % obj.post_reference
+
+
 class ExpediteForm(AccessibleForm):
     recipients = forms.CharField(
         label=_("Recipients"),
@@ -259,7 +266,7 @@ class ExpediteForm(AccessibleForm):
         required=False,
         help_text=_("One per line: name; e-mail address or postal address; epost or brev."),
     )
-    forwarded = forms.ModelMultipleChoiceField(
+    forwarded = ByReference(
         queryset=Party.objects.none(),
         label=_("Parties with protected identity"),
         required=False,
@@ -272,9 +279,8 @@ class ExpediteForm(AccessibleForm):
         secretary who dispatches does not see their names (OSL 21 kap. 3 §)."""
         super().__init__(*args, **kwargs)
         field = self.fields["forwarded"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
+        assert isinstance(field, ByReference)
         field.queryset = case.parties.filter(protected_identity=True).order_by("pk")
-        field.label_from_instance = lambda party: PROTECTED_RECIPIENT % party.post_reference
         if not field.queryset.exists():
             del self.fields["forwarded"]
 

@@ -505,6 +505,6 @@ def test_the_secretary_sends_to_a_protected_party_by_reference(
     assert sent["brev"].protected_identity and "Hemlig" not in sent["brev"].address
     (message,) = mail.outbox
     assert message.to == ["granne@example.se"]
-    assert "Bo Berg" not in message.body + message.subject and "811218" not in message.body
+    assert "Bo Berg" not in f"{message.subject} {message.body}" and "811218" not in message.body
     # Nothing chosen and nothing typed: refused, with nothing sent.
     assert "Ange minst en mottagare." in secretary.post(url, {"recipients": ""}).content.decode()
