@@ -1,8 +1,10 @@
 """Leksand's measures of the committee process, per body and quarter: how many items
 were pre-registered after the item deadline (stoppdag) and how many were incomplete at
-dispatch, the late (extra) items per meeting, how many days before the meeting the
-members first opened the documents, and the working days from approval to the minutes
-on the web (goal: two) and to the decisions dispatched (goal: five)."""
+dispatch, the late (extra) items per meeting, how many days after the notice went out
+each member first opened the documents (the seed: "från bilagan med handlingarna är
+utlagd på ikonen tills de ordinarie politikerna läser dem"; members who never opened
+counted, substitutes apart), and the working days from approval to the minutes on the
+web (goal: two) and to each decision dispatched (goal: five; every dispatch counted)."""
 
 from __future__ import annotations
 
@@ -10,14 +12,15 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from kansli.meetings.models import AgendaItem, Body, Meeting, Opening
+from kansli.access.rules import FULL_MEMBERS
+from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
-# Days before the meeting that a member first opened the documents.
+# Calendar days from the notice to a member's first opening (the seed's intervals).
 OPENING_BUCKETS = [(0, 3), (4, 7), (8, 10), (11, 12), (13, 14)]
 WEB_GOAL, DISPATCH_GOAL = 2, 5
 
@@ -32,6 +35,8 @@ class Quarter:
     incomplete: int = 0
     extra_per_meeting: list[tuple[str, int]] = field(default_factory=list)
     openings: Counter[str] = field(default_factory=Counter)
+    substitute_openings: Counter[str] = field(default_factory=Counter)
+    never_opened: int = 0
     to_web: list[int] = field(default_factory=list)
     to_dispatch: list[int] = field(default_factory=list)
 
@@ -59,9 +64,13 @@ class Quarter:
         return sum(1 for days in self.to_dispatch if days <= DISPATCH_GOAL)
 
     @property
-    def opening_rows(self) -> list[tuple[str, int]]:
-        labels = [f"{low}–{high}" for low, high in OPENING_BUCKETS] + ["15–"]
-        return [(label, self.openings[label]) for label in labels]
+    def opening_rows(self) -> list[tuple[str, int, int]]:
+        """Per interval: members, substitutes."""
+        return [(label, self.openings[label], self.substitute_openings[label])
+                for label in BUCKET_LABELS]  # fmt: skip
+
+
+BUCKET_LABELS = [f"{low}–{high}" for low, high in OPENING_BUCKETS] + ["15–"]
 
 
 def _bucket(days: int) -> str:
@@ -71,6 +80,33 @@ def _bucket(days: int) -> str:
     return "15–"
 
 
+def opening_counts(
+    dispatched_on: datetime.date,
+    opened: dict[int, datetime.date],
+    members: set[int],
+    substitutes: set[int],
+) -> tuple[Counter[str], Counter[str], int]:
+    """Measure 5 for one meeting: per interval of calendar days from the notice to the
+    first opening, the members (ledamöter, the chair among them) and the substitutes
+    who opened, and how many members never did (a substitute who is not called need
+    not open)."""
+    full, apart = Counter[str](), Counter[str]()
+    for user, day in opened.items():
+        bucket = _bucket(max((day - dispatched_on).days, 0))
+        if user in members:
+            full[bucket] += 1
+        elif user in substitutes:
+            apart[bucket] += 1
+    return full, apart, len(members - set(opened))
+
+
+def dispatch_days(
+    approved: datetime.date, sent: list[datetime.date], closed: frozenset[datetime.date]
+) -> list[int]:
+    """Measure 7: the working days from approval to each dispatch of a decision."""
+    return [workdays_between(approved, day, closed) for day in sent]
+
+
 def quarters(body: Body) -> list[Quarter]:
     """The measures of every quarter in which the body met (a meeting is held when its
     time has come or its minutes are begun), newest first."""
@@ -78,9 +114,7 @@ def quarters(body: Body) -> list[Quarter]:
     closed = closed_days(body.authority.municipality_id)
     held = Q(starts_at__lte=timezone.now()) | Q(minutes__isnull=False)
     meetings = list(
-        Meeting.objects.filter(held, body=body)
-        .select_related("body__authority", "minutes__notice")
-        .annotate(last_sent=Max("minutes__paragraphs__expeditions__sent_at"))
+        Meeting.objects.filter(held, body=body).select_related("body__authority", "minutes__notice")
     )
     by_pk = {meeting.pk: meeting for meeting in meetings}
     items = AgendaItem.objects.filter(meeting__in=by_pk)
@@ -88,10 +122,14 @@ def quarters(body: Body) -> list[Quarter]:
     for item in items:
         item.meeting = by_pk[item.meeting_id]  # its deadlines worked out once per meeting
         by_meeting.setdefault(item.meeting_id, []).append(item)
-    openings = Opening.objects.filter(meeting__in=by_pk)
-    opened: dict[int, list[datetime.datetime]] = {}
-    for opening in openings:
-        opened.setdefault(opening.meeting_id, []).append(opening.first_opened_at)
+    opened: dict[int, dict[int, datetime.date]] = {}
+    for opening in Opening.objects.filter(meeting__in=by_pk):
+        day = timezone.localdate(opening.first_opened_at)
+        opened.setdefault(opening.meeting_id, {})[opening.user_id] = day
+    sent: dict[int, list[datetime.date]] = {}
+    expeditions = Expedition.objects.filter(paragraph__minutes__meeting__in=by_pk)
+    for meeting_id, moment in expeditions.values_list("paragraph__minutes__meeting", "sent_at"):
+        sent.setdefault(meeting_id, []).append(timezone.localdate(moment))
     for meeting in meetings:
         day = meeting.day
         key = (day.year, (day.month - 1) // 3 + 1)
@@ -102,13 +140,31 @@ def quarters(body: Body) -> list[Quarter]:
         quarter.late += sum(1 for item in listed if item.late)
         quarter.incomplete += sum(1 for item in listed if item.incomplete_at_dispatch)
         quarter.extra_per_meeting.append((str(meeting), sum(1 for i in listed if i.extra)))
-        for moment in opened.get(meeting.pk, []):
-            quarter.openings[_bucket((day - timezone.localdate(moment)).days)] += 1
-        _timeliness(meeting, quarter, closed)
+        if meeting.dispatched_at is not None:
+            _openings(meeting, opened.get(meeting.pk, {}), quarter)
+        _timeliness(meeting, quarter, sent.get(meeting.pk, []), closed)
     return [found[key] for key in sorted(found, reverse=True)]
 
 
-def _timeliness(meeting: Meeting, quarter: Quarter, closed: frozenset[datetime.date]) -> None:
+def _openings(meeting: Meeting, opened: dict[int, datetime.date], quarter: Quarter) -> None:
+    seats = meeting.body.members_on(meeting.day).values_list("user_id", "position")
+    members = {user for user, position in seats if position in FULL_MEMBERS}
+    substitutes = {user for user, position in seats if position not in FULL_MEMBERS}
+    assert meeting.dispatched_at is not None
+    full, apart, never = opening_counts(
+        timezone.localdate(meeting.dispatched_at), opened, members, substitutes - members
+    )
+    quarter.openings.update(full)
+    quarter.substitute_openings.update(apart)
+    quarter.never_opened += never
+
+
+def _timeliness(
+    meeting: Meeting,
+    quarter: Quarter,
+    sent: list[datetime.date],
+    closed: frozenset[datetime.date],
+) -> None:
     minutes = getattr(meeting, "minutes", None)
     if minutes is None or minutes.locked_at is None:
         return
@@ -116,6 +172,4 @@ def _timeliness(meeting: Meeting, quarter: Quarter, closed: frozenset[datetime.d
     notice = getattr(minutes, "notice", None)
     if notice is not None:
         quarter.to_web.append(workdays_between(approved, notice.posted_on, closed))
-    last = meeting.last_sent  # type: ignore[attr-defined]
-    if last is not None:
-        quarter.to_dispatch.append(workdays_between(approved, timezone.localdate(last), closed))
+    quarter.to_dispatch += dispatch_days(approved, sent, closed)

@@ -285,6 +285,7 @@ def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     paragraph = minutes.paragraphs.get()
     actions.do_dispatch_decision(paragraph, [("Sökande", "Storgatan 1", "brev")], actor=None)
+    actions.do_dispatch_decision(paragraph, [("Grannen", "Storgatan 3", "brev")], actor=None)
     # Held a minute after the member opened the documents: the same day, even just
     # before midnight (an hour earlier could fall on the day before the opening).
     opened = Opening.objects.get(meeting=meeting).first_opened_at
@@ -296,9 +297,11 @@ def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     header, row = [line.split(";") for line in rows.strip().splitlines()][:2]
     figures = dict(zip(header, row, strict=True))
     assert figures["efter stoppdag"] == "1" and figures["ofullständiga vid utskick"] == "1"
-    assert figures["öppnat 0–3 dagar före"] == "1"
+    # The member opened on the day the notice went out; the chair never did.
+    assert figures["ledamöter öppnade 0–3 dagar efter utskick"] == "1"
+    assert figures["ledamöter öppnade aldrig"] == "1"
     assert figures["protokoll på webben inom 2 arbetsdagar"] == "1"
-    assert figures["expedierat inom 5 arbetsdagar"] == "1"
+    assert figures["expedierat inom 5 arbetsdagar"] == figures["expedieringar"] == "2"
     assert client(setting["member"]).get(f"/moten/organ/{body.pk}/matt/").status_code == 404
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kansli.meetings.measures import DISPATCH_GOAL, WEB_GOAL, quarters
+from kansli.meetings.measures import BUCKET_LABELS, DISPATCH_GOAL, WEB_GOAL, quarters
 from kansli.meetings.models import Body
 from kansli.meetings.views.common import staff_bodies
 from kansli.registry.views.common import current_user
@@ -37,17 +37,19 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
 def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request, pk)
     rows = quarters(body)
-    buckets = [label for label, _ in rows[0].opening_rows] if rows else []
     header = [
         "kvartal", "sammanträden", "ärenden", "efter stoppdag", "andel %",
         "ofullständiga vid utskick", "andel %", "extra ärenden",
-        *[f"öppnat {b} dagar före" for b in buckets],
+        *[f"ledamöter öppnade {b} dagar efter utskick" for b in BUCKET_LABELS],
+        "ledamöter öppnade aldrig",
+        *[f"ersättare öppnade {b} dagar efter utskick" for b in BUCKET_LABELS],
         f"protokoll på webben inom {WEB_GOAL} arbetsdagar", "justerade protokoll",
-        f"expedierat inom {DISPATCH_GOAL} arbetsdagar", "expedierade protokoll",
+        f"expedierat inom {DISPATCH_GOAL} arbetsdagar", "expedieringar",
     ]  # fmt: skip
     lines = (
         [q.label, q.meetings, q.items, q.late, q.late_share, q.incomplete, q.incomplete_share,
-         sum(n for _, n in q.extra_per_meeting), *[n for _, n in q.opening_rows],
+         sum(n for _, n in q.extra_per_meeting), *[n for _, n, _s in q.opening_rows],
+         q.never_opened, *[s for _, _n, s in q.opening_rows],
          q.web_within_goal, len(q.to_web), q.dispatch_within_goal, len(q.to_dispatch)]
         for q in rows
     )  # fmt: skip
