@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
 from kansli.access.rules import FULL_MEMBERS
-from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening
+from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening, Section
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
@@ -80,6 +82,16 @@ def _bucket(days: int) -> str:
     return "15–"
 
 
+def prepared_counts(items: Iterable[Any]) -> tuple[int, int, int]:
+    """Measures 2 and 3 for one meeting: of the matters for decision, which officers
+    pre-register with their report (not the secretary's lists of delegated decisions and
+    reported matters, nor information items), how many there are, how many were
+    pre-registered after the item deadline and how many were incomplete at dispatch."""
+    prepared = [item for item in items if item.section == Section.DECISIONS]
+    late = sum(1 for item in prepared if item.late)
+    return len(prepared), late, sum(1 for item in prepared if item.incomplete_at_dispatch)
+
+
 def opening_counts(
     dispatched_on: datetime.date,
     opened: dict[int, datetime.date],
@@ -136,9 +148,10 @@ def quarters(body: Body) -> list[Quarter]:
         quarter = found.setdefault(key, Quarter(*key))
         quarter.meetings += 1
         listed = by_meeting.get(meeting.pk, [])
-        quarter.items += len(listed)
-        quarter.late += sum(1 for item in listed if item.late)
-        quarter.incomplete += sum(1 for item in listed if item.incomplete_at_dispatch)
+        counted, late, incomplete = prepared_counts(listed)
+        quarter.items += counted
+        quarter.late += late
+        quarter.incomplete += incomplete
         quarter.extra_per_meeting.append((str(meeting), sum(1 for i in listed if i.extra)))
         if meeting.dispatched_at is not None:
             _openings(meeting, opened.get(meeting.pk, {}), quarter)

@@ -5,7 +5,7 @@ days; "Räkna antal dagar från justering till expediering", goal five working d
 
 import datetime
 
-from kansli.meetings.measures import dispatch_days, opening_counts
+from kansli.meetings.measures import dispatch_days, opening_counts, prepared_counts
 
 D = datetime.date
 
@@ -37,3 +37,31 @@ def test_days_from_the_notice_to_each_members_first_opening() -> None:
 def test_working_days_from_approval_to_every_dispatch() -> None:
     sent = [D(2026, 4, 7), D(2026, 4, 10), D(2026, 4, 13), D(2026, 4, 14)]
     assert dispatch_days(D(2026, 4, 2), sent, frozenset()) == [1, 4, 5, 6]
+
+
+# Measures 2 and 3 count only the matters an officer prepares (for decision, with a
+# report): the secretary's lists of delegated decisions and reported matters, and
+# information items, are not pre-registered by officers and are left out.
+#   item  section      after the deadline  incomplete at dispatch  counted
+#   1     beslut       no                  no                      yes
+#   2     beslut       yes                 no                      yes: late
+#   3     beslut       no                  yes                     yes: incomplete
+#   4     delegation   yes                 yes                     no
+#   5     information  no                  yes                     no
+#   6     anmalan      yes                 no                      no
+ITEMS = [
+    ("beslut", False, False),
+    ("beslut", True, False),
+    ("beslut", False, True),
+    ("delegation", True, True),
+    ("information", False, True),
+    ("anmalan", True, False),
+]
+
+
+def test_only_matters_an_officer_prepares_count_as_late_or_incomplete() -> None:
+    from types import SimpleNamespace
+
+    items = [SimpleNamespace(section=s, late=late, incomplete_at_dispatch=lacking)
+             for s, late, lacking in ITEMS]  # fmt: skip
+    assert prepared_counts(items) == (3, 1, 1)

@@ -38,7 +38,7 @@ def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request, pk)
     rows = quarters(body)
     header = [
-        "kvartal", "sammanträden", "ärenden", "efter stoppdag", "andel %",
+        "kvartal", "sammanträden", "beslutsärenden", "efter stoppdag", "andel %",
         "ofullständiga vid utskick", "andel %", "extra ärenden",
         *[f"ledamöter öppnade {b} dagar efter utskick" for b in BUCKET_LABELS],
         "ledamöter öppnade aldrig",
