@@ -1,0 +1,76 @@
+"""Every change in committee administration, one module per step of the meeting cycle:
+the bodies and their rules (bodies), the officer's report (reports), the agenda and the
+notice (agenda), the members' portal (portal), the minutes and attendance (attendance),
+the decisions (decisions), approval and correction (approval), the extracts and the
+dispatch of decisions (publication), and delegated decisions (delegation). Each action
+checks permission, changes the data and writes its audit event in one transaction.
+Everything public is named here, so `from kansli.meetings import actions` reaches it."""
+
+from kansli.meetings.actions.agenda import (
+    do_arrange_agenda,
+    do_dispatch_meeting,
+    do_move_item,
+    do_preregister_item,
+    do_schedule_meeting,
+    do_set_item_secrecy,
+)
+from kansli.meetings.actions.approval import (
+    LOCKED,
+    approvers_of,
+    do_approve_correction,
+    do_approve_minutes,
+    do_propose_correction,
+)
+from kansli.meetings.actions.attendance import do_open_minutes, do_record_attendance, serving
+from kansli.meetings.actions.bodies import (
+    do_change_body_rules,
+    do_create_body,
+    do_set_graphic_profile,
+)
+from kansli.meetings.actions.decisions import (
+    do_record_conflict,
+    do_record_decision,
+    do_record_dissent,
+    do_record_vote,
+)
+from kansli.meetings.actions.delegation import (
+    do_add_delegation_point,
+    do_register_delegated_decision,
+    do_report_delegated_decisions,
+)
+from kansli.meetings.actions.portal import do_record_opening, do_save_note
+from kansli.meetings.actions.publication import PROTECTED_BY_LETTER, do_dispatch_decision
+from kansli.meetings.actions.reports import do_upload_report, do_write_report
+
+__all__ = [
+    "LOCKED",
+    "PROTECTED_BY_LETTER",
+    "approvers_of",
+    "do_add_delegation_point",
+    "do_approve_correction",
+    "do_approve_minutes",
+    "do_arrange_agenda",
+    "do_change_body_rules",
+    "do_create_body",
+    "do_dispatch_decision",
+    "do_dispatch_meeting",
+    "do_move_item",
+    "do_open_minutes",
+    "do_preregister_item",
+    "do_propose_correction",
+    "do_record_attendance",
+    "do_record_conflict",
+    "do_record_decision",
+    "do_record_dissent",
+    "do_record_opening",
+    "do_record_vote",
+    "do_register_delegated_decision",
+    "do_report_delegated_decisions",
+    "do_save_note",
+    "do_schedule_meeting",
+    "do_set_graphic_profile",
+    "do_set_item_secrecy",
+    "do_upload_report",
+    "do_write_report",
+    "serving",
+]

@@ -1,0 +1,203 @@
+"""Approval of the minutes (justering) and correction (rättelse): who approves, the second
+factor, locking and sealing the minutes, posting the notice on the board (anslag) and the
+refusal of any change to approved minutes."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
+from kansli.meetings import pdf
+from kansli.meetings.actions.publication import register_extract
+from kansli.meetings.models import Approval, Correction, Minutes, Notice, Paragraph
+from kansli.meetings.permissions import require_secretary
+from kansli.org.models import ElectedPosition
+from kansli.workdays.calendar import legal_deadline
+
+LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
+
+
+def require_open(minutes: Minutes) -> None:
+    """Refuse a change to approved minutes. Read from the database, under a row lock,
+    so neither a stale object nor an approval at the same moment lets one through."""
+    locked = Minutes.objects.select_for_update().filter(pk=minutes.pk)
+    if locked.values_list("locked_at", flat=True).get() is not None:
+        raise ValidationError(LOCKED)
+
+
+def approvers_of(minutes: Minutes) -> set[int]:
+    """The chair (ordförande) of the body on the meeting day and the chosen approvers."""
+    meeting = minutes.meeting
+    chair = meeting.body.members_on(meeting.day).filter(position=ElectedPosition.CHAIR)
+    return set(chair.values_list("user_id", flat=True)) | {p.pk for p in minutes.approvers.all()}
+
+
+@transaction.atomic
+def do_approve_minutes(
+    minutes: Minutes, *, verified: bool, at: datetime.datetime | None = None, actor: Any
+) -> Minutes:
+    """Justering by the chair or an approver, after a second-factor check (`verified`:
+    the session passed TOTP). After the last approval the minutes are locked, rendered
+    as PDF/A and sealed, the notice goes on the board, and each decided § becomes a
+    minutes extract registered in its case. `at` (an earlier time, after the meeting)
+    is for the demo and imports."""
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    approvers = _require_approver(minutes, verified, actor)
+    if minutes.locked_at is not None:  # read just now under the row lock
+        raise ValidationError(LOCKED)
+    if minutes.approvals.filter(user=actor).exists():
+        raise ValidationError("Du har redan justerat protokollet.")
+    if not minutes.paragraphs.exists():
+        raise ValidationError("Protokollet har inga paragrafer.")
+    if at is not None and at < minutes.meeting.starts_at:
+        raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
+    now = min(at or timezone.now(), timezone.now())
+    Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
+    record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
+    if approvers <= set(minutes.approvals.values_list("user_id", flat=True)):
+        _lock(minutes, now)
+    return minutes
+
+
+def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
+    """Refuse anyone but the chair and the approvers, and them without the second
+    factor; returns who they all are."""
+    approvers = approvers_of(minutes)
+    if actor is None or actor.pk not in approvers:
+        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
+    if not verified:
+        raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    return approvers
+
+
+def _seal(minutes: Minutes, reason: str, name: str) -> tuple[StoredFile, StoredFile | None]:
+    """The minutes as PDF/A, sealed with the municipality's certificate and stored: the
+    public part, and the non-public part when an item is non-public (else None)."""
+    from kansli.meetings.signing import seal_pdf
+
+    body = minutes.meeting.body
+    location = minutes.approval_place or body.authority.municipality.name
+
+    def sealed(data: bytes, file_name: str) -> StoredFile:
+        return store_bytes(seal_pdf(data, reason=reason, location=location), file_name)
+
+    public = sealed(pdf.minutes_pdf(minutes), name)
+    if not minutes.paragraphs.filter(item__secrecy__isnull=False).exists():
+        return public, None
+    secret_name = name.removesuffix(".pdf") + "-sekretessbilaga.pdf"
+    return public, sealed(pdf.minutes_pdf(minutes, secret_part=True), secret_name)
+
+
+def _lock(minutes: Minutes, now: datetime.datetime) -> None:
+    """The last approval (at `now`): lock, seal, post the notice, register the
+    extracts."""
+    minutes.locked_at = now
+    body = minutes.meeting.body
+    minutes.sealed, minutes.sealed_secret = _seal(
+        minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf"
+    )
+    minutes.save(update_fields=["locked_at", "sealed", "sealed_secret"])
+    # KL 8 kap. 12 §: posted no later than the second day after approval; here at once.
+    # KL 13 kap. 5 §: appeal within three weeks from the day of posting.
+    posted = timezone.localdate(now)
+    appeal_ends = legal_deadline(posted, weeks=3)
+    Notice.objects.create(
+        minutes=minutes,
+        posted_on=posted,
+        appeal_ends=appeal_ends,
+        kept_at=f"{body.authority.name}, {body.authority.municipality.name}",
+    )
+    for paragraph in minutes.paragraphs.select_related("item__case"):
+        register_extract(paragraph, posted)
+    record(
+        actor=None,
+        action="meetings.lock_minutes",
+        obj=minutes,
+        label=str(minutes),
+        after={
+            "sealed": minutes.sealed.sha256,
+            "posted_on": posted.isoformat(),
+            "appeal_ends": appeal_ends.isoformat(),
+        },
+    )
+
+
+@transaction.atomic
+def do_propose_correction(
+    paragraph: Paragraph, decision: str, reason: str, *, actor: Any
+) -> Correction:
+    """Rättelse: propose a new text for a § of approved minutes, with the reason. It
+    takes effect when the chair and the approvers have approved it."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    minutes = Minutes.objects.select_for_update().get(pk=paragraph.minutes_id)
+    if minutes.locked_at is None:
+        raise ValidationError("Protokollet är inte justerat än: ändra paragrafen direkt.")
+    paragraph.refresh_from_db()
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = "Ange varför protokollet rättas."
+    if decision.strip() == paragraph.decision.strip():
+        errors["decision"] = "Den nya texten är densamma som den gamla."
+    if paragraph.corrections.filter(applied_at=None).exists():
+        errors["decision"] = "En rättelse av paragrafen väntar redan på justering."
+    if errors:
+        raise ValidationError(errors)
+    correction = Correction.objects.create(
+        paragraph=paragraph,
+        before=paragraph.decision,
+        after=decision.strip(),
+        reason=reason.strip(),
+        proposed_by=actor,
+        proposed_at=timezone.now(),
+    )
+    record(
+        actor=actor,
+        action="meetings.propose_correction",
+        obj=paragraph,
+        label=str(paragraph),
+        before={"decision": correction.before},
+        after={"decision": correction.after, "reason": correction.reason},
+    )
+    return correction
+
+
+@transaction.atomic
+def do_approve_correction(correction: Correction, *, verified: bool, actor: Any) -> Correction:
+    """The chair's or an approver's approval of a correction, with the second factor.
+    After the last one the § reads the new text, the minutes are sealed again with the
+    correction shown (the first sealed version stays) and a new extract is registered."""
+    correction = Correction.objects.select_for_update().get(pk=correction.pk)
+    paragraph = correction.paragraph
+    minutes = paragraph.minutes
+    approvers = _require_approver(minutes, verified, actor)
+    if correction.applied_at is not None:
+        raise ValidationError("Rättelsen är redan justerad.")
+    if correction.approved_by.filter(pk=actor.pk).exists():
+        raise ValidationError("Du har redan justerat rättelsen.")
+    correction.approved_by.add(actor)
+    record(actor=actor, action="meetings.approve_correction", obj=paragraph, label=str(paragraph))
+    if approvers <= set(correction.approved_by.values_list("pk", flat=True)):
+        paragraph.decision = correction.after
+        paragraph.save(update_fields=["decision"])
+        correction.applied_at = timezone.now()
+        name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
+        correction.sealed, correction.sealed_secret = _seal(
+            minutes, "Rättelse av justerat protokoll", name
+        )
+        correction.save(update_fields=["applied_at", "sealed", "sealed_secret"])
+        register_extract(paragraph, timezone.localdate(), corrected=True)
+        record(
+            actor=None,
+            action="meetings.apply_correction",
+            obj=paragraph,
+            label=str(paragraph),
+            after={"sealed": correction.sealed.sha256},
+        )
+    return correction

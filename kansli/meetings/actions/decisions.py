@@ -1,0 +1,144 @@
+"""The decisions in the minutes (beslut): the decision in each §, postponing
+(bordläggning) or referring back (återremiss), conflicts of interest (jäv), open votes
+(omröstning) and dissent (reservation)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from kansli.audit.chain import record
+from kansli.meetings.actions.agenda import do_preregister_item
+from kansli.meetings.actions.approval import require_open
+from kansli.meetings.actions.attendance import serving
+from kansli.meetings.models import Ballot, Conflict, Dissent, Meeting, Outcome, Paragraph
+from kansli.meetings.permissions import require_secretary
+
+
+@transaction.atomic
+def do_record_decision(
+    paragraph: Paragraph,
+    *,
+    decision: str,
+    outcome: str = Outcome.DECIDED,
+    note: str = "",
+    later: Meeting | None = None,
+    actor: Any,
+) -> Paragraph:
+    """The decision in a §. A postponed (bordlagt) or referred-back (återremitterat)
+    item is put on the agenda of `later`, a later meeting of the same body."""
+    minutes = paragraph.minutes
+    require_secretary(actor, minutes.meeting.body)
+    require_open(minutes)
+    if outcome not in Outcome.values:
+        raise ValidationError({"outcome": "Välj beslutat, bordlagt, återremitterat eller noterat."})
+    if outcome == Outcome.DECIDED and not decision.strip():
+        raise ValidationError({"decision": "Skriv beslutet."})
+    moving = outcome in (Outcome.POSTPONED, Outcome.REFERRED_BACK)
+    if moving and (
+        later is None
+        or later.body_id != minutes.meeting.body_id
+        or later.starts_at <= minutes.meeting.starts_at
+    ):
+        raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
+    before = {"decision": paragraph.decision, "outcome": paragraph.outcome}
+    paragraph.decision, paragraph.outcome, paragraph.note = decision.strip(), outcome, note.strip()
+    paragraph.save(update_fields=["decision", "outcome", "note"])
+    item = paragraph.item
+    # Saved again (a corrected text, say): the case is on the later agenda already.
+    if moving and later is not None and not later.items.filter(case_id=item.case_id).exists():
+        do_preregister_item(
+            later,
+            item.case,
+            title=item.title,
+            proposal=item.proposal,
+            report=item.report,
+            attachments=list(item.attachments.all()),
+            section=item.section,
+            actor=actor,
+        )
+    record(
+        actor=actor,
+        action="meetings.record_decision",
+        obj=paragraph,
+        label=str(paragraph),
+        before=before,
+        after={
+            "decision": paragraph.decision,
+            "outcome": outcome,
+            "later": str(later) if later else None,
+        },
+    )
+    return paragraph
+
+
+@transaction.atomic
+def do_record_conflict(paragraph: Paragraph, user: Any, *, actor: Any) -> Conflict:
+    """Jäv: the member takes no part in the § (KL 6 kap. 28 §)."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    require_open(paragraph.minutes)
+    if paragraph.ballots.filter(user=user).exists():
+        raise ValidationError("Ledamoten har redan röstat i paragrafen; ta bort rösten först.")
+    conflict, _created = Conflict.objects.get_or_create(paragraph=paragraph, user=user)
+    record(
+        actor=actor,
+        action="meetings.record_conflict",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"user": user.pk},
+    )
+    return conflict
+
+
+@transaction.atomic
+def do_record_vote(paragraph: Paragraph, ballots: dict[Any, str], *, actor: Any) -> dict[str, int]:
+    """An open vote (omröstning): each serving member's ja, nej or avstår. A member
+    with a conflict of interest in the § cannot vote. Returns the count."""
+    minutes = paragraph.minutes
+    require_secretary(actor, minutes.meeting.body)
+    require_open(minutes)
+    present = serving(minutes, paragraph.number)
+    conflicted = set(paragraph.conflicts.values_list("user_id", flat=True))
+    for user, choice in ballots.items():
+        name = user.get_full_name() or user.username
+        if user.pk in conflicted:
+            raise ValidationError(f"{name} är jävig i § {paragraph.number} och får inte rösta.")
+        if user.pk not in present:
+            raise ValidationError(f"{name} tjänstgör inte vid § {paragraph.number}.")
+        if choice not in Ballot.Choice.values:
+            raise ValidationError(f"Välj ja, nej eller avstår för {name}.")
+    paragraph.ballots.all().delete()
+    Ballot.objects.bulk_create(
+        Ballot(paragraph=paragraph, user=user, choice=choice) for user, choice in ballots.items()
+    )
+    count = {choice: list(ballots.values()).count(choice) for choice in Ballot.Choice.values}
+    record(
+        actor=actor,
+        action="meetings.record_vote",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"ballots": {str(u.pk): c for u, c in ballots.items()}, "count": count},
+    )
+    return count
+
+
+@transaction.atomic
+def do_record_dissent(paragraph: Paragraph, user: Any, reason: str = "", *, actor: Any) -> Dissent:
+    """Reservation: a member who took part in the decision dissents from it."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    require_open(paragraph.minutes)
+    if user.pk not in serving(paragraph.minutes, paragraph.number):
+        raise ValidationError("Bara den som deltog i beslutet kan reservera sig.")
+    if paragraph.conflicts.filter(user=user).exists():
+        raise ValidationError("Den som är jävig deltar inte i beslutet och kan inte reservera sig.")
+    dissent = Dissent.objects.create(paragraph=paragraph, user=user, reason=reason.strip())
+    record(
+        actor=actor,
+        action="meetings.record_dissent",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"user": user.pk, "reason": dissent.reason},
+    )
+    return dissent

@@ -1,0 +1,144 @@
+"""Publication of the decisions (expediering): the minutes extract (protokollsutdrag)
+registered in its case, and the dispatch of a decision to those concerned, by e-mail or
+letter, through Skatteverket to a party with protected identity."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.files.store import store_bytes
+from kansli.meetings import notify, pdf
+from kansli.meetings.models import Expedition, Minutes, Outcome, Paragraph
+from kansli.meetings.models.notices import FORWARDED_BY, PROTECTED_RECIPIENT
+from kansli.meetings.permissions import require_secretary
+from kansli.registry import actions as registry
+from kansli.registry.models import CaseStatus, Direction, Party
+from kansli.registry.models.cases import TRANSITIONS
+from kansli.registry.secrecy import Marking, case_markings
+
+PROTECTED_BY_LETTER = (
+    "Till en part med skyddad identitet skickas beslutet med brev via Skatteverket, "
+    "inte med e-post."
+)
+
+
+def register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: bool = False) -> None:
+    """Protokollsutdrag: the § as a document drawn up in its case on `day`; a decided
+    case is marked decided (beslutat)."""
+    case = paragraph.item.case
+    label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
+    label += " (rättelse)" if corrected else ""
+    # The extract is the § in full: it carries the strongest of the case's markings
+    # and a non-public item's provision.
+    inherited = case_markings(case)
+    item = paragraph.item
+    if item.secrecy is not None:
+        basis = (
+            f"Icke offentligt ärende, {paragraph.body.code} {paragraph.year} § {paragraph.number}"
+        )
+        inherited.append(Marking(item.secrecy, False, False, None, basis))
+    document = registry.do_register_document(
+        case,
+        Direction.DRAWN_UP,
+        day,
+        label,
+        document_type="Protokollsutdrag",
+        inherited=inherited,
+        actor=None,
+    )
+    name = f"protokollsutdrag-{paragraph.number}.pdf"
+    registry.do_attach_file(
+        document, store_bytes(pdf.extract_pdf(paragraph), name), name, actor=None
+    )
+    paragraph.extract = document
+    paragraph.save(update_fields=["extract"])
+    if paragraph.outcome == Outcome.DECIDED and CaseStatus.DECIDED in TRANSITIONS[case.status]:
+        registry.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
+
+
+@transaction.atomic
+def do_dispatch_decision(
+    paragraph: Paragraph,
+    recipients: Sequence[tuple[str, str, str]],
+    *,
+    forwarded: Sequence[Party] = (),
+    at: datetime.datetime | None = None,
+    actor: Any,
+) -> list[Expedition]:
+    """Expediering: send the minutes extract to those concerned — (name, address,
+    method) with method "epost" (sent now, the extract attached) or "brev" (put on
+    the letter list) — and record each. A party of the case with protected identity
+    (`forwarded`, chosen by reference: the secretary does not see the name) gets a
+    letter through Skatteverket, which forwards it: Kansli keeps the party's reference
+    and the forwarding instruction, never the name or address (OSL 21 kap. 3 §). A
+    recipient typed with the name of such a party is taken as that party, so the name
+    is not kept either; e-mail to them is refused (the address would name them). Only
+    the system may give an earlier time (the demo, imports)."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    if at is not None and actor is not None:
+        raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
+    paragraph.refresh_from_db(fields=["extract"])
+    locked_at = Minutes.objects.get(pk=paragraph.minutes_id).locked_at
+    now = min(at or timezone.now(), timezone.now())
+    if locked_at is None or paragraph.extract is None or now < locked_at:
+        raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
+    if not recipients and not forwarded:
+        raise ValidationError({"recipients": "Ange minst en mottagare."})
+    case = paragraph.item.case
+    protected = {p.name.strip().casefold(): p for p in case.parties.filter(protected_identity=True)}
+    if any(p.case_id != case.pk or not p.protected_identity for p in forwarded):
+        raise ValidationError({"forwarded": "Parten hör inte till ärendet."})
+    # A protected party's address is not Kansli's to keep: none is needed.
+    errors = [
+        f"{name or '?'}: ange namn och en giltig adress."
+        for name, address, method in recipients
+        if not name.strip()
+        or not (address.strip() or name.strip().casefold() in protected)
+        or method not in Expedition.Method.values
+        or (method == Expedition.Method.EMAIL and "@" not in address)
+    ]
+    if errors:
+        raise ValidationError(errors)
+    if any(
+        name.strip().casefold() in protected and method == Expedition.Method.EMAIL
+        for name, _address, method in recipients
+    ):
+        raise ValidationError({"recipients": PROTECTED_BY_LETTER})
+    rows: list[tuple[Party | None, str, str, str]]
+    rows = [(p, "", "", Expedition.Method.LETTER) for p in dict.fromkeys(forwarded)]
+    rows += [(protected.get(n.strip().casefold()), n, a, m) for n, a, m in recipients]
+    sent = [
+        Expedition.objects.create(
+            paragraph=paragraph,
+            recipient=PROTECTED_RECIPIENT % party.post_reference if party else name.strip(),
+            address=FORWARDED_BY if party else address.strip(),
+            method=method,
+            protected_identity=party is not None,
+            sent_at=now,
+            sent_by=actor,
+        )
+        for party, name, address, method in rows
+    ]
+    registry.add_to_timeline(
+        case,
+        "dispatch",
+        f"Beslutet i § {paragraph.number} expedierades till {len(sent)} mottagare.",
+        actor,
+    )
+    record(
+        actor=actor,
+        action="meetings.dispatch_decision",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"recipients": [[e.recipient, e.method] for e in sent]},
+    )
+    emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
+    transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))
+    return sent

@@ -1,0 +1,73 @@
+"""The officer's report (tjänsteskrivelse) that prepares an item (beredning): written in
+the browser or uploaded, and registered as a document drawn up in the case."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.files.detect import DOCX, PDF
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes, store_upload
+from kansli.meetings import pdf
+from kansli.registry import actions as registry
+from kansli.registry.models import Case, Direction, Document
+from kansli.registry.permissions import require_registering
+from kansli.registry.secrecy import case_markings
+
+
+@transaction.atomic
+def do_write_report(
+    case: Case, *, title: str, background: str, assessment: str, proposal: str, actor: Any
+) -> Document:
+    """Tjänsteskrivelse written in the browser: rendered as PDF and registered as a
+    document drawn up (upprättad) in the case."""
+    require_registering(actor, case.authority)  # before the PDF is made
+    errors = {
+        k: "Fyll i."
+        for k, v in [("background", background), ("proposal", proposal)]
+        if not v.strip()
+    }
+    if errors:
+        raise ValidationError(errors)
+    data = pdf.report_pdf(
+        case,
+        title=title,
+        background=background,
+        assessment=assessment,
+        proposal=proposal,
+        officer=actor,
+    )
+    return _register_report(
+        case, title, store_bytes(data, "tjansteskrivelse.pdf"), "tjansteskrivelse.pdf", actor
+    )
+
+
+@transaction.atomic
+def do_upload_report(case: Case, *, title: str, upload: UploadedFile, actor: Any) -> Document:
+    """Tjänsteskrivelse written elsewhere and uploaded as PDF or Word (DOCX): registered
+    as a document drawn up in the case with the file (the meeting pack converts a Word
+    file)."""
+    require_registering(actor, case.authority)  # before the file is stored
+    stored = store_upload(upload)
+    if stored.content_type not in (PDF.mime, DOCX.mime):
+        raise ValidationError({"report_file": "Tjänsteskrivelsen ska vara en PDF- eller Word-fil."})
+    return _register_report(case, title, stored, upload.name or "tjansteskrivelse", actor)
+
+
+def _register_report(case: Case, title: str, stored: StoredFile, name: str, actor: Any) -> Document:
+    document = registry.do_register_document(
+        case,
+        Direction.DRAWN_UP,
+        timezone.localdate(),
+        f"Tjänsteskrivelse: {title}",
+        document_type="Tjänsteskrivelse",
+        inherited=case_markings(case),  # secrecy follows the case's content
+        actor=actor,
+    )
+    registry.do_attach_file(document, stored, name, actor=actor)
+    return document
