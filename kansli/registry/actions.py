@@ -48,7 +48,7 @@ from kansli.registry.scheme import SchemeRow
 from kansli.registry.secrecy import Marking, default_marking, strongest
 from kansli.rows import insert
 from kansli.search import index as search_index
-from kansli.workdays.calendar import workdays_between
+from kansli.workdays.calendar import workdays_between, workdays_late
 from kansli.workdays.closed import closed_between, closed_days
 
 CASE_FIELDS = ["authority", "year", "number", "title", "classification", "unit", "status"]
@@ -107,15 +107,17 @@ def do_register_case(
 def _registration_lag(
     case: Case, direction: str, document_date: datetime.date, registered: datetime.datetime
 ) -> int | None:
-    """Working days from arrival to registration, for incoming documents (OSL 5 kap. 1 §:
-    registered as soon as it came in)."""
-    if direction != Direction.INCOMING:
+    """Working days from arrival, or from the day it was drawn up or sent, to
+    registration (OSL 5 kap. 1 §: registered as soon as it came in or was drawn up); one
+    that came on a day off counts from the next working day (Leksand's measure 1). Not
+    for an internal memo, which is registered only if it is kept."""
+    if direction == Direction.MEMO:
         return None
     registered_on = timezone.localdate(registered)
     if document_date >= registered_on:
         return 0
     closed = closed_between(case.authority.municipality_id, document_date, registered_on)
-    return workdays_between(document_date, registered_on, closed)
+    return workdays_late(document_date, registered_on, closed)
 
 
 @transaction.atomic

@@ -65,6 +65,18 @@ def workdays_between(
     return sum(is_workday(start + i * ONE_DAY, closed) for i in range(1, span + 1))
 
 
+def workdays_late(
+    start: datetime.date, end: datetime.date, closed: Collection[datetime.date] = ()
+) -> int:
+    """The working days from `start` to `end`, where a `start` on a day off counts from
+    the next working day (a letter that came on a Saturday is on time on Monday); 0 when
+    `end` is on or before it."""
+    closed = frozenset(closed)
+    while not is_workday(start, closed):
+        start += ONE_DAY
+    return max(workdays_between(start, end, closed), 0)
+
+
 def legal_deadline(day: datetime.date, *, weeks: int = 0, days: int = 0) -> datetime.date:
     """The last day of a period of `weeks` weeks or `days` days from `day`. A period
     in weeks ends on the same weekday (Lag (1930:173) 1 §). If the period ends on a

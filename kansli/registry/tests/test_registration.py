@@ -109,10 +109,14 @@ def test_registration_lag_counts_working_days() -> None:
     received = datetime.date(2026, 11, 13)
     document = make_incoming(document_date=received)
     assert document.registration_lag == workdays_between(received, TODAY)
+    # A document drawn up counts from the day it was drawn up (Leksand's measure 1); an
+    # internal memo has none.
     drawn_up = actions.do_register_document(
-        document.case, "upprattad", TODAY, "Tjänsteskrivelse", actor=None
+        document.case, "upprattad", received, "Tjänsteskrivelse", actor=None
     )
-    assert drawn_up.registration_lag is None
+    assert drawn_up.registration_lag == workdays_between(received, TODAY)
+    memo = actions.do_register_document(document.case, "pm", received, "PM", actor=None)
+    assert memo.registration_lag is None
 
 
 def test_secrecy_marking_records_provision_date_and_who() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from datetime import date
 
 import pytest
@@ -10,6 +11,7 @@ from kansli.workdays.calendar import (
     is_workday,
     legal_deadline,
     workdays_between,
+    workdays_late,
 )
 
 
@@ -187,3 +189,35 @@ def test_closed_days_move_working_days() -> None:
     assert add_workdays(date(2025, 6, 2), -1, [KLAMDAG]) == date(2025, 5, 28)
     assert workdays_between(date(2025, 5, 28), date(2025, 6, 2), [KLAMDAG]) == 1
     assert workdays_between(date(2025, 6, 2), date(2025, 5, 28), [KLAMDAG]) == -1
+
+
+# Leksand's measure 1 (issue 13): working days from arrival (or drawing up) to
+# registration; a document that arrives on a day off counts from the next working day.
+# Worked out by hand from the 2026 calendar:
+#   arrived                     registered        lag
+#   Fri  6 March                Fri  6 March      0
+#   Fri  6 March                Mon  9 March      1
+#   Sat  7 March                Mon  9 March      0   (counts from Monday)
+#   Sun  8 March                Tue 10 March      1
+#   Thu  2 April (skärtorsdag)  Tue  7 April      1   (3 and 6 April are holidays)
+#   Fri  3 April (långfredag)   Tue  7 April      0   (counts from Tuesday)
+#   Sat 26 December             Mon 28 December   0
+#   Mon  9 March                Fri  6 March      0   (dated after it was registered)
+LAGS = [
+    ("2026-03-06", "2026-03-06", 0),
+    ("2026-03-06", "2026-03-09", 1),
+    ("2026-03-07", "2026-03-09", 0),
+    ("2026-03-08", "2026-03-10", 1),
+    ("2026-04-02", "2026-04-07", 1),
+    ("2026-04-03", "2026-04-07", 0),
+    ("2026-12-26", "2026-12-28", 0),
+    ("2026-03-09", "2026-03-06", 0),
+]
+
+
+@pytest.mark.parametrize(("arrived", "registered", "lag"), LAGS)
+def test_working_days_late_count_a_day_off_from_the_next_working_day(
+    arrived: str, registered: str, lag: int
+) -> None:
+    day = datetime.date.fromisoformat
+    assert workdays_late(day(arrived), day(registered)) == lag
