@@ -1,4 +1,5 @@
-"""Leksand's measures of the committee process, per body and quarter: how many items
+"""Leksand's measures of the committee process, per body and quarter: the working days
+from arrival to registration in the body's registry, how many items
 were pre-registered after the item deadline (stoppdag) and how many were incomplete at
 dispatch, the late (extra) items per meeting, how many days after the notice went out
 each member first opened the documents (the seed: "från bilagan med handlingarna är
@@ -14,11 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Avg, Count, Q
+from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from kansli.access.rules import FULL_MEMBERS
 from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening, Section
+from kansli.registry.models import Document
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
@@ -39,6 +43,9 @@ class Quarter:
     openings: Counter[str] = field(default_factory=Counter)
     substitute_openings: Counter[str] = field(default_factory=Counter)
     never_opened: int = 0
+    registrations: int = 0
+    registered_in_time: int = 0
+    registration_lag: float = 0.0
     to_web: list[int] = field(default_factory=list)
     to_dispatch: list[int] = field(default_factory=list)
 
@@ -156,7 +163,35 @@ def quarters(body: Body) -> list[Quarter]:
         if meeting.dispatched_at is not None:
             _openings(meeting, opened.get(meeting.pk, {}), quarter)
         _timeliness(meeting, quarter, sent.get(meeting.pk, []), closed)
+    _registrations(body, found)
     return [found[key] for key in sorted(found, reverse=True)]
+
+
+def _registrations(body: Body, found: dict[tuple[int, int], Quarter]) -> None:
+    """Measure 1 for the quarters the body met in: the registrations in its authority's
+    registry (Document.registration_lag), how many within KANSLI_REGISTRATION_LAG_DAYS
+    working days and the mean, counted in the database per quarter."""
+    limit = settings.REGISTRATION_LAG_LIMIT
+    per_quarter = (
+        Document.objects.filter(
+            case__authority_id=body.authority_id,
+            registration_lag__isnull=False,
+            voided_at__isnull=True,
+        )
+        .annotate(year=ExtractYear("registered_at"), quarter=ExtractQuarter("registered_at"))
+        .values("year", "quarter")
+        .annotate(
+            count=Count("pk"),
+            in_time=Count("pk", filter=Q(registration_lag__lte=limit)),
+            mean=Avg("registration_lag"),
+        )
+        .order_by()
+    )
+    for row in per_quarter:
+        quarter = found.get((row["year"], row["quarter"]))
+        if quarter is not None:
+            quarter.registrations, quarter.registered_in_time = row["count"], row["in_time"]
+            quarter.registration_lag = round(row["mean"] or 0.0, 1)
 
 
 def _openings(meeting: Meeting, opened: dict[int, datetime.date], quarter: Quarter) -> None:

@@ -185,10 +185,12 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     secretary.goto(f"{url}/moten/organ/{body.pk}/matt/")
 
     def figure(label: str) -> str:
-        term = secretary.locator("dt", has_text=label)
+        # The figures, not the definitions above them, by the term's whole text.
+        exact = re.compile(f"^{re.escape(label)}$")
+        term = secretary.locator("dl.facts dt").filter(has_text=exact)
         return str(term.locator("xpath=following-sibling::dd").inner_text().strip())
 
-    assert figure(sv("Items")) == "1"
+    assert figure(sv("Matters for decision")) == "1"
     assert figure(sv("After the item deadline")).startswith("0 (0,0 %)")
     assert figure(sv("Incomplete at dispatch")).startswith("0 (0,0 %)")
     assert figure(sv("Minutes on the web within %(goal)s working days") % {"goal": 2}) == "1 / 1"

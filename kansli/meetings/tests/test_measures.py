@@ -5,6 +5,8 @@ days; "Räkna antal dagar från justering till expediering", goal five working d
 
 import datetime
 
+import pytest
+
 from kansli.meetings.measures import dispatch_days, opening_counts, prepared_counts
 
 D = datetime.date
@@ -65,3 +67,34 @@ def test_only_matters_an_officer_prepares_count_as_late_or_incomplete() -> None:
     items = [SimpleNamespace(section=s, late=late, incomplete_at_dispatch=lacking)
              for s, late, lacking in ITEMS]  # fmt: skip
     assert prepared_counts(items) == (3, 1, 1)
+
+
+@pytest.mark.django_db
+def test_measure_one_counts_the_registrations_of_the_bodys_registry() -> None:
+    """Three registrations this quarter in the body's authority, 0, 1 and 3 working days
+    late (the lag itself is the calendar's, tested above), one voided and one of another
+    authority: 2 of 3 within KANSLI_REGISTRATION_LAG_DAYS (1), mean 4/3 = 1.3."""
+    from django.utils import timezone
+
+    from kansli.meetings.measures import quarters
+    from kansli.meetings.models import Meeting
+    from kansli.meetings.testing import make_body, make_meeting
+    from kansli.org.testing import make_authority
+    from kansli.registry import actions as registry
+    from kansli.registry.models import Document
+    from kansli.registry.testing import make_case, make_incoming
+
+    body = make_body(make_authority("KS"))
+    meeting = make_meeting(body)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now())  # held today
+    case = make_case("Bygglov", authority=body.authority)
+    lags = [0, 1, 3, 0]
+    documents = [make_incoming(case) for _lag in lags]
+    for document, lag in zip(documents, lags, strict=True):
+        Document.objects.filter(pk=document.pk).update(registration_lag=lag)
+    registry.do_void_document(documents[3], "Fel ärende", actor=None)
+    other = make_incoming(make_case("Skolskjuts", authority=make_authority("BUN")))
+    Document.objects.filter(pk=other.pk).update(registration_lag=9)
+    (quarter,) = quarters(body)
+    assert (quarter.registrations, quarter.registered_in_time) == (3, 2)
+    assert quarter.registration_lag == 1.3

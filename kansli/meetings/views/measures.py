@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -29,6 +30,7 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
             "quarters": quarters(body),
             "web_goal": WEB_GOAL,
             "dispatch_goal": DISPATCH_GOAL,
+            "registration_limit": settings.REGISTRATION_LAG_LIMIT,
         },
     )
 
@@ -38,7 +40,10 @@ def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request, pk)
     rows = quarters(body)
     header = [
-        "kvartal", "sammanträden", "beslutsärenden", "efter stoppdag", "andel %",
+        "kvartal", "registreringar",
+        f"registrerade inom {settings.REGISTRATION_LAG_LIMIT} arbetsdagar",
+        "arbetsdagar till registrering, medel",
+        "sammanträden", "beslutsärenden", "efter stoppdag", "andel %",
         "ofullständiga vid utskick", "andel %", "extra ärenden",
         *[f"ledamöter öppnade {b} dagar efter utskick" for b in BUCKET_LABELS],
         "ledamöter öppnade aldrig",
@@ -47,7 +52,8 @@ def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
         f"expedierat inom {DISPATCH_GOAL} arbetsdagar", "expedieringar",
     ]  # fmt: skip
     lines = (
-        [q.label, q.meetings, q.items, q.late, q.late_share, q.incomplete, q.incomplete_share,
+        [q.label, q.registrations, q.registered_in_time, q.registration_lag,
+         q.meetings, q.items, q.late, q.late_share, q.incomplete, q.incomplete_share,
          sum(n for _, n in q.extra_per_meeting), *[n for _, n, _s in q.opening_rows],
          q.never_opened, *[s for _, _n, s in q.opening_rows],
          q.web_within_goal, len(q.to_web), q.dispatch_within_goal, len(q.to_dispatch)]
