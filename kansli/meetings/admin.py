@@ -54,7 +54,7 @@ class GraphicProfileForm(forms.ModelForm):
 
     class Meta:
         model = GraphicProfile
-        fields = ["municipality", "colour", "font_family"]
+        fields = ["municipality", "colour", "font_family", "court", "minutes_kept_at"]
 
     def clean_logo_upload(self) -> StoredFile | None:
         """Stored (once, by its SHA-256) while the form is checked, so that a file that
@@ -71,7 +71,7 @@ class GraphicProfileForm(forms.ModelForm):
 @admin.register(GraphicProfile)
 class GraphicProfileAdmin(ActionAdmin):
     form = GraphicProfileForm
-    list_display = ["municipality", "colour", "font_family"]
+    list_display = ["municipality", "colour", "font_family", "court"]
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         return ["municipality"] if obj else []
@@ -82,6 +82,8 @@ class GraphicProfileAdmin(ActionAdmin):
             colour=data["colour"],
             font_family=data["font_family"],
             logo=data.get("logo_upload"),
+            court=data["court"],
+            minutes_kept_at=data["minutes_kept_at"],
             actor=request.user,
         )
 
@@ -89,7 +91,12 @@ class GraphicProfileAdmin(ActionAdmin):
         return self._save(request, data["municipality"], data)
 
     def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
-        current = {"colour": obj.colour, "font_family": obj.font_family} | changes
+        current = {
+            "colour": obj.colour,
+            "font_family": obj.font_family,
+            "court": obj.court,
+            "minutes_kept_at": obj.minutes_kept_at,
+        } | changes
         self._save(request, obj.municipality, current)
 
 

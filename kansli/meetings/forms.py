@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from kansli.files.detect import DOCX, PDF, detect_type
 from kansli.inputs import DayField, WholeField
 from kansli.meetings.models import (
+    AppealRoute,
     Attendance,
     Ballot,
     Body,
@@ -206,6 +207,16 @@ class DecisionForm(AccessibleForm):
         label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    appeal_route = forms.ChoiceField(
+        label=_("Appeal route"),
+        choices=AppealRoute.choices,
+        help_text=_(
+            "Decides the appeal instructions in the minutes extract. Laglighetsprövning: "
+            "any member of the municipality, three weeks from the notice of approval. "
+            "Förvaltningsbesvär: a party the decision went against, when a special law "
+            "says so, three weeks from receiving the decision."
+        ),
+    )
     later = forms.ModelChoiceField(
         label=_("Later meeting (postponed or referred back)"),
         queryset=Meeting.objects.none(),

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kansli.access.protected import NOTHING, hiders
 from kansli.files.download import handed_on
+from kansli.meetings import appeal
 from kansli.meetings.models import Expedition, Meeting, Paragraph
 from kansli.registry.models.files import current_files
 
@@ -52,12 +53,15 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     data = handed_on(current.stored)
     case = paragraph.item.case
     hide = hiders(None, [case]).get(case.pk, NOTHING)  # for anyone outside Kansli
+    appeal_text = appeal.instructions(paragraph)  # FL 33 §, as in the extract
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
         text = render_to_string(
             "meetings/mail/decision.txt",
             {
                 "paragraph": paragraph,
                 "recipient": expedition.recipient,
+                "appeal_heading": appeal.HEADING,
+                "appeal": appeal_text,
                 "title": paragraph.item.public_heading
                 if paragraph.item.is_secret
                 else hide(paragraph.item.title),

@@ -227,7 +227,10 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
 
 
 def extract_pdf(paragraph: Paragraph) -> bytes:
-    """Protokollsutdrag: one § with the meeting's heading and the approval."""
+    """Protokollsutdrag: one § with the meeting's heading, the approval and the appeal
+    instructions by the decision's appeal route (FL 33 §)."""
+    from kansli.meetings import appeal
+
     minutes = paragraph.minutes
     return _render(
         "meetings/pdf/extract.html",
@@ -237,5 +240,7 @@ def extract_pdf(paragraph: Paragraph) -> bytes:
             "minutes": minutes,
             "paragraph": paragraph,
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
+            "appeal_heading": appeal.HEADING,
+            "appeal": appeal.instructions(paragraph),
         },
     )

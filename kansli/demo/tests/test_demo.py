@@ -44,6 +44,18 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     assert approved.exists() and Notice.objects.count() == approved.count()
     assert Ballot.objects.exists() and Conflict.objects.exists()
     assert Document.objects.filter(document_type="Protokollsutdrag").exists()
+    # Issue 13: Exempelstad is in no real county, so its extracts name no court.
+    import pypdf
+
+    from kansli.meetings.models import Paragraph
+
+    decided = Paragraph.objects.filter(outcome="beslutat", extract__isnull=False).first()
+    assert decided is not None and decided.extract is not None
+    (stored,) = [f.stored for f in decided.extract.files.all()]
+    with stored.open() as handle:
+        pages = pypdf.PdfReader(handle).pages
+        text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    assert "Skriv till förvaltningsrätten och" in text and "Förvaltningsrätten i" not in text
     from kansli.meetings.models import DelegatedDecision
 
     assert DelegatedDecision.objects.filter(reported_in__isnull=False).exists()

@@ -112,7 +112,7 @@ def _lock(minutes: Minutes, now: datetime.datetime) -> None:
         minutes=minutes,
         posted_on=posted,
         appeal_ends=appeal_ends,
-        kept_at=f"{body.authority.name}, {body.authority.municipality.name}",
+        kept_at=body.minutes_kept_at(),
     )
     for paragraph in minutes.paragraphs.select_related("item__case"):
         register_extract(paragraph, posted)

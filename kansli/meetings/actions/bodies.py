@@ -97,15 +97,25 @@ def do_set_graphic_profile(
     colour: str,
     font_family: str,
     logo: StoredFile | None = None,
+    court: str = "",
+    minutes_kept_at: str = "",
     actor: Any,
 ) -> GraphicProfile:
-    """The logo, colour and typeface of the notices, minutes and extracts. A new logo
-    replaces the old one; without one the old stays."""
+    """The logo, colour and typeface of the notices, minutes and extracts, the
+    förvaltningsrätt named in the appeal instructions and where the minutes are kept.
+    A new logo replaces the old one; without one the old stays."""
     require_sysadmin(actor)
     profile = GraphicProfile.objects.filter(municipality=municipality).first()
     profile = profile or GraphicProfile(municipality=municipality)
-    before = {"colour": profile.colour, "font_family": profile.font_family, "logo": profile.logo_id}
+    before = {
+        "colour": profile.colour,
+        "font_family": profile.font_family,
+        "logo": profile.logo_id,
+        "court": profile.court,
+        "minutes_kept_at": profile.minutes_kept_at,
+    }
     profile.colour, profile.font_family = colour, font_family
+    profile.court, profile.minutes_kept_at = court.strip(), minutes_kept_at.strip()
     if logo is not None:
         if not logo.content_type.startswith("image/"):
             raise ValidationError({"logo": "Logotypen ska vara en bild (PNG, JPEG eller SVG)."})
@@ -118,6 +128,12 @@ def do_set_graphic_profile(
         obj=profile,
         label=str(municipality),
         before=before,
-        after={"colour": colour, "font_family": font_family, "logo": profile.logo_id},
+        after={
+            "colour": colour,
+            "font_family": font_family,
+            "logo": profile.logo_id,
+            "court": profile.court,
+            "minutes_kept_at": profile.minutes_kept_at,
+        },
     )
     return profile

@@ -13,7 +13,15 @@ from kansli.audit.chain import record
 from kansli.meetings.actions.agenda import do_preregister_item
 from kansli.meetings.actions.approval import require_open
 from kansli.meetings.actions.attendance import serving
-from kansli.meetings.models import Ballot, Conflict, Dissent, Meeting, Outcome, Paragraph
+from kansli.meetings.models import (
+    AppealRoute,
+    Ballot,
+    Conflict,
+    Dissent,
+    Meeting,
+    Outcome,
+    Paragraph,
+)
 from kansli.meetings.permissions import require_secretary
 
 
@@ -25,15 +33,22 @@ def do_record_decision(
     outcome: str = Outcome.DECIDED,
     note: str = "",
     later: Meeting | None = None,
+    appeal_route: str = AppealRoute.LEGALITY,
     actor: Any,
 ) -> Paragraph:
     """The decision in a §. A postponed (bordlagt) or referred-back (återremitterat)
-    item is put on the agenda of `later`, a later meeting of the same body."""
+    item is put on the agenda of `later`, a later meeting of the same body. The appeal
+    route of a decision (laglighetsprövning, förvaltningsbesvär or none) decides the
+    appeal instructions in its extract (FL 33 §)."""
     minutes = paragraph.minutes
     require_secretary(actor, minutes.meeting.body)
     require_open(minutes)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Välj beslutat, bordlagt, återremitterat eller noterat."})
+    if appeal_route not in AppealRoute.values:
+        raise ValidationError(
+            {"appeal_route": "Välj laglighetsprövning, förvaltningsbesvär eller ej överklagbart."}
+        )
     if outcome == Outcome.DECIDED and not decision.strip():
         raise ValidationError({"decision": "Skriv beslutet."})
     moving = outcome in (Outcome.POSTPONED, Outcome.REFERRED_BACK)
@@ -43,9 +58,14 @@ def do_record_decision(
         or later.starts_at <= minutes.meeting.starts_at
     ):
         raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
-    before = {"decision": paragraph.decision, "outcome": paragraph.outcome}
+    before = {
+        "decision": paragraph.decision,
+        "outcome": paragraph.outcome,
+        "appeal_route": paragraph.appeal_route,
+    }
     paragraph.decision, paragraph.outcome, paragraph.note = decision.strip(), outcome, note.strip()
-    paragraph.save(update_fields=["decision", "outcome", "note"])
+    paragraph.appeal_route = appeal_route
+    paragraph.save(update_fields=["decision", "outcome", "note", "appeal_route"])
     item = paragraph.item
     # Saved again (a corrected text, say): the case is on the later agenda already.
     if moving and later is not None and not later.items.filter(case_id=item.case_id).exists():
@@ -68,6 +88,7 @@ def do_record_decision(
         after={
             "decision": paragraph.decision,
             "outcome": outcome,
+            "appeal_route": appeal_route,
             "later": str(later) if later else None,
         },
     )

@@ -5,6 +5,7 @@ from kansli.meetings.models.bodies import Body, GraphicProfile
 from kansli.meetings.models.delegation import DelegatedDecision, DelegationPoint
 from kansli.meetings.models.meetings import AgendaItem, Meeting, Opening, PrivateNote, Section
 from kansli.meetings.models.minutes import (
+    AppealRoute,
     Approval,
     Attendance,
     Ballot,
@@ -19,6 +20,7 @@ from kansli.meetings.models.notices import Expedition, Notice
 
 __all__ = [
     "AgendaItem",
+    "AppealRoute",
     "Approval",
     "Attendance",
     "Ballot",

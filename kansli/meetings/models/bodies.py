@@ -118,6 +118,16 @@ class Body(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def minutes_kept_at(self) -> str:
+        """Where the minutes are kept (protokollet förvaras), as the notice of approval
+        says (KL 8 kap. 12 §): the office and address in the municipality's profile,
+        else the authority and the municipality."""
+        municipality = self.authority.municipality
+        profile = GraphicProfile.objects.filter(municipality=municipality).first()
+        if profile is not None and profile.minutes_kept_at:
+            return profile.minutes_kept_at
+        return f"{self.authority.name}, {municipality.name}"
+
     def term(self, day: datetime.date) -> tuple[datetime.date, datetime.date]:
         """The first and last day of the body's term of office that `day` falls in."""
         return term_of(day, self.term_start_month, self.term_start_day)
@@ -145,7 +155,10 @@ class Body(models.Model):
 
 class GraphicProfile(models.Model):
     """The municipality's graphic profile on the notices, minutes and extracts: logo,
-    colour and typeface, edited by an administrator without code."""
+    colour and typeface, edited by an administrator without code; with it what those
+    documents say of the municipality: the förvaltningsrätt its decisions are appealed
+    to (that of the county the municipality is in, KL 13 kap. 5 §) and where its
+    minutes are kept (protokollet förvaras)."""
 
     municipality = models.OneToOneField(
         "org.Municipality", on_delete=models.CASCADE, related_name="graphic_profile"
@@ -169,6 +182,26 @@ class GraphicProfile(models.Model):
         max_length=100,
         default="DejaVu Sans",
         validators=[RegexValidator(r"\A[\w ,\-]+\Z", _("Letters, spaces and commas only."))],
+    )
+    court = models.CharField(
+        _("administrative court"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The förvaltningsrätt of the county the municipality is in, e.g. "
+            "Förvaltningsrätten i Falun. Empty: the appeal instructions say "
+            "förvaltningsrätten without a name."
+        ),
+    )
+    minutes_kept_at = models.CharField(
+        _("minutes kept at"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "The office and address where the minutes are kept, e.g. "
+            "Kommunledningskontoret, Stadshuset, Storgatan 1, Exempelstad. Empty: the "
+            "authority and the municipality."
+        ),
     )
 
     class Meta:

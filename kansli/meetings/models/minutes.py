@@ -86,6 +86,16 @@ class Outcome(models.TextChoices):
     NOTED = "noterat", _("noted")
 
 
+class AppealRoute(models.TextChoices):
+    """How a decision is appealed: laglighetsprövning by any member of the municipality
+    (KL 13 kap.), förvaltningsbesvär by a party it went against (FL 40–45 §§, when a
+    special law says so), or not at all (a preparatory decision, KL 13 kap. 2 §)."""
+
+    LEGALITY = "laglighetsprovning", _("legality review (laglighetsprövning)")
+    ADMINISTRATIVE = "forvaltningsbesvar", _("administrative appeal (förvaltningsbesvär)")
+    NONE = "ej_overklagbart", _("not appealable")
+
+
 class Paragraph(models.Model):
     """En paragraf (§): one item as it was handled at the meeting. § numbers run
     without gaps per body and year; the decision text starts as the proposed decision.
@@ -101,6 +111,9 @@ class Paragraph(models.Model):
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.DECIDED
     )
     note = models.TextField(_("minute note"), blank=True)
+    appeal_route = models.CharField(
+        _("appeal route"), max_length=20, choices=AppealRoute.choices, default=AppealRoute.LEGALITY
+    )
     extract = models.ForeignKey(
         "registry.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

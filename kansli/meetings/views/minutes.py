@@ -280,7 +280,12 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
         "decision": DecisionForm(
             _later(meeting),
             post if which == "decision" else None,
-            initial={"decision": found.decision, "outcome": found.outcome, "note": found.note},
+            initial={
+                "decision": found.decision,
+                "outcome": found.outcome,
+                "appeal_route": found.appeal_route,
+                "note": found.note,
+            },
         ),
         "conflict": MemberForm(members, post if which == "conflict" else None),
         "vote": vote,
@@ -293,6 +298,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             outcome=d["outcome"],
             note=d["note"],
             later=d["later"],
+            appeal_route=d["appeal_route"],
             actor=user,
         ),
         "conflict": lambda d: actions.do_record_conflict(found, d["member"], actor=user),
