@@ -197,6 +197,7 @@ EXPECTED_GET = {
     "meetings:expedite": 200,
     "meetings:portal_meeting": 200,
     "meetings:portal_file": 200,
+    "meetings:portal_pack": 200,
     "meetings:calendar": 200,
     "meetings:measures": 200,
     "meetings:members": 200,

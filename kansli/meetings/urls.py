@@ -29,6 +29,7 @@ urlpatterns = [
     path("moten/<int:pk>/delegationsbeslut/", delegation.report_decisions, name="report-decisions"),
     path("moten/portal/", portal.portal, name="portal"),
     path("moten/portal/<int:pk>/", portal.portal_meeting, name="portal_meeting"),
+    path("moten/portal/<int:pk>/handlingar.pdf", portal.pack, name="portal_pack"),
     path(
         "moten/portal/<int:pk>/handling/<int:document>/", portal.document_file, name="portal_file"
     ),

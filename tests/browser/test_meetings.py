@@ -101,19 +101,22 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     assert {"goran@example.se", "fatima@example.se"} <= {m.to[0] for m in mail.outbox}
     assert axe_violations(secretary) == []
 
-    # A member opens the documents in the member portal, on a tablet held upright.
-    tablet = {"viewport": {"width": 768, "height": 1024}, "has_touch": True}
-    member_context, member = as_user(browser, url, "ledamot", **tablet)
+    # A member opens the documents in the member portal, on a phone (390 px wide).
+    phone = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+    member_context, member = as_user(browser, url, "ledamot", **phone)
     member.goto(f"{url}/moten/portal/")
     member.get_by_role("link", name=re.compile("Kommunstyrelsen")).first.click()
     member.wait_for_url(f"{url}/moten/portal/{meeting.pk}/")
     assert member.get_by_role("heading", name=TITLE).is_visible()
     assert Opening.objects.filter(meeting=meeting, user__username="ledamot").exists()
     assert axe_violations(member) == []
-    # Nothing wider than the screen: no sideways scrolling to read the agenda.
-    assert member.evaluate(
-        "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-    )
+    # Nothing wider than the screen: no sideways scrolling to read the agenda, nor the
+    # list of meetings.
+    wide = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+    assert member.evaluate(wide)
+    member.goto(f"{url}/moten/portal/")
+    assert member.evaluate(wide)
+    member.goto(f"{url}/moten/portal/{meeting.pk}/")
 
     # The minutes: approver, attendance, a conflict of interest and a vote.
     secretary.get_by_label("Fatima Hedlund").check()

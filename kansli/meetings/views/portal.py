@@ -8,9 +8,11 @@ decide. Its reads are in the read log."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -68,22 +70,46 @@ def _items(meeting: Meeting) -> list[AgendaItem]:
 
 @login_required
 def portal(request: HttpRequest) -> HttpResponse:
+    """The member's coming meetings, and the earlier ones of the term in each body the
+    member sits in today (their documents and, once approved, their minutes)."""
     user = current_user(request)
-    bodies = Body.objects.elected(user)
+    bodies = list(Body.objects.elected(user))
+    today = timezone.localdate()
     since = timezone.now() - datetime.timedelta(days=1)
-    meetings = (
-        Meeting.objects.filter(body__in=bodies, starts_at__gte=since)
-        .select_related("body__authority", "body__committee")
-        .order_by("starts_at")
+    meetings = Meeting.objects.filter(body__in=bodies).select_related(
+        "body__authority", "body__committee", "minutes__notice"
     )
+    coming = meetings.filter(starts_at__gte=since).order_by("starts_at")
+    this_term = Q(pk__in=[])
+    for body in bodies:
+        this_term |= Q(body=body, starts_at__date__gte=body.term(today)[0])
+    earlier = meetings.filter(this_term, starts_at__lt=since, dispatched_at__isnull=False)
     openings = set(Opening.objects.filter(user=user).values_list("meeting_id", flat=True))
     return render(
         request,
         "meetings/portal.html",
         {
-            "meetings": [(m, m.pk in openings) for m in meetings],
+            "meetings": [(m, m.pk in openings) for m in coming],
+            "earlier": [(m, _notice(m)) for m in earlier.order_by("-starts_at")],
         },
     )
+
+
+def _notice(meeting: Meeting) -> Any:
+    """The notice of the meeting's approved minutes (their public page), if any."""
+    minutes = getattr(meeting, "minutes", None)
+    return getattr(minutes, "notice", None) if minutes is not None else None
+
+
+@login_required
+def pack(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The meeting pack as one PDF (the notice, then every item's open documents), for
+    reading on a tablet or a phone; fetching it counts as opening the documents."""
+    user, meeting, _position = _meeting(request, pk)
+    if meeting.pack is None:
+        raise Http404
+    actions.do_record_opening(meeting, actor=user)
+    return file_response(meeting.pack, f"handlingar-{meeting}.pdf".replace(" ", "-"), inline=True)
 
 
 @login_required
