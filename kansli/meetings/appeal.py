@@ -11,6 +11,7 @@ from django.utils import dateformat, translation
 
 from kansli.meetings.models import AppealRoute, GraphicProfile, Notice, Outcome, Paragraph
 from kansli.org.models import Municipality
+from kansli.workdays.calendar import legal_deadline
 
 HEADING = "Hur man överklagar"
 
@@ -67,3 +68,22 @@ def instructions(paragraph: Paragraph) -> list[str]:
         "tillkännagavs på kommunens anslagstavla att protokollet justerats "
         f"(13 kap. 5 §){last_day}.",
     ]
+
+
+def legal_force(paragraph: Paragraph) -> datetime.date | None:
+    """The day the decision gains legal force (vinner laga kraft) if no appeal comes in
+    within its time: for laglighetsprövning the day after the notice's appeal period
+    (KL 13 kap. 5 §); for förvaltningsbesvär the day after three weeks from the day the
+    last recipient was notified (FL 44 §, Lag (1930:173)), unknown (None) until every
+    recipient's day is; none for a decision that cannot be appealed."""
+    route = route_of(paragraph)
+    after = datetime.timedelta(days=1)
+    if route == AppealRoute.LEGALITY:
+        notice = Notice.objects.filter(minutes_id=paragraph.minutes_id).first()
+        return notice.appeal_ends + after if notice else None
+    if route == AppealRoute.ADMINISTRATIVE:
+        days = [e.notified_on for e in paragraph.expeditions.all()]
+        if not days or None in days:
+            return None
+        return legal_deadline(max(d for d in days if d is not None), weeks=3) + after
+    return None

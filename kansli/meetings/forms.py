@@ -19,6 +19,7 @@ from kansli.meetings.models import (
     Ballot,
     Body,
     DelegationPoint,
+    Expedition,
     Meeting,
     Outcome,
     Section,
@@ -229,6 +230,17 @@ class DecisionForm(AccessibleForm):
     def __init__(self, later: QuerySet[Meeting], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["later"].queryset = later  # type: ignore[attr-defined]
+
+
+class DeliveryForm(AccessibleForm):
+    """The day a letter with the decision was delivered to its recipient."""
+
+    letter = forms.ModelChoiceField(label=_("Letter"), queryset=Expedition.objects.none())
+    day = DayField(label=_("Delivered"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, letters: QuerySet[Expedition], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["letter"].queryset = letters  # type: ignore[attr-defined]
 
 
 class MemberForm(AccessibleForm):

@@ -39,7 +39,11 @@ from kansli.meetings.actions.delegation import (
     do_report_delegated_decisions,
 )
 from kansli.meetings.actions.portal import do_record_opening, do_save_note
-from kansli.meetings.actions.publication import PROTECTED_BY_LETTER, do_dispatch_decision
+from kansli.meetings.actions.publication import (
+    PROTECTED_BY_LETTER,
+    do_dispatch_decision,
+    do_record_delivery,
+)
 from kansli.meetings.actions.reports import do_upload_report, do_write_report
 
 __all__ = [
@@ -61,6 +65,7 @@ __all__ = [
     "do_record_attendance",
     "do_record_conflict",
     "do_record_decision",
+    "do_record_delivery",
     "do_record_dissent",
     "do_record_opening",
     "do_record_vote",

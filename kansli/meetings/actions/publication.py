@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from kansli.audit.chain import record
 from kansli.files.store import store_bytes
-from kansli.meetings import notify, pdf
-from kansli.meetings.models import Expedition, Minutes, Outcome, Paragraph
+from kansli.meetings import appeal, notify, pdf
+from kansli.meetings.models import AppealRoute, Expedition, Minutes, Outcome, Paragraph
 from kansli.meetings.models.notices import FORWARDED_BY, PROTECTED_RECIPIENT
 from kansli.meetings.permissions import require_secretary
 from kansli.registry import actions as registry
@@ -59,8 +59,24 @@ def register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: boo
     )
     paragraph.extract = document
     paragraph.save(update_fields=["extract"])
+    if not corrected and appeal.route_of(paragraph) == AppealRoute.LEGALITY:
+        note_legal_force(paragraph)
     if paragraph.outcome == Outcome.DECIDED and CaseStatus.DECIDED in TRANSITIONS[case.status]:
         registry.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
+
+
+def note_legal_force(paragraph: Paragraph) -> None:
+    """Put the day the decision gains legal force (laga kraft) on the case's timeline,
+    once it is known."""
+    day = appeal.legal_force(paragraph)
+    if day is not None:
+        registry.add_to_timeline(
+            paragraph.item.case,
+            "legal_force",
+            f"Beslutet i § {paragraph.number} vinner laga kraft den {appeal.long_date(day)} "
+            "om det inte överklagas.",
+            None,
+        )
 
 
 @transaction.atomic
@@ -139,6 +155,44 @@ def do_dispatch_decision(
         label=str(paragraph),
         after={"recipients": [[e.recipient, e.method] for e in sent]},
     )
+    if appeal.route_of(paragraph) == AppealRoute.ADMINISTRATIVE:
+        note_legal_force(paragraph)
     emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
     transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))
     return sent
+
+
+@transaction.atomic
+def do_record_delivery(expedition: Expedition, day: datetime.date, *, actor: Any) -> Expedition:
+    """The day a letter with the decision was delivered (from a delivery receipt, say):
+    the recipient was notified then, and a party's three weeks to appeal run from it
+    (FL 44 §). An e-mail counts from the day it was sent."""
+    paragraph = expedition.paragraph
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    expedition = Expedition.objects.select_for_update().get(pk=expedition.pk)
+    if expedition.method != Expedition.Method.LETTER:
+        raise ValidationError({"day": "Bara ett brev får ett datum då det togs emot."})
+    if not timezone.localdate(expedition.sent_at) <= day <= timezone.localdate():
+        raise ValidationError(
+            {"day": "Dagen då brevet togs emot ligger mellan utskicket och i dag."}
+        )
+    before = expedition.delivered_on
+    expedition.delivered_on = day
+    expedition.save(update_fields=["delivered_on"])
+    registry.add_to_timeline(
+        paragraph.item.case,
+        "delivery",
+        f"Ett brev med beslutet i § {paragraph.number} togs emot den {appeal.long_date(day)}.",
+        actor,
+    )
+    if appeal.route_of(paragraph) == AppealRoute.ADMINISTRATIVE:
+        note_legal_force(paragraph)
+    record(
+        actor=actor,
+        action="meetings.record_delivery",
+        obj=paragraph,
+        label=str(paragraph),
+        before={"delivered_on": before.isoformat() if before else None},
+        after={"expedition": expedition.pk, "delivered_on": day.isoformat()},
+    )
+    return expedition

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansli.meetings.models.minutes import Minutes, Paragraph
@@ -52,7 +53,10 @@ class Expedition(models.Model):
     """Expediering: a decision (the § as a minutes extract) sent to one of those
     concerned, by e-mail or by letter, with when and by whom. A recipient who is a
     party of the case with protected identity (skyddade personuppgifter) is marked, and
-    their name and address are shown only to the case's officer and the registrars."""
+    their name and address are shown only to the case's officer and the registrars.
+    The day the recipient was notified (fick del av beslutet, from which a party's
+    three weeks to appeal run, FL 44 §) is the day an e-mail was sent, and for a letter
+    the day it was delivered, recorded afterwards by the secretary."""
 
     class Method(models.TextChoices):
         EMAIL = "epost", _("e-mail")
@@ -71,6 +75,7 @@ class Expedition(models.Model):
         blank=True,
         related_name="+",
     )
+    delivered_on = models.DateField(_("delivered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dispatch of a decision")
@@ -79,3 +84,11 @@ class Expedition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient} ({self.get_method_display()})"
+
+    @property
+    def notified_on(self) -> datetime.date | None:
+        """The day the recipient was notified: an e-mail's day sent, a letter's day
+        delivered (None until it is recorded)."""
+        if self.method == self.Method.EMAIL:
+            return timezone.localdate(self.sent_at)
+        return self.delivered_on

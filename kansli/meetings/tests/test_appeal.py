@@ -25,12 +25,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
-from kansli.meetings import actions
-from kansli.meetings.models import AppealRoute, Body, Notice, Outcome, Paragraph
+from kansli.meetings import actions, appeal
+from kansli.meetings.models import AppealRoute, Body, Expedition, Notice, Outcome, Paragraph
 from kansli.meetings.testing import make_body, make_member, make_secretary
 from kansli.org.models import ElectedPosition
 from kansli.org.testing import make_sysadmin
 from kansli.registry.testing import make_case
+from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +214,60 @@ def test_the_secretary_chooses_the_route_on_the_paragraph_page() -> None:
     assert refused.status_code == 200 and "Välj ett giltigt alternativ" in refused.content.decode()
     stored = Paragraph.objects.get(pk=paragraph.pk)
     assert stored.appeal_route == AppealRoute.ADMINISTRATIVE and stored.decision == "Beviljas."
+
+
+# The day a decision gains legal force (laga kraft), worked out by hand: the day after
+# the last day to appeal.
+# | route              | starts the three weeks            | last day to appeal   | laga kraft |
+# |--------------------|-----------------------------------|----------------------|------------|
+# | laglighetsprövning | notice posted Tue 3 November 2026 | Tue 24 November      | 2026-11-25 |
+# | förvaltningsbesvär | letter delivered Fri 4 Dec 2026   | Fri 25 Dec juldagen, | 2026-12-29 |
+# |                    | (the e-mail sent that day too)    | so Mon 28 December   |            |
+# A letter's delivery is recorded afterwards; until it is, the day is not known.
+
+
+def test_legality_review_gains_legal_force_the_day_after_the_notice_comes_down() -> None:
+    body = make_body()
+    paragraph = approved(body, AppealRoute.LEGALITY, posted=datetime.date(2026, 11, 3))
+    assert appeal.legal_force(paragraph) == datetime.date(2026, 11, 25)
+    timeline = paragraph.item.case.timeline.values_list("text", flat=True)
+    assert f"Beslutet i § {paragraph.number} vinner laga kraft den 25 november 2026" in " ".join(
+        timeline
+    )
+
+
+def test_an_administrative_appeal_counts_from_the_last_recipient_notified() -> None:
+    body = make_body()
+    secretary = make_secretary(body)
+    paragraph = approved(body, AppealRoute.ADMINISTRATIVE)
+    sent = actions.do_dispatch_decision(
+        paragraph,
+        [("Sökanden", "sokande@example.se", "epost"), ("Grannen", "Storgatan 3", "brev")],
+        actor=secretary,
+    )
+    email, letter = sent
+    assert email.notified_on == timezone.localdate() and letter.notified_on is None
+    assert appeal.legal_force(paragraph) is None  # the letter's day is not known yet
+    today = timezone.localdate()
+    for expedition, day, error in [
+        (email, today, "Bara ett brev"),
+        (letter, today - datetime.timedelta(days=1), "mellan utskicket och i dag"),
+        (letter, today + datetime.timedelta(days=1), "mellan utskicket och i dag"),
+    ]:
+        with pytest.raises(ValidationError, match=error):
+            actions.do_record_delivery(expedition, day, actor=secretary)
+    assert Expedition.objects.get(pk=letter.pk).delivered_on is None
+    browser = Client()
+    browser.force_login(secretary)
+    url = f"/moten/paragraf/{paragraph.pk}/"
+    answer = browser.post(url, {"form": "delivery", "letter": letter.pk, "day": today})
+    assert answer.status_code == 302
+    assert Expedition.objects.get(pk=letter.pk).delivered_on == today
+    if today == datetime.date(2026, 12, 4):  # the table above
+        assert appeal.legal_force(paragraph) == datetime.date(2026, 12, 29)
+    expected = legal_deadline(today, weeks=3) + datetime.timedelta(days=1)
+    assert appeal.legal_force(paragraph) == expected
+    page = browser.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
+    assert f"vinner laga kraft den {expected:%Y-%m-%d}" in page
+    timeline = " ".join(paragraph.item.case.timeline.values_list("text", flat=True))
+    assert f"vinner laga kraft den {appeal.long_date(expected)}" in timeline

@@ -17,13 +17,14 @@ from django.views.decorators.http import require_POST
 from kansli.access.protected import NOTHING, hide_for
 from kansli.access.rules import may_read_item, may_read_secret_part
 from kansli.files.download import file_response
-from kansli.meetings import actions
+from kansli.meetings import actions, appeal
 from kansli.meetings.actions import serving
 from kansli.meetings.forms import (
     AttendanceForm,
     ConfirmForm,
     CorrectionForm,
     DecisionForm,
+    DeliveryForm,
     ExpediteForm,
     MemberForm,
     OpenMinutesForm,
@@ -314,6 +315,10 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
         forms["correction"] = CorrectionForm(
             post if which == "correction" else None, initial={"decision": found.decision}
         )
+    letters = found.expeditions.filter(method=Expedition.Method.LETTER)
+    if secretary and letters.exists():  # when each letter was delivered (FL 44 §)
+        forms["delivery"] = DeliveryForm(letters, post if which == "delivery" else None)
+        runs["delivery"] = lambda d: actions.do_record_delivery(d["letter"], d["day"], actor=user)
     if which in forms:
         form = forms[which]
 
@@ -338,6 +343,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "ballots": found.ballots.select_related("user"),
             "dissents": found.dissents.select_related("user"),
             "expeditions": found.expeditions.all(),
+            "legal_force": appeal.legal_force(found),
         },
     )
 
