@@ -281,6 +281,8 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     )
     meetings.do_dispatch_meeting(meeting, at=start + datetime.timedelta(days=14), actor=None)
     minutes = meetings.do_open_minutes(meeting, approvers=[users[ELECTED]], actor=None)
+    for role in (CHAIR, ELECTED):  # present: only those present approve
+        meetings.do_record_attendance(minutes, users[role], "ledamot", actor=None)
     meetings.do_record_decision(
         minutes.paragraphs.get(item=closed), decision=f"{CLOSED_ITEM} beviljas.", actor=None
     )

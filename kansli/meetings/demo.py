@@ -191,7 +191,9 @@ class MeetingsDemo:
         minutes = actions.do_open_minutes(
             meeting, approvers=[approver], approval_place="Kommunhuset", actor=None
         )
-        absent = members[-1] if len(members) > 2 and people["substitute"] else None
+        # A member away, replaced by a substitute; never the approver, who must be present.
+        stays = [m for m in members if m != approver]
+        absent = stays[-1] if len(members) > 2 and people["substitute"] else None
         for member in [chair, *members]:
             if member is not absent:
                 actions.do_record_attendance(minutes, member, "ledamot", actor=None)

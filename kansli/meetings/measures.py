@@ -5,7 +5,9 @@ dispatch, the late (extra) items per meeting, how many days after the notice wen
 each member first opened the documents (the seed: "från bilagan med handlingarna är
 utlagd på ikonen tills de ordinarie politikerna läser dem"; members who never opened
 counted, substitutes apart), and the working days from approval to the minutes on the
-web (goal: two) and to each decision dispatched (goal: five; every dispatch counted)."""
+web (goal: two) and to each decision dispatched (goal: five; every dispatch counted),
+and the minutes approved later than fourteen days after the meeting or not approved
+when those have passed (KL 5 kap. 69 §, 6 kap. 35 §)."""
 
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
 from kansli.access.rules import FULL_MEMBERS
+from kansli.meetings import approval_time
 from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening, Section
 from kansli.registry.models import Document
 from kansli.workdays.calendar import workdays_between
@@ -48,6 +51,8 @@ class Quarter:
     registration_lag: float = 0.0
     to_web: list[int] = field(default_factory=list)
     to_dispatch: list[int] = field(default_factory=list)
+    approved_late: int = 0
+    not_approved: int = 0
 
     @property
     def label(self) -> str:
@@ -131,6 +136,7 @@ def quarters(body: Body) -> list[Quarter]:
     time has come or its minutes are begun), newest first."""
     found: dict[tuple[int, int], Quarter] = {}
     closed = closed_days(body.authority.municipality_id)
+    today = timezone.localdate()
     held = Q(starts_at__lte=timezone.now()) | Q(minutes__isnull=False)
     meetings = list(
         Meeting.objects.filter(held, body=body).select_related("body__authority", "minutes__notice")
@@ -163,6 +169,8 @@ def quarters(body: Body) -> list[Quarter]:
         if meeting.dispatched_at is not None:
             _openings(meeting, opened.get(meeting.pk, {}), quarter)
         _timeliness(meeting, quarter, sent.get(meeting.pk, []), closed)
+        quarter.approved_late += approval_time.approved_late(meeting)
+        quarter.not_approved += approval_time.overdue(meeting, today)
     _registrations(body, found)
     return [found[key] for key in sorted(found, reverse=True)]
 

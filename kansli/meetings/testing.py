@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from kansli.meetings import actions
-from kansli.meetings.models import Body, Meeting
+from kansli.meetings.models import Attendance, Body, Meeting, Minutes
 from kansli.org.actions import do_grant_role
 from kansli.org.models import Authority, ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_user
@@ -51,3 +51,18 @@ def make_meeting(body: Body, days_ahead: int = 30, **kwargs: Any) -> Meeting:
     return actions.do_schedule_meeting(
         body, starts, kwargs.pop("place", "Sessionssalen"), actor=None
     )
+
+
+def record_present(minutes: Minutes, *people: User) -> None:
+    """The secretary records each of `people` present as a member, as is needed before
+    they can approve."""
+    for person in people:
+        actions.do_record_attendance(minutes, person, Attendance.Capacity.MEMBER, actor=None)
+
+
+def meeting_over(monkeypatch: Any, meeting: Meeting, hours: int = 3) -> datetime.datetime:
+    """The clock put `hours` after the meeting began (pytest's monkeypatch), for a test
+    meeting scheduled ahead whose minutes are to be approved."""
+    moment = meeting.starts_at + datetime.timedelta(hours=hours)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    return moment

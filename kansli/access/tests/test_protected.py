@@ -14,7 +14,14 @@ from django.test import Client
 
 from kansli.meetings import actions as meetings
 from kansli.meetings.models import Minutes
-from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
 from kansli.org.actions import do_create_api_token
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_user
@@ -27,7 +34,7 @@ NUMBER = "19850612-1234"
 
 
 @pytest.fixture
-def world() -> dict[str, Any]:
+def world(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     body = make_body()
     ks = body.authority
     officer = make_user("handl", roles=[(Role.OFFICER, ks)])
@@ -47,9 +54,10 @@ def world() -> dict[str, Any]:
     meetings.do_record_decision(
         minutes.paragraphs.get(), decision=f"{NAME} beviljas färdtjänst.", actor=None
     )
-    meetings.do_approve_minutes(
-        minutes, verified=True, actor=make_member(body, ElectedPosition.CHAIR)
-    )
+    chair = make_member(body, ElectedPosition.CHAIR)
+    record_present(minutes, chair)
+    meeting_over(monkeypatch, meeting)
+    meetings.do_approve_minutes(minutes, verified=True, actor=chair)
     return {
         "case": case,
         "document": document,

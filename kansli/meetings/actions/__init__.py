@@ -20,6 +20,8 @@ from kansli.meetings.actions.approval import (
     do_approve_correction,
     do_approve_minutes,
     do_propose_correction,
+    present_serving,
+    presiding_chair,
 )
 from kansli.meetings.actions.attendance import do_open_minutes, do_record_attendance, serving
 from kansli.meetings.actions.bodies import (
@@ -77,5 +79,7 @@ __all__ = [
     "do_set_item_secrecy",
     "do_upload_report",
     "do_write_report",
+    "present_serving",
+    "presiding_chair",
     "serving",
 ]

@@ -16,12 +16,13 @@ from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.meetings import pdf
 from kansli.meetings.actions.publication import register_extract
-from kansli.meetings.models import Approval, Correction, Minutes, Notice, Paragraph
+from kansli.meetings.models import Approval, Attendance, Correction, Minutes, Notice, Paragraph
 from kansli.meetings.permissions import require_secretary
 from kansli.org.models import ElectedPosition
 from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
+NOT_APPROVER = "Du är inte ordförande eller justerare för protokollet."
 
 
 def require_open(minutes: Minutes) -> None:
@@ -32,11 +33,43 @@ def require_open(minutes: Minutes) -> None:
         raise ValidationError(LOCKED)
 
 
-def approvers_of(minutes: Minutes) -> set[int]:
-    """The chair (ordförande) of the body on the meeting day and the chosen approvers."""
+NO_ATTENDANCE = "Närvaron är inte registrerad: protokollet kan inte justeras förrän den är det."
+PRESIDING: list[str] = [ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR]
+
+
+def present_serving(minutes: Minutes) -> set[int]:
+    """Those recorded in the attendance as present members or serving substitutes: the
+    ones who decided, among whom the approvers are chosen (KL 5 kap. 69 §)."""
+    deciding = [Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE]
+    return set(minutes.attendance.filter(capacity__in=deciding).values_list("user_id", flat=True))
+
+
+def chairs_of(minutes: Minutes) -> list[tuple[str, int]]:
+    """The body's chair (ordförande) and vice chair (vice ordförande) on the meeting
+    day, chair first, as (position, user id)."""
     meeting = minutes.meeting
-    chair = meeting.body.members_on(meeting.day).filter(position=ElectedPosition.CHAIR)
-    return set(chair.values_list("user_id", flat=True)) | {p.pk for p in minutes.approvers.all()}
+    roles = meeting.body.members_on(meeting.day).filter(position__in=PRESIDING)
+    found = list(roles.values_list("position", "user_id"))
+    return sorted(found, key=lambda role: PRESIDING.index(role[0]))
+
+
+def presiding_chair(minutes: Minutes) -> int | None:
+    """Who presided and so approves as chair: the body's chair when recorded present,
+    else the vice chair when present (in the chair's absence the vice chair presides,
+    as the body's rules of procedure, reglementet, say). Before any attendance is
+    recorded, the chair."""
+    chairs = chairs_of(minutes)
+    present = present_serving(minutes)
+    if not present:
+        return next((user for position, user in chairs if position == ElectedPosition.CHAIR), None)
+    return next((user for _position, user in chairs if user in present), None)
+
+
+def approvers_of(minutes: Minutes) -> set[int]:
+    """The chair who presided at the meeting and the chosen approvers."""
+    chair = presiding_chair(minutes)
+    chosen = {p.pk for p in minutes.approvers.all()}
+    return chosen if chair is None else chosen | {chair}
 
 
 @transaction.atomic
@@ -56,9 +89,10 @@ def do_approve_minutes(
         raise ValidationError("Du har redan justerat protokollet.")
     if not minutes.paragraphs.exists():
         raise ValidationError("Protokollet har inga paragrafer.")
-    if at is not None and at < minutes.meeting.starts_at:
-        raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
     now = min(at or timezone.now(), timezone.now())
+    # KL 5 kap. 69 §: the minutes of a meeting held; none before it has begun.
+    if now < minutes.meeting.starts_at:
+        raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
     Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
     record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
     if approvers <= set(minutes.approvals.values_list("user_id", flat=True)):
@@ -67,13 +101,25 @@ def do_approve_minutes(
 
 
 def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
-    """Refuse anyone but the chair and the approvers, and them without the second
-    factor; returns who they all are."""
-    approvers = approvers_of(minutes)
-    if actor is None or actor.pk not in approvers:
-        raise PermissionDenied("Du är inte ordförande eller justerare för protokollet.")
+    """Refuse anyone but the presiding chair and the approvers, them without the
+    second factor, and a chair or approver not recorded as present and serving (KL 5
+    kap. 69 §: the chair and the approvers chosen among those who took part); returns
+    who the approvers are."""
+    chosen = {p.pk for p in minutes.approvers.all()}
+    candidates = chosen | {user for _position, user in chairs_of(minutes)}
+    if actor is None or actor.pk not in candidates:
+        raise PermissionDenied(NOT_APPROVER)
     if not verified:
         raise PermissionDenied("Justering kräver inloggning med andra faktor (engångskod).")
+    present = present_serving(minutes)
+    if not present:
+        raise ValidationError(NO_ATTENDANCE)
+    if actor.pk not in present:
+        name = actor.get_full_name() or actor.username
+        raise ValidationError(f"{name} var inte närvarande och kan inte justera.")
+    approvers = approvers_of(minutes)
+    if actor.pk not in approvers:  # the vice chair when the chair presided
+        raise PermissionDenied(NOT_APPROVER)
     return approvers
 
 

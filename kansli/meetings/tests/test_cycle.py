@@ -23,7 +23,13 @@ from kansli.meetings.models import (
     Paragraph,
 )
 from kansli.meetings.signing import verify_seal
-from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+)
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_user
 from kansli.registry.models import CaseStatus, Document
@@ -179,9 +185,10 @@ def test_a_member_with_a_conflict_cannot_vote(cast: dict[str, Any]) -> None:
 
 
 def test_approval_locks_seals_posts_the_notice_and_registers_the_extract(
-    cast: dict[str, Any],
+    cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     minutes = held(cast)
+    meeting_over(monkeypatch, cast["meeting"])
     paragraph = minutes.paragraphs.get()
     with pytest.raises(PermissionDenied, match="andra faktor"):
         actions.do_approve_minutes(minutes, verified=False, actor=cast["chair"])
@@ -214,9 +221,10 @@ def test_approval_locks_seals_posts_the_notice_and_registers_the_extract(
 
 
 def test_a_decision_is_dispatched_by_mail_and_letter(
-    cast: dict[str, Any], django_capture_on_commit_callbacks: Any
+    cast: dict[str, Any], django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     minutes = held(cast)
+    meeting_over(monkeypatch, cast["meeting"])
     paragraph = minutes.paragraphs.get()
     with pytest.raises(ValidationError, match="justerat"):
         actions.do_dispatch_decision(
@@ -293,8 +301,11 @@ def test_the_notice_board_dates_move_past_holidays(
     approved: datetime.datetime,
     appeal_ends: datetime.date,
 ) -> None:
-    minutes = held(cast)
     moment = timezone.make_aware(approved)
+    # Prepared a week before the approval, held the day before it.
+    monkeypatch.setattr(timezone, "now", lambda: moment - datetime.timedelta(days=7))
+    cast["meeting"] = make_meeting(cast["body"], days_ahead=6)
+    minutes = held(cast)
     monkeypatch.setattr(timezone, "now", lambda: moment)
     for who in ["chair", "approver"]:
         actions.do_approve_minutes(minutes, verified=True, actor=cast[who])
@@ -304,8 +315,11 @@ def test_the_notice_board_dates_move_past_holidays(
     assert not Notice.objects.up_on(appeal_ends + datetime.timedelta(days=1)).exists()
 
 
-def test_approved_minutes_change_only_by_an_approved_correction(cast: dict[str, Any]) -> None:
+def test_approved_minutes_change_only_by_an_approved_correction(
+    cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     minutes = held(cast)
+    meeting_over(monkeypatch, cast["meeting"])
     paragraph = minutes.paragraphs.get()
     with pytest.raises(ValidationError, match="inte justerat"):
         actions.do_propose_correction(paragraph, "Ny text", "Skrivfel", actor=cast["secretary"])

@@ -16,7 +16,14 @@ from kansli.access.rules import may_read
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
 from kansli.meetings.models import Meeting, Minutes, Notice
-from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
 from kansli.org.actions import do_create_api_token
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_sysadmin, make_user
@@ -45,7 +52,7 @@ def client(user: Any) -> Client:
 
 
 @pytest.fixture
-def held() -> dict[str, Any]:
+def held(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """The item through registration, report, pre-registration, dispatch and a decision;
     the minutes not yet approved."""
     body = make_body()
@@ -72,6 +79,9 @@ def held() -> dict[str, Any]:
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
     paragraph = minutes.paragraphs.get()
     actions.do_record_decision(paragraph, decision=DECISION, actor=None)
+    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
+    record_present(minutes, chair)
+    meeting_over(monkeypatch, meeting)
     return {
         "body": body,
         "case": case,
@@ -81,7 +91,7 @@ def held() -> dict[str, Any]:
         "officer": officer,
         "colleague": make_user("kollega", roles=[(Role.OFFICER, authority)]),
         "secretary": make_secretary(body),
-        "chair": make_member(body, ElectedPosition.CHAIR, first_name="Carina"),
+        "chair": chair,
     }
 
 

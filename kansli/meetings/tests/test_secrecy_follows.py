@@ -13,7 +13,14 @@ from django.utils import timezone
 from kansli.access.rules import may_read
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
-from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_sysadmin, make_user
 from kansli.registry import actions as registry
@@ -116,7 +123,7 @@ def test_the_registration_form_applies_and_shows_the_default(cast: dict[str, Any
 
 
 def test_what_kansli_draws_up_from_a_secret_case_is_marked_as_strongly(
-    cast: dict[str, Any],
+    cast: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A rehabilitation matter (OSL 39 kap. 3 §): the letter's sender and description are
     withheld. The officer's report written in the browser, the minutes extract and a
@@ -150,6 +157,8 @@ def test_what_kansli_draws_up_from_a_secret_case_is_marked_as_strongly(
     )
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, cast["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=cast["chair"])
     extract = minutes.paragraphs.get().extract
     assert extract is not None and extract.secrecy is not None

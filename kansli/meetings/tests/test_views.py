@@ -15,7 +15,14 @@ from kansli.access.actions import READ_ACTION
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem, Expedition, Meeting, Notice, Opening, PrivateNote
-from kansli.meetings.testing import make_body, make_meeting, make_member, make_secretary
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
 from kansli.org.actions import do_end_role
 from kansli.org.models import ElectedPosition, Role, RoleAssignment
 from kansli.org.testing import make_user
@@ -215,11 +222,14 @@ def test_the_portal_logs_secret_registrations_and_shuts_out_a_former_member(
 
 def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
     setting: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     meeting, case = setting["meeting"], setting["case"]
     actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[setting["member"]], actor=None)
+    record_present(minutes, setting["chair"], setting["member"])
+    meeting_over(monkeypatch, meeting)
     chair = client(setting["chair"])
     assert chair.post(f"/moten/{meeting.pk}/protokoll/justera/").status_code == 302
     twice = chair.post(f"/moten/{meeting.pk}/protokoll/justera/")
@@ -247,11 +257,15 @@ def test_the_notice_board_shows_approved_minutes_until_the_appeal_ends(
     assert sealed.getvalue()[:5] == b"%PDF-"
 
 
-def test_editing_locked_minutes_is_refused_in_swedish(setting: dict[str, Any]) -> None:
+def test_editing_locked_minutes_is_refused_in_swedish(
+    setting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     meeting, case = setting["meeting"], setting["case"]
     actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, setting["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     paragraph = minutes.paragraphs.get()
     answer = client(setting["secretary"]).post(
@@ -275,6 +289,7 @@ def test_the_calendar_feed_lists_the_meetings(setting: dict[str, Any]) -> None:
 
 def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     setting: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     body, case = setting["body"], setting["case"]
     meeting = make_meeting(body, days_ahead=2)  # pre-registered now: after the item deadline
@@ -282,6 +297,8 @@ def test_the_measures_count_late_and_incomplete_items_openings_and_timeliness(
     actions.do_dispatch_meeting(meeting, actor=None)
     actions.do_record_opening(meeting, actor=setting["member"])
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, setting["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     paragraph = minutes.paragraphs.get()
     actions.do_dispatch_decision(paragraph, [("Sökande", "Storgatan 1", "brev")], actor=None)
@@ -327,11 +344,15 @@ def test_attachments_are_named_by_their_document_numbers(setting: dict[str, Any]
     assert list(AgendaItem.objects.get().attachments.all()) == [letter]
 
 
-def test_the_letter_list_holds_the_decisions_sent_by_post(setting: dict[str, Any]) -> None:
+def test_the_letter_list_holds_the_decisions_sent_by_post(
+    setting: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
     meeting, case = setting["meeting"], setting["case"]
     actions.do_preregister_item(meeting, case, title="Planärende", proposal="Antas.", actor=None)
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, setting["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     registry.do_add_party(
         case, "Bo Berg", address="Hemlig väg 2", protected_identity=True, actor=None
@@ -413,6 +434,7 @@ def test_a_replacement_during_the_term_keeps_the_history(setting: dict[str, Any]
 
 def test_the_public_minutes_leave_out_decisions_prepared_with_secret_documents(
     setting: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     meeting, case = setting["meeting"], setting["case"]
     secret = registry.do_register_document(
@@ -438,6 +460,8 @@ def test_the_public_minutes_leave_out_decisions_prepared_with_secret_documents(
     )
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, setting["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     # Corrections: a reason on the withheld § is left out with its decision; on the open
     # §, names of protected parties are masked as in the e-diary.
@@ -478,7 +502,9 @@ def test_a_member_opens_an_agenda_pdf_without_its_javascript(setting: dict[str, 
 
 
 def test_the_secretary_sends_to_a_protected_party_by_reference(
-    setting: dict[str, Any], django_capture_on_commit_callbacks: Any
+    setting: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The secretary who dispatches does not see a protected party's name: the form
     offers the case's protected parties by reference, and the e-mail to the others
@@ -487,6 +513,8 @@ def test_the_secretary_sends_to_a_protected_party_by_reference(
     actions.do_preregister_item(meeting, case, title="Bygglov Bo Berg", actor=None)
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, setting["chair"])
+    meeting_over(monkeypatch, meeting)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
     party = registry.do_add_party(
         case, "Bo Berg", identity_number="811218-9876", address="Hemlig väg 2",

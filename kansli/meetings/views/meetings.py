@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
-from kansli.meetings import actions
+from kansli.meetings import actions, approval_time
 from kansli.meetings.forms import (
     ArrangeForm,
     ConfirmForm,
@@ -54,11 +54,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         if done:
             return done
     since = timezone.now() - datetime.timedelta(days=120)
-    meetings = (
+    meetings = list(
         Meeting.objects.filter(body__in=bodies, starts_at__gte=since)
         .select_related("body__authority", "body__committee", "minutes")
         .order_by("starts_at")
     )
+    today = timezone.localdate()
+    for meeting in meetings:  # KL 5 kap. 69 §: approved within 14 days
+        meeting.approval_overdue = approval_time.overdue(meeting, today)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/list.html",

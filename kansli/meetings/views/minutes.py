@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access.protected import NOTHING, hide_for
 from kansli.access.rules import may_read_item, may_read_secret_part
 from kansli.files.download import file_response
-from kansli.meetings import actions, appeal
+from kansli.meetings import actions, appeal, approval_time
 from kansli.meetings.actions import serving
 from kansli.meetings.forms import (
     AttendanceForm,
@@ -114,8 +115,19 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             .select_related("paragraph")
             .prefetch_related("approved_by"),
             "approver": user.pk in approvers,
+            "not_present": _chosen_not_present(minutes),
+            # KL 5 kap. 69 §, 6 kap. 35 §: approved within 14 days after the meeting.
+            "overdue": approval_time.overdue(meeting, timezone.localdate()),
+            "approval_deadline": approval_time.approval_deadline(meeting),
         },
     )
+
+
+def _chosen_not_present(minutes: Minutes) -> list[User]:
+    """The chosen approvers not recorded as present and serving, who cannot approve
+    (KL 5 kap. 69 §)."""
+    present = actions.present_serving(minutes)
+    return [person for person in minutes.approvers.all() if person.pk not in present]
 
 
 @login_required
