@@ -13,7 +13,7 @@ from django.core import mail
 from django.utils import timezone, translation
 
 from kansli.meetings.models import Ballot, Conflict, Notice, Opening
-from kansli.meetings.testing import make_body, make_meeting, make_member
+from kansli.meetings.testing import make_body, make_meeting, make_member, meeting_over
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.models import CaseStatus
@@ -41,8 +41,11 @@ def status(page) -> str:  # type: ignore[no-untyped-def]
     return str(page.get_by_role("status").inner_text().strip())
 
 
-def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, settings) -> None:  # type: ignore[no-untyped-def]
+def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-untyped-def]
+    live_server, browser, settings, monkeypatch
+) -> None:
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.SESSION_COOKIE_AGE = 60 * 24 * 3600  # the sign-ins outlast the clock moved on
     url = live_server.url
     ks = make_authority("KS", "Kommunstyrelsen")
     body = make_body(ks)
@@ -143,7 +146,9 @@ def test_a_case_goes_from_report_to_dispatched_decision(live_server, browser, se
     assert Conflict.objects.get().user.username == "ledamot2"
     assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["ja", "nej"]
 
-    # The chair and the approver approve, each with their one-time code.
+    # After the meeting (the clock moved on), the chair and the approver, recorded
+    # present, approve, each with their one-time code.
+    meeting_over(monkeypatch, meeting)
     context_chair, chair = as_user(browser, url, "ordforande")
     chair.goto(f"{url}/moten/{meeting.pk}/protokoll/")
     assert axe_violations(chair) == []

@@ -20,9 +20,9 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from kansli.meetings.models import Meeting, Minutes, Notice
-from kansli.meetings.testing import make_body, make_meeting, make_member
+from kansli.meetings.testing import make_body, make_meeting, make_member, record_present
 from kansli.org.actions import do_create_api_token, do_end_role
-from kansli.org.models import ElectedPosition, Role, RoleAssignment
+from kansli.org.models import ElectedPosition, Role, RoleAssignment, User
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Classification
@@ -176,7 +176,11 @@ def test_a_social_services_case_leaks_nothing(
     decision.locator("textarea[name=decision]").fill(DECISION)
     decision.get_by_role("button", name=sv("Save")).click()
     secretary.wait_for_load_state()
-    for approver in ["ordforande", "ledamot"]:
+    approvers = ["ordforande", "ledamot"]
+    record_present(
+        Minutes.objects.get(meeting=meeting), *User.objects.filter(username__in=approvers)
+    )
+    for approver in approvers:
         context_approver, page = as_user(browser, url, approver)
         page.goto(f"{url}/moten/{meeting.pk}/protokoll/")
         page.get_by_role("button", name=sv("Approve the minutes")).click()
