@@ -18,6 +18,7 @@ from kansli.files.detect import DOCX, PDF
 from kansli.files.download import handed_on
 from kansli.meetings.models import (
     AgendaItem,
+    Attendance,
     Correction,
     GraphicProfile,
     Meeting,
@@ -25,7 +26,7 @@ from kansli.meetings.models import (
     Paragraph,
 )
 from kansli.meetings.pack import PackError, Part, merge
-from kansli.org.models import Municipality
+from kansli.org.models import Municipality, User
 from kansli.registry.models import Case, Document, DocumentFile
 from kansli.registry.models.files import current_files
 
@@ -196,6 +197,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
     # The public part names no one with protected identity (OSL 21 kap. 3 §); the
     # non-public part, for those entitled, is the § in full.
     masks = masks_for_cases(p.item.case for p in paragraphs)
+    attendance = list(minutes.attendance.select_related("user", "replaces").order_by("capacity"))
     for p in paragraphs:
         hide = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
         p.shown_title, p.shown_decision, p.shown_note = (  # type: ignore[attr-defined]
@@ -212,9 +214,8 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
             "paragraphs": paragraphs,
             "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
             "secret_part": secret_part,
-            "attendance": minutes.attendance.select_related("user", "replaces").order_by(
-                "capacity"
-            ),
+            "attendance": attendance,
+            "signatories": _signatories(minutes, attendance),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
             "corrections": Correction.objects.filter(
                 paragraph__minutes=minutes, applied_at__isnull=False
@@ -224,6 +225,52 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
         },
         pdf_variant="pdf/a-2b",
     )
+
+
+def _secretary(minutes: Minutes) -> Any:
+    """The minutes' secretary: an official in the attendance who is the body's secretary
+    (nämndsekreterare) on the meeting day, else whoever opened the minutes."""
+    from kansli.org.models import Role, RoleAssignment
+
+    meeting = minutes.meeting
+    secretaries = RoleAssignment.objects.valid_on(meeting.day).filter(
+        role=Role.SECRETARY, authority_id=meeting.body.authority_id
+    )
+    official = (
+        minutes.attendance.filter(
+            capacity=Attendance.Capacity.OFFICIAL, user__in=secretaries.values("user")
+        )
+        .select_related("user")
+        .first()
+    )
+    return official.user if official is not None else minutes.secretary
+
+
+def _signatories(minutes: Minutes, attendance: list[Attendance]) -> list[tuple[str, Any]]:
+    """Who signs, with the title each has in the minutes: the chair who presided
+    (Ordförande), the approvers (Justerare) and the secretary (Sekreterare). Each row of
+    the attendance gets `title`: the same words where they apply, else its capacity."""
+    from kansli.meetings.actions import presiding_chair
+
+    chair = presiding_chair(minutes)
+    approvers = list(minutes.approvers.order_by("last_name", "first_name"))
+    secretary = _secretary(minutes)
+    for row in attendance:
+        with translation.override("sv"):  # the minutes are in Swedish, as _render
+            title = row.get_capacity_display().capitalize()
+        if row.user_id == chair:
+            title = "Ordförande"
+        elif secretary is not None and row.user_id == secretary.pk:
+            title = "Sekreterare"
+        elif row.user_id in {person.pk for person in approvers}:
+            title = f"{title}, justerare"
+        row.title = title  # type: ignore[attr-defined]
+    people = User.objects.filter(pk=chair) if chair is not None else User.objects.none()
+    signing = [("Ordförande", person) for person in people]
+    signing += [("Justerare", person) for person in approvers if person.pk != chair]
+    if secretary is not None:
+        signing.append(("Sekreterare", secretary))
+    return signing
 
 
 def extract_pdf(paragraph: Paragraph) -> bytes:

@@ -53,7 +53,10 @@ def do_open_minutes(
     items = list(meeting.items.order_by("position", "pk"))
     numbers = _next_numbers(meeting.body, meeting.day.year, len(items), first)
     minutes = Minutes.objects.create(
-        meeting=meeting, approval_place=approval_place.strip(), approval_due=approval_due
+        meeting=meeting,
+        approval_place=approval_place.strip(),
+        approval_due=approval_due,
+        secretary=actor,
     )
     minutes.approvers.set(approvers)
     try:

@@ -22,6 +22,16 @@ class Minutes(models.Model):
     approvers = models.ManyToManyField(User, related_name="+", verbose_name=_("approvers"))
     approval_place = models.CharField(_("approval place"), max_length=200, blank=True)
     approval_due = models.DateField(_("approval day"), null=True, blank=True)
+    # Who opened the minutes: the secretary named in them, unless the attendance records
+    # an official who is the body's secretary (kansli.meetings.pdf).
+    secretary = models.ForeignKey(
+        USER,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("secretary"),
+    )
     locked_at = models.DateTimeField(_("approved"), null=True, blank=True)
     sealed = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
