@@ -102,6 +102,9 @@ PUBLIC_ROUTES = {
     "api/v1/public/diary/<code>/<year>/<number>",
     "anslagstavla/",
     "anslagstavla/<int:pk>/",
+    "anslagstavla/sammantrade/<int:pk>/",
+    "anslagstavla/sammantrade/<int:pk>/kallelse.pdf",
+    "anslagstavla/protokoll/",
     "moten/organ/<int:pk>/kalender.ics",
 }
 
@@ -171,6 +174,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "organ", "pk"): Fill(PREPARED, "body_pk", MISSING),
     # The approved minutes of a notice on the board: public.
     ("anslagstavla", "anslagstavla", "pk"): Fill(OPEN_LEVEL, "notice_pk"),
+    # A meeting whose notice went out, as announced (its agenda and notice): public.
+    ("anslagstavla", "sammantrade", "pk"): Fill(OPEN_LEVEL, "meeting_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
@@ -203,6 +208,8 @@ EXPECTED_GET = {
     "meetings:members": 200,
     "meetings:measures-csv": 200,
     "meetings:public-minutes": 200,
+    "meetings:public-meeting": 200,
+    "meetings:public-notice": 200,
     "meetings:correction-file": 200,
     "meetings:letters": 200,
     "meetings:arrange": 405,

@@ -36,4 +36,11 @@ urlpatterns = [
     path("moten/portal/<int:pk>/anteckning/<int:document>/", portal.note, name="note"),
     path("anslagstavla/", board.notice_board, name="board"),
     path("anslagstavla/<int:pk>/", board.public_minutes, name="public-minutes"),
+    path("anslagstavla/sammantrade/<int:pk>/", board.public_meeting, name="public-meeting"),
+    path(
+        "anslagstavla/sammantrade/<int:pk>/kallelse.pdf",
+        board.public_notice,
+        name="public-notice",
+    ),
+    path("anslagstavla/protokoll/", board.minutes_archive, name="minutes-archive"),
 ]

@@ -1,18 +1,24 @@
 """Public pages without login: the notice board (anslagstavla) with the announcements
-of approved minutes until their appeal period ends (KL 8 kap. 9–12 §, 13 kap. 5 §),
-the public minutes with personal data masked by the authority's rules (the public
-e-diary's DiaryPolicy), and each body's meeting calendar as iCalendar (RFC 5545)."""
+of approved minutes until their appeal period ends (KL 8 kap. 9–12 §, 13 kap. 5 §) and
+of the coming meetings (for fullmäktige the kungörelse, KL 5 kap. 11–12 §§: time, place
+and the matters, at least a week ahead), each meeting's agenda and notice as sent, the
+public minutes with personal data masked by the authority's rules (the public
+e-diary's DiaryPolicy), the approved minutes by body and year, and each body's meeting
+calendar as iCalendar (RFC 5545)."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from kansli.access.rules import open_documents, public_reads_decision
+from kansli.files.download import file_response
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
+from kansli.org.models import Authority
 from kansli.public.record import masks_for_cases, scrub
 from kansli.public.views import public_page
 
@@ -35,13 +41,81 @@ def notice_board(request: HttpRequest) -> HttpResponse:
     )
     masks = masks_for_cases(d.document.case for d in decisions)
     shown = [(d, scrub(d.summary, masks[d.document.case_id])) for d in decisions]
+    coming = (
+        Meeting.objects.filter(dispatched_at__isnull=False, starts_at__gte=timezone.now())
+        .select_related("body__authority", "body__committee")
+        .order_by("starts_at")
+    )
     return render(
         request,
         "meetings/board.html",
         {
             "notices": notices,
             "decisions": shown,
+            "coming": [(m, m.body.authority.kind == Authority.Kind.COUNCIL) for m in coming],
         },
+    )
+
+
+def _dispatched(pk: int) -> Meeting:
+    """A meeting whose notice has gone out; any other answers 404, as a missing one."""
+    meetings = Meeting.objects.select_related("body__authority__municipality", "body__committee")
+    return get_object_or_404(meetings, pk=pk, dispatched_at__isnull=False)
+
+
+@public_page
+def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    """The meeting as announced: time, place and the matters, a non-public one by its
+    § heading and provision only, names masked as in the e-diary."""
+    meeting = _dispatched(pk)
+    items = list(
+        meeting.items.select_related("case__authority__municipality", "secrecy").order_by(
+            "position", "pk"
+        )
+    )
+    masks = masks_for_cases(item.case for item in items)
+    rows = [
+        item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id])
+        for item in items
+    ]
+    council = meeting.body.authority.kind == Authority.Kind.COUNCIL
+    return render(
+        request,
+        "meetings/public_meeting.html",
+        {"meeting": meeting, "rows": rows, "council": council},
+    )
+
+
+@public_page
+def public_notice(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The notice with the agenda (kallelse med föredragningslista) as it was sent: it
+    names non-public items by their heading only (kansli.meetings.pdf.notice_pdf)."""
+    meeting = _dispatched(pk)
+    if meeting.notice is None:
+        raise Http404
+    return file_response(meeting.notice, f"kallelse-{meeting}.pdf".replace(" ", "-"), inline=True)
+
+
+@public_page
+def minutes_archive(request: HttpRequest) -> HttpResponse:
+    """Every approved minutes' public page, by body, for a year (this year unless the
+    address asks for another), with links to the other years that have minutes."""
+    year = timezone.localdate().year
+    asked = request.GET.get("ar", "")
+    if asked.isdigit() and 1900 <= int(asked) <= 2200:
+        year = int(asked)
+    notices = (
+        Notice.objects.filter(minutes__meeting__starts_at__year=year)
+        .select_related("minutes__meeting__body__authority", "minutes__meeting__body__committee")
+        .order_by("minutes__meeting__body__authority__code", "minutes__meeting__starts_at")
+    )
+    by_body: dict[str, list[Notice]] = {}
+    for notice in notices:
+        by_body.setdefault(str(notice.minutes.meeting.body), []).append(notice)
+    return render(
+        request,
+        "meetings/minutes_archive.html",
+        {"year": year, "by_body": by_body.items(), "years": _years_with_minutes(year)},
     )
 
 
@@ -93,6 +167,11 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             "corrections": corrections,
         },
     )
+
+
+def _years_with_minutes(shown: int) -> list[int]:
+    meetings = Meeting.objects.filter(minutes__notice__isnull=False)
+    return [day.year for day in meetings.dates("starts_at", "year") if day.year != shown]
 
 
 def _escape(text: str) -> str:
