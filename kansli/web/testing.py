@@ -19,12 +19,37 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from kansli.org.models import User
 from kansli.web import actions
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as the user (second factor passed, see above)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_client(user: User) -> Client:
+    """A test client that calls the API with a bearer key of the user's."""
+    from kansli.org.actions import do_create_api_token
+
+    _token, key = do_create_api_token(user, "Test", actor=None)
+    return Client(headers={"Authorization": f"Bearer {key}"})
+
+
+def sv(text: str, **values: object) -> str:
+    """The Swedish of an English msgid, filled in and HTML-escaped as a page shows it."""
+    with translation.override("sv"):
+        message = translation.gettext(text)
+    return escape(message % values if values else message)
+
 
 # RFC 6238's own test key ("12345678901234567890"), hex-encoded as django-otp keeps it.
 TEST_KEY = "3132333435363738393031323334353637383930"

@@ -4,7 +4,6 @@ changes (who reads the secret documents), and what is refused."""
 from typing import NamedTuple
 
 import pytest
-from django.test import Client
 from django.utils import translation
 from django.utils.html import escape
 
@@ -16,19 +15,9 @@ from kansli.org.models import Authority, Role, User
 from kansli.org.testing import make_authority, make_unit, make_user
 from kansli.registry.models import Case
 from kansli.registry.testing import make_case, make_incoming, make_provision, make_registrar
+from kansli.web.testing import api_client, signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def api_for(user: User) -> Client:
-    _token, key = org_actions.do_create_api_token(user, "Test", actor=None)
-    return Client(headers={"Authorization": f"Bearer {key}"})
 
 
 @pytest.fixture
@@ -64,10 +53,10 @@ def test_a_registrar_moves_the_case_and_so_changes_who_reads_its_secrets(
     case: Case, ks: Authority, groups: Groups
 ) -> None:
     hr, general_member, hr_member = groups.hr, groups.general_member, groups.hr_member
-    assert "Läkarintyg" in client_for(general_member).get(f"/arenden/{case.pk}/").content.decode()
-    assert "Läkarintyg" not in client_for(hr_member).get(f"/arenden/{case.pk}/").content.decode()
+    assert "Läkarintyg" in signed_in(general_member).get(f"/arenden/{case.pk}/").content.decode()
+    assert "Läkarintyg" not in signed_in(hr_member).get(f"/arenden/{case.pk}/").content.decode()
     registrar = make_registrar(ks, "registrator")
-    client = client_for(registrar)
+    client = signed_in(registrar)
     page = client.get(f"/arenden/{case.pk}/").content.decode()
     assert f'action="/arenden/{case.pk}/behorighet/grupp/"' in page
     with translation.override("sv"):
@@ -83,9 +72,9 @@ def test_a_registrar_moves_the_case_and_so_changes_who_reads_its_secrets(
     assert "Ärendet ligger nu i behörighetsgruppen HR." in moved.content.decode()
     event = AuditEvent.objects.get(action="access.move_case")
     assert event.actor == registrar and event.after == {"access_group": hr.pk}
-    assert "Läkarintyg" in client_for(hr_member).get(f"/arenden/{case.pk}/").content.decode()
+    assert "Läkarintyg" in signed_in(hr_member).get(f"/arenden/{case.pk}/").content.decode()
     assert (
-        "Läkarintyg" not in client_for(general_member).get(f"/arenden/{case.pk}/").content.decode()
+        "Läkarintyg" not in signed_in(general_member).get(f"/arenden/{case.pk}/").content.decode()
     )
 
 
@@ -93,14 +82,14 @@ def test_who_may_not_move_it_gets_no_form_and_is_refused(
     case: Case, ks: Authority, groups: Groups
 ) -> None:
     hr, general = groups.hr, groups.general
-    officer = client_for(make_user("handlaggare", roles=[(Role.OFFICER, ks)]))
+    officer = signed_in(make_user("handlaggare", roles=[(Role.OFFICER, ks)]))
     assert "/behorighet/grupp/" not in officer.get(f"/arenden/{case.pk}/").content.decode()
     assert officer.get(f"/arenden/{case.pk}/behorighet/grupp/").status_code == 403
     assert (
         officer.post(f"/arenden/{case.pk}/behorighet/grupp/", {"group": hr.pk}).status_code == 403
     )
     bun_group = make_access_group(make_authority("BUN", "Barn- och utbildningsnämnden"))
-    registrar = client_for(make_registrar(ks, "registrator"))
+    registrar = signed_in(make_registrar(ks, "registrator"))
     foreign = registrar.post(f"/arenden/{case.pk}/behorighet/grupp/", {"group": bun_group.pk})
     assert foreign.status_code == 200 and 'role="alert"' in foreign.content.decode()
     case.refresh_from_db()
@@ -113,10 +102,10 @@ def test_a_case_outside_the_users_registry_is_not_found(case: Case, groups: Grou
         org_actions.do_create_municipality("Grannkommun", actor=None),
         Authority.Kind.EXECUTIVE, "GKS", "Grannens KS", actor=None,
     )  # fmt: skip
-    outsider = client_for(make_registrar(neighbour, "grannreg"))
+    outsider = signed_in(make_registrar(neighbour, "grannreg"))
     url = f"/arenden/{case.pk}/behorighet/grupp/"
     assert outsider.post(url, {"group": groups.hr.pk}).status_code == 404
-    answer = api_for(make_registrar(neighbour, "grannreg2")).put(
+    answer = api_client(make_registrar(neighbour, "grannreg2")).put(
         f"/api/v1/cases/{case.pk}/access-group", {"group_id": groups.hr.pk},
         content_type="application/json",
     )  # fmt: skip
@@ -130,7 +119,7 @@ def test_the_api_lists_the_groups_and_moves_the_case(
 ) -> None:
     hr, general = groups.hr, groups.general
     manager = make_user("chef", roles=[(Role.MANAGER, ks)])
-    client = api_for(manager)
+    client = api_client(manager)
     listed = client.get(f"/api/v1/cases/{case.pk}/access-groups").json()
     assert {(g["id"], g["unit"]) for g in listed} == {(general.pk, None), (hr.pk, "HR")}
     url = f"/api/v1/cases/{case.pk}/access-group"
@@ -147,7 +136,7 @@ def test_the_api_lists_the_groups_and_moves_the_case(
     assert (foreign.status_code, foreign.json()["errors"]) == (
         422, {"group_id": ["KS har ingen sådan grupp."]},
     )  # fmt: skip
-    officer = api_for(make_user("handlaggare", roles=[(Role.OFFICER, ks)]))
+    officer = api_client(make_user("handlaggare", roles=[(Role.OFFICER, ks)]))
     refused = officer.put(url, {"group_id": general.pk}, content_type="application/json")
     assert refused.status_code == 403
     assert refused.json() == {"detail": "Du har inte behörighet att ändra behörigheter för KS."}

@@ -5,7 +5,6 @@ import datetime
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from kansli.meetings import actions
@@ -14,14 +13,9 @@ from kansli.meetings.testing import make_body, make_meeting, make_member
 from kansli.org.actions import do_end_role
 from kansli.org.models import ElectedPosition, Role, RoleAssignment
 from kansli.registry.testing import make_case
+from kansli.web.testing import signed_in
 
 pytestmark = pytest.mark.django_db
-
-
-def client(user: Any) -> Client:
-    browser = Client()
-    browser.force_login(user)
-    return browser
 
 
 @pytest.fixture
@@ -57,7 +51,7 @@ def test_the_portal_lists_the_terms_earlier_meetings_and_gives_the_pack(
     minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
     actions.do_record_attendance(minutes, setting["chair"], "ledamot", actor=None)
     actions.do_approve_minutes(minutes, verified=True, actor=setting["chair"])
-    member = client(setting["member"])
+    member = signed_in(setting["member"])
     page = member.get("/moten/portal/").content.decode()
     assert "Tidigare sammanträden under mandatperioden" in page
     assert f"/moten/portal/{meeting.pk}/" in page and f"/moten/portal/{old.pk}/" not in page

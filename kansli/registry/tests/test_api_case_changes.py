@@ -11,21 +11,17 @@ from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org import actions as org_actions
-from kansli.org.models import Authority, Role, User
+from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_municipality, make_unit, make_user
 from kansli.registry import actions
 from kansli.registry.models import Case, Classification
 from kansli.registry.scheme import parse_scheme
 from kansli.registry.testing import make_case, make_registrar
+from kansli.web.testing import api_client
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 NOT_FOUND = {"detail": "Hittades inte."}
-
-
-def api_for(user: User) -> Client:
-    _token, key = org_actions.do_create_api_token(user, "E-tjänst", actor=None)
-    return Client(headers={"Authorization": f"Bearer {key}"})
 
 
 def send(client: Client, method: str, url: str, body: dict[str, Any]) -> Any:
@@ -44,7 +40,7 @@ def case(ks: Authority) -> Case:
 
 @pytest.fixture
 def registrar(ks: Authority) -> Client:
-    return api_for(make_registrar(ks, "registrator"))
+    return api_client(make_registrar(ks, "registrator"))
 
 
 def neighbours_authority() -> Authority:
@@ -98,7 +94,7 @@ def test_patch_refuses_bad_input_with_422_and_saves_nothing(
 def test_who_does_not_handle_the_case_is_refused_and_what_is_hidden_is_not_found(
     case: Case, ks: Authority
 ) -> None:
-    colleague = api_for(make_user("kollega", roles=[(Role.OFFICER, ks)]))
+    colleague = api_client(make_user("kollega", roles=[(Role.OFFICER, ks)]))
     url = f"/api/v1/cases/{case.pk}"
     refused = send(colleague, "patch", url, {"title": "Annat"})
     assert (refused.status_code, refused.json()) == (
@@ -106,7 +102,7 @@ def test_who_does_not_handle_the_case_is_refused_and_what_is_hidden_is_not_found
     )  # fmt: skip
     day = {"due_date": (TODAY + datetime.timedelta(days=9)).isoformat()}
     assert send(colleague, "put", f"{url}/due-date", day).status_code == 403
-    outsider = api_for(make_registrar(neighbours_authority(), "grannreg"))
+    outsider = api_client(make_registrar(neighbours_authority(), "grannreg"))
     for method, path, body in (("patch", "", {"title": "Annat"}), ("put", "/due-date", day),
                                ("post", "/related", {"case_id": case.pk})):  # fmt: skip
         hidden = send(outsider, method, f"{url}{path}", body)
@@ -161,7 +157,7 @@ def test_relating_by_number_or_id_and_the_detail_lists_them(
     assert (again.status_code, again.json()["detail"]) == (422, "Ärendena är redan relaterade.")
     nothing = send(registrar, "post", url, {})
     assert nothing.json()["errors"] == {"case_number": ["Ange ärendets nummer eller id."]}
-    archivist = api_for(make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)]))
+    archivist = api_client(make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)]))
     refused = send(archivist, "post", f"/api/v1/cases/{first.pk}/related", {"case_id": second.pk})
     assert refused.status_code == 403 and not first.related.filter(pk=second.pk).exists()
 
@@ -200,7 +196,7 @@ def test_a_title_naming_a_protected_person_is_changed_only_by_those_who_see_the_
     PATCHing back the masked title it was shown would replace the name for good."""
     case = make_case("Bygglov Bo Berg", authority=ks)
     actions.do_add_party(case, "Bo Berg", protected_identity=True, actor=None)
-    manager = api_for(make_user("chef", roles=[(Role.MANAGER, ks)]))
+    manager = api_client(make_user("chef", roles=[(Role.MANAGER, ks)]))
     url = f"/api/v1/cases/{case.pk}"
     shown = manager.get(url).json()["title"]
     assert "Bo Berg" not in shown

@@ -7,9 +7,7 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.test import Client
-from django.utils import timezone, translation
-from django.utils.html import escape
+from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org import actions as org_actions
@@ -19,21 +17,10 @@ from kansli.registry import actions
 from kansli.registry.models import Case, Classification
 from kansli.registry.scheme import parse_scheme
 from kansli.registry.testing import make_case, make_registrar
+from kansli.web.testing import signed_in, sv
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def sv(text: str, **values: str) -> str:
-    with translation.override("sv"):
-        message = translation.gettext(text)
-    return escape(message % values if values else message)
-
-
-def client_for(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def without_tokens(html: str) -> str:
@@ -76,7 +63,7 @@ def test_the_officer_changes_the_title_classification_and_unit(
     )
     process = Classification.objects.get(authority=ks, code="1.1")
     unit = make_unit("Samhällsbyggnad")
-    client = client_for(officer)
+    client = signed_in(officer)
     assert (
         f'action="/arenden/{case.pk}/andra/"' in client.get(f"/arenden/{case.pk}/").content.decode()
     )
@@ -97,7 +84,7 @@ def test_a_refused_change_is_shown_on_the_form_and_nothing_is_saved(
     case: Case, officer: User
 ) -> None:
     other = Classification.objects.create(authority=make_authority("BUN"), code="9", title="X")
-    client = client_for(officer)
+    client = signed_in(officer)
     blank = client.post(f"/arenden/{case.pk}/andra/", {"title": "  "})
     assert blank.status_code == 200 and sv("Enter the case title.") in blank.content.decode()
     foreign = client.post(f"/arenden/{case.pk}/andra/", {"title": "Ny", "classification": other.pk})
@@ -124,7 +111,7 @@ def test_the_action_refuses_a_classification_or_unit_from_elsewhere(case: Case) 
 def test_only_those_who_handle_the_case_may_change_it(
     case: Case, officer: User, colleague: User
 ) -> None:
-    client = client_for(colleague)
+    client = signed_in(colleague)
     page = client.get(f"/arenden/{case.pk}/").content.decode()
     for form in ("andra", "besluta-senast"):
         assert f'action="/arenden/{case.pk}/{form}/"' not in page
@@ -144,7 +131,7 @@ def test_a_title_naming_a_protected_person_is_changed_only_by_who_sees_the_name(
     show, and could save, "Skyddad identitet" in the title."""
     actions.do_add_party(case, "Bo Bengtsson", protected_identity=True, actor=None)
     actions.do_change_case(case, title="Bygglov för Bo Bengtsson", actor=None)
-    manager = client_for(make_user("chef", roles=[(Role.MANAGER, ks)]))
+    manager = signed_in(make_user("chef", roles=[(Role.MANAGER, ks)]))
     assert (
         f'action="/arenden/{case.pk}/andra/"'
         not in manager.get(f"/arenden/{case.pk}/").content.decode()
@@ -153,14 +140,14 @@ def test_a_title_naming_a_protected_person_is_changed_only_by_who_sees_the_name(
         manager.post(f"/arenden/{case.pk}/andra/", {"title": "Skyddad identitet"}).status_code
         == 404
     )
-    page = client_for(officer).get(f"/arenden/{case.pk}/andra/").content.decode()
+    page = signed_in(officer).get(f"/arenden/{case.pk}/andra/").content.decode()
     assert 'value="Bygglov för Bo Bengtsson"' in page
     case.refresh_from_db()
     assert case.title == "Bygglov för Bo Bengtsson"
 
 
 def test_the_day_to_decide_by_is_set_and_cleared(case: Case, officer: User) -> None:
-    client = client_for(officer)
+    client = signed_in(officer)
     day = TODAY + datetime.timedelta(days=30)
     response = client.post(
         f"/arenden/{case.pk}/besluta-senast/", {"due_date": day.isoformat()}, follow=True
@@ -180,7 +167,7 @@ def test_the_day_to_decide_by_is_set_and_cleared(case: Case, officer: User) -> N
 
 
 def test_a_refused_day_is_shown_on_the_form(case: Case, officer: User) -> None:
-    client = client_for(officer)
+    client = signed_in(officer)
     url = f"/arenden/{case.pk}/besluta-senast/"
     before_opening = client.post(url, {"due_date": "2000-01-01"}).content.decode()
     assert "Dagen kan inte ligga före ärendets öppnande." in before_opening
@@ -193,7 +180,7 @@ def test_a_refused_day_is_shown_on_the_form(case: Case, officer: User) -> None:
 
 def test_a_closed_case_takes_no_day(case: Case, officer: User) -> None:
     actions.do_change_case_status(case, "avslutat", actor=officer)
-    client = client_for(officer)
+    client = signed_in(officer)
     assert (
         'action="/arenden/' + str(case.pk) + '/besluta-senast/"'
         not in client.get(f"/arenden/{case.pk}/").content.decode()
@@ -204,7 +191,7 @@ def test_a_closed_case_takes_no_day(case: Case, officer: User) -> None:
 
 def test_relating_by_case_number(case: Case, ks: Authority, colleague: User) -> None:
     other = make_case("Tidigare bygglov", authority=ks)
-    client = client_for(colleague)  # officers register: relating is theirs too
+    client = signed_in(colleague)  # officers register: relating is theirs too
     page = client.get(f"/arenden/{case.pk}/").content.decode()
     assert f'action="/arenden/{case.pk}/relatera/"' in page
     number = other.case_number.replace(" ", "-")  # any common spelling
@@ -231,7 +218,7 @@ def test_a_case_the_user_may_not_see_is_answered_like_one_that_does_not_exist(
         place, Authority.Kind.EXECUTIVE, "GKS", "Grannkommunens KS", actor=None
     )
     hidden = make_case("Grannens ärende", authority=neighbour)
-    client = client_for(colleague)
+    client = signed_in(colleague)
     unknown_number = f"GKS {hidden.year}/{hidden.number + 1}"
     unknown = client.post(f"/arenden/{case.pk}/relatera/", {"case_number": unknown_number})
     invisible = client.post(f"/arenden/{case.pk}/relatera/", {"case_number": hidden.case_number})
@@ -257,7 +244,7 @@ def test_relating_to_another_municipalitys_case_is_refused_by_the_action(case: C
 
 def test_who_does_not_register_for_the_authority_may_not_relate(case: Case, ks: Authority) -> None:
     other = make_case("Annat", authority=ks)
-    archivist = client_for(make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)]))
+    archivist = signed_in(make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)]))
     page = archivist.get(f"/arenden/{case.pk}/").content.decode()
     assert f'action="/arenden/{case.pk}/relatera/"' not in page
     answer = archivist.post(f"/arenden/{case.pk}/relatera/", {"case_number": other.case_number})
@@ -276,11 +263,11 @@ def test_a_related_case_the_reader_may_not_see_is_not_shown_at_all(
     )  # fmt: skip
     hidden = make_case("Grannens hemliga sak", authority=neighbour)
     case.related.add(hidden)
-    html = client_for(colleague).get(f"/arenden/{case.pk}/").content.decode()
+    html = signed_in(colleague).get(f"/arenden/{case.pk}/").content.decode()
     assert hidden.case_number not in html and "Grannens hemliga sak" not in html
     assert f"/arenden/{hidden.pk}/" not in html
     assert sv("No related cases.") in html
-    other_side = client_for(make_registrar(neighbour, "grannreg"))
+    other_side = signed_in(make_registrar(neighbour, "grannreg"))
     html = other_side.get(f"/arenden/{hidden.pk}/").content.decode()
     assert "Grannens hemliga sak" in html
     assert f"/arenden/{case.pk}/" not in html and "Bygglov för carport" not in html

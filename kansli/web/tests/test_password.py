@@ -9,18 +9,12 @@ from django.test import Client
 from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
-from kansli.org.models import User
 from kansli.org.testing import make_user
+from kansli.web.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 OLD, NEW = "gammalt-losen-1", "Kvittens-Ljung-73"
 PAGE = "/konto/losenord/"
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def change(client: Client, current: str, new: str, again: str | None = None):
