@@ -25,6 +25,7 @@ from django.utils import timezone
 from kansli.access.rules import FULL_MEMBERS
 from kansli.meetings import approval_time
 from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening, Section
+from kansli.org.models import Role, RoleAssignment
 from kansli.registry.models import Document
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
@@ -142,6 +143,12 @@ def quarters(body: Body) -> list[Quarter]:
         Meeting.objects.filter(held, body=body).select_related("body__authority", "minutes__notice")
     )
     by_pk = {meeting.pk: meeting for meeting in meetings}
+    # Every elected seat the body has had, read once; each meeting takes those of its day.
+    seats = list(
+        RoleAssignment.objects.filter(
+            role=Role.ELECTED, authority_id=body.authority_id, committee=body.committee
+        ).values_list("user_id", "position", "valid_from", "valid_to")
+    )
     items = AgendaItem.objects.filter(meeting__in=by_pk)
     by_meeting: dict[int, list[AgendaItem]] = {}
     for item in items:
@@ -167,7 +174,7 @@ def quarters(body: Body) -> list[Quarter]:
         quarter.incomplete += incomplete
         quarter.extra_per_meeting.append((str(meeting), sum(1 for i in listed if i.extra)))
         if meeting.dispatched_at is not None:
-            _openings(meeting, opened.get(meeting.pk, {}), quarter)
+            _openings(meeting, seats, opened.get(meeting.pk, {}), quarter)
         _timeliness(meeting, quarter, sent.get(meeting.pk, []), closed)
         quarter.approved_late += approval_time.approved_late(meeting)
         quarter.not_approved += approval_time.overdue(meeting, today)
@@ -202,10 +209,17 @@ def _registrations(body: Body, found: dict[tuple[int, int], Quarter]) -> None:
             quarter.registration_lag = round(row["mean"] or 0.0, 1)
 
 
-def _openings(meeting: Meeting, opened: dict[int, datetime.date], quarter: Quarter) -> None:
-    seats = meeting.body.members_on(meeting.day).values_list("user_id", "position")
-    members = {user for user, position in seats if position in FULL_MEMBERS}
-    substitutes = {user for user, position in seats if position not in FULL_MEMBERS}
+Seat = tuple[int, str, datetime.date, datetime.date | None]
+
+
+def _openings(
+    meeting: Meeting, seats: list[Seat], opened: dict[int, datetime.date], quarter: Quarter
+) -> None:
+    day = meeting.day
+    held = [(user, position) for user, position, first, last in seats
+            if first <= day and (last is None or day <= last)]  # fmt: skip
+    members = {user for user, position in held if position in FULL_MEMBERS}
+    substitutes = {user for user, position in held if position not in FULL_MEMBERS}
     assert meeting.dispatched_at is not None
     full, apart, never = opening_counts(
         timezone.localdate(meeting.dispatched_at), opened, members, substitutes - members
