@@ -9,7 +9,7 @@ import datetime
 
 from django.utils import dateformat, translation
 
-from kansli.meetings.models import AppealRoute, GraphicProfile, Notice, Outcome, Paragraph
+from kansli.meetings.models import AppealRoute, GraphicProfile, Outcome, Paragraph
 from kansli.org.models import Municipality
 from kansli.workdays.calendar import legal_deadline
 
@@ -54,7 +54,7 @@ def instructions(paragraph: Paragraph) -> list[str]:
         ]
     # KL 13 kap. 1, 5 and 8 §§: any member of the municipality, three weeks from the
     # day the approval of the minutes was announced on the notice board.
-    notice = Notice.objects.filter(minutes_id=paragraph.minutes_id).first()
+    notice = getattr(paragraph.minutes, "notice", None)
     last_day = f", alltså senast den {long_date(notice.appeal_ends)}" if notice else ""
     return [
         "Alla som är medlemmar i kommunen kan överklaga beslutet genom laglighetsprövning "
@@ -79,7 +79,7 @@ def legal_force(paragraph: Paragraph) -> datetime.date | None:
     route = route_of(paragraph)
     after = datetime.timedelta(days=1)
     if route == AppealRoute.LEGALITY:
-        notice = Notice.objects.filter(minutes_id=paragraph.minutes_id).first()
+        notice = getattr(paragraph.minutes, "notice", None)
         return notice.appeal_ends + after if notice else None
     if route == AppealRoute.ADMINISTRATIVE:
         days = [e.notified_on for e in paragraph.expeditions.all()]
