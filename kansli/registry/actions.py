@@ -454,6 +454,12 @@ def do_set_due_date(case: Case, due_date: datetime.date | None, *, actor: Any) -
     return case
 
 
+def may_change_title(actor: Any, case: Case) -> bool:
+    """Changing a title that names a protected person is for those who see the name:
+    anyone else would be shown, and could save, "Skyddad identitet" in its place."""
+    return actor is None or hide_for(actor, case)(case.title) == case.title
+
+
 @transaction.atomic
 def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
     """Change the case title, classification or responsible unit. The classification is
@@ -465,7 +471,7 @@ def do_change_case(case: Case, *, actor: Any, **changes: Any) -> Case:
     require_case_handling(actor, case)
     if case.status in {CaseStatus.VOIDED, CaseStatus.CLOSED}:
         raise PermissionDenied("Ärendet är avslutat eller makulerat.")
-    if "title" in changes and actor is not None and hide_for(actor, case)(case.title) != case.title:
+    if "title" in changes and not may_change_title(actor, case):
         raise PermissionDenied("Ärendemeningen namnger en person med skyddad identitet.")
     unknown = set(changes) - {"title", "classification", "unit"}
     if unknown:

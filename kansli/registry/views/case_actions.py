@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from kansli.access.actions import do_log_reads
 from kansli.access.protected import hide_protected
 from kansli.registry import actions
-from kansli.registry.actions import CORRECTABLE
+from kansli.registry.actions import CORRECTABLE, may_change_title
 from kansli.registry.case_forms import ChangeCaseForm, DueDateForm, PartyForm, RelateCaseForm
 from kansli.registry.forms import (
     AccessibleForm,
@@ -30,7 +30,7 @@ from kansli.registry.forms import (
 )
 from kansli.registry.models import Case, Document
 from kansli.registry.models.cases import TRANSITIONS
-from kansli.registry.views.cases import assignable, may_change_title
+from kansli.registry.views.cases import assignable
 from kansli.registry.views.common import (
     current_user,
     require,

@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 
 from kansli.access.actions import do_log_reads, may_move_cases
 from kansli.access.forms import CaseGroupForm
-from kansli.access.protected import hide_for, hide_protected
+from kansli.access.protected import hide_protected
+from kansli.registry.actions import may_change_title
 from kansli.registry.case_forms import (
     AttachFileForm,
     ChangeCaseForm,
@@ -130,12 +131,6 @@ def attach_form(documents: list[Document], *args: Any, **kwargs: Any) -> AttachF
 
 def assignable(case: Case) -> bool:
     return case.status not in {CaseStatus.CLOSED, CaseStatus.VOIDED}
-
-
-def may_change_title(user: Any, case: Case) -> bool:
-    """Changing a title that names a protected person is for those who see the name:
-    anyone else would be shown, and could save, "Skyddad identitet" in its place."""
-    return hide_for(user, case)(case.title) == case.title
 
 
 def case_forms(user: Any, case: Case, may: dict[str, bool]) -> dict[str, Any]:
