@@ -104,6 +104,7 @@ class GraphicProfileAdmin(ActionAdmin):
 class DelegationPointAdmin(ActionAdmin):
     list_display = ["authority", "code", "title", "delegate", "reported"]
     list_filter = ["authority"]
+    fields = ["authority", "code", "title", "delegate", "reported"]
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         """A point is added, not rewritten: decisions were taken under its wording."""

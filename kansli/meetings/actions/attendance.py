@@ -132,6 +132,6 @@ def serving(minutes: Minutes, number: int) -> dict[int, Attendance]:
     deciding = [Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE]
     return {
         a.user_id: a
-        for a in minutes.attendance.filter(capacity__in=deciding)
-        if a.present_at(number)
+        for a in minutes.attendance.filter(capacity__in=deciding, user__isnull=False)
+        if a.user_id is not None and a.present_at(number)
     }

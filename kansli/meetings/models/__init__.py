@@ -2,8 +2,16 @@
 agenda, the minutes with their § and votes, approval, the notice board and dispatch."""
 
 from kansli.meetings.models.bodies import Body, GraphicProfile
-from kansli.meetings.models.delegation import DelegatedDecision, DelegationPoint
-from kansli.meetings.models.meetings import AgendaItem, Meeting, Opening, PrivateNote, Section
+from kansli.meetings.models.delegation import Delegate, DelegatedDecision, DelegationPoint
+from kansli.meetings.models.eapproval import Appendix, ApprovalComment, ParagraphApproval
+from kansli.meetings.models.meetings import (
+    Absence,
+    AgendaItem,
+    Meeting,
+    Opening,
+    PrivateNote,
+    Section,
+)
 from kansli.meetings.models.minutes import (
     AppealRoute,
     Approval,
@@ -16,17 +24,23 @@ from kansli.meetings.models.minutes import (
     Outcome,
     Paragraph,
 )
-from kansli.meetings.models.notices import Expedition, Notice
+from kansli.meetings.models.news import NewsItem, NewsRead
+from kansli.meetings.models.notices import Expedition, Notice, ParagraphNotice
+from kansli.meetings.models.votes import Motion, Vote
 
 __all__ = [
+    "Absence",
     "AgendaItem",
     "AppealRoute",
+    "Appendix",
     "Approval",
+    "ApprovalComment",
     "Attendance",
     "Ballot",
     "Body",
     "Conflict",
     "Correction",
+    "Delegate",
     "DelegatedDecision",
     "DelegationPoint",
     "Dissent",
@@ -34,10 +48,16 @@ __all__ = [
     "GraphicProfile",
     "Meeting",
     "Minutes",
+    "Motion",
+    "NewsItem",
+    "NewsRead",
     "Notice",
     "Opening",
     "Outcome",
     "Paragraph",
+    "ParagraphApproval",
+    "ParagraphNotice",
     "PrivateNote",
     "Section",
+    "Vote",
 ]

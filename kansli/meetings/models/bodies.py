@@ -84,6 +84,9 @@ class Body(models.Model):
         default=15,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
     )
+    # The order of the sections on the agenda and in the minutes (Section values); the
+    # sections not named follow in their usual order.
+    section_order = models.JSONField(_("order of sections"), default=list, blank=True)
 
     objects = BodyQuerySet.as_manager()
 

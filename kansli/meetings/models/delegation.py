@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from kansli.meetings.models.meetings import AgendaItem
+from kansli.meetings.models.minutes import AppealRoute
 from kansli.org.models import Authority
 from kansli.registry.models import Document
 
@@ -21,6 +22,20 @@ class DelegationPoint(models.Model):
     title = models.CharField(_("matter"), max_length=300)
     delegate = models.CharField(_("delegate"), max_length=200)
     reported = models.BooleanField(_("reported to the board"), default=True)
+    # The limits of the point: the kinds of matter (classes of the classification
+    # scheme; none named means any) and the highest amount a decision may concern.
+    classifications = models.ManyToManyField(
+        "registry.Classification", blank=True, related_name="+", verbose_name=_("matters")
+    )
+    max_amount = models.DecimalField(
+        _("highest amount (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    # How its decisions are appealed: laglighetsprövning runs from the notice of the
+    # minutes where they are reported or from their own posting; förvaltningsbesvär from
+    # the day the party was notified, so posting starts nothing.
+    appeal_route = models.CharField(
+        _("appeal route"), max_length=20, choices=AppealRoute.choices, default=AppealRoute.LEGALITY
+    )
 
     class Meta:
         verbose_name = _("delegation point")
@@ -32,6 +47,28 @@ class DelegationPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+
+class Delegate(models.Model):
+    """Who may decide under a point: the delegate (rank 1) and the substitutes in the
+    order the delegation order names them (ersättare i tur och ordning), who decide only
+    when those before them cannot."""
+
+    point = models.ForeignKey(DelegationPoint, on_delete=models.CASCADE, related_name="delegates")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("order"))
+
+    class Meta:
+        verbose_name = _("delegate")
+        verbose_name_plural = _("delegates")
+        ordering = ["point", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["point", "rank"], name="one_delegate_per_rank"),
+            models.UniqueConstraint(fields=["point", "user"], name="one_rank_per_delegate"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.point.code} {self.rank}: {self.user}"
 
 
 class DelegatedDecision(models.Model):
@@ -46,6 +83,18 @@ class DelegatedDecision(models.Model):
     decided_on = models.DateField(_("decided"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # Set when a substitute decided because those before them could not.
+    substitute_for = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("as substitute for"),
+    )  # fmt: skip
+    registered_by = models.ForeignKey(  # who typed it in, often a registrar
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    amount = models.DecimalField(
+        _("amount (kr)"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     summary = models.CharField(_("decision"), max_length=500)
     reported_in = models.ForeignKey(

@@ -41,7 +41,15 @@ class Meeting(models.Model):
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     starts_at = models.DateTimeField(_("starts"))
     place = models.CharField(_("place"), max_length=200)
+    # A meeting may run over several days (a council's budget meeting): it ends on the
+    # day of ends_at. Set when the meeting is closed; approval waits for it (KL 5 kap.
+    # 69 §: the minutes are approved after the meeting).
+    ends_at = models.DateTimeField(_("ends"), null=True, blank=True)
     dispatched_at = models.DateTimeField(_("notice sent"), null=True, blank=True)
+    # Inställt sammanträde: the meeting is called off; the members and the notice board
+    # are told, and the meeting stays in the list marked as cancelled.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    cancellation_reason = models.TextField(_("reason for cancelling"), blank=True)
     notice = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -82,6 +90,7 @@ class Meeting(models.Model):
 
 
 class Section(models.TextChoices):
+    PROCEDURE = "formalia", _("procedural items")
     DECISIONS = "beslut", _("matters for decision")
     INFORMATION = "information", _("information")
     DELEGATION = "delegation", _("delegated decisions reported")
@@ -93,10 +102,26 @@ class AgendaItem(models.Model):
     (föranmält) for a meeting, with the officer's report (tjänsteskrivelse, registered
     as a document in the case) and the proposed decision (förslag till beslut). The
     secretary orders the items into sections; items pre-registered after the item
-    deadline or added after dispatch (extra ärenden) are marked."""
+    deadline or added after dispatch (extra ärenden) are marked. A procedural item
+    (mötets öppnande, val av justerare, godkännande av dagordningen, information) has
+    no case; a sub-item (underpunkt, 5 a) hangs under its parent item."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="subitems",
+        verbose_name=_("sub-item of"),
+    )
+    # The reference the item is known by when it is not the case number: another
+    # body's number for a matter referred here, or a procedural item's own label.
+    reference = models.CharField(_("reference"), max_length=50, blank=True)
+    rapporteur = models.CharField(  # föredragande: who presents the item at the meeting
+        _("rapporteur"), max_length=200, blank=True
+    )
     section = models.CharField(
         _("section"), max_length=20, choices=Section.choices, default=Section.DECISIONS
     )
@@ -194,6 +219,34 @@ def lacking(report_id: int | None, proposal: str, section: str) -> list[str]:
     if not proposal.strip() and section == Section.DECISIONS:
         lacks.append("förslag till beslut")
     return lacks
+
+
+class Absence(models.Model):
+    """Förhinder: a member reports that they cannot attend a meeting. The next
+    substitute in order (KL 5 kap. 17 §, 6 kap. 11 §; the council's order) is called
+    in their place and the secretary is told."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="absences")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(_("reported"))
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("substitute called"),
+    )
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "member"], name="one_absence_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"Förhinder {self.member} {self.meeting}"
 
 
 class Opening(models.Model):

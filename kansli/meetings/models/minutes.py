@@ -32,6 +32,13 @@ class Minutes(models.Model):
         related_name="+",
         verbose_name=_("secretary"),
     )
+    # E-justering: the draft released to the approvers (a PDF marked "Ej justerat"),
+    # and the last reminder sent to those who have not yet approved.
+    released_at = models.DateTimeField(_("draft released"), null=True, blank=True)
+    draft = models.ForeignKey(
+        StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reminded_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     locked_at = models.DateTimeField(_("approved"), null=True, blank=True)
     sealed = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -53,16 +60,25 @@ class Minutes(models.Model):
 
 class Attendance(models.Model):
     """Närvaro: who took part and in what capacity, and from which § to which § when
-    someone came late or left early."""
+    someone came late or left early. A person may have several rows (left at § 5, came
+    back at § 9, or served as substitute for part of the meeting); members who did not
+    attend are listed as absent (frånvarande); guests and officials who are not users
+    are named in `name`."""
 
     class Capacity(models.TextChoices):
         MEMBER = "ledamot", _("member")
         SUBSTITUTE = "tjanstgorande_ersattare", _("substitute serving")
         SUBSTITUTE_PRESENT = "ersattare", _("substitute present")
         OFFICIAL = "tjansteperson", _("official")
+        GUEST = "ovrig", _("other present")
+        ABSENT = "franvarande", _("absent")
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="attendance")
-    user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    role_title = models.CharField(_("title or organisation"), max_length=200, blank=True)
     capacity = models.CharField(_("capacity"), max_length=30, choices=Capacity.choices)
     replaces = models.ForeignKey(
         USER,
@@ -78,12 +94,17 @@ class Attendance(models.Model):
     class Meta:
         verbose_name = _("attendance")
         verbose_name_plural = _("attendance")
+        ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["minutes", "user"], name="one_attendance_per_person")
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(name=""),
+                name="attendance_names_someone",
+            )
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.get_capacity_display()})"
+        who = self.user.get_full_name() if self.user else self.name
+        return f"{who} ({self.get_capacity_display()})"
 
     def present_at(self, number: int) -> bool:
         return (self.from_paragraph or 0) <= number <= (self.to_paragraph or number)
@@ -124,6 +145,14 @@ class Paragraph(models.Model):
     appeal_route = models.CharField(
         _("appeal route"), max_length=20, choices=AppealRoute.choices, default=AppealRoute.LEGALITY
     )
+    # Who presided at this § (the vice chair when the chair is absent or disqualified).
+    presiding = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("presiding"),
+    )  # fmt: skip
+    # Omedelbar justering: the § approved at the meeting, on its own, so that it can be
+    # acted on (and appealed, with its own notice) before the rest of the minutes.
+    approved_at = models.DateTimeField(_("approved immediately"), null=True, blank=True)
     extract = models.ForeignKey(
         "registry.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -159,22 +188,27 @@ class Conflict(models.Model):
 
 class Ballot(models.Model):
     """One member's vote in an open vote (omröstning, KL 5 kap. 55 §): ja, nej or
-    avstår. The result is counted from the ballots."""
+    avstår, or recorded as absent at the vote. The result is counted from the
+    ballots."""
 
     class Choice(models.TextChoices):
         YES = "ja", _("yes")
         NO = "nej", _("no")
         ABSTAIN = "avstar", _("abstains")
+        ABSENT = "franvarande", _("absent")
 
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="ballots")
+    vote = models.ForeignKey(
+        "meetings.Vote", on_delete=models.CASCADE, null=True, blank=True, related_name="ballots"
+    )
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    choice = models.CharField(_("vote"), max_length=10, choices=Choice.choices)
+    choice = models.CharField(_("vote"), max_length=12, choices=Choice.choices)
 
     class Meta:
-        verbose_name = _("vote")
-        verbose_name_plural = _("votes")
+        verbose_name = _("ballot")
+        verbose_name_plural = _("ballots")
         constraints = [
-            models.UniqueConstraint(fields=["paragraph", "user"], name="one_ballot_per_member")
+            models.UniqueConstraint(fields=["vote", "user"], name="one_ballot_per_member_and_vote")
         ]
 
     def __str__(self) -> str:
@@ -187,7 +221,14 @@ class Dissent(models.Model):
 
     paragraph = models.ForeignKey(Paragraph, on_delete=models.CASCADE, related_name="dissents")
     user = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    # The motion the member dissents in favour of (reservation till förmån för ...).
+    motion = models.ForeignKey(
+        "meetings.Motion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The written reason must be handed in before the minutes are approved (KL 4 kap.
+    # 27 §); when it was given.
     reason = models.TextField(_("reason"), blank=True)
+    reason_given_at = models.DateTimeField(_("reason given"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("dissent")

@@ -42,6 +42,27 @@ class Notice(models.Model):
         return f"Anslag {self.minutes.meeting}"
 
 
+class ParagraphNotice(models.Model):
+    """The notice of an immediately approved § (omedelbar justering, KL 5 kap. 70 §):
+    posted on its own, before the rest of the minutes, and starting the § its own appeal
+    period of three weeks (KL 13 kap. 5 §)."""
+
+    paragraph = models.OneToOneField(Paragraph, on_delete=models.PROTECT, related_name="notice")
+    posted_on = models.DateField(_("posted"))
+    appeal_ends = models.DateField(_("appeal period ends"))
+    kept_at = models.CharField(_("minutes kept at"), max_length=300)
+
+    objects = NoticeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notice of an immediately approved §")
+        verbose_name_plural = _("notices of immediately approved §")
+        ordering = ["-posted_on"]
+
+    def __str__(self) -> str:
+        return f"Anslag § {self.paragraph.number}"
+
+
 # Post to a party with protected personal data (sekretessmarkering or skyddad
 # folkbokföring) goes through Skatteverket, which forwards it; their name and address
 # are secret (OSL 21 kap. 3 §), so a dispatch keeps the party's reference instead.
