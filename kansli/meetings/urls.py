@@ -16,6 +16,7 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/paborja/", minutes.open_minutes, name="open-minutes"),
     path("moten/<int:pk>/protokoll/narvaro/", minutes.attendance, name="attendance"),
     path("moten/<int:pk>/protokoll/justera/", minutes.approve, name="approve"),
+    path("moten/<int:pk>/protokoll/forsegla/", minutes.seal, name="seal"),
     path("moten/<int:pk>/brevlista/", minutes.letters, name="letters"),
     path("moten/paragraf/<int:pk>/", minutes.paragraph, name="paragraph"),
     path("moten/paragraf/<int:pk>/expediera/", minutes.dispatch_decision, name="expedite"),

@@ -3,7 +3,8 @@ the bodies and their rules (bodies), the officer's report (reports), the agenda 
 notice (agenda), the members' portal (portal), the minutes and attendance (attendance),
 the decisions (decisions), approval and correction (approval), the extracts and the
 dispatch of decisions (publication), and delegated decisions (delegation). Each action
-checks permission, changes the data and writes its audit event in one transaction.
+checks permission, changes the data and writes its audit event in one transaction;
+the last approval renders and seals its PDFs between two (approval.seal_minutes).
 Everything public is named here, so `from kansli.meetings import actions` reaches it."""
 
 from kansli.meetings.actions.agenda import (
@@ -20,6 +21,7 @@ from kansli.meetings.actions.approval import (
     do_approve_correction,
     do_approve_minutes,
     do_propose_correction,
+    do_seal_minutes,
     present_serving,
     presiding_chair,
 )
@@ -75,6 +77,7 @@ __all__ = [
     "do_report_delegated_decisions",
     "do_save_note",
     "do_schedule_meeting",
+    "do_seal_minutes",
     "do_set_graphic_profile",
     "do_set_item_secrecy",
     "do_upload_report",

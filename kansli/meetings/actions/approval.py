@@ -72,15 +72,29 @@ def approvers_of(minutes: Minutes) -> set[int]:
     return chosen if chair is None else chosen | {chair}
 
 
-@transaction.atomic
 def do_approve_minutes(
     minutes: Minutes, *, verified: bool, at: datetime.datetime | None = None, actor: Any
 ) -> Minutes:
     """Justering by the chair or an approver, after a second-factor check (`verified`:
-    the session passed TOTP). After the last approval the minutes are locked, rendered
-    as PDF/A and sealed, the notice goes on the board, and each decided § becomes a
-    minutes extract registered in its case. `at` (an earlier time, after the meeting)
-    is for the demo and imports."""
+    the session passed TOTP). After the last approval the minutes are locked and the
+    notice goes on the board; then they are rendered as PDF/A and sealed, and each
+    decided § becomes a minutes extract registered in its case. `at` (an earlier time,
+    after the meeting) is for the demo and imports.
+
+    One step for the caller, in two transactions: the approval and the lock commit
+    first; the PDFs (seconds of rendering for a long meeting) are made outside any
+    transaction from the locked, unchangeable minutes, and stored with their audit
+    event in a second one, so no other action waits on the audit chain meanwhile."""
+    minutes, last = _approve(minutes, verified, at, actor)
+    if last:
+        seal_minutes(minutes)
+    return minutes
+
+
+@transaction.atomic
+def _approve(
+    minutes: Minutes, verified: bool, at: datetime.datetime | None, actor: Any
+) -> tuple[Minutes, bool]:
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     approvers = _require_approver(minutes, verified, actor)
     if minutes.locked_at is not None:  # read just now under the row lock
@@ -95,9 +109,10 @@ def do_approve_minutes(
         raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
     Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
     record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
-    if approvers <= set(minutes.approvals.values_list("user_id", flat=True)):
+    last = approvers <= set(minutes.approvals.values_list("user_id", flat=True))
+    if last:
         _lock(minutes, now)
-    return minutes
+    return minutes, last
 
 
 def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
@@ -123,33 +138,35 @@ def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
     return approvers
 
 
-def _seal(minutes: Minutes, reason: str, name: str) -> tuple[StoredFile, StoredFile | None]:
-    """The minutes as PDF/A, sealed with the municipality's certificate and stored: the
-    public part, and the non-public part when an item is non-public (else None)."""
+def _render_sealed(
+    minutes: Minutes, reason: str, name: str
+) -> tuple[tuple[bytes, str], tuple[bytes, str] | None]:
+    """The minutes as PDF/A, sealed with the municipality's certificate, as bytes and
+    file name: the public part, and the non-public part when an item is non-public.
+    Writes nothing: called outside the transaction."""
     from kansli.meetings.signing import seal_pdf
 
     body = minutes.meeting.body
     location = minutes.approval_place or body.authority.municipality.name
-
-    def sealed(data: bytes, file_name: str) -> StoredFile:
-        return store_bytes(seal_pdf(data, reason=reason, location=location), file_name)
-
-    public = sealed(pdf.minutes_pdf(minutes), name)
+    public = seal_pdf(pdf.minutes_pdf(minutes), reason=reason, location=location), name
     if not minutes.paragraphs.filter(item__secrecy__isnull=False).exists():
         return public, None
     secret_name = name.removesuffix(".pdf") + "-sekretessbilaga.pdf"
-    return public, sealed(pdf.minutes_pdf(minutes, secret_part=True), secret_name)
+    secret = seal_pdf(pdf.minutes_pdf(minutes, secret_part=True), reason=reason, location=location)
+    return public, (secret, secret_name)
+
+
+def _store(
+    rendered: tuple[tuple[bytes, str], tuple[bytes, str] | None],
+) -> tuple[StoredFile, StoredFile | None]:
+    public, secret = rendered
+    return store_bytes(*public), (store_bytes(*secret) if secret else None)
 
 
 def _lock(minutes: Minutes, now: datetime.datetime) -> None:
-    """The last approval (at `now`): lock, seal, post the notice, register the
-    extracts."""
+    """The last approval (at `now`): lock the minutes and post the notice."""
     minutes.locked_at = now
-    body = minutes.meeting.body
-    minutes.sealed, minutes.sealed_secret = _seal(
-        minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf"
-    )
-    minutes.save(update_fields=["locked_at", "sealed", "sealed_secret"])
+    minutes.save(update_fields=["locked_at"])
     # KL 8 kap. 12 §: posted no later than the second day after approval; here at once.
     # KL 13 kap. 5 §: appeal within three weeks from the day of posting.
     posted = timezone.localdate(now)
@@ -158,21 +175,58 @@ def _lock(minutes: Minutes, now: datetime.datetime) -> None:
         minutes=minutes,
         posted_on=posted,
         appeal_ends=appeal_ends,
-        kept_at=body.minutes_kept_at(),
+        kept_at=minutes.meeting.body.minutes_kept_at(),
     )
-    for paragraph in minutes.paragraphs.select_related("item__case"):
-        register_extract(paragraph, posted)
     record(
         actor=None,
         action="meetings.lock_minutes",
         obj=minutes,
         label=str(minutes),
-        after={
-            "sealed": minutes.sealed.sha256,
-            "posted_on": posted.isoformat(),
-            "appeal_ends": appeal_ends.isoformat(),
-        },
+        after={"posted_on": posted.isoformat(), "appeal_ends": appeal_ends.isoformat()},
     )
+
+
+def do_seal_minutes(minutes: Minutes, *, actor: Any) -> None:
+    """The secretary finishes a sealing that was cut short (the renderer failed after
+    the last approval): the minutes, then any applied correction not yet sealed. Not
+    one transaction, by design: see seal_minutes."""
+    require_secretary(actor, minutes.meeting.body)
+    if minutes.locked_at is None:
+        raise ValidationError("Protokollet är inte justerat.")
+    seal_minutes(minutes)
+    for correction in Correction.objects.filter(
+        paragraph__minutes=minutes, applied_at__isnull=False, sealed__isnull=True
+    ):
+        seal_correction(correction)
+
+
+def seal_minutes(minutes: Minutes) -> None:
+    """Render and seal locked minutes and their extracts outside any transaction, then
+    store them, register the extracts and record it in one. Nothing changes the locked
+    minutes meanwhile (require_open); a second call finds them sealed and does
+    nothing, so a sealing cut short is finished by calling it again."""
+    minutes = Minutes.objects.select_related("meeting__body", "notice").get(pk=minutes.pk)
+    if minutes.locked_at is None or minutes.sealed_id is not None:
+        return
+    rendered = _render_sealed(minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf")
+    paragraphs = list(minutes.paragraphs.select_related("item__case", "body", "minutes"))
+    extracts = {p.pk: pdf.extract_pdf(p) for p in paragraphs}
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+        if minutes.sealed_id is not None:  # sealed by another call meanwhile
+            return
+        minutes.sealed, minutes.sealed_secret = _store(rendered)
+        minutes.save(update_fields=["sealed", "sealed_secret"])
+        posted = minutes.notice.posted_on
+        for paragraph in paragraphs:
+            register_extract(paragraph, posted, data=extracts[paragraph.pk])
+        record(
+            actor=None,
+            action="meetings.seal_minutes",
+            obj=minutes,
+            label=str(minutes),
+            after={"sealed": minutes.sealed.sha256},
+        )
 
 
 @transaction.atomic
@@ -214,11 +268,46 @@ def do_propose_correction(
     return correction
 
 
-@transaction.atomic
 def do_approve_correction(correction: Correction, *, verified: bool, actor: Any) -> Correction:
     """The chair's or an approver's approval of a correction, with the second factor.
     After the last one the § reads the new text, the minutes are sealed again with the
-    correction shown (the first sealed version stays) and a new extract is registered."""
+    correction shown (the first sealed version stays) and a new extract is registered:
+    rendered outside the transaction, as do_approve_minutes does."""
+    correction, last = _approve_correction(correction, verified, actor)
+    return seal_correction(correction) if last else correction
+
+
+def seal_correction(correction: Correction) -> Correction:
+    """Seal the minutes again with an applied correction, as seal_minutes does: rendered
+    outside, stored inside; a second call does nothing."""
+    if correction.applied_at is None or correction.sealed_id is not None:
+        return correction
+    paragraph = correction.paragraph
+    minutes = paragraph.minutes
+    name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
+    rendered = _render_sealed(minutes, "Rättelse av justerat protokoll", name)
+    extract = pdf.extract_pdf(paragraph)
+    with transaction.atomic():
+        correction = Correction.objects.select_for_update().get(pk=correction.pk)
+        if correction.sealed_id is not None:
+            return correction
+        correction.sealed, correction.sealed_secret = _store(rendered)
+        correction.save(update_fields=["sealed", "sealed_secret"])
+        register_extract(paragraph, timezone.localdate(), corrected=True, data=extract)
+        record(
+            actor=None,
+            action="meetings.seal_correction",
+            obj=paragraph,
+            label=str(paragraph),
+            after={"sealed": correction.sealed.sha256},
+        )
+    return correction
+
+
+@transaction.atomic
+def _approve_correction(
+    correction: Correction, verified: bool, actor: Any
+) -> tuple[Correction, bool]:
     correction = Correction.objects.select_for_update().get(pk=correction.pk)
     paragraph = correction.paragraph
     minutes = paragraph.minutes
@@ -229,21 +318,17 @@ def do_approve_correction(correction: Correction, *, verified: bool, actor: Any)
         raise ValidationError("Du har redan justerat rättelsen.")
     correction.approved_by.add(actor)
     record(actor=actor, action="meetings.approve_correction", obj=paragraph, label=str(paragraph))
-    if approvers <= set(correction.approved_by.values_list("pk", flat=True)):
+    last = approvers <= set(correction.approved_by.values_list("pk", flat=True))
+    if last:
         paragraph.decision = correction.after
         paragraph.save(update_fields=["decision"])
         correction.applied_at = timezone.now()
-        name = f"protokoll-{minutes.meeting}-rattelse-{correction.pk}.pdf"
-        correction.sealed, correction.sealed_secret = _seal(
-            minutes, "Rättelse av justerat protokoll", name
-        )
-        correction.save(update_fields=["applied_at", "sealed", "sealed_secret"])
-        register_extract(paragraph, timezone.localdate(), corrected=True)
+        correction.save(update_fields=["applied_at"])
         record(
             actor=None,
             action="meetings.apply_correction",
             obj=paragraph,
             label=str(paragraph),
-            after={"sealed": correction.sealed.sha256},
+            after={"decision": correction.after},
         )
-    return correction
+    return correction, last

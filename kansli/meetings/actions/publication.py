@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from kansli.audit.chain import record
 from kansli.files.store import store_bytes
-from kansli.meetings import appeal, notify, pdf
+from kansli.meetings import appeal, notify
 from kansli.meetings.models import AppealRoute, Expedition, Minutes, Outcome, Paragraph
 from kansli.meetings.models.notices import FORWARDED_BY, PROTECTED_RECIPIENT
 from kansli.meetings.permissions import require_secretary
@@ -29,9 +29,12 @@ PROTECTED_BY_LETTER = (
 )
 
 
-def register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: bool = False) -> None:
-    """Protokollsutdrag: the § as a document drawn up in its case on `day`; a decided
-    case is marked decided (beslutat)."""
+def register_extract(
+    paragraph: Paragraph, day: datetime.date, *, corrected: bool = False, data: bytes
+) -> None:
+    """Protokollsutdrag: the § as a document drawn up in its case on `day`, with the
+    extract PDF rendered beforehand (`data`, pdf.extract_pdf, outside the transaction);
+    a decided case is marked decided (beslutat)."""
     case = paragraph.item.case
     label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
     label += " (rättelse)" if corrected else ""
@@ -54,9 +57,7 @@ def register_extract(paragraph: Paragraph, day: datetime.date, *, corrected: boo
         actor=None,
     )
     name = f"protokollsutdrag-{paragraph.number}.pdf"
-    registry.do_attach_file(
-        document, store_bytes(pdf.extract_pdf(paragraph), name), name, actor=None
-    )
+    registry.do_attach_file(document, store_bytes(data, name), name, actor=None)
     paragraph.extract = document
     paragraph.save(update_fields=["extract"])
     if not corrected and appeal.route_of(paragraph) == AppealRoute.LEGALITY:

@@ -203,6 +203,22 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def seal(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretary finishes a sealing that was cut short."""
+    user = current_user(request)
+    minutes, _approvers, _staff = _minutes(request, pk)
+    form = ConfirmForm(request.POST)
+
+    def run() -> str:
+        actions.do_seal_minutes(minutes, actor=user)
+        return _("The minutes are sealed.")
+
+    here = reverse("meetings:minutes", args=[minutes.meeting_id])
+    return run_or_refuse(request, form, run, here, minutes.meeting)
+
+
+@login_required
+@require_POST
 def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
     """The chair's or an approver's approval of a correction, with the second factor."""
     user = current_user(request)

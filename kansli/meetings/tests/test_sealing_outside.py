@@ -1,0 +1,97 @@
+"""Issue 13 part 11: the minutes and extract PDFs are rendered and sealed outside the
+transaction that holds the audit chain, and stored inside a second one; sealing that
+was cut short is finished by calling it again."""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from kansli.audit.models import AuditEvent
+from kansli.meetings import actions, pdf
+from kansli.meetings.actions.approval import seal_minutes
+from kansli.meetings.models import Minutes
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
+from kansli.org.models import ElectedPosition
+from kansli.registry.testing import make_case
+from kansli.web.testing import signed_in, sv
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _held(monkeypatch: pytest.MonkeyPatch) -> tuple[Minutes, Any, Any, Any]:
+    body = make_body()
+    secretary = make_secretary(body)
+    chair = make_member(body, ElectedPosition.CHAIR)
+    approver = make_member(body)
+    meeting = make_meeting(body)
+    for title in ["Detaljplan", "Budget"]:
+        case = make_case(title, authority=body.authority)
+        actions.do_preregister_item(meeting, case, title=title, proposal="Antas.", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[approver], actor=secretary)
+    record_present(minutes, chair, approver)
+    meeting_over(monkeypatch, meeting)
+    return minutes, chair, approver, secretary
+
+
+def test_the_pdfs_are_rendered_outside_any_transaction(monkeypatch: pytest.MonkeyPatch) -> None:
+    minutes, chair, approver, _secretary = _held(monkeypatch)
+    seen: list[bool] = []
+    for name in ["minutes_pdf", "extract_pdf"]:
+        real = getattr(pdf, name)
+
+        def spy(*args: Any, _real: Any = real, **kwargs: Any) -> bytes:
+            seen.append(transaction.get_connection().in_atomic_block)
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(pdf, name, spy)
+    actions.do_approve_minutes(minutes, verified=True, actor=chair)
+    assert seen == []  # not the last approval: nothing rendered
+    actions.do_approve_minutes(minutes, verified=True, actor=approver)
+    assert len(seen) == 3  # the minutes and one extract per §
+    assert not any(seen)
+    minutes.refresh_from_db()
+    assert minutes.sealed is not None
+    assert all(p.extract_id for p in minutes.paragraphs.all())
+    actions_done = list(AuditEvent.objects.values_list("action", flat=True))
+    assert actions_done[-1] == "meetings.seal_minutes"
+    assert "meetings.lock_minutes" in actions_done
+
+
+def test_a_sealing_cut_short_is_finished_by_calling_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    minutes, chair, approver, secretary = _held(monkeypatch)
+    real = pdf.extract_pdf
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise OSError("the renderer died")
+
+    monkeypatch.setattr(pdf, "extract_pdf", broken)
+    actions.do_approve_minutes(minutes, verified=True, actor=chair)
+    with pytest.raises(OSError):
+        actions.do_approve_minutes(minutes, verified=True, actor=approver)
+    minutes.refresh_from_db()
+    # The approval and the lock stand; nothing of the sealing was half-stored.
+    assert minutes.locked_at is not None and minutes.sealed is None
+    assert not any(p.extract_id for p in minutes.paragraphs.all())
+    monkeypatch.setattr(pdf, "extract_pdf", real)
+    page = signed_in(secretary).get(f"/moten/{minutes.meeting_id}/protokoll/")
+    assert sv("The sealing of the minutes was cut short.") in page.content.decode()
+    url = f"/moten/{minutes.meeting_id}/protokoll/forsegla/"
+    signed_in(approver).post(url, {"confirm": "on"})  # not the secretary: refused
+    assert Minutes.objects.get(pk=minutes.pk).sealed is None
+    signed_in(secretary).post(url, {"confirm": "on"})
+    seal_minutes(minutes)  # a second call finds them sealed
+    minutes.refresh_from_db()
+    assert minutes.sealed is not None
+    assert all(p.extract_id for p in minutes.paragraphs.all())
+    assert AuditEvent.objects.filter(action="meetings.seal_minutes").count() == 1
