@@ -6,12 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from kansli.meetings.models import Body, Meeting
@@ -75,23 +73,19 @@ def is_secretary(user: Any, body: Body) -> bool:
 
 
 def run_or_refuse(
-    request: HttpRequest, form: AccessibleForm, run: Callable[[], str], done: str, meeting: Meeting
+    request: HttpRequest,
+    form: AccessibleForm,
+    run: Callable[[], str],
+    done: str,
+    meeting: Meeting,
+    *,
+    one_transaction: bool = True,
 ) -> HttpResponse:
     """For a form posted from another page (a button on the meeting or the minutes):
-    run the action and go to `done`, or show on a page of its own why nothing was saved."""
-    answer = run_action(request, form, run, done)
+    run the action and go to `done`, or show on a page of its own why nothing was saved.
+    `one_transaction=False` for an action that renders outside its transactions."""
+    answer = run_action(request, form, run, done, one_transaction=one_transaction)
     if answer is not None:
         return answer
     context = {"meeting": meeting, "form": form, "back": done}
     return render(request, "meetings/not_saved.html", context)
-    try:
-        with transaction.atomic():
-            message = run()
-    except ValidationError as error:
-        form.add_action_errors(error)
-    except PermissionDenied as error:
-        form.add_error(None, str(error))
-    else:
-        messages.success(request, message)
-        return redirect(done)
-    return None

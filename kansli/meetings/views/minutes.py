@@ -198,7 +198,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Your approval is recorded.")
 
     here = reverse("meetings:minutes", args=[minutes.meeting_id])
-    return run_or_refuse(request, form, run, here, minutes.meeting)
+    return run_or_refuse(request, form, run, here, minutes.meeting, one_transaction=False)
 
 
 @login_required
@@ -214,7 +214,7 @@ def seal(request: HttpRequest, pk: int) -> HttpResponse:
         return _("The minutes are sealed.")
 
     here = reverse("meetings:minutes", args=[minutes.meeting_id])
-    return run_or_refuse(request, form, run, here, minutes.meeting)
+    return run_or_refuse(request, form, run, here, minutes.meeting, one_transaction=False)
 
 
 @login_required
@@ -234,7 +234,7 @@ def approve_correction(request: HttpRequest, pk: int) -> HttpResponse:
         return _("Your approval is recorded.")
 
     here = reverse("meetings:minutes", args=[minutes.meeting_id])
-    return run_or_refuse(request, form, run, here, minutes.meeting)
+    return run_or_refuse(request, form, run, here, minutes.meeting, one_transaction=False)
 
 
 @login_required

@@ -4,6 +4,7 @@ may see (404 for a case that is missing or not visible, alike)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from typing import Any
 
 from django.contrib import messages
@@ -89,16 +90,23 @@ def role_flags(user: Any, case: Case) -> dict[str, bool]:
 
 
 def run_action(
-    request: HttpRequest, form: Any, run: Callable[[], str], done: str
+    request: HttpRequest,
+    form: Any,
+    run: Callable[[], str],
+    done: str,
+    *,
+    one_transaction: bool = True,
 ) -> HttpResponse | None:
     """Run the action for a valid form and go to `done` with its message; on refusal
     put the reason on the form (an AccessibleForm) and answer None, for the caller to
     show the form again. `run` is one transaction, so that when it calls more than one
-    action (a report registered, then the item) a refusal saves nothing."""
+    action (a report registered, then the item) a refusal saves nothing; except for an
+    action that renders its PDFs between its own transactions (the last approval of
+    the minutes), which says `one_transaction=False`."""
     if not form.is_valid():
         return None
     try:
-        with transaction.atomic():
+        with transaction.atomic() if one_transaction else nullcontext():
             message = run()
     except ValidationError as error:
         form.add_action_errors(error)
