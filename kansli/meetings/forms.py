@@ -22,6 +22,7 @@ from kansli.meetings.models import (
     Expedition,
     Meeting,
     Outcome,
+    Paragraph,
     Section,
 )
 from kansli.meetings.models.notices import PROTECTED_RECIPIENT
@@ -389,3 +390,50 @@ class ItemSecrecyForm(AccessibleForm):
         max_length=500,
         help_text=_("Needed when a non-public item is made public; kept in the audit log."),
     )
+
+
+class DecisionsForm(AccessibleForm):
+    """The decisions of the whole meeting on one page: per § the outcome, the decision
+    (prefilled from the proposal), the appeal route and, for a postponed or
+    referred-back item, the later meeting. Only the § whose values changed are saved."""
+
+    FIELDS = ("outcome", "decision", "appeal_route", "later")
+
+    def __init__(
+        self, paragraphs: list[Paragraph], later: QuerySet[Meeting], *args: Any, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.paragraphs = paragraphs
+        for p in paragraphs:
+            self.fields[f"outcome_{p.pk}"] = forms.ChoiceField(
+                label=_("Outcome"), choices=Outcome.choices, initial=p.outcome
+            )
+            self.fields[f"decision_{p.pk}"] = forms.CharField(
+                label=_("Decision"),
+                required=False,
+                max_length=20000,
+                initial=p.decision,
+                widget=forms.Textarea(attrs={"rows": 3}),
+            )
+            self.fields[f"appeal_route_{p.pk}"] = forms.ChoiceField(
+                label=_("Appeal route"), choices=AppealRoute.choices, initial=p.appeal_route
+            )
+            self.fields[f"later_{p.pk}"] = forms.ModelChoiceField(
+                label=_("Later meeting (postponed or referred back)"),
+                queryset=later,
+                required=False,
+            )
+
+    def rows(self) -> list[tuple[Paragraph, list[forms.BoundField]]]:
+        return [(p, [self[f"{name}_{p.pk}"] for name in self.FIELDS]) for p in self.paragraphs]
+
+    def changes(self) -> dict[Paragraph, dict[str, Any]]:
+        """The § whose outcome, decision, appeal route or later meeting changed."""
+        found = {}
+        for p in self.paragraphs:
+            values = {name: self.cleaned_data[f"{name}_{p.pk}"] for name in self.FIELDS}
+            before = (p.outcome, p.decision.strip(), p.appeal_route)
+            now = (values["outcome"], values["decision"].strip(), values["appeal_route"])
+            if now != before or values["later"] is not None:
+                found[p] = {**values, "note": p.note}
+        return found

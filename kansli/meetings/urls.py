@@ -1,6 +1,14 @@
 from django.urls import path
 
-from kansli.meetings.views import board, delegation, measures, meetings, minutes, portal
+from kansli.meetings.views import (
+    board,
+    decisions,
+    delegation,
+    measures,
+    meetings,
+    minutes,
+    portal,
+)
 
 app_name = "meetings"
 
@@ -17,6 +25,7 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/narvaro/", minutes.attendance, name="attendance"),
     path("moten/<int:pk>/protokoll/justera/", minutes.approve, name="approve"),
     path("moten/<int:pk>/protokoll/forsegla/", minutes.seal, name="seal"),
+    path("moten/<int:pk>/protokoll/beslut/", decisions.decisions, name="decisions"),
     path("moten/<int:pk>/brevlista/", minutes.letters, name="letters"),
     path("moten/paragraf/<int:pk>/", minutes.paragraph, name="paragraph"),
     path("moten/paragraf/<int:pk>/expediera/", minutes.dispatch_decision, name="expedite"),

@@ -34,6 +34,7 @@ from kansli.meetings.actions.bodies import (
 from kansli.meetings.actions.decisions import (
     do_record_conflict,
     do_record_decision,
+    do_record_decisions,
     do_record_dissent,
     do_record_vote,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "do_record_attendance",
     "do_record_conflict",
     "do_record_decision",
+    "do_record_decisions",
     "do_record_delivery",
     "do_record_dissent",
     "do_record_opening",

@@ -19,6 +19,7 @@ from kansli.meetings.models import (
     Conflict,
     Dissent,
     Meeting,
+    Minutes,
     Outcome,
     Paragraph,
 )
@@ -93,6 +94,25 @@ def do_record_decision(
         },
     )
     return paragraph
+
+
+@transaction.atomic
+def do_record_decisions(
+    minutes: Minutes, changes: dict[Paragraph, dict[str, Any]], *, actor: Any
+) -> int:
+    """The decisions of the whole meeting from one form: each changed § as
+    do_record_decision does it. A § refused refuses them all, its number in the
+    message, and nothing is saved. Returns how many § changed."""
+    require_secretary(actor, minutes.meeting.body)
+    require_open(minutes)
+    for paragraph, values in changes.items():
+        if paragraph.minutes_id != minutes.pk:
+            raise ValidationError("Paragrafen hör inte till protokollet.")
+        try:
+            do_record_decision(paragraph, **values, actor=actor)
+        except ValidationError as error:
+            raise ValidationError(f"§ {paragraph.number}: {' '.join(error.messages)}") from error
+    return len(changes)
 
 
 @transaction.atomic
