@@ -280,6 +280,27 @@ def visible_meetings(meetings: QS, user: Any) -> QS:
     return meetings.filter(body__authority__in=preparing_authorities(user))
 
 
+# An authority's staff (its employees): those who hold a role in it other than an
+# elected seat, and not the installation's system administration. They read the
+# snabbnytt of its bodies (kansli.meetings.NewsItem); the elected members do not, since
+# it is the administration's own news of what was decided, not the members' material.
+EMPLOYEE_ROLES = [role for role in STAFF_ROLES if role != Role.SYSADMIN]
+
+
+def employed_in(user: Any, day: datetime.date | None = None) -> QuerySet[Authority]:
+    """The authorities the user works in as staff on the day (today if not given)."""
+    if not _signed_in(user):
+        return Authority.objects.none()
+    held = RoleAssignment.objects.valid_on(day).filter(user=user, role__in=EMPLOYEE_ROLES)
+    return Authority.objects.filter(pk__in=held.values("authority_id"))
+
+
+def visible_news(items: QS, user: Any) -> QS:
+    """The snabbnytt (NewsItem) the user reads: those of the bodies of the authorities
+    the user works in today."""
+    return items.filter(body__authority__in=employed_in(user))
+
+
 def elected_bodies(bodies: QS, user: Any) -> QS:
     """The bodies the user is elected to today. Judged as of now, not a meeting's day: a
     member who has left reads none of the body's meetings, past ones included."""

@@ -6,8 +6,9 @@ each member first opened the documents (the seed: "från bilagan med handlingarn
 utlagd på ikonen tills de ordinarie politikerna läser dem"; members who never opened
 counted, substitutes apart), and the working days from approval to the minutes on the
 web (goal: two) and to each decision dispatched (goal: five; every dispatch counted),
-and the minutes approved later than fourteen days after the meeting or not approved
-when those have passed (KL 5 kap. 69 §, 6 kap. 35 §)."""
+the minutes approved later than fourteen days after the meeting or not approved
+when those have passed (KL 5 kap. 69 §, 6 kap. 35 §), and how many of the staff read
+the body's snabbnytt within three working days (goal: three)."""
 
 from __future__ import annotations
 
@@ -22,17 +23,26 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import ExtractQuarter, ExtractYear
 from django.utils import timezone
 
-from kansli.access.rules import FULL_MEMBERS
+from kansli.access.rules import EMPLOYEE_ROLES, FULL_MEMBERS
 from kansli.meetings import approval_time
-from kansli.meetings.models import AgendaItem, Body, Expedition, Meeting, Opening, Section
+from kansli.meetings.models import (
+    AgendaItem,
+    Body,
+    Expedition,
+    Meeting,
+    NewsItem,
+    NewsRead,
+    Opening,
+    Section,
+)
 from kansli.org.models import Role, RoleAssignment
 from kansli.registry.models import Document
-from kansli.workdays.calendar import workdays_between
+from kansli.workdays.calendar import workdays_between, workdays_late
 from kansli.workdays.closed import closed_days
 
 # Calendar days from the notice to a member's first opening (the seed's intervals).
 OPENING_BUCKETS = [(0, 3), (4, 7), (8, 10), (11, 12), (13, 14)]
-WEB_GOAL, DISPATCH_GOAL = 2, 5
+WEB_GOAL, DISPATCH_GOAL, NEWS_GOAL = 2, 5, 3
 
 
 @dataclass
@@ -54,6 +64,9 @@ class Quarter:
     to_dispatch: list[int] = field(default_factory=list)
     approved_late: int = 0
     not_approved: int = 0
+    news: int = 0
+    news_staff: int = 0
+    news_read: int = 0
 
     @property
     def label(self) -> str:
@@ -69,6 +82,10 @@ class Quarter:
     @property
     def incomplete_share(self) -> float:
         return self.share(self.incomplete)
+
+    @property
+    def news_share(self) -> float:
+        return round(100 * self.news_read / self.news_staff, 1) if self.news_staff else 0.0
 
     @property
     def web_within_goal(self) -> int:
@@ -132,6 +149,19 @@ def dispatch_days(
     return [workdays_between(approved, day, closed) for day in sent]
 
 
+def news_read_in_time(
+    published: datetime.date,
+    reads: dict[int, datetime.date],
+    staff: set[int],
+    closed: frozenset[datetime.date],
+) -> int:
+    """Measure 8 for one news item: how many of the staff on the publication day first
+    read it within NEWS_GOAL working days. The publication day is day 0; one published on
+    a day off counts from the next working day (workdays_late)."""
+    return sum(1 for user, day in reads.items()
+               if user in staff and workdays_late(published, day, closed) <= NEWS_GOAL)  # fmt: skip
+
+
 def quarters(body: Body) -> list[Quarter]:
     """The measures of every quarter in which the body met (a meeting is held when its
     time has come or its minutes are begun), newest first."""
@@ -179,6 +209,7 @@ def quarters(body: Body) -> list[Quarter]:
         quarter.approved_late += approval_time.approved_late(meeting)
         quarter.not_approved += approval_time.overdue(meeting, today)
     _registrations(body, found)
+    _news(body, found, closed)
     return [found[key] for key in sorted(found, reverse=True)]
 
 
@@ -243,3 +274,30 @@ def _timeliness(
     if notice is not None:
         quarter.to_web.append(workdays_between(approved, notice.posted_on, closed))
     quarter.to_dispatch += dispatch_days(approved, sent, closed)
+
+
+def _news(
+    body: Body, found: dict[tuple[int, int], Quarter], closed: frozenset[datetime.date]
+) -> None:
+    """Measure 8 per quarter of publication: the body's news items, the staff of its
+    authority on each publication day (EMPLOYEE_ROLES, not its elected members) and how
+    many of them read the item within NEWS_GOAL working days."""
+    items = list(NewsItem.objects.filter(body=body))
+    if not items:
+        return
+    roles = RoleAssignment.objects.filter(authority_id=body.authority_id, role__in=EMPLOYEE_ROLES)
+    held = list(roles.values_list("user_id", "valid_from", "valid_to"))
+    reads: dict[int, dict[int, datetime.date]] = {}
+    for item_id, user_id, moment in NewsRead.objects.filter(item__in=items).values_list(
+        "item_id", "user_id", "read_at"
+    ):
+        reads.setdefault(item_id, {})[user_id] = timezone.localdate(moment)
+    for item in items:
+        day = timezone.localdate(item.published_at)
+        staff = {user for user, first, last in held
+                 if first <= day and (last is None or day <= last)}  # fmt: skip
+        key = (day.year, (day.month - 1) // 3 + 1)
+        quarter = found.setdefault(key, Quarter(*key))
+        quarter.news += 1
+        quarter.news_staff += len(staff)
+        quarter.news_read += news_read_in_time(day, reads.get(item.pk, {}), staff, closed)

@@ -43,6 +43,7 @@ from kansli.meetings.actions.delegation import (
     do_register_delegated_decision,
     do_report_delegated_decisions,
 )
+from kansli.meetings.actions.news import do_publish_news, do_read_news
 from kansli.meetings.actions.portal import do_record_opening, do_save_note
 from kansli.meetings.actions.publication import (
     PROTECTED_BY_LETTER,
@@ -67,6 +68,8 @@ __all__ = [
     "do_open_minutes",
     "do_preregister_item",
     "do_propose_correction",
+    "do_publish_news",
+    "do_read_news",
     "do_record_attendance",
     "do_record_conflict",
     "do_record_decision",

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -8,6 +10,14 @@ from kansli.meetings.models.bodies import Body
 from kansli.meetings.models.meetings import Meeting
 
 USER = settings.AUTH_USER_MODEL
+
+
+class NewsItemQuerySet(models.QuerySet["NewsItem"]):
+    def visible_to(self, user: Any) -> NewsItemQuerySet:
+        """The staff of the body's authority read it (kansli.access.rules)."""
+        from kansli.access.rules import visible_news
+
+        return visible_news(self, user)
 
 
 class NewsItem(models.Model):
@@ -23,6 +33,8 @@ class NewsItem(models.Model):
     text = models.TextField(_("text"))
     published_at = models.DateTimeField(_("published"))
     published_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+
+    objects = NewsItemQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("news item")

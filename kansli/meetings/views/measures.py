@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from kansli.meetings.measures import BUCKET_LABELS, DISPATCH_GOAL, WEB_GOAL, quarters
+from kansli.meetings.measures import BUCKET_LABELS, DISPATCH_GOAL, NEWS_GOAL, WEB_GOAL, quarters
 from kansli.meetings.models import Body
 from kansli.meetings.views.common import staff_bodies
 from kansli.registry.views.common import current_user
@@ -30,6 +30,7 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
             "quarters": quarters(body),
             "web_goal": WEB_GOAL,
             "dispatch_goal": DISPATCH_GOAL,
+            "news_goal": NEWS_GOAL,
             "registration_limit": settings.REGISTRATION_LAG_LIMIT,
         },
     )
@@ -50,13 +51,15 @@ def measures_csv(request: HttpRequest, pk: int) -> HttpResponse:
         *[f"ersättare öppnade {b} dagar efter utskick" for b in BUCKET_LABELS],
         f"protokoll på webben inom {WEB_GOAL} arbetsdagar", "justerade protokoll",
         f"expedierat inom {DISPATCH_GOAL} arbetsdagar", "expedieringar",
+        "snabbnytt", f"läst snabbnytt inom {NEWS_GOAL} arbetsdagar", "anställda", "andel %",
     ]  # fmt: skip
     lines = (
         [q.label, q.registrations, q.registered_in_time, q.registration_lag,
          q.meetings, q.items, q.late, q.late_share, q.incomplete, q.incomplete_share,
          sum(n for _, n in q.extra_per_meeting), *[n for _, n, _s in q.opening_rows],
          q.never_opened, *[s for _, _n, s in q.opening_rows],
-         q.web_within_goal, len(q.to_web), q.dispatch_within_goal, len(q.to_dispatch)]
+         q.web_within_goal, len(q.to_web), q.dispatch_within_goal, len(q.to_dispatch),
+         q.news, q.news_read, q.news_staff, q.news_share]
         for q in rows
     )  # fmt: skip
     return csv_download(f"matt-{body.code}", header, lines)
