@@ -59,7 +59,12 @@ class PreregisterForm(AccessibleForm):
     case_number = forms.CharField(
         label=_("Case number"), max_length=40, help_text=_("For example KS 2026/142.")
     )
-    title = forms.CharField(label=_("Title on the agenda"), max_length=500)
+    title = forms.CharField(
+        label=_("Title on the agenda"),
+        max_length=500,
+        required=False,
+        help_text=_("Left empty: the case's title."),
+    )
     section = forms.ChoiceField(
         label=_("Section"), choices=Section.choices, initial=Section.DECISIONS
     )

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.protected import hide_for
 from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions, approval_time
@@ -118,11 +119,14 @@ def preregister(request: HttpRequest, pk: int) -> HttpResponse:
     initial = {"case_number": request.GET.get("arende", "")}
     form = PreregisterForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST":
+        # "Pre-register and add another" comes back to an empty form: a secretary or
+        # officer with many items does not go by the meeting page between them.
+        after = "meetings:preregister" if "another" in request.POST else "meetings:meeting"
         done = run_action(
             request,
             form,
             lambda: _preregister(meeting, form, user),
-            reverse("meetings:meeting", args=[meeting.pk]),
+            reverse(after, args=[meeting.pk]),
         )
         if done:
             return done
@@ -132,6 +136,9 @@ def preregister(request: HttpRequest, pk: int) -> HttpResponse:
 def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
     data = form.cleaned_data
     case = case_in(user, meeting.body.authority, data["case_number"], "case_number")
+    # The agenda is sent out and published: a title taken from the case is the case's
+    # title with any protected party's name hidden, as everyone else reads it.
+    data["title"] = data["title"].strip() or hide_for(None, case)(case.title)
     report = None
     attachments = documents_numbered(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
