@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python bench/public.py --keep var/bench-registry
 	$(BIN)/python bench/pack.py
 	$(BIN)/python bench/meetings.py
+	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/bomb.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.

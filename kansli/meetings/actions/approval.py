@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kansli.audit.chain import record
@@ -200,33 +201,47 @@ def do_seal_minutes(minutes: Minutes, *, actor: Any) -> None:
         seal_correction(correction)
 
 
+def extracts_missing(minutes: Minutes) -> QuerySet[Paragraph]:
+    """The § of approved minutes whose extract is not registered yet."""
+    return minutes.paragraphs.filter(extract__isnull=True)
+
+
+def sealing_cut_short(minutes: Minutes) -> bool:
+    """Approved minutes not yet sealed, or with an extract missing."""
+    if minutes.locked_at is None:
+        return False
+    return minutes.sealed_id is None or extracts_missing(minutes).exists()
+
+
 def seal_minutes(minutes: Minutes) -> None:
-    """Render and seal locked minutes and their extracts outside any transaction, then
-    store them, register the extracts and record it in one. Nothing changes the locked
-    minutes meanwhile (require_open); a second call finds them sealed and does
-    nothing, so a sealing cut short is finished by calling it again."""
+    """Render and seal locked minutes outside any transaction and store them in one;
+    then each § extract the same way, one § per transaction. Nothing changes the
+    locked minutes meanwhile (require_open), and other users' actions wait at most for
+    one short transaction, not for the rendering. What is done stays done: a call cut
+    short is finished by calling it again, which does only what is missing."""
     minutes = Minutes.objects.select_related("meeting__body", "notice").get(pk=minutes.pk)
-    if minutes.locked_at is None or minutes.sealed_id is not None:
+    if minutes.locked_at is None:
         return
-    rendered = _render_sealed(minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf")
-    paragraphs = list(minutes.paragraphs.select_related("item__case", "body", "minutes"))
-    extracts = {p.pk: pdf.extract_pdf(p) for p in paragraphs}
-    with transaction.atomic():
-        minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
-        if minutes.sealed_id is not None:  # sealed by another call meanwhile
-            return
-        minutes.sealed, minutes.sealed_secret = _store(rendered)
-        minutes.save(update_fields=["sealed", "sealed_secret"])
-        posted = minutes.notice.posted_on
-        for paragraph in paragraphs:
-            register_extract(paragraph, posted, data=extracts[paragraph.pk])
-        record(
-            actor=None,
-            action="meetings.seal_minutes",
-            obj=minutes,
-            label=str(minutes),
-            after={"sealed": minutes.sealed.sha256},
-        )
+    if minutes.sealed_id is None:
+        rendered = _render_sealed(minutes, "Justerat protokoll", f"protokoll-{minutes.meeting}.pdf")
+        with transaction.atomic():
+            locked = Minutes.objects.select_for_update().get(pk=minutes.pk)
+            if locked.sealed_id is None:  # not sealed by another call meanwhile
+                locked.sealed, locked.sealed_secret = _store(rendered)
+                locked.save(update_fields=["sealed", "sealed_secret"])
+                record(
+                    actor=None,
+                    action="meetings.seal_minutes",
+                    obj=locked,
+                    label=str(locked),
+                    after={"sealed": locked.sealed.sha256},
+                )
+    posted = minutes.notice.posted_on
+    for paragraph in extracts_missing(minutes).select_related("item__case", "body"):
+        data = pdf.extract_pdf(paragraph)
+        with transaction.atomic():
+            if Paragraph.objects.select_for_update().filter(pk=paragraph.pk, extract=None):
+                register_extract(paragraph, posted, data=data)
 
 
 @transaction.atomic

@@ -20,6 +20,7 @@ from kansli.access.rules import may_read_item, may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions, appeal, approval_time
 from kansli.meetings.actions import serving
+from kansli.meetings.actions.approval import sealing_cut_short
 from kansli.meetings.forms import (
     AttendanceForm,
     ConfirmForm,
@@ -96,6 +97,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "secretary": is_secretary(user, meeting.body),
+            "cut_short": sealing_cut_short(minutes),
             "staff": staff,
             "paragraphs": paragraphs,
             "hidden_paragraphs": {p.pk for p in paragraphs if p.item.hidden},  # type: ignore[attr-defined]
