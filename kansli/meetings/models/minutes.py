@@ -153,6 +153,10 @@ class Paragraph(models.Model):
     # Omedelbar justering: the § approved at the meeting, on its own, so that it can be
     # acted on (and appealed, with its own notice) before the rest of the minutes.
     approved_at = models.DateTimeField(_("approved immediately"), null=True, blank=True)
+    # The day an appeal of the decision came in (to the court, which tells the
+    # municipality, or handed in here and sent on): an appealed decision does not gain
+    # legal force until the appeal is decided.
+    appealed_on = models.DateField(_("appeal received"), null=True, blank=True)
     extract = models.ForeignKey(
         "registry.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
