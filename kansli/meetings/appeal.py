@@ -75,7 +75,10 @@ def legal_force(paragraph: Paragraph) -> datetime.date | None:
     within its time: for laglighetsprövning the day after the notice's appeal period
     (KL 13 kap. 5 §); for förvaltningsbesvär the day after three weeks from the day the
     last recipient was notified (FL 44 §, Lag (1930:173)), unknown (None) until every
-    recipient's day is; none for a decision that cannot be appealed."""
+    recipient's day is; none for a decision that cannot be appealed, nor for one that
+    has been appealed (it gains legal force only when the appeal is decided)."""
+    if paragraph.appealed_on is not None:  # not before the appeal is decided
+        return None
     route = route_of(paragraph)
     after = datetime.timedelta(days=1)
     if route == AppealRoute.LEGALITY:

@@ -249,6 +249,14 @@ class DeliveryForm(AccessibleForm):
         self.fields["letter"].queryset = letters  # type: ignore[attr-defined]
 
 
+class AppealForm(AccessibleForm):
+    """The day an appeal of the decision came in."""
+
+    received_on = DayField(
+        label=_("Appeal received"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
 class MemberForm(AccessibleForm):
     """A conflict of interest or a dissent: which member (and why)."""
 

@@ -48,6 +48,7 @@ from kansli.meetings.actions.portal import do_record_opening, do_save_note
 from kansli.meetings.actions.publication import (
     PROTECTED_BY_LETTER,
     do_dispatch_decision,
+    do_record_appeal,
     do_record_delivery,
 )
 from kansli.meetings.actions.reports import do_upload_report, do_write_report
@@ -74,6 +75,7 @@ __all__ = [
     "do_record_conflict",
     "do_record_decision",
     "do_record_decisions",
+    "do_record_appeal",
     "do_record_delivery",
     "do_record_dissent",
     "do_record_opening",

@@ -197,3 +197,38 @@ def do_record_delivery(expedition: Expedition, day: datetime.date, *, actor: Any
         after={"expedition": expedition.pk, "delivered_on": day.isoformat()},
     )
     return expedition
+
+
+@transaction.atomic
+def do_record_appeal(paragraph: Paragraph, received_on: datetime.date, *, actor: Any) -> Paragraph:
+    """An appeal of the decision came in (the court asks for the municipality's answer,
+    or it was handed in here and sent on, FL 43 §): the decision does not gain legal
+    force until the appeal is decided. Whether it came in time is noted: the court
+    dismisses a late one (KL 13 kap. 5 §, FL 44 §), but that is for the court."""
+    require_secretary(actor, paragraph.minutes.meeting.body)
+    paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
+    if paragraph.minutes.locked_at is None:
+        raise ValidationError("Beslutet kan inte överklagas förrän protokollet är justerat.")
+    if appeal.route_of(paragraph) == AppealRoute.NONE:
+        raise ValidationError("Beslutet går inte att överklaga.")
+    if paragraph.appealed_on is not None:
+        raise ValidationError("Ett överklagande är redan registrerat.")
+    decided = timezone.localdate(paragraph.minutes.locked_at)
+    if not decided <= received_on <= timezone.localdate():
+        raise ValidationError({"received_on": "Dagen ligger mellan justeringen och i dag."})
+    in_force = appeal.legal_force(paragraph)
+    late = in_force is not None and received_on >= in_force
+    paragraph.appealed_on = received_on
+    paragraph.save(update_fields=["appealed_on"])
+    text = f"Beslutet i § {paragraph.number} har överklagats; överklagandet kom in den "
+    text += appeal.long_date(received_on)
+    text += ", efter överklagandetidens slut." if late else "."
+    registry.add_to_timeline(paragraph.item.case, "appeal", text, actor)
+    record(
+        actor=actor,
+        action="meetings.record_appeal",
+        obj=paragraph,
+        label=str(paragraph),
+        after={"received_on": received_on.isoformat(), "late": late},
+    )
+    return paragraph

@@ -22,6 +22,7 @@ from kansli.meetings import actions, appeal, approval_time
 from kansli.meetings.actions import serving
 from kansli.meetings.actions.approval import sealing_cut_short
 from kansli.meetings.forms import (
+    AppealForm,
     AttendanceForm,
     ConfirmForm,
     CorrectionForm,
@@ -32,7 +33,14 @@ from kansli.meetings.forms import (
     OpenMinutesForm,
     VoteForm,
 )
-from kansli.meetings.models import Correction, Expedition, Meeting, Minutes, Paragraph
+from kansli.meetings.models import (
+    AppealRoute,
+    Correction,
+    Expedition,
+    Meeting,
+    Minutes,
+    Paragraph,
+)
 from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import (
     is_secretary,
@@ -349,6 +357,10 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
     if secretary and letters.exists():  # when each letter was delivered (FL 44 §)
         forms["delivery"] = DeliveryForm(letters, post if which == "delivery" else None)
         runs["delivery"] = lambda d: actions.do_record_delivery(d["letter"], d["day"], actor=user)
+    appealable = appeal.route_of(found) != AppealRoute.NONE
+    if secretary and found.minutes.locked_at and appealable and not found.appealed_on:
+        forms["appeal"] = AppealForm(post if which == "appeal" else None)
+        runs["appeal"] = lambda d: actions.do_record_appeal(found, d["received_on"], actor=user)
     if which in forms:
         form = forms[which]
 
@@ -374,6 +386,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "dissents": found.dissents.select_related("user"),
             "expeditions": found.expeditions.all(),
             "legal_force": appeal.legal_force(found),
+            "today": timezone.localdate(),
         },
     )
 
