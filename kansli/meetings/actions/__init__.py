@@ -51,7 +51,11 @@ from kansli.meetings.actions.publication import (
     do_record_appeal,
     do_record_delivery,
 )
-from kansli.meetings.actions.reports import do_upload_report, do_write_report
+from kansli.meetings.actions.reports import (
+    do_preregister_with_report,
+    do_upload_report,
+    do_write_report,
+)
 
 __all__ = [
     "LOCKED",
@@ -68,14 +72,15 @@ __all__ = [
     "do_move_item",
     "do_open_minutes",
     "do_preregister_item",
+    "do_preregister_with_report",
     "do_propose_correction",
     "do_publish_news",
     "do_read_news",
+    "do_record_appeal",
     "do_record_attendance",
     "do_record_conflict",
     "do_record_decision",
     "do_record_decisions",
-    "do_record_appeal",
     "do_record_delivery",
     "do_record_dissent",
     "do_record_opening",

@@ -3,6 +3,7 @@ the browser or uploaded, and registered as a document drawn up in the case."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -14,18 +15,28 @@ from kansli.files.detect import DOCX, PDF
 from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes, store_upload
 from kansli.meetings import pdf
+from kansli.meetings.actions.agenda import do_preregister_item
+from kansli.meetings.models import AgendaItem, Meeting
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Direction, Document
 from kansli.registry.permissions import require_registering
 from kansli.registry.secrecy import case_markings
 
 
-@transaction.atomic
 def do_write_report(
     case: Case, *, title: str, background: str, assessment: str, proposal: str, actor: Any
 ) -> Document:
-    """Tjänsteskrivelse written in the browser: rendered as PDF and registered as a
-    document drawn up (upprättad) in the case."""
+    """Tjänsteskrivelse written in the browser: rendered as PDF before the transaction
+    and registered as a document drawn up (upprättad) in the case inside it."""
+    data = _render_report(case, title, background, assessment, proposal, actor)
+    with transaction.atomic():
+        return _register_written(case, title, data, actor)
+
+
+def _render_report(
+    case: Case, title: str, background: str, assessment: str, proposal: str, actor: Any
+) -> bytes:
+    """Check who writes and what is written, then render; writes nothing."""
     require_registering(actor, case.authority)  # before the PDF is made
     errors = {
         k: "Fyll i."
@@ -34,7 +45,7 @@ def do_write_report(
     }
     if errors:
         raise ValidationError(errors)
-    data = pdf.report_pdf(
+    return pdf.report_pdf(
         case,
         title=title,
         background=background,
@@ -42,9 +53,49 @@ def do_write_report(
         proposal=proposal,
         officer=actor,
     )
-    return _register_report(
-        case, title, store_bytes(data, "tjansteskrivelse.pdf"), "tjansteskrivelse.pdf", actor
-    )
+
+
+def _register_written(case: Case, title: str, data: bytes, actor: Any) -> Document:
+    name = "tjansteskrivelse.pdf"
+    return _register_report(case, title, store_bytes(data, name), name, actor)
+
+
+def do_preregister_with_report(
+    meeting: Meeting,
+    case: Case,
+    *,
+    title: str,
+    proposal: str,
+    section: str,
+    attachments: Sequence[Document] = (),
+    report: Document | None = None,
+    upload: UploadedFile | None = None,
+    background: str = "",
+    assessment: str = "",
+    actor: Any,
+) -> AgendaItem:
+    """Föranmälan with its tjänsteskrivelse in one step: a report already registered
+    (`report`), uploaded (`upload`) or written in the browser (`background` and
+    `assessment`, rendered before the transaction). The report and the item are
+    registered in one transaction: a refused item leaves no report behind."""
+    written = None
+    if report is None and upload is None and background.strip():
+        written = _render_report(case, title, background, assessment, proposal, actor)
+    with transaction.atomic():
+        if upload is not None:
+            report = do_upload_report(case, title=title, upload=upload, actor=actor)
+        elif written is not None:
+            report = _register_written(case, title, written, actor)
+        return do_preregister_item(
+            meeting,
+            case,
+            title=title,
+            proposal=proposal,
+            report=report,
+            attachments=attachments,
+            section=section,
+            actor=actor,
+        )
 
 
 @transaction.atomic

@@ -4,8 +4,9 @@ title (with a protected party's name hidden, since the agenda is published), and
 
 import pytest
 
+from kansli.meetings import actions
 from kansli.meetings.models import AgendaItem
-from kansli.meetings.testing import make_body, make_meeting
+from kansli.meetings.testing import make_body, make_meeting, make_secretary
 from kansli.org.models import Role
 from kansli.org.testing import make_user
 from kansli.registry import actions as registry
@@ -33,3 +34,26 @@ def test_an_empty_title_takes_the_case_title_without_a_protected_name() -> None:
     titles = dict(AgendaItem.objects.values_list("case_id", "title"))
     assert titles[plain.pk] == "Bygglov för carport"
     assert titles[protected.pk] == "Ansökan från Skyddad identitet om bistånd"
+
+
+def test_a_refused_item_leaves_no_report_behind() -> None:
+    body = make_body()
+    officer = make_user(roles=[(Role.OFFICER, body.authority)])
+    meeting = make_meeting(body)
+    first = make_case("Detaljplan", authority=body.authority)
+    actions.do_preregister_item(meeting, first, title="Detaljplan", proposal="Antas.", actor=None)
+    actions.do_dispatch_meeting(meeting, actor=None)
+    actions.do_open_minutes(meeting, approvers=[], actor=make_secretary(body))
+    late = make_case("Budget", authority=body.authority)
+    answer = signed_in(officer).post(
+        f"/moten/{meeting.pk}/anmal/",
+        {
+            "case_number": late.case_number,
+            "section": "beslut",
+            "proposal": "Antas.",
+            "background": "Förvaltningen har räknat.",
+        },
+    )
+    assert answer.status_code == 200
+    assert "Sammanträdet har redan hållits." in answer.content.decode()
+    assert not late.documents.exists()  # the written report was not registered

@@ -122,11 +122,12 @@ def preregister(request: HttpRequest, pk: int) -> HttpResponse:
         # "Pre-register and add another" comes back to an empty form: a secretary or
         # officer with many items does not go by the meeting page between them.
         after = "meetings:preregister" if "another" in request.POST else "meetings:meeting"
-        done = run_action(
+        done = run_action(  # the action renders a written report before its transaction
             request,
             form,
             lambda: _preregister(meeting, form, user),
             reverse(after, args=[meeting.pk]),
+            one_transaction=False,
         )
         if done:
             return done
@@ -138,32 +139,22 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
     case = case_in(user, meeting.body.authority, data["case_number"], "case_number")
     # The agenda is sent out and published: a title taken from the case is the case's
     # title with any protected party's name hidden, as everyone else reads it.
-    data["title"] = data["title"].strip() or hide_for(None, case)(case.title)
+    title = data["title"].strip() or hide_for(None, case)(case.title)
     report = None
     attachments = documents_numbered(user, case, data["attachment_numbers"], "attachment_numbers")
     if data["report_number"]:
         (report,) = documents_numbered(user, case, [data["report_number"]], "report_number")
-    elif data["report_file"] is not None:
-        report = actions.do_upload_report(
-            case, title=data["title"], upload=data["report_file"], actor=user
-        )
-    elif data["background"].strip():
-        report = actions.do_write_report(
-            case,
-            title=data["title"],
-            background=data["background"],
-            assessment=data["assessment"],
-            proposal=data["proposal"],
-            actor=user,
-        )
-    actions.do_preregister_item(
+    actions.do_preregister_with_report(
         meeting,
         case,
-        title=data["title"],
+        title=title,
         proposal=data["proposal"],
-        report=report,
-        attachments=attachments,
         section=data["section"],
+        attachments=attachments,
+        report=report,
+        upload=data["report_file"],
+        background=data["background"],
+        assessment=data["assessment"],
         actor=user,
     )
     return _("%(case)s is on the agenda of %(meeting)s.") % {
