@@ -153,6 +153,9 @@ class Paragraph(models.Model):
     # Omedelbar justering: the § approved at the meeting, on its own, so that it can be
     # acted on (and appealed, with its own notice) before the rest of the minutes.
     approved_at = models.DateTimeField(_("approved immediately"), null=True, blank=True)
+    # When the secretary put the § up for immediate approval at the meeting (the body
+    # decides it, KL 5 kap. 70 §); the presiding chair and the approvers then sign it.
+    immediate_at = models.DateTimeField(_("marked for immediate approval"), null=True, blank=True)
     # The day an appeal of the decision came in (to the court, which tells the
     # municipality, or handed in here and sent on): an appealed decision does not gain
     # legal force until the appeal is decided.
