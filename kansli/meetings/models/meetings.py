@@ -107,7 +107,9 @@ class AgendaItem(models.Model):
     no case; a sub-item (underpunkt, 5 a) hangs under its parent item."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="items")
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="agenda_items"
+    )
     parent = models.ForeignKey(
         "self",
         on_delete=models.CASCADE,
