@@ -30,7 +30,7 @@ from kansli.files.store import store_bytes
 from kansli.files.tests.samples import pdf
 from kansli.meetings import actions as meetings
 from kansli.meetings.actions import approvers_of
-from kansli.meetings.models import Meeting
+from kansli.meetings.models import Meeting, NewsItem
 from kansli.meetings.testing import make_body, make_meeting
 from kansli.meetings.views.common import staff_bodies
 from kansli.org import actions as org
@@ -164,6 +164,11 @@ class Thing:
 # report, its secret attachment, and the minutes extract (a document of the item's case
 # that is not on the agenda: the portal serves it to nobody).
 MEETING_FILES = {OPEN: "kallelse", SECRET: "handlingar", PROTECTED: "protokoll"}
+# The meeting's snabbnytt is for the staff of KS (its employees, the data protection
+# officer among them), not its elected members nor the system administrator. Its list
+# answers whoever works in an authority, another's staff included (with their own news).
+NEWS_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER, DPO})
+NEWS_LIST_USERS = NEWS_READERS | {OTHER_AUTHORITY, OTHER_MUNICIPALITY}
 PORTAL_READERS = {OPEN: BODY_MEMBERS, SECRET: FULL_MEMBERS, PROTECTED: frozenset[str]()}
 
 
@@ -183,6 +188,7 @@ class Meetings:
     secret_document_pk: int  # the item's secrecy-marked attachment
     extract_pk: int  # the minutes extract, registered in the item's case
     correction_pk: int  # an approved correction of the §, sealed anew
+    news_pk: int  # the secretary's snabbnytt after the meeting
 
     def values(self, kind: str) -> dict[str, Any]:
         """What the meeting URL parameters are filled from, in the walk of an object."""
@@ -195,6 +201,7 @@ class Meetings:
             "item_pk": self.item_pk,
             "notice_pk": self.notice_pk,
             "correction_pk": self.correction_pk,
+            "news_pk": self.news_pk,
             "meeting_file": MEETING_FILES[kind],
             "portal_document_pk": portal[kind],
         }
@@ -311,6 +318,10 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     registry.do_mark_secrecy(
         decision.document, make_provision(), withhold_description=True, actor=None
     )
+    news = meetings.do_publish_news(
+        body, "Snabbnytt från KS", "KS antog detaljplanen för Vargödalen.", meeting=meeting,
+        actor=users[SECRETARY],
+    )  # fmt: skip
     return Meetings(
         body_pk=body.pk,
         meeting_pk=meeting.pk,
@@ -322,6 +333,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         secret_document_pk=secret.pk,
         extract_pk=paragraph.extract_id,
         correction_pk=correction.pk,
+        news_pk=news.pk,
     )
 
 
@@ -467,6 +479,8 @@ def _meeting_rules(role: str, user: User, ids: Meetings) -> list[str]:
         "is in the body": (bool(position), BODY_MEMBERS),
         "is a full member": (position in PERMISSION_FULL_MEMBERS, FULL_MEMBERS),
         "approves the minutes": (user.pk in approvers_of(meeting.minutes), APPROVERS),
+        "reads the snabbnytt": (NewsItem.objects.visible_to(user).filter(pk=ids.news_pk)
+                                .exists(), NEWS_READERS),
         "may_read the secret attachment": (may_read(user, secret),
                                            MEETING_SECRET_REGISTRY_READERS),
     }  # fmt: skip

@@ -123,6 +123,7 @@ CASE, MEMBERSHIP, DOCUMENT, FILE, PUBLIC_FILE, INBOX, OPEN_LEVEL = (
 # The meetings': a meeting, § or body on the staff's pages, the minutes (also the
 # approvers'), a meeting in the member portal and a document on its agenda there.
 PREPARED, MINUTES, PORTAL, PORTAL_DOCUMENT = "prepared", "minutes", "portal", "portal document"
+NEWS = "news"  # a body's snabbnytt, for the staff of its authority
 MISSING = 999_999
 
 
@@ -176,6 +177,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("anslagstavla", "anslagstavla", "pk"): Fill(OPEN_LEVEL, "notice_pk"),
     # A meeting whose notice went out, as announced (its agenda and notice): public.
     ("anslagstavla", "sammantrade", "pk"): Fill(OPEN_LEVEL, "meeting_pk"),
+    # The snabbnytt after the meeting: the authority's staff's.
+    ("snabbnytt", "snabbnytt", "pk"): Fill(NEWS, "news_pk", MISSING),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
@@ -212,6 +215,7 @@ EXPECTED_GET = {
     "meetings:public-notice": 200,
     "meetings:correction-file": 200,
     "meetings:letters": 200,
+    "meetings:news-item": 200,
     "meetings:arrange": 405,
     "meetings:dispatch": 405,
     "meetings:open-minutes": 405,
@@ -227,6 +231,7 @@ EXPECTED_GET = {
 LIST_USERS = {
     "meetings:list": fx.MEETING_STAFF,
     "meetings:delegation": fx.MEETING_STAFF,
+    "meetings:news": fx.NEWS_LIST_USERS,
     "meetings:portal": fx.SIGNED_IN,
     "meetings:board": frozenset(fx.ROLES),
 }
@@ -550,6 +555,8 @@ class Walker:
             return {PORTAL, PORTAL_DOCUMENT}
         if PORTAL_DOCUMENT in levels and role not in fx.PORTAL_READERS[thing.kind]:
             return {PORTAL_DOCUMENT}
+        if NEWS in levels and role not in fx.NEWS_READERS:
+            return {NEWS}
         return set()
 
     def run(self, roles: list[str], things: list[Thing]) -> None:

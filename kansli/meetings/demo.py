@@ -2,8 +2,10 @@
 the start of the term (mandatperioden 2026–2030) for a year. Meetings already held have
 their agenda of open cases with officers' reports, the notice sent, minutes with
 attendance, a vote and a conflict of interest, approval by the chair and an approver,
-the notice on the board, extracts in the cases and dispatched decisions. The next
-meeting of each body has its items pre-registered; the rest stand in the calendar."""
+the notice on the board, extracts in the cases and dispatched decisions; after each of
+Kommunstyrelsen's, the secretary's snabbnytt, read by most of its staff within a few
+working days. The next meeting of each body has its items pre-registered; the rest
+stand in the calendar."""
 
 from __future__ import annotations
 
@@ -13,6 +15,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kansli.access.rules import EMPLOYEE_ROLES
 from kansli.files.extract import extract_file_text
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
@@ -24,7 +27,7 @@ from kansli.meetings.models import (
     Outcome,
 )
 from kansli.org.demo import TERM_START
-from kansli.org.models import Authority, Committee, ElectedPosition, User
+from kansli.org.models import Authority, Committee, ElectedPosition, Role, RoleAssignment, User
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, CaseStatus
 from kansli.workdays.calendar import add_workdays
@@ -239,7 +242,38 @@ class MeetingsDemo:
                 actions.do_dispatch_decision(
                     paragraph, [(origin.counterpart, address, "brev")], at=sent_on, actor=None
                 )
+        if meeting.body.code == "KS":
+            self._news(meeting, timezone.localdate(approved))
         self.held += 1
+
+    def _news(self, meeting: Meeting, approved: datetime.date) -> None:
+        """The snabbnytt a working day after approval, read by the staff after 0 to 6
+        working days or not at all (Leksand's measure 8). It names no items, so nothing
+        of a non-public one."""
+        employed = RoleAssignment.objects.valid_on().filter(
+            authority=meeting.body.authority, role__in=EMPLOYEE_ROLES
+        )
+        staff = list(User.objects.filter(roles__in=employed).distinct().order_by("pk"))
+        secretaries = employed.filter(role=Role.SECRETARY).values("user_id")
+        secretary = User.objects.filter(pk__in=secretaries).order_by("pk").first()
+        if secretary is None:
+            return
+        published = self._working_day(approved, 1)
+        item = actions.do_publish_news(
+            meeting.body,
+            f"Snabbnytt från {meeting.body.code} {meeting.day:%Y-%m-%d}",
+            f"{meeting.body} sammanträdde {meeting.day:%Y-%m-%d}. Protokollet justerades "
+            f"{approved:%Y-%m-%d} och finns på anslagstavlan; besluten skickas till dem "
+            "de gäller.",
+            meeting=meeting,
+            at=published,
+            actor=secretary,
+        )
+        for reader in staff:
+            if self.rng.random() < 0.8:
+                after = self.rng.choice([0, 0, 1, 2, 3, 4, 6])
+                read = self._working_day(timezone.localdate(published), after)
+                actions.do_read_news(item, at=read, actor=reader)
 
     @staticmethod
     def _working_day(day: datetime.date, after: int) -> datetime.datetime:

@@ -96,6 +96,15 @@ class Quarter:
         return sum(1 for days in self.to_dispatch if days <= DISPATCH_GOAL)
 
     @property
+    def web_over_goal(self) -> int:
+        """Measure 6 fails for these minutes: on the web later than WEB_GOAL."""
+        return len(self.to_web) - self.web_within_goal
+
+    @property
+    def dispatch_over_goal(self) -> int:
+        return len(self.to_dispatch) - self.dispatch_within_goal
+
+    @property
     def opening_rows(self) -> list[tuple[str, int, int]]:
         """Per interval: members, substitutes."""
         return [(label, self.openings[label], self.substitute_openings[label])

@@ -7,6 +7,7 @@ from kansli.meetings.views import (
     measures,
     meetings,
     minutes,
+    news,
     portal,
 )
 
@@ -36,6 +37,9 @@ urlpatterns = [
     path("moten/organ/<int:pk>/ledamoter/", meetings.members, name="members"),
     path("moten/organ/<int:pk>/matt.csv", measures.measures_csv, name="measures-csv"),
     path("moten/delegation/", delegation.delegation, name="delegation"),
+    path("moten/<int:pk>/snabbnytt/", news.publish_news, name="publish-news"),
+    path("snabbnytt/", news.news_list, name="news"),
+    path("snabbnytt/<int:pk>/", news.news_item, name="news-item"),
     path("moten/<int:pk>/delegationsbeslut/", delegation.report_decisions, name="report-decisions"),
     path("moten/portal/", portal.portal, name="portal"),
     path("moten/portal/<int:pk>/", portal.portal_meeting, name="portal_meeting"),

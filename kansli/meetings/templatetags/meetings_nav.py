@@ -1,5 +1,6 @@
 """`{% meetings_links as links %}`: whether the signed-in user prepares meetings (staff
-of a body's authority) or sits in a body (the member portal), for the main menu."""
+of a body's authority) or sits in a body (the member portal), and whether the user
+works in an authority (its staff read the snabbnytt), for the main menu."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django import template
 
+from kansli.access.rules import employed_in
 from kansli.meetings.views.common import staff_bodies
 from kansli.org.models import Role
 from kansli.registry.views.common import holds
@@ -19,12 +21,13 @@ def meetings_links(context: template.Context) -> dict[str, bool]:
     request = context.get("request")
     user: Any = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"meetings": False, "portal": False}
+        return {"meetings": False, "portal": False, "news": False}
     cached = getattr(user, "_kansli_meetings_links", None)
     if cached is None:  # once per request, however often the menu is drawn
         cached = {
             "meetings": staff_bodies(user).exists(),
             "portal": holds(user, [Role.ELECTED]),
+            "news": employed_in(user).exists(),
         }
         user._kansli_meetings_links = cached
     return dict(cached)

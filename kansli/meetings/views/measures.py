@@ -1,5 +1,6 @@
 """The measures page per body (Leksand's seed): a table per quarter with bars drawn by
-<meter> elements (no script, no inline style), and the same figures as CSV."""
+<meter> elements (no script, no inline style) and a trend chart per measure in SVG
+(kansli.meetings.charts), and the same figures as CSV."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from kansli.meetings.charts import trends
 from kansli.meetings.measures import BUCKET_LABELS, DISPATCH_GOAL, NEWS_GOAL, WEB_GOAL, quarters
 from kansli.meetings.models import Body
 from kansli.meetings.views.common import staff_bodies
@@ -22,12 +24,14 @@ def _body(request: HttpRequest, pk: int) -> Body:
 @login_required
 def measures(request: HttpRequest, pk: int) -> HttpResponse:
     body = _body(request, pk)
+    rows = quarters(body)
     return render(
         request,
         "meetings/measures.html",
         {
             "body": body,
-            "quarters": quarters(body),
+            "quarters": rows,
+            "trends": trends(rows),
             "web_goal": WEB_GOAL,
             "dispatch_goal": DISPATCH_GOAL,
             "news_goal": NEWS_GOAL,
