@@ -180,11 +180,12 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
     return merge(parts, footer=str(meeting))
 
 
-def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
+def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = False) -> bytes:
     """Protokollet as PDF/A-2b, to be kept for ever (it is never culled). The public
     part gives a non-public item only by § number, neutral heading and provision; the
     non-public part (`secret_part`, sekretessbilaga) holds those items in full and
-    nothing else."""
+    nothing else. A `draft` for e-justering is marked "Ej justerat" on every page and is
+    not PDF/A: it is not kept once the minutes are approved."""
     from kansli.access.protected import NOTHING, Hide
     from kansli.public.record import masks_for_cases
 
@@ -214,6 +215,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
             "paragraphs": paragraphs,
             "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
             "secret_part": secret_part,
+            "draft": draft,
             "attendance": attendance,
             "signatories": _signatories(minutes, attendance),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
@@ -223,7 +225,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False) -> bytes:
             .select_related("paragraph__item__secrecy")
             .prefetch_related("approved_by"),
         },
-        pdf_variant="pdf/a-2b",
+        pdf_variant=None if draft else "pdf/a-2b",
     )
 
 

@@ -61,6 +61,13 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     assert DelegatedDecision.objects.filter(reported_in__isnull=False).exists()
     assert DelegatedDecision.objects.filter(posted_on__isnull=False).exists()
     assert "Sammanträden:" in out
+    # Issue 13 part 10: KS's snabbnytt, read by some of the staff in time (measure 8).
+    from kansli.meetings.measures import quarters
+    from kansli.meetings.models import NewsItem
+
+    ks = Body.objects.get(authority__code="KS", committee=None)
+    assert NewsItem.objects.filter(body=ks).exists()
+    assert any(0 < q.news_read < q.news_staff for q in quarters(ks))
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
