@@ -389,6 +389,23 @@ def may_read_secret_part(user: Any, minutes: Any) -> bool:
     return all(may_read_item(user, item) for item in items)
 
 
+def may_read_draft(user: Any, minutes: Any) -> bool:
+    """Whether the user reads the released draft of the minutes (e-justering), which
+    holds the non-public part too: the presiding chair and the approvers while they are
+    members of the body who read the meeting's secrets (member_reads_secrets), and the
+    staff of the body who read the non-public part."""
+    from kansli.meetings.actions.approval import approvers_of
+
+    if minutes.released_at is None or not _signed_in(user):
+        return False
+    meeting = minutes.meeting
+    if user.pk in approvers_of(minutes):
+        position = position_in(user, meeting.body)
+        return bool(position) and member_reads_secrets(user, meeting, position)
+    staff = preparing_authorities(user).filter(pk=meeting.body.authority_id).exists()
+    return staff and may_read_secret_part(user, minutes)
+
+
 def public_reads_decision(item: Any, documents: Iterable[Any]) -> bool:
     """Whether the public reads an item's decision on the public minutes: not for a
     non-public item (whose title is its public heading there too), nor for one prepared

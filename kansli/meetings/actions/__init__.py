@@ -43,6 +43,12 @@ from kansli.meetings.actions.delegation import (
     do_register_delegated_decision,
     do_report_delegated_decisions,
 )
+from kansli.meetings.actions.eapproval import (
+    do_answer_comment,
+    do_comment_draft,
+    do_release_draft,
+    do_remind_approvers,
+)
 from kansli.meetings.actions.news import do_publish_news, do_read_news
 from kansli.meetings.actions.portal import do_record_opening, do_save_note
 from kansli.meetings.actions.publication import (
@@ -62,10 +68,12 @@ __all__ = [
     "PROTECTED_BY_LETTER",
     "approvers_of",
     "do_add_delegation_point",
+    "do_answer_comment",
     "do_approve_correction",
     "do_approve_minutes",
     "do_arrange_agenda",
     "do_change_body_rules",
+    "do_comment_draft",
     "do_create_body",
     "do_dispatch_decision",
     "do_dispatch_meeting",
@@ -86,6 +94,8 @@ __all__ = [
     "do_record_opening",
     "do_record_vote",
     "do_register_delegated_decision",
+    "do_release_draft",
+    "do_remind_approvers",
     "do_report_delegated_decisions",
     "do_save_note",
     "do_schedule_meeting",
