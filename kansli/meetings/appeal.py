@@ -9,7 +9,14 @@ import datetime
 
 from django.utils import dateformat, translation
 
-from kansli.meetings.models import AppealRoute, GraphicProfile, Outcome, Paragraph
+from kansli.meetings.models import (
+    AppealRoute,
+    GraphicProfile,
+    Notice,
+    Outcome,
+    Paragraph,
+    ParagraphNotice,
+)
 from kansli.org.models import Municipality
 from kansli.workdays.calendar import legal_deadline
 
@@ -26,6 +33,14 @@ def court_of(municipality: Municipality) -> str:
 def long_date(day: datetime.date) -> str:
     with translation.override("sv"):
         return dateformat.format(day, "j F Y")
+
+
+def notice_of(paragraph: Paragraph) -> Notice | ParagraphNotice | None:
+    """The notice the § is appealed from: its own when it was approved immediately (KL
+    5 kap. 70 §), else the notice of the approved minutes; None before either."""
+    if paragraph.approved_at is not None:
+        return getattr(paragraph, "notice", None)
+    return getattr(paragraph.minutes, "notice", None)
 
 
 def route_of(paragraph: Paragraph) -> str:
@@ -54,8 +69,9 @@ def instructions(paragraph: Paragraph) -> list[str]:
         ]
     # KL 13 kap. 1, 5 and 8 §§: any member of the municipality, three weeks from the
     # day the approval of the minutes was announced on the notice board.
-    notice = getattr(paragraph.minutes, "notice", None)
+    notice = notice_of(paragraph)
     last_day = f", alltså senast den {long_date(notice.appeal_ends)}" if notice else ""
+    what = "paragrafen justerats omedelbart" if paragraph.approved_at else "protokollet justerats"
     return [
         "Alla som är medlemmar i kommunen kan överklaga beslutet genom laglighetsprövning "
         "enligt 13 kap. kommunallagen (2017:725). Medlem är den som är folkbokförd i "
@@ -65,7 +81,7 @@ def instructions(paragraph: Paragraph) -> list[str]:
         "Domstolen prövar bara om beslutet är lagligt, inte om det är lämpligt "
         "(13 kap. 8 §).",
         f"Överklagandet ska ha kommit in till {court} inom tre veckor från den dag då det "
-        "tillkännagavs på kommunens anslagstavla att protokollet justerats "
+        f"tillkännagavs på kommunens anslagstavla att {what} "
         f"(13 kap. 5 §){last_day}.",
     ]
 
@@ -82,7 +98,7 @@ def legal_force(paragraph: Paragraph) -> datetime.date | None:
     route = route_of(paragraph)
     after = datetime.timedelta(days=1)
     if route == AppealRoute.LEGALITY:
-        notice = getattr(paragraph.minutes, "notice", None)
+        notice = notice_of(paragraph)
         return notice.appeal_ends + after if notice else None
     if route == AppealRoute.ADMINISTRATIVE:
         days = [e.notified_on for e in paragraph.expeditions.all()]

@@ -13,6 +13,7 @@ from kansli.audit.chain import record
 from kansli.meetings.actions.agenda import do_preregister_item
 from kansli.meetings.actions.approval import require_open
 from kansli.meetings.actions.attendance import serving
+from kansli.meetings.actions.immediate import require_paragraph_open
 from kansli.meetings.models import (
     AppealRoute,
     Ballot,
@@ -44,6 +45,7 @@ def do_record_decision(
     minutes = paragraph.minutes
     require_secretary(actor, minutes.meeting.body)
     require_open(minutes)
+    require_paragraph_open(paragraph)
     if outcome not in Outcome.values:
         raise ValidationError({"outcome": "Välj beslutat, bordlagt, återremitterat eller noterat."})
     if appeal_route not in AppealRoute.values:
@@ -69,7 +71,12 @@ def do_record_decision(
     paragraph.save(update_fields=["decision", "outcome", "note", "appeal_route"])
     item = paragraph.item
     # Saved again (a corrected text, say): the case is on the later agenda already.
-    if moving and later is not None and not later.items.filter(case_id=item.case_id).exists():
+    if (
+        moving
+        and later is not None
+        and item.case is not None
+        and not later.items.filter(case=item.case).exists()
+    ):
         do_preregister_item(
             later,
             item.case,
@@ -120,6 +127,7 @@ def do_record_conflict(paragraph: Paragraph, user: Any, *, actor: Any) -> Confli
     """Jäv: the member takes no part in the § (KL 6 kap. 28 §)."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     require_open(paragraph.minutes)
+    require_paragraph_open(paragraph)
     if paragraph.ballots.filter(user=user).exists():
         raise ValidationError("Ledamoten har redan röstat i paragrafen; ta bort rösten först.")
     conflict, _created = Conflict.objects.get_or_create(paragraph=paragraph, user=user)
@@ -140,6 +148,7 @@ def do_record_vote(paragraph: Paragraph, ballots: dict[Any, str], *, actor: Any)
     minutes = paragraph.minutes
     require_secretary(actor, minutes.meeting.body)
     require_open(minutes)
+    require_paragraph_open(paragraph)
     present = serving(minutes, paragraph.number)
     conflicted = set(paragraph.conflicts.values_list("user_id", flat=True))
     for user, choice in ballots.items():
@@ -170,6 +179,7 @@ def do_record_dissent(paragraph: Paragraph, user: Any, reason: str = "", *, acto
     """Reservation: a member who took part in the decision dissents from it."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     require_open(paragraph.minutes)
+    require_paragraph_open(paragraph)
     if user.pk not in serving(paragraph.minutes, paragraph.number):
         raise ValidationError("Bara den som deltog i beslutet kan reservera sig.")
     if paragraph.conflicts.filter(user=user).exists():

@@ -27,6 +27,10 @@ PROTECTED_BY_LETTER = (
     "Till en part med skyddad identitet skickas beslutet med brev via Skatteverket, "
     "inte med e-post."
 )
+NOT_DISPATCHED = (
+    "En formalia-punkt hör inte till något ärende: den har inget protokollsutdrag och "
+    "expedieras inte."
+)
 
 
 def register_extract(
@@ -36,6 +40,8 @@ def register_extract(
     extract PDF rendered beforehand (`data`, pdf.extract_pdf, outside the transaction);
     a decided case is marked decided (beslutat)."""
     case = paragraph.item.case
+    if case is None:  # a procedural § belongs to no case: there is no extract
+        return
     label = f"Protokollsutdrag {paragraph.body.code} {paragraph.year} § {paragraph.number}"
     label += " (rättelse)" if corrected else ""
     # The extract is the § in full: it carries the strongest of the case's markings
@@ -70,9 +76,10 @@ def note_legal_force(paragraph: Paragraph) -> None:
     """Put the day the decision gains legal force (laga kraft) on the case's timeline,
     once it is known."""
     day = appeal.legal_force(paragraph)
-    if day is not None:
+    case = paragraph.item.case
+    if day is not None and case is not None:
         registry.add_to_timeline(
-            paragraph.item.case,
+            case,
             "legal_force",
             f"Beslutet i § {paragraph.number} vinner laga kraft den {appeal.long_date(day)} "
             "om det inte överklagas.",
@@ -101,14 +108,17 @@ def do_dispatch_decision(
     require_secretary(actor, paragraph.minutes.meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
-    paragraph.refresh_from_db(fields=["extract"])
-    locked_at = Minutes.objects.get(pk=paragraph.minutes_id).locked_at
+    case = paragraph.item.case
+    if case is None:
+        raise ValidationError(NOT_DISPATCHED)
+    paragraph.refresh_from_db(fields=["extract", "approved_at"])
+    # An immediately approved § (KL 5 kap. 70 §) is dispatched before the minutes are.
+    locked_at = paragraph.approved_at or Minutes.objects.get(pk=paragraph.minutes_id).locked_at
     now = min(at or timezone.now(), timezone.now())
     if locked_at is None or paragraph.extract is None or now < locked_at:
         raise ValidationError("Beslutet kan expedieras först när protokollet är justerat.")
     if not recipients and not forwarded:
         raise ValidationError({"recipients": "Ange minst en mottagare."})
-    case = paragraph.item.case
     protected = {p.name.strip().casefold(): p for p in case.parties.filter(protected_identity=True)}
     if any(p.case_id != case.pk or not p.protected_identity for p in forwarded):
         raise ValidationError({"forwarded": "Parten hör inte till ärendet."})
@@ -180,8 +190,10 @@ def do_record_delivery(expedition: Expedition, day: datetime.date, *, actor: Any
     before = expedition.delivered_on
     expedition.delivered_on = day
     expedition.save(update_fields=["delivered_on"])
+    case = paragraph.item.case
+    assert case is not None  # only a dispatched decision has letters
     registry.add_to_timeline(
-        paragraph.item.case,
+        case,
         "delivery",
         f"Ett brev med beslutet i § {paragraph.number} togs emot den {appeal.long_date(day)}.",
         actor,
@@ -207,13 +219,14 @@ def do_record_appeal(paragraph: Paragraph, received_on: datetime.date, *, actor:
     dismisses a late one (KL 13 kap. 5 §, FL 44 §), but that is for the court."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     paragraph = Paragraph.objects.select_for_update().get(pk=paragraph.pk)
-    if paragraph.minutes.locked_at is None:
+    approved_at = paragraph.approved_at or paragraph.minutes.locked_at
+    if approved_at is None:
         raise ValidationError("Beslutet kan inte överklagas förrän protokollet är justerat.")
     if appeal.route_of(paragraph) == AppealRoute.NONE:
         raise ValidationError("Beslutet går inte att överklaga.")
     if paragraph.appealed_on is not None:
         raise ValidationError("Ett överklagande är redan registrerat.")
-    decided = timezone.localdate(paragraph.minutes.locked_at)
+    decided = timezone.localdate(approved_at)
     if not decided <= received_on <= timezone.localdate():
         raise ValidationError({"received_on": "Dagen ligger mellan justeringen och i dag."})
     in_force = appeal.legal_force(paragraph)
@@ -223,7 +236,8 @@ def do_record_appeal(paragraph: Paragraph, received_on: datetime.date, *, actor:
     text = f"Beslutet i § {paragraph.number} har överklagats; överklagandet kom in den "
     text += appeal.long_date(received_on)
     text += ", efter överklagandetidens slut." if late else "."
-    registry.add_to_timeline(paragraph.item.case, "appeal", text, actor)
+    if paragraph.item.case is not None:
+        registry.add_to_timeline(paragraph.item.case, "appeal", text, actor)
     record(
         actor=actor,
         action="meetings.record_appeal",

@@ -18,6 +18,7 @@ from django.utils import timezone
 from kansli.access.rules import open_documents, public_reads_decision
 from kansli.files.download import file_response
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
+from kansli.meetings.views.board_paragraphs import paragraph_notices
 from kansli.org.models import Authority
 from kansli.public.record import masks_for_cases, scrub
 from kansli.public.views import public_page
@@ -51,6 +52,7 @@ def notice_board(request: HttpRequest) -> HttpResponse:
         "meetings/board.html",
         {
             "notices": notices,
+            "immediate": paragraph_notices(today),
             "decisions": shown,
             "coming": [(m, m.body.authority.kind == Authority.Kind.COUNCIL) for m in coming],
         },
