@@ -89,7 +89,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-unty
     officer.get_by_label(sv("Title on the agenda")).fill(TITLE)
     officer.get_by_label(sv("Proposed decision")).fill("Kommunstyrelsen antar detaljplanen.")
     officer.get_by_label(sv("Background")).fill("Planen har varit på samråd och granskning.")
-    officer.get_by_role("button", name=sv("Pre-register")).click()
+    officer.get_by_role("button", name=sv("Pre-register"), exact=True).click()
     officer.wait_for_url(f"{url}/moten/{meeting.pk}/")
     assert case.case_number in status(officer)
     assert officer.get_by_text(TITLE).first.is_visible()

@@ -96,7 +96,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     entitled = user.pk in approvers
     mask_items(user, [p.item for p in paragraphs], entitled=entitled)
     for p in paragraphs:  # a protected identity in a decision, as in the title
-        hide = NOTHING if entitled else hide_for(user, p.item.case)
+        hide = NOTHING if entitled or p.item.case is None else hide_for(user, p.item.case)
         p.shown_decision = hide(p.decision)  # type: ignore[attr-defined]
     return render(
         request,
@@ -214,9 +214,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def seal(request: HttpRequest, pk: int) -> HttpResponse:
-    """The secretary finishes a sealing that was cut short."""
+    """The secretary finishes a sealing that was cut short; no one else finds it."""
     user = current_user(request)
     minutes, _approvers, _staff = _minutes(request, pk)
+    if not is_secretary(user, minutes.meeting.body):
+        raise Http404
     form = ConfirmForm(request.POST)
 
     def run() -> str:
@@ -289,7 +291,7 @@ def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
     if not may_read_item(user, found.item):
         raise Http404
     mask_items(user, [found.item])
-    hide = hide_for(user, found.item.case)
+    hide = NOTHING if found.item.case is None else hide_for(user, found.item.case)
     found.shown_decision = hide(found.decision)  # type: ignore[attr-defined]
     return found
 
