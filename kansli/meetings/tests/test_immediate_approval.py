@@ -27,11 +27,13 @@ from kansli.meetings.actions.immediate import (
     do_approve_paragraph,
     do_mark_immediate_approval,
 )
-from kansli.meetings.models import Notice, Paragraph, ParagraphApproval, ParagraphNotice
+from kansli.meetings.models import Meeting, Notice, Paragraph, ParagraphApproval, ParagraphNotice
 from kansli.meetings.testing import make_body, make_member, make_secretary
 from kansli.meetings.tests.test_appeal import extract_text
 from kansli.org.models import ElectedPosition
+from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case, make_provision
+from kansli.web.testing import signed_in, sv
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +62,12 @@ def held(
     meeting = actions.do_schedule_meeting(
         body, timezone.make_aware(starts), "Sessionssalen", actor=None
     )
+    # It ends at half past two; the minutes are approved only after (the end time is
+    # given here as the schedule would give it).
+    Meeting.objects.filter(pk=meeting.pk).update(
+        ends_at=timezone.make_aware(starts.replace(hour=14, minute=30))
+    )
+    meeting.refresh_from_db()
     early = timezone.make_aware(starts) - datetime.timedelta(days=20)
     case = make_case("Borgen för Leksandsbostäder AB", authority=body.authority)
     actions.do_preregister_item(meeting, case, title="Kommunal borgen", at=early, actor=None)
@@ -162,7 +170,7 @@ def test_the_decision_cannot_be_changed_afterwards(monkeypatch: pytest.MonkeyPat
         ),
         lambda: actions.do_record_conflict(paragraph, data["other"], actor=secretary),
         lambda: actions.do_record_dissent(paragraph, data["other"], actor=secretary),
-        lambda: actions.do_record_vote(paragraph, {data["other"]: "ja"}, actor=secretary),
+        lambda: actions.do_add_motion(paragraph, data["other"], "avslag", actor=secretary),
     ]
     for refused in refusals:
         with pytest.raises(ValidationError, match="omedelbart justerad"):
@@ -217,6 +225,7 @@ def test_refused_before_marking_before_the_meeting_and_after_the_minutes_are_app
     with pytest.raises(PermissionDenied):
         do_mark_immediate_approval(paragraph, actor=data["chair"])
     do_mark_immediate_approval(paragraph, actor=secretary)
+    at(monkeypatch, WEDNESDAY.replace(hour=16))
     for who in ("chair", "approver", "other"):
         actions.do_approve_minutes(data["minutes"], verified=True, actor=data[who])
     events = AuditEvent.objects.count()
@@ -245,3 +254,43 @@ def test_the_notice_board_lists_the_paragraph_a_non_public_one_by_its_heading(
     at(monkeypatch, datetime.datetime(2027, 1, 8, 9))
     page = Client().get("/anslagstavla/").content.decode()
     assert "Omedelbart justerad" not in page
+
+
+def test_through_the_pages_and_who_gets_404(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = held(WEDNESDAY)
+    at(monkeypatch, WEDNESDAY.replace(hour=15))
+    paragraph, second = data["first"], data["second"]
+    mark_url = f"/moten/paragraf/{paragraph.pk}/omedelbar/"
+    sign_url = f"/moten/paragraf/{paragraph.pk}/justera/"
+    outsider_body = make_body(make_authority(code="BN"))
+    strangers = [make_secretary(outsider_body), make_member(outsider_body), data["away"]]
+    for stranger in strangers:  # another authority's staff or members, a member not signing
+        assert signed_in(stranger).post(sign_url).status_code == 404
+        assert signed_in(stranger).post(mark_url).status_code == 404
+    assert Client().post(mark_url).status_code == 302  # to the login
+    # The chair signs nothing before the secretary puts the § up: a clear refusal.
+    page = signed_in(data["chair"]).post(sign_url)
+    assert page.status_code == 200
+    assert "inte anmäld för omedelbar justering" in page.content.decode()
+    secretary = signed_in(data["secretary"])
+    assert secretary.get(f"/moten/paragraf/{paragraph.pk}/").status_code == 200
+    assert secretary.post(mark_url).status_code == 302
+    minutes_url = f"/moten/{data['meeting'].pk}/protokoll/"
+    page = signed_in(data["chair"]).get(minutes_url).content.decode()
+    assert sv("Approve § %(number)s now", number=paragraph.number) in page
+    for who in ("chair", "approver", "other"):
+        assert signed_in(data[who]).post(sign_url).status_code == 302
+    page = secretary.get(f"/moten/paragraf/{paragraph.pk}/").content.decode()
+    assert (
+        sv(
+            "Approved immediately at the meeting (%(at)s): the § cannot be changed.",
+            at="2026-12-16 15.00",
+        )
+        in page
+    )
+    assert 'value="decision"' not in page  # no form to change it
+    assert Paragraph.objects.get(pk=paragraph.pk).extract is not None
+    # The non-public § is not to be marked by someone who may not read it either.
+    assert (
+        signed_in(strangers[0]).post(f"/moten/paragraf/{second.pk}/omedelbar/").status_code == 404
+    )
