@@ -89,7 +89,7 @@ def _out(comment: ApprovalComment) -> CommentOut:
     response={200: DraftOut, **ERRORS},
     summary="Release the draft minutes",
 )
-def release_draft(request: ApiRequest, meeting_id: Id) -> Minutes:
+def draft_release(request: ApiRequest, meeting_id: Id) -> Minutes:
     """Render the draft (marked "Ej justerat") and e-mail the chair and the approvers a
     link; again after a change."""
     return eapproval.do_release_draft(_staff_minutes(request, meeting_id), actor=request.auth)
@@ -100,7 +100,7 @@ def release_draft(request: ApiRequest, meeting_id: Id) -> Minutes:
     response={200: RemindedOut, **ERRORS},
     summary="Remind the approvers",
 )
-def remind(request: ApiRequest, meeting_id: Id) -> RemindedOut:
+def draft_remind(request: ApiRequest, meeting_id: Id) -> RemindedOut:
     """Remind those who have not approved; at most once a day."""
     minutes = _staff_minutes(request, meeting_id)
     return RemindedOut(reminded=len(eapproval.do_remind_approvers(minutes, actor=request.auth)))
@@ -111,7 +111,7 @@ def remind(request: ApiRequest, meeting_id: Id) -> RemindedOut:
     response={200: list[CommentOut], **ERRORS},
     summary="Comments on the draft",
 )
-def list_comments(request: ApiRequest, meeting_id: Id) -> list[CommentOut]:
+def draft_comments(request: ApiRequest, meeting_id: Id) -> list[CommentOut]:
     minutes = _readable(request, meeting_id)
     comments = minutes.comments.select_related("author", "paragraph")
     return [_out(comment) for comment in comments]
@@ -122,7 +122,7 @@ def list_comments(request: ApiRequest, meeting_id: Id) -> list[CommentOut]:
     response={201: CommentOut, **ERRORS},
     summary="Comment on the draft",
 )
-def comment(request: ApiRequest, meeting_id: Id, payload: CommentIn) -> Status[CommentOut]:
+def draft_comment(request: ApiRequest, meeting_id: Id, payload: CommentIn) -> Status[CommentOut]:
     """The chair's or an approver's comment, on a § or on the whole minutes."""
     minutes = _readable(request, meeting_id)
     paragraph = None
@@ -141,7 +141,7 @@ def comment(request: ApiRequest, meeting_id: Id, payload: CommentIn) -> Status[C
     response={200: CommentOut, **ERRORS},
     summary="Answer a comment",
 )
-def answer(request: ApiRequest, comment_id: Id, payload: AnswerIn) -> CommentOut:
+def draft_answer(request: ApiRequest, comment_id: Id, payload: AnswerIn) -> CommentOut:
     """The secretary's answer to a comment on the draft."""
     found = (
         ApprovalComment.objects.select_related("minutes__meeting", "author", "paragraph")
