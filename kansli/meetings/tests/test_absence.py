@@ -26,7 +26,7 @@ from kansli.meetings.testing import make_body, make_member
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_case
-from kansli.web.testing import signed_in, sv
+from kansli.web.testing import api_client, signed_in, sv
 
 pytestmark = pytest.mark.django_db
 
@@ -213,3 +213,23 @@ def test_others_get_404_and_nothing_changes(board: dict[str, Any]) -> None:
     assert Client().post(f"/moten/portal/{meeting.pk}/forhinder/").status_code == 302  # login
     assert not Absence.objects.exists()
     assert Meeting.objects.filter(pk=meeting.pk).exists()
+
+
+def test_the_api_reports_and_withdraws_with_json_errors(board: dict[str, Any]) -> None:
+    meeting = board["meeting"]
+    member = api_client(board["first"])
+    url = f"/api/v1/meetings/{meeting.pk}/absence"
+    answer = member.post(url)
+    assert answer.status_code == 201
+    assert answer.json()["substitute"] == "Sven Först"
+    again = member.post(url)
+    assert again.status_code == 422 and "redan anmält förhinder" in again.json()["detail"]
+    stranger = api_client(make_member(make_body(make_authority(code="BN"))))
+    assert stranger.post(url).status_code == 404
+    assert stranger.delete(url).status_code == 404
+    assert member.post("/api/v1/meetings/999999/absence").status_code == 404
+    assert member.post("/api/v1/meetings/x/absence").status_code == 422
+    assert member.delete(url).status_code == 204
+    assert not Absence.objects.exists()
+    missing = member.delete(url)
+    assert missing.status_code == 422 and "inte anmält förhinder" in missing.json()["detail"]

@@ -33,7 +33,7 @@ from kansli.meetings.tests.test_appeal import extract_text
 from kansli.org.models import ElectedPosition
 from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case, make_provision
-from kansli.web.testing import signed_in, sv
+from kansli.web.testing import api_client, signed_in, sv
 
 pytestmark = pytest.mark.django_db
 
@@ -294,3 +294,28 @@ def test_through_the_pages_and_who_gets_404(monkeypatch: pytest.MonkeyPatch) -> 
     assert (
         signed_in(strangers[0]).post(f"/moten/paragraf/{second.pk}/omedelbar/").status_code == 404
     )
+
+
+def test_the_api_puts_the_paragraph_up_and_tells_where_it_stands(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = held(WEDNESDAY)
+    at(monkeypatch, WEDNESDAY.replace(hour=15))
+    paragraph = data["first"]
+    url = f"/api/v1/paragraphs/{paragraph.pk}/immediate-approval"
+    secretary = api_client(data["secretary"])
+    outsider = make_secretary(make_body(make_authority(code="BN")))
+    for stranger in (api_client(outsider), api_client(data["chair"])):
+        assert stranger.post(url).status_code == 404
+        assert stranger.get(url).status_code == 404
+    assert secretary.post("/api/v1/paragraphs/999999/immediate-approval").status_code == 404
+    answer = secretary.post(url)
+    assert answer.status_code == 200
+    assert set(answer.json()["waiting_for"]) == {"Anders Berg", "Carina Ek", "Olle Övrig"}
+    again = secretary.post(url)
+    assert again.status_code == 422 and "redan anmäld" in again.json()["detail"]
+    for who in ("chair", "approver", "other"):
+        do_approve_paragraph(paragraph, verified=True, actor=data[who])
+    status = secretary.get(url).json()
+    assert (status["posted_on"], status["appeal_ends"]) == ("2026-12-16", "2027-01-07")
+    assert status["waiting_for"] == [] and len(status["signed_by"]) == 3
