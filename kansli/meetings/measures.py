@@ -188,7 +188,9 @@ def quarters(body: Body) -> list[Quarter]:
             role=Role.ELECTED, authority_id=body.authority_id, committee=body.committee
         ).values_list("user_id", "position", "valid_from", "valid_to")
     )
-    items = AgendaItem.objects.filter(meeting__in=by_pk)
+    # Measures 2-4 count what officers prepare: a procedural item (no case) is the
+    # secretary's own and never late, incomplete or extra.
+    items = AgendaItem.objects.filter(meeting__in=by_pk, case__isnull=False)
     by_meeting: dict[int, list[AgendaItem]] = {}
     for item in items:
         item.meeting = by_pk[item.meeting_id]  # its deadlines worked out once per meeting

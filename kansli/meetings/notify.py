@@ -52,6 +52,8 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     (current,) = current_files(extract.files.all())  # an extract is drawn up as one PDF
     data = handed_on(current.stored)
     case = paragraph.item.case
+    if case is None:  # a procedural § is not dispatched
+        return
     hide = hiders(None, [case]).get(case.pk, NOTHING)  # for anyone outside Kansli
     appeal_text = appeal.instructions(paragraph)  # FL 33 §, as in the extract
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
@@ -67,7 +69,7 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
                 else hide(paragraph.item.title),
             },
         )
-        subject = f"Beslut, dnr {paragraph.item.case.case_number} § {paragraph.number}"
+        subject = f"Beslut, dnr {case.case_number} § {paragraph.number}"
         message = EmailMessage(subject, text, None, [expedition.address])
         message.attach(current.name, data, "application/pdf")
         try:

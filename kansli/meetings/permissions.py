@@ -31,10 +31,12 @@ def mask_items(user: Any, items: Iterable[AgendaItem], *, entitled: bool = False
     decision are then not shown either). `entitled`: the user reads every item (the
     chair and the approvers, members of the body, on the minutes)."""
     items = list(items)
-    hide = {} if entitled else hiders(user, {item.case_id: item.case for item in items}.values())
+    cases = {i.case_id: i.case for i in items if i.case is not None}  # not a procedural item's
+    hide = {} if entitled else hiders(user, cases.values())
     for item in items:
         hidden = not entitled and not may_read_item(user, item)
         item.hidden = hidden  # type: ignore[attr-defined]
         # A protected identity in the title: only for the case's officer and registrars.
-        shown = item.public_heading if hidden else hide.get(item.case_id, NOTHING)(item.title)
+        hider = NOTHING if item.case_id is None else hide.get(item.case_id, NOTHING)
+        shown = item.public_heading if hidden else hider(item.title)
         item.shown_title = shown  # type: ignore[attr-defined]

@@ -192,12 +192,21 @@ class AgendaItem(models.Model):
         return is_extra(self.preregistered_at, self.meeting)
 
     @property
+    def is_procedural(self) -> bool:
+        """A procedural item (formalia): it has no case (kansli.meetings.procedural)."""
+        return self.case_id is None
+
+    @property
     def case_number(self) -> str:
-        return self.case.case_number
+        """The number the item is known by: the case's, else its own reference."""
+        return self.case.case_number if self.case is not None else self.reference
 
     @property
     def missing(self) -> list[str]:
-        """What the item lacks for dispatch, in Swedish."""
+        """What the item lacks for dispatch, in Swedish; a procedural item lacks
+        nothing (no officer prepares it)."""
+        if self.is_procedural:
+            return []
         return lacking(self.report_id, self.proposal, self.section)
 
 

@@ -230,7 +230,9 @@ def test_legality_review_gains_legal_force_the_day_after_the_notice_comes_down()
     body = make_body()
     paragraph = approved(body, AppealRoute.LEGALITY, posted=datetime.date(2026, 11, 3))
     assert appeal.legal_force(paragraph) == datetime.date(2026, 11, 25)
-    timeline = paragraph.item.case.timeline.values_list("text", flat=True)
+    case = paragraph.item.case
+    assert case is not None
+    timeline = case.timeline.values_list("text", flat=True)
     assert f"Beslutet i § {paragraph.number} vinner laga kraft den 25 november 2026" in " ".join(
         timeline
     )
@@ -269,5 +271,7 @@ def test_an_administrative_appeal_counts_from_the_last_recipient_notified() -> N
     assert appeal.legal_force(paragraph) == expected
     page = browser.get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert f"vinner laga kraft den {expected:%Y-%m-%d}" in page
-    timeline = " ".join(paragraph.item.case.timeline.values_list("text", flat=True))
+    case = paragraph.item.case
+    assert case is not None
+    timeline = " ".join(case.timeline.values_list("text", flat=True))
     assert f"vinner laga kraft den {appeal.long_date(expected)}" in timeline

@@ -39,7 +39,9 @@ def test_an_appeal_in_time_stops_legal_force() -> None:
     paragraph = Paragraph.objects.get(pk=paragraph.pk)
     assert paragraph.appealed_on == today
     assert appeal.legal_force(paragraph) is None
-    timeline = " ".join(paragraph.item.case.timeline.values_list("text", flat=True))
+    case = paragraph.item.case
+    assert case is not None
+    timeline = " ".join(case.timeline.values_list("text", flat=True))
     assert f"har överklagats; överklagandet kom in den {appeal.long_date(today)}." in timeline
     page = signed_in(secretary).get(url, HTTP_ACCEPT_LANGUAGE="sv").content.decode()
     assert f"Beslutet är överklagat: överklagandet kom in den {today:%Y-%m-%d}" in page
@@ -53,7 +55,9 @@ def test_a_late_appeal_is_noted_as_late() -> None:
     secretary = make_secretary(body)
     paragraph = approved(body, AppealRoute.LEGALITY, posted=NOTICE)
     actions.do_record_appeal(paragraph, datetime.date(2026, 11, 25), actor=secretary)
-    timeline = " ".join(paragraph.item.case.timeline.values_list("text", flat=True))
+    case = paragraph.item.case
+    assert case is not None
+    timeline = " ".join(case.timeline.values_list("text", flat=True))
     assert "kom in den 25 november 2026, efter överklagandetidens slut." in timeline
 
 

@@ -170,18 +170,37 @@ def test_the_paragraph_numbers_continue_and_a_clash_is_refused(cast: dict[str, A
 def test_a_member_with_a_conflict_cannot_vote(cast: dict[str, Any]) -> None:
     minutes = held(cast)
     paragraph = minutes.paragraphs.get()
-    actions.do_record_conflict(paragraph, cast["member"], actor=cast["secretary"])
+    secretary = cast["secretary"]
+    actions.do_record_conflict(paragraph, cast["member"], actor=secretary)
+    proposal = actions.do_add_motion(
+        paragraph, cast["chair"], "bifall till förslaget", actor=secretary
+    )
+    against = actions.do_add_motion(paragraph, cast["approver"], "avslag", actor=secretary)
     with pytest.raises(ValidationError, match="jävig"):
         actions.do_record_vote(
-            paragraph, {cast["chair"]: "ja", cast["member"]: "nej"}, actor=cast["secretary"]
+            paragraph,
+            proposal,
+            against,
+            {cast["chair"]: "ja", cast["approver"]: "nej", cast["member"]: "nej"},
+            actor=secretary,
         )
     assert not Ballot.objects.exists()
-    count = actions.do_record_vote(
-        paragraph, {cast["chair"]: "ja", cast["approver"]: "nej"}, actor=cast["secretary"]
+    vote = actions.do_record_vote(
+        paragraph,
+        proposal,
+        against,
+        {cast["chair"]: "ja", cast["approver"]: "nej"},
+        actor=secretary,
     )
-    assert count == {"ja": 1, "nej": 1, "avstar": 0, "franvarande": 0}
+    assert (vote.winner, vote.casting_vote) == (proposal, True)  # the chair's casting vote
     with pytest.raises(ValidationError, match="tjänstgör inte"):
-        actions.do_record_vote(paragraph, {cast["substitute"]: "ja"}, actor=cast["secretary"])
+        actions.do_record_vote(
+            paragraph,
+            proposal,
+            against,
+            {cast["chair"]: "ja", cast["approver"]: "nej", cast["substitute"]: "ja"},
+            actor=secretary,
+        )
 
 
 def test_approval_locks_seals_posts_the_notice_and_registers_the_extract(
@@ -250,6 +269,7 @@ def test_a_decision_is_dispatched_by_mail_and_letter(
     assert mail.outbox[0].attachments[0][0] == f"protokollsutdrag-{paragraph.number}.pdf"
     # The subject, which mail servers log, names the case and §, not the title.
     case = paragraph.item.case
+    assert case is not None
     assert mail.outbox[0].subject == f"Beslut, dnr {case.case_number} § {paragraph.number}"
 
 

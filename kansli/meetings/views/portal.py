@@ -33,8 +33,9 @@ from kansli.meetings.models import (
     Opening,
     PrivateNote,
 )
+from kansli.meetings.procedural import masks_for_items
 from kansli.org.models import User
-from kansli.public.record import masks_for_cases, scrub
+from kansli.public.record import scrub
 from kansli.registry.models import Document
 from kansli.registry.models.files import current_files
 from kansli.registry.views.common import current_user
@@ -125,7 +126,7 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     )
     # Names of protected and (by policy) private parties masked as in the e-diary: the
     # agenda is read on tablets in the meeting room.
-    masks = masks_for_cases(item.case for item, _docs in listed)
+    masks = masks_for_items(item.case for item, _docs in listed)
     # A non-public item is read in full by those who read the secret documents: the
     # members, and substitutes when they serve.
     rows = [
