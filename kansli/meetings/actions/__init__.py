@@ -51,6 +51,7 @@ from kansli.meetings.actions.eapproval import (
 )
 from kansli.meetings.actions.news import do_publish_news, do_read_news
 from kansli.meetings.actions.portal import do_record_opening, do_save_note
+from kansli.meetings.actions.presence import Row, do_set_attendance
 from kansli.meetings.actions.publication import (
     PROTECTED_BY_LETTER,
     do_dispatch_decision,
@@ -66,6 +67,7 @@ from kansli.meetings.actions.reports import (
 __all__ = [
     "LOCKED",
     "PROTECTED_BY_LETTER",
+    "Row",
     "approvers_of",
     "do_add_delegation_point",
     "do_answer_comment",
@@ -100,6 +102,7 @@ __all__ = [
     "do_save_note",
     "do_schedule_meeting",
     "do_seal_minutes",
+    "do_set_attendance",
     "do_set_graphic_profile",
     "do_set_item_secrecy",
     "do_upload_report",

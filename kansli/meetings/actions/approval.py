@@ -5,6 +5,7 @@ refusal of any change to approved minutes."""
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -55,10 +56,17 @@ def chairs_of(minutes: Minutes) -> list[tuple[str, int]]:
 
 
 def presiding_chair(minutes: Minutes) -> int | None:
-    """Who presided and so approves as chair: the body's chair when recorded present,
+    """Who presided and so approves as chair: the one who presided at the most §
+    (Paragraph.presiding, kansli.meetings.actions.presence), on a tie the one at the
+    first of them. Where no § has one recorded: the body's chair when recorded present,
     else the vice chair when present (in the chair's absence the vice chair presides,
-    as the body's rules of procedure, reglementet, say). Before any attendance is
+    as the body's rules of procedure, reglementet, say); before any attendance is
     recorded, the chair."""
+    recorded = minutes.paragraphs.exclude(presiding=None).order_by("number")
+    per_paragraph = list(recorded.values_list("presiding_id", flat=True))
+    if per_paragraph:
+        counts = Counter(per_paragraph)
+        return max(counts, key=lambda user: (counts[user], -per_paragraph.index(user)))
     chairs = chairs_of(minutes)
     present = present_serving(minutes)
     if not present:
@@ -123,6 +131,9 @@ def _require_approver(minutes: Minutes, verified: bool, actor: Any) -> set[int]:
     who the approvers are."""
     chosen = {p.pk for p in minutes.approvers.all()}
     candidates = chosen | {user for _position, user in chairs_of(minutes)}
+    presiding = presiding_chair(minutes)  # may be someone chosen to preside
+    if presiding is not None:
+        candidates.add(presiding)
     if actor is None or actor.pk not in candidates:
         raise PermissionDenied(NOT_APPROVER)
     if not verified:

@@ -14,7 +14,7 @@ from django.db.models import Max
 
 from kansli.access.rules import position_in
 from kansli.audit.chain import record
-from kansli.meetings.actions.approval import require_open
+from kansli.meetings.actions.presence import Row, deciding_at, replace_attendance
 from kansli.meetings.models import Attendance, Body, Meeting, Minutes, Outcome, Paragraph, Section
 from kansli.meetings.permissions import require_secretary
 
@@ -96,27 +96,24 @@ def do_record_attendance(
     to_paragraph: int | None = None,
     actor: Any,
 ) -> Attendance:
-    """Who was there, in which capacity, and from which § to which §."""
+    """One person's attendance in one range, in place of any rows they had; the rest
+    of the attendance stays, and everything is checked as do_set_attendance checks it."""
     require_secretary(actor, minutes.meeting.body)
-    require_open(minutes)
-    if capacity not in Attendance.Capacity.values:
-        raise ValidationError({"capacity": "Välj ledamot, ersättare eller tjänsteperson."})
-    if capacity != Attendance.Capacity.OFFICIAL and not position_in(
-        user, minutes.meeting.body, minutes.meeting.day
-    ):
-        raise ValidationError({"user": f"{user.get_full_name()} är inte förtroendevald i organet."})
-    if from_paragraph and to_paragraph and to_paragraph < from_paragraph:
-        raise ValidationError({"to_paragraph": "Sista § ligger före första §."})
-    attendance, _created = Attendance.objects.update_or_create(
-        minutes=minutes,
-        user=user,
-        defaults={
-            "capacity": capacity,
-            "replaces": replaces,
-            "from_paragraph": from_paragraph,
-            "to_paragraph": to_paragraph,
-        },
-    )
+    others = [
+        Row(
+            capacity=a.capacity,
+            user=a.user,
+            name=a.name,
+            role_title=a.role_title,
+            replaces=a.replaces,
+            from_paragraph=a.from_paragraph,
+            to_paragraph=a.to_paragraph,
+        )
+        for a in minutes.attendance.select_related("user", "replaces").exclude(user=user)
+    ]
+    mine = Row(capacity, user, replaces=replaces, from_paragraph=from_paragraph,
+               to_paragraph=to_paragraph)  # fmt: skip
+    replace_attendance(minutes, [*others, mine])
     record(
         actor=actor,
         action="meetings.record_attendance",
@@ -124,14 +121,9 @@ def do_record_attendance(
         label=str(minutes),
         after={"user": user.pk, "capacity": capacity, "from": from_paragraph, "to": to_paragraph},
     )
-    return attendance
+    return minutes.attendance.get(user=user)
 
 
 def serving(minutes: Minutes, number: int) -> dict[int, Attendance]:
     """The members who decide at § `number`: members and serving substitutes present."""
-    deciding = [Attendance.Capacity.MEMBER, Attendance.Capacity.SUBSTITUTE]
-    return {
-        a.user_id: a
-        for a in minutes.attendance.filter(capacity__in=deciding, user__isnull=False)
-        if a.user_id is not None and a.present_at(number)
-    }
+    return {a.user_id: a for a in deciding_at(minutes.attendance.all(), number) if a.user_id}

@@ -14,6 +14,7 @@ from kansli.meetings.actions.agenda import do_preregister_item
 from kansli.meetings.actions.approval import require_open
 from kansli.meetings.actions.attendance import serving
 from kansli.meetings.actions.immediate import require_paragraph_open
+from kansli.meetings.actions.presence import step_down
 from kansli.meetings.models import (
     AppealRoute,
     Ballot,
@@ -131,6 +132,7 @@ def do_record_conflict(paragraph: Paragraph, user: Any, *, actor: Any) -> Confli
     if paragraph.ballots.filter(user=user).exists():
         raise ValidationError("Ledamoten har redan röstat i paragrafen; ta bort rösten först.")
     conflict, _created = Conflict.objects.get_or_create(paragraph=paragraph, user=user)
+    step_down(paragraph, user)
     record(
         actor=actor,
         action="meetings.record_conflict",
