@@ -6,6 +6,7 @@ undoes the report."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -26,7 +27,7 @@ def secretaries(meeting: Meeting) -> list[User]:
     return [role.user for role in roles.select_related("user") if role.user.email]
 
 
-def _send(subject: str, template: str, context: dict[str, object], to: list[User]) -> None:
+def _send(subject: str, template: str, context: Mapping[str, object], to: list[User]) -> None:
     for user in to:
         text = render_to_string(f"meetings/mail/{template}", {**context, "to": user})
         try:
@@ -42,7 +43,8 @@ def absence_reported(absence_id: int, place_id: int | None) -> None:
         pk=absence_id
     )
     meeting = absence.meeting
-    place = Absence.objects.select_related("member", "substitute").filter(pk=place_id).first()
+    places = Absence.objects.select_related("member", "substitute")
+    place = None if place_id is None else places.filter(pk=place_id).first()
     context = {"meeting": meeting, "absence": absence, "place": place}
     _send(
         f"Förhinder: {meeting.body} {meeting.day:%Y-%m-%d}",
@@ -65,7 +67,7 @@ def absence_withdrawn(meeting_id: int, member_id: int, substitute_id: int | None
     secretaries are told."""
     meeting = Meeting.objects.select_related("body__authority").get(pk=meeting_id)
     member = User.objects.get(pk=member_id)
-    substitute = User.objects.filter(pk=substitute_id).first()
+    substitute = None if substitute_id is None else User.objects.filter(pk=substitute_id).first()
     context = {"meeting": meeting, "member": member, "substitute": substitute}
     subject = f"Förhinder återkallat: {meeting.body} {meeting.day:%Y-%m-%d}"
     _send(subject, "absence_withdrawn.txt", context, secretaries(meeting))

@@ -170,7 +170,7 @@ def test_the_decision_cannot_be_changed_afterwards(monkeypatch: pytest.MonkeyPat
         ),
         lambda: actions.do_record_conflict(paragraph, data["other"], actor=secretary),
         lambda: actions.do_record_dissent(paragraph, data["other"], actor=secretary),
-        lambda: actions.do_add_motion(paragraph, data["other"], "avslag", actor=secretary),
+        lambda: actions.do_record_vote(paragraph, {data["other"]: "ja"}, actor=secretary),
     ]
     for refused in refusals:
         with pytest.raises(ValidationError, match="omedelbart justerad"):
@@ -269,9 +269,9 @@ def test_through_the_pages_and_who_gets_404(monkeypatch: pytest.MonkeyPatch) -> 
         assert signed_in(stranger).post(mark_url).status_code == 404
     assert Client().post(mark_url).status_code == 302  # to the login
     # The chair signs nothing before the secretary puts the § up: a clear refusal.
-    page = signed_in(data["chair"]).post(sign_url)
-    assert page.status_code == 200
-    assert "inte anmäld för omedelbar justering" in page.content.decode()
+    refused = signed_in(data["chair"]).post(sign_url)
+    assert refused.status_code == 200
+    assert "inte anmäld för omedelbar justering" in refused.content.decode()
     secretary = signed_in(data["secretary"])
     assert secretary.get(f"/moten/paragraf/{paragraph.pk}/").status_code == 200
     assert secretary.post(mark_url).status_code == 302

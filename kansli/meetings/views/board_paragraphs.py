@@ -14,7 +14,7 @@ def paragraph_notices(day: datetime.date) -> list[tuple[ParagraphNotice, str]]:
     its neutral heading (OSL), another with protected and (by policy) private names
     scrubbed, as in the e-diary."""
     notices = list(
-        ParagraphNotice.objects.up_on(day)
+        ParagraphNotice._default_manager.filter(posted_on__lte=day, appeal_ends__gte=day)
         .select_related(
             "paragraph__minutes__meeting__body__authority",
             "paragraph__minutes__meeting__body__committee",
