@@ -41,7 +41,10 @@ class ItemOut(Schema):
     position: int
     section: str
     title: str
-    case_number: str
+    case_number: str = Field(description="The case's number; a procedural item's reference.")
+    reference: str
+    rapporteur: str
+    parent_id: int | None = Field(description="The item this is a sub-item of.")
     proposal: str
     report_id: int | None
     late: bool = Field(description="Pre-registered after the item deadline.")
@@ -113,6 +116,9 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
             "case__officer_id",
             "secrecy__reference",
             "public_title",
+            "reference",
+            "rapporteur",
+            "parent_id",
         )
     )
     authority = meeting.body.authority
@@ -126,6 +132,7 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
             pk=row["case_id"], officer_id=row["case__officer_id"], authority_id=authority.pk
         )
         for row in rows
+        if row["case_id"] is not None  # a procedural item has no case
     }
     hide = hiders(request.auth, cases.values())
     items = [
@@ -140,12 +147,19 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
             ),
             "case_number": authority.municipality.format_case_number(
                 authority.code, row["case__year"], row["case__number"]
-            ),
+            )
+            if row["case_id"] is not None
+            else row["reference"],
+            "reference": row["reference"],
+            "rapporteur": row["rapporteur"],
+            "parent_id": row["parent_id"],
             "proposal": "" if hidden(row) else hide.get(row["case_id"], NOTHING)(row["proposal"]),
             "report_id": row["report_id"],
             "late": is_late(row["preregistered_at"], meeting),
             "extra": is_extra(row["preregistered_at"], meeting),
-            "missing": lacking(row["report_id"], row["proposal"], row["section"]),
+            "missing": lacking(row["report_id"], row["proposal"], row["section"])
+            if row["case_id"] is not None
+            else [],
         }
         for row in rows
     ]
