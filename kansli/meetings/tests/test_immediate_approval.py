@@ -14,8 +14,10 @@ Saturday, Sunday or public holiday runs to the next day that is none):
 """
 
 import datetime
+import io
 from typing import Any
 
+import pypdf
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
@@ -27,7 +29,14 @@ from kansli.meetings.actions.immediate import (
     do_approve_paragraph,
     do_mark_immediate_approval,
 )
-from kansli.meetings.models import Meeting, Notice, Paragraph, ParagraphApproval, ParagraphNotice
+from kansli.meetings.models import (
+    Meeting,
+    Minutes,
+    Notice,
+    Paragraph,
+    ParagraphApproval,
+    ParagraphNotice,
+)
 from kansli.meetings.testing import make_body, make_member, make_secretary
 from kansli.meetings.tests.test_appeal import extract_text
 from kansli.org.models import ElectedPosition
@@ -155,6 +164,12 @@ def test_the_extract_counts_from_the_paragraph_notice_and_is_dispatched_at_once(
     assert appeal.legal_force(paragraph) == datetime.date(2027, 1, 8)
     other = Paragraph.objects.get(pk=data["second"].pk)
     assert "senast den 13 januari 2027" in extract_text(other)
+    minutes = Minutes.objects.get(pk=data["minutes"].pk)
+    assert minutes.sealed is not None
+    with minutes.sealed.open() as handle:
+        reader = pypdf.PdfReader(io.BytesIO(handle.read()))
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Paragrafen förklarades omedelbart justerad" in text
 
 
 def test_the_decision_cannot_be_changed_afterwards(monkeypatch: pytest.MonkeyPatch) -> None:
