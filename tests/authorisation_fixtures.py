@@ -30,6 +30,7 @@ from kansli.files.store import store_bytes
 from kansli.files.tests.samples import pdf
 from kansli.meetings import actions as meetings
 from kansli.meetings.actions import approvers_of
+from kansli.meetings.actions.delegation import do_post_delegated_decision
 from kansli.meetings.models import Meeting, NewsItem
 from kansli.meetings.testing import make_body, make_meeting
 from kansli.meetings.views.common import staff_bodies
@@ -189,6 +190,7 @@ class Meetings:
     extract_pk: int  # the minutes extract, registered in the item's case
     correction_pk: int  # an approved correction of the §, sealed anew
     news_pk: int  # the secretary's snabbnytt after the meeting
+    delegated_pk: int  # the secret delegated decision, posted on the notice board
 
     def values(self, kind: str) -> dict[str, Any]:
         """What the meeting URL parameters are filled from, in the walk of an object."""
@@ -202,6 +204,7 @@ class Meetings:
             "notice_pk": self.notice_pk,
             "correction_pk": self.correction_pk,
             "news_pk": self.news_pk,
+            "delegated_pk": self.delegated_pk,
             "meeting_file": MEETING_FILES[kind],
             "portal_document_pk": portal[kind],
         }
@@ -305,19 +308,21 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     for role in (CHAIR, ELECTED):
         meetings.do_approve_correction(correction, verified=True, actor=users[role])
     paragraph.refresh_from_db()
-    # A secret delegated decision under a point not reported: off the notice board, and
-    # its text on the delegation page only for those who read its document.
+    # A secret delegated decision under a point not reported, posted: on the notice
+    # board by its number and point only, and its text on the delegation page only for
+    # those who read its document.
     point = meetings.do_add_delegation_point(
         ks, "9.2", "Yttrande över serveringstillstånd", "Enhetschef", reported=False,
-        actor=None,
+        delegates=[case_officer], actor=None,
     )  # fmt: skip
     decision = meetings.do_register_delegated_decision(
         point, case, f"Tillstyrkes {DELEGATED_SECRET}", decided_on=timezone.localdate(),
-        actor=None,
+        decided_by=case_officer, actor=None,
     )  # fmt: skip
     registry.do_mark_secrecy(
         decision.document, make_provision(), withhold_description=True, actor=None
     )
+    do_post_delegated_decision(decision, actor=users[SECRETARY])
     news = meetings.do_publish_news(
         body, "Snabbnytt från KS", "KS antog detaljplanen för Vargödalen.", meeting=meeting,
         actor=users[SECRETARY],
@@ -334,6 +339,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         extract_pk=paragraph.extract_id,
         correction_pk=correction.pk,
         news_pk=news.pk,
+        delegated_pk=decision.pk,
     )
 
 

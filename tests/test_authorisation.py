@@ -173,6 +173,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "anteckning", "document"): Fill(PORTAL_DOCUMENT, "portal_document_pk", MISSING),
     # A body's pages (its measures) are the staff's; its calendar is public (below).
     ("moten", "organ", "pk"): Fill(PREPARED, "body_pk", MISSING),
+    # A delegated decision of the KS delegation order (posting it): the staff's.
+    ("moten", "delegation", "pk"): Fill(PREPARED, "delegated_pk", MISSING),
     # The approved minutes of a notice on the board: public.
     ("anslagstavla", "anslagstavla", "pk"): Fill(OPEN_LEVEL, "notice_pk"),
     # A meeting whose notice went out, as announced (its agenda and notice): public.
@@ -224,6 +226,7 @@ EXPECTED_GET = {
     "meetings:approve-correction": 405,
     "meetings:note": 405,
     "meetings:report-decisions": 405,
+    "meetings:post-delegated-decision": 405,
     "api-v1:list_items": 200,
 }
 # Who gets the meetings' lists (200 to a GET); everyone else signed in gets 404 (the

@@ -13,8 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from kansli.files.models import StoredFile
 from kansli.files.store import store_upload
 from kansli.meetings import actions
+from kansli.meetings.actions.delegation import do_set_delegates
 from kansli.meetings.models import Body, DelegationPoint, GraphicProfile
 from kansli.org.admin_base import ActionAdmin
+from kansli.org.models import User
 
 RULES = [
     "item_deadline_workdays",
@@ -100,15 +102,52 @@ class GraphicProfileAdmin(ActionAdmin):
         self._save(request, obj.municipality, current)
 
 
+PEOPLE = ["holder", "substitute", "second_substitute"]
+POINT_FIELDS = ["authority", "code", "title", "delegate", "reported"]
+LIMITS = ["classifications", "max_amount", "appeal_route"]
+
+
+class DelegationPointForm(forms.ModelForm):
+    """The point with the people who hold it in order: the delegate and up to two
+    substitutes (ersättare i tur och ordning)."""
+
+    holder = forms.ModelChoiceField(
+        User.objects.filter(is_active=True), label=_("Delegate (person)"), required=False
+    )
+    substitute = forms.ModelChoiceField(
+        User.objects.filter(is_active=True), label=_("First substitute"), required=False
+    )
+    second_substitute = forms.ModelChoiceField(
+        User.objects.filter(is_active=True), label=_("Second substitute"), required=False
+    )
+
+    class Meta:
+        model = DelegationPoint
+        fields = [*POINT_FIELDS, *LIMITS]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            held = [d.user for d in self.instance.delegates.select_related("user")]
+            for name, user in zip(PEOPLE, held, strict=False):
+                self.fields[name].initial = user
+
+
+def _people(data: dict[str, Any]) -> list[Any]:
+    return [data[name] for name in PEOPLE if data.get(name) is not None]
+
+
 @admin.register(DelegationPoint)
 class DelegationPointAdmin(ActionAdmin):
+    form = DelegationPointForm
     list_display = ["authority", "code", "title", "delegate", "reported"]
     list_filter = ["authority"]
-    fields = ["authority", "code", "title", "delegate", "reported"]
+    fields = [*POINT_FIELDS, *LIMITS, *PEOPLE]
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        """A point is added, not rewritten: decisions were taken under its wording."""
-        return False
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        """A point is added, not rewritten: decisions were taken under its wording.
+        Only who holds it changes (do_set_delegates)."""
+        return [*POINT_FIELDS, *LIMITS] if obj else []
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> DelegationPoint:
         return actions.do_add_delegation_point(
@@ -117,5 +156,19 @@ class DelegationPointAdmin(ActionAdmin):
             data["title"],
             data["delegate"],
             reported=data["reported"],
+            delegates=_people(data),
+            classifications=data["classifications"],
+            max_amount=data["max_amount"],
+            appeal_route=data["appeal_route"],
             actor=request.user,
         )
+
+    def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
+        if changes:
+            people = {name: changes.get(name, self._held(obj, name)) for name in PEOPLE}
+            do_set_delegates(obj, _people(people), actor=request.user)
+
+    def _held(self, point: DelegationPoint, name: str) -> Any:
+        held = [d.user for d in point.delegates.select_related("user")]
+        index = PEOPLE.index(name)
+        return held[index] if index < len(held) else None

@@ -10,6 +10,7 @@ stand in the calendar."""
 from __future__ import annotations
 
 import datetime
+import decimal
 import random
 from typing import Any
 
@@ -19,7 +20,9 @@ from kansli.access.rules import EMPLOYEE_ROLES
 from kansli.files.extract import extract_file_text
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
+from kansli.meetings.actions.delegation import do_post_delegated_decision
 from kansli.meetings.models import (
+    AppealRoute,
     Body,
     DelegatedDecision,
     DelegationPoint,
@@ -33,12 +36,21 @@ from kansli.registry.models import Case, CaseStatus
 from kansli.workdays.calendar import add_workdays
 
 BODIES = ["KF", "KS", "KSAU", "BUN", "SN", "MBN", "TFN", "KFN"]
-# A few points of each board's delegation order: (point, matter, delegate, reported).
-DELEGATION = [
-    ("2.1", "Beslut om att inte lämna ut allmän handling", "Kanslichef", True),
-    ("4.3", "Avskrivning av ärende som inte längre är aktuellt", "Handläggare", True),
-    ("6.2", "Yttrande till annan myndighet i brådskande fall", "Förvaltningschef", False),
-]
+# A few points of each board's delegation order, as Leksand's read: (point, matter,
+# office, reported, the classes of matter it is limited to, the highest amount, appeal
+# route). A refusal to hand out a document is appealed by förvaltningsbesvär (OSL 6 kap.
+# 7 §); a direct procurement not reported is posted, so its appeal period runs; an
+# urgent opinion to another authority prepares a matter and is not appealable.
+DELEGATION: list[tuple[str, str, str, bool, list[str], int | None, str]] = [
+    ("2.1", "Beslut om att inte lämna ut allmän handling", "Kanslichef", True, ["2.3.1"],
+     None, AppealRoute.ADMINISTRATIVE),
+    ("4.3", "Avskrivning av ärende som inte längre är aktuellt", "Handläggare", True, [],
+     None, AppealRoute.LEGALITY),
+    ("5.1", "Direktupphandling inom budget", "Förvaltningschef", False, [], 100_000,
+     AppealRoute.LEGALITY),
+    ("6.2", "Yttrande till annan myndighet i brådskande fall", "Förvaltningschef", False, [],
+     None, AppealRoute.NONE),
+]  # fmt: skip
 DECISIONS = ["Avslag", "Bifall", "Ärendet avskrivs", "Yttrande enligt förvaltningens förslag"]
 PLACES = {"KF": "Fullmäktigesalen, kommunhuset", "KS": "Sessionssalen, kommunhuset"}
 ITEMS_PER_MEETING = 3
@@ -89,10 +101,7 @@ class MeetingsDemo:
                 actor=None,
             )
             if committee is None and authority.code != "KF":
-                for code_, title, delegate, reported in DELEGATION:
-                    actions.do_add_delegation_point(
-                        authority, code_, title, delegate, reported=reported, actor=None
-                    )
+                self._delegation_order(authority)
             meetings = [
                 actions.do_schedule_meeting(body, at, body.place, actor=None)
                 for at in _meeting_days(index)
@@ -141,24 +150,68 @@ class MeetingsDemo:
             found[key].append(role.user)
         return found
 
-    def _delegated(self, meeting: Meeting) -> None:
-        """Two decisions under the board's delegation order before the meeting, and
-        the reported ones put on its agenda."""
-        authority = meeting.body.authority
-        points = list(DelegationPoint.objects.filter(authority=authority))
-        in_progress = Case.objects.filter(authority=authority, status=CaseStatus.IN_PROGRESS)
-        cases = list(in_progress[:40])
-        if not points or not cases or meeting.body.committee is not None:
-            return
-        for _ in range(2):
-            decided = meeting.day - datetime.timedelta(days=self.rng.randrange(5, 25))
-            actions.do_register_delegated_decision(
-                self.rng.choice(points),
-                self.rng.choice(cases),
-                self.rng.choice(DECISIONS),
-                decided_on=min(decided, timezone.localdate()),
+    def _delegation_order(self, authority: Authority) -> None:
+        """The points, each held by a named officer (a manager first where there is
+        one) with the next as substitute."""
+        staff = [
+            assignment.user
+            for role in (Role.MANAGER, Role.OFFICER)
+            for assignment in RoleAssignment.objects.filter(authority=authority, role=role)
+            .select_related("user")
+            .order_by("user__username")
+        ]
+        classes = {c.code: c for c in authority.classifications.all()}
+        for index, (code, title, office, reported, codes, limit, route) in enumerate(DELEGATION):
+            people = list(dict.fromkeys(staff[index % max(len(staff), 1) :] + staff))[:2]
+            actions.do_add_delegation_point(
+                authority,
+                code,
+                title,
+                office,
+                reported=reported,
+                delegates=people,
+                classifications=[classes[c] for c in codes if c in classes],
+                max_amount=None if limit is None else decimal.Decimal(limit),
+                appeal_route=route,
                 actor=None,
             )
+
+    def _delegated(self, meeting: Meeting) -> None:
+        """Two decisions under the board's delegation order before the meeting (now and
+        then by the substitute), those not reported posted where that starts their
+        appeal period, and the reported ones put on its agenda."""
+        authority = meeting.body.authority
+        in_progress = Case.objects.filter(authority=authority, status=CaseStatus.IN_PROGRESS)
+        cases = list(in_progress.order_by("pk")[:40])
+        # A point with people and with a case of its kind to decide in.
+        usable = []
+        for point in DelegationPoint.objects.filter(authority=authority).prefetch_related(
+            "classifications", "delegates__user"
+        ):
+            kinds = {c.pk for c in point.classifications.all()}
+            fitting = [c for c in cases if not kinds or c.classification_id in kinds]
+            people = [d.user for d in point.delegates.all()]
+            if fitting and people:
+                usable.append((point, fitting, people))
+        if not usable or meeting.body.committee is not None:
+            return
+        for _ in range(2):
+            point, fitting, people = self.rng.choice(usable)
+            decided = meeting.day - datetime.timedelta(days=self.rng.randrange(5, 25))
+            substitute = len(people) > 1 and self.rng.random() < 0.2
+            limit = point.max_amount
+            decision = actions.do_register_delegated_decision(
+                point,
+                self.rng.choice(fitting),
+                self.rng.choice(DECISIONS),
+                decided_on=min(decided, timezone.localdate()),
+                decided_by=people[1] if substitute else people[0],
+                substitute_for=people[0] if substitute else None,
+                amount=None if limit is None else limit * self.rng.randrange(10, 100) // 100,
+                actor=None,
+            )
+            if not point.reported and point.appeal_route == AppealRoute.LEGALITY:
+                do_post_delegated_decision(decision, actor=None)
             self.decisions += 1
         if authority.pk not in self.reports:
             self.reports[authority.pk] = registry.do_register_case(

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import QuerySet
+from django.db.models import Case as Switch
+from django.db.models import QuerySet, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -345,8 +346,21 @@ class NoteForm(AccessibleForm):
 
 
 class DelegatedDecisionForm(AccessibleForm):
+    """A decision under one point: the decider chosen among the point's delegates in
+    order, the amount asked only under a point with an amount limit."""
+
     point = forms.ModelChoiceField(
         label=_("Point of the delegation order"), queryset=DelegationPoint.objects.none()
+    )
+    decided_by = forms.ModelChoiceField(label=_("Decided by"), queryset=User.objects.none())
+    substitute_for = forms.ModelChoiceField(
+        label=_("As substitute for"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("Only when a substitute decided because the delegate could not."),
+    )
+    amount = forms.DecimalField(
+        label=_("Amount (kr)"), required=False, max_digits=14, decimal_places=2, min_value=0
     )
     case_number = forms.CharField(label=_("Case number"), max_length=40)
     summary = forms.CharField(label=_("Decision in short"), max_length=500)
@@ -356,9 +370,30 @@ class DelegatedDecisionForm(AccessibleForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
-    def __init__(self, points: QuerySet[DelegationPoint], *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        points: QuerySet[DelegationPoint],
+        chosen: DelegationPoint | None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["point"].queryset = points  # type: ignore[attr-defined]
+        if chosen is None:
+            return
+        self.fields["point"].initial = chosen.pk
+        self.fields["point"].widget = forms.HiddenInput()
+        # The delegate first, then the substitutes in the order's turn.
+        ranked = {d.user_id: d.rank for d in chosen.delegates.all()}
+        people = User.objects.filter(pk__in=ranked).order_by(
+            Switch(*[When(pk=pk, then=rank) for pk, rank in ranked.items()], default=0)
+        )
+        for name in ("decided_by", "substitute_for"):
+            field = self.fields[name]
+            field.queryset = people  # type: ignore[attr-defined]
+            field.label_from_instance = lambda u: f"{ranked[u.pk]}. {u}"  # type: ignore[attr-defined]
+        if chosen.max_amount is None:
+            del self.fields["amount"]
 
 
 class ReportDecisionsForm(AccessibleForm):

@@ -48,6 +48,11 @@ urlpatterns = [
     path("moten/organ/<int:pk>/ledamoter/", meetings.members, name="members"),
     path("moten/organ/<int:pk>/matt.csv", measures.measures_csv, name="measures-csv"),
     path("moten/delegation/", delegation.delegation, name="delegation"),
+    path(
+        "moten/delegation/<int:pk>/anslag/",
+        delegation.post_decision,
+        name="post-delegated-decision",
+    ),
     path("moten/<int:pk>/snabbnytt/", news.publish_news, name="publish-news"),
     path("snabbnytt/", news.news_list, name="news"),
     path("snabbnytt/<int:pk>/", news.news_item, name="news-item"),

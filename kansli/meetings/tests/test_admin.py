@@ -101,9 +101,12 @@ def test_a_term_cannot_begin_on_a_day_that_some_years_lack() -> None:
 
 
 def test_a_delegation_point_is_added_and_then_only_read() -> None:
+    """Its wording and limits stay as added; who holds it changes, audited."""
     from kansli.meetings.models import DelegationPoint
+    from kansli.org.testing import make_user
 
     body = make_body()
+    anna, bo = make_user(first_name="Anna"), make_user(first_name="Bo")
     added = admin().post(
         "/admin/meetings/delegationpoint/add/",
         {
@@ -112,15 +115,24 @@ def test_a_delegation_point_is_added_and_then_only_read() -> None:
             "title": "Beslut om försörjningsstöd",
             "delegate": "Socialsekreterare",
             "reported": "on",
+            "max_amount": "25000",
+            "appeal_route": "laglighetsprovning",
+            "holder": anna.pk,
+            "substitute": bo.pk,
         },
     )
     assert added.status_code == 302
     point = DelegationPoint.objects.get()
+    assert [d.user for d in point.delegates.all()] == [anna, bo]
+    assert point.max_amount == 25000
     url = f"/admin/meetings/delegationpoint/{point.pk}/change/"
-    assert admin().get(url).status_code == 200  # shown, read only
-    rewritten = {"authority": body.authority.pk, "code": "3.1", "title": "Annat", "delegate": "X"}
-    assert admin().post(url, rewritten).status_code == 403
-    assert DelegationPoint.objects.get().title == "Beslut om försörjningsstöd"
+    assert admin().get(url).status_code == 200
+    rewritten = {"title": "Annat", "max_amount": "1", "holder": bo.pk, "substitute": anna.pk}
+    assert admin().post(url, rewritten).status_code == 302
+    point = DelegationPoint.objects.get()
+    assert (point.title, point.max_amount) == ("Beslut om försörjningsstöd", 25000)
+    assert [d.user for d in point.delegates.all()] == [bo, anna]
+    assert AuditEvent.objects.filter(action="meetings.set_delegates").count() == 1
 
 
 def test_a_refused_action_is_shown_on_the_form_in_swedish() -> None:

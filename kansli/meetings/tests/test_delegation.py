@@ -2,21 +2,25 @@
 to the board at its next meeting, and the notice board for those not reported."""
 
 import datetime
+import decimal
 from typing import Any
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import timezone
 
+from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
-from kansli.meetings.models import DelegatedDecision, Section
+from kansli.meetings.actions.delegation import do_post_delegated_decision as post_delegated_decision
+from kansli.meetings.actions.delegation import do_set_delegates as set_delegates
+from kansli.meetings.models import AppealRoute, DelegatedDecision, Section
 from kansli.meetings.testing import make_body, make_meeting, make_secretary
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions as registry
+from kansli.registry.models import Classification
 from kansli.registry.testing import make_case, make_provision
-from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -25,12 +29,21 @@ pytestmark = pytest.mark.django_db
 def order() -> dict[str, Any]:
     body = make_body(make_authority("SN", "Socialnämnden"))
     authority = body.authority
+    officer = make_user(roles=[(Role.OFFICER, authority)], first_name="Anna", last_name="Ek")
+    substitute = make_user(roles=[(Role.OFFICER, authority)], first_name="Bo", last_name="Berg")
     return {
         "body": body,
-        "officer": make_user(roles=[(Role.OFFICER, authority)]),
+        "officer": officer,
+        "substitute": substitute,
+        "registrar": make_user(roles=[(Role.REGISTRAR, authority)]),
         "secretary": make_secretary(body),
         "reported": actions.do_add_delegation_point(
-            authority, "3.1", "Beslut om försörjningsstöd", "Socialsekreterare", actor=None
+            authority,
+            "3.1",
+            "Beslut om försörjningsstöd",
+            "Socialsekreterare",
+            delegates=[officer, substitute],
+            actor=None,
         ),
         "announced": actions.do_add_delegation_point(
             authority,
@@ -38,6 +51,7 @@ def order() -> dict[str, Any]:
             "Yttrande över serveringstillstånd",
             "Enhetschef",
             reported=False,
+            delegates=[officer],
             actor=None,
         ),
         "case": make_case("Ansökan om försörjningsstöd", authority=authority),
@@ -50,6 +64,7 @@ def test_reported_decisions_become_one_item_on_the_next_agenda(order: dict[str, 
         order["case"],
         "Bifall, 4 200 kr",
         decided_on=timezone.localdate(),
+        decided_by=order["officer"],
         actor=order["officer"],
     )
     assert decision.document.document_type == "Delegationsbeslut"
@@ -57,23 +72,197 @@ def test_reported_decisions_become_one_item_on_the_next_agenda(order: dict[str, 
     meeting = make_meeting(order["body"])
     standing = make_case("Anmälan av delegationsbeslut 2026", authority=order["body"].authority)
     item = actions.do_report_delegated_decisions(meeting, standing, actor=order["secretary"])
-    assert item.section == Section.DELEGATION and "3.1 Bifall, 4 200 kr" in item.proposal
+    day = f"{timezone.localdate():%Y-%m-%d}"
+    assert item.section == Section.DELEGATION
+    assert f"3.1 Bifall, 4 200 kr (Anna Ek {day})" in item.proposal
     assert DelegatedDecision.objects.get().reported_in == item
     with pytest.raises(ValidationError, match="inga delegationsbeslut"):
         actions.do_report_delegated_decisions(meeting, standing, actor=order["secretary"])
 
 
-def test_a_decision_that_is_not_reported_is_on_the_notice_board(order: dict[str, Any]) -> None:
-    decision = actions.do_register_delegated_decision(
-        order["announced"],
-        order["case"],
-        "Tillstyrkes",
-        decided_on=timezone.localdate(),
-        actor=order["officer"],
-    )
-    assert decision.appeal_ends == legal_deadline(timezone.localdate(), weeks=3)
+def test_a_decision_that_is_not_reported_is_posted_only_when_posted(
+    order: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Friday 4 December 2026: three weeks end on juldagen, a Friday; Saturday is
+    annandag jul and then a Sunday, so the appeal period runs to Monday 28 December
+    (KL 13 kap. 5 §, lag (1930:173) 2 §)."""
+    friday = timezone.make_aware(datetime.datetime(2026, 12, 4, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: friday)
+    decision = register(order, order["announced"], "Tillstyrkes Qwposten")
+    assert decision.posted_on is None and decision.appeal_ends is None
+    assert "Qwposten" not in Client().get("/anslagstavla/").content.decode()
+    with pytest.raises(PermissionDenied):
+        post_delegated_decision(decision, actor=order["officer"])
+    post_delegated_decision(decision, actor=order["secretary"])
+    decision.refresh_from_db()
+    assert decision.posted_on == datetime.date(2026, 12, 4)
+    assert decision.appeal_ends == datetime.date(2026, 12, 28)
     board = Client().get("/anslagstavla/").content.decode()
-    assert "Tillstyrkes" in board and decision.appeal_ends.isoformat() in board
+    assert "Qwposten" in board and "2026-12-28" in board
+    with pytest.raises(ValidationError, match="anslogs redan 2026-12-04"):
+        post_delegated_decision(decision, actor=order["registrar"])
+    after = timezone.make_aware(datetime.datetime(2026, 12, 29, 10, 0))
+    monkeypatch.setattr(timezone, "now", lambda: after)
+    assert "Qwposten" not in Client().get("/anslagstavla/").content.decode()
+
+
+def test_posting_is_refused_where_it_starts_no_appeal_period(order: dict[str, Any]) -> None:
+    administrative = actions.do_add_delegation_point(
+        order["body"].authority,
+        "5.1",
+        "Beslut om bistånd enligt SoL",
+        "Socialsekreterare",
+        reported=False,
+        appeal_route=AppealRoute.ADMINISTRATIVE,
+        delegates=[order["officer"]],
+        actor=None,
+    )
+    for point, refusal in [
+        (administrative, "förvaltningsbesvär"),
+        (order["reported"], "anmäls till nämnden"),
+    ]:
+        decision = register(order, point, "Bifall")
+        with pytest.raises(ValidationError, match=refusal):
+            post_delegated_decision(decision, actor=order["secretary"])
+        decision.refresh_from_db()
+        assert decision.posted_on is None
+    assert not AuditEvent.objects.filter(action="meetings.post_delegated_decision").exists()
+
+
+def test_the_public_board_shows_a_posted_secret_decision_by_number_and_point_only(
+    order: dict[str, Any],
+) -> None:
+    secret = register(order, order["announced"], "Tillstyrkes Zqxhemlig")
+    registry.do_mark_secrecy(
+        secret.document, make_provision(), withhold_description=True, actor=None
+    )
+    post_delegated_decision(secret, actor=order["secretary"])
+    board = Client().get("/anslagstavla/").content.decode()
+    assert secret.document.document_number in board and "Yttrande över serveringstillstånd" in board
+    assert "Zqxhemlig" not in board
+
+
+def test_the_registrar_registers_on_the_delegates_behalf(order: dict[str, Any]) -> None:
+    decision = register(order, order["reported"], "Bifall", actor=order["registrar"])
+    decision.refresh_from_db()
+    assert decision.decided_by == order["officer"]
+    assert decision.registered_by == order["registrar"]
+    assert "(Anna Ek)" in decision.document.description  # the case shows who decided
+    # Another officer may register their own decisions only.
+    colleague = make_user(roles=[(Role.OFFICER, order["body"].authority)])
+    with pytest.raises(PermissionDenied, match="andras delegationsbeslut"):
+        register(order, order["reported"], "Bifall", actor=colleague)
+
+
+def test_only_the_delegate_or_a_substitute_in_their_place_decides(order: dict[str, Any]) -> None:
+    outsider = make_user(roles=[(Role.OFFICER, order["body"].authority)], first_name="Cecilia")
+    with pytest.raises(ValidationError, match=r"Cecilia är inte delegat för punkt 3\.1"):
+        register(order, order["reported"], "Bifall", decided_by=outsider, actor=None)
+    with pytest.raises(ValidationError, match=r"Bo Berg är ersättare för punkt 3\.1"):
+        register(order, order["reported"], "Bifall", decided_by=order["substitute"])
+    with pytest.raises(ValidationError, match="inte ersättare för Bo Berg"):
+        register(
+            order,
+            order["reported"],
+            "Bifall",
+            decided_by=order["officer"],
+            substitute_for=order["substitute"],
+        )
+    assert_nothing_saved(order)
+    decision = register(
+        order,
+        order["reported"],
+        "Bifall",
+        decided_by=order["substitute"],
+        substitute_for=order["officer"],
+    )
+    assert decision.decided_by == order["substitute"]
+    assert decision.substitute_for == order["officer"]
+
+
+def test_a_decision_outside_the_points_limits_is_refused_and_nothing_saved(
+    order: dict[str, Any],
+) -> None:
+    authority = order["body"].authority
+    allowance = Classification.objects.create(authority=authority, code="7.1", title="Bistånd")
+    other = Classification.objects.create(authority=authority, code="2.4", title="Upphandling")
+    point = actions.do_add_delegation_point(
+        authority,
+        "7.3",
+        "Bistånd till kostnader för begravning",
+        "Socialsekreterare",
+        delegates=[order["officer"]],
+        classifications=[allowance],
+        max_amount=decimal.Decimal("25000"),
+        actor=None,
+    )
+    elsewhere = make_case("Upphandling av skrivare", authority=authority, classification=other)
+    inside = make_case("Ansökan om bistånd", authority=authority, classification=allowance)
+    refusals: list[tuple[Any, decimal.Decimal | None, str]] = [
+        (elsewhere, decimal.Decimal("1000"), "gäller bara ärenden i klass 7.1 Bistånd"),
+        (inside, decimal.Decimal("25001"), "mer än punkt 7.3 tillåter"),
+        (inside, None, "beloppsgräns"),
+        (inside, decimal.Decimal("-5"), "negativt"),
+    ]
+    for case, amount, refusal in refusals:
+        with pytest.raises(ValidationError, match=refusal):
+            register(order, point, "Bifall", case=case, amount=amount)
+    assert_nothing_saved(order, elsewhere, inside)
+    decision = register(order, point, "Bifall", case=inside, amount=decimal.Decimal("25000"))
+    assert decision.amount == decimal.Decimal("25000")
+
+
+def test_the_order_changes_through_an_audited_action(order: dict[str, Any]) -> None:
+    point = order["reported"]
+    with pytest.raises(ValidationError, match="en gång"):
+        set_delegates(point, [order["officer"], order["officer"]], actor=None)
+    with pytest.raises(ValidationError, match="minst en"):
+        set_delegates(point, [], actor=None)
+    with pytest.raises(PermissionDenied):
+        set_delegates(point, [order["substitute"]], actor=order["secretary"])
+    set_delegates(point, [order["substitute"], order["officer"]], actor=None)
+    assert [d.user for d in point.delegates.all()] == [order["substitute"], order["officer"]]
+    event = AuditEvent.objects.get(action="meetings.set_delegates")
+    assert event.before == {"delegates": ["Anna Ek", "Bo Berg"]}
+    assert event.after == {"delegates": ["Bo Berg", "Anna Ek"]}
+    assert register(order, point, "Bifall", decided_by=order["substitute"]).pk
+
+
+def test_another_authoritys_staff_neither_see_nor_post_the_decision(
+    order: dict[str, Any],
+) -> None:
+    decision = register(order, order["announced"], "Tillstyrkes Zqxannan")
+    other = make_body(make_authority("BUN", "Barn- och utbildningsnämnden")).authority
+    stranger = make_user(roles=[(Role.SECRETARY, other), (Role.REGISTRAR, other)])
+    with pytest.raises(PermissionDenied):
+        post_delegated_decision(decision, actor=stranger)
+    browser = Client()
+    browser.force_login(stranger)
+    assert "Zqxannan" not in browser.get("/moten/delegation/").content.decode()
+    assert browser.post(f"/moten/delegation/{decision.pk}/anslag/").status_code == 404
+    decision.refresh_from_db()
+    assert decision.posted_on is None
+
+
+def register(order: dict[str, Any], point: Any, summary: str, **kwargs: Any) -> Any:
+    """A decision registered by the decider themself unless an actor is given."""
+    decided_by = kwargs.pop("decided_by", order["officer"])
+    return actions.do_register_delegated_decision(
+        point,
+        kwargs.pop("case", order["case"]),
+        summary,
+        decided_on=timezone.localdate(),
+        decided_by=decided_by,
+        actor=kwargs.pop("actor", decided_by),
+        **kwargs,
+    )
+
+
+def assert_nothing_saved(order: dict[str, Any], *cases: Any) -> None:
+    assert not DelegatedDecision.objects.exists()
+    for case in [order["case"], *cases]:
+        assert not case.documents.exists()
+    assert not AuditEvent.objects.filter(action="meetings.register_delegated_decision").exists()
 
 
 def test_bad_input_is_refused_and_nothing_is_registered(order: dict[str, Any]) -> None:
@@ -83,6 +272,7 @@ def test_bad_input_is_refused_and_nothing_is_registered(order: dict[str, Any]) -
             order["case"],
             "Bifall",
             decided_on=timezone.localdate() + datetime.timedelta(days=1),
+            decided_by=order["officer"],
             actor=order["officer"],
         )
     elsewhere = make_case("Bygglov", authority=make_authority("MBN", "Miljö- och byggnadsnämnden"))
@@ -92,6 +282,7 @@ def test_bad_input_is_refused_and_nothing_is_registered(order: dict[str, Any]) -
             elsewhere,
             "Bifall",
             decided_on=timezone.localdate(),
+            decided_by=order["officer"],
             actor=order["officer"],
         )
     with pytest.raises(ValidationError, match="finns redan"):
@@ -107,6 +298,7 @@ def test_an_officer_registers_a_decision_in_the_browser(order: dict[str, Any]) -
         "/moten/delegation/",
         {
             "point": order["reported"].pk,
+            "decided_by": order["officer"].pk,
             "case_number": order["case"].case_number,
             "summary": "Avslag",
             "decided_on": timezone.localdate().isoformat(),
@@ -119,6 +311,7 @@ def test_an_officer_registers_a_decision_in_the_browser(order: dict[str, Any]) -
         "/moten/delegation/",
         {
             "point": order["reported"].pk,
+            "decided_by": order["officer"].pk,
             "case_number": "SN 1999/9",
             "summary": "Avslag",
             "decided_on": timezone.localdate().isoformat(),
@@ -141,6 +334,7 @@ def test_a_secret_decision_is_read_only_by_those_who_may_and_reported_by_number(
         order["case"],
         "Bifall till Zqxsökande",
         decided_on=timezone.localdate(),
+        decided_by=order["officer"],
         actor=None,
     )
     registry.do_mark_secrecy(
@@ -160,3 +354,64 @@ def test_a_secret_decision_is_read_only_by_those_who_may_and_reported_by_number(
     )
     assert f"3.1 {decision.document.document_number} (sekretess)" in item.proposal
     assert "Zqxsökande" not in item.proposal
+
+
+def test_the_page_asks_for_the_decider_among_the_points_delegates(order: dict[str, Any]) -> None:
+    officer = Client()  # the registrar, registering on the delegates' behalf
+    officer.force_login(order["registrar"])
+    page = officer.get(f"/moten/delegation/?punkt={order['reported'].pk}").content.decode()
+    assert page.index("1. Anna Ek") < page.index("2. Bo Berg")
+    assert 'name="amount"' not in page and 'name="substitute_for"' in page
+    fields = {
+        "point": order["reported"].pk,
+        "decided_by": order["substitute"].pk,
+        "case_number": order["case"].case_number,
+        "summary": "Avslag",
+        "decided_on": timezone.localdate().isoformat(),
+    }
+    refused = officer.post("/moten/delegation/", fields).content.decode()
+    assert "Bo Berg är ersättare för punkt 3.1: ange vem hen ersatte." in refused
+    outsider = make_user(roles=[(Role.OFFICER, order["body"].authority)])
+    wrongs: list[dict[str, Any]] = [
+        {"decided_by": outsider.pk},
+        {"summary": "x" * 501},
+        {"point": 999_999},
+    ]
+    for wrong in wrongs:
+        answer = officer.post("/moten/delegation/", fields | wrong)
+        assert answer.status_code == 200
+    assert not DelegatedDecision.objects.exists() and not order["case"].documents.exists()
+    limited = actions.do_add_delegation_point(
+        order["body"].authority,
+        "4.2",
+        "Avskrivning av fordran",
+        "Ekonomichef",
+        delegates=[order["officer"]],
+        max_amount=decimal.Decimal("10000"),
+        actor=None,
+    )
+    page = officer.get(f"/moten/delegation/?punkt={limited.pk}").content.decode()
+    assert 'name="amount"' in page
+    over = fields | {"point": limited.pk, "decided_by": order["officer"].pk, "amount": "12000"}
+    assert "mer än punkt 4.2 tillåter" in officer.post("/moten/delegation/", over).content.decode()
+    assert officer.post("/moten/delegation/", over | {"amount": "9000"}).status_code == 302
+    assert DelegatedDecision.objects.get().amount == decimal.Decimal("9000")
+
+
+def test_the_secretary_posts_from_the_page_and_others_may_not(order: dict[str, Any]) -> None:
+    decision = register(order, order["announced"], "Tillstyrkes")
+    url = f"/moten/delegation/{decision.pk}/anslag/"
+    officer = Client()
+    officer.force_login(order["officer"])
+    assert url not in officer.get("/moten/delegation/").content.decode()
+    refused = officer.post(url, follow=True).content.decode()
+    assert "behörighet att anslå delegationsbeslut" in refused
+    secretary = Client()
+    secretary.force_login(order["secretary"])
+    assert url in secretary.get("/moten/delegation/").content.decode()
+    assert secretary.post(url).status_code == 302
+    decision.refresh_from_db()
+    assert decision.posted_on == timezone.localdate()
+    page = secretary.get("/moten/delegation/").content.decode()
+    assert f"anslaget {timezone.localdate():%Y-%m-%d}" in page and url not in page
+    assert secretary.post("/moten/delegation/999999/anslag/").status_code == 404

@@ -166,13 +166,19 @@ def test_what_kansli_draws_up_from_a_secret_case_is_marked_as_strongly(
     assert not may_read(cast["colleague"], extract)
 
     point = actions.do_add_delegation_point(
-        cast["body"].authority, "3.1", "Beslut om rehabilitering", "Personalchef", actor=None
+        cast["body"].authority,
+        "3.1",
+        "Beslut om rehabilitering",
+        "Personalchef",
+        delegates=[cast["officer"]],
+        actor=None,
     )
     decision = actions.do_register_delegated_decision(
         point,
         case,
         "Rehabiliteringsplan fastställd.",
         decided_on=timezone.localdate() - datetime.timedelta(days=1),
+        decided_by=cast["officer"],
         actor=cast["officer"],
     )
     assert decision.document.secrecy is not None

@@ -15,7 +15,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from kansli.access.rules import open_documents, public_reads_decision
+from kansli.access.rules import open_to_all, public_reads_decision
 from kansli.files.download import file_response
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
 from kansli.meetings.views.board_paragraphs import paragraph_notices
@@ -32,16 +32,22 @@ def notice_board(request: HttpRequest) -> HttpResponse:
         .select_related("minutes__meeting__body__authority", "minutes__meeting__body__committee")
         .order_by("-posted_on", "pk")
     )
-    # A secrecy-marked (or voided) decision is not announced with its text; the others'
-    # text is scrubbed of protected and (by policy) private names, as in the e-diary.
+    # Delegated decisions posted by hand (KL 8 kap. 12 §), until their appeal period
+    # ends. A secrecy-marked one is announced by its number and point only (OSL 5 kap.
+    # 5 §), a voided one not at all; the others' text is scrubbed of protected and (by
+    # policy) private names, as in the e-diary.
     decisions = list(
-        open_documents(DelegatedDecision.objects.all(), "document__")
-        .filter(posted_on__lte=today, appeal_ends__gte=today)
+        DelegatedDecision.objects.filter(
+            posted_on__lte=today, appeal_ends__gte=today, document__voided_at=None
+        )
         .select_related("point__authority", "document__case__authority__municipality")
         .order_by("-posted_on", "pk")
     )
     masks = masks_for_cases(d.document.case for d in decisions)
-    shown = [(d, scrub(d.summary, masks[d.document.case_id])) for d in decisions]
+    shown = [
+        (d, scrub(d.summary, masks[d.document.case_id]) if open_to_all(d.document) else None)
+        for d in decisions
+    ]
     coming = (
         Meeting.objects.filter(dispatched_at__isnull=False, starts_at__gte=timezone.now())
         .select_related("body__authority", "body__committee")
