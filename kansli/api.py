@@ -20,6 +20,7 @@ from ninja.errors import ValidationError as RequestInvalid
 from kansli.meetings.api import router as meetings_router
 from kansli.meetings.api_agenda import router as agenda_router
 from kansli.meetings.api_cycle import router as meeting_cycle_router
+from kansli.meetings.api_dates import router as meeting_dates_router
 from kansli.meetings.api_draft import router as draft_router
 from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
@@ -77,6 +78,7 @@ api = NinjaAPI(
 api.add_router("", registry_router)
 api.add_router("", public_router)
 api.add_router("", meetings_router)
+api.add_router("", meeting_dates_router)
 api.add_router("", agenda_router)
 api.add_router("", draft_router)
 api.add_router("", meeting_cycle_router)

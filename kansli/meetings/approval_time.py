@@ -7,14 +7,16 @@ import datetime
 
 from django.utils import timezone
 
+from kansli.meetings.meeting_time import last_day
 from kansli.meetings.models import Meeting
 
 APPROVAL_DAYS = 14
 
 
 def approval_deadline(meeting: Meeting) -> datetime.date:
-    """The last day the minutes may be approved: the fourteenth day after the meeting."""
-    return meeting.day + datetime.timedelta(days=APPROVAL_DAYS)
+    """The last day the minutes may be approved: the fourteenth day after the meeting,
+    counted from its last day when it ran over several."""
+    return last_day(meeting) + datetime.timedelta(days=APPROVAL_DAYS)
 
 
 def approved_on(meeting: Meeting) -> datetime.date | None:

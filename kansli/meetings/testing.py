@@ -61,8 +61,10 @@ def record_present(minutes: Minutes, *people: User) -> None:
 
 
 def meeting_over(monkeypatch: Any, meeting: Meeting, hours: int = 3) -> datetime.datetime:
-    """The clock put `hours` after the meeting began (pytest's monkeypatch), for a test
-    meeting scheduled ahead whose minutes are to be approved."""
+    """The clock put `hours` after the meeting began (pytest's monkeypatch) and the
+    meeting closed then, for a test meeting scheduled ahead whose minutes are to be
+    approved (approval waits for the meeting's end)."""
     moment = meeting.starts_at + datetime.timedelta(hours=hours)
     monkeypatch.setattr(timezone, "now", lambda: moment)
+    meeting.ends_at = actions.do_close_meeting(meeting, moment, actor=None).ends_at
     return moment

@@ -49,6 +49,7 @@ from kansli.meetings.actions.eapproval import (
     do_release_draft,
     do_remind_approvers,
 )
+from kansli.meetings.actions.meeting_dates import do_cancel_meeting, do_close_meeting
 from kansli.meetings.actions.news import do_publish_news, do_read_news
 from kansli.meetings.actions.portal import do_record_opening, do_save_note
 from kansli.meetings.actions.presence import Row, do_set_attendance
@@ -74,7 +75,9 @@ __all__ = [
     "do_approve_correction",
     "do_approve_minutes",
     "do_arrange_agenda",
+    "do_cancel_meeting",
     "do_change_body_rules",
+    "do_close_meeting",
     "do_comment_draft",
     "do_create_body",
     "do_dispatch_decision",

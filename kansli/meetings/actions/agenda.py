@@ -16,6 +16,8 @@ from kansli.audit.chain import record
 from kansli.files.store import store_bytes
 from kansli.meetings import notify, pdf
 from kansli.meetings.actions.approval import LOCKED
+from kansli.meetings.actions.meeting_dates import check_end, require_not_cancelled
+from kansli.meetings.announcement import announced_late
 from kansli.meetings.models import AgendaItem, Body, Meeting, Minutes, Section
 from kansli.meetings.pack import PackError
 from kansli.meetings.permissions import require_preparing, require_secretary
@@ -27,19 +29,32 @@ from kansli.rows import execute, insert
 
 @transaction.atomic
 def do_schedule_meeting(
-    body: Body, starts_at: datetime.datetime, place: str, *, actor: Any
+    body: Body,
+    starts_at: datetime.datetime,
+    place: str,
+    *,
+    ends_at: datetime.datetime | None = None,
+    actor: Any,
 ) -> Meeting:
-    """Put a meeting in the body's calendar."""
+    """Put a meeting in the body's calendar, with its planned end when known (a
+    meeting over several days ends on a later day)."""
     require_secretary(actor, body)
     if not place.strip():
         raise ValidationError({"place": "Ange var sammanträdet hålls."})
-    meeting = Meeting.objects.create(body=body, starts_at=starts_at, place=place.strip())
+    check_end(starts_at, ends_at)
+    meeting = Meeting.objects.create(
+        body=body, starts_at=starts_at, ends_at=ends_at, place=place.strip()
+    )
     record(
         actor=actor,
         action="meetings.schedule_meeting",
         obj=meeting,
         label=str(meeting),
-        after={"starts_at": starts_at.isoformat(), "place": meeting.place},
+        after={
+            "starts_at": starts_at.isoformat(),
+            "ends_at": ends_at.isoformat() if ends_at else None,
+            "place": meeting.place,
+        },
     )
     return meeting
 
@@ -66,6 +81,7 @@ def do_preregister_item(
     decision the public minutes leave out. The secretary may change either with
     do_set_item_secrecy."""
     require_preparing(actor, meeting.body)
+    require_not_cancelled(meeting)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för anmälan sätts av systemet.")
     now = at or timezone.now()
@@ -192,6 +208,7 @@ def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
     require_secretary(actor, item.meeting.body)
     if to.body_id != item.meeting.body_id:
         raise ValidationError("Ärendet kan bara flyttas till samma organs sammanträden.")
+    require_not_cancelled(to)  # from a cancelled meeting, to one that is held
     if hasattr(to, "minutes") or hasattr(item, "paragraph"):
         raise ValidationError("Protokollet för sammanträdet är redan påbörjat.")
     before = str(item.meeting)
@@ -218,6 +235,7 @@ def do_dispatch_meeting(
     member and substitute a link. Items that lack something stay marked. Only the system
     may give an earlier time."""
     require_secretary(actor, meeting.body)
+    require_not_cancelled(meeting)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för utskicket sätts av systemet.")
     items = list(
@@ -242,6 +260,7 @@ def do_dispatch_meeting(
         # A notice sent again keeps the first time: items added since are extra ärenden.
         meeting.dispatched_at = at or timezone.now()
     meeting.save(update_fields=["notice", "pack", "dispatched_at"])
+    late = first and announced_late(meeting)
     record(
         actor=actor,
         action="meetings.dispatch_meeting",
@@ -251,6 +270,7 @@ def do_dispatch_meeting(
             "items": len(items),
             "incomplete": [i.pk for i in items if i.missing],
             "again": not first,
+            "announced_late": late,
         },
     )
     transaction.on_commit(lambda: notify.notice_sent(meeting.pk))

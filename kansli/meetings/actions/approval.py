@@ -18,6 +18,7 @@ from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.meetings import pdf
 from kansli.meetings.actions.publication import register_extract
+from kansli.meetings.meeting_time import has_ended, span
 from kansli.meetings.models import Approval, Attendance, Correction, Minutes, Notice, Paragraph
 from kansli.meetings.permissions import require_secretary
 from kansli.org.models import ElectedPosition
@@ -25,6 +26,8 @@ from kansli.workdays.calendar import legal_deadline
 
 LOCKED = "Protokollet är justerat och låst. En ändring kräver en rättelse."
 NOT_APPROVER = "Du är inte ordförande eller justerare för protokollet."
+NOT_ENDED = "Sammanträdet är inte avslutat; ange sluttid först."
+ENDS_LATER = "Sammanträdet är inte avslutat (%s); protokollet justeras efter sluttiden."
 
 
 def require_open(minutes: Minutes) -> None:
@@ -113,9 +116,13 @@ def _approve(
     if not minutes.paragraphs.exists():
         raise ValidationError("Protokollet har inga paragrafer.")
     now = min(at or timezone.now(), timezone.now())
-    # KL 5 kap. 69 §: the minutes of a meeting held; none before it has begun.
-    if now < minutes.meeting.starts_at:
+    # KL 5 kap. 69 §: the minutes of a meeting held; none before it has begun, and
+    # none before it has ended (kansli.meetings.meeting_time).
+    meeting = minutes.meeting
+    if now < meeting.starts_at:
         raise ValidationError("Protokollet kan inte justeras före sammanträdet.")
+    if not has_ended(meeting, now):
+        raise ValidationError(NOT_ENDED if meeting.ends_at is None else ENDS_LATER % span(meeting))
     Approval.objects.create(minutes=minutes, user=actor, approved_at=now)
     record(actor=actor, action="meetings.approve_minutes", obj=minutes, label=str(minutes))
     last = approvers <= set(minutes.approvals.values_list("user_id", flat=True))

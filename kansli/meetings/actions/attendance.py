@@ -14,6 +14,7 @@ from django.db.models import Max
 
 from kansli.access.rules import position_in
 from kansli.audit.chain import record
+from kansli.meetings.actions.meeting_dates import require_not_cancelled
 from kansli.meetings.actions.presence import Row, deciding_at, replace_attendance
 from kansli.meetings.models import Attendance, Body, Meeting, Minutes, Outcome, Paragraph, Section
 from kansli.meetings.permissions import require_secretary
@@ -44,6 +45,7 @@ def do_open_minutes(
     """Start the minutes: one § per item on the agenda (numbered on from the body's last
     § this year), the decision prefilled from the proposed decision."""
     require_secretary(actor, meeting.body)
+    require_not_cancelled(meeting)
     if hasattr(meeting, "minutes"):
         raise ValidationError("Protokollet är redan påbörjat.")
     approvers = list(approvers)

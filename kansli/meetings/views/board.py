@@ -207,6 +207,11 @@ def _dates(meeting: Meeting) -> str:
     return f"Stoppdag {meeting.item_deadline:%Y-%m-%d}, utskick {meeting.dispatch_day:%Y-%m-%d}."
 
 
+def _cancelled(meeting: Meeting) -> str:
+    """A cancelled meeting stays in the feed, marked (RFC 5545 STATUS:CANCELLED)."""
+    return "INSTÄLLT: " if meeting.cancelled_at else ""
+
+
 @public_page
 def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     """The body's meetings (a year back and all ahead) as an iCalendar feed."""
@@ -228,8 +233,9 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
             f"UID:meeting-{meeting.pk}@{host}",
             f"DTSTAMP:{_utc(timezone.now())}",
             f"DTSTART:{_utc(meeting.starts_at)}",
-            f"DTEND:{_utc(meeting.starts_at + datetime.timedelta(hours=3))}",
-            f"SUMMARY:{_escape(f'Sammanträde: {body}')}",
+            f"DTEND:{_utc(meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=3))}",
+            f"SUMMARY:{_escape(f'{_cancelled(meeting)}Sammanträde: {body}')}",
+            f"STATUS:{'CANCELLED' if meeting.cancelled_at else 'CONFIRMED'}",
             f"LOCATION:{_escape(meeting.place)}",
             f"DESCRIPTION:{_escape(_dates(meeting))}",
             "END:VEVENT",

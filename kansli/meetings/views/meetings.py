@@ -3,8 +3,7 @@ its marks, pre-registering an item, arranging the agenda and dispatching the not
 
 from __future__ import annotations
 
-import datetime
-
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,6 +17,7 @@ from kansli.access.protected import hide_for
 from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions, approval_time
+from kansli.meetings.announcement import LATE, announce_by, announced_late
 from kansli.meetings.forms import (
     ArrangeForm,
     ConfirmForm,
@@ -27,6 +27,7 @@ from kansli.meetings.forms import (
     ReportDecisionsForm,
     ScheduleForm,
 )
+from kansli.meetings.meeting_filter import read_filter
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import (
@@ -54,20 +55,19 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         done = run_action(request, form, lambda: _schedule(form, user), reverse("meetings:list"))
         if done:
             return done
-    since = timezone.now() - datetime.timedelta(days=120)
-    meetings = list(
-        Meeting.objects.filter(body__in=bodies, starts_at__gte=since)
-        .select_related("body__authority", "body__committee", "minutes")
-        .order_by("starts_at")
-    )
+    chosen = read_filter(bodies, request.GET)
+    meetings = chosen.meetings().select_related("body__authority", "body__committee", "minutes")
     today = timezone.localdate()
+    by_year: dict[int, list[Meeting]] = {}
     for meeting in meetings:  # KL 5 kap. 69 §: approved within 14 days
         meeting.approval_overdue = approval_time.overdue(meeting, today)  # type: ignore[attr-defined]
+        by_year.setdefault(meeting.day.year, []).append(meeting)
     return render(
         request,
         "meetings/list.html",
         {
-            "meetings": meetings,
+            "by_year": sorted(by_year.items(), reverse=True),
+            "filter": chosen,
             "bodies": bodies,
             "form": form if secretary_of.exists() else None,
         },
@@ -197,7 +197,10 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     here = reverse("meetings:meeting", args=[meeting.pk])
 
     def run() -> str:
-        actions.do_dispatch_meeting(meeting, actor=user)
+        sent = actions.do_dispatch_meeting(meeting, actor=user)
+        if announced_late(sent):  # KL 5 kap. 11 §: a week ahead
+            day = f"{announce_by(sent):%Y-%m-%d}"
+            messages.warning(request, _(LATE) % {"day": day})
         return _("The notice and the meeting documents are sent to the members.")
 
     return run_or_refuse(request, form, run, here, meeting)
