@@ -22,8 +22,8 @@ def meeting_cancelled(meeting_id: int) -> None:
     roles = meeting.body.members_on(meeting.day).exclude(position=ElectedPosition.SUBSTITUTE)
     people = [role.user for role in roles]
     called = Absence.objects.filter(meeting=meeting, substitute__isnull=False)
-    people += [absence.substitute for absence in called.select_related("substitute")]
-    for person in {p.pk: p for p in people if p is not None and p.email}.values():
+    people += [a.substitute for a in called.select_related("substitute") if a.substitute]
+    for person in {p.pk: p for p in people if p.email}.values():
         text = render_to_string(
             "meetings/mail/cancelled.txt", {"meeting": meeting, "member": person}
         )
