@@ -221,7 +221,6 @@ EXPECTED_GET = {
     "meetings:arrange": 405,
     "meetings:dispatch": 405,
     "meetings:open-minutes": 405,
-    "meetings:attendance": 405,
     "meetings:approve": 405,
     "meetings:approve-correction": 405,
     "meetings:note": 405,

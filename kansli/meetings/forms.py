@@ -16,7 +16,6 @@ from kansli.files.detect import DOCX, PDF, detect_type
 from kansli.inputs import DayField, WholeField
 from kansli.meetings.models import (
     AppealRoute,
-    Attendance,
     Ballot,
     Body,
     DelegationPoint,
@@ -191,23 +190,6 @@ class OpenMinutesForm(AccessibleForm):
     def __init__(self, members: QuerySet[User], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["approvers"].queryset = members  # type: ignore[attr-defined]
-
-
-class AttendanceForm(AccessibleForm):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
-    capacity = forms.ChoiceField(label=_("Capacity"), choices=Attendance.Capacity.choices)
-    replaces = forms.ModelChoiceField(
-        label=_("Serving for"), queryset=User.objects.none(), required=False
-    )
-    from_paragraph = WholeField(label=_("From §"), required=False, min_value=1)
-    to_paragraph = WholeField(label=_("To §"), required=False, min_value=1)
-
-    def __init__(
-        self, people: QuerySet[User], members: QuerySet[User], *args: Any, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people  # type: ignore[attr-defined]
-        self.fields["replaces"].queryset = members  # type: ignore[attr-defined]
 
 
 class DecisionForm(AccessibleForm):

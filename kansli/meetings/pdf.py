@@ -187,18 +187,26 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
     nothing else. A `draft` for e-justering is marked "Ej justerat" on every page and is
     not PDF/A: it is not kept once the minutes are approved."""
     from kansli.access.protected import NOTHING, Hide
+    from kansli.meetings.actions import presiding_chair
+    from kansli.meetings.attendance_list import grouped
     from kansli.public.record import masks_for_cases
 
     meeting = minutes.meeting
     paragraphs = list(
-        minutes.paragraphs.select_related("item__case", "item__secrecy").prefetch_related(
+        minutes.paragraphs.select_related(
+            "item__case", "item__secrecy", "presiding"
+        ).prefetch_related(
             "conflicts__user", "ballots__user", "dissents__user"
         )
     )
     # The public part names no one with protected identity (OSL 21 kap. 3 §); the
     # non-public part, for those entitled, is the § in full.
     masks = masks_for_cases(p.item.case for p in paragraphs)
-    attendance = list(minutes.attendance.select_related("user", "replaces").order_by("capacity"))
+    attendance = list(
+        minutes.attendance.select_related("user", "replaces").order_by(
+            "user__last_name", "user__first_name", "name", "from_paragraph"
+        )
+    )
     for p in paragraphs:
         hide = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
         p.shown_title, p.shown_decision, p.shown_note = (  # type: ignore[attr-defined]
@@ -216,8 +224,9 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
             "secret_part": secret_part,
             "draft": draft,
-            "attendance": attendance,
             "signatories": _signatories(minutes, attendance),
+            "attendance_groups": grouped(attendance, [p.number for p in paragraphs]),
+            "usual_chair": presiding_chair(minutes),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
             "corrections": Correction.objects.filter(
                 paragraph__minutes=minutes, applied_at__isnull=False

@@ -2,6 +2,7 @@ from django.urls import path
 
 from kansli.meetings.views import (
     absence,
+    attendance,
     board,
     decisions,
     delegation,
@@ -29,7 +30,7 @@ urlpatterns = [
     path("moten/<int:pk>/<str:kind>.pdf", meetings.meeting_file, name="file"),
     path("moten/<int:pk>/protokoll/", minutes.minutes_page, name="minutes"),
     path("moten/<int:pk>/protokoll/paborja/", minutes.open_minutes, name="open-minutes"),
-    path("moten/<int:pk>/protokoll/narvaro/", minutes.attendance, name="attendance"),
+    path("moten/<int:pk>/protokoll/narvaro/", attendance.attendance, name="attendance"),
     path("moten/<int:pk>/protokoll/justera/", minutes.approve, name="approve"),
     path("moten/<int:pk>/protokoll/forsegla/", minutes.seal, name="seal"),
     path("moten/<int:pk>/protokoll/utkast/", draft.draft, name="draft"),

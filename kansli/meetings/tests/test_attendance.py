@@ -3,13 +3,15 @@ several ranges per person, substitutes serving for whom, guests who are not user
 rows refused one message each with nothing saved, and who presides at each § (the vice
 chair where the chair is absent or disqualified)."""
 
+import io
 from typing import Any
 
+import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 
 from kansli.audit.models import AuditEvent
-from kansli.meetings import actions
+from kansli.meetings import actions, pdf
 from kansli.meetings.actions import Row, serving
 from kansli.meetings.models import Attendance, Minutes
 from kansli.meetings.testing import (
@@ -292,3 +294,41 @@ def test_one_person_recorded_at_a_time_keeps_the_others(held: dict[str, Any]) ->
     assert minutes.attendance.count() == 2
     assert held["anders"].pk not in serving(minutes, 4)
     assert presiding(minutes)[1] == held["chair"].pk
+
+
+def pdf_text(minutes: Minutes) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(pdf.minutes_pdf(minutes)))
+    return " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+
+
+def test_the_minutes_pdf_lists_the_attendance_by_group_with_ranges(held: dict[str, Any]) -> None:
+    official = make_user(
+        roles=[(Role.REGISTRAR, held["body"].authority)], first_name="Tove", last_name="Tjänst"
+    )
+    minutes = set_rows(
+        held,
+        [
+            Row(Capacity.MEMBER, held["chair"], to_paragraph=5),
+            Row(Capacity.MEMBER, held["chair"], from_paragraph=7),
+            *members(held, "vice", "anders"),
+            Row(Capacity.MEMBER, held["bo"], from_paragraph=3, to_paragraph=5),
+            Row(Capacity.MEMBER, held["bo"], from_paragraph=9),
+            Row(Capacity.ABSENT, held["cecilia"]),
+            Row(Capacity.SUBSTITUTE, held["sven"], replaces=held["cecilia"]),
+            Row(Capacity.OFFICIAL, official, role_title="registrator"),
+            Row(Capacity.GUEST, name="Anna Berg", role_title="revisor"),
+        ],
+    )
+    text = pdf_text(minutes)
+    order = ["Beslutande", "Tjänstgörande ersättare", "Övriga närvarande", "Frånvarande"]
+    assert [text.index(h) for h in order] == sorted(text.index(h) for h in order)
+    assert "Carina Ek Ordförande (§ 1–5, 7–10)" in text
+    assert "Bo Borta Ledamot (§ 3–5, 9–10)" in text
+    assert "Anders Berg Ledamot, justerare" in text
+    assert "Sven Ek Tjänstgörande ersättare för Cecilia Dahl" in text
+    assert "Anna Berg revisor" in text and "Tove Tjänst registrator" in text
+    absent = text[text.index("Frånvarande") :]
+    assert absent.startswith("Frånvarande Cecilia Dahl")
+    # The vice chair presided at § 6 only, which says so; the chair's § do not.
+    assert text.count("Ordförande: Vera Al") == 1
+    assert "Ordförande: Carina Ek" not in text

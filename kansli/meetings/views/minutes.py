@@ -23,9 +23,9 @@ from kansli.meetings import actions, appeal, approval_time
 from kansli.meetings.actions import serving
 from kansli.meetings.actions.approval import sealing_cut_short
 from kansli.meetings.actions.publication import NOT_DISPATCHED
+from kansli.meetings.attendance_list import grouped
 from kansli.meetings.forms import (
     AppealForm,
-    AttendanceForm,
     ConfirmForm,
     CorrectionForm,
     DecisionForm,
@@ -51,7 +51,7 @@ from kansli.meetings.views.common import (
     staff_bodies,
     staff_meeting,
 )
-from kansli.org.models import Role, RoleAssignment, User
+from kansli.org.models import User
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.views.common import current_user, run_action
 from kansli.web.twofactor import is_verified
@@ -72,13 +72,6 @@ def _minutes(request: HttpRequest, pk: int) -> tuple[Minutes, set[int], bool]:
     return found, approvers, staff
 
 
-def _people(meeting: Meeting) -> QuerySet[User]:
-    """Who can be in the attendance: the body's members and the authority's staff."""
-    staff = RoleAssignment.objects.valid_on(meeting.day).filter(authority=meeting.body.authority)
-    officials = User.objects.filter(pk__in=staff.exclude(role=Role.ELECTED).values("user"))
-    return members_of(meeting) | officials
-
-
 def _later(meeting: Meeting) -> QuerySet[Meeting]:
     return Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at)
 
@@ -90,6 +83,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = minutes.meeting
     paragraphs = list(
         minutes.paragraphs.select_related(
+            "presiding",
             "item__case__authority__municipality",
             "item__secrecy",
             "extract__case__authority__municipality",
@@ -113,8 +107,11 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
             "hidden_paragraphs": {p.pk for p in paragraphs if p.item.hidden},  # type: ignore[attr-defined]
             "secret_part": minutes.sealed_secret is not None
             and (user.pk in approvers or may_read_secret_part(user, minutes)),
-            "attendance": minutes.attendance.select_related("user", "replaces"),
-            "attendance_form": AttendanceForm(_people(meeting), members_of(meeting)),
+            "attendance": grouped(
+                list(minutes.attendance.select_related("user", "replaces")),
+                [p.number for p in paragraphs],
+            ),
+            "usual_chair": actions.presiding_chair(minutes),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
             "may_approve": user.pk in approvers
             and minutes.locked_at is None
@@ -160,34 +157,6 @@ def open_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
         )
         return _("The minutes are started.")
-
-    return run_or_refuse(
-        request, form, run, reverse("meetings:minutes", args=[meeting.pk]), meeting
-    )
-
-
-@login_required
-@require_POST
-def attendance(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    meeting = staff_meeting(request, pk)
-    if not hasattr(meeting, "minutes"):
-        raise Http404
-    minutes = meeting.minutes
-    form = AttendanceForm(_people(meeting), members_of(meeting), request.POST)
-
-    def run() -> str:
-        data = form.cleaned_data
-        actions.do_record_attendance(
-            minutes,
-            data["person"],
-            data["capacity"],
-            replaces=data["replaces"],
-            from_paragraph=data["from_paragraph"],
-            to_paragraph=data["to_paragraph"],
-            actor=user,
-        )
-        return _("Attendance is saved.")
 
     return run_or_refuse(
         request, form, run, reverse("meetings:minutes", args=[meeting.pk]), meeting
