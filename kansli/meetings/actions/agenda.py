@@ -227,13 +227,14 @@ def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
     return item
 
 
-@transaction.atomic
 def do_dispatch_meeting(
     meeting: Meeting, *, at: datetime.datetime | None = None, actor: Any
 ) -> Meeting:
     """Utskick: make the notice with the agenda and the meeting pack, and e-mail every
     member and substitute a link. Items that lack something stay marked. Only the system
-    may give an earlier time."""
+    may give an earlier time. The notice and the pack (seconds for a long meeting) are
+    rendered before the transaction, from the agenda as it stands; the transaction
+    stores them only if the agenda has not changed meanwhile."""
     require_secretary(actor, meeting.body)
     require_not_cancelled(meeting)
     if at is not None and actor is not None:
@@ -245,11 +246,44 @@ def do_dispatch_meeting(
     )
     if not items:
         raise ValidationError("Föredragningslistan är tom.")
+    rendered_from = agenda_state(meeting)
     notice = pdf.notice_pdf(meeting, items)
     try:
         pack = pdf.meeting_pack(meeting, items, pdf.notice_pdf(meeting, items, numbered=False))
     except PackError as error:  # a document that cannot be read: nothing is sent
         raise ValidationError(str(error)) from error
+    with transaction.atomic():
+        # Locked and read afresh: a dispatch at the same time is first or again.
+        locked = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        meeting.dispatched_at = locked.dispatched_at
+        if agenda_state(meeting) != rendered_from:
+            raise ValidationError(
+                "Föredragningslistan ändrades medan kallelsen gjordes; skicka den igen."
+            )
+        return _dispatched(meeting, items, notice, pack, at, actor)
+
+
+def agenda_state(meeting: Meeting) -> tuple[Any, ...]:
+    """What the notice and the pack are made from: the meeting's time and place and
+    every item's place, text, documents and secrecy. Equal before and after rendering
+    means the rendered files are still right."""
+    fields = ["pk", "position", "section", "title", "proposal", "report_id", "secrecy_id"]
+    fields += ["public_title", "parent_id", "reference", "rapporteur", "case_id"]
+    rows = list(meeting.items.order_by("pk").values_list(*fields))
+    attached = AgendaItem.attachments.through.objects.filter(agendaitem__meeting=meeting)
+    documents = sorted(attached.values_list("agendaitem_id", "document_id"))
+    fresh = Meeting.objects.values_list("starts_at", "ends_at", "place", "cancelled_at")
+    return (fresh.get(pk=meeting.pk), rows, documents)
+
+
+def _dispatched(
+    meeting: Meeting,
+    items: list[AgendaItem],
+    notice: bytes,
+    pack: bytes,
+    at: datetime.datetime | None,
+    actor: Any,
+) -> Meeting:
     meeting.notice = store_bytes(notice, f"kallelse-{meeting}.pdf")
     meeting.pack = store_bytes(pack, f"handlingar-{meeting}.pdf")
     first = meeting.dispatched_at is None

@@ -1,16 +1,18 @@
-"""Issue 13 part 11: the minutes and extract PDFs are rendered and sealed outside the
-transaction that holds the audit chain, and stored inside a second one; sealing that
-was cut short is finished by calling it again."""
+"""Issue 13 part 11: the minutes and extract PDFs, and the notice and meeting pack, are
+rendered outside the transaction that holds the audit chain, and stored inside one;
+sealing that was cut short is finished by calling it again, and a notice whose agenda
+changed while it was rendered is not sent."""
 
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions, pdf
 from kansli.meetings.actions.approval import seal_minutes
-from kansli.meetings.models import Minutes
+from kansli.meetings.models import AgendaItem, Meeting, Minutes
 from kansli.meetings.testing import (
     make_body,
     make_meeting,
@@ -97,3 +99,50 @@ def test_a_sealing_cut_short_is_finished_by_calling_it_again(
     assert minutes.sealed is not None
     assert all(p.extract_id for p in minutes.paragraphs.all())
     assert AuditEvent.objects.filter(action="meetings.seal_minutes").count() == 1
+
+
+def _agenda(title: str = "Detaljplan") -> tuple[Any, Any]:
+    body = make_body()
+    secretary = make_secretary(body)
+    meeting = make_meeting(body)
+    case = make_case(title, authority=body.authority)
+    actions.do_preregister_item(meeting, case, title=title, proposal="Antas.", actor=None)
+    return meeting, secretary
+
+
+def test_the_notice_and_pack_are_rendered_outside_any_transaction(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    meeting, secretary = _agenda()
+    seen: list[bool] = []
+    real = pdf.notice_pdf
+
+    def spy(*args: Any, **kwargs: Any) -> bytes:
+        seen.append(transaction.get_connection().in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "notice_pdf", spy)
+    signed_in(secretary).post(f"/moten/{meeting.pk}/utskick/", {"confirm": "on"})
+    assert seen == [False, False]  # the notice, and the notice inside the pack
+    meeting.refresh_from_db()
+    assert meeting.dispatched_at is not None and meeting.pack is not None
+
+
+def test_an_agenda_changed_while_rendering_is_not_sent(monkeypatch: pytest.MonkeyPatch) -> None:
+    meeting, secretary = _agenda()
+    real = pdf.notice_pdf
+
+    def meanwhile(*args: Any, **kwargs: Any) -> bytes:
+        AgendaItem.objects.filter(meeting=meeting).update(title="Detaljplan, ändrad rubrik")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pdf, "notice_pdf", meanwhile)
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="ändrades medan kallelsen gjordes"):
+        actions.do_dispatch_meeting(meeting, actor=secretary)
+    meeting.refresh_from_db()
+    assert meeting.dispatched_at is None and meeting.notice is None
+    assert AuditEvent.objects.count() == events
+    monkeypatch.setattr(pdf, "notice_pdf", real)
+    actions.do_dispatch_meeting(meeting, actor=secretary)  # sent again: as it now stands
+    assert Meeting.objects.get(pk=meeting.pk).dispatched_at is not None

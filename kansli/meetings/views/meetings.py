@@ -203,7 +203,8 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
             messages.warning(request, _(LATE) % {"day": day})
         return _("The notice and the meeting documents are sent to the members.")
 
-    return run_or_refuse(request, form, run, here, meeting)
+    # The action renders the notice and the pack before its own transaction.
+    return run_or_refuse(request, form, run, here, meeting, one_transaction=False)
 
 
 @login_required
