@@ -21,6 +21,7 @@ from kansli.files.extract import extract_file_text
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
 from kansli.meetings.actions.delegation import do_post_delegated_decision
+from kansli.meetings.actions.votes import FOR_PROPOSAL, deciders
 from kansli.meetings.models import (
     AppealRoute,
     Body,
@@ -263,16 +264,18 @@ class MeetingsDemo:
             )
         paragraphs = list(minutes.paragraphs.order_by("number"))
         first = paragraphs[0]
-        voters = [m for m in members if m is not absent and m != approver][:6]
         conflicted = members[0] if members[0] not in (approver, absent) else None
         if conflicted is not None:
             actions.do_record_conflict(first, conflicted, actor=None)
-            voters = [v for v in voters if v != conflicted]
-        ballots = {chair: "ja", **{v: "ja" if i % 3 else "nej" for i, v in enumerate(voters)}}
-        actions.do_record_vote(first, ballots, actor=None)
+        # Every member deciding at the § votes: the chair and two in three for the proposal.
+        voters = User.objects.filter(pk__in=deciders(first)).order_by("pk")
+        ballots = {v: "ja" if v == chair or i % 3 else "nej" for i, v in enumerate(voters)}
         nays = [v for v, choice in ballots.items() if choice == "nej"]
         if nays:
-            actions.do_record_dissent(first, nays[0], "Till förmån för eget yrkande.", actor=None)
+            proposal = actions.do_add_motion(first, chair, FOR_PROPOSAL, actor=None)
+            against = actions.do_add_motion(first, nays[0], "avslag", actor=None)
+            actions.do_record_vote(first, proposal, against, ballots, actor=None)
+            actions.do_record_dissent(first, nays[0], against, actor=None)
         if len(paragraphs) > 2 and next_meeting is not None:
             actions.do_record_decision(
                 paragraphs[-1],

@@ -16,7 +16,6 @@ from kansli.files.detect import DOCX, PDF, detect_type
 from kansli.inputs import DayField, WholeField
 from kansli.meetings.models import (
     AppealRoute,
-    Ballot,
     Body,
     DelegationPoint,
     Expedition,
@@ -241,35 +240,13 @@ class AppealForm(AccessibleForm):
 
 
 class MemberForm(AccessibleForm):
-    """A conflict of interest or a dissent: which member (and why)."""
+    """A conflict of interest: which member."""
 
     member = forms.ModelChoiceField(label=_("Member"), queryset=User.objects.none())
-    reason = forms.CharField(label=_("Reason"), required=False, max_length=2000)
 
     def __init__(self, members: QuerySet[User], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["member"].queryset = members  # type: ignore[attr-defined]
-
-
-class VoteForm(AccessibleForm):
-    """Each serving member's vote; members with a conflict of interest are left out."""
-
-    def __init__(self, voters: list[User], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.voters = voters
-        for voter in voters:
-            self.fields[f"vote_{voter.pk}"] = forms.ChoiceField(
-                label=str(voter),
-                choices=[("", _("did not vote")), *Ballot.Choice.choices],
-                required=False,
-            )
-
-    def ballots(self) -> dict[User, str]:
-        return {
-            v: self.cleaned_data[f"vote_{v.pk}"]
-            for v in self.voters
-            if self.cleaned_data.get(f"vote_{v.pk}")
-        }
 
 
 class ByReference(forms.ModelMultipleChoiceField):

@@ -189,6 +189,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
     from kansli.access.protected import NOTHING, Hide
     from kansli.meetings.actions import presiding_chair
     from kansli.meetings.attendance_list import grouped
+    from kansli.meetings.vote_record import VOTE_RECORD, record_of
     from kansli.public.record import masks_for_cases
 
     meeting = minutes.meeting
@@ -196,7 +197,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
         minutes.paragraphs.select_related(
             "item__case", "item__secrecy", "presiding"
         ).prefetch_related(
-            "conflicts__user", "ballots__user", "dissents__user"
+            "conflicts__user", "ballots__user", "dissents__user", *VOTE_RECORD
         )
     )
     # The public part names no one with protected identity (OSL 21 kap. 3 §); the
@@ -214,6 +215,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             hide(p.decision),
             hide(p.note),
         )
+        p.vote_record = record_of(p, hide)  # type: ignore[attr-defined]
     return _render(
         "meetings/pdf/minutes.html",
         meeting.body.authority.municipality,

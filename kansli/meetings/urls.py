@@ -14,6 +14,7 @@ from kansli.meetings.views import (
     minutes,
     news,
     portal,
+    votes,
 )
 
 app_name = "meetings"
@@ -42,6 +43,7 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/beslut/", decisions.decisions, name="decisions"),
     path("moten/<int:pk>/brevlista/", minutes.letters, name="letters"),
     path("moten/paragraf/<int:pk>/", minutes.paragraph, name="paragraph"),
+    path("moten/paragraf/<int:pk>/yrkanden/", votes.paragraph_votes, name="paragraph-votes"),
     path("moten/paragraf/<int:pk>/omedelbar/", immediate.mark, name="mark-immediate"),
     path("moten/paragraf/<int:pk>/justera/", immediate.approve, name="approve-paragraph"),
     path("moten/paragraf/<int:pk>/expediera/", minutes.dispatch_decision, name="expedite"),

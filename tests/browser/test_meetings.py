@@ -137,14 +137,29 @@ def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-unty
     conflict.get_by_label(sv("Member")).select_option(label="Per Jävig")
     conflict.get_by_role("button", name=sv("Save")).click()
     secretary.wait_for_load_state()
-    vote = secretary.locator("section").filter(has_text=sv("Record a vote"))
-    assert vote.get_by_label("Per Jävig").count() == 0  # no vote for a member with a conflict
-    vote.get_by_label("Göran Lundgren").select_option("ja")
-    vote.get_by_label("Fatima Hedlund").select_option("nej")
+    # The chair moves the proposal, Fatima Hedlund moves avslag, and the vote is 1-1.
+    motion = secretary.locator("section[aria-labelledby=form-votes-motion]")
+    motion.get_by_label(sv("Moved by")).select_option(label="Göran Lundgren")
+    motion.get_by_label(sv("Moves the proposal as it stands (bifall till förslaget)")).check()
+    motion.get_by_role("button", name=sv("Save")).click()
+    secretary.wait_for_load_state()
+    motion = secretary.locator("section[aria-labelledby=form-votes-motion]")
+    motion.get_by_label(sv("Moved by")).select_option(label="Fatima Hedlund")
+    motion.get_by_label(sv("Motion")).fill("avslag")
+    motion.get_by_role("button", name=sv("Save")).click()
+    secretary.wait_for_load_state()
+    vote = secretary.locator("section[aria-labelledby=form-votes-vote]")
+    assert vote.get_by_role("group", name="Per Jävig").count() == 0  # disqualified
+    vote.get_by_label(sv("Yes for")).select_option(label="Göran Lundgren: bifall till förslaget")
+    vote.get_by_label(sv("No for")).select_option(label="Fatima Hedlund: avslag")
+    vote.get_by_role("group", name="Göran Lundgren").get_by_label(sv("yes")).check()
+    vote.get_by_role("group", name="Fatima Hedlund").get_by_label(sv("no")).check()
     vote.get_by_role("button", name=sv("Save")).click()
     secretary.wait_for_load_state()
     assert Conflict.objects.get().user.username == "ledamot2"
     assert sorted(Ballot.objects.values_list("choice", flat=True)) == ["ja", "nej"]
+    assert secretary.get_by_text("och ordförandens utslagsröst, beslutar nämnden enligt").count()
+    assert axe_violations(secretary) == []
 
     # After the meeting (the clock moved on), the chair and the approver, recorded
     # present, approve, each with their one-time code.

@@ -1,9 +1,10 @@
 """Every change in committee administration, one module per step of the meeting cycle:
 the bodies and their rules (bodies), the officer's report (reports), the agenda and the
 notice (agenda), the members' portal (portal), the minutes and attendance (attendance),
-the decisions (decisions), approval and correction (approval), the extracts and the
-dispatch of decisions (publication), and delegated decisions (delegation). Each action
-checks permission, changes the data and writes its audit event in one transaction;
+the decisions (decisions), motions and votes (votes), approval and correction
+(approval), the extracts and the dispatch of decisions (publication), and delegated
+decisions (delegation). Each action checks permission, changes the data and writes its
+audit event in one transaction;
 the last approval renders and seals its PDFs between two (approval.seal_minutes).
 Everything public is named here, so `from kansli.meetings import actions` reaches it."""
 
@@ -35,8 +36,6 @@ from kansli.meetings.actions.decisions import (
     do_record_conflict,
     do_record_decision,
     do_record_decisions,
-    do_record_dissent,
-    do_record_vote,
 )
 from kansli.meetings.actions.delegation import (
     do_add_delegation_point,
@@ -64,6 +63,14 @@ from kansli.meetings.actions.reports import (
     do_upload_report,
     do_write_report,
 )
+from kansli.meetings.actions.votes import (
+    do_add_motion,
+    do_decide_by_acclamation,
+    do_give_dissent_reason,
+    do_record_dissent,
+    do_record_vote,
+    do_withdraw_motion,
+)
 
 __all__ = [
     "LOCKED",
@@ -71,6 +78,7 @@ __all__ = [
     "Row",
     "approvers_of",
     "do_add_delegation_point",
+    "do_add_motion",
     "do_answer_comment",
     "do_approve_correction",
     "do_approve_minutes",
@@ -80,8 +88,10 @@ __all__ = [
     "do_close_meeting",
     "do_comment_draft",
     "do_create_body",
+    "do_decide_by_acclamation",
     "do_dispatch_decision",
     "do_dispatch_meeting",
+    "do_give_dissent_reason",
     "do_move_item",
     "do_open_minutes",
     "do_preregister_item",
@@ -109,6 +119,7 @@ __all__ = [
     "do_set_graphic_profile",
     "do_set_item_secrecy",
     "do_upload_report",
+    "do_withdraw_motion",
     "do_write_report",
     "present_serving",
     "presiding_chair",

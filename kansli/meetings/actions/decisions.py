@@ -1,6 +1,6 @@
 """The decisions in the minutes (beslut): the decision in each §, postponing
-(bordläggning) or referring back (återremiss), conflicts of interest (jäv), open votes
-(omröstning) and dissent (reservation)."""
+(bordläggning) or referring back (återremiss), and conflicts of interest (jäv); motions,
+votes and dissent are in kansli.meetings.actions.votes."""
 
 from __future__ import annotations
 
@@ -12,14 +12,11 @@ from django.db import transaction
 from kansli.audit.chain import record
 from kansli.meetings.actions.agenda import do_preregister_item
 from kansli.meetings.actions.approval import require_open
-from kansli.meetings.actions.attendance import serving
 from kansli.meetings.actions.immediate import require_paragraph_open
 from kansli.meetings.actions.presence import step_down
 from kansli.meetings.models import (
     AppealRoute,
-    Ballot,
     Conflict,
-    Dissent,
     Meeting,
     Minutes,
     Outcome,
@@ -141,57 +138,3 @@ def do_record_conflict(paragraph: Paragraph, user: Any, *, actor: Any) -> Confli
         after={"user": user.pk},
     )
     return conflict
-
-
-@transaction.atomic
-def do_record_vote(paragraph: Paragraph, ballots: dict[Any, str], *, actor: Any) -> dict[str, int]:
-    """An open vote (omröstning): each serving member's ja, nej or avstår. A member
-    with a conflict of interest in the § cannot vote. Returns the count."""
-    minutes = paragraph.minutes
-    require_secretary(actor, minutes.meeting.body)
-    require_open(minutes)
-    require_paragraph_open(paragraph)
-    present = serving(minutes, paragraph.number)
-    conflicted = set(paragraph.conflicts.values_list("user_id", flat=True))
-    for user, choice in ballots.items():
-        name = user.get_full_name() or user.username
-        if user.pk in conflicted:
-            raise ValidationError(f"{name} är jävig i § {paragraph.number} och får inte rösta.")
-        if user.pk not in present:
-            raise ValidationError(f"{name} tjänstgör inte vid § {paragraph.number}.")
-        if choice not in Ballot.Choice.values:
-            raise ValidationError(f"Välj ja, nej eller avstår för {name}.")
-    paragraph.ballots.all().delete()
-    Ballot.objects.bulk_create(
-        Ballot(paragraph=paragraph, user=user, choice=choice) for user, choice in ballots.items()
-    )
-    count = {choice: list(ballots.values()).count(choice) for choice in Ballot.Choice.values}
-    record(
-        actor=actor,
-        action="meetings.record_vote",
-        obj=paragraph,
-        label=str(paragraph),
-        after={"ballots": {str(u.pk): c for u, c in ballots.items()}, "count": count},
-    )
-    return count
-
-
-@transaction.atomic
-def do_record_dissent(paragraph: Paragraph, user: Any, reason: str = "", *, actor: Any) -> Dissent:
-    """Reservation: a member who took part in the decision dissents from it."""
-    require_secretary(actor, paragraph.minutes.meeting.body)
-    require_open(paragraph.minutes)
-    require_paragraph_open(paragraph)
-    if user.pk not in serving(paragraph.minutes, paragraph.number):
-        raise ValidationError("Bara den som deltog i beslutet kan reservera sig.")
-    if paragraph.conflicts.filter(user=user).exists():
-        raise ValidationError("Den som är jävig deltar inte i beslutet och kan inte reservera sig.")
-    dissent = Dissent.objects.create(paragraph=paragraph, user=user, reason=reason.strip())
-    record(
-        actor=actor,
-        action="meetings.record_dissent",
-        obj=paragraph,
-        label=str(paragraph),
-        after={"user": user.pk, "reason": dissent.reason},
-    )
-    return dissent

@@ -185,7 +185,7 @@ def test_the_decision_cannot_be_changed_afterwards(monkeypatch: pytest.MonkeyPat
         ),
         lambda: actions.do_record_conflict(paragraph, data["other"], actor=secretary),
         lambda: actions.do_record_dissent(paragraph, data["other"], actor=secretary),
-        lambda: actions.do_record_vote(paragraph, {data["other"]: "ja"}, actor=secretary),
+        lambda: actions.do_add_motion(paragraph, data["other"], "avslag", actor=secretary),
     ]
     for refused in refusals:
         with pytest.raises(ValidationError, match="omedelbart justerad"):

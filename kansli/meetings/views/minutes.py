@@ -20,7 +20,6 @@ from kansli.access.protected import NOTHING, hide_for
 from kansli.access.rules import may_read_item, may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions, appeal, approval_time
-from kansli.meetings.actions import serving
 from kansli.meetings.actions.approval import sealing_cut_short
 from kansli.meetings.actions.publication import NOT_DISPATCHED
 from kansli.meetings.attendance_list import grouped
@@ -33,7 +32,6 @@ from kansli.meetings.forms import (
     ExpediteForm,
     MemberForm,
     OpenMinutesForm,
-    VoteForm,
 )
 from kansli.meetings.models import (
     AppealRoute,
@@ -44,6 +42,7 @@ from kansli.meetings.models import (
     Paragraph,
 )
 from kansli.meetings.permissions import mask_items
+from kansli.meetings.views import votes
 from kansli.meetings.views.common import (
     is_secretary,
     members_of,
@@ -275,19 +274,8 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
     found = _paragraph(request, pk)
     meeting = found.minutes.meeting
     members = members_of(meeting)
-    conflicted = set(found.conflicts.values_list("user_id", flat=True))
-    voters = [
-        u
-        for u in User.objects.filter(pk__in=serving(found.minutes, found.number))
-        if u.pk not in conflicted
-    ]
     post: Any = request.POST if request.method == "POST" else None
     which = post.get("form") if post else None
-    vote = VoteForm(
-        voters,
-        post if which == "vote" else None,
-        initial={f"vote_{b.user_id}": b.choice for b in found.ballots.all()},
-    )
     forms: dict[str, AccessibleForm] = {
         "decision": DecisionForm(
             _later(meeting),
@@ -300,8 +288,6 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             },
         ),
         "conflict": MemberForm(members, post if which == "conflict" else None),
-        "vote": vote,
-        "dissent": MemberForm(members, post if which == "dissent" else None),
     }
     runs = {
         "decision": lambda d: actions.do_record_decision(
@@ -314,11 +300,9 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             actor=user,
         ),
         "conflict": lambda d: actions.do_record_conflict(found, d["member"], actor=user),
-        "vote": lambda d: actions.do_record_vote(found, vote.ballots(), actor=user),
         "correction": lambda d: actions.do_propose_correction(
             found, d["decision"], d["reason"], actor=user
         ),
-        "dissent": lambda d: actions.do_record_dissent(found, d["member"], d["reason"], actor=user),
     }
     secretary = is_secretary(user, meeting.body)
     correcting = secretary and found.minutes.locked_at is not None
@@ -355,8 +339,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "correcting": correcting,
             "corrections": found.corrections.prefetch_related("approved_by"),
             "conflicts": found.conflicts.select_related("user"),
-            "ballots": found.ballots.select_related("user"),
-            "dissents": found.dissents.select_related("user"),
+            "votes": votes.panel(request, found, secretary and not correcting),
             "expeditions": found.expeditions.all(),
             "legal_force": appeal.legal_force(found),
             "today": timezone.localdate(),
