@@ -21,6 +21,7 @@ from kansli.meetings.api import router as meetings_router
 from kansli.meetings.api_agenda import router as agenda_router
 from kansli.meetings.api_cycle import router as meeting_cycle_router
 from kansli.meetings.api_dates import router as meeting_dates_router
+from kansli.meetings.api_delegation import router as delegation_router
 from kansli.meetings.api_draft import router as draft_router
 from kansli.meetings.api_votes import router as votes_router
 from kansli.public.api import TooMany
@@ -81,6 +82,7 @@ api.add_router("", public_router)
 api.add_router("", meetings_router)
 api.add_router("", meeting_dates_router)
 api.add_router("", agenda_router)
+api.add_router("", delegation_router)
 api.add_router("", draft_router)
 api.add_router("", votes_router)
 api.add_router("", meeting_cycle_router)

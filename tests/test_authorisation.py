@@ -175,6 +175,7 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "organ", "pk"): Fill(PREPARED, "body_pk", MISSING),
     # A delegated decision of the KS delegation order (posting it): the staff's.
     ("moten", "delegation", "pk"): Fill(PREPARED, "delegated_pk", MISSING),
+    ("api", "decisions", "decision_id"): Fill(PREPARED, "delegated_pk", MISSING),
     # The approved minutes of a notice on the board: public.
     ("anslagstavla", "anslagstavla", "pk"): Fill(OPEN_LEVEL, "notice_pk"),
     # A meeting whose notice went out, as announced (its agenda and notice): public.

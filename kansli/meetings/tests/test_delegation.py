@@ -15,12 +15,21 @@ from kansli.meetings import actions
 from kansli.meetings.actions.delegation import do_post_delegated_decision as post_delegated_decision
 from kansli.meetings.actions.delegation import do_set_delegates as set_delegates
 from kansli.meetings.models import AppealRoute, DelegatedDecision, Section
-from kansli.meetings.testing import make_body, make_meeting, make_secretary
-from kansli.org.models import Role
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
+from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions as registry
 from kansli.registry.models import Classification
 from kansli.registry.testing import make_case, make_provision
+from kansli.web.testing import api_client
+from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -415,3 +424,72 @@ def test_the_secretary_posts_from_the_page_and_others_may_not(order: dict[str, A
     page = secretary.get("/moten/delegation/").content.decode()
     assert f"anslaget {timezone.localdate():%Y-%m-%d}" in page and url not in page
     assert secretary.post("/moten/delegation/999999/anslag/").status_code == 404
+
+
+def test_the_api_registers_for_the_delegate_and_posts_with_json_errors(
+    order: dict[str, Any],
+) -> None:
+    registrar = api_client(order["registrar"])
+    url = "/api/v1/delegation/decisions"
+    fields = {
+        "point_id": order["announced"].pk,
+        "case_id": order["case"].pk,
+        "summary": "Tillstyrkes",
+        "decided_on": timezone.localdate().isoformat(),
+        "decided_by_id": order["officer"].pk,
+    }
+    outsider = make_user(roles=[(Role.OFFICER, order["body"].authority)])
+    elsewhere = make_case("Bygglov", authority=make_authority("MBN", "Miljö- och byggnadsnämnden"))
+    refusals: list[tuple[dict[str, Any], str]] = [
+        ({"decided_by_id": outsider.pk}, "Personen är inte delegat för punkt 9.2."),
+        ({"point_id": 999_999}, "Punkten finns inte i delegationsordningen."),
+        ({"case_id": elsewhere.pk}, "Ärendet finns inte i SN."),
+        ({"summary": " "}, "Skriv kort vad som beslutades."),
+        ({"summary": "x" * 501}, ""),
+    ]
+    for wrong, detail in refusals:
+        answer = registrar.post(url, fields | wrong, content_type="application/json")
+        assert answer.status_code == 422, answer.content
+        assert detail in answer.json()["detail"]
+    assert not DelegatedDecision.objects.exists() and not order["case"].documents.exists()
+    created = registrar.post(url, fields, content_type="application/json")
+    assert created.status_code == 201, created.content
+    body = created.json()
+    assert (body["decided_by"], body["registered_by"]) == ("Anna Ek", str(order["registrar"]))
+    assert body["posted_on"] is None
+    post = f"{url}/{body['id']}/post"
+    officer = api_client(order["officer"])
+    assert officer.post(post).status_code == 403
+    stranger = api_client(
+        make_user(roles=[(Role.SECRETARY, make_body(make_authority("BUN")).authority)])
+    )
+    assert stranger.post(post).json() == {"detail": "Hittades inte."}
+    posted = api_client(order["secretary"]).post(post)
+    assert posted.status_code == 200
+    assert posted.json()["appeal_ends"] == legal_deadline(timezone.localdate(), weeks=3).isoformat()
+    again = api_client(order["secretary"]).post(post)
+    assert again.status_code == 422 and "anslogs redan" in again.json()["detail"]
+
+
+def test_a_reported_decision_shows_its_paragraph_and_appeal_end(
+    order: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The appeal time of a reported decision runs from the notice of the minutes where
+    it was reported (KL 13 kap. 5 §), shown on the delegation page."""
+    chair = make_member(order["body"], ElectedPosition.CHAIR)
+    register(order, order["reported"], "Bifall")
+    meeting = make_meeting(order["body"])
+    standing = make_case("Anmälan av delegationsbeslut 2026", authority=order["body"].authority)
+    actions.do_report_delegated_decisions(meeting, standing, actor=order["secretary"])
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[], actor=None)
+    record_present(minutes, chair)
+    meeting_over(monkeypatch, meeting)
+    actions.do_approve_minutes(minutes, verified=True, actor=chair)
+    paragraph = minutes.paragraphs.get()
+    ends = minutes.notice.appeal_ends
+    secretary = Client()
+    secretary.force_login(order["secretary"])
+    page = secretary.get("/moten/delegation/").content.decode()
+    expected = f"anmält i SN § {paragraph.number}, överklagbart t.o.m. {ends:%Y-%m-%d}"
+    assert expected in page
