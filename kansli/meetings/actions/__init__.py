@@ -39,8 +39,10 @@ from kansli.meetings.actions.decisions import (
 )
 from kansli.meetings.actions.delegation import (
     do_add_delegation_point,
+    do_post_delegated_decision,
     do_register_delegated_decision,
     do_report_delegated_decisions,
+    do_set_delegates,
 )
 from kansli.meetings.actions.eapproval import (
     do_answer_comment,
@@ -94,6 +96,7 @@ __all__ = [
     "do_give_dissent_reason",
     "do_move_item",
     "do_open_minutes",
+    "do_post_delegated_decision",
     "do_preregister_item",
     "do_preregister_with_report",
     "do_propose_correction",
@@ -116,6 +119,7 @@ __all__ = [
     "do_schedule_meeting",
     "do_seal_minutes",
     "do_set_attendance",
+    "do_set_delegates",
     "do_set_graphic_profile",
     "do_set_item_secrecy",
     "do_upload_report",
