@@ -290,7 +290,10 @@ class MeetingsDemo:
         for user in [chair, approver]:
             actions.do_approve_minutes(minutes, verified=True, at=approved, actor=user)
         sent_on = self._working_day(timezone.localdate(approved), self.rng.choice([0, 1, 2, 4]))
-        for paragraph in minutes.paragraphs.select_related("item__case"):
+        for paragraph in minutes.paragraphs.filter(item__case__isnull=False).select_related(
+            "item__case"
+        ):
+            assert paragraph.item.case is not None
             sender = paragraph.item.case.documents.exclude(counterpart="").order_by("number")
             origin = sender.first()
             if paragraph.outcome == Outcome.DECIDED and origin is not None:

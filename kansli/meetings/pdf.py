@@ -87,26 +87,30 @@ def report_pdf(
 def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem], *, numbered: bool = True) -> bytes:
     """Kallelse med föredragningslista. A secret item shows its title as the public
     diary shows it (kansli.public.record), never more. The items are numbered 1, 2, 3 …
-    in agenda order, as the meeting pack's bookmarks number them. Its own page numbers
-    are left out (numbered=False) where it opens the pack, whose numbers run through
-    every page."""
-    from kansli.public.record import masks_for_cases, scrub
+    (a sub-item 5 a) in agenda order (kansli.meetings.agenda_order), as the meeting
+    pack's bookmarks number them. Its own page numbers are left out (numbered=False)
+    where it opens the pack, whose numbers run through every page."""
+    from kansli.meetings import agenda_order
+    from kansli.meetings.procedural import masks_for_items
+    from kansli.public.record import scrub
 
-    masks = masks_for_cases(item.case for item in items)
-    rows = [
+    masks = masks_for_items(item.case for item in items)
+    sections = [
         (
-            item,
-            item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id]),
-            number,
+            label,
+            [
+                (i, i.public_heading if i.is_secret else scrub(i.title, masks[i.case_id]))
+                for i in group
+            ],
         )
-        for number, item in enumerate(items, start=1)
+        for label, group in agenda_order.by_section(agenda_order.numbered(meeting.body, items))
     ]
     return _render(
         "meetings/pdf/notice.html",
         meeting.body.authority.municipality,
         {
             "meeting": meeting,
-            "rows": rows,
+            "sections": sections,
             "today": timezone.localdate(),
             "unnumbered": not numbered,
         },
@@ -160,12 +164,13 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
     the document, if a file cannot be read."""
     from kansli.access.protected import Hide
     from kansli.access.rules import open_to_all
-    from kansli.public.record import masks_for_cases
+    from kansli.meetings import agenda_order
+    from kansli.meetings.procedural import masks_for_items
 
-    masks = masks_for_cases(item.case for item in items)
+    masks = masks_for_items(item.case for item in items)
     hidden = {item.pk: Hide(masks[item.case_id].protected)(item.title) for item in items}
     parts = [Part("Kallelse och föredragningslista", notice)]
-    for number, item in enumerate(items, start=1):
+    for item in agenda_order.numbered(meeting.body, items):
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
         open_pdfs = [
             (d, data)
@@ -175,7 +180,7 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
         if not open_pdfs:
             continue
         title = item.public_heading if item.is_secret else hidden[item.pk]
-        parts.append(Part(f"{number}. {title}", open_pdfs[0][1]))
+        parts.append(Part(f"{item.label}. {title}", open_pdfs[0][1]))  # type: ignore[attr-defined]
         parts.extend(Part(d.description, data, level=1) for d, data in open_pdfs[1:])
     return merge(parts, footer=str(meeting))
 
@@ -187,22 +192,29 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
     nothing else. A `draft` for e-justering is marked "Ej justerat" on every page and is
     not PDF/A: it is not kept once the minutes are approved."""
     from kansli.access.protected import NOTHING, Hide
+    from kansli.meetings import agenda_order
     from kansli.meetings.actions import presiding_chair
     from kansli.meetings.attendance_list import grouped
+    from kansli.meetings.procedural import masks_for_items
     from kansli.meetings.vote_record import VOTE_RECORD, record_of
-    from kansli.public.record import masks_for_cases
 
     meeting = minutes.meeting
     paragraphs = list(
         minutes.paragraphs.select_related(
             "item__case", "item__secrecy", "presiding"
         ).prefetch_related(
-            "conflicts__user", "ballots__user", "dissents__user", *VOTE_RECORD
+            "conflicts__user",
+            "ballots__user",
+            "dissents__user",
+            "appendices",
+            *VOTE_RECORD,
         )
     )
+    # Each § with its agenda label: a sub-item's § (5 a) is printed under its parent's.
+    agenda_order.numbered(meeting.body, [p.item for p in paragraphs])
     # The public part names no one with protected identity (OSL 21 kap. 3 §); the
     # non-public part, for those entitled, is the § in full.
-    masks = masks_for_cases(p.item.case for p in paragraphs)
+    masks = masks_for_items(p.item.case for p in paragraphs)
     attendance = list(
         minutes.attendance.select_related("user", "replaces").order_by(
             "user__last_name", "user__first_name", "name", "from_paragraph"
@@ -226,6 +238,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
             "secret_part": secret_part,
             "draft": draft,
+            "appendices": minutes.appendices.select_related("paragraph__item"),
             "signatories": _signatories(minutes, attendance),
             "attendance_groups": grouped(attendance, [p.number for p in paragraphs]),
             "usual_chair": presiding_chair(minutes),

@@ -26,6 +26,8 @@ from kansli.registry.models import Case, Document, SecrecyProvision
 from kansli.registry.secrecy import case_markings, default_marking, strongest
 from kansli.rows import execute, insert
 
+PROCEDURAL_NO_SECRECY = "En formalia-punkt har ingen sekretess: den hör inte till något ärende."
+
 
 @transaction.atomic
 def do_schedule_meeting(
@@ -153,6 +155,8 @@ def do_set_item_secrecy(
     require_secretary(actor, item.meeting.body)
     if Minutes.objects.filter(meeting=item.meeting, locked_at__isnull=False).exists():
         raise ValidationError(LOCKED)
+    if item.case_id is None and provision is not None:
+        raise ValidationError(PROCEDURAL_NO_SECRECY)
     errors: dict[str, str] = {}
     if len(public_title.strip()) > 200:
         errors["public_title"] = "Den neutrala rubriken får vara högst 200 tecken."
@@ -215,7 +219,8 @@ def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
     item.meeting = to
     item.position = _next_position(to)
     item.save(update_fields=["meeting", "position"])
-    registry.add_to_timeline(item.case, "agenda", f"Ärendet flyttades till {to}.", actor)
+    if item.case is not None:
+        registry.add_to_timeline(item.case, "agenda", f"Ärendet flyttades till {to}.", actor)
     record(
         actor=actor,
         action="meetings.move_item",

@@ -220,8 +220,9 @@ def do_seal_minutes(minutes: Minutes, *, actor: Any) -> None:
 
 
 def extracts_missing(minutes: Minutes) -> QuerySet[Paragraph]:
-    """The § of approved minutes whose extract is not registered yet."""
-    return minutes.paragraphs.filter(extract__isnull=True)
+    """The § of approved minutes whose extract is not registered yet; a procedural §
+    belongs to no case and has none."""
+    return minutes.paragraphs.filter(extract__isnull=True, item__case__isnull=False)
 
 
 def sealing_cut_short(minutes: Minutes) -> bool:

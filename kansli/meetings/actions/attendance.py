@@ -14,6 +14,7 @@ from django.db.models import Max
 
 from kansli.access.rules import position_in
 from kansli.audit.chain import record
+from kansli.meetings import agenda_order
 from kansli.meetings.actions.meeting_dates import require_not_cancelled
 from kansli.meetings.actions.presence import Row, deciding_at, replace_attendance
 from kansli.meetings.models import Attendance, Body, Meeting, Minutes, Outcome, Paragraph, Section
@@ -42,8 +43,9 @@ def do_open_minutes(
     first: int | None = None,
     actor: Any,
 ) -> Minutes:
-    """Start the minutes: one § per item on the agenda (numbered on from the body's last
-    § this year), the decision prefilled from the proposed decision."""
+    """Start the minutes: one § per item on the agenda, a sub-item too, in the agenda's
+    order (kansli.meetings.agenda_order) and numbered on from the body's last § this
+    year, the decision prefilled from the proposed decision."""
     require_secretary(actor, meeting.body)
     require_not_cancelled(meeting)
     if hasattr(meeting, "minutes"):
@@ -52,7 +54,7 @@ def do_open_minutes(
     for person in approvers:
         if not position_in(person, meeting.body, meeting.day):
             raise ValidationError({"approvers": f"{person.get_full_name()} är inte ledamot."})
-    items = list(meeting.items.order_by("position", "pk"))
+    items = agenda_order.numbered(meeting.body, meeting.items.all())
     numbers = _next_numbers(meeting.body, meeting.day.year, len(items), first)
     minutes = Minutes.objects.create(
         meeting=meeting,

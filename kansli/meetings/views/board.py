@@ -18,6 +18,7 @@ from django.utils import timezone
 from kansli.access.rules import open_to_all, public_reads_decision
 from kansli.files.download import file_response
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
+from kansli.meetings.procedural import masks_for_items
 from kansli.meetings.views.board_paragraphs import paragraph_notices
 from kansli.org.models import Authority
 from kansli.public.record import masks_for_cases, scrub
@@ -81,7 +82,7 @@ def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             "position", "pk"
         )
     )
-    masks = masks_for_cases(item.case for item in items)
+    masks = masks_for_items(item.case for item in items)
     rows = [
         item.public_heading if item.is_secret else scrub(item.title, masks[item.case_id])
         for item in items
@@ -141,7 +142,7 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
             "item__case__authority__municipality", "item__report", "item__secrecy"
         ).prefetch_related("item__attachments")
     )
-    masks = masks_for_cases(paragraph.item.case for paragraph in found)
+    masks = masks_for_items(paragraph.item.case for paragraph in found)
     paragraphs, withheld = [], set()
     for paragraph in found:
         item, case_masks = paragraph.item, masks[paragraph.item.case_id]

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from kansli.access.protected import hide_for
 from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
-from kansli.meetings import actions, approval_time
+from kansli.meetings import actions, agenda_order, approval_time
 from kansli.meetings.announcement import LATE, announce_by, announced_late
 from kansli.meetings.forms import (
     ArrangeForm,
@@ -27,8 +27,9 @@ from kansli.meetings.forms import (
     ReportDecisionsForm,
     ScheduleForm,
 )
+from kansli.meetings.item_forms import meeting_forms
 from kansli.meetings.meeting_filter import read_filter
-from kansli.meetings.models import AgendaItem, Meeting, Section
+from kansli.meetings.models import AgendaItem, Meeting
 from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import (
     case_in,
@@ -85,10 +86,9 @@ def _schedule(form: ScheduleForm, user: User) -> str:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     meeting = staff_meeting(request, pk)
-    items = list(
-        meeting.items.select_related("case__authority__municipality", "report", "secrecy").order_by(
-            "position", "pk"
-        )
+    items = agenda_order.numbered(
+        meeting.body,
+        meeting.items.select_related("case__authority__municipality", "report", "secrecy"),
     )
     mask_items(user, items)
     secretary = is_secretary(user, meeting.body)
@@ -99,15 +99,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "items": items,
             "secretary": secretary,
-            "sections": [
-                (label, [i for i in items if i.section == value])
-                for value, label in Section.choices
-            ],
+            "sections": agenda_order.by_section(items),
             "arrange": ArrangeForm(meeting)
             if secretary and not hasattr(meeting, "minutes")
             else None,
             "open_minutes": OpenMinutesForm(members_of(meeting)) if secretary else None,
             "report_form": ReportDecisionsForm() if secretary else None,
+            **(meeting_forms(meeting, items) if secretary else {}),
         },
     )
 
