@@ -167,6 +167,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "paragraf", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
     ("moten", "punkt", "pk"): Fill(PREPARED, "item_pk", MISSING),
     ("api", "meetings", "meeting_id"): Fill(PREPARED, "meeting_pk", MISSING),
+    # A § in the API (its motions and votes): as its page, the staff's.
+    ("api", "paragraphs", "paragraph_id"): Fill(PREPARED, "paragraph_pk", MISSING),
     # The member portal: a dispatched meeting, and a document on its agenda.
     ("moten", "portal", "pk"): Fill(PORTAL, "meeting_pk", MISSING),
     ("moten", "handling", "document"): Fill(PORTAL_DOCUMENT, "portal_document_pk", MISSING),
@@ -227,6 +229,7 @@ EXPECTED_GET = {
     "meetings:note": 405,
     "meetings:report-decisions": 405,
     "meetings:post-delegated-decision": 405,
+    "meetings:paragraph-votes": 405,
     "api-v1:list_items": 200,
 }
 # Who gets the meetings' lists (200 to a GET); everyone else signed in gets 404 (the
