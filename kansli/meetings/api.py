@@ -57,6 +57,7 @@ class ItemIn(Schema):
     title: Title
     proposal: LongText = ""
     section: Section = Section.DECISIONS
+    rapporteur: str = Field("", max_length=10_000, description="Who presents the item.")
     report_document: Id | None = Field(None, description="The report's document number.")
     attachment_documents: list[Id] = Field(
         default_factory=list,
@@ -196,6 +197,7 @@ def create_item(request: ApiRequest, meeting_id: Id, payload: ItemIn) -> Status[
         report=report,
         attachments=attachments,
         section=payload.section,
+        rapporteur=payload.rapporteur,
         actor=request.auth,
     )
     return Status(201, item)

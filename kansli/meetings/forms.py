@@ -70,6 +70,9 @@ class PreregisterForm(AccessibleForm):
     proposal = forms.CharField(
         label=_("Proposed decision"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+    rapporteur = forms.CharField(
+        label=_("Rapporteur"), required=False, help_text=_("Who presents the item at the meeting.")
+    )
     report_number = WholeField(
         label=_("Officer's report already registered (document number)"),
         required=False,

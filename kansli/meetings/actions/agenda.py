@@ -72,6 +72,7 @@ def do_preregister_item(
     attachments: Sequence[Document] = (),
     section: str = Section.DECISIONS,
     public_title: str = "",
+    rapporteur: str = "",
     at: datetime.datetime | None = None,
     actor: Any,
 ) -> AgendaItem:
@@ -101,6 +102,8 @@ def do_preregister_item(
         errors["meeting"] = "Sammanträdet har redan hållits."
     if len(public_title.strip()) > 200:
         errors["public_title"] = "Den neutrala rubriken får vara högst 200 tecken."
+    if len(rapporteur.strip()) > 200:
+        errors["rapporteur"] = "Föredragande får vara högst 200 tecken."
     if errors:
         raise ValidationError(errors)
     subject = [m for m in case_markings(case) if m.withhold_description]
@@ -119,6 +122,7 @@ def do_preregister_item(
             preregistered_by=actor,
             secrecy=marking.provision if marking else None,
             public_title=public_title.strip(),
+            rapporteur=rapporteur.strip(),  # föredragande
         )
     )
     if attachments:

@@ -72,6 +72,7 @@ def do_preregister_with_report(
     upload: UploadedFile | None = None,
     background: str = "",
     assessment: str = "",
+    rapporteur: str = "",
     actor: Any,
 ) -> AgendaItem:
     """Föranmälan with its tjänsteskrivelse in one step: a report already registered
@@ -94,6 +95,7 @@ def do_preregister_with_report(
             report=report,
             attachments=attachments,
             section=section,
+            rapporteur=rapporteur,
             actor=actor,
         )
 

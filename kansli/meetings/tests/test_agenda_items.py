@@ -416,3 +416,24 @@ def test_the_api_answers_404_to_other_authorities_and_members(cast: dict[str, An
     assert item.reference == "" and cast["body"].section_order == []
     assert Minutes.objects.get(meeting=meeting).appendices.count() == 1
     assert not meeting.items.filter(case=None).exists()
+
+
+def test_the_officer_names_the_rapporteur_when_pre_registering(cast: dict[str, Any]) -> None:
+    browser = signed_in(cast["officer"])
+    page = browser.post(
+        reverse("meetings:preregister", args=[cast["meeting"].pk]),
+        {
+            "case_number": cast["case"].case_number,
+            "section": "beslut",
+            "proposal": "Planen antas.",
+            "rapporteur": "Olle Ek, planarkitekt",
+        },
+    )
+    assert page.status_code == 302, page.content.decode()[:2000]
+    item = cast["meeting"].items.get()
+    assert item.rapporteur == "Olle Ek, planarkitekt"
+    assert "Föredragande: Olle Ek, planarkitekt" in notice_text(cast["meeting"])
+    with pytest.raises(ValidationError) as refused:
+        case_item(cast, "Lång", rapporteur="x" * 201)
+    assert "rapporteur" in refused.value.message_dict
+    assert cast["meeting"].items.count() == 1

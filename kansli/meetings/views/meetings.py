@@ -147,6 +147,7 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
         case,
         title=title,
         proposal=data["proposal"],
+        rapporteur=data["rapporteur"],
         section=data["section"],
         attachments=attachments,
         report=report,
