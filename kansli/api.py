@@ -19,6 +19,7 @@ from ninja.errors import ValidationError as RequestInvalid
 
 from kansli.meetings.api import router as meetings_router
 from kansli.meetings.api_agenda import router as agenda_router
+from kansli.meetings.api_attendance import router as attendance_router
 from kansli.meetings.api_cycle import router as meeting_cycle_router
 from kansli.meetings.api_dates import router as meeting_dates_router
 from kansli.meetings.api_delegation import router as delegation_router
@@ -84,6 +85,7 @@ api.add_router("", meeting_dates_router)
 api.add_router("", agenda_router)
 api.add_router("", delegation_router)
 api.add_router("", draft_router)
+api.add_router("", attendance_router)
 api.add_router("", votes_router)
 api.add_router("", meeting_cycle_router)
 

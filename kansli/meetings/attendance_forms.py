@@ -16,7 +16,7 @@ from kansli.access.rules import FULL_MEMBERS
 from kansli.inputs import WholeField
 from kansli.meetings.actions.presence import MAX_ROWS, Row
 from kansli.meetings.models import Attendance, Minutes, Paragraph
-from kansli.org.models import User
+from kansli.org.models import ElectedPosition, User
 from kansli.registry.forms import AccessibleForm
 
 EXTRA_ROWS = 3  # empty rows for guests by name and a second range
@@ -45,7 +45,14 @@ def prefilled(minutes: Minutes) -> list[dict[str, Any]]:
         ]
     meeting = minutes.meeting
     absences = {a.member_id: a.substitute for a in meeting.absences.select_related("substitute")}
-    roles = list(meeting.body.members_on(meeting.day))
+    order = [ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR, ElectedPosition.MEMBER]
+    roles = sorted(
+        meeting.body.members_on(meeting.day),
+        key=lambda r: (
+            order.index(r.position) if r.position in order else len(order),
+            r.user.last_name,
+        ),
+    )
     rows: list[dict[str, Any]] = []
     called = set()
     for role in roles:
