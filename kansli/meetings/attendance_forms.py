@@ -45,7 +45,7 @@ def prefilled(minutes: Minutes) -> list[dict[str, Any]]:
         ]
     meeting = minutes.meeting
     absences = {a.member_id: a.substitute for a in meeting.absences.select_related("substitute")}
-    order = [ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR, ElectedPosition.MEMBER]
+    order: list[str] = [ElectedPosition.CHAIR, ElectedPosition.VICE_CHAIR, ElectedPosition.MEMBER]
     roles = sorted(
         meeting.body.members_on(meeting.day),
         key=lambda r: (
@@ -111,7 +111,7 @@ class AttendanceSheetForm(AccessibleForm):
     ) -> None:
         row = index + 1
 
-        def label(text: str) -> str:
+        def label(text: Any) -> str:
             return _("%(field)s, row %(row)d") % {"field": text, "row": row}
 
         self.fields[f"person_{index}"] = forms.ModelChoiceField(

@@ -152,6 +152,7 @@ def test_setting_attendance_replaces_it_whole_in_one_audited_step(held: dict[str
     assert AuditEvent.objects.count() == events + 1
     event = AuditEvent.objects.order_by("-seq").first()
     assert event is not None and event.action == "meetings.set_attendance"
+    assert event.before is not None and event.after is not None
     assert len(event.before["attendance"]) == 3 and len(event.after["attendance"]) == 2
 
 
