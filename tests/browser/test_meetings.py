@@ -142,7 +142,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-unty
     secretary.wait_for_load_state()
     motion = secretary.locator("section[aria-labelledby=form-votes-motion]")
     motion.get_by_label(sv("Moved by")).select_option(label="Fatima Hedlund")
-    motion.get_by_label(sv("Motion")).fill("avslag")
+    motion.get_by_label(sv("Motion"), exact=True).fill("avslag")
     motion.get_by_role("button", name=sv("Save")).click()
     secretary.wait_for_load_state()
     vote = secretary.locator("section[aria-labelledby=form-votes-vote]")

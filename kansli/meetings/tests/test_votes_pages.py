@@ -34,28 +34,30 @@ def test_the_secretary_records_a_vote_on_the_paragraph_page(held: dict[str, Any]
     post = f"/moten/paragraf/{paragraph.pk}/yrkanden/"
     secretary = signed_in(held["secretary"])
     shown = secretary.get(page).content.decode()
-    assert sv("Add a motion") in shown and 'name="for_proposal"' in shown
-    secretary.post(post, {"form": "motion", "mover": held["anna"].pk, "for_proposal": "on"})
-    secretary.post(post, {"form": "motion", "mover": held["bo"].pk, "text": "avslag"})
+    assert sv("Add a motion") in shown and 'name="motion-for_proposal"' in shown
+    secretary.post(
+        post, {"form": "motion", "motion-mover": held["anna"].pk, "motion-for_proposal": "on"}
+    )
+    secretary.post(post, {"form": "motion", "motion-mover": held["bo"].pk, "motion-text": "avslag"})
     proposal, against = Motion.objects.order_by("position")
     assert proposal.text == "bifall till förslaget" and against.text == "avslag"
     shown = secretary.get(page).content.decode()
     # One row per member deciding at the §; the disqualified member has none.
     assert shown.count('type="radio"') == 9 * 4 and "Jan Jävig</legend>" not in shown
-    ballots = {f"vote_{user.pk}": choice for user, choice in tie(held).items()}
-    del ballots[f"vote_{held['gun'].pk}"]
-    form = {"form": "vote", "yes_motion": proposal.pk, "no_motion": against.pk}
+    ballots = {f"vote-vote_{user.pk}": choice for user, choice in tie(held).items()}
+    del ballots[f"vote-vote_{held['gun'].pk}"]
+    form = {"form": "vote", "vote-yes_motion": proposal.pk, "vote-no_motion": against.pk}
     refused = secretary.post(post, {**form, **ballots})
     assert refused.status_code == 200
     assert "Röst saknas för Gun Holm." in refused.content.decode()
     assert not Vote.objects.exists() and not Ballot.objects.exists()
-    ballots[f"vote_{held['gun'].pk}"] = "nej"
+    ballots[f"vote-vote_{held['gun'].pk}"] = "nej"
     assert secretary.post(post, {**form, **ballots}).status_code == 302
     shown = secretary.get(page).content.decode()
     assert "Med 4 ja-röster mot 4 nej-röster och 1 som avstår, och ordförandens" in shown
     # Hostile input: a form that does not exist, an id from nowhere.
     assert secretary.post(post, {"form": "nonsense"}).status_code == 404
-    wrong = secretary.post(post, {"form": "acclamation", "motion": 999999})
+    wrong = secretary.post(post, {"form": "acclamation", "acclamation-motion": 999999})
     assert wrong.status_code == 200 and Motion.objects.filter(adopted=True).count() == 1
 
 
@@ -67,7 +69,7 @@ def test_others_get_404_for_the_page_and_the_form(held: dict[str, Any]) -> None:
         assert page.status_code in (302, 404)  # the public is sent to log in
         posted = client.post(
             f"/moten/paragraf/{paragraph.pk}/yrkanden/",
-            {"form": "motion", "mover": held["bo"].pk, "text": "avslag"},
+            {"form": "motion", "motion-mover": held["bo"].pk, "motion-text": "avslag"},
         )
         assert posted.status_code in (302, 404)
     assert Motion.objects.count() == 1

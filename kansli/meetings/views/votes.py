@@ -34,13 +34,16 @@ from kansli.registry.views.common import current_user
 def vote_forms(paragraph: Paragraph, data: Any = None) -> dict[str, AccessibleForm]:
     deciding = User.objects.filter(pk__in=deciders(paragraph)).order_by("first_name", "pk")
     motions = paragraph.motions.filter(withdrawn=False).select_related("mover")
+    # Each form's fields are prefixed with its name: one page holds them all.
     return {
-        "motion": MotionForm(deciding, data),
-        "acclamation": ChosenMotionForm(motions, data),
-        "vote": VoteForm(motions, list(deciding), data),
-        "withdraw": ChosenMotionForm(motions, data),
-        "dissent": DissentForm(deciding, motions, data),
-        "reason": DissentReasonForm(paragraph.dissents.select_related("user"), data),
+        "motion": MotionForm(deciding, data, prefix="motion"),
+        "acclamation": ChosenMotionForm(motions, data, prefix="acclamation"),
+        "vote": VoteForm(motions, list(deciding), data, prefix="vote"),
+        "withdraw": ChosenMotionForm(motions, data, prefix="withdraw"),
+        "dissent": DissentForm(deciding, motions, data, prefix="dissent"),
+        "reason": DissentReasonForm(
+            paragraph.dissents.select_related("user"), data, prefix="reason"
+        ),
     }
 
 
