@@ -137,7 +137,10 @@ class ArrangeForm(AccessibleForm):
         self.later = {
             str(m.pk): m
             for m in Meeting.objects.filter(
-                body=meeting.body, starts_at__gt=timezone.now(), minutes__isnull=True
+                body=meeting.body,
+                starts_at__gt=timezone.now(),
+                minutes__isnull=True,
+                cancelled_at__isnull=True,  # a cancelled meeting takes no items
             )
             .exclude(pk=meeting.pk)
             .select_related("body__authority", "body__committee")

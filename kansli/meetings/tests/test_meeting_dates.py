@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions, approval_time
+from kansli.meetings.forms import ArrangeForm
 from kansli.meetings.models import Approval, Meeting, Minutes
 from kansli.meetings.testing import make_body, make_member, make_secretary, record_present
 from kansli.org.actions import do_grant_role
@@ -169,6 +170,8 @@ def test_cancelling_tells_the_members_and_the_public_and_refuses_more(
         in Client().get(f"/moten/organ/{meeting.body.pk}/kalender.ics").content.decode()
     )
     assert AuditEvent.objects.filter(action="meetings.cancel_meeting").count() == 1
+    portal = signed_in(board["member"]).get("/moten/portal/").content.decode()
+    assert "Inställt" in portal and "2027-03-10 kl. 09.00 – 2027-03-11 kl. 16.30" in portal
     case = make_case("Nytt ärende", authority=meeting.body.authority)
     for refused in [
         lambda: actions.do_dispatch_meeting(meeting, actor=secretary),
@@ -181,6 +184,8 @@ def test_cancelling_tells_the_members_and_the_public_and_refuses_more(
     assert not Minutes.objects.filter(meeting=meeting).exists()
     # Its items go to a meeting that is held.
     later = actions.do_schedule_meeting(meeting.body, at(2027, 4, 7, 9), "Salen", actor=None)
+    assert list(ArrangeForm(meeting).later) == [str(later.pk)]
+    assert list(ArrangeForm(later).later) == []  # the cancelled one is offered to none
     item = meeting.items.first()
     actions.do_move_item(item, later, actor=secretary)
     with pytest.raises(ValidationError, match="inställt"):
