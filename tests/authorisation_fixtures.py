@@ -23,7 +23,13 @@ from django.utils import timezone
 from kansli.access.actions import do_log_read
 from kansli.access.models import Membership
 from kansli.access.rules import FULL_MEMBERS as PERMISSION_FULL_MEMBERS
-from kansli.access.rules import forget, may_read, may_see_protected_identities, position_in
+from kansli.access.rules import (
+    forget,
+    may_read,
+    may_read_draft,
+    may_see_protected_identities,
+    position_in,
+)
 from kansli.access.testing import make_access_group
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
@@ -102,6 +108,9 @@ MEETING_SECRET_READERS = MEETING_SECRET_REGISTRY_READERS | FULL_MEMBERS
 # by the members (the portal, and the chair and approver on the minutes); everyone else
 # sees its § number, neutral heading and provision only.
 CLOSED_READERS = MEETING_SECRET_REGISTRY_READERS | FULL_MEMBERS | {SECRETARY}
+# The draft of the minutes (e-justering), released before they were approved, with its
+# non-public part: for the chair and the approver, and the staff who read that part.
+DRAFT_READERS = APPROVERS | (CLOSED_READERS & MEETING_STAFF)
 
 # Marker words: letters only (so no escaping, tokenising or case number parsing changes
 # them), a common prefix (PREFIX finds them all by completion), none the start of
@@ -190,6 +199,7 @@ class Meetings:
     extract_pk: int  # the minutes extract, registered in the item's case
     correction_pk: int  # an approved correction of the §, sealed anew
     news_pk: int  # the secretary's snabbnytt after the meeting
+    comment_pk: int  # the approver's comment on the released draft, answered
     delegated_pk: int  # the secret delegated decision, posted on the notice board
 
     def values(self, kind: str) -> dict[str, Any]:
@@ -204,6 +214,7 @@ class Meetings:
             "notice_pk": self.notice_pk,
             "correction_pk": self.correction_pk,
             "news_pk": self.news_pk,
+            "comment_pk": self.comment_pk,
             "delegated_pk": self.delegated_pk,
             "meeting_file": MEETING_FILES[kind],
             "portal_document_pk": portal[kind],
@@ -296,6 +307,9 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     meetings.do_record_decision(
         minutes.paragraphs.get(item=closed), decision=f"{CLOSED_ITEM} beviljas.", actor=None
     )
+    meetings.do_release_draft(minutes, actor=users[SECRETARY])
+    comment = meetings.do_comment_draft(minutes, "Stavfel i beslutet.", actor=users[ELECTED])
+    meetings.do_answer_comment(comment, "Rättat.", actor=users[SECRETARY])
     for role in (CHAIR, ELECTED):
         meetings.do_approve_minutes(minutes, verified=True, actor=users[role])
     minutes.refresh_from_db()
@@ -339,6 +353,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         extract_pk=paragraph.extract_id,
         correction_pk=correction.pk,
         news_pk=news.pk,
+        comment_pk=comment.pk,
         delegated_pk=decision.pk,
     )
 
@@ -485,6 +500,7 @@ def _meeting_rules(role: str, user: User, ids: Meetings) -> list[str]:
         "is in the body": (bool(position), BODY_MEMBERS),
         "is a full member": (position in PERMISSION_FULL_MEMBERS, FULL_MEMBERS),
         "approves the minutes": (user.pk in approvers_of(meeting.minutes), APPROVERS),
+        "reads the draft minutes": (may_read_draft(user, meeting.minutes), DRAFT_READERS),
         "reads the snabbnytt": (NewsItem.objects.visible_to(user).filter(pk=ids.news_pk)
                                 .exists(), NEWS_READERS),
         "may_read the secret attachment": (may_read(user, secret),
