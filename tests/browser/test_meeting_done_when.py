@@ -271,10 +271,9 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
     assert vote.get_by_role("group", name="Lena Lind").count() == 0  # she has left
     save(vote)
     dissent = votes_form("dissent")
-    # By name: the § page's forms share field ids, so their labels point elsewhere.
-    dissent.locator("[name=member]").select_option(label="Per Jävig")
-    dissent.locator("[name=motion]").select_option(label="Per Jävig: avslag på förslaget")
-    dissent.locator("[name=reason]").fill("Budgeten är underfinansierad.")
+    dissent.get_by_label(sv("Member")).select_option(label="Per Jävig")
+    dissent.get_by_label(sv("In favour of")).select_option(label="Per Jävig: avslag på förslaget")
+    dissent.get_by_label(sv("Written reason")).fill("Budgeten är underfinansierad.")
     save(dissent)
     shown = secretary.locator("main").inner_text()
     assert "2 ja-röster mot 2 nej-röster, och ordförandens utslagsröst" in shown
@@ -402,6 +401,9 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
     secretary.wait_for_url(f"{url}/moten/paragraf/{budget_p.pk}/")
     letter = budget_p.expeditions.get()
     assert letter.recipient == "Exploatören AB" and letter.notified_on == delivered
+    assert (
+        sv("notified %(day)s", day=delivered.isoformat()) in secretary.locator("main").inner_text()
+    )
 
     # Three weeks later, past the appeal period, with no appeal: the § pages say the
     # decisions have gained legal force, each on the day after its own appeal period.
@@ -412,6 +414,11 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
         said = sv("The decision gained legal force on %(day)s.", day=force.isoformat())
         assert secretary.get_by_text(said).is_visible()
     assert axe_violations(secretary) == []
+    secretary.goto(f"{url}/arenden/{budget.pk}/")  # and the case's timeline
+    forced = long_date(notice.appeal_ends + datetime.timedelta(days=1))
+    assert (
+        f"Beslutet i § 5 vinner laga kraft den {forced}" in secretary.locator("main").inner_text()
+    )
     for page in (secretary, chair, approver, public):
         page.context.close()
 
