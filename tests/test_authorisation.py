@@ -167,7 +167,6 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "paragraf", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
     ("moten", "punkt", "pk"): Fill(PREPARED, "item_pk", MISSING),
     ("api", "meetings", "meeting_id"): Fill(PREPARED, "meeting_pk", MISSING),
-    ("api", "paragraphs", "paragraph_id"): Fill(PREPARED, "paragraph_pk", MISSING),
     # A § in the API (its motions and votes): as its page, the staff's.
     ("api", "paragraphs", "paragraph_id"): Fill(PREPARED, "paragraph_pk", MISSING),
     # The member portal: a dispatched meeting, and a document on its agenda.
