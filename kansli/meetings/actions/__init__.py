@@ -2,9 +2,9 @@
 the bodies and their rules (bodies), the officer's report (reports), the agenda and the
 notice (agenda), the members' portal (portal), the minutes and attendance (attendance),
 the decisions (decisions), motions and votes (votes), approval and correction
-(approval), the extracts and the dispatch of decisions (publication), and delegated
-decisions (delegation). Each action checks permission, changes the data and writes its
-audit event in one transaction;
+(approval), the extracts and the dispatch of decisions (publication), delegated decisions
+(delegation), and a meeting's end and cancelling (meeting_dates). Each action checks
+permission, changes the data and writes its audit event in one transaction;
 the last approval renders and seals its PDFs between two (approval.seal_minutes).
 Everything public is named here, so `from kansli.meetings import actions` reaches it."""
 
