@@ -24,6 +24,7 @@ from kansli.meetings.actions.delegation import do_post_delegated_decision
 from kansli.meetings.actions.votes import FOR_PROPOSAL, deciders
 from kansli.meetings.models import (
     AppealRoute,
+    Attendance,
     Body,
     DelegatedDecision,
     DelegationPoint,
@@ -251,17 +252,15 @@ class MeetingsDemo:
         # A member away, replaced by a substitute; never the approver, who must be present.
         stays = [m for m in members if m != approver]
         absent = stays[-1] if len(members) > 2 and people["substitute"] else None
-        for member in [chair, *members]:
-            if member is not absent:
-                actions.do_record_attendance(minutes, member, "ledamot", actor=None)
+        capacity = Attendance.Capacity
+        rows = [
+            actions.Row(capacity.ABSENT if member is absent else capacity.MEMBER, member)
+            for member in [chair, *members]
+        ]
         if absent is not None:
-            actions.do_record_attendance(
-                minutes,
-                people["substitute"][0],
-                "tjanstgorande_ersattare",
-                replaces=absent,
-                actor=None,
-            )
+            substitute = people["substitute"][0]
+            rows.append(actions.Row(capacity.SUBSTITUTE, substitute, replaces=absent))
+        actions.do_set_attendance(minutes, rows, actor=None)
         paragraphs = list(minutes.paragraphs.order_by("number"))
         first = paragraphs[0]
         conflicted = members[0] if members[0] not in (approver, absent) else None
