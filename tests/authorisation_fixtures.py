@@ -36,6 +36,7 @@ from kansli.files.store import store_bytes
 from kansli.files.tests.samples import pdf
 from kansli.meetings import actions as meetings
 from kansli.meetings.actions import approvers_of
+from kansli.meetings.actions.appendices import do_add_appendix
 from kansli.meetings.actions.delegation import do_post_delegated_decision
 from kansli.meetings.models import Meeting, NewsItem
 from kansli.meetings.testing import make_body, make_meeting
@@ -201,6 +202,7 @@ class Meetings:
     news_pk: int  # the secretary's snabbnytt after the meeting
     comment_pk: int  # the approver's comment on the released draft, answered
     delegated_pk: int  # the secret delegated decision, posted on the notice board
+    appendix_pk: int  # appendix 1 to the minutes, added before they were approved
 
     def values(self, kind: str) -> dict[str, Any]:
         """What the meeting URL parameters are filled from, in the walk of an object."""
@@ -216,6 +218,8 @@ class Meetings:
             "news_pk": self.news_pk,
             "comment_pk": self.comment_pk,
             "delegated_pk": self.delegated_pk,
+            "appendix_pk": self.appendix_pk,
+            "appendix_number": 1,
             "meeting_file": MEETING_FILES[kind],
             "portal_document_pk": portal[kind],
         }
@@ -307,6 +311,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
     meetings.do_record_decision(
         minutes.paragraphs.get(item=closed), decision=f"{CLOSED_ITEM} beviljas.", actor=None
     )
+    appendix = do_add_appendix(minutes, "Karta över planområdet", actor=users[SECRETARY])
     meetings.do_release_draft(minutes, actor=users[SECRETARY])
     comment = meetings.do_comment_draft(minutes, "Stavfel i beslutet.", actor=users[ELECTED])
     meetings.do_answer_comment(comment, "Rättat.", actor=users[SECRETARY])
@@ -355,6 +360,7 @@ def _build_meetings(users: dict[str, User | None], case_officer: User) -> Meetin
         news_pk=news.pk,
         comment_pk=comment.pk,
         delegated_pk=decision.pk,
+        appendix_pk=appendix.pk,
     )
 
 

@@ -124,6 +124,7 @@ CASE, MEMBERSHIP, DOCUMENT, FILE, PUBLIC_FILE, INBOX, OPEN_LEVEL = (
 # approvers'), a meeting in the member portal and a document on its agenda there.
 PREPARED, MINUTES, PORTAL, PORTAL_DOCUMENT = "prepared", "minutes", "portal", "portal document"
 NEWS = "news"  # a body's snabbnytt, for the staff of its authority
+DRAFT = "draft"  # the released draft of the minutes and its comments (e-justering)
 MISSING = 999_999
 
 
@@ -175,6 +176,9 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "anteckning", "document"): Fill(PORTAL_DOCUMENT, "portal_document_pk", MISSING),
     # A body's pages (its measures) are the staff's; its calendar is public (below).
     ("moten", "organ", "pk"): Fill(PREPARED, "body_pk", MISSING),
+    # An approver's comment on the draft minutes, answered by the secretary: the staff's.
+    ("moten", "kommentar", "pk"): Fill(PREPARED, "comment_pk", MISSING),
+    ("api", "draft-comments", "comment_id"): Fill(PREPARED, "comment_pk", MISSING),
     # A delegated decision of the KS delegation order (posting it): the staff's.
     ("moten", "delegation", "pk"): Fill(PREPARED, "delegated_pk", MISSING),
     ("api", "decisions", "decision_id"): Fill(PREPARED, "delegated_pk", MISSING),
@@ -196,6 +200,13 @@ FILL_BY_NAME: dict[tuple[str, str], Fill] = {
     ("meetings:approve-correction", "pk"): Fill(MINUTES, "correction_pk", MISSING),
     ("meetings:correction-file", "pk"): Fill(MINUTES, "correction_pk", MISSING),
     ("meetings:calendar", "pk"): Fill(OPEN_LEVEL, "body_pk"),
+    # The draft minutes and their comments: the approvers' and the staff's who read the
+    # non-public part (kansli.access.rules.may_read_draft).
+    ("meetings:draft", "pk"): Fill(DRAFT, "meeting_pk", MISSING),
+    ("meetings:draft-file", "pk"): Fill(DRAFT, "meeting_pk", MISSING),
+    ("meetings:comment-draft", "pk"): Fill(DRAFT, "meeting_pk", MISSING),
+    ("api-v1:draft_comments", "meeting_id"): Fill(DRAFT, "meeting_pk", MISSING),
+    ("api-v1:draft_comment", "meeting_id"): Fill(DRAFT, "meeting_pk", MISSING),
     # Signing a § approved immediately: the chair's and the approvers', as the minutes.
     ("meetings:approve-paragraph", "pk"): Fill(MINUTES, "paragraph_pk", MISSING),
     # Förhinder through the API (POST and DELETE on one route): the body's members', as
@@ -224,6 +235,8 @@ EXPECTED_GET = {
     "meetings:public-meeting": 200,
     "meetings:public-notice": 200,
     "meetings:correction-file": 200,
+    "meetings:draft": 200,
+    "meetings:draft-file": 200,
     "meetings:letters": 200,
     "meetings:news-item": 200,
     "meetings:arrange": 405,
@@ -231,6 +244,10 @@ EXPECTED_GET = {
     "meetings:open-minutes": 405,
     "meetings:approve": 405,
     "meetings:approve-correction": 405,
+    "meetings:comment-draft": 405,
+    "meetings:release-draft": 405,
+    "meetings:remind-approvers": 405,
+    "meetings:answer-comment": 405,
     "meetings:mark-immediate": 405,
     "meetings:approve-paragraph": 405,
     "meetings:report-absence": 405,
@@ -572,6 +589,8 @@ class Walker:
             return {PORTAL_DOCUMENT}
         if NEWS in levels and role not in fx.NEWS_READERS:
             return {NEWS}
+        if DRAFT in levels and role not in fx.DRAFT_READERS:
+            return {DRAFT}
         return set()
 
     def run(self, roles: list[str], things: list[Thing]) -> None:
