@@ -73,9 +73,7 @@ urlpatterns = [
     path("moten/portal/", portal.portal, name="portal"),
     path("moten/portal/<int:pk>/", portal.portal_meeting, name="portal_meeting"),
     path("moten/portal/<int:pk>/forhinder/", absence.report, name="report-absence"),
-    path(
-        "moten/portal/<int:pk>/forhinder/aterkalla/", absence.withdraw, name="withdraw-absence"
-    ),
+    path("moten/portal/<int:pk>/forhinder/aterkalla/", absence.withdraw, name="withdraw-absence"),
     path("moten/portal/<int:pk>/handlingar.pdf", portal.pack, name="portal_pack"),
     path(
         "moten/portal/<int:pk>/handling/<int:document>/", portal.document_file, name="portal_file"
