@@ -21,6 +21,7 @@ from kansli.files.extract import extract_file_text
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
 from kansli.meetings.actions.delegation import do_post_delegated_decision
+from kansli.meetings.actions.items import do_add_standard_items
 from kansli.meetings.actions.votes import FOR_PROPOSAL, deciders
 from kansli.meetings.models import (
     AppealRoute,
@@ -235,6 +236,7 @@ class MeetingsDemo:
         sent = timezone.make_aware(
             datetime.datetime.combine(meeting.dispatch_day, datetime.time(9))
         )
+        do_add_standard_items(meeting, actor=None)  # opening, approvers, agenda
         actions.do_dispatch_meeting(meeting, at=sent, actor=None)
         people = self._members(meeting)
         if not people["chair"] or not people["member"]:
@@ -260,8 +262,9 @@ class MeetingsDemo:
         if absent is not None:
             substitute = people["substitute"][0]
             rows.append(actions.Row(capacity.SUBSTITUTE, substitute, replaces=absent))
+        rows.append(actions.Row(capacity.GUEST, name="Eva Lind", role_title="revisor"))
         actions.do_set_attendance(minutes, rows, actor=None)
-        paragraphs = list(minutes.paragraphs.order_by("number"))
+        paragraphs = list(minutes.paragraphs.filter(item__case__isnull=False).order_by("number"))
         first = paragraphs[0]
         conflicted = members[0] if members[0] not in (approver, absent) else None
         if conflicted is not None:

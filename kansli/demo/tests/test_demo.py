@@ -68,6 +68,11 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
     ks = Body.objects.get(authority__code="KS", committee=None)
     assert NewsItem.objects.filter(body=ks).exists()
     assert any(0 < q.news_read < q.news_staff for q in quarters(ks))
+    # Issue 13 parts 1 and 7: held meetings open with procedural items and a guest.
+    from kansli.meetings.models import Attendance
+
+    assert Paragraph.objects.filter(item__case=None, item__title="Mötets öppnande").exists()
+    assert Attendance.objects.filter(capacity="ovrig", user=None, name="Eva Lind").exists()
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
