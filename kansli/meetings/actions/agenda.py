@@ -183,11 +183,17 @@ def do_set_item_secrecy(
 
 @transaction.atomic
 def do_arrange_agenda(
-    meeting: Meeting, order: Sequence[tuple[AgendaItem, str]], *, actor: Any
+    meeting: Meeting,
+    order: Sequence[tuple[AgendaItem, str]],
+    *,
+    moves: Sequence[tuple[AgendaItem, Meeting]] = (),
+    actor: Any,
 ) -> None:
-    """The secretary's order of the items and their sections."""
+    """The secretary's order of the items and their sections, and the items moved to
+    other meetings (`moves`), saved together from the one agenda form: a refused move
+    saves no order either."""
     require_secretary(actor, meeting.body)
-    if any(item.meeting_id != meeting.pk for item, _ in order):
+    if any(item.meeting_id != meeting.pk for item, _ in [*order, *moves]):
         raise ValidationError("Ett ärende hör till ett annat sammanträde.")
     for position, (item, section) in enumerate(order, start=1):
         if section not in Section.values:
@@ -201,6 +207,8 @@ def do_arrange_agenda(
         label=str(meeting),
         after={"order": [[item.pk, section] for item, section in order]},
     )
+    for item, later in moves:
+        do_move_item(item, later, actor=actor)
 
 
 def _next_position(meeting: Meeting) -> int:

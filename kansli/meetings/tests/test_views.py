@@ -25,7 +25,7 @@ from kansli.meetings.testing import (
 )
 from kansli.org.actions import do_end_role
 from kansli.org.models import ElectedPosition, Role, RoleAssignment
-from kansli.org.testing import make_user
+from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions as registry
 from kansli.registry.testing import make_case, make_provision
 
@@ -154,6 +154,26 @@ def test_the_secretary_arranges_dispatches_and_members_open_the_documents(
     member.get(f"/moten/portal/{meeting.pk}/")
     assert Opening.objects.filter(meeting=meeting).count() == 1
     assert client(make_user()).get(f"/moten/portal/{meeting.pk}/").status_code == 404
+
+
+def test_a_refused_move_saves_no_order_either(setting: dict[str, Any]) -> None:
+    meeting, case = setting["meeting"], setting["case"]
+    first = actions.do_preregister_item(meeting, case, title="Första", actor=None)
+    second = actions.do_preregister_item(meeting, case, title="Andra", actor=None)
+    elsewhere = make_meeting(make_body(make_authority("BUN", "Barn- och utbildningsnämnden")))
+    events = AuditEvent.objects.count()
+    with pytest.raises(ValidationError, match="samma organs"):
+        actions.do_arrange_agenda(
+            meeting,
+            [(second, "beslut"), (first, "beslut")],
+            moves=[(second, elsewhere)],
+            actor=setting["secretary"],
+        )
+    assert list(meeting.items.order_by("position").values_list("title", flat=True)) == [
+        "Första",
+        "Andra",
+    ]
+    assert AuditEvent.objects.count() == events
 
 
 def test_secret_documents_reach_members_only_and_notes_stay_private(

@@ -178,10 +178,8 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
         staying = [item for item in form.items if not data[f"move_{item.pk}"]]
         staying.sort(key=lambda item: (data[f"position_{item.pk}"], item.position))
         actions.do_arrange_agenda(
-            meeting, [(i, data[f"section_{i.pk}"]) for i in staying], actor=user
+            meeting, [(i, data[f"section_{i.pk}"]) for i in staying], moves=moving, actor=user
         )
-        for item, later in moving:
-            actions.do_move_item(item, later, actor=user)
         return _("The agenda is saved.")
 
     return run_or_refuse(request, form, run, here, meeting)
