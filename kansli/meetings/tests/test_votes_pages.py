@@ -61,6 +61,25 @@ def test_the_secretary_records_a_vote_on_the_paragraph_page(held: dict[str, Any]
     assert wrong.status_code == 200 and Motion.objects.filter(adopted=True).count() == 1
 
 
+def test_a_ballot_of_a_member_not_deciding_is_refused_by_name(held: dict[str, Any]) -> None:
+    """A vote form opened before a conflict of interest was recorded still holds that
+    member's row: the ballot is refused by name, not dropped, and nothing is saved."""
+    paragraph = held["paragraph"]
+    proposal, against = motions(held)
+    post = f"/moten/paragraf/{paragraph.pk}/yrkanden/"
+    form = {"form": "vote", "vote-yes_motion": proposal.pk, "vote-no_motion": against.pk}
+    ballots = {f"vote-vote_{user.pk}": choice for user, choice in tie(held).items()}
+    secretary = signed_in(held["secretary"])
+    number = paragraph.number
+    for who, said in [
+        ("jan", f"Jan Jävig är jävig i § {number} och får inte rösta."),
+        ("kim", f"Kim Borta tjänstgör inte vid § {number}."),
+    ]:
+        refused = secretary.post(post, {**form, **ballots, f"vote-vote_{held[who].pk}": "ja"})
+        assert refused.status_code == 200 and said in refused.content.decode()
+    assert not Vote.objects.exists() and not Ballot.objects.exists()
+
+
 def test_others_get_404_for_the_page_and_the_form(held: dict[str, Any]) -> None:
     paragraph = held["paragraph"]
     actions.do_add_motion(paragraph, held["anna"], "bifall till förslaget", actor=None)

@@ -17,7 +17,7 @@ from kansli.access.protected import NOTHING, hide_for
 from kansli.meetings import actions
 from kansli.meetings.actions.votes import deciders, reason_limit
 from kansli.meetings.models import Paragraph
-from kansli.meetings.views.common import run_or_refuse
+from kansli.meetings.views.common import members_of, run_or_refuse
 from kansli.meetings.vote_forms import (
     ChosenMotionForm,
     DissentForm,
@@ -34,11 +34,15 @@ from kansli.registry.views.common import current_user
 def vote_forms(paragraph: Paragraph, data: Any = None) -> dict[str, AccessibleForm]:
     deciding = User.objects.filter(pk__in=deciders(paragraph)).order_by("first_name", "pk")
     motions = paragraph.motions.filter(withdrawn=False).select_related("mover")
+    # The page offers a ballot to those deciding at the §; a posted ballot of any member
+    # reaches the action, which refuses by name one who does not decide (KL 6 kap. 28 §:
+    # a form opened before a conflict of interest was recorded) instead of dropping it.
+    voters = deciding if data is None else members_of(paragraph.minutes.meeting)
     # Each form's fields are prefixed with its name: one page holds them all.
     return {
         "motion": MotionForm(deciding, data, prefix="motion"),
         "acclamation": ChosenMotionForm(motions, data, prefix="acclamation"),
-        "vote": VoteForm(motions, list(deciding), data, prefix="vote"),
+        "vote": VoteForm(motions, list(voters), data, prefix="vote"),
         "withdraw": ChosenMotionForm(motions, data, prefix="withdraw"),
         "dissent": DissentForm(deciding, motions, data, prefix="dissent"),
         "reason": DissentReasonForm(
