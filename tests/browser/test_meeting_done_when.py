@@ -22,9 +22,11 @@ from kansli.meetings.models import (
     Approval,
     ApprovalComment,
     Attendance,
+    Ballot,
     DelegatedDecision,
     Notice,
     Paragraph,
+    Vote,
 )
 from kansli.meetings.testing import make_body, make_meeting, make_member
 from kansli.org.models import ElectedPosition, Role, User
@@ -451,6 +453,9 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
         ],
         actor=secretary_user,
     )
+    paragraph = minutes.paragraphs.get()
+    for mover, text in [(cast["chair"], "bifall till förslaget"), (cast["approver"], "avslag")]:
+        actions.do_add_motion(paragraph, mover, text, actor=secretary_user)
     start = meeting.starts_at
     clock_at(monkeypatch, start + datetime.timedelta(hours=1))
     events = AuditEvent.objects.count
@@ -500,5 +505,31 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
     assert said in refusal(officer)
     assert not DelegatedDecision.objects.exists() and not grant.documents.exists()
     assert events() == before
+    # Voting while disqualified (KL 6 kap. 28 §): the vote form was open when Lena Lind
+    # declared a conflict of interest in another tab; her vote is refused by name.
+    secretary.goto(f"{url}/moten/paragraf/{paragraph.pk}/")
+    other_tab = secretary.context.new_page()
+    other_tab.goto(f"{url}/moten/paragraf/{paragraph.pk}/")
+    conflict = other_tab.locator("section[aria-labelledby=form-conflict]")
+    conflict.get_by_label(sv("Member")).select_option(label="Lena Lind")
+    conflict.get_by_role("button", name=sv("Save")).click()
+    other_tab.wait_for_load_state()
+    other_tab.close()
+    vote = secretary.locator("section[aria-labelledby=form-votes-vote]")
+    vote.get_by_label(sv("Yes for")).select_option(label="Göran Lundgren: bifall till förslaget")
+    vote.get_by_label(sv("No for")).select_option(label="Fatima Hedlund: avslag")
+    for name, choice in [
+        ("Göran Lundgren", "yes"),
+        ("Fatima Hedlund", "no"),
+        ("Lena Lind", "no"),
+        ("Olle Ek", "yes"),
+    ]:
+        vote.get_by_role("group", name=name).get_by_label(sv(choice), exact=True).check()
+    before = events()
+    vote.get_by_role("button", name=sv("Save")).click()
+    secretary.wait_for_load_state()
+    assert "Lena Lind är jävig i § 1 och får inte rösta" in refusal(secretary)
+    assert not Vote.objects.exists() and not Ballot.objects.exists() and events() == before
+
     for page in (chair, secretary, absent, officer):
         page.context.close()
