@@ -196,7 +196,7 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
 
     # The meeting begins. Attendance in one form: the chair, Fatima Hedlund and Per
     # Jävig throughout, Lena Lind until § 4 (she leaves at § 5), Olle Ek serving for
-    # her from § 5, a guest who is no user, and the officer.
+    # her from § 5, a guest who is no user, and the secretary as official.
     start = meeting.starts_at
     clock_at(monkeypatch, start + datetime.timedelta(minutes=30))
     secretary.get_by_role("link", name=sv("Enter the attendance")).click()
