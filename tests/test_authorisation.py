@@ -168,6 +168,10 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("moten", "paragraf", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
     ("moten", "punkt", "pk"): Fill(PREPARED, "item_pk", MISSING),
     ("api", "meetings", "meeting_id"): Fill(PREPARED, "meeting_pk", MISSING),
+    # An agenda item's details, and an appendix to the minutes (removing it): the staff's.
+    ("api", "items", "item_id"): Fill(PREPARED, "item_pk", MISSING),
+    ("api", "appendices", "number"): Fill(PREPARED, "appendix_number", MISSING),
+    ("moten", "bilaga", "pk"): Fill(PREPARED, "appendix_pk", MISSING),
     # A § in the API (its motions and votes): as its page, the staff's.
     ("api", "paragraphs", "paragraph_id"): Fill(PREPARED, "paragraph_pk", MISSING),
     # The member portal: a dispatched meeting, and a document on its agenda.
@@ -249,6 +253,7 @@ EXPECTED_GET = {
     "meetings:remind-approvers": 405,
     "meetings:answer-comment": 405,
     "meetings:mark-immediate": 405,
+    "meetings:remove-appendix": 405,
     "meetings:approve-paragraph": 405,
     "meetings:report-absence": 405,
     "meetings:withdraw-absence": 405,

@@ -146,7 +146,7 @@ def test_a_social_services_case_leaks_nothing(
     page.get_by_label(sv("Title on the agenda")).fill(f"Bistånd till {NAME}")
     page.get_by_label(sv("Proposed decision")).fill(DECISION)
     page.get_by_label(sv("Background")).fill(f"{NAME} ({PIN}) har ansökt om bistånd.")
-    page.get_by_role("button", name=sv("Pre-register")).click()
+    page.get_by_role("button", name=sv("Pre-register"), exact=True).click()
     page.wait_for_url(f"{url}/moten/{meeting.pk}/")
     item = meeting.items.get()
     assert item.secrecy is not None and item.report is not None and item.report.secrecy
@@ -163,8 +163,9 @@ def test_a_social_services_case_leaks_nothing(
     assert axe_violations(secretary) == []
     secretary.get_by_role("button", name=sv("Send the notice and documents")).click()
     secretary.wait_for_url(f"{url}/moten/{meeting.pk}/")
-    Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=timezone.now() - datetime.timedelta(hours=2)
+    Meeting.objects.filter(pk=meeting.pk).update(  # held, and ended, an hour ago
+        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        ends_at=timezone.now() - datetime.timedelta(hours=1),
     )
     secretary.goto(f"{url}/moten/{meeting.pk}/")
     secretary.get_by_label("Fatima Hedlund").check()
