@@ -138,6 +138,9 @@ class Paragraph(models.Model):
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("§"))
     decision = models.TextField(_("decision"), blank=True)
+    # Beslutsmotivering: the reasons for the decision (FL 32 §), masked wherever the
+    # decision is.
+    reasons = models.TextField(_("reasons"), blank=True)
     outcome = models.CharField(
         _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.DECIDED
     )
