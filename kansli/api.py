@@ -22,6 +22,7 @@ from kansli.meetings.api_agenda import router as agenda_router
 from kansli.meetings.api_attendance import router as attendance_router
 from kansli.meetings.api_cycle import router as meeting_cycle_router
 from kansli.meetings.api_dates import router as meeting_dates_router
+from kansli.meetings.api_decisions import router as decisions_router
 from kansli.meetings.api_delegation import router as delegation_router
 from kansli.meetings.api_draft import router as draft_router
 from kansli.meetings.api_votes import router as votes_router
@@ -88,6 +89,7 @@ api.add_router("", draft_router)
 api.add_router("", attendance_router)
 api.add_router("", votes_router)
 api.add_router("", meeting_cycle_router)
+api.add_router("", decisions_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

@@ -278,6 +278,15 @@ class MeetingsDemo:
             against = actions.do_add_motion(first, nays[0], "avslag", actor=None)
             actions.do_record_vote(first, proposal, against, ballots, actor=None)
             actions.do_record_dissent(first, nays[0], against, actor=None)
+        first.refresh_from_db()
+        if first.decision:  # its reasons, as boards usually give them (FL 32 §)
+            actions.do_record_decision(
+                first,
+                decision=first.decision,
+                reasons="Beslutet grundar sig på tjänsteskrivelsen och de skäl som anges där.",
+                appeal_route=first.appeal_route,
+                actor=None,
+            )
         if len(paragraphs) > 2 and next_meeting is not None:
             actions.do_record_decision(
                 paragraphs[-1],

@@ -25,6 +25,7 @@ from kansli.meetings.models import (
     Section,
 )
 from kansli.meetings.models.notices import PROTECTED_RECIPIENT
+from kansli.meetings.protected_text import KeepsProtected
 from kansli.org.models import User
 from kansli.registry import personal_numbers
 from kansli.registry.forms import AccessibleForm
@@ -197,9 +198,24 @@ class OpenMinutesForm(AccessibleForm):
         self.fields["approvers"].queryset = members  # type: ignore[attr-defined]
 
 
-class DecisionForm(AccessibleForm):
+# FL 32 §: a decision that may affect someone's situation more than trivially gives
+# its reasons (the rules applied and the facts that decided it), unless obviously needless.
+REASONS_HELP = _(
+    "The rules applied and the circumstances that decided the matter (FL 32 §). Needed "
+    "when the decision may affect someone's situation, unless obviously needless."
+)
+
+
+class DecisionForm(KeepsProtected, AccessibleForm):
     decision = forms.CharField(
         label=_("Decision"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=REASONS_HELP,
     )
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
     appeal_route = forms.ChoiceField(
@@ -369,7 +385,7 @@ class ReportDecisionsForm(AccessibleForm):
     )
 
 
-class CorrectionForm(AccessibleForm):
+class CorrectionForm(KeepsProtected, AccessibleForm):
     decision = forms.CharField(
         label=_("Corrected decision"), widget=forms.Textarea(attrs={"rows": 4})
     )
@@ -405,12 +421,12 @@ class ItemSecrecyForm(AccessibleForm):
     )
 
 
-class DecisionsForm(AccessibleForm):
+class DecisionsForm(KeepsProtected, AccessibleForm):
     """The decisions of the whole meeting on one page: per § the outcome, the decision
     (prefilled from the proposal), the appeal route and, for a postponed or
     referred-back item, the later meeting. Only the § whose values changed are saved."""
 
-    FIELDS = ("outcome", "decision", "appeal_route", "later")
+    FIELDS = ("outcome", "decision", "reasons", "appeal_route", "later")
 
     def __init__(
         self, paragraphs: list[Paragraph], later: QuerySet[Meeting], *args: Any, **kwargs: Any
@@ -428,6 +444,14 @@ class DecisionsForm(AccessibleForm):
                 initial=p.decision,
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+            self.fields[f"reasons_{p.pk}"] = forms.CharField(
+                label=_("Reasons"),
+                required=False,
+                max_length=20000,
+                initial=p.reasons,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=REASONS_HELP,
+            )
             self.fields[f"appeal_route_{p.pk}"] = forms.ChoiceField(
                 label=_("Appeal route"), choices=AppealRoute.choices, initial=p.appeal_route
             )
@@ -441,12 +465,15 @@ class DecisionsForm(AccessibleForm):
         return [(p, [self[f"{name}_{p.pk}"] for name in self.FIELDS]) for p in self.paragraphs]
 
     def changes(self) -> dict[Paragraph, dict[str, Any]]:
-        """The § whose outcome, decision, appeal route or later meeting changed."""
+        """The § whose outcome, decision, reasons, appeal route or later meeting changed."""
         found = {}
         for p in self.paragraphs:
             values = {name: self.cleaned_data[f"{name}_{p.pk}"] for name in self.FIELDS}
-            before = (p.outcome, p.decision.strip(), p.appeal_route)
-            now = (values["outcome"], values["decision"].strip(), values["appeal_route"])
+            before = (p.outcome, p.decision.strip(), p.reasons.strip(), p.appeal_route)
+            now = tuple(
+                values[name].strip() if name in ("decision", "reasons") else values[name]
+                for name in ("outcome", "decision", "reasons", "appeal_route")
+            )
             if now != before or values["later"] is not None:
                 found[p] = {**values, "note": p.note}
         return found

@@ -227,6 +227,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             hide(p.decision),
             hide(p.note),
         )
+        p.shown_reasons = hide(p.reasons)  # type: ignore[attr-defined]
         p.vote_record = record_of(p, hide)  # type: ignore[attr-defined]
     return _render(
         "meetings/pdf/minutes.html",

@@ -31,6 +31,7 @@ def do_record_decision(
     *,
     decision: str,
     outcome: str = Outcome.DECIDED,
+    reasons: str = "",
     note: str = "",
     later: Meeting | None = None,
     appeal_route: str = AppealRoute.LEGALITY,
@@ -39,7 +40,8 @@ def do_record_decision(
     """The decision in a §. A postponed (bordlagt) or referred-back (återremitterat)
     item is put on the agenda of `later`, a later meeting of the same body. The appeal
     route of a decision (laglighetsprövning, förvaltningsbesvär or none) decides the
-    appeal instructions in its extract (FL 33 §)."""
+    appeal instructions in its extract (FL 33 §); its reasons (FL 32 §) are printed
+    under it."""
     minutes = paragraph.minutes
     require_secretary(actor, minutes.meeting.body)
     require_open(minutes)
@@ -61,12 +63,13 @@ def do_record_decision(
         raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
     before = {
         "decision": paragraph.decision,
+        "reasons": paragraph.reasons,
         "outcome": paragraph.outcome,
         "appeal_route": paragraph.appeal_route,
     }
     paragraph.decision, paragraph.outcome, paragraph.note = decision.strip(), outcome, note.strip()
-    paragraph.appeal_route = appeal_route
-    paragraph.save(update_fields=["decision", "outcome", "note", "appeal_route"])
+    paragraph.reasons, paragraph.appeal_route = reasons.strip(), appeal_route
+    paragraph.save(update_fields=["decision", "reasons", "outcome", "note", "appeal_route"])
     item = paragraph.item
     # Saved again (a corrected text, say): the case is on the later agenda already.
     if (
@@ -93,6 +96,7 @@ def do_record_decision(
         before=before,
         after={
             "decision": paragraph.decision,
+            "reasons": paragraph.reasons,
             "outcome": outcome,
             "appeal_route": appeal_route,
             "later": str(later) if later else None,

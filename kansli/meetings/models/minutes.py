@@ -178,6 +178,17 @@ class Paragraph(models.Model):
     def __str__(self) -> str:
         return f"§ {self.number} {self.item.title}"
 
+    @property
+    def lacks_reasons(self) -> bool:
+        """A decision a party may appeal (förvaltningsbesvär) without reasons: FL 32 §
+        wants them unless obviously needless (say, the party got all they asked), so
+        Kansli warns rather than refuses."""
+        return (
+            self.outcome == Outcome.DECIDED
+            and self.appeal_route == AppealRoute.ADMINISTRATIVE
+            and not self.reasons.strip()
+        )
+
 
 class Conflict(models.Model):
     """Jäv: the member takes no part in this § (KL 6 kap. 28 §)."""

@@ -131,7 +131,7 @@ def minutes_archive(request: HttpRequest) -> HttpResponse:
 @public_page
 def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     """The minutes as the public reads them while the notice is up and after: each §
-    with its decision, names of protected and (by policy) private parties masked, and
+    with its decision and reasons, names of protected and (by policy) private parties masked, and
     no decision text for an item prepared with secrecy-marked documents."""
     notice = get_object_or_404(
         Notice.objects.select_related("minutes__meeting__body__authority"), pk=pk
@@ -148,13 +148,14 @@ def public_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         item, case_masks = paragraph.item, masks[paragraph.item.case_id]
         documents = [d for d in [item.report, *item.attachments.all()] if d is not None]
         # A non-public item shows its § number, neutral heading and provision only.
-        decision = None
+        decision = reasons = None  # the reasons (FL 32 §) go with the decision
         if public_reads_decision(item, documents):
             decision = scrub(paragraph.decision, case_masks)
+            reasons = scrub(paragraph.reasons, case_masks)
         else:
             withheld.add(paragraph.pk)
         title = item.public_heading if item.is_secret else scrub(item.title, case_masks)
-        paragraphs.append((paragraph, title, decision))
+        paragraphs.append((paragraph, title, decision, reasons))
     applied = Correction.objects.filter(paragraph__minutes=minutes, applied_at__isnull=False)
     # A correction's reason is masked like the decision, and left out with it.
     corrections = [

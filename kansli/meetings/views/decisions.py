@@ -10,11 +10,15 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from kansli.access.protected import NOTHING, hide_for
 from kansli.meetings import actions
 from kansli.meetings.forms import DecisionsForm
 from kansli.meetings.models import Meeting, Minutes
+from kansli.meetings.permissions import mask_items
 from kansli.meetings.views.common import is_secretary, staff_meeting
 from kansli.registry.views.common import current_user, run_action
+
+TEXTS = ("decision", "reasons")
 
 
 @login_required
@@ -27,6 +31,10 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = list(minutes.paragraphs.select_related("item__secrecy", "item__case"))
     later = Meeting.objects.filter(body=meeting.body, starts_at__gt=meeting.starts_at)
     form = DecisionsForm(paragraphs, later, request.POST or None)
+    mask_items(user, [p.item for p in paragraphs])  # the titles, as on the minutes page
+    for p in paragraphs:  # a protected identity in a text: masked and kept (OSL 21:3)
+        hide = NOTHING if p.item.case is None else hide_for(user, p.item.case)
+        form.keep_protected(hide, {f"{name}_{p.pk}": getattr(p, name) for name in TEXTS})
     if request.method == "POST" and minutes.locked_at is None:
 
         def run() -> str:

@@ -93,6 +93,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     for p in paragraphs:  # a protected identity in a decision, as in the title
         hide = NOTHING if entitled or p.item.case is None else hide_for(user, p.item.case)
         p.shown_decision = hide(p.decision)  # type: ignore[attr-defined]
+        p.shown_reasons = hide(p.reasons)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/minutes.html",
@@ -263,6 +264,8 @@ def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
     mask_items(user, [found.item])
     hide = NOTHING if found.item.case is None else hide_for(user, found.item.case)
     found.shown_decision = hide(found.decision)  # type: ignore[attr-defined]
+    found.shown_reasons = hide(found.reasons)  # type: ignore[attr-defined]
+    found.shown_note = hide(found.note)  # type: ignore[attr-defined]
     return found
 
 
@@ -276,23 +279,30 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
     members = members_of(meeting)
     post: Any = request.POST if request.method == "POST" else None
     which = post.get("form") if post else None
+    decision = DecisionForm(
+        _later(meeting),
+        post if which == "decision" else None,
+        initial={
+            "decision": found.decision,
+            "reasons": found.reasons,
+            "outcome": found.outcome,
+            "appeal_route": found.appeal_route,
+            "note": found.note,
+        },
+    )
+    # A protected identity in a text: masked, read-only and kept (OSL 21 kap. 3 §).
+    hide = NOTHING if found.item.case is None else hide_for(user, found.item.case)
+    texts = {name: getattr(found, name) for name in ("decision", "reasons", "note")}
+    decision.keep_protected(hide, texts)
     forms: dict[str, AccessibleForm] = {
-        "decision": DecisionForm(
-            _later(meeting),
-            post if which == "decision" else None,
-            initial={
-                "decision": found.decision,
-                "outcome": found.outcome,
-                "appeal_route": found.appeal_route,
-                "note": found.note,
-            },
-        ),
+        "decision": decision,
         "conflict": MemberForm(members, post if which == "conflict" else None),
     }
     runs = {
         "decision": lambda d: actions.do_record_decision(
             found,
             decision=d["decision"],
+            reasons=d["reasons"],
             outcome=d["outcome"],
             note=d["note"],
             later=d["later"],
@@ -307,9 +317,11 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
     secretary = is_secretary(user, meeting.body)
     correcting = secretary and found.minutes.locked_at is not None
     if correcting:  # approved minutes change only by a correction (rättelse)
-        forms["correction"] = CorrectionForm(
+        correction = CorrectionForm(
             post if which == "correction" else None, initial={"decision": found.decision}
         )
+        correction.keep_protected(hide, {"decision": found.decision})
+        forms["correction"] = correction
     letters = found.expeditions.filter(method=Expedition.Method.LETTER)
     if secretary and letters.exists():  # when each letter was delivered (FL 44 §)
         forms["delivery"] = DeliveryForm(letters, post if which == "delivery" else None)

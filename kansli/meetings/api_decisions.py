@@ -1,0 +1,136 @@
+"""The decision record of a § in the API (FL 31–33 §§): read it as the § page shows it
+(decision, reasons, who decided and presided, appeal route and instructions, when each
+recipient was notified, appeal received, legal force) and record it as the secretary does
+on the § page. A § is read by the body's staff who may read its item (404 for anyone
+else, as for a missing one); the action checks who may change it (403) and refuses bad
+input (422, the Swedish reason in the JSON). Texts are masked for the caller as on the
+page: a protected identity the caller may not know stays hidden (OSL 21 kap. 3 §)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Router, Schema
+
+from kansli.access.protected import NOTHING, hide_for
+from kansli.access.rules import may_read_item
+from kansli.inputs import Id, LongText
+from kansli.meetings import actions, appeal
+from kansli.meetings.models import AppealRoute, Meeting, Outcome, Paragraph
+from kansli.meetings.views.common import staff_bodies
+from kansli.org.api import ERRORS, ApiRequest
+
+router = Router(tags=["decisions"])
+
+
+class DecisionIn(Schema):
+    outcome: Outcome = Outcome.DECIDED
+    decision: LongText = ""
+    reasons: LongText = Field("", description="Beslutsmotivering (FL 32 §).")
+    note: LongText = Field("", description="Protokollsanteckning.")
+    appeal_route: AppealRoute = AppealRoute.LEGALITY
+    later_meeting_id: Id | None = Field(
+        None, description="The later meeting of a postponed or referred-back item."
+    )
+
+
+class NotifiedOut(Schema):
+    method: str = Field(description="e-post or brev.")
+    notified_on: datetime.date | None = Field(description="Null until a letter's delivery.")
+
+
+class DecisionOut(Schema):
+    paragraph: int = Field(description="The § number.")
+    meeting_id: int
+    decided_on: datetime.date = Field(description="The day of the meeting.")
+    decided_by: str = Field(description="The body.")
+    presiding: str | None
+    outcome: Outcome
+    decision: str
+    reasons: str
+    note: str
+    appeal_route: AppealRoute = Field(description="The route as the decision is recorded.")
+    appeal_instructions: list[str] = Field(description="As printed in the minutes extract.")
+    notified: list[NotifiedOut]
+    appealed_on: datetime.date | None
+    legal_force: datetime.date | None = Field(description="Laga kraft, if no appeal comes in.")
+
+
+def _paragraph(request: ApiRequest, paragraph_id: int) -> Paragraph:
+    """A § of a body the caller works with, whose item the caller reads in full."""
+    found = (
+        Paragraph.objects.filter(pk=paragraph_id, body__in=staff_bodies(request.auth))
+        .select_related("minutes__meeting__body__authority__municipality", "item__case")
+        .select_related("presiding", "notice", "minutes__notice")
+        .first()
+    )
+    if found is None or not may_read_item(request.auth, found.item):
+        raise Http404
+    return found
+
+
+def _out(request: ApiRequest, paragraph: Paragraph) -> DecisionOut:
+    case = paragraph.item.case
+    hide = NOTHING if case is None else hide_for(request.auth, case)
+    meeting = paragraph.minutes.meeting
+    presiding = paragraph.presiding
+    return DecisionOut(
+        paragraph=paragraph.number,
+        meeting_id=meeting.pk,
+        decided_on=meeting.starts_at.date(),
+        decided_by=str(meeting.body),
+        presiding=presiding.get_full_name() or presiding.username if presiding else None,
+        outcome=Outcome(paragraph.outcome),
+        decision=hide(paragraph.decision),
+        reasons=hide(paragraph.reasons),
+        note=hide(paragraph.note),
+        appeal_route=AppealRoute(paragraph.appeal_route),
+        appeal_instructions=appeal.instructions(paragraph),
+        # Recipients are not named: a party may have a protected identity.
+        notified=[
+            NotifiedOut(method=e.method, notified_on=e.notified_on)
+            for e in paragraph.expeditions.order_by("sent_at", "pk")
+        ],
+        appealed_on=paragraph.appealed_on,
+        legal_force=appeal.legal_force(paragraph),
+    )
+
+
+@router.get(
+    "/paragraphs/{paragraph_id}/decision",
+    response={200: DecisionOut, **ERRORS},
+    summary="The decision record of a §",
+)
+def decision_read(request: ApiRequest, paragraph_id: Id) -> DecisionOut:
+    return _out(request, _paragraph(request, paragraph_id))
+
+
+@router.put(
+    "/paragraphs/{paragraph_id}/decision",
+    response={200: DecisionOut, **ERRORS},
+    summary="Record the decision of a §",
+)
+def decision_record(request: ApiRequest, paragraph_id: Id, payload: DecisionIn) -> DecisionOut:
+    """As the secretary on the § page: every field is replaced, so send the reasons and
+    the note again when only the decision changes."""
+    paragraph = _paragraph(request, paragraph_id)
+    later = None
+    if payload.later_meeting_id is not None:
+        later = Meeting.objects.filter(
+            pk=payload.later_meeting_id, body_id=paragraph.body_id
+        ).first()
+        if later is None:
+            raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
+    actions.do_record_decision(
+        paragraph,
+        decision=payload.decision,
+        outcome=payload.outcome,
+        reasons=payload.reasons,
+        note=payload.note,
+        later=later,
+        appeal_route=payload.appeal_route,
+        actor=request.auth,
+    )
+    return _out(request, _paragraph(request, paragraph.pk))
