@@ -44,14 +44,40 @@ class ScheduleForm(AccessibleForm):
         initial=datetime.time(13, 0),
         widget=forms.TimeInput(attrs={"type": "time"}),
     )
+    end_time = forms.TimeField(
+        label=_("End time"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("When the meeting is planned to end, if known."),
+    )
+    end_day = DayField(
+        label=_("End date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Only for a meeting over several days."),
+    )
     place = forms.CharField(label=_("Place"), max_length=200)
 
     def __init__(self, bodies: QuerySet[Body], *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["body"].queryset = bodies  # type: ignore[attr-defined]
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("end_day") and not cleaned.get("end_time"):
+            self.add_error("end_time", _("Give the end time too."))
+        return cleaned
+
     def starts_at(self) -> datetime.datetime:
         day, time = self.cleaned_data["day"], self.cleaned_data["time"]
+        return timezone.make_aware(datetime.datetime.combine(day, time))
+
+    def ends_at(self) -> datetime.datetime | None:
+        """The planned end: on the meeting's day unless another end date is given."""
+        time = self.cleaned_data["end_time"]
+        if time is None:
+            return None
+        day = self.cleaned_data["end_day"] or self.cleaned_data["day"]
         return timezone.make_aware(datetime.datetime.combine(day, time))
 
 

@@ -293,3 +293,32 @@ def test_a_council_meeting_announced_late_is_warned_of_and_audited(
     caches["public-pages"].clear()
     board_page = Client().get("/anslagstavla/").content.decode()
     assert "anslagen 2027-01-08" in board_page
+
+
+def test_the_schedule_form_takes_an_end_on_the_same_or_a_later_day(
+    board: dict[str, Any],
+) -> None:
+    """The secretary plans a meeting with its end time, or over two days, from the list;
+    an end date without a time, or an end before the start, saves nothing."""
+    body, client = board["body"], signed_in(board["secretary"])
+    form = {"body": body.pk, "day": "2027-05-04", "time": "13:00", "place": "Salen"}
+    client.post("/moten/", form | {"end_time": "16:30"})
+    client.post(
+        "/moten/", form | {"day": "2027-05-11", "end_day": "2027-05-12", "end_time": "12:00"}
+    )
+    planned = {m.day: m.ends_at for m in Meeting.objects.filter(body=body, place="Salen")}
+    assert planned == {
+        datetime.date(2027, 5, 4): at(2027, 5, 4, 16, 30),
+        datetime.date(2027, 5, 11): at(2027, 5, 12, 12),
+    }
+    for wrong, message in [
+        ({"end_day": "2027-06-02"}, "Give the end time too."),
+        ({"end_time": "12:00"}, None),  # before the start at 13.00
+    ]:
+        page = client.post("/moten/", form | {"day": "2027-06-01"} | wrong)
+        assert page.status_code == 200
+        if message:
+            assert sv(message) in page.content.decode()
+        else:
+            assert "Sluttiden måste vara efter starttiden." in page.content.decode()
+    assert not Meeting.objects.filter(body=body, starts_at__date=datetime.date(2027, 6, 1)).exists()

@@ -77,7 +77,11 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
 def _schedule(form: ScheduleForm, user: User) -> str:
     meeting = actions.do_schedule_meeting(
-        form.cleaned_data["body"], form.starts_at(), form.cleaned_data["place"], actor=user
+        form.cleaned_data["body"],
+        form.starts_at(),
+        form.cleaned_data["place"],
+        ends_at=form.ends_at(),
+        actor=user,
     )
     return _("The meeting %(meeting)s is in the calendar.") % {"meeting": meeting}
 
