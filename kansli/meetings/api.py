@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 from types import SimpleNamespace
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -15,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 from kansli.access.protected import NOTHING, hiders
 from kansli.access.rules import PREPARING_ROLES, item_hider
 from kansli.inputs import Id, LongText, Title
-from kansli.meetings import actions
+from kansli.meetings import actions, agenda_order
 from kansli.meetings.models import AgendaItem, Meeting, Section
 from kansli.meetings.models.meetings import is_extra, is_late, lacking, public_heading
 from kansli.meetings.views.common import documents_numbered
@@ -50,6 +51,10 @@ class ItemOut(Schema):
     late: bool = Field(description="Pre-registered after the item deadline.")
     extra: bool = Field(description="Added after the notice was sent.")
     missing: list[str] = Field(description="What the item lacks for dispatch.")
+
+
+class AgendaRowOut(ItemOut):
+    label: str = Field(description="The agenda number as printed: 5, or 5 a for a sub-item.")
 
 
 class ItemIn(Schema):
@@ -95,10 +100,14 @@ def list_meetings(request: ApiRequest) -> QuerySet[Meeting]:
 
 
 @router.get(
-    "/meetings/{meeting_id}/items", response={200: list[ItemOut], **ERRORS}, summary="Agenda"
+    "/meetings/{meeting_id}/items",
+    response={200: list[AgendaRowOut], **ERRORS},
+    summary="Agenda",
 )
 def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
-    """The agenda in order, with the marks for late, extra and incomplete items."""
+    """The agenda in the order it is printed (the body's section order, each sub-item
+    under its parent), numbered as printed, with the marks for late, extra and
+    incomplete items."""
     meeting = _meeting(request, meeting_id)
     # Plain rows, not model objects: a long agenda is read often while it is prepared.
     rows = list(
@@ -136,6 +145,20 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
         if row["case_id"] is not None  # a procedural item has no case
     }
     hide = hiders(request.auth, cases.values())
+    # The printed order and numbers (kansli.meetings.agenda_order), on stand-ins.
+    places = [
+        SimpleNamespace(
+            pk=row["id"],
+            parent_id=row["parent_id"],
+            section=row["section"],
+            position=row["position"],
+            row=row,
+        )
+        for row in rows
+    ]
+    order = agenda_order.numbered(meeting.body, cast(list[AgendaItem], places))
+    labels = {place.pk: place.label for place in order}  # type: ignore[attr-defined]
+    rows = [place.row for place in order]  # type: ignore[attr-defined]
     items = [
         {
             "id": row["id"],
@@ -161,6 +184,7 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
             "missing": lacking(row["report_id"], row["proposal"], row["section"])
             if row["case_id"] is not None
             else [],
+            "label": labels[row["id"]],
         }
         for row in rows
     ]

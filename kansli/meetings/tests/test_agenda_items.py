@@ -169,6 +169,15 @@ def test_sub_items_are_numbered_under_their_parent_everywhere(cast: dict[str, An
     assert "2 b Investeringsbudget" in text and "3 Motion om cykelbanor" in text
     page = signed_in(secretary).get(reverse("meetings:meeting", args=[cast["meeting"].pk]))
     assert '<span class="item-label">2 a</span>' in page.content.decode()
+    # The API lists the agenda in the same order, numbered as printed.
+    listed = api_client(secretary).get(f"/api/v1/meetings/{cast['meeting'].pk}/items").json()
+    assert [(row["label"], row["title"]) for row in listed] == [
+        ("1", "Mötets öppnande"),
+        ("2", "Budget 2027"),
+        ("2 a", "Driftbudget"),
+        ("2 b", "Investeringsbudget"),
+        ("3", "Motion om cykelbanor"),
+    ]
     minutes = open_minutes(cast)
     numbers = {p.item_id: p.number for p in minutes.paragraphs.all()}
     assert sorted(numbers.values()) == list(range(1, 6))  # no gaps
