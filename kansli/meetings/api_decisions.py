@@ -79,7 +79,7 @@ def _out(request: ApiRequest, paragraph: Paragraph) -> DecisionOut:
     return DecisionOut(
         paragraph=paragraph.number,
         meeting_id=meeting.pk,
-        decided_on=meeting.starts_at.date(),
+        decided_on=meeting.day,
         decided_by=str(meeting.body),
         presiding=presiding.get_full_name() or presiding.username if presiding else None,
         outcome=Outcome(paragraph.outcome),

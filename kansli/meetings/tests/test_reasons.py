@@ -211,6 +211,7 @@ def test_the_api_reads_and_records_the_decision_with_its_reasons(
     assert "uppfyller inte villkoren" in body["reasons"] and NAME not in body["reasons"]
     assert any("42 § förvaltningslagen" in text for text in body["appeal_instructions"])
     assert body["legal_force"] is None and body["notified"] == []
+    assert body["decided_on"] == held["meeting"].day.isoformat()
     assert Paragraph.objects.get(pk=paragraph.pk).reasons == REASONS
     assert api.get(url).json()["reasons"] == body["reasons"]
 
