@@ -282,9 +282,17 @@ class Correction(models.Model):
     minutes; then the § reads the new text, the minutes are sealed again with the
     correction shown, and the first sealed version stays as it was."""
 
+    class Part(models.TextChoices):
+        DECISION = "decision", _("the decision")
+        REASONS = "reasons", _("the reasons")
+
     paragraph = models.ForeignKey(Paragraph, on_delete=models.PROTECT, related_name="corrections")
-    before = models.TextField(_("decision before"))
-    after = models.TextField(_("decision after"))
+    # Which text of the § is corrected: the decision or its reasons (FL 32 §).
+    part = models.CharField(
+        _("corrected part"), max_length=10, choices=Part.choices, default=Part.DECISION
+    )
+    before = models.TextField(_("text before"))
+    after = models.TextField(_("text after"))
     reason = models.TextField(_("reason"))
     proposed_by = models.ForeignKey(USER, on_delete=models.PROTECT, null=True, related_name="+")
     proposed_at = models.DateTimeField(_("proposed"))
