@@ -6,6 +6,8 @@ item (404 for anyone else, as for a missing one); the actions check who may chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
@@ -121,11 +123,18 @@ def _person(paragraph: Paragraph, user_id: int) -> User:
     return found
 
 
-def _motion_out(motion: Motion) -> MotionOut:
+def _hide(request: ApiRequest, paragraph: Paragraph) -> Callable[[str], str]:
+    """What of a protected identity (OSL 21 kap. 3 §) the caller may not read in the
+    § texts: the case's party, unless the caller is its officer or a registrar."""
+    case = paragraph.item.case
+    return NOTHING if case is None else hide_for(request.auth, case)
+
+
+def _motion_out(motion: Motion, hide: Callable[[str], str]) -> MotionOut:
     return MotionOut(
         id=motion.pk,
         mover=motion.mover.get_full_name() or motion.mover.username,
-        text=motion.text,
+        text=hide(motion.text),
         position=motion.position,
         withdrawn=motion.withdrawn,
         adopted=motion.adopted,
@@ -150,11 +159,10 @@ def _vote_out(vote: Vote) -> VoteOut:
 )
 def paragraph_record(request: ApiRequest, paragraph_id: Id) -> RecordOut:
     paragraph = _paragraph(request, paragraph_id)
-    case = paragraph.item.case
-    hide = NOTHING if case is None else hide_for(request.auth, case)
+    hide = _hide(request, paragraph)
     loaded = Paragraph.objects.prefetch_related(*VOTE_RECORD, "ballots__user").get(pk=paragraph.pk)
     return RecordOut(
-        motions=[_motion_out(m) for m in loaded.motions.all()],
+        motions=[_motion_out(m, hide) for m in loaded.motions.all()],
         votes=[_vote_out(v) for v in loaded.votes.all()],
         minutes_text=[SectionOut(**vars(s)) for s in record_of(loaded, hide)],
     )
@@ -169,9 +177,8 @@ def motion_add(request: ApiRequest, paragraph_id: Id, payload: MotionIn) -> Stat
     paragraph = _paragraph(request, paragraph_id)
     mover = _person(paragraph, payload.mover_id)
     text = FOR_PROPOSAL if payload.for_proposal else payload.text
-    return Status(
-        201, _motion_out(actions.do_add_motion(paragraph, mover, text, actor=request.auth))
-    )
+    made = actions.do_add_motion(paragraph, mover, text, actor=request.auth)
+    return Status(201, _motion_out(made, _hide(request, paragraph)))
 
 
 @router.post(
@@ -180,8 +187,11 @@ def motion_add(request: ApiRequest, paragraph_id: Id, payload: MotionIn) -> Stat
     summary="Withdraw a motion",
 )
 def motion_withdraw(request: ApiRequest, paragraph_id: Id, payload: ChosenIn) -> MotionOut:
-    motion = _motion(_paragraph(request, paragraph_id), payload.motion_id)
-    return _motion_out(actions.do_withdraw_motion(motion, actor=request.auth))
+    paragraph = _paragraph(request, paragraph_id)
+    motion = _motion(paragraph, payload.motion_id)
+    return _motion_out(
+        actions.do_withdraw_motion(motion, actor=request.auth), _hide(request, paragraph)
+    )
 
 
 @router.post(
@@ -193,7 +203,8 @@ def acclamation(request: ApiRequest, paragraph_id: Id, payload: ChosenIn) -> Mot
     """The chair put the motions and found this one adopted; no vote was requested."""
     paragraph = _paragraph(request, paragraph_id)
     motion = _motion(paragraph, payload.motion_id)
-    return _motion_out(actions.do_decide_by_acclamation(paragraph, motion, actor=request.auth))
+    made = actions.do_decide_by_acclamation(paragraph, motion, actor=request.auth)
+    return _motion_out(made, _hide(request, paragraph))
 
 
 @router.post(
@@ -225,15 +236,15 @@ def dissent_record(request: ApiRequest, paragraph_id: Id, payload: DissentIn) ->
     made = actions.do_record_dissent(
         paragraph, user, motion, reason=payload.reason, actor=request.auth
     )
-    return Status(201, _dissent_out(made))
+    return Status(201, _dissent_out(made, _hide(request, paragraph)))
 
 
-def _dissent_out(dissent: Dissent) -> DissentOut:
+def _dissent_out(dissent: Dissent, hide: Callable[[str], str]) -> DissentOut:
     return DissentOut(
         id=dissent.pk,
         user=dissent.user.get_full_name() or dissent.user.username,
         motion_id=dissent.motion_id,
-        reason=dissent.reason,
+        reason=hide(dissent.reason),
     )
 
 
@@ -249,4 +260,5 @@ def dissent_reason(request: ApiRequest, paragraph_id: Id, payload: ReasonIn) -> 
     dissent = found.filter(pk=payload.dissent_id).first()
     if dissent is None:
         raise ValidationError(f"Reservation {payload.dissent_id} finns inte i paragrafen.")
-    return _dissent_out(actions.do_give_dissent_reason(dissent, payload.text, actor=request.auth))
+    made = actions.do_give_dissent_reason(dissent, payload.text, actor=request.auth)
+    return _dissent_out(made, _hide(request, paragraph))
