@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from kansli.access.protected import NOTHING, Hide
 from kansli.meetings.actions.votes import FOR_PROPOSAL, MAX_TEXT, name_of
 from kansli.meetings.models import Ballot, Dissent, Motion
 from kansli.org.models import User
@@ -16,8 +17,13 @@ from kansli.registry.forms import AccessibleForm
 
 
 class MotionChoice(forms.ModelChoiceField):
+    """A motion of the §, by its mover and text; `hide` masks in the text a protected
+    identity the page's user may not read (OSL 21 kap. 3 §, kansli.access.protected)."""
+
+    hide: Hide = NOTHING
+
     def label_from_instance(self, obj: Any) -> str:
-        return f"{name_of(obj.mover)}: {obj.text[:80]}"
+        return f"{name_of(obj.mover)}: {self.hide(obj.text)[:80]}"
 
 
 class Person(forms.ModelChoiceField):

@@ -117,7 +117,6 @@ def test_the_motions_api_hides_a_protected_name_in_the_motions_text(
     assert made.json()["reason"] == "Skyddad identitet borde få bistånd."
 
 
-@pytest.mark.xfail(strict=True, reason="the vote forms label each motion by its text as typed")
 def test_the_vote_forms_on_the_paragraph_page_hide_a_protected_name_in_motions(
     held: dict[str, Any],
 ) -> None:

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kansli.access.protected import NOTHING, hide_for
+from kansli.access.protected import NOTHING, Hide, hide_for
 from kansli.meetings import actions
 from kansli.meetings.actions.votes import deciders, reason_limit
 from kansli.meetings.models import Paragraph
@@ -22,6 +22,7 @@ from kansli.meetings.vote_forms import (
     ChosenMotionForm,
     DissentForm,
     DissentReasonForm,
+    MotionChoice,
     MotionForm,
     VoteForm,
 )
@@ -31,7 +32,8 @@ from kansli.registry.forms import AccessibleForm
 from kansli.registry.views.common import current_user
 
 
-def vote_forms(paragraph: Paragraph, data: Any = None) -> dict[str, AccessibleForm]:
+def vote_forms(paragraph: Paragraph, hide: Hide, data: Any = None) -> dict[str, AccessibleForm]:
+    """The secretary's forms; `hide` masks a protected identity in the motions' labels."""
     deciding = User.objects.filter(pk__in=deciders(paragraph)).order_by("first_name", "pk")
     motions = paragraph.motions.filter(withdrawn=False).select_related("mover")
     # The page offers a ballot to those deciding at the §; a posted ballot of any member
@@ -39,7 +41,7 @@ def vote_forms(paragraph: Paragraph, data: Any = None) -> dict[str, AccessibleFo
     # a form opened before a conflict of interest was recorded) instead of dropping it.
     voters = deciding if data is None else members_of(paragraph.minutes.meeting)
     # Each form's fields are prefixed with its name: one page holds them all.
-    return {
+    forms = {
         "motion": MotionForm(deciding, data, prefix="motion"),
         "acclamation": ChosenMotionForm(motions, data, prefix="acclamation"),
         "vote": VoteForm(motions, list(voters), data, prefix="vote"),
@@ -49,6 +51,11 @@ def vote_forms(paragraph: Paragraph, data: Any = None) -> dict[str, AccessibleFo
             paragraph.dissents.select_related("user"), data, prefix="reason"
         ),
     }
+    for form in forms.values():
+        for field in form.fields.values():
+            if isinstance(field, MotionChoice):
+                field.hide = hide
+    return forms
 
 
 def panel(request: HttpRequest, paragraph: Paragraph, secretary: bool) -> dict[str, Any]:
@@ -58,7 +65,7 @@ def panel(request: HttpRequest, paragraph: Paragraph, secretary: bool) -> dict[s
     dissents = list(paragraph.dissents.select_related("user", "paragraph__minutes"))
     return {
         "record": record_of(paragraph, hide),
-        "forms": vote_forms(paragraph) if secretary and not paragraph.approved_at else {},
+        "forms": vote_forms(paragraph, hide) if secretary and not paragraph.approved_at else {},
         "limit": reason_limit(dissents[0]) if dissents else "",
         "motions": paragraph.motions.filter(withdrawn=False).exists(),
     }
@@ -72,7 +79,8 @@ def paragraph_votes(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     found = _paragraph(request, pk)
     which = request.POST.get("form", "")
-    forms = vote_forms(found, request.POST)
+    case = found.item.case
+    forms = vote_forms(found, NOTHING if case is None else hide_for(user, case), request.POST)
     runs: dict[str, Callable[[Any], object]] = {
         "motion": lambda f: actions.do_add_motion(
             found, f.cleaned_data["mover"], f.motion_text(), actor=user
