@@ -14,7 +14,9 @@ from ninja import Field, Router, Schema, Status
 from kansli.access.rules import may_read_draft
 from kansli.inputs import Id, LongText
 from kansli.meetings.actions import eapproval
+from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import ApprovalComment, Meeting, Minutes
+from kansli.meetings.permissions import mask_comments
 from kansli.org.api import ERRORS, ApiRequest
 
 router = Router(tags=["e-approval"])
@@ -113,7 +115,9 @@ def draft_remind(request: ApiRequest, meeting_id: Id) -> RemindedOut:
 )
 def draft_comments(request: ApiRequest, meeting_id: Id) -> list[CommentOut]:
     minutes = _readable(request, meeting_id)
-    comments = minutes.comments.select_related("author", "paragraph")
+    comments = list(minutes.comments.select_related("author", "paragraph"))
+    approver = request.auth.pk in approvers_of(minutes)
+    mask_comments(request.auth, minutes, comments, entitled=approver)
     return [_out(comment) for comment in comments]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from kansli.access.protected import NOTHING, hiders
 from kansli.access.rules import PREPARING_ROLES, may_read_item
-from kansli.meetings.models import AgendaItem, Body
+from kansli.meetings.models import AgendaItem, ApprovalComment, Body, Minutes
 from kansli.org.models import Role
 from kansli.registry.permissions import require_role
 
@@ -40,3 +40,27 @@ def mask_items(user: Any, items: Iterable[AgendaItem], *, entitled: bool = False
         hider = NOTHING if item.case_id is None else hide.get(item.case_id, NOTHING)
         shown = item.public_heading if hidden else hider(item.title)
         item.shown_title = shown  # type: ignore[attr-defined]
+
+
+def mask_comments(
+    user: Any, minutes: Minutes, comments: Iterable[ApprovalComment], *, entitled: bool
+) -> None:
+    """Rewrite, in memory and for showing only, the approvers' comments on the draft and
+    the answers to them: a protected identity (OSL 21 kap. 3 §) hidden from whoever may
+    not know it, as in the § they comment on; a comment on the whole minutes with every
+    such party of the minutes hidden. `entitled`: the chair and the approvers, who read
+    the names on the draft."""
+    if entitled:
+        return
+    case_of = {p.pk: p.item.case for p in minutes.paragraphs.select_related("item__case")}
+    hide = hiders(user, [case for case in case_of.values() if case is not None])
+    if not hide:
+        return
+    for comment in comments:
+        if comment.paragraph_id is None:
+            chosen = list(hide.values())
+        else:
+            case = case_of.get(comment.paragraph_id)
+            chosen = [hide.get(case.pk, NOTHING)] if case is not None else []
+        for one in chosen:
+            comment.text, comment.answer = one(comment.text), one(comment.answer)

@@ -12,6 +12,7 @@ from kansli.access.rules import may_read_draft
 from kansli.meetings.actions import eapproval
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Body, Minutes
+from kansli.meetings.permissions import mask_comments
 from kansli.meetings.views.common import is_secretary
 
 register = template.Library()
@@ -27,17 +28,19 @@ def draft_panel(context: template.Context, minutes: Minutes) -> dict[str, Any]:
         "meeting": minutes.meeting,
         "secretary": secretary,
         "reader": may_read_draft(user, minutes),
-        "groups": _by_paragraph(minutes) if secretary else [],
+        "groups": _by_paragraph(user, minutes) if secretary else [],
         "changed": secretary and eapproval.changed_since_release(minutes),
         "waiting": bool(eapproval.waiting(minutes)) if secretary else False,
         "max_text": eapproval.MAX_TEXT,
     }
 
 
-def _by_paragraph(minutes: Minutes) -> list[tuple[Any, list[Any]]]:
-    """The approvers' comments by §, in § order, those on the whole minutes last."""
+def _by_paragraph(user: Any, minutes: Minutes) -> list[tuple[Any, list[Any]]]:
+    """The approvers' comments by §, in § order, those on the whole minutes last; a
+    protected identity masked for a secretary who may not know it."""
     groups: dict[Any, list[Any]] = {}
-    comments = minutes.comments.select_related("author", "answered_by", "paragraph")
+    comments = list(minutes.comments.select_related("author", "answered_by", "paragraph"))
+    mask_comments(user, minutes, comments, entitled=user.pk in approvers_of(minutes))
     for comment in sorted(
         comments, key=lambda c: (c.paragraph is None, c.paragraph.number if c.paragraph else 0)
     ):

@@ -22,7 +22,7 @@ from kansli.meetings.actions import eapproval
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.forms import ConfirmForm
 from kansli.meetings.models import ApprovalComment, Conflict, Meeting, Minutes
-from kansli.meetings.permissions import mask_items
+from kansli.meetings.permissions import mask_comments, mask_items
 from kansli.meetings.views.common import run_or_refuse, staff_meeting
 from kansli.org.models import User
 from kansli.registry.forms import AccessibleForm
@@ -63,6 +63,7 @@ def draft(request: HttpRequest, pk: int) -> HttpResponse:
     paragraphs = list(minutes.paragraphs.select_related("item__case__authority", "item__secrecy"))
     mask_items(user, [p.item for p in paragraphs], entitled=approver)
     comments = list(minutes.comments.select_related("author", "answered_by", "paragraph"))
+    mask_comments(user, minutes, comments, entitled=approver)
     for p in paragraphs:
         p.draft_comments = [c for c in comments if c.paragraph_id == p.pk]  # type: ignore[attr-defined]
     conflicts = Conflict.objects.filter(paragraph__minutes=minutes, user=user)
