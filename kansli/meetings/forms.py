@@ -17,6 +17,7 @@ from kansli.inputs import DayField, WholeField
 from kansli.meetings.models import (
     AppealRoute,
     Body,
+    Correction,
     DelegationPoint,
     Expedition,
     Meeting,
@@ -412,14 +413,47 @@ class ReportDecisionsForm(AccessibleForm):
 
 
 class CorrectionForm(KeepsProtected, AccessibleForm):
+    """Rättelse: the decision and its reasons prefilled; the one changed is corrected."""
+
     decision = forms.CharField(
-        label=_("Corrected decision"), widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Corrected decision"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reasons = forms.CharField(
+        label=_("Corrected reasons"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"),
         max_length=2000,
         help_text=_("For example: a misprint in the amount."),
     )
+
+    def __init__(self, paragraph: Paragraph, *args: Any, **kwargs: Any) -> None:
+        kwargs["initial"] = {"decision": paragraph.decision, "reasons": paragraph.reasons}
+        super().__init__(*args, **kwargs)
+        self.paragraph = paragraph
+
+    def clean(self) -> dict[str, Any]:
+        """`part` and `text`: what is corrected, the decision unless only the reasons
+        changed (the action refuses a text that did not change)."""
+        cleaned = super().clean()
+        changed = [
+            name
+            for name in Correction.Part.values
+            if (cleaned.get(name) or "").strip() != getattr(self.paragraph, name).strip()
+        ]
+        if len(changed) > 1:
+            raise forms.ValidationError(
+                _("Correct the decision and the reasons one at a time."), code="both"
+            )
+        cleaned["part"] = changed[0] if changed else Correction.Part.DECISION
+        cleaned["text"] = cleaned.get(cleaned["part"]) or ""
+        return cleaned
 
 
 class ItemSecrecyForm(AccessibleForm):

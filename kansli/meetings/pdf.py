@@ -244,14 +244,27 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             "attendance_groups": grouped(attendance, [p.number for p in paragraphs]),
             "usual_chair": presiding_chair(minutes),
             "approvals": minutes.approvals.select_related("user").order_by("approved_at"),
-            "corrections": Correction.objects.filter(
-                paragraph__minutes=minutes, applied_at__isnull=False
-            )
-            .select_related("paragraph__item__secrecy")
-            .prefetch_related("approved_by"),
+            "corrections": _corrections(minutes, masks, secret_part),
         },
         pdf_variant=None if draft else "pdf/a-2b",
     )
+
+
+def _corrections(minutes: Minutes, masks: Any, secret_part: bool) -> list[Correction]:
+    """The applied corrections (rättelser), each with its reason and former text as the
+    part printed may show them: protected names hidden in the public part, as in the §."""
+    from kansli.access.protected import NOTHING, Hide
+
+    corrections = list(
+        Correction.objects.filter(paragraph__minutes=minutes, applied_at__isnull=False)
+        .select_related("paragraph__item__secrecy")
+        .prefetch_related("approved_by")
+    )
+    for c in corrections:
+        case_id = c.paragraph.item.case_id
+        hide = NOTHING if secret_part else Hide(masks[case_id].protected)
+        c.shown_reason, c.shown_before = hide(c.reason), hide(c.before)  # type: ignore[attr-defined]
+    return corrections
 
 
 def _secretary(minutes: Minutes) -> Any:

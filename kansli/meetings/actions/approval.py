@@ -265,28 +265,37 @@ def seal_minutes(minutes: Minutes) -> None:
 
 @transaction.atomic
 def do_propose_correction(
-    paragraph: Paragraph, decision: str, reason: str, *, actor: Any
+    paragraph: Paragraph,
+    text: str,
+    reason: str,
+    *,
+    part: str = Correction.Part.DECISION,
+    actor: Any,
 ) -> Correction:
-    """Rättelse: propose a new text for a § of approved minutes, with the reason. It
-    takes effect when the chair and the approvers have approved it."""
+    """Rättelse: propose a new text for the decision of a § of approved minutes, or for
+    its reasons (`part`), with the reason for the correction. It takes effect when the
+    chair and the approvers have approved it."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     minutes = Minutes.objects.select_for_update().get(pk=paragraph.minutes_id)
     if minutes.locked_at is None:
         raise ValidationError("Protokollet är inte justerat än: ändra paragrafen direkt.")
     paragraph.refresh_from_db()
+    if part not in Correction.Part.values:
+        raise ValidationError({"part": "Välj om beslutet eller motiveringen rättas."})
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = "Ange varför protokollet rättas."
-    if decision.strip() == paragraph.decision.strip():
-        errors["decision"] = "Den nya texten är densamma som den gamla."
+    if text.strip() == getattr(paragraph, part).strip():
+        errors[part] = "Den nya texten är densamma som den gamla."
     if paragraph.corrections.filter(applied_at=None).exists():
-        errors["decision"] = "En rättelse av paragrafen väntar redan på justering."
+        errors[part] = "En rättelse av paragrafen väntar redan på justering."
     if errors:
         raise ValidationError(errors)
     correction = Correction.objects.create(
         paragraph=paragraph,
-        before=paragraph.decision,
-        after=decision.strip(),
+        part=part,
+        before=getattr(paragraph, part),
+        after=text.strip(),
         reason=reason.strip(),
         proposed_by=actor,
         proposed_at=timezone.now(),
@@ -296,8 +305,8 @@ def do_propose_correction(
         action="meetings.propose_correction",
         obj=paragraph,
         label=str(paragraph),
-        before={"decision": correction.before},
-        after={"decision": correction.after, "reason": correction.reason},
+        before={part: correction.before},
+        after={part: correction.after, "reason": correction.reason},
     )
     return correction
 
@@ -354,8 +363,8 @@ def _approve_correction(
     record(actor=actor, action="meetings.approve_correction", obj=paragraph, label=str(paragraph))
     last = approvers <= set(correction.approved_by.values_list("pk", flat=True))
     if last:
-        paragraph.decision = correction.after
-        paragraph.save(update_fields=["decision"])
+        setattr(paragraph, correction.part, correction.after)
+        paragraph.save(update_fields=[correction.part])
         correction.applied_at = timezone.now()
         correction.save(update_fields=["applied_at"])
         record(
@@ -363,6 +372,6 @@ def _approve_correction(
             action="meetings.apply_correction",
             obj=paragraph,
             label=str(paragraph),
-            after={"decision": correction.after},
+            after={correction.part: correction.after},
         )
     return correction, last

@@ -90,10 +90,20 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     entitled = user.pk in approvers
     mask_items(user, [p.item for p in paragraphs], entitled=entitled)
+    hides = {}
     for p in paragraphs:  # a protected identity in a decision, as in the title
         hide = NOTHING if entitled or p.item.case is None else hide_for(user, p.item.case)
         p.shown_decision = hide(p.decision)  # type: ignore[attr-defined]
         p.shown_reasons = hide(p.reasons)  # type: ignore[attr-defined]
+        hides[p.pk] = hide
+    corrections = list(
+        Correction.objects.filter(paragraph__minutes=minutes)
+        .select_related("paragraph")
+        .prefetch_related("approved_by")
+    )
+    for c in corrections:  # what the approvers approve: the new text, masked as the §
+        hide = hides[c.paragraph_id]
+        c.shown_reason, c.shown_after = hide(c.reason), hide(c.after)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/minutes.html",
@@ -120,9 +130,7 @@ def minutes_page(request: HttpRequest, pk: int) -> HttpResponse:
                 pk__in=minutes.approvals.values("user")
             ),
             "notice": getattr(minutes, "notice", None),
-            "corrections": Correction.objects.filter(paragraph__minutes=minutes)
-            .select_related("paragraph")
-            .prefetch_related("approved_by"),
+            "corrections": corrections,
             "approver": user.pk in approvers,
             "not_present": _chosen_not_present(minutes),
             # KL 5 kap. 69 §, 6 kap. 35 §: approved within 14 days after the meeting.
@@ -311,16 +319,14 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "conflict": lambda d: actions.do_record_conflict(found, d["member"], actor=user),
         "correction": lambda d: actions.do_propose_correction(
-            found, d["decision"], d["reason"], actor=user
+            found, d["text"], d["reason"], part=d["part"], actor=user
         ),
     }
     secretary = is_secretary(user, meeting.body)
     correcting = secretary and found.minutes.locked_at is not None
     if correcting:  # approved minutes change only by a correction (rättelse)
-        correction = CorrectionForm(
-            post if which == "correction" else None, initial={"decision": found.decision}
-        )
-        correction.keep_protected(hide, {"decision": found.decision})
+        correction = CorrectionForm(found, post if which == "correction" else None)
+        correction.keep_protected(hide, {"decision": found.decision, "reasons": found.reasons})
         forms["correction"] = correction
     letters = found.expeditions.filter(method=Expedition.Method.LETTER)
     if secretary and letters.exists():  # when each letter was delivered (FL 44 §)
@@ -349,7 +355,7 @@ def paragraph(request: HttpRequest, pk: int) -> HttpResponse:
             "forms": forms,
             "secretary": secretary and not correcting,
             "correcting": correcting,
-            "corrections": found.corrections.prefetch_related("approved_by"),
+            "corrections": [(c, hide(c.reason), hide(c.after)) for c in found.corrections.all()],
             "conflicts": found.conflicts.select_related("user"),
             "votes": votes.panel(request, found, secretary and not correcting),
             "expeditions": found.expeditions.all(),
