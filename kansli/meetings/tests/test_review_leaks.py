@@ -3,6 +3,7 @@ item (OSL 5 kap. 1 §) or a protected identity (OSL 21 kap. 3 §) to whoever may
 it, and whether an id of someone else's object is taken where one's own is expected.
 One test per finding or per surface no other test covered."""
 
+import datetime
 import io
 from typing import Any
 
@@ -10,9 +11,11 @@ import pypdf
 import pytest
 from django.core import mail
 from django.test import Client
+from django.utils import timezone
 
 from kansli.meetings import actions, pdf
 from kansli.meetings.actions import appendices, eapproval
+from kansli.meetings.actions.immediate import do_approve_paragraph, do_mark_immediate_approval
 from kansli.meetings.models import ApprovalComment, Attendance, Motion, Paragraph
 from kansli.meetings.testing import (
     make_body,
@@ -46,7 +49,7 @@ def held(settings: Any) -> dict[str, Any]:
     meeting = make_meeting(body)
     case = make_case(f"Ansökan från {NAME}", authority=body.authority)
     registry.do_add_party(case, NAME, protected_identity=True, actor=None)
-    actions.do_preregister_item(meeting, case, title="Ansökan om bistånd", actor=None)
+    actions.do_preregister_item(meeting, case, title=f"Bistånd till {NAME}", actor=None)
     secret_case = make_case("Personalärende", authority=body.authority)
     item = actions.do_preregister_item(meeting, secret_case, title=SECRET_TITLE, actor=None)
     actions.do_set_item_secrecy(item, make_provision(), public_title=PUBLIC_HEADING, actor=None)
@@ -206,7 +209,7 @@ def test_the_draft_e_mail_names_no_item_and_carries_no_pdf(
     assert sorted(m.to[0] for m in mail.outbox) == ["carina@example.se", "jan@example.se"]
     for message in mail.outbox:
         assert not message.attachments
-        for secret in (SECRET_TITLE, PUBLIC_HEADING, NAME, "bistånd"):
+        for secret in (SECRET_TITLE, PUBLIC_HEADING, NAME, "Bistånd"):
             assert secret not in message.subject + message.body
 
 
@@ -219,6 +222,21 @@ def test_the_public_part_of_the_draft_pdf_gives_the_non_public_item_by_heading_o
     public = text_of(pdf.minutes_pdf(held["minutes"], draft=True))
     assert PUBLIC_HEADING in public
     assert "Eva Lund" not in public and "omplaceras" not in public
+
+
+def test_the_notice_board_names_an_immediately_approved_paragraph_without_the_party(
+    held: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    during = held["meeting"].starts_at + datetime.timedelta(hours=1)
+    monkeypatch.setattr(timezone, "now", lambda: during)
+    actions.do_record_decision(held["open"], decision=f"{NAME} beviljas.", actor=None)
+    do_mark_immediate_approval(held["open"], actor=held["secretary"])
+    for who in ("chair", "approver"):
+        do_approve_paragraph(held["open"], verified=True, actor=held[who])
+    posted = Paragraph.objects.get(pk=held["open"].pk).notice.posted_on  # a working day
+    monkeypatch.setattr(timezone, "now", lambda: during + (posted - during.date()))
+    board = Client().get("/anslagstavla/").content.decode()
+    assert "Bistånd till" in board and NAME not in board
 
 
 def test_the_attendance_api_is_404_to_another_authority_and_to_members(
@@ -250,6 +268,19 @@ def test_a_vote_with_a_motion_of_another_paragraph_is_refused(held: dict[str, An
     assert answer.status_code == 422 and "finns inte i paragrafen" in answer.content.decode()
     assert not Paragraph.objects.get(pk=held["open"].pk).votes.exists()
     assert Motion.objects.get(pk=elsewhere.pk).paragraph_id == held["secret"].pk
+
+
+def test_postponing_to_a_later_meeting_of_another_body_is_refused(held: dict[str, Any]) -> None:
+    other_body = make_body(make_authority(code="BN", name="Byggnadsnämnden"))
+    elsewhere = make_meeting(other_body, days_ahead=60)
+    answer = api_client(held["secretary"]).put(
+        f"/api/v1/paragraphs/{held['open'].pk}/decision",
+        {"outcome": "bordlagt", "decision": "", "later_meeting_id": elsewhere.pk},
+        content_type="application/json",
+    )
+    assert answer.status_code == 422 and "samma organ" in answer.content.decode()
+    assert Paragraph.objects.get(pk=held["open"].pk).outcome == held["open"].outcome
+    assert not elsewhere.items.exists()
 
 
 def test_a_draft_comment_on_a_paragraph_of_other_minutes_is_refused(
