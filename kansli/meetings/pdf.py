@@ -220,8 +220,9 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             "user__last_name", "user__first_name", "name", "from_paragraph"
         )
     )
+    hides: dict[int | None, Hide] = {}
     for p in paragraphs:
-        hide = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
+        hide = hides[p.pk] = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
         p.shown_title, p.shown_decision, p.shown_note = (  # type: ignore[attr-defined]
             hide(p.item.title),
             hide(p.decision),
@@ -229,6 +230,12 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
         )
         p.shown_reasons = hide(p.reasons)  # type: ignore[attr-defined]
         p.vote_record = record_of(p, hide)  # type: ignore[attr-defined]
+    # An appendix's title (a document's description, say) masked as its §; one of the
+    # whole minutes by every party of them. Rewritten for printing only, never saved.
+    everyone = NOTHING if secret_part else Hide([n for m in masks.values() for n in m.protected])
+    appendices = list(minutes.appendices.select_related("paragraph__item"))
+    for appendix in [*appendices, *(a for p in paragraphs for a in p.appendices.all())]:
+        appendix.title = hides.get(appendix.paragraph_id, everyone)(appendix.title)
     return _render(
         "meetings/pdf/minutes.html",
         meeting.body.authority.municipality,
@@ -239,7 +246,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
             "shown": [p for p in paragraphs if p.item.is_secret] if secret_part else paragraphs,
             "secret_part": secret_part,
             "draft": draft,
-            "appendices": minutes.appendices.select_related("paragraph__item"),
+            "appendices": appendices,
             "signatories": _signatories(minutes, attendance),
             "attendance_groups": grouped(attendance, [p.number for p in paragraphs]),
             "usual_chair": presiding_chair(minutes),
