@@ -34,7 +34,17 @@ AUTHORITY_FIELDS = ["municipality", "kind", "code", "name", "valid_from", "valid
 COMMITTEE_FIELDS = ["authority", "code", "name", "valid_from", "valid_to"]
 UNIT_FIELDS = ["municipality", "parent", "kind", "name", "valid_from", "valid_to"]
 USER_FIELDS = ["username", "first_name", "last_name", "email", "title", "unit", "is_active"]
-ROLE_FIELDS = ["user", "role", "authority", "committee", "position", "valid_from", "valid_to"]
+ROLE_FIELDS = [
+    "user",
+    "role",
+    "authority",
+    "committee",
+    "position",
+    "call_order",
+    "valid_from",
+    "valid_to",
+]
+ONLY_SUBSTITUTES = "Bara ersättare har en turordning."
 
 
 def _create(obj: Any, fields: list[str], action: str, actor: Any) -> Any:
@@ -296,10 +306,13 @@ def do_grant_role(
     authority: Authority | None = None,
     committee: Committee | None = None,
     position: str = "",
+    call_order: int | None = None,
     valid_from: datetime.date | None = None,
     valid_to: datetime.date | None = None,
     actor: Any,
 ) -> RoleAssignment:
+    """A role from a day; for a substitute (ersättare) the order in which they are
+    called in, as the council decided (KL 5 kap. 17 §, 6 kap. 11 §)."""
     require_sysadmin(actor)
     if committee is not None:
         if authority is None:
@@ -308,12 +321,15 @@ def do_grant_role(
             raise ValidationError(f"Utskottet {committee} hör inte till {authority}.")
     if role == Role.ELECTED and position not in ElectedPosition.values:
         raise ValidationError("Ange ledamot, ersättare, ordförande eller vice ordförande.")
+    if call_order is not None and position != ElectedPosition.SUBSTITUTE:
+        raise ValidationError({"call_order": ONLY_SUBSTITUTES})
     assignment = RoleAssignment(
         user=user,
         role=role,
         authority=authority,
         committee=committee,
         position=position,
+        call_order=call_order,
         valid_to=valid_to,
     )
     if valid_from:
@@ -332,6 +348,19 @@ def do_end_role(
         raise ValidationError("Sista dagen kan inte vara före rollens första dag.")
     _update(assignment, {"valid_to": last_day}, "org.end_role", actor)
     _sync_admin_flags(assignment.user)
+    return assignment
+
+
+@transaction.atomic
+def do_set_call_order(
+    assignment: RoleAssignment, call_order: int | None, *, actor: Any
+) -> RoleAssignment:
+    """The council's new order for calling in a substitute (KL 5 kap. 17 §, 6 kap.
+    11 §); None: in the order they took office."""
+    require_sysadmin(actor)
+    if call_order is not None and assignment.position != ElectedPosition.SUBSTITUTE:
+        raise ValidationError({"call_order": ONLY_SUBSTITUTES})
+    _update(assignment, {"call_order": call_order}, "org.set_call_order", actor)
     return assignment
 
 

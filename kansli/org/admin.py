@@ -188,7 +188,16 @@ class UserAdmin(ActionAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ActionAdmin):
-    list_display = ["user", "role", "authority", "committee", "position", "valid_from", "valid_to"]
+    list_display = [
+        "user",
+        "role",
+        "authority",
+        "committee",
+        "position",
+        "call_order",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["role", "authority"]
     search_fields = ["user__username", "user__last_name"]
     autocomplete_fields = ["user"]
@@ -204,11 +213,14 @@ class RoleAssignmentAdmin(ActionAdmin):
             authority=data["authority"],
             committee=data["committee"],
             position=data["position"],
+            call_order=data["call_order"],
             valid_from=data["valid_from"],
             valid_to=data["valid_to"],
             actor=request.user,
         )
 
     def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
+        if "call_order" in changes:
+            actions.do_set_call_order(obj, changes["call_order"], actor=request.user)
         if "valid_to" in changes and changes["valid_to"] is not None:
             actions.do_end_role(obj, changes["valid_to"], actor=request.user)

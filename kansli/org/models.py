@@ -267,6 +267,14 @@ class RoleAssignment(Dated):
         blank=True,
         help_text=_("For elected members only."),
     )
+    # Ersättare are called in the order the council decided (KL 5 kap. 17 §, 6 kap.
+    # 11 §); without one, in the order they took office.
+    call_order = models.PositiveSmallIntegerField(
+        _("order called in"),
+        null=True,
+        blank=True,
+        help_text=_("For substitutes: 1 is called in first, as the council decided."),
+    )
 
     objects = RoleAssignmentQuerySet.as_manager()
 
@@ -284,6 +292,10 @@ class RoleAssignment(Dated):
                 condition=(Q(role="fortroendevald") & ~Q(position=""))
                 | (~Q(role="fortroendevald") & Q(position="")),
                 name="role_position_only_for_elected",
+            ),
+            models.CheckConstraint(
+                condition=Q(call_order__isnull=True) | Q(position="ersattare"),
+                name="call_order_only_for_substitutes",
             ),
         ]
 

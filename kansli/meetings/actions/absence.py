@@ -3,10 +3,10 @@ the next substitute in order is called in their place (KL 5 kap. 17 §, 6 kap. 1
 the substitute and the body's secretaries are e-mailed. A report is withdrawn the same
 way, until the meeting starts.
 
-The order of the substitutes is the council's to decide (KL 5 kap. 17 §, 6 kap. 11 §:
-often by party, the substitutes of the absent member's party first). Kansli does not
-hold that order, nor parties: it calls the substitutes in the order they took office
-(the role's first day, then the order the roles were recorded)."""
+The order of the substitutes is the council's to decide (KL 5 kap. 17 §, 6 kap. 11 §):
+each substitute's role holds its place in that order (RoleAssignment.call_order, set in
+the administration); those without one follow in the order they took office. Kansli
+holds no parties, so an order that depends on the absent member's party is not kept."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from kansli.access.rules import FULL_MEMBERS, position_in
@@ -28,7 +29,8 @@ NOT_ELECTED = "Du är inte förtroendevald i organet."
 
 def substitutes_in_order(meeting: Meeting) -> list[User]:
     """The body's substitutes (ersättare) on the meeting's day, in the order they are
-    called: by the first day of their role, then the order it was recorded."""
+    called: the council's order, then by the first day of their role and the order it
+    was recorded."""
     body = meeting.body
     roles = RoleAssignment.objects.valid_on(meeting.day).filter(
         role=Role.ELECTED,
@@ -36,7 +38,8 @@ def substitutes_in_order(meeting: Meeting) -> list[User]:
         committee=body.committee,
         position=ElectedPosition.SUBSTITUTE,
     )
-    return [role.user for role in roles.select_related("user").order_by("valid_from", "pk")]
+    order = (F("call_order").asc(nulls_last=True), "valid_from", "pk")
+    return [role.user for role in roles.select_related("user").order_by(*order)]
 
 
 def next_substitute(meeting: Meeting) -> User | None:

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.utils import dateformat, timezone, translation
 
@@ -23,8 +23,9 @@ from kansli.meetings.actions.absence import (
 )
 from kansli.meetings.models import Absence, Meeting
 from kansli.meetings.testing import make_body, make_member
-from kansli.org.models import ElectedPosition, Role
-from kansli.org.testing import make_authority, make_user
+from kansli.org.actions import do_set_call_order
+from kansli.org.models import ElectedPosition, Role, RoleAssignment
+from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.testing import make_case
 from kansli.web.testing import api_client, signed_in, sv
 
@@ -79,6 +80,31 @@ def names(messages: list[Any]) -> list[tuple[str, str]]:
 def test_substitutes_are_called_in_order_of_taking_office(board: dict[str, Any]) -> None:
     order = substitutes_in_order(board["meeting"])
     assert [u.first_name for u in order] == ["Sven", "Stina", "Lars"]
+
+
+def test_the_councils_order_goes_before_the_order_of_taking_office(
+    board: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """KL 5 kap. 17 §, 6 kap. 11 §: the council decided that Lars is called in first
+    and Stina second; Sven, without a place in its order, follows. The order is set
+    by the system administrator, for substitutes only, and audited."""
+    roles = RoleAssignment.objects.filter(position=ElectedPosition.SUBSTITUTE)
+    admin = make_sysadmin()
+    for name, place in [("Lars", 1), ("Stina", 2)]:
+        do_set_call_order(roles.get(user__first_name=name), place, actor=admin)
+    order = substitutes_in_order(board["meeting"])
+    assert [u.first_name for u in order] == ["Lars", "Stina", "Sven"]
+    with django_capture_on_commit_callbacks(execute=True):
+        absence = do_report_absence(board["meeting"], actor=board["first"])
+    assert absence.substitute == board["late"]
+    assert AuditEvent.objects.filter(action="org.set_call_order").count() == 2
+    member = RoleAssignment.objects.filter(position=ElectedPosition.MEMBER).first()
+    assert member is not None
+    with pytest.raises(ValidationError, match="Bara ersättare"):
+        do_set_call_order(member, 1, actor=admin)
+    with pytest.raises(PermissionDenied):
+        do_set_call_order(roles.get(user__first_name="Sven"), 3, actor=board["first"])
+    assert RoleAssignment.objects.get(pk=member.pk).call_order is None
 
 
 def test_absence_calls_the_first_substitute_then_the_second(

@@ -158,3 +158,30 @@ def test_only_system_administrators_reach_these_pages() -> None:
     eva.refresh_from_db()
     assert office.valid_to is None and eva.check_password("gammalt-losen-1")
     assert admin().get("/admin/org/unit/999999/avsluta/").status_code == 404
+
+
+def test_the_councils_order_of_substitutes_is_set_in_the_admin() -> None:
+    """KL 5 kap. 17 §: a substitute's place in the order they are called in, set on the
+    role through the action (audited); a member's role is refused one, in Swedish."""
+    board = make_authority("BUN", "Barn- och utbildningsnämnden")
+    sven, maja = make_user("sven"), make_user("maja")
+    roles = {
+        user.username: actions.do_grant_role(
+            user, Role.ELECTED, authority=board, position=position, actor=None
+        )
+        for user, position in [(sven, "ersattare"), (maja, "ledamot")]
+    }
+    client = admin()
+    url = f"/admin/org/roleassignment/{roles['sven'].pk}/change/"
+    answer = client.post(url, {"call_order": "1", "valid_to": ""})
+    assert answer.status_code == 302
+    roles["sven"].refresh_from_db()
+    assert roles["sven"].call_order == 1
+    assert AuditEvent.objects.get(action="org.set_call_order").after == {"call_order": 1}
+    url = f"/admin/org/roleassignment/{roles['maja'].pk}/change/"
+    answer = client.post(url, {"call_order": "2", "valid_to": ""})
+    assert (
+        answer.status_code == 200 and "Bara ersättare har en turordning." in answer.content.decode()
+    )
+    roles["maja"].refresh_from_db()
+    assert roles["maja"].call_order is None
