@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kansli.meetings.models import AgendaItem, Meeting, Minutes, Paragraph, Section
+from kansli.meetings.permissions import paragraph_hiders
 from kansli.registry.forms import AccessibleForm
 
 ORDER_SLOTS = len(Section.values)
@@ -82,17 +83,33 @@ class AppendixForm(AccessibleForm):
         )
 
 
-def meeting_forms(meeting: Meeting, items: list[AgendaItem]) -> dict[str, Any]:
-    """The empty forms of the meeting page's agenda section for the secretary."""
+def meeting_forms(meeting: Meeting, items: list[AgendaItem], user: Any) -> dict[str, Any]:
+    """The empty forms of the meeting page's agenda section for the secretary. Items,
+    § and appendices are named as the user may read them: the items' titles as
+    mask_items gave them (`shown_title`), an appendix's title with a protected identity
+    hidden (OSL 21 kap. 3 §; rewritten for showing only, never saved)."""
     minutes = getattr(meeting, "minutes", None)
+    titles = {item.pk: item.shown_title for item in items}  # type: ignore[attr-defined]
+    detail_forms = (
+        [(item, ItemDetailsForm(item)) for item in items]
+        if minutes is None or minutes.locked_at is None
+        else []
+    )
+    for _item, form in detail_forms:
+        form.fields["parent"].label_from_instance = lambda i: titles[i.pk]  # type: ignore[attr-defined]
+    appendix_form = AppendixForm(minutes) if minutes is not None and not minutes.locked_at else None
+    if appendix_form is not None:
+        paragraph = appendix_form.fields["paragraph"]
+        paragraph.label_from_instance = lambda p: f"§ {p.number} {titles[p.item_id]}"  # type: ignore[attr-defined]
+    appendices = list(minutes.appendices.select_related("paragraph")) if minutes else []
+    if minutes is not None and appendices:
+        hiding = paragraph_hiders(user, minutes)
+        for appendix in appendices:
+            appendix.title = hiding(appendix.paragraph_id)(appendix.title)
     return {
         "procedural_form": ProceduralItemForm() if minutes is None else None,
-        "detail_forms": [(item, ItemDetailsForm(item)) for item in items]
-        if minutes is None or minutes.locked_at is None
-        else [],
+        "detail_forms": detail_forms,
         "order_form": SectionOrderForm(list(meeting.body.section_order or [])),
-        "appendix_form": AppendixForm(minutes)
-        if minutes is not None and minutes.locked_at is None
-        else None,
-        "appendices": minutes.appendices.select_related("paragraph") if minutes else [],
+        "appendix_form": appendix_form,
+        "appendices": appendices,
     }

@@ -4,7 +4,7 @@ demo, commands) may do everything. Who may read what is the gate's to say
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kansli.access.protected import NOTHING, hiders
@@ -42,25 +42,37 @@ def mask_items(user: Any, items: Iterable[AgendaItem], *, entitled: bool = False
         item.shown_title = shown  # type: ignore[attr-defined]
 
 
+def paragraph_hiders(user: Any, minutes: Minutes) -> Callable[[int | None], Callable[[str], str]]:
+    """For a text written on one § of the minutes (by the §'s id) or on the whole of
+    them (None): what hides in it the protected identities (OSL 21 kap. 3 §) the user
+    may not know, the §'s case's parties, or every such party of the minutes."""
+    case_of = {p.pk: p.item.case for p in minutes.paragraphs.select_related("item__case")}
+    hide = hiders(user, [case for case in case_of.values() if case is not None])
+
+    def everyone(text: str) -> str:
+        for one in hide.values():
+            text = one(text)
+        return text
+
+    def hiding(paragraph_id: int | None) -> Callable[[str], str]:
+        if paragraph_id is None:
+            return everyone
+        case = case_of.get(paragraph_id)
+        return NOTHING if case is None else hide.get(case.pk, NOTHING)
+
+    return hiding
+
+
 def mask_comments(
     user: Any, minutes: Minutes, comments: Iterable[ApprovalComment], *, entitled: bool
 ) -> None:
     """Rewrite, in memory and for showing only, the approvers' comments on the draft and
-    the answers to them: a protected identity (OSL 21 kap. 3 §) hidden from whoever may
-    not know it, as in the § they comment on; a comment on the whole minutes with every
-    such party of the minutes hidden. `entitled`: the chair and the approvers, who read
-    the names on the draft."""
+    the answers to them: a protected identity hidden from whoever may not know it
+    (paragraph_hiders). `entitled`: the chair and the approvers, who read the names on
+    the draft."""
     if entitled:
         return
-    case_of = {p.pk: p.item.case for p in minutes.paragraphs.select_related("item__case")}
-    hide = hiders(user, [case for case in case_of.values() if case is not None])
-    if not hide:
-        return
+    hiding = paragraph_hiders(user, minutes)
     for comment in comments:
-        if comment.paragraph_id is None:
-            chosen = list(hide.values())
-        else:
-            case = case_of.get(comment.paragraph_id)
-            chosen = [hide.get(case.pk, NOTHING)] if case is not None else []
-        for one in chosen:
-            comment.text, comment.answer = one(comment.text), one(comment.answer)
+        one = hiding(comment.paragraph_id)
+        comment.text, comment.answer = one(comment.text), one(comment.answer)

@@ -152,6 +152,21 @@ def test_the_public_minutes_pdf_hides_a_protected_name_in_an_appendix_title(
     assert held["minutes"].appendices.filter(title=f"Läkarintyg för {NAME}").exists()
 
 
+def test_the_meeting_pages_agenda_tools_hide_a_protected_name_from_the_secretary(
+    held: dict[str, Any],
+) -> None:
+    """The secretary's forms on the meeting page (an item's parent, an appendix's § and
+    the appendices listed) named the § by its item's title as stored."""
+    document = make_incoming(held["case"], description=f"Läkarintyg för {NAME}")
+    appendices.do_add_appendix(
+        held["minutes"], "", paragraph=held["open"], document=document, actor=held["secretary"]
+    )
+    page = signed_in(held["secretary"]).get(f"/moten/{held['meeting'].pk}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Bistånd till" in html and "Läkarintyg för" in html and NAME not in html
+
+
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     held: dict[str, Any],
 ) -> None:

@@ -109,7 +109,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None,
             "open_minutes": OpenMinutesForm(members_of(meeting)) if secretary else None,
             "report_form": ReportDecisionsForm() if secretary else None,
-            **(meeting_forms(meeting, items) if secretary else {}),
+            **(meeting_forms(meeting, items, user) if secretary else {}),
         },
     )
 
