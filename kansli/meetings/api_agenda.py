@@ -13,6 +13,7 @@ from ninja import Field, Router, Schema, Status
 from kansli.inputs import Id
 from kansli.meetings.actions import appendices, items
 from kansli.meetings.models import AgendaItem, Appendix, Meeting, Minutes, Section
+from kansli.meetings.permissions import paragraph_hiders
 from kansli.meetings.views.common import documents_numbered
 from kansli.org.api import ERRORS, ApiRequest
 
@@ -163,6 +164,9 @@ def add_appendix(request: ApiRequest, meeting_id: Id, payload: AppendixIn) -> St
     appendix = appendices.do_add_appendix(
         minutes, payload.title, paragraph=paragraph, document=document, actor=request.auth
     )
+    # A protected identity in the title (a document's description) shown masked to a
+    # caller who may not know it (OSL 21 kap. 3 §); stored as it is.
+    appendix.title = paragraph_hiders(request.auth, minutes)(appendix.paragraph_id)(appendix.title)
     return Status(201, appendix)
 
 

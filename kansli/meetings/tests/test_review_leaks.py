@@ -167,6 +167,20 @@ def test_the_meeting_pages_agenda_tools_hide_a_protected_name_from_the_secretary
     assert "Bistånd till" in html and "Läkarintyg för" in html and NAME not in html
 
 
+def test_the_appendix_api_answers_with_a_protected_name_masked(held: dict[str, Any]) -> None:
+    """The API answered an appendix added from a document with the document's
+    description, naming the party to a secretary who may not know the name."""
+    document = make_incoming(held["case"], description=f"Läkarintyg för {NAME}")
+    answer = api_client(held["secretary"]).post(
+        f"/api/v1/meetings/{held['meeting'].pk}/appendices",
+        {"paragraph_id": held["open"].pk, "document_number": document.number},
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["title"] == "Läkarintyg för Skyddad identitet"
+    assert held["minutes"].appendices.get().title == f"Läkarintyg för {NAME}"
+
+
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     held: dict[str, Any],
 ) -> None:
