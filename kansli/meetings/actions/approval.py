@@ -207,11 +207,19 @@ def _lock(minutes: Minutes, now: datetime.datetime) -> None:
 
 def do_seal_minutes(minutes: Minutes, *, actor: Any) -> None:
     """The secretary finishes a sealing that was cut short (the renderer failed after
-    the last approval): the minutes, then any applied correction not yet sealed. Not
-    one transaction, by design: see seal_minutes."""
+    the last approval): the minutes, then any applied correction not yet sealed; before
+    the minutes are approved, the extracts of immediately approved § (KL 5 kap. 70 §).
+    Not one transaction, by design: see seal_minutes."""
+    from kansli.meetings.actions.immediate import seal_paragraph
+
     require_secretary(actor, minutes.meeting.body)
     if minutes.locked_at is None:
-        raise ValidationError("Protokollet är inte justerat.")
+        missing = list(immediate_extracts_missing(minutes))
+        if not missing:
+            raise ValidationError("Protokollet är inte justerat.")
+        for paragraph in missing:
+            seal_paragraph(paragraph)
+        return
     seal_minutes(minutes)
     for correction in Correction.objects.filter(
         paragraph__minutes=minutes, applied_at__isnull=False, sealed__isnull=True
@@ -225,10 +233,16 @@ def extracts_missing(minutes: Minutes) -> QuerySet[Paragraph]:
     return minutes.paragraphs.filter(extract__isnull=True, item__case__isnull=False)
 
 
+def immediate_extracts_missing(minutes: Minutes) -> QuerySet[Paragraph]:
+    """The immediately approved § whose extract is not registered yet."""
+    return extracts_missing(minutes).filter(approved_at__isnull=False)
+
+
 def sealing_cut_short(minutes: Minutes) -> bool:
-    """Approved minutes not yet sealed, or with an extract missing."""
+    """Approved minutes not yet sealed, or with an extract missing; before approval, an
+    immediately approved § without its extract."""
     if minutes.locked_at is None:
-        return False
+        return immediate_extracts_missing(minutes).exists()
     return minutes.sealed_id is None or extracts_missing(minutes).exists()
 
 

@@ -334,3 +334,38 @@ def test_the_api_puts_the_paragraph_up_and_tells_where_it_stands(
     status = secretary.get(url).json()
     assert (status["posted_on"], status["appeal_ends"]) == ("2026-12-16", "2027-01-07")
     assert status["waiting_for"] == [] and len(status["signed_by"]) == 3
+
+
+def test_an_immediate_extract_cut_short_is_finished_by_the_secretary(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The renderer fails after the last signature: the § stays approved with its
+    notice, no extract is half-stored, and the secretary finishes it from the minutes
+    page before the rest of the minutes are approved."""
+    from kansli.meetings import pdf
+
+    data = held(WEDNESDAY)
+    at(monkeypatch, WEDNESDAY.replace(hour=15))
+    real = pdf.extract_pdf
+
+    def broken(*args: Any, **kwargs: Any) -> bytes:
+        raise OSError("the renderer died")
+
+    monkeypatch.setattr(pdf, "extract_pdf", broken)
+    with pytest.raises(OSError):
+        approve_at_once(data, data["first"])
+    paragraph = Paragraph.objects.get(pk=data["first"].pk)
+    assert paragraph.approved_at is not None and paragraph.extract_id is None
+    assert ParagraphNotice.objects.filter(paragraph=paragraph).exists()
+    monkeypatch.setattr(pdf, "extract_pdf", real)
+    secretary = signed_in(data["secretary"])
+    page = secretary.get(f"/moten/{data['meeting'].pk}/protokoll/").content.decode()
+    assert sv("The extract of an immediately approved § was not made.") in page
+    url = f"/moten/{data['meeting'].pk}/protokoll/forsegla/"
+    signed_in(data["chair"]).post(url, {"confirm": "on"})  # not the secretary: nothing
+    assert Paragraph.objects.get(pk=paragraph.pk).extract_id is None
+    secretary.post(url, {"confirm": "on"})
+    paragraph.refresh_from_db()
+    assert paragraph.extract is not None and data["minutes"].locked_at is None
+    page = secretary.get(f"/moten/{data['meeting'].pk}/protokoll/").content.decode()
+    assert sv("The extract of an immediately approved § was not made.") not in page
