@@ -26,6 +26,7 @@ from kansli.meetings.models import (
     Section,
 )
 from kansli.meetings.models.notices import PROTECTED_RECIPIENT
+from kansli.meetings.permissions import mask_items
 from kansli.meetings.protected_text import KeepsProtected
 from kansli.org.models import User
 from kansli.registry import personal_numbers
@@ -159,7 +160,7 @@ class PreregisterForm(AccessibleForm):
 class ArrangeForm(AccessibleForm):
     """One row per item: its place and section, and a meeting to move it to."""
 
-    def __init__(self, meeting: Meeting, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, meeting: Meeting, user: Any, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Read once for every item's move field (a ModelChoiceField would ask per field).
         self.later = {
@@ -175,20 +176,24 @@ class ArrangeForm(AccessibleForm):
             .order_by("starts_at")
         }
         moves = [("", _("Stays")), *((pk, str(m)) for pk, m in self.later.items())]
-        self.items = list(meeting.items.order_by("position", "pk"))
+        self.items = list(
+            meeting.items.select_related("case__authority", "secrecy").order_by("position", "pk")
+        )
+        mask_items(user, self.items)  # each named as the user may read it (OSL 21 kap. 3 §)
         for item in self.items:
+            title = item.shown_title  # type: ignore[attr-defined]
             self.fields[f"position_{item.pk}"] = WholeField(
-                label=_("Place of %(title)s") % {"title": item.title},
+                label=_("Place of %(title)s") % {"title": title},
                 initial=item.position,
                 min_value=1,
             )
             self.fields[f"section_{item.pk}"] = forms.ChoiceField(
-                label=_("Section of %(title)s") % {"title": item.title},
+                label=_("Section of %(title)s") % {"title": title},
                 choices=Section.choices,
                 initial=item.section,
             )
             self.fields[f"move_{item.pk}"] = forms.TypedChoiceField(
-                label=_("Move %(title)s to") % {"title": item.title},
+                label=_("Move %(title)s to") % {"title": title},
                 choices=moves,
                 coerce=self.later.__getitem__,
                 empty_value=None,

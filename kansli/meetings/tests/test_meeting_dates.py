@@ -184,8 +184,8 @@ def test_cancelling_tells_the_members_and_the_public_and_refuses_more(
     assert not Minutes.objects.filter(meeting=meeting).exists()
     # Its items go to a meeting that is held.
     later = actions.do_schedule_meeting(meeting.body, at(2027, 4, 7, 9), "Salen", actor=None)
-    assert list(ArrangeForm(meeting).later) == [str(later.pk)]
-    assert list(ArrangeForm(later).later) == []  # the cancelled one is offered to none
+    assert list(ArrangeForm(meeting, secretary).later) == [str(later.pk)]
+    assert list(ArrangeForm(later, secretary).later) == []  # the cancelled one is offered to none
     item = meeting.items.first()
     actions.do_move_item(item, later, actor=secretary)
     with pytest.raises(ValidationError, match="inställt"):

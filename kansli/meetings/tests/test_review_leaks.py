@@ -167,6 +167,22 @@ def test_the_meeting_pages_agenda_tools_hide_a_protected_name_from_the_secretary
     assert "Bistånd till" in html and "Läkarintyg för" in html and NAME not in html
 
 
+def test_arranging_the_agenda_and_the_items_secrecy_page_hide_a_protected_name(
+    held: dict[str, Any],
+) -> None:
+    """Before the minutes are opened the secretary arranges the agenda; the table and
+    the page that makes an item non-public named the item by its title as stored."""
+    later = make_meeting(held["body"], days_ahead=60)
+    item = actions.do_preregister_item(
+        later, held["case"], title=f"Bistånd till {NAME}", actor=None
+    )
+    client = signed_in(held["secretary"])
+    for url in (f"/moten/{later.pk}/", f"/moten/punkt/{item.pk}/sekretess/"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert "Bistånd till" in page.content.decode() and NAME not in page.content.decode(), url
+
+
 def test_the_appendix_api_answers_with_a_protected_name_masked(held: dict[str, Any]) -> None:
     """The API answered an appendix added from a document with the document's
     description, naming the party to a secretary who may not know the name."""

@@ -104,7 +104,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "items": items,
             "secretary": secretary,
             "sections": agenda_order.by_section(items),
-            "arrange": ArrangeForm(meeting)
+            "arrange": ArrangeForm(meeting, user)
             if secretary and not hasattr(meeting, "minutes")
             else None,
             "open_minutes": OpenMinutesForm(members_of(meeting)) if secretary else None,
@@ -173,7 +173,7 @@ def arrange(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = staff_meeting(request, pk)
     # The form names every item in full: it is the secretary's (kansli.meetings.permissions).
     require(is_secretary(user, meeting.body))
-    form = ArrangeForm(meeting, request.POST)
+    form = ArrangeForm(meeting, user, request.POST)
     here = reverse("meetings:meeting", args=[meeting.pk])
 
     def run() -> str:
@@ -261,6 +261,7 @@ def item_secrecy(request: HttpRequest, pk: int) -> HttpResponse:
         meeting__in=Meeting.objects.visible_to(user),
     )
     require(is_secretary(user, item.meeting.body))
+    mask_items(user, [item])
     initial = {"secrecy": item.secrecy_id, "public_title": item.public_title}
     form = ItemSecrecyForm(request.POST or None, initial=initial)
     if request.method == "POST":
