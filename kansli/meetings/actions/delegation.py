@@ -27,6 +27,7 @@ from kansli.meetings.models import (
 from kansli.meetings.permissions import require_preparing, require_secretary
 from kansli.org.models import Authority, Role, User
 from kansli.org.permissions import require_sysadmin
+from kansli.public.record import masks_for_cases, scrub
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Classification, Direction
 from kansli.registry.permissions import require_role
@@ -300,10 +301,17 @@ def do_report_delegated_decisions(
     if not waiting:
         raise ValidationError("Det finns inga delegationsbeslut att anmäla.")
     # The decision becomes the minutes' text, which is published: a secrecy-marked
-    # decision is reported by its document number only (OSL 5 kap. 5 §).
+    # decision is reported by its document number only (OSL 5 kap. 5 §), another with
+    # the protected and (by policy) private names of its own case scrubbed, as on the
+    # notice board (OSL 21 kap. 3 §): the report's case does not know them.
+    masks = masks_for_cases(d.document.case for d in waiting)
     lines = [
         f"{d.point.code} "
-        + (f"{d.document.document_number} (sekretess)" if d.document.secrecy_id else d.summary)
+        + (
+            f"{d.document.document_number} (sekretess)"
+            if d.document.secrecy_id
+            else scrub(d.summary, masks[d.document.case_id])
+        )
         + f" ({d.decided_by or d.point.delegate} {d.decided_on:%Y-%m-%d})"
         for d in waiting
     ]

@@ -197,6 +197,39 @@ def test_the_appendix_api_answers_with_a_protected_name_masked(held: dict[str, A
     assert held["minutes"].appendices.get().title == f"Läkarintyg för {NAME}"
 
 
+def delegated(held: dict[str, Any]) -> tuple[Any, Any]:
+    """A delegate's decision in the case of the party with protected identity, its
+    summary naming the party."""
+    delegate = make_user("delegate", roles=[(Role.OFFICER, held["body"].authority)])
+    point = actions.do_add_delegation_point(
+        held["body"].authority, "3.1", "Bistånd", "Socialsekreterare", delegates=[delegate],
+        actor=None,
+    )  # fmt: skip
+    decision = actions.do_register_delegated_decision(
+        point,
+        held["case"],
+        f"Bistånd till {NAME} beviljas",
+        decided_on=timezone.localdate(),
+        decided_by=delegate,
+        actor=delegate,
+    )
+    return delegate, decision
+
+
+def test_a_reported_delegated_decision_goes_on_the_agenda_without_a_protected_name(
+    held: dict[str, Any],
+) -> None:
+    """Reported to the board, the summaries became the proposal of an item in the
+    board's report case, whose parties are not the decisions': the name went on to the
+    agenda, the members' portal and the minutes as written."""
+    delegated(held)
+    later = make_meeting(held["body"], days_ahead=60)
+    standing = make_case("Anmälan av delegationsbeslut", authority=held["body"].authority)
+    item = actions.do_report_delegated_decisions(later, standing, actor=held["secretary"])
+    assert "3.1 Bistånd till [Skyddad personuppgift] beviljas" in item.proposal
+    assert NAME not in item.proposal
+
+
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     held: dict[str, Any],
 ) -> None:
