@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
+from kansli.access.protected import hide_for
 from kansli.access.rules import may_read
 from kansli.inputs import Day, Id, Title
 from kansli.meetings import actions
@@ -63,7 +64,9 @@ def _out(user: User, decision: DelegatedDecision) -> DecisionOut:
         substitute_for=name(decision.substitute_for),
         registered_by=name(decision.registered_by),
         amount=decision.amount,
-        summary=decision.summary if may_read(user, decision.document) else None,
+        summary=hide_for(user, decision.document.case)(decision.summary)  # OSL 21 kap. 3 §
+        if may_read(user, decision.document)
+        else None,
         posted_on=decision.posted_on,
         appeal_ends=decision.appeal_ends,
     )

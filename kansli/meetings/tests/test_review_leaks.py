@@ -230,6 +230,33 @@ def test_a_reported_delegated_decision_goes_on_the_agenda_without_a_protected_na
     assert NAME not in item.proposal
 
 
+def test_the_delegation_page_and_api_hide_a_protected_name_in_a_summary(
+    held: dict[str, Any],
+) -> None:
+    """The list of delegated decisions and the API's answer gave the summary as typed
+    to staff who are neither the case's officer nor a registrar."""
+    delegate, decision = delegated(held)
+    page = signed_in(held["secretary"]).get("/moten/delegation/")
+    assert page.status_code == 200
+    assert "Bistånd till" in page.content.decode() and NAME not in page.content.decode()
+    answer = api_client(delegate).post(
+        "/api/v1/delegation/decisions",
+        {
+            "point_id": decision.point_id,
+            "case_id": held["case"].pk,
+            "summary": f"Bistånd till {NAME} avslås",
+            "decided_on": f"{timezone.localdate():%Y-%m-%d}",
+            "decided_by_id": delegate.pk,
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 201, answer.content
+    assert answer.json()["summary"] == "Bistånd till Skyddad identitet avslås"
+    # Those entitled read it whole.
+    registrar = make_user("registrar9", roles=[(Role.REGISTRAR, held["body"].authority)])
+    assert NAME in signed_in(registrar).get("/moten/delegation/").content.decode()
+
+
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     held: dict[str, Any],
 ) -> None:

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kansli.access.protected import hide_for
 from kansli.access.rules import may_read
 from kansli.meetings import actions
 from kansli.meetings.actions.delegation import do_post_delegated_decision
@@ -75,7 +76,7 @@ def delegation(request: HttpRequest) -> HttpResponse:
         done = run_action(request, form, run, reverse("meetings:delegation"))
         if done:
             return done
-    decisions = (
+    decisions = list(
         DelegatedDecision.objects.filter(point__in=points)
         .select_related(
             "point__authority",
@@ -91,7 +92,11 @@ def delegation(request: HttpRequest) -> HttpResponse:
     )
     posting = {p.authority_id for p in points if _may_post(user, p)}
     # That a decision is registered is public (OSL 5 kap. 2 §); what a secrecy-marked
-    # one decided is read only by those the access rules let read its document.
+    # one decided is read only by those the access rules let read its document, and a
+    # protected identity in it only by the case's officer and registrars (OSL 21 kap.
+    # 3 §; rewritten for showing only).
+    for d in decisions:
+        d.summary = hide_for(user, d.document.case)(d.summary)
     rows = [
         (d, may_read(user, d.document), d.point.authority_id in posting and _postable(d))
         for d in decisions
