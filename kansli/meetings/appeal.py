@@ -12,10 +12,9 @@ from django.utils import dateformat, translation
 from kansli.meetings.models import (
     AppealRoute,
     GraphicProfile,
-    Notice,
     Outcome,
     Paragraph,
-    ParagraphNotice,
+    PostedNotice,
 )
 from kansli.org.models import Municipality
 from kansli.workdays.calendar import legal_deadline
@@ -35,7 +34,7 @@ def long_date(day: datetime.date) -> str:
         return dateformat.format(day, "j F Y")
 
 
-def notice_of(paragraph: Paragraph) -> Notice | ParagraphNotice | None:
+def notice_of(paragraph: Paragraph) -> PostedNotice | None:
     """The notice the § is appealed from: its own when it was approved immediately (KL
     5 kap. 70 §), else the notice of the approved minutes; None before either."""
     if paragraph.approved_at is not None:

@@ -25,7 +25,7 @@ from kansli.meetings.models.minutes import (
     Paragraph,
 )
 from kansli.meetings.models.news import NewsItem, NewsRead
-from kansli.meetings.models.notices import Expedition, Notice, ParagraphNotice
+from kansli.meetings.models.notices import Expedition, Notice, ParagraphNotice, PostedNotice
 from kansli.meetings.models.votes import Motion, Vote
 
 __all__ = [
@@ -57,6 +57,7 @@ __all__ = [
     "Paragraph",
     "ParagraphApproval",
     "ParagraphNotice",
+    "PostedNotice",
     "PrivateNote",
     "Section",
     "Vote",

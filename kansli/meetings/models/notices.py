@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -9,24 +10,25 @@ from django.utils.translation import gettext_lazy as _
 
 from kansli.meetings.models.minutes import Minutes, Paragraph
 
+_Posted = TypeVar("_Posted", bound="PostedNotice")
 
-class NoticeQuerySet(models.QuerySet["Notice"]):
-    def up_on(self, day: datetime.date) -> NoticeQuerySet:
+
+class NoticeQuerySet(models.QuerySet[_Posted]):
+    def up_on(self, day: datetime.date) -> Self:
         """The notices on the board on a day: posted and not past the appeal period."""
         return self.filter(posted_on__lte=day, appeal_ends__gte=day)
 
 
-class Notice(models.Model):
+class PostedNotice(models.Model):
     """Ett anslag på anslagstavlan: the announcement on the municipality's website that
-    the minutes have been approved, where they are kept, and until when the decisions
-    can be appealed. Posted no later than the second day after approval (KL 8 kap.
-    12 §); the appeal period is three weeks from the day of posting (KL 13 kap. 5 §),
-    ending on the next working day when it ends on a day off (Lag (1930:173)); the
-    notice stays up for the whole period and comes down after it by itself. The end
-    is stored, not worked out on reading: it is the date the notice announced, and the
-    board filters on it."""
+    a decision has been approved, where the minutes are kept, and until when it can be
+    appealed. Posted no later than the second day after approval (KL 8 kap. 12 §); the
+    appeal period is three weeks from the day of posting (KL 13 kap. 5 §), ending on
+    the next working day when it ends on a day off (Lag (1930:173)); the notice stays
+    up for the whole period and comes down after it by itself. The end is stored, not
+    worked out on reading: it is the date the notice announced, and the board filters
+    on it."""
 
-    minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="notice")
     posted_on = models.DateField(_("posted"))
     appeal_ends = models.DateField(_("appeal period ends"))
     kept_at = models.CharField(_("minutes kept at"), max_length=300)
@@ -34,30 +36,33 @@ class Notice(models.Model):
     objects = NoticeQuerySet.as_manager()
 
     class Meta:
+        abstract = True
+        ordering = ["-posted_on"]
+
+
+class Notice(PostedNotice):
+    """The notice that the minutes have been approved (KL 8 kap. 12 §)."""
+
+    minutes = models.OneToOneField(Minutes, on_delete=models.PROTECT, related_name="notice")
+
+    class Meta(PostedNotice.Meta):
         verbose_name = _("notice")
         verbose_name_plural = _("notices")
-        ordering = ["-posted_on"]
 
     def __str__(self) -> str:
         return f"Anslag {self.minutes.meeting}"
 
 
-class ParagraphNotice(models.Model):
+class ParagraphNotice(PostedNotice):
     """The notice of an immediately approved § (omedelbar justering, KL 5 kap. 70 §):
     posted on its own, before the rest of the minutes, and starting the § its own appeal
     period of three weeks (KL 13 kap. 5 §)."""
 
     paragraph = models.OneToOneField(Paragraph, on_delete=models.PROTECT, related_name="notice")
-    posted_on = models.DateField(_("posted"))
-    appeal_ends = models.DateField(_("appeal period ends"))
-    kept_at = models.CharField(_("minutes kept at"), max_length=300)
 
-    objects = NoticeQuerySet.as_manager()
-
-    class Meta:
+    class Meta(PostedNotice.Meta):
         verbose_name = _("notice of an immediately approved §")
         verbose_name_plural = _("notices of immediately approved §")
-        ordering = ["-posted_on"]
 
     def __str__(self) -> str:
         return f"Anslag § {self.paragraph.number}"

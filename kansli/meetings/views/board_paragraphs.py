@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from kansli.meetings.models import Paragraph
+from kansli.meetings.models import Paragraph, ParagraphNotice
 from kansli.public.record import masks_for_cases, scrub
 
 
@@ -14,7 +14,7 @@ def paragraph_notices(day: datetime.date) -> list[tuple[Paragraph, str]]:
     a non-public § by its neutral heading (OSL), another with protected and (by policy)
     private names scrubbed, as in the e-diary."""
     paragraphs = list(
-        Paragraph.objects.filter(notice__posted_on__lte=day, notice__appeal_ends__gte=day)
+        Paragraph.objects.filter(notice__in=ParagraphNotice.objects.up_on(day))
         .select_related(
             "notice",
             "minutes__meeting__body__authority",
