@@ -181,7 +181,8 @@ def meeting_pack(meeting: Meeting, items: Sequence[AgendaItem], notice: bytes) -
             continue
         title = item.public_heading if item.is_secret else hidden[item.pk]
         parts.append(Part(f"{item.label}. {title}", open_pdfs[0][1]))  # type: ignore[attr-defined]
-        parts.extend(Part(d.description, data, level=1) for d, data in open_pdfs[1:])
+        hide = Hide(masks[item.case_id].protected)  # a description may name the party
+        parts.extend(Part(hide(d.description), data, level=1) for d, data in open_pdfs[1:])
     return merge(parts, footer=str(meeting))
 
 

@@ -13,6 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from kansli.files.store import store_bytes
 from kansli.meetings import actions, pdf
 from kansli.meetings.actions import appendices, eapproval
 from kansli.meetings.actions.immediate import do_approve_paragraph, do_mark_immediate_approval
@@ -255,6 +256,58 @@ def test_the_delegation_page_and_api_hide_a_protected_name_in_a_summary(
     # Those entitled read it whole.
     registrar = make_user("registrar9", roles=[(Role.REGISTRAR, held["body"].authority)])
     assert NAME in signed_in(registrar).get("/moten/delegation/").content.decode()
+
+
+def a_pdf() -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(200, 200)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def with_documents(held: dict[str, Any]) -> Any:
+    """A later meeting, dispatched, whose item about the party has two documents with
+    PDF files, the second described by the party's name."""
+    later = make_meeting(held["body"], days_ahead=60)
+    documents = [
+        make_incoming(held["case"], description=description)
+        for description in ("Ansökan", f"Läkarintyg för {NAME}")
+    ]
+    for document in documents:
+        registry.do_attach_file(document, store_bytes(a_pdf(), "a.pdf"), "a.pdf", actor=None)
+    actions.do_preregister_item(
+        later, held["case"], title="Bistånd", attachments=documents, actor=None
+    )
+    actions.do_dispatch_meeting(later, actor=None)
+    return type(later).objects.get(pk=later.pk)
+
+
+def test_the_member_portal_hides_a_protected_name_in_a_documents_description(
+    held: dict[str, Any],
+) -> None:
+    """The portal masked the item's title but listed its documents by their
+    descriptions as registered."""
+    later = with_documents(held)
+    page = signed_in(held["other_member"]).get(f"/moten/portal/{later.pk}/")
+    assert page.status_code == 200
+    assert "Läkarintyg för" in page.content.decode() and NAME not in page.content.decode()
+
+
+def test_the_meeting_pack_names_no_protected_party_in_its_bookmarks(
+    held: dict[str, Any],
+) -> None:
+    """The pack's bookmarks named each further document of an item by its description."""
+    later = with_documents(held)
+    with later.pack.open() as handle:
+        reader = pypdf.PdfReader(io.BytesIO(handle.read()))
+
+    def titles(outline: list[Any]) -> list[str]:
+        return [t for o in outline for t in (titles(o) if isinstance(o, list) else [o.title])]
+
+    marks = titles(reader.outline)
+    assert any("Läkarintyg för" in mark for mark in marks), marks
+    assert not any(NAME in mark for mark in marks), marks
 
 
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(

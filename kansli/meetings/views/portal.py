@@ -127,6 +127,9 @@ def portal_meeting(request: HttpRequest, pk: int) -> HttpResponse:
     # Names of protected and (by policy) private parties masked as in the e-diary: the
     # agenda is read on tablets in the meeting room.
     masks = masks_for_items(item.case for item, _docs in listed)
+    for item, documents in listed:  # rewritten for showing only, never saved
+        for document in documents:
+            document.description = scrub(document.description, masks[item.case_id])
     # A non-public item is read in full by those who read the secret documents: the
     # members, and substitutes when they serve.
     rows = [
