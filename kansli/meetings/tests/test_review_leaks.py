@@ -402,6 +402,25 @@ def test_the_notice_board_names_an_immediately_approved_paragraph_without_the_pa
     assert "Bistånd till" in board and NAME not in board
 
 
+def test_the_motions_of_a_non_public_paragraph_are_not_shown_to_an_officer(
+    held: dict[str, Any],
+) -> None:
+    secret = held["secret"]
+    actions.do_add_motion(
+        secret, held["chair"], "Eva Lund ska omplaceras.", actor=held["secretary"]
+    )
+    actions.do_record_dissent(
+        secret, held["approver"], reason="Omplacering strider mot LAS.", actor=held["secretary"]
+    )
+    officer = outsiders(held)["an officer"]
+    assert api_client(officer).get(f"/api/v1/paragraphs/{secret.pk}/motions").status_code == 404
+    for url in (f"/moten/paragraf/{secret.pk}/", f"/moten/{held['meeting'].pk}/protokoll/"):
+        page = signed_in(officer).get(url)
+        html = page.content.decode()
+        assert page.status_code in (200, 404), url
+        assert "omplaceras" not in html and "LAS" not in html and SECRET_TITLE not in html, url
+
+
 def test_the_attendance_api_is_404_to_another_authority_and_to_members(
     held: dict[str, Any],
 ) -> None:
