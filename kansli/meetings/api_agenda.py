@@ -13,7 +13,7 @@ from ninja import Field, Router, Schema, Status
 from kansli.inputs import Id
 from kansli.meetings.actions import appendices, items
 from kansli.meetings.models import AgendaItem, Appendix, Meeting, Minutes, Section
-from kansli.meetings.permissions import paragraph_hiders
+from kansli.meetings.permissions import mask_items, paragraph_hiders
 from kansli.meetings.views.common import documents_numbered
 from kansli.org.api import ERRORS, ApiRequest
 
@@ -122,13 +122,16 @@ def item_details(request: ApiRequest, item_id: Id, payload: ItemDetailsIn) -> Ag
         parent = AgendaItem.objects.filter(pk=payload.parent_id, meeting__in=meetings).first()
         if parent is None:
             raise ValidationError({"parent_id": "Punkten finns inte."})
-    return items.do_set_item_details(
+    done = items.do_set_item_details(
         item,
         parent=parent,
         reference=payload.reference,
         rapporteur=payload.rapporteur,
         actor=request.auth,
     )
+    mask_items(request.auth, [done])  # the title as the caller may read it (OSL 21 kap. 3 §)
+    done.title = done.shown_title  # type: ignore[attr-defined]  # for the answer, never saved
+    return done
 
 
 @router.put(

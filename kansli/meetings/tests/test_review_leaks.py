@@ -310,6 +310,23 @@ def test_the_meeting_pack_names_no_protected_party_in_its_bookmarks(
     assert not any(NAME in mark for mark in marks), marks
 
 
+def test_the_item_details_api_answers_with_a_protected_name_masked(
+    held: dict[str, Any],
+) -> None:
+    later = make_meeting(held["body"], days_ahead=60)
+    item = actions.do_preregister_item(
+        later, held["case"], title=f"Bistånd till {NAME}", actor=None
+    )
+    answer = api_client(held["secretary"]).put(
+        f"/api/v1/meetings/items/{item.pk}/details",
+        {"reference": "Dnr SN 2026/1", "rapporteur": "Sara Sekreterare"},
+        content_type="application/json",
+    )
+    assert answer.status_code == 200, answer.content
+    assert answer.json()["title"] == "Bistånd till Skyddad identitet"
+    assert type(item).objects.get(pk=item.pk).title == f"Bistånd till {NAME}"
+
+
 def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     held: dict[str, Any],
 ) -> None:
