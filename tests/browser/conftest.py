@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 CHROMIUM = os.environ.get("KANSLI_CHROMIUM", "/usr/bin/chromium")
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
@@ -55,6 +56,28 @@ def page(browser: Any) -> Iterator[Any]:
     yield page
     context.close()
     assert blocked == [], blocked
+
+
+def sv(text: str, **values: object) -> str:
+    """A UI string as the Swedish page shows it (the msgid until it is translated), its
+    %(name)s placeholders filled in from `values`."""
+    with translation.override("sv"):
+        message = translation.gettext(text)
+    return message % values if values else message
+
+
+def as_user(browser: Any, url: str, username: str, **options: Any) -> tuple[Any, Any]:
+    """A new browser context (Swedish, with any further Playwright `options`) signed in
+    as `username`: the context, to close when done, and its page."""
+    context = browser.new_context(locale="sv-SE", **options)
+    page = context.new_page()
+    log_in(page, url, username)
+    return context, page
+
+
+def status(page: Any) -> str:
+    """The page's status message, as shown after a form is sent."""
+    return str(page.get_by_role("status").inner_text().strip())
 
 
 def axe_violations(page: Any) -> list[dict[str, Any]]:

@@ -13,17 +13,12 @@ from kansli.meetings.models import Absence
 from kansli.meetings.testing import make_body, make_member
 from kansli.org.models import ElectedPosition
 from kansli.org.testing import make_authority
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 WIDE = "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 def test_a_member_reports_and_withdraws_absence_on_a_phone(  # type: ignore[no-untyped-def]

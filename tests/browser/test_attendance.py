@@ -4,7 +4,6 @@ submits with Enter; axe finds nothing on the form, nor on it shown again with an
 error."""
 
 import pytest
-from django.utils import translation
 
 from kansli.meetings import actions
 from kansli.meetings.models import Attendance
@@ -12,16 +11,11 @@ from kansli.meetings.testing import make_body, make_meeting, make_member, make_s
 from kansli.org.models import ElectedPosition
 from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 Capacity = Attendance.Capacity
 FIELDS_PER_ROW = 7
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 def focused(page) -> str:  # type: ignore[no-untyped-def]

@@ -4,21 +4,15 @@ by, a related case and the access group, each form checked with axe-core while o
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from kansli.access.testing import make_access_group
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_unit, make_user
 from kansli.registry.models import Case
 from kansli.registry.testing import make_case
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 def open_form(page: Any, summary: str) -> None:

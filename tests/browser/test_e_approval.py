@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import translation
 
 from kansli.meetings import actions
 from kansli.meetings.models import ApprovalComment, Minutes
@@ -21,15 +20,9 @@ from kansli.meetings.testing import (
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_case
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sv(text: str, **values: object) -> str:
-    with translation.override("sv"):
-        message = translation.gettext(text)
-    return message % values if values else message
 
 
 def test_an_approver_reads_the_draft_comments_and_approves(  # type: ignore[no-untyped-def]

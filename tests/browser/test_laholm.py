@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.utils import translation
 
 from kansli.access.actions import do_move_case_to_group
 from kansli.access.testing import make_access_group
@@ -31,7 +30,7 @@ from kansli.org.testing import make_authority, make_unit, make_user
 from kansli.public.record import WITHHELD
 from kansli.registry import actions
 from kansli.registry.testing import make_provision
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -41,11 +40,6 @@ DESCRIPTION = "Läkarintyg för anställd"
 FILE_NAME = "lakarintyg-anstalld.pdf"
 SECRET_WORD = "Rehabiliteringsplan"  # only in the PDF
 PDF = samples.pdf("Läkarintyg", f"{SECRET_WORD} för arbetsträning på halvtid.")
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 def staff_search(page, url: str, words: str) -> None:  # type: ignore[no-untyped-def]

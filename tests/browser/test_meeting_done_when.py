@@ -12,7 +12,7 @@ from typing import Any
 import pypdf
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
@@ -33,27 +33,11 @@ from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.testing import make_case
 from kansli.workdays.calendar import legal_deadline
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import as_user, axe_violations, status, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 COURT = "Förvaltningsrätten i Falun"
 PASSWORD = {"password": "kansli-demo"}
-
-
-def sv(text: str, **values: object) -> str:
-    with translation.override("sv"):
-        message = translation.gettext(text)
-    return message % values if values else message
-
-
-def as_user(browser: Any, url: str, username: str) -> Any:
-    page = browser.new_context(locale="sv-SE").new_page()
-    log_in(page, url, username)
-    return page
-
-
-def status(page: Any) -> str:
-    return str(page.get_by_role("status").inner_text().strip())
 
 
 def refusal(page: Any) -> str:
@@ -140,7 +124,7 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
     investments = make_case("Investeringsbudget 2027", authority=ks)
 
     # The officer pre-registers three cases, each with a report written in the browser.
-    officer = as_user(browser, url, "handlaggare")
+    _, officer = as_user(browser, url, "handlaggare")
     for case, proposal in [
         (plan, "Kommunstyrelsen antar detaljplanen."),
         (budget, "Kommunstyrelsen fastställer budgeten för 2027."),
@@ -156,7 +140,7 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
 
     # The secretary adds the procedural items, puts the investment budget under the
     # budget as its sub-item (5 a) with its rapporteur, and sends the notice.
-    secretary = as_user(browser, url, "sekreterare")
+    _, secretary = as_user(browser, url, "sekreterare")
     secretary.goto(f"{url}/moten/{meeting.pk}/")
     secretary.get_by_role("button", name=sv("Add the standard procedural items")).click()
     secretary.wait_for_load_state()
@@ -228,8 +212,8 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
     secretary.get_by_role("button", name=sv("Approve this § immediately")).click()
     secretary.wait_for_url(f"{url}/moten/paragraf/{plan_p.pk}/")
     assert status(secretary) == sv("§ %(number)d is put up for immediate approval.", number=4)
-    chair = as_user(browser, url, "ordforande")
-    approver = as_user(browser, url, "ledamot")
+    _, chair = as_user(browser, url, "ordforande")
+    _, approver = as_user(browser, url, "ledamot")
     for signer, said in [
         (chair, sv("Your approval is recorded.")),
         (approver, sv("§ %(number)d is approved and announced on the notice board.", number=4)),
@@ -461,7 +445,7 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
     events = AuditEvent.objects.count
 
     # Approving before the meeting has ended (KL 5 kap. 69 §).
-    chair = as_user(browser, url, "ordforande")
+    _, chair = as_user(browser, url, "ordforande")
     chair.goto(f"{url}/moten/{meeting.pk}/protokoll/")
     before = events()
     chair.get_by_role("button", name=sv("Approve the minutes")).click()
@@ -471,13 +455,13 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
     assert not Approval.objects.exists() and events() == before
 
     # Approving as a member who was absent (KL 5 kap. 69 §), after the meeting ended.
-    secretary = as_user(browser, url, "sekreterare")
+    _, secretary = as_user(browser, url, "sekreterare")
     secretary.goto(f"{url}/moten/{meeting.pk}/sluttid/")
     secretary.get_by_label(sv("End time")).fill("16:00")
     secretary.get_by_role("button", name=sv("Save")).click()
     secretary.wait_for_url(f"{url}/moten/{meeting.pk}/")
     clock_at(monkeypatch, start + datetime.timedelta(days=1))
-    absent = as_user(browser, url, "per")
+    _, absent = as_user(browser, url, "per")
     absent.goto(f"{url}/moten/{meeting.pk}/protokoll/")
     before = events()
     absent.get_by_role("button", name=sv("Approve the minutes")).click()
@@ -492,7 +476,7 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
         max_amount=decimal.Decimal(50000), actor=make_sysadmin("admin2"),
     )  # fmt: skip
     grant = make_case("Bidrag till Falu IK", authority=ks)
-    officer = as_user(browser, url, "handlaggare")
+    _, officer = as_user(browser, url, "handlaggare")
     officer.goto(f"{url}/moten/delegation/?punkt={point.pk}")
     officer.get_by_label(sv("Decided by")).select_option(label="1. Johan Berg")
     officer.get_by_label(sv("Amount (kr)")).fill("75000")

@@ -8,23 +8,17 @@ import re
 from typing import Any
 
 import pytest
-from django.utils import translation
 
 from kansli.meetings.models import Meeting, Minutes, Paragraph
 from kansli.meetings.testing import make_body, make_meeting, make_member, meeting_over
 from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_case
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = {"password": "kansli-demo"}
 CASES = 20  # and three procedural items: 23 on the agenda
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 class Effort:

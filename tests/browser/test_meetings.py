@@ -10,7 +10,7 @@ import re
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kansli.meetings.models import Ballot, Conflict, Notice, Opening
 from kansli.meetings.testing import make_body, make_meeting, make_member, meeting_over
@@ -19,26 +19,10 @@ from kansli.org.testing import make_authority, make_user
 from kansli.registry.models import CaseStatus
 from kansli.registry.testing import make_case
 from kansli.workdays.calendar import legal_deadline
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import as_user, axe_violations, status, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 TITLE = "Detaljplan för Vargödalen"
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
-
-
-def as_user(browser, url: str, username: str, **options):  # type: ignore[no-untyped-def]
-    context = browser.new_context(locale="sv-SE", **options)
-    page = context.new_page()
-    log_in(page, url, username)
-    return context, page
-
-
-def status(page) -> str:  # type: ignore[no-untyped-def]
-    return str(page.get_by_role("status").inner_text().strip())
 
 
 def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-untyped-def]

@@ -6,21 +6,16 @@ SVG chart named with its figures. Every page passes axe (WCAG 2.1 AA)."""
 import datetime
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kansli.meetings import actions
 from kansli.meetings.testing import make_body, make_meeting, make_member, record_present
 from kansli.org.models import ElectedPosition, Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_case
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
 
 
 def test_a_snabbnytt_is_written_read_and_measured(live_server, browser) -> None:  # type: ignore[no-untyped-def]

@@ -13,21 +13,9 @@ from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions
 from kansli.registry.models import Case
 from kansli.registry.testing import make_incoming
-from tests.browser.conftest import axe_violations
-from tests.browser.conftest import log_in as browser_log_in
+from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sv(text: str) -> str:
-    """A UI string as the Swedish page shows it (the msgid until it is translated)."""
-    with translation.override("sv"):
-        return translation.gettext(text)
-
-
-def log_in(page: Any, url: str, username: str) -> None:
-    """With the second step when needed (the registrars here set up their app first)."""
-    browser_log_in(page, url, username)
 
 
 def settle(page: Any) -> None:

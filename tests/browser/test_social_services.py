@@ -17,7 +17,7 @@ from urllib.parse import quote, quote_plus
 import pypdf
 import pytest
 from django.test import Client
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from kansli.meetings.models import Meeting, Minutes, Notice
 from kansli.meetings.testing import make_body, make_meeting, make_member, record_present
@@ -27,7 +27,7 @@ from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Classification
 from kansli.registry.testing import make_provision
-from tests.browser.conftest import axe_violations, log_in
+from tests.browser.conftest import as_user, axe_violations, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,18 +37,6 @@ DECISION = "Qvarnström beviljas ekonomiskt bistånd med 7 350 kronor för decem
 SECRETS = (NAME, "Qvarnström", PIN, "850612", "7 350")
 HEADING = "Ärende enligt socialtjänstlagen (OSL 26 kap. 1 §)"
 NOTHING = "Zqxingenting"
-
-
-def sv(text: str) -> str:
-    with translation.override("sv"):
-        return translation.gettext(text)
-
-
-def as_user(browser: Any, url: str, username: str) -> tuple[Any, Any]:
-    context = browser.new_context(locale="sv-SE")
-    page = context.new_page()
-    log_in(page, url, username)
-    return context, page
 
 
 def settle(page: Any) -> None:
