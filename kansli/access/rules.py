@@ -363,6 +363,31 @@ def may_read_item(user: Any, item: Any) -> bool:
     )
 
 
+def visible_paragraphs(paragraphs: QS, user: Any) -> QS:
+    """The § of minutes (kansli.meetings.Paragraph) the user works with as staff: those
+    of the bodies above (visible_bodies) whose item the user reads in full, by the rule
+    of may_read_item; a non-public item's § is left out for everyone else (OSL 21 kap.
+    3 §, 5 kap. 5 §)."""
+    paragraphs = paragraphs.filter(body__authority__in=preparing_authorities(user))
+    if not _signed_in(user):
+        return paragraphs.none()
+    who = reader(user)
+    secretary = RoleAssignment.objects.valid_on().filter(user=user, role=Role.SECRETARY)
+    readable = Q(item__secrecy__isnull=True) | Q(
+        item__case__authority_id__in=secretary.values("authority_id")
+    )
+    if who.user_id is not None:  # may_read_case_secrets
+        secrets = (
+            Q(item__case__access_group_id__in=who.groups)
+            | Q(item__case_id__in=who.granted_cases)
+            | Q(item__case__officer_id=who.user_id)
+        )
+        if who.municipalities is not None:
+            secrets &= Q(item__case__authority__municipality_id__in=who.municipalities)
+        readable |= secrets
+    return paragraphs.filter(readable)
+
+
 def item_hider(user: Any, authority: Any) -> Callable[[Mapping[str, Any]], bool]:
     """may_read_item on plain agenda rows of one authority (with "secrecy__reference",
     "case_id", "case__access_group_id" and "case__officer_id"): True where the row's

@@ -12,12 +12,11 @@ import datetime
 from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
-from kansli.access.rules import may_read_item, position_in
+from kansli.access.rules import position_in
 from kansli.inputs import Id
 from kansli.meetings.actions.absence import do_report_absence, do_withdraw_absence
 from kansli.meetings.actions.immediate import do_mark_immediate_approval, paragraph_approvers
 from kansli.meetings.models import Absence, Meeting, Paragraph
-from kansli.meetings.views.common import staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import User
 
@@ -47,11 +46,12 @@ def _name(user: User) -> str:
 def _paragraph(request: ApiRequest, paragraph_id: int) -> Paragraph:
     """A § of a body the caller works with, whose item the caller reads in full."""
     found = (
-        Paragraph.objects.filter(pk=paragraph_id, body__in=staff_bodies(request.auth))
+        Paragraph.objects.visible_to(request.auth)
+        .filter(pk=paragraph_id)
         .select_related("minutes__meeting__body__authority", "item")
         .first()
     )
-    if found is None or not may_read_item(request.auth, found.item):
+    if found is None:
         raise Http404
     return found
 

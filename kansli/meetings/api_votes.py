@@ -13,12 +13,10 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from kansli.access.protected import NOTHING, hide_for
-from kansli.access.rules import may_read_item
 from kansli.inputs import Id, LongText
 from kansli.meetings import actions
 from kansli.meetings.actions.votes import FOR_PROPOSAL
 from kansli.meetings.models import Ballot, Dissent, Motion, Paragraph, Vote
-from kansli.meetings.views.common import staff_bodies
 from kansli.meetings.vote_record import VOTE_RECORD, record_of
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import User
@@ -97,11 +95,12 @@ class RecordOut(Schema):
 
 def _paragraph(request: ApiRequest, paragraph_id: int) -> Paragraph:
     found = (
-        Paragraph.objects.filter(pk=paragraph_id, body__in=staff_bodies(request.auth))
+        Paragraph.objects.visible_to(request.auth)
+        .filter(pk=paragraph_id)
         .select_related("minutes__meeting__body", "item__case")
         .first()
     )
-    if found is None or not may_read_item(request.auth, found.item):
+    if found is None:
         raise Http404
     return found
 

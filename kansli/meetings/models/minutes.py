@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -127,6 +129,15 @@ class AppealRoute(models.TextChoices):
     NONE = "ej_overklagbart", _("not appealable")
 
 
+class ParagraphQuerySet(models.QuerySet["Paragraph"]):
+    def visible_to(self, user: Any) -> ParagraphQuerySet:
+        """The § the user works with as staff, a non-public item's only for those who
+        read it in full (kansli.access.rules)."""
+        from kansli.access.rules import visible_paragraphs
+
+        return visible_paragraphs(self, user)
+
+
 class Paragraph(models.Model):
     """En paragraf (§): one item as it was handled at the meeting. § numbers run
     without gaps per body and year; the decision text starts as the proposed decision.
@@ -166,6 +177,8 @@ class Paragraph(models.Model):
     extract = models.ForeignKey(
         "registry.Document", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    objects = ParagraphQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("paragraph")

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.access.protected import NOTHING, hide_for
-from kansli.access.rules import may_read_item, may_read_secret_part
+from kansli.access.rules import may_read_secret_part
 from kansli.files.download import file_response
 from kansli.meetings import actions, appeal, approval_time
 from kansli.meetings.actions.approval import sealing_cut_short
@@ -263,12 +263,10 @@ def _paragraph(request: HttpRequest, pk: int) -> Paragraph:
     """A § of a body the user works with, whose item the user may read in full (a
     non-public item's § answers 404 to others, as a missing one)."""
     user = current_user(request)
-    paragraphs = Paragraph.objects.filter(body__in=staff_bodies(user)).select_related(
+    paragraphs = Paragraph.objects.visible_to(user).select_related(
         "minutes__meeting__body__authority", "item__case__authority", "extract"
     )
     found = get_object_or_404(paragraphs, pk=pk)
-    if not may_read_item(user, found.item):
-        raise Http404
     mask_items(user, [found.item])
     hide = NOTHING if found.item.case is None else hide_for(user, found.item.case)
     found.shown_decision = hide(found.decision)  # type: ignore[attr-defined]
