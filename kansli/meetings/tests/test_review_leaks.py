@@ -390,7 +390,7 @@ def test_the_draft_e_mail_names_no_item_and_carries_no_pdf(
     for message in mail.outbox:
         assert not message.attachments
         for secret in (SECRET_TITLE, PUBLIC_HEADING, NAME, "Bistånd"):
-            assert secret not in message.subject + message.body
+            assert secret not in f"{message.subject} {message.body}"
 
 
 def test_the_public_part_of_the_draft_pdf_gives_the_non_public_item_by_heading_only(
