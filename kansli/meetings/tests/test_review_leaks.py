@@ -504,6 +504,20 @@ def test_postponing_to_a_later_meeting_of_another_body_is_refused(held: dict[str
     assert not elsewhere.items.exists()
 
 
+def test_moving_an_item_to_a_meeting_of_another_body_is_refused(held: dict[str, Any]) -> None:
+    later = make_meeting(held["body"], days_ahead=60)
+    item = actions.do_preregister_item(later, held["case"], title="Bistånd", actor=None)
+    elsewhere = make_meeting(make_body(make_authority(code="BN", name="Bygg")), days_ahead=70)
+    page = signed_in(held["secretary"]).post(
+        f"/moten/{later.pk}/ordning/",
+        {f"position_{item.pk}": "1", f"section_{item.pk}": item.section,
+         f"move_{item.pk}": str(elsewhere.pk)},
+    )  # fmt: skip
+    assert page.status_code == 200  # the page that says nothing was saved
+    assert type(item).objects.get(pk=item.pk).meeting_id == later.pk
+    assert not elsewhere.items.exists()
+
+
 def test_a_draft_comment_on_a_paragraph_of_other_minutes_is_refused(
     held: dict[str, Any],
 ) -> None:
