@@ -460,6 +460,31 @@ def test_the_motions_of_a_non_public_paragraph_are_not_shown_to_an_officer(
         assert "omplaceras" not in html and "LAS" not in html and SECRET_TITLE not in html, url
 
 
+def test_the_paragraph_apis_and_page_are_404_to_another_authority_and_to_members(
+    held: dict[str, Any],
+) -> None:
+    paragraph = held["open"]
+    actions.do_add_motion(paragraph, held["chair"], "Avslag.", actor=held["secretary"])
+    people = outsiders(held)
+    urls = [
+        f"/api/v1/paragraphs/{paragraph.pk}/motions",
+        f"/api/v1/paragraphs/{paragraph.pk}/decision",
+        f"/api/v1/paragraphs/{paragraph.pk}/immediate-approval",
+    ]
+    for who in ("another authority's secretary", "a member of another body"):
+        for url in urls:
+            assert api_client(people[who]).get(url).status_code == 404, (who, url)
+        page = signed_in(people[who]).get(f"/moten/paragraf/{paragraph.pk}/")
+        assert page.status_code == 404, who
+    member = signed_in(held["other_member"]).get(f"/moten/paragraf/{paragraph.pk}/")
+    assert member.status_code == 404
+    # A motion posted to the § by a stranger is not saved.
+    answer = api_client(people["another authority's secretary"]).post(
+        urls[0], {"mover_id": held["chair"].pk, "text": "Bifall."}, content_type="application/json"
+    )
+    assert answer.status_code == 404 and paragraph.motions.count() == 1
+
+
 def test_the_attendance_api_is_404_to_another_authority_and_to_members(
     held: dict[str, Any],
 ) -> None:
