@@ -15,11 +15,9 @@ from django.http import Http404
 from ninja import Field, Router, Schema
 
 from kansli.access.protected import NOTHING, hide_for
-from kansli.access.rules import may_read_item
 from kansli.inputs import Id, LongText
 from kansli.meetings import actions, appeal
 from kansli.meetings.models import AppealRoute, Meeting, Outcome, Paragraph
-from kansli.meetings.views.common import staff_bodies
 from kansli.org.api import ERRORS, ApiRequest
 
 router = Router(tags=["decisions"])
@@ -61,12 +59,13 @@ class DecisionOut(Schema):
 def _paragraph(request: ApiRequest, paragraph_id: int) -> Paragraph:
     """A § of a body the caller works with, whose item the caller reads in full."""
     found = (
-        Paragraph.objects.filter(pk=paragraph_id, body__in=staff_bodies(request.auth))
+        Paragraph.objects.visible_to(request.auth)
+        .filter(pk=paragraph_id)
         .select_related("minutes__meeting__body__authority__municipality", "item__case")
         .select_related("presiding", "notice", "minutes__notice")
         .first()
     )
-    if found is None or not may_read_item(request.auth, found.item):
+    if found is None:
         raise Http404
     return found
 
