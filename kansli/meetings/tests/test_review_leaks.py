@@ -377,6 +377,28 @@ def test_the_draft_pdf_hides_a_protected_name_in_a_non_public_paragraph_from_the
     assert "Eva Lund" not in text_of(draft.getvalue())
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the public notice is the PDF as sent, masked by the parties known at dispatch",
+)
+def test_the_public_notice_hides_a_party_given_protected_identity_after_dispatch(
+    held: dict[str, Any],
+) -> None:
+    """Identity protection often comes after the case is opened (Skatteverket marks the
+    person later). The public meeting page masks the name from then on; the public
+    notice PDF on the notice board keeps it."""
+    later = make_meeting(held["body"], days_ahead=60)
+    case = make_case("Bostadsanpassning", authority=held["body"].authority)
+    actions.do_preregister_item(later, case, title="Bidrag till Lisa Ring", actor=None)
+    actions.do_dispatch_meeting(later, actor=None)
+    registry.do_add_party(case, "Lisa Ring", protected_identity=True, actor=None)
+    page = Client().get(f"/anslagstavla/sammantrade/{later.pk}/").content.decode()
+    assert "Bidrag till" in page and "Lisa Ring" not in page
+    notice = Client().get(f"/anslagstavla/sammantrade/{later.pk}/kallelse.pdf")
+    assert notice.status_code == 200
+    assert "Lisa Ring" not in text_of(notice.getvalue())
+
+
 # Non-public items: surfaces no test covered yet.
 
 
