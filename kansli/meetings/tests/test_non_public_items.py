@@ -11,11 +11,14 @@ import pypdf
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import timezone
 
-from kansli.access.rules import may_read
+from kansli.access.actions import do_grant_access
+from kansli.access.rules import may_read, may_read_item
+from kansli.access.testing import make_access_group
 from kansli.files.models import StoredFile
 from kansli.meetings import actions
-from kansli.meetings.models import Meeting, Minutes, Notice
+from kansli.meetings.models import Meeting, Minutes, Notice, Paragraph
 from kansli.meetings.testing import (
     make_body,
     make_meeting,
@@ -26,7 +29,7 @@ from kansli.meetings.testing import (
 )
 from kansli.org.actions import do_create_api_token
 from kansli.org.models import ElectedPosition, Role
-from kansli.org.testing import make_sysadmin, make_user
+from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry import actions as registry
 from kansli.registry.models import Classification
 from kansli.registry.testing import make_case, make_incoming, make_provision
@@ -171,3 +174,33 @@ def test_the_secretary_sets_and_lifts_with_a_reason_until_approval(held: dict[st
     with pytest.raises(ValidationError):
         actions.do_set_item_secrecy(item, None, reason="Sent.", actor=secretary)
     assert client(held["colleague"]).get(f"/moten/punkt/{item.pk}/sekretess/").status_code == 403
+
+
+def test_a_non_public_items_paragraph_is_read_by_the_staff_who_read_the_item(
+    held: dict[str, Any],
+) -> None:
+    """Paragraph.objects.visible_to (kansli.access.rules.visible_paragraphs): the § of
+    the body's staff, a non-public item's only for those who read the item in full."""
+    authority, case, item = held["body"].authority, held["case"], held["item"]
+    paragraph = held["minutes"].paragraphs.get()
+    granted = make_user("vikarie", roles=[(Role.OFFICER, authority)])
+    manager = make_user("chef", roles=[(Role.MANAGER, authority)])
+    do_grant_access(case, granted, "Vikariat", last_day=timezone.localdate(), actor=manager)
+    grouped = make_user("gruppen", roles=[(Role.OFFICER, authority)])
+    make_access_group(authority, [grouped])
+    elsewhere = make_user("annan", roles=[(Role.SECRETARY, make_authority("BUN", "Barn"))])
+    readers = [held["officer"], held["secretary"], granted, grouped]
+    others = [held["colleague"], manager, elsewhere, held["chair"], make_sysadmin("admin2")]
+
+    def sees(user: Any) -> bool:
+        return Paragraph.objects.visible_to(user).filter(pk=paragraph.pk).exists()
+
+    assert [sees(user) for user in readers] == [True] * 4
+    assert [sees(user) for user in others] == [False] * 5
+    now = Paragraph.objects.get(pk=paragraph.pk).item  # the case is in the group now
+    assert [may_read_item(user, now) for user in readers] == [True] * 4
+    assert not any(may_read_item(user, now) for user in [held["colleague"], manager])
+
+    actions.do_set_item_secrecy(item, None, reason="Prövat: offentligt.", actor=held["secretary"])
+    assert [sees(user) for user in [*readers, held["colleague"], manager]] == [True] * 6
+    assert [sees(user) for user in [elsewhere, held["chair"]]] == [False] * 2
