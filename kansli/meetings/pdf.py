@@ -222,8 +222,12 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
         )
     )
     hides: dict[int | None, Hide] = {}
+    # A draft is one file for all its readers, some of whom may not know a protected
+    # name: it masks them in its non-public part too (the draft page shows them to the
+    # chair and the approvers). The sealed non-public part is the record in full.
+    full = secret_part and not draft
     for p in paragraphs:
-        hide = hides[p.pk] = NOTHING if secret_part else Hide(masks[p.item.case_id].protected)
+        hide = hides[p.pk] = NOTHING if full else Hide(masks[p.item.case_id].protected)
         p.shown_title, p.shown_decision, p.shown_note = (  # type: ignore[attr-defined]
             hide(p.item.title),
             hide(p.decision),
@@ -233,7 +237,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
         p.vote_record = record_of(p, hide)  # type: ignore[attr-defined]
     # An appendix's title (a document's description, say) masked as its §; one of the
     # whole minutes by every party of them. Rewritten for printing only, never saved.
-    everyone = NOTHING if secret_part else Hide([n for m in masks.values() for n in m.protected])
+    everyone = NOTHING if full else Hide([n for m in masks.values() for n in m.protected])
     appendices = list(minutes.appendices.select_related("paragraph__item"))
     for appendix in [*appendices, *(a for p in paragraphs for a in p.appendices.all())]:
         appendix.title = hides.get(appendix.paragraph_id, everyone)(appendix.title)

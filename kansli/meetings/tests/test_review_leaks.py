@@ -355,11 +355,6 @@ def test_the_draft_comments_hide_a_protected_name_from_the_secretary(
     assert ApprovalComment.objects.filter(text=f"{NAME} saknas.").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the draft is one stored PDF for every reader; its non-public part is the § in "
-    "full, so a secretary who may not know the name reads it there (a design decision)",
-)
 def test_the_draft_pdf_hides_a_protected_name_in_a_non_public_paragraph_from_the_secretary(
     held: dict[str, Any],
 ) -> None:
