@@ -9,7 +9,10 @@ calendar as iCalendar (RFC 5545)."""
 from __future__ import annotations
 
 import datetime
+import io
 
+import pypdf
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -17,6 +20,8 @@ from django.utils import timezone
 
 from kansli.access.rules import open_to_all, public_reads_decision
 from kansli.files.download import file_response
+from kansli.files.models import StoredFile
+from kansli.meetings import pdf
 from kansli.meetings.models import Body, Correction, DelegatedDecision, Meeting, Notice
 from kansli.meetings.procedural import masks_for_items
 from kansli.meetings.views.board_paragraphs import paragraph_notices
@@ -98,11 +103,35 @@ def public_meeting(request: HttpRequest, pk: int) -> HttpResponse:
 @public_page
 def public_notice(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The notice with the agenda (kallelse med föredragningslista) as it was sent: it
-    names non-public items by their heading only (kansli.meetings.pdf.notice_pdf)."""
+    names non-public items by their heading only (kansli.meetings.pdf.notice_pdf). A
+    party often gets protected identity after the notice went out (Skatteverket marks
+    them later): a sent notice that names someone the e-diary now masks is shown made
+    afresh with today's masks (OSL 21 kap. 3 §), and the notice as sent stays in the
+    meeting's record for those who may read it."""
     meeting = _dispatched(pk)
     if meeting.notice is None:
         raise Http404
-    return file_response(meeting.notice, f"kallelse-{meeting}.pdf".replace(" ", "-"), inline=True)
+    name = f"kallelse-{meeting}.pdf".replace(" ", "-")
+    items = list(meeting.items.select_related("case__authority__municipality", "secrecy"))
+    masks = masks_for_items(item.case for item in items)
+    sent = sent_text(meeting.notice)
+    if all(scrub(sent, mask) == sent for mask in masks.values()):
+        return file_response(meeting.notice, name, inline=True)
+    answer = HttpResponse(pdf.notice_pdf(meeting, items), content_type="application/pdf")
+    answer["Content-Disposition"] = f'inline; filename="{name}"'
+    return answer
+
+
+def sent_text(stored: StoredFile) -> str:
+    """The text of a sent notice, read once per file (its bytes never change)."""
+    key = f"notice-text:{stored.sha256}"
+    text = cache.get(key)
+    if text is None:
+        with stored.open() as handle:
+            reader = pypdf.PdfReader(io.BytesIO(handle.read()))
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        cache.set(key, text, timeout=None)
+    return str(text)
 
 
 @public_page
