@@ -16,6 +16,7 @@ from django.utils import timezone
 from kansli.audit.chain import record
 from kansli.meetings.actions.agenda import _next_position
 from kansli.meetings.actions.approval import LOCKED
+from kansli.meetings.actions.meeting_dates import require_not_cancelled
 from kansli.meetings.models import AgendaItem, Body, Meeting, Minutes, Section
 from kansli.meetings.permissions import require_secretary
 from kansli.meetings.procedural import STANDARD_ITEMS
@@ -27,6 +28,7 @@ RAPPORTEUR_MAX = AgendaItem._meta.get_field("rapporteur").max_length or 200
 
 
 def _require_open_agenda(meeting: Meeting) -> None:
+    require_not_cancelled(meeting)
     if Minutes.objects.filter(meeting=meeting).exists():
         raise ValidationError(MINUTES_STARTED)
 

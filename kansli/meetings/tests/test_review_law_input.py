@@ -1,0 +1,128 @@
+"""Review of issue 13 by a municipal lawyer and by a hostile caller: each test is one
+finding (a wrong legal rule, or bad input half-saved), named for it; the first checks
+the appeal periods by hand around the holidays of 2026/27.
+
+Hand-computed last days of a laglighetsprövning (KL 13 kap. 5 §: three weeks from the
+day the notice was posted, the same weekday three weeks on (Lag (1930:173) 1 §); a last
+day on a Saturday, Sunday, allmän helgdag, midsommarafton, julafton or nyårsafton moves
+to the next day that is none of them (2 §)):
+
+| posted      | three weeks on                | moved past                 | last day |
+|-------------|-------------------------------|----------------------------|----------|
+| Thu 3 Dec   | Thu 24 Dec (julafton)         | 25 juldagen, 26, 27        | Mon 28/12|
+| Thu 10 Dec  | Thu 31 Dec (nyårsafton)       | 1 Jan nyårsdagen, 2, 3     | Mon 4/1  |
+| Tue 15 Dec  | Tue 5 Jan 2027 (work day)     | –                          | Tue 5/1  |
+| Wed 16 Dec  | Wed 6 Jan (trettondedag jul)  | –                          | Thu 7/1  |
+| Fri 5 Mar   | Fri 26 Mar (långfredagen)     | 27, 28 påskdagen, 29       | Tue 30/3 |
+| Thu 11 Mar  | Thu 1 Apr (skärtorsdag, work) | –                          | Thu 1/4  |
+| Thu 15 Apr  | Thu 6 May (Kristi himmelsf.)  | –                          | Fri 7/5  |
+| Fri 4 Jun   | Fri 25 Jun (midsommarafton)   | 26 midsommardagen, 27      | Mon 28/6 |
+(December 2026, the rest 2027.)
+"""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from kansli.audit.models import AuditEvent
+from kansli.meetings import actions
+from kansli.meetings.models import AgendaItem, Dissent
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    make_secretary,
+    meeting_over,
+    record_present,
+)
+from kansli.org.models import ElectedPosition
+from kansli.registry.testing import make_case
+from kansli.web.testing import api_client, signed_in
+from kansli.workdays.calendar import legal_deadline
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+
+@pytest.mark.parametrize(
+    ("posted", "last_day"),
+    [
+        (D(2026, 12, 3), D(2026, 12, 28)),
+        (D(2026, 12, 10), D(2027, 1, 4)),
+        (D(2026, 12, 15), D(2027, 1, 5)),
+        (D(2026, 12, 16), D(2027, 1, 7)),
+        (D(2027, 3, 5), D(2027, 3, 30)),
+        (D(2027, 3, 11), D(2027, 4, 1)),
+        (D(2027, 4, 15), D(2027, 5, 7)),
+        (D(2027, 6, 4), D(2027, 6, 28)),
+    ],
+)
+def test_appeal_periods_end_as_computed_by_hand_around_the_holidays(
+    posted: datetime.date, last_day: datetime.date
+) -> None:
+    assert legal_deadline(posted, weeks=3) == last_day
+
+
+@pytest.fixture
+def held() -> dict[str, Any]:
+    """A meeting of a nämnd with a § at which the chair and Bo Ny decide."""
+    body = make_body()
+    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina", last_name="Ek")
+    bo = make_member(body, first_name="Bo", last_name="Ny")
+    meeting = make_meeting(body)
+    case = make_case("Detaljplan för Vargödalen", authority=body.authority)
+    actions.do_preregister_item(meeting, case, title="Detaljplan", actor=None)
+    return {
+        "body": body,
+        "secretary": make_secretary(body),
+        "chair": chair,
+        "bo": bo,
+        "meeting": meeting,
+    }
+
+
+def test_a_cancelled_meeting_takes_no_procedural_items(held: dict[str, Any]) -> None:
+    """Items are refused on a cancelled meeting (require_not_cancelled), but the
+    procedural ones (formalia) and the standard ones were still added to it, through
+    the page and the API."""
+    meeting, secretary = held["meeting"], held["secretary"]
+    actions.do_cancel_meeting(meeting, "Inga ärenden av vikt.", actor=secretary)
+    api = api_client(secretary)
+    items, events = AgendaItem.objects.count(), AuditEvent.objects.count()
+    url = f"/api/v1/meetings/{meeting.pk}/procedural-items"
+    answer = api.post(url, {"title": "Val av justerare"}, content_type="application/json")
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "Sammanträdet är inställt."
+    answer = api.post(f"/api/v1/meetings/{meeting.pk}/standard-items")
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == "Sammanträdet är inställt."
+    page = signed_in(secretary).post(
+        f"/moten/{meeting.pk}/formalia/", {"title": "Val av justerare", "section": "formalia"}
+    )
+    assert page.status_code in (200, 302, 400)
+    assert AgendaItem.objects.count() == items
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_reservations_reason_after_the_set_approval_time_is_refused(
+    held: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """KL 4 kap. 27 §: the written reason for a reservation is to be handed in before
+    the time set for the approval of the minutes, not whenever the approval happens to
+    take place. Kansli took it as long as the minutes were not yet approved."""
+    meeting, secretary = held["meeting"], held["secretary"]
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[held["bo"]], actor=secretary)
+    record_present(minutes, held["chair"], held["bo"])
+    paragraph = minutes.paragraphs.get()
+    motion = actions.do_add_motion(paragraph, held["bo"], "avslag", actor=secretary)
+    dissent = actions.do_record_dissent(paragraph, held["bo"], motion, actor=secretary)
+    minutes.approval_due = meeting.day
+    minutes.save(update_fields=["approval_due"])
+    meeting_over(monkeypatch, meeting, hours=24 * 3)  # three days after the set day
+    with pytest.raises(ValidationError, match=f"senast vid justeringen {meeting.day:%Y-%m-%d}"):
+        actions.do_give_dissent_reason(dissent, "Planen tar jordbruksmark.", actor=secretary)
+    assert Dissent.objects.get(pk=dissent.pk).reason == ""
