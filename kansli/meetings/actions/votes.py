@@ -290,6 +290,10 @@ def do_give_dissent_reason(dissent: Dissent, text: str, *, actor: Any) -> Dissen
         _require_open(paragraph, actor)
     except ValidationError as error:
         raise ValidationError(f"{reason_limit(dissent)}: {' '.join(error.messages)}") from error
+    # KL 4 kap. 27 §: before the time set for the approval, not the approval itself.
+    due = paragraph.minutes.approval_due
+    if due is not None and timezone.localdate() > due:
+        raise ValidationError(f"{reason_limit(dissent)}: den tiden har gått ut.")
     dissent.reason = _text(text, "motiveringen")
     dissent.reason_given_at = timezone.now()
     dissent.save(update_fields=["reason", "reason_given_at"])
