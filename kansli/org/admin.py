@@ -188,7 +188,7 @@ class UserAdmin(ActionAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ActionAdmin):
-    list_display = actions.ROLE_FIELDS
+    list_display = tuple(actions.ROLE_FIELDS)
     list_filter = ["role", "authority"]
     search_fields = ["user__username", "user__last_name"]
     autocomplete_fields = ["user"]
