@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from kansli.audit.chain import record
@@ -186,6 +186,15 @@ def do_record_vote(
     _motion_of(paragraph, no_motion)
     if yes_motion.pk == no_motion.pk:
         raise ValidationError("Ja och nej ska gälla två olika yrkanden.")
+    # A motion voted down is out (KL 5 kap. 54 §); the same two may be voted on again.
+    pair = [yes_motion.pk, no_motion.pk]
+    earlier = paragraph.votes.exclude(yes_motion__in=pair, no_motion__in=pair)
+    for motion in (yes_motion, no_motion):
+        voted = earlier.filter(Q(yes_motion=motion) | Q(no_motion=motion))
+        if voted.exclude(winner=motion).exists():
+            raise ValidationError(
+                f"{name_of(motion.mover)}s yrkande föll i en tidigare omröstning."
+            )
     entitled = deciders(paragraph)
     for user, choice in ballots.items():
         _require_decider(paragraph, user, "rösta")

@@ -28,7 +28,7 @@ from django.core.exceptions import ValidationError
 
 from kansli.audit.models import AuditEvent
 from kansli.meetings import actions
-from kansli.meetings.models import AgendaItem, Dissent
+from kansli.meetings.models import AgendaItem, Dissent, Vote
 from kansli.meetings.testing import (
     make_body,
     make_meeting,
@@ -72,6 +72,7 @@ def held() -> dict[str, Any]:
     body = make_body()
     chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina", last_name="Ek")
     bo = make_member(body, first_name="Bo", last_name="Ny")
+    eva = make_member(body, first_name="Eva", last_name="Lind")
     meeting = make_meeting(body)
     case = make_case("Detaljplan för Vargödalen", authority=body.authority)
     actions.do_preregister_item(meeting, case, title="Detaljplan", actor=None)
@@ -80,6 +81,7 @@ def held() -> dict[str, Any]:
         "secretary": make_secretary(body),
         "chair": chair,
         "bo": bo,
+        "eva": eva,
         "meeting": meeting,
     }
 
@@ -126,3 +128,29 @@ def test_a_reservations_reason_after_the_set_approval_time_is_refused(
     with pytest.raises(ValidationError, match=f"senast vid justeringen {meeting.day:%Y-%m-%d}"):
         actions.do_give_dissent_reason(dissent, "Planen tar jordbruksmark.", actor=secretary)
     assert Dissent.objects.get(pk=dissent.pk).reason == ""
+
+
+def test_a_motion_that_lost_a_counter_proposition_vote_is_out_of_the_main_vote(
+    held: dict[str, Any],
+) -> None:
+    """KL 5 kap. 54–55 §§ (propositionsordning): the counter-proposition vote picks the
+    motion that meets the main proposal; the loser is out. Kansli let the loser be put
+    to the main vote again, and its win there became the decision."""
+    meeting, secretary = held["meeting"], held["secretary"]
+    chair, bo, eva = held["chair"], held["bo"], held["eva"]
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[bo], actor=secretary)
+    record_present(minutes, chair, bo, eva)
+    paragraph = minutes.paragraphs.get()
+    proposal = actions.do_add_motion(paragraph, chair, "bifall till förslaget", actor=secretary)
+    reject = actions.do_add_motion(paragraph, bo, "avslag", actor=secretary)
+    refer = actions.do_add_motion(paragraph, eva, "återremiss", actor=secretary)
+    # The counter-proposition vote: återremiss (ja) against avslag (nej); återremiss wins.
+    counter = {chair: "ja", bo: "nej", eva: "ja"}
+    actions.do_record_vote(paragraph, refer, reject, counter, actor=secretary)
+    with pytest.raises(ValidationError, match="Bo Nys yrkande föll"):
+        actions.do_record_vote(
+            paragraph, proposal, reject, {chair: "nej", bo: "nej", eva: "nej"}, actor=secretary
+        )
+    assert Vote.objects.filter(paragraph=paragraph).count() == 1
+    assert paragraph.motions.get(adopted=True) == refer
