@@ -17,7 +17,7 @@ from kansli.audit.chain import record
 from kansli.meetings.actions.approval import chairs_of, require_open
 from kansli.meetings.actions.attendance import serving
 from kansli.meetings.actions.immediate import require_paragraph_open
-from kansli.meetings.models import Ballot, Dissent, Motion, Paragraph, Vote
+from kansli.meetings.models import Ballot, Dissent, Minutes, Motion, Paragraph, Vote
 from kansli.meetings.permissions import require_secretary
 from kansli.org.models import User
 
@@ -266,6 +266,10 @@ def do_record_dissent(
     reason = reason.strip()
     if len(reason) > MAX_TEXT:
         raise ValidationError({"reason": f"Texten får vara högst {MAX_TEXT} tecken."})
+    if reason and reason_overdue(paragraph.minutes):
+        raise ValidationError(
+            {"reason": f"{reason_limit_of(paragraph.minutes)}: den tiden har gått ut."}
+        )
     dissent = Dissent.objects.create(
         paragraph=paragraph,
         user=user,
@@ -285,8 +289,19 @@ def do_record_dissent(
 
 def reason_limit(dissent: Dissent) -> str:
     """The last moment for the written reason: the approval of the minutes."""
-    due = dissent.paragraph.minutes.approval_due
+    return reason_limit_of(dissent.paragraph.minutes)
+
+
+def reason_limit_of(minutes: Minutes) -> str:
+    due = minutes.approval_due
     return "Skriftlig motivering senast vid justeringen" + (f" {due:%Y-%m-%d}" if due else "")
+
+
+def reason_overdue(minutes: Minutes) -> bool:
+    """KL 4 kap. 27 §: the written reason is handed in before the time set for the
+    approval of the minutes, not whenever the approval happens to take place."""
+    due = minutes.approval_due
+    return due is not None and timezone.localdate() > due
 
 
 @transaction.atomic
@@ -299,9 +314,7 @@ def do_give_dissent_reason(dissent: Dissent, text: str, *, actor: Any) -> Dissen
         _require_open(paragraph, actor)
     except ValidationError as error:
         raise ValidationError(f"{reason_limit(dissent)}: {' '.join(error.messages)}") from error
-    # KL 4 kap. 27 §: before the time set for the approval, not the approval itself.
-    due = paragraph.minutes.approval_due
-    if due is not None and timezone.localdate() > due:
+    if reason_overdue(paragraph.minutes):
         raise ValidationError(f"{reason_limit(dissent)}: den tiden har gått ut.")
     dissent.reason = _text(text, "motiveringen")
     dissent.reason_given_at = timezone.now()

@@ -115,19 +115,26 @@ def test_a_reservations_reason_after_the_set_approval_time_is_refused(
     """KL 4 kap. 27 §: the written reason for a reservation is to be handed in before
     the time set for the approval of the minutes, not whenever the approval happens to
     take place. Kansli took it as long as the minutes were not yet approved."""
-    meeting, secretary = held["meeting"], held["secretary"]
+    meeting, secretary, eva = held["meeting"], held["secretary"], held["eva"]
     actions.do_dispatch_meeting(meeting, actor=None)
     minutes = actions.do_open_minutes(meeting, approvers=[held["bo"]], actor=secretary)
-    record_present(minutes, held["chair"], held["bo"])
+    record_present(minutes, held["chair"], held["bo"], eva)
     paragraph = minutes.paragraphs.get()
     motion = actions.do_add_motion(paragraph, held["bo"], "avslag", actor=secretary)
     dissent = actions.do_record_dissent(paragraph, held["bo"], motion, actor=secretary)
     minutes.approval_due = meeting.day
     minutes.save(update_fields=["approval_due"])
     meeting_over(monkeypatch, meeting, hours=24 * 3)  # three days after the set day
-    with pytest.raises(ValidationError, match=f"senast vid justeringen {meeting.day:%Y-%m-%d}"):
+    late = f"senast vid justeringen {meeting.day:%Y-%m-%d}: den tiden har gått ut"
+    with pytest.raises(ValidationError, match=late):
         actions.do_give_dissent_reason(dissent, "Planen tar jordbruksmark.", actor=secretary)
     assert Dissent.objects.get(pk=dissent.pk).reason == ""
+    # Nor with a new reservation recorded then (the reservation itself, without its
+    # reason, the secretary may still record from the notes of the meeting).
+    with pytest.raises(ValidationError, match=late):
+        actions.do_record_dissent(paragraph, eva, reason="Sent skäl.", actor=secretary)
+    actions.do_record_dissent(paragraph, eva, actor=secretary)
+    assert Dissent.objects.get(paragraph=paragraph, user=eva).reason == ""
 
 
 def test_a_motion_that_lost_a_counter_proposition_vote_is_out_of_the_main_vote(
