@@ -91,9 +91,14 @@ def legal_force(paragraph: Paragraph) -> datetime.date | None:
     (KL 13 kap. 5 §); for förvaltningsbesvär the day after three weeks from the day the
     last recipient was notified (FL 44 §, Lag (1930:173)), unknown (None) until every
     recipient's day is; none for a decision that cannot be appealed, nor for one that
-    has been appealed (it gains legal force only when the appeal is decided)."""
-    if paragraph.appealed_on is not None:  # not before the appeal is decided
-        return None
+    has been appealed in time (it gains legal force only when the appeal is decided). A
+    late appeal is dismissed (KL 13 kap. 5 §, FL 45 §) and takes nothing away."""
+    day = _legal_force(paragraph)
+    appealed = paragraph.appealed_on
+    return None if appealed is not None and (day is None or appealed < day) else day
+
+
+def _legal_force(paragraph: Paragraph) -> datetime.date | None:
     route = route_of(paragraph)
     after = datetime.timedelta(days=1)
     if route == AppealRoute.LEGALITY:

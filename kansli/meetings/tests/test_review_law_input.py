@@ -27,8 +27,8 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from kansli.audit.models import AuditEvent
-from kansli.meetings import actions
-from kansli.meetings.models import AgendaItem, Dissent, Vote
+from kansli.meetings import actions, appeal
+from kansli.meetings.models import AgendaItem, AppealRoute, Dissent, Paragraph, Vote
 from kansli.meetings.testing import (
     make_body,
     make_meeting,
@@ -37,6 +37,7 @@ from kansli.meetings.testing import (
     meeting_over,
     record_present,
 )
+from kansli.meetings.tests.test_appeal import approved
 from kansli.org.models import ElectedPosition
 from kansli.registry.testing import make_case
 from kansli.web.testing import api_client, signed_in
@@ -161,3 +162,26 @@ def test_a_motion_that_lost_a_counter_proposition_vote_is_out_of_the_main_vote(
         )
     assert Vote.objects.filter(paragraph=paragraph).count() == 1
     assert paragraph.motions.get(adopted=True) == refer
+
+
+def test_a_late_appeal_does_not_take_away_the_legal_force_already_gained() -> None:
+    """An appeal that comes in after the appeal period is dismissed as late (KL 13 kap.
+    5 §, FL 45 §): the decision gained legal force the day after the period ended and
+    keeps it. Kansli dropped the day once any appeal was recorded, and the § page said
+    the decision gains legal force only when the appeal is decided. Notice posted Tue 3
+    November 2026: the period ends Tue 24 November, legal force Wed 25 November."""
+    body = make_body()
+    secretary = make_secretary(body)
+    paragraph = approved(body, AppealRoute.LEGALITY, posted=D(2026, 11, 3))
+    assert appeal.legal_force(paragraph) == D(2026, 11, 25)
+    actions.do_record_appeal(paragraph, D(2026, 11, 30), actor=secretary)
+    paragraph = Paragraph.objects.get(pk=paragraph.pk)
+    assert appeal.legal_force(paragraph) == D(2026, 11, 25)
+    page = signed_in(secretary).get(f"/moten/paragraf/{paragraph.pk}/", HTTP_ACCEPT_LANGUAGE="sv")
+    text = page.content.decode()
+    assert "Beslutet vann laga kraft den 2026-11-25." in text
+    assert "när överklagandet är prövat" not in text
+    # One in time still stops it.
+    in_time = approved(body, AppealRoute.LEGALITY, posted=D(2026, 11, 3))
+    actions.do_record_appeal(in_time, D(2026, 11, 24), actor=secretary)
+    assert appeal.legal_force(Paragraph.objects.get(pk=in_time.pk)) is None
