@@ -24,6 +24,8 @@ from kansli.meetings.models import (
 )
 from kansli.meetings.permissions import require_secretary
 
+TEXT_MAX = 100_000  # as the API's texts (kansli.inputs.LongText)
+
 
 @transaction.atomic
 def do_record_decision(
@@ -54,6 +56,11 @@ def do_record_decision(
         )
     if outcome == Outcome.DECIDED and not decision.strip():
         raise ValidationError({"decision": "Skriv beslutet."})
+    texts = {"decision": decision, "reasons": reasons, "note": note}
+    if too_long := [name for name, text in texts.items() if len(text.strip()) > TEXT_MAX]:
+        raise ValidationError(
+            {name: f"Texten får vara högst {TEXT_MAX} tecken." for name in too_long}
+        )
     moving = outcome in (Outcome.POSTPONED, Outcome.REFERRED_BACK)
     if moving and (
         later is None

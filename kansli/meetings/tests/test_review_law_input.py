@@ -185,3 +185,30 @@ def test_a_late_appeal_does_not_take_away_the_legal_force_already_gained() -> No
     in_time = approved(body, AppealRoute.LEGALITY, posted=D(2026, 11, 3))
     actions.do_record_appeal(in_time, D(2026, 11, 24), actor=secretary)
     assert appeal.legal_force(Paragraph.objects.get(pk=in_time.pk)) is None
+
+
+def test_a_decision_over_the_apis_limit_is_refused_on_the_paragraph_page(
+    held: dict[str, Any],
+) -> None:
+    """The API takes a decision, its reasons and a note of at most 100 000 characters
+    (kansli.inputs.LongText); the § page's form had no limit on the decision and the
+    note, and the action none at all, so a text twice the API's limit (or up to what
+    Django reads of a form, 2.5 MB) was stored and printed."""
+    meeting, secretary = held["meeting"], held["secretary"]
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[held["bo"]], actor=secretary)
+    paragraph = minutes.paragraphs.get()
+    events = AuditEvent.objects.count()
+    huge = "Beslut. " * 25_000  # 200 000 characters
+    client = signed_in(secretary)
+    for field in ("decision", "note"):
+        data = {"form": "decision", "decision": "Bifall.", "outcome": "beslutat"}
+        data |= {"appeal_route": "laglighetsprovning", field: huge}
+        answer = client.post(f"/moten/paragraf/{paragraph.pk}/", data, HTTP_ACCEPT_LANGUAGE="sv")
+        assert answer.status_code == 200, field
+        assert "högst 100000 tecken" in answer.content.decode(), field
+    stored = Paragraph.objects.get(pk=paragraph.pk)
+    assert (stored.decision, stored.note) == ("", "")
+    assert AuditEvent.objects.count() == events
+    with pytest.raises(ValidationError, match="högst 100000 tecken"):
+        actions.do_record_decision(paragraph, decision=huge, actor=secretary)
