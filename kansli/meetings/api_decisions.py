@@ -23,7 +23,7 @@ from kansli.org.api import ERRORS, ApiRequest
 router = Router(tags=["decisions"])
 
 
-class DecisionIn(Schema):
+class ParagraphDecisionIn(Schema):
     outcome: Outcome = Outcome.DECIDED
     decision: LongText = ""
     reasons: LongText = Field("", description="Beslutsmotivering (FL 32 §).")
@@ -39,7 +39,7 @@ class NotifiedOut(Schema):
     notified_on: datetime.date | None = Field(description="Null until a letter's delivery.")
 
 
-class DecisionOut(Schema):
+class ParagraphDecisionOut(Schema):
     paragraph: int = Field(description="The § number.")
     meeting_id: int
     decided_on: datetime.date = Field(description="The day of the meeting.")
@@ -70,12 +70,12 @@ def _paragraph(request: ApiRequest, paragraph_id: int) -> Paragraph:
     return found
 
 
-def _out(request: ApiRequest, paragraph: Paragraph) -> DecisionOut:
+def _out(request: ApiRequest, paragraph: Paragraph) -> ParagraphDecisionOut:
     case = paragraph.item.case
     hide = NOTHING if case is None else hide_for(request.auth, case)
     meeting = paragraph.minutes.meeting
     presiding = paragraph.presiding
-    return DecisionOut(
+    return ParagraphDecisionOut(
         paragraph=paragraph.number,
         meeting_id=meeting.pk,
         decided_on=meeting.day,
@@ -99,19 +99,21 @@ def _out(request: ApiRequest, paragraph: Paragraph) -> DecisionOut:
 
 @router.get(
     "/paragraphs/{paragraph_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+    response={200: ParagraphDecisionOut, **ERRORS},
     summary="The decision record of a §",
 )
-def decision_read(request: ApiRequest, paragraph_id: Id) -> DecisionOut:
+def decision_read(request: ApiRequest, paragraph_id: Id) -> ParagraphDecisionOut:
     return _out(request, _paragraph(request, paragraph_id))
 
 
 @router.put(
     "/paragraphs/{paragraph_id}/decision",
-    response={200: DecisionOut, **ERRORS},
+    response={200: ParagraphDecisionOut, **ERRORS},
     summary="Record the decision of a §",
 )
-def decision_record(request: ApiRequest, paragraph_id: Id, payload: DecisionIn) -> DecisionOut:
+def decision_record(
+    request: ApiRequest, paragraph_id: Id, payload: ParagraphDecisionIn
+) -> ParagraphDecisionOut:
     """As the secretary on the § page: every field is replaced, so send the reasons and
     the note again when only the decision changes."""
     paragraph = _paragraph(request, paragraph_id)
