@@ -18,7 +18,7 @@ from kansli.audit.chain import record
 from kansli.meetings.actions.approval import chairs_of, require_open
 from kansli.meetings.models import Attendance, Minutes, Paragraph
 from kansli.meetings.permissions import require_secretary
-from kansli.org.models import RoleAssignment
+from kansli.org.models import ElectedPosition, RoleAssignment
 
 Capacity = Attendance.Capacity
 DECIDING = {Capacity.MEMBER, Capacity.SUBSTITUTE}  # they decide (tjänstgör) where present
@@ -85,6 +85,12 @@ def _row_problem(row: Row, minutes: Minutes, numbers: list[int]) -> str:
         return f"är inte ledamot eller ersättare i {meeting.body.code} {meeting.day:%Y-%m-%d}"
     if row.user is not None and not position and not _may_attend(row.user, minutes):
         return "hör inte till kommunen"
+    # KL 5 kap. 17–20 §§, 6 kap. 11 §: a substitute decides only in an absent member's
+    # place, and a member is not anyone's substitute.
+    if row.capacity == Capacity.MEMBER and position == ElectedPosition.SUBSTITUTE:
+        return f"är ersättare i {meeting.body.code} och tjänstgör bara för en frånvarande ledamot"
+    if row.capacity == Capacity.SUBSTITUTE and position in FULL_MEMBERS:
+        return f"är ledamot i {meeting.body.code}, inte ersättare"
     if row.capacity == Capacity.SUBSTITUTE:
         if row.replaces is None:
             return "ange vilken ledamot ersättaren tjänstgör för"

@@ -235,3 +235,39 @@ def test_a_five_megabyte_text_on_the_paragraph_page_says_it_is_too_long(
     )
     assert Paragraph.objects.get(pk=paragraph.pk).decision == ""
     assert "högst" in answer.content.decode()
+
+
+def test_the_attendance_keeps_members_and_substitutes_in_their_own_capacity(
+    held: dict[str, Any],
+) -> None:
+    """Only the members and the substitutes serving in an absent member's place decide
+    (KL 5 kap. 17–20 §§, 6 kap. 11 §). Kansli took a substitute recorded as a member, a
+    seat and a vote more than the body has, and a member recorded as a substitute
+    serving for another member. (A member present but not serving, one who came after
+    a substitute took the seat, is recorded as present without serving.)"""
+    meeting, secretary, chair, bo = held["meeting"], held["secretary"], held["chair"], held["bo"]
+    sune = make_member(held["body"], ElectedPosition.SUBSTITUTE, first_name="Sune")
+    actions.do_dispatch_meeting(meeting, actor=None)
+    minutes = actions.do_open_minutes(meeting, approvers=[bo], actor=secretary)
+    api = api_client(secretary)
+    url = f"/api/v1/meetings/{meeting.pk}/attendance"
+    events = AuditEvent.objects.count()
+    for rows, problem in [
+        ([{"capacity": "ledamot", "user_id": sune.pk}], "är ersättare"),
+        (
+            [{"capacity": "tjanstgorande_ersattare", "user_id": chair.pk, "replaces_id": bo.pk}],
+            "är ledamot",
+        ),
+    ]:
+        answer = api.put(url, {"rows": rows}, content_type="application/json")
+        assert answer.status_code == 422, rows
+        assert problem in answer.json()["detail"], answer.json()
+    assert not minutes.attendance.exists()
+    assert AuditEvent.objects.count() == events
+    # In their own capacities they are taken: Sune serves for Bo, who is away.
+    rows = [
+        {"capacity": "ledamot", "user_id": chair.pk},
+        {"capacity": "franvarande", "user_id": bo.pk},
+        {"capacity": "tjanstgorande_ersattare", "user_id": sune.pk, "replaces_id": bo.pk},
+    ]
+    assert api.put(url, {"rows": rows}, content_type="application/json").status_code == 200
