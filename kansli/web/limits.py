@@ -7,13 +7,16 @@
   and as a Swedish page elsewhere, and nothing is written to disk.
 - Characters: a query or form field holding NUL or a lone surrogate (kansli.inputs) is
   answered before a view hands it to the database: a Swedish 400 page, or under /api/ a
-  JSON 422 naming the field. The API's JSON bodies are checked by their schemas' types."""
+  JSON 422 naming the field. The API's JSON bodies are checked by their schemas' types.
+- A form whose fields hold more text than Django reads into memory
+  (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB; files are not counted): 413 with the limit."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -63,7 +66,10 @@ class StorableInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         fields = [*request.GET.lists()]
         if request.method == "POST" and not request.path.startswith("/api/"):
-            fields += request.POST.lists()
+            try:
+                fields += request.POST.lists()
+            except RequestDataTooBig:  # a form's text over Django's limit (files aside)
+                return too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
         for name, values in fields:
             if unstorable(name) or any(unstorable(value) for value in values):
                 return _unstorable(request, name)
