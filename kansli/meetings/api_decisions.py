@@ -18,6 +18,7 @@ from kansli.access.protected import NOTHING, hide_for
 from kansli.inputs import Id, LongText
 from kansli.meetings import actions, appeal
 from kansli.meetings.models import AppealRoute, Meeting, Outcome, Paragraph
+from kansli.meetings.protected_text import NAMES_PROTECTED
 from kansli.org.api import ERRORS, ApiRequest
 
 router = Router(tags=["decisions"])
@@ -117,6 +118,7 @@ def decision_record(
     """As the secretary on the § page: every field is replaced, so send the reasons and
     the note again when only the decision changes."""
     paragraph = _paragraph(request, paragraph_id)
+    texts = _kept(request, paragraph, payload)
     later = None
     if payload.later_meeting_id is not None:
         later = Meeting.objects.filter(
@@ -126,12 +128,30 @@ def decision_record(
             raise ValidationError({"later": "Välj ett senare sammanträde i samma organ."})
     actions.do_record_decision(
         paragraph,
-        decision=payload.decision,
         outcome=payload.outcome,
-        reasons=payload.reasons,
-        note=payload.note,
         later=later,
         appeal_route=payload.appeal_route,
         actor=request.auth,
+        **texts,
     )
     return _out(request, _paragraph(request, paragraph.pk))
+
+
+def _kept(
+    request: ApiRequest, paragraph: Paragraph, payload: ParagraphDecisionIn
+) -> dict[str, str]:
+    """The texts to record. One naming a protected identity the caller may not know
+    was read masked: sent back as read, the stored text is kept; changed, it is refused,
+    as the § page shows it read-only (OSL 21 kap. 3 §)."""
+    case = paragraph.item.case
+    hide = NOTHING if case is None else hide_for(request.auth, case)
+    texts = {}
+    for name in ("decision", "reasons", "note"):
+        stored, sent = getattr(paragraph, name), getattr(payload, name)
+        if hide(stored) == stored or sent == stored:
+            texts[name] = sent
+        elif sent.strip() == hide(stored).strip():
+            texts[name] = stored
+        else:
+            raise ValidationError({name: str(NAMES_PROTECTED)})
+    return texts

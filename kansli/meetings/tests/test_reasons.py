@@ -215,6 +215,18 @@ def test_the_api_reads_and_records_the_decision_with_its_reasons(
     assert body["decided_on"] == held["meeting"].day.isoformat()
     assert Paragraph.objects.get(pk=paragraph.pk).reasons == REASONS
     assert api.get(url).json()["reasons"] == body["reasons"]
+    # Sent back as read (masked), the stored reasons are kept; changed, refused.
+    read = api.get(url).json()
+    back = {k: read[k] for k in ("decision", "reasons", "note", "appeal_route", "outcome")}
+    answer = api.put(
+        url, back | {"decision": "Ansökan avslås helt."}, content_type="application/json"
+    )
+    assert answer.status_code == 200
+    stored = Paragraph.objects.get(pk=paragraph.pk)
+    assert stored.reasons == REASONS and stored.decision == "Ansökan avslås helt."
+    answer = api.put(url, back | {"reasons": "Annat skäl."}, content_type="application/json")
+    assert answer.status_code == 422 and "skyddade personuppgifter" in answer.content.decode()
+    assert Paragraph.objects.get(pk=paragraph.pk).reasons == REASONS
 
 
 def test_the_api_decision_refuses_bad_input_and_strangers(held: dict[str, Any]) -> None:
