@@ -109,6 +109,9 @@ INSTALLED_APPS = [
     "kansli.meetings",
     "kansli.registry",
     "kansli.search",
+    "kansli.requests",
+    "kansli.eservices",
+    "kansli.mailbox",
     "kansli.demo",
 ]
 

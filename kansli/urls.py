@@ -18,5 +18,8 @@ urlpatterns = [
     path("", include("kansli.access.urls")),
     path("", include("kansli.public.urls")),
     path("", include("kansli.meetings.urls")),
+    path("", include("kansli.requests.urls")),
+    path("", include("kansli.eservices.urls")),
+    path("", include("kansli.mailbox.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"
