@@ -123,7 +123,7 @@ class RequestedItem(models.Model):
         ordering = ["request", "pk"]
 
     def __str__(self) -> str:
-        return self.document.document_number if self.document_id else self.description
+        return self.document.document_number if self.document else self.description
 
 
 class Redaction(models.Model):
