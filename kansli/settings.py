@@ -298,6 +298,11 @@ REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 # long browsers and proxies may keep its pages.
 PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
 PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
+# The public forms (requests for documents, e-services): posts per client and form an
+# hour (0: no limit), and the seconds a person needs at least to fill one in
+# (kansli.web.spam).
+PUBLIC_FORMS_PER_HOUR = env_int("KANSLI_PUBLIC_FORMS_PER_HOUR", 20)
+PUBLIC_FORM_MIN_SECONDS = env_int("KANSLI_PUBLIC_FORM_MIN_SECONDS", 2)
 # Per process: the default one for the public rate limit's counts, and one of its own
 # for the public pages' answers (kansli.public.pagecache).
 CACHES = {

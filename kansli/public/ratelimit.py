@@ -1,5 +1,6 @@
 """A polite limit on how often one client may ask the public e-diary: a count per
-client address and minute in the cache. With the default in-process cache each server
+client and minute in the cache, under a digest of the address that nobody can turn
+back into it (kansli.anonymous). With the default in-process cache each server
 process counts on its own, so N worker processes allow up to N times the limit; set a
 shared cache (Django CACHES) where that matters. KANSLI_PUBLIC_REQUESTS_PER_MINUTE = 0
 turns the limit off (as for a load test)."""
@@ -12,6 +13,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from kansli.anonymous import client_digest
+
 
 def allowed(request: HttpRequest) -> tuple[bool, int]:
     """Whether the request may be answered, and the seconds until the next minute."""
@@ -20,8 +23,7 @@ def allowed(request: HttpRequest) -> tuple[bool, int]:
     wait = 60 - int(now) % 60
     if limit <= 0:
         return True, wait
-    address = request.META.get("REMOTE_ADDR", "")
-    key = f"kansli-public:{address}:{int(now // 60)}"
+    key = f"kansli-public:{client_digest(request, 'diary')}:{int(now // 60)}"
     if cache.add(key, 1, timeout=wait + 1):
         return True, wait
     try:

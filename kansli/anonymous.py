@@ -1,0 +1,38 @@
+"""Counting a client without keeping who it is.
+
+Anyone may ask for public documents without saying who they are (TF 2 kap. 18 §), so
+nothing that identifies an anonymous visitor is stored: no IP address, no browser
+string, in rows, audit events, logs or caches. A rate limit still has to tell one
+client from another for a little while. It counts under a digest of the address made
+with a key that lives only in this process's memory and is replaced every hour: the
+cache then holds a number that nobody, the operators included, can turn back into an
+address, and that means nothing once the hour has passed."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import threading
+import time
+
+from django.http import HttpRequest
+
+_lock = threading.Lock()
+_keys: dict[int, bytes] = {}
+
+
+def _key(hour: int) -> bytes:
+    with _lock:
+        if hour not in _keys:
+            _keys.clear()  # the last hour's key is forgotten
+            _keys[hour] = secrets.token_bytes(32)
+        return _keys[hour]
+
+
+def client_digest(request: HttpRequest, scope: str) -> str:
+    """A short digest that stays the same for one client and scope within the hour."""
+    hour = int(time.time() // 3600)
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    message = f"{scope}\0{address}".encode()
+    return hmac.new(_key(hour), message, hashlib.sha256).hexdigest()[:32]
