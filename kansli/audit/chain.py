@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
@@ -76,7 +77,7 @@ def record(
         before=_plain(before),
         after=_plain(after),
         request_id=context.request_id,
-        client_ip=_client_ip(context.client_ip),
+        client_ip=_client_ip(context.client_ip) if _keeps_address(actor, obj) else None,
         prev_hash=prev_hash,
     )
     event.hash = chain_hash(prev_hash, event)
@@ -105,6 +106,18 @@ def _actor_label(actor: Any) -> str:
         return "system"
     full_name = actor.get_full_name() if hasattr(actor, "get_full_name") else ""
     return f"{full_name} ({actor.username})" if full_name else str(actor.username)
+
+
+def _keeps_address(actor: Any, obj: models.Model | None) -> bool:
+    """Whether the event keeps the address the request came from. Anyone may ask for
+    public documents without saying who they are (TF 2 kap. 18 §), so what is written
+    for someone not signed in (a request from the public form, an e-service, a download
+    link: the actor is the system) keeps no trace of them. A signed-in user's events
+    keep it, and so does an attempt to sign in to an account (its object is the user),
+    which guards the staff's accounts."""
+    if actor is not None and getattr(actor, "pk", None):
+        return True
+    return obj is not None and obj._meta.label_lower == settings.AUTH_USER_MODEL.lower()
 
 
 def _client_ip(value: str | None) -> str | None:

@@ -50,8 +50,10 @@ def test_record_refuses_to_write_outside_a_transaction() -> None:
 
 
 def test_the_request_context_is_stored(db: None) -> None:
+    anna = User.objects.create_user("anna")
+
     def view(request: HttpRequest) -> HttpResponse:
-        record(actor=None, action="test.viewed")
+        record(actor=anna, action="test.viewed")
         return HttpResponse()
 
     request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")
@@ -78,13 +80,32 @@ def test_the_request_context_is_stored(db: None) -> None:
 def test_client_addresses_are_stored_as_the_database_gives_them_back(
     db: None, remote_addr: str, stored: str | None
 ) -> None:
+    anna = User.objects.create_user("anna")
     token = current.set(RequestContext(request_id="r1", client_ip=remote_addr))
     try:
-        record(actor=None, action="test.change")
+        record(actor=anna, action="test.change")
     finally:
         current.reset(token)
 
     assert AuditEvent.objects.get().client_ip == stored
+    assert verify().ok
+
+
+def test_what_is_written_for_someone_not_signed_in_keeps_no_address(db: None) -> None:
+    """TF 2 kap. 18 §: a citizen's request or e-service post runs as the system and
+    leaves no address; an attempt to sign in to a staff account keeps it."""
+    anna = User.objects.create_user("anna")
+
+    def view(request: HttpRequest) -> HttpResponse:
+        record(actor=None, action="test.public_form")
+        record(actor=None, action="test.fail_login", obj=anna)
+        return HttpResponse()
+
+    RequestContextMiddleware(view)(RequestFactory().post("/", REMOTE_ADDR="203.0.113.7"))
+
+    public, sign_in = AuditEvent.objects.order_by("seq")
+    assert public.client_ip is None and public.request_id
+    assert sign_in.client_ip == "203.0.113.7"
     assert verify().ok
 
 

@@ -1,0 +1,50 @@
+"""`kansli serve` logs each request without the client's address or browser."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_access_log_holds_no_address_or_user_agent(tmp_path: Path) -> None:
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    env = os.environ | {"KANSLI_DATA_DIR": str(tmp_path)}
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "kansli", "serve", f"--port={port}", "--workers=1"],
+            stdout=out, stderr=subprocess.STDOUT, env=env, start_new_session=True,
+        )  # fmt: skip
+        try:
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/finns-inte/",
+                headers={"User-Agent": "Fingeravtryck/1.0", "X-Forwarded-For": "203.0.113.7"},
+            )
+            for _ in range(100):
+                try:
+                    urllib.request.urlopen(request, timeout=5)  # noqa: S310 - loopback
+                except urllib.error.HTTPError:
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            time.sleep(0.3)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+    text = log.read_text()
+    assert '"GET /finns-inte/ HTTP/1.1" 404' in text
+    for trace in ("127.0.0.1 -", "Fingeravtryck", "203.0.113.7"):
+        assert trace not in text
