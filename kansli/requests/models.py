@@ -36,7 +36,8 @@ class AccessRequest(models.Model):
     requester need not say who they are or why (TF 2 kap. 18 §), so name and contact are
     optional and nothing that could identify an anonymous requester (an IP address, a
     browser fingerprint) is stored. Each request has its own case in the registry, which
-    holds the request, the review, the redacted copies, a refusal and the delivery."""
+    holds the request, the review, the redacted copies, a refusal and the delivery; the
+    case's officer (Case.officer) handles it."""
 
     authority = models.ForeignKey(
         Authority, on_delete=models.PROTECT, related_name="access_requests"
@@ -51,10 +52,6 @@ class AccessRequest(models.Model):
     name = models.CharField(_("name"), max_length=200, blank=True)
     contact = models.CharField(_("e-mail or address"), max_length=300, blank=True)
     description = models.TextField(_("documents asked for"), max_length=5000)
-    officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-        related_name="+", verbose_name=_("officer"),
-    )  # fmt: skip
     # When the requester was last given an answer on every document asked for (a
     # delivery or a refusal): what the measures of promptness count.
     answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
