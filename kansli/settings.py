@@ -294,6 +294,10 @@ EMAIL_SUBJECT_PREFIX = "[Kansli] "
 # arrived is listed as registered late (OSL 5 kap. 1 §: "utan dröjsmål").
 REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 
+# The working day a request for public documents is timed in (kansli.requests.clock):
+# first and last hour, local time, "08-17" or "07:30-16:30".
+WORKING_HOURS = env("KANSLI_WORKING_HOURS") or "08-17"
+
 # The public e-diary: requests per client address and minute (0: no limit), and how
 # long browsers and proxies may keep its pages.
 PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
