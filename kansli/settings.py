@@ -294,6 +294,10 @@ EMAIL_SUBJECT_PREFIX = "[Kansli] "
 # arrived is listed as registered late (OSL 5 kap. 1 §: "utan dröjsmål").
 REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 
+# The functional mailbox (`kansli intake imap`): the CA certificates (PEM) that the IMAP
+# servers' TLS certificates are checked against; empty: the system's.
+IMAP_CA_FILE = env("KANSLI_IMAP_CA_FILE") or ""
+
 # The working day a request for public documents is timed in (kansli.requests.clock):
 # first and last hour, local time, "08-17" or "07:30-16:30".
 WORKING_HOURS = env("KANSLI_WORKING_HOURS") or "08-17"

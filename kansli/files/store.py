@@ -60,6 +60,26 @@ def store_upload(uploaded: UploadedFile) -> StoredFile:
     return _store(uploaded, uploaded.name or "")
 
 
+def keep_bytes(data: bytes, content_type: str) -> StoredFile:
+    """Keep content that the checks refused, whole and unread (a quarantined e-mail, to
+    be handled by hand): stored under its SHA-256 like any file, but neither checked nor
+    queued for text extraction. Only for content that is never registered as it is."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    found = StoredFile.objects.filter(sha256=sha256).first()
+    if found is not None:
+        return found
+    _put(ContentFile(data), storage_name(sha256), len(data))
+    stored, _created = StoredFile.objects.get_or_create(
+        sha256=sha256,
+        defaults={
+            "size": len(data),
+            "content_type": content_type,
+            "extraction": StoredFile.Extraction.UNSUPPORTED,
+        },
+    )
+    return stored
+
+
 def _store(file: File, name: str) -> StoredFile:
     file_type = check_file(file, name)
     digest = hashlib.sha256()

@@ -25,9 +25,7 @@ class Mailbox(models.Model):
     host = models.CharField(_("host"), max_length=255)
     port = models.PositiveIntegerField(_("port"), default=993)
     username = models.CharField(_("user name"), max_length=255)
-    password_env = models.CharField(
-        _("environment variable holding the password"), max_length=100
-    )
+    password_env = models.CharField(_("environment variable holding the password"), max_length=100)
     folders = models.CharField(
         _("folders to read"), max_length=500, default="INBOX",
         help_text=_("Separated by commas."),

@@ -1,0 +1,217 @@
+"""A real IMAP server for the tests and the benchmark: Debian's dovecot on 127.0.0.1,
+a free port, TLS with a self-signed certificate made here, one passwd-file user, mail
+in a temporary directory and no system configuration."""
+
+from __future__ import annotations
+
+import datetime
+import imaplib
+import ipaddress
+import os
+import pwd
+import shutil
+import socket
+import ssl
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.policy import SMTP
+from pathlib import Path
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+
+DOVECOT = "/usr/sbin/dovecot"
+USER, PASSWORD = "registrator", "hemligt-losen-1"
+PASSWORD_ENV = "KANSLI_TEST_IMAP_PASSWORD"  # noqa: S105 (a name, not a password)
+
+CONFIG = """
+base_dir = {dir}/run
+state_dir = {dir}/state
+log_path = {dir}/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <{dir}/cert.pem
+ssl_key = <{dir}/key.pem
+default_internal_user = dovecot
+default_login_user = dovenull
+mail_location = maildir:{dir}/mail/%u
+auth_mechanisms = plain
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {dir}/passwd
+}}
+userdb {{
+  driver = static
+  args = uid={uid} gid={gid} home={dir}/home/%u
+}}
+service auth {{
+  user = root
+}}
+service imap-login {{
+  inet_listener imap {{
+    port = 0
+  }}
+  inet_listener imaps {{
+    port = {port}
+    ssl = yes
+  }}
+}}
+"""
+
+
+@dataclass
+class Dovecot:
+    port: int
+    ca_file: Path
+
+    def client(self) -> imaplib.IMAP4_SSL:
+        context = ssl.create_default_context(cafile=str(self.ca_file))
+        imap = imaplib.IMAP4_SSL("127.0.0.1", self.port, ssl_context=context)
+        imap.login(USER, PASSWORD)
+        return imap
+
+    def append(self, folder: str, *messages: bytes) -> None:
+        imap = self.client()
+        try:
+            imap.create(folder)
+            for message in messages:
+                status, data = imap.append(folder, None, None, message)
+                assert status == "OK", data
+        finally:
+            imap.logout()
+
+    def uids(self, folder: str) -> list[int]:
+        imap = self.client()
+        try:
+            imap.select(folder)
+            _status, data = imap.uid("SEARCH", "ALL")
+            return [int(uid) for uid in (data[0] or b"").split()]
+        finally:
+            imap.logout()
+
+    def recreate(self, folder: str) -> None:
+        """Delete the folder and make it anew: the server gives it a new UIDVALIDITY."""
+        imap = self.client()
+        try:
+            assert imap.delete(folder)[0] == "OK"
+            assert imap.create(folder)[0] == "OK"
+        finally:
+            imap.logout()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_certificate(directory: Path) -> Path:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    (directory / "key.pem").write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    return directory / "cert.pem"
+
+
+@contextmanager
+def running_dovecot() -> Iterator[Dovecot]:
+    """Dovecot started in a temporary directory (as `dovecot -F`, in the foreground);
+    stopped and its files removed afterwards. Its login and mail processes run as
+    Debian's unprivileged users (dovecot refuses root for them)."""
+    port = free_port()
+    directory = Path(tempfile.mkdtemp(prefix="kansli-dovecot-"))
+    directory.chmod(0o711)
+    mail_user = pwd.getpwnam("nobody")
+    for name in ("run", "state", "mail", "home"):
+        (directory / name).mkdir()
+    for name in ("mail", "home"):
+        os.chown(directory / name, mail_user.pw_uid, mail_user.pw_gid)
+    ca_file = make_certificate(directory)
+    (directory / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
+    config = directory / "dovecot.conf"
+    config.write_text(
+        CONFIG.format(dir=directory, port=port, uid=mail_user.pw_uid, gid=mail_user.pw_gid)
+    )
+    process = subprocess.Popen(
+        [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    try:
+        _wait_for(port, process, directory)
+        yield Dovecot(port, ca_file)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wait_for(port: int, process: subprocess.Popen[bytes], directory: Path) -> None:
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            log = (
+                (directory / "dovecot.log").read_text()
+                if (directory / "dovecot.log").exists()
+                else ""
+            )
+            raise RuntimeError(
+                f"dovecot stopped: {process.stderr.read() if process.stderr else b''!r} {log}"
+            )
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("dovecot did not start")
+
+
+def message(number: int, attachments: int = 2) -> bytes:
+    """An e-mail to the functional mailbox with a PDF and a text file attached (or
+    fewer), CRLF line ends as on the wire."""
+    mail = EmailMessage(policy=SMTP)
+    mail["From"] = f"Anna Andersson <anna{number}@example.se>"
+    mail["To"] = "kommunstyrelsen@kommun.example.se"
+    mail["Subject"] = f"Synpunkt nummer {number} om gatubelysningen"
+    mail["Date"] = "Fri, 04 Dec 2026 09:00:00 +0100"
+    mail["Message-ID"] = f"<synpunkt-{number}@example.se>"
+    mail.set_content(f"Hej! Här kommer synpunkt {number}.\n")
+    files = [
+        (b"%PDF-1.4\n%%EOF\n" + f"% {number}\n".encode(), "application", "pdf", "karta.pdf"),
+        (f"Bilaga till synpunkt {number}\n".encode(), "text", "plain", "anteckning.txt"),
+    ]
+    for data, maintype, subtype, name in files[:attachments]:
+        mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
+    return mail.as_bytes()
