@@ -294,6 +294,12 @@ EMAIL_SUBJECT_PREFIX = "[Kansli] "
 # arrived is listed as registered late (OSL 5 kap. 1 §: "utan dröjsmål").
 REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 
+# Requests for public documents: the days a download link of a delivery stays valid, and
+# the code of the delegation point for refusing to disclose (OSL 6 kap. 7 §) in each
+# authority's delegation order; its delegate and substitutes decide refusals.
+DELIVERY_LINK_DAYS = env_int("KANSLI_DELIVERY_LINK_DAYS", 14)
+ACCESS_REQUEST_POINT = env("KANSLI_ACCESS_REQUEST_POINT") or "2.1"
+
 # The functional mailbox (`kansli intake imap`): the CA certificates (PEM) that the IMAP
 # servers' TLS certificates are checked against; empty: the system's.
 IMAP_CA_FILE = env("KANSLI_IMAP_CA_FILE") or ""
