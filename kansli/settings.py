@@ -317,6 +317,8 @@ PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
 # (kansli.web.spam).
 PUBLIC_FORMS_PER_HOUR = env_int("KANSLI_PUBLIC_FORMS_PER_HOUR", 20)
 PUBLIC_FORM_MIN_SECONDS = env_int("KANSLI_PUBLIC_FORM_MIN_SECONDS", 2)
+# An e-förslag goes to the board when this many have signed it (kansli.eservices).
+EFORSLAG_THRESHOLD = env_int("KANSLI_EFORSLAG_THRESHOLD", 100)
 # Per process: the default one for the public rate limit's counts, and one of its own
 # for the public pages' answers (kansli.public.pagecache).
 CACHES = {

@@ -3,7 +3,8 @@
 - Size, checked before a byte of the body is read (Django reads no more than
   Content-Length, and nothing without it): at most MAX_REQUEST_MB for the signed-in (a
   session, or a valid API key) and ANONYMOUS_MAX_BYTES for everyone else, whose forms
-  (the login, the public e-diary's search) are small. Larger: 413, as JSON under /api/
+  (the login, the public e-diary's search) are small; the e-services' forms, which take
+  a citizen's attachments, PUBLIC_UPLOAD_MAX_BYTES. Larger: 413, as JSON under /api/
   and as a Swedish page elsewhere, and nothing is written to disk.
 - Characters: a query or form field holding NUL or a lone surrogate (kansli.inputs) is
   answered before a view hands it to the database: a Swedish 400 page, or under /api/ a
@@ -26,6 +27,9 @@ from kansli.org.tokens import user_for_key
 
 MEGABYTE = 1024 * 1024
 ANONYMOUS_MAX_BYTES = 64 * 1024
+# The e-services' public forms take a citizen's attachments (kansli.eservices).
+PUBLIC_UPLOAD_PATH = "/e-tjanster/"
+PUBLIC_UPLOAD_MAX_BYTES = 25 * MEGABYTE
 
 
 class RequestSizeMiddleware:
@@ -39,10 +43,16 @@ class RequestSizeMiddleware:
             length = 0  # Django reads nothing then
         if length > ANONYMOUS_MAX_BYTES:
             signed_in = request.user.is_authenticated or _valid_key(request)
-            limit = settings.MAX_REQUEST_MB * MEGABYTE if signed_in else ANONYMOUS_MAX_BYTES
+            limit = settings.MAX_REQUEST_MB * MEGABYTE if signed_in else _anonymous_limit(request)
             if length > limit:
                 return too_large(request, limit)
         return self.get_response(request)
+
+
+def _anonymous_limit(request: HttpRequest) -> int:
+    if request.path.startswith(PUBLIC_UPLOAD_PATH):
+        return min(PUBLIC_UPLOAD_MAX_BYTES, settings.MAX_REQUEST_MB * MEGABYTE)
+    return ANONYMOUS_MAX_BYTES
 
 
 def _valid_key(request: HttpRequest) -> bool:

@@ -1,0 +1,142 @@
+"""Every change the e-services make: a submission registered as an incoming document in
+a new case, an e-förslag signed and, at its threshold, sent to the board. A citizen's
+submission runs as the system (actor None) and keeps nothing of their address or
+browser; one from an external platform runs as the API token's user, who must hold a
+registering role for the authority."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.eservices import mail
+from kansli.eservices.models import Kind, Signature, Submission
+from kansli.files.store import store_bytes
+from kansli.org.models import Authority
+from kansli.registry.actions import (
+    add_to_timeline,
+    do_attach_file,
+    do_change_case_status,
+    do_register_incoming,
+)
+from kansli.registry.models import CaseStatus
+
+ANONYMOUS = "Anonym"
+NAMED_KINDS = {Kind.PROPOSAL, Kind.PETITION}
+MAX_ATTACHMENTS = 5
+LABELS = {Kind.PROPOSAL: "Medborgarförslag", Kind.FEEDBACK: "Synpunkt",
+          Kind.PETITION: "E-förslag"}  # fmt: skip
+
+
+def council_of(authority: Authority) -> bool:
+    return authority.kind == Authority.Kind.COUNCIL
+
+
+@transaction.atomic
+def do_submit(
+    kind: str,
+    authority: Authority,
+    title: str,
+    text: str,
+    *,
+    name: str = "",
+    contact: str = "",
+    attachments: Sequence[tuple[str, bytes]] = (),
+    actor: Any,
+) -> Submission:
+    """Register a submission as an incoming document (the citizen's text as its first
+    file, then the attachments, each checked like every upload) in a new case of the
+    authority. A medborgarförslag (KL 8 kap. 1 §) and an e-förslag go to fullmäktige and
+    name their proposer; a synpunkt goes to any authority and may be anonymous. One
+    attachment refused refuses the whole submission: nothing is saved."""
+    title, text, name, contact = title.strip(), text.strip(), name.strip(), contact.strip()
+    errors: dict[str, str] = {}
+    if kind not in Kind.values:
+        errors["kind"] = "Välj medborgarförslag, synpunkt eller e-förslag."
+    elif kind in NAMED_KINDS and not council_of(authority):
+        errors["authority"] = f"Ett {LABELS[Kind(kind)].lower()} lämnas till fullmäktige."
+    if not title:
+        errors["title"] = "Ange en rubrik."
+    if not text:
+        errors["text"] = "Skriv ditt ärende."
+    if kind in NAMED_KINDS and not name:
+        errors["name"] = "Ange ditt namn: ett förslag lämnas av en namngiven person."
+    if len(attachments) > MAX_ATTACHMENTS:
+        errors["attachments"] = f"Högst {MAX_ATTACHMENTS} bilagor."
+    if errors:
+        raise ValidationError(errors)
+    label = LABELS[Kind(kind)]
+    document = do_register_incoming(
+        authority,
+        f"{label}: {title}",
+        timezone.localdate(),
+        name or ANONYMOUS,
+        counterpart_address=contact,
+        counterpart_is_private=bool(name),
+        document_type=label,
+        actor=actor,
+    )
+    body = f"{label}\n\n{title}\n\n{text}\n\nAvsändare: {name or ANONYMOUS}\n"
+    do_attach_file(document, store_bytes(body.encode(), f"{kind}.txt"), f"{kind}.txt",
+                   actor=actor)  # fmt: skip
+    for file_name, data in attachments:
+        try:
+            stored = store_bytes(data, file_name)
+        except ValidationError as refused:
+            raise ValidationError({"attachments": f"{file_name}: {refused.messages[0]}"}) from None
+        do_attach_file(document, stored, file_name, actor=actor)
+    submission = Submission.objects.create(
+        kind=kind, authority=authority, title=title, text=text, name=name, contact=contact,
+        document=document, receipt_number=document.document_number,
+        submitted_at=document.registered_at, submitted_by=actor,
+        threshold=settings.EFORSLAG_THRESHOLD if kind == Kind.PETITION else None,
+    )  # fmt: skip
+    after = {"kind": kind, "authority": authority.code, "attachments": len(attachments)}
+    record(actor=actor, action="eservices.submit", obj=submission,
+           label=submission.receipt_number, after=after)  # fmt: skip
+    transaction.on_commit(lambda: mail.receipt(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def do_sign_petition(submission: Submission, name: str, email: str, *, actor: Any) -> Signature:
+    """Count a confirmed signature of an open e-förslag, once per e-mail address. The
+    one that reaches the threshold sends the e-förslag to the board, once."""
+    submission = Submission.objects.select_for_update().get(pk=submission.pk)
+    if submission.kind != Kind.PETITION:
+        raise ValidationError("Bara ett e-förslag kan skrivas under.")
+    if submission.sent_to_board_at is not None:
+        raise ValidationError("E-förslaget har redan lämnats till nämnden.")
+    email = email.strip().lower()
+    if submission.signatures.filter(email=email).exists():
+        raise ValidationError("Du har redan skrivit under det här e-förslaget.")
+    signature = Signature.objects.create(
+        submission=submission, name=name.strip(), email=email, confirmed_at=timezone.now()
+    )
+    count = submission.signatures.count()
+    record(actor=actor, action="eservices.sign_petition", obj=signature,
+           label=submission.receipt_number, after={"signatures": count})  # fmt: skip
+    if submission.threshold is not None and count >= submission.threshold:
+        _send_to_board(submission, count, actor)
+    return signature
+
+
+def _send_to_board(submission: Submission, count: int, actor: Any) -> None:
+    submission.sent_to_board_at = timezone.now()
+    submission.save(update_fields=["sent_to_board_at"])
+    case = submission.document.case
+    if case.status == CaseStatus.OPENED:
+        do_change_case_status(case, CaseStatus.IN_PROGRESS, actor=actor)
+    text = (f"E-förslaget nådde {count} underskrifter och lämnades till "
+            f"{submission.authority.name}.")  # fmt: skip
+    add_to_timeline(case, "petition_sent", text, actor)
+    record(actor=actor, action="eservices.send_petition", obj=submission,
+           label=submission.receipt_number,
+           after={"signatures": count, "status": case.status})  # fmt: skip
+    transaction.on_commit(lambda: mail.petition_sent(submission.pk))
