@@ -1,0 +1,88 @@
+"""A marked area and the words of a page with their rectangles (from the text layer, or
+read by OCR when the page is a scanned image)."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from dataclasses import dataclass
+from typing import Any
+
+import pymupdf
+
+OCR_DPI = 300
+PUNCTUATION = ".,;:!?()[]\"'«»”“ "
+OCR_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class Area:
+    page: int  # from 1
+    rect: tuple[float, float, float, float]
+    provision: str = ""
+
+    def as_json(self) -> dict[str, Any]:
+        return {"page": self.page, "rect": [round(v, 2) for v in self.rect],
+                "provision": self.provision}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> Area:
+        x0, y0, x1, y1 = (float(v) for v in value["rect"])
+        return cls(int(value["page"]), (x0, y0, x1, y1), str(value.get("provision", "")))
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    rect: tuple[float, float, float, float]
+
+
+def has_text_layer(page: pymupdf.Page) -> bool:
+    return bool(page.get_text("text").strip())
+
+
+def page_words(page: pymupdf.Page) -> list[Word]:
+    """The words of a page in reading order: its text layer's, or, on a page without
+    one (a scan), those Tesseract reads in Swedish from the page rendered at OCR_DPI."""
+    if has_text_layer(page):
+        return [Word(w[4], (w[0], w[1], w[2], w[3])) for w in page.get_text("words", sort=True)]
+    if not page.get_images():
+        return []
+    return ocr_words(page)
+
+
+def ocr_words(page: pymupdf.Page) -> list[Word]:
+    png = page.get_pixmap(dpi=OCR_DPI).tobytes("png")
+    done = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", "swe", "tsv"],
+        input=png, capture_output=True, timeout=OCR_SECONDS, check=True,
+    )  # fmt: skip
+    # Pixels back to points on the unrotated page.
+    scale = 72 / OCR_DPI
+    back = ~page.rotation_matrix
+    words = []
+    for line in io.StringIO(done.stdout.decode("utf-8", "replace")).readlines()[1:]:
+        cells = line.rstrip("\n").split("\t")
+        if len(cells) < 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        left, top, width, height = (int(c) * scale for c in cells[6:10])
+        rect = pymupdf.Rect(left, top, left + width, top + height) * back
+        words.append(Word(cells[11].strip(), (rect.x0, rect.y0, rect.x1, rect.y1)))
+    return words
+
+
+def words_under(pdf: bytes, areas: list[Area]) -> list[str]:
+    """For each area, the words it touches joined by spaces (what the check must not find
+    again), read from the source before it is redacted."""
+    found = []
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        words: dict[int, list[Word]] = {}
+        for area in areas:
+            if area.page not in words:
+                words[area.page] = page_words(document[area.page - 1])
+            rect = pymupdf.Rect(area.rect)
+            under = [w.text for w in words[area.page] if rect.intersects(pymupdf.Rect(w.rect))]
+            text = " ".join(under).strip(PUNCTUATION)
+            if text:
+                found.append(text)
+    return found

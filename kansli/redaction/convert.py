@@ -1,0 +1,95 @@
+"""Making a PDF of what is to be redacted: a PDF as it is; an image through PyMuPDF (a
+page the size of the image); an e-mail as its headers, its text and the list of its
+attachments; DOCX, DOC, ODT and RTF by LibreOffice headless, started for each conversion
+with a profile of its own in a temporary directory, and stopped after SOFFICE_SECONDS."""
+
+from __future__ import annotations
+
+import html
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pymupdf
+
+from kansli.files.mail import parse_mail
+
+SOFFICE_SECONDS = 120
+IMAGES = {"image/png", "image/jpeg", "image/tiff", "image/gif", "image/bmp", "image/webp"}
+MAILS = {"message/rfc822", "application/vnd.ms-outlook"}
+OFFICE = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "application/msword": ".doc",
+    "application/vnd.oasis.opendocument.text": ".odt",
+    "application/rtf": ".rtf",
+    "text/rtf": ".rtf",
+    "text/plain": ".txt",
+}
+A4 = pymupdf.paper_rect("a4")
+TEXT_AREA = pymupdf.Rect(56, 56, A4.width - 56, A4.height - 56)  # 2 cm margins
+
+
+class NotConvertible(ValueError):
+    """The content cannot be made into a PDF to redact."""
+
+
+def convertible(content_type: str) -> bool:
+    return content_type == "application/pdf" or content_type in IMAGES | MAILS | set(OFFICE)
+
+
+def to_pdf(data: bytes, content_type: str) -> bytes:
+    if content_type == "application/pdf":
+        return data
+    if content_type in IMAGES:
+        with pymupdf.open(stream=data) as image:
+            return image.convert_to_pdf()
+    if content_type in MAILS:
+        return _mail_pdf(data)
+    if content_type in OFFICE:
+        return _office_pdf(data, OFFICE[content_type])
+    raise NotConvertible(f"filer av typen {content_type} kan inte maskeras")
+
+
+def _office_pdf(data: bytes, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="kansli-soffice-") as folder:
+        source = Path(folder) / f"handling{suffix}"
+        source.write_bytes(data)
+        profile = Path(folder, "profile").as_uri()
+        try:
+            subprocess.run(
+                ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
+                 "--convert-to", "pdf", "--outdir", folder, str(source)],
+                capture_output=True, timeout=SOFFICE_SECONDS, check=True,
+            )  # fmt: skip
+        except (subprocess.SubprocessError, OSError) as error:
+            raise NotConvertible("LibreOffice kunde inte göra om filen till PDF") from error
+        result = source.with_suffix(".pdf")
+        if not result.exists():
+            raise NotConvertible("LibreOffice kunde inte göra om filen till PDF")
+        return result.read_bytes()
+
+
+def _mail_pdf(data: bytes) -> bytes:
+    mail = parse_mail(data)
+    rows = [("Från", mail.sender), ("Till", ", ".join(mail.recipients)),
+            ("Datum", mail.date.strftime("%Y-%m-%d %H:%M") if mail.date else ""),
+            ("Ämne", mail.subject)]  # fmt: skip
+    parts = [f"<p><b>{label}:</b> {html.escape(value)}</p>" for label, value in rows]
+    parts.append("<hr>")
+    parts += [f"<p>{html.escape(line) or '&nbsp;'}</p>" for line in mail.body.splitlines()]
+    if mail.attachments:
+        parts.append("<hr><p><b>Bilagor:</b></p><ul>")
+        parts += [f"<li>{html.escape(a.filename)}</li>" for a in mail.attachments]
+        parts.append("</ul>")
+    story = pymupdf.Story("".join(parts), user_css="p { margin: 0 0 4pt 0; font-size: 10pt; }")
+    out = io.BytesIO()
+    writer = pymupdf.DocumentWriter(out)
+    more = True
+    while more:
+        device = writer.begin_page(A4)
+        more, _filled = story.place(TEXT_AREA)
+        story.draw(device)
+        writer.end_page()
+    writer.close()
+    return out.getvalue()

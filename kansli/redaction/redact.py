@@ -1,0 +1,82 @@
+"""Removing what lies under the marked areas, labelling each with its provision, and
+stripping what a PDF can carry beside its pages.
+
+Under an area MuPDF's redaction removes the characters, the pixels of images (a scanned
+page is redacted in its pixels) and every vector path the area touches; the area is then
+filled black and its provision written in it in small white letters (OSL 6 kap. 3 §: the
+requester is told under which provision each part is withheld). The file is then
+stripped of its metadata (Info and XMP), annotations, links, bookmarks, attachments and
+embedded files, form fields, JavaScript and actions (OpenAction, AA), hidden layers,
+tagged-PDF structure (its alternative texts), thumbnails and invisible text, and written
+anew with unused objects dropped: no earlier revision or removed object survives."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pymupdf
+from pymupdf import mupdf
+
+from kansli.redaction.areas import Area
+from kansli.redaction.layers import without_hidden_layers
+
+BLACK, WHITE = (0, 0, 0), (1, 1, 1)
+LABEL_SIZES = (7, 6, 5, 4, 3)
+# Entries of the document catalogue that run something or hold more than the pages.
+CATALOG_KEYS = ("OpenAction", "AA", "Names", "AcroForm", "Outlines", "StructTreeRoot",
+                "MarkInfo", "Metadata", "PieceInfo", "OCProperties", "Threads",
+                "SpiderInfo", "Perms", "Collection", "URI")  # fmt: skip
+PAGE_KEYS = ("AA", "Thumb", "Metadata", "PieceInfo", "B")
+
+
+def _label(page: pymupdf.Page, area: Area) -> None:
+    rect = pymupdf.Rect(area.rect)
+    if not area.provision:
+        return
+    for size in LABEL_SIZES:
+        if page.insert_textbox(rect, area.provision, fontsize=size, color=WHITE, align=1) >= 0:
+            return
+
+
+def _strip(document: pymupdf.Document) -> None:
+    document.scrub(
+        attached_files=True, clean_pages=True, embedded_files=True, hidden_text=True,
+        javascript=True, metadata=True, redactions=False, remove_links=True,
+        reset_fields=True, reset_responses=True, thumbnails=True, xml_metadata=True,
+    )  # fmt: skip
+    for page in document.pages():
+        for widget in list(page.widgets()):
+            page.delete_widget(widget)
+        for annot in list(page.annots()):
+            page.delete_annot(annot)
+        for key in PAGE_KEYS:
+            document.xref_set_key(page.xref, key, "null")
+    catalog = document.pdf_catalog()
+    for key in CATALOG_KEYS:
+        document.xref_set_key(catalog, key, "null")
+    document.set_metadata({})
+    document.del_xml_metadata()
+
+
+def redact(pdf: bytes, areas: list[Area]) -> bytes:
+    """The redacted copy of `pdf`. Raises ValueError for an area off the document."""
+    pdf = without_hidden_layers(pdf)
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        by_page: dict[int, list[Area]] = defaultdict(list)
+        for area in areas:
+            if not 1 <= area.page <= document.page_count:
+                raise ValueError(f"sidan {area.page} finns inte")
+            by_page[area.page].append(area)
+        for number, marked in sorted(by_page.items()):
+            page = document[number - 1]
+            for area in marked:
+                page.add_redact_annot(pymupdf.Rect(area.rect), fill=BLACK)
+            page.apply_redactions(
+                images=mupdf.PDF_REDACT_IMAGE_PIXELS,
+                graphics=mupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED,
+                text=mupdf.PDF_REDACT_TEXT_REMOVE,
+            )
+            for area in marked:
+                _label(page, area)
+        _strip(document)
+        return document.tobytes(garbage=4, deflate=True, clean=True)
