@@ -147,7 +147,7 @@ def do_forward_inbox_item(
     item = InboxItem.objects.select_for_update().select_related("authority").get(pk=item.pk)
     if item.document_id is not None:
         raise ValidationError(_("The item is registered already; it cannot be forwarded."))
-    if item.forwardings.exclude(to_address="").exists():
+    if InboxForwarding.objects.filter(item=item).exclude(to_address="").exists():
         raise ValidationError(_("The item has been forwarded already."))
     reason = reason.strip()
     if not reason:

@@ -15,7 +15,7 @@ from kansli.org.admin_base import ActionAdmin
 @admin.register(Mailbox)
 class MailboxAdmin(ActionAdmin):
     list_display = ("__str__", "authority", "folders", "processed_folder", "active")
-    fields = actions.MAILBOX_FIELDS
+    fields = tuple(actions.MAILBOX_FIELDS)
 
     def create(self, request: HttpRequest, data: dict[str, Any]) -> Mailbox:
         return actions.do_add_mailbox(

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime
 import imaplib
+import io
 import ipaddress
 import os
 import pwd
+import random
 import shutil
+import signal
 import socket
 import ssl
 import subprocess
@@ -83,8 +86,8 @@ class Dovecot:
         try:
             imap.create(folder)
             for message in messages:
-                status, data = imap.append(folder, None, None, message)
-                assert status == "OK", data
+                answer = imap.append(folder, "", "", message)
+                assert answer[0] == "OK", answer
         finally:
             imap.logout()
 
@@ -215,3 +218,30 @@ def message(number: int, attachments: int = 2) -> bytes:
     for data, maintype, subtype, name in files[:attachments]:
         mail.add_attachment(data, maintype=maintype, subtype=subtype, filename=name)
     return mail.as_bytes()
+
+
+def intake_killed_at_random(kills: int, seconds: tuple[float, float], seed: int) -> None:
+    """Run `kansli intake imap` and kill it with SIGKILL after a random number of
+    seconds between the two given, `kills` times over, printing the number of inbox
+    items after each kill; called in a process of its own with Django set up. Each
+    intake runs in a child forked from this process, so it starts at once rather than
+    after Django's start-up, and is killed as abruptly as any (no clean-up of any
+    kind: transactions, files and IMAP sessions cut off)."""
+    from django.core.management import call_command
+    from django.db import connections
+
+    from kansli.registry.models import InboxItem
+
+    chance = random.Random(seed)
+    for _ in range(kills):
+        connections.close_all()  # the child opens its own
+        pid = os.fork()
+        if pid == 0:
+            try:
+                call_command("intake", "imap", "--interval", "1", stdout=io.StringIO())
+            finally:
+                os._exit(0)
+        time.sleep(chance.uniform(*seconds))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        print(InboxItem.objects.count(), flush=True)  # how far the intake came
