@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kansli.workdays.calendar import ONE_DAY, is_workday, workdays_late
 from kansli.workdays.closed import closed_between
@@ -30,8 +31,9 @@ class Elapsed:
     days: int  # working days after the day it came (or the next working day)
 
     def __str__(self) -> str:
-        unit = "arbetsdag" if self.days == 1 else "arbetsdagar"
-        return f"{self.minutes // 60} h {self.minutes % 60} min, {self.days} {unit}"
+        return _("%(hours)d h %(minutes)d min; working days: %(days)d") % {
+            "hours": self.minutes // 60, "minutes": self.minutes % 60, "days": self.days,
+        }  # fmt: skip
 
 
 def working_hours() -> tuple[float, float]:
@@ -77,9 +79,15 @@ def elapsed(
     return Elapsed(minutes=int(seconds // 60), days=workdays_late(first, last, closed))
 
 
-def request_clock(request: Any, now: datetime.datetime | None = None) -> Elapsed:
-    """A request's clock: from arrival to its answer, or to now while it is open."""
+def request_clock(
+    request: Any,
+    now: datetime.datetime | None = None,
+    closed: Collection[datetime.date] | None = None,
+) -> Elapsed:
+    """A request's clock: from arrival to its answer, or to now while it is open. The
+    municipality's closed days are read unless given (an overview reads them once)."""
     end = request.answered_at or now or timezone.now()
-    first = timezone.localdate(request.received_at)
-    closed = closed_between(request.authority.municipality_id, first, timezone.localdate(end))
+    if closed is None:
+        first, last = timezone.localdate(request.received_at), timezone.localdate(end)
+        closed = closed_between(request.authority.municipality_id, first, last)
     return elapsed(request.received_at, end, closed)

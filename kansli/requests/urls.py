@@ -1,5 +1,23 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from kansli.requests.views import deliver, intake, overview, refuse, review
 
 app_name = "requests"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("begaran/", intake.public_form, name="public"),
+    path("begaran/kvitto/<str:token>/", intake.receipt, name="receipt"),
+    path("begaran/registrera/", intake.register, name="register"),
+    path("begaran/inkorg/<int:pk>/", intake.from_inbox, name="from-inbox"),
+    path("begaran/oversikt/", overview.overview, name="overview"),
+    path("begaran/<int:pk>/", overview.detail, name="detail"),
+    path("begaran/<int:pk>/handlingar/", review.add_item, name="add-item"),
+    path("begaran/handling/<int:pk>/provning/", review.review, name="review"),
+    path("begaran/handling/<int:pk>/overlamna/", review.refer, name="refer"),
+    path("begaran/handling/<int:pk>/koppla/", review.link, name="link"),
+    path("begaran/handling/<int:pk>/ta-bort/", review.remove_item, name="remove-item"),
+    path("begaran/<int:pk>/leverera/", deliver.deliver, name="deliver"),
+    path("begaran/<int:pk>/avslag/", refuse.refuse, name="refuse"),
+    path("begaran/hamta/<str:token>/", deliver.download, name="download"),
+    path("begaran/hamta/<str:token>/<int:file_pk>/", deliver.download_file, name="download-file"),
+]

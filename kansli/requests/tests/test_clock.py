@@ -20,6 +20,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from kansli.requests.clock import Elapsed, elapsed, working_hours
 
@@ -54,8 +55,9 @@ def test_the_clock_matches_the_table_computed_by_hand(
 
 
 def test_the_clock_reads_as_hours_and_minutes() -> None:
-    assert str(Elapsed(minutes=45, days=1)) == "0 h 45 min, 1 arbetsdag"
-    assert str(Elapsed(minutes=14 * 60, days=3)) == "14 h 0 min, 3 arbetsdagar"
+    translation.activate("sv")
+    assert str(Elapsed(minutes=45, days=1)) == "0 h 45 min; arbetsdagar: 1"
+    assert str(Elapsed(minutes=14 * 60, days=3)) == "14 h 0 min; arbetsdagar: 3"
 
 
 def test_the_working_hours_come_from_the_setting(settings: object) -> None:
