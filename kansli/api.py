@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from kansli.eservices.api import router as intake_router
 from kansli.meetings.api import router as meetings_router
 from kansli.meetings.api_agenda import router as agenda_router
 from kansli.meetings.api_attendance import router as attendance_router
@@ -90,6 +91,7 @@ api.add_router("", attendance_router)
 api.add_router("", votes_router)
 api.add_router("", meeting_cycle_router)
 api.add_router("", decisions_router)
+api.add_router("", intake_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

@@ -6,7 +6,7 @@ registering role for the authority."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from kansli.audit.chain import record
 from kansli.eservices import mail
-from kansli.eservices.models import Kind, Signature, Submission
+from kansli.eservices.models import IdempotencyRecord, Kind, Signature, Submission
 from kansli.files.store import store_bytes
 from kansli.org.models import Authority
 from kansli.registry.actions import (
@@ -30,6 +30,11 @@ from kansli.registry.models import CaseStatus
 ANONYMOUS = "Anonym"
 NAMED_KINDS = {Kind.PROPOSAL, Kind.PETITION}
 MAX_ATTACHMENTS = 5
+MAX_TEXT = 20000
+KEY_REUSED = (
+    "Nyckeln (Idempotency-Key) har redan använts för en annan inlämning: "
+    "skicka samma innehåll igen, eller en ny nyckel."
+)
 LABELS = {Kind.PROPOSAL: "Medborgarförslag", Kind.FEEDBACK: "Synpunkt",
           Kind.PETITION: "E-förslag"}  # fmt: skip
 
@@ -65,6 +70,8 @@ def do_submit(
         errors["title"] = "Ange en rubrik."
     if not text:
         errors["text"] = "Skriv ditt ärende."
+    elif len(text) > MAX_TEXT:
+        errors["text"] = f"Texten får vara högst {MAX_TEXT} tecken."
     if kind in NAMED_KINDS and not name:
         errors["name"] = "Ange ditt namn: ett förslag lämnas av en namngiven person."
     if len(attachments) > MAX_ATTACHMENTS:
@@ -140,3 +147,30 @@ def _send_to_board(submission: Submission, count: int, actor: Any) -> None:
            label=submission.receipt_number,
            after={"signatures": count, "status": case.status})  # fmt: skip
     transaction.on_commit(lambda: mail.petition_sent(submission.pk))
+
+
+@transaction.atomic
+def do_submit_once(
+    key: str,
+    body_sha256: str,
+    answer: Callable[[Submission], dict[str, Any]],
+    *,
+    actor: Any,
+    **submission: Any,
+) -> tuple[int, dict[str, Any]]:
+    """A submission from an external platform under its Idempotency-Key: the first
+    time it is registered and its answer (201 and `answer(submission)`) kept; a retry
+    with the same key and body gets that answer again and registers nothing. Retries
+    that arrive at once queue on the key's row (unique per caller): one registers, the
+    others wait and then read its answer. The same key with another body is refused."""
+    record, created = IdempotencyRecord.objects.select_for_update().get_or_create(
+        user=actor, key=key, defaults={"body_sha256": body_sha256}
+    )
+    if record.body_sha256 != body_sha256:
+        raise ValidationError({"Idempotency-Key": KEY_REUSED})
+    if not created:  # committed with its answer, or it would not be there
+        return record.status or 201, record.answer or {}
+    registered = do_submit(actor=actor, **submission)
+    record.status, record.answer = 201, answer(registered)
+    record.save(update_fields=["status", "answer"])
+    return record.status, record.answer
