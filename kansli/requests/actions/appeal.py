@@ -1,0 +1,153 @@
+"""An appeal of a refusal (överklagande): registered in the request's case, judged in
+time or late (FL 44–45 §§), reconsidered by the authority (FL 39 §) and forwarded with
+the file to the kammarrätt unless the decision was changed as asked (FL 46 §)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.files.models import StoredFile
+from kansli.inputs import unstorable
+from kansli.registry.actions import add_to_timeline, do_attach_file, do_register_document
+from kansli.registry.models import Direction
+from kansli.registry.permissions import require_registering
+from kansli.registry.secrecy import case_markings
+from kansli.requests.actions.refuse import require_delegate
+from kansli.requests.models import Appeal, Refusal
+from kansli.workdays.calendar import legal_deadline
+
+
+def appeal_ends(refusal: Refusal) -> datetime.date:
+    """The last day an appeal may come in: three weeks from the day the requester was
+    told of the decision (FL 44 §), taken as the day it was sent, or decided when it has
+    not been marked sent; moved past a day off (lag 1930:173)."""
+    told = timezone.localdate(refusal.sent_at) if refusal.sent_at else refusal.decided_on
+    return legal_deadline(told, weeks=3)
+
+
+@transaction.atomic
+def do_register_appeal(
+    refusal: Refusal,
+    received_on: datetime.date,
+    *,
+    file: StoredFile | None = None,
+    actor: Any,
+) -> Appeal:
+    """Register the appeal as an incoming document of the request's case. One that came
+    in after the period is late: the authority rejects it (avvisar, FL 45 §)."""
+    request = refusal.request
+    require_registering(actor, request.authority)
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": "Datumet kan inte ligga i framtiden."})
+    if received_on < refusal.decided_on:
+        raise ValidationError({"received_on": "Överklagandet kan inte ha kommit före beslutet."})
+    late = received_on > appeal_ends(refusal)
+    document = do_register_document(
+        request.case,
+        Direction.INCOMING,
+        received_on,
+        f"Överklagande av beslut {refusal.document.document_number}",
+        counterpart=request.name or "Anonym",
+        counterpart_is_private=bool(request.name),
+        document_type="Överklagande",
+        inherited=case_markings(request.case),
+        actor=actor,
+    )
+    if file is not None:
+        do_attach_file(document, file, "overklagande", actor=actor)
+    appeal = Appeal.objects.create(
+        refusal=refusal, document=document, received_on=received_on, late=late
+    )
+    text = f"Överklagande kom in ({document.number})."
+    if late:
+        text += " Det kom in för sent och ska avvisas (förvaltningslagen 45 §)."
+    add_to_timeline(request.case, "appeal", text, actor)
+    record(
+        actor=actor,
+        action="requests.register_appeal",
+        obj=appeal,
+        label=request.case.case_number,
+        after={"refusal": refusal.pk, "received_on": received_on.isoformat(), "late": late},
+    )
+    return appeal
+
+
+@transaction.atomic
+def do_reconsider(appeal: Appeal, changed: bool, text: str, *, actor: Any) -> Appeal:
+    """The authority's reconsideration of its decision (omprövning, FL 39 §), by the
+    delegate who may decide refusals: whether it changes the decision as asked, and why."""
+    request = appeal.refusal.request
+    require_delegate(actor, request.authority)
+    text = text.strip()
+    if not text or len(text) > 5000 or unstorable(text):
+        raise ValidationError({"text": "Skriv omprövningen, högst 5000 tecken."})
+    if appeal.forwarded_at is not None:
+        raise ValidationError("Överklagandet är redan överlämnat till kammarrätten.")
+    before = {"changed": appeal.changed, "reconsideration": bool(appeal.reconsideration)}
+    appeal.changed, appeal.reconsideration = changed, text
+    appeal.save(update_fields=["changed", "reconsideration"])
+    outcome = "ändrades som överklagandet begär" if changed else "ändrades inte"
+    add_to_timeline(request.case, "appeal", f"Beslutet omprövades och {outcome}.", actor)
+    record(
+        actor=actor,
+        action="requests.reconsider",
+        obj=appeal,
+        label=request.case.case_number,
+        before=before,
+        after={"changed": changed, "reconsideration": True},
+    )
+    return appeal
+
+
+@transaction.atomic
+def do_forward_appeal(appeal: Appeal, *, actor: Any) -> Appeal:
+    """Forward the appeal with the file to the kammarrätt (FL 46 §), after the
+    reconsideration: not when it came in late (it is rejected, FL 45 §) nor when the
+    decision was changed as asked (the appeal then lapses)."""
+    request = appeal.refusal.request
+    require_registering(actor, request.authority)
+    if appeal.forwarded_at is not None:
+        raise ValidationError("Överklagandet är redan överlämnat till kammarrätten.")
+    if appeal.late:
+        raise ValidationError(
+            "Överklagandet kom in för sent och ska avvisas, inte överlämnas "
+            "(förvaltningslagen 45 §)."
+        )
+    if not appeal.reconsideration:
+        raise ValidationError("Ompröva beslutet först (förvaltningslagen 39 §).")
+    if appeal.changed:
+        raise ValidationError(
+            "Beslutet ändrades som överklagandet begär, så det förfaller (förvaltningslagen 46 §)."
+        )
+    appeal.forwarded_at, appeal.forwarded_by = timezone.now(), actor
+    appeal.save(update_fields=["forwarded_at", "forwarded_by"])
+    document = do_register_document(
+        request.case,
+        Direction.OUTGOING,
+        timezone.localdate(),
+        f"Överlämnande av överklagande {appeal.document.document_number} med akten",
+        counterpart="Kammarrätten",
+        document_type="Överlämnande",
+        inherited=case_markings(request.case),
+        actor=actor,
+    )
+    add_to_timeline(
+        request.case,
+        "appeal",
+        f"Överklagandet överlämnades till kammarrätten ({document.number}).",
+        actor,
+    )
+    record(
+        actor=actor,
+        action="requests.forward_appeal",
+        obj=appeal,
+        label=request.case.case_number,
+        after={"document": document.pk},
+    )
+    return appeal

@@ -1,0 +1,165 @@
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.test import Client
+
+from kansli.audit.models import AuditEvent
+from kansli.org.actions import do_create_authority
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_municipality, make_user
+from kansli.registry.models import DocumentFile
+from kansli.requests.actions.deliver import do_deliver
+from kansli.requests.models import Delivery, RequestedItem
+from kansli.requests.tests.delivery_data import make_data
+from kansli.web.testing import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def file_of(item: RequestedItem) -> DocumentFile:
+    assert item.document is not None
+    return item.document.files.get()
+
+
+def test_e_mail_delivery_attaches_exactly_what_was_disclosed_with_the_fee_recorded() -> None:
+    data = make_data()
+    items = [data.disclosed, data.conditioned, data.redacted, data.refused]
+    delivery, link = do_deliver(
+        data.request, items, "email", fee_shown=Decimal(62), actor=data.registrar
+    )
+    # 12 + 1 + 3 pages (the refused document none): 50 kr for ten, 2 kr for six more.
+    assert (delivery.pages, delivery.fee, link) == (16, Decimal(62), "")
+    [message] = mail.outbox
+    assert message.to == ["anna@example.se"]
+    names = sorted(name for name, _content, _type in message.attachments)
+    assert names == ["karta.pdf", "protokoll.pdf", "utredning-maskerad.pdf"]
+    assert "Får inte publiceras." in message.body  # the condition goes with it
+    assert "6 kap. 7 §" in message.body  # told they may ask for a written decision
+    sent = data.request.case.documents.get(document_type="Utlämnande av allmän handling")
+    assert "Utlämnande av allmän handling" in sent.description
+    data.request.refresh_from_db()
+    assert data.request.answered_at is not None
+
+
+def test_an_unverified_redaction_is_not_delivered_and_nothing_is_saved() -> None:
+    data = make_data(verified=False)
+    with pytest.raises(ValidationError, match="maskerad kopia som kontrollerats"):
+        do_deliver(data.request, [data.disclosed, data.redacted], "email", actor=data.registrar)
+    assert (Delivery.objects.count(), len(mail.outbox)) == (0, 0)
+
+
+def test_a_pending_item_and_a_changed_fee_refuse_the_delivery() -> None:
+    data = make_data()
+    data.disclosed.review = "pending"
+    data.disclosed.save()
+    with pytest.raises(ValidationError, match="inte prövad"):
+        do_deliver(
+            data.request, [data.disclosed], "post", address="Storgatan 1", actor=data.registrar
+        )
+    with pytest.raises(ValidationError, match="Avgiften är nu 0"):
+        do_deliver(
+            data.request,
+            [data.conditioned],
+            "post",
+            address="Storgatan 1",
+            fee_shown=Decimal(50),
+            actor=data.registrar,
+        )
+    assert Delivery.objects.count() == 0
+
+
+def test_the_link_gives_this_delivery_s_files_counted_and_audited_without_the_fetcher() -> None:
+    data = make_data(contact="")
+    _delivery, link = do_deliver(
+        data.request, [data.disclosed, data.redacted], "link", actor=data.registrar
+    )
+    assert mail.outbox == []  # no e-mail address: the officer hands the link on
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    client = Client(REMOTE_ADDR="203.0.113.9", HTTP_USER_AGENT="Spårbar/1.0")
+    page = client.get("/" + path)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "protokoll.pdf" in text and "utredning-maskerad.pdf" in text
+    assert "utredning.pdf" not in text and "intyg.pdf" not in text
+    first = file_of(data.disclosed)
+    got = client.get(f"/{path}{first.pk}/")
+    assert got.status_code == 200
+    assert got.getvalue().startswith(b"%PDF")
+    # Another file of Kansli through the same link: not there.
+    other = file_of(data.refused)
+    assert client.get(f"/{path}{other.pk}/").status_code == 404
+    delivery = Delivery.objects.get()
+    assert delivery.downloads == 1
+    event = AuditEvent.objects.get(action="requests.download")
+    assert event.client_ip is None
+    assert "203.0.113.9" not in str(event.after) and "Spårbar" not in str(event.after)
+
+
+def test_an_expired_or_tampered_link_is_a_swedish_404(settings: object) -> None:
+    data = make_data(contact="")
+    settings.DELIVERY_LINK_DAYS = 0  # type: ignore[attr-defined]
+    _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    client = Client()
+    expired = client.get(path)
+    assert expired.status_code == 404
+    assert "har gått ut" in expired.content.decode()
+    settings.DELIVERY_LINK_DAYS = 14  # type: ignore[attr-defined]
+    _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert client.get(path).status_code == 200
+    assert client.get(path.replace(":", ";", 1)).status_code == 404
+    assert client.get(path[:-3] + "x/").status_code == 404
+
+
+def test_only_staff_who_read_the_request_s_case_see_its_delivery_and_refusal_pages() -> None:
+    data = make_data()
+    elsewhere = do_create_authority(
+        make_municipality("Annan kommun"), "board", "BN", "Byggnämnden", actor=None
+    )
+    outsiders = [make_user("annan", roles=[(Role.REGISTRAR, elsewhere)]), make_user("ingen")]
+    for name in ("leverera", "avslag"):
+        url = f"/begaran/{data.request.pk}/{name}/"
+        assert signed_in(data.registrar).get(url).status_code == 200
+        for outsider in outsiders:
+            assert signed_in(outsider).get(url).status_code == 404
+            stolen = signed_in(outsider).post(
+                url,
+                {
+                    "items": [data.disclosed.pk],
+                    "step": "send",
+                    "method": "post",
+                    "address": "x",
+                    "do": "ask",
+                },
+            )
+            assert stolen.status_code == 404
+    # A colleague of another board reads the case but may not deliver for KS.
+    colleague = make_user("kollega", roles=[(Role.REGISTRAR, make_authority("BN2", "Nämnden"))])
+    refused = signed_in(colleague).post(
+        f"/begaran/{data.request.pk}/leverera/",
+        {"items": [data.disclosed.pk], "method": "post", "address": "x", "step": "send"},
+    )
+    assert refused.status_code == 403
+    assert Delivery.objects.count() == 0
+    data.request.refresh_from_db()
+    assert data.request.decision_asked_at is None
+
+
+def test_the_officer_confirms_the_fee_before_sending() -> None:
+    data = make_data()
+    client = signed_in(data.registrar)
+    url = f"/begaran/{data.request.pk}/leverera/"
+    form = {"items": [data.disclosed.pk], "method": "email"}
+    confirm = client.post(url, form)
+    assert confirm.status_code == 200
+    assert "12 sidor" in confirm.content.decode() and "54" in confirm.content.decode()
+    assert Delivery.objects.count() == 0
+    sent = client.post(url, form | {"step": "send", "fee": "54.00"})
+    assert sent.status_code == 302
+    assert Delivery.objects.get().fee == Decimal(54)
+    bad = client.post(url, {"items": [data.refused.pk], "method": "email", "step": "send"})
+    assert bad.status_code == 400
+    assert "Inget av det valda ska lämnas ut." in bad.content.decode()

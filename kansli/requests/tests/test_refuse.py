@@ -1,0 +1,143 @@
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+from pypdf import PdfReader
+
+from kansli.meetings.actions.delegation import do_add_delegation_point
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.requests.actions.appeal import (
+    appeal_ends,
+    do_forward_appeal,
+    do_reconsider,
+    do_register_appeal,
+)
+from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse
+from kansli.requests.models import Refusal
+from kansli.requests.tests.delivery_data import Data, make_data
+from kansli.web.testing import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def data() -> Data:
+    return make_data()
+
+
+@pytest.fixture
+def chief() -> object:
+    ks = make_authority("KS")
+    chief = make_user(
+        "kanslichefen", first_name="Karin", last_name="Chef", roles=[(Role.OFFICER, ks)]
+    )
+    substitute = make_user("ersattaren", roles=[(Role.OFFICER, ks)])
+    do_add_delegation_point(
+        ks,
+        "2.1",
+        "Beslut om att inte lämna ut allmän handling",
+        "Kanslichef",
+        delegates=[chief, substitute],
+        actor=None,
+    )
+    return chief
+
+
+def pdf_text(refusal: Refusal) -> str:
+    with refusal.document.files.get().stored.open() as handle:
+        reader = PdfReader(io.BytesIO(handle.read()))
+    return " ".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_delegate_s_decision_is_registered_naming_the_kammarratt_and_three_weeks(
+    data: Data, chief: object
+) -> None:
+    refusal = do_refuse(
+        data.request, [data.refused, data.redacted], "Uppgifterna rör enskildas hälsa.", actor=chief
+    )
+    assert refusal.document.case == data.request.case
+    assert refusal.document.direction == "utgaende"
+    text = " ".join(pdf_text(refusal).split())
+    assert "kammarrätt" in text and "tre veckor" in text
+    assert "OSL 39 kap. 3 §" in text and "Uppgifterna rör enskildas hälsa." in text
+    assert str(data.refused) in text  # its document number
+    assert "Läkarintyg" not in text  # the secret document's description is not printed
+    [message] = mail.outbox  # the contact is an e-mail address: sent at once
+    assert message.to == ["anna@example.se"]
+    assert message.attachments[0][2] == "application/pdf"
+    assert refusal.sent_at is not None
+
+
+def test_a_decision_for_post_is_left_unsent(chief: object) -> None:
+    data = make_data(contact="Storgatan 1, 793 33 Leksand")
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    assert (refusal.sent_at, mail.outbox) == (None, [])
+
+
+def test_anyone_but_the_delegate_and_substitutes_is_refused_naming_who_decides(
+    data: Data, chief: object
+) -> None:
+    with pytest.raises(PermissionDenied, match=r"punkt 2\.1.*Karin Chef"):
+        do_refuse(data.request, [data.refused], "Hälsa.", actor=data.registrar)
+    assert Refusal.objects.count() == 0
+    page = signed_in(data.registrar).post(
+        f"/begaran/{data.request.pk}/avslag/",
+        {"do": "refuse", "items": [data.refused.pk], "reasons": "Hälsa."},
+    )
+    assert page.status_code == 403 and "Karin Chef" in page.content.decode()
+    assert Refusal.objects.count() == 0
+
+
+def test_a_disclosed_document_cannot_be_refused_and_reasons_are_required(
+    data: Data, chief: object
+) -> None:
+    with pytest.raises(ValidationError) as error:
+        do_refuse(data.request, [data.disclosed], "", actor=chief)
+    assert set(error.value.message_dict) == {"items", "reasons"}
+    assert data.request.case.documents.filter(document_type="Beslut").count() == 0
+
+
+def test_the_request_for_a_written_decision_is_recorded_once(data: Data) -> None:
+    do_ask_for_decision(data.request, actor=data.registrar)
+    assert data.request.decision_asked_at is not None
+    with pytest.raises(ValidationError):
+        do_ask_for_decision(data.request, actor=data.registrar)
+
+
+def test_an_appeal_in_time_is_reconsidered_and_forwarded_a_late_one_rejected(
+    data: Data, chief: object
+) -> None:
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    refusal.sent_at = timezone.now() - datetime.timedelta(days=40)
+    refusal.decided_on = timezone.localdate(refusal.sent_at)
+    refusal.save()
+    ends = appeal_ends(refusal)
+    assert ends >= refusal.decided_on + datetime.timedelta(weeks=3)
+    in_time = do_register_appeal(refusal, ends, actor=data.registrar)
+    late = do_register_appeal(refusal, ends + datetime.timedelta(days=1), actor=data.registrar)
+    assert (in_time.late, late.late) == (False, True)
+    assert (
+        in_time.document.direction == "inkommen" and in_time.document.case == refusal.document.case
+    )
+    with pytest.raises(ValidationError, match="för sent"):
+        do_forward_appeal(late, actor=data.registrar)
+    with pytest.raises(ValidationError, match="Ompröva"):
+        do_forward_appeal(in_time, actor=data.registrar)
+    with pytest.raises(PermissionDenied):
+        do_reconsider(in_time, False, "Skälen står sig.", actor=data.registrar)
+    do_reconsider(in_time, False, "Skälen står sig.", actor=chief)
+    forwarded = do_forward_appeal(in_time, actor=data.registrar)
+    assert forwarded.forwarded_at is not None
+    assert data.request.case.documents.filter(counterpart="Kammarrätten").count() == 1
+
+
+def test_an_appeal_granted_on_reconsideration_is_not_forwarded(data: Data, chief: object) -> None:
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    appeal = do_register_appeal(refusal, timezone.localdate(), actor=data.registrar)
+    do_reconsider(appeal, True, "Uppgifterna är inte längre sekretessbelagda.", actor=chief)
+    with pytest.raises(ValidationError, match="förfaller"):
+        do_forward_appeal(appeal, actor=data.registrar)
