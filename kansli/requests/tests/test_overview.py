@@ -7,10 +7,12 @@ import pytest
 from django.utils import timezone
 
 from kansli.access.testing import make_access_group
+from kansli.files.store import store_bytes
+from kansli.files.tests import samples
 from kansli.org import actions as org_actions
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_municipality, make_user
-from kansli.registry.actions import do_assign_officer
+from kansli.registry.actions import do_assign_officer, do_receive_in_inbox
 from kansli.registry.testing import make_case, make_incoming, make_provision
 from kansli.requests.models import AccessRequest, RequestedItem
 from kansli.requests.testing import make_request
@@ -127,3 +129,24 @@ def test_staff_register_a_phone_request_and_manage_its_items() -> None:
     assert described.document == found
     removed = client.post(f"/begaran/handling/{described.pk}/ta-bort/")
     assert removed.status_code == 302 and made.items.count() == 1
+
+
+def test_staff_find_the_requests_from_the_menu_and_an_email_becomes_a_request() -> None:
+    ks = make_authority("KS")
+    registrar = make_user("reg", roles=[(Role.REGISTRAR, ks)])
+    client = signed_in(registrar)
+    assert "/begaran/oversikt/" in client.get("/").content.decode()
+    mail = samples.eml(attachments={"lista.pdf": samples.pdf("Lista")})
+    item = do_receive_in_inbox(ks, store_bytes(mail, "b.eml"), "b.eml", actor=registrar)
+    assert (
+        f"/begaran/inkorg/{item.pk}/"
+        in client.get(f"/registrera/inkorg/{item.pk}/").content.decode()
+    )
+    answer = client.post(f"/begaran/inkorg/{item.pk}/", {"description": "Ritningarna",
+                                                        "name": "", "contact": ""})  # fmt: skip
+    made = AccessRequest.objects.get()
+    assert answer["Location"] == f"/begaran/{made.pk}/" and made.channel == "email"
+    item.refresh_from_db()
+    assert item.document is not None and item.document.case == made.case
+    other = make_user("handl", roles=[(Role.OFFICER, make_authority("BN", "Byggnadsnämnden"))])
+    assert signed_in(other).get(f"/begaran/inkorg/{item.pk}/").status_code == 404
