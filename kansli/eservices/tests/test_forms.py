@@ -12,11 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 
 from kansli.audit.models import AuditEvent
-from kansli.eservices.models import Kind, Submission
+from kansli.eservices.models import Kind, Signature, Submission
 from kansli.eservices.testing import make_council
 from kansli.files.models import StoredFile
 from kansli.org.testing import make_authority
-from kansli.registry.models import Case, Document
+from kansli.registry.models import Case, Document, TimelineEntry
 from kansli.web import spam
 
 pytestmark = pytest.mark.django_db
@@ -128,16 +128,30 @@ def test_over_the_rate_limit_is_refused_and_registers_nothing():
 
 def test_nothing_keeps_the_senders_address_or_browser():
     make_council()
-    post("/e-tjanster/medborgarforslag/", proposal())
-    events = AuditEvent.objects.all()
-    assert events.count() >= 3
-    for event in events:
-        assert event.client_ip is None
-        assert ADDRESS not in json.dumps([event.before, event.after, event.object_label])
-        assert "Testbrowser" not in json.dumps([event.before, event.after])
-    rows = json.dumps(list(Submission.objects.values()), default=str)
-    rows += json.dumps(list(Document.objects.values()), default=str)
-    assert ADDRESS not in rows and "Testbrowser" not in rows
+    post("/e-tjanster/e-forslag/", proposal())
+    petition = Submission.objects.get()
+    client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT="Testbrowser/1.0")
+    client.post(f"/e-tjanster/e-forslag/{petition.pk}/",
+                {"name": "Per", "email": "per@example.se"} | spam.filled_in())  # fmt: skip
+    link = re.search(r"/e-tjanster/e-forslag/bekrafta/[^/]+/", mail.outbox[-1].body)
+    assert link is not None
+    client.post(link.group(0))
+    assert petition.signatures.count() == 1
+    events = list(AuditEvent.objects.values())
+    assert len(events) >= 5 and all(event["client_ip"] is None for event in events)
+    stored = json.dumps(events, default=str)
+    for model in (Submission, Signature, Document, Case, TimelineEntry, StoredFile):
+        stored += json.dumps(list(model.objects.values()), default=str)
+    assert ADDRESS not in stored and "Testbrowser" not in stored
+
+
+def test_an_attachment_larger_than_other_public_forms_take_is_received():
+    make_council()
+    big = PDF + b"%" + b"x" * 300_000 + b"\n"
+    response = post("/e-tjanster/medborgarforslag/", proposal(attachments=[
+        SimpleUploadedFile("bilaga.pdf", big, content_type="application/pdf")]))  # fmt: skip
+    assert response.status_code == 302
+    assert Submission.objects.get().document.files.count() == 2
 
 
 def test_a_receipt_link_that_is_not_signed_is_not_found():
