@@ -160,6 +160,8 @@ def test_the_officer_confirms_the_fee_before_sending() -> None:
     sent = client.post(url, form | {"step": "send", "fee": "54.00"})
     assert sent.status_code == 302
     assert Delivery.objects.get().fee == Decimal(54)
+    page = client.get(f"/begaran/{data.request.pk}/").content.decode()
+    assert "Utlämnanden" in page and "avgift 54,00 kr" in page
     bad = client.post(url, {"items": [data.refused.pk], "method": "email", "step": "send"})
     assert bad.status_code == 400
     assert "Inget av det valda ska lämnas ut." in bad.content.decode()
