@@ -14,6 +14,7 @@ from kansli.meetings.measures import BUCKET_LABELS, DISPATCH_GOAL, NEWS_GOAL, WE
 from kansli.meetings.models import Body
 from kansli.meetings.views.common import staff_bodies
 from kansli.registry.views.common import current_user
+from kansli.requests.measures import request_quarters
 from kansli.web.csvfile import csv_download
 
 
@@ -36,6 +37,7 @@ def measures(request: HttpRequest, pk: int) -> HttpResponse:
             "dispatch_goal": DISPATCH_GOAL,
             "news_goal": NEWS_GOAL,
             "registration_limit": settings.REGISTRATION_LAG_LIMIT,
+            "request_quarters": request_quarters(body.authority),
         },
     )
 
