@@ -36,9 +36,10 @@ def submit(request: HttpRequest, kind: str) -> HttpResponse:
     council = _council()
     if kind != Kind.FEEDBACK and council is None:
         raise Http404  # the municipality has no fullmäktige in Kansli to send it to
-    form = FORMS[kind](request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = FORMS[kind](request.POST if posted else None, request.FILES if posted else None)
     status = 200
-    if request.method == "POST":
+    if posted:
         refused = spam.refusal(request, scope=f"eservices-{kind}")
         if refused is not None:
             form.is_valid()
@@ -77,7 +78,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 def petition(request: HttpRequest, pk: int) -> HttpResponse:
     """The public page of an e-förslag: its text and how many have signed (not who)."""
     submission = get_object_or_404(_published(), pk=pk)
-    form = SignatureForm(request.POST or None)
+    form = SignatureForm(request.POST if request.method == "POST" else None)
     status, sent = 200, False
     if request.method == "POST" and submission.sent_to_board_at is None:
         refused = spam.refusal(request, scope="eservices-sign")

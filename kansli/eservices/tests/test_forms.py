@@ -162,3 +162,12 @@ def test_the_forms_are_in_swedish():
     make_council()
     page = Client().get("/e-tjanster/medborgarforslag/").content.decode()
     assert "Rubrik" in page and re.search(r"Skicka", page)
+
+
+@pytest.mark.parametrize("url", ["/e-tjanster/medborgarforslag/", "/e-tjanster/synpunkt/",
+                                 "/e-tjanster/e-forslag/"])  # fmt: skip
+def test_an_empty_post_is_refused_with_a_message(url):
+    make_council()
+    response = Client().post(url)
+    assert response.status_code == 400 and spam.TOO_OLD in response.content.decode()
+    assert not Submission.objects.exists()
