@@ -1,5 +1,6 @@
-"""The written decision to refuse (avslagsbeslut) as PDF, in the municipality's graphic
-profile, always in Swedish."""
+"""The letters of a request for public documents as PDF, in the municipality's graphic
+profile, always in Swedish: the cover letter of a delivery and the written decision to
+refuse (avslagsbeslut)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
+from django.utils import timezone
+
 from kansli.meetings.models import DelegationPoint
 from kansli.meetings.pdf import _render
-from kansli.requests.models import AccessRequest, RequestedItem, Review
+from kansli.registry.models import DocumentFile
+from kansli.requests.models import AccessRequest, Delivery, RequestedItem, Review
 
 
 def refusal_pdf(
@@ -40,5 +44,26 @@ def refusal_pdf(
             "point": point,
             "decided_by": decided_by,
             "today": decided_on,
+        },
+    )
+
+
+def delivery_pdf(
+    delivery: Delivery, items: Sequence[RequestedItem], files: Sequence[DocumentFile]
+) -> bytes:
+    """Följebrev: what was sent, how, the pages and the fee; the conditions of what is
+    disclosed with conditions (OSL 10 kap. 14 §); and, when something was withheld, that
+    the requester may ask for the authority's written decision (OSL 6 kap. 7 §)."""
+    request = delivery.request
+    return _render(
+        "requests/pdf/delivery.html",
+        request.authority.municipality,
+        {
+            "request": request,
+            "delivery": delivery,
+            "items": items,
+            "files": files,
+            "withheld": request.items.filter(review__in=[Review.REFUSE, Review.REDACT]).exists(),
+            "today": timezone.localdate(delivery.sent_at),
         },
     )

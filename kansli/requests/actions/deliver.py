@@ -25,7 +25,8 @@ from django.utils import timezone
 
 from kansli.audit.chain import record
 from kansli.files.download import handed_on
-from kansli.registry.actions import add_to_timeline, do_register_document
+from kansli.files.store import store_bytes
+from kansli.registry.actions import add_to_timeline, do_attach_file, do_register_document
 from kansli.registry.models import Direction, DocumentFile
 from kansli.registry.models.files import current_files
 from kansli.registry.permissions import require_registering
@@ -38,6 +39,7 @@ from kansli.requests.models import (
     RequestedItem,
     Review,
 )
+from kansli.requests.pdf import delivery_pdf
 
 SALT = "kansli.requests.delivery"
 DESCRIPTION = "Utlämnande av allmän handling"
@@ -248,6 +250,8 @@ def do_deliver(
         inherited=case_markings(case),
         actor=actor,
     )
+    cover = delivery_pdf(delivery, items, shown.files)
+    do_attach_file(document, store_bytes(cover, "foljebrev.pdf"), "Följebrev.pdf", actor=actor)
     link = ""
     if method == DeliveryMethod.LINK:
         token = link_token(delivery, shown.files)

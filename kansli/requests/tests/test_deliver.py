@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.test import Client
+from pypdf import PdfReader
 
 from kansli.audit.models import AuditEvent
 from kansli.org.actions import do_create_authority
@@ -39,6 +40,10 @@ def test_e_mail_delivery_attaches_exactly_what_was_disclosed_with_the_fee_record
     assert "6 kap. 7 §" in message.body  # told they may ask for a written decision
     sent = data.request.case.documents.get(document_type="Utlämnande av allmän handling")
     assert "Utlämnande av allmän handling" in sent.description
+    with sent.files.get(name="Följebrev.pdf").stored.open() as handle:
+        cover = " ".join(" ".join(p.extract_text() for p in PdfReader(handle).pages).split())
+    assert str(data.refused) in cover and "Får inte publiceras." in cover
+    assert "16 sidor. Avgift: 62" in cover and "6 kap. 7 §" in cover
     data.request.refresh_from_db()
     assert data.request.answered_at is not None
 
@@ -83,6 +88,7 @@ def test_the_link_gives_this_delivery_s_files_counted_and_audited_without_the_fe
     text = page.content.decode()
     assert "protokoll.pdf" in text and "utredning-maskerad.pdf" in text
     assert "utredning.pdf" not in text and "intyg.pdf" not in text
+    assert "skriftligt beslut" in text  # one document was refused (OSL 6 kap. 7 §)
     first = file_of(data.disclosed)
     got = client.get(f"/{path}{first.pk}/")
     assert got.status_code == 200

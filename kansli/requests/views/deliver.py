@@ -20,6 +20,7 @@ from kansli.requests.actions.deliver import (
     opened_link,
     preview,
 )
+from kansli.requests.actions.refuse import REFUSABLE
 from kansli.requests.models import AccessRequest, DeliveryMethod, RequestedItem, Review
 
 
@@ -80,6 +81,16 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The copies were delivered and the delivery registered."))
     if link:
         messages.info(request, _("Download link: %(link)s") % {"link": link})
+    if access_request.items.filter(review__in=REFUSABLE).exists():
+        # OSL 6 kap. 7 §: the requester is to be told; the e-mail and the letter say it.
+        messages.info(
+            request,
+            _(
+                "Not everything asked for is disclosed: the requester has been told they "
+                "may ask for the authority's written decision. Record it on the refusal page "
+                "if they do."
+            ),
+        )
     return redirect("requests:deliver", pk=access_request.pk)
 
 
@@ -91,10 +102,17 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "requests/deliver_gone.html", status=404)
     delivery, files = found
     conditions = [i for i in delivery.items.all() if i.review == Review.CONDITIONS]
+    withheld = delivery.request.items.filter(review__in=REFUSABLE).exists()
     return render(
         request,
         "requests/deliver_download.html",
-        {"delivery": delivery, "files": files, "token": token, "conditions": conditions},
+        {
+            "delivery": delivery,
+            "files": files,
+            "token": token,
+            "conditions": conditions,
+            "withheld": withheld,
+        },
     )
 
 
