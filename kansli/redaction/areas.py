@@ -37,17 +37,12 @@ class Word:
     rect: tuple[float, float, float, float]
 
 
-def has_text_layer(page: pymupdf.Page) -> bool:
-    return bool(page.get_text("text").strip())
-
-
 def page_words(page: pymupdf.Page) -> list[Word]:
     """The words of a page in reading order: its text layer's, or, on a page without
     one (a scan), those Tesseract reads in Swedish from the page rendered at OCR_DPI."""
-    if has_text_layer(page):
-        return [Word(w[4], (w[0], w[1], w[2], w[3])) for w in page.get_text("words", sort=True)]
-    if not page.get_images():
-        return []
+    words = [Word(w[4], (w[0], w[1], w[2], w[3])) for w in page.get_text("words", sort=True)]
+    if words or not page.get_images():
+        return words
     return ocr_words(page)
 
 

@@ -22,10 +22,10 @@ def _union(words: list[Word]) -> tuple[float, float, float, float]:
 def _runs(words: list[Word], tokens: list[str]) -> Iterable[list[Word]]:
     """The runs of consecutive words holding the tokens in order (each word may hold
     more around its token: "Svenssons", "(Anna")."""
+    folded = [normalise(w.text) for w in words]
     for start in range(len(words) - len(tokens) + 1):
-        run = words[start : start + len(tokens)]
-        if all(t in normalise(w.text) for w, t in zip(run, tokens, strict=True)):
-            yield run
+        if all(t in folded[start + i] for i, t in enumerate(tokens)):
+            yield words[start : start + len(tokens)]
 
 
 def _areas(pdf: bytes, matches: Callable[[list[Word]], Iterable[list[Word]]]) -> list[Area]:
@@ -47,8 +47,10 @@ def find_text(pdf: bytes, needles: Iterable[str]) -> list[Area]:
     token_lists = [t for t in (normalise(n).split() for n in needles) if t]
 
     def matches(words: list[Word]) -> Iterable[list[Word]]:
+        text = normalise(" ".join(w.text for w in words))
         for tokens in token_lists:
-            yield from _runs(words, tokens)
+            if all(t in text for t in tokens):  # most pages hold none of them
+                yield from _runs(words, tokens)
 
     return _areas(pdf, matches)
 

@@ -12,6 +12,7 @@ anew with unused objects dropped: no earlier revision or removed object survives
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 import pymupdf
@@ -27,6 +28,7 @@ CATALOG_KEYS = ("OpenAction", "AA", "Names", "AcroForm", "Outlines", "StructTree
                 "MarkInfo", "Metadata", "PieceInfo", "OCProperties", "Threads",
                 "SpiderInfo", "Perms", "Collection", "URI")  # fmt: skip
 PAGE_KEYS = ("AA", "Thumb", "Metadata", "PieceInfo", "B")
+INVISIBLE = re.compile(rb"(?<![\d.])3\s+Tr\b|\bgs\b")  # invisible text, or a graphics state
 
 
 def _label(page: pymupdf.Page, area: Area) -> None:
@@ -38,9 +40,26 @@ def _label(page: pymupdf.Page, area: Area) -> None:
             return
 
 
+def _remove_hidden_text(page: pymupdf.Page) -> None:
+    """Text drawn invisible (render mode 3, or fully transparent): what the reviewer
+    could not see on the page is not handed out either. Only pages whose content or
+    forms can hold it are traced (tracing every page costs more than the redaction)."""
+    if not (INVISIBLE.search(page.read_contents()) or page.get_xobjects()):
+        return
+    spans = [s for s in page.get_texttrace() if s["type"] == 3 or s["opacity"] == 0]
+    for span in spans:
+        page.add_redact_annot(pymupdf.Rect(span["bbox"]))
+    if spans:
+        page.apply_redactions(images=mupdf.PDF_REDACT_IMAGE_NONE,
+                              graphics=mupdf.PDF_REDACT_LINE_ART_NONE,
+                              text=mupdf.PDF_REDACT_TEXT_REMOVE)  # fmt: skip
+
+
 def _strip(document: pymupdf.Document) -> None:
+    for page in document.pages():
+        _remove_hidden_text(page)
     document.scrub(
-        attached_files=True, clean_pages=True, embedded_files=True, hidden_text=True,
+        attached_files=True, clean_pages=True, embedded_files=True, hidden_text=False,
         javascript=True, metadata=True, redactions=False, remove_links=True,
         reset_fields=True, reset_responses=True, thumbnails=True, xml_metadata=True,
     )  # fmt: skip
@@ -60,7 +79,10 @@ def _strip(document: pymupdf.Document) -> None:
 
 def redact(pdf: bytes, areas: list[Area]) -> bytes:
     """The redacted copy of `pdf`. Raises ValueError for an area off the document."""
-    pdf = without_hidden_layers(pdf)
+    with pymupdf.open(stream=pdf, filetype="pdf") as probe:
+        layered = probe.xref_get_key(probe.pdf_catalog(), "OCProperties")[0] != "null"
+    if layered:
+        pdf = without_hidden_layers(pdf)
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         by_page: dict[int, list[Area]] = defaultdict(list)
         for area in areas:
