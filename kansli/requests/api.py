@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.access.rules import may_read, visible_documents
 from kansli.inputs import Address, Code, Id, LongText, Name, Title, Words
 from kansli.org.api import ERRORS, ApiRequest
@@ -126,7 +127,9 @@ def _detail(user: Any, made: AccessRequest) -> dict[str, Any]:
         )
     )
     readable = {i.pk: i.document is not None and may_read(user, i.document) for i in items}
-    do_log_reads([i.document for i in items if readable[i.pk]], "registration", actor=user)
+    documents = [i.document for i in items if readable[i.pk]]
+    do_log_reads(documents, "registration", actor=user)
+    hide_protected(user, [], documents)  # shown, never saved (OSL 21 kap. 3 §)
     reviewed = sum(i.review != Review.PENDING for i in items)
     return _summary(made, request_clock(made), len(items), reviewed) | {
         "name": made.name, "contact": made.contact, "description": made.description,
@@ -199,4 +202,6 @@ def review_item(
         item, payload.review, provisions=provisions, conditions=payload.conditions,
         reasons=payload.reasons, actor=request.auth,
     )  # fmt: skip
+    if done.document is not None:
+        hide_protected(request.auth, [], [done.document])
     return _item(done, readable=True)

@@ -12,11 +12,11 @@ from kansli.files.tests import samples
 from kansli.org import actions as org_actions
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_municipality, make_user
-from kansli.registry.actions import do_assign_officer, do_receive_in_inbox
+from kansli.registry.actions import do_add_party, do_assign_officer, do_receive_in_inbox
 from kansli.registry.testing import make_case, make_incoming, make_provision
 from kansli.requests.models import AccessRequest, RequestedItem
 from kansli.requests.testing import make_request
-from kansli.web.testing import signed_in
+from kansli.web.testing import api_client, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +150,16 @@ def test_staff_find_the_requests_from_the_menu_and_an_email_becomes_a_request() 
     assert item.document is not None and item.document.case == made.case
     other = make_user("handl", roles=[(Role.OFFICER, make_authority("BN", "Byggnadsnämnden"))])
     assert signed_in(other).get(f"/begaran/inkorg/{item.pk}/").status_code == 404
+
+
+def test_a_protected_identity_is_masked_on_the_request_page() -> None:
+    ks = make_authority("KS")
+    colleague = make_user("kollega", roles=[(Role.OFFICER, ks)])
+    case = make_case("Ansökan om bistånd", authority=ks)
+    do_add_party(case, "Anna Skyddsdotter", role="sökande", protected_identity=True, actor=None)
+    document = make_incoming(case, description="Ansökan från Anna Skyddsdotter")
+    made = make_request(ks, documents=[document])
+    page = signed_in(colleague).get(f"/begaran/{made.pk}/").content.decode()
+    assert document.document_number in page and "Skyddsdotter" not in page
+    answer = api_client(colleague).get(f"/api/v1/requests/{made.pk}").json()
+    assert "Skyddsdotter" not in str(answer)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.access.rules import may_read
 from kansli.registry.permissions import REGISTERING_ROLES, has_role
 from kansli.registry.views.common import authorities_with, current_user, require
@@ -67,17 +68,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 def shown_items(user: Any, made: AccessRequest) -> list[dict[str, Any]]:
     """Each item with whether the user may read its document: one they may not is
-    shown by its number only (kansli.access.rules.may_read)."""
-    items = made.items.select_related(
-        "document__case__authority", "document__secrecy", "reviewed_by"
-    ).prefetch_related("provisions")
-    shown = []
-    for item in items:
-        readable = item.document is not None and may_read(user, item.document)
-        shown.append({"item": item, "readable": readable})
-    do_log_reads([row["item"].document for row in shown if row["readable"]], "registration",
-                 actor=user)  # fmt: skip
-    return shown
+    shown by its number only (kansli.access.rules.may_read); protected identities are
+    masked as on the case page (OSL 21 kap. 3 §)."""
+    items = list(
+        made.items.select_related(
+            "document__case__authority", "document__secrecy", "reviewed_by"
+        ).prefetch_related("provisions")
+    )
+    readable = [i.document for i in items if i.document is not None and may_read(user, i.document)]
+    do_log_reads(readable, "registration", actor=user)
+    hide_protected(user, [], readable)
+    return [{"item": i, "readable": i.document in readable} for i in items]
 
 
 def visible_item(request: HttpRequest, pk: int) -> RequestedItem:

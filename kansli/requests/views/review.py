@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kansli.access.actions import do_log_reads
+from kansli.access.protected import hide_protected
 from kansli.access.rules import may_read, visible_documents
 from kansli.registry.forms import AccessibleForm
 from kansli.registry.models import Document
@@ -42,7 +43,9 @@ def _page(
         item is not None and item.document is not None and may_read(request.user, item.document)
     )
     if readable:
-        do_log_reads([item.document], "registration", actor=request.user)  # type: ignore[union-attr]
+        assert item is not None and item.document is not None
+        do_log_reads([item.document], "registration", actor=request.user)
+        hide_protected(request.user, [], [item.document])
     context = {"item": item, "readable": readable, "made": made, "form": form,
                "heading": heading, "submit": submit}  # fmt: skip
     return render(request, "requests/review_form.html", context)
