@@ -10,7 +10,7 @@ since the e-mail file itself is kept with the document as the original."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import errors, policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
@@ -27,6 +27,7 @@ from extract_msg.enums import RecipientType
 from extract_msg.msg_classes import Message, MessageBase, MessageSigned, MSGFile
 
 from kansli.files.detect import HEAD_SIZE, OLE2_MAGIC, looks_like_mail
+from kansli.inputs import unstorable
 
 # Logos and icons are a few kB; a photo or a scanned page is far larger.
 INLINE_IMAGE_LIMIT = 16 * 1024
@@ -62,12 +63,30 @@ def parse_mail(data: bytes) -> ParsedMail:
     Raises ValidationError if the file cannot be read as an e-mail."""
     try:
         if data.startswith(OLE2_MAGIC):
-            return _parse_msg(data)
-        return _parse_eml(data)
+            return _storable(_parse_msg(data))
+        return _storable(_parse_eml(data))
     except ValidationError:
         raise
     except Exception as error:  # any failure of the parsers is the file's
         raise unreadable(str(error) or type(error).__name__) from error
+
+
+def _replaced(text: str) -> str:
+    """The text with NUL and lone surrogates (undecodable bytes in a header) replaced by
+    U+FFFD, so that it can be stored: a hostile header must not stop the intake."""
+    return "".join("\ufffd" if unstorable(char) else char for char in text)
+
+
+def _storable(mail: ParsedMail) -> ParsedMail:
+    return replace(
+        mail,
+        sender_name=_replaced(mail.sender_name),
+        sender_address=_replaced(mail.sender_address),
+        recipients=[_replaced(recipient) for recipient in mail.recipients],
+        subject=_replaced(mail.subject),
+        body=_replaced(mail.body),
+        attachments=[a._replace(filename=_replaced(a.filename)) for a in mail.attachments],
+    )
 
 
 def unreadable(reason: str) -> ValidationError:

@@ -1,0 +1,43 @@
+"""Hostile mail in the functional mailbox: a message whose headers hold what cannot be
+stored (a lone surrogate from undecodable bytes, a NUL) is taken in with those
+characters replaced, instead of stopping the intake at that message on every run."""
+
+from __future__ import annotations
+
+import pytest
+
+from kansli.mailbox import actions
+from kansli.mailbox.models import MailboxFolderState
+from kansli.mailbox.testing import PASSWORD_ENV
+from kansli.org.testing import make_authority
+from kansli.registry.models import InboxItem
+
+pytestmark = pytest.mark.django_db
+
+HOSTILE = (
+    b"From: =?utf-8?b?7aCA?= <anna@example.se>\r\n"  # an encoded lone surrogate
+    b"To: ks@example.se\r\n"
+    b"Subject: \xed\xa0\x80 Bygglov \x00 Storgatan\r\n"  # undecodable bytes and a NUL
+    b"Date: Fri, 04 Dec 2026 10:00:00 +0100\r\n\r\nHej\r\n"
+)
+
+
+def test_a_message_with_unstorable_headers_reaches_the_inbox_and_the_uid_advances() -> None:
+    mailbox = actions.do_add_mailbox(
+        authority=make_authority("KS"), host="imap.example.se", port=993, username="ks",
+        password_env=PASSWORD_ENV, folders="INBOX", processed_folder="", active=True,
+        actor=None,
+    )  # fmt: skip
+    actions.do_start_folder(mailbox, "INBOX", 1, actor=None)
+
+    item = actions.do_take_in_message(mailbox, "INBOX", 7, HOSTILE, actor=None)
+
+    assert isinstance(item, InboxItem)
+    stored = InboxItem.objects.get(pk=item.pk)
+    assert stored.sender.startswith("\ufffd") and stored.sender.endswith(" <anna@example.se>")
+    assert "Bygglov" in stored.subject and "Storgatan" in stored.subject
+    assert "\x00" not in stored.subject
+    assert not any("\ud800" <= char <= "\udfff" for char in stored.sender + stored.subject)
+    assert MailboxFolderState.objects.get(mailbox=mailbox).last_uid == 7
+    with stored.stored.open() as handle:
+        assert handle.read() == HOSTILE  # the message itself is kept whole
