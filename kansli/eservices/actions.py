@@ -60,7 +60,10 @@ def do_submit(
     authority. A medborgarförslag (KL 8 kap. 1 §) and an e-förslag go to fullmäktige and
     name their proposer; a synpunkt goes to any authority and may be anonymous. One
     attachment refused refuses the whole submission: nothing is saved."""
-    title, text, name, contact = title.strip(), text.strip(), name.strip(), contact.strip()
+    text, name, contact = text.strip(), name.strip(), contact.strip()
+    # One line: the title is the subject of the e-mails sent about it (a line break there
+    # would make every signature's e-mail fail).
+    title = " ".join(title.split())
     errors: dict[str, str] = {}
     if kind not in Kind.values:
         errors["kind"] = "Välj medborgarförslag, synpunkt eller e-förslag."
