@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import DataError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -99,7 +99,14 @@ def do_take_in_message(
         stored = store_bytes(raw, name)
     except ValidationError as error:
         return _quarantine(mailbox, folder, uid, raw, " ".join(error.messages), actor)
-    return do_receive_in_inbox(mailbox.authority, stored, name, actor=actor)
+    try:
+        with transaction.atomic():
+            return do_receive_in_inbox(mailbox.authority, stored, name, actor=actor)
+    except (DataError, ValueError) as error:
+        # What the database refuses to store of the message (a value it cannot hold):
+        # kept for the registrars rather than stop the intake at this message each run.
+        reason = _("The message could not be put in the inbox: %(error)s") % {"error": error}
+        return _quarantine(mailbox, folder, uid, raw, reason, actor)
 
 
 def _checked(raw: bytes) -> str:

@@ -48,11 +48,13 @@ def may_register(user: Any) -> bool:
 
 def waiting_items(user: Any) -> QuerySet[InboxItem]:
     """The inbox items not yet registered of the authorities the user registers for,
-    newest first (OSL 5 kap. 1 §: they are to be registered without delay)."""
+    newest first (OSL 5 kap. 1 §: they are to be registered without delay). An item
+    forwarded to an outside address (kansli.mailbox) has left the inbox."""
     return (
         InboxItem.objects.filter(
             document__isnull=True, authority__in=authorities_with(user, REGISTERING_ROLES)
         )
+        .exclude(forwardings__to_address__gt="")
         .select_related("authority", "stored")
         .order_by("-received_at", "-pk")
     )
