@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from typing import Any
 
 import pymupdf
@@ -165,3 +166,57 @@ def test_a_word_document_is_converted_and_redacted(registrar: Any) -> None:
     assert item.redacted is not None
     assert "Holm" not in pdftotext_text(current_bytes(item.redacted))
     assert item.document.files.get().stored == source  # the Word file stays
+
+
+def urls(item: RequestedItem) -> dict[str, str]:
+    base = f"/begaran/{item.request.pk}/handling/{item.pk}/maskera/"
+    return {"page": base, "png": base + "sida/1.png", "search": base + "sok/"}
+
+
+def test_the_page_marks_by_search_and_redacts_through_the_form(client: Any, registrar: Any) -> None:
+    pdf = letter()
+    item = item_with(pdf, "ansokan.pdf")
+    client.force_login(registrar)
+    url = urls(item)
+    page = client.get(url["page"])
+    assert page.status_code == 200 and "Markera alla personnummer" in page.content.decode()
+    image = client.get(url["png"])
+    assert image.status_code == 200 and image.content.startswith(b"\x89PNG")
+    assert image["Cache-Control"] == "private, no-store"
+    assert client.get(url["page"] + "sida/2.png").status_code == 404
+    numbers = client.post(url["search"], {"personal_numbers": True},
+                          content_type="application/json").json()["areas"]  # fmt: skip
+    names = client.post(url["search"], {"needles": [NAME]},
+                        content_type="application/json").json()["areas"]  # fmt: skip
+    assert [a["page"] for a in numbers + names] == [1, 1]
+    bad = client.post(url["search"], "{", content_type="application/json")
+    assert bad.status_code == 400 and bad.json() == {"error": "Sökningen kunde inte läsas."}
+    areas = [a | {"provision": PROVISION} for a in numbers + names]
+    sent = client.post(url["page"], {"areas": json.dumps(areas), "needles": json.dumps([NAME])})
+    redaction = Redaction.objects.get()
+    assert sent.status_code == 302 and sent["Location"].endswith(f"/maskera/{redaction.pk}/")
+    shown = client.get(sent["Location"]).content.decode()
+    assert "Ingen markerad text finns kvar i kopian" in shown and NAME not in shown
+    assert client.get(sent["Location"] + "sida/1.png").content.startswith(b"\x89PNG")
+
+
+def test_bad_areas_from_the_form_are_refused_in_swedish(client: Any, registrar: Any) -> None:
+    item = item_with(letter(), "ansokan.pdf")
+    client.force_login(registrar)
+    for areas in ("[", '{"page": 1}', "[]"):
+        answer = client.post(urls(item)["page"], {"areas": areas})
+        assert answer.status_code == 400
+        assert "Maskeringen gjordes inte" in answer.content.decode()
+    assert not Redaction.objects.exists()
+
+
+def test_who_may_not_read_the_document_gets_404_everywhere(client: Any, registrar: Any) -> None:
+    item = item_with(letter(), "ansokan.pdf")
+    client.force_login(make_user(roles=[(Role.OFFICER, item.request.authority)]))
+    for url in urls(item).values():
+        assert client.get(url).status_code in (404, 405)
+        assert client.post(url, {}, content_type="application/json").status_code == 404
+    assert (
+        client.get(f"/begaran/{item.request.pk}/handling/{item.pk + 99}/maskera/").status_code
+        == 404
+    )
