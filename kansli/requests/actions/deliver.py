@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
@@ -23,6 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from kansli.access.rules import may_read
 from kansli.audit.chain import record
 from kansli.files.download import handed_on
 from kansli.files.store import store_bytes
@@ -83,6 +84,16 @@ def _redacted_files(item: RequestedItem) -> list[DocumentFile]:
             "kontrollerats. Maskera handlingen och låt kontrollen bli klar först."
         )
     return files
+
+
+def require_readable(actor: Any, items: Iterable[RequestedItem]) -> None:
+    """Who delivers sends the documents themselves, so only one who may read each of
+    them: a document disclosed to this requester (OSL 12 kap. 1 §, 10 kap.) stays secret
+    to colleagues outside its group. A redacted copy is open; its original is not sent."""
+    for item in items:
+        whole = item.review in {Review.DISCLOSE, Review.CONDITIONS}
+        if whole and item.document is not None and not may_read(actor, item.document):
+            raise PermissionDenied(f"Du får inte läsa {item} och kan därför inte lämna ut den.")
 
 
 def _fresh(request: AccessRequest, items: Sequence[RequestedItem]) -> list[RequestedItem]:
@@ -217,6 +228,7 @@ def do_deliver(
         raise ValidationError({"method": "Välj e-post, länk eller post."})
     address = _address(request, method, address)
     items = _fresh(request, items)
+    require_readable(actor, items)
     shown = preview(request, items)
     if fee_shown is not None and fee_shown != shown.fee:
         raise ValidationError(

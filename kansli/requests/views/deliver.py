@@ -19,6 +19,7 @@ from kansli.requests.actions.deliver import (
     do_deliver,
     opened_link,
     preview,
+    require_readable,
 )
 from kansli.requests.actions.refuse import REFUSABLE
 from kansli.requests.models import AccessRequest, DeliveryMethod, RequestedItem, Review
@@ -62,6 +63,7 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
     context |= {"chosen": chosen, "method": method, "address": address}
     try:
         if request.POST.get("step") != "send":
+            require_readable(current_user(request), chosen)
             context["preview"] = preview(access_request, chosen)
             return render(request, "requests/deliver_confirm.html", context)
         _delivery, link = do_deliver(
