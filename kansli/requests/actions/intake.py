@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
-from kansli.inputs import unstorable
+from kansli.inputs import FIRST_DAY, unstorable
 from kansli.org.models import Authority
 from kansli.registry.actions import (
     add_to_timeline,
@@ -76,6 +76,8 @@ def _open(
     received_at = received_at or now
     if received_at > now:
         errors["received_at"] = "Tiden kan inte ligga i framtiden."
+    elif received_at.year < FIRST_DAY.year:
+        errors["received_at"] = "Ange en tid efter år 1900."
     found, texts = _checked_items(authority, documents, descriptions, errors)
     if errors:
         raise ValidationError(errors)

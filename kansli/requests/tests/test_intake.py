@@ -69,6 +69,7 @@ def test_staff_register_a_phone_request_for_their_own_authority_only() -> None:
         ({"contact": "a\x00b"}, "contact"),
         ({"descriptions": ["d" * 501]}, "descriptions"),
         ({"received_at": timezone.now() + datetime.timedelta(hours=2)}, "received_at"),
+        ({"received_at": datetime.datetime(1, 1, 2, tzinfo=datetime.UTC)}, "received_at"),
     ],
 )
 def test_bad_input_is_refused_in_swedish_and_nothing_is_saved(fields: dict, field: str) -> None:
