@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python bench/meetings.py
 	$(BIN)/python bench/approval.py
 	$(BIN)/python bench/bomb.py
+	$(BIN)/python bench/imap_intake.py --kills 25
 	$(BIN)/python bench/redaction.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
