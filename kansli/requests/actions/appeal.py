@@ -23,12 +23,13 @@ from kansli.requests.models import Appeal, Refusal
 from kansli.workdays.calendar import legal_deadline
 
 
-def appeal_ends(refusal: Refusal) -> datetime.date:
+def appeal_ends(refusal: Refusal) -> datetime.date | None:
     """The last day an appeal may come in: three weeks from the day the requester was
-    told of the decision (FL 44 §), taken as the day it was sent, or decided when it has
-    not been marked sent; moved past a day off (lag 1930:173)."""
-    told = timezone.localdate(refusal.sent_at) if refusal.sent_at else refusal.decided_on
-    return legal_deadline(told, weeks=3)
+    told of the decision (FL 44 §), taken as the day it was sent, moved past a day off
+    (lag 1930:173). None while a decision for post is not yet sent."""
+    if refusal.sent_at is None:
+        return None
+    return legal_deadline(timezone.localdate(refusal.sent_at), weeks=3)
 
 
 @transaction.atomic
@@ -47,7 +48,8 @@ def do_register_appeal(
         raise ValidationError({"received_on": "Datumet kan inte ligga i framtiden."})
     if received_on < refusal.decided_on:
         raise ValidationError({"received_on": "Överklagandet kan inte ha kommit före beslutet."})
-    late = received_on > appeal_ends(refusal)
+    ends = appeal_ends(refusal)
+    late = ends is not None and received_on > ends
     document = do_register_document(
         request.case,
         Direction.INCOMING,

@@ -163,3 +163,27 @@ def do_refuse(
     _send(refusal, request, pdf)
     mark_answered(request)
     return refusal
+
+
+@transaction.atomic
+def do_mark_refusal_sent(refusal: Refusal, *, actor: Any) -> Refusal:
+    """Record that a decision for post was sent today: the appeal period is reckoned from
+    the sending (FL 44 §), so until then no appeal can be late."""
+    require_registering(actor, refusal.request.authority)
+    if refusal.sent_at is not None:
+        raise ValidationError("Beslutet är redan skickat.")
+    refusal.sent_at = timezone.now()
+    refusal.save(update_fields=["sent_at"])
+    add_to_timeline(
+        refusal.request.case,
+        "refusal",
+        f"Beslutet {refusal.document.document_number} skickades med post.",
+        actor,
+    )
+    record(
+        actor=actor,
+        action="requests.mark_refusal_sent",
+        obj=refusal,
+        label=refusal.request.case.case_number,
+    )
+    return refusal

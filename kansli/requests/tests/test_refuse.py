@@ -20,6 +20,7 @@ from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse
 from kansli.requests.models import Refusal
 from kansli.requests.tests.delivery_data import Data, make_data
 from kansli.web.testing import signed_in
+from kansli.workdays.calendar import legal_deadline
 
 pytestmark = pytest.mark.django_db
 
@@ -72,10 +73,19 @@ def test_the_delegate_s_decision_is_registered_naming_the_kammarratt_and_three_w
     assert refusal.sent_at is not None
 
 
-def test_a_decision_for_post_is_left_unsent(chief: object) -> None:
+def test_a_decision_for_post_is_sent_by_hand_and_only_then_does_the_period_run(
+    chief: object,
+) -> None:
     data = make_data(contact="Storgatan 1, 793 33 Leksand")
     refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
-    assert (refusal.sent_at, mail.outbox) == (None, [])
+    assert (refusal.sent_at, mail.outbox, appeal_ends(refusal)) == (None, [], None)
+    page = signed_in(data.registrar).post(
+        f"/begaran/{data.request.pk}/avslag/", {"do": "sent", "refusal": refusal.pk}
+    )
+    assert page.status_code == 302
+    refusal.refresh_from_db()
+    assert refusal.sent_at is not None
+    assert appeal_ends(refusal) == legal_deadline(timezone.localdate(), weeks=3)
 
 
 def test_anyone_but_the_delegate_and_substitutes_is_refused_naming_who_decides(
@@ -116,7 +126,7 @@ def test_an_appeal_in_time_is_reconsidered_and_forwarded_a_late_one_rejected(
     refusal.decided_on = timezone.localdate(refusal.sent_at)
     refusal.save()
     ends = appeal_ends(refusal)
-    assert ends >= refusal.decided_on + datetime.timedelta(weeks=3)
+    assert ends is not None and ends >= refusal.decided_on + datetime.timedelta(weeks=3)
     in_time = do_register_appeal(refusal, ends, actor=data.registrar)
     late = do_register_appeal(refusal, ends + datetime.timedelta(days=1), actor=data.registrar)
     assert (in_time.late, late.late) == (False, True)

@@ -25,6 +25,7 @@ from kansli.requests.actions.appeal import (
 from kansli.requests.actions.refuse import (
     REFUSABLE,
     do_ask_for_decision,
+    do_mark_refusal_sent,
     do_refuse,
     refusal_point,
 )
@@ -46,12 +47,15 @@ def _date(value: str) -> datetime.date:
         raise ValidationError(_("Give the date as YYYY-MM-DD.")) from None
 
 
-def _register_appeal(request: HttpRequest, access_request: AccessRequest, user: Any) -> None:
-    refusal = Refusal.objects.filter(
-        request=access_request, pk=request.POST.get("refusal") or 0
-    ).first()
-    if refusal is None:
+def _refusal(access_request: AccessRequest, post: Any) -> Refusal:
+    found = Refusal.objects.filter(request=access_request, pk=post.get("refusal") or 0).first()
+    if found is None:
         raise ValidationError(_("Choose the decision that is appealed."))
+    return found
+
+
+def _register_appeal(request: HttpRequest, access_request: AccessRequest, user: Any) -> None:
+    refusal = _refusal(access_request, request.POST)
     upload = request.FILES.get("file")
     stored = store_upload(upload) if upload else None
     appeal = do_register_appeal(
@@ -79,6 +83,7 @@ def _do(request: HttpRequest, access_request: AccessRequest) -> None:
             post.get("text", ""),
             actor=user,
         ),
+        "sent": lambda: do_mark_refusal_sent(_refusal(access_request, post), actor=user),
         "forward": lambda: do_forward_appeal(
             _appeal(access_request, post.get("appeal", "")), actor=user
         ),
