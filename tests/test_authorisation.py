@@ -106,6 +106,9 @@ PUBLIC_ROUTES = {
     "anslagstavla/sammantrade/<int:pk>/kallelse.pdf",
     "anslagstavla/protokoll/",
     "moten/organ/<int:pk>/kalender.ics",
+    # The requester's copies behind a delivery's signed link, and each file of it.
+    "begaran/hamta/<str:token>/",
+    "begaran/hamta/<str:token>/<int:file_pk>/",
 }
 
 # The API's description: the same for everyone whatever the query (and the OpenAPI
@@ -192,6 +195,9 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("anslagstavla", "sammantrade", "pk"): Fill(OPEN_LEVEL, "meeting_pk"),
     # The snabbnytt after the meeting: the authority's staff's.
     ("snabbnytt", "snabbnytt", "pk"): Fill(NEWS, "news_pk", MISSING),
+    # A delivery's download link and its files: only a valid signed link opens them.
+    ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
