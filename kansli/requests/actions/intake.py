@@ -74,6 +74,8 @@ def _open(
         errors["channel"] = "Välj telefon, besök, brev eller e-post."
     now = timezone.now()
     received_at = received_at or now
+    if timezone.is_naive(received_at):  # a time without a zone is the municipality's
+        received_at = timezone.make_aware(received_at)
     if received_at > now:
         errors["received_at"] = "Tiden kan inte ligga i framtiden."
     elif received_at.year < FIRST_DAY.year:

@@ -3,18 +3,22 @@ read a document can learn or send of it through the request's pages."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from kansli.access.rules import may_read
+from kansli.org.testing import make_authority
 from kansli.registry.testing import make_registrar
 from kansli.requests.actions.deliver import do_deliver
 from kansli.requests.actions.review import do_review_item
-from kansli.requests.models import Delivery
+from kansli.requests.models import AccessRequest, Delivery
 from kansli.requests.testing import make_request
 from kansli.requests.tests.delivery_data import make_data
-from kansli.web.testing import signed_in
+from kansli.web.testing import api_client, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +47,18 @@ def test_a_registrar_who_may_not_read_a_secret_document_cannot_deliver_it_or_see
     # The registrar who may read it delivers it to the requester.
     do_deliver(own, [item], "email", actor=data.registrar)
     assert [m.to for m in mail.outbox] == [["a@example.se"]]
+
+
+def test_the_api_takes_an_arrival_time_without_a_zone_as_swedish_time() -> None:
+    ks = make_authority("KS")
+    client = api_client(make_registrar(ks))
+    body = {"authority": "KS", "description": "Protokollet", "channel": "phone",
+            "received_at": "2026-12-01T09:30:00"}  # fmt: skip
+    answer = client.post("/api/v1/requests", json.dumps(body), content_type="application/json")
+    assert answer.status_code == 201
+    made = AccessRequest.objects.get()
+    assert timezone.localtime(made.received_at).strftime("%Y-%m-%d %H:%M") == "2026-12-01 09:30"
+    future = body | {"received_at": "2200-01-01T00:00:00"}
+    refused = client.post("/api/v1/requests", json.dumps(future), content_type="application/json")
+    assert refused.status_code == 422 and "framtiden" in refused.json()["detail"]
+    assert AccessRequest.objects.count() == 1
