@@ -60,7 +60,8 @@ def test_forwarded_to_another_authority_moves_to_its_inbox(item: InboxItem) -> N
     )  # fmt: skip
     assert forwarding.reason == "Gäller en skola, inte KS."
     event = AuditEvent.objects.get(action="mailbox.forward_inbox_item")
-    assert (event.actor_id, event.after["to"], event.after["from"]) == (registrar.pk, "BUN", "KS")
+    after = event.after or {}
+    assert (event.actor_id, after["to"], after["from"]) == (registrar.pk, "BUN", "KS")
     assert client.get(forward_url(item)).status_code == 404  # no longer KS's
     theirs = client_for(their_registrar).get("/registrera/inkorg/")
     assert "Synpunkt nummer 7" in theirs.content.decode()
@@ -79,7 +80,7 @@ def test_forwarded_to_an_outside_address_is_emailed_with_the_original(item: Inbo
     assert sent.to == ["registrator@lansstyrelsen.example.se"]
     assert "Gäller länsstyrelsen." in sent.body
     assert "Kommunstyrelsen" in sent.body
-    [(name, original, kind)] = sent.attachments  # type: ignore[misc]
+    [(name, original, kind)] = sent.attachments
     assert (name, kind) == ("synpunkt.eml", "message/rfc822")
     with item.stored.open() as handle:
         assert message_from_bytes(handle.read())["Message-ID"] == original["Message-ID"]
@@ -143,6 +144,7 @@ def test_the_quarantine_is_read_by_the_authoritys_registrars(item: InboxItem) ->
     actions.do_start_folder(mailbox, "INBOX", 1, actor=None)
     garbage = b"\x01 inget e-brev \xff\r\n" * 5
     held = actions.do_take_in_message(mailbox, "INBOX", 1, garbage, actor=None)
+    assert held is not None
     url = f"/registrera/karantan/{held.pk}/fil/"
 
     registrar = client_for(make_registrar(item.authority))
