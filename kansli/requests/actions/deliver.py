@@ -31,7 +31,7 @@ from kansli.registry.actions import add_to_timeline, do_attach_file, do_register
 from kansli.registry.models import Direction, DocumentFile
 from kansli.registry.models.files import current_files
 from kansli.registry.permissions import require_registering
-from kansli.registry.secrecy import case_markings
+from kansli.registry.secrecy import Marking, case_markings, marking_of
 from kansli.requests.fees import fee_for
 from kansli.requests.models import (
     AccessRequest,
@@ -94,6 +94,14 @@ def require_readable(actor: Any, items: Iterable[RequestedItem]) -> None:
         whole = item.review in {Review.DISCLOSE, Review.CONDITIONS}
         if whole and item.document is not None and not may_read(actor, item.document):
             raise PermissionDenied(f"Du får inte läsa {item} och kan därför inte lämna ut den.")
+
+
+def _sent_markings(items: Iterable[RequestedItem]) -> list[Marking]:
+    """The markings of the documents sent whole: the cover letter names their files and
+    conditions, and a document disclosed to the one it concerns stays secret to the
+    rest of the staff (kansli.registry.secrecy: what is drawn up carries its sources')."""
+    whole = [i.document for i in items if i.review in {Review.DISCLOSE, Review.CONDITIONS}]
+    return [m for m in map(marking_of, filter(None, whole)) if m is not None]
 
 
 def _fresh(request: AccessRequest, items: Sequence[RequestedItem]) -> list[RequestedItem]:
@@ -259,7 +267,7 @@ def do_deliver(
         counterpart=request.name or "Anonym",
         counterpart_is_private=bool(request.name),
         document_type=DESCRIPTION,
-        inherited=case_markings(case),
+        inherited=case_markings(case) + _sent_markings(items),
         actor=actor,
     )
     cover = delivery_pdf(delivery, items, shown.files)

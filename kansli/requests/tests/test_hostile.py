@@ -44,9 +44,13 @@ def test_a_registrar_who_may_not_read_a_secret_document_cannot_deliver_it_or_see
     assert "intyg.pdf" not in confirm.content.decode()
     assert (Delivery.objects.count(), len(mail.outbox)) == (0, 0)
 
-    # The registrar who may read it delivers it to the requester.
+    # The registrar who may read it delivers it to the requester. The delivery's
+    # registered document and its cover letter name the file: as secret as the source.
     do_deliver(own, [item], "email", actor=data.registrar)
     assert [m.to for m in mail.outbox] == [["a@example.se"]]
+    sent = own.case.documents.get(document_type="Utlämnande av allmän handling")
+    assert sent.secrecy == certificate.secrecy
+    assert may_read(data.registrar, sent) and not may_read(outsider, sent)
 
 
 def test_the_api_takes_an_arrival_time_without_a_zone_as_swedish_time() -> None:
