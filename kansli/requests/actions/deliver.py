@@ -188,7 +188,8 @@ def _mail(request: AccessRequest, delivery: Delivery, preview: Preview, link: st
             "request": request,
             "delivery": delivery,
             "conditions": [i for i in items if i.review == Review.CONDITIONS],
-            "refused": request.items.filter(review=Review.REFUSE).exists(),
+            # Redacted is refused in part: told of the written decision too (OSL 6 kap. 7 §).
+            "refused": request.items.filter(review__in=[Review.REFUSE, Review.REDACT]).exists(),
             "link": link,
         },
     )

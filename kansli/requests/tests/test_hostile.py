@@ -14,7 +14,7 @@ from kansli.access.rules import may_read
 from kansli.org.testing import make_authority
 from kansli.registry.testing import make_registrar
 from kansli.requests.actions.deliver import do_deliver
-from kansli.requests.actions.review import do_review_item
+from kansli.requests.actions.review import do_refer_item, do_review_item
 from kansli.requests.models import AccessRequest, Delivery
 from kansli.requests.testing import make_request
 from kansli.requests.tests.delivery_data import make_data
@@ -66,3 +66,12 @@ def test_the_api_takes_an_arrival_time_without_a_zone_as_swedish_time() -> None:
     refused = client.post("/api/v1/requests", json.dumps(future), content_type="application/json")
     assert refused.status_code == 422 and "framtiden" in refused.json()["detail"]
     assert AccessRequest.objects.count() == 1
+
+
+def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_decision() -> None:
+    # Redaction withholds part of a document: a refusal in part (OSL 6 kap. 3 and 7 §§).
+    data = make_data()
+    do_refer_item(data.refused, "Socialnämnden", "Deras handling.", actor=data.registrar)
+    do_deliver(data.request, [data.disclosed, data.redacted], "email", actor=data.registrar)
+    (sent,) = mail.outbox
+    assert "skriftligt beslut" in sent.body and "6 kap. 7 §" in sent.body
