@@ -77,13 +77,19 @@ def _replaced(text: str) -> str:
     return "".join("\ufffd" if unstorable(char) else char for char in text)
 
 
+def _line(text: str) -> str:
+    """A header on one line: an encoded line break (=0D=0A) would carry over into the
+    headers of an e-mail made from it (forwarding) and make sending it fail."""
+    return " ".join(_replaced(text).split())
+
+
 def _storable(mail: ParsedMail) -> ParsedMail:
     return replace(
         mail,
-        sender_name=_replaced(mail.sender_name),
-        sender_address=_replaced(mail.sender_address),
-        recipients=[_replaced(recipient) for recipient in mail.recipients],
-        subject=_replaced(mail.subject),
+        sender_name=_line(mail.sender_name),
+        sender_address=_line(mail.sender_address),
+        recipients=[_line(recipient) for recipient in mail.recipients],
+        subject=_line(mail.subject),
         body=_replaced(mail.body),
         attachments=[a._replace(filename=_replaced(a.filename)) for a in mail.attachments],
     )
