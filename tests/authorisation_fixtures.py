@@ -34,6 +34,7 @@ from kansli.access.testing import make_access_group
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
 from kansli.files.tests.samples import pdf
+from kansli.mailbox.actions import do_add_mailbox, do_start_folder, do_take_in_message
 from kansli.meetings import actions as meetings
 from kansli.meetings.actions import approvers_of
 from kansli.meetings.actions.appendices import do_add_appendix
@@ -234,6 +235,7 @@ class World:
     membership_pk: int = 0
     reader_pk: int = 0
     inbox_pk: int = 0
+    quarantine_pk: int = 0
     meetings: Meetings | None = None
     tokens: dict[str, str] = field(default_factory=dict)
 
@@ -455,6 +457,13 @@ def build_world() -> World:
     body = f"Brev som väntar\n\n{INBOX_FILE_TEXT}\n".encode()
     name = f"{INBOX_FILE_NAME}.txt"
     item = registry.do_receive_in_inbox(ks, store_bytes(body, name), name, actor=users[REGISTRAR])
+    # A message from KS's functional mailbox that could not be read, in the quarantine.
+    mailbox = do_add_mailbox(
+        authority=ks, host="imap.example.se", port=993, username="ks", password_env="KS_IMAP",
+        folders="INBOX", processed_folder="", active=True, actor=None,
+    )  # fmt: skip
+    do_start_folder(mailbox, "INBOX", 1, actor=None)
+    held = do_take_in_message(mailbox, "INBOX", 1, b"\x01 " + body, actor=None)
     member = users[MEMBER]
     assert member is not None and case_officer is not None
     world = World(
@@ -463,6 +472,7 @@ def build_world() -> World:
         membership_pk=Membership.objects.get(group=group, user=member).pk,
         reader_pk=member.pk,
         inbox_pk=item.pk,
+        quarantine_pk=held.pk,
         meetings=_build_meetings(users, case_officer),
     )
     for role, user in users.items():

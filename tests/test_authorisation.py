@@ -147,6 +147,8 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("arenden", "filer", "file_id"): Fill(FILE, "file_pk", MISSING),
     # An item waiting in the registrar's inbox.
     ("registrera", "inkorg", "pk"): Fill(INBOX, "inbox_pk", MISSING),
+    # A message in the quarantine of the functional mailbox: for the same readers.
+    ("registrera", "karantan", "pk"): Fill(INBOX, "quarantine_pk", MISSING),
     # The read log of a person: who it is does not depend on what one may read.
     ("behorighet", "lasningar", "user_id"): Fill(OPEN_LEVEL, "reader_pk"),
     # The public e-diary: every case has a public page; only published files are there.
@@ -563,6 +565,7 @@ class Walker:
             "membership_pk": self.world.membership_pk,
             "reader_pk": self.world.reader_pk,
             "inbox_pk": self.world.inbox_pk,
+            "quarantine_pk": self.world.quarantine_pk,
         }
         if self.world.meetings is not None:
             values |= self.world.meetings.values(thing.kind)
