@@ -171,3 +171,10 @@ def test_the_officer_confirms_the_fee_before_sending() -> None:
     bad = client.post(url, {"items": [data.refused.pk], "method": "email", "step": "send"})
     assert bad.status_code == 400
     assert "Inget av det valda ska lämnas ut." in bad.content.decode()
+
+
+def test_a_link_to_an_e_mail_address_is_e_mailed_without_the_files() -> None:
+    data = make_data()
+    _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    [message] = mail.outbox
+    assert link in message.body and message.attachments == []
