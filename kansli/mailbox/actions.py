@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import smtplib
 from email import message_from_bytes
 from typing import Any
 
@@ -204,4 +205,10 @@ def _send_on(forwarding: InboxForwarding) -> None:
         message.attach(item.name, message_from_bytes(original), EML.mime)
     else:
         message.attach(item.name, original, item.stored.content_type)
-    message.send()
+    try:
+        message.send()
+    except (OSError, smtplib.SMTPException) as error:
+        raise ValidationError(
+            _("The e-mail could not be sent (%(error)s); nothing was forwarded. Try again later.")
+            % {"error": error}
+        ) from error

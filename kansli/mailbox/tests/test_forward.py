@@ -4,6 +4,7 @@ only the authority's registrars, with a record of who, when, where to and why.""
 from __future__ import annotations
 
 from email import message_from_bytes
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -13,7 +14,7 @@ from kansli.audit.models import AuditEvent
 from kansli.files.store import store_bytes
 from kansli.mailbox import actions
 from kansli.mailbox.models import InboxForwarding
-from kansli.mailbox.testing import PASSWORD_ENV, message
+from kansli.mailbox.testing import PASSWORD_ENV, free_port, message
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.actions import do_receive_in_inbox
@@ -165,3 +166,19 @@ def test_the_quarantine_is_read_by_the_authoritys_registrars(item: InboxItem) ->
         .status_code
         == 403
     )
+
+
+def test_a_mail_server_that_refuses_leaves_the_item_in_the_inbox(
+    item: InboxItem, settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nothing listens
+    settings.EMAIL_USE_TLS, settings.EMAIL_TIMEOUT = False, 5
+    client = client_for(make_registrar(item.authority))
+    data = {"to_address": "registrator@lansstyrelsen.example.se", "reason": "Fel myndighet."}
+    answer = client.post(forward_url(item), data)
+    assert answer.status_code == 200
+    assert "E-brevet kunde inte skickas" in answer.content.decode()
+    assert not InboxForwarding.objects.exists()
+    assert not AuditEvent.objects.filter(action="mailbox.forward_inbox_item").exists()
+    assert "Synpunkt nummer 7" in client.get("/registrera/inkorg/").content.decode()
