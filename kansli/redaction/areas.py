@@ -66,6 +66,20 @@ def ocr_words(page: pymupdf.Page) -> list[Word]:
     return words
 
 
+def as_shown(pdf: bytes, areas: list[Area], *, back: bool = False) -> list[Area]:
+    """The areas on the pages as they are shown (turned by their /Rotate), where the
+    reviewer draws; with `back`, from there to the page's own coordinates."""
+    shown = []
+    with pymupdf.open(stream=pdf, filetype="pdf") as document:
+        for area in areas:
+            page = document[area.page - 1]
+            matrix = page.derotation_matrix if back else page.rotation_matrix
+            rect = pymupdf.Rect(area.rect) * matrix
+            rect.normalize()
+            shown.append(Area(area.page, (rect.x0, rect.y0, rect.x1, rect.y1), area.provision))
+    return shown
+
+
 def words_under(pdf: bytes, areas: list[Area]) -> list[str]:
     """For each area, the words it touches joined by spaces (what the check must not find
     again), read from the source before it is redacted."""

@@ -78,9 +78,15 @@ def source_pdf(document_file: DocumentFile) -> bytes:
     return pdf
 
 
-def page_sizes(pdf: bytes) -> list[tuple[float, float]]:
+def page_sizes(pdf: bytes, *, shown: bool = False) -> list[tuple[float, float]]:
+    """Each page's width and height in its own coordinates (those of the areas), or as
+    shown, turned by its /Rotate."""
+    sizes = []
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
-        return [(page.rect.width, page.rect.height) for page in document.pages()]
+        for page in document.pages():
+            rect = page.rect if shown else page.rect * page.derotation_matrix
+            sizes.append((abs(rect.width), abs(rect.height)))
+    return sizes
 
 
 def parse_areas(values: Iterable[Any], sizes: list[tuple[float, float]]) -> list[Area]:

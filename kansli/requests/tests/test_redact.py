@@ -220,3 +220,27 @@ def test_who_may_not_read_the_document_gets_404_everywhere(client: Any, registra
         client.get(f"/begaran/{item.request.pk}/handling/{item.pk + 99}/maskera/").status_code
         == 404
     )
+
+
+def test_a_turned_page_is_marked_as_shown_and_redacted(client: Any, registrar: Any) -> None:
+    document = pymupdf.open()
+    page = document.new_page()  # A4 upright, turned a quarter to lie landscape
+    page.insert_text((72, 100), f"Klient: {NAME}", fontsize=11)
+    page.insert_text((72, 300), "Ansökan om försörjningsstöd.", fontsize=11)
+    page.set_rotation(90)
+    pdf = document.tobytes()
+    item = item_with(pdf, "vriden.pdf")
+    client.force_login(registrar)
+    url = urls(item)
+    assert 'data-width="842.0" data-height="595.0"' in client.get(url["page"]).content.decode()
+    (found,) = client.post(url["search"], {"needles": [NAME]},
+                           content_type="application/json").json()["areas"]  # fmt: skip
+    x0, _y0, _x1, y1 = found["rect"]
+    assert x0 > 595 and y1 < 595  # where the name is seen: on the right of the landscape
+    area = found | {"provision": PROVISION}
+    client.post(url["page"], {"areas": json.dumps([area]), "needles": json.dumps([NAME])})
+    redaction = Redaction.objects.get()
+    assert redaction.verified
+    with redaction.result.open() as opened:
+        text = pdftotext_text(opened.read())
+    assert "Holm" not in text and "försörjningsstöd" in text

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from kansli.access.actions import do_log_read
 from kansli.access.rules import may_read
 from kansli.files.models import StoredFile
+from kansli.redaction.areas import Area, as_shown
 from kansli.redaction.find import find_personal_numbers, find_text
 from kansli.registry.models import SecrecyProvision
 from kansli.registry.views.common import current_user
@@ -71,7 +72,22 @@ def _png(pdf: bytes, page: int) -> HttpResponse:
 
 def _pages(pdf: bytes) -> list[dict[str, Any]]:
     return [{"number": n, "width": round(w, 2), "height": round(h, 2)}
-            for n, (w, h) in enumerate(page_sizes(pdf), start=1)]  # fmt: skip
+            for n, (w, h) in enumerate(page_sizes(pdf, shown=True), start=1)]  # fmt: skip
+
+
+def _own(pdf: bytes, values: list[Any]) -> list[Any]:
+    """The areas drawn on the pages as shown, in the pages' own coordinates; what cannot
+    be read is passed on as it came, for the action to refuse with its message."""
+    sizes, own = page_sizes(pdf), []
+    for value in values:
+        try:
+            area = Area.from_json(value)
+            if not 1 <= area.page <= len(sizes):
+                raise ValueError
+            own.append(as_shown(pdf, [area], back=True)[0].as_json())
+        except (KeyError, TypeError, ValueError):
+            own.append(value)
+    return own
 
 
 @never_cache
@@ -89,7 +105,9 @@ def redact(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             needles = json.loads(request.POST.get("needles") or "[]")
             if not isinstance(areas, list) or not isinstance(needles, list):
                 raise ValueError
-            redaction = do_redact_item(item, areas, needles=[str(n) for n in needles], actor=user)
+            redaction = do_redact_item(
+                item, _own(pdf, areas), needles=[str(n) for n in needles], actor=user
+            )
             return redirect("requests:redact-result", pk=pk, item_pk=item.pk,
                             redaction_pk=redaction.pk)  # fmt: skip
         except ValueError:
@@ -130,7 +148,7 @@ def search(request: HttpRequest, pk: int, item_pk: int) -> JsonResponse:
     found = find_text(pdf, needles) if needles else []
     if body.get("personal_numbers") is True:
         found += find_personal_numbers(pdf)
-    return JsonResponse({"areas": [a.as_json() for a in found]})
+    return JsonResponse({"areas": [a.as_json() for a in as_shown(pdf, found)]})
 
 
 def _redaction(request: HttpRequest, pk: int, item_pk: int, redaction_pk: int) -> Redaction:
