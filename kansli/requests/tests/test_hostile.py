@@ -7,13 +7,17 @@ import json
 
 import pytest
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from kansli.access.rules import may_read
-from kansli.org.testing import make_authority
+from kansli.meetings.actions.delegation import do_add_delegation_point
+from kansli.meetings.models import DelegatedDecision
+from kansli.org.models import Role, User
+from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_registrar
 from kansli.requests.actions.deliver import do_deliver
+from kansli.requests.actions.refuse import do_refuse
 from kansli.requests.actions.review import do_refer_item, do_review_item
 from kansli.requests.models import AccessRequest, Delivery
 from kansli.requests.testing import make_request
@@ -75,3 +79,37 @@ def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_dec
     do_deliver(data.request, [data.disclosed, data.redacted], "email", actor=data.registrar)
     (sent,) = mail.outbox
     assert "skriftligt beslut" in sent.body and "6 kap. 7 §" in sent.body
+
+
+def delegation(authority: object) -> tuple[User, User]:
+    chief = make_user("kanslichefen", roles=[(Role.OFFICER, authority)])
+    substitute = make_user("ersattaren", roles=[(Role.OFFICER, authority)])
+    do_add_delegation_point(
+        authority, "2.1", "Beslut om att inte lämna ut allmän handling", "Kanslichef",
+        delegates=[chief, substitute], actor=None,
+    )  # fmt: skip
+    return chief, substitute
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="do_refuse lets a substitute decide without saying whom they replace, which "
+    "do_register_delegated_decision refuses (KL 6 kap. 37 §, 7 kap. 5 §)",
+)
+def test_a_substitute_refuses_only_in_the_place_of_the_delegate_named() -> None:
+    data = make_data()
+    _chief, substitute = delegation(data.request.authority)
+    with pytest.raises((PermissionDenied, ValidationError)):
+        do_refuse(data.request, [data.refused], "Hälsa.", actor=substitute)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a refusal by delegation is not registered as a delegated decision, so it is "
+    "never reported to the board (KL 6 kap. 40 §) nor on the delegation lists",
+)
+def test_a_refusal_is_a_delegated_decision_reported_to_the_board() -> None:
+    data = make_data()
+    chief, _substitute = delegation(data.request.authority)
+    do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    assert DelegatedDecision.objects.filter(point__code="2.1", decided_by=chief).exists()
