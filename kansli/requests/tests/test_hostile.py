@@ -10,10 +10,12 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kansli.access.actions import READ_ACTION
 from kansli.access.rules import may_read
+from kansli.audit.models import AuditEvent
 from kansli.meetings.actions.delegation import do_add_delegation_point
 from kansli.meetings.models import DelegatedDecision
-from kansli.org.models import Role, User
+from kansli.org.models import Authority, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_registrar
 from kansli.requests.actions.deliver import do_deliver
@@ -81,7 +83,7 @@ def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_dec
     assert "skriftligt beslut" in sent.body and "6 kap. 7 §" in sent.body
 
 
-def delegation(authority: object) -> tuple[User, User]:
+def delegation(authority: Authority) -> tuple[User, User]:
     chief = make_user("kanslichefen", roles=[(Role.OFFICER, authority)])
     substitute = make_user("ersattaren", roles=[(Role.OFFICER, authority)])
     do_add_delegation_point(
@@ -113,3 +115,15 @@ def test_a_refusal_is_a_delegated_decision_reported_to_the_board() -> None:
     chief, _substitute = delegation(data.request.authority)
     do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
     assert DelegatedDecision.objects.filter(point__code="2.1", decided_by=chief).exists()
+
+
+def test_a_page_image_of_a_secret_document_fetched_directly_is_a_logged_read() -> None:
+    data = make_data()
+    url = f"/begaran/{data.request.pk}/handling/{data.redacted.pk}/maskera/sida/2.png"
+    image = signed_in(data.registrar).get(url)
+    assert image.status_code == 200 and image["Content-Type"] == "image/png"
+    read = AuditEvent.objects.get(action=READ_ACTION, actor=data.registrar)
+    assert read.object_id == str(data.redacted.document_id)
+    outsider = make_registrar(data.request.authority, "utanfor")
+    assert signed_in(outsider).get(url).status_code == 404
+    assert AuditEvent.objects.filter(action=READ_ACTION).count() == 1

@@ -125,8 +125,14 @@ def redact(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
 
 @login_required
 def page_image(request: HttpRequest, pk: int, item_pk: int, page: int) -> HttpResponse:
+    """A page of the document as an image: a read of its file, logged as such when it is
+    secret (the page itself can be fetched without the redaction page)."""
     item = readable_item(request, pk, item_pk)
-    return _png(_source(item)[0], page)
+    assert item.document is not None
+    pdf, stored = _source(item)
+    shown = _png(pdf, page)
+    do_log_read(item.document, "file", stored_file=stored, actor=current_user(request))
+    return shown
 
 
 @never_cache
