@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from kansli.audit.chain import record
 from kansli.files.detect import EML
-from kansli.files.mail import parse_mail
+from kansli.files.mail import ParsedMail, parse_mail
 from kansli.files.store import check_file, check_size, keep_bytes, store_bytes
 from kansli.mailbox.models import InboxForwarding, Mailbox, MailboxFolderState, QuarantinedMessage
 from kansli.org.changes import apply_changes, snapshot
@@ -96,13 +96,14 @@ def do_take_in_message(
     ):
         return None
     try:
-        name = _checked(raw)
+        mail = _checked(raw)
+        name = _file_name(mail)
         stored = store_bytes(raw, name)
     except ValidationError as error:
         return _quarantine(mailbox, folder, uid, raw, " ".join(error.messages), actor)
     try:
         with transaction.atomic():
-            return do_receive_in_inbox(mailbox.authority, stored, name, actor=actor)
+            return do_receive_in_inbox(mailbox.authority, stored, name, actor=actor, mail=mail)
     except (DataError, ValueError) as error:
         # What the database refuses to store of the message (a value it cannot hold):
         # kept for the registrars rather than stop the intake at this message each run.
@@ -110,9 +111,9 @@ def do_take_in_message(
         return _quarantine(mailbox, folder, uid, raw, reason, actor)
 
 
-def _checked(raw: bytes) -> str:
-    """The file name the message gets in the inbox, once it and every file in it pass
-    the checks every upload gets; ValidationError if any does not."""
+def _checked(raw: bytes) -> ParsedMail:
+    """The message read, once it and every file in it pass the checks every upload
+    gets; ValidationError if any does not."""
     check_size(len(raw))
     mail = parse_mail(raw)
     for attachment in mail.attachments:
@@ -122,6 +123,11 @@ def _checked(raw: bytes) -> str:
             raise ValidationError(
                 f"{attachment.filename}: {' '.join(error.messages)}", code=error.code
             ) from error
+    return mail
+
+
+def _file_name(mail: ParsedMail) -> str:
+    """The message's file name in the inbox: its subject."""
     subject = re.sub(r"[\x00-\x1f/\\:*?\"<>|]+", " ", mail.subject).strip()[:100].strip()
     return f"{subject or _('e-mail')}.eml"
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from kansli.access.groups import default_group
 from kansli.access.protected import hide_for
 from kansli.audit.chain import record
-from kansli.files.mail import parse_mail
+from kansli.files.mail import ParsedMail, parse_mail
 from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.org.changes import apply_changes, snapshot
@@ -664,16 +664,19 @@ def do_attach_file(
 
 @transaction.atomic
 def do_receive_in_inbox(
-    authority: Authority, stored: StoredFile, name: str, *, actor: Any
-) -> InboxItem:
+    authority: Authority, stored: StoredFile, name: str, *, actor: Any,
+    mail: ParsedMail | None = None,
+) -> InboxItem:  # fmt: skip
     """Put an uploaded file or e-mail in the registrar's inbox, to be registered. An
-    e-mail's sender, date and subject are read now, to pre-fill the registration."""
+    e-mail's sender, date and subject are read now, to pre-fill the registration (from
+    `mail` when the caller has read the same file already)."""
     require_registering(actor, authority)
     item = InboxItem(authority=authority, stored=stored, name=name, received_at=timezone.now(),
                      received_by=actor)  # fmt: skip
     if item.is_mail:
-        with stored.open() as handle:
-            mail = parse_mail(handle.read())
+        if mail is None:
+            with stored.open() as handle:
+                mail = parse_mail(handle.read())
         item.sender, item.subject, item.sent_at = mail.sender[:300], mail.subject[:500], mail.date
     item.save()
     record(actor=actor, action="registry.receive_in_inbox", obj=item,
