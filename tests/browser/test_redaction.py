@@ -1,11 +1,12 @@
 """Issue 14's redaction in the browser: the reviewer marks every personal identity
 number with the search button and a name by drawing a rectangle with the mouse; the
-redacted copy registered in the request's case holds none of them for pypdf, pdftotext
-or PyMuPDF."""
+redacted copy registered in the request's case holds none of them for pypdf, pdftotext,
+PyMuPDF or OCR of the rendered page."""
 
 from __future__ import annotations
 
 import io
+import subprocess
 from typing import Any
 
 import pymupdf
@@ -80,7 +81,10 @@ def test_a_reviewer_redacts_two_numbers_and_a_name(live_server: Any, page: Any) 
         result = opened.read()
     with pymupdf.open(stream=result, filetype="pdf") as document:
         mupdf = document[0].get_text()
+        png = document[0].get_pixmap(dpi=200).tobytes("png")
     pypdf = "".join(p.extract_text() for p in PdfReader(io.BytesIO(result)).pages)
-    for text in (pypdf, pdftotext_text(result), mupdf):
+    ocr = subprocess.run(["tesseract", "stdin", "stdout", "-l", "swe"], input=png,
+                         capture_output=True, check=True).stdout.decode()  # fmt: skip
+    for text in (pypdf, pdftotext_text(result), mupdf, ocr):
         assert "Holm" not in text and "9876" not in text and "1239" not in text
         assert "försörjningsstöd" in text
