@@ -23,11 +23,14 @@ from kansli.redaction.layers import without_hidden_layers
 
 BLACK, WHITE = (0, 0, 0), (1, 1, 1)
 LABEL_SIZES = (7, 6, 5, 4, 3)
-# Entries of the document catalogue that run something or hold more than the pages.
-CATALOG_KEYS = ("OpenAction", "AA", "Names", "AcroForm", "Outlines", "StructTreeRoot",
-                "MarkInfo", "Metadata", "PieceInfo", "OCProperties", "Threads",
-                "SpiderInfo", "Perms", "Collection", "URI")  # fmt: skip
-PAGE_KEYS = ("AA", "Thumb", "Metadata", "PieceInfo", "B")
+# The entries of the document catalogue and of a page that are kept: what shows the
+# pages. Every other one goes, named or not: one that runs something (OpenAction, AA),
+# holds more than the pages (Names, AcroForm, Outlines, Metadata, PDF 2.0's associated
+# files AF) or a private key pointing at any object at all.
+CATALOG_KEEPS = {"Type", "Pages", "PageLabels", "PageLayout", "PageMode", "Lang",
+                 "ViewerPreferences", "Version"}  # fmt: skip
+PAGE_KEEPS = {"Type", "Parent", "Resources", "Contents", "MediaBox", "CropBox", "BleedBox",
+              "TrimBox", "ArtBox", "Rotate", "UserUnit", "Group"}  # fmt: skip
 INVISIBLE = re.compile(rb"(?<![\d.])3\s+Tr\b|\bgs\b")  # invisible text, or a graphics state
 
 
@@ -68,13 +71,16 @@ def _strip(document: pymupdf.Document) -> None:
             page.delete_widget(widget)
         for annot in list(page.annots()):
             page.delete_annot(annot)
-        for key in PAGE_KEYS:
-            document.xref_set_key(page.xref, key, "null")
-    catalog = document.pdf_catalog()
-    for key in CATALOG_KEYS:
-        document.xref_set_key(catalog, key, "null")
+        _keep_only(document, page.xref, PAGE_KEEPS)
+    _keep_only(document, document.pdf_catalog(), CATALOG_KEEPS)
     document.set_metadata({})
     document.del_xml_metadata()
+
+
+def _keep_only(document: pymupdf.Document, xref: int, keeps: set[str]) -> None:
+    for key in document.xref_get_keys(xref):
+        if key not in keeps:
+            document.xref_set_key(xref, key, "null")
 
 
 def redact(pdf: bytes, areas: list[Area]) -> bytes:
