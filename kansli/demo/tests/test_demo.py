@@ -73,6 +73,19 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
 
     assert Paragraph.objects.filter(item__case=None, item__title="Mötets öppnande").exists()
     assert Attendance.objects.filter(capacity="ovrig", user=None, name="Eva Lind").exists()
+    # Issue 14: requests for public documents in each state, and the e-services.
+    from kansli.eservices.models import Submission
+    from kansli.requests.models import AccessRequest, Appeal, Delivery
+
+    assert AccessRequest.objects.filter(answered_at=None, items__review="pending").exists()
+    assert Delivery.objects.filter(method="link").exists()
+    assert Appeal.objects.exclude(forwarded_at=None).exists()
+    assert {s.kind for s in Submission.objects.all()} == {
+        "medborgarforslag",
+        "synpunkt",
+        "e-forslag",
+    }
+    assert "Begäran om allmän handling: 3" in out and "E-tjänster:" in out
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
