@@ -127,3 +127,15 @@ def test_a_page_image_of_a_secret_document_fetched_directly_is_a_logged_read() -
     outsider = make_registrar(data.request.authority, "utanfor")
     assert signed_in(outsider).get(url).status_code == 404
     assert AuditEvent.objects.filter(action=READ_ACTION).count() == 1
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a disclosure with conditions (förbehåll) is appealable (OSL 6 kap. 8 §), but "
+    "do_refuse takes only refused and redacted items, so no written decision can be had",
+)
+def test_a_written_decision_can_be_had_on_conditions_to_appeal_them() -> None:
+    data = make_data()
+    chief, _substitute = delegation(data.request.authority)
+    decision = do_refuse(data.request, [data.conditioned], "Uppgifterna rör annan.", actor=chief)
+    assert list(decision.items.all()) == [data.conditioned]
