@@ -55,6 +55,12 @@ def test_an_anonymous_request_gets_a_receipt_and_leaves_no_trace() -> None:
             assert ADDRESS not in str(key) + str(value)
 
 
+def test_an_empty_post_is_refused_as_spam() -> None:
+    answer = Client(HTTP_ACCEPT_LANGUAGE="sv").post("/begaran/", {})
+    assert answer.status_code == 200 and spam.TOO_OLD in answer.content.decode()
+    assert not AccessRequest.objects.exists()
+
+
 def test_a_receipt_is_reached_only_by_its_signed_token() -> None:
     ks = make_authority("KS")
     post(form(ks))

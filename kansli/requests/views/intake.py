@@ -36,8 +36,9 @@ def receipt_token(request: AccessRequest) -> str:
 def public_form(request: HttpRequest) -> HttpResponse:
     """Ask for documents. Name and contact are optional: nobody must say who they are
     or why (TF 2 kap. 18 §)."""
-    form = PublicRequestForm(request.POST or None)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = PublicRequestForm(request.POST if posted else None)
+    if posted:
         refused = spam.refusal(request, scope="begaran")
         if refused:
             form.is_valid()
