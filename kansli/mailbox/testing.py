@@ -222,17 +222,22 @@ def message(number: int, attachments: int = 2) -> bytes:
 
 def intake_killed_at_random(kills: int, seconds: tuple[float, float], seed: int) -> None:
     """Run `kansli intake imap` and kill it with SIGKILL after a random number of
-    seconds between the two given, `kills` times over, printing the number of inbox
-    items after each kill; called in a process of its own with Django set up. Each
-    intake runs in a child forked from this process, so it starts at once rather than
-    after Django's start-up, and is killed as abruptly as any (no clean-up of any
-    kind: transactions, files and IMAP sessions cut off)."""
+    seconds, `kills` times over, printing the number of inbox items after each kill;
+    called in a process of its own with Django set up. The range starts as given and
+    grows by half after a kill that found no new item (killed before the intake got
+    going: a slow machine), shrinking back after one that did, so that the kills fall
+    while messages are being taken in. Each intake runs in a child forked from this
+    process, so it starts at once rather than after Django's start-up, and is killed
+    as abruptly as any (no clean-up of any kind: transactions, files and IMAP sessions
+    cut off)."""
     from django.core.management import call_command
     from django.db import connections
 
     from kansli.registry.models import InboxItem
 
     chance = random.Random(seed)
+    low, high = seconds
+    before = 0
     for _ in range(kills):
         connections.close_all()  # the child opens its own
         pid = os.fork()
@@ -241,7 +246,11 @@ def intake_killed_at_random(kills: int, seconds: tuple[float, float], seed: int)
                 call_command("intake", "imap", "--interval", "1", stdout=io.StringIO())
             finally:
                 os._exit(0)
-        time.sleep(chance.uniform(*seconds))
+        time.sleep(chance.uniform(low, high))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        print(InboxItem.objects.count(), flush=True)  # how far the intake came
+        count = InboxItem.objects.count()
+        print(count, flush=True)  # how far the intake came
+        factor = 1.5 if count == before else 1 / 1.5
+        low, high = max(seconds[0], min(low * factor, 10)), max(seconds[1], min(high * factor, 20))
+        before = count
