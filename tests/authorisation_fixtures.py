@@ -49,6 +49,7 @@ from kansli.public.actions import do_publish_file
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Document, DocumentFile
 from kansli.registry.testing import make_case, make_provision
+from kansli.requests.testing import make_request
 
 # The roles, in the order the walk reports them.
 ANONYMOUS = "anonymous"
@@ -154,6 +155,9 @@ class Thing:
     # Who may read the registration itself (and so address it by number or id).
     document_readers: frozenset[str]
     published: bool = False
+    # A request for public documents asking for the document, and its one item.
+    request_pk: int = 0
+    request_item_pk: int = 0
 
     @property
     def values(self) -> dict[str, Any]:
@@ -167,6 +171,8 @@ class Thing:
             "document_pk": self.document.pk,
             "file_pk": self.file.pk,
             "file_name": self.file.name,
+            "request_pk": self.request_pk,
+            "request_item_pk": self.request_item_pk,
         }
 
 
@@ -449,6 +455,9 @@ def build_world() -> World:
         registry.do_assign_officer(thing.case, case_officer, actor=None)
         thing.case.refresh_from_db()
         thing.document.refresh_from_db()
+    for thing in things.values():  # an anonymous request for each document
+        asked = make_request(ks, documents=[thing.document])
+        thing.request_pk, thing.request_item_pk = asked.pk, asked.items.get().pk
     # The member opens the secret registration and its file: the read logs show it.
     do_log_read(things[SECRET].document, "registration", actor=users[MEMBER])
     do_log_read(things[SECRET].document, "file", stored_file=things[SECRET].file.stored,

@@ -106,6 +106,9 @@ PUBLIC_ROUTES = {
     "anslagstavla/sammantrade/<int:pk>/kallelse.pdf",
     "anslagstavla/protokoll/",
     "moten/organ/<int:pk>/kalender.ics",
+    # Asking for public documents, and the receipt by its signed link (kansli.requests).
+    "begaran/",
+    "begaran/kvitto/<str:token>/",
     # The requester's copies behind a delivery's signed link, and each file of it.
     "begaran/hamta/<str:token>/",
     "begaran/hamta/<str:token>/<int:file_pk>/",
@@ -200,6 +203,13 @@ FILL: dict[tuple[str, str, str], Fill] = {
     # A delivery's download link and its files: only a valid signed link opens them.
     ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    # A request for public documents (its own case: read as a case) and a document asked
+    # for in it; an e-mail in the inbox registered as a request; a receipt's signed link.
+    ("begaran", "begaran", "pk"): Fill(CASE, "request_pk", MISSING),
+    ("begaran", "handling", "pk"): Fill(CASE, "request_item_pk", MISSING),
+    ("begaran", "inkorg", "pk"): Fill(INBOX, "inbox_pk", MISSING),
+    ("begaran", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("api", "requests", "request_id"): Fill(CASE, "request_pk", MISSING),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
@@ -224,6 +234,8 @@ FILL_BY_NAME: dict[tuple[str, str], Fill] = {
     # Förhinder through the API (POST and DELETE on one route): the body's members', as
     # the member portal.
     ("api-v1:absence_report", "meeting_id"): Fill(PORTAL, "meeting_pk", MISSING),
+    # A document asked for in a request (api/v1/requests/<id>/items/<id>/review).
+    ("api-v1:review_item", "item_id"): Fill(CASE, "request_item_pk", MISSING),
 }
 
 # What a GET of a meetings' page answers those who may use it (the walk does not
@@ -291,7 +303,8 @@ OVERSIGHT = {"access:document-reads": {fx.MANAGER, fx.DPO}}
 # The names searches, lookups and forms read their text from.
 SEARCH_KEYS = ("q", "counterpart", "description", "title", "case_number", "arende")
 PARAMETER = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
-CSRF = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+# The CSRF token and the public forms' signed time stamp (kansli.web.spam) differ per answer.
+CSRF = re.compile(r'(name="(?:csrfmiddlewaretoken|formular_visat)" value=")[^"]*(")')
 OWN_LINK = re.compile(r'href="(\?[^"]*)"')
 FOLLOWED_LINKS = 3  # per answer
 REFUSED_STATUSES = {401, 403, 404, 405}
