@@ -42,13 +42,20 @@ def to_pdf(data: bytes, content_type: str) -> bytes:
     if content_type == "application/pdf":
         return data
     if content_type in IMAGES:
-        with pymupdf.open(stream=data) as image:
-            return image.convert_to_pdf()
+        return _image_pdf(data)
     if content_type in MAILS:
         return _mail_pdf(data)
     if content_type in OFFICE:
         return _office_pdf(data, OFFICE[content_type])
     raise NotConvertible(f"filer av typen {content_type} kan inte maskeras")
+
+
+def _image_pdf(data: bytes) -> bytes:
+    try:
+        with pymupdf.open(stream=data) as image:
+            return image.convert_to_pdf()
+    except Exception as error:  # any failure of MuPDF on the image is the file's
+        raise NotConvertible("bilden kunde inte läsas (skadad eller för stor)") from error
 
 
 def _office_pdf(data: bytes, suffix: str) -> bytes:

@@ -1,12 +1,15 @@
-"""A hostile PDF to redact: what it carries beside its pages under keys the engine does
-not name (PDF 2.0's associated files, a private key of the catalogue or a page
-pointing at an object with text) must not reach the redacted copy either."""
+"""Hostile files to redact: what a PDF carries beside its pages under keys the engine
+does not name (PDF 2.0's associated files, a private key of the catalogue or a page
+pointing at an object with text) must not reach the redacted copy either, and an image
+MuPDF cannot read is refused as not convertible."""
 
 from __future__ import annotations
 
 import pymupdf
+import pytest
 
 from kansli.redaction.areas import Area
+from kansli.redaction.convert import NotConvertible, to_pdf
 from kansli.redaction.redact import redact
 
 ATTACHED = b"Bilaga med personnummer 19121212-1212"
@@ -58,3 +61,11 @@ def test_associated_files_and_objects_under_private_keys_are_not_in_the_redacted
     assert PRIVATE not in raw and b"Hemlig anteckning" not in raw
     with pymupdf.open(stream=result, filetype="pdf") as document:
         assert document.page_count == 1 and "Storgatan" not in document[0].get_text()
+
+
+def test_an_image_claiming_to_be_100000_pixels_square_is_not_convertible() -> None:
+    # A PNG header for 100 000 × 100 000 pixels and nothing else: MuPDF refuses it,
+    # which must reach the reviewer as "cannot be converted", not as a server error.
+    header = b"\x00\x00\x00\rIHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x00\x00\x00\x00"
+    with pytest.raises(NotConvertible):
+        to_pdf(b"\x89PNG\r\n\x1a\n" + header + bytes(40), "image/png")
