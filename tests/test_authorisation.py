@@ -207,6 +207,12 @@ FILL: dict[tuple[str, str, str], Fill] = {
     # for in it; an e-mail in the inbox registered as a request; a receipt's signed link.
     ("begaran", "begaran", "pk"): Fill(CASE, "request_pk", MISSING),
     ("begaran", "handling", "pk"): Fill(CASE, "request_item_pk", MISSING),
+    # Redacting a document asked for (begaran/<request>/handling/<item>/maskera/...): for
+    # those who may read the document; a page image by its number (1, as the world's
+    # first appendix), a redaction by its id (none in the world: any id is not found).
+    ("begaran", "handling", "item_pk"): Fill(DOCUMENT, "request_item_pk", MISSING),
+    ("begaran", "sida", "page"): Fill(OPEN_LEVEL, "appendix_number"),
+    ("begaran", "maskera", "redaction_pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("begaran", "inkorg", "pk"): Fill(INBOX, "inbox_pk", MISSING),
     ("begaran", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "requests", "request_id"): Fill(CASE, "request_pk", MISSING),
