@@ -145,7 +145,10 @@ def search(request: HttpRequest, pk: int, item_pk: int) -> JsonResponse:
     item = readable_item(request, pk, item_pk)
     try:
         body = json.loads(request.body[:MAX_BODY] or b"{}")
-        needles = parse_needles(body.get("needles", []) if isinstance(body, dict) else [])
+        asked = body.get("needles", []) if isinstance(body, dict) else None
+        if not isinstance(asked, list):
+            raise ValueError
+        needles = parse_needles(asked)
     except (ValueError, AttributeError, TypeError):
         return JsonResponse({"error": _("The search could not be read.")}, status=400)
     except ValidationError as error:
