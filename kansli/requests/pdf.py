@@ -28,10 +28,7 @@ def refusal_pdf(
     """The decision: the request, each document refused by its number (never its
     description, which may itself be secret), whole or in part, with its provisions,
     the reasons and how to appeal (OSL 6 kap. 8 §, FL 44 §)."""
-    rows = [
-        (item, item.review == Review.REDACT, [p.reference for p in item.provisions.all()])
-        for item in items
-    ]
+    rows = [(item, item.review, [p.reference for p in item.provisions.all()]) for item in items]
     provisions = sorted({reference for _i, _p, refs in rows for reference in refs})
     return _render(
         "requests/pdf/refusal.html",

@@ -30,7 +30,10 @@ from kansli.requests.pdf import refusal_pdf
 
 DESCRIPTION = "Beslut om avslag på begäran om allmän handling"
 # A redacted document is refused in part: what is masked is withheld.
-REFUSABLE = {Review.REFUSE, Review.REDACT}
+WITHHELD = {Review.REFUSE, Review.REDACT}
+# Conditions (förbehåll, OSL 10 kap. 14 §) limit the disclosure: the requester may have
+# a written decision on them too, and appeal it (OSL 6 kap. 7–8 §§).
+REFUSABLE = WITHHELD | {Review.CONDITIONS}
 
 
 def refusal_point(authority: Authority) -> DelegationPoint | None:
@@ -113,7 +116,8 @@ def do_refuse(
         errors["items"] = "Välj de handlingar beslutet gäller."
     elif any(i.request_id != request.pk or i.review not in REFUSABLE for i in items):
         errors["items"] = (
-            "Beslutet kan bara gälla handlingar i begäran som vägrats eller maskerats."
+            "Beslutet kan bara gälla handlingar i begäran som vägrats, maskerats eller "
+            "lämnats ut med förbehåll."
         )
     if not reasons:
         errors["reasons"] = "Skriv skälen för beslutet (förvaltningslagen 32 §)."

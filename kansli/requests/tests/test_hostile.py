@@ -129,11 +129,6 @@ def test_a_page_image_of_a_secret_document_fetched_directly_is_a_logged_read() -
     assert AuditEvent.objects.filter(action=READ_ACTION).count() == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a disclosure with conditions (förbehåll) is appealable (OSL 6 kap. 8 §), but "
-    "do_refuse takes only refused and redacted items, so no written decision can be had",
-)
 def test_a_written_decision_can_be_had_on_conditions_to_appeal_them() -> None:
     data = make_data()
     chief, _substitute = delegation(data.request.authority)
