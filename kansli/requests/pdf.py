@@ -24,6 +24,7 @@ def refusal_pdf(
     point: DelegationPoint,
     decided_by: Any,
     decided_on: datetime.date,
+    substitute_for: Any = None,
 ) -> bytes:
     """The decision: the request, each document refused by its number (never its
     description, which may itself be secret), whole or in part, with its provisions,
@@ -40,6 +41,7 @@ def refusal_pdf(
             "provisions": provisions,
             "point": point,
             "decided_by": decided_by,
+            "substitute_for": substitute_for,
             "today": decided_on,
         },
     )

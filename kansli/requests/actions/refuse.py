@@ -62,6 +62,22 @@ def require_delegate(actor: Any, authority: Authority) -> DelegationPoint:
     return point
 
 
+def _require_in_order(point: DelegationPoint, actor: Any, substitute_for: Any) -> None:
+    """A substitute decides only in the place of a delegate before them, named
+    (ersättare i tur och ordning, KL 6 kap. 37 §, 7 kap. 5 §)."""
+    ranks = {d.user_id: d.rank for d in point.delegates.all()}
+    rank = ranks[actor.pk]
+    if rank == 1 and substitute_for is None:
+        return
+    if substitute_for is None or ranks.get(substitute_for.pk, rank) >= rank:
+        raise ValidationError(
+            {
+                "substitute_for": f"{actor.get_full_name() or actor.username} är ersättare enligt "
+                f"punkt {point.code}: ange vilken delegat före hen som inte kunde besluta."
+            }
+        )
+
+
 @transaction.atomic
 def do_ask_for_decision(request: AccessRequest, *, actor: Any) -> AccessRequest:
     """Record that the requester asked for the authority's written decision on what was
@@ -103,13 +119,20 @@ def _send(refusal: Refusal, request: AccessRequest, pdf: bytes) -> None:
 
 @transaction.atomic
 def do_refuse(
-    request: AccessRequest, items: Sequence[RequestedItem], reasons: str, *, actor: Any
+    request: AccessRequest,
+    items: Sequence[RequestedItem],
+    reasons: str,
+    *,
+    substitute_for: Any = None,
+    actor: Any,
 ) -> Refusal:
     """The written decision to refuse `items` (refused whole, or in part where they are
     disclosed with redaction), by the delegate. Registered as an outgoing document of the
     request's case with its PDF and sent: by e-mail when the contact is an e-mail address
-    (sent_at set), otherwise left for the registrar to send by post."""
+    (sent_at set), otherwise left for the registrar to send by post. A substitute names
+    the delegate in whose place they decide (`substitute_for`)."""
     point = require_delegate(actor, request.authority)
+    _require_in_order(point, actor, substitute_for)
     reasons = reasons.strip()
     errors: dict[str, str] = {}
     if not items:
@@ -126,7 +149,15 @@ def do_refuse(
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()
-    pdf = refusal_pdf(request, items, reasons, point=point, decided_by=actor, decided_on=today)
+    pdf = refusal_pdf(
+        request,
+        items,
+        reasons,
+        point=point,
+        decided_by=actor,
+        decided_on=today,
+        substitute_for=substitute_for,
+    )
     case = request.case
     document = do_register_document(
         case,
@@ -162,7 +193,12 @@ def do_refuse(
         action="requests.refuse",
         obj=refusal,
         label=case.case_number,
-        after={"items": [i.pk for i in items], "point": point.code, "document": document.pk},
+        after={
+            "items": [i.pk for i in items],
+            "point": point.code,
+            "document": document.pk,
+            "substitute_for": str(substitute_for or ""),
+        },
     )
     _send(refusal, request, pdf)
     mark_answered(request)

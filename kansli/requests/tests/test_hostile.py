@@ -93,11 +93,6 @@ def delegation(authority: Authority) -> tuple[User, User]:
     return chief, substitute
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="do_refuse lets a substitute decide without saying whom they replace, which "
-    "do_register_delegated_decision refuses (KL 6 kap. 37 §, 7 kap. 5 §)",
-)
 def test_a_substitute_refuses_only_in_the_place_of_the_delegate_named() -> None:
     data = make_data()
     _chief, substitute = delegation(data.request.authority)

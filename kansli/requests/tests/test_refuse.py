@@ -16,7 +16,7 @@ from kansli.requests.actions.appeal import (
     do_reconsider,
     do_register_appeal,
 )
-from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse
+from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse, refusal_point
 from kansli.requests.models import Refusal
 from kansli.requests.tests.delivery_data import Data, make_data
 from kansli.web.testing import signed_in
@@ -151,3 +151,15 @@ def test_an_appeal_granted_on_reconsideration_is_not_forwarded(data: Data, chief
     do_reconsider(appeal, True, "Uppgifterna är inte längre sekretessbelagda.", actor=chief)
     with pytest.raises(ValidationError, match="förfaller"):
         do_forward_appeal(appeal, actor=data.registrar)
+
+
+def test_a_substitute_decides_naming_the_delegate_in_whose_place(data: Data, chief: object) -> None:
+    point = refusal_point(make_authority("KS"))
+    assert point is not None
+    substitute = point.delegates.get(rank=2).user
+    with pytest.raises(ValidationError, match="ersättare"):
+        do_refuse(data.request, [data.refused], "Hälsa.", actor=substitute)
+    refusal = do_refuse(
+        data.request, [data.refused], "Hälsa.", substitute_for=chief, actor=substitute
+    )
+    assert "som ersättare för Karin Chef" in " ".join(pdf_text(refusal).split())

@@ -54,6 +54,16 @@ def _refusal(access_request: AccessRequest, post: Any) -> Refusal:
     return found
 
 
+def _substitute_for(access_request: AccessRequest, post: Any) -> Any:
+    """The delegate named as the one a substitute decides in place of, if any."""
+    point = refusal_point(access_request.authority)
+    chosen = post.get("substitute_for") or ""
+    if point is None or not chosen.isdigit():
+        return None
+    found = point.delegates.filter(user_id=int(chosen)).select_related("user").first()
+    return found.user if found else None
+
+
 def _register_appeal(request: HttpRequest, access_request: AccessRequest, user: Any) -> None:
     refusal = _refusal(access_request, request.POST)
     upload = request.FILES.get("file")
@@ -74,6 +84,7 @@ def _do(request: HttpRequest, access_request: AccessRequest) -> None:
             access_request,
             list(access_request.items.filter(pk__in=post.getlist("items"), review__in=REFUSABLE)),
             post.get("reasons", ""),
+            substitute_for=_substitute_for(access_request, post),
             actor=user,
         ),
         "appeal": lambda: _register_appeal(request, access_request, user),
@@ -114,10 +125,12 @@ def refuse(request: HttpRequest, pk: int) -> HttpResponse:
         (refusal, appeal_ends(refusal), list(refusal.appeals.all()))
         for refusal in access_request.refusals.select_related("document", "decided_by")
     ]
+    point = refusal_point(access_request.authority)
     context = {
         "access_request": access_request,
         "refusable": access_request.items.filter(review__in=REFUSABLE),
-        "point": refusal_point(access_request.authority),
+        "point": point,
+        "delegates": point.delegates.select_related("user") if point else [],
         "refusals": refusals,
         "errors": errors,
         "post": request.POST,
