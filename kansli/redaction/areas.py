@@ -11,6 +11,7 @@ from typing import Any
 import pymupdf
 
 OCR_DPI = 300
+NEAR = (-300, -5, 300, 5)  # points around an area where its words may reach
 PUNCTUATION = ".,;:!?()[]\"'«»”“ "
 OCR_SECONDS = 120
 
@@ -82,15 +83,21 @@ def as_shown(pdf: bytes, areas: list[Area], *, back: bool = False) -> list[Area]
 
 def words_under(pdf: bytes, areas: list[Area]) -> list[str]:
     """For each area, the words it touches joined by spaces (what the check must not find
-    again), read from the source before it is redacted."""
+    again), read from the source before it is redacted. The text layer is read around
+    the area only (a whole word reaches out of it by less than NEAR); a page without one
+    is read by OCR."""
     found = []
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
-        words: dict[int, list[Word]] = {}
+        scanned: dict[int, list[Word]] = {}
         for area in areas:
-            if area.page not in words:
-                words[area.page] = page_words(document[area.page - 1])
-            rect = pymupdf.Rect(area.rect)
-            under = [w.text for w in words[area.page] if rect.intersects(pymupdf.Rect(w.rect))]
+            page, rect = document[area.page - 1], pymupdf.Rect(area.rect)
+            near = page.get_text("words", sort=True, clip=rect + NEAR)
+            words = [Word(w[4], (w[0], w[1], w[2], w[3])) for w in near]
+            if not words:
+                if area.page not in scanned:
+                    scanned[area.page] = page_words(page)
+                words = scanned[area.page]
+            under = [w.text for w in words if rect.intersects(pymupdf.Rect(w.rect))]
             text = " ".join(under).strip(PUNCTUATION)
             if text:
                 found.append(text)
