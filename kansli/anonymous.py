@@ -16,6 +16,7 @@ import secrets
 import threading
 import time
 
+from django.conf import settings
 from django.http import HttpRequest
 
 _lock = threading.Lock()
@@ -30,9 +31,26 @@ def _key(hour: int) -> bytes:
         return _keys[hour]
 
 
+def client_address(request: HttpRequest) -> str:
+    """The client's address as the connection gives it, or, when that is a reverse proxy
+    Kansli trusts (KANSLI_TRUSTED_PROXIES; `kansli serve` listens on loopback only, so
+    by default the local proxy), the nearest address in X-Forwarded-For the proxies did
+    not add themselves. Without this every citizen would count as the proxy, and one
+    sender using up the hour would shut the forms for all."""
+    address = request.META.get("REMOTE_ADDR", "") or ""
+    trusted = set(settings.TRUSTED_PROXIES)
+    if address not in trusted:
+        return address
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
+        if hop not in trusted:
+            return hop
+    return address
+
+
 def client_digest(request: HttpRequest, scope: str) -> str:
     """A short digest that stays the same for one client and scope within the hour."""
     hour = int(time.time() // 3600)
-    address = request.META.get("REMOTE_ADDR", "") or ""
+    address = client_address(request)
     message = f"{scope}\0{address}".encode()
     return hmac.new(_key(hour), message, hashlib.sha256).hexdigest()[:32]

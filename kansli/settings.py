@@ -300,13 +300,13 @@ REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 DELIVERY_LINK_DAYS = env_int("KANSLI_DELIVERY_LINK_DAYS", 14)
 ACCESS_REQUEST_POINT = env("KANSLI_ACCESS_REQUEST_POINT") or "2.1"
 
-# The functional mailbox (`kansli intake imap`): the CA certificates (PEM) that the IMAP
-# servers' TLS certificates are checked against; empty: the system's.
-IMAP_CA_FILE = env("KANSLI_IMAP_CA_FILE") or ""
-
 # The working day a request for public documents is timed in (kansli.requests.clock):
 # first and last hour, local time, "08-17" or "07:30-16:30".
 WORKING_HOURS = env("KANSLI_WORKING_HOURS") or "08-17"
+
+# The functional mailbox (`kansli intake imap`): the CA certificates (PEM) that the IMAP
+# servers' TLS certificates are checked against; empty: the system's.
+IMAP_CA_FILE = env("KANSLI_IMAP_CA_FILE") or ""
 
 # The public e-diary: requests per client address and minute (0: no limit), and how
 # long browsers and proxies may keep its pages.
@@ -317,6 +317,9 @@ PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
 # (kansli.web.spam).
 PUBLIC_FORMS_PER_HOUR = env_int("KANSLI_PUBLIC_FORMS_PER_HOUR", 20)
 PUBLIC_FORM_MIN_SECONDS = env_int("KANSLI_PUBLIC_FORM_MIN_SECONDS", 2)
+# The reverse proxies whose X-Forwarded-For names the client for those limits
+# (kansli.anonymous.client_address); `kansli serve` listens on loopback only.
+TRUSTED_PROXIES = env_list("KANSLI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # An e-förslag goes to the board when this many have signed it (kansli.eservices).
 EFORSLAG_THRESHOLD = env_int("KANSLI_EFORSLAG_THRESHOLD", 100)
 # Per process: the default one for the public rate limit's counts, and one of its own

@@ -63,6 +63,6 @@ def test_more_posts_than_the_hour_allows_are_refused_per_client_and_form():
 def test_no_cache_entry_holds_the_clients_address():
     spam.refusal(post(spam.filled_in()), scope="begaran")
     allowed(RequestFactory().get("/diarium/", REMOTE_ADDR=ADDRESS))
-    keys = list(cache._cache.keys())  # type: ignore[attr-defined]  # LocMemCache
+    keys = list(cache._cache.keys())  # LocMemCache
     assert len(keys) == 2
     assert not any(ADDRESS in key for key in keys)

@@ -26,14 +26,23 @@ def through_proxy(client: str):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the rate limit counts REMOTE_ADDR, which behind the proxy is the proxy's for "
-    "everyone: one sender using up the hour's posts shuts the public forms for all",
-)
 @override_settings(PUBLIC_FORMS_PER_HOUR=3)
 def test_one_sender_using_up_the_limit_does_not_shut_the_form_for_another() -> None:
     for _ in range(3):
         assert spam.refusal(through_proxy("198.51.100.1"), scope="begaran") is None
     assert spam.refusal(through_proxy("198.51.100.1"), scope="begaran") == spam.TOO_MANY
     assert spam.refusal(through_proxy("203.0.113.7"), scope="begaran") is None
+
+
+@override_settings(PUBLIC_FORMS_PER_HOUR=1)
+def test_a_client_not_behind_a_trusted_proxy_cannot_choose_its_address() -> None:
+    """X-Forwarded-For from anyone but a trusted proxy is the client's own words."""
+
+    def direct(claimed: str):
+        return RequestFactory().post(
+            "/begaran/", spam.filled_in(), REMOTE_ADDR="198.51.100.9",
+            HTTP_X_FORWARDED_FOR=claimed,
+        )  # fmt: skip
+
+    assert spam.refusal(direct("192.0.2.1"), scope="begaran") is None
+    assert spam.refusal(direct("192.0.2.2"), scope="begaran") == spam.TOO_MANY
