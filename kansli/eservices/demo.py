@@ -22,8 +22,8 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     if council is None or board is None:
         return []
     do_submit(
-        Kind.PROPOSAL, council, "Fler bänkar längs Strandpromenaden",
-        "Många äldre går längs Strandpromenaden men det finns nästan inga ställen att "
+        Kind.PROPOSAL, council, "Fler bänkar i centrum",
+        "Många äldre går i centrum men det finns nästan inga ställen att "
         "vila på. Jag föreslår att kommunen sätter upp bänkar var 200:e meter.",
         name="Ingrid Holm", contact="ingrid.holm@example.se", actor=None,
     )  # fmt: skip
