@@ -3,6 +3,7 @@ to the board once when the threshold is reached."""
 
 from __future__ import annotations
 
+import base64
 import re
 from urllib.parse import urlsplit
 
@@ -44,6 +45,9 @@ def test_a_signature_counts_only_once_confirmed_and_once_per_address(
     client = Client()
     link = sign(client, petition, "per@example.se")
     assert not Signature.objects.exists()  # not before the link is opened
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
+    assert b"per@example.se" not in decoded and b"Per Persson" not in decoded  # encrypted
     assert client.get(link).status_code == 200
     assert not Signature.objects.exists()  # a GET (a mail scanner) counts nothing
     with django_capture_on_commit_callbacks(execute=True):
