@@ -106,6 +106,15 @@ PUBLIC_ROUTES = {
     "anslagstavla/sammantrade/<int:pk>/kallelse.pdf",
     "anslagstavla/protokoll/",
     "moten/organ/<int:pk>/kalender.ics",
+    # The citizens' e-services: the forms, a receipt by its signed link, an e-förslag's
+    # page and the confirmation of a signature (kansli.eservices).
+    "e-tjanster/",
+    "e-tjanster/medborgarforslag/",
+    "e-tjanster/synpunkt/",
+    "e-tjanster/e-forslag/",
+    "e-tjanster/e-forslag/<int:pk>/",
+    "e-tjanster/e-forslag/bekrafta/<str:token>/",
+    "e-tjanster/kvitto/<str:token>/",
     # Asking for public documents, and the receipt by its signed link (kansli.requests).
     "begaran/",
     "begaran/kvitto/<str:token>/",
@@ -200,9 +209,11 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("anslagstavla", "sammantrade", "pk"): Fill(OPEN_LEVEL, "meeting_pk"),
     # The snabbnytt after the meeting: the authority's staff's.
     ("snabbnytt", "snabbnytt", "pk"): Fill(NEWS, "news_pk", MISSING),
-    # A delivery's download link and its files: only a valid signed link opens them.
-    ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
-    ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    # The e-services' public pages: an e-förslag (none in the world: any id is not
+    # found), and the signed links of a receipt and a signature (any other is refused).
+    ("e-tjanster", "e-forslag", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("e-tjanster", "bekrafta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("e-tjanster", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     # A request for public documents (its own case: read as a case) and a document asked
     # for in it; an e-mail in the inbox registered as a request; a receipt's signed link.
     ("begaran", "begaran", "pk"): Fill(CASE, "request_pk", MISSING),
@@ -215,6 +226,9 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("begaran", "maskera", "redaction_pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("begaran", "inkorg", "pk"): Fill(INBOX, "inbox_pk", MISSING),
     ("begaran", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    # A delivery's download link and its files: only a valid signed link opens them.
+    ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "requests", "request_id"): Fill(CASE, "request_pk", MISSING),
 }
 
