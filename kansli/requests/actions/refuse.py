@@ -18,7 +18,7 @@ from django.utils import timezone
 from kansli.audit.chain import record
 from kansli.files.store import store_bytes
 from kansli.inputs import unstorable
-from kansli.meetings.models import DelegationPoint
+from kansli.meetings.models import DelegatedDecision, DelegationPoint
 from kansli.org.models import Authority
 from kansli.registry.actions import add_to_timeline, do_attach_file, do_register_document
 from kansli.registry.models import Direction
@@ -182,6 +182,13 @@ def do_refuse(
         document=document,
     )
     refusal.items.set(items)
+    # A decision under delegation is reported to the board (KL 6 kap. 40 §): on the list
+    # of delegated decisions of its next meeting, like every other.
+    DelegatedDecision.objects.create(
+        point=point, document=document, decided_on=today, decided_by=actor,
+        substitute_for=substitute_for, registered_by=actor,
+        summary=f"Avslag på begäran om allmän handling, {case.case_number}",
+    )  # fmt: skip
     add_to_timeline(
         case,
         "refusal",

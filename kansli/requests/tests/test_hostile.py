@@ -100,11 +100,6 @@ def test_a_substitute_refuses_only_in_the_place_of_the_delegate_named() -> None:
         do_refuse(data.request, [data.refused], "Hälsa.", actor=substitute)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a refusal by delegation is not registered as a delegated decision, so it is "
-    "never reported to the board (KL 6 kap. 40 §) nor on the delegation lists",
-)
 def test_a_refusal_is_a_delegated_decision_reported_to_the_board() -> None:
     data = make_data()
     chief, _substitute = delegation(data.request.authority)
