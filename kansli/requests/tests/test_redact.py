@@ -192,6 +192,8 @@ def test_the_page_marks_by_search_and_redacts_through_the_form(client: Any, regi
     for body in ("{", "[1]", '{"needles": "Holm"}', '{"needles": [1]}', "x=1"):
         bad = client.post(url["search"], body, content_type="application/json")
         assert bad.status_code == 400 and bad.json() == {"error": "Sökningen kunde inte läsas."}
+    form = client.post(url["search"], {"needles": NAME})  # multipart: no JSON body to read
+    assert form.status_code == 400
     areas = [a | {"provision": PROVISION} for a in numbers + names]
     sent = client.post(url["page"], {"areas": json.dumps(areas), "needles": json.dumps([NAME])})
     redaction = Redaction.objects.get()

@@ -12,7 +12,7 @@ from typing import Any
 import pymupdf
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, RawPostDataException
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -149,7 +149,7 @@ def search(request: HttpRequest, pk: int, item_pk: int) -> JsonResponse:
         if not isinstance(asked, list):
             raise ValueError
         needles = parse_needles(asked)
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RawPostDataException):  # e.g. a form post
         return JsonResponse({"error": _("The search could not be read.")}, status=400)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
