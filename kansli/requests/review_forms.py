@@ -30,7 +30,7 @@ class ReviewForm(AccessibleForm):
         max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
     )  # fmt: skip
     reasons = forms.CharField(
-        label=_("Reasons"), max_length=5000, required=False,
+        label=_("Grounds"), max_length=5000, required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )  # fmt: skip
     sometimes_needed = ("provisions", "conditions")
