@@ -104,16 +104,16 @@ def _sent_markings(items: Iterable[RequestedItem]) -> list[Marking]:
     return [m for m in map(marking_of, filter(None, whole)) if m is not None]
 
 
-def _fresh(request: AccessRequest, items: Sequence[RequestedItem]) -> list[RequestedItem]:
-    """The items as stored now, locked until the delivery is committed."""
+def _fresh(
+    request: AccessRequest, items: Sequence[RequestedItem], *, lock: bool = False
+) -> list[RequestedItem]:
+    """The items as stored now; with `lock`, locked until the delivery is committed
+    (only inside the action's transaction: the preview shown before it locks nothing)."""
     if not items:
         raise ValidationError("Välj minst en handling att lämna ut.")
     pks = {item.pk for item in items}
-    found = list(
-        request.items.filter(pk__in=pks)
-        .select_related("document", "redacted")
-        .select_for_update(of=("self",))
-    )
+    rows = request.items.filter(pk__in=pks).select_related("document", "redacted")
+    found = list(rows.select_for_update(of=("self",)) if lock else rows)
     if len(found) != len(pks):
         raise ValidationError("Handlingarna ska höra till begäran.")
     return found
@@ -121,7 +121,10 @@ def _fresh(request: AccessRequest, items: Sequence[RequestedItem]) -> list[Reque
 
 def preview(request: AccessRequest, items: Sequence[RequestedItem]) -> Preview:
     """The files, pages and fee of delivering `items` of `request`."""
-    items = _fresh(request, items)
+    return _priced(request, _fresh(request, items))
+
+
+def _priced(request: AccessRequest, items: Sequence[RequestedItem]) -> Preview:
     files = [f for item in items for f in item_files(item)]
     if not files:
         raise ValidationError("Inget av det valda ska lämnas ut.")
@@ -236,9 +239,9 @@ def do_deliver(
     if method not in DeliveryMethod.values:
         raise ValidationError({"method": "Välj e-post, länk eller post."})
     address = _address(request, method, address)
-    items = _fresh(request, items)
+    items = _fresh(request, items, lock=True)
     require_readable(actor, items)
-    shown = preview(request, items)
+    shown = _priced(request, items)
     if fee_shown is not None and fee_shown != shown.fee:
         raise ValidationError(
             f"Avgiften är nu {shown.fee} kr, inte {fee_shown} kr: se över utlämnandet igen."

@@ -154,6 +154,7 @@ def test_only_staff_who_read_the_request_s_case_see_its_delivery_and_refusal_pag
     assert data.request.decision_asked_at is None
 
 
+@pytest.mark.django_db(transaction=True)  # as served: the preview runs in no transaction
 def test_the_officer_confirms_the_fee_before_sending() -> None:
     data = make_data()
     client = signed_in(data.registrar)
