@@ -5,13 +5,9 @@ one (`make test` does both when KANSLI_TEST_DATABASE_URL is set)."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from typing import Any
 
 import pytest
-
-os.environ.setdefault("KANSLI_DATA_DIR", tempfile.mkdtemp(prefix="kansli-test-"))
 
 # Clears the append-only audit table before pytest-django flushes after transactional tests;
 # makes Client.force_login pass the second factor too (see kansli/web/testing.py).
