@@ -32,21 +32,11 @@ from kansli.registry.actions import do_attach_file
 from kansli.registry.testing import make_case, make_incoming, make_provision
 from kansli.requests.models import AccessRequest, Review
 from tests.browser.conftest import log_in, status, sv
+from tests.browser.test_redaction import NUMBERS, letter
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NAME = "Bertil Holm"
-NUMBERS = ("19811218-9876", "900101-1239")
 ADDRESS = "127.0.0.1"  # where both the citizen's and the staff's browser connect from
-
-
-def letter() -> bytes:
-    document = pymupdf.open()
-    page = document.new_page()
-    page.insert_text((72, 100), f"Klient: {NAME}", fontsize=14)
-    page.insert_text((72, 140), f"Personnummer {NUMBERS[0]}, ombud {NUMBERS[1]}.", fontsize=11)
-    page.insert_text((72, 180), "Ansökan om försörjningsstöd för december.", fontsize=11)
-    return document.tobytes()
 
 
 def texts_of(pdf: bytes) -> dict[str, str]:

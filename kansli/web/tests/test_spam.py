@@ -14,13 +14,6 @@ from kansli.web import spam
 ADDRESS = "203.0.113.7"
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
 def post(data: dict[str, str], address: str = ADDRESS):
     return RequestFactory().post("/e-tjanster/", data, REMOTE_ADDR=address)
 

@@ -4,20 +4,11 @@ address, and the proxy names the client in X-Forwarded-For."""
 
 from __future__ import annotations
 
-import pytest
-from django.core.cache import cache
 from django.test import RequestFactory, override_settings
 
 from kansli.web import spam
 
 PROXY = "127.0.0.1"
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def through_proxy(client: str):
