@@ -5,15 +5,37 @@ refuse (avslagsbeslut)."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from django.utils import timezone
 
+from kansli.meetings.appeal import court_of
 from kansli.meetings.models import DelegationPoint
 from kansli.meetings.pdf import _render
+from kansli.org.models import Municipality
 from kansli.registry.models import DocumentFile
 from kansli.requests.models import AccessRequest, Delivery, RequestedItem, Review
+
+# The kammarrätt that hears an appeal of a decision by an authority in a förvaltningsrätt's
+# district (förordning (1977:937) om allmänna förvaltningsdomstolars behörighet m.m.,
+# 1 §): a refusal to disclose is appealed to it directly (OSL 6 kap. 8 §).
+KAMMARRATT = {
+    **dict.fromkeys(["Stockholm", "Uppsala"], "Kammarrätten i Stockholm"),
+    **dict.fromkeys(["Malmö", "Göteborg", "Karlstad"], "Kammarrätten i Göteborg"),
+    **dict.fromkeys(["Falun", "Härnösand", "Umeå", "Luleå"], "Kammarrätten i Sundsvall"),
+    **dict.fromkeys(["Linköping", "Jönköping", "Växjö"], "Kammarrätten i Jönköping"),
+}
+_SEAT = re.compile(r"förvaltningsrätten i (\w+)", re.IGNORECASE)
+
+
+def kammarratt_of(municipality: Municipality) -> str:
+    """The kammarrätt over the förvaltningsrätt configured for the municipality (the
+    graphic profile's court, that of the county it is in), or just "kammarrätten" when
+    none or an unknown one is configured: never a court that may be the wrong one."""
+    seat = _SEAT.search(court_of(municipality))
+    return KAMMARRATT.get(seat[1].capitalize(), "kammarrätten") if seat else "kammarrätten"
 
 
 def refusal_pdf(
@@ -42,6 +64,7 @@ def refusal_pdf(
             "point": point,
             "decided_by": decided_by,
             "substitute_for": substitute_for,
+            "kammarratt": kammarratt_of(request.authority.municipality),
             "today": decided_on,
         },
     )
@@ -63,6 +86,7 @@ def delivery_pdf(
             "items": items,
             "files": files,
             "withheld": request.items.filter(review__in=[Review.REFUSE, Review.REDACT]).exists(),
+            "kammarratt": kammarratt_of(request.authority.municipality),
             "today": timezone.localdate(delivery.sent_at),
         },
     )

@@ -146,6 +146,13 @@ def do_refuse(
         errors["reasons"] = "Skriv skälen för beslutet (förvaltningslagen 32 §)."
     elif len(reasons) > 5000 or unstorable(reasons):
         errors["reasons"] = "Skälen får vara högst 5000 tecken, utan tecken som inte kan sparas."
+    # The decision shows who took it (FL 31 §), by name: never by a username.
+    unnamed = [u.username for u in (actor, substitute_for) if u and not u.get_full_name()]
+    if unnamed:
+        errors["decided_by"] = (
+            "Beslutet ska visa vem som fattat det (förvaltningslagen 31 §): lägg in för- och "
+            f"efternamn för {', '.join(unnamed)}."
+        )
     if errors:
         raise ValidationError(errors)
     today = timezone.localdate()

@@ -44,6 +44,8 @@ def test_e_mail_delivery_attaches_exactly_what_was_disclosed_with_the_fee_record
         cover = " ".join(" ".join(p.extract_text() for p in PdfReader(handle).pages).split())
     assert str(data.refused) in cover and "Får inte publiceras." in cover
     assert "16 sidor. Avgift: 62" in cover and "6 kap. 7 §" in cover
+    assert "Till: Anna" in cover and "Du begärde den" in cover and "Anna begärde" not in cover
+    assert "överklaga hos kammarrätten" in cover  # no förvaltningsrätt configured: no guess
     data.request.refresh_from_db()
     assert data.request.answered_at is not None
 

@@ -84,8 +84,12 @@ def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_dec
 
 
 def delegation(authority: Authority) -> tuple[User, User]:
-    chief = make_user("kanslichefen", roles=[(Role.OFFICER, authority)])
-    substitute = make_user("ersattaren", roles=[(Role.OFFICER, authority)])
+    chief = make_user(
+        "kanslichefen", first_name="Karin", last_name="Chef", roles=[(Role.OFFICER, authority)]
+    )
+    substitute = make_user(
+        "ersattaren", first_name="Erik", last_name="Ersätt", roles=[(Role.OFFICER, authority)]
+    )
     do_add_delegation_point(
         authority, "2.1", "Beslut om att inte lämna ut allmän handling", "Kanslichef",
         delegates=[chief, substitute], actor=None,

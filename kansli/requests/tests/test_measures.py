@@ -46,7 +46,7 @@ SHARES = {"2026 K4": (0.0, 50.0, 50.0), "2026 K3": (33.3, 50.0, 66.7)}
 def test_the_promptness_and_the_refusals_and_appeals_per_quarter() -> None:
     data = make_data()
     ks = make_authority("KS")
-    chief = make_user("chefen", roles=[(Role.OFFICER, ks)])
+    chief = make_user("chefen", first_name="Karin", last_name="Chef", roles=[(Role.OFFICER, ks)])
     do_add_delegation_point(ks, "2.1", "Avslag", "Kanslichef", delegates=[chief], actor=None)
     refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
     appeal = do_register_appeal(refusal, refusal.decided_on, actor=data.registrar)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from kansli.meetings.actions.delegation import do_add_delegation_point
+from kansli.meetings.models import GraphicProfile
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.requests.actions.appeal import (
@@ -18,6 +19,7 @@ from kansli.requests.actions.appeal import (
 )
 from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse, refusal_point
 from kansli.requests.models import Refusal
+from kansli.requests.pdf import kammarratt_of
 from kansli.requests.tests.delivery_data import Data, make_data
 from kansli.web.testing import signed_in
 from kansli.workdays.calendar import legal_deadline
@@ -36,7 +38,9 @@ def chief() -> object:
     chief = make_user(
         "kanslichefen", first_name="Karin", last_name="Chef", roles=[(Role.OFFICER, ks)]
     )
-    substitute = make_user("ersattaren", roles=[(Role.OFFICER, ks)])
+    substitute = make_user(
+        "ersattaren", first_name="Erik", last_name="Ersätt", roles=[(Role.OFFICER, ks)]
+    )
     do_add_delegation_point(
         ks,
         "2.1",
@@ -163,3 +167,64 @@ def test_a_substitute_decides_naming_the_delegate_in_whose_place(data: Data, chi
         data.request, [data.refused], "Hälsa.", substitute_for=chief, actor=substitute
     )
     assert "som ersättare för Karin Chef" in " ".join(pdf_text(refusal).split())
+
+
+# Förordning (1977:937) om allmänna förvaltningsdomstolars behörighet m.m., 1 §, read by
+# hand: the kammarrätt over each of the twelve förvaltningsrätter.
+COURTS = [
+    ("Förvaltningsrätten i Stockholm", "Kammarrätten i Stockholm"),
+    ("Förvaltningsrätten i Uppsala", "Kammarrätten i Stockholm"),
+    ("Förvaltningsrätten i Malmö", "Kammarrätten i Göteborg"),
+    ("Förvaltningsrätten i Göteborg", "Kammarrätten i Göteborg"),
+    ("Förvaltningsrätten i Karlstad", "Kammarrätten i Göteborg"),
+    ("Förvaltningsrätten i Falun", "Kammarrätten i Sundsvall"),
+    ("Förvaltningsrätten i Härnösand", "Kammarrätten i Sundsvall"),
+    ("Förvaltningsrätten i Umeå", "Kammarrätten i Sundsvall"),
+    ("Förvaltningsrätten i Luleå", "Kammarrätten i Sundsvall"),
+    ("Förvaltningsrätten i Linköping", "Kammarrätten i Jönköping"),
+    ("Förvaltningsrätten i Jönköping", "Kammarrätten i Jönköping"),
+    ("Förvaltningsrätten i Växjö", "Kammarrätten i Jönköping"),
+    ("förvaltningsrätten i falun", "Kammarrätten i Sundsvall"),
+    ("Länsrätten i Dalarnas län", "kammarrätten"),  # not a court of today: no guess
+    ("", "kammarrätten"),
+]
+
+
+@pytest.mark.parametrize(("court", "kammarratt"), COURTS)
+def test_the_kammarratt_is_that_over_the_municipality_s_forvaltningsratt(
+    court: str, kammarratt: str
+) -> None:
+    municipality = make_authority("KS").municipality
+    GraphicProfile.objects.update_or_create(municipality=municipality, defaults={"court": court})
+    assert kammarratt_of(municipality) == kammarratt
+
+
+def test_the_decision_names_the_kammarratt_and_speaks_to_the_requester(
+    data: Data, chief: object
+) -> None:
+    GraphicProfile.objects.update_or_create(
+        municipality=data.request.authority.municipality,
+        defaults={"court": "Förvaltningsrätten i Falun"},
+    )
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    text = " ".join(pdf_text(refusal).split())
+    assert "överklaga beslutet hos Kammarrätten i Sundsvall" in text
+    assert "Till: Anna" in text and "Du begärde den" in text and "Anna begärde" not in text
+    # The law is named once in full, then by its abbreviation.
+    assert text.count("offentlighets- och sekretesslagen") == 1
+    assert "sekretesslagen (2009:400), förkortad OSL" in text
+    assert "fattat med stöd av delegation, punkt 2.1" in text and "Karin Chef" in text
+
+
+def test_a_delegate_without_a_name_cannot_decide_for_the_decision_must_name_them(
+    data: Data, chief: object
+) -> None:
+    point = refusal_point(data.request.authority)
+    assert point is not None
+    substitute = point.delegates.get(rank=2).user
+    substitute.first_name = substitute.last_name = ""
+    substitute.save(update_fields=["first_name", "last_name"])
+    with pytest.raises(ValidationError, match=r"31 §.*ersattaren"):
+        do_refuse(data.request, [data.refused], "Hälsa.", substitute_for=chief, actor=substitute)
+    assert Refusal.objects.count() == 0
+    assert data.request.case.documents.filter(document_type="Beslut").count() == 0
