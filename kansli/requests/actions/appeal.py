@@ -18,15 +18,19 @@ from kansli.registry.actions import add_to_timeline, do_attach_file, do_register
 from kansli.registry.models import Direction
 from kansli.registry.permissions import require_registering
 from kansli.registry.secrecy import case_markings
+from kansli.requests.actions.deliver import is_email
 from kansli.requests.actions.refuse import require_delegate
 from kansli.requests.models import Appeal, Refusal
+from kansli.requests.pdf import kammarratt_of
 from kansli.workdays.calendar import legal_deadline
 
 
 def appeal_ends(refusal: Refusal) -> datetime.date | None:
     """The last day an appeal may come in: three weeks from the day the requester was
     told of the decision (FL 44 §), taken as the day it was sent, moved past a day off
-    (lag 1930:173). None while a decision for post is not yet sent."""
+    (lag 1930:173). None while a decision for post is not yet sent. For a decision by
+    post this is only the earliest the period can end: it runs from the day the letter
+    reached the requester, which Kansli cannot know (see do_register_appeal)."""
     if refusal.sent_at is None:
         return None
     return legal_deadline(timezone.localdate(refusal.sent_at), weeks=3)
@@ -49,7 +53,14 @@ def do_register_appeal(
     if received_on < refusal.decided_on:
         raise ValidationError({"received_on": "Överklagandet kan inte ha kommit före beslutet."})
     ends = appeal_ends(refusal)
-    late = ends is not None and received_on > ends
+    past = ends is not None and received_on > ends
+    # By e-mail the requester got the decision the day it was sent. By post the period
+    # runs from the day the letter arrived (FL 44 §), which Kansli cannot know, and an
+    # appeal is rejected as late only when the authority can show it came in late (FL
+    # 45 §): so one of a decision by post is not judged late by the day of sending alone;
+    # the timeline asks the registrar to check it.
+    by_post = not is_email(request.contact)
+    late = past and not by_post
     document = do_register_document(
         request.case,
         Direction.INCOMING,
@@ -69,6 +80,11 @@ def do_register_appeal(
     text = f"Överklagande kom in ({document.number})."
     if late:
         text += " Det kom in för sent och ska avvisas (förvaltningslagen 45 §)."
+    elif past:
+        text += (
+            " Beslutet skickades med post för mer än tre veckor sedan: pröva om sökanden "
+            "fick det så sent att överklagandet ändå kom in i tid (förvaltningslagen 44–45 §§)."
+        )
     add_to_timeline(request.case, "appeal", text, actor)
     record(
         actor=actor,
@@ -127,6 +143,7 @@ def do_forward_appeal(appeal: Appeal, *, actor: Any) -> Appeal:
         raise ValidationError(
             "Beslutet ändrades som överklagandet begär, så det förfaller (förvaltningslagen 46 §)."
         )
+    court = kammarratt_of(request.authority.municipality)
     appeal.forwarded_at, appeal.forwarded_by = timezone.now(), actor
     appeal.save(update_fields=["forwarded_at", "forwarded_by"])
     document = do_register_document(
@@ -134,7 +151,7 @@ def do_forward_appeal(appeal: Appeal, *, actor: Any) -> Appeal:
         Direction.OUTGOING,
         timezone.localdate(),
         f"Överlämnande av överklagande {appeal.document.document_number} med akten",
-        counterpart="Kammarrätten",
+        counterpart=court[:1].upper() + court[1:],
         document_type="Överlämnande",
         inherited=case_markings(request.case),
         actor=actor,
@@ -142,7 +159,7 @@ def do_forward_appeal(appeal: Appeal, *, actor: Any) -> Appeal:
     add_to_timeline(
         request.case,
         "appeal",
-        f"Överklagandet överlämnades till kammarrätten ({document.number}).",
+        f"Överklagandet överlämnades till {court} ({document.number}).",
         actor,
     )
     record(

@@ -228,3 +228,31 @@ def test_a_delegate_without_a_name_cannot_decide_for_the_decision_must_name_them
         do_refuse(data.request, [data.refused], "Hälsa.", substitute_for=chief, actor=substitute)
     assert Refusal.objects.count() == 0
     assert data.request.case.documents.filter(document_type="Beslut").count() == 0
+
+
+def test_an_appeal_of_a_decision_by_post_is_not_judged_late_by_the_day_of_sending(
+    chief: object,
+) -> None:
+    """FL 44 §: the three weeks run from the day the requester got the decision. A letter
+    arrives some day after it was sent, a day Kansli cannot know, and the authority must
+    show an appeal late to reject it (FL 45 §): past three weeks from sending, the appeal
+    is registered in time with a note to check, and forwarded like any other."""
+    data = make_data(contact="Storgatan 1, 793 33 Leksand")
+    GraphicProfile.objects.update_or_create(
+        municipality=data.request.authority.municipality,
+        defaults={"court": "Förvaltningsrätten i Falun"},
+    )
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    refusal.sent_at = timezone.now() - datetime.timedelta(days=40)
+    refusal.decided_on = timezone.localdate(refusal.sent_at)
+    refusal.save()
+    ends = appeal_ends(refusal)
+    assert ends is not None
+    appeal = do_register_appeal(refusal, ends + datetime.timedelta(days=1), actor=data.registrar)
+    assert appeal.late is False
+    note = data.request.case.timeline.filter(kind="appeal").get().text
+    assert "skickades med post" in note and "44–45 §§" in note
+    do_reconsider(appeal, False, "Skälen står sig.", actor=chief)
+    do_forward_appeal(appeal, actor=data.registrar)
+    sent = data.request.case.documents.get(document_type="Överlämnande")
+    assert sent.counterpart == "Kammarrätten i Sundsvall"
