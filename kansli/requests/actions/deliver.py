@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from kansli.access.rules import may_read
 from kansli.audit.chain import record
+from kansli.audit.models import AuditEvent
 from kansli.files.download import handed_on
 from kansli.files.store import store_bytes
 from kansli.registry.actions import add_to_timeline, do_attach_file, do_register_document
@@ -43,6 +44,7 @@ from kansli.requests.models import (
 from kansli.requests.pdf import delivery_pdf
 
 SALT = "kansli.requests.delivery"
+DOWNLOAD = "requests.download"  # the audit action of a link's first download of a file
 DESCRIPTION = "Utlämnande av allmän handling"
 # What the authority answers without delivering: a refusal, or a referral to the
 # authority that must review the document (OSL 6 kap. 4 §).
@@ -310,11 +312,19 @@ def do_deliver(
 @transaction.atomic
 def do_count_download(delivery: Delivery, document_file: DocumentFile, *, actor: Any) -> None:
     """Count one download through a delivery's link. Nothing about who fetched it is
-    kept (TF 2 kap. 18 §): the event names the delivery and the file only."""
+    kept (TF 2 kap. 18 §): the event names the delivery and the file only. The first
+    download of each file is an audit event (that the copy left Kansli); later ones are
+    only counted: the link is public, and a client fetching in a loop must not grow the
+    audit chain without end or hold its lock from everyone else's actions."""
     Delivery.objects.filter(pk=delivery.pk).update(downloads=F("downloads") + 1)
+    fetched = AuditEvent.objects.filter(
+        action=DOWNLOAD, object_type=Delivery._meta.label_lower, object_id=str(delivery.pk)
+    )
+    if fetched.filter(after__file=document_file.pk).exists():
+        return
     record(
         actor=actor,
-        action="requests.download",
+        action=DOWNLOAD,
         obj=delivery,
         label=delivery.request.case.case_number,
         after={"file": document_file.pk, "sha256": document_file.stored.sha256},

@@ -103,6 +103,16 @@ def test_the_link_gives_this_delivery_s_files_counted_and_audited_without_the_fe
     event = AuditEvent.objects.get(action="requests.download")
     assert event.client_ip is None
     assert "203.0.113.9" not in str(event.after) and "Spårbar" not in str(event.after)
+    # Fetched again and again: counted, but the audit chain holds the first only.
+    for _ in range(3):
+        assert client.get(f"/{path}{first.pk}/").status_code == 200
+    assert data.redacted.redacted is not None
+    second = data.redacted.redacted.files.get()
+    assert client.get(f"/{path}{second.pk}/").status_code == 200
+    delivery.refresh_from_db()
+    assert delivery.downloads == 5
+    events = AuditEvent.objects.filter(action="requests.download")
+    assert sorted(e.after["file"] for e in events) == sorted([first.pk, second.pk])
 
 
 def test_an_expired_or_tampered_link_is_a_swedish_404(settings: object) -> None:
