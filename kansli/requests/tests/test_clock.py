@@ -14,6 +14,13 @@ working day from 08:00 Monday holds 1 h 15 min of it, so 1 h 45 min.)
 | Tue 2026-12-08 07:00 | Tue 2026-12-08 07:30| 0 h 00  | 0    | before opening             |
 | Tue 2026-12-08 12:00 | Wed 2026-12-09 19:00| 14 h 00 | 1    | 5 h + 9 h, evening not     |
 | Sat 2026-03-28 10:00 | Mon 2026-03-30 09:00| 1 h 00  | 0    | summer time begins Sun     |
+| Wed 2026-12-30 16:00 | Mon 2027-01-04 10:00| 3 h 00  | 1    | nyårsafton, nyårsdagen,    |
+|                      |                     |         |      | weekend                    |
+
+Days off: Saturdays, Sundays, the allmänna helgdagar and midsommarafton, julafton and
+nyårsafton (lag (1930:173) om beräkning av lagstadgad tid 2 §), and the municipality's
+closed days (a klämdag). TF 2 kap. 15 § asks for an answer "genast eller så snart som
+möjligt"; the clock counts what JO counts, working days.
 """
 
 import datetime
@@ -43,6 +50,7 @@ TABLE = [
     ("2026-12-08 07:00", "2026-12-08 07:30", set(), 0, 0),
     ("2026-12-08 12:00", "2026-12-09 19:00", set(), 14 * 60, 1),
     ("2026-03-28 10:00", "2026-03-30 09:00", set(), 60, 0),
+    ("2026-12-30 16:00", "2027-01-04 10:00", set(), 3 * 60, 1),
 ]
 
 

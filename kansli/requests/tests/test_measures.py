@@ -33,14 +33,23 @@ REQUESTS = [
     (at("2026-09-16", 9), at("2026-09-23", 9)),  # a week: 5
     (at("2026-09-30", 9), None),  # not answered
     (at("2026-10-30", 9), at("2026-11-02", 9)),  # Friday to Monday: 1
+    # Midnight after 30 September here is 22:00 UTC on the 30th: K4 by the local day.
+    (at("2026-10-01", 0), at("2026-10-01", 10)),  # same day: 0
+    # Friday midsommarafton (lag 1930:173 2 §), Saturday midsommardagen, Sunday: 1.
+    (at("2026-06-18", 16), at("2026-06-22", 9)),
 ]
 # Quarter: requests, same day, within one, within two, refusals, appeals. Q4 also holds
 # the refused request below (received 2026-10-20, not answered).
 TABLE = [
-    ("2026 K4", 2, 0, 1, 1, 1, 1),
+    ("2026 K4", 3, 1, 2, 2, 1, 1),
     ("2026 K3", 6, 2, 3, 4, 0, 0),
+    ("2026 K2", 1, 0, 1, 1, 0, 0),
 ]
-SHARES = {"2026 K4": (0.0, 50.0, 50.0), "2026 K3": (33.3, 50.0, 66.7)}
+SHARES = {
+    "2026 K4": (33.3, 66.7, 66.7),
+    "2026 K2": (0.0, 100.0, 100.0),
+    "2026 K3": (33.3, 50.0, 66.7),
+}
 
 
 def test_the_promptness_and_the_refusals_and_appeals_per_quarter() -> None:

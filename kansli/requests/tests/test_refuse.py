@@ -256,3 +256,25 @@ def test_an_appeal_of_a_decision_by_post_is_not_judged_late_by_the_day_of_sendin
     do_forward_appeal(appeal, actor=data.registrar)
     sent = data.request.case.documents.get(document_type="Överlämnande")
     assert sent.counterpart == "Kammarrätten i Sundsvall"
+
+
+# FL 44 §: three weeks from the day the requester got the decision (by e-mail, the day
+# it was sent); a last day that is a Saturday, Sunday, allmän helgdag, midsommarafton,
+# julafton or nyårsafton moves to the next day that is none (lag 1930:173 2 §). By hand:
+APPEAL_ENDS = [
+    ("2026-12-02", "2026-12-23"),  # a Wednesday: three weeks on
+    ("2026-12-03", "2026-12-28"),  # julafton, juldagen, annandag jul, Sunday
+    ("2026-12-10", "2027-01-04"),  # nyårsafton, nyårsdagen, the weekend
+    ("2026-05-29", "2026-06-22"),  # midsommarafton, midsommardagen, Sunday
+    ("2026-05-14", "2026-06-04"),  # sent on Kristi himmelsfärd: runs from it all the same
+]
+
+
+@pytest.mark.parametrize(("sent", "ends"), APPEAL_ENDS)
+def test_the_appeal_period_matches_the_table_computed_by_hand(
+    data: Data, chief: object, sent: str, ends: str
+) -> None:
+    refusal = do_refuse(data.request, [data.refused], "Hälsa.", actor=chief)
+    noon = datetime.datetime.combine(datetime.date.fromisoformat(sent), datetime.time(12))
+    refusal.sent_at = timezone.make_aware(noon)
+    assert appeal_ends(refusal) == datetime.date.fromisoformat(ends)
