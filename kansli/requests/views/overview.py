@@ -36,7 +36,8 @@ def listed(user: Any, *, mine: bool = False, answered: bool = False) -> Any:
     if mine:
         rows = rows.filter(case__officer=user)
     return (
-        rows.select_related("case__officer", "authority")
+        # The case number is written by the case's municipality's format.
+        rows.select_related("case__officer", "case__authority__municipality", "authority")
         .annotate(
             total=Count("items"), reviewed=Count("items", filter=~Q(items__review=Review.PENDING))
         )
