@@ -7,6 +7,7 @@ verified redacted copy, nothing of a refused one."""
 from __future__ import annotations
 
 import datetime
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -42,6 +43,8 @@ from kansli.requests.models import (
     Review,
 )
 from kansli.requests.pdf import delivery_pdf
+
+log = logging.getLogger(__name__)
 
 SALT = "kansli.requests.delivery"
 DOWNLOAD = "requests.download"  # the audit action of a link's first download of a file
@@ -186,6 +189,10 @@ def mark_answered(request: AccessRequest) -> None:
 
 
 def _mail(request: AccessRequest, delivery: Delivery, preview: Preview, link: str) -> None:
+    """E-mail the copies or the link, once the delivery is committed (as the meetings'
+    dispatch does): a slow or hung mail server must not hold the action's transaction
+    and the audit chain from everyone else. A failure is logged by the delivery's id,
+    never the address: an anonymous requester's address is kept in no log."""
     items = list(delivery.items.all())
     text = render_to_string(
         "requests/mail/delivery.txt",
@@ -209,10 +216,8 @@ def _mail(request: AccessRequest, delivery: Delivery, preview: Preview, link: st
             )
     try:
         message.send()
-    except OSError:
-        raise ValidationError(
-            "E-postmeddelandet kunde inte skickas. Försök igen eller välj ett annat sätt."
-        ) from None
+    except OSError as error:
+        log.error("could not e-mail delivery %s: %s", delivery.pk, type(error).__name__)
 
 
 def is_email(address: str) -> bool:
@@ -305,7 +310,7 @@ def do_deliver(
     )
     mark_answered(request)
     if method == DeliveryMethod.EMAIL or (method == DeliveryMethod.LINK and is_email(address)):
-        _mail(request, delivery, shown, link)
+        transaction.on_commit(lambda: _mail(request, delivery, shown, link))
     return delivery, link
 
 

@@ -6,6 +6,7 @@ request's case and sent."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,6 +28,8 @@ from kansli.registry.secrecy import case_markings
 from kansli.requests.actions.deliver import is_email, mark_answered
 from kansli.requests.models import AccessRequest, Refusal, RequestedItem, Review
 from kansli.requests.pdf import refusal_pdf
+
+log = logging.getLogger(__name__)
 
 DESCRIPTION = "Beslut om avslag på begäran om allmän handling"
 # A redacted document is refused in part: what is masked is withheld.
@@ -99,9 +102,9 @@ def do_ask_for_decision(request: AccessRequest, *, actor: Any) -> AccessRequest:
 
 
 def _send(refusal: Refusal, request: AccessRequest, pdf: bytes) -> None:
-    """E-mail the decision when the contact is an e-mail address; else it goes by post."""
-    if not is_email(request.contact):
-        return
+    """E-mail the decision, once it is committed (a slow mail server must not hold the
+    action's transaction and the audit chain); a failure is logged by the refusal's id,
+    never the requester's address."""
     text = (
         f"Här är beslutet om din begäran att ta del av allmänna handlingar "
         f"(dnr {request.case.case_number}). Hur du överklagar står sist i beslutet.\n\n"
@@ -111,10 +114,8 @@ def _send(refusal: Refusal, request: AccessRequest, pdf: bytes) -> None:
     message.attach(f"Beslut {refusal.document.document_number}.pdf", pdf, "application/pdf")
     try:
         message.send()
-    except OSError:
-        raise ValidationError("Beslutet kunde inte skickas med e-post. Försök igen.") from None
-    refusal.sent_at = timezone.now()
-    refusal.save(update_fields=["sent_at"])
+    except OSError as error:
+        log.error("could not e-mail refusal %s: %s", refusal.pk, type(error).__name__)
 
 
 @transaction.atomic
@@ -214,7 +215,10 @@ def do_refuse(
             "substitute_for": str(substitute_for or ""),
         },
     )
-    _send(refusal, request, pdf)
+    if is_email(request.contact):  # else it goes by post: do_mark_refusal_sent
+        refusal.sent_at = timezone.now()
+        refusal.save(update_fields=["sent_at"])
+        transaction.on_commit(lambda: _send(refusal, request, pdf))
     mark_answered(request)
     return refusal
 

@@ -1,4 +1,5 @@
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -24,12 +25,15 @@ def file_of(item: RequestedItem) -> DocumentFile:
     return item.document.files.get()
 
 
-def test_e_mail_delivery_attaches_exactly_what_was_disclosed_with_the_fee_recorded() -> None:
+def test_e_mail_delivery_attaches_exactly_what_was_disclosed_with_the_fee_recorded(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     data = make_data()
     items = [data.disclosed, data.conditioned, data.redacted, data.refused]
-    delivery, link = do_deliver(
-        data.request, items, "email", fee_shown=Decimal(62), actor=data.registrar
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # mailed once committed
+        delivery, link = do_deliver(
+            data.request, items, "email", fee_shown=Decimal(62), actor=data.registrar
+        )
     # 12 + 1 + 3 pages (the refused document none): 50 kr for ten, 2 kr for six more.
     assert (delivery.pages, delivery.fee, link) == (16, Decimal(62), "")
     [message] = mail.outbox
@@ -186,8 +190,28 @@ def test_the_officer_confirms_the_fee_before_sending() -> None:
     assert "Inget av det valda ska lämnas ut." in bad.content.decode()
 
 
-def test_a_link_to_an_e_mail_address_is_e_mailed_without_the_files() -> None:
+def test_a_link_to_an_e_mail_address_is_e_mailed_without_the_files(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     data = make_data()
-    _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
     [message] = mail.outbox
     assert link in message.body and message.attachments == []
+
+
+def test_a_mail_server_that_fails_leaves_the_delivery_registered_and_no_address_logged(
+    django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    """The mail goes once the delivery is committed, so a hung or failing server never
+    holds the audit chain; its failure is logged by the delivery, not the address."""
+    from unittest import mock
+
+    data = make_data()
+    with (
+        mock.patch("django.core.mail.EmailMessage.send", side_effect=OSError("anna@example.se")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        delivery, _link = do_deliver(data.request, [data.disclosed], "email", actor=data.registrar)
+    assert Delivery.objects.get() == delivery and mail.outbox == []
+    assert f"delivery {delivery.pk}" in caplog.text and "anna@example.se" not in caplog.text

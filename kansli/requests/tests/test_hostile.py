@@ -4,6 +4,7 @@ read a document can learn or send of it through the request's pages."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -29,9 +30,9 @@ from kansli.web.testing import api_client, signed_in
 pytestmark = pytest.mark.django_db
 
 
-def test_a_registrar_who_may_not_read_a_secret_document_cannot_deliver_it_or_see_its_files() -> (
-    None
-):
+def test_a_registrar_who_may_not_read_a_secret_document_cannot_deliver_it_or_see_its_files(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     # The person a medical certificate is about asks for it: disclosed to them (OSL 12
     # kap. 1 §), still secret to everyone else, colleagues outside the group too.
     data = make_data()
@@ -52,7 +53,8 @@ def test_a_registrar_who_may_not_read_a_secret_document_cannot_deliver_it_or_see
 
     # The registrar who may read it delivers it to the requester. The delivery's
     # registered document and its cover letter name the file: as secret as the source.
-    do_deliver(own, [item], "email", actor=data.registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_deliver(own, [item], "email", actor=data.registrar)
     assert [m.to for m in mail.outbox] == [["a@example.se"]]
     sent = own.case.documents.get(document_type="Utlämnande av allmän handling")
     assert sent.secrecy == certificate.secrecy
@@ -74,11 +76,14 @@ def test_the_api_takes_an_arrival_time_without_a_zone_as_swedish_time() -> None:
     assert AccessRequest.objects.count() == 1
 
 
-def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_decision() -> None:
+def test_a_requester_sent_a_redacted_copy_is_told_they_may_ask_for_a_written_decision(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     # Redaction withholds part of a document: a refusal in part (OSL 6 kap. 3 and 7 §§).
     data = make_data()
     do_refer_item(data.refused, "Socialnämnden", "Deras handling.", actor=data.registrar)
-    do_deliver(data.request, [data.disclosed, data.redacted], "email", actor=data.registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        do_deliver(data.request, [data.disclosed, data.redacted], "email", actor=data.registrar)
     (sent,) = mail.outbox
     assert "skriftligt beslut" in sent.body and "6 kap. 7 §" in sent.body
 

@@ -1,5 +1,6 @@
 import datetime
 import io
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -59,11 +60,15 @@ def pdf_text(refusal: Refusal) -> str:
 
 
 def test_the_delegate_s_decision_is_registered_naming_the_kammarratt_and_three_weeks(
-    data: Data, chief: object
+    data: Data, chief: object, django_capture_on_commit_callbacks: Any
 ) -> None:
-    refusal = do_refuse(
-        data.request, [data.refused, data.redacted], "Uppgifterna rör enskildas hälsa.", actor=chief
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # mailed once committed
+        refusal = do_refuse(
+            data.request,
+            [data.refused, data.redacted],
+            "Uppgifterna rör enskildas hälsa.",
+            actor=chief,
+        )
     assert refusal.document.case == data.request.case
     assert refusal.document.direction == "utgaende"
     text = " ".join(pdf_text(refusal).split())
