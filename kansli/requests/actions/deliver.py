@@ -268,6 +268,9 @@ def do_deliver(
         link_expires_at=expires,
     )
     delivery.items.set(items)
+    # Rendered before the first audit event below takes the chain (LAYERS: never while
+    # an action holds it; WeasyPrint takes about a second).
+    cover = delivery_pdf(delivery, items, shown.files)
     numbers = ", ".join(str(item) for item in items)
     case = request.case
     document = do_register_document(
@@ -281,7 +284,6 @@ def do_deliver(
         inherited=case_markings(case) + _sent_markings(items),
         actor=actor,
     )
-    cover = delivery_pdf(delivery, items, shown.files)
     do_attach_file(document, store_bytes(cover, "foljebrev.pdf"), "Följebrev.pdf", actor=actor)
     link = ""
     if method == DeliveryMethod.LINK:
