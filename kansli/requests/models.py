@@ -69,6 +69,11 @@ class AccessRequest(models.Model):
     def __str__(self) -> str:
         return self.case.case_number
 
+    def withholds(self) -> bool:
+        """Whether anything asked for is withheld, whole or in part (redacted): the
+        requester is then told they may ask for a written decision (OSL 6 kap. 7 §)."""
+        return self.items.filter(review__in=WITHHELD).exists()
+
 
 class Review(models.TextChoices):
     """What the review of one document asked for decides (OSL 6 kap.)."""
@@ -79,6 +84,10 @@ class Review(models.TextChoices):
     CONDITIONS = "conditions", _("disclose with conditions")  # förbehåll, OSL 10 kap. 14 §
     REFUSE = "refuse", _("refuse")
     REFERRED = "referred", _("referred to another authority")
+
+
+# A redacted document is refused in part: what is masked is withheld.
+WITHHELD = {Review.REFUSE, Review.REDACT}
 
 
 class RequestedItem(models.Model):

@@ -16,7 +16,7 @@ from kansli.meetings.models import DelegationPoint
 from kansli.meetings.pdf import _render
 from kansli.org.models import Municipality
 from kansli.registry.models import DocumentFile
-from kansli.requests.models import AccessRequest, Delivery, RequestedItem, Review
+from kansli.requests.models import AccessRequest, Delivery, RequestedItem
 
 # The kammarrätt that hears an appeal of a decision by an authority in a förvaltningsrätt's
 # district (förordning (1977:937) om allmänna förvaltningsdomstolars behörighet m.m.,
@@ -85,7 +85,7 @@ def delivery_pdf(
             "delivery": delivery,
             "items": items,
             "files": files,
-            "withheld": request.items.filter(review__in=[Review.REFUSE, Review.REDACT]).exists(),
+            "withheld": request.withholds(),
             "kammarratt": kammarratt_of(request.authority.municipality),
             "today": timezone.localdate(delivery.sent_at),
         },

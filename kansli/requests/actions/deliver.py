@@ -201,7 +201,7 @@ def _mail(request: AccessRequest, delivery: Delivery, preview: Preview, link: st
             "delivery": delivery,
             "conditions": [i for i in items if i.review == Review.CONDITIONS],
             # Redacted is refused in part: told of the written decision too (OSL 6 kap. 7 §).
-            "refused": request.items.filter(review__in=[Review.REFUSE, Review.REDACT]).exists(),
+            "refused": request.withholds(),
             "link": link,
         },
     )

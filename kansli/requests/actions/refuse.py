@@ -26,14 +26,12 @@ from kansli.registry.models import Direction
 from kansli.registry.permissions import require_registering
 from kansli.registry.secrecy import case_markings
 from kansli.requests.actions.deliver import is_email, mark_answered
-from kansli.requests.models import AccessRequest, Refusal, RequestedItem, Review
+from kansli.requests.models import WITHHELD, AccessRequest, Refusal, RequestedItem, Review
 from kansli.requests.pdf import refusal_pdf
 
 log = logging.getLogger(__name__)
 
 DESCRIPTION = "Beslut om avslag på begäran om allmän handling"
-# A redacted document is refused in part: what is masked is withheld.
-WITHHELD = {Review.REFUSE, Review.REDACT}
 # Conditions (förbehåll, OSL 10 kap. 14 §) limit the disclosure: the requester may have
 # a written decision on them too, and appeal it (OSL 6 kap. 7–8 §§).
 REFUSABLE = WITHHELD | {Review.CONDITIONS}

@@ -21,7 +21,6 @@ from kansli.requests.actions.deliver import (
     preview,
     require_readable,
 )
-from kansli.requests.actions.refuse import WITHHELD
 from kansli.requests.models import AccessRequest, DeliveryMethod, RequestedItem, Review
 
 
@@ -83,7 +82,7 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(request, _("The copies were delivered and the delivery registered."))
     if link:
         messages.info(request, _("Download link: %(link)s") % {"link": link})
-    if access_request.items.filter(review__in=WITHHELD).exists():
+    if access_request.withholds():
         # OSL 6 kap. 7 §: the requester is to be told; the e-mail and the letter say it.
         messages.info(
             request,
@@ -104,7 +103,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "requests/deliver_gone.html", status=404)
     delivery, files = found
     conditions = [i for i in delivery.items.all() if i.review == Review.CONDITIONS]
-    withheld = delivery.request.items.filter(review__in=WITHHELD).exists()
+    withheld = delivery.request.withholds()
     return render(
         request,
         "requests/deliver_download.html",
