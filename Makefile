@@ -24,8 +24,9 @@ demo: install
 serve: install
 	$(BIN)/kansli serve
 
-## The whole suite: static checks, then the tests on SQLite, then again on PostgreSQL
-## when KANSLI_TEST_DATABASE_URL is set (.ci/run sets it).
+## The whole suite: static checks, then the tests on SQLite and, when
+## KANSLI_TEST_DATABASE_URL is set (.ci/run sets it), the same tests on PostgreSQL
+## side by side with them (two passes, two cores; the PostgreSQL pass prints after).
 test: install node_modules/.installed check pytest
 
 check:
@@ -35,13 +36,19 @@ check:
 	KANSLI_DATA_DIR=$$(mktemp -d) $(BIN)/kansli makemigrations --check --dry-run
 
 pytest:
-	$(BIN)/pytest
-	@if [ -n "$$KANSLI_TEST_DATABASE_URL" ]; then \
-		echo "== the same suite on PostgreSQL =="; \
-		KANSLI_DATABASE_URL="$$KANSLI_TEST_DATABASE_URL" $(BIN)/pytest; \
-	else \
-		echo "KANSLI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; \
-	fi
+	@if [ -z "$$KANSLI_TEST_DATABASE_URL" ]; then \
+		$(BIN)/pytest; status=$$?; \
+		echo "KANSLI_TEST_DATABASE_URL is not set: PostgreSQL run skipped"; exit $$status; \
+	fi; \
+	log=$$(mktemp); \
+	KANSLI_DATABASE_URL="$$KANSLI_TEST_DATABASE_URL" $(BIN)/pytest -p no:cacheprovider >$$log 2>&1 & \
+	postgres=$$!; trap 'kill $$postgres 2>/dev/null' INT TERM; \
+	echo "== SQLite (PostgreSQL runs alongside) =="; \
+	$(BIN)/pytest; sqlite=$$?; \
+	wait $$postgres; pg=$$?; \
+	echo "== the same suite on PostgreSQL =="; cat $$log; rm -f $$log; \
+	echo "SQLite pass exit $$sqlite, PostgreSQL pass exit $$pg"; \
+	[ $$sqlite -eq 0 ] && [ $$pg -eq 0 ]
 
 ## Schemathesis deep: 500 new inputs per API operation (`make test` runs 25, the same each time).
 fuzz: install
