@@ -1,10 +1,12 @@
-"""Reading a file's text in a child process with a memory and a time limit.
+"""Reading a file's text, or other work on a file's bytes, in a child process with a
+memory and a time limit.
 
 A hostile or broken file (a PDF whose pages loop, a document that swells when parsed)
 must not take the worker, or the web process looking for personal identity numbers,
 with it. The child is forked, may grow by EXTRACT_MEMORY_MB over what it starts with
 (its address space, RLIMIT_AS) and is killed after EXTRACT_SECONDS; the parent gets the
-text (NUL removed, at most MAX_TEXT_CHARS), or OverLimit, or the reader's error.
+text (NUL removed, at most MAX_TEXT_CHARS) or the work's result, or OverLimit, or the
+reader's error.
 
 The fork is bare (os.fork, then os._exit): in a threaded server another thread may hold
 a lock at that moment (stderr's, while it logs a request), and the child must never
@@ -43,11 +45,17 @@ class ReadFailed(Exception):
 
 def text_within_limits(data: bytes, read: Callable[[IO[bytes]], str]) -> str:
     """read(file) on the bytes, in a child process within the limits."""
+    return str(within_limits(data, lambda file: read(file).replace("\x00", "")[:MAX_TEXT_CHARS]))
+
+
+def within_limits(data: bytes, work: Callable[[IO[bytes]], Any]) -> Any:
+    """work(file) on the bytes, in a child process within the limits; its result must
+    pickle (text, bytes)."""
     receiver, sender = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(receiver)
-        _child(sender, data, read, settings.EXTRACT_MEMORY_MB)
+        _child(sender, data, work, settings.EXTRACT_MEMORY_MB)
     os.close(sender)
     try:
         answer = _receive(receiver, time.monotonic() + settings.EXTRACT_SECONDS)
@@ -63,7 +71,7 @@ def text_within_limits(data: bytes, read: Callable[[IO[bytes]], str]) -> str:
         raise OverLimit(f"behövde mer än {settings.EXTRACT_MEMORY_MB} MB minne")
     if kind == "error":
         raise ReadFailed(value)
-    return str(value)
+    return value
 
 
 def _receive(receiver: int, deadline: float) -> bytes | None:
@@ -87,7 +95,7 @@ def _reap(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _child(sender: int, data: bytes, read: Callable[[IO[bytes]], str], memory_mb: int) -> None:
+def _child(sender: int, data: bytes, work: Callable[[IO[bytes]], Any], memory_mb: int) -> None:
     answer: tuple[str, Any] = ("error", "")
     try:
         logging.disable(logging.CRITICAL)
@@ -98,7 +106,7 @@ def _child(sender: int, data: bytes, read: Callable[[IO[bytes]], str], memory_mb
             limit = min(limit, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
         try:
-            answer = ("text", read(io.BytesIO(data)).replace("\x00", "")[:MAX_TEXT_CHARS])
+            answer = ("done", work(io.BytesIO(data)))
         except MemoryError:
             answer = ("memory", "")
         except Exception as error:

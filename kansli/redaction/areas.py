@@ -14,6 +14,10 @@ OCR_DPI = 300
 NEAR = (-300, -5, 300, 5)  # points around an area where its words may reach
 PUNCTUATION = ".,;:!?()[]\"'«»”“ "
 OCR_SECONDS = 120
+# A page may be 200 inches on a side (PDF's limit): rendered at 300 dpi that is
+# 60,000 pixels square, ten gigabytes. No page is rendered larger than this on its
+# longest side.
+MAX_SIDE = 5000
 
 
 @dataclass(frozen=True)
@@ -47,14 +51,21 @@ def page_words(page: pymupdf.Page) -> list[Word]:
     return ocr_words(page)
 
 
+def page_png(page: pymupdf.Page, dpi: int) -> tuple[bytes, float]:
+    """The page as PNG at `dpi`, or smaller if its longest side would pass MAX_SIDE
+    pixels; and the pixels per point used."""
+    zoom = min(dpi / 72, MAX_SIDE / max(page.rect.width, page.rect.height, 1))
+    return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom)).tobytes("png"), zoom
+
+
 def ocr_words(page: pymupdf.Page) -> list[Word]:
-    png = page.get_pixmap(dpi=OCR_DPI).tobytes("png")
+    png, zoom = page_png(page, OCR_DPI)
     done = subprocess.run(
         ["tesseract", "stdin", "stdout", "-l", "swe", "tsv"],
         input=png, capture_output=True, timeout=OCR_SECONDS, check=True,
     )  # fmt: skip
     # Pixels back to points on the unrotated page.
-    scale = 72 / OCR_DPI
+    scale = 1 / zoom
     back = ~page.rotation_matrix
     words = []
     for line in io.StringIO(done.stdout.decode("utf-8", "replace")).readlines()[1:]:

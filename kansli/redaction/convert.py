@@ -1,21 +1,32 @@
 """Making a PDF of what is to be redacted: a PDF as it is; an image through PyMuPDF (a
 page the size of the image); an e-mail as its headers, its text and the list of its
 attachments; DOCX, DOC, ODT and RTF by LibreOffice headless, started for each conversion
-with a profile of its own in a temporary directory, and stopped after SOFFICE_SECONDS."""
+with a profile of its own in a temporary directory.
+
+A file to redact may have come from anyone (an e-mail, an e-service). Each conversion
+has the limits text extraction has (KANSLI_EXTRACT_MEMORY_MB, KANSLI_EXTRACT_SECONDS):
+MuPDF works in a forked child (kansli.files.sandbox), LibreOffice runs under prlimit's
+address-space limit in a process group of its own, which is killed when time is up (the
+soffice script starts soffice.bin as a child that would outlive it)."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
+import os
+import signal
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pymupdf
+from django.conf import settings
 
 from kansli.files.mail import parse_mail
+from kansli.files.sandbox import MEGABYTE, OverLimit, ReadFailed, within_limits
 
-SOFFICE_SECONDS = 120
 IMAGES = {"image/png", "image/jpeg", "image/tiff", "image/gif", "image/bmp", "image/webp"}
 MAILS = {"message/rfc822", "application/vnd.ms-outlook"}
 OFFICE = {
@@ -42,20 +53,24 @@ def to_pdf(data: bytes, content_type: str) -> bytes:
     if content_type == "application/pdf":
         return data
     if content_type in IMAGES:
-        return _image_pdf(data)
+        return _limited(data, _image_pdf, "bilden kunde inte läsas (skadad eller för stor)")
     if content_type in MAILS:
-        return _mail_pdf(data)
+        return _limited(data, _mail_pdf, "e-postmeddelandet kunde inte läsas")
     if content_type in OFFICE:
         return _office_pdf(data, OFFICE[content_type])
     raise NotConvertible(f"filer av typen {content_type} kan inte maskeras")
 
 
-def _image_pdf(data: bytes) -> bytes:
+def _limited(data: bytes, convert: Callable[[bytes], bytes], message: str) -> bytes:
     try:
-        with pymupdf.open(stream=data) as image:
-            return image.convert_to_pdf()
-    except Exception as error:  # any failure of MuPDF on the image is the file's
-        raise NotConvertible("bilden kunde inte läsas (skadad eller för stor)") from error
+        return bytes(within_limits(data, lambda file: convert(file.read())))
+    except (OverLimit, ReadFailed) as error:  # any failure on the file is the file's
+        raise NotConvertible(f"{message}: {error}") from error
+
+
+def _image_pdf(data: bytes) -> bytes:
+    with pymupdf.open(stream=data) as image:
+        return image.convert_to_pdf()
 
 
 def _office_pdf(data: bytes, suffix: str) -> bytes:
@@ -63,16 +78,28 @@ def _office_pdf(data: bytes, suffix: str) -> bytes:
         source = Path(folder) / f"handling{suffix}"
         source.write_bytes(data)
         profile = Path(folder, "profile").as_uri()
+        memory = settings.EXTRACT_MEMORY_MB * MEGABYTE
         try:
-            subprocess.run(
-                ["soffice", f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                 "--convert-to", "pdf", "--outdir", folder, str(source)],
-                capture_output=True, timeout=SOFFICE_SECONDS, check=True,
+            soffice = subprocess.Popen(
+                ["prlimit", f"--as={memory}", "--", "soffice", f"-env:UserInstallation={profile}",
+                 "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder,
+                 str(source)],
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
-        except (subprocess.SubprocessError, OSError) as error:
-            raise NotConvertible("LibreOffice kunde inte göra om filen till PDF") from error
+        except OSError as error:
+            raise NotConvertible("LibreOffice kunde inte startas") from error
+        try:
+            soffice.wait(timeout=settings.EXTRACT_SECONDS)
+        except subprocess.TimeoutExpired as error:
+            raise NotConvertible(
+                f"LibreOffice blev inte klart på {settings.EXTRACT_SECONDS} s"
+            ) from error
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(soffice.pid, signal.SIGKILL)
+            soffice.wait()
         result = source.with_suffix(".pdf")
-        if not result.exists():
+        if soffice.returncode != 0 or not result.exists():
             raise NotConvertible("LibreOffice kunde inte göra om filen till PDF")
         return result.read_bytes()
 

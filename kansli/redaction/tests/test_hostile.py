@@ -1,18 +1,29 @@
 """Hostile files to redact: what a PDF carries beside its pages under keys the engine
 does not name (PDF 2.0's associated files, a private key of the catalogue or a page
-pointing at an object with text) must not reach the redacted copy either, and an image
-MuPDF cannot read is refused as not convertible."""
+pointing at an object with text) must not reach the redacted copy either; an image
+MuPDF cannot read, or one that needs more memory than a conversion is given, is refused
+as not convertible; LibreOffice is held to the same limits; and a page of PDF's largest
+size is not rendered at full resolution."""
 
 from __future__ import annotations
+
+import os
+import struct
+import subprocess
+import zlib
+from typing import Any
 
 import pymupdf
 import pytest
 
-from kansli.redaction.areas import Area
+from kansli.files.tests import samples
+from kansli.redaction import convert
+from kansli.redaction.areas import MAX_SIDE, Area, page_png
 from kansli.redaction.convert import NotConvertible, to_pdf
 from kansli.redaction.redact import redact
 
 ATTACHED = b"Bilaga med personnummer 19121212-1212"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PRIVATE = b"BT /F1 12 Tf 10 10 Td (Hemlig anteckning) Tj ET"
 
 
@@ -69,3 +80,63 @@ def test_an_image_claiming_to_be_100000_pixels_square_is_not_convertible() -> No
     header = b"\x00\x00\x00\rIHDR\x00\x01\x86\xa0\x00\x01\x86\xa0\x08\x00\x00\x00\x00"
     with pytest.raises(NotConvertible):
         to_pdf(b"\x89PNG\r\n\x1a\n" + header + bytes(40), "image/png")
+
+
+def big_png(side: int) -> bytes:
+    """A white RGB PNG `side` pixels square: a few hundred kilobytes packed, side² × 3
+    bytes when decoded (an image bomb)."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data)
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    packer = zlib.compressobj(9)
+    row = b"\x00" + b"\xff" * (side * 3)
+    body = b"".join(packer.compress(row) for _ in range(side)) + packer.flush()
+    head = struct.pack(">IIBBBBB", side, side, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", head) + chunk(b"IDAT", body) + chunk(b"IEND", b"")
+
+
+def test_an_image_that_needs_more_memory_than_a_conversion_is_given_is_refused(
+    settings: Any,
+) -> None:
+    # 5000² × 3 bytes = 75 MB decoded, in a child allowed 32 MB more than it starts with;
+    # the process that asked lives on to say so.
+    settings.EXTRACT_MEMORY_MB = 32
+    with pytest.raises(NotConvertible, match="för stor"):
+        to_pdf(big_png(5000), "image/png")
+    assert to_pdf(samples.png(side=40), "image/png").startswith(b"%PDF")
+
+
+def test_libreoffice_is_held_to_the_memory_limit(settings: Any) -> None:
+    settings.EXTRACT_MEMORY_MB = 64  # LibreOffice cannot even start in that
+    with pytest.raises(NotConvertible):
+        to_pdf(samples.word("Beslut om bygglov"), DOCX)
+
+
+def test_libreoffice_past_its_time_is_killed_with_its_children(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.EXTRACT_SECONDS = 0
+    started: list[subprocess.Popen[bytes]] = []
+    real_popen = subprocess.Popen
+
+    def popen(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(convert.subprocess, "Popen", popen)
+    with pytest.raises(NotConvertible, match="inte klart"):
+        to_pdf(samples.word("Beslut om bygglov"), DOCX)
+    assert len(started) == 1
+    with pytest.raises(ProcessLookupError):  # nothing is left in its process group
+        os.killpg(started[0].pid, 0)
+
+
+def test_a_page_of_pdf_s_largest_size_is_rendered_no_larger_than_max_side() -> None:
+    with pymupdf.open() as document:
+        page = document.new_page(width=14400, height=7200)  # 200 × 100 inches
+        page.insert_text((72, 100), "Ritning")
+        png, zoom = page_png(page, 300)
+    assert struct.unpack(">II", png[16:24]) == (MAX_SIDE, MAX_SIDE // 2)  # IHDR
+    assert zoom == MAX_SIDE / 14400

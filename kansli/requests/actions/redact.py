@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +76,10 @@ def source_pdf(document_file: DocumentFile) -> bytes:
             f"Filen kan inte göras om till PDF för maskering ({error})."
         ) from error
     cached.parent.mkdir(parents=True, exist_ok=True)
-    cached.write_bytes(pdf)
+    # Written whole, then renamed: two reviewers converting at once never read half.
+    partial = cached.with_suffix(f".{os.getpid()}.{threading.get_ident()}.part")
+    partial.write_bytes(pdf)
+    partial.replace(cached)
     return pdf
 
 

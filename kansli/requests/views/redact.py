@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from kansli.access.actions import do_log_read
 from kansli.access.rules import may_read
 from kansli.files.models import StoredFile
-from kansli.redaction.areas import Area, as_shown
+from kansli.redaction.areas import Area, as_shown, page_png
 from kansli.redaction.find import find_personal_numbers, find_text
 from kansli.registry.models import SecrecyProvision
 from kansli.registry.views.common import current_user
@@ -64,7 +64,7 @@ def _png(pdf: bytes, page: int) -> HttpResponse:
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         if not 1 <= page <= document.page_count:
             raise Http404
-        png = document[page - 1].get_pixmap(dpi=DPI).tobytes("png")
+        png, _zoom = page_png(document[page - 1], DPI)
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
