@@ -66,6 +66,8 @@ SCHEMA_MESSAGES = {
         "Texten innehåller ett tecken som inte kan sparas (NUL eller ett halvt teckenpar)."
     ),
     "string_too_long": "Texten får vara högst {max_length} tecken.",
+    "string_too_short": "Texten måste vara minst {min_length} tecken.",
+    "string_pattern_mismatch": "Värdet har inte rätt form (mönstret {pattern}).",
     "too_long": "Högst {max_length} värden.",
     "int_from_float": "Ange ett heltal.",
     "date_from_datetime_inexact": "Ange ett datum ÅÅÅÅ-MM-DD.",

@@ -83,6 +83,17 @@ def test_the_same_key_with_another_body_is_refused(platform):
     assert Submission.objects.count() == 1
 
 
+@pytest.mark.parametrize("key", ["med mellanslag", "nyckel-" + "x" * 200])
+def test_a_key_of_the_wrong_form_is_refused_in_swedish(platform, key):
+    response = send(platform, body(), key=key)
+    assert response.status_code == 422
+    assert response.json()["errors"]["Idempotency-Key"] in (
+        ["Värdet har inte rätt form (mönstret ^[\\x21-\\x7e]+$)."],
+        ["Texten får vara högst 200 tecken."],
+    )
+    assert not Submission.objects.exists() and not IdempotencyRecord.objects.exists()
+
+
 def test_a_refused_submission_keeps_no_key_and_can_be_sent_again(platform):
     program = base64.b64encode(b"MZ\x90\x00" + b"\x00" * 200).decode()
     refused = send(platform, body(attachments=[{"name": "lista.exe", "content": program}]))
