@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 
+import icalendar
 import pypdf
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
@@ -213,27 +214,6 @@ def _years_with_minutes(shown: int) -> list[int]:
     return [day.year for day in meetings.dates("starts_at", "year") if day.year != shown]
 
 
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 3.1: lines longer than 75 octets are folded."""
-    data, parts = line.encode(), list[str]()
-    while len(data) > 75:
-        cut = 75 if not parts else 74
-        while cut and (data[cut] & 0xC0) == 0x80:  # do not split a UTF-8 character
-            cut -= 1
-        parts.append(data[:cut].decode())
-        data = data[cut:]
-    parts.append(data.decode())
-    return "\r\n ".join(parts)
-
-
-def _utc(moment: datetime.datetime) -> str:
-    return moment.astimezone(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
-
-
 def _dates(meeting: Meeting) -> str:
     return f"Stoppdag {meeting.item_deadline:%Y-%m-%d}, utskick {meeting.dispatch_day:%Y-%m-%d}."
 
@@ -252,25 +232,23 @@ def calendar(request: HttpRequest, pk: int) -> HttpResponse:
     if body.authority.valid_to and body.authority.valid_to < timezone.localdate():
         raise Http404
     host = request.get_host().split(":")[0]
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Kansli//Sammanträden//SV",
-        f"X-WR-CALNAME:{_escape(f'{body} – sammanträden')}",
-    ]
+    # RFC 5545 by the icalendar library: escaping, line folding and UTC times ("Z").
+    feed = icalendar.Calendar()
+    feed.add("prodid", "-//Kansli//Sammanträden//SV")
+    feed.add("version", "2.0")
+    feed.add("x-wr-calname", f"{body} – sammanträden")
+    stamp = timezone.now().astimezone(datetime.UTC)
     for meeting in meetings:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:meeting-{meeting.pk}@{host}",
-            f"DTSTAMP:{_utc(timezone.now())}",
-            f"DTSTART:{_utc(meeting.starts_at)}",
-            f"DTEND:{_utc(meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=3))}",
-            f"SUMMARY:{_escape(f'{_cancelled(meeting)}Sammanträde: {body}')}",
-            f"STATUS:{'CANCELLED' if meeting.cancelled_at else 'CONFIRMED'}",
-            f"LOCATION:{_escape(meeting.place)}",
-            f"DESCRIPTION:{_escape(_dates(meeting))}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    text = "\r\n".join(_fold(line) for line in lines) + "\r\n"
+        ends_at = meeting.ends_at or meeting.starts_at + datetime.timedelta(hours=3)
+        event = icalendar.Event()
+        event.add("uid", f"meeting-{meeting.pk}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", meeting.starts_at.astimezone(datetime.UTC))
+        event.add("dtend", ends_at.astimezone(datetime.UTC))
+        event.add("summary", f"{_cancelled(meeting)}Sammanträde: {body}")
+        event.add("status", "CANCELLED" if meeting.cancelled_at else "CONFIRMED")
+        event.add("location", meeting.place)
+        event.add("description", _dates(meeting))
+        feed.add_component(event)
+    text = feed.to_ical()
     return HttpResponse(text, content_type="text/calendar; charset=utf-8")
