@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
@@ -129,7 +130,7 @@ def do_dispatch_decision(
         if not name.strip()
         or not (address.strip() or name.strip().casefold() in protected)
         or method not in Expedition.Method.values
-        or (method == Expedition.Method.EMAIL and "@" not in address)
+        or (method == Expedition.Method.EMAIL and not _is_email(address))
     ]
     if errors:
         raise ValidationError(errors)
@@ -246,3 +247,12 @@ def do_record_appeal(paragraph: Paragraph, received_on: datetime.date, *, actor:
         after={"received_on": received_on.isoformat(), "late": late},
     )
     return paragraph
+
+
+def _is_email(address: str) -> bool:
+    """Whether Django's EmailValidator takes the address."""
+    try:
+        validate_email(address.strip())
+    except ValidationError:
+        return False
+    return True

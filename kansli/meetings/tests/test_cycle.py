@@ -255,6 +255,11 @@ def test_a_decision_is_dispatched_by_mail_and_letter(
     mail.outbox.clear()
     with pytest.raises(ValidationError):
         actions.do_dispatch_decision(paragraph, [("", "x", "epost")], actor=cast["secretary"])
+    for address in ["info@", "@exploator.se", "info@exploator", "in fo@exploator.se"]:
+        with pytest.raises(ValidationError, match="giltig adress"):  # Django's EmailValidator
+            actions.do_dispatch_decision(
+                paragraph, [("Exploatören AB", address, "epost")], actor=cast["secretary"]
+            )
     with django_capture_on_commit_callbacks(execute=True):
         sent = actions.do_dispatch_decision(
             paragraph,
