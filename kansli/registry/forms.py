@@ -21,9 +21,9 @@ from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
 from kansli.registry import kept_uploads as keeping
 from kansli.registry import personal_numbers
+from kansli.registry.casenumber import parse_case_number
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
-from kansli.search.casenumber import parse_case_number
 
 NEW_CASE, EXISTING_CASE = "nytt", "befintligt"
 DIRECTIONS = [(value, capfirst(label)) for value, label in Direction.choices]
@@ -31,7 +31,7 @@ DIRECTIONS = [(value, capfirst(label)) for value, label in Direction.choices]
 
 def find_case(user: Any, text: str, authority: Authority | None = None) -> Case | None:
     """The case with this case number (in any common spelling, see
-    kansli.search.casenumber) among those the user may see. With `authority` the
+    kansli.registry.casenumber) among those the user may see. With `authority` the
     number may leave out the series, and a case of another series is not found."""
     number = parse_case_number(text or "")
     if number is None or number.document is not None:

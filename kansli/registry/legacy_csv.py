@@ -16,15 +16,13 @@ from django.utils import timezone
 
 from kansli.inputs import FIRST_DAY, LAST_DAY, unstorable
 from kansli.org.models import Authority
+from kansli.registry.casenumber import CaseNumberQuery, parse_case_number
 from kansli.registry.models import CaseStatus, Direction, SecrecyProvision
 
 REQUIRED = ["case_id", "case_number", "authority", "title", "opened"]
 DOCUMENT_COLUMNS = ["document_id", "document_number", "direction", "document_date",
                     "description", "counterpart", "document_type", "secrecy"]  # fmt: skip
 COLUMNS = [*REQUIRED, "status", "closed", *DOCUMENT_COLUMNS]
-CASE_NUMBER = re.compile(
-    r"^(?:(?P<series>[^\s/-]+)[\s-]+)?(?P<year>[0-9]{4})\s*[/-]\s*(?P<number>[0-9]{1,6})$"
-)
 DOCUMENT_NUMBER = re.compile(r"[0-9]{1,6}")
 DIRECTIONS = {"inkommen": Direction.INCOMING, "upprattad": Direction.DRAWN_UP,
               "utgaende": Direction.OUTGOING, "pm": Direction.MEMO}  # fmt: skip
@@ -295,34 +293,36 @@ class RowParser:
 
 
 def _case_number(text: str, code: str, reasons: list[str]) -> tuple[int, int] | None:
-    """(year, number) from e.g. "KS 2019/12"; its series must be the authority's code."""
+    """(year, number) from e.g. "KS 2019/12", in any spelling the search box takes
+    (kansli.registry.casenumber); its series, if given, must be the authority's code."""
     if not text.strip():
         return None
-    match = CASE_NUMBER.match(text.strip())
-    if match is None or int(match["number"]) == 0:
+    found = parse_case_number(text)
+    if found is None or found.document is not None:
         reasons.append(f"Ogiltigt ärendenummer '{text.strip()}': ange t.ex. KS 2019/12.")
         return None
-    if int(match["year"]) > timezone.localdate().year:
+    if found.year > timezone.localdate().year:
         reasons.append(f"Året i ärendenumret {text.strip()} ligger i framtiden.")
-    elif int(match["year"]) < FIRST_DAY.year:
-        reasons.append(f"Året i ärendenumret {text.strip()} ligger före 1900.")
-    series = (match["series"] or code).upper()
-    if code and series != code:
+    if code and (found.series or code) != code:
         reasons.append(f"Ärendenumret {text.strip()} hör inte till myndigheten {code}.")
-    return int(match["year"]), int(match["number"])
+    return found.year, found.number
 
 
 def _document_number(text: str, case: CaseRow | None, reasons: list[str]) -> int | None:
     """The running number from "KS 2019/12-3" or "3"; a full number must be the case's."""
     text = text.strip()
-    prefix, _, number = text.rpartition("-")
     if not text:
         return None
-    if not DOCUMENT_NUMBER.fullmatch(number) or int(number) == 0:
+    full: CaseNumberQuery | None = None
+    number: int | None
+    if DOCUMENT_NUMBER.fullmatch(text):
+        number = int(text)
+    else:
+        full = parse_case_number(text)
+        number = full.document if full is not None else None
+    if not number:
         reasons.append(f"Ogiltigt handlingsnummer '{text}': ange t.ex. KS 2019/12-3 eller 3.")
         return None
-    if prefix and case is not None:
-        match = CASE_NUMBER.match(prefix.strip())
-        if match is None or (int(match["year"]), int(match["number"])) != (case.year, case.number):
-            reasons.append(f"Handlingsnumret {text} hör inte till ärendet.")
-    return int(number)
+    if full and case and (full.year, full.number) != (case.year, case.number):
+        reasons.append(f"Handlingsnumret {text} hör inte till ärendet.")
+    return number

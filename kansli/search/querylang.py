@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from kansli.search.casenumber import CaseNumberQuery, find_case_number
+from kansli.registry.casenumber import CaseNumberQuery, find_case_number
 from kansli.search.text import words
 
 STOP_WORDS = frozenset(

@@ -271,7 +271,7 @@ def test_bad_rows_are_listed_with_their_line_and_the_others_load(tmp_path: Path)
         "Rad 2 avvisad: Värde saknas i title.",
         "Rad 3 avvisad: Ogiltigt datum '2020-02-30' i document_date: ange ÅÅÅÅ-MM-DD.",
         "Rad 4 avvisad: Datumet 1899-12-31 i opened ligger utanför åren 1900–2200.",
-        "Rad 5 avvisad: Året i ärendenumret KS 1850/4 ligger före 1900.",
+        "Rad 5 avvisad: Ogiltigt ärendenummer 'KS 1850/4': ange t.ex. KS 2019/12.",
         "Rad 6 avvisad: title innehåller ett tecken som inte kan lagras (NUL eller ett halvt "
         "teckenpar).",
         "Rad 7 avvisad: title är längre än 500 tecken.",
@@ -321,12 +321,12 @@ def test_document_numbers_must_belong_to_the_case_and_not_be_taken(tmp_path: Pat
 def test_every_fault_of_a_row_is_named_at_once(tmp_path: Path) -> None:
     make_authority("KS")
     rows = [
-        f"A1;KS {YEAR + 1}/1234567;KS;Ärende;2019-03-01;pausat;;;PM;;x;;;",
+        f"A1;KS {YEAR + 1}/12345678;KS;Ärende;2019-03-01;pausat;;;PM;;x;;;",
         "A2;BUN 2019/3;KS;Ärende;2019-03-01;avslutat;D2;KS 2019/3-²;utgående;2019-03-01;;y;;",
     ]
     _status, _out, err = run(write(tmp_path, [HEADER, *rows]))
     assert err.splitlines() == [
-        f"Rad 2 avvisad: Ogiltigt ärendenummer 'KS {YEAR + 1}/1234567': ange t.ex. KS 2019/12."
+        f"Rad 2 avvisad: Ogiltigt ärendenummer 'KS {YEAR + 1}/12345678': ange t.ex. KS 2019/12."
         " Okänd status 'pausat'. Värde saknas i document_id. Värde saknas i document_date."
         " Värde saknas i description.",
         "Rad 3 avvisad: Ärendenumret BUN 2019/3 hör inte till myndigheten KS."

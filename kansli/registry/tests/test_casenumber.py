@@ -1,6 +1,6 @@
 import pytest
 
-from kansli.search.casenumber import CaseNumberQuery, find_case_number, parse_case_number
+from kansli.registry.casenumber import CaseNumberQuery, find_case_number, parse_case_number
 
 KS_142 = CaseNumberQuery("KS", 2026, 142)
 
