@@ -32,6 +32,7 @@ from kansli.registry.models import (
     DocumentCorrection,
     DocumentFile,
     InboxItem,
+    NamingRule,
     Party,
     SecrecyProvision,
     TimelineEntry,
@@ -715,3 +716,42 @@ def do_register_from_inbox(item: InboxItem, case: Case | None, *, actor: Any,
     record(actor=actor, action="registry.register_from_inbox", obj=item,
            label=document.document_number, after={"document": document.pk})  # fmt: skip
     return document
+
+
+@transaction.atomic
+def do_add_naming_rule(
+    document_type: str, pattern: str, *, active: bool = True, actor: Any
+) -> NamingRule:
+    """Set how documents of a type are described in the diary (standardised naming)."""
+    require_sysadmin(actor)
+    rule = NamingRule(document_type=document_type.strip(), pattern=pattern.strip(), active=active)
+    _check_pattern(rule)
+    rule.full_clean()
+    rule.save()
+    record(actor=actor, action="registry.add_naming_rule", obj=rule,
+           after={"document_type": rule.document_type, "pattern": rule.pattern,
+                  "active": rule.active})  # fmt: skip
+    return rule
+
+
+@transaction.atomic
+def do_change_naming_rule(rule: NamingRule, *, actor: Any, **changes: Any) -> NamingRule:
+    """Change a naming rule's pattern, or take it out of use."""
+    require_sysadmin(actor)
+    if set(changes) - {"pattern", "active"}:
+        raise ValidationError("Bara mönstret och om regeln används kan ändras.")
+    before, after = apply_changes(rule, changes)
+    _check_pattern(rule)
+    if after:
+        record(actor=actor, action="registry.change_naming_rule", obj=rule,
+               before=before, after=after)  # fmt: skip
+    return rule
+
+
+def _check_pattern(rule: NamingRule) -> None:
+    if not rule.fixed_start.strip():
+        raise ValidationError(
+            {"pattern": "Mönstret ska börja med fasta ord, t.ex. ”Yttrande – {ämne}”."}
+        )
+    if rule.pattern.count("{") != rule.pattern.count("}"):
+        raise ValidationError({"pattern": "Varje { i mönstret ska stängas med }."})

@@ -7,7 +7,7 @@ from django.http import HttpRequest
 
 from kansli.org.admin_base import ActionAdmin
 from kansli.registry import actions
-from kansli.registry.models import Classification, SecrecyProvision
+from kansli.registry.models import Classification, NamingRule, SecrecyProvision
 
 
 @admin.register(SecrecyProvision)
@@ -55,3 +55,23 @@ class ClassificationAdmin(ActionAdmin):
             withhold_description=values["default_withhold_description"],
             actor=request.user,
         )
+
+
+@admin.register(NamingRule)
+class NamingRuleAdmin(ActionAdmin):
+    """Standardised naming: a pattern per document type, offered when registering."""
+
+    list_display = ["document_type", "pattern", "active"]
+    list_filter = ["active"]
+    search_fields = ["document_type", "pattern"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["document_type"] if obj else []
+
+    def create(self, request: HttpRequest, data: dict[str, Any]) -> NamingRule:
+        return actions.do_add_naming_rule(
+            data["document_type"], data["pattern"], active=data["active"], actor=request.user
+        )
+
+    def change(self, request: HttpRequest, obj: Any, changes: dict[str, Any]) -> None:
+        actions.do_change_naming_rule(obj, actor=request.user, **changes)

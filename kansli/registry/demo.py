@@ -24,7 +24,14 @@ from kansli.files.store import store_bytes
 from kansli.org.models import Authority, Role, RoleAssignment, User
 from kansli.registry import actions, demo_files
 from kansli.registry.demo_files import CasePapers
-from kansli.registry.models import Case, CaseStatus, Classification, Document, SecrecyProvision
+from kansli.registry.models import (
+    Case,
+    CaseStatus,
+    Classification,
+    Document,
+    NamingRule,
+    SecrecyProvision,
+)
 from kansli.registry.scheme import parse_scheme
 
 START = datetime.date(2025, 1, 1)
@@ -278,8 +285,26 @@ def _at(day: datetime.date, hour: int) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
+# Standardised naming (kansli.registry.naming): offered when registering these types.
+NAMING_RULES = [
+    ("Yttrande", "Yttrande – {ämne} – {motpart}"),
+    ("Ansökan", "Ansökan om {vad} – {fastighet eller sökande}"),
+    ("Överklagande", "Överklagande av {beslut} – {klagande}"),
+]
+
+
+def _naming_rules() -> int:
+    added = 0
+    for document_type, pattern in NAMING_RULES:
+        if not NamingRule.objects.filter(document_type__iexact=document_type).exists():
+            actions.do_add_naming_rule(document_type, pattern, actor=None)
+            added += 1
+    return added
+
+
 def load(seed: int, scale: float, report: Any) -> list[Any]:
     counts = RegistryDemo(seed, scale).load()
+    report(f"Namnregler: {_naming_rules()} nya (yttrande, ansökan, överklagande)")
     report(f"Diarium: {counts.cases} nya ärenden, {counts.documents} nya handlingar")
     report(
         f"Filer: {counts.pdf + counts.docx} bifogade ({counts.pdf} PDF, {counts.docx} DOCX), "

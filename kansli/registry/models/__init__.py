@@ -2,6 +2,7 @@ from kansli.registry.models.cases import Case, CaseCounter, CaseStatus, Party, T
 from kansli.registry.models.classification import Classification
 from kansli.registry.models.documents import Direction, Document, DocumentCorrection
 from kansli.registry.models.files import DocumentFile, InboxItem
+from kansli.registry.models.naming import NamingRule
 from kansli.registry.models.secrecy import SecrecyProvision
 
 __all__ = [
@@ -14,6 +15,7 @@ __all__ = [
     "DocumentCorrection",
     "DocumentFile",
     "InboxItem",
+    "NamingRule",
     "Party",
     "SecrecyProvision",
     "TimelineEntry",

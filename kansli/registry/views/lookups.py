@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kansli.registry import personal_numbers
 from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, find_case
 from kansli.registry.models import Document, Party
+from kansli.registry.naming import breaks_rule, rule_for, title_warnings
 from kansli.registry.views.common import current_user, may_register, require
 
 DUPLICATE_DAYS = 30
@@ -109,6 +110,14 @@ def _personal_numbers(data: Any) -> str:
     return personal_numbers.warning(len(found)) if found else ""
 
 
+def _naming_warnings(data: Any) -> list[str]:
+    """The naming warnings for the new case's title and the document's description."""
+    warnings = []
+    if data.get("mode") != EXISTING_CASE:
+        warnings += title_warnings("Ärendemeningen", data.get("title", ""))
+    return warnings + title_warnings("Beskrivningen", data.get("description", ""))
+
+
 @login_required
 @require_POST
 def file_checks(request: HttpRequest) -> HttpResponse:
@@ -135,8 +144,9 @@ def counterpart_suggestions(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def registration_checks(request: HttpRequest) -> HttpResponse:
-    """The case a number names and possible duplicates, for the live region above the
-    register button."""
+    """The case a number names, possible duplicates, personal identity numbers and the
+    naming rules (kansli.registry.naming), for the live region above the register
+    button."""
     user = current_user(request)
     require(may_register(user))
     data = request.POST
@@ -148,8 +158,12 @@ def registration_checks(request: HttpRequest) -> HttpResponse:
         data.get("counterpart", ""),
         [data.get("description", ""), "" if case else data.get("title", "")],
     )
+    rule = rule_for(data.get("document_type", ""))
     context = {
         "personal_numbers": _personal_numbers(data),
+        "naming": _naming_warnings(data),
+        "rule": rule,
+        "breaks_rule": rule is not None and breaks_rule(rule, data.get("description", "")),
         "checked_case": case,
         "case_number": data.get("case_number", "").strip() if data.get("mode") else "",
         "existing": data.get("mode") == EXISTING_CASE,
