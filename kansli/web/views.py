@@ -15,11 +15,13 @@ from django.views.decorators.cache import never_cache
 from kansli.org.actions import do_refuse_password_change, do_set_password
 from kansli.org.models import Role, User
 from kansli.web.forms import PasswordForm
+from kansli.web.todo import to_do
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The start page: who you are, and your roles per authority and committee."""
+    """The start page: who you are, what is to be done next, and your roles per
+    authority and committee."""
     assert isinstance(request.user, User)  # login_required
     roles = list(request.user.active_roles().order_by("authority__code", "committee__code"))
     body_roles = [r for r in roles if r.role != Role.SYSADMIN]
@@ -33,6 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         {
             "roles_by_body": grouped,
             "system_roles": [r for r in roles if r.role == Role.SYSADMIN],
+            "to_do": to_do(request.user),
         },
     )
 

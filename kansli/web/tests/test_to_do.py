@@ -1,0 +1,69 @@
+"""The start page says what is to be done next: the officer's open cases with those
+overdue and due within a week, and the registrar's unanswered requests for public
+documents with the oldest one's day; counted through the read gate, and nothing for
+someone who has nothing to do."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from kansli.org.models import Role, User
+from kansli.org.testing import make_authority, make_user
+from kansli.registry import actions
+from kansli.registry.models import CaseStatus
+from kansli.registry.testing import make_case, make_registrar
+from kansli.requests.testing import make_request
+
+pytestmark = pytest.mark.django_db
+
+
+def page(user: User) -> str:
+    client = Client()
+    client.force_login(user)
+    return " ".join(client.get("/").content.decode().split())
+
+
+def test_the_officer_sees_open_overdue_and_soon_due_cases() -> None:
+    ks = make_authority("KS")
+    officer = make_user("handlaggare", roles=[(Role.OFFICER, ks)])
+    other = make_user("kollega", roles=[(Role.OFFICER, ks)])
+    today = timezone.localdate()
+    due = [today - datetime.timedelta(1), today + datetime.timedelta(3), None,
+           today + datetime.timedelta(30)]  # fmt: skip
+    opened = timezone.now() - datetime.timedelta(days=20)
+    for day in due:
+        case = make_case(authority=ks, opened_at=opened)
+        actions.do_assign_officer(case, officer, actor=None)
+        actions.do_set_due_date(case, day, actor=None)
+    closed = make_case(authority=ks, opened_at=opened)
+    actions.do_assign_officer(closed, officer, actor=None)
+    actions.do_set_due_date(closed, today - datetime.timedelta(10), actor=None)
+    actions.do_change_case_status(closed, CaseStatus.CLOSED, actor=None)
+    actions.do_assign_officer(make_case(authority=ks), other, actor=None)
+    shown = page(officer)
+    assert "Att göra" in shown
+    assert '4 öppna ärenden</a>, <strong class="overdue">1 försenat</strong>' in shown
+    assert "1 ska vara klart inom en vecka." in shown
+    assert "begäran" not in shown.casefold().split("att göra")[1].split("dina roller")[0]
+
+
+def test_the_registrar_sees_unanswered_requests_oldest_first() -> None:
+    ks = make_authority("KS")
+    registrar = make_registrar(ks)
+    first = make_request(ks)
+    make_request(ks)
+    make_request(make_authority("BUN"))  # not the registrar's authority
+    shown = page(registrar)
+    oldest = timezone.localtime(first.received_at).strftime("%Y-%m-%d %H:%M")
+    assert (
+        f"2 begäranden om allmän handling är inte besvarade</a>, den äldsta kom in {oldest}."
+    ) in shown
+
+
+def test_nothing_to_do_shows_no_list() -> None:
+    shown = page(make_user("ny", roles=[(Role.OFFICER, make_authority("KS"))]))
+    assert "Att göra" not in shown and "Dina roller" in shown
