@@ -1,7 +1,8 @@
 """What the start page says is to be done next (issue 15, item 7), read through the gate:
 the officer's open cases, overdue ones and those due within a week; the requests for
 public documents still unanswered at the authorities the user registers for, with the
-oldest one's day (TF 2 kap. 15 §: as soon as possible)."""
+oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
+approve (justera) and has not (KL 5 kap. 69 §)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ from typing import Any
 
 from django.utils import timezone
 
+from kansli.meetings.actions.approval import approvers_of
+from kansli.meetings.models import Minutes
+from kansli.org.models import Role
 from kansli.registry.models import Case
+from kansli.registry.views.common import authorities_with
 from kansli.registry.views.lists import OPEN_STATUSES
 from kansli.requests.views.overview import listed
 
@@ -25,9 +30,10 @@ class ToDo:
     due_soon: int
     requests: int
     oldest_request: datetime.datetime | None
+    to_approve: list[Minutes]
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.requests)
+        return bool(self.cases or self.requests or self.to_approve)
 
 
 def to_do(user: Any) -> ToDo:
@@ -42,4 +48,22 @@ def to_do(user: Any) -> ToDo:
         due_soon=mine.filter(due_date__range=week).count(),
         requests=waiting.count(),
         oldest_request=oldest,
+        to_approve=_to_approve(user),
     )
+
+
+def _to_approve(user: Any) -> list[Minutes]:
+    """Unapproved minutes of held meetings where the user is the presiding chair or a
+    chosen approver (who may open them, kansli.meetings.views.minutes) and has not yet
+    approved."""
+    unapproved = (
+        Minutes.objects.filter(
+            locked_at__isnull=True,
+            meeting__body__authority__in=authorities_with(user, [Role.ELECTED]),
+            meeting__starts_at__lte=timezone.now(),
+        )
+        .exclude(approvals__user=user)
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at")
+    )
+    return [minutes for minutes in unapproved if user.pk in approvers_of(minutes)]

@@ -11,7 +11,15 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from kansli.org.models import Role, User
+from kansli.meetings import actions as meetings
+from kansli.meetings.testing import (
+    make_body,
+    make_meeting,
+    make_member,
+    meeting_over,
+    record_present,
+)
+from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions
 from kansli.registry.models import CaseStatus
@@ -67,3 +75,22 @@ def test_the_registrar_sees_unanswered_requests_oldest_first() -> None:
 def test_nothing_to_do_shows_no_list() -> None:
     shown = page(make_user("ny", roles=[(Role.OFFICER, make_authority("KS"))]))
     assert "Att göra" not in shown and "Dina roller" in shown
+
+
+def test_an_approver_is_asked_to_approve_until_they_have(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = make_body()
+    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
+    approver = make_member(body, first_name="Anders")
+    member = make_member(body, first_name="Maja")
+    meeting = make_meeting(body)
+    case = make_case("Detaljplan för Vargödalen", authority=body.authority)
+    meetings.do_preregister_item(meeting, case, title="Detaljplan för Vargödalen", actor=None)
+    minutes = meetings.do_open_minutes(meeting, approvers=[approver], actor=None)
+    record_present(minutes, chair, approver, member)
+    asked = f"Justera protokollet från {body} {timezone.localtime(meeting.starts_at):%Y-%m-%d}"
+    assert asked not in page(approver)  # the meeting has not been held
+    meeting_over(monkeypatch, meeting)
+    assert asked in page(approver) and asked in page(chair)
+    assert asked not in page(member)
+    meetings.do_approve_minutes(minutes, verified=True, actor=approver)
+    assert asked not in page(approver) and asked in page(chair)
