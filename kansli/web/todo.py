@@ -2,7 +2,8 @@
 the officer's open cases, overdue ones and those due within a week; the requests for
 public documents still unanswered at the authorities the user registers for, with the
 oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
-approve (justera) and has not (KL 5 kap. 69 §)."""
+approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the next meetings
+with their item deadline (stoppdag), dispatch day and items still without a report."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from kansli.meetings.actions.approval import approvers_of
-from kansli.meetings.models import Minutes
+from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
 from kansli.registry.models import Case
 from kansli.registry.views.common import authorities_with
@@ -21,6 +23,7 @@ from kansli.registry.views.lists import OPEN_STATUSES
 from kansli.requests.views.overview import listed
 
 SOON_DAYS = 7
+NEXT_MEETINGS = 3
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,10 @@ class ToDo:
     requests: int
     oldest_request: datetime.datetime | None
     to_approve: list[Minutes]
+    next_meetings: list[Meeting]  # each with `without_report`
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.requests or self.to_approve)
+        return bool(self.cases or self.requests or self.to_approve or self.next_meetings)
 
 
 def to_do(user: Any) -> ToDo:
@@ -49,6 +53,26 @@ def to_do(user: Any) -> ToDo:
         requests=waiting.count(),
         oldest_request=oldest,
         to_approve=_to_approve(user),
+        next_meetings=_next_meetings(user),
+    )
+
+
+def _next_meetings(user: Any) -> list[Meeting]:
+    """The next meetings, not cancelled, of the authorities the user is secretary for."""
+    return list(
+        Meeting.objects.visible_to(user)
+        .filter(
+            body__authority__in=authorities_with(user, [Role.SECRETARY]),
+            cancelled_at__isnull=True,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("body__authority__municipality")
+        .annotate(
+            without_report=Count(
+                "items", filter=Q(items__case__isnull=False, items__report__isnull=True)
+            )
+        )
+        .order_by("starts_at")[:NEXT_MEETINGS]
     )
 
 

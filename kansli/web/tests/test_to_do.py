@@ -16,6 +16,7 @@ from kansli.meetings.testing import (
     make_body,
     make_meeting,
     make_member,
+    make_secretary,
     meeting_over,
     record_present,
 )
@@ -94,3 +95,25 @@ def test_an_approver_is_asked_to_approve_until_they_have(monkeypatch: pytest.Mon
     assert asked not in page(member)
     meetings.do_approve_minutes(minutes, verified=True, actor=approver)
     assert asked not in page(approver) and asked in page(chair)
+
+
+def test_the_secretary_sees_the_next_meetings_with_deadlines_and_missing_reports() -> None:
+    body = make_body()
+    secretary = make_secretary(body)
+    first, second = make_meeting(body, days_ahead=20), make_meeting(body, days_ahead=40)
+    meetings.do_preregister_item(first, make_case(authority=body.authority), title="Utan skrivelse",
+                                 actor=None)  # fmt: skip
+    cancelled = make_meeting(body, days_ahead=10)
+    meetings.do_cancel_meeting(cancelled, reason="Inga ärenden", actor=None)
+    shown = page(secretary)
+    day = f"{timezone.localtime(first.starts_at):%Y-%m-%d}"
+    assert (
+        f"Sammanträde med {body} {day}</a>: stoppdag {first.item_deadline:%Y-%m-%d}, "
+        f'utskick {first.dispatch_day:%Y-%m-%d}, <strong class="overdue">1 ärende utan '
+        "tjänsteskrivelse</strong>."
+    ) in shown
+    assert f"Sammanträde med {body} {timezone.localtime(second.starts_at):%Y-%m-%d}</a>" in shown
+    assert f"{timezone.localtime(cancelled.starts_at):%Y-%m-%d}" not in shown
+    assert "Sammanträde med" not in page(
+        make_user("handlaggare2", roles=[(Role.OFFICER, body.authority)])
+    )
