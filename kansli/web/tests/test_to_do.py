@@ -9,6 +9,7 @@ import datetime
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from kansli.meetings import actions as meetings
@@ -93,6 +94,9 @@ def test_an_approver_is_asked_to_approve_until_they_have(monkeypatch: pytest.Mon
     meeting_over(monkeypatch, meeting)
     assert asked in page(approver) and asked in page(chair)
     assert asked not in page(member)
+    client = Client()
+    client.force_login(approver)
+    assert client.get(reverse("meetings:minutes", args=[meeting.pk])).status_code == 200
     meetings.do_approve_minutes(minutes, verified=True, actor=approver)
     assert asked not in page(approver) and asked in page(chair)
 
