@@ -3,7 +3,8 @@ the officer's open cases, overdue ones and those due within a week; the requests
 public documents still unanswered at the authorities the user registers for, with the
 oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
 approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the next meetings
-with their item deadline (stoppdag), dispatch day and items still without a report."""
+with their item deadline (stoppdag), dispatch day and items still without a report; for
+a manager, the team's load: open and overdue cases per officer."""
 
 from __future__ import annotations
 
@@ -35,9 +36,12 @@ class ToDo:
     oldest_request: datetime.datetime | None
     to_approve: list[Minutes]
     next_meetings: list[Meeting]  # each with `without_report`
+    team: list[dict[str, Any]]  # officer's name, open, overdue
 
     def __bool__(self) -> bool:
-        return bool(self.cases or self.requests or self.to_approve or self.next_meetings)
+        return bool(
+            self.cases or self.requests or self.to_approve or self.next_meetings or self.team
+        )
 
 
 def to_do(user: Any) -> ToDo:
@@ -54,7 +58,30 @@ def to_do(user: Any) -> ToDo:
         oldest_request=oldest,
         to_approve=_to_approve(user),
         next_meetings=_next_meetings(user),
+        team=_team(user, today),
     )
+
+
+def _team(user: Any, today: datetime.date) -> list[dict[str, Any]]:
+    """Open cases per officer at the authorities the user manages, the most overdue
+    first; cases without an officer as one row."""
+    managed = authorities_with(user, [Role.MANAGER])
+    rows = (
+        Case.objects.visible_to(user)
+        .filter(authority__in=managed, status__in=OPEN_STATUSES)
+        .values("officer__first_name", "officer__last_name", "officer__username")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=Q(due_date__lt=today)))
+        .order_by("-overdue", "-open", "officer__last_name", "officer__first_name")
+    )
+    return [
+        {
+            "name": " ".join(filter(None, [r["officer__first_name"], r["officer__last_name"]]))
+            or r["officer__username"],
+            "open": r["open"],
+            "overdue": r["overdue"],
+        }
+        for r in rows
+    ]
 
 
 def _next_meetings(user: Any) -> list[Meeting]:

@@ -121,3 +121,27 @@ def test_the_secretary_sees_the_next_meetings_with_deadlines_and_missing_reports
     assert "Sammanträde med" not in page(
         make_user("handlaggare2", roles=[(Role.OFFICER, body.authority)])
     )
+
+
+def test_the_manager_sees_the_team_s_load_most_overdue_first() -> None:
+    ks = make_authority("KS")
+    manager = make_user("chef", roles=[(Role.MANAGER, ks)])
+    anna = make_user("anna", roles=[(Role.OFFICER, ks)], first_name="Anna", last_name="Ek")
+    bo = make_user("bo", roles=[(Role.OFFICER, ks)], first_name="Bo", last_name="Al")
+    opened = timezone.now() - datetime.timedelta(days=20)
+    yesterday = timezone.localdate() - datetime.timedelta(1)
+    for officer, due in [(anna, None), (anna, None), (bo, yesterday)]:
+        case = make_case(authority=ks, opened_at=opened)
+        actions.do_assign_officer(case, officer, actor=None)
+        actions.do_set_due_date(case, due, actor=None)
+    make_case(authority=ks)  # not yet assigned
+    make_case(authority=make_authority("BUN"))  # not the manager's authority
+    shown = page(manager)
+    rows = shown.split("Ditt teams öppna ärenden")[1].split("</table>")[0]
+    assert rows.index("Bo Al") < rows.index("Anna Ek") < rows.index("Ingen handläggare ännu")
+    assert (
+        '<th scope="row">Bo Al</th><td class="number">1</td><td class="number"><strong class="overdue">1</strong>'
+        in rows
+    )
+    assert '<th scope="row">Anna Ek</th><td class="number">2</td><td class="number">0' in rows
+    assert "Ditt teams" not in page(anna)
