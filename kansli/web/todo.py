@@ -1,5 +1,7 @@
 """What the start page says is to be done next (issue 15, item 7), read through the gate:
-the officer's open cases, overdue ones and those due within a week; the requests for
+the officer's open cases, overdue ones, those due within a week and those begun by an
+incoming document still without a handläggningsbesked (the letter telling the sender
+who handles the case, kansli.registry.views.letters); the requests for
 public documents still unanswered at the authorities the user registers for, with the
 oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
 approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the next meetings
@@ -18,8 +20,9 @@ from django.utils import timezone
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
-from kansli.registry.models import Case
+from kansli.registry.models import Case, Direction
 from kansli.registry.views.common import authorities_with
+from kansli.registry.views.letters import LETTER
 from kansli.registry.views.lists import OPEN_STATUSES
 from kansli.requests.views.overview import listed
 
@@ -32,6 +35,7 @@ class ToDo:
     cases: int
     overdue: int
     due_soon: int
+    unacknowledged: int
     requests: int
     oldest_request: datetime.datetime | None
     to_approve: list[Minutes]
@@ -54,6 +58,10 @@ def to_do(user: Any) -> ToDo:
         cases=mine.count(),
         overdue=mine.filter(due_date__lt=today).count(),
         due_soon=mine.filter(due_date__range=week).count(),
+        unacknowledged=mine.filter(documents__direction=Direction.INCOMING)
+        .exclude(documents__document_type=LETTER)
+        .distinct()
+        .count(),
         requests=waiting.count(),
         oldest_request=oldest,
         to_approve=_to_approve(user),

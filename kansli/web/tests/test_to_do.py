@@ -6,6 +6,7 @@ someone who has nothing to do."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -25,7 +26,7 @@ from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions
 from kansli.registry.models import CaseStatus
-from kansli.registry.testing import make_case, make_registrar
+from kansli.registry.testing import make_case, make_incoming, make_registrar
 from kansli.requests.testing import make_request
 
 pytestmark = pytest.mark.django_db
@@ -58,6 +59,7 @@ def test_the_officer_sees_open_overdue_and_soon_due_cases() -> None:
     assert "Att göra" in shown
     assert '4 öppna ärenden</a>, <strong class="overdue">1 försenat</strong>' in shown
     assert "1 ska vara klart inom en vecka." in shown
+    assert "utan handläggningsbesked" not in shown  # none began with an incoming document
     assert "begäran" not in shown.casefold().split("att göra")[1].split("dina roller")[0]
 
 
@@ -140,8 +142,24 @@ def test_the_manager_sees_the_team_s_load_most_overdue_first() -> None:
     rows = shown.split("Ditt teams öppna ärenden")[1].split("</table>")[0]
     assert rows.index("Bo Al") < rows.index("Anna Ek") < rows.index("Ingen handläggare ännu")
     assert (
-        '<th scope="row">Bo Al</th><td class="number">1</td><td class="number"><strong class="overdue">1</strong>'
-        in rows
+        '<th scope="row">Bo Al</th><td class="number">1</td>'
+        '<td class="number"><strong class="overdue">1</strong>' in rows
     )
     assert '<th scope="row">Anna Ek</th><td class="number">2</td><td class="number">0' in rows
     assert "Ditt teams" not in page(anna)
+
+
+def test_the_officer_sees_cases_still_without_an_acknowledgement(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    ks = make_authority("KS")
+    officer = make_user("handlaggare", roles=[(Role.OFFICER, ks)])
+    cases = [make_case(authority=ks), make_case(authority=ks)]
+    for case in cases:
+        make_incoming(case, counterpart="Anna Andersson")
+        actions.do_assign_officer(case, officer, actor=None)
+    assert "2 utan handläggningsbesked." in page(officer)
+    client = Client()
+    client.force_login(officer)
+    sent = client.post(reverse("registry:register-acknowledgement", args=[cases[0].pk]))
+    assert sent.status_code == 302
+    assert "1 utan handläggningsbesked." in page(officer)
