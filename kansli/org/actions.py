@@ -265,6 +265,20 @@ def do_set_password(user: User, password: str, *, actor: Any) -> User:
     return user
 
 
+@transaction.atomic
+def do_set_case_reminders(user: User, on: bool, *, actor: Any) -> User:
+    """Turn the person's e-mail reminders about their cases on or off (the person or a
+    system administrator)."""
+    _require_self_or_sysadmin(actor, user)
+    if user.case_reminders != on:
+        record(actor=actor, action="org.set_case_reminders", obj=user,
+               before={"case_reminders": user.case_reminders},
+               after={"case_reminders": on})  # fmt: skip
+        user.case_reminders = on
+        user.save(update_fields=["case_reminders"])
+    return user
+
+
 FAILED_PASSWORD_CHANGE = "org.fail_password_change"  # noqa: S105 (an audit action name)
 
 

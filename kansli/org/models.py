@@ -204,6 +204,10 @@ class User(AbstractUser):
         related_name="staff",
         verbose_name=_("unit"),
     )
+    # A morning e-mail about the person's own cases overdue or due within a few working
+    # days (kansli.registry.reminders); the person turns it off on the start page.
+    case_reminders = models.BooleanField(_("e-mail reminders about my cases"), default=True)
+    case_reminded_on = models.DateField(_("last reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("user")

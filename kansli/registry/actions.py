@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +21,9 @@ from kansli.files.mail import ParsedMail, parse_mail
 from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.org.changes import apply_changes, snapshot
-from kansli.org.models import Authority, Role, Unit
+from kansli.org.models import Authority, Role, Unit, User
 from kansli.org.permissions import require_sysadmin
-from kansli.registry import notify
+from kansli.registry import notify, reminders
 from kansli.registry.models import (
     Case,
     CaseStatus,
@@ -755,3 +756,23 @@ def _check_pattern(rule: NamingRule) -> None:
         )
     if rule.pattern.count("{") != rule.pattern.count("}"):
         raise ValidationError({"pattern": "Varje { i mönstret ska stängas med }."})
+
+
+@transaction.atomic
+def do_send_case_reminders(
+    today: datetime.date | None = None, *, actor: Any
+) -> list[reminders.Reminder]:
+    """Remind each officer by e-mail of their overdue and soon-due cases, once a day
+    (the system: `kansli remind`, run each morning). The e-mails go once the day
+    is recorded for each person."""
+    require_sysadmin(actor)
+    today = today or timezone.localdate()
+    due = reminders.reminders_for(today)
+    for reminder in due:
+        User.objects.filter(pk=reminder.person.pk).update(case_reminded_on=today)
+        transaction.on_commit(partial(reminders.send, reminder))
+    if due:
+        record(actor=actor, action="registry.send_case_reminders", obj=None,
+               after={"day": today.isoformat(), "people": len(due),
+                      "cases": sum(len(r.overdue) + len(r.due_soon) for r in due)})  # fmt: skip
+    return due

@@ -9,4 +9,5 @@ urlpatterns = [
     path("login/kod/ny/", login.two_factor_setup, name="two_factor_setup"),
     path("logout/", login.LogoutView.as_view(), name="logout"),
     path("konto/losenord/", views.change_password, name="change_password"),
+    path("konto/paminnelser/", views.case_reminders, name="case_reminders"),
 ]

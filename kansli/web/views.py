@@ -11,8 +11,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from kansli.org.actions import do_refuse_password_change, do_set_password
+from kansli.org.actions import do_refuse_password_change, do_set_case_reminders, do_set_password
 from kansli.org.models import Role, User
 from kansli.web.forms import PasswordForm
 from kansli.web.todo import to_do
@@ -65,3 +66,19 @@ def change_password(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "web/password.html", {"form": form})
+
+
+@login_required
+@require_POST
+def case_reminders(request: HttpRequest) -> HttpResponse:
+    """The start page's switch for the morning e-mail about one's own cases."""
+    assert isinstance(request.user, User)  # login_required
+    on = request.POST.get("on") == "1"
+    do_set_case_reminders(request.user, on, actor=request.user)
+    messages.success(
+        request,
+        _("You will get e-mail reminders about your cases.")
+        if on
+        else _("You will not get e-mail reminders about your cases."),
+    )
+    return redirect("home")

@@ -1,5 +1,6 @@
-"""`kansli remind`: the daily reminder of e-justering, run once a day (cron or a
-systemd timer) beside `kansli worker`."""
+"""`kansli remind`: the daily reminders, run once a day (cron or a systemd timer) beside
+`kansli worker`: e-justering (kansli.meetings) and each officer's overdue and soon-due
+cases (kansli.registry.reminders). Run twice the same day, it sends nothing twice."""
 
 from __future__ import annotations
 
@@ -8,14 +9,19 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from kansli.meetings.actions.eapproval import remind_due
+from kansli.registry.actions import do_send_case_reminders
 
 
 class Command(BaseCommand):
     help = (
         "Remind the chair and approvers who have not approved released draft minutes "
-        "whose approval day is tomorrow or has passed (at most once a day)."
+        "whose approval day is tomorrow or has passed, and each officer of their cases "
+        "overdue or due within three working days (each at most once a day)."
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
         count = remind_due()
         self.stdout.write(f"Påminnelser skickade för {count} protokoll.")
+        sent = do_send_case_reminders(actor=None)
+        cases = sum(len(r.overdue) + len(r.due_soon) for r in sent)
+        self.stdout.write(f"Påminnelser om ärenden: {len(sent)} personer, {cases} ärenden.")

@@ -1,0 +1,76 @@
+"""The morning e-mail to each officer about their own open cases that are overdue or
+due within REMINDER_WORKDAYS working days (the day to decide by, Case.due_date; FL 9 §:
+a case is handled as quickly as possible). Once a day per person, for those who have
+not turned it off (User.case_reminders, on the start page); `kansli remind` sends it.
+
+The e-mail leaves Kansli: it names each case by its number, its day and a link behind
+the login, never its title (a title may hold what the public diary masks)."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.urls import reverse
+
+from kansli.org.models import User
+from kansli.registry.models import Case, CaseStatus
+from kansli.workdays.calendar import add_workdays
+from kansli.workdays.closed import closed_days
+
+REMINDER_WORKDAYS = 3
+OPEN = [CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED]
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    person: User
+    overdue: list[Case]
+    due_soon: list[Case]
+
+
+def reminders_for(today: datetime.date) -> list[Reminder]:
+    """Who is to be reminded today, and of which cases."""
+    horizon = add_workdays(today, REMINDER_WORKDAYS, closed_days(None))
+    cases = (
+        Case.objects.filter(status__in=OPEN, due_date__lte=horizon, officer__isnull=False)
+        .filter(officer__case_reminders=True, officer__is_active=True)
+        .exclude(officer__email="")
+        .exclude(officer__case_reminded_on=today)
+        .select_related("officer", "authority__municipality")
+        .order_by("officer_id", "due_date", "pk")
+    )
+    found: dict[int, Reminder] = {}
+    for case in cases:
+        assert case.officer is not None and case.due_date is not None
+        reminder = found.setdefault(case.officer.pk, Reminder(case.officer, [], []))
+        (reminder.overdue if case.due_date < today else reminder.due_soon).append(case)
+    return list(found.values())
+
+
+def send(reminder: Reminder) -> None:
+    """The e-mail; a failure is logged by the person's id and undoes nothing."""
+    lines = ["Hej!", "", "Det här är din påminnelse från Kansli om dina ärenden.", ""]
+    for heading, cases in [("Försenade", reminder.overdue),
+                           ("Ska vara klara inom kort", reminder.due_soon)]:  # fmt: skip
+        if cases:
+            lines.append(f"{heading}:")
+            lines += [f"- {c.case_number}, senast {c.due_date:%Y-%m-%d}: {_link(c)}" for c in cases]
+            lines.append("")
+    lines.append("Du kan stänga av påminnelserna på startsidan i Kansli.")
+    subject = (
+        f"Kansli: {len(reminder.overdue)} försenade ärenden, "
+        f"{len(reminder.due_soon)} ska vara klara inom kort"
+    )
+    try:
+        send_mail(subject, "\n".join(lines), None, [reminder.person.email])
+    except OSError:
+        log.exception("could not e-mail the case reminder of user %s", reminder.person.pk)
+
+
+def _link(case: Case) -> str:
+    return settings.SITE_URL + reverse("registry:case", args=[case.pk])

@@ -1,0 +1,106 @@
+"""The morning reminder: each officer who has not turned it off gets one e-mail a day
+about their own open cases overdue or due within three working days, naming each case
+by number, day and link, never by title."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from kansli.audit.models import AuditEvent
+from kansli.org.actions import do_set_case_reminders
+from kansli.org.models import Role, User
+from kansli.org.testing import make_authority, make_user
+from kansli.registry import actions
+from kansli.registry.models import Case, CaseStatus
+from kansli.registry.testing import make_case
+from kansli.workdays.calendar import add_workdays
+
+pytestmark = pytest.mark.django_db
+SECRET_TITLE = "Orosanmälan gällande Kalle Svensson"
+
+
+@pytest.fixture(autouse=True)
+def outbox(settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def officer(name: str, **kwargs: Any) -> User:
+    return make_user(name, roles=[(Role.OFFICER, make_authority("KS"))],
+                     email=f"{name}@example.se", **kwargs)  # fmt: skip
+
+
+def case_for(person: User, due: datetime.date | None, title: str = SECRET_TITLE) -> Case:
+    case = make_case(title, authority=make_authority("KS"),
+                     opened_at=timezone.now() - datetime.timedelta(days=60))  # fmt: skip
+    actions.do_assign_officer(case, person, actor=None)
+    actions.do_set_due_date(case, due, actor=None)
+    return case
+
+
+def test_each_officer_gets_one_e_mail_a_day_about_overdue_and_soon_due_cases(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    today = timezone.localdate()
+    anna, bo = officer("anna"), officer("bo")
+    silent = do_set_case_reminders(officer("cecilia"), False, actor=None)
+    late = case_for(anna, today - datetime.timedelta(days=1))
+    soon = case_for(anna, add_workdays(today, 3))
+    case_for(anna, add_workdays(today, 4))  # not yet
+    case_for(anna, None)  # no day to decide by
+    closed = case_for(anna, today - datetime.timedelta(days=5))
+    actions.do_change_case_status(closed, CaseStatus.CLOSED, actor=None)
+    case_for(bo, today)
+    case_for(silent, today - datetime.timedelta(days=3))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = actions.do_send_case_reminders(actor=None)
+    assert {r.person.username for r in sent} == {"anna", "bo"}
+    (to_anna,) = [m for m in mail.outbox if m.to == ["anna@example.se"]]
+    assert to_anna.subject == "Kansli: 1 försenade ärenden, 1 ska vara klara inom kort"
+    assert f"- {late.case_number}, senast {late.due_date:%Y-%m-%d}: http" in to_anna.body
+    assert f"/arenden/{soon.pk}/" in to_anna.body
+    assert "Kalle" not in to_anna.body and "Orosanmälan" not in to_anna.body
+    assert len(mail.outbox) == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.do_send_case_reminders(actor=None) == []  # the same day: nothing twice
+    assert len(mail.outbox) == 2
+    assert AuditEvent.objects.filter(action="registry.send_case_reminders").count() == 1
+    tomorrow = today + datetime.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert len(actions.do_send_case_reminders(tomorrow, actor=None)) == 2
+
+
+def test_the_command_sends_them(capsys: pytest.CaptureFixture[str]) -> None:
+    case_for(officer("anna"), timezone.localdate())
+    call_command("remind")
+    assert "Påminnelser om ärenden: 1 personer, 1 ärenden." in capsys.readouterr().out
+
+
+def test_only_the_system_or_an_administrator_sends_them() -> None:
+    with pytest.raises(Exception, match="systemadministratörer"):
+        actions.do_send_case_reminders(actor=officer("anna"))
+
+
+def test_the_officer_turns_them_off_and_on_on_the_start_page() -> None:
+    anna = officer("anna")
+    case_for(anna, timezone.localdate())
+    client = Client()
+    client.force_login(anna)
+    assert "Stäng av påminnelserna" in client.get("/").content.decode()
+    assert client.get("/konto/paminnelser/").status_code == 405
+    assert client.post("/konto/paminnelser/", {"on": "0"}).status_code == 302
+    anna.refresh_from_db()
+    assert not anna.case_reminders
+    assert "Slå på påminnelserna" in client.get("/").content.decode()
+    assert actions.do_send_case_reminders(actor=None) == []
+    client.post("/konto/paminnelser/", {"on": "1"})
+    anna.refresh_from_db()
+    assert anna.case_reminders
+    assert AuditEvent.objects.filter(action="org.set_case_reminders").count() == 2
