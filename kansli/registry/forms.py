@@ -460,3 +460,55 @@ class StatusForm(AccessibleForm):
         if data.get("status") == CaseStatus.VOIDED and not data.get("reason", "").strip():
             self.add_error("reason", _("Give the reason for voiding the case."))
         return data
+
+
+class SearchFiltersForm(AccessibleForm):
+    """The staff search's filters (issue 15, part 8), each one the search engine applies
+    in the same query as the read gate (kansli.search.filters). All optional: with no
+    words, the filters alone list what matches, newest first."""
+
+    authority = forms.ModelChoiceField(
+        Authority.objects.valid_on(), required=False, label=_("Authority"),
+        empty_label=_("All"),
+    )  # fmt: skip
+    direction = forms.ChoiceField(
+        choices=[("", _("All")), *Direction.choices], required=False,
+        label=_("Document direction"),
+    )  # fmt: skip
+    status = forms.ChoiceField(
+        choices=[("", _("All")), *CaseStatus.choices], required=False, label=_("Case status")
+    )
+    officer = forms.ModelChoiceField(
+        User.objects.none(), required=False, label=_("Officer"), empty_label=_("All")
+    )
+    date_from = DayField(required=False, label=_("Dated from"),
+                         help_text=_("The document's date, YYYY-MM-DD."))  # fmt: skip
+    date_to = DayField(required=False, label=_("Dated to"))
+
+    def __init__(self, data: Any, *, user: User) -> None:
+        super().__init__(data)
+        # Only the user's own municipality's authorities and officers are offered.
+        held = RoleAssignment.objects.valid_on().filter(user=user)
+        own = Authority.objects.valid_on().filter(
+            municipality__in=held.values("authority__municipality")
+        )
+        fields: Any = self.fields
+        fields["authority"].queryset = own
+        fields["officer"].queryset = (
+            User.objects.filter(
+                roles__role__in=[Role.OFFICER, Role.MANAGER], roles__authority__in=own
+            )
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("The end date is before the start date."))
+        return data
+
+    def chosen(self) -> dict[str, Any]:
+        """The filters given, for kansli.search.query.search."""
+        return {name: value for name, value in self.cleaned_data.items() if value}

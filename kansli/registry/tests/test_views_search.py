@@ -1,3 +1,5 @@
+import datetime
+
 import pytest
 from django.test import Client
 
@@ -8,7 +10,7 @@ from kansli.org import actions as org_actions
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_municipality, make_user
 from kansli.registry import actions
-from kansli.registry.testing import make_incoming, make_registrar
+from kansli.registry.testing import make_case, make_incoming, make_registrar
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +39,44 @@ def test_search_shows_nothing_from_another_municipality() -> None:
     html = client.get("/sok/", {"q": "carport"}).content.decode()
     assert document.document_number not in html and "Bygglov för carport" not in html
     assert "Inget hittades." in html
+
+
+def test_filters_narrow_the_search_and_work_without_words() -> None:
+    ks, bun = make_authority("KS"), make_authority("BUN")
+    registrar = make_user("registrator", roles=[(Role.REGISTRAR, ks), (Role.REGISTRAR, bun)])
+    early = make_incoming(make_case(authority=ks), description="Ansökan om bygglov",
+                          document_date=datetime.date(2026, 1, 10))  # fmt: skip
+    late = actions.do_register_document(
+        make_case(authority=bun), "utgaende", datetime.date(2026, 3, 1), "Beslut om bygglov",
+        counterpart="Anna Andersson", actor=None,
+    )  # fmt: skip
+    client = Client()
+    client.force_login(registrar)
+
+    def found(**query: str) -> set[str]:
+        html = client.get("/sok/", query).content.decode()
+        return {d.document_number for d in (early, late) if d.document_number in html}
+
+    assert found(q="bygglov") == {early.document_number, late.document_number}
+    assert found(q="bygglov", authority=str(ks.pk)) == {early.document_number}
+    assert found(q="bygglov", direction="utgaende") == {late.document_number}
+    assert found(date_from="2026-02-01") == {late.document_number}  # no words: filters only
+    assert found(date_to="2026-01-31", direction="inkommen") == {early.document_number}
+    refused = client.get("/sok/", {"q": "bygglov", "date_from": "2026-03-01",
+                                   "date_to": "2026-01-01"}).content.decode()  # fmt: skip
+    assert "Slutdagen ligger före startdagen." in refused and "Beslut om bygglov" not in refused
+    bad = client.get("/sok/", {"date_from": "2026-02-30"}).content.decode()
+    assert "Daterad från" in bad and "error-summary" in bad
+
+
+def test_the_filters_offer_only_the_user_s_own_municipality() -> None:
+    make_authority("KS")
+    other = org_actions.do_create_authority(
+        make_municipality("Annan kommun"), "board", "ANN", "Annan nämnd", actor=None
+    )
+    client = Client()
+    client.force_login(make_registrar(make_authority("KS")))
+    html = client.get("/sok/").content.decode()
+    assert "Annan nämnd" not in html
+    refused = client.get("/sok/", {"q": "x", "authority": str(other.pk)}).content.decode()
+    assert "error-summary" in refused

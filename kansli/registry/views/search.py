@@ -1,6 +1,7 @@
 """The staff search page: one box over case numbers, titles, descriptions, senders,
-parties and file text, newest first. Results come from kansli.search, which applies
-the same access gate as every other read."""
+parties and file text, and filters (authority, direction, case status, officer, the
+document's dates), newest first. Results come from kansli.search, which applies the
+same access gate as every other read."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from django.shortcuts import render
 from kansli.access.actions import do_log_reads
 from kansli.access.protected import hide_protected
 from kansli.inputs import MAX_OFFSET
+from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
@@ -25,7 +27,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
         offset = min(MAX_OFFSET, max(0, int(request.GET.get("fran", "0"))))
     except ValueError:
         offset = 0
-    result = search(current_user(request), text, limit=PER_PAGE, offset=offset) if text else None
+    user = current_user(request)
+    form = SearchFiltersForm(request.GET, user=user)
+    chosen = form.chosen() if form.is_valid() else {}
+    wanted = (text or chosen) and form.is_valid()
+    result = search(user, text, limit=PER_PAGE, offset=offset, **chosen) if wanted else None
     rows: list[dict[str, Case | Document | None]] = []
     hits = result.hits if result else []
     found = [h for h in hits if isinstance(h, Document)]
@@ -41,8 +47,18 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "registry/search.html",
         {
             "q": text,
+            "form": form,
+            "filtered": bool(chosen),
+            "query": _without_offset(request),
             "rows": rows,
             "searched": result is not None,
             "next_offset": offset + PER_PAGE if result and result.has_more else None,
         },
     )
+
+
+def _without_offset(request: HttpRequest) -> str:
+    """The query string for the next page: the words and filters, not the offset."""
+    query = request.GET.copy()
+    query.pop("fran", None)
+    return query.urlencode()
