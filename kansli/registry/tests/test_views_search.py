@@ -80,3 +80,15 @@ def test_the_filters_offer_only_the_user_s_own_municipality() -> None:
     assert "Annan nämnd" not in html
     refused = client.get("/sok/", {"q": "x", "authority": str(other.pk)}).content.decode()
     assert "error-summary" in refused
+
+
+def test_the_words_searched_for_are_marked_and_nothing_else_is_trusted() -> None:
+    registrar = make_registrar(make_authority("KS"))
+    make_incoming(description="Bygglovet för <script>alert(1)</script> Ekbacken",
+                  counterpart="Bygg & Co")  # fmt: skip
+    client = Client()
+    client.force_login(registrar)
+    html = client.get("/sok/", {"q": "bygg script"}).content.decode()
+    assert "<mark>Bygglovet</mark> för &lt;<mark>script</mark>&gt;alert(1)&lt;/" in html
+    assert "<mark>Bygg</mark> &amp; Co" in html
+    assert "<script>alert" not in html and "Ekbacken" in html

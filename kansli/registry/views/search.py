@@ -16,6 +16,7 @@ from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
+from kansli.search.querylang import parse_query
 
 PER_PAGE = 50
 
@@ -47,6 +48,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "registry/search.html",
         {
             "q": text,
+            "words": [word for term in parse_query(text).terms for word in term.words],
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),
