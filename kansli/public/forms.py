@@ -10,10 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kansli.inputs import DayField
 from kansli.org.models import Authority
-from kansli.registry.forms import AccessibleForm
+from kansli.registry.forms import DATE, AccessibleForm
 from kansli.registry.models import Direction
-
-DATE = {"invalid": _("Enter a date as YYYY-MM-DD.")}
 
 
 class AuthorityField(forms.ModelChoiceField):

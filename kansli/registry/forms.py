@@ -49,6 +49,7 @@ def find_case(user: Any, text: str, authority: Authority | None = None) -> Case 
 
 # The registration fields a personal identity number may be written in.
 PERSONAL_TEXT_FIELDS = ["title", "counterpart", "counterpart_address", "description"]
+DATE = {"invalid": _("Enter a date as YYYY-MM-DD.")}  # a search filter's date
 
 
 class AccessibleForm(forms.Form):
@@ -469,11 +470,11 @@ class SearchFiltersForm(AccessibleForm):
 
     authority = forms.ModelChoiceField(
         Authority.objects.valid_on(), required=False, label=_("Authority"),
-        empty_label=_("All"),
+        empty_label=_("All authorities"),
     )  # fmt: skip
     direction = forms.ChoiceField(
-        choices=[("", _("All")), *Direction.choices], required=False,
-        label=_("Document direction"),
+        choices=[("", _("All directions")), *Direction.choices], required=False,
+        label=_("Direction"),
     )  # fmt: skip
     status = forms.ChoiceField(
         choices=[("", _("All")), *CaseStatus.choices], required=False, label=_("Case status")
@@ -481,9 +482,11 @@ class SearchFiltersForm(AccessibleForm):
     officer = forms.ModelChoiceField(
         User.objects.none(), required=False, label=_("Officer"), empty_label=_("All")
     )
-    date_from = DayField(required=False, label=_("Dated from"),
-                         help_text=_("The document's date, YYYY-MM-DD."))  # fmt: skip
-    date_to = DayField(required=False, label=_("Dated to"))
+    # As the public e-diary's (kansli.public.forms): the document's date.
+    date_from = DayField(required=False, label=_("From date"), error_messages=DATE,
+                         widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+    date_to = DayField(required=False, label=_("To date"), error_messages=DATE,
+                       widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
 
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
@@ -506,7 +509,7 @@ class SearchFiltersForm(AccessibleForm):
         data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
-            self.add_error("date_to", _("The end date is before the start date."))
+            self.add_error("date_to", _("The to date is before the from date."))
         return data
 
     def chosen(self) -> dict[str, Any]:
