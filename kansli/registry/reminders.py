@@ -17,12 +17,12 @@ from django.core.mail import send_mail
 from django.urls import reverse
 
 from kansli.org.models import User
-from kansli.registry.models import Case, CaseStatus
+from kansli.registry.models import Case
+from kansli.registry.models.cases import OPEN_STATUSES
 from kansli.workdays.calendar import add_workdays
 from kansli.workdays.closed import closed_days
 
 REMINDER_WORKDAYS = 3
-OPEN = [CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED]
 log = logging.getLogger(__name__)
 
 
@@ -35,9 +35,11 @@ class Reminder:
 
 def reminders_for(today: datetime.date) -> list[Reminder]:
     """Who is to be reminded today, and of which cases."""
+    # Every municipality's closed days count as closed: in a shared installation the
+    # horizon can only come later, so a case is rather reminded of a day early.
     horizon = add_workdays(today, REMINDER_WORKDAYS, closed_days(None))
     cases = (
-        Case.objects.filter(status__in=OPEN, due_date__lte=horizon, officer__isnull=False)
+        Case.objects.filter(status__in=OPEN_STATUSES, due_date__lte=horizon, officer__isnull=False)
         .filter(officer__case_reminders=True, officer__is_active=True)
         .exclude(officer__email="")
         .exclude(officer__case_reminded_on=today)

@@ -21,9 +21,9 @@ from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
 from kansli.registry.models import Case, Direction
+from kansli.registry.models.cases import OPEN_STATUSES
 from kansli.registry.views.common import authorities_with
 from kansli.registry.views.letters import LETTER
-from kansli.registry.views.lists import OPEN_STATUSES
 from kansli.requests.views.overview import listed
 
 SOON_DAYS = 7

@@ -19,6 +19,9 @@ class CaseStatus(models.TextChoices):
     VOIDED = "makulerat", _("voided")
 
 
+# A case still to be finished: the officer's to do, the reminders.
+OPEN_STATUSES = [CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED]
+
 # Which status may follow which; enforced by the actions.
 TRANSITIONS: dict[str, set[str]] = {
     CaseStatus.OPENED: {CaseStatus.IN_PROGRESS, CaseStatus.DECIDED, CaseStatus.CLOSED,

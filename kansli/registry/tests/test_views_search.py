@@ -64,7 +64,9 @@ def test_filters_narrow_the_search_and_work_without_words() -> None:
     assert found(date_to="2026-01-31", direction="inkommen") == {early.document_number}
     refused = client.get("/sok/", {"q": "bygglov", "date_from": "2026-03-01",
                                    "date_to": "2026-01-01"}).content.decode()  # fmt: skip
-    assert "Till-datumet ligger före från-datumet." in refused and "Beslut om bygglov" not in refused
+    assert (
+        "Till-datumet ligger före från-datumet." in refused and "Beslut om bygglov" not in refused
+    )
     bad = client.get("/sok/", {"date_from": "2026-02-30"}).content.decode()
     assert "Från datum: Ange ett datum som ÅÅÅÅ-MM-DD" in bad
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from kansli.org.models import Municipality, Role
 from kansli.registry.models import Case, CaseStatus, Direction, Document
+from kansli.registry.models.cases import OPEN_STATUSES
 from kansli.registry.views.common import authorities_with, current_user, holds, require
 from kansli.workdays.calendar import workdays_between
 from kansli.workdays.closed import closed_days
 
-OPEN_STATUSES = [CaseStatus.OPENED, CaseStatus.IN_PROGRESS, CaseStatus.DECIDED]
 # An open case not yet decided is marked once it has been open longer than this.
 LONG_OPEN_WORKDAYS = 20
 # A case to be decided within this many working days is marked as due soon.
