@@ -77,6 +77,24 @@ def test_each_officer_gets_one_e_mail_a_day_about_overdue_and_soon_due_cases(
         assert len(actions.do_send_case_reminders(tomorrow, actor=None)) == 2
 
 
+# Three working days from each day, worked out by hand from the calendar: julafton
+# (Thu 24 Dec 2026), juldagen (25), nyårsafton (31) and nyårsdagen (Fri 1 Jan 2027) are
+# not working days; trettondagsafton (5 Jan) is.
+HORIZONS = [
+    (datetime.date(2026, 12, 23), datetime.date(2026, 12, 30)),  # Thu 24, Fri 25 closed
+    (datetime.date(2026, 12, 18), datetime.date(2026, 12, 23)),  # Fri: Mon 21, Tue 22, Wed 23
+    (datetime.date(2026, 12, 29), datetime.date(2027, 1, 5)),  # Tue: Wed 30, Mon 4, Tue 5
+]
+
+
+@pytest.mark.parametrize(("today", "last"), HORIZONS)
+def test_soon_is_three_working_days_ahead(today: datetime.date, last: datetime.date) -> None:
+    anna = officer("anna")
+    inside, outside = case_for(anna, last), case_for(anna, last + datetime.timedelta(days=1))
+    (reminder,) = actions.do_send_case_reminders(today, actor=None)
+    assert reminder.due_soon == [inside] and outside not in reminder.overdue
+
+
 def test_the_command_sends_them(capsys: pytest.CaptureFixture[str]) -> None:
     case_for(officer("anna"), timezone.localdate())
     call_command("remind")

@@ -76,10 +76,13 @@ def test_the_filters_offer_only_the_user_s_own_municipality() -> None:
     other = org_actions.do_create_authority(
         make_municipality("Annan kommun"), "board", "ANN", "Annan nämnd", actor=None
     )
+    elsewhere = make_incoming(make_case("Annans ärende", authority=other), description="Annans")
     client = Client()
     client.force_login(make_registrar(make_authority("KS")))
     html = client.get("/sok/").content.decode()
     assert "Annan nämnd" not in html
+    listed = client.get("/sok/", {"date_from": "1900-01-01"}).content.decode()  # no words
+    assert elsewhere.document_number not in listed and "Annans" not in listed
     refused = client.get("/sok/", {"q": "x", "authority": str(other.pk)}).content.decode()
     assert "error-summary" in refused
 
