@@ -112,6 +112,12 @@ INSTALLED_APPS = [
     "kansli.requests",
     "kansli.eservices",
     "kansli.mailbox",
+    "kansli.distribution",
+    "kansli.drafting",
+    "kansli.reports",
+    "kansli.handbook",
+    "kansli.surveys",
+    "kansli.reorganisation",
     "kansli.demo",
 ]
 

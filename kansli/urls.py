@@ -21,5 +21,11 @@ urlpatterns = [
     path("", include("kansli.requests.urls")),
     path("", include("kansli.eservices.urls")),
     path("", include("kansli.mailbox.urls")),
+    path("", include("kansli.distribution.urls")),
+    path("", include("kansli.drafting.urls")),
+    path("", include("kansli.reports.urls")),
+    path("", include("kansli.handbook.urls")),
+    path("", include("kansli.surveys.urls")),
+    path("", include("kansli.reorganisation.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"
