@@ -67,8 +67,8 @@ class ReportRules(models.Model):
 
 class Status(models.TextChoices):
     DRAFT = "utkast", _("draft")
-    ASKED = "for_godkannande", _("waiting for approval")
-    APPROVED = "godkand", _("approved")
+    ASKED = "for_godkannande", _("waiting for the manager's approval")
+    APPROVED = "godkand", _("approved by the manager")
     RETURNED = "atervisad", _("returned")
     HANDED_IN = "inlamnad", _("handed in")
 
@@ -110,7 +110,7 @@ class Report(models.Model):
         blank=True,
         related_name="+",
     )
-    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("time of approval"), null=True, blank=True)
     comment = models.TextField(_("manager's comment"), blank=True)
     document = models.OneToOneField(
         Document, on_delete=models.PROTECT, null=True, blank=True, related_name="officer_report"
