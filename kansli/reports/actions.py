@@ -125,8 +125,8 @@ def do_save_report(
         raise ValidationError(errors)
     before = _state(report)
     report.heading = heading.strip()
-    for key in SECTIONS:
-        setattr(report, key, sections.get(key, "").strip())
+    for key in SECTIONS:  # a browser sends a text area's lines ended by CR LF
+        setattr(report, key, sections.get(key, "").replace("\r\n", "\n").strip())
     report.meeting = meeting
     report.appendices.set(appendices)
     after = _state(report)

@@ -99,6 +99,7 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
         )
         if done:
             return done
+        report = _report(request, pk)  # saved before a refused step: shown as it now is
     return _page(request, report, form=form, writable=writable)
 
 
