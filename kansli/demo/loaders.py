@@ -8,6 +8,7 @@ from kansli.eservices import demo as eservices_demo
 from kansli.meetings import demo as meetings_demo
 from kansli.org import demo as org_demo
 from kansli.registry import demo as registry_demo
+from kansli.reorganisation import demo as reorganisation_demo
 from kansli.reports import demo as reports_demo
 from kansli.requests import demo as requests_demo
 from kansli.web import demo as web_demo
@@ -15,5 +16,6 @@ from kansli.web import demo as web_demo
 # web_demo last: who needs a one-time code follows from the roles, groups and grants.
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
-    requests_demo.load, eservices_demo.load, reports_demo.load, web_demo.load,
+    requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
+    web_demo.load,
 ]  # fmt: skip
