@@ -315,7 +315,7 @@ def do_hand_in_report(report: Report, *, actor: Any) -> Report:
 
 def _locked(report: Report) -> Report:
     locked = (
-        Report.objects.select_for_update()
+        Report.objects.select_for_update(of=("self",))
         .select_related(
             "case__authority__municipality", "case__officer", "meeting__body__authority"
         )

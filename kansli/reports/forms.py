@@ -67,9 +67,9 @@ class ReportForm(AccessibleForm):
         super().__init__(*args, **kwargs)
         case = report.case
         documents = Document.objects.visible_to(user).filter(case=case, voided_at=None)
-        self.fields["appendices"].queryset = documents.exclude(
-            officer_report__isnull=False
-        ).order_by("number")  # type: ignore[attr-defined]
+        # Not another report itself: its appendices are the documents it builds on.
+        documents = documents.exclude(officer_report__isnull=False).order_by("number")
+        self.fields["appendices"].queryset = documents  # type: ignore[attr-defined]
         meetings = (
             Meeting.objects.visible_to(user)
             .filter(

@@ -10,15 +10,28 @@ from typing import Any
 
 from django.utils import timezone
 
-from kansli.access.protected import hide_for
+from kansli.access.protected import NOTHING, Hide, hide_for
+from kansli.access.rules import may_see_protected_identities
 from kansli.meetings import pdf
 from kansli.reports import docx
 from kansli.reports.models import SECTIONS, Report
 
 
+def hider(viewer: Any, case: Any) -> Any:
+    """What hides a protected party (OSL 21 kap. 3 §) from the viewer in the report's
+    free text: the name and identity number as everywhere (kansli.access.protected) and
+    the address too, which an officer may write in a report's background."""
+    if may_see_protected_identities(viewer, case):
+        return NOTHING
+    named = hide_for(viewer, case)
+    lines = case.parties.filter(protected_identity=True).values_list("address", flat=True)
+    addresses = Hide(line.strip() for text in lines for line in text.splitlines() if line.strip())
+    return lambda text: addresses(named(text))
+
+
 def report_context(report: Report, viewer: Any) -> dict[str, Any]:
     case = report.case
-    hide = hide_for(viewer, case)
+    hide = hider(viewer, case)
     officer = case.officer or report.written_by
     context: dict[str, Any] = {
         "authority": case.authority.name,

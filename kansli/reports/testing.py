@@ -68,7 +68,8 @@ def edited_in_word(data: bytes, changes: dict[str, str]) -> bytes:
     paragraphs = word.paragraphs
     for key, text in changes.items():
         for index, paragraph in enumerate(paragraphs):
-            if paragraph.text == HEADINGS[key] and paragraph.style.name == "Heading 2":
+            style = paragraph.style.name if paragraph.style is not None else ""
+            if paragraph.text == HEADINGS[key] and style == "Heading 2":
                 paragraphs[index + 1].text = text
     out = io.BytesIO()
     word.save(out)

@@ -11,5 +11,5 @@ urlpatterns = [
     path("tjansteskrivelser/<int:pk>/ladda-upp/", views.upload, name="upload"),
     path("tjansteskrivelser/<int:pk>/godkann/", views.approve, name="approve"),
     path("tjansteskrivelser/<int:pk>/atervisa/", views.return_report, name="return"),
-    path("tjansteskrivelser/regler/<int:pk>/", views.rules, name="rules"),
+    path("tjansteskrivelser/regler/<str:code>/", views.rules, name="rules"),
 ]

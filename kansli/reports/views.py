@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kansli.access.protected import hide_for
 from kansli.access.rules import may_see_protected_identities
 from kansli.files.detect import DOCX
 from kansli.org.models import Authority, Role
@@ -65,7 +64,7 @@ def case_reports(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("reports:case", case.pk)
         return redirect("reports:report", report.pk)
     reports = list(Report.objects.visible_to(user).filter(case=case).select_related("written_by"))
-    hide = hide_for(user, case)
+    hide = files.hider(user, case)
     for report in reports:
         report.shown_heading = hide(report.heading)  # type: ignore[attr-defined]
     context = {
@@ -150,7 +149,7 @@ def _page(
 ) -> HttpResponse:
     user = current_user(request)
     case = report.case
-    hide = hide_for(user, case)
+    hide = files.hider(user, case)
     manager = has_role(user, case.authority, [Role.MANAGER])
     meeting = report.meeting
     context = {
@@ -256,13 +255,13 @@ def return_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rules(request: HttpRequest, pk: int) -> HttpResponse:
+def rules(request: HttpRequest, code: str) -> HttpResponse:
     """A system administrator's setting for one authority: whether its reports need
     a manager's approval."""
     user = current_user(request)
     if not is_sysadmin(user):
         raise PermissionDenied
-    authority = get_object_or_404(Authority, pk=pk)
+    authority = get_object_or_404(Authority.objects.valid_on(), code=code)
     current = ReportRules.objects.filter(authority=authority).first()
     initial = {"requires_approval": bool(current and current.requires_approval)}
     form = RulesForm(request.POST or None, initial=initial)
@@ -271,7 +270,7 @@ def rules(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             form,
             lambda: _set_rules(authority, form, user),
-            reverse("reports:rules", args=[authority.pk]),
+            reverse("reports:rules", args=[authority.code]),
         )
         if done:
             return done
