@@ -1,0 +1,116 @@
+import pytest
+
+from kansli.access.models import Membership
+from kansli.meetings.actions.agenda import do_preregister_item
+from kansli.meetings.testing import make_meeting
+from kansli.org.testing import make_unit
+from kansli.registry import actions as registry
+from kansli.registry.models import Case, Party
+from kansli.reorganisation import actions
+from kansli.reorganisation.models import Reorganisation
+from kansli.reorganisation.testing import make_world, process
+from kansli.web.testing import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+def urls(reorganisation):
+    pk = reorganisation.pk
+    return ["/omorganisation/", "/omorganisation/ny/ansvar/", "/omorganisation/ny/enheter/",
+            f"/omorganisation/{pk}/", f"/omorganisation/{pk}/rapport.csv"]  # fmt: skip
+
+
+def test_administrator_plans_previews_and_carries_out_from_the_pages():
+    world = make_world()
+    client = signed_in(world.admin)
+    assert client.get("/omorganisation/ny/ansvar/").status_code == 200
+    response = client.post("/omorganisation/ny/ansvar/", {
+        "title": "Folkhälsa till KS", "source_authority": world.kfn.pk,
+        "target_authority": world.ks.pk, "case_numbers": world.case.case_number,
+    })  # fmt: skip
+    reorganisation = Reorganisation.objects.get()
+    assert response.status_code == 302 and response.url == f"/omorganisation/{reorganisation.pk}/"
+    preview = client.get(response.url).content.decode()
+    assert world.case.case_number in preview and "Genomför omorganisationen" in preview
+    assert Case.objects.get(pk=world.case.pk).authority == world.kfn  # nothing moved yet
+    done = client.post(f"/omorganisation/{reorganisation.pk}/genomfor/")
+    assert done.status_code == 302
+    case = Case.objects.get(pk=world.case.pk)
+    assert case.authority == world.ks
+    report = client.get(done.url).content.decode()
+    assert case.case_number in report and "Genomför omorganisationen" not in report
+    csv = client.get(f"/omorganisation/{reorganisation.pk}/rapport.csv").content.decode()
+    assert world.case.case_number in csv and case.case_number in csv
+    # The case page shows the earlier number.
+    page = signed_in(world.both).get(f"/arenden/{case.pk}/").content.decode()
+    assert "Tidigare diarienummer" in page and world.case.case_number in page
+
+
+def test_bad_input_is_refused_in_swedish_and_nothing_saved():
+    world = make_world()
+    client = signed_in(world.admin)
+    page = client.post("/omorganisation/ny/ansvar/", {
+        "title": "X", "source_authority": world.kfn.pk, "target_authority": world.kfn.pk,
+        "case_numbers": "KFN 2099/999",
+    }).content.decode()  # fmt: skip
+    assert "Det finns inget ärende KFN 2099/999." in page
+    page = client.post("/omorganisation/ny/ansvar/", {
+        "title": "X", "source_authority": world.kfn.pk, "target_authority": world.kfn.pk,
+    }).content.decode()  # fmt: skip
+    assert "Välj en annan myndighet att flytta till." in page
+    unit = make_unit("Fritidsgården")
+    page = client.post("/omorganisation/ny/enheter/", {
+        "title": "Stängs", "units": [unit.pk], "target_unit": unit.pk,
+    }).content.decode()  # fmt: skip
+    assert "Den mottagande enheten kan inte själv upphöra." in page
+    assert not Reorganisation.objects.exists()
+
+
+def test_merging_units_from_the_page():
+    world = make_world()
+    old, target = make_unit("Ekonomikontoret"), make_unit("Kommunledningskontoret")
+    client = signed_in(world.admin)
+    response = client.post("/omorganisation/ny/enheter/", {
+        "title": "Ett kontor", "units": [old.pk], "target_unit": target.pk,
+    })  # fmt: skip
+    reorganisation = Reorganisation.objects.get()
+    client.post(f"/omorganisation/{reorganisation.pk}/genomfor/")
+    old.refresh_from_db()
+    assert response.status_code == 302 and old.valid_to is not None
+
+
+def test_only_system_administrators_reach_the_pages():
+    world = make_world()
+    reorganisation = actions.do_plan_responsibility_move(
+        world.kfn, world.ks, "Folkhälsa", cases=[world.case], actor=world.admin
+    )
+    for user in [world.kfn_manager, world.both, world.officer]:
+        client = signed_in(user)
+        for url in urls(reorganisation):
+            assert client.get(url).status_code == 403, (user, url)
+        assert client.post(f"/omorganisation/{reorganisation.pk}/genomfor/").status_code == 403
+    assert Case.objects.get(pk=world.case.pk).authority == world.kfn
+
+
+def test_the_report_leaks_no_titles_protected_names_or_secret_items():
+    """The administrator reads the report as a record of numbers and people; the
+    cases' titles, a protected party's name and a non-public item's title stay out of
+    it (OSL 21 kap. 3 §, 5 kap. 5 §): the administrator does not read secrets as such."""
+    world = make_world()
+    registry.do_add_party(world.case, "Hemlig Person", protected_identity=True, actor=None)
+    registry.do_change_case(world.case, title="Insats för Hemlig Person", actor=None)
+    meeting = make_meeting(world.body, days_ahead=20)
+    item = do_preregister_item(meeting, world.case, title="Stöd till Hemlig Person", actor=None)
+    assert Party.objects.filter(protected_identity=True).exists() and item.pk
+    reorganisation = actions.do_plan_responsibility_move(
+        world.kfn, world.ks, "Folkhälsa", classifications=[process(world.kfn, "3.5")],
+        actor=world.admin,
+    )  # fmt: skip
+    client = signed_in(world.admin)
+    for when in ["preview", "report"]:
+        for url in urls(reorganisation)[3:]:
+            body = client.get(url).content.decode()
+            assert "Hemlig" not in body and "Läkarintyg" not in body, (when, url)
+        if when == "preview":
+            client.post(f"/omorganisation/{reorganisation.pk}/genomfor/")
+    assert Membership.objects.filter(group__authority=world.ks, user=world.both).exists()
