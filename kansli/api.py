@@ -30,6 +30,7 @@ from kansli.meetings.api_votes import router as votes_router
 from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
+from kansli.reports.api import router as reports_router
 from kansli.requests.api import router as requests_router
 from kansli.web.api_auth import SessionAuth, TokenAuth
 from kansli.web.faults import (
@@ -96,6 +97,7 @@ api.add_router("", meeting_cycle_router)
 api.add_router("", decisions_router)
 api.add_router("", intake_router)
 api.add_router("", requests_router)
+api.add_router("", reports_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

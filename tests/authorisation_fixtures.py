@@ -49,6 +49,7 @@ from kansli.public.actions import do_publish_file
 from kansli.registry import actions as registry
 from kansli.registry.models import Case, Document, DocumentFile
 from kansli.registry.testing import make_case, make_provision
+from kansli.reports.actions import do_save_report, do_start_report
 from kansli.requests.testing import make_request
 
 # The roles, in the order the walk reports them.
@@ -89,6 +90,14 @@ KINDS = (OPEN, SECRET, PROTECTED)
 # (registrera/inkorg/<id>/), for those who register for its authority.
 INBOX = "inbox"
 INBOX_READERS = frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER})
+# The officer's draft reports (kansli.reports) are read by those who prepare the
+# authority's items; a draft in a case with secret documents only by those among them
+# who read the case's secrets. A protected party's name in it: as everywhere.
+REPORT_READERS = {
+    OPEN: frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER}),
+    SECRET: frozenset({MEMBER, CASE_OFFICER}),
+    PROTECTED: frozenset({OFFICER, MEMBER, CASE_OFFICER, SECRETARY, REGISTRAR, MANAGER}),
+}
 
 # The meetings of KS (kansli.meetings). Their staff pages are for those who prepare
 # them: the authority's officers, secretaries, managers and registrars. The minutes are
@@ -158,6 +167,8 @@ class Thing:
     # A request for public documents asking for the document, and its one item.
     request_pk: int = 0
     request_item_pk: int = 0
+    # The officer's draft report in the case (kansli.reports), its text with the markers.
+    report_pk: int = 0
 
     @property
     def values(self) -> dict[str, Any]:
@@ -173,6 +184,7 @@ class Thing:
             "file_name": self.file.name,
             "request_pk": self.request_pk,
             "request_item_pk": self.request_item_pk,
+            "report_pk": self.report_pk,
         }
 
 
@@ -455,6 +467,15 @@ def build_world() -> World:
         registry.do_assign_officer(thing.case, case_officer, actor=None)
         thing.case.refresh_from_db()
         thing.document.refresh_from_db()
+    # The case's officer's draft report, with the markers (the protected party written
+    # as in the case: the name and the address).
+    texts = {PROTECTED: f"Anna {PROTECTED_NAME} bor på {PROTECTED_ADDRESS} 7."}
+    for thing in things.values():
+        draft = do_start_report(thing.case, actor=case_officer)
+        text = texts.get(thing.kind, " ".join(thing.markers))
+        do_save_report(draft, heading=draft.heading, appendices=[thing.document], meeting=None,
+                       sections={"background": text}, actor=case_officer)  # fmt: skip
+        thing.report_pk = draft.pk
     for thing in things.values():  # an anonymous request for each document
         asked = make_request(ks, documents=[thing.document])
         thing.request_pk, thing.request_item_pk = asked.pk, asked.items.get().pk

@@ -138,6 +138,7 @@ CASE, MEMBERSHIP, DOCUMENT, FILE, PUBLIC_FILE, INBOX, OPEN_LEVEL = (
 # The meetings': a meeting, § or body on the staff's pages, the minutes (also the
 # approvers'), a meeting in the member portal and a document on its agenda there.
 PREPARED, MINUTES, PORTAL, PORTAL_DOCUMENT = "prepared", "minutes", "portal", "portal document"
+REPORT = "report"  # an officer's draft report (kansli.reports)
 NEWS = "news"  # a body's snabbnytt, for the staff of its authority
 DRAFT = "draft"  # the released draft of the minutes and its comments (e-justering)
 MISSING = 999_999
@@ -230,6 +231,13 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "requests", "request_id"): Fill(CASE, "request_pk", MISSING),
+    # A reorganisation (kansli.reorganisation): the system administrator's pages; an id
+    # that names none, so that the walk's POST does not carry one out under the others.
+    ("omorganisation", "omorganisation", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    # An officer's draft report (kansli.reports), and an authority's rule for them.
+    ("tjansteskrivelser", "tjansteskrivelser", "pk"): Fill(REPORT, "report_pk", MISSING),
+    ("tjansteskrivelser", "regler", "code"): Fill(OPEN_LEVEL, "case_code"),
+    ("api", "reports", "report_id"): Fill(REPORT, "report_pk", MISSING),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
@@ -638,6 +646,8 @@ class Walker:
             return {NEWS}
         if DRAFT in levels and role not in fx.DRAFT_READERS:
             return {DRAFT}
+        if REPORT in levels and role not in fx.REPORT_READERS[thing.kind]:
+            return {REPORT}
         return set()
 
     def run(self, roles: list[str], things: list[Thing]) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 import pytest
 
 from kansli.meetings.models import AgendaItem
+from kansli.org.testing import make_sysadmin
 from kansli.registry import actions as registry
 from kansli.registry.models import Document
 from kansli.reports import render
+from kansli.reports.actions import requires_approval
 from kansli.reports.docx import read_sections
 from kansli.reports.models import Report, Status
 from kansli.reports.testing import edited_in_word, make_desk, upload_of, write_report
@@ -113,3 +115,13 @@ def test_the_word_file_hides_a_protected_party_from_a_manager():
     page = signed_in(desk.manager).get(f"/tjansteskrivelser/{report.pk}/").content.decode()
     assert "Hemlig Person" not in page
     assert "Hemlig Person" in str(read_sections(render.report_docx(report, desk.officer)))
+
+
+def test_a_system_administrator_sets_the_authoritys_rule_and_others_may_not():
+    desk = make_desk()
+    assert signed_in(desk.manager).get("/tjansteskrivelser/regler/KS/").status_code == 403
+    admin = signed_in(make_sysadmin())
+    assert admin.get("/tjansteskrivelser/regler/KS/").status_code == 200
+    saved = admin.post("/tjansteskrivelser/regler/KS/", {"requires_approval": "on"})
+    assert saved.status_code == 302 and requires_approval(desk.authority)
+    assert admin.get("/tjansteskrivelser/regler/NOPE/").status_code == 404
