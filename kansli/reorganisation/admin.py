@@ -15,7 +15,7 @@ from kansli.reorganisation.models import Line, Reorganisation
 class LineInline(admin.TabularInline):
     model = Line
     fields = ["kind", "outcome", "old_reference", "new_reference", "text"]
-    readonly_fields = fields
+    readonly_fields = ["kind", "outcome", "old_reference", "new_reference", "text"]
     extra = 0
     can_delete = False
 

@@ -114,3 +114,19 @@ def test_the_report_leaks_no_titles_protected_names_or_secret_items():
         if when == "preview":
             client.post(f"/omorganisation/{reorganisation.pk}/genomfor/")
     assert Membership.objects.filter(group__authority=world.ks, user=world.both).exists()
+
+
+def test_the_admin_shows_the_report_read_only():
+    world = make_world()
+    reorganisation = actions.do_plan_responsibility_move(
+        world.kfn, world.ks, "Folkhälsa", cases=[world.case], actor=world.admin
+    )
+    actions.do_carry_out_reorganisation(reorganisation, actor=world.admin)
+    world.admin.is_staff = world.admin.is_superuser = True
+    world.admin.save(update_fields=["is_staff", "is_superuser"])
+    client = signed_in(world.admin)
+    url = f"/admin/reorganisation/reorganisation/{reorganisation.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and world.case.case_number in page.content.decode()
+    assert client.post(url, {"title": "Annat"}).status_code == 403
+    assert client.get("/admin/reorganisation/reorganisation/add/").status_code == 403
