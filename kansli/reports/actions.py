@@ -18,7 +18,7 @@ from django.utils import timezone
 from kansli.access.protected import hide_for
 from kansli.audit.chain import record
 from kansli.files.detect import DOCX
-from kansli.files.store import store_bytes, store_upload
+from kansli.files.store import check_file, store_bytes, store_upload
 from kansli.meetings.actions.agenda import do_preregister_item
 from kansli.meetings.models import Meeting, Section
 from kansli.org.models import Authority, Role
@@ -33,6 +33,7 @@ from kansli.reports.models import SECTIONS, Report, ReportRules, ReportVersion, 
 HANDED_IN = "Tjänsteskrivelsen är redan inlämnad och kan inte ändras."
 CHANGED = "Tjänsteskrivelsen ändrades medan den lämnades in; försök igen."
 MAX_HEADING = 300
+WORD_ONLY = "Ladda upp tjänsteskrivelsen som Word-fil (DOCX)."
 
 
 def requires_approval(authority: Authority) -> bool:
@@ -152,6 +153,12 @@ def do_upload_version(report: Report, upload: UploadedFile, *, actor: Any) -> Re
     require_writing(actor, report)
     if report.handed_in:
         raise ValidationError(HANDED_IN)
+    try:  # size, type and zip bomb, before anything reads its content
+        file_type = check_file(upload, upload.name or "")
+    except ValidationError as error:
+        raise ValidationError({"upload": error.messages}) from error
+    if file_type != DOCX:
+        raise ValidationError({"upload": WORD_ONLY})
     data = upload.read()
     upload.seek(0)
     sections = docx.read_sections(data)  # refuses a file without the headings
@@ -163,7 +170,7 @@ def do_upload_version(report: Report, upload: UploadedFile, *, actor: Any) -> Re
             raise ValidationError(CHANGED)
         stored = store_upload(upload)
         if stored.content_type != DOCX.mime:
-            raise ValidationError({"upload": "Ladda upp tjänsteskrivelsen som Word-fil (DOCX)."})
+            raise ValidationError({"upload": WORD_ONLY})
         if first is not None:
             _add_version(report, store_bytes(first, _name(report)), actor)
         version = _add_version(report, stored, actor, name=upload.name or _name(report))

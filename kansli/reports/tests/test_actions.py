@@ -173,8 +173,12 @@ def test_an_upload_without_the_headings_or_not_a_docx_is_refused_and_nothing_is_
     with pytest.raises(ValidationError) as refused:
         actions.do_upload_version(report, upload_of(out.getvalue()), actor=desk.officer)
     assert "Hittade inga avsnitt" in refused.value.message_dict["upload"][0]
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         actions.do_upload_version(report, upload_of(b"%PDF-1.4 x", "a.docx"), actor=desk.officer)
+    assert list(refused.value.message_dict) == ["upload"]
+    with pytest.raises(ValidationError) as refused:
+        actions.do_upload_version(report, upload_of(b"%PDF-1.4 x", "a.pdf"), actor=desk.officer)
+    assert refused.value.message_dict["upload"] == [actions.WORD_ONLY]
     assert not report.versions.exists()
 
 
