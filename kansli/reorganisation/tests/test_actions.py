@@ -199,6 +199,12 @@ def test_explicit_list_and_unit_select_cases():
     world = make_world()
     reorganisation = plan(world, classifications=[], cases=[world.other])
     assert list(actions.selected_cases(reorganisation)) == [world.other]
+    unit = make_unit("Folkhälsoenheten")
+    Case.objects.filter(pk=world.closed.pk).update(unit=unit)
+    by_unit = plan(world, classifications=[], units=[unit])
+    assert list(actions.selected_cases(by_unit)) == [world.closed]
+    done = actions.do_carry_out_reorganisation(by_unit, actor=world.admin)
+    assert not done.lines.filter(outcome=Outcome.MOVED).exists()  # closed: stays
 
 
 def test_merging_units_moves_open_cases_and_staff_and_ends_the_units():
