@@ -219,7 +219,7 @@ def selected_cases(reorganisation: Reorganisation) -> QuerySet[Case]:
         chosen |= Q(classification__code=process.code)
         chosen |= Q(classification__code__startswith=f"{process.code}.")
     cases = Case.objects.filter(chosen, authority=reorganisation.source_authority)
-    return cases.select_related("authority__municipality", "classification", "officer")
+    return cases.select_related("authority__municipality", "classification", "officer", "unit")
 
 
 def _has_staff_role(user_id: int, authority: Authority, on: datetime.date) -> bool:
@@ -463,6 +463,11 @@ def _move_case(
             "ärendet behöver klassificeras.",
             case=case,
         )
+    if case.unit is not None and not case.unit.authorities.filter(pk=target.pk).exists():
+        run.line(
+            Kind.UNIT, Outcome.TO_DO, old, str(case.unit),
+            f"{case.unit} arbetar inte åt {target.code}: ange en ny ansvarig enhet.", case=case,
+        )  # fmt: skip
     _officer(run, case, old, target, today)
     _grants(run, case, old, target, today)
     for item in items:

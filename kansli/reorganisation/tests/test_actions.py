@@ -82,8 +82,10 @@ def test_a_group_the_receiving_authority_lacks_is_recreated_there():
     world = make_world()
     unit = make_unit("Folkhälsoenheten")
     unit_group = AccessGroup.objects.create(authority=world.kfn, unit=unit, name="Folkhälsa")
-    Case.objects.filter(pk=world.case.pk).update(access_group=unit_group)
-    actions.do_carry_out_reorganisation(plan(world), actor=world.admin)
+    Case.objects.filter(pk=world.case.pk).update(access_group=unit_group, unit=unit)
+    done = actions.do_carry_out_reorganisation(plan(world), actor=world.admin)
+    note = done.lines.get(kind=Line.Kind.UNIT)  # the unit does not serve KS
+    assert note.outcome == Outcome.TO_DO and "ange en ny ansvarig enhet" in note.text
     recreated = AccessGroup.objects.get(authority=world.ks, unit=unit)
     assert recreated.name == "Folkhälsa"
     assert Case.objects.get(pk=world.case.pk).access_group == recreated
