@@ -5,6 +5,7 @@ from kansli.reports import views
 app_name = "reports"
 
 urlpatterns = [
+    path("tjansteskrivelser/", views.my_reports, name="mine"),
     path("arenden/<int:pk>/tjansteskrivelser/", views.case_reports, name="case"),
     path("tjansteskrivelser/<int:pk>/", views.report_page, name="report"),
     path("tjansteskrivelser/<int:pk>/word/", views.download, name="download"),

@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from kansli.access.rules import may_see_protected_identities
 from kansli.files.detect import DOCX
-from kansli.org.models import Authority, Role
+from kansli.org.models import Authority, Role, RoleAssignment
 from kansli.org.permissions import is_sysadmin
 from kansli.registry.permissions import has_role
 from kansli.registry.views.common import current_user, role_flags, run_action, visible_case
@@ -49,6 +50,29 @@ def _may_write(user: Any, report: Report) -> bool:
         and role_flags(user, report.case)["handle"]
         and may_see_protected_identities(user, report.case)
     )
+
+
+@login_required
+def my_reports(request: HttpRequest) -> HttpResponse:
+    """What the user is to do with reports: those waiting for the user's approval as a
+    manager, and the user's own drafts not yet handed in (as officer or writer)."""
+    user = current_user(request)
+    readable = Report.objects.visible_to(user).select_related(
+        "case__authority", "meeting__body__authority"
+    )
+    managed = RoleAssignment.objects.valid_on().filter(user=user, role=Role.MANAGER)
+    to_approve = readable.filter(
+        status=Status.ASKED, case__authority__in=managed.values("authority_id")
+    ).exclude(written_by=user)
+    drafts = readable.exclude(status=Status.HANDED_IN).filter(
+        Q(written_by=user) | Q(case__officer=user)
+    )
+    lists = [list(to_approve[:50]), list(drafts[:50])]
+    for report in lists[0] + lists[1]:
+        shown = files.hider(user, report.case)(report.heading)
+        report.shown_heading = shown  # type: ignore[attr-defined]
+    context = {"to_approve": lists[0], "drafts": lists[1]}
+    return render(request, "reports/mine.html", context)
 
 
 @login_required

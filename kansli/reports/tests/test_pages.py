@@ -10,7 +10,7 @@ from kansli.meetings.models import AgendaItem
 from kansli.org.testing import make_sysadmin
 from kansli.registry import actions as registry
 from kansli.registry.models import Document
-from kansli.reports import render
+from kansli.reports import actions, render
 from kansli.reports.actions import requires_approval
 from kansli.reports.docx import read_sections
 from kansli.reports.models import Report, Status
@@ -125,3 +125,15 @@ def test_a_system_administrator_sets_the_authoritys_rule_and_others_may_not():
     saved = admin.post("/tjansteskrivelser/regler/KS/", {"requires_approval": "on"})
     assert saved.status_code == 302 and requires_approval(desk.authority)
     assert admin.get("/tjansteskrivelser/regler/NOPE/").status_code == 404
+
+
+def test_the_manager_finds_what_waits_and_the_officer_their_drafts():
+    desk = make_desk(approval=True)
+    asked = actions.do_ask_approval(write_report(desk), actor=desk.officer)
+    page = signed_in(desk.manager).get("/tjansteskrivelser/").content.decode()
+    assert f'href="/tjansteskrivelser/{asked.pk}/"' in page
+    assert 'href="/tjansteskrivelser/"' in page  # in the main menu
+    mine = signed_in(desk.officer).get("/tjansteskrivelser/").content.decode()
+    assert f'href="/tjansteskrivelser/{asked.pk}/"' in mine
+    other = signed_in(make_desk("BUN").manager).get("/tjansteskrivelser/").content.decode()
+    assert f"/tjansteskrivelser/{asked.pk}/" not in other
