@@ -1,0 +1,69 @@
+"""The Word templates an administrator has uploaded, kept version by version."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kansli.drafting.kinds import KINDS
+
+
+class TemplateVersion(models.Model):
+    """En version av en dokumentmall: the Word template of one kind of document (the
+    tjänsteskrivelse, handläggningsbeslutet, kallelsen …) as the municipality's
+    administrator uploaded it, for the whole municipality or for one authority (a nämnd
+    with its own layout). The newest version applies; the earlier ones are kept, so that
+    what a document was made from can be told afterwards."""
+
+    kind = models.CharField(
+        _("kind"), max_length=30, choices=[(k, v.title) for k, v in KINDS.items()]
+    )
+    municipality = models.ForeignKey("org.Municipality", on_delete=models.PROTECT, related_name="+")
+    authority = models.ForeignKey(
+        "org.Authority", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("authority"), help_text=_("Empty: the whole municipality."),
+    )  # fmt: skip
+    version = models.PositiveIntegerField(_("version"))
+    file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("template version")
+        verbose_name_plural = _("template versions")
+        ordering = ["kind", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "authority", "kind", "version"],
+                name="drafting_template_version",
+                nulls_distinct=False,
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{KINDS[self.kind].title} v{self.version}"
+
+
+def newest(kind: str, authority: object) -> TemplateVersion | None:
+    """The version that applies to the authority: its own newest, else the
+    municipality's newest, else None (the default template)."""
+    from kansli.org.models import Authority
+
+    assert isinstance(authority, Authority)
+    found = TemplateVersion.objects.filter(kind=kind, municipality_id=authority.municipality_id)
+    own = found.filter(authority=authority).order_by("-version").first()
+    return own or found.filter(authority=None).order_by("-version").first()
+
+
+def current_template(kind: str, authority: object) -> bytes:
+    """The bytes of the Word template that applies (see newest)."""
+    from kansli.drafting.docx import default_template
+
+    version = newest(kind, authority)
+    if version is None:
+        return default_template(kind)
+    with version.file.open() as handle:
+        return bytes(handle.read())
