@@ -56,7 +56,7 @@ def test_an_officers_report_from_draft_to_the_agenda(live_server, page, tmp_path
 
     log_in(page, live_server.url, "handlaggare")
     page.goto(f"{live_server.url}/arenden/{case.pk}/")
-    page.get_by_role("link", name="Tjänsteskrivelser").click()
+    page.locator("main").get_by_role("link", name="Tjänsteskrivelser").click()
     page.get_by_role("button", name="Skriv en ny tjänsteskrivelse").click()
     page.get_by_label("Sammanfattning").fill("Förslagsställaren vill ha fler bänkar i parken.")
     page.get_by_label("Bakgrund").fill("Förslaget kom in i maj.\nDet har 40 underskrifter.")
