@@ -401,7 +401,7 @@ def _move_case(
     source, target = case.authority, run.reorganisation.target_authority
     assert target is not None
     today = timezone.localdate()
-    old = case.case_number
+    old, old_year, old_number = case.case_number, case.year, case.number
     process = case.classification
     mapped = codes.get(process.code) if process is not None else None
     group = _target_group(run, case.access_group, groups) if case.access_group else None
@@ -421,7 +421,12 @@ def _move_case(
         case.save(update_fields=["authority", "year", "number", "classification", "access_group"])
         new = case.case_number
         PreviousCaseNumber.objects.create(
-            case=case, reference=old, authority=source, reorganisation=run.reorganisation
+            case=case,
+            reference=old,
+            authority=source,
+            year=old_year,
+            number=old_number,
+            reorganisation=run.reorganisation,
         )
         add_to_timeline(
             case,

@@ -115,6 +115,8 @@ class PreviousCaseNumber(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="previous_numbers")
     reference = models.CharField(_("earlier case number"), max_length=60, unique=True)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"))
     reorganisation = models.ForeignKey(Reorganisation, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -21,9 +21,10 @@ can say "more than 50". Counting every hit of a common word is the slow part avo
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import heapq
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,7 @@ from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
 
 from kansli.org.models import Authority
+from kansli.registry.casenumber import CaseNumberQuery
 from kansli.registry.models import Case, Document
 from kansli.search.completion import completed
 from kansli.search.expressions import Matches
@@ -109,7 +111,32 @@ def _prepare(text: str, filters: Filters) -> tuple[ParsedQuery, Plan]:
         return series[code]
 
     query = completed(parse_query(text, lambda code: bool(authorities(code))))
+    query = _current_number(query)
     return query, plan(query, filters, authorities)
+
+
+# An earlier case number (a case renumbered when a reorganisation moved it to another
+# authority, kansli.reorganisation) is searched as the case's current number: the apps
+# that renumber register a function from a typed number to the current one (None: not
+# one of theirs).
+NumberAlias = Callable[[CaseNumberQuery], CaseNumberQuery | None]
+_number_aliases: list[NumberAlias] = []
+
+
+def register_number_alias(alias: NumberAlias) -> None:
+    if alias not in _number_aliases:
+        _number_aliases.append(alias)
+
+
+def _current_number(query: ParsedQuery) -> ParsedQuery:
+    number = query.case_number
+    if number is None or number.series is None:
+        return query
+    for alias in _number_aliases:
+        current = alias(number)
+        if current is not None:
+            return dataclasses.replace(query, case_number=current)
+    return query
 
 
 def _matches(terms: Sequence[Term], facets: list[list[str]]) -> list[Matches]:

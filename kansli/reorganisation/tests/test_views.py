@@ -130,3 +130,21 @@ def test_the_admin_shows_the_report_read_only():
     assert page.status_code == 200 and world.case.case_number in page.content.decode()
     assert client.post(url, {"title": "Annat"}).status_code == 403
     assert client.get("/admin/reorganisation/reorganisation/add/").status_code == 403
+
+
+def test_the_earlier_number_finds_the_moved_case_in_the_staff_search():
+    from kansli.search.query import search
+
+    world = make_world()
+    old, document = world.case.case_number, world.secret
+    reorganisation = actions.do_plan_responsibility_move(
+        world.kfn, world.ks, "Folkhälsa", cases=[world.case], actor=world.admin
+    )
+    actions.do_carry_out_reorganisation(reorganisation, actor=world.admin)
+    case = Case.objects.get(pk=world.case.pk)
+    assert [hit.pk for hit in search(world.both, old).hits] == [document.pk]
+    assert [hit.pk for hit in search(world.both, f"{old}-1").hits] == [document.pk]
+    page = signed_in(world.both).get("/sok/", {"q": old.lower()}).content.decode()
+    assert f"{case.case_number}-1" in page
+    # Who may not read the secret document does not find it by its earlier number either.
+    assert search(world.kfn_manager, old).hits == []
