@@ -27,8 +27,9 @@ class TemplateVersion(models.Model):
     version = models.PositiveIntegerField(_("version"))
     file = models.ForeignKey("files.StoredFile", on_delete=models.PROTECT, related_name="+")
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+",
+        help_text=_("Empty: installed by the system (the demo)."),
+    )  # fmt: skip
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:

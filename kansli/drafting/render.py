@@ -45,25 +45,56 @@ def render_docx(kind: str, context: dict[str, Any], *, authority: Authority) -> 
     return docx.fill(template, _complete(kind, context), profile_for(authority))
 
 
-def render_pdf(kind: str, context: dict[str, Any], *, authority: Authority) -> bytes:
-    """The kind as PDF from drafting/pdf/<kind>.html. The HTML may load only what it
-    holds itself (data: URIs), never an address on the network or the disk."""
-    from weasyprint import HTML  # Pango is loaded only when a PDF is made
-    from weasyprint.urls import URLFetcher
-
+def render_html(kind: str, context: dict[str, Any], *, authority: Authority) -> str:
+    """The kind as the HTML its PDF is printed from (drafting/pdf/<kind>.html), also
+    the browser's preview."""
     filled = _complete(kind, context)
     sections = [
         (key, heading, docx.paragraphs(filled[key])) for key, heading in KINDS[kind].sections
     ]
     with translation.override("sv"):
-        html = render_to_string(
+        return render_to_string(
             f"drafting/pdf/{kind}.html",
             filled
             | {"profile": profile_for(authority), "kind_title": KINDS[kind].title}
             | {"sections": sections},
         )
+
+
+def render_pdf(kind: str, context: dict[str, Any], *, authority: Authority) -> bytes:
+    """The kind as PDF from its HTML (render_html). The HTML may load only what it
+    holds itself (data: URIs), never an address on the network or the disk."""
+    from weasyprint import HTML  # Pango is loaded only when a PDF is made
+    from weasyprint.urls import URLFetcher
+
+    html = render_html(kind, context, authority=authority)
     fetcher = URLFetcher(allowed_protocols=["data"])
     return bytes(HTML(string=html, url_fetcher=fetcher).write_pdf())
+
+
+def sample_context(authority: Authority) -> dict[str, Any]:
+    """A made-up case to preview a template with, when no case is chosen."""
+    return {
+        "reference": f"{authority.code} 2026/0",
+        "title": "Exempelärende: medborgarförslag om fler parkbänkar",
+        "authority": authority.name,
+        "municipality": authority.municipality.name,
+        "officer": "Eva Exempel",
+        "parties": ["Anna Andersson"],
+        "date": timezone.localdate().isoformat(),
+        "opened": timezone.localdate().isoformat(),
+        "recipient": "Anna Andersson",
+        "summary": "Ett förslag om fler parkbänkar längs ån.",
+        "background": "Förslaget kom in i maj.",
+        "assessment": "Förvaltningen tillstyrker förslaget.",
+        "consequences": "Kostnaden ryms i budgeten.",
+        "proposal": "Förslaget bifalls.",
+        "text": "Här står dokumentets text.",
+        "appeal": "Beslutet kan överklagas inom tre veckor.",
+        "items": ["Val av justerare", "Medborgarförslag om fler parkbänkar"],
+        "appendices": ["Medborgarförslaget"],
+        "enclosures": ["Beslutet"],
+    }
 
 
 def case_context(case: Any, *, viewer: Any) -> dict[str, Any]:

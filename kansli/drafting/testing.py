@@ -12,8 +12,8 @@ from kansli.registry import actions as registry
 from kansli.registry.models import Case
 from kansli.registry.testing import make_case
 
-SECRET_NAME = "Sigrid Skyddadsson"
-SECRET_NUMBER = "19850612-1234"
+PROTECTED_NAME = "Sigrid Skyddadsson"
+PROTECTED_NUMBER = "19850612-1234"
 
 
 def png(rgb: tuple[int, int, int], size: int = 8) -> bytes:
@@ -37,11 +37,11 @@ def make_case_with_protected_party() -> tuple[Case, User]:
     (OSL 21 kap. 3 §) whose name is also in the case's title."""
     authority = make_authority()
     officer = make_user(roles=[(Role.OFFICER, authority)], first_name="Olle", last_name="Berg")
-    case = make_case(f"Ansökan om bostadsanpassning, {SECRET_NAME}", authority=authority)
+    case = make_case(f"Ansökan om bostadsanpassning, {PROTECTED_NAME}", authority=authority)
     registry.do_assign_officer(case, officer, actor=None)
     registry.do_add_party(case, "Anna Andersson", actor=None, role="sökande")
     registry.do_add_party(
-        case, SECRET_NAME, actor=None, identity_number=SECRET_NUMBER, protected_identity=True,
+        case, PROTECTED_NAME, actor=None, identity_number=PROTECTED_NUMBER, protected_identity=True,
         address="Hemliga vägen 1, 123 45 Orten",
     )  # fmt: skip
     return case, officer

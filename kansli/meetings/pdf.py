@@ -6,7 +6,6 @@ is in."""
 
 from __future__ import annotations
 
-import base64
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -14,13 +13,13 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from kansli.drafting.profile import profile_for
 from kansli.files.detect import DOCX, PDF
 from kansli.files.download import handed_on
 from kansli.meetings.models import (
     AgendaItem,
     Attendance,
     Correction,
-    GraphicProfile,
     Meeting,
     Minutes,
     Paragraph,
@@ -29,23 +28,6 @@ from kansli.meetings.pack import PackError, Part, merge
 from kansli.org.models import Municipality, User
 from kansli.registry.models import Case, Document, DocumentFile
 from kansli.registry.models.files import current_files
-
-
-def _profile(municipality: Municipality) -> dict[str, Any]:
-    profile = GraphicProfile.objects.filter(municipality=municipality).first() or GraphicProfile(
-        municipality=municipality
-    )
-    logo = ""
-    if profile.logo is not None:
-        with profile.logo.open() as image:
-            encoded = base64.b64encode(image.read()).decode()
-        logo = f"data:{profile.logo.content_type};base64,{encoded}"
-    return {
-        "colour": profile.colour,
-        "font": profile.font_family,
-        "logo": logo,
-        "municipality": municipality,
-    }
 
 
 def _render(
@@ -61,7 +43,7 @@ def _render(
     from weasyprint import HTML  # Pango is loaded only when a PDF is made
 
     with translation.override("sv"):
-        html = render_to_string(template, {"profile": _profile(municipality), **context})
+        html = render_to_string(template, {"profile": profile_for(municipality), **context})
     return bytes(HTML(string=html, url_fetcher=url_fetcher).write_pdf(**pdf))
 
 

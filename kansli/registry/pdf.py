@@ -39,6 +39,10 @@ def acknowledgement_pdf(
     `title`: the case title as the one who makes the letter may read it."""
     from weasyprint import HTML  # imported here: Pango is loaded only when a letter is made
 
+    # The one graphic profile of every generated document; imported from the floor
+    # above, here only, rather than a second copy of how a profile is resolved.
+    from kansli.drafting.profile import profile_for
+
     with translation.override("sv"):
         html = render_to_string(
             "registry/letter/acknowledgement.html",
@@ -51,6 +55,7 @@ def acknowledgement_pdf(
                 "recipient": recipient,
                 "received": received,
                 "today": timezone.localdate(),
+                "profile": profile_for(case.authority),
             },
         )
     return bytes(HTML(string=html).write_pdf())

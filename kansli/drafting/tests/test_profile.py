@@ -1,0 +1,101 @@
+"""The issue's first done-when test: an administrator changes the logo and colour once,
+and every kind (DOCX and PDF), and the PDFs made elsewhere in Kansli, show them: each
+output is opened and its embedded picture and colours read back."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pymupdf
+import pytest
+from docx import Document as WordDocument
+
+from kansli.drafting.kinds import KINDS
+from kansli.drafting.render import case_context, render_docx, render_pdf
+from kansli.drafting.testing import make_case_with_protected_party, png
+from kansli.files.store import store_bytes
+from kansli.meetings import pdf as meetings_pdf
+from kansli.meetings.actions import do_set_graphic_profile
+from kansli.org.testing import make_sysadmin
+from kansli.registry.pdf import acknowledgement_pdf
+
+pytestmark = pytest.mark.django_db
+
+OLD_RGB, NEW_RGB = (200, 30, 30), (20, 90, 160)
+OLD_COLOUR, NEW_COLOUR = "#c81e1e", "#145aa0"
+
+
+def _set_profile(municipality, admin, rgb, colour):
+    logo = store_bytes(png(rgb), "logotyp.png")
+    do_set_graphic_profile(municipality, colour=colour, font_family="DejaVu Serif", logo=logo,
+                           actor=admin)  # fmt: skip
+
+
+def _docx_shows(data: bytes, rgb, colour) -> bool:
+    """The logo's bytes are a picture in the package, and a heading run has the colour."""
+    package = zipfile.ZipFile(io.BytesIO(data))
+    media = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    document = WordDocument(io.BytesIO(data))
+    coloured = [
+        run
+        for p in document.paragraphs
+        for run in p.runs
+        if run.font.color.rgb is not None and str(run.font.color.rgb) == colour[1:].upper()
+    ]
+    return (
+        png(rgb) in media
+        and bool(coloured)
+        and f'w:val="{colour[1:].upper()}"'.encode() in (package.read("word/document.xml"))
+    )
+
+
+def _pdf_shows(data: bytes, rgb, colour) -> bool:
+    """An embedded picture of the logo's colour, and text and a drawn line in the
+    profile's colour."""
+    document = pymupdf.open(stream=data, filetype="pdf")
+    wanted = int(colour[1:], 16)
+    page = document[0]
+    pictures = [pymupdf.Pixmap(document, xref) for xref, *_rest in page.get_images(full=True)]
+    logo = any(p.n >= 3 and p.pixel(0, 0)[:3] == rgb for p in pictures)
+    text = any(
+        span["color"] == wanted
+        for block in page.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+    )
+    drawn = any(
+        tuple(round(c * 255) for c in (d.get("color") or d.get("fill") or ()))
+        == tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        for d in page.get_drawings()
+    )
+    return logo and text and drawn
+
+
+def test_an_administrator_changes_logo_and_colour_once_and_every_document_shows_them():
+    case, officer = make_case_with_protected_party()
+    municipality = case.authority.municipality
+    admin = make_sysadmin()
+    _set_profile(municipality, admin, OLD_RGB, OLD_COLOUR)
+    context = case_context(case, viewer=officer) | {"summary": "Kort.", "proposal": "Bifall."}
+    before = render_docx("report", context, authority=case.authority)
+    assert _docx_shows(before, OLD_RGB, OLD_COLOUR)
+
+    _set_profile(municipality, admin, NEW_RGB, NEW_COLOUR)  # once
+
+    for kind in KINDS:
+        word = render_docx(kind, context, authority=case.authority)
+        assert _docx_shows(word, NEW_RGB, NEW_COLOUR), kind
+        assert not _docx_shows(word, OLD_RGB, OLD_COLOUR), kind
+        printed = render_pdf(kind, context, authority=case.authority)
+        assert _pdf_shows(printed, NEW_RGB, NEW_COLOUR), kind
+        assert not _pdf_shows(printed, OLD_RGB, OLD_COLOUR), kind
+    # The PDFs Kansli made before the templates read the same profile (profile_for).
+    for printed in (
+        acknowledgement_pdf(case, None),
+        meetings_pdf.report_pdf(
+            case, title="Parkbänkar", background="B", assessment="A", proposal="P", officer=officer
+        ),
+    ):
+        assert _pdf_shows(printed, NEW_RGB, NEW_COLOUR)
+        assert not _pdf_shows(printed, OLD_RGB, OLD_COLOUR)
