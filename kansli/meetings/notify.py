@@ -38,8 +38,9 @@ def notice_sent(meeting_id: int) -> None:
             log.exception("could not e-mail %s the notice of %s", role.user.email, meeting)
 
 
-def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
-    """The minutes extract as an attachment to each e-mail recipient. The subject, which
+def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> list[int]:
+    """The minutes extract as an attachment to each e-mail recipient; returns the
+    expeditions whose e-mail failed. The subject, which
     mail servers log, names the case number and §, not the title; a non-public item's
     title is not in the message either (its public heading is), only in the extract,
     nor is the name of a party with protected identity (OSL 21 kap. 3 §)."""
@@ -48,12 +49,13 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
     ).get(pk=paragraph_id)
     extract = paragraph.extract
     if extract is None:
-        return
+        return []
     (current,) = current_files(extract.files.all())  # an extract is drawn up as one PDF
     data = handed_on(current.stored)
     case = paragraph.item.case
     if case is None:  # a procedural § is not dispatched
-        return
+        return []
+    failed: list[int] = []
     hide = hiders(None, [case]).get(case.pk, NOTHING)  # for anyone outside Kansli
     appeal_text = appeal.instructions(paragraph)  # FL 33 §, as in the extract
     for expedition in Expedition.objects.filter(pk__in=expedition_ids):
@@ -76,3 +78,5 @@ def decision_sent(paragraph_id: int, expedition_ids: list[int]) -> None:
             message.send()
         except OSError:
             log.exception("could not e-mail the decision to %s", expedition.address)
+            failed.append(expedition.pk)
+    return failed

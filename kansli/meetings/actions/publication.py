@@ -5,7 +5,7 @@ letter, through Skatteverket to a party with protected identity."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -95,6 +95,7 @@ def do_dispatch_decision(
     *,
     forwarded: Sequence[Party] = (),
     at: datetime.datetime | None = None,
+    on_sent: Callable[[list[int]], None] | None = None,
     actor: Any,
 ) -> list[Expedition]:
     """Expediering: send the minutes extract to those concerned — (name, address,
@@ -105,7 +106,8 @@ def do_dispatch_decision(
     and the forwarding instruction, never the name or address (OSL 21 kap. 3 §). A
     recipient typed with the name of such a party is taken as that party, so the name
     is not kept either; e-mail to them is refused (the address would name them). Only
-    the system may give an earlier time (the demo, imports)."""
+    the system may give an earlier time (the demo, imports). `on_sent` is told after
+    the e-mails went which of them failed (kansli.distribution records it)."""
     require_secretary(actor, paragraph.minutes.meeting.body)
     if at is not None and actor is not None:
         raise PermissionDenied("Tiden för expedieringen sätts av systemet.")
@@ -170,7 +172,13 @@ def do_dispatch_decision(
     if appeal.route_of(paragraph) == AppealRoute.ADMINISTRATIVE:
         note_legal_force(paragraph)
     emails = [e.pk for e in sent if e.method == Expedition.Method.EMAIL]
-    transaction.on_commit(lambda: notify.decision_sent(paragraph.pk, emails))
+
+    def send() -> None:
+        failed = notify.decision_sent(paragraph.pk, emails)
+        if on_sent is not None:
+            on_sent(failed)
+
+    transaction.on_commit(send)
     return sent
 
 
