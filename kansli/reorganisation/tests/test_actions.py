@@ -236,3 +236,28 @@ def test_closing_a_unit_needs_another_receiving_unit():
     unit = make_unit("Fritidsgården")
     with pytest.raises(ValidationError):
         actions.do_plan_unit_merge([unit], unit, "Stängs", actor=world.admin)
+
+
+def test_a_case_with_an_unanswered_request_for_its_documents_stays_and_is_listed():
+    from kansli.requests.models import AccessRequest
+    from kansli.requests.testing import make_request
+
+    world = make_world()
+    request = make_request(world.kfn, documents=[world.secret])
+    reorganisation = actions.do_carry_out_reorganisation(plan(world), actor=world.admin)
+    assert Case.objects.get(pk=world.case.pk).authority == world.kfn
+    line = reorganisation.lines.get(case=world.case)
+    assert line.outcome == Outcome.NOT_MOVED and "inte besvarad" in line.text
+    # The request's own case is the requested authority's and does not move either.
+    assert AccessRequest.objects.get(pk=request.pk).case.authority == world.kfn
+
+
+def test_a_case_whose_meeting_is_held_without_minutes_yet_stays():
+    world = make_world()
+    meeting = make_meeting(world.body, days_ahead=20)
+    do_preregister_item(meeting, world.case, title="Folkhälsoinsats", actor=None)
+    past = timezone.now() - datetime.timedelta(days=2)
+    type(meeting).objects.filter(pk=meeting.pk).update(starts_at=past)
+    reorganisation = actions.do_carry_out_reorganisation(plan(world), actor=world.admin)
+    line = reorganisation.lines.get(case=world.case)
+    assert line.outcome == Outcome.NOT_MOVED and "protokollet är inte klart" in line.text
