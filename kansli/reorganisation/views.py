@@ -11,13 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kansli.org.models import User
+from kansli.org.models import Role, User
 from kansli.org.permissions import is_sysadmin
+from kansli.registry.permissions import has_role
 from kansli.registry.views.common import current_user
 from kansli.reorganisation import actions
 from kansli.reorganisation.forms import ResponsibilityForm, UnitMergeForm
@@ -35,6 +36,22 @@ def _admin(request: HttpRequest) -> User:
     if not is_sysadmin(user):
         raise PermissionDenied
     return user
+
+
+def _report_reader(request: HttpRequest, pk: int) -> Reorganisation:
+    """A reorganisation the user may read: a system administrator any; once carried
+    out, the receiving authority's secretaries and registrars too, who put the
+    withdrawn items on their own agendas and register what follows (its lines hold
+    numbers, names of staff and meetings, never a case's title)."""
+    user = current_user(request)
+    reorganisation = get_object_or_404(Reorganisation, pk=pk)
+    if is_sysadmin(user):
+        return reorganisation
+    target = reorganisation.target_authority
+    receiving = target is not None and has_role(user, target, [Role.SECRETARY, Role.REGISTRAR])
+    if reorganisation.carried_out_at is None or not receiving:
+        raise Http404  # as if there were none (not a hint that one is planned)
+    return reorganisation
 
 
 @login_required
@@ -94,13 +111,13 @@ def _lines(reorganisation: Reorganisation) -> list[Line]:
 
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin(request)
-    reorganisation = get_object_or_404(Reorganisation, pk=pk)
+    reorganisation = _report_reader(request, pk)
     lines = _lines(reorganisation)
     counts = {outcome: sum(1 for x in lines if x.outcome == outcome) for outcome in
               ("moved", "not_moved", "to_do")}  # fmt: skip
     page = Paginator(lines, LINES_PER_PAGE).get_page(request.GET.get("sida"))
-    context = {"reorganisation": reorganisation, "page": page, "counts": counts}
+    context = {"reorganisation": reorganisation, "page": page, "counts": counts,
+               "is_admin": is_sysadmin(request.user)}  # fmt: skip
     return render(request, "reorganisation/detail.html", context)
 
 
@@ -120,8 +137,7 @@ def carry_out(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    _admin(request)
-    reorganisation = get_object_or_404(Reorganisation, pk=pk)
+    reorganisation = _report_reader(request, pk)
     header = [_("What"), _("Outcome"), _("Before"), _("After"), _("Note")]
     rows = [
         [x.get_kind_display(), x.get_outcome_display(), x.old_reference, x.new_reference, x.text]

@@ -86,8 +86,11 @@ def test_only_system_administrators_reach_the_pages():
     )
     for user in [world.kfn_manager, world.both, world.officer]:
         client = signed_in(user)
-        for url in urls(reorganisation):
+        for url in urls(reorganisation)[:3]:
             assert client.get(url).status_code == 403, (user, url)
+        for url in urls(reorganisation)[3:]:  # like one that does not exist
+            missing = url.replace(f"/{reorganisation.pk}/", "/999999/")
+            assert client.get(url).status_code == client.get(missing).status_code == 404
         assert client.post(f"/omorganisation/{reorganisation.pk}/genomfor/").status_code == 403
     assert Case.objects.get(pk=world.case.pk).authority == world.kfn
 
@@ -148,3 +151,27 @@ def test_the_earlier_number_finds_the_moved_case_in_the_staff_search():
     assert f"{case.case_number}-1" in page
     # Who may not read the secret document does not find it by its earlier number either.
     assert search(world.kfn_manager, old).hits == []
+
+
+def test_the_receiving_secretary_reads_the_report_once_carried_out():
+    from kansli.org.models import Role
+    from kansli.org.testing import make_user
+
+    world = make_world()
+    secretary = make_user("kssekr", roles=[(Role.SECRETARY, world.ks)])
+    kfn_secretary = make_user("kfnsekr", roles=[(Role.SECRETARY, world.kfn)])
+    meeting = make_meeting(world.body, days_ahead=20)
+    do_preregister_item(meeting, world.case, title="Folkhälsoinsats", actor=None)
+    reorganisation = actions.do_plan_responsibility_move(
+        world.kfn, world.ks, "Folkhälsa", cases=[world.case], actor=world.admin
+    )
+    report, csv = urls(reorganisation)[3:]
+    assert signed_in(secretary).get(report).status_code == 404  # not before
+    actions.do_carry_out_reorganisation(reorganisation, actor=world.admin)
+    client = signed_in(secretary)
+    page = client.get(report).content.decode()
+    assert str(meeting) in page and "Genomför omorganisationen" not in page
+    assert client.get(csv).status_code == 200
+    assert client.get("/omorganisation/").status_code == 403
+    assert client.post(f"/omorganisation/{reorganisation.pk}/genomfor/").status_code == 403
+    assert signed_in(kfn_secretary).get(report).status_code == 404
