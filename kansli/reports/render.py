@@ -1,19 +1,17 @@
-"""The report's files: the DOCX to edit in Word and the PDF that is registered, made
-from the draft as a given reader may see it. A party with protected identity (OSL 21
-kap. 3 §) is shown by name only to those who may see it (kansli.access.protected);
-the files registered at hand-in are made for nobody in particular, so the name is
-never in them."""
+"""The report's files, made by the drafting templates (kansli.drafting.render, kind
+"report", in the graphic profile of the authority): the DOCX to edit in Word and the
+PDF that is registered, from the draft as a given reader may see it. A party with
+protected identity (OSL 21 kap. 3 §) is shown by name only to those who may see it
+(kansli.access.protected); the files registered at hand-in are made for nobody in
+particular, so the name is never in them."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from kansli.access.protected import NOTHING, Hide, hide_for
 from kansli.access.rules import may_see_protected_identities
-from kansli.meetings import pdf
-from kansli.reports import docx
+from kansli.drafting.render import case_context, render_docx, render_pdf
 from kansli.reports.models import SECTIONS, Report
 
 
@@ -30,27 +28,23 @@ def hider(viewer: Any, case: Any) -> Any:
 
 
 def report_context(report: Report, viewer: Any) -> dict[str, Any]:
+    """The case as drafting tells it to the viewer, and the report's own text."""
     case = report.case
     hide = hider(viewer, case)
-    officer = case.officer or report.written_by
-    context: dict[str, Any] = {
-        "authority": case.authority.name,
-        "case_number": case.case_number,
-        "date": timezone.localdate().isoformat(),
-        "officer": officer.get_full_name() or officer.username,
+    writer = report.written_by
+    context = case_context(case, viewer=viewer)
+    context["officer"] = context["officer"] or writer.get_full_name() or writer.username
+    appendices = report.appendices.select_related("case__authority").order_by("number")
+    return context | {
         "heading": hide(report.heading),
-        "appendices": [
-            f"{d.document_number} {hide(d.description)}"
-            for d in report.appendices.select_related("case__authority").order_by("number")
-        ],
+        "appendices": [f"{d.document_number} {hide(d.description)}" for d in appendices],
+        **{key: hide(getattr(report, key)) for key in SECTIONS},
     }
-    return context | {key: hide(getattr(report, key)) for key in SECTIONS}
 
 
 def report_docx(report: Report, viewer: Any) -> bytes:
-    return docx.report_docx(report_context(report, viewer))
+    return render_docx("report", report_context(report, viewer), authority=report.case.authority)
 
 
 def report_pdf(report: Report, viewer: Any) -> bytes:
-    context = report_context(report, viewer) | {"headings": docx.HEADINGS}
-    return pdf._render("reports/pdf/report.html", report.case.authority.municipality, context)
+    return render_pdf("report", report_context(report, viewer), authority=report.case.authority)

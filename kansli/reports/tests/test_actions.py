@@ -159,6 +159,7 @@ def test_a_word_round_trip_becomes_version_2_and_is_read_back():
     )
     assert report.assessment == "Ändrad i Word." and report.proposal == "Avslå."
     assert report.background == "Förslaget kom in i maj."
+    assert report.heading == "Medborgarförslag om fler parkbänkar"  # the Heading 1, unchanged
     again = edited_in_word(render.report_docx(report, desk.officer), {"summary": "Tredje."})
     assert actions.do_upload_version(report, upload_of(again), actor=desk.officer).version == 3
 
@@ -225,3 +226,10 @@ def test_the_meeting_must_be_of_the_cases_authority():
             actor=desk.officer,
         )
     assert refused.value.message_dict["meeting"] == ["Välj ett sammanträde i KS."]
+
+
+def test_lines_come_back_from_word_as_they_were_written():
+    desk = make_desk()
+    text = "Första raden,\nandra raden.\nTredje raden."
+    report = write_report(desk, background=text)
+    assert read_sections(render.report_docx(report, desk.officer))["background"] == text
