@@ -11,6 +11,7 @@ secretary of one board should not change who another board's notices reach."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -282,7 +283,7 @@ def _record_dispatch(
     dlist: DistributionList,
     purpose: str,
     subject: str,
-    rows: list[tuple[str, str, str, bool]],
+    rows: Sequence[tuple[str, str, str, bool]],
     actor: Any,
     **links: Any,
 ) -> tuple[Dispatch, list[Recipient]]:

@@ -5,6 +5,7 @@ failed and never undoes the send (as kansli.meetings.notify)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -24,7 +25,7 @@ def _link(name: str, pk: int) -> str:
 
 
 def _send(
-    dispatch: Dispatch, text_of: dict[str, str], attachments: list[tuple[str, bytes]]
+    dispatch: Dispatch, text_of: Mapping[str, str], attachments: list[tuple[str, bytes]]
 ) -> None:
     """Every waiting e-mail recipient of the dispatch, one message each (a list's
     addresses are not shown to one another). `text_of`: the text by kind of

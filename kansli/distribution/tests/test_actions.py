@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
@@ -73,7 +75,7 @@ def test_only_keepers_change_a_list() -> None:
     ],
 )
 def test_bad_members_are_refused_in_swedish_and_nothing_is_saved(
-    kind: str, channel: str, values: dict[str, str], field: str
+    kind: str, channel: str, values: dict[str, Any], field: str
 ) -> None:
     dlist = make_list(make_authority())
     with pytest.raises(ValidationError) as refused:
