@@ -17,6 +17,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as RequestInvalid
 
+from kansli.distribution.api import router as distribution_router
 from kansli.eservices.api import router as intake_router
 from kansli.meetings.api import router as meetings_router
 from kansli.meetings.api_agenda import router as agenda_router
@@ -98,6 +99,7 @@ api.add_router("", decisions_router)
 api.add_router("", intake_router)
 api.add_router("", requests_router)
 api.add_router("", reports_router)
+api.add_router("", distribution_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:
