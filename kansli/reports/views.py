@@ -43,13 +43,17 @@ def _report(request: HttpRequest, pk: int) -> Report:
 
 
 def _may_write(user: Any, report: Report) -> bool:
-    """Writes in the editor: handles the case and reads its protected parties' names
-    (the case's officer, a registrar), so that the text is never saved masked."""
-    return (
-        not report.handed_in
-        and role_flags(user, report.case)["handle"]
-        and may_see_protected_identities(user, report.case)
-    )
+    return not report.handed_in and _may_write_in(user, report.case)
+
+
+def _may_write_in(user: Any, case: Any) -> bool:
+    """Writes reports in the editor: handles the case (its officer, a registrar or a
+    manager), and where it has a party with protected identity reads the name (its
+    officer, a registrar), so that a text shown masked is never saved masked."""
+    if not role_flags(user, case)["handle"]:
+        return False
+    protected = case.parties.filter(protected_identity=True).exists()
+    return not protected or may_see_protected_identities(user, case)
 
 
 @login_required
@@ -95,7 +99,7 @@ def case_reports(request: HttpRequest, pk: int) -> HttpResponse:
         "case": case,
         "case_title": hide(case.title),
         "reports": reports,
-        "may_start": role_flags(user, case)["handle"],
+        "may_start": _may_write_in(user, case),
     }
     return render(request, "reports/case_reports.html", context)
 

@@ -74,6 +74,7 @@ def test_the_manager_approves_from_the_page_and_the_officer_cannot():
     assert refused.status_code == 400 and Report.objects.get(pk=report.pk).status == Status.ASKED
     page = signed_in(desk.manager).get(f"/tjansteskrivelser/{report.pk}/").content.decode()
     assert f'action="/tjansteskrivelser/{report.pk}/godkann/"' in page
+    assert 'name="background"' in page  # no protected party: the manager may edit too
     signed_in(desk.manager).post(f"/tjansteskrivelser/{report.pk}/godkann/")
     assert Report.objects.get(pk=report.pk).status == Status.APPROVED
 
@@ -114,6 +115,7 @@ def test_the_word_file_hides_a_protected_party_from_a_manager():
     assert read_sections(answer.content)["background"] == "Skyddad identitet har ansökt."
     page = signed_in(desk.manager).get(f"/tjansteskrivelser/{report.pk}/").content.decode()
     assert "Hemlig Person" not in page
+    assert 'name="background"' not in page  # read only: a masked text is never saved
     assert "Hemlig Person" in str(read_sections(render.report_docx(report, desk.officer)))
 
 
