@@ -176,6 +176,7 @@ class Thing:
         return {
             "case_pk": self.case.pk,
             "case_code": self.case.authority.code,
+            "template_kind": "report",  # a kind of document (kansli.drafting)
             "case_year": self.case.year,
             "case_serial": self.case.number,
             "document_number": self.document.number,

@@ -238,6 +238,23 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("tjansteskrivelser", "tjansteskrivelser", "pk"): Fill(REPORT, "report_pk", MISSING),
     ("tjansteskrivelser", "regler", "code"): Fill(OPEN_LEVEL, "case_code"),
     ("api", "reports", "report_id"): Fill(REPORT, "report_pk", MISSING),
+    # The document templates (kansli.drafting): a kind is no secret; the case page's
+    # documents made from the case are the case's readers'.
+    ("mallar", "mallar", "kind"): Fill(OPEN_LEVEL, "template_kind"),
+    ("arenden", "mallar", "kind"): Fill(OPEN_LEVEL, "template_kind"),
+    # Sändlistor (kansli.distribution): a list is the municipality's staff's and holds
+    # nothing secret; a send's record by an id that names none (tested in the app).
+    # Sending to a list: a meeting, a §, a document and a snabbnytt, each as its page.
+    ("sandlistor", "sandlistor", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("sandlistor", "utskick", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("sandlistor", "arende", "pk"): Fill(CASE, "case_pk", MISSING),
+    ("sandlistor", "kallelse", "pk"): Fill(PREPARED, "meeting_pk", MISSING),
+    ("sandlistor", "beslut", "pk"): Fill(PREPARED, "paragraph_pk", MISSING),
+    ("sandlistor", "remiss", "pk"): Fill(DOCUMENT, "document_pk", MISSING),
+    ("sandlistor", "snabbnytt", "pk"): Fill(NEWS, "news_pk", MISSING),
+    ("api", "distribution-lists", "list_id"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("api", "members", "member_id"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("api", "dispatches", "dispatch_id"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up

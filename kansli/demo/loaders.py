@@ -4,6 +4,7 @@ and returns the logins it wants printed (or an empty list). `scale` shrinks or g
 volume (1.0: the full demo; the tests use a small fraction)."""
 
 from kansli.access import demo as access_demo
+from kansli.drafting import demo as drafting_demo
 from kansli.eservices import demo as eservices_demo
 from kansli.meetings import demo as meetings_demo
 from kansli.org import demo as org_demo
@@ -17,5 +18,5 @@ from kansli.web import demo as web_demo
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
     requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
-    web_demo.load,
+    drafting_demo.load, web_demo.load,
 ]  # fmt: skip

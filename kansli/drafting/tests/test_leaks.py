@@ -32,7 +32,8 @@ def _docx_text(data: bytes) -> str:
 
 
 def _pdf_text(data: bytes) -> str:
-    return "".join(page.get_text() for page in pymupdf.open(stream=data, filetype="pdf"))
+    document = pymupdf.open(stream=data, filetype="pdf")
+    return "".join(document[n].get_text() for n in range(document.page_count))
 
 
 def _leaks(text: str) -> list[str]:
