@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/bomb.py
 	$(BIN)/python bench/imap_intake.py --kills 25
 	$(BIN)/python bench/redaction.py
+	$(BIN)/python bench/drafting.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
 messages: install
