@@ -87,7 +87,9 @@ def test_an_officers_report_from_draft_to_the_agenda(live_server, page, tmp_path
     page.get_by_role("button", name="Spara och be om godkännande").click()
     assert "chef ombeds godkänna" in status(page)
     manager, manager_page = as_user(browser_of(page), live_server.url, "chef")
-    manager_page.goto(f"{live_server.url}/tjansteskrivelser/{report.pk}/")
+    manager_page.goto(f"{live_server.url}/tjansteskrivelser/")  # "Tjänsteskrivelser" in the menu
+    manager_page.get_by_role("link", name="Medborgarförslag om fler parkbänkar").click()
+    assert axe_violations(manager_page) == []
     manager_page.get_by_role("button", name="Godkänn").click()
     assert "godkänd" in status(manager_page)
     manager.close()
