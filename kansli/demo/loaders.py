@@ -4,6 +4,7 @@ and returns the logins it wants printed (or an empty list). `scale` shrinks or g
 volume (1.0: the full demo; the tests use a small fraction)."""
 
 from kansli.access import demo as access_demo
+from kansli.distribution import demo as distribution_demo
 from kansli.drafting import demo as drafting_demo
 from kansli.eservices import demo as eservices_demo
 from kansli.meetings import demo as meetings_demo
@@ -12,11 +13,12 @@ from kansli.registry import demo as registry_demo
 from kansli.reorganisation import demo as reorganisation_demo
 from kansli.reports import demo as reports_demo
 from kansli.requests import demo as requests_demo
+from kansli.surveys import demo as surveys_demo
 from kansli.web import demo as web_demo
 
 # web_demo last: who needs a one-time code follows from the roles, groups and grants.
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
     requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
-    drafting_demo.load, web_demo.load,
+    drafting_demo.load, distribution_demo.load, surveys_demo.load, web_demo.load,
 ]  # fmt: skip
