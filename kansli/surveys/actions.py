@@ -145,6 +145,7 @@ def audience(survey: Survey, day: datetime.date) -> list[User]:
 def do_open_round(survey: Survey, *, today: datetime.date | None = None, actor: Any) -> Round:
     """Open the round of the current period and invite the audience by e-mail (the
     link only). A period has one round."""
+    survey = Survey.objects.select_related("authority").get(pk=survey.pk)
     _require_manager(actor, survey)
     today = today or timezone.localdate()
     label, start = period_of(survey, today)
@@ -254,7 +255,8 @@ def do_open_and_remind(*, today: datetime.date | None = None, actor: Any = None)
         reminded_on__isnull=True, opens_on__lt=today, closes_on__gte=today
     )
     for round_ in due:
-        halfway = round_.opens_on + (round_.closes_on - round_.opens_on) / 2
+        days_open = (round_.closes_on - round_.opens_on).days + 1
+        halfway = round_.opens_on + datetime.timedelta(days=days_open // 2)
         if today < halfway:
             continue
         waiting = round_.invitations.filter(answered=False, reminded=False)

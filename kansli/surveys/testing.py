@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from collections.abc import Sequence
 
 from kansli.org.models import Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.surveys.actions import do_answer, do_create_survey, do_open_round
 from kansli.surveys.models import Round, Survey
+
+_counter = itertools.count(1)
 
 
 def make_survey(
@@ -18,7 +21,12 @@ def make_survey(
 ) -> tuple[Survey, list[User]]:
     """A survey of the authority KS to `officers` new officers (no actor: the system)."""
     authority = make_authority()
-    people = [make_user(roles=[(Role.OFFICER, authority)]) for _ in range(officers)]
+    people = [
+        make_user(
+            roles=[(Role.OFFICER, authority)], email=f"handlaggare{next(_counter)}@example.se"
+        )
+        for _ in range(officers)
+    ]
     survey = do_create_survey(authority, "Enkät", statements=statements, actor=None, **options)
     return survey, people
 

@@ -63,7 +63,8 @@ def _initial(survey: Survey) -> dict[str, object]:
     fields = ["title", "to_officers", "to_members", "anonymous", "with_comment",
               "results_to_respondents", "recurrence", "window_days"]  # fmt: skip
     initial: dict[str, object] = {name: getattr(survey, name) for name in fields}
-    initial["statements"] = "\n".join(s.text for s in survey.current_statements())
+    if survey.pk:
+        initial["statements"] = "\n".join(s.text for s in survey.current_statements())
     return initial
 
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand
 
 from kansli.meetings.actions.eapproval import remind_due
 from kansli.registry.actions import do_send_case_reminders
+from kansli.surveys.actions import do_open_and_remind
 
 
 class Command(BaseCommand):
@@ -25,3 +26,5 @@ class Command(BaseCommand):
         sent = do_send_case_reminders(actor=None)
         cases = sum(len(r.overdue) + len(r.due_soon) for r in sent)
         self.stdout.write(f"Påminnelser om ärenden: {len(sent)} personer, {cases} ärenden.")
+        opened, reminded = do_open_and_remind()
+        self.stdout.write(f"Enkäter: {opened} omgångar öppnade, {reminded} påminda.")
