@@ -303,8 +303,17 @@ def send_news(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def case_dispatches(request: HttpRequest, pk: int) -> HttpResponse:
-    """The sends about a case (remisser and decisions), for those who read the case."""
+    """The sends about a case (remisser and decisions), for those who read the case, and
+    for its registering staff the documents that may be sent on remiss (not secret)."""
     user = current_user(request)
-    sends = Dispatch.objects.visible_to(user).filter(case_id=pk)
     case = visible_case(request, pk)
-    return render(request, "distribution/case.html", {"case": case, "sends": sends})
+    sends = Dispatch.objects.visible_to(user).filter(case=case).select_related("sent_by")
+    documents = Document.objects.none()
+    if has_role(user, case.authority, REGISTERING_ROLES):  # those who send a remiss
+        documents = (
+            Document.objects.visible_to(user)
+            .filter(case=case, secrecy__isnull=True, voided_at__isnull=True, files__isnull=False)
+            .distinct()
+        )
+    context = {"case": case, "sends": sends, "documents": documents}
+    return render(request, "distribution/case.html", context)

@@ -151,3 +151,16 @@ def test_a_protected_name_is_never_on_the_record_page() -> None:
     assert "Stina" not in page and "Hemlig väg" not in page
     case_page = signed_in(officer).get(f"/sandlistor/arende/{case.pk}/").content.decode()
     assert "Stina" not in case_page
+
+
+def test_the_case_page_leads_its_registrar_to_the_remiss_of_an_open_document() -> None:
+    ks = make_authority()
+    registrar = make_registrar(ks)
+    case = make_case("Detaljplan", authority=ks)
+    document = document_with_file(case)
+    secret = document_with_file(case, secrecy=make_provision())
+    browser = signed_in(registrar)
+    assert f"/sandlistor/arende/{case.pk}/" in browser.get(f"/arenden/{case.pk}/").content.decode()
+    page = browser.get(f"/sandlistor/arende/{case.pk}/").content.decode()
+    assert f"/sandlistor/remiss/{document.pk}/" in page
+    assert f"/sandlistor/remiss/{secret.pk}/" not in page
