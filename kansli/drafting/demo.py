@@ -24,7 +24,9 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     if ks is None or TemplateVersion.objects.exists():
         return []
     document = WordDocument(io.BytesIO(default_template("cover_letter")))
-    document.add_paragraph("Kommunstyrelsens kansli, besöksadress Storgatan 1. Telefon 0247-800 00.")
+    document.add_paragraph(
+        "Kommunstyrelsens kansli, besöksadress Storgatan 1. Telefon 0247-800 00."
+    )
     out = io.BytesIO()
     document.save(out)
     upload = SimpleUploadedFile("foljebrev-ks.docx", out.getvalue(), content_type=DOCX_MIME)

@@ -32,7 +32,10 @@ def default_template(kind: str) -> bytes:
     section = document.sections[0]
     section.header.paragraphs[0].text = "{{ logo }}"
     section.header.add_paragraph("{{ municipality }}, {{ authority }}")
-    section.footer.paragraphs[0].text = "{{ municipality }} · {{ authority }} · Dnr {{ reference }}"
+    section.header.add_paragraph("{%p for line in address %}")
+    section.header.add_paragraph("{{ line }}")
+    section.header.add_paragraph("{%p endfor %}")
+    section.footer.paragraphs[0].text = "{{ footer }} · Dnr {{ reference }}"
     document.add_paragraph(spec.title, style="Title")
     document.add_heading("{{ heading }}", level=1)
     for line in (
@@ -74,8 +77,9 @@ def undeclared(template: bytes) -> set[str]:
 
 def fill(template: bytes, context: dict[str, Any], profile: dict[str, Any]) -> bytes:
     """The template filled (user text escaped), with the profile's logo where the
-    template has {{ logo }}, and every title and heading in the profile's colour and
-    typeface, set on the runs themselves so that no style of the template overrides it."""
+    template has {{ logo }}, its footer and address block, every heading in the
+    profile's colour and the title in its accent colour, in its typeface, set on the
+    runs themselves so that no style of the template overrides it."""
     from docx.shared import Mm, RGBColor
     from docxtpl import DocxTemplate, InlineImage
 
@@ -83,12 +87,14 @@ def fill(template: bytes, context: dict[str, Any], profile: dict[str, Any]) -> b
     logo: Any = ""
     if profile["logo_bytes"] is not None:
         logo = InlineImage(document, io.BytesIO(profile["logo_bytes"]), height=Mm(15))
-    document.render(context | {"logo": logo}, jinja_env(), autoescape=True)
+    shown = {"logo": logo, "footer": profile["footer"], "address": profile["address"]}
+    document.render(context | shown, jinja_env(), autoescape=True)
     colour = RGBColor.from_string(profile["colour"].lstrip("#").upper())
+    accent = RGBColor.from_string(profile["accent"].lstrip("#").upper())
     for paragraph in document.paragraphs:
         if paragraph.style is not None and paragraph.style.name.startswith(("Title", "Heading")):
             for run in paragraph.runs:
-                run.font.color.rgb = colour
+                run.font.color.rgb = accent if paragraph.style.name == "Title" else colour
                 run.font.name = profile["font"].split(",")[0].strip()
     out = io.BytesIO()
     document.save(out)

@@ -68,5 +68,5 @@ COMMON = (
 
 def fields(kind: str) -> set[str]:
     """The names a template of the kind may use: the common ones, its sections, and the
-    profile's `logo` (a picture, or empty)."""
-    return {*COMMON, *(key for key, _heading in KINDS[kind].sections), "logo"}
+    profile's `logo` (a picture, or empty), `footer` (text) and `address` (lines)."""
+    return {*COMMON, *(key for key, _heading in KINDS[kind].sections), "logo", "footer", "address"}

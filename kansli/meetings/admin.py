@@ -56,7 +56,14 @@ class GraphicProfileForm(forms.ModelForm):
 
     class Meta:
         model = GraphicProfile
-        fields = ["municipality", "colour", "font_family", "court", "minutes_kept_at"]
+        fields = [
+            "municipality", "colour", "accent_colour", "font_family", "footer", "address",
+            "court", "minutes_kept_at",
+        ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accent_colour"].required = False  # empty: keep the one there is
 
     def clean_logo_upload(self) -> StoredFile | None:
         """Stored (once, by its SHA-256) while the form is checked, so that a file that
@@ -86,6 +93,9 @@ class GraphicProfileAdmin(ActionAdmin):
             logo=data.get("logo_upload"),
             court=data["court"],
             minutes_kept_at=data["minutes_kept_at"],
+            accent_colour=data.get("accent_colour") or None,
+            footer=data.get("footer"),
+            address=data.get("address"),
             actor=request.user,
         )
 
@@ -98,6 +108,9 @@ class GraphicProfileAdmin(ActionAdmin):
             "font_family": obj.font_family,
             "court": obj.court,
             "minutes_kept_at": obj.minutes_kept_at,
+            "accent_colour": obj.accent_colour,
+            "footer": obj.footer,
+            "address": obj.address,
         } | changes
         self._save(request, obj.municipality, current)
 

@@ -9,6 +9,7 @@ import zipfile
 
 import pymupdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as WordDocument
 
 from kansli.drafting.kinds import KINDS
@@ -17,8 +18,10 @@ from kansli.drafting.testing import make_case_with_protected_party, png
 from kansli.files.store import store_bytes
 from kansli.meetings import pdf as meetings_pdf
 from kansli.meetings.actions import do_set_graphic_profile
+from kansli.meetings.models import GraphicProfile
 from kansli.org.testing import make_sysadmin
 from kansli.registry.pdf import acknowledgement_pdf
+from kansli.web.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -81,7 +84,14 @@ def test_an_administrator_changes_logo_and_colour_once_and_every_document_shows_
     before = render_docx("report", context, authority=case.authority)
     assert _docx_shows(before, OLD_RGB, OLD_COLOUR)
 
-    _set_profile(municipality, admin, NEW_RGB, NEW_COLOUR)  # once
+    # Once, in the admin's page (no code): logo and colour.
+    profile = GraphicProfile.objects.get(municipality=municipality)
+    changed = signed_in(admin).post(
+        f"/admin/meetings/graphicprofile/{profile.pk}/change/",
+        {"colour": NEW_COLOUR, "accent_colour": "", "font_family": "DejaVu Serif",
+         "logo_upload": SimpleUploadedFile("ny-logotyp.png", png(NEW_RGB))},
+    )  # fmt: skip
+    assert changed.status_code == 302, changed.content.decode()[:1000]
 
     for kind in KINDS:
         word = render_docx(kind, context, authority=case.authority)
@@ -99,3 +109,29 @@ def test_an_administrator_changes_logo_and_colour_once_and_every_document_shows_
     ):
         assert _pdf_shows(printed, NEW_RGB, NEW_COLOUR)
         assert not _pdf_shows(printed, OLD_RGB, OLD_COLOUR)
+
+
+def test_the_accent_colour_footer_and_address_block_are_in_every_kind():
+    case, officer = make_case_with_protected_party()
+    do_set_graphic_profile(
+        case.authority.municipality, colour=OLD_COLOUR, font_family="DejaVu Sans",
+        accent_colour="#2e7d32", footer="Växel 0247-800 00 · www.provkommun.se",
+        address="Provkommun\nBox 1\n793 80 Provstad", actor=make_sysadmin(),
+    )  # fmt: skip
+    context = case_context(case, viewer=officer)
+    for kind in KINDS:
+        word = zipfile.ZipFile(io.BytesIO(render_docx(kind, context, authority=case.authority)))
+        xml = " ".join(word.read(n).decode() for n in word.namelist() if n.endswith(".xml"))
+        assert "Växel 0247-800 00" in xml and "Box 1" in xml and "793 80 Provstad" in xml
+        assert 'w:val="2E7D32"' in xml, kind
+        printed = pymupdf.open(stream=render_pdf(kind, context, authority=case.authority))
+        page = printed[0]
+        text = " ".join(page.get_text().split())
+        assert "Växel 0247-800 00" in text and "Box 1" in text, kind
+        colours = {
+            span["color"]
+            for block in page.get_text("dict")["blocks"]
+            for line in block.get("lines", [])
+            for span in line["spans"]
+        }
+        assert 0x2E7D32 in colours, kind

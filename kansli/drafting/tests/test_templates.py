@@ -59,7 +59,9 @@ def test_the_newest_uploaded_version_applies_and_the_earlier_are_kept():
         municipality=municipality, actor=admin,
     )  # fmt: skip
     assert (first.version, second.version) == (1, 2)
-    made = _text(render_docx("letter", context | {"recipient": "A & B <x>"}, authority=case.authority))
+    made = _text(
+        render_docx("letter", context | {"recipient": "A & B <x>"}, authority=case.authority)
+    )
     assert f"Version två {case.case_number} till A & B <x>" in made
     assert TemplateVersion.objects.filter(kind="letter").count() == 2
     assert AuditEvent.objects.filter(action="drafting.upload").count() == 2
@@ -113,9 +115,7 @@ def test_only_the_system_administrator_uploads():
             "letter", _upload(default_template("letter")),
             municipality=case.authority.municipality, actor=officer,
         )  # fmt: skip
-    page = signed_in(officer).post(
-        "/mallar/letter/", {"file": _upload(default_template("letter"))}
-    )
+    page = signed_in(officer).post("/mallar/letter/", {"file": _upload(default_template("letter"))})
     assert page.status_code == 403
     assert not TemplateVersion.objects.exists()
 

@@ -99,11 +99,15 @@ def do_set_graphic_profile(
     logo: StoredFile | None = None,
     court: str = "",
     minutes_kept_at: str = "",
+    accent_colour: str | None = None,
+    footer: str | None = None,
+    address: str | None = None,
     actor: Any,
 ) -> GraphicProfile:
     """The logo, colour and typeface of the notices, minutes and extracts, the
     förvaltningsrätt named in the appeal instructions and where the minutes are kept.
-    A new logo replaces the old one; without one the old stays."""
+    A new logo replaces the old one; without one the old stays, and so do the accent
+    colour, footer and address block when they are not given (None)."""
     require_sysadmin(actor)
     profile = GraphicProfile.objects.filter(municipality=municipality).first()
     profile = profile or GraphicProfile(municipality=municipality)
@@ -113,8 +117,17 @@ def do_set_graphic_profile(
         "logo": profile.logo_id,
         "court": profile.court,
         "minutes_kept_at": profile.minutes_kept_at,
+        "accent_colour": profile.accent_colour,
+        "footer": profile.footer,
+        "address": profile.address,
     }
     profile.colour, profile.font_family = colour, font_family
+    if accent_colour is not None:
+        profile.accent_colour = accent_colour
+    if footer is not None:
+        profile.footer = footer.strip()
+    if address is not None:
+        profile.address = address.strip()
     profile.court, profile.minutes_kept_at = court.strip(), minutes_kept_at.strip()
     if logo is not None:
         if not logo.content_type.startswith("image/"):
@@ -134,6 +147,9 @@ def do_set_graphic_profile(
             "logo": profile.logo_id,
             "court": profile.court,
             "minutes_kept_at": profile.minutes_kept_at,
+            "accent_colour": profile.accent_colour,
+            "footer": profile.footer,
+            "address": profile.address,
         },
     )
     return profile

@@ -157,8 +157,9 @@ class Body(models.Model):
 
 
 class GraphicProfile(models.Model):
-    """The municipality's graphic profile on the notices, minutes and extracts: logo,
-    colour and typeface, edited by an administrator without code; with it what those
+    """The municipality's graphic profile on the notices, minutes and extracts and every
+    document made from a template (kansli.drafting): logo, colour, accent colour,
+    typeface, footer and address block, edited by an administrator without code; with it what those
     documents say of the municipality: the förvaltningsrätt its decisions are appealed
     to (that of the county the municipality is in, KL 13 kap. 5 §) and where its
     minutes are kept (protokollet förvaras)."""
@@ -205,6 +206,26 @@ class GraphicProfile(models.Model):
             "Kommunledningskontoret, Stadshuset, Storgatan 1, Exempelstad. Empty: the "
             "authority and the municipality."
         ),
+    )
+
+    accent_colour = models.CharField(
+        _("accent colour"),
+        max_length=7,
+        default="#6b7f3a",
+        validators=[RegexValidator(r"\A#[0-9a-fA-F]{6}\Z", _("A colour as #rrggbb."))],
+        help_text=_("For the name of the document above its heading."),
+    )
+    footer = models.CharField(
+        _("footer text"),
+        max_length=300,
+        blank=True,
+        help_text=_("Printed at the foot of every page, e.g. the switchboard and web site. "
+                    "Empty: the municipality and the authority."),
+    )  # fmt: skip
+    address = models.TextField(
+        _("address block"),
+        blank=True,
+        help_text=_("The postal and visiting address printed under the logo, one line each."),
     )
 
     class Meta:
