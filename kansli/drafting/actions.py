@@ -15,8 +15,9 @@ from django.db.models import Max
 from kansli.audit.chain import record
 from kansli.drafting import docx
 from kansli.drafting.kinds import KINDS, fields
-from kansli.drafting.models import TemplateVersion
+from kansli.drafting.models import AuthorityProfile, TemplateVersion
 from kansli.files.detect import DOCX
+from kansli.files.models import StoredFile
 from kansli.files.store import check_file, store_upload
 from kansli.org.models import Authority, Municipality
 from kansli.org.permissions import require_sysadmin
@@ -84,3 +85,41 @@ def do_upload_template(
         after={"kind": kind, "version": number, "file": stored.sha256},
     )
     return version
+
+
+@transaction.atomic
+def do_set_authority_profile(
+    authority: Authority,
+    *,
+    colour: str = "",
+    accent_colour: str = "",
+    footer: str = "",
+    address: str = "",
+    logo: StoredFile | None = None,
+    actor: Any,
+) -> AuthorityProfile:
+    """The authority's own logo, colours, footer or address block, in place of the
+    municipality's (an empty one takes the municipality's). A new logo replaces the
+    old one; without one the old stays."""
+    require_sysadmin(actor)
+    profile = AuthorityProfile.objects.filter(authority=authority).first()
+    profile = profile or AuthorityProfile(authority=authority)
+    names = ["colour", "accent_colour", "footer", "address", "logo_id"]
+    before = {name: getattr(profile, name) for name in names}
+    profile.colour, profile.accent_colour = colour.strip(), accent_colour.strip()
+    profile.footer, profile.address = footer.strip(), address.strip()
+    if logo is not None:
+        if not logo.content_type.startswith("image/"):
+            raise ValidationError({"logo": "Logotypen ska vara en bild (PNG, JPEG eller SVG)."})
+        profile.logo = logo
+    profile.full_clean()
+    profile.save()
+    record(
+        actor=actor,
+        action="drafting.set_authority_profile",
+        obj=profile,
+        label=str(authority),
+        before=before,
+        after={name: getattr(profile, name) for name in names},
+    )
+    return profile

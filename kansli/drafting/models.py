@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -68,3 +69,35 @@ def current_template(kind: str, authority: object) -> bytes:
         return default_template(kind)
     with version.file.open() as handle:
         return bytes(handle.read())
+
+
+class AuthorityProfile(models.Model):
+    """En myndighets egen grafiska profil: where a nämnd prints under its own logo or
+    colours (a joint board, a board with its own brand), what differs from the
+    municipality's graphic profile (meetings.GraphicProfile). An empty field takes the
+    municipality's. Read through kansli.drafting.profile.profile_for."""
+
+    authority = models.OneToOneField(
+        "org.Authority", on_delete=models.PROTECT, related_name="+", verbose_name=_("authority")
+    )
+    logo = models.ForeignKey(
+        "files.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("logo"),
+    )  # fmt: skip
+    colour = models.CharField(
+        _("colour"), max_length=7, blank=True,
+        validators=[RegexValidator(r"\A#[0-9a-fA-F]{6}\Z", _("A colour as #rrggbb."))],
+    )  # fmt: skip
+    accent_colour = models.CharField(
+        _("accent colour"), max_length=7, blank=True,
+        validators=[RegexValidator(r"\A#[0-9a-fA-F]{6}\Z", _("A colour as #rrggbb."))],
+    )  # fmt: skip
+    footer = models.CharField(_("footer text"), max_length=300, blank=True)
+    address = models.TextField(_("address block"), blank=True)
+
+    class Meta:
+        verbose_name = _("authority's graphic profile")
+        verbose_name_plural = _("authorities' graphic profiles")
+
+    def __str__(self) -> str:
+        return str(self.authority)

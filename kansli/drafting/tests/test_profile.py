@@ -12,6 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as WordDocument
 
+from kansli.audit.models import AuditEvent
 from kansli.drafting.kinds import KINDS
 from kansli.drafting.render import case_context, render_docx, render_pdf
 from kansli.drafting.testing import make_case_with_protected_party, png
@@ -19,7 +20,7 @@ from kansli.files.store import store_bytes
 from kansli.meetings import pdf as meetings_pdf
 from kansli.meetings.actions import do_set_graphic_profile
 from kansli.meetings.models import GraphicProfile
-from kansli.org.testing import make_sysadmin
+from kansli.org.testing import make_authority, make_sysadmin
 from kansli.registry.pdf import acknowledgement_pdf
 from kansli.web.testing import signed_in
 
@@ -135,3 +136,26 @@ def test_the_accent_colour_footer_and_address_block_are_in_every_kind():
             for span in line["spans"]
         }
         assert 0x2E7D32 in colours, kind
+
+
+def test_an_authority_with_its_own_profile_prints_in_it_and_the_others_in_the_municipalitys():
+    case, officer = make_case_with_protected_party()
+    admin = make_sysadmin()
+    _set_profile(case.authority.municipality, admin, OLD_RGB, OLD_COLOUR)
+    board = make_authority("BUN", "Barn- och utbildningsnämnden")
+    added = signed_in(admin).post(
+        "/admin/drafting/authorityprofile/add/",
+        {"authority": board.pk, "colour": NEW_COLOUR, "footer": "BUN, Skolgatan 2",
+         "logo_upload": SimpleUploadedFile("bun.png", png(NEW_RGB))},
+    )  # fmt: skip
+    assert added.status_code == 302, added.content.decode()[:1000]
+    assert AuditEvent.objects.filter(action="drafting.set_authority_profile").exists()
+    context = case_context(case, viewer=officer)
+    for kind in ("letter", "delegated_decision"):
+        own = render_pdf(kind, context, authority=board)
+        assert _pdf_shows(own, NEW_RGB, NEW_COLOUR) and not _pdf_shows(own, OLD_RGB, OLD_COLOUR)
+        assert "BUN, Skolgatan 2" in pymupdf.open(stream=own)[0].get_text()
+        assert _docx_shows(render_docx(kind, context, authority=board), NEW_RGB, NEW_COLOUR)
+        municipality = render_pdf(kind, context, authority=case.authority)
+        assert _pdf_shows(municipality, OLD_RGB, OLD_COLOUR)
+        assert not _pdf_shows(municipality, NEW_RGB, NEW_COLOUR)
