@@ -128,8 +128,11 @@ def test_the_pages_list_preview_download_and_upload():
     assert 'href="/mallar/report/"' in listing and "Tjänsteskrivelse" in listing
     assert staff.get("/mallar/report/").status_code == 200
     assert staff.get("/mallar/nothing/").status_code == 404
-    preview = staff.get("/mallar/report/forhandsvisning/").content.decode()
+    shown = staff.get("/mallar/report/forhandsvisning/")
+    preview = shown.content.decode()
     assert "Exempelärende" in preview and "Förslag till beslut" in preview
+    assert "script-src" not in shown["Content-Security-Policy"]  # none: default-src 'none'
+    assert "style-src 'unsafe-inline'" in shown["Content-Security-Policy"]
     assert staff.get("/mallar/report/forhandsvisning.pdf").content.startswith(b"%PDF")
     downloaded = staff.get("/mallar/report/mall.docx")
     assert "Sammanfattning" in _text(downloaded.getvalue())
