@@ -25,6 +25,7 @@ from kansli.org.testing import make_authority, make_user
 from kansli.registry import actions as registry
 from kansli.registry.models import Direction, Document
 from kansli.registry.testing import make_case, make_incoming, make_provision, make_registrar
+from kansli.web.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -245,3 +246,24 @@ def test_a_snabbnytt_goes_to_a_list_of_staff(django_capture_on_commit_callbacks:
     actions.do_close_list(dlist, actor=None)
     with pytest.raises(ValidationError, match="stängd"):
         actions.do_send_news(item, dlist, actor=secretary)
+
+
+def test_the_notice_may_go_to_a_list_instead_of_the_members(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    body = make_body()
+    secretary = make_secretary(body)
+    make_member(body, email="ledamot@example.se")
+    meeting = make_meeting(body)
+    meetings.do_preregister_item(
+        meeting, make_case(authority=body.authority), title="Parkbänkar", actor=None
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = signed_in(secretary).post(f"/moten/{meeting.pk}/utskick/", {"list_only": "1"})
+    assert answer.status_code == 302
+    meeting.refresh_from_db()
+    assert meeting.dispatched_at is not None and not mail.outbox
+    dlist = make_list(body.authority)
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_send_notice(meeting, dlist, actor=secretary)
+    assert [m.to for m in mail.outbox] == [["stockholm@lansstyrelsen.se"]]

@@ -245,10 +245,16 @@ def do_move_item(item: AgendaItem, to: Meeting, *, actor: Any) -> AgendaItem:
 
 
 def do_dispatch_meeting(
-    meeting: Meeting, *, at: datetime.datetime | None = None, actor: Any
+    meeting: Meeting,
+    *,
+    at: datetime.datetime | None = None,
+    notify_members: bool = True,
+    actor: Any,
 ) -> Meeting:
     """Utskick: make the notice with the agenda and the meeting pack, and e-mail every
-    member and substitute a link. Items that lack something stay marked. Only the system
+    member and substitute a link (unless `notify_members` is False: the secretary sends
+    it to a distribution list instead, kansli.distribution; the member portal shows the
+    meeting all the same). Items that lack something stay marked. Only the system
     may give an earlier time. The notice and the pack (seconds for a long meeting) are
     rendered before the transaction, from the agenda as it stands; the transaction
     stores them only if the agenda has not changed meanwhile."""
@@ -277,7 +283,7 @@ def do_dispatch_meeting(
             raise ValidationError(
                 "Föredragningslistan ändrades medan kallelsen gjordes; skicka den igen."
             )
-        return _dispatched(meeting, items, notice, pack, at, actor)
+        return _dispatched(meeting, items, notice, pack, at, actor, notify_members)
 
 
 def agenda_state(meeting: Meeting) -> tuple[Any, ...]:
@@ -300,6 +306,7 @@ def _dispatched(
     pack: bytes,
     at: datetime.datetime | None,
     actor: Any,
+    notify_members: bool = True,
 ) -> Meeting:
     meeting.notice = store_bytes(notice, f"kallelse-{meeting}.pdf")
     meeting.pack = store_bytes(pack, f"handlingar-{meeting}.pdf")
@@ -322,7 +329,9 @@ def _dispatched(
             "incomplete": [i.pk for i in items if i.missing],
             "again": not first,
             "announced_late": late,
+            "members_notified": notify_members,
         },
     )
-    transaction.on_commit(lambda: notify.notice_sent(meeting.pk))
+    if notify_members:
+        transaction.on_commit(lambda: notify.notice_sent(meeting.pk))
     return meeting

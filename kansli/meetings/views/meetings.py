@@ -198,10 +198,13 @@ def dispatch(request: HttpRequest, pk: int) -> HttpResponse:
     here = reverse("meetings:meeting", args=[meeting.pk])
 
     def run() -> str:
-        sent = actions.do_dispatch_meeting(meeting, actor=user)
+        members = not request.POST.get("list_only")  # sent to a distribution list instead
+        sent = actions.do_dispatch_meeting(meeting, notify_members=members, actor=user)
         if announced_late(sent):  # KL 5 kap. 11 §: a week ahead
             day = f"{announce_by(sent):%Y-%m-%d}"
             messages.warning(request, _(LATE) % {"day": day})
+        if not members:
+            return _("The notice and the meeting documents are made; send them to a list.")
         return _("The notice and the meeting documents are sent to the members.")
 
     # The action renders the notice and the pack before its own transaction.
