@@ -255,6 +255,11 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("api", "distribution-lists", "list_id"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "members", "member_id"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "dispatches", "dispatch_id"): Fill(OPEN_LEVEL, "reader_pk"),
+    # Surveys (kansli.surveys): a survey, a round to answer and a follow-up action by an
+    # id that names none; who reads and answers what is tested in the app.
+    ("enkater", "enkater", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("enkater", "omgang", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("enkater", "atgard", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
