@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kansli.handbook.actions import do_remind_owners
 from kansli.meetings.actions.eapproval import remind_due
 from kansli.registry.actions import do_send_case_reminders
 from kansli.surveys.actions import do_open_and_remind
@@ -28,3 +29,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Påminnelser om ärenden: {len(sent)} personer, {cases} ärenden.")
         opened, reminded = do_open_and_remind()
         self.stdout.write(f"Enkäter: {opened} omgångar öppnade, {reminded} påminda.")
+        owners = do_remind_owners()
+        self.stdout.write(f"Handboken: {owners} dokumentägare påminda om giltighetstid.")
