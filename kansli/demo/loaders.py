@@ -7,6 +7,7 @@ from kansli.access import demo as access_demo
 from kansli.distribution import demo as distribution_demo
 from kansli.drafting import demo as drafting_demo
 from kansli.eservices import demo as eservices_demo
+from kansli.handbook import demo as handbook_demo
 from kansli.meetings import demo as meetings_demo
 from kansli.org import demo as org_demo
 from kansli.registry import demo as registry_demo
@@ -20,5 +21,5 @@ from kansli.web import demo as web_demo
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
     requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
-    drafting_demo.load, distribution_demo.load, surveys_demo.load, web_demo.load,
+    drafting_demo.load, distribution_demo.load, surveys_demo.load, handbook_demo.load, web_demo.load,
 ]  # fmt: skip

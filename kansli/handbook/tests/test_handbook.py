@@ -185,3 +185,16 @@ def test_routine_link_on_the_registration_step() -> None:
         )
         == ""
     )
+
+
+def test_the_demo_handbook_covers_every_step() -> None:
+    from django.core.management import call_command
+
+    from kansli.handbook.models import Step
+
+    call_command("demo", "--no-serve", "--scale", "0.02", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    routines = list(Routine.objects.all())
+    covered = {step for r in routines for step in r.step_list}
+    assert covered == set(Step.values)
+    email = Routine.objects.get(title="Registrera e-post")
+    assert "registration" in email.step_list and email.valid_until and email.approver
