@@ -91,10 +91,17 @@ def fill(template: bytes, context: dict[str, Any], profile: dict[str, Any]) -> b
     document.render(context | shown, jinja_env(), autoescape=True)
     colour = RGBColor.from_string(profile["colour"].lstrip("#").upper())
     accent = RGBColor.from_string(profile["accent"].lstrip("#").upper())
+    # By the paragraphs' style ids: python-docx's paragraph.style searches every style.
+    headings = {
+        style.style_id: style.name
+        for style in document.styles
+        if style.name and style.name.startswith(("Title", "Heading"))
+    }
     for paragraph in document.paragraphs:
-        if paragraph.style is not None and paragraph.style.name.startswith(("Title", "Heading")):
+        name = headings.get(paragraph._p.style or "")
+        if name is not None:
             for run in paragraph.runs:
-                run.font.color.rgb = accent if paragraph.style.name == "Title" else colour
+                run.font.color.rgb = accent if name == "Title" else colour
                 run.font.name = profile["font"].split(",")[0].strip()
     out = io.BytesIO()
     document.save(out)
