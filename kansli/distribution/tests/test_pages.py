@@ -13,7 +13,9 @@ from django.utils import timezone
 from kansli.distribution import actions
 from kansli.distribution.models import Channel, Dispatch, DistributionList, Member
 from kansli.distribution.testing import make_list
-from kansli.distribution.tests.test_sending import document_with_file
+from kansli.distribution.tests.test_sending import approved_paragraph, document_with_file
+from kansli.meetings import actions as meetings
+from kansli.meetings.testing import make_body, make_meeting, make_secretary
 from kansli.org.actions import do_create_authority, do_create_municipality
 from kansli.org.models import Authority, Role
 from kansli.org.testing import make_authority, make_user
@@ -164,3 +166,31 @@ def test_the_case_page_leads_its_registrar_to_the_remiss_of_an_open_document() -
     page = browser.get(f"/sandlistor/arende/{case.pk}/").content.decode()
     assert f"/sandlistor/remiss/{document.pk}/" in page
     assert f"/sandlistor/remiss/{secret.pk}/" not in page
+
+
+def test_the_send_pages_are_the_secretarys(django_capture_on_commit_callbacks: Any) -> None:
+    body = make_body()
+    secretary = make_secretary(body)
+    dlist = make_list(body.authority)
+    paragraph = approved_paragraph(body)
+    meeting = paragraph.minutes.meeting
+    item = meetings.do_publish_news(
+        body, "Snabbnytt", "KS beslutade.", meeting=meeting, actor=secretary
+    )
+    upcoming = make_meeting(body)
+    meetings.do_preregister_item(
+        upcoming, make_case(authority=body.authority), title="Parkbänkar", actor=None
+    )
+    meetings.do_dispatch_meeting(upcoming, actor=None)
+    urls = [f"/sandlistor/kallelse/{upcoming.pk}/", f"/sandlistor/beslut/{paragraph.pk}/",
+            f"/sandlistor/snabbnytt/{item.pk}/"]  # fmt: skip
+    officer = signed_in(make_user(roles=[(Role.OFFICER, body.authority)]))
+    browser = signed_in(secretary)
+    for url in urls:
+        assert browser.get(url).status_code == 200
+        assert officer.get(url).status_code == 403
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = browser.post(url, {"dlist": dlist.pk})
+        assert sent.status_code == 302, url
+    assert Dispatch.objects.count() == 3
+    assert {m.to[0] for m in mail.outbox} >= {"stockholm@lansstyrelsen.se"}
