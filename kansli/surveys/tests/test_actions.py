@@ -39,7 +39,7 @@ def test_only_a_manager_or_sysadmin_creates_a_survey() -> None:
         actions.do_create_survey(other, "Enkät", statements=["A"], actor=manager)
     assert actions.do_create_survey(other, "E", statements=["A"], actor=make_sysadmin())
     event = AuditEvent.objects.get(action="surveys.create", object_id=str(survey.pk))
-    assert event.actor == manager and event.after["statements"] == ["A"]
+    assert event.actor == manager and (event.after or {})["statements"] == ["A"]
 
 
 def test_bad_input_saves_nothing() -> None:
