@@ -121,6 +121,9 @@ PUBLIC_ROUTES = {
     # The requester's copies behind a delivery's signed link, and each file of it.
     "begaran/hamta/<str:token>/",
     "begaran/hamta/<str:token>/<int:file_pk>/",
+    # The public pages of the case handbook (kansli.handbook).
+    "diarium/handbok/",
+    "diarium/handbok/<int:pk>/",
 }
 
 # The API's description: the same for everyone whatever the query (and the OpenAPI
@@ -260,6 +263,11 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("enkater", "enkater", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("enkater", "omgang", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("enkater", "atgard", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    # The case handbook (kansli.handbook): a page and its version by an id that names
+    # none; who reads an internal page is tested in the app.
+    ("handbok", "handbok", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("handbok", "versioner", "number"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("diarium", "handbok", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up
