@@ -15,7 +15,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
-from kansli.handbook.models import TEMPLATE_KINDS, DocumentType, Routine, RoutineVersion, Step
+from kansli.handbook.models import (
+    TEMPLATE_KINDS,
+    DocumentType,
+    RegistrationRule,
+    Routine,
+    RoutineVersion,
+    Step,
+)
 from kansli.org.models import Authority, Municipality, Role, RoleAssignment
 from kansli.org.permissions import is_sysadmin
 
@@ -197,3 +204,60 @@ def do_remind_owners(
             after={"valid_until": routine.valid_until.isoformat()},
         )
     return sent
+
+
+@transaction.atomic
+def do_set_registration_rule(
+    municipality: Municipality,
+    document_type: str,
+    handling: str,
+    *,
+    authority: Authority | None = None,
+    kept_where: str = "",
+    note: str = "",
+    actor: Any,
+) -> RegistrationRule:
+    """Say whether a document type is registered, and in which authority's series, or
+    kept in order otherwise and where (OSL 5 kap. 1 §)."""
+    if not may_edit(actor, municipality):
+        raise PermissionDenied("Endast chefer och systemadministratörer ändrar reglerna.")
+    document_type = " ".join(document_type.split())
+    if not document_type:
+        raise ValidationError({"document_type": "Ange dokumenttyp."})
+    if handling not in RegistrationRule.Handling.values:
+        raise ValidationError({"handling": "Välj diarieförs eller hålls ordnad."})
+    if handling == RegistrationRule.Handling.REGISTERED and authority is None:
+        raise ValidationError({"authority": "Ange i vilken nämnds diarium den registreras."})
+    if handling == RegistrationRule.Handling.KEPT and not kept_where.strip():
+        raise ValidationError({"kept_where": "Ange var handlingen hålls ordnad."})
+    if authority is not None and authority.municipality_id != municipality.pk:
+        raise ValidationError({"authority": "Nämnden hör till en annan kommun."})
+    rule = (
+        RegistrationRule.objects.select_for_update()
+        .filter(municipality=municipality, document_type__iexact=document_type)
+        .first()
+    )
+    before = _rule_facts(rule) if rule else None
+    rule = rule or RegistrationRule(municipality=municipality)
+    rule.document_type, rule.handling, rule.authority = document_type, handling, authority
+    rule.kept_where, rule.note = kept_where.strip(), note.strip()
+    rule.save()
+    record(
+        actor=actor,
+        action="handbook.set_rule",
+        obj=rule,
+        label=document_type,
+        before=before,
+        after=_rule_facts(rule),
+    )
+    return rule
+
+
+def _rule_facts(rule: RegistrationRule) -> dict[str, Any]:
+    return {
+        "document_type": rule.document_type,
+        "handling": rule.handling,
+        "authority": str(rule.authority) if rule.authority else None,
+        "kept_where": rule.kept_where,
+        "note": rule.note,
+    }

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kansli.handbook.actions import do_create_routine
+from kansli.handbook.actions import do_create_routine, do_set_registration_rule
 from kansli.handbook.models import Routine
 from kansli.org.models import Authority, Role, RoleAssignment
 
@@ -171,6 +171,42 @@ Ett ärende avslutas när beslutet är expedierat och inget mer ska göras.
 ]
 
 
+# Sollentuna's question "what is to be registered, and where?" (seed), per document type.
+RULES = [
+    ("Skrivelse", "diarieförs", "", "Registreras samma dag i den nämnds diarium som ska besluta."),
+    (
+        "E-post",
+        "diarieförs",
+        "",
+        "Från den funktionella brevlådan via Inkorg; se rutinen Registrera e-post.",
+    ),
+    (
+        "Medborgarförslag",
+        "diarieförs",
+        "",
+        "Kommer in via e-tjänsten och registreras som nytt ärende.",
+    ),
+    (
+        "Faktura",
+        "hålls ordnad",
+        "Ekonomisystemet",
+        "Diarieförs inte; hålls ordnad i ekonomisystemet.",
+    ),
+    (
+        "Inbjudan och reklam",
+        "hålls ordnad",
+        "Gallras vid inaktualitet",
+        "Av ringa betydelse; diarieförs inte.",
+    ),
+    (
+        "Personalakt",
+        "hålls ordnad",
+        "Personalsystemet (HR)",
+        "Innehåller den sekretess: sådana handlingar diarieförs.",
+    ),
+]
+
+
 def _owner(ks: Authority, role: Role) -> Any:
     for wanted in (role, Role.MANAGER, Role.SYSADMIN):
         held = RoleAssignment.objects.valid_on().filter(role=wanted)
@@ -204,4 +240,9 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
             steps=steps,
             template_kinds=kinds,
         )
+    for document_type, handling, kept_where, note in RULES:
+        do_set_registration_rule(
+            ks.municipality, document_type, handling, authority=None if kept_where else ks,
+            kept_where=kept_where, note=note, actor=None,
+        )  # fmt: skip
     return []

@@ -144,3 +144,41 @@ class RoutineVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.routine_id} v{self.number}"
+
+
+class RegistrationRule(models.Model):
+    """The municipality's rule for one document type (Sollentuna's "what is to be
+    registered, and where?"): registered (diarieförs) in an authority's series, or kept
+    in order otherwise so it can be found, with a short note. OSL 5 kap. 1 §: a public
+    document is registered, or kept so that it can be found; one marked secret is always
+    registered, whatever the rule says."""
+
+    class Handling(models.TextChoices):
+        REGISTERED = "diarieförs", _("registered")
+        KEPT = "hålls ordnad", _("kept in order")
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT)
+    document_type = models.CharField(_("document type"), max_length=100)
+    handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
+    authority = models.ForeignKey(
+        Authority,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("registered in the series of"),
+    )
+    kept_where = models.CharField(_("kept where"), max_length=200, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["document_type"]
+        verbose_name = _("registration rule")
+        verbose_name_plural = _("registration rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "document_type"], name="handbook_rule_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.document_type

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from kansli.access.rules import reader
-from kansli.handbook.models import Routine, Step
+from kansli.handbook.models import RegistrationRule, Routine, Step
 
 register = template.Library()
 
@@ -35,3 +35,14 @@ def routine_link(context: dict[str, Any], step: str) -> str:
         reverse("handbook:public-detail" if staff == [] else "handbook:detail", args=[routine.pk]),
         routine.title,
     )
+
+
+@register.inclusion_tag("handbook/_registration_rules.html", takes_context=True)
+def registration_rules(context: dict[str, Any]) -> dict[str, Any]:
+    """The municipality's rules for what is registered and where, for staff."""
+    request = context.get("request")
+    municipalities = reader(getattr(request, "user", None)).municipalities
+    rules = RegistrationRule.objects.select_related("authority")
+    if municipalities is not None:
+        rules = rules.filter(municipality_id__in=municipalities)
+    return {"rules": list(rules)}

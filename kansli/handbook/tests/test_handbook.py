@@ -198,3 +198,32 @@ def test_the_demo_handbook_covers_every_step() -> None:
     assert covered == set(Step.values)
     email = Routine.objects.get(title="Registrera e-post")
     assert "registration" in email.step_list and email.valid_until and email.approver
+
+
+def test_registration_rules_are_set_by_action_and_shown_where_registrars_register() -> None:
+    from kansli.handbook.models import RegistrationRule
+    from kansli.registry.testing import make_registrar
+
+    ks = make_authority()
+    manager = make_manager()
+    officer = make_user("handl2", roles=[(Role.OFFICER, ks)])
+    with pytest.raises(PermissionDenied):
+        actions.do_set_registration_rule(
+            ks.municipality, "Faktura", "hålls ordnad", kept_where="Ekonomisystemet", actor=officer
+        )
+    with pytest.raises(ValidationError):
+        actions.do_set_registration_rule(ks.municipality, "Skrivelse", "diarieförs", actor=manager)
+    actions.do_set_registration_rule(
+        ks.municipality, "Faktura", "hålls ordnad", kept_where="Ekonomisystemet", actor=manager
+    )
+    actions.do_set_registration_rule(
+        ks.municipality, "faktura", "diarieförs", authority=ks, note="Ny regel", actor=manager
+    )
+    rule = RegistrationRule.objects.get()
+    assert (rule.handling, rule.authority) == ("diarieförs", ks)
+    assert AuditEvent.objects.filter(action="handbook.set_rule").count() == 2
+    client = signed_in(make_registrar(ks, "reg1"))
+    for url in ["/registrera/", "/handbok/"]:
+        page = client.get(url).content.decode()
+        assert "Ny regel" in page and "OSL 5 kap. 1 §" in page, url
+    assert "Ny regel" not in Client().get("/diarium/handbok/").content.decode()
