@@ -51,7 +51,8 @@ def highlight(text: str, terms: list[str], width: int = 90) -> SafeString:
     start = max(0, first - width)
     excerpt = plain[start : first + 2 * width]
     pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE)
-    parts, last = [], 0
+    parts: list[str] = []
+    last = 0
     for match in pattern.finditer(excerpt):
         parts.append(escape(excerpt[last : match.start()]))
         parts.append(f"<mark>{escape(match.group())}</mark>")

@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kansli.access.rules import reader
+from kansli.drafting.kinds import KINDS
 from kansli.handbook import actions
 from kansli.handbook.forms import RoutineForm
 from kansli.handbook.models import Routine, Step
@@ -48,14 +49,9 @@ def _expiry(routines: list[Routine], today: datetime.date) -> dict[str, list[Rou
     }
 
 
-def template_links(routine: Routine) -> list[tuple[str, str | None]]:
-    links = []
-    for kind in routine.kind_list:
-        try:
-            links.append((kind, reverse("drafting:kind", args=[kind])))
-        except NoReverseMatch:
-            links.append((kind, None))
-    return links
+def template_links(routine: Routine) -> list[tuple[str, str]]:
+    """The drafting app's templates the page points to (/mallar/<kind>/)."""
+    return [(KINDS[k].title, reverse("drafting:kind", args=[k])) for k in routine.kind_list]
 
 
 @login_required

@@ -126,15 +126,18 @@ def test_owner_is_reminded_once_by_kansli_remind(settings: Any) -> None:
 
 def test_staff_pages_versions_and_edit() -> None:
     owner = make_manager()
-    routine = make_routine(owner=owner, steps=["registration"])
+    routine = make_routine(owner=owner, steps=["registration"], template_kinds=["acknowledgement"])
     client = signed_in(owner)
+    assert (
+        'href="/mallar/acknowledgement/"' in client.get(f"/handbok/{routine.pk}/").content.decode()
+    )
     page = client.get("/handbok/").content.decode()
     assert "Registrera e-post" in page
     assert "<mark>e-post</mark>" in client.get("/handbok/?q=e-post").content.decode()
     response = client.post(
         f"/handbok/{routine.pk}/andra/",
         {"title": "Registrera e-post", "body": "Version två.", "document_type": "rutin",
-         "owner": owner.pk, "steps": ["registration"]},
+         "owner": owner.pk, "steps": ["registration"], "template_kinds": ["acknowledgement"]},
     )  # fmt: skip
     assert response.status_code == 302
     assert "Version två." in client.get(f"/handbok/{routine.pk}/").content.decode()
