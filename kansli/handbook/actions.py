@@ -170,12 +170,12 @@ def reminder_due(routine: Routine, today: datetime.date, days: int) -> bool:
 def do_remind_owners(
     *, actor: Any = None, today: datetime.date | None = None, days: int | None = None
 ) -> int:
-    """E-mail each page's owner once, `days` days (HANDBOOK_REMIND_DAYS, 30) before
+    """E-mail each page's owner once, `days` days (KANSLI_HANDBOOK_REMIND_DAYS, 30) before
     the page's valid-until date; run daily by `kansli remind`."""
     if actor is not None:
         raise PermissionDenied("Påminnelser skickas av systemet.")
     today = today or timezone.localdate()
-    days = days if days is not None else getattr(settings, "HANDBOOK_REMIND_DAYS", REMIND_DAYS)
+    days = days if days is not None else getattr(settings, "KANSLI_HANDBOOK_REMIND_DAYS", REMIND_DAYS)
     sent = 0
     candidates = Routine.objects.select_for_update().select_related("owner")
     for routine in candidates.filter(valid_until__isnull=False):

@@ -110,7 +110,7 @@ def test_reminder_table(today: Any, reminded_for: Any, valid_until: Any, expecte
 def test_owner_is_reminded_once_by_kansli_remind(settings: Any) -> None:
     from django.core.management import call_command
 
-    settings.HANDBOOK_REMIND_DAYS = 10
+    settings.KANSLI_HANDBOOK_REMIND_DAYS = 10
     from django.utils import timezone
 
     today = timezone.localdate()
