@@ -175,7 +175,9 @@ def do_remind_owners(
     if actor is not None:
         raise PermissionDenied("Påminnelser skickas av systemet.")
     today = today or timezone.localdate()
-    days = days if days is not None else getattr(settings, "KANSLI_HANDBOOK_REMIND_DAYS", REMIND_DAYS)
+    days = (
+        days if days is not None else getattr(settings, "KANSLI_HANDBOOK_REMIND_DAYS", REMIND_DAYS)
+    )
     sent = 0
     candidates = Routine.objects.select_for_update().select_related("owner")
     for routine in candidates.filter(valid_until__isnull=False):

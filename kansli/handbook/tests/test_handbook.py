@@ -230,3 +230,43 @@ def test_registration_rules_are_set_by_action_and_shown_where_registrars_registe
         page = client.get(url).content.decode()
         assert "Ny regel" in page and "OSL 5 kap. 1 §" in page, url
     assert "Ny regel" not in Client().get("/diarium/handbok/").content.decode()
+
+
+def test_the_public_notice_board_links_only_a_public_routine_to_its_public_page() -> None:
+    from django.contrib.auth.models import AnonymousUser
+
+    make_routine("Intern anslagsrutin", body=INTERNAL, steps=["publication"])
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    tag = Template('{% load handbook %}{% routine_link "publication" %}')
+    assert tag.render(Context({"request": request})) == ""
+    public = make_routine("Anslå protokollet", steps=["publication"], public=True)
+    html = tag.render(Context({"request": request}))
+    assert f'href="/diarium/handbok/{public.pk}/"' in html and "Intern" not in html
+    board = Client().get("/anslagstavla/").content.decode()
+    assert "Anslå protokollet" in board and "Intern anslagsrutin" not in board
+
+
+def test_registration_rules_in_the_admin_go_through_the_action() -> None:
+    from kansli.handbook.models import RegistrationRule
+    from kansli.org.testing import make_sysadmin
+
+    ks = make_authority()
+    admin = make_sysadmin()
+    admin.is_staff = True
+    admin.save()
+    client = signed_in(admin)
+    response = client.post(
+        "/admin/handbook/registrationrule/add/",
+        {"municipality": ks.municipality.pk, "document_type": "Faktura",
+         "handling": "hålls ordnad", "kept_where": "", "note": ""},
+    )  # fmt: skip
+    assert response.status_code == 200 and not RegistrationRule.objects.exists()
+    assert "Ange var handlingen hålls ordnad." in response.content.decode()
+    client.post(
+        "/admin/handbook/registrationrule/add/",
+        {"municipality": ks.municipality.pk, "document_type": "Faktura",
+         "handling": "hålls ordnad", "kept_where": "Ekonomisystemet", "note": ""},
+    )  # fmt: skip
+    assert RegistrationRule.objects.get().kept_where == "Ekonomisystemet"
+    assert AuditEvent.objects.filter(action="handbook.set_rule", actor_id=admin.pk).exists()
