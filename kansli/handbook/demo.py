@@ -202,7 +202,7 @@ RULES = [
         "Personalakt",
         "hålls ordnad",
         "Personalsystemet (HR)",
-        "Innehåller den sekretess: sådana handlingar diarieförs.",
+        "Sekretessmarkerade handlingar i personalakten diarieförs ändå.",
     ),
 ]
 
