@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
+from jinja2.sandbox import SecurityError
 
 from kansli.audit.chain import record
 from kansli.drafting import docx
@@ -38,6 +39,20 @@ def check_template(kind: str, upload: UploadedFile) -> None:
             "Mallen kunde inte läsas: kontrollera fälten ({{ … }} och {% … %}).", code="syntax"
         ) from error
     unknown = sorted(used - fields(kind))
+    if not unknown:
+        try:
+            docx.trial_render(data, fields(kind))
+        except SecurityError as error:
+            raise ValidationError(
+                "Mallen försöker nå mer än sina fält (till exempel namn som börjar med _ "
+                "eller anrop av metoder) och kan inte användas.",
+                code="unsafe",
+            ) from error
+        except Exception as error:  # as above: a template that cannot be filled
+            raise ValidationError(
+                "Mallen kunde inte fyllas i: kontrollera fälten ({{ … }} och {% … %}).",
+                code="syntax",
+            ) from error
     if unknown:
         raise ValidationError(
             "Mallen har fält som inte finns för %(kind)s: %(names)s. Tillåtna fält: %(allowed)s.",

@@ -60,9 +60,12 @@ def default_template(kind: str) -> bytes:
 
 
 def jinja_env() -> Any:
-    import jinja2
+    """A sandboxed environment: an uploaded template comes from outside the code (often
+    from a consultant's Word file) and must not reach Python objects through its fields
+    (`{{ title.__class__.__mro__ }}` and the like raise SecurityError)."""
+    from jinja2.sandbox import SandboxedEnvironment
 
-    env = jinja2.Environment(autoescape=True)
+    env = SandboxedEnvironment(autoescape=True)
     env.filters["paragraphs"] = paragraphs
     return env
 
@@ -73,6 +76,17 @@ def undeclared(template: bytes) -> set[str]:
     from docxtpl import DocxTemplate
 
     return set(DocxTemplate(io.BytesIO(template)).get_undeclared_template_variables(jinja_env()))
+
+
+def trial_render(template: bytes, names: set[str]) -> None:
+    """Render the template once with empty fields, so that an upload whose fields the
+    sandbox refuses (jinja2.sandbox.SecurityError) is refused when it is uploaded, not
+    each time a document is made from it."""
+    from docxtpl import DocxTemplate
+
+    document = DocxTemplate(io.BytesIO(template))
+    empty: dict[str, Any] = dict.fromkeys(names, "") | {"logo": "", "footer": "", "address": ""}
+    document.render(empty, jinja_env(), autoescape=True)
 
 
 def fill(template: bytes, context: dict[str, Any], profile: dict[str, Any]) -> bytes:

@@ -159,3 +159,17 @@ def test_an_authority_with_its_own_profile_prints_in_it_and_the_others_in_the_mu
         municipality = render_pdf(kind, context, authority=case.authority)
         assert _pdf_shows(municipality, OLD_RGB, OLD_COLOUR)
         assert not _pdf_shows(municipality, NEW_RGB, NEW_COLOUR)
+
+
+def test_a_footer_with_quotes_ampersand_and_markup_prints_as_written():
+    """The footer is printed by the page's style sheet (a CSS string in <style>, where
+    HTML entities are not decoded): it shows as typed and cannot end the string."""
+    case, officer = make_case_with_protected_party()
+    do_set_graphic_profile(
+        case.authority.municipality, colour=OLD_COLOUR, font_family="DejaVu Sans",
+        footer='Bygg & Miljö "Nämnden" </style><b>x', actor=make_sysadmin(),
+    )  # fmt: skip
+    data = render_pdf("letter", case_context(case, viewer=officer), authority=case.authority)
+    text = " ".join(pymupdf.open(stream=data)[0].get_text().split())
+    assert 'Bygg & Miljö "Nämnden" </style><b>x' in text
+    assert "&amp;" not in text and "&quot;" not in text

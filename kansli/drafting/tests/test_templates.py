@@ -108,6 +108,35 @@ def test_a_hostile_or_broken_file_is_refused(data, name, word):
     assert not TemplateVersion.objects.exists()
 
 
+SSTI = (
+    "{% for c in title.__class__.__mro__[1].__subclasses__() %}"
+    "{% if c.__name__ == 'catch_warnings' %}"
+    "{{ c()._module.__builtins__['__import__']('os').popen('id').read() }}"
+    "{% endif %}{% endfor %}"
+)
+
+
+def test_a_template_that_reaches_past_its_fields_is_refused_and_never_runs(tmp_path):
+    """Its only field is a known one, so the field check alone would let it in: the
+    sandbox refuses it at upload, and a template that got in some other way (an older
+    version) cannot run code when a document is made from it."""
+    case, _officer = make_case_with_protected_party()
+    admin = make_sysadmin()
+    with pytest.raises(ValidationError) as refused:
+        actions.do_upload_template(
+            "letter", _upload(_template(SSTI)), municipality=case.authority.municipality,
+            actor=admin,
+        )  # fmt: skip
+    assert "mer än sina fält" in " ".join(refused.value.messages)
+    assert not TemplateVersion.objects.exists()
+    from jinja2.sandbox import SecurityError
+
+    from kansli.drafting import docx
+
+    with pytest.raises(SecurityError):
+        docx.trial_render(_template(SSTI), {"title"})
+
+
 def test_only_the_system_administrator_uploads():
     case, officer = make_case_with_protected_party()
     with pytest.raises(PermissionDenied):
