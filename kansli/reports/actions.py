@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.access.protected import hide_for
+from kansli.access.rules import may_see_protected_identities
 from kansli.audit.chain import record
+from kansli.audit.models import AuditEvent
 from kansli.files.detect import DOCX
 from kansli.files.store import check_file, store_bytes, store_upload
 from kansli.meetings.actions.agenda import do_preregister_item
@@ -65,8 +67,18 @@ def do_set_report_rules(
 
 def require_writing(actor: Any, report: Report) -> None:
     """The case's officer, or a registrar or manager of its authority, writes its
-    report (as they handle the case)."""
+    report (as they handle the case); where the case has a party with protected identity
+    only one who reads the name (OSL 21 kap. 3 §), so that a text shown to the writer
+    masked is never saved back masked, on any surface (page, API, Word upload)."""
     require_case_handling(actor, report.case)
+    case = report.case
+    if case.parties.filter(protected_identity=True).exists() and not (
+        may_see_protected_identities(actor, case)
+    ):
+        raise PermissionDenied(
+            "Ärendet har en part med skyddade personuppgifter: tjänsteskrivelsen skrivs av "
+            "den som får se dem (ärendets handläggare eller registrator)."
+        )
 
 
 def require_manager(actor: Any, authority: Authority) -> None:
@@ -210,10 +222,23 @@ def do_approve_report(report: Report, *, actor: Any) -> Report:
     require_manager(actor, report.case.authority)
     if report.status != Status.ASKED:
         raise ValidationError("Tjänsteskrivelsen väntar inte på godkännande.")
-    if actor is not None and report.written_by_id == actor.pk:
+    if actor is not None and _took_part(report, actor):
         raise PermissionDenied("Du kan inte godkänna en tjänsteskrivelse du själv har skrivit.")
     report.approved_by, report.approved_at, report.comment = actor, timezone.now(), ""
     return _set_status(report, Status.APPROVED, "reports.approve", actor)
+
+
+def _took_part(report: Report, actor: Any) -> bool:
+    """Whether the actor started, saved, uploaded or asked approval for the report: the
+    approval is a second pair of eyes, so none of its writers gives it (read from the
+    report's own audit events, which every such change writes)."""
+    if report.written_by_id == actor.pk:
+        return True
+    writing = ["reports.start", "reports.save", "reports.upload_version", "reports.ask_approval"]
+    events = AuditEvent.objects.filter(
+        object_type=report._meta.label_lower, object_id=str(report.pk), action__in=writing
+    )
+    return events.filter(actor=actor).exists()
 
 
 @transaction.atomic
@@ -278,11 +303,16 @@ def do_hand_in_report(report: Report, *, actor: Any) -> Report:
             raise ValidationError(CHANGED)
         case, meeting = report.case, report.meeting
         assert meeting is not None  # hand_in_problems
+        # The heading and the proposal go on to the registry, the agenda, the members'
+        # portal and the minutes: a protected party's name and address hidden there as
+        # in the files (OSL 21 kap. 3 §).
+        public = render.hider(None, case)
+        heading, proposal = public(report.heading), public(report.proposal)
         document = registry.do_register_document(
             case,
             Direction.DRAWN_UP,
             timezone.localdate(),
-            f"Tjänsteskrivelse: {report.heading}",
+            f"Tjänsteskrivelse: {heading}",
             document_type="Tjänsteskrivelse",
             inherited=case_markings(case),
             actor=actor,
@@ -296,8 +326,8 @@ def do_hand_in_report(report: Report, *, actor: Any) -> Report:
         item = do_preregister_item(
             meeting,
             case,
-            title=report.heading,
-            proposal=report.proposal,
+            title=heading,
+            proposal=proposal,
             report=document,
             attachments=appendices,
             section=Section.DECISIONS,

@@ -233,3 +233,52 @@ def test_lines_come_back_from_word_as_they_were_written():
     text = "Första raden,\nandra raden.\nTredje raden."
     report = write_report(desk, background=text)
     assert read_sections(render.report_docx(report, desk.officer))["background"] == text
+
+
+def test_a_manager_who_wrote_in_the_report_may_not_approve_it():
+    """The approval is a second pair of eyes: a manager who saved the text and asked for
+    approval is refused, as the officer who started it would be."""
+    desk = make_desk(approval=True)
+    report = write_report(desk)
+    sections = {"proposal": "Chefens eget förslag: avslå."}
+    report = actions.do_save_report(
+        report, heading=report.heading, sections=sections, appendices=[], meeting=desk.meeting,
+        actor=desk.manager,
+    )  # fmt: skip
+    report = actions.do_ask_approval(report, actor=desk.manager)
+    with pytest.raises(PermissionDenied):
+        actions.do_approve_report(report, actor=desk.manager)
+    assert Report.objects.get(pk=report.pk).status == Status.ASKED
+
+
+def test_one_who_may_not_see_a_protected_name_may_not_save_over_it():
+    """The manager reads the report with the protected name masked; saving that text
+    back (through any surface: it is the action that refuses) would wipe the name."""
+    desk = make_desk()
+    registry.do_add_party(desk.case, "Hemlig Person", protected_identity=True, actor=None)
+    report = write_report(desk, background="Hemlig Person ansöker.")
+    with pytest.raises(PermissionDenied):
+        actions.do_save_report(
+            report, heading=report.heading, sections={"background": "Skyddad identitet ansöker."},
+            appendices=[], meeting=desk.meeting, actor=desk.manager,
+        )  # fmt: skip
+    assert Report.objects.get(pk=report.pk).background == "Hemlig Person ansöker."
+
+
+def test_hand_in_hides_a_protected_party_in_what_goes_on_to_the_agenda_and_registry():
+    desk = make_desk()
+    registry.do_add_party(
+        desk.case, "Hemlig Person", protected_identity=True, address="Lönngatan 7",
+        actor=None,
+    )  # fmt: skip
+    report = actions.do_start_report(desk.case, actor=desk.officer)
+    report = actions.do_save_report(
+        report, heading="Bidrag till Hemlig Person på Lönngatan 7",
+        sections={"proposal": "Bidrag betalas ut till Hemlig Person, Lönngatan 7."},
+        appendices=[], meeting=desk.meeting, actor=desk.officer,
+    )  # fmt: skip
+    report = actions.do_hand_in_report(report, actor=desk.officer)
+    item = AgendaItem.objects.get(pk=report.item_id)
+    shown = f"{item.title} {item.proposal} {report.document.description}"
+    assert "Hemlig Person" not in shown and "Lönngatan 7" not in shown
+    assert "Bidrag" in item.title and "Bidrag betalas ut" in item.proposal
