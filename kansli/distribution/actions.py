@@ -11,6 +11,7 @@ secretary of one board should not change who another board's notices reach."""
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -243,7 +244,7 @@ def do_remove_member(member: Member, *, actor: Any) -> None:
 Row = tuple[str, str, str, Party | None]
 
 
-def _rows(dlist: DistributionList, protected: dict[str, Party]) -> list[Row]:
+def _rows(dlist: DistributionList, protected: list[Party]) -> list[Row]:
     """The recipients as the list stands. A member bearing the name of a party of the
     case with protected identity is taken as that party: a letter goes through
     Skatteverket, only the party's reference is kept, and e-mail is refused, as in the
@@ -253,8 +254,7 @@ def _rows(dlist: DistributionList, protected: dict[str, Party]) -> list[Row]:
         raise ValidationError("Sändlistan har inga mottagare.")
     rows: list[Row] = []
     for member in members:
-        names = {member.shown_name.casefold(), member.name.strip().casefold()} - {""}
-        party = next((protected[n] for n in names if n in protected), None)
+        party = next((p for p in protected if _is_party(member, p)), None)
         if party is not None:
             if member.channel != Channel.LETTER:
                 raise ValidationError(PROTECTED_BY_LETTER)
@@ -265,11 +265,25 @@ def _rows(dlist: DistributionList, protected: dict[str, Party]) -> list[Row]:
     return rows
 
 
-def _protected_of(case: Any) -> dict[str, Party]:
+def _protected_of(case: Any) -> list[Party]:
     if case is None:
-        return {}
-    parties = case.parties.filter(protected_identity=True)
-    return {p.name.strip().casefold(): p for p in parties}
+        return []
+    return list(case.parties.filter(protected_identity=True))
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"\w+", text.casefold()))
+
+
+def _is_party(member: Member, party: Party) -> bool:
+    """Whether the list member is the protected party: every word of the party's name
+    in the member's name in any order, spacing or case ("Person, Hemlig"), or the same
+    e-mail address. Rather one letter too many through Skatteverket than one name out."""
+    name = _words(party.name)
+    shown = _words(member.shown_name) | _words(member.name)
+    if name and name <= shown:
+        return True
+    return bool(party.email) and party.email.strip().casefold() == member.email.strip().casefold()
 
 
 STATUS_OF = {
