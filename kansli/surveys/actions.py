@@ -101,6 +101,14 @@ def do_change_survey(
         if name not in SURVEY_FIELDS:
             raise TypeError(name)
         setattr(survey, name, value)
+    answered = Response.objects.filter(round__survey=survey).exists()
+    if answered and survey.anonymous != before["anonymous"]:
+        # Those who answered were told whether their answers were anonymous: a named
+        # survey made anonymous would keep the names it holds, an anonymous one made
+        # named would mix the two in the trend. A new survey is the honest change.
+        raise ValidationError(
+            "Enkäten har svar: om den är anonym kan inte ändras. Skapa en ny enkät i stället."
+        )
     survey.title = survey.title.strip()
     if not survey.title:
         raise ValidationError("Ange en rubrik.")

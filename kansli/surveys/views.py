@@ -19,7 +19,7 @@ from kansli.org.models import Authority, User
 from kansli.registry.views.common import current_user, run_action
 from kansli.surveys import actions
 from kansli.surveys.forms import AnswerForm, FollowUpForm, StatusForm, SurveyForm
-from kansli.surveys.models import FollowUp, Round, Survey
+from kansli.surveys.models import FollowUp, Response, Round, Survey
 from kansli.surveys.results import results, threshold
 from kansli.surveys.rules import managed_surveys, may_manage, visible_surveys
 from kansli.surveys.statements import default_statements
@@ -98,6 +98,11 @@ def new_survey(request: HttpRequest) -> HttpResponse:
 def edit_survey(request: HttpRequest, pk: int) -> HttpResponse:
     survey = _managed(request, pk)
     form = SurveyForm(request.POST or None, initial=_initial(survey))
+    if Response.objects.filter(round__survey=survey).exists():
+        # Answered: whether it is anonymous stays as the respondents were told (the
+        # action refuses a change; the field shows why instead of failing the form).
+        form.fields["anonymous"].disabled = True
+        form.fields["anonymous"].help_text = _("The survey has answers: this cannot change.")
     if request.method == "POST":
 
         def run() -> str:

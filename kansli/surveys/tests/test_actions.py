@@ -65,6 +65,21 @@ def test_an_answered_statement_is_retired_not_edited() -> None:
     assert {s.text for s in nxt.statements.all()} == {"Påstående A, ny lydelse", "Påstående B"}
 
 
+@pytest.mark.parametrize("anonymous", [True, False])
+def test_whether_a_survey_is_anonymous_cannot_change_once_answered(anonymous: bool) -> None:
+    """Made anonymous, a named survey would keep the names it holds; made named, an
+    anonymous one would tell its respondents something else than they were told."""
+    survey, people = make_survey(officers=3, anonymous=anonymous)
+    answer_round(survey, people, [(4, 4)], DAY)
+    with pytest.raises(ValidationError, match="anonym"):
+        actions.do_change_survey(
+            survey, statements=["Påstående A", "Påstående B"], anonymous=not anonymous,
+            actor=None,
+        )  # fmt: skip
+    survey.refresh_from_db()
+    assert survey.anonymous is anonymous
+
+
 def test_audience_by_role_and_authority() -> None:
     survey, officers = make_survey(officers=2)
     ks = survey.authority
