@@ -21,5 +21,6 @@ from kansli.web import demo as web_demo
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
     requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
-    drafting_demo.load, distribution_demo.load, surveys_demo.load, handbook_demo.load, web_demo.load,
+    drafting_demo.load, distribution_demo.load, surveys_demo.load, handbook_demo.load,
+    web_demo.load,
 ]  # fmt: skip

@@ -355,7 +355,7 @@ def do_send_notice(meeting: Meeting, dlist: DistributionList, *, actor: Any) -> 
     if meeting.dispatched_at is None:
         raise ValidationError("Skicka först kallelsen med föredragningslistan.")
     subject = f"Kallelse: {meeting.body} {timezone.localtime(meeting.starts_at):%Y-%m-%d}"
-    rows = _shown(_rows(dlist, {}))
+    rows = _shown(_rows(dlist, []))
     dispatch, _recipients = _record_dispatch(
         dlist, Dispatch.Purpose.NOTICE, subject, rows, actor, meeting=meeting
     )
@@ -511,7 +511,7 @@ def do_send_news(item: NewsItem, dlist: DistributionList, *, actor: Any) -> Disp
     text (nothing from the items, see do_publish_news) and a link to it in Kansli."""
     require_secretary(actor, item.body)
     dlist = _sendable(dlist)
-    rows = _shown(_rows(dlist, {}))
+    rows = _shown(_rows(dlist, []))
     dispatch, _recipients = _record_dispatch(
         dlist, Dispatch.Purpose.NEWS, f"Snabbnytt: {item.title}", rows, actor, news=item
     )
