@@ -29,6 +29,7 @@ from kansli.meetings.measures import quarters
 from kansli.meetings.models import Meeting
 from kansli.meetings.testing import make_body, make_member, make_secretary, record_present
 from kansli.org.models import ElectedPosition
+from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,9 @@ def at(day: datetime.date, hour: int) -> datetime.datetime:
 def body(monkeypatch: pytest.MonkeyPatch, settings: Any) -> Any:
     settings.LANGUAGE_CODE = "sv"
     monkeypatch.setattr(timezone, "now", lambda: TODAY)
+    # Dated from before TODAY: the model's default is the machine's real date, which
+    # on any day after 4 December would make KS not yet exist on TODAY.
+    make_authority(valid_from=datetime.date(2020, 1, 1))
     body = make_body()
     chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
     approver = make_member(body, first_name="Anders")
