@@ -1,8 +1,8 @@
 """The documents of committee administration as PDF, from HTML/CSS templates with the
-municipality's graphic profile: the officer's report, the notice with the agenda, the
-meeting pack (with Word files of its documents converted), the minutes (PDF/A-2b, to be
-kept) and the minutes extract. Always in Swedish, whatever language the secretary's screen
-is in."""
+graphic profile (the authority's own where it has one, else the municipality's): the
+officer's report, the notice with the agenda, the meeting pack (with Word files of its
+documents converted), the minutes (PDF/A-2b, to be kept) and the minutes extract. Always
+in Swedish, whatever language the secretary's screen is in."""
 
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ from kansli.meetings.models import (
     Paragraph,
 )
 from kansli.meetings.pack import PackError, Part, merge
-from kansli.org.models import Municipality, User
+from kansli.org.models import Authority, User
 from kansli.registry.models import Case, Document, DocumentFile
 from kansli.registry.models.files import current_files
 
 
 def _render(
     template: str,
-    municipality: Municipality,
+    authority: Authority,
     context: dict[str, Any],
     *,
     url_fetcher: Any = None,
@@ -43,7 +43,7 @@ def _render(
     from weasyprint import HTML  # Pango is loaded only when a PDF is made
 
     with translation.override("sv"):
-        html = render_to_string(template, {"profile": profile_for(municipality), **context})
+        html = render_to_string(template, {"profile": profile_for(authority), **context})
     return bytes(HTML(string=html, url_fetcher=url_fetcher).write_pdf(**pdf))
 
 
@@ -53,7 +53,7 @@ def report_pdf(
     """Tjänsteskrivelse: background, assessment and the proposed decision."""
     return _render(
         "meetings/pdf/report.html",
-        case.authority.municipality,
+        case.authority,
         {
             "case": case,
             "title": title,
@@ -89,7 +89,7 @@ def notice_pdf(meeting: Meeting, items: Sequence[AgendaItem], *, numbered: bool 
     ]
     return _render(
         "meetings/pdf/notice.html",
-        meeting.body.authority.municipality,
+        meeting.body.authority,
         {
             "meeting": meeting,
             "sections": sections,
@@ -120,7 +120,7 @@ def docx_pdf(document: Document, file: DocumentFile) -> bytes:
         raise PackError(f"Bilagan ”{document}” kunde inte läsas som Word-dokument.") from error
     return _render(
         "meetings/pdf/converted.html",
-        document.case.authority.municipality,
+        document.case.authority,
         {"document": document, "file": file, "html": html},
         url_fetcher=URLFetcher(allowed_protocols=["data"]),
     )
@@ -225,7 +225,7 @@ def minutes_pdf(minutes: Minutes, *, secret_part: bool = False, draft: bool = Fa
         appendix.title = hides.get(appendix.paragraph_id, everyone)(appendix.title)
     return _render(
         "meetings/pdf/minutes.html",
-        meeting.body.authority.municipality,
+        meeting.body.authority,
         {
             "meeting": meeting,
             "minutes": minutes,
@@ -315,7 +315,7 @@ def extract_pdf(paragraph: Paragraph) -> bytes:
     minutes = paragraph.minutes
     return _render(
         "meetings/pdf/extract.html",
-        paragraph.body.authority.municipality,
+        paragraph.body.authority,
         {
             "meeting": minutes.meeting,
             "minutes": minutes,

@@ -55,7 +55,7 @@ def refusal_pdf(
     provisions = sorted({reference for _i, _p, refs in rows for reference in refs})
     return _render(
         "requests/pdf/refusal.html",
-        request.authority.municipality,
+        request.authority,
         {
             "request": request,
             "rows": rows,
@@ -79,7 +79,7 @@ def delivery_pdf(
     request = delivery.request
     return _render(
         "requests/pdf/delivery.html",
-        request.authority.municipality,
+        request.authority,
         {
             "request": request,
             "delivery": delivery,

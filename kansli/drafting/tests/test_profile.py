@@ -4,6 +4,7 @@ output is opened and its embedded picture and colours read back."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -13,15 +14,21 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from docx import Document as WordDocument
 
 from kansli.audit.models import AuditEvent
+from kansli.drafting.actions import do_set_authority_profile
 from kansli.drafting.kinds import KINDS
 from kansli.drafting.render import case_context, render_docx, render_pdf
 from kansli.drafting.testing import make_case_with_protected_party, png
 from kansli.files.store import store_bytes
 from kansli.meetings import pdf as meetings_pdf
-from kansli.meetings.actions import do_set_graphic_profile
+from kansli.meetings.actions import do_open_minutes, do_set_graphic_profile
+from kansli.meetings.actions.delegation import do_add_delegation_point
 from kansli.meetings.models import GraphicProfile
-from kansli.org.testing import make_authority, make_sysadmin
+from kansli.meetings.testing import make_body, make_meeting, make_secretary
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.pdf import acknowledgement_pdf
+from kansli.requests.pdf import refusal_pdf
+from kansli.requests.testing import make_request
 from kansli.web.testing import signed_in
 
 pytestmark = pytest.mark.django_db
@@ -173,3 +180,43 @@ def test_a_footer_with_quotes_ampersand_and_markup_prints_as_written():
     text = " ".join(pymupdf.open(stream=data)[0].get_text().split())
     assert 'Bygg & Miljö "Nämnden" </style><b>x' in text
     assert "&amp;" not in text and "&quot;" not in text
+
+
+def test_the_meetings_and_requests_pdfs_print_in_the_authoritys_own_profile():
+    """The notice, the minutes and a request's refusal of an authority with its own
+    profile carry its logo and colour; another authority's notice carries the
+    municipality's."""
+    case, _officer = make_case_with_protected_party()
+    admin = make_sysadmin()
+    _set_profile(case.authority.municipality, admin, OLD_RGB, OLD_COLOUR)
+    board = make_authority("BUN", "Barn- och utbildningsnämnden")
+    logo = store_bytes(png(NEW_RGB), "bun.png")
+    do_set_authority_profile(board, colour=NEW_COLOUR, logo=logo, actor=admin)
+
+    body = make_body(board)
+    meeting, secretary = make_meeting(body), make_secretary(body)
+    chief = make_user("chefen", first_name="Karin", last_name="Chef",
+                      roles=[(Role.OFFICER, board)])  # fmt: skip
+    point = do_add_delegation_point(
+        board, "2.1", "Beslut om att inte lämna ut allmän handling", "Förvaltningschef",
+        delegates=[chief], actor=None,
+    )  # fmt: skip
+    request = make_request(board)
+    own = [
+        meetings_pdf.notice_pdf(meeting, []),
+        meetings_pdf.minutes_pdf(do_open_minutes(meeting, approvers=[], actor=secretary)),
+        refusal_pdf(
+            request,
+            [],
+            "Skäl.",
+            point=point,
+            decided_by=chief,
+            decided_on=datetime.date(2026, 12, 4),
+        ),
+    ]
+    for printed in own:
+        assert _pdf_shows(printed, NEW_RGB, NEW_COLOUR)
+        assert not _pdf_shows(printed, OLD_RGB, OLD_COLOUR)
+    other = meetings_pdf.notice_pdf(make_meeting(make_body(case.authority)), [])
+    assert _pdf_shows(other, OLD_RGB, OLD_COLOUR)
+    assert not _pdf_shows(other, NEW_RGB, NEW_COLOUR)
