@@ -1,7 +1,8 @@
-"""The officer's report in the API: start a draft in a case, read it, change it and
-hand it in. Who may read is Report.objects.visible_to (404 for anyone else, as for a
-missing report); the actions check who may do what (403) and refuse bad input (422).
-A protected party's name is shown only to those who may see it (OSL 21 kap. 3 §)."""
+"""The officer's report in the API: start a draft in a case, read it, change it, ask
+for, give or refuse the manager's approval, and hand it in. Who may read is
+Report.objects.visible_to (404 for anyone else, as for a missing report); the actions
+check who may do what (403) and refuse bad input (422). A protected party's name is
+shown only to those who may see it (OSL 21 kap. 3 §)."""
 
 from __future__ import annotations
 
@@ -51,6 +52,12 @@ class ReportOut(Schema):
     versions: int
     problems: dict[str, str] = Field(description="What stops the hand-in, by field.")
     document: str | None = Field(description="The registered document, once handed in.")
+    approved_by: str | None = Field(description="The manager who approved it.")
+    comment: str = Field(description="The manager's comment when sending it back.")
+
+
+class ReturnIn(Schema):
+    comment: LongText = Field(description="What the officer is to change.")
 
 
 def _report(request: ApiRequest, report_id: int) -> Report:
@@ -81,6 +88,8 @@ def _out(request: ApiRequest, report: Report) -> ReportOut:
         versions=report.versions.count(),
         problems=actions.hand_in_problems(report),
         document=report.document.document_number if report.document else None,
+        approved_by=report.approved_by.get_full_name() if report.approved_by else None,
+        comment=hide(report.comment),
     )
 
 
@@ -156,4 +165,41 @@ def report_hand_in(request: ApiRequest, report_id: Id) -> ReportOut:
     """Registered in the case and put on the chosen meeting's agenda; refused (422) with
     the checks that stop it."""
     report = actions.do_hand_in_report(_report(request, report_id), actor=request.auth)
+    return _out(request, report)
+
+
+@router.post(
+    "/reports/{report_id}/ask-approval",
+    response={200: ReportOut, **ERRORS},
+    summary="Ask a manager to approve a report",
+)
+def report_ask_approval(request: ApiRequest, report_id: Id) -> ReportOut:
+    """Where the authority requires the manager's approval before hand-in (422 where it
+    does not, or when the report already waits for or has it)."""
+    report = actions.do_ask_approval(_report(request, report_id), actor=request.auth)
+    return _out(request, report)
+
+
+@router.post(
+    "/reports/{report_id}/approve",
+    response={200: ReportOut, **ERRORS},
+    summary="Approve a report (a manager)",
+)
+def report_approve(request: ApiRequest, report_id: Id) -> ReportOut:
+    """A manager of the case's authority approves the report as it stands; whoever
+    wrote any of it may not (403: the approval is a second pair of eyes)."""
+    report = actions.do_approve_report(_report(request, report_id), actor=request.auth)
+    return _out(request, report)
+
+
+@router.post(
+    "/reports/{report_id}/return",
+    response={200: ReportOut, **ERRORS},
+    summary="Send a report back to the officer (a manager)",
+)
+def report_return(request: ApiRequest, report_id: Id, payload: ReturnIn) -> ReportOut:
+    """Sent back with a comment on what to change (422 without one)."""
+    report = actions.do_return_report(
+        _report(request, report_id), payload.comment, actor=request.auth
+    )
     return _out(request, report)

@@ -69,3 +69,48 @@ def test_another_authoritys_officer_gets_404_and_a_protected_name_is_masked():
     assert stranger.post(f"/api/v1/reports/{report_id}/hand-in").status_code == 404
     shown = api_client(desk.manager).get(f"/api/v1/reports/{report_id}").json()
     assert shown["background"] == "Skyddad identitet ansöker."
+
+
+def test_the_managers_approval_through_the_api_with_four_eyes():
+    desk, other = make_desk(approval=True), make_desk("BUN", approval=True)
+    officer, manager = api_client(desk.officer), api_client(desk.manager)
+    made = officer.post(
+        f"/api/v1/cases/{desk.case.pk}/reports",
+        {"proposal": "Bifall.", "meeting_id": desk.meeting.pk},
+        content_type=JSON,
+    ).json()
+    url = f"/api/v1/reports/{made['id']}"
+    assert "approval" in made["problems"]
+    assert officer.post(f"{url}/approve").status_code == 403  # not a manager
+    asked = officer.post(f"{url}/ask-approval")
+    assert asked.status_code == 200 and asked.json()["status"] == "for_godkannande"
+    assert officer.post(f"{url}/ask-approval").status_code == 422  # already waiting
+    for path in ("ask-approval", "approve", "return"):  # another authority's manager
+        answer = api_client(other.manager).post(
+            f"{url}/{path}", {"comment": "x"}, content_type=JSON
+        )
+        assert answer.status_code == 404, path
+    empty = manager.post(f"{url}/return", {"comment": "  "}, content_type=JSON)
+    assert empty.status_code == 422 and "comment" in empty.json()["errors"]
+    back = manager.post(f"{url}/return", {"comment": "Lägg till kostnaden."}, content_type=JSON)
+    assert back.json()["status"] == "atervisad"
+    assert back.json()["comment"] == "Lägg till kostnaden."
+    officer.post(f"{url}/ask-approval")
+    approved = manager.post(f"{url}/approve")
+    assert approved.status_code == 200, approved.content
+    assert approved.json()["approved_by"] == "Maja Chef" and approved.json()["problems"] == {}
+    assert officer.post(f"{url}/hand-in").status_code == 200
+
+
+def test_a_manager_who_wrote_part_of_the_report_cannot_approve_it():
+    desk = make_desk(approval=True)
+    officer, manager = api_client(desk.officer), api_client(desk.manager)
+    report_id = officer.post(
+        f"/api/v1/cases/{desk.case.pk}/reports", {"proposal": "Bifall."}, content_type=JSON
+    ).json()["id"]
+    url = f"/api/v1/reports/{report_id}"
+    manager.patch(url, {"assessment": "Chefen skrev detta."}, content_type=JSON)
+    officer.post(f"{url}/ask-approval")
+    refused = manager.post(f"{url}/approve")
+    assert refused.status_code == 403
+    assert Report.objects.get(pk=report_id).approved_by is None
