@@ -139,9 +139,7 @@ def _preview_source(request: HttpRequest, user: User) -> tuple[Authority, dict[s
     if number is None or number.series is None:
         raise Http404
     cases = Case.objects.visible_to(user).select_related("authority__municipality", "officer")
-    case = get_object_or_404(
-        cases, authority__code=number.series, year=number.year, number=number.number
-    )
+    case = get_object_or_404(cases.numbered(number.series, number.year, number.number))
     return case.authority, case_context(case, viewer=user)
 
 

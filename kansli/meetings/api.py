@@ -121,6 +121,7 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
             "preregistered_at",
             "case__year",
             "case__number",
+            "case__series__code",
             "case_id",
             "case__access_group_id",
             "case__officer_id",
@@ -170,7 +171,7 @@ def list_items(request: ApiRequest, meeting_id: Id) -> HttpResponse:
                 else hide.get(row["case_id"], NOTHING)(row["title"])
             ),
             "case_number": authority.municipality.format_case_number(
-                authority.code, row["case__year"], row["case__number"]
+                row["case__series__code"] or authority.code, row["case__year"], row["case__number"]
             )
             if row["case_id"] is not None
             else row["reference"],

@@ -131,9 +131,8 @@ def case(
 
 def _case(code: str, year: int, number: int) -> dict[str, Any]:
     found = get_object_or_404(
-        Case.objects.select_related("authority__municipality"),
-        authority__code=code.upper(), year=year, number=number,
-    )  # fmt: skip
+        Case.objects.select_related("authority__municipality").numbered(code, year, number)
+    )
     documents = Document.objects.filter(case=found).select_related(
         "case__authority__municipality", "secrecy"
     )

@@ -140,6 +140,7 @@ class PublicEntry:
     case_id: int
     document_number: str
     case_number: str
+    case_series: str  # the number's series: the authority's code, or a moved case's old one
     case_year: int
     case_serial: int
     case_title: str
@@ -190,6 +191,7 @@ def public_entry(document: Any, masks: Masks) -> PublicEntry:
         case_id=case.pk,
         document_number=document.document_number,
         case_number=case.case_number,
+        case_series=case.series_code,
         case_year=case.year,
         case_serial=case.number,
         case_title=scrub(case.title, masks),

@@ -86,9 +86,8 @@ def diary(request: HttpRequest) -> HttpResponse:
 @public_page
 def case(request: HttpRequest, code: str, year: int, number: int) -> HttpResponse:
     found = get_object_or_404(
-        Case.objects.select_related("authority__municipality"),
-        authority__code=code.upper(), year=year, number=number,
-    )  # fmt: skip
+        Case.objects.select_related("authority__municipality").numbered(code, year, number)
+    )
     documents = list(
         Document.objects.filter(case=found)
         .select_related("case__authority__municipality", "secrecy")

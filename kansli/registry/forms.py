@@ -42,7 +42,7 @@ def find_case(user: Any, text: str, authority: Authority | None = None) -> Case 
     return (
         Case.objects.visible_to(user)
         .select_related("authority__municipality")
-        .filter(authority__code__iexact=series, year=number.year, number=number.number)
+        .numbered(series, number.year, number.number)
         .first()
     )
 

@@ -44,6 +44,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from kansli.audit.chain import record
@@ -69,7 +70,8 @@ def do_import_case(row: CaseRow, *, actor: Any) -> Case:
     require_role(actor, row.authority, [Role.REGISTRAR], "importera ärenden")
     counter = _locked_counter(row.authority, row.year)
     label = row.authority.municipality.format_case_number(row.authority.code, row.year, row.number)
-    if Case.objects.filter(authority=row.authority, year=row.year, number=row.number).exists():
+    in_series = Q(series=row.authority) | Q(series__isnull=True, authority=row.authority)
+    if Case.objects.filter(in_series, year=row.year, number=row.number).exists():
         raise ValidationError({"case_number": f"Ärendenummer {label} finns redan."})
     if not row.title.strip():
         raise ValidationError({"title": "Ange en ärendemening."})

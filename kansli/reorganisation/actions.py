@@ -48,11 +48,13 @@ def do_plan_responsibility_move(
     classifications: Iterable[Classification] = (),
     units: Iterable[Unit] = (),
     cases: Iterable[Case] = (),
+    keep_numbers: bool = False,
     actor: Any,
 ) -> Reorganisation:
     """Plan moving a responsibility (verksamhetsansvar) from one authority to another:
     the open cases of `source` filed under the processes (and the processes below
-    them), prepared by the units, or named one by one. Nothing moves until it is
+    them), prepared by the units, or named one by one; they keep their case numbers
+    or get new ones in the receiving series (`keep_numbers`). Nothing moves until it is
     carried out (do_carry_out_reorganisation). The system administrator plans and
     carries out: the move changes more than one authority, and the organisation is
     theirs to change (kansli.org.permissions)."""
@@ -83,6 +85,7 @@ def do_plan_responsibility_move(
         title=title.strip(),
         source_authority=source,
         target_authority=target,
+        keep_numbers=keep_numbers,
         planned_by=actor,
         planned_at=timezone.now(),
     )
@@ -99,6 +102,7 @@ def do_plan_responsibility_move(
             "classifications": [c.code for c in classifications],
             "units": [u.pk for u in units],
             "cases": [c.pk for c in cases],
+            "keep_numbers": keep_numbers,
         },
     )
     return reorganisation
@@ -402,6 +406,8 @@ def _move_case(
     assert target is not None
     today = timezone.localdate()
     old, old_year, old_number = case.case_number, case.year, case.number
+    keep = run.reorganisation.keep_numbers
+    old_series = case.series or source  # the series the number now belongs to
     process = case.classification
     mapped = codes.get(process.code) if process is not None else None
     group = _target_group(run, case.access_group, groups) if case.access_group else None
@@ -413,21 +419,29 @@ def _move_case(
             "access_group": case.access_group_id,
             "classification": case.classification_id,
         }
+        if keep:
+            # The number stays in the series it was taken from; back at that
+            # authority, the case is in its own series again.
+            case.series = None if old_series.pk == target.pk else old_series
+        else:
+            case.series = None
+            case.year = today.year
+            case.number = next_case_number(target, today.year)
         case.authority = target
-        case.year = today.year
-        case.number = next_case_number(target, today.year)
         case.classification = mapped
         case.access_group = group
-        case.save(update_fields=["authority", "year", "number", "classification", "access_group"])
+        case.save(update_fields=["authority", "series", "year", "number", "classification",
+                                 "access_group"])  # fmt: skip
         new = case.case_number
-        PreviousCaseNumber.objects.create(
-            case=case,
-            reference=old,
-            authority=source,
-            year=old_year,
-            number=old_number,
-            reorganisation=run.reorganisation,
-        )
+        if not keep:
+            PreviousCaseNumber.objects.create(
+                case=case,
+                reference=old,
+                authority=old_series,
+                year=old_year,
+                number=old_number,
+                reorganisation=run.reorganisation,
+            )
         add_to_timeline(
             case,
             "reorganised",
@@ -443,21 +457,26 @@ def _move_case(
             before=before,
             after={
                 "authority": target.code,
+                "series": case.series_code,
                 "case_number": new,
                 "access_group": case.access_group_id,
                 "classification": case.classification_id,
                 "reorganisation": run.reorganisation.pk,
             },
         )
-    run.line(
-        Kind.CASE,
-        Outcome.MOVED,
-        old,
-        new or f"{target.code} (nytt nummer)",
-        "Diarienumret byts till den mottagande myndighetens serie; det tidigare "
-        "finns kvar på ärendet och i sökningen.",
-        case=case,
-    )
+    if keep:
+        run.line(Kind.CASE, Outcome.MOVED, old, new or old,
+                 f"Ärendet behåller sitt diarienummer hos {target.code}.", case=case)  # fmt: skip
+    else:
+        run.line(
+            Kind.CASE,
+            Outcome.MOVED,
+            old,
+            new or f"{target.code} (nytt nummer)",
+            "Diarienumret byts till den mottagande myndighetens serie; det tidigare "
+            "finns kvar på ärendet och i sökningen.",
+            case=case,
+        )
     if process is not None and mapped is None:
         run.line(
             Kind.CASE,

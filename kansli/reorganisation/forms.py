@@ -43,6 +43,13 @@ class ResponsibilityForm(AccessibleForm):
         Unit.objects.valid_on(), required=False, label=_("Responsible units"),
         help_text=_("The open cases these units prepare for the source authority move."),
     )  # fmt: skip
+    keep_numbers = forms.ChoiceField(
+        label=_("Case numbers of the moved cases"), required=False, initial="0",
+        choices=[("0", _("A new number in the receiving authority's series, linked to the "
+                         "earlier one")),
+                 ("1", _("Each case keeps its case number"))],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
     case_numbers = forms.CharField(
         label=_("Case numbers"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Cases moved one by one: one case number a line, e.g. KFN 2026/14."),
@@ -56,9 +63,7 @@ class ResponsibilityForm(AccessibleForm):
             number = parse_case_number(text)
             if number is None or number.series is None:
                 raise forms.ValidationError(f"”{text.strip()}” är inte ett diarienummer.")
-            found = Case.objects.filter(
-                authority__code=number.series, year=number.year, number=number.number
-            ).first()
+            found = Case.objects.numbered(number.series, number.year, number.number).first()
             if found is None:
                 raise forms.ValidationError(f"Det finns inget ärende {number}.")
             cases.append(found)

@@ -41,6 +41,10 @@ class Reorganisation(models.Model):
     )
     units = models.ManyToManyField(Unit, blank=True, related_name="+", verbose_name=_("units"))
     cases = models.ManyToManyField(Case, blank=True, related_name="+", verbose_name=_("cases"))
+    # The receiving authority's choice: its moved cases keep their numbers (the series
+    # stays the old authority's, Case.series), or each gets the next number in its own
+    # series, linked to the old one (PreviousCaseNumber).
+    keep_numbers = models.BooleanField(_("moved cases keep their case numbers"), default=False)
     # Units: the units in `units` end and their open cases go to this one.
     target_unit = models.ForeignKey(
         Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

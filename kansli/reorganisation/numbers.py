@@ -21,4 +21,4 @@ def current_number(typed: CaseNumberQuery) -> CaseNumberQuery | None:
     if earlier is None:
         return None
     case = earlier.case
-    return CaseNumberQuery(case.authority.code, case.year, case.number, typed.document)
+    return CaseNumberQuery(case.series_code, case.year, case.number, typed.document)

@@ -82,7 +82,8 @@ def plan_move(request: HttpRequest) -> HttpResponse:
         return actions.do_plan_responsibility_move(
             data["source_authority"], data["target_authority"], data["title"],
             classifications=data["classifications"], units=data["units"],
-            cases=data["case_numbers"], actor=user,
+            cases=data["case_numbers"], keep_numbers=data["keep_numbers"] == "1",
+            actor=user,
         )  # fmt: skip
 
     form = ResponsibilityForm(request.POST or None)

@@ -120,7 +120,10 @@ def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]
         if number.series:
             ids = series(number.series)
             facet = [tokens.authority_token(pk) for pk in ids] or ["none"]
-            result.add(Q(case__authority_id__in=ids), Q(authority_id__in=ids), facet)
+            # The series: the authority's own, or the one a moved case kept (Case.series).
+            own = Q(series__isnull=True, authority_id__in=ids) | Q(series_id__in=ids)
+            mine = Q(case__series__isnull=True, case__authority_id__in=ids)
+            result.add(mine | Q(case__series_id__in=ids), own, facet)
         if number.document is not None:
             result.add(Q(number=number.document), None)
     if filters.direction is not None:

@@ -54,7 +54,7 @@ def unregister_text_source(source: TextSource) -> None:
 def case_parts(case: Case, party_names: Iterable[str]) -> list[str]:
     """A case's searchable text (text.case_words)."""
     return text.case_words(
-        case.case_number, case.authority.code, case.year, case.number, case.title, party_names
+        case.case_number, case.series_code, case.year, case.number, case.title, party_names
     )
 
 
@@ -104,7 +104,7 @@ def public_text(document: Document, masks: Masks) -> str:
     entry = public_entry(document, masks)
     case = document.case
     numbers = text.case_words(
-        entry.case_number, case.authority.code, case.year, case.number, entry.case_title, []
+        entry.case_number, entry.case_series, case.year, case.number, entry.case_title, []
     )
     return text.normalise([*numbers, entry.counterpart, entry.description, entry.document_type])
 
@@ -122,8 +122,9 @@ def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) 
 
 def _case_facets(case: Case) -> list[str]:
     return text.case_facets(
-        case.authority_id, case.year, case.number, case.classification_id, case.unit_id
-    )
+        case.authority_id, case.year, case.number, case.classification_id, case.unit_id,
+        case.series_id,
+    )  # fmt: skip
 
 
 def _document_facets(document: Document, case_facets: list[str]) -> str:

@@ -102,9 +102,14 @@ def case_facets(
     number: int,
     classification_id: int | None,
     unit_id: int | None,
+    series_id: int | None = None,
 ) -> list[str]:
-    """The facets of a case: shared by its own row and by each of its documents."""
+    """The facets of a case: shared by its own row and by each of its documents. A case
+    whose number is from another series (Case.series) carries that series' authority
+    token too, so that its number with that series finds it (filters.plan)."""
     facets = [authority_token(authority_id), year_token(year), case_token(year, number)]
+    if series_id is not None and series_id != authority_id:
+        facets.append(authority_token(series_id))
     if classification_id is not None:
         facets.append(classification_token(classification_id))
     if unit_id is not None:

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from kansli.org.models import Authority, Unit
@@ -58,6 +59,12 @@ class CaseQuerySet(models.QuerySet["Case"]):
 
         return visible_cases(self, user)
 
+    def numbered(self, series: str, year: int, number: int) -> CaseQuerySet:
+        """The case numbered `number` of `year` in the series with code `series` (any
+        letter case): the authority's own, or one a moved case kept (Case.series)."""
+        own = Q(series__isnull=True, authority__code__iexact=series)
+        return self.filter(own | Q(series__code__iexact=series), year=year, number=number)
+
 
 class Case(models.Model):
     """Ett ärende: a matter handled by one authority, with its case number (diarienummer,
@@ -67,6 +74,14 @@ class Case(models.Model):
     many matters have a legal time limit, e.g. PBL 9 kap. 27 § for building permits)."""
 
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="cases")
+    # The series the number was taken from when it is not the authority's own: a case
+    # that a reorganisation moved to another authority and that kept its reference
+    # (kansli.reorganisation). Numbers are unique per series and year, so a kept
+    # "KS 2026/142" at KFN never collides with KFN's own 2026/142.
+    series = models.ForeignKey(
+        Authority, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("series of the case number"),
+    )  # fmt: skip
     year = models.PositiveSmallIntegerField(_("year"))
     number = models.PositiveIntegerField(_("number"))
     title = models.CharField(_("case title"), max_length=500)
@@ -113,20 +128,30 @@ class Case(models.Model):
         verbose_name_plural = _("cases")
         ordering = ["-year", "-number"]
         constraints = [
-            models.UniqueConstraint(fields=["authority", "year", "number"], name="case_number"),
+            models.UniqueConstraint(
+                Coalesce("series", "authority"), F("year"), F("number"), name="case_number"
+            ),
             models.CheckConstraint(
                 condition=~Q(status="makulerat") | ~Q(void_reason=""), name="case_void_reason"
             ),
         ]
-        indexes = [models.Index(fields=["officer", "status"])]
+        indexes = [
+            models.Index(fields=["officer", "status"]),
+            models.Index(fields=["authority", "year", "number"], name="case_authority_number"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_number} {self.title}"
 
     @property
+    def series_code(self) -> str:
+        """The code of the series the number belongs to (usually the authority's)."""
+        return (self.series or self.authority).code
+
+    @property
     def case_number(self) -> str:
         return self.authority.municipality.format_case_number(
-            self.authority.code, self.year, self.number
+            self.series_code, self.year, self.number
         )
 
 
