@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from ninja import Field, Query, Router, Schema
 
-from kansli.inputs import Code, Day, Id, Words, Year
+from kansli.inputs import Code, Day, Id, Title, Words, Year
 from kansli.org.api import ErrorOut, InvalidOut
 from kansli.org.models import Authority
 from kansli.public.pagecache import cached
@@ -72,6 +72,7 @@ class DiaryFilter(Schema):
     direction: Direction | None = None
     date_from: Day | None = None
     date_to: Day | None = None
+    document_type: Title = Field("", description="The document type, e.g. Remissvar.")
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -113,8 +114,8 @@ def _diary(filters: DiaryFilter) -> dict[str, Any]:
         raise ValidationError({"date_to": "Slutdatumet ligger före startdatumet."})
     result = public_search(
         filters.q, authority=authority, direction=filters.direction,
-        date_from=filters.date_from, date_to=filters.date_to, limit=filters.limit,
-        offset=filters.offset,
+        date_from=filters.date_from, date_to=filters.date_to,
+        document_type=filters.document_type or None, limit=filters.limit, offset=filters.offset,
     )  # fmt: skip
     return {"entries": entries_for(result.hits), "has_more": result.has_more,
             "offset": filters.offset}  # fmt: skip

@@ -29,6 +29,7 @@ class DiarySearchForm(AccessibleForm):
         label=_("Direction"), required=False,
         choices=[("", _("All directions")), *Direction.choices],
     )  # fmt: skip
+    typ = forms.CharField(label=_("Document type"), required=False, max_length=100)
     fran = DayField(label=_("From date"), required=False, error_messages=DATE,
                            widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
     till = DayField(label=_("To date"), required=False, error_messages=DATE,

@@ -65,7 +65,8 @@ def diary(request: HttpRequest) -> HttpResponse:
             offset = 0
         result = public_search(
             data["q"], authority=data["myndighet"], direction=data["riktning"] or None,
-            date_from=data["fran"], date_to=data["till"], limit=PER_PAGE, offset=offset,
+            date_from=data["fran"], date_to=data["till"], document_type=data["typ"] or None,
+            limit=PER_PAGE, offset=offset,
         )  # fmt: skip
         query = request.GET.copy()
         query.pop("fran_rad", None)

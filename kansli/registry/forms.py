@@ -482,6 +482,11 @@ class SearchFiltersForm(AccessibleForm):
     officer = forms.ModelChoiceField(
         User.objects.none(), required=False, label=_("Officer"), empty_label=_("All")
     )
+    document_type = forms.CharField(label=_("Document type"), max_length=100, required=False)
+    counterpart = forms.CharField(
+        label=_("Sender, recipient or party"), max_length=200, required=False,
+        help_text=_("Every word of the name."),
+    )  # fmt: skip
     # As the public e-diary's (kansli.public.forms): the document's date.
     date_from = DayField(required=False, label=_("From date"), error_messages=DATE,
                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip

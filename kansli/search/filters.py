@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from kansli.registry.models import CaseStatus, Direction
+from kansli.registry.models import CaseStatus, Direction, Party
 from kansli.search import text as tokens
 from kansli.search.querylang import ParsedQuery
 
@@ -42,6 +42,8 @@ class Filters:
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
     include_voided: bool = True
+    document_type: str | None = None
+    counterpart: str | None = None
 
     @classmethod
     def of(
@@ -56,6 +58,8 @@ class Filters:
         date_from: datetime.date | None = None,
         date_to: datetime.date | None = None,
         include_voided: bool = True,
+        document_type: str | None = None,
+        counterpart: str | None = None,
     ) -> Filters:
         """Filters from model instances or ids; empty strings are no filter. A status
         or direction that is not one of the registry's raises ValueError."""
@@ -66,6 +70,7 @@ class Filters:
         return cls(
             _pk(authority), year, status or None, _pk(classification), _pk(officer),
             _pk(unit), direction or None, date_from, date_to, include_voided,
+            (document_type or "").strip() or None, " ".join((counterpart or "").split()) or None,
         )  # fmt: skip
 
 
@@ -131,6 +136,10 @@ def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]
         result.add(Q(direction=direction), None, [tokens.direction_token(direction)])
     if not filters.include_voided:
         result.add(Q(voided_at__isnull=True), Q())
+    if filters.document_type is not None:
+        result.add(Q(document_type__iexact=filters.document_type), None)
+    if filters.counterpart is not None:
+        result.add(*_counterpart(filters.counterpart.split()))
     _date_range(result, filters.date_from, filters.date_to)
     return result
 
@@ -145,3 +154,24 @@ def _date_range(result: Plan, start: datetime.date | None, end: datetime.date | 
         if covering is not None:
             # Only documents carry date tokens; a case row has its column only.
             result.facets.append(covering or ["none"])
+
+
+def _counterpart(words: list[str]) -> tuple[Q, Q]:
+    """A document whose sender or recipient, or whose case's party, has every word; a
+    case (without documents) whose party has. Never through a party with protected
+    identity (OSL 21 kap. 3 §): the index leaves their names out, and so does this
+    filter: where the words are in such a party's name, none of the case's documents
+    or the case match, so that filtering by a name cannot tell that the hidden person
+    is a party (a sender's name is theirs too when the words name them)."""
+    sender, named = Q(), Q(protected_identity=False)
+    hidden = Party.objects.filter(protected_identity=True)
+    for word in words:
+        sender &= Q(counterpart__icontains=word)
+        named &= Q(name__icontains=word)
+        hidden = hidden.filter(name__icontains=word)
+    parties = Party.objects.filter(named)
+    document = (sender | Exists(parties.filter(case=OuterRef("case")))) & ~Exists(
+        hidden.filter(case=OuterRef("case"))
+    )
+    case = Exists(parties.filter(case=OuterRef("pk"))) & ~Exists(hidden.filter(case=OuterRef("pk")))
+    return document, case

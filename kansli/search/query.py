@@ -51,6 +51,9 @@ class SearchResult:
     hits: list[Document | Case]
     has_more: bool
     offset: int = 0
+    # How many hits there are, when asked (`count_cap`): exact up to the cap, cap + 1
+    # meaning "more than the cap". Counted through the same gate as the hits.
+    count: int | None = None
 
 
 def search(
@@ -67,18 +70,38 @@ def search(
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
     include_voided: bool = True,
+    document_type: str | None = None,
+    counterpart: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    count_cap: int | None = None,
 ) -> SearchResult:
     """Search the registry as `user` sees it, newest first. Authority, classification,
     officer and unit are model instances or ids; `year` is the case's year, the dates
-    the document's date (see filters.Filters)."""
+    the document's date; `counterpart` words of a sender, recipient or party (see
+    filters.Filters). With `count_cap`, the hits are counted up to the cap (see
+    SearchResult.count): one more query pair only when there is more than a page."""
     filters = Filters.of(
         authority, year, status, classification, officer, unit, direction, date_from,
-        date_to, include_voided,
+        date_to, include_voided, document_type, counterpart,
     )  # fmt: skip
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
+    documents, cases = _both(user, query, wanted, end)
+    merged = _newest_first(documents, cases)
+    page = merged[offset:end]
+    count = None
+    if count_cap is not None:
+        if len(merged) < end:  # every hit is in hand
+            count = len(merged)
+        else:
+            counted = _both(user, query, wanted, max(end, count_cap + 1))
+            count = min(len(counted[0]) + len(counted[1]), count_cap + 1)
+    return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
+
+
+def _both(user: Any, query: ParsedQuery, wanted: Plan, end: int) -> tuple[list[Hit], list[Hit]]:
+    """The newest `end` document hits and case hits (each list newest first)."""
     documents = _ids(
         DocumentEntry, Document.objects.visible_to(user), query.terms, wanted.documents,
         wanted.facets, end,
@@ -87,8 +110,7 @@ def search(
     if wanted.cases is not None:
         cases = _ids(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
                      wanted.case_facets, end)  # fmt: skip
-    page = _newest_first(documents, cases)[offset:end]
-    return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset)
+    return documents, cases
 
 
 def index_query(text: str, limit: int = 50, **filters: Any) -> tuple[str, Sequence[Any]]:
@@ -151,13 +173,17 @@ def public_search(
     direction: str | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
+    document_type: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> SearchResult:
     """Search the public e-diary, newest first: every registration, found only by what
     the public e-diary shows of it (the search_public index: no withheld field, no
     masked name). The hits are Documents; show them through kansli.public.record."""
-    filters = Filters.of(authority, year, None, None, None, None, direction, date_from, date_to)
+    filters = Filters.of(
+        authority, year, None, None, None, None, direction, date_from, date_to,
+        document_type=document_type,
+    )  # fmt: skip
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
     page = _ids(PublicEntry, Document.objects.all(), query.terms, wanted.documents,

@@ -221,3 +221,21 @@ def test_side_doors_are_shut() -> None:
     nothing = Client().get("/api/v1/public/diary?q=zqxingenting").json()["entries"]
     for word in ["19800101-1231", "800101-1231", "8001011231", "Bo", "asa.oberg@example.se"]:
         assert Client().get("/api/v1/public/diary", {"q": word}).json()["entries"] == nothing, word
+
+
+def test_the_document_type_filter_finds_only_what_the_diary_shows(secret: Document) -> None:
+    """The public may filter by document type (shown in every entry), never by a
+    sender's or party's name: a withheld sender stays withheld whatever is filtered."""
+    case = make_case("Remiss om översiktsplan")
+    answer = register(case, "Yttrande över översiktsplanen", "Trafikverket",
+                      document_type="Remissvar")  # fmt: skip
+    registry.do_add_party(case, "Sara Skyddad", protected_identity=True, actor=None)
+    shown = page("/diarium/?typ=remissvar")
+    assert answer.document_number in shown and "Trafikverket" in shown
+    assert secret.document_number not in shown
+    api = Client().get("/api/v1/public/diary", {"document_type": "Remissvar"}).json()
+    assert [e["document_number"] for e in api["entries"]] == [answer.document_number]
+    # No name filter is offered to the public: the names stay out of every answer.
+    assert "Vårdcentralen" not in page("/diarium/?motpart=Vårdcentralen&q=")
+    for entries in (page("/diarium/?q=Skyddad"), page("/diarium/?q=Sara")):
+        assert answer.document_number not in entries

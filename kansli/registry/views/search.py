@@ -5,6 +5,8 @@ same access gate as every other read."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -17,8 +19,11 @@ from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
 from kansli.search.query import search
 from kansli.search.querylang import parse_query
+from kansli.search.snippets import file_snippets
 
 PER_PAGE = 50
+# Hits are counted exactly up to this many on the first page; beyond, "more than".
+COUNT_CAP = 1000
 
 
 @login_required
@@ -32,23 +37,32 @@ def search_page(request: HttpRequest) -> HttpResponse:
     form = SearchFiltersForm(request.GET, user=user)
     chosen = form.chosen() if form.is_valid() else {}
     wanted = (text or chosen) and form.is_valid()
-    result = search(user, text, limit=PER_PAGE, offset=offset, **chosen) if wanted else None
-    rows: list[dict[str, Case | Document | None]] = []
+    cap = COUNT_CAP if offset == 0 else None
+    result = (
+        search(user, text, limit=PER_PAGE, offset=offset, count_cap=cap, **chosen)
+        if wanted
+        else None
+    )
+    rows: list[dict[str, Any]] = []
     hits = result.hits if result else []
     found = [h for h in hits if isinstance(h, Document)]
     do_log_reads(found, "registration", actor=request.user)
     hide_protected(request.user, [h for h in hits if isinstance(h, Case)], found)
+    words = [word for term in parse_query(text).terms for word in term.words]
+    snippets = file_snippets(user, found, words)
     for hit in hits:
         if isinstance(hit, Case):
             rows.append({"case": hit, "document": None})
         else:
-            rows.append({"case": hit.case, "document": hit})
+            rows.append({"case": hit.case, "document": hit, "snippet": snippets.get(hit.pk)})
     return render(
         request,
         "registry/search.html",
         {
             "q": text,
-            "words": [word for term in parse_query(text).terms for word in term.words],
+            "words": words,
+            "count": result.count if result else None,
+            "count_cap": COUNT_CAP,
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),

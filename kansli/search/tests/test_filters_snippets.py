@@ -1,0 +1,129 @@
+"""Issue 15 part 8: the staff search's document type and counterpart filters, its
+capped hit count and its file-text snippets, each checked against a small registry
+made by hand; and that none of them tells a user what a protected identity hides."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kansli.files.extract import extract_file_text
+from kansli.files.store import store_bytes
+from kansli.org.models import User
+from kansli.registry import actions
+from kansli.registry.testing import make_case, make_incoming, make_provision
+from kansli.search.query import search
+from kansli.web.testing import signed_in
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def attach(document: Any, text: str) -> None:
+    stored = store_bytes(text.encode(), "brev.txt")
+    extract_file_text.call(stored.pk)
+    actions.do_attach_file(document, stored, "brev.txt", actor=None)
+
+
+def test_document_type_and_counterpart_filter_exactly(staff: User) -> None:
+    park = make_case("Parkbänkar")
+    remiss = make_incoming(park, document_type="Remissvar", counterpart="Naturskyddsföreningen")
+    letter = make_incoming(park, document_type="Skrivelse", counterpart="Anna  Andersson")
+    other = make_incoming(make_case("Bygglov Ekbacken"), document_type="remissvar",
+                          counterpart="Bo Berg")  # fmt: skip
+    actions.do_add_party(park, "Karin Holm", actor=None)
+    assert search(staff, "", document_type="Remissvar").hits == [other, remiss]
+    assert search(staff, "parkbänkar", document_type="remissvar").hits == [remiss]
+    assert search(staff, "", counterpart="andersson anna").hits == [letter]
+    assert search(staff, "", counterpart="Berg").hits == [other]
+    # A party's name finds the case's documents.
+    assert search(staff, "", counterpart="Holm").hits == [letter, remiss]
+    assert search(staff, "", counterpart="Holm Berg").hits == []
+
+
+def test_a_protected_partys_name_cannot_be_found_through_the_counterpart_filter(
+    staff: User, officer: User
+) -> None:
+    """OSL 21 kap. 3 §: filtering by the hidden person's name must not show which case
+    they are a party in, to anyone: the filter never uses such a name."""
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, "Sara Skyddad", protected_identity=True, actor=None)
+    make_incoming(case, counterpart="Sara Skyddad", description="Ansökan")
+    make_incoming(case, counterpart="Socialnämnden", description="Yttrande")
+    for user in (officer, staff):
+        assert search(user, "", counterpart="Skyddad").hits == []
+        assert search(user, "", counterpart="Sara Skyddad").hits == []
+    assert len(search(staff, "", counterpart="Socialnämnden").hits) == 1
+
+
+def test_the_count_is_exact_up_to_the_cap_and_counts_only_what_the_user_may_read(
+    staff: User, officer: User
+) -> None:
+    case = make_case("Tillsyn av förskola")
+    for _ in range(4):
+        make_incoming(case, description="Tillsynsrapport")
+    personnel = make_case("Personalärende")
+    secret = make_incoming(personnel, description="Tillsynsrapport")
+    actions.do_mark_secrecy(secret, make_provision(), actor=None)
+    actions.do_assign_officer(personnel, officer, actor=None)  # the officer reads it
+    assert search(officer, "tillsynsrapport", count_cap=10).count == 5
+    shown = search(staff, "tillsynsrapport", count_cap=10, limit=2)
+    assert shown.count == 4 and len(shown.hits) == 2  # the secret one is not counted
+    assert search(staff, "tillsynsrapport", count_cap=3, limit=2).count == 4  # "more than 3"
+    page = signed_in(staff).get("/sok/", {"q": "tillsynsrapport"}).content.decode()
+    assert "4 träffar." in page
+    few = signed_in(staff).get("/sok/", {"q": "tillsynsrapport", "fran": "2"}).content.decode()
+    assert "träffar." not in few  # counted on the first page only
+
+
+def test_a_snippet_shows_the_words_in_the_file_marked_and_escaped(staff: User) -> None:
+    document = make_incoming(make_case("Klagomål"), description="Skrivelse")
+    attach(document, "Inledning. " + "ord " * 40 + "Grannen spelar <script>alert(1)</script> "
+           "trumpet varje natt och vi kan inte sova. " + "slut " * 40)  # fmt: skip
+    page = signed_in(staff).get("/sok/", {"q": "trumpet"}).content.decode()
+    assert "<mark>trumpet</mark> varje natt" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>alert" not in page
+    assert "… " in page and "Inledning" not in page  # a passage, not the whole text
+
+
+def test_a_snippet_never_shows_a_protected_partys_name_number_or_address(
+    staff: User, officer: User
+) -> None:
+    case = make_case("Ansökan om bistånd")
+    actions.do_add_party(case, "Sara Skyddad", identity_number="19800101-1234",
+                         address="Hemliga gatan 7\n123 45 Byn", protected_identity=True,
+                         actor=None)  # fmt: skip
+    document = make_incoming(case, counterpart="Socialtjänsten", description="Utredning")
+    attach(document, "Utredningen gäller Sara Skyddad, 800101-1234, boende på Hemliga gatan 7 "
+           "i 123 45 Byn, som ansöker om hemtjänst.")  # fmt: skip
+    shown = signed_in(officer).get("/sok/", {"q": "hemtjänst"}).content.decode()
+    assert "<mark>hemtjänst</mark>" in shown
+    for secret in ("Sara", "Skyddad,", "800101", "1234", "Hemliga gatan", "123 45 Byn"):
+        assert secret not in shown, secret
+    assert "Skyddad identitet" in shown
+    # The registrar, who may see the identity, reads the passage as written.
+    assert (
+        "Sara Skyddad, 800101-1234"
+        in signed_in(staff).get("/sok/", {"q": "hemtjänst"}).content.decode()
+    )
+
+
+def test_snippets_for_a_page_take_a_fixed_number_of_queries(
+    staff: User, django_assert_max_num_queries: Any
+) -> None:
+    from kansli.registry.models import Document
+    from kansli.search.snippets import file_snippets
+
+    for number in range(12):
+        document = make_incoming(make_case(f"Ärende {number}"))
+        attach(document, f"Text {number} om snöröjning på gatorna.")
+    documents = list(Document.objects.select_related("case"))
+    with django_assert_max_num_queries(4):
+        snippets = file_snippets(staff, documents, ["snöröjning"])
+    assert len(snippets) == 12
