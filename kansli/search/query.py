@@ -41,6 +41,8 @@ from kansli.search.models import CaseEntry, DocumentEntry, PublicEntry
 from kansli.search.querylang import ParsedQuery, Term, parse_query
 
 Hit = tuple[str, int]  # ("document" or "case", primary key)
+# What the staff page and the API count up to on a search's first page (count_cap).
+COUNT_CAP = 1000
 
 
 @dataclass(frozen=True)

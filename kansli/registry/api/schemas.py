@@ -217,6 +217,10 @@ class SearchFilter(Schema):
     date_from: Day | None = Field(None, description="Documents dated from this day.")
     date_to: Day | None = Field(None, description="Documents dated up to this day.")
     include_voided: bool = True
+    document_type: Title | None = Field(None, description="The document type, e.g. Remissvar.")
+    counterpart: Title | None = Field(
+        None, description="Every word of a sender's, recipient's or party's name."
+    )
     limit: int = Field(20, ge=1, le=100)
     offset: int = Field(0, ge=0, le=10_000)
 
@@ -231,3 +235,7 @@ class SearchHitOut(Schema):
 class SearchOut(Schema):
     items: list[SearchHitOut]
     has_more: bool
+    count: int | None = Field(
+        description="On the first page (offset 0): the hits, exactly up to 1,000; 1001 "
+        "means more than 1,000. Only what the caller may read is counted."
+    )

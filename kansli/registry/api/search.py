@@ -11,7 +11,7 @@ from kansli.org.models import Authority
 from kansli.registry.api import queries
 from kansli.registry.api.schemas import SearchFilter, SearchOut
 from kansli.registry.models import Case, Document
-from kansli.search.query import search
+from kansli.search.query import COUNT_CAP, search
 
 router = Router(tags=["search"])
 
@@ -19,8 +19,9 @@ router = Router(tags=["search"])
 @router.get("/search", response={200: SearchOut, **ERRORS}, summary="Search the registry")
 def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[str, Any]:
     """Words (the last may be the start of a word), "a phrase" or a case number, with
-    filters. A hit is a registered document, or a case that has no document yet. There
-    is no total: `has_more` says whether another page (offset + limit) has hits."""
+    filters. A hit is a registered document, or a case that has no document yet. The
+    first page counts the hits up to a cap; `has_more` says whether another page
+    (offset + limit) has hits."""
     authority = None
     if filters.authority:
         authority = Authority.objects.filter(code=filters.authority.strip().upper()).first()
@@ -30,7 +31,8 @@ def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[s
         request.auth, filters.q, limit=filters.limit, offset=filters.offset,
         authority=authority, year=filters.year, status=filters.status,
         direction=filters.direction, date_from=filters.date_from, date_to=filters.date_to,
-        include_voided=filters.include_voided,
+        include_voided=filters.include_voided, document_type=filters.document_type,
+        counterpart=filters.counterpart, count_cap=COUNT_CAP if filters.offset == 0 else None,
     )  # fmt: skip
     # Read again with everything the schemas show (secrecy, files, officer, ...).
     documents = queries.documents(request.auth).in_bulk(
@@ -47,4 +49,4 @@ def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[s
         else {"case": cases[hit.pk], "document": None}
         for hit in result.hits
     ]
-    return {"items": items, "has_more": result.has_more}
+    return {"items": items, "has_more": result.has_more, "count": result.count}

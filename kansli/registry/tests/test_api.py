@@ -357,4 +357,12 @@ def test_search_finds_what_the_caller_may_see() -> None:
     assert unknown["errors"] == {"authority": ["Okänd myndighet: XX."]}
     outsider = make_user("annan", roles=[(Role.REGISTRAR, other_municipality_authority())])
     other = Client(headers=bearer(key_for(outsider)))
-    assert other.get("/api/v1/search", {"q": "bygglov"}).json() == {"items": [], "has_more": False}
+    nothing = other.get("/api/v1/search", {"q": "bygglov"}).json()
+    assert nothing == {"items": [], "has_more": False, "count": 0}
+    assert found["count"] == 2 and page["count"] == 2
+    later = client.get("/api/v1/search", {"q": "bygglov", "limit": "1", "offset": "1"}).json()
+    assert later["count"] is None  # counted on the first page only
+    named = client.get("/api/v1/search", {"q": "", "counterpart": "anna andersson"}).json()
+    assert [hit["document"]["id"] for hit in named["items"]] == [document.pk]
+    typed = client.get("/api/v1/search", {"q": "bygglov", "document_type": "Beslut"}).json()
+    assert typed["items"] == [] and typed["count"] == 0

@@ -17,13 +17,11 @@ from kansli.inputs import MAX_OFFSET
 from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
-from kansli.search.query import search
+from kansli.search.query import COUNT_CAP, search
 from kansli.search.querylang import parse_query
 from kansli.search.snippets import file_snippets
 
 PER_PAGE = 50
-# Hits are counted exactly up to this many on the first page; beyond, "more than".
-COUNT_CAP = 1000
 
 
 @login_required
