@@ -487,6 +487,11 @@ class SearchFiltersForm(AccessibleForm):
         label=_("Sender, recipient or party"), max_length=200, required=False,
         help_text=_("Every word of the name."),
     )  # fmt: skip
+    order = forms.ChoiceField(
+        choices=[("", _("Newest first")), ("relevance", _("Best match first"))],
+        required=False, label=_("Order"),
+        help_text=_("Best match first ranks the newest 1,000 hits."),
+    )  # fmt: skip
     # As the public e-diary's (kansli.public.forms): the document's date.
     date_from = DayField(required=False, label=_("From date"), error_messages=DATE,
                          widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
@@ -519,4 +524,7 @@ class SearchFiltersForm(AccessibleForm):
 
     def chosen(self) -> dict[str, Any]:
         """The filters given, for kansli.search.query.search."""
-        return {name: value for name, value in self.cleaned_data.items() if value}
+        chosen = {name: value for name, value in self.cleaned_data.items() if value}
+        if chosen.pop("order", "") == "relevance":
+            chosen["by_relevance"] = True
+        return chosen

@@ -35,7 +35,7 @@ from kansli.org.models import Authority
 from kansli.registry.casenumber import CaseNumberQuery
 from kansli.registry.models import Case, Document
 from kansli.search.completion import completed
-from kansli.search.expressions import Matches
+from kansli.search.expressions import Matches, Relevance
 from kansli.search.filters import Filters, Plan, plan
 from kansli.search.models import CaseEntry, DocumentEntry, PublicEntry
 from kansli.search.querylang import ParsedQuery, Term, parse_query
@@ -43,6 +43,8 @@ from kansli.search.querylang import ParsedQuery, Term, parse_query
 Hit = tuple[str, int]  # ("document" or "case", primary key)
 # What the staff page and the API count up to on a search's first page (count_cap).
 COUNT_CAP = 1000
+# Sorting by relevance ranks the newest this many hits (see search()).
+RELEVANCE_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -77,20 +79,30 @@ def search(
     limit: int = 50,
     offset: int = 0,
     count_cap: int | None = None,
+    by_relevance: bool = False,
 ) -> SearchResult:
     """Search the registry as `user` sees it, newest first. Authority, classification,
     officer and unit are model instances or ids; `year` is the case's year, the dates
     the document's date; `counterpart` words of a sender, recipient or party (see
     filters.Filters). With `count_cap`, the hits are counted up to the cap (see
-    SearchResult.count): one more query pair only when there is more than a page."""
+    SearchResult.count): one more query pair only when there is more than a page.
+
+    `by_relevance` orders the hits by how well they match the words (bm25, ts_rank_cd)
+    instead of newest first, among the newest RELEVANCE_WINDOW hits: ranking every hit
+    of a common word would mean reading and scoring all of them, the cost the newest-
+    first design avoids. Without words it is newest first."""
     filters = Filters.of(
         authority, year, status, classification, officer, unit, direction, date_from,
         date_to, include_voided, document_type, counterpart,
     )  # fmt: skip
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
-    documents, cases = _both(user, query, wanted, end)
-    merged = _newest_first(documents, cases)
+    if by_relevance and query.terms:
+        documents, cases = _both(user, query, wanted, RELEVANCE_WINDOW)
+        merged = _by_relevance(query.terms, documents, cases)
+    else:
+        documents, cases = _both(user, query, wanted, end)
+        merged = _newest_first(documents, cases)
     page = merged[offset:end]
     count = None
     if count_cap is not None:
@@ -100,6 +112,27 @@ def search(
             counted = _both(user, query, wanted, max(end, count_cap + 1))
             count = min(len(counted[0]) + len(counted[1]), count_cap + 1)
     return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
+
+
+def _by_relevance(terms: Sequence[Term], documents: list[Hit], cases: list[Hit]) -> list[Hit]:
+    """The hits (already through the gate) best match first, the newer first at equal
+    scores: each index scores its own rows, over the rows at least as new as the oldest
+    hit (FTS5 then reads only that end of each word's list)."""
+    scores: dict[Hit, float] = {}
+    for entry, hits in ((DocumentEntry, documents), (CaseEntry, cases)):
+        if not hits:
+            continue
+        wanted = {pk for _kind, pk in hits}
+        rows = (
+            entry.objects.filter(Matches(terms, []), pk__gte=min(wanted))
+            .annotate(score=Relevance(terms))
+            .values_list("pk", "score")
+        )
+        kind = hits[0][0]
+        scores |= {(kind, pk): score for pk, score in rows if pk in wanted}
+    ordered = _newest_first(documents, cases)
+    newness = {hit: index for index, hit in enumerate(ordered)}
+    return sorted(ordered, key=lambda hit: (-scores.get(hit, 0.0), newness[hit]))
 
 
 def _both(user: Any, query: ParsedQuery, wanted: Plan, end: int) -> tuple[list[Hit], list[Hit]]:

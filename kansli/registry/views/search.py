@@ -61,6 +61,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "words": words,
             "count": result.count if result else None,
             "count_cap": COUNT_CAP,
+            "by_relevance": bool(chosen.get("by_relevance")),
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),

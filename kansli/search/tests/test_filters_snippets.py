@@ -127,3 +127,22 @@ def test_snippets_for_a_page_take_a_fixed_number_of_queries(
     with django_assert_max_num_queries(4):
         snippets = file_snippets(staff, documents, ["snöröjning"])
     assert len(snippets) == 12
+
+
+def test_relevance_puts_the_best_match_first_and_without_words_keeps_the_date(
+    staff: User,
+) -> None:
+    case = make_case("Snöröjning")
+    once = make_incoming(case, description="Protokoll där snöröjning nämns")
+    often = make_incoming(case, description="Snöröjning snöröjning: plan för snöröjning")
+    newest = make_incoming(case, description="Övrigt om vägar")
+    assert search(staff, "snöröjning plan").hits == [often]
+    by_date = search(staff, "snöröjning").hits
+    assert by_date == [newest, often, once]  # the case title names every document
+    ranked = search(staff, "snöröjning", by_relevance=True).hits
+    assert ranked[0] == often and set(ranked) == {newest, often, once}
+    assert search(staff, "", by_relevance=True, document_type="").hits[0] == newest
+    page = signed_in(staff).get("/sok/", {"q": "snöröjning", "order": "relevance"})
+    body = page.content.decode()
+    assert "Träffarna, bäst träff först" in body
+    assert body.index(often.document_number) < body.index(newest.document_number)
