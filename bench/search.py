@@ -660,10 +660,12 @@ class Query:
     text: str
     filters: dict[str, Any] = field(default_factory=dict)
     user: str = "staff"
+    # search()'s other arguments (the count, the order), not in the bare query.
+    options: dict[str, Any] = field(default_factory=dict)
 
     def label(self) -> str:
         shown = f'"{self.text}"' if self.text else "(no text)"
-        extra = " ".join(f"{k}={v}" for k, v in self.filters.items())
+        extra = " ".join(f"{k}={v}" for k, v in {**self.filters, **self.options}.items())
         who = "" if self.user == "staff" else f" as {self.user}"
         return f"{shown} {extra}{who}".strip()
 
@@ -714,6 +716,18 @@ def query_mix(org: Org, rng: random.Random) -> list[Query]:
         ),
         Query("filter", "ansökan", {"status": "under_handlaggning"}),
         Query("filter", "beslut", {"officer": org.officers["SN"][3]}),
+        Query("type, counterpart", "", {"document_type": "Yttrande", "authority": a["MBN"]}),
+        Query("type, counterpart", "ansökan", {"document_type": "Skrivelse", "year": old}),
+        Query("type, counterpart", "bygglov", {"counterpart": "Lindqvist", "year": old}),
+        Query("type, counterpart", "", {"counterpart": "Anna Berg", "authority": a["SN"]}),
+        *[Query("counted", word, options={"count_cap": 1000}) for word in ["beslut", "xylofon"]],
+        Query(
+            "counted", "ansökan", {"authority": a["MBN"], "year": old}, options={"count_cap": 1000}
+        ),
+        *[
+            Query("best match first", words, options={"by_relevance": True})
+            for words in ["beslut", "bygglov ekbacken", "vargödalen"]
+        ],
         Query("other municipality", "ansökan", user="neighbour"),
         Query("other municipality", "beslut", user="neighbour"),
     ]
@@ -749,7 +763,7 @@ def replayed(query: Query, org: Org) -> Callable[[], int]:
     from kansli.search.query import search
 
     with CaptureQueriesContext(connection) as captured:
-        search(org.users[query.user], query.text, **query.filters)
+        search(org.users[query.user], query.text, **query.filters, **query.options)
     statements = [entry["sql"] for entry in captured.captured_queries]
     cursor = connection.connection.cursor()
 
@@ -769,7 +783,7 @@ def through_search(query: Query, org: Org) -> Callable[[], int]:
     user = org.users[query.user]
 
     def run() -> int:
-        return len(search(user, query.text, **query.filters).hits)
+        return len(search(user, query.text, **query.filters, **query.options).hits)
 
     return run
 

@@ -33,6 +33,7 @@ from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
 from kansli.reports.api import router as reports_router
 from kansli.requests.api import router as requests_router
+from kansli.search.api import router as saved_searches_router
 from kansli.web.api_auth import SessionAuth, TokenAuth
 from kansli.web.faults import (
     RETRY_AFTER_SECONDS,
@@ -100,6 +101,7 @@ api.add_router("", intake_router)
 api.add_router("", requests_router)
 api.add_router("", reports_router)
 api.add_router("", distribution_router)
+api.add_router("", saved_searches_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

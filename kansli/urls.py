@@ -27,5 +27,6 @@ urlpatterns = [
     path("", include("kansli.handbook.urls")),
     path("", include("kansli.surveys.urls")),
     path("", include("kansli.reorganisation.urls")),
+    path("", include("kansli.search.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"

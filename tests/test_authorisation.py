@@ -268,6 +268,10 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("handbok", "handbok", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("handbok", "versioner", "number"): Fill(OPEN_LEVEL, "reader_pk"),
     ("diarium", "handbok", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    # Saved searches (kansli.search): a person's own, by an id that names none; that
+    # another's answers 404 is tested in the app.
+    ("sok", "sparade", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("api", "saved-searches", "saved_id"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up

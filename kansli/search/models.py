@@ -5,7 +5,9 @@ by index.py, never through these models."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from kansli.registry.models import Case, Document
 
@@ -69,3 +71,25 @@ class PublicEntry(models.Model):
 
     def __str__(self) -> str:
         return f"public entry for document {self.pk}"
+
+
+class SavedSearch(models.Model):
+    """En sparad sökning: a staff member's own search (words and filters, as the search
+    page's address has them) under a name, to run again. It keeps no hits: run again,
+    it finds what the person may read that day."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    query = models.CharField(_("words and filters"), max_length=1000)
+    created_at = models.DateTimeField(_("saved"))
+
+    class Meta:
+        verbose_name = _("saved search")
+        verbose_name_plural = _("saved searches")
+        ordering = ["owner", "name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="saved_search_name")]
+
+    def __str__(self) -> str:
+        return self.name

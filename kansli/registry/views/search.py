@@ -17,6 +17,8 @@ from kansli.inputs import MAX_OFFSET
 from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
+from kansli.search.actions import kept_query
+from kansli.search.models import SavedSearch
 from kansli.search.query import COUNT_CAP, search
 from kansli.search.querylang import parse_query
 from kansli.search.snippets import file_snippets
@@ -62,6 +64,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "count": result.count if result else None,
             "count_cap": COUNT_CAP,
             "by_relevance": bool(chosen.get("by_relevance")),
+            "saved": SavedSearch.objects.filter(owner=user),
+            "this_search": kept_query(request.GET.urlencode()),
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),
