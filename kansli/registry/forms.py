@@ -483,7 +483,7 @@ class SearchFiltersForm(AccessibleForm):
         User.objects.none(), required=False, label=_("Officer"), empty_label=_("All")
     )
     document_type = forms.CharField(label=_("Document type"), max_length=100, required=False)
-    counterpart = forms.CharField(
+    who = forms.CharField(
         label=_("Sender, recipient or party"), max_length=200, required=False,
         help_text=_("Every word of the name."),
     )  # fmt: skip
@@ -527,4 +527,6 @@ class SearchFiltersForm(AccessibleForm):
         chosen = {name: value for name, value in self.cleaned_data.items() if value}
         if chosen.pop("order", "") == "relevance":
             chosen["by_relevance"] = True
+        if "who" in chosen:
+            chosen["counterpart"] = chosen.pop("who")
         return chosen

@@ -15,7 +15,7 @@ from kansli.search.models import SavedSearch
 
 # What a saved search keeps of the page's address: the words and the filters (the
 # staff search form's fields), nothing else; each value at most this long.
-KEPT = ["q", "authority", "direction", "status", "officer", "document_type", "counterpart",
+KEPT = ["q", "authority", "direction", "status", "officer", "document_type", "who",
         "date_from", "date_to", "order"]  # fmt: skip
 MAX_VALUE = 200
 MAX_PER_PERSON = 50

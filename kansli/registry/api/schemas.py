@@ -218,7 +218,7 @@ class SearchFilter(Schema):
     date_to: Day | None = Field(None, description="Documents dated up to this day.")
     include_voided: bool = True
     document_type: Title | None = Field(None, description="The document type, e.g. Remissvar.")
-    counterpart: Title | None = Field(
+    who: Title | None = Field(
         None, description="Every word of a sender's, recipient's or party's name."
     )
     limit: int = Field(20, ge=1, le=100)

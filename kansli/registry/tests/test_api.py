@@ -362,7 +362,7 @@ def test_search_finds_what_the_caller_may_see() -> None:
     assert found["count"] == 2 and page["count"] == 2
     later = client.get("/api/v1/search", {"q": "bygglov", "limit": "1", "offset": "1"}).json()
     assert later["count"] is None  # counted on the first page only
-    named = client.get("/api/v1/search", {"q": "", "counterpart": "anna andersson"}).json()
+    named = client.get("/api/v1/search", {"q": "", "who": "anna andersson"}).json()
     assert [hit["document"]["id"] for hit in named["items"]] == [document.pk]
     typed = client.get("/api/v1/search", {"q": "bygglov", "document_type": "Beslut"}).json()
     assert typed["items"] == [] and typed["count"] == 0

@@ -45,6 +45,9 @@ def test_document_type_and_counterpart_filter_exactly(staff: User) -> None:
     # A party's name finds the case's documents.
     assert search(staff, "", counterpart="Holm").hits == [letter, remiss]
     assert search(staff, "", counterpart="Holm Berg").hits == []
+    page = signed_in(staff).get("/sok/", {"who": "Andersson", "document_type": "skrivelse"})
+    assert letter.document_number in page.content.decode()
+    assert remiss.document_number not in page.content.decode()
 
 
 def test_a_protected_partys_name_cannot_be_found_through_the_counterpart_filter(
