@@ -4,7 +4,8 @@ incoming document still without a handläggningsbesked (the letter telling the s
 who handles the case, kansli.registry.views.letters); the requests for
 public documents still unanswered at the authorities the user registers for, with the
 oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
-approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the next meetings
+approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the minutes still
+waiting for approval and the next meetings
 with their item deadline (stoppdag), dispatch day and items still without a report; for
 a manager, the team's load: open and overdue cases per officer."""
 
@@ -39,12 +40,18 @@ class ToDo:
     requests: int
     oldest_request: datetime.datetime | None
     to_approve: list[Minutes]
+    waiting_minutes: list[Minutes]  # a secretary's: held, not yet approved by all
     next_meetings: list[Meeting]  # each with `without_report`
     team: list[dict[str, Any]]  # officer's name, open, overdue
 
     def __bool__(self) -> bool:
         return bool(
-            self.cases or self.requests or self.to_approve or self.next_meetings or self.team
+            self.cases
+            or self.requests
+            or self.to_approve
+            or self.waiting_minutes
+            or self.next_meetings
+            or self.team
         )
 
 
@@ -65,6 +72,7 @@ def to_do(user: Any) -> ToDo:
         requests=waiting.count(),
         oldest_request=oldest,
         to_approve=_to_approve(user),
+        waiting_minutes=_waiting_minutes(user),
         next_meetings=_next_meetings(user),
         team=_team(user, today),
     )
@@ -108,6 +116,24 @@ def _next_meetings(user: Any) -> list[Meeting]:
             )
         )
         .order_by("starts_at")[:NEXT_MEETINGS]
+    )
+
+
+def _waiting_minutes(user: Any) -> list[Minutes]:
+    """The minutes of held meetings, of the authorities the user is secretary for, that
+    the chair and the approvers have not all approved (justerat, KL 5 kap. 69 §): the
+    secretary follows them up. Once approved, the notice of it is posted at once
+    (kansli.meetings.actions.approval, KL 8 kap. 12 §), so none waits to be posted."""
+    return list(
+        Minutes.objects.filter(
+            locked_at__isnull=True,
+            meeting__in=Meeting.objects.visible_to(user),
+            meeting__body__authority__in=authorities_with(user, [Role.SECRETARY]),
+            meeting__starts_at__lte=timezone.now(),
+            meeting__cancelled_at__isnull=True,
+        )
+        .select_related("meeting__body")
+        .order_by("meeting__starts_at")[: NEXT_MEETINGS * 3]
     )
 
 

@@ -166,3 +166,25 @@ def test_the_officer_sees_cases_still_without_an_acknowledgement(settings: Any) 
     sent = client.post(reverse("registry:register-acknowledgement", args=[cases[0].pk]))
     assert sent.status_code == 302
     assert "1 utan handläggningsbesked." in page(officer)
+
+
+def test_the_secretary_follows_minutes_not_yet_approved(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = make_body()
+    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
+    approver = make_member(body, first_name="Anders")
+    secretary = make_secretary(body)
+    other_secretary = make_secretary(make_body(make_authority("BUN", "Barn- och utbildning")))
+    meeting = make_meeting(body)
+    case = make_case("Detaljplan för Vargödalen", authority=body.authority)
+    meetings.do_preregister_item(meeting, case, title="Detaljplan för Vargödalen", actor=None)
+    minutes = meetings.do_open_minutes(meeting, approvers=[approver], actor=None)
+    record_present(minutes, chair, approver)
+    waiting = f"Protokollet från {body} {timezone.localtime(meeting.starts_at):%Y-%m-%d} är inte"
+    assert waiting not in page(secretary)  # not yet held
+    meeting_over(monkeypatch, meeting)
+    assert waiting in page(secretary)
+    assert waiting not in page(other_secretary) and waiting not in page(approver)
+    meetings.do_approve_minutes(minutes, verified=True, actor=approver)
+    assert waiting in page(secretary)  # the chair has not approved
+    meetings.do_approve_minutes(minutes, verified=True, actor=chair)
+    assert waiting not in page(secretary)  # approved, and its notice posted at once
