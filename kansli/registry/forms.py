@@ -32,19 +32,19 @@ DIRECTIONS = [(value, capfirst(label)) for value, label in Direction.choices]
 def find_case(user: Any, text: str, authority: Authority | None = None) -> Case | None:
     """The case with this case number (in any common spelling, see
     kansli.registry.casenumber) among those the user may see. With `authority` the
-    number may leave out the series, and a case of another series is not found."""
+    number may leave out the series (then the authority's own), and a case of another
+    authority is not found; a case moved to it that kept its number is found by that
+    number (Case.series)."""
     number = parse_case_number(text or "")
     if number is None or number.document is not None:
         return None
     series = number.series or (authority.code if authority is not None else None)
-    if series is None or (authority is not None and series != authority.code):
+    if series is None:
         return None
-    return (
-        Case.objects.visible_to(user)
-        .select_related("authority__municipality")
-        .numbered(series, number.year, number.number)
-        .first()
-    )
+    cases = Case.objects.visible_to(user).select_related("authority__municipality")
+    if authority is not None:
+        cases = cases.filter(authority=authority)
+    return cases.numbered(series, number.year, number.number).first()
 
 
 # The registration fields a personal identity number may be written in.

@@ -120,3 +120,15 @@ def test_the_choice_is_made_on_the_planning_page_and_shown_in_the_preview():
     assert "KS (nytt nummer)" not in preview
     client.post(f"{response.url}genomfor/")
     assert Case.objects.get(pk=world.case.pk).case_number == world.case.case_number
+
+
+def test_the_receiving_authority_finds_the_case_by_its_kept_number() -> None:
+    from kansli.registry.forms import find_case
+
+    world = make_world()
+    keep(world)
+    case = Case.objects.get(pk=world.case.pk)
+    typed = f"KFN {case.year}/{case.number}"
+    assert find_case(world.both, typed, world.ks) == case  # e.g. putting it on KS's agenda
+    assert find_case(world.both, typed, world.kfn) is None  # no longer KFN's
+    assert find_case(world.both, typed) == case
