@@ -774,5 +774,6 @@ def do_send_case_reminders(
     if due:
         record(actor=actor, action="registry.send_case_reminders", obj=None,
                after={"day": today.isoformat(), "people": len(due),
-                      "cases": sum(len(r.overdue) + len(r.due_soon) for r in due)})  # fmt: skip
+                      "cases": sum(len(r.overdue) + len(r.due_soon) for r in due),
+                      "reports_due": sum(len(r.deadlines) for r in due)})  # fmt: skip
     return due

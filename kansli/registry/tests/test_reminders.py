@@ -122,3 +122,39 @@ def test_the_officer_turns_them_off_and_on_on_the_start_page() -> None:
     anna.refresh_from_db()
     assert anna.case_reminders
     assert AuditEvent.objects.filter(action="org.set_case_reminders").count() == 2
+
+
+def test_an_officer_is_reminded_of_a_report_due_for_a_coming_meetings_item_deadline(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """A case on a coming meeting's agenda without a report, whose stoppdag is within
+    three working days (the same horizon), is in the morning e-mail with the meeting and
+    the stoppdag; a meeting whose stoppdag is later is not, nor an item with its report."""
+    from kansli.meetings.actions import do_preregister_item
+    from kansli.meetings.testing import make_body, make_meeting
+
+    today = timezone.localdate()
+    horizon = add_workdays(today, 3)
+    body = make_body(make_authority("KS"))
+
+    def stoppdag(days: int) -> datetime.date:
+        return add_workdays(today + datetime.timedelta(days), -body.item_deadline_workdays)
+
+    near = next(d for d in range(1, 60) if today <= stoppdag(d) <= horizon)
+    far = next(d for d in range(near, 90) if stoppdag(d) > horizon)
+    anna = officer("anna")
+    due, later = case_for(anna, None), case_for(anna, None, title="Annat ärende")
+    meeting = make_meeting(body, days_ahead=near)
+    do_preregister_item(meeting, due, title=SECRET_TITLE, actor=None)
+    do_preregister_item(make_meeting(body, days_ahead=far), later, title="Annat", actor=None)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        (sent,) = actions.do_send_case_reminders(actor=None)
+    assert [(c.pk, m.pk) for c, m in sent.deadlines] == [(due.pk, meeting.pk)]
+    (message,) = mail.outbox
+    assert message.subject.endswith("1 tjänsteskrivelser inför stoppdag")
+    assert f"- {due.case_number} till {body} " in message.body
+    assert f"stoppdag {meeting.item_deadline:%Y-%m-%d}" in message.body
+    assert later.case_number not in message.body and "Kalle" not in message.body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert actions.do_send_case_reminders(actor=None) == []  # not twice a day
