@@ -3,7 +3,8 @@ the officer's open cases, overdue ones, those due within a week and those begun 
 incoming document still without a handläggningsbesked (the letter telling the sender
 who handles the case, kansli.registry.views.letters); the requests for
 public documents still unanswered at the authorities the user registers for, with the
-oldest one's day (TF 2 kap. 15 §: as soon as possible); the minutes the user is to
+oldest one's day (TF 2 kap. 15 §: as soon as possible), and the inbox items waiting to be
+registered with the oldest one's time (OSL 5 kap. 1 §: without delay); the minutes the user is to
 approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the minutes still
 waiting for approval and the next meetings
 with their item deadline (stoppdag), dispatch day and items still without a report; for
@@ -23,7 +24,7 @@ from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
 from kansli.registry.models import Case, Direction
 from kansli.registry.models.cases import OPEN_STATUSES
-from kansli.registry.views.common import authorities_with
+from kansli.registry.views.common import authorities_with, waiting_items
 from kansli.registry.views.letters import LETTER
 from kansli.requests.views.overview import listed
 
@@ -37,6 +38,8 @@ class ToDo:
     overdue: int
     due_soon: int
     unacknowledged: int
+    inbox: int  # a registrar's inbox items not yet registered (OSL 5 kap. 1 §)
+    oldest_inbox: datetime.datetime | None
     requests: int
     oldest_request: datetime.datetime | None
     to_approve: list[Minutes]
@@ -47,6 +50,7 @@ class ToDo:
     def __bool__(self) -> bool:
         return bool(
             self.cases
+            or self.inbox
             or self.requests
             or self.to_approve
             or self.waiting_minutes
@@ -61,6 +65,7 @@ def to_do(user: Any) -> ToDo:
     mine = Case.objects.visible_to(user).filter(officer=user, status__in=OPEN_STATUSES)
     waiting = listed(user)
     oldest = waiting.values_list("received_at", flat=True).first()
+    inbox = waiting_items(user).order_by("received_at", "pk")
     return ToDo(
         cases=mine.count(),
         overdue=mine.filter(due_date__lt=today).count(),
@@ -69,6 +74,8 @@ def to_do(user: Any) -> ToDo:
         .exclude(documents__document_type=LETTER)
         .distinct()
         .count(),
+        inbox=inbox.count(),
+        oldest_inbox=inbox.values_list("received_at", flat=True).first(),
         requests=waiting.count(),
         oldest_request=oldest,
         to_approve=_to_approve(user),

@@ -188,3 +188,21 @@ def test_the_secretary_follows_minutes_not_yet_approved(monkeypatch: pytest.Monk
     assert waiting in page(secretary)  # the chair has not approved
     meetings.do_approve_minutes(minutes, verified=True, actor=chair)
     assert waiting not in page(secretary)  # approved, and its notice posted at once
+
+
+def test_the_registrar_sees_the_inbox_waiting_with_the_oldest_ones_time(
+    settings: Any, tmp_path: Any
+) -> None:
+    from kansli.files.store import store_bytes
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    ks, bun = make_authority("KS"), make_authority("BUN", "Barn- och utbildning")
+    registrar, other = make_registrar(ks), make_registrar(bun, "bunreg")
+    first = actions.do_receive_in_inbox(ks, store_bytes(b"brev ett", "ett.txt"), "ett.txt",
+                                        actor=registrar)  # fmt: skip
+    actions.do_receive_in_inbox(ks, store_bytes(b"brev tva", "tva.txt"), "tva.txt",
+                                actor=registrar)  # fmt: skip
+    oldest = timezone.localtime(first.received_at).strftime("%Y-%m-%d %H:%M")
+    line = f"2 poster i inkorgen som inte är registrerade</a>, den äldsta kom in {oldest}."
+    assert line in page(registrar)
+    assert "i inkorgen som inte är registrerad" not in page(other)
