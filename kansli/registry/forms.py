@@ -487,6 +487,12 @@ class SearchFiltersForm(AccessibleForm):
         label=_("Sender, recipient or party"), max_length=200, required=False,
         help_text=_("Every word of the name."),
     )  # fmt: skip
+    kind = forms.ChoiceField(
+        choices=[("", _("Documents and cases")), ("documents", _("Documents only")),
+                 ("cases", _("Cases, each once"))],
+        required=False, label=_("Hits"),
+        help_text=_("Cases, each once, gathers the cases of the newest 1,000 hits."),
+    )  # fmt: skip
     order = forms.ChoiceField(
         choices=[("", _("Newest first")), ("relevance", _("Best match first"))],
         required=False, label=_("Order"),

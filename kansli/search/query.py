@@ -43,8 +43,10 @@ from kansli.search.querylang import ParsedQuery, Term, parse_query
 Hit = tuple[str, int]  # ("document" or "case", primary key)
 # What the staff page and the API count up to on a search's first page (count_cap).
 COUNT_CAP = 1000
-# Sorting by relevance ranks the newest this many hits (see search()).
+# Sorting by relevance ranks the newest this many hits (see search()); listing cases
+# each once gathers the cases of as many.
 RELEVANCE_WINDOW = 1000
+CASES_WINDOW = 1000
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,7 @@ def search(
     offset: int = 0,
     count_cap: int | None = None,
     by_relevance: bool = False,
+    kind: str | None = None,
 ) -> SearchResult:
     """Search the registry as `user` sees it, newest first. Authority, classification,
     officer and unit are model instances or ids; `year` is the case's year, the dates
@@ -90,13 +93,28 @@ def search(
     `by_relevance` orders the hits by how well they match the words (bm25, ts_rank_cd)
     instead of newest first, among the newest RELEVANCE_WINDOW hits: ranking every hit
     of a common word would mean reading and scoring all of them, the cost the newest-
-    first design avoids. Without words it is newest first."""
+    first design avoids. Without words it is newest first.
+
+    `kind`: "documents" leaves out cases that have no document yet; "cases" lists
+    each case once, at its newest hit (a Case), among the newest CASES_WINDOW hits (the
+    same bound: grouping every hit of a common word by case would read them all)."""
+    if kind not in (None, "", "documents", "cases"):
+        raise ValueError(f"no such kind of hit: {kind!r}")
     filters = Filters.of(
         authority, year, status, classification, officer, unit, direction, date_from,
         date_to, include_voided, document_type, counterpart,
     )  # fmt: skip
     query, wanted = _prepare(text, filters)
+    if kind == "documents":
+        wanted.cases = None
     end = offset + limit + 1
+    if kind == "cases":
+        documents, cases = _both(user, query, wanted, CASES_WINDOW)
+        merged = _each_case_once(_newest_first(documents, cases))
+        page = merged[offset:end]
+        complete = len(documents) < CASES_WINDOW and len(cases) < CASES_WINDOW
+        count = min(len(merged), count_cap + 1) if count_cap is not None and complete else None
+        return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
     if by_relevance and query.terms:
         documents, cases = _both(user, query, wanted, RELEVANCE_WINDOW)
         merged = _by_relevance(query.terms, documents, cases)
@@ -112,6 +130,16 @@ def search(
             counted = _both(user, query, wanted, max(end, count_cap + 1))
             count = min(len(counted[0]) + len(counted[1]), count_cap + 1)
     return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
+
+
+def _each_case_once(hits: list[Hit]) -> list[Hit]:
+    """The hits' cases, each once, in the order of its first (newest) hit."""
+    documents = [pk for kind, pk in hits if kind == "document"]
+    case_of = dict(Document.objects.filter(pk__in=documents).values_list("pk", "case_id"))
+    seen: dict[int, None] = {}
+    for kind, pk in hits:
+        seen.setdefault(pk if kind == "case" else case_of[pk])
+    return [("case", pk) for pk in seen]
 
 
 def _by_relevance(terms: Sequence[Term], documents: list[Hit], cases: list[Hit]) -> list[Hit]:

@@ -2,7 +2,7 @@
 the registry writes them (KS 2026/142, KS 2026/142-3)."""
 
 import datetime
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 
@@ -218,6 +218,9 @@ class SearchFilter(Schema):
     date_to: Day | None = Field(None, description="Documents dated up to this day.")
     include_voided: bool = True
     document_type: Title | None = Field(None, description="The document type, e.g. Remissvar.")
+    kind: Literal["documents", "cases"] | None = Field(
+        None, description="documents: no case without documents; cases: each case once."
+    )
     who: Title | None = Field(
         None, description="Every word of a sender's, recipient's or party's name."
     )

@@ -32,7 +32,8 @@ def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[s
         authority=authority, year=filters.year, status=filters.status,
         direction=filters.direction, date_from=filters.date_from, date_to=filters.date_to,
         include_voided=filters.include_voided, document_type=filters.document_type,
-        counterpart=filters.who, count_cap=COUNT_CAP if filters.offset == 0 else None,
+        counterpart=filters.who, kind=filters.kind,
+        count_cap=COUNT_CAP if filters.offset == 0 else None,
     )  # fmt: skip
     # Read again with everything the schemas show (secrecy, files, officer, ...).
     documents = queries.documents(request.auth).in_bulk(

@@ -364,5 +364,9 @@ def test_search_finds_what_the_caller_may_see() -> None:
     assert later["count"] is None  # counted on the first page only
     named = client.get("/api/v1/search", {"q": "", "who": "anna andersson"}).json()
     assert [hit["document"]["id"] for hit in named["items"]] == [document.pk]
+    cases = client.get("/api/v1/search", {"q": "bygglov", "kind": "cases"}).json()
+    assert [hit["case"]["id"] for hit in cases["items"]] == [empty.pk, document.case_id]
+    only = client.get("/api/v1/search", {"q": "bygglov", "kind": "documents"}).json()
+    assert [hit["document"]["id"] for hit in only["items"]] == [document.pk]
     typed = client.get("/api/v1/search", {"q": "bygglov", "document_type": "Beslut"}).json()
     assert typed["items"] == [] and typed["count"] == 0

@@ -149,3 +149,20 @@ def test_relevance_puts_the_best_match_first_and_without_words_keeps_the_date(
     body = page.content.decode()
     assert "Träffarna, bäst träff först" in body
     assert body.index(often.document_number) < body.index(newest.document_number)
+
+
+def test_documents_only_or_each_case_once(staff: User) -> None:
+    bridge = make_case("Gångbro över ån")
+    first = make_incoming(bridge, description="Skrivelse om gångbro")
+    second = make_incoming(bridge, description="Yttrande om gångbro")
+    lone = make_case("Gångbro vid skolan")  # a case without documents
+    other = make_case("Gångbro i parken")
+    third = make_incoming(other, description="Ansökan")
+    assert search(staff, "gångbro").hits == [third, lone, second, first]
+    assert search(staff, "gångbro", kind="documents").hits == [third, second, first]
+    cases = search(staff, "gångbro", kind="cases", count_cap=10)
+    assert cases.hits == [other, lone, bridge] and cases.count == 3
+    page = search(staff, "gångbro", kind="cases", limit=2)
+    assert page.hits == [other, lone] and page.has_more
+    shown = signed_in(staff).get("/sok/", {"q": "gångbro", "kind": "cases"}).content.decode()
+    assert shown.count(bridge.case_number) == 1 and first.document_number not in shown
