@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from kansli.handbook.testing import make_routine
 from kansli.org.models import Role
@@ -32,11 +33,11 @@ def test_a_new_user_finds_the_email_routine_by_search_and_from_registration(
     page.get_by_label(sv("Search the handbook")).fill("e-post")
     page.get_by_role("button", name=sv("Search")).click()
     hits = page.locator("ul.hits li")
-    assert hits.count() == 1
+    expect(hits).to_have_count(1)  # waits for the results page, not the form it left
     assert hits.locator("mark").first.inner_text() == "e-post"
     assert axe_violations(page) == []
     hits.get_by_role("link", name="Registrera e-post").click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Registrera e-post"
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera e-post")
     assert "kommundirektören" in page.locator("dl.facts").inner_text()
     assert axe_violations(page) == []
 
@@ -44,5 +45,5 @@ def test_a_new_user_finds_the_email_routine_by_search_and_from_registration(
     link = page.locator("p.routine-link")
     assert link.inner_text() == f"{sv('Routine:')} Registrera e-post"
     link.get_by_role("link").click()
-    assert page.url == f"{live_server.url}/handbok/{routine.pk}/"
-    assert page.get_by_role("heading", level=1).inner_text() == "Registrera e-post"
+    expect(page).to_have_url(f"{live_server.url}/handbok/{routine.pk}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registrera e-post")
