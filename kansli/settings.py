@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kansli.meetings",
     "kansli.registry",
     "kansli.search",
+    "kansli.retention",
     "kansli.requests",
     "kansli.eservices",
     "kansli.mailbox",

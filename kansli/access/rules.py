@@ -301,6 +301,17 @@ def visible_news(items: QS, user: Any) -> QS:
     return items.filter(body__authority__in=employed_in(user))
 
 
+def visible_plans(plans: QS, user: Any) -> QS:
+    """The document management plans (kansli.retention.Plan) the user reads: they are
+    not secret, so all staff of the plan's municipality (a system administrator: every
+    municipality's). Nobody else here: to the public a plan is a public document,
+    handed out on request like any other."""
+    municipalities = reader(user).municipalities
+    if municipalities is None:
+        return plans
+    return plans.filter(municipality_id__in=municipalities)
+
+
 def elected_bodies(bodies: QS, user: Any) -> QS:
     """The bodies the user is elected to today. Judged as of now, not a meeting's day: a
     member who has left reads none of the body's meetings, past ones included."""
