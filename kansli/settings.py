@@ -253,6 +253,12 @@ if LOGIN_FAILURE_LIMIT < 1 or LOCKOUT_MINUTES < 1:
         "KANSLI_LOGIN_FAILURE_LIMIT and KANSLI_LOCKOUT_MINUTES must be 1 or more"
     )
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+# How long audit events keep the address a signed-in request came from before `kansli
+# remind` forgets it (kansli.audit.forget; GDPR art. 5.1 e). Requests from the public
+# keep none at all.
+AUDIT_ADDRESS_DAYS = env_int("KANSLI_AUDIT_ADDRESS_DAYS", 90)
+if AUDIT_ADDRESS_DAYS < 1:
+    raise ImproperlyConfigured("KANSLI_AUDIT_ADDRESS_DAYS must be 1 or more")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True

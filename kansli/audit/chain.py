@@ -6,6 +6,7 @@ import datetime
 import hashlib
 import ipaddress
 import json
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,30 +24,64 @@ from kansli.rows import execute, insert
 GENESIS = "0" * 64
 
 
-def canonical(event: AuditEvent) -> bytes:
-    """The event's content as bytes that do not depend on the database: sorted keys,
-    UTC time with microseconds, no insignificant white space."""
-    created = event.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
-    content = {
-        "seq": event.seq,
-        "created_at": created,
-        "actor_id": event.actor_id,
-        "actor_label": event.actor_label,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "object_label": event.object_label,
-        "before": event.before,
-        "after": event.after,
-        "request_id": event.request_id,
-        "client_ip": event.client_ip,
-    }
+# The details an event may have to forget: names, free text, the values before and
+# after (personal data that disposal under Arkivlagen or an erasure decision under GDPR
+# art. 17 removes) and, apart from them, the address the request came from, which is
+# kept only for a while (KANSLI_AUDIT_ADDRESS_DAYS). The chain hashes a salted digest of
+# each group instead of the values, so either can be removed and the chain still proves
+# that no event was added, removed or changed. The salt goes with the values: without
+# it, a digest cannot be used to confirm a guessed name or address.
+DETAILS = ("actor_label", "object_label", "before", "after")
+
+
+def _json(content: dict[str, Any]) -> bytes:
+    """Sorted keys, no insignificant white space: the same bytes on every database."""
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def canonical(event: AuditEvent) -> bytes:
+    """The event's lasting content as bytes that do not depend on the database: UTC time
+    with microseconds and the digests of its forgettable details."""
+    created = event.created_at.astimezone(datetime.UTC).isoformat(timespec="microseconds")
+    return _json(
+        {
+            "seq": event.seq,
+            "created_at": created,
+            "actor_id": event.actor_id,
+            "action": event.action,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "request_id": event.request_id,
+            "details_digest": event.details_digest,
+            "address_digest": event.address_digest,
+        }
+    )
 
 
 def chain_hash(prev_hash: str, event: AuditEvent) -> str:
     """SHA-256 over the previous event's hash and this event's canonical content."""
     return hashlib.sha256(prev_hash.encode() + canonical(event)).hexdigest()
+
+
+def details_digest(salt: str, event: AuditEvent) -> str:
+    """SHA-256 over the salt and the event's details."""
+    details = _json({name: getattr(event, name) for name in DETAILS})
+    return hashlib.sha256(bytes.fromhex(salt) + details).hexdigest()
+
+
+def address_digest(salt: str, address: str) -> str:
+    """SHA-256 over the salt and the address."""
+    return hashlib.sha256(bytes.fromhex(salt) + address.encode()).hexdigest()
+
+
+def seal(event: AuditEvent) -> None:
+    """Give a new event its salts, digests and hash (its seq and prev_hash are set)."""
+    event.details_salt = secrets.token_hex(16)
+    event.details_digest = details_digest(event.details_salt, event)
+    if event.client_ip:
+        event.address_salt = secrets.token_hex(16)
+        event.address_digest = address_digest(event.address_salt, event.client_ip)
+    event.hash = chain_hash(event.prev_hash, event)
 
 
 def record(
@@ -80,7 +115,7 @@ def record(
         client_ip=_client_ip(context.client_ip) if _keeps_address(actor, obj) else None,
         prev_hash=prev_hash,
     )
-    event.hash = chain_hash(prev_hash, event)
+    seal(event)
     insert(event)
     execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
     return event
@@ -168,6 +203,7 @@ class Verification:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    forgotten: int = 0  # events whose details have been removed (the chain still holds)
 
     @property
     def ok(self) -> bool:
@@ -183,7 +219,7 @@ def verify() -> Verification:
     must be there (else the tail was deleted), and no event may lie beyond the head as
     read at the end (events and head are updated in the same transaction)."""
     start_seq, start_hash = _head()
-    prev_hash, expected_seq, checked = GENESIS, 1, 0
+    prev_hash, expected_seq, checked, forgotten = GENESIS, 1, 0, 0
     for event in _events():
         if event.seq != expected_seq:
             return Verification(
@@ -201,6 +237,10 @@ def verify() -> Verification:
             )
         if event.seq == start_seq and event.hash != start_hash:
             return Verification(checked, event.seq, _NOT_THE_HEAD)
+        unsealed = _unsealed(event)
+        if unsealed:
+            return Verification(checked, event.seq, unsealed)
+        forgotten += not event.details_salt
         prev_hash, expected_seq, checked = event.hash, expected_seq + 1, checked + 1
     if checked < start_seq:
         return Verification(
@@ -217,7 +257,30 @@ def verify() -> Verification:
         )
     if checked == end_seq and prev_hash != end_hash:
         return Verification(checked - 1, checked, _NOT_THE_HEAD)
-    return Verification(checked)
+    return Verification(checked, forgotten=forgotten)
+
+
+def _unsealed(event: AuditEvent) -> str:
+    """Why the event's details or address do not match their digests, or "". Forgotten
+    details (no salt) must be empty: values without a salt were put there afterwards."""
+    if event.details_salt:
+        if details_digest(event.details_salt, event) != event.details_digest:
+            return "uppgifterna stämmer inte med sin kontrollsumma"
+    elif (
+        event.actor_label
+        or event.object_label
+        or event.before is not None
+        or (event.after is not None)
+    ):
+        return "uppgifterna har lagts till efter att de glömts"
+    if event.address_salt:
+        if not event.client_ip or address_digest(event.address_salt, event.client_ip) != (
+            event.address_digest
+        ):
+            return "adressen stämmer inte med sin kontrollsumma"
+    elif event.client_ip:
+        return "adressen har lagts till efter att den glömts"
+    return ""
 
 
 def latest_seq() -> int:

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 
 class AuditEvent(models.Model):
     """One event in the audit chain: who did what to which object, when and from where,
-    with the values before and after. Rows are never updated or deleted (database
-    triggers refuse it); the actor reference has no database constraint and the actor's
-    name is copied in, so an event outlives what it describes."""
+    with the values before and after. Rows are never deleted and never changed (database
+    triggers refuse it), except that their details (names, free text, the values) and
+    their address can be forgotten: emptied together with their salt, while the salted
+    digests the chain hashes stay (kansli.audit.forget). The actor reference has no
+    database constraint and the actor's name is copied in, so an event outlives what it
+    describes."""
 
     seq = models.BigIntegerField(_("sequence number"), unique=True)
     created_at = models.DateTimeField(_("time"))
@@ -34,6 +38,13 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     client_ip = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # Salt and digest of the details (DETAILS in chain.py) and of the address; a salt is
+    # empty once what it seals has been forgotten, an address digest empty when there
+    # never was an address.
+    details_salt = models.CharField(max_length=32, blank=True)
+    details_digest = models.CharField(max_length=64, default="")
+    address_salt = models.CharField(max_length=32, blank=True)
+    address_digest = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
@@ -41,7 +52,13 @@ class AuditEvent(models.Model):
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
         ordering = ["seq"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The events whose address is still kept, by age (forget.forget_addresses).
+            models.Index(
+                fields=["created_at"], condition=~Q(address_salt=""), name="audit_address_kept"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_label}"

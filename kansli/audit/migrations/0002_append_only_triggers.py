@@ -12,7 +12,7 @@ from kansli.audit import triggers
 
 
 def install(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    triggers.install(schema_editor.connection)
+    triggers.install(schema_editor.connection, forgetting=False)  # no salts before 0003
 
 
 def drop(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:

@@ -10,7 +10,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 
-from kansli.audit.chain import chain_hash, verify
+from kansli.audit.chain import chain_hash, details_digest, seal, verify
+from kansli.audit.forget import forget_details
 from kansli.audit.models import AuditEvent, ChainHead
 
 pytestmark = pytest.mark.usefixtures("five_events", "triggers_lifted")
@@ -69,9 +70,23 @@ def swap_two_events() -> None:
 def rewrite_an_event_with_a_fresh_hash() -> None:
     event = AuditEvent.objects.get(seq=3)
     event.after = {"n": 3, "title": "Förfalskad"}
+    event.details_digest = details_digest(event.details_salt, event)
     AuditEvent.objects.filter(seq=3).update(
-        after=event.after, hash=chain_hash(event.prev_hash, event)
+        after=event.after,
+        details_digest=event.details_digest,
+        hash=chain_hash(event.prev_hash, event),
     )
+
+
+def forget_then_write_other_details() -> None:
+    # Forgetting is allowed; writing something else in place of what was forgotten is not
+    # (the salt that would seal new values went with the old ones).
+    forget_details(AuditEvent.objects.filter(seq=3), reason="test", actor=None)
+    AuditEvent.objects.filter(seq=3).update(object_label="Påhittad")
+
+
+def add_an_address() -> None:
+    AuditEvent.objects.filter(seq=2).update(client_ip="198.51.100.9")
 
 
 def point_the_head_elsewhere() -> None:
@@ -87,7 +102,7 @@ def append_behind_the_head() -> None:
         action="test.forged",
         prev_hash=last.hash,
     )
-    forged.hash = chain_hash(last.hash, forged)
+    seal(forged)
     forged.save(force_insert=True)
 
 
@@ -96,8 +111,10 @@ def append_behind_the_head() -> None:
     [
         (change_a_field, 3, "innehållet stämmer inte med händelsens kontrollsumma"),
         (change_the_time, 3, "innehållet stämmer inte med händelsens kontrollsumma"),
-        (change_before, 3, "innehållet stämmer inte med händelsens kontrollsumma"),
-        (change_after, 3, "innehållet stämmer inte med händelsens kontrollsumma"),
+        (change_before, 3, "uppgifterna stämmer inte med sin kontrollsumma"),
+        (change_after, 3, "uppgifterna stämmer inte med sin kontrollsumma"),
+        (forget_then_write_other_details, 3, "uppgifterna har lagts till efter att de glömts"),
+        (add_an_address, 2, "adressen har lagts till efter att den glömts"),
         (delete_a_middle_event, 3, "händelsen saknas (nästa bevarade händelse är 4)"),
         (delete_the_last_event, 5, "händelsen saknas (kedjans huvud anger 5 händelser)"),
         (swap_two_events, 2, "händelsen följer inte på den föregående händelsen"),

@@ -29,8 +29,13 @@ class Command(BaseCommand):
         result = verify()
         if result.ok:
             checked = "händelse kontrollerad" if result.checked == 1 else "händelser kontrollerade"
+            forgotten = ""
+            if result.forgotten:
+                forgotten = f", varav {result.forgotten} med glömda uppgifter"
             self.stdout.write(
-                self.style.SUCCESS(f"Granskningskedjan är hel: {result.checked} {checked}.")
+                self.style.SUCCESS(
+                    f"Granskningskedjan är hel: {result.checked} {checked}{forgotten}."
+                )
             )
             return
         self.stderr.write(

@@ -1,6 +1,7 @@
 """`kansli remind`: the daily reminders, run once a day (cron or a systemd timer) beside
 `kansli worker`: e-justering (kansli.meetings) and each officer's overdue and soon-due
-cases (kansli.registry.reminders). Run twice the same day, it sends nothing twice."""
+cases (kansli.registry.reminders). Run twice the same day, it sends nothing twice. It
+also forgets the addresses audit events have kept longer than KANSLI_AUDIT_ADDRESS_DAYS."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from kansli.audit.forget import forget_addresses
 from kansli.handbook.actions import do_remind_owners
 from kansli.meetings.actions.eapproval import remind_due
 from kansli.registry.actions import do_send_case_reminders
@@ -31,3 +33,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Enkäter: {opened} omgångar öppnade, {reminded} påminda.")
         owners = do_remind_owners()
         self.stdout.write(f"Handboken: {owners} dokumentägare påminda om giltighetstid.")
+        forgotten = forget_addresses()
+        self.stdout.write(f"Granskningsloggen: adressen glömd i {forgotten} händelser.")
