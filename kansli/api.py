@@ -28,6 +28,7 @@ from kansli.meetings.api_decisions import router as decisions_router
 from kansli.meetings.api_delegation import router as delegation_router
 from kansli.meetings.api_draft import router as draft_router
 from kansli.meetings.api_votes import router as votes_router
+from kansli.privacy.api import router as privacy_router
 from kansli.public.api import TooMany
 from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
@@ -102,6 +103,7 @@ api.add_router("", requests_router)
 api.add_router("", reports_router)
 api.add_router("", distribution_router)
 api.add_router("", saved_searches_router)
+api.add_router("", privacy_router)
 
 
 def _invalid(request: HttpRequest, errors: dict[str, list[str]]) -> HttpResponse:

@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "kansli.handbook",
     "kansli.surveys",
     "kansli.reorganisation",
+    "kansli.privacy",
     "kansli.demo",
 ]
 
