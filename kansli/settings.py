@@ -184,6 +184,9 @@ def _databases() -> dict[str, dict[str, object]]:
                         "PRAGMA synchronous=NORMAL;"
                         "PRAGMA foreign_keys=ON;"
                         "PRAGMA busy_timeout=20000;"
+                        # Deleted rows are overwritten with zeros, not left in free
+                        # pages: what disposal removes is gone from the file too.
+                        "PRAGMA secure_delete=ON;"
                     ),
                 },
                 "TEST": {"NAME": env("KANSLI_TEST_SQLITE_NAME") or None},

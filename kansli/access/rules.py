@@ -312,6 +312,20 @@ def visible_plans(plans: QS, user: Any) -> QS:
     return plans.filter(municipality_id__in=municipalities)
 
 
+# Holds name cases and counterparts, and why: for those who decide on them (the
+# archivist, the data protection officer), those who register and void (registrars)
+# and the authority's managers, who review disposal.
+HOLD_READERS = [Role.ARCHIVIST, Role.DATA_PROTECTION_OFFICER, Role.REGISTRAR, Role.MANAGER]
+
+
+def visible_holds(holds: QS, user: Any) -> QS:
+    """The legal holds (kansli.retention.Hold) the user reads."""
+    if not _signed_in(user):
+        return holds.none()
+    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=HOLD_READERS)
+    return holds.filter(authority_id__in=held.values("authority_id"))
+
+
 def elected_bodies(bodies: QS, user: Any) -> QS:
     """The bodies the user is elected to today. Judged as of now, not a meeting's day: a
     member who has left reads none of the body's meetings, past ones included."""

@@ -24,6 +24,7 @@ from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import Authority, Role, Unit, User
 from kansli.org.permissions import require_sysadmin
 from kansli.registry import notify, reminders
+from kansli.registry.guards import void_refusal
 from kansli.registry.models import (
     Case,
     CaseStatus,
@@ -344,6 +345,9 @@ def do_void_document(document: Document, reason: str, *, actor: Any) -> Document
         raise ValidationError("Handlingen är redan makulerad.")
     if not reason.strip():
         raise ValidationError({"reason": "Ange varför registreringen makuleras."})
+    refusal = void_refusal(document.case, document)
+    if refusal:
+        raise ValidationError(refusal)
     document.voided_at, document.voided_by = timezone.now(), actor
     document.void_reason = reason.strip()
     document.save(update_fields=["voided_at", "voided_by", "void_reason"])
@@ -375,6 +379,9 @@ def do_change_case_status(case: Case, status: str, *, reason: str = "", actor: A
         require_role(actor, case.authority, [Role.REGISTRAR], "makulera ärenden")
         if not reason.strip():
             raise ValidationError({"reason": "Ange varför ärendet makuleras."})
+        refusal = void_refusal(case)
+        if refusal:
+            raise ValidationError(refusal)
         case.void_reason = reason.strip()
     before = {"status": case.status}
     case.status = status

@@ -232,6 +232,34 @@ def remember_terms(terms: Iterable[str]) -> None:
     execute_many(_sql(_REMEMBER, schema.TERMS), [(term,) for term in set(terms)])
 
 
+def forget_terms(terms: Iterable[str]) -> int:
+    """Take out of the SQLite term list the words no index row has any more (after
+    disposal: a disposed name must not live on as a completion). Returns how many."""
+    if connection.vendor != "sqlite":
+        return 0
+    gone = [(term,) for term in set(terms) if not _indexed(term)]
+    execute_many(_sql("DELETE FROM {t} WHERE term = %s", schema.TERMS), gone)
+    return len(gone)
+
+
+def _indexed(term: str) -> bool:
+    phrase = '"' + term.replace('"', '""') + '"'
+    for table in schema.TABLES:
+        found = execute(_sql("SELECT 1 FROM {t} WHERE {t} MATCH %s LIMIT 1", table), [phrase])
+        if found.fetchone():
+            return True
+    return False
+
+
+def optimise() -> None:
+    """Merge the SQLite index tables' segments, which also drops the entries of deleted
+    and replaced rows that FTS5 otherwise keeps until a merge. PostgreSQL: VACUUM does."""
+    if connection.vendor != "sqlite":
+        return
+    for table in schema.TABLES:
+        execute(_sql("INSERT INTO {t} ({t}) VALUES ('optimize')", table))
+
+
 def delete(table: str, rowid: int) -> None:
     execute(_sql(_DELETE, table), [rowid])
 

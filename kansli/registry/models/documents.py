@@ -82,6 +82,10 @@ class Document(models.Model):
     external_id = models.CharField(
         _("id in the earlier system"), max_length=100, blank=True, db_index=True
     )
+    # Disposed of (gallrad) under the document management plan (kansli.retention): its
+    # files, text and personal data are gone; the registration stays, saying that the
+    # document existed and when it was disposed of (Arkivlagen 10 §).
+    disposed_at = models.DateTimeField(_("disposed of"), null=True, blank=True)
 
     objects = DocumentQuerySet.as_manager()
 
@@ -116,6 +120,10 @@ class Document(models.Model):
     @property
     def is_voided(self) -> bool:
         return self.voided_at is not None
+
+    @property
+    def is_disposed(self) -> bool:
+        return self.disposed_at is not None
 
 
 class DocumentCorrection(models.Model):

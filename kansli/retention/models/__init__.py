@@ -1,3 +1,5 @@
+from kansli.retention.models.disposal import DisposalItem, DisposalRun, RunState
+from kansli.retention.models.holds import Hold
 from kansli.retention.models.plan import (
     Event,
     Handling,
@@ -12,12 +14,16 @@ from kansli.retention.models.plan import (
 )
 
 __all__ = [
+    "DisposalItem",
+    "DisposalRun",
     "Event",
     "Handling",
+    "Hold",
     "Medium",
     "Outcome",
     "Plan",
     "PlanRule",
+    "RunState",
     "add_months",
     "due_date",
     "effective_rules",

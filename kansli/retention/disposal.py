@@ -1,0 +1,318 @@
+"""Disposal (gallring) under the document management plan, with proof.
+
+Arkivlagen (1990:782) 10 § allows an authority to destroy records only by a decision,
+here the plan the board adopted. A run goes: listing (monthly, `kansli retention
+list`) → the manager (owner of the process) reviews → the archivist approves → disposal
+(`kansli retention dispose`). Each reviewer may exclude items with a reason or send the
+list back. Refused, and never disposed of: material under a legal hold, documents of a
+case not yet closed, and documents asked for in a request not yet answered (TF 2 kap.
+15 §: a request is handled first). What goes: the files (a file shared by content
+address only when no remaining record uses it), the text, the search entries, the
+personal data in the registration, its corrections and its audit events' details;
+what stays: the registration saying that the document existed and was disposed of,
+the disposal record (DisposalItem: rule, reviewers, time, checksums) and the disposal
+report (gallringsprotokoll) registered as a document."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.audit.forget import forget_details
+from kansli.audit.models import AuditEvent
+from kansli.org.models import Authority, Role
+from kansli.registry.models import Document, DocumentCorrection, DocumentFile, InboxItem
+from kansli.registry.models.cases import CaseStatus
+from kansli.registry.permissions import has_role
+from kansli.retention.holds import Holds
+from kansli.retention.models import (
+    DisposalItem,
+    DisposalRun,
+    Outcome,
+    PlanRule,
+    RunState,
+    due_date,
+    effective_rules,
+    rule_for,
+)
+from kansli.search import index as search_index
+
+DISPOSED = "Gallrad handling"
+OPEN_CASE = "Ärendet är inte avslutat."
+REQUESTED = "Handlingen är begärd ut i en begäran som inte är besvarad."
+
+
+def _require(actor: Any, authority: Authority, role: Role, what: str) -> None:
+    if actor is not None and not has_role(actor, authority, [role]):
+        raise PermissionDenied(f"Bara {Role(role).label} får {what}.")
+
+
+def requested_documents(authority: Authority) -> set[int]:
+    """Documents asked for in a request for public documents not yet answered. The
+    requests app is a floor above (LAYERS.md): its model is looked up by name."""
+    items = apps.get_model("requests", "RequestedItem").objects
+    pending = items.filter(request__answered_at__isnull=True, document__case__authority=authority)
+    return set(pending.values_list("document_id", flat=True))
+
+
+def due_documents(
+    authority: Authority, on: datetime.date
+) -> Iterable[tuple[Document, PlanRule, datetime.date, str]]:
+    """Every document of the authority that the plan in force on the day lets go by
+    then: (document, rule, due day, why it is refused or "")."""
+    rules = effective_rules(authority, on)
+    disposable = [r for r in rules if r.outcome == Outcome.DISPOSE]
+    if not disposable:
+        return
+    holds, requested = Holds(authority), requested_documents(authority)
+    documents = (
+        Document.objects.filter(case__authority=authority, disposed_at__isnull=True)
+        .select_related("case__classification")
+        .prefetch_related("case__parties")
+        .order_by("pk")
+    )
+    for document in documents.iterator(chunk_size=1000):
+        case = document.case
+        code = case.classification.code if case.classification else ""
+        rule = rule_for(disposable, code, document.document_type)
+        if rule is None:
+            continue
+        due = due_date(
+            rule,
+            case_closed=case.closed_at,
+            document_date=document.document_date,
+            registered=document.registered_at,
+        )
+        if due is None and case.closed_at is None and rule.starting_event == "case_closed":
+            due = on  # would be due but for the open case: listed as refused
+        if due is None or due > on:
+            continue
+        refused = holds.reason(case, document)
+        if not refused and case.status not in (CaseStatus.CLOSED, CaseStatus.VOIDED):
+            refused = OPEN_CASE
+        if not refused and document.pk in requested:
+            refused = REQUESTED
+        yield document, rule, due, refused
+
+
+@transaction.atomic
+def do_list_disposal(
+    authority: Authority, *, on: datetime.date | None = None, actor: Any
+) -> DisposalRun:
+    """Make the disposal list due on the day and send it to the manager's review.
+    The archivist, or the system in the monthly run."""
+    _require(actor, authority, Role.ARCHIVIST, "göra gallringslistor")
+    on = on or timezone.localdate()
+    if DisposalRun.objects.filter(
+        authority=authority, state__in=[RunState.MANAGER, RunState.ARCHIVIST, RunState.APPROVED]
+    ).exists():
+        raise ValidationError("Myndigheten har redan en gallringslista som inte är klar.")
+    run = DisposalRun.objects.create(
+        authority=authority, due_on=on, state=RunState.MANAGER, created_at=timezone.now(),
+        created_by=actor,
+    )  # fmt: skip
+    items = [
+        DisposalItem(
+            run=run,
+            document=document,
+            document_number=document.document_number,
+            rule=rule,
+            due=due,
+            refused=refused,
+        )
+        for document, rule, due, refused in due_documents(authority, on)
+    ]
+    DisposalItem.objects.bulk_create(items, batch_size=1000)
+    going = sum(1 for item in items if item.goes)
+    record(
+        actor=actor,
+        action="retention.list_disposal",
+        obj=run,
+        after={"due_on": on.isoformat(), "items": going, "refused": len(items) - going},
+    )
+    _notify(run, Role.MANAGER)
+    return run
+
+
+def _exclude(run: DisposalRun, excluded: dict[int, str], actor: Any) -> int:
+    """Exclude items of the run by id, each with a reason; returns how many."""
+    for item_id, reason in excluded.items():
+        if not reason.strip():
+            raise ValidationError({"excluded": "Ange varför handlingen undantas."})
+        updated = run.items.filter(pk=item_id, refused="", excluded_reason="").update(
+            excluded_reason=reason.strip(), excluded_by=actor
+        )
+        if not updated:
+            raise ValidationError({"excluded": "Handlingen finns inte på listan."})
+    return len(excluded)
+
+
+@transaction.atomic
+def do_review_disposal(run: DisposalRun, *, excluded: dict[int, str], actor: Any) -> DisposalRun:
+    """The manager (owner of the process) reviews the list, excluding what must stay."""
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    _require(actor, run.authority, Role.MANAGER, "granska gallringslistor")
+    if run.state != RunState.MANAGER:
+        raise ValidationError("Listan väntar inte på chefens granskning.")
+    count = _exclude(run, excluded, actor)
+    run.state, run.reviewed_at, run.reviewed_by = RunState.ARCHIVIST, timezone.now(), actor
+    run.save(update_fields=["state", "reviewed_at", "reviewed_by"])
+    record(actor=actor, action="retention.review_disposal", obj=run, after={"excluded": count})
+    _notify(run, Role.ARCHIVIST)
+    return run
+
+
+@transaction.atomic
+def do_approve_disposal(run: DisposalRun, *, excluded: dict[int, str], actor: Any) -> DisposalRun:
+    """The archivist approves the reviewed list, excluding more if needed. Not the same
+    person who reviewed it: two people stand behind every disposal."""
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    _require(actor, run.authority, Role.ARCHIVIST, "godkänna gallringslistor")
+    if run.state != RunState.ARCHIVIST:
+        raise ValidationError("Listan väntar inte på arkivariens godkännande.")
+    if actor is not None and run.reviewed_by_id == actor.pk:
+        raise ValidationError("Den som granskade listan kan inte också godkänna den.")
+    count = _exclude(run, excluded, actor)
+    run.state, run.approved_at, run.approved_by = RunState.APPROVED, timezone.now(), actor
+    run.save(update_fields=["state", "approved_at", "approved_by"])
+    record(actor=actor, action="retention.approve_disposal", obj=run, after={"excluded": count})
+    return run
+
+
+@transaction.atomic
+def do_return_disposal(run: DisposalRun, reason: str, *, actor: Any) -> DisposalRun:
+    """Send the list back (to be listed again): by its manager or its archivist."""
+    run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+    role = Role.MANAGER if run.state == RunState.MANAGER else Role.ARCHIVIST
+    _require(actor, run.authority, role, "skicka tillbaka gallringslistan")
+    if run.state not in (RunState.MANAGER, RunState.ARCHIVIST):
+        raise ValidationError("Listan kan inte skickas tillbaka nu.")
+    if not reason.strip():
+        raise ValidationError({"reason": "Ange varför listan skickas tillbaka."})
+    run.state, run.returned_reason = RunState.RETURNED, reason.strip()
+    run.save(update_fields=["state", "returned_reason"])
+    record(actor=actor, action="retention.return_disposal", obj=run, after={"reason": reason})
+    return run
+
+
+def do_dispose(
+    run: DisposalRun, *, actor: Any, progress: Callable[[int, int], None] | None = None
+) -> DisposalRun:
+    """Dispose of the approved list, one document per transaction: after a crash, run it
+    again and it goes on from the first document not yet disposed of. Each is checked
+    again first (a hold put or a request made since the review refuses it). Then the
+    disposal report is registered and the stores are scrubbed (scrub.py)."""
+    from kansli.retention import report, scrub
+
+    run = DisposalRun.objects.get(pk=run.pk)
+    _require(actor, run.authority, Role.ARCHIVIST, "gallra")
+    if run.state != RunState.APPROVED:
+        raise ValidationError("Bara en godkänd gallringslista kan gallras.")
+    if run.started_at is None:
+        DisposalRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+    items = list(run.items.filter(refused="", excluded_reason="", disposed_at__isnull=True))
+    holds, requested = Holds(run.authority), requested_documents(run.authority)
+    terms: set[str] = set()
+    for done, item in enumerate(items, 1):
+        terms |= _dispose_item(item, holds, requested, actor)
+        if progress is not None:
+            progress(done, len(items))
+    pdf = report.report_pdf(run, timezone.localdate()) if run.report_id is None else b""
+    with transaction.atomic():
+        run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+        if run.report_id is None:
+            run.report = report.register_report(run, pdf)
+        run.state, run.finished_at = RunState.DONE, timezone.now()
+        run.save(update_fields=["report", "state", "finished_at"])
+        disposed = run.items.filter(disposed_at__isnull=False)
+        record(
+            actor=actor,
+            action="retention.dispose",
+            obj=run,
+            after={
+                "disposed": disposed.count(),
+                "report": run.report.document_number if run.report else "",
+            },
+        )
+    scrub.scrub(terms)
+    return run
+
+
+@transaction.atomic
+def _dispose_item(item: DisposalItem, holds: Holds, requested: set[int], actor: Any) -> set[str]:
+    """Dispose of one document (or refuse it now); the words its search entry had."""
+    document = Document.objects.select_for_update().select_related("case").get(pk=item.document_id)
+    refused = holds.reason(document.case, document)
+    if not refused and document.pk in requested:
+        refused = REQUESTED
+    if refused:
+        DisposalItem.objects.filter(pk=item.pk).update(refused=refused)
+        return set()
+    terms = set(search_index.document_text(document).split())
+    files = list(DocumentFile.objects.filter(document=document).select_related("stored"))
+    checksums = sorted({f.stored.sha256 for f in files})
+    stored = {f.stored for f in files}
+    texts = [f.stored.text for f in files]
+    for found in texts:
+        terms |= set(found.split())
+    file_ids = [str(f.pk) for f in files]
+    inbox = list(InboxItem.objects.filter(document=document))
+    stored |= {i.stored for i in inbox}
+    events = AuditEvent.objects.filter(
+        Q(object_type="registry.document", object_id=str(document.pk))
+        | Q(object_type="registry.documentfile", object_id__in=file_ids)
+        | Q(object_type="registry.inboxitem", object_id__in=[str(i.pk) for i in inbox])
+    )
+    forget_details(events, reason=f"Gallring enligt {item.rule} (lista {item.run_id})", actor=actor)
+    DocumentFile.objects.filter(document=document).update(replaces=None)
+    DocumentFile.objects.filter(document=document).delete()
+    InboxItem.objects.filter(document=document).delete()
+    DocumentCorrection.objects.filter(document=document).delete()
+    for file in stored:
+        _delete_if_unused(file)
+    document.counterpart = document.counterpart_address = ""
+    document.description, document.disposed_at = DISPOSED, timezone.now()
+    document.save(
+        update_fields=["counterpart", "counterpart_address", "description", "disposed_at"]
+    )
+    search_index.index_document(document)
+    DisposalItem.objects.filter(pk=item.pk).update(
+        disposed_at=document.disposed_at, files=len(files), checksums=checksums
+    )
+    record(
+        actor=actor,
+        action="retention.dispose_document",
+        obj=document,
+        label=document.document_number,
+        after={"rule": str(item.rule), "run": item.run_id, "checksums": checksums},
+    )
+    return terms
+
+
+def _delete_if_unused(stored: Any) -> None:
+    """Remove a stored file and its bytes unless another record still uses it (every
+    reference to a stored file is PROTECT, so the database says whether one does)."""
+    name = stored.storage_name
+    try:
+        with transaction.atomic():
+            stored.delete()
+    except ProtectedError:
+        return
+    from django.core.files.storage import default_storage
+
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+def _notify(run: DisposalRun, role: Role) -> None:
+    """E-mail those with the role at the authority that a list waits for them."""
+    from kansli.retention import report
+
+    transaction.on_commit(lambda: report.notify(run.pk, role))

@@ -1,0 +1,47 @@
+"""After a disposal run: make sure what it removed is gone from every store, not only
+from the rows the application reads (issue 16's "really gone").
+
+- The caches are emptied (a public diary answer may hold a description).
+- SQLite: deleted rows are zeroed as they go (PRAGMA secure_delete in settings); the
+  full-text tables are merged, so their segments drop the old entries; words no row has
+  any more leave the term list; the WAL is checkpointed and truncated, so no earlier
+  page image is left in it.
+- PostgreSQL: VACUUM FULL rewrites the touched tables and their indexes into new files
+  (a plain VACUUM only marks the space free). It locks each table while it runs, which
+  a monthly run can afford."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection
+
+from kansli.search import index as search_index
+
+# The tables a disposal changes or deletes rows of.
+TOUCHED = [
+    "registry_document",
+    "registry_documentfile",
+    "registry_documentcorrection",
+    "registry_inboxitem",
+    "files_storedfile",
+    "audit_auditevent",
+    "search_document",
+    "search_public",
+    "search_case",
+]
+
+
+def scrub(terms: Iterable[str]) -> None:
+    for alias in settings.CACHES:
+        caches[alias].clear()
+    search_index.forget_terms(terms)
+    search_index.optimise()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        elif connection.vendor == "postgresql":
+            for table in TOUCHED:
+                cursor.execute(f"VACUUM FULL {table}")

@@ -1,0 +1,73 @@
+"""Run by test_really_gone.py in a child process on a real SQLite file (KANSLI_DATA_DIR):
+migrate, register documents carrying the marker strings, put them through a whole
+disposal run with `kansli retention`, forget an erasure decision's events, and exit."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import sys
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+MARKERS = sys.argv[1:]
+
+
+def main() -> None:
+    from kansli.audit.forget import forget_details
+    from kansli.audit.models import AuditEvent
+    from kansli.files.store import store_bytes
+    from kansli.org.models import Role
+    from kansli.org.testing import make_authority, make_user
+    from kansli.registry.actions import do_attach_file, do_change_case_status
+    from kansli.registry.models import Case, Classification
+    from kansli.registry.testing import make_case, make_incoming
+    from kansli.retention import disposal
+    from kansli.retention.models import DisposalRun
+    from kansli.retention.scrub import scrub
+    from kansli.retention.testing import make_plan
+    from kansli.search.index import index_case
+
+    call_command("migrate", verbosity=0)
+    ks = make_authority()
+    make_plan(ks)  # "Begäran om allmän handling" in 1.2: 2 years after the case closed
+    process = Classification.objects.create(authority=ks, code="1.2", title="Lämna ut")
+    name, description, text, erased = MARKERS
+    case = make_case("Begäran om handlingar", classification=process)
+    document = make_incoming(
+        case, description=f"Begäran {description}", counterpart=f"Anna {name}",
+        document_type="Begäran om allmän handling", document_date=datetime.date(2022, 1, 3),
+    )  # fmt: skip
+    do_attach_file(document, store_bytes(f"Brev {text}".encode(), "brev.txt"), "brev.txt",
+                   actor=None)  # fmt: skip
+    do_change_case_status(case, "avslutat", actor=None)
+    closed = timezone.now() - datetime.timedelta(days=3 * 366)
+    Case.objects.filter(pk=case.pk).update(closed_at=closed)
+    # An erasure decision (GDPR art. 17) for someone named only in a kept case's events.
+    kept = make_case(f"Synpunkt från {erased}")
+    archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)])
+    manager = make_user("chef", roles=[(Role.MANAGER, ks)])
+    call_command("retention", "list", verbosity=0)
+    run = DisposalRun.objects.get()
+    disposal.do_review_disposal(run, excluded={}, actor=manager)
+    disposal.do_approve_disposal(run, excluded={}, actor=archivist)
+    from django.db import transaction
+
+    with transaction.atomic():
+        events = AuditEvent.objects.filter(object_type="registry.case", object_id=str(kept.pk))
+        forget_details(events, reason="Beslut om radering 2026-12-01", actor=None)
+        Case.objects.filter(pk=kept.pk).update(title="Synpunkt")
+        kept.refresh_from_db()
+        index_case(kept)
+    scrub({erased.casefold()})
+    call_command("retention", "dispose", str(run.pk))
+    call_command("audit", "verify")
+
+
+main()

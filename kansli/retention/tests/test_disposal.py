@@ -1,0 +1,246 @@
+"""Issue 16's first "done when": on a seeded installation where the expected disposal
+list is known, a run removes exactly that list, refuses the held, open and requested
+material, and leaves the records the law requires (Arkivlagen 10 §)."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from kansli.audit.chain import verify
+from kansli.audit.models import AuditEvent
+from kansli.files.models import StoredFile
+from kansli.files.store import store_bytes
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.redaction.verify import pdftotext_text
+from kansli.registry.actions import do_attach_file, do_change_case_status, do_void_document
+from kansli.registry.models import Case, Classification, Document
+from kansli.registry.testing import make_case, make_incoming
+from kansli.requests.testing import make_request
+from kansli.retention import disposal
+from kansli.retention.holds import do_lift_hold, do_place_hold
+from kansli.retention.models import DisposalRun, RunState
+from kansli.retention.testing import DEFAULT_RULES, make_plan, rule
+from kansli.search.query import search
+
+pytestmark = pytest.mark.django_db(transaction=True)  # VACUUM runs outside a transaction
+
+TODAY = datetime.date(2026, 12, 1)
+REQUEST = "Begäran om allmän handling"
+
+
+def closed_case(title: str, closed: datetime.date, **kwargs: Any) -> Case:
+    case = make_case(title, classification=process(), **kwargs)
+    do_change_case_status(case, "avslutat", actor=None)
+    closed_at = timezone.make_aware(datetime.datetime.combine(closed, datetime.time(12)))
+    Case.objects.filter(pk=case.pk).update(closed_at=closed_at)
+    case.refresh_from_db()
+    return case
+
+
+def process() -> Classification:
+    found, _ = Classification.objects.get_or_create(
+        authority=make_authority(), code="1.2", defaults={"title": "Lämna ut allmän handling"}
+    )
+    return found
+
+
+def doc(case: Case, document_type: str = REQUEST, **kwargs: Any) -> Document:
+    kwargs.setdefault("document_date", datetime.date(2022, 3, 1))
+    return make_incoming(case, document_type=document_type, **kwargs)
+
+
+@pytest.fixture
+def seeded() -> dict[str, Any]:
+    """The installation, with the list each case is expected to give (hand-worked from
+    the plan: a request is disposed of 2 years after its case was closed; a memo 1 year
+    after its date, in every process; a decision is kept)."""
+    ks = make_authority()
+    make_plan(ks, [*DEFAULT_RULES, rule("Minnesanteckning", period_years=1,
+                                        starting_event="document_date")])  # fmt: skip
+    old = closed_case("Begäran om handlingar", datetime.date(2023, 1, 10))
+    due = doc(old, description="MARKÖR-ZXQV begäran", counterpart="Anna Zxqvberg")
+    kept = doc(old, "Beslut", description="Beslut om utlämnande")
+    shared = store_bytes(b"Delad fil som beslutet ocksa har", "delad.txt")
+    own = store_bytes(b"ZXQVFIL unik text i begaran", "begaran.txt")
+    do_attach_file(due, own, "begaran.txt", actor=None)
+    do_attach_file(due, shared, "delad.txt", actor=None)
+    do_attach_file(kept, shared, "delad.txt", actor=None)
+    recent = closed_case("Nyligen avslutad", datetime.date(2025, 6, 1))
+    not_yet = doc(recent)  # due 2027-06-02
+    open_case = make_case("Pågående", classification=process())
+    in_open = doc(open_case)
+    memo_in_open = doc(open_case, "Minnesanteckning", document_date=datetime.date(2024, 1, 1))
+    held_case = closed_case("Tvist", datetime.date(2022, 1, 10))
+    held = doc(held_case)
+    by_name = closed_case("Motpart under bevarande", datetime.date(2022, 1, 10))
+    held_by_name = doc(by_name, counterpart="Bertil ÖBERG")
+    asked = closed_case("Begärd", datetime.date(2022, 1, 10))
+    requested = doc(asked)
+    lifted_case = closed_case("Hävt bevarande", datetime.date(2022, 1, 10))
+    after_lift = doc(lifted_case)
+    memo = doc(recent, "Minnesanteckning", document_date=datetime.date(2025, 11, 30))
+    archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, ks)])
+    manager = make_user("chefen", roles=[(Role.MANAGER, ks)])
+    do_place_hold(ks, "Tvist i förvaltningsrätten", cases=[held_case], actor=archivist)
+    do_place_hold(ks, "Utredning", counterpart="öberg", actor=archivist)
+    lifted = do_place_hold(ks, "Granskning", cases=[lifted_case], actor=archivist)
+    do_lift_hold(lifted, "Granskningen är klar", actor=archivist)
+    make_request(ks, documents=[requested])
+    return {
+        "authority": ks, "archivist": archivist, "manager": manager,
+        "expected": {due.pk, after_lift.pk, memo.pk},
+        "refused": {in_open.pk: disposal.OPEN_CASE, memo_in_open.pk: disposal.OPEN_CASE,
+                    held.pk: "Ärendet omfattas av ett bevarandebeslut.",
+                    held_by_name.pk: "Motparten omfattas av ett bevarandebeslut.",
+                    requested.pk: disposal.REQUESTED},
+        "untouched": {kept.pk, not_yet.pk},
+        "due": due, "kept": kept, "own": own, "shared": shared,
+    }  # fmt: skip
+
+
+def listed(seeded: dict[str, Any]) -> DisposalRun:
+    return disposal.do_list_disposal(seeded["authority"], on=TODAY, actor=seeded["archivist"])
+
+
+def test_the_run_lists_exactly_what_is_due_and_refuses_the_held_open_and_requested(
+    seeded: dict[str, Any],
+) -> None:
+    run = listed(seeded)
+
+    going = {i.document_id for i in run.items.all() if i.goes}
+    refused = {i.document_id: i.refused for i in run.items.exclude(refused="")}
+    assert going == seeded["expected"]  # precision and recall 100 %
+    assert refused == seeded["refused"]
+    assert not seeded["untouched"] & {i.document_id for i in run.items.all()}
+    assert run.state == RunState.MANAGER
+
+
+def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[str, Any]) -> None:
+    run = listed(seeded)
+    run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
+    run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
+    seen: list[tuple[int, int]] = []
+
+    run = disposal.do_dispose(
+        run, actor=seeded["archivist"], progress=lambda d, t: seen.append((d, t))
+    )
+
+    gone = set(Document.objects.filter(disposed_at__isnull=False).values_list("pk", flat=True))
+    assert gone == seeded["expected"]
+    assert seen[-1] == (3, 3)
+    due = Document.objects.get(pk=seeded["due"].pk)
+    assert (due.description, due.counterpart, due.files.count()) == ("Gallrad handling", "", 0)
+    assert due.document_number  # the registration stays: the document existed
+    assert not StoredFile.objects.filter(pk=seeded["own"].pk).exists()
+    assert not default_storage.exists(seeded["own"].storage_name)
+    assert StoredFile.objects.filter(pk=seeded["shared"].pk).exists()  # the decision uses it
+    assert seeded["kept"].files.count() == 1
+    item = run.items.get(document=due)
+    assert item.checksums == sorted([seeded["own"].sha256, seeded["shared"].sha256])
+    assert run.state == RunState.DONE
+    assert run.report is not None and run.report.document_type == "Gallringsprotokoll"
+    with run.report.files.get().stored.open() as pdf:
+        report_text = pdftotext_text(pdf.read())
+    assert due.document_number.replace(" ", "") in report_text.replace(" ", "").replace("\n", "")
+    assert "Zxqvberg" not in report_text
+    assert verify().ok
+    events = AuditEvent.objects.filter(object_type="registry.document", object_id=str(due.pk))
+    assert "MARKÖR" not in str(list(events.values("object_label", "before", "after")))
+    registrar = make_user("registrator", roles=[(Role.REGISTRAR, seeded["authority"])])
+    assert search(registrar, "Zxqvberg").hits == []
+    assert search(registrar, "MARKÖR").hits == []
+
+
+def test_a_crashed_run_goes_on_where_it_stopped(seeded: dict[str, Any], monkeypatch: Any) -> None:
+    run = listed(seeded)
+    run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
+    run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
+    real, calls = disposal._dispose_item, []
+
+    def crash_on_second(*args: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("strömavbrott")
+        return real(*args)
+
+    monkeypatch.setattr(disposal, "_dispose_item", crash_on_second)
+    with pytest.raises(RuntimeError):
+        disposal.do_dispose(run, actor=seeded["archivist"])
+    assert Document.objects.filter(disposed_at__isnull=False).count() == 1
+    monkeypatch.setattr(disposal, "_dispose_item", real)
+
+    disposal.do_dispose(run, actor=seeded["archivist"])
+
+    gone = set(Document.objects.filter(disposed_at__isnull=False).values_list("pk", flat=True))
+    assert gone == seeded["expected"]
+
+
+def test_reviewers_exclude_with_reasons_and_two_people_stand_behind_it(
+    seeded: dict[str, Any],
+) -> None:
+    run = listed(seeded)
+    item = run.items.get(document=seeded["due"])
+    with pytest.raises(PermissionDenied):
+        disposal.do_review_disposal(run, excluded={}, actor=seeded["archivist"])
+    with pytest.raises(ValidationError):
+        disposal.do_review_disposal(run, excluded={item.pk: " "}, actor=seeded["manager"])
+    both = make_user("bada", roles=[(Role.MANAGER, seeded["authority"]),
+                                    (Role.ARCHIVIST, seeded["authority"])])  # fmt: skip
+    run = disposal.do_review_disposal(run, excluded={item.pk: "Behövs i ett nytt ärende"},
+                                      actor=both)  # fmt: skip
+    with pytest.raises(ValidationError, match="granskade"):
+        disposal.do_approve_disposal(run, excluded={}, actor=both)
+    run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
+    disposal.do_dispose(run, actor=seeded["archivist"])
+
+    assert Document.objects.get(pk=seeded["due"].pk).disposed_at is None
+    assert run.items.get(pk=item.pk).excluded_reason == "Behövs i ett nytt ärende"
+
+
+def test_a_list_sent_back_is_not_disposed_of(seeded: dict[str, Any]) -> None:
+    run = listed(seeded)
+    run = disposal.do_return_disposal(run, "Fel plan", actor=seeded["manager"])
+
+    with pytest.raises(ValidationError):
+        disposal.do_dispose(run, actor=seeded["archivist"])
+    assert run.state == RunState.RETURNED
+    assert not Document.objects.filter(disposed_at__isnull=False).exists()
+
+
+def test_a_hold_put_after_approval_still_stops_the_document(seeded: dict[str, Any]) -> None:
+    run = listed(seeded)
+    run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
+    run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
+    do_place_hold(
+        seeded["authority"], "Ny tvist", documents=[seeded["due"]], actor=seeded["archivist"]
+    )
+
+    disposal.do_dispose(run, actor=seeded["archivist"])
+
+    assert Document.objects.get(pk=seeded["due"].pk).disposed_at is None
+    assert run.items.get(document=seeded["due"]).refused
+
+
+def test_held_material_cannot_be_voided(seeded: dict[str, Any]) -> None:
+    ks = seeded["authority"]
+    case = make_case("Under bevarande", classification=process())
+    document = doc(case)
+    do_place_hold(ks, "Tvist", cases=[case], actor=seeded["archivist"])
+    registrar = make_user("registrator", roles=[(Role.REGISTRAR, ks)])
+
+    with pytest.raises(ValidationError, match="bevarandebeslut"):
+        do_void_document(document, "Fel", actor=registrar)
+    with pytest.raises(ValidationError, match="bevarandebeslut"):
+        do_change_case_status(case, "makulerat", reason="Fel", actor=registrar)
+
+
+def test_only_the_archivist_or_dpo_places_holds(seeded: dict[str, Any]) -> None:
+    with pytest.raises(PermissionDenied):
+        do_place_hold(seeded["authority"], "x", counterpart="Anna", actor=seeded["manager"])

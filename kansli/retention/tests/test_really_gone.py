@@ -1,0 +1,50 @@
+"""Issue 16's "really gone": after a disposal run and an erasure decision, the removed
+strings are found nowhere in the raw bytes of the SQLite database file, its WAL, the
+full-text index (in the same file), the file store or what the commands printed, and
+`kansli audit verify` still passes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+MARKERS = ["Qxmarkörsson", "MARKÖRQX1", "QXFILMARKÖR", "Erasedqxperson"]
+
+
+def raw_files(root: Path) -> list[Path]:
+    return [path for path in root.rglob("*") if path.is_file()]
+
+
+def test_disposed_and_erased_strings_are_gone_from_every_byte(tmp_path: Path) -> None:
+    environment = {**os.environ, "KANSLI_DATA_DIR": str(tmp_path)}
+    environment.pop("KANSLI_DATABASE_URL", None)  # this test reads SQLite's own files
+    seed = Path(__file__).with_name("really_gone_seed.py")
+
+    done = subprocess.run(
+        [sys.executable, str(seed), *MARKERS], env=environment, capture_output=True,
+        timeout=600, check=False,
+    )  # fmt: skip
+
+    printed = done.stdout + done.stderr
+    assert done.returncode == 0, printed.decode(errors="replace")
+    assert "Granskningskedjan är hel" in done.stdout.decode()
+    files = raw_files(tmp_path)
+    assert any(path.name == "kansli.sqlite3" for path in files)
+    found = {
+        (marker, str(path.relative_to(tmp_path)))
+        for path in files
+        for marker in MARKERS
+        for encoded in {marker.encode(), marker.casefold().encode()}
+        if encoded in path.read_bytes()
+    }
+    assert found == set()
+    assert not any(marker.encode() in printed for marker in MARKERS)
+
+
+@pytest.mark.parametrize("marker", MARKERS)
+def test_the_markers_are_unusual_enough(marker: str) -> None:
+    assert len(marker) >= 9
