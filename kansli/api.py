@@ -34,6 +34,7 @@ from kansli.public.api import router as public_router
 from kansli.registry.api import router as registry_router
 from kansli.reports.api import router as reports_router
 from kansli.requests.api import router as requests_router
+from kansli.retention.api import router as retention_router
 from kansli.search.api import router as saved_searches_router
 from kansli.web.api_auth import SessionAuth, TokenAuth
 from kansli.web.faults import (
@@ -103,6 +104,7 @@ api.add_router("", requests_router)
 api.add_router("", reports_router)
 api.add_router("", distribution_router)
 api.add_router("", saved_searches_router)
+api.add_router("", retention_router)
 api.add_router("", privacy_router)
 
 

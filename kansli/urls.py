@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("kansli.surveys.urls")),
     path("", include("kansli.reorganisation.urls")),
     path("", include("kansli.search.urls")),
+    path("", include("kansli.retention.urls")),
     path("", include("kansli.privacy.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"

@@ -272,6 +272,12 @@ FILL: dict[tuple[str, str, str], Fill] = {
     # another's answers 404 is tested in the app.
     ("sok", "sparade", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "saved-searches", "saved_id"): Fill(OPEN_LEVEL, "reader_pk"),
+    # The document management plans (kansli.retention): no secret, read by the
+    # municipality's staff; by an id that names none, who reads is tested in the app.
+    ("informationshanteringsplan", "informationshanteringsplan", "pk"): Fill(
+        OPEN_LEVEL, "reader_pk"
+    ),
+    ("api", "plans", "plan_id"): Fill(OPEN_LEVEL, "reader_pk"),
 }
 
 # Where the route's name, not its path, tells what a parameter addresses (looked up

@@ -255,3 +255,57 @@ def _rule(
         secrecy=provisions.get(row.secrecy.strip()),
         note=row.note.strip(),
     )
+
+
+def _line(message: str) -> int:
+    """The row a message names ("Rad 12: …"), to list a file's faults in its order."""
+    found = re.match(r"Rad (\d+):", message)
+    return int(found[1]) if found else 0
+
+
+def do_import_plan(
+    authority: Authority | None,
+    data: bytes,
+    *,
+    valid_from: datetime.date,
+    adopted_by: str,
+    decision_reference: str,
+    decision_date: datetime.date,
+    actor: Any,
+    municipality: Municipality | None = None,
+) -> tuple[Plan, list[str]]:
+    """Adopt the plan a CSV file holds (kansli.retention.csvplan): every fault of the
+    file's rows, those of reading and those of the rules, at once and in the file's
+    order, or the plan with the columns that were read past."""
+    from kansli.registry.legacy_csv import FileRefused
+    from kansli.retention.csvplan import read_plan_csv
+
+    owner = authority.municipality if authority is not None else municipality
+    if owner is None:
+        raise ValueError("a shared plan names its municipality")
+    if not may_adopt(actor, authority, owner):
+        raise PermissionDenied(NOT_ALLOWED)
+    try:
+        sheet = read_plan_csv(data)
+    except FileRefused as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    if sheet.errors:
+        found = sheet.errors + (check_rows(sheet.rows)[0] if sheet.rows else [])
+        raise ValidationError({"file": sorted(found, key=_line)})
+    plan = do_adopt_plan(
+        authority,
+        sheet.rows,
+        valid_from=valid_from,
+        adopted_by=adopted_by,
+        decision_reference=decision_reference,
+        decision_date=decision_date,
+        actor=actor,
+        municipality=municipality,
+    )
+    return plan, sheet.ignored
+
+
+def draft_rules(rows: Sequence[RuleRow]) -> list[PlanRule]:
+    """The rules as they would be adopted, not saved: for the proposal's PDF."""
+    _errors, provisions = check_rows(rows)
+    return [_rule(Plan(), position, row, provisions) for position, row in enumerate(rows, 1)]

@@ -52,7 +52,7 @@ class Migration(migrations.Migration):
                 ('period_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='months')),
                 ('starting_event', models.CharField(blank=True, choices=[('case_closed', 'after the case is closed'), ('document_date', "after the document's date"), ('registered', 'after registration'), ('year_end', "after the end of the document's year"), ('employment_ended', 'after the employment has ended'), ('obsolete', 'when no longer needed')], max_length=20, verbose_name='counted from')),
                 ('medium', models.CharField(choices=[('paper', 'paper'), ('digital', 'digital')], max_length=10, verbose_name='medium')),
-                ('kept_where', models.CharField(blank=True, max_length=300, verbose_name='kept where')),
+                ('kept_where', models.CharField(blank=True, max_length=300, verbose_name='where kept')),
                 ('legal_basis', models.CharField(blank=True, max_length=500, verbose_name='legal basis')),
                 ('note', models.CharField(blank=True, max_length=500, verbose_name='note')),
                 ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='rules', to='retention.plan')),

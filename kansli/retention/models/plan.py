@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from kansli.org.models import Authority, Municipality
 from kansli.registry.models import SecrecyProvision
@@ -175,7 +176,7 @@ class PlanRule(models.Model):
         _("counted from"), max_length=20, choices=Event.choices, blank=True
     )
     medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices)
-    kept_where = models.CharField(_("kept where"), max_length=300, blank=True)
+    kept_where = models.CharField(_("where kept"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     secrecy = models.ForeignKey(
         SecrecyProvision,
@@ -231,16 +232,17 @@ class PlanRule(models.Model):
 
     @property
     def period(self) -> str:
-        """The period as the plan reads, e.g. "2 år efter ärendets avslut"."""
-        if self.outcome == Outcome.KEEP:
-            return str(Outcome.KEEP.label)
+        """When it goes, as the plan reads: "2 år efter ärendets avslut", "vid
+        inaktualitet" (in the reader's language); empty for a kept type."""
+        if self.outcome != Outcome.DISPOSE:
+            return ""
         parts = []
-        if self.period_years:
-            parts.append(f"{self.period_years} år")
+        if self.period_years or (self.period_years == 0 and not self.period_months):
+            years = self.period_years
+            parts.append(ngettext("%(n)d year", "%(n)d years", years) % {"n": years})
         if self.period_months:
-            parts.append(f"{self.period_months} mån")
-        if not parts and self.starting_event != Event.OBSOLETE:
-            parts.append("0 år")
+            months = self.period_months
+            parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
         return " ".join([*parts, str(self.get_starting_event_display())])
 
     def classification_in(self, authority: Authority) -> Any:
@@ -263,7 +265,7 @@ def effective_rules(authority: Authority, on: datetime.date | None = None) -> li
         if plan is not None:
             for rule in plan.rules.select_related("secrecy"):
                 merged[rule.key] = rule
-    return sorted(merged.values(), key=lambda r: (_code_order(r.process_code), r.document_type))
+    return sorted(merged.values(), key=lambda r: (code_order(r.process_code), r.document_type))
 
 
 def rule_for(rules: Iterable[PlanRule], process_code: str, document_type: str) -> PlanRule | None:
@@ -282,7 +284,7 @@ def rule_for(rules: Iterable[PlanRule], process_code: str, document_type: str) -
     return best
 
 
-def _code_order(code: str) -> list[int]:
+def code_order(code: str) -> list[int]:
     """2.10 after 2.9: numbers, not text (an empty code, every process, first)."""
     return [int(part) if part.isdigit() else 0 for part in code.split(".") if part]
 

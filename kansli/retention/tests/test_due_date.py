@@ -2,8 +2,8 @@
 
 The rule (kansli/retention/README.md): a period of years and months runs from the day of
 its starting event and ends on the same date that many months later, or on the last day
-of that month when it has no such date (EU regulation 1182/71 art. 3.2 c, the rule
-Swedish courts also apply to periods in months and years); the document may be disposed
+of that month when it has no such date (EU regulation 1182/71 art. 3.2 c, the rule for
+periods in months and years in EU law); the document may be disposed
 of from the day after the period has ended ("efter"). Years and months are added as one
 period of 12 × years + months months. No database is needed: the function reads only
 the rule's fields."""

@@ -1,0 +1,48 @@
+"""The import form: the file and the decision that adopted it. It parses input; the
+action decides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kansli.inputs import DayField
+from kansli.registry.forms import AccessibleForm
+
+SHARED = "shared"
+
+
+class ImportForm(AccessibleForm):
+    owner = forms.ChoiceField(label=_("Plan of"))
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "One row per document type, with the columns of the export (Processkod, "
+            "Process, Handlingstyp, Hantering, Bevaras/gallras, …). At most 2 MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+    valid_from = DayField(label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}))
+    adopted_by = forms.CharField(
+        label=_("Adopted by"), max_length=200, help_text=_("For example Kommunstyrelsen.")
+    )
+    decision_reference = forms.CharField(
+        label=_("Decision"), max_length=100, help_text=_("For example KS 2026/14 § 23.")
+    )
+    decision_date = DayField(
+        label=_("Decision date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    sometimes_needed = ("valid_from", "adopted_by", "decision_reference", "decision_date")
+
+    def __init__(self, *args: Any, owners: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        owner.choices = owners
+        # A proposal is printed before the board has decided: only the file is needed.
+        if self.data.get("do") == "pdf":
+            for name in self.sometimes_needed:
+                self.fields[name].required = False
