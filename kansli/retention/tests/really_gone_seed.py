@@ -1,6 +1,7 @@
 """Run by test_really_gone.py in a child process on a real SQLite file (KANSLI_DATA_DIR):
 migrate, register documents carrying the marker strings, put them through a whole
-disposal run with `kansli retention`, forget an erasure decision's events, and exit."""
+disposal run with `kansli retention`, forget an erasure decision's events, make
+anonymous requests from a marked address and browser, and exit."""
 
 from __future__ import annotations
 
@@ -16,7 +17,21 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-MARKERS = sys.argv[1:]
+MARKERS = sys.argv[1:5]
+ADDRESS, BROWSER = sys.argv[5:7]
+
+
+def anonymous_requests(authority_pk: int) -> None:
+    """What a member of the public does without saying who they are (TF 2 kap. 18 §):
+    read the e-diary and ask for documents."""
+    from django.test import Client
+
+    from kansli.web import spam
+
+    client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=BROWSER, HTTP_ACCEPT_LANGUAGE="sv")
+    assert client.get("/diarium/?q=begäran").status_code == 200
+    form = {"authority": authority_pk, "description": "Protokollet", "name": "", "contact": ""}
+    assert client.post("/begaran/", form | spam.filled_in()).status_code == 302
 
 
 def main() -> None:
@@ -66,6 +81,7 @@ def main() -> None:
         kept.refresh_from_db()
         index_case(kept)
     scrub({erased.casefold()})
+    anonymous_requests(ks.pk)
     call_command("retention", "dispose", str(run.pk))
     call_command("audit", "verify")
 
