@@ -17,7 +17,7 @@ from kansli.inputs import Code, Words
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.privacy.actions import do_search_person, searchable_authorities
 from kansli.privacy.finder import SOURCES, Hit, Person
-from kansli.privacy.forms import personal_number
+from kansli.privacy.forms import person_name, personal_number
 
 router = Router(tags=["personal data requests"])
 
@@ -68,15 +68,16 @@ def person_search(request: ApiRequest, payload: PersonIn) -> FoundOut:
     )
     if authority is None:
         raise Http404
-    name = " ".join(payload.name.split())
+    try:
+        name = person_name(payload.name)
+    except ValidationError as error:
+        raise ValidationError({"name": error.messages}) from error
     number = payload.personal_number.strip()
     if number:
         try:
             number = personal_number(number)
         except ValidationError as error:
             raise ValidationError({"personal_number": error.messages}) from error
-    if name and sum(c.isalpha() for c in name) < 2:
-        raise ValidationError({"name": ["Ange minst två bokstäver av namnet."]})
     found = do_search_person(authority, Person(name, number), actor=request.auth)
     return FoundOut(
         authority=authority.code,

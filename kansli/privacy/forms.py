@@ -15,12 +15,24 @@ from kansli.registry.personal_numbers import find
 
 NAME_MAX = 200
 NUMBER_MAX = 20
+MAX_WORDS = 10
 INVALID_NUMBER = _("Give a valid personal identity number: YYYYMMDD-NNNN or YYMMDD-NNNN.")
 
 
 def _storable(value: str) -> None:
     if unstorable(value):
         raise ValidationError(NUL_OR_SURROGATE, code="unstorable")
+
+
+def person_name(value: str) -> str:
+    """The name with single spaces; a ValidationError when it has fewer than two letters
+    or more than MAX_WORDS words (each word is a condition of the search)."""
+    name = " ".join(value.split())
+    if name and sum(c.isalpha() for c in name) < 2:
+        raise ValidationError(_("Give at least two letters of the name."), code="short")
+    if len(name.split()) > MAX_WORDS:
+        raise ValidationError(_("Give at most ten words of the name."), code="long")
+    return name
 
 
 def personal_number(value: str) -> str:
@@ -69,10 +81,7 @@ class PersonSearchForm(AccessibleForm):
         return value or str(self.fields["authority"].initial or "")
 
     def clean_q(self) -> str:
-        name = " ".join(str(self.cleaned_data.get("q") or "").split())
-        if name and sum(c.isalpha() for c in name) < 2:
-            raise ValidationError(_("Give at least two letters of the name."), code="short")
-        return name
+        return person_name(str(self.cleaned_data.get("q") or ""))
 
     def clean_personnummer(self) -> str:
         value = str(self.cleaned_data.get("personnummer") or "").strip()

@@ -235,6 +235,7 @@ def test_the_audit_event_names_nobody(case: Case, registrar: User, ks: Authority
         ({"q": "   "}, "Ange ett namn eller ett personnummer."),
         ({"q": "x" * 10_000}, "Namnet får vara högst 200 tecken."),
         ({"q": "a"}, "Ange minst två bokstäver av namnet."),
+        ({"q": "a " * 100}, "Ange högst tio ord av namnet."),
         ({"personnummer": "12345"}, "Ange ett giltigt personnummer"),
         ({"personnummer": "19850612-1239"}, "Ange ett giltigt personnummer"),
         ({"personnummer": "1" * 10_000}, "Ange ett giltigt personnummer"),
