@@ -44,10 +44,12 @@ from kansli.retention.models import (
     rule_for,
 )
 from kansli.search import index as search_index
+from kansli.search import text as search_text
 
 DISPOSED = "Gallrad handling"
 OPEN_CASE = "Ärendet är inte avslutat."
 REQUESTED = "Handlingen är begärd ut i en begäran som inte är besvarad."
+BATCH = 200  # documents per transaction while disposing
 
 
 def _require(actor: Any, authority: Authority, role: Role, what: str) -> None:
@@ -206,8 +208,8 @@ def do_return_disposal(run: DisposalRun, reason: str, *, actor: Any) -> Disposal
 def do_dispose(
     run: DisposalRun, *, actor: Any, progress: Callable[[int, int], None] | None = None
 ) -> DisposalRun:
-    """Dispose of the approved list, one document per transaction: after a crash, run it
-    again and it goes on from the first document not yet disposed of. Each is checked
+    """Dispose of the approved list, BATCH documents per transaction: after a crash, run
+    it again and it goes on from the first document not yet disposed of. Each is checked
     again first (a hold put or a request made since the review refuses it). Then the
     disposal report is registered and the stores are scrubbed (scrub.py)."""
     from kansli.retention import report, scrub
@@ -216,20 +218,24 @@ def do_dispose(
     _require(actor, run.authority, Role.ARCHIVIST, "gallra")
     if run.state != RunState.APPROVED:
         raise ValidationError("Bara en godkänd gallringslista kan gallras.")
-    if run.started_at is None:
+    resumed = run.started_at is not None
+    if not resumed:
         DisposalRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
-    items = list(run.items.filter(refused="", excluded_reason="", disposed_at__isnull=True))
+    pending = run.items.filter(refused="", excluded_reason="", disposed_at__isnull=True)
+    total, done = pending.count(), 0
     holds, requested = Holds(run.authority), requested_documents(run.authority)
     terms: set[str] = set()
-    for done, item in enumerate(items, 1):
-        terms |= _dispose_item(item, holds, requested, actor)
+    while batch := list(pending.select_related("rule").order_by("pk")[:BATCH]):
+        terms |= _dispose_batch(run, batch, holds, requested, actor)
+        done += len(batch)
         if progress is not None:
-            progress(done, len(items))
-    pdf = report.report_pdf(run, timezone.localdate()) if run.report_id is None else b""
+            progress(done, total)
+    run.refresh_from_db()
+    pdf, listing = report.report_files(run) if run.report_id is None else (b"", b"")
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run.pk)
         if run.report_id is None:
-            run.report = report.register_report(run, pdf)
+            run.report = report.register_report(run, pdf, listing)
         run.state, run.finished_at = RunState.DONE, timezone.now()
         run.save(update_fields=["report", "state", "finished_at"])
         disposed = run.items.filter(disposed_at__isnull=False)
@@ -242,59 +248,86 @@ def do_dispose(
                 "report": run.report.document_number if run.report else "",
             },
         )
-    scrub.scrub(terms)
+    # After a crash the words of the documents disposed of before it are not known
+    # any more: then every word of the term list is checked.
+    scrub.scrub(None if resumed else terms)
     return run
 
 
 @transaction.atomic
-def _dispose_item(item: DisposalItem, holds: Holds, requested: set[int], actor: Any) -> set[str]:
-    """Dispose of one document (or refuse it now); the words its search entry had."""
-    document = Document.objects.select_for_update().select_related("case").get(pk=item.document_id)
-    refused = holds.reason(document.case, document)
-    if not refused and document.pk in requested:
-        refused = REQUESTED
-    if refused:
-        DisposalItem.objects.filter(pk=item.pk).update(refused=refused)
+def _dispose_batch(
+    run: DisposalRun, batch: list[DisposalItem], holds: Holds, requested: set[int], actor: Any
+) -> set[str]:
+    """Dispose of a batch of documents (or refuse those held or asked for since the
+    review); returns the words their search entries had."""
+    documents = (
+        Document.objects.select_for_update()
+        .filter(pk__in=[item.document_id for item in batch])
+        .select_related("case")
+        .prefetch_related("case__parties")
+        .in_bulk()
+    )
+    going: list[tuple[DisposalItem, Document]] = []
+    for item in batch:
+        document = documents[item.document_id]
+        refused = holds.reason(document.case, document)
+        if not refused and document.pk in requested:
+            refused = REQUESTED
+        if refused:
+            DisposalItem.objects.filter(pk=item.pk).update(refused=refused)
+        else:
+            going.append((item, document))
+    if not going:
         return set()
-    terms = set(search_index.document_text(document).split())
-    files = list(DocumentFile.objects.filter(document=document).select_related("stored"))
-    checksums = sorted({f.stored.sha256 for f in files})
-    stored = {f.stored for f in files}
-    texts = [f.stored.text for f in files]
-    for found in texts:
-        terms |= set(found.split())
-    file_ids = [str(f.pk) for f in files]
-    inbox = list(InboxItem.objects.filter(document=document))
-    stored |= {i.stored for i in inbox}
+    ids = [document.pk for _item, document in going]
+    terms: set[str] = set()
+    for _item, document in going:
+        names = [party.name for party in document.case.parties.all()]
+        terms |= set(search_index.document_text(document, names).split())
+    files = list(DocumentFile.objects.filter(document_id__in=ids).select_related("stored"))
+    inbox = list(InboxItem.objects.filter(document_id__in=ids).select_related("stored"))
+    _forget_events(run, ids, files, inbox, actor)
+    DocumentFile.objects.filter(document_id__in=ids).update(replaces=None)
+    DocumentFile.objects.filter(document_id__in=ids).delete()
+    InboxItem.objects.filter(document_id__in=ids).delete()
+    DocumentCorrection.objects.filter(document_id__in=ids).delete()
+    for stored in {f.stored for f in files} | {i.stored for i in inbox}:
+        terms |= set(search_text.normalise([stored.text]).split())
+        _delete_if_unused(stored)
+    now = timezone.now()
+    Document.objects.filter(pk__in=ids).update(
+        counterpart="", counterpart_address="", description=DISPOSED, disposed_at=now
+    )
+    checksums: dict[int, list[str]] = {}
+    for found in files:
+        checksums.setdefault(found.document_id, []).append(found.stored.sha256)
+    for item, document in going:
+        search_index.index_document(document)
+        item.disposed_at = now
+        item.checksums = sorted(set(checksums.get(document.pk, [])))
+        item.files = len(checksums.get(document.pk, []))
+        record(
+            actor=actor,
+            action="retention.dispose_document",
+            obj=document,
+            label=item.document_number,
+            after={"rule": str(item.rule), "run": run.pk, "checksums": item.checksums},
+        )
+    DisposalItem.objects.bulk_update([i for i, _d in going], ["disposed_at", "checksums", "files"])
+    return terms
+
+
+def _forget_events(
+    run: DisposalRun, ids: list[int], files: list[Any], inbox: list[Any], actor: Any
+) -> None:
+    """Forget the details of the audit events about the documents, their files and the
+    inbox items they were registered from (the chain keeps their digests)."""
     events = AuditEvent.objects.filter(
-        Q(object_type="registry.document", object_id=str(document.pk))
-        | Q(object_type="registry.documentfile", object_id__in=file_ids)
+        Q(object_type="registry.document", object_id__in=[str(pk) for pk in ids])
+        | Q(object_type="registry.documentfile", object_id__in=[str(f.pk) for f in files])
         | Q(object_type="registry.inboxitem", object_id__in=[str(i.pk) for i in inbox])
     )
-    forget_details(events, reason=f"Gallring enligt {item.rule} (lista {item.run_id})", actor=actor)
-    DocumentFile.objects.filter(document=document).update(replaces=None)
-    DocumentFile.objects.filter(document=document).delete()
-    InboxItem.objects.filter(document=document).delete()
-    DocumentCorrection.objects.filter(document=document).delete()
-    for file in stored:
-        _delete_if_unused(file)
-    document.counterpart = document.counterpart_address = ""
-    document.description, document.disposed_at = DISPOSED, timezone.now()
-    document.save(
-        update_fields=["counterpart", "counterpart_address", "description", "disposed_at"]
-    )
-    search_index.index_document(document)
-    DisposalItem.objects.filter(pk=item.pk).update(
-        disposed_at=document.disposed_at, files=len(files), checksums=checksums
-    )
-    record(
-        actor=actor,
-        action="retention.dispose_document",
-        obj=document,
-        label=document.document_number,
-        after={"rule": str(item.rule), "run": item.run_id, "checksums": checksums},
-    )
-    return terms
+    forget_details(events, reason=f"Gallring enligt gallringslista {run.pk}", actor=actor)
 
 
 def _delete_if_unused(stored: Any) -> None:

@@ -34,7 +34,9 @@ TOUCHED = [
 ]
 
 
-def scrub(terms: Iterable[str]) -> None:
+def scrub(terms: Iterable[str] | None) -> None:
+    """Empty the caches and scrub the stores; `terms`: the words the disposed documents
+    were indexed by (None: check the whole term list)."""
     for alias in settings.CACHES:
         caches[alias].clear()
     search_index.forget_terms(terms)

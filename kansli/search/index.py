@@ -232,11 +232,14 @@ def remember_terms(terms: Iterable[str]) -> None:
     execute_many(_sql(_REMEMBER, schema.TERMS), [(term,) for term in set(terms)])
 
 
-def forget_terms(terms: Iterable[str]) -> int:
+def forget_terms(terms: Iterable[str] | None) -> int:
     """Take out of the SQLite term list the words no index row has any more (after
-    disposal: a disposed name must not live on as a completion). Returns how many."""
+    disposal: a disposed name must not live on as a completion); None: check every
+    word of the list. Returns how many went."""
     if connection.vendor != "sqlite":
         return 0
+    if terms is None:
+        terms = [row[0] for row in execute(_sql("SELECT term FROM {t}", schema.TERMS))]
     gone = [(term,) for term in set(terms) if not _indexed(term)]
     execute_many(_sql("DELETE FROM {t} WHERE term = %s", schema.TERMS), gone)
     return len(gone)

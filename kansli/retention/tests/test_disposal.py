@@ -146,10 +146,16 @@ def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[st
     assert item.checksums == sorted([seeded["own"].sha256, seeded["shared"].sha256])
     assert run.state == RunState.DONE
     assert run.report is not None and run.report.document_type == "Gallringsprotokoll"
-    with run.report.files.get().stored.open() as pdf:
+    pdf_file, appendix = run.report.files.order_by("pk")
+    with pdf_file.stored.open() as pdf:
         report_text = pdftotext_text(pdf.read())
-    assert due.document_number.replace(" ", "") in report_text.replace(" ", "").replace("\n", "")
-    assert "Zxqvberg" not in report_text
+    assert "Antal handlingar 3 (filer: 2)" in " ".join(report_text.split())
+    with appendix.stored.open() as listing:
+        rows = listing.read().decode("utf-8-sig").splitlines()
+    assert rows[0] == "Handling;Regel;Förföll;Gallrad;Ej gallrad därför att;SHA-256"
+    line = next(r for r in rows if r.startswith(due.document_number + ";"))
+    assert line.endswith(" ".join(item.checksums))
+    assert "Zxqvberg" not in report_text + "".join(rows)
     assert verify().ok
     events = AuditEvent.objects.filter(object_type="registry.document", object_id=str(due.pk))
     assert "MARKÖR" not in str(list(events.values("object_label", "before", "after")))
@@ -162,7 +168,8 @@ def test_a_crashed_run_goes_on_where_it_stopped(seeded: dict[str, Any], monkeypa
     run = listed(seeded)
     run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
     run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
-    real, calls = disposal._dispose_item, []
+    monkeypatch.setattr(disposal, "BATCH", 1)
+    real, calls = disposal._dispose_batch, []
 
     def crash_on_second(*args: Any) -> Any:
         calls.append(1)
@@ -170,11 +177,11 @@ def test_a_crashed_run_goes_on_where_it_stopped(seeded: dict[str, Any], monkeypa
             raise RuntimeError("strömavbrott")
         return real(*args)
 
-    monkeypatch.setattr(disposal, "_dispose_item", crash_on_second)
+    monkeypatch.setattr(disposal, "_dispose_batch", crash_on_second)
     with pytest.raises(RuntimeError):
         disposal.do_dispose(run, actor=seeded["archivist"])
     assert Document.objects.filter(disposed_at__isnull=False).count() == 1
-    monkeypatch.setattr(disposal, "_dispose_item", real)
+    monkeypatch.setattr(disposal, "_dispose_batch", real)
 
     disposal.do_dispose(run, actor=seeded["archivist"])
 
