@@ -35,6 +35,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from kansli.csvcells import FORMULA_STARTS
 from kansli.registry.legacy_csv import FileRefused, decode, garbled
 from kansli.retention.entries import RuleRow
 from kansli.retention.models import Event, Handling, Medium, Outcome, Plan, PlanRule
@@ -78,8 +79,6 @@ EVENTS = {
 MEDIA = {**{w: k for k, w in MEDIUM_WORDS.items()}, "digital": Medium.DIGITAL,
          "elektroniskt": Medium.DIGITAL, "papper/analogt": Medium.PAPER}  # fmt: skip
 
-# kansli.web.csvfile.FORMULA_STARTS (the floor above; a test keeps them the same).
-GUARDED = ("=", "+", "-", "@", "\t", "\r")
 # A lone surrogate written as UTF-8 bytes would be (CESU-8, WTF-8): ED A0–BF 80–BF.
 SURROGATE_BYTES = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
 
@@ -123,7 +122,7 @@ def _plain(text: str) -> str:
 
 
 def _unguarded(text: str) -> str:
-    if text.startswith("'") and text[1:].startswith(GUARDED):
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
 
