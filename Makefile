@@ -66,6 +66,7 @@ bench: install
 	$(BIN)/python bench/imap_intake.py --kills 25
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/drafting.py
+	$(BIN)/python bench/retention.py
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
 messages: install

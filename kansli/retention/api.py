@@ -9,13 +9,15 @@ from __future__ import annotations
 import datetime
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
-from kansli.inputs import Code, Day, Id
+from kansli.inputs import Address, Code, Day, Id
 from kansli.org.api import ERRORS, ApiRequest
-from kansli.retention.models import Plan, PlanRule
+from kansli.retention import disposal
+from kansli.retention.models import DisposalRun, Hold, Plan, PlanRule, RunState
 
 router = Router(tags=["retention"])
+ITEMS = 500  # items of a disposal run per answer
 
 
 class PlanOut(Schema):
@@ -128,3 +130,169 @@ def read_plan(request: ApiRequest, plan_id: Id) -> dict[str, object]:
         raise Http404
     rules = plan.rules.select_related("secrecy").order_by("position")
     return {**_out(plan, _in_force([plan], None)), "rules": [_rule(rule) for rule in rules]}
+
+
+# Legal holds and disposal lists: read by access.rules.visible_holds (the authority's
+# archivists, data protection officer, registrars and managers); anyone else gets an
+# empty list and 404. The reviews are the same actions as on the pages.
+
+
+class HoldOut(Schema):
+    id: int
+    authority: str
+    reason: str
+    cases: list[str]  # case numbers
+    documents: int  # how many documents (a search result) it names
+    counterpart: str
+    placed_at: datetime.datetime
+    lifted_at: datetime.datetime | None
+    lift_reason: str
+
+
+class RunOut(Schema):
+    id: int
+    authority: str
+    due_on: datetime.date
+    state: str  # manager | archivist | approved | done | returned
+    to_dispose: int
+    refused: int
+    excluded: int
+    disposed: int
+    report: str | None  # the registered disposal report's document number
+
+
+class ItemOut(Schema):
+    id: int
+    document_number: str
+    rule: str
+    due: datetime.date
+    refused: str
+    excluded_reason: str
+    disposed_at: datetime.datetime | None
+    checksums: list[str]
+
+
+class RunDetailOut(RunOut):
+    items: list[ItemOut]
+    more: bool  # there are items after these (`offset`)
+
+
+class ItemPage(Schema):
+    offset: int = Field(0, ge=0)
+
+
+class ReasonIn(Schema):
+    reason: Address  # up to 2,000 characters
+
+
+@router.get("/retention/holds", response={200: list[HoldOut], **ERRORS}, summary="List holds")
+def list_holds(request: ApiRequest) -> list[dict[str, object]]:
+    """The legal holds the caller reads, newest first (at most 1,000)."""
+    holds = Hold.objects.visible_to(request.auth).select_related("authority")
+    return [
+        {"id": hold.pk, "authority": hold.authority.code, "reason": hold.reason,
+         "cases": [case.case_number for case in hold.cases.select_related("authority", "series")],
+         "documents": hold.documents.count(), "counterpart": hold.counterpart,
+         "placed_at": hold.placed_at, "lifted_at": hold.lifted_at,
+         "lift_reason": hold.lift_reason}
+        for hold in holds.order_by("-placed_at")[:1000]
+    ]  # fmt: skip
+
+
+def _run_out(run: DisposalRun) -> dict[str, object]:
+    items = run.items
+    return {
+        "id": run.pk, "authority": run.authority.code, "due_on": run.due_on, "state": run.state,
+        "to_dispose": items.filter(refused="", excluded_reason="").count(),
+        "refused": items.exclude(refused="").count(),
+        "excluded": items.exclude(excluded_reason="").count(),
+        "disposed": items.filter(disposed_at__isnull=False).count(),
+        "report": run.report.document_number if run.report else None,
+    }  # fmt: skip
+
+
+def _run(request: ApiRequest, run_id: int) -> DisposalRun:
+    runs = DisposalRun.objects.visible_to(request.auth).select_related("authority", "report")
+    run = runs.filter(pk=run_id).first()
+    if run is None:
+        raise Http404
+    return run
+
+
+@router.get(
+    "/retention/disposal-runs", response={200: list[RunOut], **ERRORS}, summary="List disposal runs"
+)
+def list_runs(request: ApiRequest) -> list[dict[str, object]]:
+    """The disposal lists the caller reads, newest first (at most 200)."""
+    runs = DisposalRun.objects.visible_to(request.auth).select_related("authority", "report")
+    return [_run_out(run) for run in runs.order_by("-created_at")[:200]]
+
+
+@router.get(
+    "/retention/disposal-runs/{run_id}",
+    response={200: RunDetailOut, **ERRORS},
+    summary="Read a disposal run",
+)
+def read_run(request: ApiRequest, run_id: Id, page: Query[ItemPage]) -> dict[str, object]:
+    """One disposal list with 500 of its items from `offset`, by document number."""
+    run = _run(request, run_id)
+    items = list(run.items.select_related("rule").order_by("document_number")
+                 [page.offset : page.offset + ITEMS + 1])  # fmt: skip
+    return {
+        **_run_out(run),
+        "items": [
+            {
+                "id": i.pk,
+                "document_number": i.document_number,
+                "rule": str(i.rule),
+                "due": i.due,
+                "refused": i.refused,
+                "excluded_reason": i.excluded_reason,
+                "disposed_at": i.disposed_at,
+                "checksums": i.checksums,
+            }
+            for i in items[:ITEMS]
+        ],
+        "more": len(items) > ITEMS,
+    }
+
+
+@router.post(
+    "/retention/disposal-runs/{run_id}/items/{item_id}/exclude",
+    response={200: RunOut, **ERRORS},
+    summary="Exclude a document from a disposal run",
+)
+def exclude_item(request: ApiRequest, run_id: Id, item_id: Id, body: ReasonIn) -> dict[str, object]:
+    """The reviewer whose turn it is excludes one document, with a reason."""
+    run = _run(request, run_id)
+    item = run.items.filter(pk=item_id).first()
+    if item is None:
+        raise Http404
+    disposal.do_exclude_disposal_item(item, body.reason, actor=request.auth)
+    return _run_out(run)
+
+
+@router.post(
+    "/retention/disposal-runs/{run_id}/review",
+    response={200: RunOut, **ERRORS},
+    summary="Review or approve a disposal run",
+)
+def review_run(request: ApiRequest, run_id: Id) -> dict[str, object]:
+    """The manager's review, or after it the archivist's approval (not by the same
+    person)."""
+    run = _run(request, run_id)
+    if run.state == RunState.MANAGER:
+        run = disposal.do_review_disposal(run, excluded={}, actor=request.auth)
+    else:
+        run = disposal.do_approve_disposal(run, excluded={}, actor=request.auth)
+    return _run_out(run)
+
+
+@router.post(
+    "/retention/disposal-runs/{run_id}/return",
+    response={200: RunOut, **ERRORS},
+    summary="Send a disposal run back",
+)
+def return_run(request: ApiRequest, run_id: Id, body: ReasonIn) -> dict[str, object]:
+    run = disposal.do_return_disposal(_run(request, run_id), body.reason, actor=request.auth)
+    return _run_out(run)

@@ -157,6 +157,41 @@ def _exclude(run: DisposalRun, excluded: dict[int, str], actor: Any) -> int:
     return len(excluded)
 
 
+def reviewer_role(run: DisposalRun) -> Role | None:
+    """Whose turn it is: the manager's, then the archivist's; None when no one's."""
+    return {RunState.MANAGER: Role.MANAGER, RunState.ARCHIVIST: Role.ARCHIVIST}.get(
+        RunState(run.state)
+    )
+
+
+def may_review(user: Any, run: DisposalRun) -> bool:
+    """Whether it is the user's turn to review the list (and exclude from it)."""
+    role = reviewer_role(run)
+    if role is None or not has_role(user, run.authority, [role]):
+        return False
+    return role != Role.ARCHIVIST or run.reviewed_by_id != user.pk
+
+
+@transaction.atomic
+def do_exclude_disposal_item(item: DisposalItem, reason: str, *, actor: Any) -> DisposalItem:
+    """Exclude one document from the list under review, with a reason, by the reviewer
+    whose turn it is."""
+    run = DisposalRun.objects.select_for_update().get(pk=item.run_id)
+    role = reviewer_role(run)
+    if role is None:
+        raise ValidationError("Listan granskas inte nu.")
+    _require(actor, run.authority, role, "undanta handlingar från gallring")
+    _exclude(run, {item.pk: reason}, actor)
+    item.refresh_from_db()
+    record(
+        actor=actor,
+        action="retention.exclude_from_disposal",
+        obj=run,
+        after={"document": item.document_number, "reason": item.excluded_reason},
+    )
+    return item
+
+
 @transaction.atomic
 def do_review_disposal(run: DisposalRun, *, excluded: dict[int, str], actor: Any) -> DisposalRun:
     """The manager (owner of the process) reviews the list, excluding what must stay."""
@@ -218,9 +253,8 @@ def do_dispose(
     _require(actor, run.authority, Role.ARCHIVIST, "gallra")
     if run.state != RunState.APPROVED:
         raise ValidationError("Bara en godkänd gallringslista kan gallras.")
-    resumed = run.started_at is not None
-    if not resumed:
-        DisposalRun.objects.filter(pk=run.pk).update(started_at=timezone.now())
+    resumed = run.items.filter(disposed_at__isnull=False).exists()
+    DisposalRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=timezone.now())
     pending = run.items.filter(refused="", excluded_reason="", disposed_at__isnull=True)
     total, done = pending.count(), 0
     holds, requested = Holds(run.authority), requested_documents(run.authority)

@@ -46,3 +46,48 @@ class ImportForm(AccessibleForm):
         if self.data.get("do") == "pdf":
             for name in self.sometimes_needed:
                 self.fields[name].required = False
+
+
+class ListForm(AccessibleForm):
+    """Make a disposal list: the authority and the day it is due on."""
+
+    authority = forms.ChoiceField(label=_("Authority"))
+    on = DayField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("What the plan lets go by this day is listed."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, authorities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = authorities
+
+
+class ReasonForm(AccessibleForm):
+    """Why: a document is excluded, a list is sent back, a hold is lifted."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))  # fmt: skip
+
+
+class HoldForm(AccessibleForm):
+    """Put a legal hold on cases (by number), on a counterpart's name, or both."""
+
+    authority = forms.ChoiceField(label=_("Authority"))
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(
+        attrs={"rows": 2}))  # fmt: skip
+    case_numbers = forms.CharField(
+        label=_("Case numbers"), required=False, max_length=2000,
+        help_text=_("One or more, separated by commas, e.g. KS 2026/12, KS 2025/301."),
+    )  # fmt: skip
+    counterpart = forms.CharField(
+        label=_("Counterpart"), required=False, max_length=300,
+        help_text=_("Every document with this name as sender, recipient or party is held."),
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, authorities: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["authority"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = authorities

@@ -1,0 +1,106 @@
+"""The legal holds page: the holds of the authorities the user reads them for (active
+first, then lifted, with who and why), and for the archivist or the data protection
+officer a form to put a hold on cases or a counterpart's name, and a button to lift one
+with a reason. A search result is held from the search page's own button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kansli.org.models import Authority
+from kansli.registry.forms import find_case
+from kansli.registry.permissions import has_role
+from kansli.registry.views.common import current_user
+from kansli.retention.forms import HoldForm, ReasonForm
+from kansli.retention.holds import HOLDING_ROLES, do_lift_hold, do_place_hold
+from kansli.retention.models import Hold
+
+
+def holding_authorities(user: Any) -> list[Authority]:
+    return [a for a in Authority.objects.valid_on() if has_role(user, a, HOLDING_ROLES)]
+
+
+def _cases(user: Any, authority: Authority, text: str) -> list[Any]:
+    """The cases named by number, or a ValidationError naming those not found."""
+    found, missing = [], []
+    for number in filter(None, (part.strip() for part in text.split(","))):
+        case = find_case(user, number, authority)
+        if case is None:
+            missing.append(number)
+        else:
+            found.append(case)
+    if missing:
+        raise ValidationError(
+            {"case_numbers": _("No case %(numbers)s at the authority.")
+             % {"numbers": ", ".join(missing)}}
+        )  # fmt: skip
+    return found
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    holds = Hold.objects.visible_to(user).select_related("authority", "placed_by", "lifted_by")
+    authorities = holding_authorities(user)
+    if not authorities and not holds.exists():
+        raise Http404
+    form = HoldForm(request.POST or None, authorities=[(str(a.pk), str(a)) for a in authorities])
+    if request.method == "POST":
+        if not authorities:
+            raise Http404
+        if form.is_valid():
+            data = form.cleaned_data
+            authority = next(a for a in authorities if str(a.pk) == data["authority"])
+            try:
+                do_place_hold(
+                    authority, data["reason"], cases=_cases(user, authority, data["case_numbers"]),
+                    counterpart=data["counterpart"], actor=user,
+                )  # fmt: skip
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.message_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            except PermissionDenied:
+                raise Http404 from None
+            else:
+                messages.success(request, _("The hold was put."))
+                return redirect("retention:holds")
+    return render(
+        request,
+        "retention/holds.html",
+        {
+            "active": holds.filter(lifted_at__isnull=True).prefetch_related("cases"),
+            "lifted": holds.filter(lifted_at__isnull=False).prefetch_related("cases")[:100],
+            "form": form if authorities else None,
+            "may_lift": {a.pk for a in authorities},
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+@require_POST
+@login_required
+def lift(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    hold = get_object_or_404(Hold.objects.visible_to(user), pk=pk)
+    form = ReasonForm(request.POST)
+    try:
+        do_lift_hold(hold, form.cleaned_data["reason"] if form.is_valid() else "", actor=user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The hold was lifted."))
+    return redirect("retention:holds")
