@@ -23,7 +23,7 @@ from kansli.files.store import store_bytes
 from kansli.org.changes import apply_changes, snapshot
 from kansli.org.models import Authority, Role, Unit, User
 from kansli.org.permissions import require_sysadmin
-from kansli.registry import notify, reminders
+from kansli.registry import document_types, notify, reminders
 from kansli.registry.guards import void_refusal
 from kansli.registry.models import (
     Case,
@@ -40,6 +40,7 @@ from kansli.registry.models import (
     TimelineEntry,
 )
 from kansli.registry.models.cases import TRANSITIONS
+from kansli.registry.models.types import fold
 from kansli.registry.numbering import next_case_number, next_document_number
 from kansli.registry.permissions import (
     has_role,
@@ -163,6 +164,11 @@ def do_register_document(
         errors["counterpart"] = "Ange avsändare för en inkommen handling."
     if (withhold_counterpart or withhold_description) and secrecy is None:
         errors["secrecy"] = "Uppgifter kan bara undantas när handlingen är sekretessmarkerad."
+    kind = None
+    try:  # with a plan in force, one of its types for the case's process
+        document_type, kind = document_types.resolve(case, document_type, system=actor is None)
+    except ValidationError as error:
+        errors |= {key: value[0] for key, value in error.message_dict.items()}
     if errors:
         raise ValidationError(errors)
     marking = lifted = None
@@ -184,7 +190,8 @@ def do_register_document(
         counterpart_address=counterpart_address.strip(),
         counterpart_is_private=counterpart_is_private,
         description=description.strip(),
-        document_type=document_type.strip(),
+        document_type=document_type,
+        kind=kind,
         registration_lag=_registration_lag(case, direction, document_date, now),
         secrecy=secrecy,
         secrecy_marked_at=now if secrecy else None,
@@ -310,6 +317,12 @@ def do_correct_document(document: Document, reason: str, *, actor: Any, **change
         raise ValidationError({"reason": "Ange varför registreringen rättas."})
     if changes.get("document_date") and changes["document_date"] > timezone.localdate():
         raise ValidationError({"document_date": "Datumet kan inte ligga i framtiden."})
+    if "document_type" in changes and fold(changes["document_type"]) != fold(
+        document.document_type
+    ):  # a new type: with a plan in force, one of its types (the same one may stay)
+        changes["document_type"], changes["kind"] = document_types.resolve(
+            document.case, changes["document_type"], system=actor is None, required=True
+        )
     before, after = apply_changes(document, changes)
     if not after:
         return document

@@ -19,8 +19,8 @@ from kansli.files.detect import ACCEPTED
 from kansli.files.store import check_file
 from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.registry import document_types, personal_numbers
 from kansli.registry import kept_uploads as keeping
-from kansli.registry import personal_numbers
 from kansli.registry.casenumber import parse_case_number
 from kansli.registry.models import Case, CaseStatus, Classification, Direction, SecrecyProvision
 from kansli.registry.models.cases import TRANSITIONS
@@ -45,6 +45,37 @@ def find_case(user: Any, text: str, authority: Authority | None = None) -> Case 
     if authority is not None:
         cases = cases.filter(authority=authority)
     return cases.numbered(series, number.year, number.number).first()
+
+
+def document_type_field(
+    options: list[document_types.TypeOption] | None, current: str = ""
+) -> forms.Field:
+    """The document type: with a document management plan in force, a choice among the
+    plan's types for the case's process, each saying whether it is registered or kept
+    in order (OSL 5 kap. 1 §); without one, free text. `current`: a correction's type as
+    registered, offered to keep even when the plan does not name it."""
+    if options is None:
+        return forms.CharField(
+            label=_("Document type"),
+            max_length=100,
+            required=False,
+            help_text=_("For example letter, application or e-mail."),
+        )
+    choices: list[tuple[str, Any]] = [("", _("Choose a document type"))]
+    for option in options:
+        handling = _("(registered)") if option.must_register else _("(kept in order)")
+        choices.append((option.name, f"{option.name} {handling}"))
+    if current and document_types.matching(options, current) is None:
+        choices.append((current, f"{current} {_('(not in the plan)')}"))
+    return forms.ChoiceField(
+        label=_("Document type"),
+        choices=choices,
+        required=False,
+        help_text=_(
+            "The types of the document management plan for the case's process: "
+            "registered, or kept in order without registration (OSL 5 kap. 1 §)."
+        ),
+    )
 
 
 # The registration fields a personal identity number may be written in.
@@ -118,6 +149,9 @@ def _check_date(form: forms.Form, name: str) -> None:
 
 class RegistrationForm(AccessibleForm):
     """Register an incoming letter that starts a case, or a document in an existing case."""
+
+    # The inbox's form: the authority the item came to, not chosen on the form.
+    fixed_authority: Authority | None = None
 
     mode = forms.ChoiceField(
         label=_("Register in"),
@@ -254,6 +288,36 @@ class RegistrationForm(AccessibleForm):
         assert isinstance(choice_field, forms.TypedChoiceField)
         choice_field.choices = [("", _("Not classified yet")), *groups.items()]
         self.classifications = {c.pk: c for c in classifications}
+        case = self.planned_case()
+        self.type_options = document_types.type_options(case) if case is not None else None
+        self.fields["document_type"] = document_type_field(self.type_options)
+
+    def planned_case(self) -> Case | None:
+        """The case the document goes into, as far as the form tells yet: the existing
+        case its number names, or a new case (not saved) of the chosen authority in the
+        chosen process; None while neither is known."""
+        values: Any = self.data if self.is_bound else self.initial
+        if (values.get("mode") or NEW_CASE) == EXISTING_CASE:
+            case = None if self.is_bound else values.get("case")
+            return case or find_case(self.user, values.get("case_number") or "")
+        authority = self.fixed_authority
+        if authority is None:
+            chosen = str(values.get("authority") or "")
+            authority_field = self.fields["authority"]
+            assert isinstance(authority_field, forms.ModelChoiceField)
+            candidates: Any = authority_field.queryset
+            authority = candidates.filter(pk=chosen).first() if chosen.isdigit() else None
+        if authority is None:
+            return None
+        chosen = str(values.get("classification") or "")
+        process = self.classifications.get(int(chosen)) if chosen.isdigit() else None
+        if process is not None and process.authority_id != authority.pk:
+            process = None
+        return Case(authority=authority, classification=process)
+
+    @property
+    def type_required(self) -> bool:
+        return self.type_options is not None
 
     def clean_classification(self) -> Classification | None:
         pk = self.cleaned_data.get("classification")
@@ -265,6 +329,8 @@ class RegistrationForm(AccessibleForm):
             self._clean_existing(data)
         else:
             self._clean_new(data)
+        if self.type_options is not None and not data.get("document_type"):
+            self.add_error("document_type", _("Choose the document type from the plan."))
         if data.get("direction") == Direction.INCOMING and not data.get("counterpart", "").strip():
             self.add_error("counterpart", _("Enter the sender of an incoming document."))
         _check_date(self, "document_date")
@@ -362,6 +428,14 @@ class CorrectDocumentForm(ReasonForm):
 
     field_order = ["direction", "document_date", "counterpart", "counterpart_address",
                    "description", "document_type", "reason"]  # fmt: skip
+
+    def __init__(self, *args: Any, case: Case | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if case is not None:  # with a plan in force: its types for the case's process
+            options = document_types.type_options(case)
+            current = str(self.initial.get("document_type") or "")
+            self.fields["document_type"] = document_type_field(options, current)
+            self.order_fields(self.field_order)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

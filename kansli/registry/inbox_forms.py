@@ -81,6 +81,7 @@ class InboxRegistrationForm(RegistrationForm):
 
     def __init__(self, user: User, item: InboxItem, *args: Any, **kwargs: Any):
         authorities = Authority.objects.filter(pk=item.authority_id)
+        self.fixed_authority = item.authority
         super().__init__(user, authorities, *args, **kwargs)
         self.item = item
         for name in self.FIXED:

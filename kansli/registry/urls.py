@@ -19,6 +19,7 @@ urlpatterns = [
     path("registrera/", register.register, name="register"),
     path("registrera/kontroll/", lookups.registration_checks, name="register-checks"),
     path("registrera/avsandare/", lookups.counterpart_suggestions, name="counterparts"),
+    path("registrera/handlingstyp/", lookups.document_type_field, name="register-types"),
     path("registrera/kontroll/filer/", lookups.file_checks, name="register-file-checks"),
     path("registrera/sena/", lists.late_registrations, name="late"),
     path("registrera/inkorg/", inbox.inbox, name="inbox"),

@@ -19,7 +19,8 @@ from kansli.audit.chain import record
 from kansli.inputs import FIRST_DAY, LAST_DAY, unstorable
 from kansli.org.models import Authority, Municipality, Role, RoleAssignment
 from kansli.org.permissions import is_sysadmin
-from kansli.registry.models import SecrecyProvision
+from kansli.registry.models import DocumentType, SecrecyProvision
+from kansli.registry.models.types import fold
 from kansli.retention.entries import RuleRow
 from kansli.retention.models import Event, Handling, Medium, Outcome, Plan, PlanRule
 
@@ -30,7 +31,7 @@ MAX_MONTHS = 12 * MAX_YEARS
 LIMITS = {
     "process_code": ("Processkod", 20),
     "process_title": ("Process", 300),
-    "document_type": ("Handlingstyp", 200),
+    "document_type": ("Handlingstyp", 100),  # as a registered document's type
     "kept_where": ("Förvaring", 300),
     "legal_basis": ("Lagrum", 500),
     "secrecy": ("Sekretess", 60),
@@ -211,9 +212,15 @@ def do_adopt_plan(
         decision_date=decision_date,
         created_by=actor if actor is not None else None,
     )
-    PlanRule.objects.bulk_create(
-        [_rule(plan, position, row, provisions) for position, row in enumerate(rows, start=1)]
-    )
+    rules = [_rule(plan, position, row, provisions) for position, row in enumerate(rows, 1)]
+    # Each type in the municipality's list (registry.DocumentType), added when new.
+    known = {fold(t.name): t for t in DocumentType.objects.filter(municipality=municipality)}
+    for rule in rules:
+        key = fold(rule.document_type)
+        if key not in known:
+            known[key] = DocumentType.objects.find_or_add(municipality, rule.document_type)
+        rule.kind = known[key]
+    PlanRule.objects.bulk_create(rules)
     record(
         actor=actor,
         action="retention.plan_adopted",

@@ -8,7 +8,9 @@ class RetentionConfig(AppConfig):
 
     def ready(self) -> None:
         from kansli.registry.guards import void_guards
+        from kansli.retention import doctypes
         from kansli.retention.holds import void_guard
 
         if void_guard not in void_guards:
             void_guards.append(void_guard)  # held material is not voided
+        doctypes.register()  # the types a case's documents may have

@@ -20,7 +20,7 @@ from kansli.access.models import AccessGroup
 from kansli.inputs import Id
 from kansli.org.api import ERRORS, ApiRequest
 from kansli.org.models import Authority, Unit
-from kansli.registry import actions
+from kansli.registry import actions, document_types
 from kansli.registry.api import queries
 from kansli.registry.api.schemas import (
     AccessGroupIn,
@@ -210,6 +210,9 @@ def create_document(request: ApiRequest, case_id: Id, payload: DocumentIn) -> St
         secrecy = SecrecyProvision.objects.filter(reference=payload.secrecy.strip()).first()
         if secrecy is None or not secrecy.active:
             raise ValidationError({"secrecy": f"Okänd sekretessbestämmelse: {payload.secrecy}."})
+    if not payload.document_type.strip() and document_types.type_options(case) is not None:
+        # With a plan in force a document has one of its types (the action checks which).
+        raise ValidationError({"document_type": document_types.CHOOSE_TYPE})
     document = actions.do_register_document(
         case,
         payload.direction,

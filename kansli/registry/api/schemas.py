@@ -194,7 +194,11 @@ class DocumentIn(Schema):
     description: Title
     counterpart: Name = ""
     counterpart_address: Address = ""
-    document_type: Line = ""
+    document_type: Line = Field(
+        "",
+        description="With a document management plan in force, one of its types for the "
+        "case's process (letter case and spacing aside; stored as the plan spells it).",
+    )
     secrecy: Line | None = Field(
         None, description="The OSL provision of a secrecy marking, e.g. 'OSL 26 kap. 1 §'."
     )

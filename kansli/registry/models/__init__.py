@@ -4,6 +4,7 @@ from kansli.registry.models.documents import Direction, Document, DocumentCorrec
 from kansli.registry.models.files import DocumentFile, InboxItem
 from kansli.registry.models.naming import NamingRule
 from kansli.registry.models.secrecy import SecrecyProvision
+from kansli.registry.models.types import DocumentType
 
 __all__ = [
     "Case",
@@ -14,6 +15,7 @@ __all__ = [
     "Document",
     "DocumentCorrection",
     "DocumentFile",
+    "DocumentType",
     "InboxItem",
     "NamingRule",
     "Party",

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kansli.registry.models.cases import Case
 from kansli.registry.models.secrecy import SecrecyProvision
+from kansli.registry.models.types import DocumentType
 
 
 class Direction(models.TextChoices):
@@ -50,7 +51,15 @@ class Document(models.Model):
         _("sender/recipient is a private person"), default=False
     )
     description = models.CharField(_("description"), max_length=500)
+    # The type as registered (the search filters, the naming rules, the public diary and
+    # the API read this text) and, where the plan names it, the type itself: the two are
+    # kept in step by the actions. No kind: registered before a plan was in force, or a
+    # type no plan names (`kansli retention link-types` reports those).
     document_type = models.CharField(_("document type"), max_length=100, blank=True)
+    kind = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="documents", verbose_name=_("document type in the plan"),
+    )  # fmt: skip
     registration_lag = models.PositiveIntegerField(
         _("working days from arrival to registration"), null=True, blank=True
     )

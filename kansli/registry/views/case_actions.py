@@ -213,7 +213,7 @@ def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
     if (shown.counterpart, shown.description) != (document.counterpart, document.description):
         raise Http404
     initial = {name: getattr(document, name) for name in CORRECTABLE}
-    form = CorrectDocumentForm(_data(request), initial=initial)
+    form = CorrectDocumentForm(_data(request), initial=initial, case=case)
 
     def run(data: dict[str, Any]) -> str:
         changes = {name: data[name] for name in CORRECTABLE if name in form.changed_data}

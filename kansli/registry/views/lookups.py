@@ -19,10 +19,11 @@ from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
 from kansli.registry import personal_numbers
-from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, find_case
+from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, RegistrationForm, find_case
 from kansli.registry.models import Document, Party
 from kansli.registry.naming import breaks_rule, rule_for, title_warnings
-from kansli.registry.views.common import current_user, may_register, require
+from kansli.registry.permissions import REGISTERING_ROLES
+from kansli.registry.views.common import authorities_with, current_user, may_register, require
 
 DUPLICATE_DAYS = 30
 SUGGESTIONS = 10
@@ -170,3 +171,18 @@ def registration_checks(request: HttpRequest) -> HttpResponse:
         "duplicates": duplicates,
     }
     return render(request, "registry/includes/registration_checks.html", context)
+
+
+@login_required
+@require_POST
+def document_type_field(request: HttpRequest) -> HttpResponse:
+    """The document type field for the case the form names now: the plan's types for its
+    process, or free text (kansli.registry.document_types)."""
+    user = current_user(request)
+    authorities = authorities_with(user, REGISTERING_ROLES)
+    require(authorities.exists())
+    form = RegistrationForm(user, authorities, data=request.POST)
+    # From the inbox's page, which has no authority field: the item's, kept for next time.
+    fixed = request.POST.get("fixed") and form.planned_case()
+    context = {"form": form, "authority": fixed.authority if fixed else None}
+    return render(request, "registry/includes/document_type_field.html", context)

@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from kansli.org.models import Authority, Municipality
-from kansli.registry.models import SecrecyProvision
+from kansli.registry.models import DocumentType, SecrecyProvision
+from kansli.registry.models.types import fold
 
 
 class Handling(models.TextChoices):
@@ -168,6 +169,12 @@ class PlanRule(models.Model):
     process_code = models.CharField(_("process code"), max_length=20, blank=True)
     process_title = models.CharField(_("process"), max_length=300, blank=True)
     document_type = models.CharField(_("document type"), max_length=200)
+    # The type in the municipality's list (registry.DocumentType), found or added by
+    # name when the plan is adopted: what a registered document's kind points at.
+    kind = models.ForeignKey(
+        DocumentType, on_delete=models.PROTECT, null=True, blank=True, related_name="rules",
+        verbose_name=_("document type in the registry"),
+    )  # fmt: skip
     handling = models.CharField(_("handling"), max_length=20, choices=Handling.choices)
     outcome = models.CharField(_("keep or dispose"), max_length=10, choices=Outcome.choices)
     period_years = models.PositiveSmallIntegerField(_("years"), null=True, blank=True)
@@ -228,7 +235,7 @@ class PlanRule(models.Model):
     @property
     def key(self) -> tuple[str, str]:
         """What a local rule overrides a shared one by: the process and the type."""
-        return (self.process_code, self.document_type.casefold())
+        return (self.process_code, fold(self.document_type))
 
     @property
     def period(self) -> str:
@@ -271,10 +278,10 @@ def effective_rules(authority: Authority, on: datetime.date | None = None) -> li
 def rule_for(rules: Iterable[PlanRule], process_code: str, document_type: str) -> PlanRule | None:
     """The rule for a document type in a process: the one of the most specific process
     that holds it (2.3.1 before 2.3 before 2), else the type's rule for every process."""
-    wanted = document_type.casefold().strip()
+    wanted = fold(document_type)
     best: PlanRule | None = None
     for rule in rules:
-        if rule.document_type.casefold() != wanted:
+        if fold(rule.document_type) != wanted:
             continue
         code = rule.process_code
         if code and not (process_code == code or process_code.startswith(code + ".")):

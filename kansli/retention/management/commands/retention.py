@@ -3,15 +3,19 @@ systemd timer), as the system.
 
     kansli retention list [--authority KS] [--on 2026-12-01] [--dry-run]
     kansli retention dispose RUN_ID
+    kansli retention link-types [--dry-run] [--csv FILE]
 
 `list` makes each authority's disposal list and sends it to the manager's review (with
 --dry-run it prints what would be listed, and changes nothing); `dispose` carries out a
 list the manager and the archivist have approved, with a progress bar, and can be run
-again after a crash to go on where it stopped."""
+again after a crash to go on where it stopped. `link-types` gives the documents registered
+with a type as free text the plan's type of the same name and reports the types no plan
+names (kansli.retention.doctypes.do_link_types)."""
 
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +24,7 @@ from django.utils import timezone
 
 from kansli.org.models import Authority
 from kansli.retention.disposal import do_dispose, do_list_disposal, due_documents
+from kansli.retention.doctypes import do_link_types
 from kansli.retention.models import DisposalRun
 
 
@@ -34,11 +39,18 @@ class Command(BaseCommand):
         listing.add_argument("--dry-run", action="store_true", help="skriv bara ut listan")
         dispose = commands.add_parser("dispose", help="Gallra en godkänd lista.")
         dispose.add_argument("run", type=int, help="gallringslistans nummer")
+        link = commands.add_parser(
+            "link-types", help="Koppla handlingarnas handlingstyper till planens."
+        )
+        link.add_argument("--dry-run", action="store_true", help="ändra inget, visa rapporten")
+        link.add_argument("--csv", help="skriv det som inte matchades till en CSV-fil")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["subcommand"] == "list":
                 self.list(options)
+            elif options["subcommand"] == "link-types":
+                self.link_types(options)
             else:
                 self.dispose(options["run"])
         except ValidationError as error:
@@ -78,6 +90,22 @@ class Command(BaseCommand):
         disposed = run.items.filter(disposed_at__isnull=False).count()
         number = run.report.document_number if run.report else "–"
         self.stdout.write(f"Gallrat: {disposed} handlingar. Gallringsprotokoll: {number}.")
+
+    def link_types(self, options: dict[str, Any]) -> None:
+        report = do_link_types(dry_run=options["dry_run"])
+        dry = " (torrkörning: inget ändrat)" if options["dry_run"] else ""
+        self.stdout.write(
+            f"Handlingstyper: {report.linked} handlingar kopplade till planens typ, "
+            f"{report.unmatched_documents} utan matchning ({len(report.unmatched)} typer){dry}."
+        )
+        if report.unmatched:
+            self.stdout.write("Myndighet\tHandlingstyp\tAntal\tExempel")
+        for row in report.unmatched:
+            examples = ", ".join(row.examples)
+            self.stdout.write(f"{row.authority}\t{row.text}\t{row.count}\t{examples}")
+        if options["csv"]:
+            Path(options["csv"]).write_bytes(report.csv())
+            self.stdout.write(f"Rapporten sparades i {options['csv']}.")
 
     def progress(self, done: int, total: int) -> None:
         width = 40
