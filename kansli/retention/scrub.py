@@ -34,9 +34,10 @@ TOUCHED = [
 ]
 
 
-def scrub(terms: Iterable[str] | None) -> None:
-    """Empty the caches and scrub the stores; `terms`: the words the disposed documents
-    were indexed by (None: check the whole term list)."""
+def scrub(terms: Iterable[str] | None, tables: Iterable[str] = TOUCHED) -> None:
+    """Empty the caches and scrub the stores; `terms`: the words the removed rows were
+    indexed by (None: check the whole term list); `tables`: those rows' tables (an
+    erasure touches others than a disposal)."""
     for alias in settings.CACHES:
         caches[alias].clear()
     search_index.forget_terms(terms)
@@ -45,5 +46,5 @@ def scrub(terms: Iterable[str] | None) -> None:
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         elif connection.vendor == "postgresql":
-            for table in TOUCHED:
-                cursor.execute(f"VACUUM FULL {table}")
+            for table in tables:
+                cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")

@@ -1,7 +1,8 @@
-"""Run by test_really_gone.py in a child process on a real SQLite file (KANSLI_DATA_DIR):
-migrate, register documents carrying the marker strings, put them through a whole
-disposal run with `kansli retention`, forget an erasure decision's events, make
-anonymous requests from a marked address and browser, and exit."""
+"""What test_really_gone.py does before it searches the raw bytes: register documents
+carrying the marker strings, put them through a whole disposal run with `kansli
+retention`, forget an erasure decision's events, and make anonymous requests from a
+marked address and browser. Run as a script (on a real SQLite file: KANSLI_DATA_DIR) it
+migrates first; the PostgreSQL test calls `act` in its own test database."""
 
 from __future__ import annotations
 
@@ -9,32 +10,24 @@ import datetime
 import os
 import sys
 
-import django
-
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
-
-MARKERS = sys.argv[1:5]
-ADDRESS, BROWSER = sys.argv[5:7]
+from django.core.management import call_command
+from django.utils import timezone
 
 
-def anonymous_requests(authority_pk: int) -> None:
+def anonymous_requests(authority_pk: int, address: str, browser: str) -> None:
     """What a member of the public does without saying who they are (TF 2 kap. 18 §):
     read the e-diary and ask for documents."""
     from django.test import Client
 
     from kansli.web import spam
 
-    client = Client(REMOTE_ADDR=ADDRESS, HTTP_USER_AGENT=BROWSER, HTTP_ACCEPT_LANGUAGE="sv")
+    client = Client(REMOTE_ADDR=address, HTTP_USER_AGENT=browser, HTTP_ACCEPT_LANGUAGE="sv")
     assert client.get("/diarium/?q=begäran").status_code == 200
     form = {"authority": authority_pk, "description": "Protokollet", "name": "", "contact": ""}
     assert client.post("/begaran/", form | spam.filled_in()).status_code == 302
 
 
-def main() -> None:
+def act(markers: list[str], address: str, browser: str) -> None:
     from kansli.audit.forget import forget_details
     from kansli.audit.models import AuditEvent
     from kansli.files.store import store_bytes
@@ -49,11 +42,10 @@ def main() -> None:
     from kansli.retention.testing import make_plan
     from kansli.search.index import index_case
 
-    call_command("migrate", verbosity=0)
     ks = make_authority()
     make_plan(ks)  # "Begäran om allmän handling" in 1.2: 2 years after the case closed
     process = Classification.objects.create(authority=ks, code="1.2", title="Lämna ut")
-    name, description, text, erased = MARKERS
+    name, description, text, erased = markers
     case = make_case("Begäran om handlingar", classification=process)
     document = make_incoming(
         case, description=f"Begäran {description}", counterpart=f"Anna {name}",
@@ -80,10 +72,16 @@ def main() -> None:
         Case.objects.filter(pk=kept.pk).update(title="Synpunkt")
         kept.refresh_from_db()
         index_case(kept)
-    scrub({erased.casefold()})
-    anonymous_requests(ks.pk)
+    scrub({erased.casefold()}, tables=["registry_case", "audit_auditevent", "search_case"])
+    anonymous_requests(ks.pk, address, browser)
     call_command("retention", "dispose", str(run.pk))
     call_command("audit", "verify")
 
 
-main()
+if __name__ == "__main__":
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
+    django.setup()
+    call_command("migrate", verbosity=0)
+    act(sys.argv[1:5], *sys.argv[5:7])
