@@ -251,3 +251,29 @@ def test_held_material_cannot_be_voided(seeded: dict[str, Any]) -> None:
 def test_only_the_archivist_or_dpo_places_holds(seeded: dict[str, Any]) -> None:
     with pytest.raises(PermissionDenied):
         do_place_hold(seeded["authority"], "x", counterpart="Anna", actor=seeded["manager"])
+
+
+def test_the_manager_is_told_by_e_mail_and_the_command_prints_a_dry_run(
+    seeded: dict[str, Any], mailoutbox: list[Any]
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    User = type(seeded["manager"])
+    User.objects.filter(pk=seeded["manager"].pk).update(email="chef@exempelstad.se")
+    out = StringIO()
+
+    call_command("retention", "list", "--on", TODAY.isoformat(), "--dry-run", stdout=out)
+
+    lines = out.getvalue().splitlines()
+    assert lines[-1] == "KS: 8 förfallna (torrkörning)."
+    assert sum("EJ:" in line for line in lines) == 5
+    assert not DisposalRun.objects.exists()  # a dry run changes nothing
+
+    call_command("retention", "list", "--on", TODAY.isoformat(), stdout=StringIO())
+
+    run = DisposalRun.objects.get()
+    assert [m.to for m in mailoutbox] == [["chef@exempelstad.se"]]
+    assert f"/gallring/{run.pk}/" in mailoutbox[0].body
+    assert "Zxqvberg" not in mailoutbox[0].body
