@@ -19,4 +19,5 @@ urlpatterns = [
     path("gallring/<int:pk>/undanta/<int:item>/", disposal.exclude, name="exclude"),
     path("bevarande/", holds.index, name="holds"),
     path("bevarande/<int:pk>/hav/", holds.lift, name="lift"),
+    path("bevarande/sokning/", holds.hold_search, name="hold-search"),
 ]

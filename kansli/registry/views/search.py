@@ -14,6 +14,7 @@ from django.shortcuts import render
 from kansli.access.actions import do_log_reads
 from kansli.access.protected import hide_protected
 from kansli.inputs import MAX_OFFSET
+from kansli.org.models import Role, RoleAssignment
 from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Case, Document
 from kansli.registry.views.common import current_user
@@ -66,6 +67,11 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "by_relevance": bool(chosen.get("by_relevance")),
             "saved": SavedSearch.objects.filter(owner=user),
             "this_search": kept_query(request.GET.urlencode()),
+            # The archivist and the data protection officer may hold what they found
+            # (kansli.retention: legal holds).
+            "may_hold": RoleAssignment.objects.valid_on()
+            .filter(user=user, role__in=[Role.ARCHIVIST, Role.DATA_PROTECTION_OFFICER])
+            .exists(),
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),

@@ -126,3 +126,24 @@ def test_a_registrar_reads_holds_but_cannot_put_them(seeded: dict[str, Any]) -> 
     assert "Tvist i förvaltningsrätten" in page
     assert sv("Put a hold") not in page
     assert registrar.post("/bevarande/", {"reason": "x"}).status_code == 404
+
+
+def test_a_search_result_is_held_from_the_search_page(
+    seeded: dict[str, Any],
+    monkeypatch: Any,  # noqa: F811
+) -> None:
+    archivist = signed_in(seeded["archivist"])
+    assert sv("Hold the documents found") in text(archivist.get("/sok/?q=Beslut"))
+
+    held = archivist.post("/bevarande/sokning/", {"query": "q=Beslut", "reason": "Revision"})
+
+    assert held["Location"] == "/sok/?q=Beslut"
+    hold = Hold.objects.get(reason="Revision")
+    assert list(hold.documents.all()) == [seeded["kept"]]
+    monkeypatch.setattr("kansli.retention.views.holds.SEARCH_HOLD_LIMIT", 1)
+    many = archivist.post("/bevarande/sokning/", {"query": "q=Begäran", "reason": "x"}, follow=True)
+    assert sv("More than %(limit)s documents: narrow the search.", limit=1) in text(many)
+    assert not Hold.objects.filter(reason="x").exists()
+    manager = signed_in(seeded["manager"])
+    assert sv("Hold the documents found") not in text(manager.get("/sok/?q=Beslut"))
+    assert manager.post("/bevarande/sokning/", {"query": "q=Beslut"}).status_code == 404

@@ -10,18 +10,26 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.org.models import Authority
-from kansli.registry.forms import find_case
+from kansli.registry.forms import SearchFiltersForm, find_case
+from kansli.registry.models import Document
 from kansli.registry.permissions import has_role
 from kansli.registry.views.common import current_user
 from kansli.retention.forms import HoldForm, ReasonForm
 from kansli.retention.holds import HOLDING_ROLES, do_lift_hold, do_place_hold
 from kansli.retention.models import Hold
+from kansli.search.query import search
+
+# A search result held at once: more is refused (narrow the search) rather than held
+# in part without anyone noticing.
+SEARCH_HOLD_LIMIT = 1000
 
 
 def holding_authorities(user: Any) -> list[Authority]:
@@ -104,3 +112,48 @@ def lift(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("The hold was lifted."))
     return redirect("retention:holds")
+
+
+@require_POST
+@login_required
+def hold_search(request: HttpRequest) -> HttpResponse:
+    """Hold every document a staff search finds (the search page's words and filters,
+    as the user sees them through the gate): one hold per authority of the hits that the
+    user decides holds for."""
+    user = current_user(request)
+    authorities = {a.pk: a for a in holding_authorities(user)}
+    if not authorities:
+        raise Http404
+    query = QueryDict(request.POST.get("query", "")[:2000])
+    back = redirect(f"{reverse('registry:search')}?{query.urlencode()}")
+    text = query.get("q", "").strip()[:200]
+    form = SearchFiltersForm(query, user=user)
+    reason = request.POST.get("reason", "").strip()
+    if not form.is_valid() or not (text or form.chosen()):
+        messages.error(request, _("Search for what is to be held first."))
+        return back
+    found = search(user, text, limit=SEARCH_HOLD_LIMIT + 1, kind="documents", **form.chosen())
+    documents = [hit for hit in found.hits if isinstance(hit, Document)]
+    if len(documents) > SEARCH_HOLD_LIMIT:
+        messages.error(
+            request,
+            _("More than %(limit)s documents: narrow the search.") % {"limit": SEARCH_HOLD_LIMIT},
+        )
+        return back
+    held = 0
+    try:
+        with transaction.atomic():
+            for authority_id, authority in authorities.items():
+                mine = [d for d in documents if d.case.authority_id == authority_id]
+                if mine:
+                    do_place_hold(authority, reason, documents=mine, actor=user)
+                    held += len(mine)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return back
+    if held:
+        messages.success(request, _("%(count)s documents were put under a hold.") % {"count": held})
+    else:
+        messages.error(request, _("None of the documents found is at an authority you hold for."))
+    return back
