@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from kansli.retention.models import DisposalRun, RunState
-from kansli.retention.tests.test_disposal import TODAY, seeded  # noqa: F401 - the fixture
+from kansli.retention.tests.seed import TODAY, build
 from tests.browser.conftest import axe_violations, log_in, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,11 +18,16 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "secret-password-1"
 
 
+@pytest.fixture
+def seeded() -> dict[str, Any]:
+    return build()
+
+
 def test_the_archivist_lists_the_manager_excludes_and_reviews(
     live_server: Any,
     page: Any,
     browser: Any,
-    seeded: dict[str, Any],  # noqa: F811
+    seeded: dict[str, Any],
 ) -> None:
     log_in(page, live_server.url, "arkivarie", PASSWORD)
     page.get_by_role("navigation").get_by_role("link", name=sv("Disposal")).click()

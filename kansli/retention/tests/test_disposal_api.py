@@ -12,7 +12,7 @@ from kansli.org.models import Role
 from kansli.org.testing import make_user
 from kansli.retention import disposal
 from kansli.retention.models import RunState
-from kansli.retention.tests.test_disposal import TODAY, seeded  # noqa: F401 - the fixture
+from kansli.retention.tests.seed import TODAY
 from kansli.web.testing import api_client
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def post(client: Any, url: str, body: dict[str, Any] | None = None) -> Any:
 
 
 def test_the_manager_reads_excludes_and_reviews_through_the_api(
-    seeded: dict[str, Any],  # noqa: F811
+    seeded: dict[str, Any],
 ) -> None:
     run = disposal.do_list_disposal(seeded["authority"], on=TODAY, actor=seeded["archivist"])
     manager = api_client(seeded["manager"])
@@ -48,7 +48,7 @@ def test_the_manager_reads_excludes_and_reviews_through_the_api(
     assert reviewed.json()["state"] == RunState.ARCHIVIST
 
 
-def test_others_read_nothing_and_reach_nothing(seeded: dict[str, Any]) -> None:  # noqa: F811
+def test_others_read_nothing_and_reach_nothing(seeded: dict[str, Any]) -> None:
     run = disposal.do_list_disposal(seeded["authority"], on=TODAY, actor=seeded["archivist"])
     officer = api_client(make_user("handl", roles=[(Role.OFFICER, seeded["authority"])]))
 
@@ -60,7 +60,7 @@ def test_others_read_nothing_and_reach_nothing(seeded: dict[str, Any]) -> None: 
     assert run.state == RunState.MANAGER
 
 
-def test_the_archivist_reads_the_holds(seeded: dict[str, Any]) -> None:  # noqa: F811
+def test_the_archivist_reads_the_holds(seeded: dict[str, Any]) -> None:
     holds = api_client(seeded["archivist"]).get("/api/v1/retention/holds").json()
 
     assert {h["reason"] for h in holds} == {"Tvist i förvaltningsrätten", "Utredning", "Granskning"}

@@ -12,7 +12,7 @@ from kansli.org.testing import make_user
 from kansli.registry.models import Document
 from kansli.retention.models import DisposalRun, Hold, RunState
 from kansli.retention.tasks import dispose_run
-from kansli.retention.tests.test_disposal import TODAY, seeded  # noqa: F401 - the fixture
+from kansli.retention.tests.seed import TODAY
 from kansli.web.testing import signed_in, sv
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -23,7 +23,7 @@ def text(response: Any) -> str:
 
 
 def test_the_list_goes_from_the_archivist_to_the_manager_and_back_and_is_disposed_of(
-    seeded: dict[str, Any],  # noqa: F811
+    seeded: dict[str, Any],
 ) -> None:
     archivist, manager = signed_in(seeded["archivist"]), signed_in(seeded["manager"])
     ks = seeded["authority"]
@@ -59,7 +59,7 @@ def test_the_list_goes_from_the_archivist_to_the_manager_and_back_and_is_dispose
     assert run.report.document_number in text(archivist.get("/gallring/"))
 
 
-def test_an_exclusion_needs_a_reason_and_the_turn(seeded: dict[str, Any]) -> None:  # noqa: F811
+def test_an_exclusion_needs_a_reason_and_the_turn(seeded: dict[str, Any]) -> None:
     archivist, manager = signed_in(seeded["archivist"]), signed_in(seeded["manager"])
     archivist.post("/gallring/", {"authority": seeded["authority"].pk, "on": TODAY.isoformat()})
     run = DisposalRun.objects.get()
@@ -74,7 +74,7 @@ def test_an_exclusion_needs_a_reason_and_the_turn(seeded: dict[str, Any]) -> Non
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.SECRETARY, None])
-def test_others_get_404(seeded: dict[str, Any], role: Role | None) -> None:  # noqa: F811
+def test_others_get_404(seeded: dict[str, Any], role: Role | None) -> None:
     signed_in(seeded["archivist"]).post(
         "/gallring/", {"authority": seeded["authority"].pk, "on": TODAY.isoformat()}
     )
@@ -95,7 +95,7 @@ def test_others_get_404(seeded: dict[str, Any], role: Role | None) -> None:  # n
 
 
 def test_holds_are_put_by_case_number_and_lifted_with_a_reason(
-    seeded: dict[str, Any],  # noqa: F811
+    seeded: dict[str, Any],
 ) -> None:
     archivist = signed_in(seeded["archivist"])
     case = seeded["kept"].case
@@ -118,7 +118,7 @@ def test_holds_are_put_by_case_number_and_lifted_with_a_reason(
     assert not Hold.objects.get(pk=hold.pk).is_active
 
 
-def test_a_registrar_reads_holds_but_cannot_put_them(seeded: dict[str, Any]) -> None:  # noqa: F811
+def test_a_registrar_reads_holds_but_cannot_put_them(seeded: dict[str, Any]) -> None:
     registrar = signed_in(make_user("reg", roles=[(Role.REGISTRAR, seeded["authority"])]))
 
     page = text(registrar.get("/bevarande/"))
@@ -130,7 +130,7 @@ def test_a_registrar_reads_holds_but_cannot_put_them(seeded: dict[str, Any]) -> 
 
 def test_a_search_result_is_held_from_the_search_page(
     seeded: dict[str, Any],
-    monkeypatch: Any,  # noqa: F811
+    monkeypatch: Any,
 ) -> None:
     archivist = signed_in(seeded["archivist"])
     assert sv("Hold the documents found") in text(archivist.get("/sok/?q=Beslut"))
