@@ -14,13 +14,16 @@ from kansli.registry import demo as registry_demo
 from kansli.reorganisation import demo as reorganisation_demo
 from kansli.reports import demo as reports_demo
 from kansli.requests import demo as requests_demo
+from kansli.retention import demo as retention_demo
 from kansli.surveys import demo as surveys_demo
 from kansli.web import demo as web_demo
 
-# web_demo last: who needs a one-time code follows from the roles, groups and grants.
+# retention_demo after the processes that register documents (its disposal list refuses
+# those a request asks for); web_demo last: who needs a one-time code follows from the
+# roles, groups and grants.
 LOADERS = [
     org_demo.load, registry_demo.load, access_demo.load, meetings_demo.load,
     requests_demo.load, eservices_demo.load, reports_demo.load, reorganisation_demo.load,
     drafting_demo.load, distribution_demo.load, surveys_demo.load, handbook_demo.load,
-    web_demo.load,
+    retention_demo.load, web_demo.load,
 ]  # fmt: skip

@@ -37,6 +37,7 @@ from kansli.registry.scheme import parse_scheme
 START = datetime.date(2025, 1, 1)
 CASES_PER_YEAR = {"KF": 60, "KS": 260, "BUN": 180, "SN": 160, "MBN": 240, "TFN": 140, "KFN": 90}
 SCHEME_FILE = "klassa-exempel.csv"
+REPORT = "Tjänsteskrivelse"
 FILE_SHARE = 0.1  # of the cases, besides every authority's first, that come with files
 SECRET_FILE_SHARE = 0.5  # of the cases with a secret first letter that come with it
 
@@ -195,7 +196,7 @@ class RegistryDemo:
         provision = SecrecyProvision.objects.get(reference=secret) if secret else None
         sender = self.rng.choice(SENDERS)
         lag = self.rng.choice([0, 0, 0, 0, 1, 1, 2, 4])
-        letter = self._document(case, "inkommen", day, first, sender, lag, provision)
+        letter = self._document(case, "inkommen", day, first, sender, lag, provision, first)
         papers = None
         if (n == 0 or self.file_rng.random() < FILE_SHARE) and provision is None:
             papers = demo_files.papers(
@@ -226,12 +227,12 @@ class RegistryDemo:
             )
         if age > 30:
             report = self._document(case, "upprattad", day + datetime.timedelta(days=20),
-                                    "Tjänsteskrivelse", "", 0, None)  # fmt: skip
+                                    REPORT, "", 0, None, REPORT)  # fmt: skip
             if papers is not None:
                 self._attach_docx(report, papers, demo_files.report_docx)
         if age > 45:
             decision = self._document(case, "utgaende", day + datetime.timedelta(days=40),
-                                      "Beslut", sender, 0, provision)  # fmt: skip
+                                      "Beslut", sender, 0, provision, "Beslut")  # fmt: skip
             if papers is not None and self.file_rng.random() < 0.5:
                 self._attach_docx(decision, papers, demo_files.decision_docx)
             actions.do_change_case_status(case, CaseStatus.DECIDED, actor=None)
@@ -248,14 +249,18 @@ class RegistryDemo:
         counterpart: str,
         lag: int,
         provision: SecrecyProvision | None,
+        document_type: str,
     ) -> Document:
+        """A document of the type the document management plan names (the first
+        letter's description, "Tjänsteskrivelse", "Beslut"): kansli.retention's demo
+        plan gives each its handling and disposal."""
         day = min(day, self.today)
         registered = min(_at(day + datetime.timedelta(days=lag), 10), timezone.now())
         document = actions.do_register_document(
             case, direction, day, description, counterpart=counterpart,
             counterpart_is_private=counterpart in PRIVATE_SENDERS, secrecy=provision,
             withhold_counterpart=provision is not None and direction == "inkommen",
-            registered_at=registered, actor=None,
+            document_type=document_type, registered_at=registered, actor=None,
         )  # fmt: skip
         self.counts.documents += 1
         return document
