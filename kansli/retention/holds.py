@@ -107,6 +107,8 @@ class Holds:
             return "Ärendet omfattas av ett bevarandebeslut."
         if document is not None and document.pk in self.document_ids:
             return "Handlingen omfattas av ett bevarandebeslut."
+        if not self.names:
+            return ""
         names = [_fold(p.name) for p in case.parties.all()]
         if document is not None:
             names.append(_fold(document.counterpart))
