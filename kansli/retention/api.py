@@ -149,7 +149,7 @@ class HoldOut(Schema):
     lift_reason: str
 
 
-class RunOut(Schema):
+class DisposalRunOut(Schema):
     id: int
     authority: str
     due_on: datetime.date
@@ -161,7 +161,7 @@ class RunOut(Schema):
     report: str | None  # the registered disposal report's document number
 
 
-class ItemOut(Schema):
+class DisposalItemOut(Schema):
     id: int
     document_number: str
     rule: str
@@ -172,16 +172,16 @@ class ItemOut(Schema):
     checksums: list[str]
 
 
-class RunDetailOut(RunOut):
-    items: list[ItemOut]
+class DisposalRunDetailOut(DisposalRunOut):
+    items: list[DisposalItemOut]
     more: bool  # there are items after these (`offset`)
 
 
-class ItemPage(Schema):
+class DisposalItemPage(Schema):
     offset: int = Field(0, ge=0)
 
 
-class ReasonIn(Schema):
+class DisposalReasonIn(Schema):
     reason: Address  # up to 2,000 characters
 
 
@@ -220,7 +220,9 @@ def _run(request: ApiRequest, run_id: int) -> DisposalRun:
 
 
 @router.get(
-    "/retention/disposal-runs", response={200: list[RunOut], **ERRORS}, summary="List disposal runs"
+    "/retention/disposal-runs",
+    response={200: list[DisposalRunOut], **ERRORS},
+    summary="List disposal runs",
 )
 def list_runs(request: ApiRequest) -> list[dict[str, object]]:
     """The disposal lists the caller reads, newest first (at most 200)."""
@@ -230,10 +232,10 @@ def list_runs(request: ApiRequest) -> list[dict[str, object]]:
 
 @router.get(
     "/retention/disposal-runs/{run_id}",
-    response={200: RunDetailOut, **ERRORS},
+    response={200: DisposalRunDetailOut, **ERRORS},
     summary="Read a disposal run",
 )
-def read_run(request: ApiRequest, run_id: Id, page: Query[ItemPage]) -> dict[str, object]:
+def read_run(request: ApiRequest, run_id: Id, page: Query[DisposalItemPage]) -> dict[str, object]:
     """One disposal list with 500 of its items from `offset`, by document number."""
     run = _run(request, run_id)
     items = list(run.items.select_related("rule").order_by("document_number")
@@ -259,10 +261,12 @@ def read_run(request: ApiRequest, run_id: Id, page: Query[ItemPage]) -> dict[str
 
 @router.post(
     "/retention/disposal-runs/{run_id}/items/{item_id}/exclude",
-    response={200: RunOut, **ERRORS},
+    response={200: DisposalRunOut, **ERRORS},
     summary="Exclude a document from a disposal run",
 )
-def exclude_item(request: ApiRequest, run_id: Id, item_id: Id, body: ReasonIn) -> dict[str, object]:
+def exclude_item(
+    request: ApiRequest, run_id: Id, item_id: Id, body: DisposalReasonIn
+) -> dict[str, object]:
     """The reviewer whose turn it is excludes one document, with a reason."""
     run = _run(request, run_id)
     item = run.items.filter(pk=item_id).first()
@@ -274,7 +278,7 @@ def exclude_item(request: ApiRequest, run_id: Id, item_id: Id, body: ReasonIn) -
 
 @router.post(
     "/retention/disposal-runs/{run_id}/review",
-    response={200: RunOut, **ERRORS},
+    response={200: DisposalRunOut, **ERRORS},
     summary="Review or approve a disposal run",
 )
 def review_run(request: ApiRequest, run_id: Id) -> dict[str, object]:
@@ -290,9 +294,9 @@ def review_run(request: ApiRequest, run_id: Id) -> dict[str, object]:
 
 @router.post(
     "/retention/disposal-runs/{run_id}/return",
-    response={200: RunOut, **ERRORS},
+    response={200: DisposalRunOut, **ERRORS},
     summary="Send a disposal run back",
 )
-def return_run(request: ApiRequest, run_id: Id, body: ReasonIn) -> dict[str, object]:
+def return_run(request: ApiRequest, run_id: Id, body: DisposalReasonIn) -> dict[str, object]:
     run = disposal.do_return_disposal(_run(request, run_id), body.reason, actor=request.auth)
     return _run_out(run)
