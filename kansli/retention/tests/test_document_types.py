@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
+from kansli.files.store import store_bytes
 from kansli.org import actions as org_actions
 from kansli.org.models import Authority
 from kansli.org.testing import make_authority
@@ -181,6 +182,23 @@ def test_the_form_offers_the_plans_types_with_their_handling() -> None:
     answer = client.post("/registrera/", data | {"document_type": "Begäran om allmän handling"})
     assert answer.status_code == 302
     assert case.documents.get().kind_id == _kind("Begäran om allmän handling")
+
+
+def test_the_inbox_form_offers_the_types_of_its_authoritys_plan() -> None:
+    ks, _case = _setup()
+    client = signed_in(make_registrar(ks))
+    item = actions.do_receive_in_inbox(
+        ks, store_bytes(b"%PDF-1.4 brev", "brev.pdf"), "brev.pdf", actor=None
+    )
+    page = client.get(f"/registrera/inkorg/{item.pk}/").content.decode()
+    # Not classified yet: any type of the plan; asked again for the item's authority.
+    assert '<option value="Ansökan om bygglov">Ansökan om bygglov (registreras)</option>' in page
+    assert f'hx-vals=\'{{"authority": "{ks.pk}", "fixed": "1"}}\'' in page
+    field = client.post("/registrera/handlingstyp/", {
+        "mode": "nytt", "authority": ks.pk, "fixed": "1",
+        "classification": ks.classifications.get(code="1.2.1").pk,
+    }).content.decode()  # fmt: skip
+    assert "Ansökan om bygglov" not in field and '"fixed": "1"' in field
 
 
 def test_without_a_plan_the_form_has_free_text() -> None:
