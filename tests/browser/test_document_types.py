@@ -17,10 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _options(page: Any) -> list[str]:
-    return page.locator("#id_document_type option").all_inner_texts()  # type: ignore[no-any-return]
+    return page.locator("#id_document_type option").all_inner_texts()
 
 
-def test_the_types_follow_the_process_chosen(live_server, page) -> None:  # type: ignore[no-untyped-def]
+def test_the_types_follow_the_process_chosen(live_server, page) -> None:
     ks = make_authority("KS", "Kommunstyrelsen")
     for code, title in [("1", "Samverka"), ("2", "Bygga")]:
         Classification.objects.create(authority=ks, code=code, title=title)
