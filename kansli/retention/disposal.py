@@ -93,8 +93,6 @@ def due_documents(
             document_date=document.document_date,
             registered=document.registered_at,
         )
-        if due is None and case.closed_at is None and rule.starting_event == "case_closed":
-            due = on  # would be due but for the open case: listed as refused
         if due is None or due > on:
             continue
         refused = holds.reason(case, document)

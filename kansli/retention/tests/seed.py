@@ -62,7 +62,7 @@ def build() -> dict[str, Any]:
     recent = closed_case("Nyligen avslutad", datetime.date(2025, 6, 1))
     not_yet = doc(recent)  # due 2027-06-02
     open_case = make_case("Pågående", classification=process())
-    in_open = doc(open_case)
+    in_open = doc(open_case)  # its period has not begun: not listed at all
     memo_in_open = doc(open_case, "Minnesanteckning", document_date=datetime.date(2024, 1, 1))
     held_case = closed_case("Tvist", datetime.date(2022, 1, 10))
     held = doc(held_case)
@@ -83,10 +83,10 @@ def build() -> dict[str, Any]:
     return {
         "authority": ks, "archivist": archivist, "manager": manager,
         "expected": {due.pk, after_lift.pk, memo.pk},
-        "refused": {in_open.pk: disposal.OPEN_CASE, memo_in_open.pk: disposal.OPEN_CASE,
+        "refused": {memo_in_open.pk: disposal.OPEN_CASE,
                     held.pk: "Ärendet omfattas av ett bevarandebeslut.",
                     held_by_name.pk: "Motparten omfattas av ett bevarandebeslut.",
                     requested.pk: disposal.REQUESTED},
-        "untouched": {kept.pk, not_yet.pk},
+        "untouched": {kept.pk, not_yet.pk, in_open.pk},
         "due": due, "kept": kept, "own": own, "shared": shared,
     }  # fmt: skip
