@@ -24,7 +24,7 @@ def file_name(found: Found) -> str:
 def extract_html(found: Found, *, made_by: str) -> str:
     with translation.override("sv"):
         return render_to_string(
-            "privacy/extract_pdf.html",
+            "privacy/pdf/extract.html",
             {
                 "found": found,
                 "authority": found.authority,
