@@ -18,11 +18,17 @@ from django.db.models import QuerySet
 from django.utils.crypto import salted_hmac
 
 from kansli.audit.chain import record
+from kansli.audit.forget import forget_details
+from kansli.audit.models import AuditEvent
 from kansli.org.models import Authority, Role
-from kansli.privacy.finder import Found, Person, find_person
+from kansli.privacy.finder import AUDIT, Found, Person, find_person
 from kansli.registry.permissions import has_role
+from kansli.retention.scrub import scrub
 
-SEARCHING_ROLES = [Role.REGISTRAR, Role.ARCHIVIST]
+SEARCHING_ROLES = [Role.REGISTRAR, Role.ARCHIVIST, Role.DATA_PROTECTION_OFFICER]
+# An erasure decision (GDPR art. 17) is the data protection officer's to carry out.
+ERASING_ROLES = [Role.DATA_PROTECTION_OFFICER]
+DECISION_MAX = 200
 OUTPUTS = ("page", "pdf", "csv")
 
 
@@ -89,3 +95,49 @@ def do_search_person(
             },
         )
     return found
+
+
+def may_erase(user: Any, authority: Authority) -> bool:
+    """The authority's data protection officer today."""
+    return _signed_in(user) and has_role(user, authority, ERASING_ROLES)
+
+
+def do_erase_from_audit(
+    authority: Authority, person: Person, seqs: list[int], *, decision: str, actor: Any
+) -> int:
+    """Carry out an erasure decision (GDPR art. 17): forget the details of the audit
+    events the person search found for the person and the officer chose, naming the
+    decision. Only the audit trail's copies are forgotten: the public documents
+    themselves are kept, as Arkivlagen requires and GDPR art. 17.3 b allows, and go only
+    by disposal under the plan. The chain still verifies (kansli.audit.forget); the
+    event of the decision keeps the decision, the count and the keyed digest, never the
+    name. Returns how many events were forgotten."""
+    if not may_erase(actor, authority):
+        raise PermissionDenied("Endast dataskyddsombudet verkställer beslut om radering.")
+    decision = " ".join(decision.split())
+    if not decision:
+        raise ValidationError({"decision": "Ange beslutet om radering."})
+    if len(decision) > DECISION_MAX:
+        raise ValidationError({"decision": f"Beslutet får vara högst {DECISION_MAX} tecken."})
+    if person.matches(decision) or (person.ten and person.ten in decision.replace("-", "")):
+        raise ValidationError(
+            {"decision": "Beslutet får inte innehålla personens namn eller personnummer."}
+        )
+    if not seqs:
+        raise ValidationError({"seq": "Välj de händelser i granskningsloggen som ska rensas."})
+    found = find_person(actor, authority, person)
+    allowed = {int(hit.reference.lstrip("#")) for hit in found.groups[AUDIT]}
+    if not set(seqs) <= allowed:
+        raise ValidationError({"seq": "Bara händelser som sökningen hittade kan rensas."})
+    with transaction.atomic():
+        count = forget_details(
+            AuditEvent.objects.filter(seq__in=seqs), reason=decision, actor=actor
+        )
+        record(
+            actor=actor,
+            action="privacy.erasure_decision",
+            obj=authority,
+            after={"decision": decision, "events": count, "person_digest": person_digest(person)},
+        )
+    scrub([], tables=["audit_auditevent"])  # the rows' old versions off the disk too
+    return count

@@ -6,4 +6,5 @@ app_name = "privacy"
 
 urlpatterns = [
     path("personuppgifter/", views.person_search, name="person-search"),
+    path("personuppgifter/registerforteckning/", views.processing_register, name="register"),
 ]

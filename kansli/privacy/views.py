@@ -7,18 +7,24 @@ otherwise stay in addresses, the browser's history and the server's logs."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from kansli.privacy import actions
+from kansli.access.rules import employed_in
+from kansli.privacy import actions, register
 from kansli.privacy.extract import csv_response, pdf_response
-from kansli.privacy.finder import Found
+from kansli.privacy.finder import LIMIT, Found
 from kansli.privacy.forms import PersonSearchForm
 from kansli.registry.views.common import current_user
+from kansli.web.csvfile import csv_download
 
 
 @login_required
@@ -33,8 +39,11 @@ def person_search(request: HttpRequest) -> HttpResponse:
     posted = request.POST if request.method == "POST" else None
     form = PersonSearchForm(posted, authorities=choices)
     found: Found | None = None
+    erasure_errors: list[str] = []
     if request.method == "POST" and form.is_valid():
         authority = next(a for a in authorities if str(a.pk) == form.cleaned_data["authority"])
+        if request.POST.get("format") == "erase":
+            erasure_errors = _erase(request, authority, form)
         output = request.POST.get("format", "page")
         output = output if output in actions.OUTPUTS else "page"
         try:
@@ -51,5 +60,55 @@ def person_search(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "privacy/search.html",
-        {"form": form, "found": found, "authority_count": len(authorities)},
+        {
+            "form": form,
+            "found": found,
+            "authority_count": len(authorities),
+            "may_erase": found is not None and actions.may_erase(user, found.authority),
+            "erasure_errors": erasure_errors,
+        },
+    )
+
+
+def _erase(request: HttpRequest, authority: Any, form: PersonSearchForm) -> list[str]:
+    """Carry out the erasure decision posted with the search; its errors, or []."""
+    try:
+        seqs = [int(value) for value in request.POST.getlist("seq")[:LIMIT]]
+        count = actions.do_erase_from_audit(
+            authority, form.person(), seqs, decision=request.POST.get("decision", "")[:1000],
+            actor=current_user(request),
+        )  # fmt: skip
+    except ValueError:
+        return [_("Choose the events among the hits.")]
+    except ValidationError as error:
+        return list(error.messages)
+    except PermissionDenied:
+        raise Http404 from None
+    messages.success(
+        request,
+        _("The details of %(count)s audit events were forgotten.") % {"count": count},
+    )
+    return []
+
+
+@login_required
+def processing_register(request: HttpRequest) -> HttpResponse:
+    """The record of processing activities of the authorities the user works in (GDPR
+    art. 30), as a page or CSV; 404 to anyone not on the staff of an authority."""
+    user = current_user(request)
+    authorities = list(employed_in(user).order_by("code"))
+    if not authorities:
+        raise Http404
+    chosen = next(
+        (a for a in authorities if str(a.pk) == request.GET.get("myndighet")), authorities[0]
+    )
+    table = register.rows(chosen, register.processing_record(chosen))
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            f"registerforteckning-{chosen.code}", [str(h) for h in register.HEADER], table
+        )
+    return render(
+        request,
+        "privacy/register.html",
+        {"authorities": authorities, "chosen": chosen, "header": register.HEADER, "rows": table},
     )
