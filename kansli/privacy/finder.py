@@ -333,6 +333,9 @@ class _Finder:
         for document in documents:
             case = document.case
             shown = [(name, self.shown(case, getattr(document, name))) for name in fields]
+            if shown[0][1] != document.counterpart:
+                # The person's own address goes with the hidden name (kansli.access.protected).
+                shown[1] = ("counterpart_address", "")
             matched = [text for _name, text in shown if self.person.matches(text)]
             if not matched:
                 continue
