@@ -2,6 +2,7 @@ from base64 import b32decode
 
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
@@ -28,7 +29,7 @@ def test_login_setup_of_the_code_and_start_page_are_accessible(live_server, page
     page.get_by_label("Användarnamn").fill("registrator")
     page.get_by_label("Lösenord").fill("fel")
     page.get_by_role("button", name="Logga in").click()
-    assert page.get_by_role("alert").is_visible()
+    expect(page.get_by_role("alert")).to_be_visible()  # after the answer, not before
     assert axe_violations(page) == []
 
     # The password is right; a registrar sets up the authenticator app at once.
@@ -42,13 +43,12 @@ def test_login_setup_of_the_code_and_start_page_are_accessible(live_server, page
     assert code.get_attribute("autocomplete") == "one-time-code"
     code.fill("000000" if totp_code(key) != "000000" else "111111")
     code.press("Enter")
-    assert page.get_by_role("alert").is_visible()
-    assert code.get_attribute("aria-invalid") == "true"
+    expect(page.get_by_role("alert")).to_be_visible()
+    expect(code).to_have_attribute("aria-invalid", "true")
     assert axe_violations(page) == []
     page.locator("#id_code").fill(totp_code(key))
     page.locator("#id_code").press("Enter")
-    page.wait_for_load_state()
-    assert page.locator(".backup-codes li").count() == 10
+    expect(page.locator(".backup-codes li")).to_have_count(10)
     assert axe_violations(page) == []
     page.locator("main a.button").click()
 
