@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from kansli.access.rules import employed_in
 from kansli.privacy import actions, register
 from kansli.privacy.extract import csv_response, pdf_response
 from kansli.privacy.finder import LIMIT, Found
@@ -92,21 +91,28 @@ def _erase(request: HttpRequest, authority: Any, form: PersonSearchForm) -> list
 
 
 @login_required
+@require_http_methods(["GET"])
 def processing_register(request: HttpRequest) -> HttpResponse:
-    """The record of processing activities of the authorities the user works in (GDPR
-    art. 30), as a page or CSV; 404 to anyone not on the staff of an authority."""
+    """The record of processing activities (GDPR art. 30) of an authority the user keeps
+    it for (kansli.privacy.register.READING_ROLES), as a page, CSV or PDF; 404 to
+    anyone else, and for an authority asked for by `?myndighet=` that is not theirs."""
     user = current_user(request)
-    authorities = list(employed_in(user).order_by("code"))
+    authorities = list(register.may_read(user).order_by("code"))
     if not authorities:
         raise Http404
-    chosen = next(
-        (a for a in authorities if str(a.pk) == request.GET.get("myndighet")), authorities[0]
-    )
+    asked = request.GET.get("myndighet")
+    chosen = next((a for a in authorities if str(a.pk) == asked), None) if asked else None
+    if asked and chosen is None:
+        raise Http404
+    chosen = chosen or authorities[0]
+    output = request.GET.get("format")
+    if output == "pdf":
+        response = HttpResponse(register.register_pdf(chosen), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{register.file_name(chosen)}.pdf"'
+        return response
     table = register.rows(chosen, register.processing_record(chosen))
-    if request.GET.get("format") == "csv":
-        return csv_download(
-            f"registerforteckning-{chosen.code}", [str(h) for h in register.HEADER], table
-        )
+    if output == "csv":
+        return csv_download(register.file_name(chosen), [str(h) for h in register.HEADER], table)
     return render(
         request,
         "privacy/register.html",
