@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "kansli.surveys",
     "kansli.reorganisation",
     "kansli.privacy",
+    "kansli.archive",
     "kansli.demo",
 ]
 

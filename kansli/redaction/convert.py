@@ -61,6 +61,17 @@ def to_pdf(data: bytes, content_type: str) -> bytes:
     raise NotConvertible(f"filer av typen {content_type} kan inte maskeras")
 
 
+# PDF/A-2b (ISO 19005-2), the archival rendition (kansli.archive; RA-FS 2009:2).
+PDFA = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
+
+
+def office_to_pdfa(data: bytes, content_type: str) -> bytes:
+    """A text document (Word, ODF, RTF, plain text) as PDF/A-2b, for the e-archive."""
+    if content_type not in OFFICE:
+        raise NotConvertible(f"filer av typen {content_type} görs inte om till PDF/A")
+    return _office_pdf(data, OFFICE[content_type], PDFA)
+
+
 def _limited(data: bytes, convert: Callable[[bytes], bytes], message: str) -> bytes:
     try:
         return bytes(within_limits(data, lambda file: convert(file.read())))
@@ -73,7 +84,7 @@ def _image_pdf(data: bytes) -> bytes:
         return image.convert_to_pdf()
 
 
-def _office_pdf(data: bytes, suffix: str) -> bytes:
+def _office_pdf(data: bytes, suffix: str, target: str = "pdf") -> bytes:
     with tempfile.TemporaryDirectory(prefix="kansli-soffice-") as folder:
         source = Path(folder) / f"handling{suffix}"
         source.write_bytes(data)
@@ -82,7 +93,7 @@ def _office_pdf(data: bytes, suffix: str) -> bytes:
         try:
             soffice = subprocess.Popen(
                 ["prlimit", f"--as={memory}", "--", "soffice", f"-env:UserInstallation={profile}",
-                 "--headless", "--norestore", "--convert-to", "pdf", "--outdir", folder,
+                 "--headless", "--norestore", "--convert-to", target, "--outdir", folder,
                  str(source)],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
             )  # fmt: skip
