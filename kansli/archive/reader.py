@@ -1,0 +1,487 @@
+"""Reading a package made by Kansli (kansli.archive.package) back: every byte checked
+before anything is believed, then the case as plain data for kansli.archive.importer.
+
+A package is refused whole (Refused, with a Swedish reason naming the file) when
+
+- its METS.xml, or a representation's, is missing or not well-formed XML;
+- a file that either METS lists (the metadata by mdRef, the documentation, schemas and
+  representation METS, the data files) is missing, or has another size or SHA-256
+  than listed, or is listed without a SHA-256;
+- a reference leaves the package (an absolute path or URL, `..`, a symbolic link);
+- a file in a representation's data folder is not listed in its METS;
+- the ERMS is not Kansli's (no kansli:case) or Kansli's additions disagree with METS.
+
+The XML is parsed without the network, without entities or DTDs and with lxml's
+limits on (no huge_tree). Files are hashed in chunks of 1 MiB."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from lxml import etree
+
+from kansli.archive.erms import ERMS_NS, KANSLI_NS
+from kansli.archive.mets import METS_NS, XLINK_NS
+
+CHUNK = 1024 * 1024
+NS = {"mets": METS_NS, "xlink": XLINK_NS, "e": ERMS_NS, "k": KANSLI_NS}
+HREF = f"{{{XLINK_NS}}}href"
+
+
+class Refused(Exception):
+    """The package cannot be read as it is; nothing of it may be imported."""
+
+
+@dataclass(frozen=True)
+class PackageFile:
+    path: str  # from the package's root
+    name: str  # as registered
+    version: int
+    sha256: str
+    size: int
+    content_type: str
+    rendition_of: str  # the original's path when this is a PDF/A made at export
+
+
+@dataclass(frozen=True)
+class PackageParty:
+    name: str
+    identity_number: str
+    address: str
+    email: str
+    role: str
+    protected_identity: bool
+
+
+@dataclass(frozen=True)
+class PackageDocument:
+    number: int
+    direction: str
+    document_date: datetime.date
+    registered_at: datetime.datetime
+    registered_by: str  # username, "" when the system registered it
+    counterpart: str
+    counterpart_address: str
+    counterpart_is_private: bool
+    description: str
+    document_type: str
+    secrecy: str  # the provision's reference, "" for none
+    secrecy_marked_at: datetime.datetime | None
+    secrecy_basis: str
+    withhold_counterpart: bool
+    withhold_description: bool
+    voided_at: datetime.datetime | None
+    void_reason: str
+    registration_lag: int | None
+    external_id: str
+    files: list[PackageFile] = field(default_factory=list)
+
+    @property
+    def originals(self) -> list[PackageFile]:
+        """The document's own files (every version), without the renditions."""
+        return [f for f in self.files if not f.rendition_of]
+
+
+@dataclass(frozen=True)
+class PackageDecision:
+    """A decision taken on the case at a meeting (ERMS action)."""
+
+    text: str
+    motivation: str
+    decided_at: datetime.datetime | None
+    finished_at: datetime.datetime | None
+    body: str
+    paragraph: str  # "§ 12/2023"
+    signatories: list[tuple[str, str]]  # (name, role)
+
+
+@dataclass(frozen=True)
+class PackageCase:
+    authority: str
+    series: str
+    year: int
+    number: int
+    case_number: str
+    title: str
+    status: str
+    classification_code: str
+    opened_at: datetime.datetime | None
+    closed_at: datetime.datetime | None
+    officer: str  # username
+    unit: str  # the unit's name
+    due: datetime.date | None
+    external_id: str
+    void_reason: str
+    related: list[str]  # case numbers as written
+    parties: list[PackageParty]
+
+
+@dataclass(frozen=True)
+class Package:
+    folder: Path
+    objid: str
+    case: PackageCase
+    documents: list[PackageDocument]
+    decisions: list[PackageDecision]
+    files: int  # files checked against METS
+
+
+@dataclass(frozen=True)
+class _Listed:
+    path: str  # from the package's root
+    size: int | None
+    sha256: str
+    listed_in: str
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+        huge_tree=False, remove_comments=True,
+    )  # fmt: skip
+
+
+def _parse(path: Path, name: str) -> etree._ElementTree:
+    if not path.is_file() or path.is_symlink():
+        raise Refused(f"{name} saknas i paketet.")
+    try:
+        return etree.parse(str(path), _parser())
+    except etree.XMLSyntaxError as error:
+        raise Refused(f"{name} är inte välformad XML: {error.msg}") from error
+
+
+def sha256_of(path: Path) -> tuple[str, int]:
+    """A file's SHA-256 and size, read in chunks of 1 MiB."""
+    digest, size = hashlib.sha256(), 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def _inside(folder: Path, base: str, href: str | None, listed_in: str) -> str:
+    """The package path (from its root) an href in a METS at `base` points at; refused
+    when it is empty, absolute, a URL elsewhere, or climbs out with `..`."""
+    if not href:
+        raise Refused(f"{listed_in} listar en fil utan sökväg (xlink:href).")
+    parts = urlsplit(href)
+    if parts.scheme or parts.netloc or parts.query or parts.fragment:
+        raise Refused(f"{listed_in}: sökvägen {href} pekar utanför paketet.")
+    relative = unquote(parts.path)
+    pure = PurePosixPath(relative)
+    if pure.is_absolute() or "\\" in relative or ".." in pure.parts or not pure.parts:
+        raise Refused(f"{listed_in}: sökvägen {href} pekar utanför paketet.")
+    path = (PurePosixPath(base) / pure).as_posix()
+    current = folder
+    for part in PurePosixPath(path).parts:
+        current = current / part
+        if current.is_symlink():
+            raise Refused(f"{listed_in}: {path} är en symbolisk länk; paketet avvisas.")
+    root = folder.resolve()
+    if not (folder / path).resolve().is_relative_to(root):
+        raise Refused(f"{listed_in}: sökvägen {href} pekar utanför paketet.")
+    return path
+
+
+def _listed(element: etree._Element, href: str | None, folder: Path, base: str,
+            listed_in: str) -> _Listed:  # fmt: skip
+    path = _inside(folder, base, href, listed_in)
+    kind = (element.get("CHECKSUMTYPE") or "").upper()
+    checksum = (element.get("CHECKSUM") or "").lower()
+    if kind != "SHA-256" or len(checksum) != 64:
+        raise Refused(f"{listed_in} listar {path} utan kontrollsumma av typen SHA-256.")
+    size_text = element.get("SIZE")
+    try:
+        size = int(size_text) if size_text is not None else None
+    except ValueError as error:
+        raise Refused(f"{listed_in}: storleken för {path} är inte ett tal.") from error
+    return _Listed(path, size, checksum, listed_in)
+
+
+def _verify(folder: Path, listed: _Listed) -> None:
+    path = folder / listed.path
+    if not path.is_file():
+        raise Refused(f"{listed.path} saknas i paketet (listad i {listed.listed_in}).")
+    sha256, size = sha256_of(path)
+    if listed.size is not None and size != listed.size:
+        raise Refused(
+            f"{listed.path} har storleken {size} byte men {listed.listed_in} anger {listed.size}."
+        )
+    if sha256 != listed.sha256:
+        raise Refused(
+            f"{listed.path} har inte den kontrollsumma som {listed.listed_in} anger "
+            f"(SHA-256 {listed.sha256[:12]}…, filen har {sha256[:12]}…)."
+        )
+
+
+def _links(folder: Path) -> None:
+    """No symbolic link anywhere in the package (a link can point at any file)."""
+    for top, directories, files in os.walk(folder, followlinks=False):
+        for name in [*directories, *files]:
+            path = Path(top) / name
+            if path.is_symlink():
+                raise Refused(
+                    f"{path.relative_to(folder).as_posix()} är en symbolisk länk; paketet avvisas."
+                )
+
+
+def read_package(folder: Path) -> Package:
+    """Check every file of the package against its METS and read the case from its
+    ERMS; Refused with the reason when anything does not hold."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise Refused(f"{folder} är ingen mapp.")
+    _links(folder)
+    root = _parse(folder / "METS.xml", "METS.xml").getroot()
+    if root.tag != f"{{{METS_NS}}}mets":
+        raise Refused("METS.xml är inget METS-dokument.")
+    listed: list[_Listed] = []
+    erms_path = ""
+    for ref in root.iterfind(".//mets:mdRef", NS):
+        item = _listed(ref, ref.get(HREF), folder, "", "METS.xml")
+        listed.append(item)
+        if (ref.get("OTHERMDTYPE") or "").upper() == "ERMS":
+            erms_path = item.path
+    representations: list[str] = []
+    for file in root.iterfind(".//mets:fileSec//mets:file", NS):
+        location = file.find("mets:FLocat", NS)
+        href = location.get(HREF) if location is not None else None
+        item = _listed(file, href, folder, "", "METS.xml")
+        listed.append(item)
+        group = file.getparent()
+        use = group.get("USE", "") if group is not None else ""
+        if use.lower().startswith("representations/") and item.path.endswith("METS.xml"):
+            representations.append(item.path)
+    for item in listed:
+        _verify(folder, item)
+    if not erms_path:
+        raise Refused("METS.xml pekar inte ut någon ERMS-fil (mdRef med OTHERMDTYPE ERMS).")
+
+    data: dict[str, _Listed] = {}
+    for mets_path in representations:
+        base = PurePosixPath(mets_path).parent.as_posix()
+        rep = _parse(folder / mets_path, mets_path).getroot()
+        for file in rep.iterfind(".//mets:fileSec//mets:file", NS):
+            location = file.find("mets:FLocat", NS)
+            href = location.get(HREF) if location is not None else None
+            item = _listed(file, href, folder, base, mets_path)
+            _verify(folder, item)
+            data[item.path] = item
+    for rep_folder in sorted((folder / "representations").glob("*")):
+        for path in sorted((rep_folder / "data").rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_file() and relative not in data:
+                raise Refused(f"{relative} finns i paketet men är inte listad i METS.")
+
+    package = _read_erms(folder, erms_path, data)
+    return Package(
+        folder=folder,
+        objid=root.get("OBJID", folder.name),
+        case=package[0],
+        documents=package[1],
+        decisions=package[2],
+        files=len(listed) + len(data),
+    )
+
+
+# ERMS --------------------------------------------------------------------------------
+
+
+def _text(element: etree._Element | None, path: str) -> str:
+    if element is None:
+        return ""
+    return (element.findtext(path, default="", namespaces=NS) or "").strip()
+
+
+def _bool(value: str | None, what: str) -> bool:
+    if value in (None, "", "false", "0"):
+        return False
+    if value in ("true", "1"):
+        return True
+    raise Refused(f"erms.xml: {what} är varken true eller false ({value}).")
+
+
+def _moment(value: str | None, what: str) -> datetime.datetime | None:
+    if not value:
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError as error:
+        raise Refused(f"erms.xml: {what} är ingen tidpunkt ({value}).") from error
+    if moment.tzinfo is None:
+        raise Refused(f"erms.xml: {what} saknar tidszon ({value}).")
+    return moment
+
+
+def _day(value: str | None, what: str) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise Refused(f"erms.xml: {what} är inget datum ({value}).") from error
+
+
+def _int(value: str | None, what: str) -> int:
+    try:
+        return int(value or "")
+    except ValueError as error:
+        raise Refused(f"erms.xml: {what} är inget heltal ({value}).") from error
+
+
+def _date_of(parent: etree._Element, kind: str, item: str = "date") -> datetime.datetime | None:
+    for element in parent.iterfind(f"e:dates/e:{item}", NS):
+        if element.get("dateType") == kind:
+            return _moment((element.text or "").strip(), f"datum {kind}")
+    return None
+
+
+def _read_erms(folder: Path, erms_path: str, data: dict[str, _Listed]
+               ) -> tuple[PackageCase, list[PackageDocument], list[PackageDecision]]:  # fmt: skip
+    root = _parse(folder / erms_path, erms_path).getroot()
+    aggregation = root.find("e:aggregations/e:aggregation", NS)
+    if aggregation is None:
+        raise Refused(f"{erms_path} beskriver inget ärende (aggregation saknas).")
+    extra = aggregation.find("e:additionalInformation/e:additionalXMLData/k:case", NS)
+    if extra is None:
+        raise Refused(
+            f"{erms_path} saknar Kanslis tillägg (kansli:case): paketet är inte gjort av Kansli."
+        )
+    case = _read_case(aggregation, extra)
+    documents = [_read_document(record, erms_path, data)
+                 for record in aggregation.iterfind("e:record", NS)]  # fmt: skip
+    numbers = [d.number for d in documents]
+    if len(set(numbers)) != len(numbers):
+        raise Refused(f"{erms_path}: samma handlingsnummer förekommer två gånger.")
+    decisions = [_read_decision(action) for action in aggregation.iterfind("e:action", NS)]
+    return case, documents, decisions
+
+
+def _read_case(aggregation: etree._Element, extra: etree._Element) -> PackageCase:
+    officer = ""
+    for agent in aggregation.iterfind("e:agents/e:agent", NS):
+        if agent.get("agentType") == "responsible_person":
+            officer = _text(agent, "e:idNumber")
+    parties = [
+        PackageParty(
+            name=party.get("name", ""), identity_number=party.get("identityNumber", ""),
+            address=party.get("address", ""), email=party.get("email", ""),
+            role=party.get("role", ""),
+            protected_identity=_bool(party.get("protectedIdentity"), "protectedIdentity"),
+        )
+        for party in extra.iterfind("k:party", NS)
+    ]  # fmt: skip
+    void_reason = ""
+    for note in aggregation.iterfind("e:notes/e:note", NS):
+        if note.get("noteType") == "makulering":
+            void_reason = (note.text or "").strip()
+    classification = aggregation.find("e:classification", NS)
+    authority = extra.get("authority", "")
+    if not authority:
+        raise Refused("erms.xml: kansli:case saknar myndighetens kod (authority).")
+    return PackageCase(
+        authority=authority,
+        series=extra.get("series") or authority,
+        year=_int(extra.get("year"), "ärendets år"),
+        number=_int(extra.get("number"), "ärendets nummer"),
+        case_number=_text(aggregation, "e:objectId"),
+        title=_text(aggregation, "e:title"),
+        status=extra.get("status", ""),
+        classification_code=classification.get("classificationCode", "")
+        if classification is not None
+        else "",
+        opened_at=_date_of(aggregation, "opened") or _date_of(aggregation, "created"),
+        closed_at=_date_of(aggregation, "closed"),
+        officer=officer,
+        unit=extra.get("unit", ""),
+        due=_day(extra.get("due"), "due"),
+        external_id=extra.get("externalId", ""),
+        void_reason=void_reason,
+        related=[(r.text or "").strip() for r in aggregation.iterfind("e:relation", NS) if r.text],
+        parties=parties,
+    )
+
+
+def _read_document(record: etree._Element, erms_path: str,
+                   data: dict[str, _Listed]) -> PackageDocument:  # fmt: skip
+    extra = record.find("e:additionalInformation/e:additionalXMLData/k:document", NS)
+    label = _text(record, "e:objectId") or "en handling"
+    if extra is None:
+        raise Refused(f"{erms_path}: {label} saknar Kanslis tillägg (kansli:document).")
+    registered_by = ""
+    for agent in record.iterfind("e:agents/e:agent", NS):
+        if agent.get("agentType") == "other" and agent.get("otherAgentType") == "registrator":
+            registered_by = _text(agent, "e:idNumber")
+    files = []
+    for item in extra.iterfind("k:file", NS):
+        path = item.get("path", "")
+        listed = data.get(path)
+        sha256 = (item.get("sha256") or "").lower()
+        if listed is None:
+            raise Refused(f"{erms_path}: {label} har filen {path}, som METS inte listar.")
+        if listed.sha256 != sha256:
+            raise Refused(
+                f"{erms_path}: kontrollsumman för {path} skiljer sig från den i {listed.listed_in}."
+            )
+        files.append(
+            PackageFile(
+                path=path, name=item.get("name", "") or PurePosixPath(path).name,
+                version=_int(item.get("version"), f"versionen av {path}"), sha256=sha256,
+                size=_int(item.get("size"), f"storleken av {path}"),
+                content_type=item.get("contentType", ""),
+                rendition_of=item.get("renditionOf", ""),
+            )
+        )  # fmt: skip
+    lag = extra.get("registrationLag")
+    registered_at = _moment(extra.get("registeredAt"), f"registeredAt för {label}")
+    document_date = _day(extra.get("documentDate"), f"documentDate för {label}")
+    if registered_at is None or document_date is None:
+        raise Refused(f"{erms_path}: {label} saknar datum eller registreringstid.")
+    return PackageDocument(
+        number=_int(extra.get("number"), f"numret för {label}"),
+        direction=extra.get("direction", ""),
+        document_date=document_date,
+        registered_at=registered_at,
+        registered_by=registered_by,
+        counterpart=extra.get("counterpart", ""),
+        counterpart_address=extra.get("counterpartAddress", ""),
+        counterpart_is_private=_bool(extra.get("counterpartIsPrivate"), "counterpartIsPrivate"),
+        description=_text(record, "e:title"),
+        document_type=extra.get("documentType", ""),
+        secrecy=extra.get("secrecy", ""),
+        secrecy_marked_at=_moment(extra.get("secrecyMarkedAt"), f"secrecyMarkedAt för {label}"),
+        secrecy_basis=extra.get("secrecyBasis", ""),
+        withhold_counterpart=_bool(extra.get("withholdCounterpart"), "withholdCounterpart"),
+        withhold_description=_bool(extra.get("withholdDescription"), "withholdDescription"),
+        voided_at=_moment(extra.get("voidedAt"), f"voidedAt för {label}"),
+        void_reason=extra.get("voidReason", ""),
+        registration_lag=_int(lag, "registrationLag") if lag else None,
+        external_id=extra.get("externalId", ""),
+        files=files,
+    )
+
+
+def _read_decision(action: etree._Element) -> PackageDecision:
+    body = paragraph = ""
+    signatories = []
+    for agent in action.iterfind("e:agents/e:agent", NS):
+        kind = agent.get("agentType")
+        if kind == "authorising_person":
+            body, paragraph = _text(agent, "e:name"), _text(agent, "e:role")
+        elif kind in ("main_signatory", "other_signatory"):
+            signatories.append((_text(agent, "e:name"), _text(agent, "e:role")))
+    return PackageDecision(
+        text=_text(action, "e:actionText"),
+        motivation=_text(action, "e:actionMotivation"),
+        decided_at=_date_of(action, "decision", "actionDate"),
+        finished_at=_date_of(action, "finished", "actionDate"),
+        body=body,
+        paragraph=paragraph,
+        signatories=signatories,
+    )
