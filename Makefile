@@ -3,6 +3,9 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PYTHON ?= python3
 CODE := kansli tests bench conftest.py
+# eark-validator (kansli.archive.eark) in its own virtualenv: it pins lxml 5.1.0, which
+# pyhanko in $(VENV) cannot share.
+EARK_VENV := .venv-eark
 
 .PHONY: install demo serve test check pytest fuzz bench messages clean
 
@@ -12,11 +15,16 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
+$(EARK_VENV)/.installed:
+	$(PYTHON) -m venv $(EARK_VENV)
+	$(EARK_VENV)/bin/pip install -q eark-validator==1.1.3
+	touch $@
+
 node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(BIN)/.installed
+install: $(BIN)/.installed $(EARK_VENV)/.installed
 
 demo: install
 	$(BIN)/kansli demo
@@ -75,4 +83,4 @@ messages: install
 	@echo "Translate the new entries in kansli/locale/sv/LC_MESSAGES/django.po, then run make messages again."
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) $(EARK_VENV) node_modules var

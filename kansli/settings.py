@@ -357,6 +357,9 @@ CACHES = {
 SIGNING_KEY_FILE = env("KANSLI_SIGNING_KEY_FILE") or ""
 SIGNING_CERT_FILE = env("KANSLI_SIGNING_CERT_FILE") or ""
 
+# eark-validator's Python (kansli.archive.eark); empty: .venv-eark/bin/python in the checkout.
+KANSLI_EARK_PYTHON = env("KANSLI_EARK_PYTHON") or ""
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

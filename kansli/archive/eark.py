@@ -1,0 +1,211 @@
+"""A package against E-ARK CSIP 2.1.0 and SIP 2.1.0 with eark-validator (PyPI, 1.1.3).
+
+eark-validator pins lxml 5.1.0, which pyhanko in Kansli's virtualenv cannot share, so it
+lives in a virtualenv of its own (`make .venv-eark/.installed`, or the Python that
+KANSLI_EARK_PYTHON names) and runs there as a subprocess: eark_offline.py beside this
+module, which keeps it offline and prints its report as JSON.
+
+Five of its Schematron rules fail on every correct SIP (KNOWN_FALSE_POSITIVES, see
+kansli/archive/README.md). Their findings are set aside, and named, only when the
+package meets the rule as the specification words it (CORRECTED_RULES); otherwise they
+stay errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from lxml import etree
+
+SCRIPT = Path(__file__).with_name("eark_offline.py")
+TIMEOUT_SECONDS = 300
+INSTALL = "make .venv-eark/.installed"
+
+ERROR, WARNING = "Error", "Warn"  # eark-validator's severities (Info is left out)
+WELLFORMED, VALID = "WellFormed", "VALID"  # its structure and metadata statuses
+
+KNOWN_FALSE_POSITIVES: dict[str, str] = {
+    "CSIP12": (
+        "Regeln kräver TYPE=OTHER av varje agent med ROLE=CREATOR; CSIP12 gäller bara den "
+        "obligatoriska programvaruagenten och SIP:ens organisationsagent får finnas bredvid / "
+        "demands TYPE=OTHER of every CREATOR agent; CSIP12 binds only the mandatory software "
+        "agent, and the SIP's organisation agent (TYPE=ORGANIZATION) is allowed beside it"
+    ),
+    "CSIP13": (
+        "Samma fel som CSIP12, för OTHERTYPE=SOFTWARE: organisationsagenten är ingen programvara "
+        "/ same mistake as CSIP12, for OTHERTYPE=SOFTWARE: the organisation agent is no software"
+    ),
+    "CSIP16": (
+        "Samma fel som CSIP12: en not SOFTWARE VERSION krävs av varje CREATOR-agent, men "
+        "organisationens not är en IDENTIFICATIONCODE (SIP14) / same mistake: a SOFTWARE "
+        "VERSION note demanded of every CREATOR agent; the organisation's note is an "
+        "IDENTIFICATIONCODE, as SIP14 wants"
+    ),
+    "SIP14": (
+        "Regeln testar @NOTETYPE utan namnrymd, som METS inte tillåter på note (attributet är "
+        "csip:NOTETYPE), och på varje CREATOR-agents not, även programvarans / tests an "
+        "unprefixed @NOTETYPE, which mets.xsd forbids on note (the attribute is csip:NOTETYPE), "
+        "on every CREATOR agent's note, the software agent's included"
+    ),
+    "CSIP63": (
+        "Testets andra gren (\"!= 'OTHER'\" och attributet saknas) kan aldrig vara sann, så varje "
+        "fileGrp utan värdet OTHER underkänns; CSIP63 är ett MAY om fileGrp med OTHER / the "
+        "test's second branch can never hold, so every fileGrp not marked OTHER fails; CSIP63 "
+        "is a MAY about fileGrp marked OTHER only"
+    ),
+}
+
+_AGENTS = "/mets:mets/mets:metsHdr/mets:agent"
+_SOFTWARE = f"{_AGENTS}[@ROLE='CREATOR'][@TYPE='OTHER'][@OTHERTYPE='SOFTWARE']"
+# Each known false positive's rule as CSIP/SIP 2.1.0 word it, as XPath on the root METS.
+CORRECTED_RULES: dict[str, str] = {
+    "CSIP12": f"{_AGENTS}[@ROLE='CREATOR'][@TYPE='OTHER']",
+    "CSIP13": _SOFTWARE,
+    "CSIP16": f"{_SOFTWARE}/mets:note[@csip:NOTETYPE='SOFTWARE VERSION']",
+    "SIP14": (
+        f"{_AGENTS}[@TYPE='ORGANIZATION' or @TYPE='INDIVIDUAL']"
+        "/mets:note[@csip:NOTETYPE='IDENTIFICATIONCODE']"
+    ),
+    "CSIP63": (
+        "not(/mets:mets/mets:fileSec/mets:fileGrp"
+        "[@csip:CONTENTINFORMATIONTYPE='OTHER'][not(@csip:OTHERCONTENTINFORMATIONTYPE)])"
+    ),
+}
+NAMESPACES = {
+    "mets": "http://www.loc.gov/METS/",
+    "csip": "https://DILCIS.eu/XML/METS/CSIPExtensionMETS",
+}
+
+
+class EarkUnavailable(RuntimeError):
+    """The validator's virtualenv is not installed."""
+
+
+class EarkFailed(RuntimeError):
+    """The validator ran but gave no report."""
+
+
+@dataclass(frozen=True)
+class EarkFinding:
+    rule_id: str
+    severity: str  # "Error" or "Warn"
+    message: str
+    location: str
+
+
+@dataclass
+class EarkResult:
+    """eark-validator's verdict: the statuses it reports, its errors and warnings, and
+    which of its errors are known false positives for this package."""
+
+    structure: str  # "WellFormed" or "NotWellFormed"
+    schema: str  # "VALID", "INVALID", or "" when the structure stopped it
+    schematron: str
+    findings: list[EarkFinding] = field(default_factory=list)
+    false_positives: frozenset[str] = frozenset()  # rule ids set aside for this package
+
+    @property
+    def errors(self) -> list[EarkFinding]:
+        return [
+            f
+            for f in self.findings
+            if f.severity == ERROR and f.rule_id not in self.false_positives
+        ]
+
+    @property
+    def ignored(self) -> list[EarkFinding]:
+        return [
+            f for f in self.findings if f.severity == ERROR and f.rule_id in self.false_positives
+        ]
+
+    @property
+    def warnings(self) -> list[EarkFinding]:
+        return [f for f in self.findings if f.severity == WARNING]
+
+    @property
+    def ok(self) -> bool:
+        return self.structure == WELLFORMED and self.schema == VALID and not self.errors
+
+
+def validator_python() -> Path:
+    """The Python of eark-validator's virtualenv."""
+    configured = settings.KANSLI_EARK_PYTHON
+    if configured:
+        return Path(configured)
+    return Path(settings.BASE_DIR).parent / ".venv-eark" / "bin" / "python"
+
+
+def check_package(path: Path) -> EarkResult:
+    """Validate the package folder at path (CSIP and SIP 2.1.0)."""
+    python = validator_python()
+    if not python.is_file():
+        raise EarkUnavailable(
+            f"eark-validator saknas ({python} finns inte): installera det med `{INSTALL}` "
+            f"eller ange dess Python i KANSLI_EARK_PYTHON / eark-validator is not installed "
+            f"({python} does not exist): install it with `{INSTALL}` or name its Python in "
+            "KANSLI_EARK_PYTHON"
+        )
+    try:
+        done = subprocess.run(
+            [str(python), "-I", str(SCRIPT), str(path)],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise EarkFailed(f"eark-validator gav inget svar på {TIMEOUT_SECONDS} s: {path}") from exc
+    if done.returncode != 0:
+        raise EarkFailed(
+            f"eark-validator misslyckades (kod {done.returncode}) på {path}: "
+            f"{done.stderr.strip()[-2000:]}"
+        )
+    try:
+        report = json.loads(done.stdout)
+    except json.JSONDecodeError as exc:
+        raise EarkFailed(f"eark-validator gav ingen JSON-rapport för {path}") from exc
+    return _result(report, Path(path) / "METS.xml")
+
+
+def _result(report: dict[str, Any], mets: Path) -> EarkResult:
+    structure = report.get("structure") or {}
+    metadata = report.get("metadata") or {}
+    schema = metadata.get("schema_results") or {}
+    schematron = metadata.get("schematron_results") or {}
+    findings = [
+        EarkFinding(
+            rule_id=str(message.get("rule_id") or ""),
+            severity=message.get("severity"),
+            message=str(message.get("message") or ""),
+            location=str(message.get("location") or ""),
+        )
+        for part in (structure, schema, schematron)
+        for message in part.get("messages") or []
+        if message.get("severity") in (ERROR, WARNING)
+    ]
+    reported = {f.rule_id for f in findings if f.severity == ERROR}
+    return EarkResult(
+        structure=str(structure.get("status") or ""),
+        schema=str(schema.get("status") or ""),
+        schematron=str(schematron.get("status") or ""),
+        findings=findings,
+        false_positives=_false_positives(reported & KNOWN_FALSE_POSITIVES.keys(), mets),
+    )
+
+
+def _false_positives(rule_ids: set[str], mets: Path) -> frozenset[str]:
+    """The rules among rule_ids that the package meets as the specification words them."""
+    if not rule_ids:
+        return frozenset()
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    try:
+        root = etree.parse(str(mets), parser).getroot()
+    except (OSError, etree.XMLSyntaxError):
+        return frozenset()  # nothing to set them aside by: they stay errors
+    return frozenset(
+        rule for rule in rule_ids if bool(root.xpath(CORRECTED_RULES[rule], namespaces=NAMESPACES))
+    )

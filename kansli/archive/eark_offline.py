@@ -1,0 +1,136 @@
+"""Run eark-validator on one package directory without going online.
+
+Run by the validator's own virtualenv (never Kansli's: eark-validator pins lxml 5.1.0),
+as `python eark_offline.py PACKAGE_DIR`; kansli.archive.eark starts it. Standard library
+and eark_validator only, no Django.
+
+eark-validator 1.1.3 downloads four CSIP vocabularies with urllib when it is imported
+(eark_validator/ipxml/schematron.py). Identical copies ship inside the package
+(eark_validator/ipxml/resources/vocabs/), so before the import an opener is installed
+that answers https://earkcsip.dilcis.eu/schema/CSIPVocabulary*.xml from those copies
+and refuses every other URL, and sockets refuse to connect: the check never leaves the
+machine.
+
+Prints only the validation report as JSON on stdout (CSIP and SIP 2.1.0). Exit 0 when
+there is a report (the package may still be invalid: read the report), 2 on a usage
+error, 1 when the validator failed (the reason on stderr)."""
+
+from __future__ import annotations
+
+import contextlib
+import email.message
+import importlib.util
+import io
+import socket
+import sys
+import traceback
+import urllib.error
+import urllib.request
+import urllib.response
+from pathlib import Path
+
+VOCABULARY_BASE = "https://earkcsip.dilcis.eu/schema/"
+VOCABULARY_PREFIX = "CSIPVocabulary"
+SPECIFICATION = "V2.1.0"
+USAGE = "usage: python eark_offline.py PACKAGE_DIR"
+
+
+class NetworkRefused(urllib.error.URLError):
+    """A URL the offline validator will not fetch."""
+
+
+def vocabulary_folder() -> Path:
+    """eark_validator's bundled vocabularies, found without importing it (the import is
+    what fetches them)."""
+    spec = importlib.util.find_spec("eark_validator")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("eark_offline: eark_validator is not installed in this Python")
+    return Path(next(iter(spec.submodule_search_locations))) / "ipxml" / "resources" / "vocabs"
+
+
+def local_copy(url: str, folder: Path) -> Path | None:
+    """The bundled file that answers a CSIP vocabulary URL, or None."""
+    if not url.startswith(VOCABULARY_BASE):
+        return None
+    name = url[len(VOCABULARY_BASE) :]
+    if "/" in name or not (name.startswith(VOCABULARY_PREFIX) and name.endswith(".xml")):
+        return None
+    path = folder / name
+    return path if path.is_file() else None
+
+
+class OfflineHandler(urllib.request.BaseHandler):
+    """Answers the CSIP vocabulary URLs from the local copies; refuses everything else."""
+
+    handler_order = 0  # before any other handler
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def default_open(self, request: urllib.request.Request) -> urllib.response.addinfourl:
+        url = request.full_url
+        path = local_copy(url, self.folder)
+        if path is None:
+            raise NetworkRefused(
+                f"eark_offline: refusing to fetch {url}: the validator runs offline and only "
+                f"the CSIP vocabularies ({VOCABULARY_BASE}{VOCABULARY_PREFIX}*.xml) are "
+                f"answered, from the copies in {self.folder}"
+            )
+        body = path.read_bytes()
+        headers = email.message.Message()
+        headers["Content-Type"] = "application/xml"
+        headers["Content-Length"] = str(len(body))
+        return urllib.response.addinfourl(io.BytesIO(body), headers, url, 200)
+
+
+def offline_opener(folder: Path | None = None) -> urllib.request.OpenerDirector:
+    """An opener with no network handler at all: only OfflineHandler."""
+    opener = urllib.request.OpenerDirector()
+    opener.add_handler(OfflineHandler(folder or vocabulary_folder()))
+    return opener
+
+
+def _no_connect(*args: object, **kwargs: object) -> None:
+    raise OSError("eark_offline: network connections are refused (the validator runs offline)")
+
+
+def install_offline_opener(folder: Path | None = None) -> None:
+    """urlopen() answers from the local vocabularies only, and sockets do not connect."""
+    urllib.request.install_opener(offline_opener(folder))
+    socket.socket.connect = _no_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _no_connect  # type: ignore[method-assign,assignment]
+    socket.create_connection = _no_connect  # type: ignore[assignment]
+
+
+def validate(package: Path) -> str:
+    """The report of eark-validator (CSIP 2.1.0, and SIP 2.1.0 for a SIP) as JSON."""
+    install_offline_opener()
+    # Anything the library prints would spoil the JSON on stdout.
+    with contextlib.redirect_stdout(sys.stderr):
+        from eark_validator.packages import PackageValidator
+        from eark_validator.specifications.specification import SpecificationVersion
+
+        report = PackageValidator(package, SpecificationVersion(SPECIFICATION)).validation_report
+        return str(report.model_dump_json())
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1 or argv[0].startswith("-"):
+        print(USAGE, file=sys.stderr)
+        return 2
+    package = Path(argv[0])
+    if not package.is_dir():
+        print(f"eark_offline: {package} is not a directory\n{USAGE}", file=sys.stderr)
+        return 2
+    try:
+        report = validate(package.resolve())
+    except Exception:
+        traceback.print_exc()
+        print(f"eark_offline: eark-validator failed on {package}", file=sys.stderr)
+        return 1
+    sys.stdout.write(report + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
