@@ -79,6 +79,10 @@ def _text_faults(row: RuleRow) -> list[str]:
 
 def _period_faults(row: RuleRow) -> list[str]:
     has_period = row.period_years is not None or row.period_months is not None
+    if row.transfer_years is not None and row.outcome != Outcome.KEEP:
+        return ["Bara en handling som bevaras lämnas till e-arkivet (leveransfrist)."]
+    if row.transfer_years is not None and not 0 <= row.transfer_years <= MAX_YEARS:
+        return [f"Leveransfristen ska vara 0–{MAX_YEARS} år."]
     if row.outcome == Outcome.KEEP:
         if has_period or row.starting_event:
             return ["En handling som bevaras har ingen gallringsfrist."]
@@ -257,6 +261,7 @@ def _rule(
         period_months=row.period_months,
         starting_event=row.starting_event,
         medium=row.medium,
+        transfer_years=row.transfer_years,
         kept_where=row.kept_where.strip(),
         legal_basis=row.legal_basis.strip(),
         secrecy=provisions.get(row.secrecy.strip()),

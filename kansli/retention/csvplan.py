@@ -45,7 +45,7 @@ MAX_BYTES = 2 * 1024 * 1024
 HEADER = [
     "Processkod", "Process", "Handlingstyp", "Hantering", "Bevaras/gallras",
     "Gallringsfrist år", "Gallringsfrist månader", "Räknas från", "Medium", "Förvaring",
-    "Lagrum", "Sekretess", "Anmärkning",
+    "Lagrum", "Sekretess", "Anmärkning", "Leveransfrist år",
 ]  # fmt: skip
 REQUIRED = ["Handlingstyp", "Hantering", "Bevaras/gallras", "Medium"]
 
@@ -104,6 +104,7 @@ def _cells(rule: PlanRule) -> list[Any]:
         rule.legal_basis,
         rule.secrecy.reference if rule.secrecy else "",
         rule.note,
+        "" if rule.transfer_years is None else rule.transfer_years,
     ]
 
 
@@ -213,6 +214,7 @@ def _row(values: dict[str, str], line: int) -> tuple[RuleRow | None, list[str]]:
             faults.append(f"{column} saknas.")
     years = _number(values, "Gallringsfrist år", faults)
     months = _number(values, "Gallringsfrist månader", faults)
+    transfer = _number(values, "Leveransfrist år", faults)
     if faults:
         return None, faults
     row = RuleRow(
@@ -225,6 +227,7 @@ def _row(values: dict[str, str], line: int) -> tuple[RuleRow | None, list[str]]:
         period_months=months,
         starting_event=event,
         medium=medium,
+        transfer_years=transfer,
         kept_where=values.get("Förvaring", "").strip(),
         legal_basis=values.get("Lagrum", "").strip(),
         secrecy=values.get("Sekretess", "").strip(),

@@ -42,11 +42,26 @@ from kansli.retention.models import (
     due_date,
     effective_rules,
     rule_for,
+    transfer_due,
 )
 from kansli.search import index as search_index
 from kansli.search import text as search_text
 
 DISPOSED = "Gallrad handling"
+TRANSFERRED = "Överlämnad till e-arkivet"
+
+# Who knows which cases the e-archive has received (kansli.archive, a floor above,
+# LAYERS.md): each hook gives an authority's transferred case ids. Registered at start.
+transferred_hooks: list[Callable[[Authority], set[int]]] = []
+
+
+def transferred_cases(authority: Authority) -> set[int]:
+    found: set[int] = set()
+    for hook in transferred_hooks:
+        found |= hook(authority)
+    return found
+
+
 OPEN_CASE = "Ärendet är inte avslutat."
 REQUESTED = "Handlingen är begärd ut i en begäran som inte är besvarad."
 BATCH = 200  # documents per transaction while disposing
@@ -72,8 +87,11 @@ def due_documents(
     then: (document, rule, due day, why it is refused or "")."""
     rules = effective_rules(authority, on)
     disposable = [r for r in rules if r.outcome == Outcome.DISPOSE]
-    if not disposable:
+    # Kept types with a delivery period leave the active system once transferred.
+    delivered = [r for r in rules if r.outcome == Outcome.KEEP and r.transfer_years is not None]
+    if not disposable and not delivered:
         return
+    transferred = transferred_cases(authority) if delivered else set()
     holds, requested = Holds(authority), requested_documents(authority)
     documents = (
         Document.objects.filter(case__authority=authority, disposed_at__isnull=True)
@@ -85,14 +103,18 @@ def due_documents(
         case = document.case
         code = case.classification.code if case.classification else ""
         rule = rule_for(disposable, code, document.document_type)
+        if rule is not None:
+            due = due_date(
+                rule,
+                case_closed=case.closed_at,
+                document_date=document.document_date,
+                registered=document.registered_at,
+            )
+        elif case.pk in transferred:
+            rule = rule_for(delivered, code, document.document_type)
+            due = transfer_due(rule, case.closed_at) if rule is not None else None
         if rule is None:
             continue
-        due = due_date(
-            rule,
-            case_closed=case.closed_at,
-            document_date=document.document_date,
-            registered=document.registered_at,
-        )
         if due is None or due > on:
             continue
         refused = holds.reason(case, document)
@@ -330,6 +352,9 @@ def _dispose_batch(
     Document.objects.filter(pk__in=ids).update(
         counterpart="", counterpart_address="", description=DISPOSED, disposed_at=now
     )
+    # A kept document that leaves after transfer is in the e-archive, not disposed of.
+    kept = [document.pk for item, document in going if item.rule.outcome == Outcome.KEEP]
+    Document.objects.filter(pk__in=kept).update(description=TRANSFERRED)
     checksums: dict[int, list[str]] = {}
     for found in files:
         checksums.setdefault(found.document_id, []).append(found.stored.sha256)

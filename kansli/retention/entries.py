@@ -25,6 +25,7 @@ class RuleRow:
     period_months: int | None = None
     starting_event: str = ""
     medium: str = Medium.DIGITAL
+    transfer_years: int | None = None
     kept_where: str = ""
     legal_basis: str = ""
     secrecy: str = ""

@@ -11,6 +11,7 @@ from kansli.retention.models.plan import (
     due_date,
     effective_rules,
     rule_for,
+    transfer_due,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "due_date",
     "effective_rules",
     "rule_for",
+    "transfer_due",
 ]

@@ -183,6 +183,13 @@ class PlanRule(models.Model):
         _("counted from"), max_length=20, choices=Event.choices, blank=True
     )
     medium = models.CharField(_("medium"), max_length=10, choices=Medium.choices)
+    # Leveransfrist: a kept type's documents stay in the active system this many years
+    # after their case was closed once the e-archive has received them (its receipt
+    # registered, kansli.archive), then leave it through the disposal lists; the
+    # registration stays. Empty: they stay until a later plan says otherwise.
+    transfer_years = models.PositiveSmallIntegerField(
+        _("kept in the active system after transfer (years)"), null=True, blank=True
+    )
     kept_where = models.CharField(_("where kept"), max_length=300, blank=True)
     legal_basis = models.CharField(_("legal basis"), max_length=500, blank=True)
     secrecy = models.ForeignKey(
@@ -221,6 +228,10 @@ class PlanRule(models.Model):
                 ),
                 name="retention_rule_period",
             ),
+            models.CheckConstraint(
+                condition=Q(transfer_years__isnull=True) | Q(outcome="keep"),
+                name="retention_rule_transfer_kept",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -251,6 +262,18 @@ class PlanRule(models.Model):
             months = self.period_months
             parts.append(ngettext("%(n)d month", "%(n)d months", months) % {"n": months})
         return " ".join([*parts, str(self.get_starting_event_display())])
+
+    @property
+    def after_transfer(self) -> str:
+        """A kept type's delivery period as the plan reads ("i verksamhetssystemet 5 år
+        efter ärendets avslut, sedan i e-arkivet"); empty without one."""
+        if self.transfer_years is None:
+            return ""
+        years = ngettext("%(n)d year", "%(n)d years", self.transfer_years) % {
+            "n": self.transfer_years
+        }
+        text = _("in the active system %(years)s after the case is closed, then in the e-archive")
+        return str(text) % {"years": years}
 
     def classification_in(self, authority: Authority) -> Any:
         """The process in the authority's classification scheme, or None (no code, or
@@ -309,6 +332,18 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
     year, month = divmod(index, 12)
     last = calendar.monthrange(year, month + 1)[1]
     return datetime.date(year, month + 1, min(day.day, last))
+
+
+def transfer_due(
+    rule: PlanRule, case_closed: datetime.date | datetime.datetime | None
+) -> datetime.date | None:
+    """The first day a kept document may leave the active system once the e-archive has
+    received it: transfer_years after its case was closed, counted as due_date counts
+    (the day after the same date that many years later). None without a delivery period
+    (leveransfrist) or before the case is closed."""
+    if rule.outcome != Outcome.KEEP or rule.transfer_years is None or case_closed is None:
+        return None
+    return add_months(_day(case_closed), 12 * rule.transfer_years) + datetime.timedelta(days=1)
 
 
 def due_date(

@@ -45,7 +45,7 @@ def _rich_rules() -> list[Any]:
     return [
         rule("Kallelse", outcome=Outcome.KEEP, medium=Medium.PAPER, kept_where="Närarkivet"),
         rule("Elevakt", process_code="3.1.2", process_title="Ge undervisning",
-             outcome=Outcome.KEEP, secrecy="OSL 23 kap. 2 §",
+             outcome=Outcome.KEEP, secrecy="OSL 23 kap. 2 §", transfer_years=10,
              legal_basis="Skollagen 3 kap.; SKR:s gallringsråd", note="Även digitala bilagor"),
         rule("Ansökan om skolskjuts", process_code="3.2.1", process_title="Ge skolskjuts",
              period_years=2, starting_event=Event.CASE_CLOSED, kept_where="Ärendesystemet"),
@@ -62,7 +62,8 @@ def _fields(plan: Plan) -> list[tuple[Any, ...]]:
     return list(
         plan.rules.order_by("position").values_list(
             "process_code", "process_title", "document_type", "handling", "outcome",
-            "period_years", "period_months", "starting_event", "medium", "kept_where",
+            "period_years", "period_months", "starting_event", "medium", "transfer_years",
+            "kept_where",
             "legal_basis", "secrecy__reference", "note",
         )
     )  # fmt: skip

@@ -165,6 +165,8 @@ def test_every_fault_is_named_with_its_row_and_nothing_is_saved() -> None:
         rule("Protokoll", process_code="2,1", outcome=Outcome.KEEP),
         rule("Bilaga\ud800", outcome=Outcome.KEEP),
         rule("Skrivelse", handling="diarieförd"),
+        rule("Kallelse", transfer_years=5),
+        rule("Avtal", outcome=Outcome.KEEP, transfer_years=201),
     ]
     with pytest.raises(ValidationError) as caught:
         make_plan(make_authority(), rows)
@@ -181,6 +183,8 @@ def test_every_fault_is_named_with_its_row_and_nothing_is_saved() -> None:
         "Regel 9: Handlingstyp innehåller ett tecken som inte kan lagras (NUL eller ett halvt "
         "teckenpar).",
         "Regel 10: Hantering ska vara registreras eller hålls ordnad.",
+        "Regel 11: Bara en handling som bevaras lämnas till e-arkivet (leveransfrist).",
+        "Regel 12: Leveransfristen ska vara 0–200 år.",
     ]
     assert not Plan.objects.exists() and not PlanRule.objects.exists()
     assert not AuditEvent.objects.filter(action="retention.plan_adopted").exists()
