@@ -30,5 +30,6 @@ urlpatterns = [
     path("", include("kansli.search.urls")),
     path("", include("kansli.retention.urls")),
     path("", include("kansli.privacy.urls")),
+    path("", include("kansli.archive.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"

@@ -326,6 +326,18 @@ def visible_holds(holds: QS, user: Any) -> QS:
     return holds.filter(authority_id__in=held.values("authority_id"))
 
 
+def visible_transfers(transfers: QS, user: Any) -> QS:
+    """Transfers to the e-archive (kansli.archive.Transfer): read by the archivists
+    (arkivarie) of the authority who make them, and system administrators. They name
+    cases by number only, never a title or a file (Arkivlagen 1990:782 9 §)."""
+    if not _signed_in(user):
+        return transfers.none()
+    if reader(user).municipalities is None:
+        return transfers
+    held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ARCHIVIST)
+    return transfers.filter(authority_id__in=held.values("authority_id"))
+
+
 def elected_bodies(bodies: QS, user: Any) -> QS:
     """The bodies the user is elected to today. Judged as of now, not a meeting's day: a
     member who has left reads none of the body's meetings, past ones included."""

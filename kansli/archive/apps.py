@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ArchiveConfig(AppConfig):
     name = "kansli.archive"
     verbose_name = _("E-archive transfer")
+
+    def ready(self) -> None:
+        from kansli.archive.transferred import received_cases
+        from kansli.retention.disposal import transferred_hooks
+
+        if received_cases not in transferred_hooks:
+            transferred_hooks.append(received_cases)  # transferred cases leave on time

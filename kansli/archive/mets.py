@@ -43,10 +43,12 @@ class Listed:
 
 @dataclass(frozen=True)
 class Creator:
-    """Who made the package: the archive creator (arkivbildare) with its organisation
-    number, and Kansli as software (CSIP metsHdr agents)."""
+    """Who made the package (CSIP metsHdr agents): the archive creator (arkivbildare,
+    `organisation`), the submitter (the municipality) with its organisation number, and
+    Kansli as software."""
 
     organisation: str
+    submitter: str
     identification: str
     version: str
 
@@ -76,11 +78,13 @@ def _root(
     software = _add(header, M + "agent", ROLE="CREATOR", TYPE="OTHER", OTHERTYPE="SOFTWARE")
     _add(software, M + "name", "Kansli")
     _add(software, M + "note", creator.version).set(CSIP + "NOTETYPE", "SOFTWARE VERSION")
-    organisation = _add(header, M + "agent", ROLE="CREATOR", TYPE="ORGANIZATION")
-    _add(organisation, M + "name", creator.organisation)
-    _add(organisation, M + "note", creator.identification).set(
-        CSIP + "NOTETYPE", "IDENTIFICATIONCODE"
-    )
+    # The submitter (SIP): the municipality; the archive creator (arkivbildare, the SIP
+    # profile's ARCHIVIST): the authority. Both by the organisation number.
+    for role, name in [("CREATOR", creator.submitter), ("ARCHIVIST", creator.organisation)]:
+        agent = _add(header, M + "agent", ROLE=role, TYPE="ORGANIZATION")
+        _add(agent, M + "name", name)
+        note = _add(agent, M + "note", creator.identification)
+        note.set(CSIP + "NOTETYPE", "IDENTIFICATIONCODE")
     return root
 
 

@@ -156,6 +156,7 @@ def _finish(
     municipality = case.authority.municipality
     creator = mets.Creator(
         f"{case.authority.name}, {municipality.name}",
+        municipality.name,
         municipality.org_number or municipality.name,
         version,
     )

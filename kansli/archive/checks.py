@@ -1,0 +1,58 @@
+"""Every check a package passes before it is declared done (export) or read (import),
+and what `kansli archive validate DIR` prints:
+
+1. fixity: every file METS lists is there with its size and SHA-256, nothing in the
+   data is unlisted, no reference leaves the package (kansli.archive.reader);
+2. ERMS: the case's metadata against ERMS.xsd and its Schematron
+   (kansli.archive.erms_check, saxonche);
+3. E-ARK: the package against CSIP 2.1.0 and SIP 2.1.0 with eark-validator, run
+   offline in its own virtualenv, with its known false positives set aside and
+   named (kansli.archive.eark)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kansli.archive import eark
+from kansli.archive.erms_check import Finding, check_erms
+from kansli.archive.reader import Refused, read_package
+
+
+@dataclass
+class Report:
+    """The findings for one package; ok when there are none."""
+
+    package: Path
+    findings: list[Finding] = field(default_factory=list)
+    ignored: list[Finding] = field(default_factory=list)  # eark-validator's false positives
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+    def lines(self) -> list[str]:
+        head = f"{self.package.name}: {'godkänt' if self.ok else 'underkänt'}"
+        found = [f"  FEL {f.check} {f.rule} ({f.location}): {f.message}" for f in self.findings]
+        known = [f"  känt falsklarm {f.check} {f.rule}: {f.message}" for f in self.ignored]
+        return [head, *found, *known]
+
+
+def check_package(folder: Path, *, with_eark: bool = True) -> Report:
+    report = Report(folder)
+    try:
+        read_package(folder)
+    except Refused as refused:
+        report.findings.append(Finding("fixity", "METS", folder.name, str(refused)))
+        return report  # the other checks would read what is not there
+    report.findings += check_erms(folder / "metadata" / "descriptive" / "erms.xml")
+    if with_eark:
+        result = eark.check_package(folder)
+        report.findings += [
+            Finding("eark-validator", f.rule_id, f.location, f.message) for f in result.errors
+        ]
+        report.ignored += [
+            Finding("eark-validator", f.rule_id, f.location, eark.KNOWN_FALSE_POSITIVES[f.rule_id])
+            for f in result.ignored
+        ]
+    return report

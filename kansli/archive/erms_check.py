@@ -1,0 +1,106 @@
+"""Checking an ERMS document against the standard: ERMS.xsd 2.1.2 (lxml) and the
+ERMS Schematron (erms.sch, queryBinding xslt2), whose rules Saxon evaluates as XPath
+3.1 (saxonche): for each pattern, each node is tried against the first rule whose
+context it matches, and each failed assert is a finding with the rule's text.
+
+The parser reads no DTD, entity or network resource: a package comes from outside."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from lxml import etree
+
+SCHEMAS = Path(__file__).parent / "schemas"
+SCH_NS = {"sch": "http://purl.oclc.org/dsdl/schematron"}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a check found wrong: which check, which rule, where and what."""
+
+    check: str
+    rule: str
+    location: str
+    message: str
+
+
+def safe_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+
+
+@cache
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "ERMS.xsd"), safe_parser()))
+
+
+@dataclass(frozen=True)
+class _Rule:
+    pattern: str
+    context: str
+    asserts: tuple[tuple[str, str], ...]  # (test, message)
+
+
+@cache
+def _rules() -> tuple[dict[str, str], tuple[_Rule, ...]]:
+    tree = etree.parse(str(SCHEMAS / "erms.sch"), safe_parser())
+    namespaces = {
+        ns.get("prefix"): ns.get("uri") for ns in tree.xpath("//sch:ns", namespaces=SCH_NS)
+    }
+    rules = []
+    for pattern in tree.xpath("//sch:pattern", namespaces=SCH_NS):
+        for rule in pattern.xpath("sch:rule", namespaces=SCH_NS):
+            asserts = tuple(
+                (a.get("test"), " ".join("".join(a.itertext()).split()))
+                for a in rule.xpath("sch:assert", namespaces=SCH_NS)
+            )
+            rules.append(_Rule(pattern.get("id", ""), rule.get("context"), asserts))
+    return namespaces, tuple(rules)
+
+
+def check_erms(path: Path) -> list[Finding]:
+    """Findings of the XML Schema and the Schematron for the ERMS file at path."""
+    try:
+        document = etree.parse(str(path), safe_parser())
+    except (OSError, etree.XMLSyntaxError) as error:
+        return [Finding("ERMS.xsd", "well-formed", path.name, str(error))]
+    schema = _schema()
+    if not schema.validate(document):
+        return [
+            Finding("ERMS.xsd", error.type_name, f"{path.name}:{error.line}", error.message)
+            for error in schema.error_log
+        ]
+    return _schematron(path)
+
+
+def _schematron(path: Path) -> list[Finding]:
+    from saxonche import PySaxonProcessor  # the JVM-free Saxon is loaded when needed
+
+    namespaces, rules = _rules()
+    findings = []
+    with PySaxonProcessor(license=False) as saxon:
+        xpath = saxon.new_xpath_processor()
+        for prefix, uri in namespaces.items():
+            xpath.declare_namespace(prefix, uri)
+        document = saxon.parse_xml(xml_file_name=str(path))
+        tried: dict[str, set[str]] = {}
+        for rule in rules:
+            xpath.set_context(xdm_item=document)
+            matched = xpath.evaluate(
+                f"//{rule.context}" if not rule.context.startswith("/") else rule.context
+            )
+            if matched is None:
+                continue
+            seen = tried.setdefault(rule.pattern, set())
+            for node in matched:
+                xpath.set_context(xdm_item=node)
+                key = xpath.evaluate_single("path(.)").get_string_value()
+                if key in seen:
+                    continue  # an earlier rule of the pattern took this node
+                seen.add(key)
+                for test, message in rule.asserts:
+                    if not xpath.effective_boolean_value(test):
+                        findings.append(Finding("erms.sch", rule.context, key, message))
+    return findings

@@ -1,0 +1,133 @@
+"""Exporting an authority's closed cases for the e-archive, one package per case.
+
+Each package is written under DIR/.pågående/<OBJID>, checked (kansli.archive.checks:
+every file against METS, ERMS against its schema and Schematron, the package with
+eark-validator) and only then moved to DIR/<OBJID> and added to the receipt
+DIR/kvitto.csv (package, case number, files, bytes, SHA-256 of its METS.xml), which is
+flushed to disk line by line. A run that stops (a crash, a power cut) is started
+again with the same command: packages already in the receipt are kept, a half-written
+one is written again. A package that fails its checks is left under .pågående with
+the findings, and the run goes on with the next case.
+
+Held cases (legal holds, kansli.retention.holds) are not exported: a hold stops
+transfer as it stops disposal. One package is on disk at a time while being checked;
+files are copied in chunks, so memory does not grow with the size of a case."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kansli.archive.checks import Report, check_package
+from kansli.archive.package import Written, package_id, write_package
+from kansli.org.models import Authority
+from kansli.registry.models import Case
+from kansli.retention.holds import Holds
+
+RECEIPT = "kvitto.csv"
+WORKING = ".pågående"
+RECEIPT_HEADER = ["paket", "ärende", "filer", "byte", "METS.xml SHA-256"]
+
+
+@dataclass
+class Exported:
+    """What a run did: packages written now, kept from an earlier run, refused."""
+
+    written: list[Written] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)
+    held: list[str] = field(default_factory=list)  # case numbers under a hold
+    failed: dict[str, Report] = field(default_factory=dict)  # case number -> findings
+    cases: dict[str, int] = field(default_factory=dict)  # package -> case id, written or kept
+
+    @property
+    def size(self) -> int:
+        return sum(w.size for w in self.written)
+
+
+def closed_cases(authority: Authority, closed_before: datetime.date | None) -> QuerySet[Case]:
+    """The authority's cases closed (avslutade) before the day, oldest number first;
+    without a day every case, open ones too (moving a whole installation)."""
+    cases = Case.objects.filter(authority=authority)
+    if closed_before is not None:
+        zone = timezone.get_current_timezone()
+        moment = datetime.datetime.combine(closed_before, datetime.time(), zone)
+        cases = cases.filter(closed_at__lt=moment)
+    return cases.select_related(
+        "authority__municipality", "series", "classification", "officer", "unit"
+    ).order_by("year", "number", "pk")
+
+
+def receipt_lines(out: Path) -> Iterator[list[str]]:
+    path = out / RECEIPT
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        yield from rows
+
+
+def _append(out: Path, written: Written, case: Case) -> None:
+    path = out / RECEIPT
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as handle:
+        rows = csv.writer(handle)
+        if new:
+            rows.writerow(RECEIPT_HEADER)
+        rows.writerow(
+            [written.objid, case.case_number, written.files, written.size, written.mets_sha256]
+        )
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def export_cases(
+    authority: Authority,
+    closed_before: datetime.date | None,
+    out: Path,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> Exported:
+    """Write and check one package per closed case not under a hold into out; without
+    a day, every case of the authority, held ones too (an installation that moves
+    takes everything with it; the holds are placed again there)."""
+    out.mkdir(parents=True, exist_ok=True)
+    done = {row[0] for row in receipt_lines(out) if row}
+    holds = Holds(authority)
+    cases = closed_cases(authority, closed_before)
+    total = cases.count()
+    result = Exported()
+    created = timezone.now()
+    for number, case in enumerate(cases.iterator(chunk_size=100), 1):
+        objid = package_id(case)
+        if closed_before is not None and holds.reason(case):
+            result.held.append(case.case_number)
+        elif objid in done and (out / objid / "METS.xml").exists():
+            result.kept.append(objid)
+            result.cases[objid] = case.pk
+        else:
+            working = out / WORKING / objid
+            written = write_package(case, working, created)
+            report = check_package(working)
+            if report.ok:
+                final = out / objid
+                if final.exists():  # written by a run that stopped before the receipt
+                    shutil.rmtree(final)
+                working.rename(final)
+                result.written.append(Written(objid, final, written.files, written.size,
+                                              written.mets_sha256))  # fmt: skip
+                _append(out, result.written[-1], case)
+                result.cases[objid] = case.pk
+            else:
+                result.failed[case.case_number] = report
+        if progress is not None:
+            progress(number, total)
+    return result

@@ -1,0 +1,147 @@
+import datetime
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+from lxml import etree
+
+from kansli.archive import actions
+from kansli.archive.checks import check_package
+from kansli.archive.erms import ERMS_NS, KANSLI_NS
+from kansli.archive.export import RECEIPT, WORKING, export_cases, receipt_lines
+from kansli.archive.models import Transfer
+from kansli.archive.package import DamagedFile, package_id, write_package
+from kansli.archive.testing import make_archivable_case
+from kansli.audit.models import AuditEvent
+from kansli.files.models import StoredFile
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.registry.models import Case
+from kansli.retention.holds import do_place_hold
+
+pytestmark = pytest.mark.django_db
+CLOSED = datetime.date(2023, 5, 17)
+NS = {"e": ERMS_NS, "k": KANSLI_NS}
+
+
+@pytest.fixture
+def case() -> Case:
+    return make_archivable_case(make_authority("BN", "Byggnadsnämnden"), CLOSED)
+
+
+def test_a_package_carries_the_case_and_passes_every_check(case: Case, tmp_path: Path) -> None:
+    written = write_package(case, tmp_path / package_id(case), timezone.now())
+    report = check_package(written.folder)
+    assert report.ok, report.lines()
+    # eark-validator's known false positives are set aside, and named.
+    assert {f.rule for f in report.ignored} <= {"CSIP12", "CSIP13", "CSIP16", "CSIP63", "SIP14"}
+
+    erms = etree.parse(str(written.folder / "metadata/descriptive/erms.xml"))
+    assert (
+        erms.findtext("e:aggregations/e:aggregation/e:objectId", namespaces=NS) == case.case_number
+    )
+    protected = erms.xpath(
+        "//e:agent[e:name='Sara Skyddad']/e:protectedIdentity/text()", namespaces=NS
+    )
+    assert protected == ["true"]
+    assert erms.xpath(
+        "//e:record[e:runningNumber='2']/e:restriction/e:regulation/text()", namespaces=NS
+    ) == ["OSL 21 kap. 3 §"]
+    assert erms.xpath("//e:record[e:runningNumber='3']/e:status/@value", namespaces=NS) == [
+        "obliterated"
+    ]
+    # Both versions of the drawing, under ASCII paths, with the registered name kept.
+    files = erms.xpath("//k:file", namespaces=NS)
+    drawings = [f for f in files if f.get("name") == "Ritning åäö.pdf"]
+    assert sorted(f.get("version") for f in drawings) == ["1", "2"]
+    assert all(f.get("path").isascii() for f in files)
+    # The text document has a PDF/A-2b rendition beside it.
+    rendition = next(f for f in files if f.get("renditionOf"))
+    pdf = (written.folder / rendition.get("path")).read_bytes()
+    assert pdf.startswith(b"%PDF") and b"<pdfaid:part>2</pdfaid:part>" in pdf
+    assert (
+        written.folder / rendition.get("renditionOf")
+    ).read_bytes() == b"Jag har inget att invanda.\n"
+
+
+def test_a_file_whose_bytes_changed_in_the_store_stops_the_package(
+    case: Case, tmp_path: Path
+) -> None:
+    from django.core.files.storage import default_storage
+
+    stored = StoredFile.objects.filter(documents__document__case=case).first()
+    assert stored is not None
+    with default_storage.open(stored.storage_name, "wb") as handle:
+        handle.write(b"manipulated")
+    with pytest.raises(DamagedFile, match="kontrollsumma"):
+        write_package(case, tmp_path / "x", timezone.now())
+
+
+def test_the_export_goes_on_after_a_crash_and_leaves_held_cases(tmp_path: Path) -> None:
+    authority = make_authority("BN", "Byggnadsnämnden")
+    cases = [make_archivable_case(authority, CLOSED, f"Ärende {n}") for n in range(3)]
+    do_place_hold(authority, "Tvist i domstol", cases=[cases[2]], actor=None)
+    first = export_cases(authority, datetime.date(2024, 1, 1), tmp_path)
+    assert len(first.written) == 2 and first.held == [cases[2].case_number]
+
+    # A crash after the second package was written, before its line in the receipt.
+    receipt = tmp_path / RECEIPT
+    receipt.write_text("".join(receipt.read_text().splitlines(keepends=True)[:-1]))
+    (tmp_path / WORKING / "half").mkdir(parents=True)
+    again = export_cases(authority, datetime.date(2024, 1, 1), tmp_path)
+    assert len(again.kept) == 1 and len(again.written) == 1
+    assert sorted(row[1] for row in receipt_lines(tmp_path)) == sorted(
+        c.case_number for c in cases[:2]
+    )
+
+
+def test_the_command_exports_validates_and_finds_a_corrupted_file(
+    case: Case, tmp_path: Path
+) -> None:
+    out = StringIO()
+    call_command("archive", "export", "--authority", "BN", "--closed-before", "2024-01-01",
+                 "--out", str(tmp_path), stdout=out)  # fmt: skip
+    assert "1 paket" in out.getvalue() and "1/1 ärenden" in out.getvalue()
+    transfer = Transfer.objects.get()
+    assert transfer.status == Transfer.Status.EXPORTED and transfer.cases.get().case == case
+    assert AuditEvent.objects.filter(action="archive.exported").exists()
+
+    out = StringIO()
+    call_command("archive", "validate", str(tmp_path), stdout=out)
+    assert "godkänt" in out.getvalue()
+    package = tmp_path / package_id(case)
+    data = next(p for p in (package / "representations").rglob("*.pdf"))
+    data.write_bytes(data.read_bytes() + b"x")
+    out = StringIO()
+    with pytest.raises(CommandError, match="1 paket underkända"):
+        call_command("archive", "validate", str(package), stdout=out)
+    assert "underkänt" in out.getvalue() and data.name in out.getvalue()
+
+
+def test_only_the_archivist_transfers_and_registers_the_receipt(case: Case, tmp_path: Path) -> None:
+    registrar = make_user("registrator", roles=[(Role.REGISTRAR, case.authority)])
+    archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, case.authority)])
+    with pytest.raises(PermissionDenied):
+        actions.do_start_transfer(case.authority, CLOSED, tmp_path, actor=registrar)
+    transfer = actions.do_start_transfer(
+        case.authority, datetime.date(2024, 1, 1), tmp_path, actor=archivist
+    )
+    with pytest.raises(ValidationError):  # not exported yet
+        actions.do_register_receipt(transfer, "EA-2024-17", timezone.localdate(), actor=archivist)
+    transfer = actions.do_export_transfer(transfer, actor=archivist)
+    with pytest.raises(PermissionDenied):
+        actions.do_register_receipt(transfer, "EA-2024-17", timezone.localdate(), actor=registrar)
+    with pytest.raises(ValidationError, match="mellan"):
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        actions.do_register_receipt(transfer, "EA-2024-17", tomorrow, actor=archivist)
+    transfer = actions.do_register_receipt(
+        transfer, " EA-2024-17 ", timezone.localdate(), actor=archivist
+    )
+    assert (
+        transfer.status == Transfer.Status.RECEIVED and transfer.receipt_reference == "EA-2024-17"
+    )
+    event = AuditEvent.objects.get(action="archive.receipt_registered")
+    assert event.actor_id == archivist.pk
