@@ -192,7 +192,14 @@ def case_erms(case: Case, files: Iterable[PackedFile], *, created: datetime.date
 
 
 def _case_extra(extra: etree._Element, case: Case) -> None:
-    extra.set("authority", case.authority.code)
+    authority, municipality = case.authority, case.authority.municipality
+    extra.set("authority", authority.code)
+    # Enough to set the authority up again in an installation without it (a move).
+    extra.set("authorityName", authority.name)
+    extra.set("authorityKind", authority.kind)
+    extra.set("municipality", municipality.name)
+    extra.set("orgNumber", municipality.org_number)
+    extra.set("caseNumberFormat", municipality.case_number_format)
     extra.set("series", case.series_code)
     extra.set("year", str(case.year))
     extra.set("number", str(case.number))

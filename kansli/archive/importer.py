@@ -22,6 +22,7 @@ signatories."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,9 +40,11 @@ from kansli.archive.reader import Package, PackageDecision, PackageDocument, Ref
 from kansli.audit.chain import record
 from kansli.files.models import StoredFile
 from kansli.files.store import store_upload
-from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.org import actions as org_actions
+from kansli.org.models import Authority, Municipality, Role, RoleAssignment, Unit, User
 from kansli.org.permissions import is_sysadmin
 from kansli.registry import document_types
+from kansli.registry.actions import do_add_secrecy_provision
 from kansli.registry.models import (
     Case,
     CaseCounter,
@@ -95,11 +98,39 @@ def do_import_package(folder: Path, *, actor: Any) -> ImportResult:
     code = package.case.authority
     authority = Authority.objects.select_related("municipality").filter(code=code).first()
     if authority is None:
-        raise Refused(f"Det finns ingen myndighet med koden {code} i installationen.")
-    if not may_import(actor, authority):
+        # A move to an installation without it (kansli archive export --all): only the
+        # system or a system administrator sets an authority up.
+        if actor is not None and not is_sysadmin(actor):
+            raise Refused(f"Det finns ingen myndighet med koden {code} i installationen.")
+    elif not may_import(actor, authority):
         raise PermissionDenied(NOT_ALLOWED)
     with transaction.atomic():
-        return _import(package, authority, actor)
+        return _import(package, authority or _set_up_authority(package, actor), actor)
+
+
+def _set_up_authority(package: Package, actor: Any) -> Authority:
+    """The package's authority, in its municipality (found by organisation number or
+    name, else made with the package's case number format), through org's actions."""
+    origin, code = package.case.origin, package.case.authority
+    if origin.get("authorityKind") not in Authority.Kind.values or not origin.get("municipality"):
+        raise Refused(f"Det finns ingen myndighet med koden {code} i installationen.")
+    number = origin.get("orgNumber", "")
+    municipality = (
+        Municipality.objects.filter(org_number=number).first() if number else None
+    ) or Municipality.objects.filter(name=origin["municipality"]).first()
+    if municipality is None:
+        municipality = org_actions.do_create_municipality(
+            origin["municipality"], number, actor=actor
+        )
+        if origin.get("caseNumberFormat"):
+            org_actions.do_change_municipality(
+                municipality, case_number_format=origin["caseNumberFormat"], actor=actor
+            )
+    opened = package.case.opened_at
+    return org_actions.do_create_authority(
+        municipality, origin["authorityKind"], code, origin.get("authorityName") or code,
+        actor=actor, valid_from=opened.date() if opened else None,
+    )  # fmt: skip
 
 
 def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
@@ -152,7 +183,7 @@ def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
     )  # fmt: skip
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
     for item in package.documents:
-        document = _document(case, item, result_notes)
+        document = _document(case, item, result_notes, actor)
         result.documents += 1
         result.files += _files(document, item, package.folder, now, actor)
     for decision in package.decisions:
@@ -193,13 +224,18 @@ def _move_counter(series: Authority, year: int, number: int) -> None:
         counter.save(update_fields=["last_number"])
 
 
-def _document(case: Case, item: PackageDocument, notes: list[str]) -> Document:
+def _document(case: Case, item: PackageDocument, notes: list[str], actor: Any) -> Document:
     label = f"{case.case_number}-{item.number}"
     if item.direction not in Direction.values:
         raise Refused(f"Handling {label}: riktningen {item.direction!r} finns inte i Kansli.")
     secrecy = None
     if item.secrecy:
         secrecy = SecrecyProvision.objects.filter(reference=item.secrecy).first()
+        if secrecy is None and item.secrecy_title:
+            # The provision as the package names it (OSL 5 kap. 5 §: the marking stays),
+            # added by one who may add provisions.
+            with contextlib.suppress(PermissionDenied):
+                secrecy = do_add_secrecy_provision(item.secrecy, item.secrecy_title, actor=actor)
         if secrecy is None:
             raise Refused(
                 f"Handling {label} är sekretessmarkerad enligt {item.secrecy}, som inte finns "

@@ -80,6 +80,7 @@ class PackageDocument:
     registration_lag: int | None
     external_id: str
     files: list[PackageFile] = field(default_factory=list)
+    secrecy_title: str = ""  # what the provision protects, from the restriction
 
     @property
     def originals(self) -> list[PackageFile]:
@@ -119,6 +120,9 @@ class PackageCase:
     void_reason: str
     related: list[str]  # case numbers as written
     parties: list[PackageParty]
+    # Who it came from, to set the authority up where it is missing: authorityName,
+    # authorityKind, municipality, orgNumber, caseNumberFormat (kansli:case).
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -405,7 +409,11 @@ def _read_case(aggregation: etree._Element, extra: etree._Element) -> PackageCas
         void_reason=void_reason,
         related=[(r.text or "").strip() for r in aggregation.iterfind("e:relation", NS) if r.text],
         parties=parties,
+        origin={key: extra.get(key, "") for key in ORIGIN},
     )
+
+
+ORIGIN = ["authorityName", "authorityKind", "municipality", "orgNumber", "caseNumberFormat"]
 
 
 def _read_document(record: etree._Element, erms_path: str,
@@ -464,6 +472,7 @@ def _read_document(record: etree._Element, erms_path: str,
         registration_lag=_int(lag, "registrationLag") if lag else None,
         external_id=extra.get("externalId", ""),
         files=files,
+        secrecy_title=_text(record, "e:restriction/e:explanatoryText"),
     )
 
 

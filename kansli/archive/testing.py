@@ -1,58 +1,71 @@
-"""A closed case with everything a package must carry, built through the real actions:
-parties (one with protected identity and an address), a secrecy-marked document, a
-voided one, a file in two versions, a non-ASCII file name and a text document that
-gets a PDF/A rendition."""
+"""Test helpers for the e-archive: a closed case with everything a package must carry,
+built through the real actions (parties, one with protected identity and an address; a
+secrecy-marked document; a voided one; a file in two versions; a non-ASCII file name;
+a text document that gets a PDF/A rendition), and a snapshot of an installation's
+cases for comparing a round trip."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
-from django.utils import timezone
-
-from kansli.files.store import store_bytes
+from kansli.archive.demo import register_complete_case
+from kansli.meetings.models import Paragraph
 from kansli.org.models import Authority
-from kansli.registry import actions
-from kansli.registry.models import Case
-from kansli.registry.testing import make_case, make_incoming, make_provision
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"  # noqa: E501
+from kansli.registry.models import Case, Document
+from kansli.registry.testing import make_provision
 
 
 def make_archivable_case(authority: Authority, closed: datetime.date, title: str = "") -> Case:
-    case = make_case(title or "Ansökan om bygglov för förråd på Åsbacken 3:14", authority=authority)
-    actions.do_add_party(
-        case, "Örjan Ek", identity_number="19610412-1234", role="sökande", actor=None
-    )
-    actions.do_add_party(
-        case, "Sara Skyddad", identity_number="19850612-2389",
-        address="Hemliga vägen 1, 123 45 Ort",
-        role="granne", protected_identity=True, actor=None,
+    return register_complete_case(
+        authority, closed, make_provision("OSL 21 kap. 3 §"),
+        title or "Ansökan om bygglov för förråd på Åsbacken 3:14",
     )  # fmt: skip
-    application = make_incoming(
-        case, description="Ansökan med ritningar", counterpart="Örjan Ek", document_type="Ansökan"
-    )
-    first = actions.do_attach_file(
-        application, store_bytes(PDF, "ritning.pdf"), "Ritning åäö.pdf", actor=None
-    )
-    second = store_bytes(PDF.replace(b"Count 0", b"Count 0 "), "ritning2.pdf")
-    actions.do_attach_file(application, second, "Ritning åäö.pdf", replaces=first, actor=None)
-    letter = make_incoming(
-        case,
-        description="Yttrande från granne",
-        counterpart="Sara Skyddad",
-        document_type="Yttrande",
-    )
-    text = store_bytes(b"Jag har inget att invanda.\n", "y.txt")
-    actions.do_attach_file(letter, text, "yttrande.txt", actor=None)
-    actions.do_mark_secrecy(letter, make_provision("OSL 21 kap. 3 §"), withhold_counterpart=True,
-                            actor=None)  # fmt: skip
-    wrong = make_incoming(
-        case, description="Felregistrerad skrivelse", counterpart="Fel Avsändare",
-        document_type="Ansökan",
-    )  # fmt: skip
-    actions.do_void_document(wrong, "Registrerad i fel ärende", actor=None)
-    actions.do_change_case_status(case, "avslutat", actor=None)
-    moment = timezone.make_aware(datetime.datetime.combine(closed, datetime.time(12)))
-    Case.objects.filter(pk=case.pk).update(closed_at=moment)
-    case.refresh_from_db()
-    return case
+
+
+def snapshot() -> list[dict[str, Any]]:
+    """Every case of the installation as a package carries it, without database ids or
+    people (an empty installation has no users), for comparing a round trip: the case,
+    its parties, its documents with their secrecy markings and files (by SHA-256), and
+    its decisions (the § texts here, the timeline entries an import makes of them). The
+    case's opening and closing are in ERMS's dates, which are given to the second."""
+    cases = Case.objects.select_related("authority").prefetch_related("parties", "timeline")
+    found = []
+    for case in cases.order_by("authority__code", "year", "number"):
+        decisions = Paragraph.objects.filter(item__case=case, minutes__locked_at__isnull=False)
+        found.append({
+            "authority": case.authority.code, "number": case.case_number, "title": case.title,
+            "status": case.status, "opened": _iso(_second(case.opened_at)),
+            "closed": _iso(_second(case.closed_at)), "due": _iso(case.due_date),
+            "void_reason": case.void_reason,
+            "parties": sorted((p.name, p.identity_number, p.address, p.email, p.role,
+                               p.protected_identity) for p in case.parties.all()),
+            "documents": [_document(d) for d in case.documents.select_related("secrecy")
+                          .prefetch_related("files__stored").order_by("number")],
+            "decisions": sorted(p.decision for p in decisions if p.decision),
+            "decided": sorted(e.text for e in case.timeline.all() if e.kind == "decision"),
+        })  # fmt: skip
+    return found
+
+
+def _document(document: Document) -> dict[str, Any]:
+    return {
+        "number": document.number, "description": document.description,
+        "direction": document.direction, "date": _iso(document.document_date),
+        "registered": _iso(document.registered_at), "counterpart": document.counterpart,
+        "address": document.counterpart_address, "private": document.counterpart_is_private,
+        "type": document.document_type, "lag": document.registration_lag,
+        "secrecy": document.secrecy.reference if document.secrecy else None,
+        "marked": _iso(document.secrecy_marked_at),
+        "withheld": [document.withhold_counterpart, document.withhold_description],
+        "voided": _iso(document.voided_at), "void_reason": document.void_reason,
+        "files": sorted([f.name, f.version, f.stored.sha256] for f in document.files.all()),
+    }  # fmt: skip
+
+
+def _second(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return moment.replace(microsecond=0) if moment is not None else None
+
+
+def _iso(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None

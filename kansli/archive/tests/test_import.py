@@ -169,10 +169,10 @@ def test_only_the_archivist_imports(exported: Exported) -> None:
     assert counts() == before
 
 
-def _refused(folder: Path, match: str) -> None:
+def _refused(folder: Path, match: str, actor: Any = None) -> None:
     before = counts()
     with pytest.raises(Refused, match=match):
-        do_import_package(folder, actor=None)
+        do_import_package(folder, actor=actor)
     assert counts() == before
 
 
@@ -232,10 +232,15 @@ def test_an_unlisted_or_escaping_file_is_refused(exported: Exported, tmp_path: P
 
 
 def test_a_failure_halfway_leaves_nothing(exported: Exported) -> None:
-    """The secret document's provision is unknown here: refused after the case, its
-    parties and first document were written, and all of it is rolled back."""
+    """The secret document's provision is unknown here and the archivist may not add
+    provisions: refused after the case, its parties and first document were written,
+    and all of it is rolled back. The system (a move) adds it as the package names it."""
     SecrecyProvision.objects.filter(reference="OSL 21 kap. 3 §").update(reference="OSL 99 kap.")
-    _refused(exported.folder, "OSL 21 kap. 3 §, som inte finns.*lägg till den först")
+    archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, exported.case.authority)])
+    _refused(exported.folder, "OSL 21 kap. 3 §, som inte finns.*lägg till den först", archivist)
+    result = do_import_package(exported.folder, actor=None)
+    added = SecrecyProvision.objects.get(reference="OSL 21 kap. 3 §")
+    assert result.case.documents.get(number=2).secrecy == added
 
 
 def test_a_decision_at_a_meeting_comes_back_on_the_timeline(tmp_path: Path, settings: Any) -> None:
