@@ -39,20 +39,33 @@ class Report:
 
 
 def check_package(folder: Path, *, with_eark: bool = True) -> Report:
-    report = Report(folder)
-    try:
-        read_package(folder)
-    except Refused as refused:
-        report.findings.append(Finding("fixity", "METS", folder.name, str(refused)))
-        return report  # the other checks would read what is not there
-    report.findings += check_erms(folder / "metadata" / "descriptive" / "erms.xml")
-    if with_eark:
-        result = eark.check_package(folder)
-        report.findings += [
-            Finding("eark-validator", f.rule_id, f.location, f.message) for f in result.errors
-        ]
-        report.ignored += [
-            Finding("eark-validator", f.rule_id, f.location, eark.KNOWN_FALSE_POSITIVES[f.rule_id])
-            for f in result.ignored
-        ]
-    return report
+    return check_packages([folder], with_eark=with_eark)[0]
+
+
+def check_packages(folders: list[Path], *, with_eark: bool = True) -> list[Report]:
+    """A report per package, in order; eark-validator runs once for all of them."""
+    reports = [Report(folder) for folder in folders]
+    for report in reports:
+        try:
+            read_package(report.package)
+        except Refused as refused:
+            report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
+            continue  # the other checks would read what is not there
+        report.findings += check_erms(report.package / "metadata" / "descriptive" / "erms.xml")
+    readable = [r for r in reports if not any(f.check == "fixity" for f in r.findings)]
+    if with_eark and readable:
+        results = eark.check_packages([r.package for r in readable])
+        for report, result in zip(readable, results, strict=True):
+            if isinstance(result, str):
+                report.findings.append(Finding("eark-validator", "-", report.package.name, result))
+                continue
+            report.findings += [
+                Finding("eark-validator", f.rule_id, f.location, f.message) for f in result.errors
+            ]
+            report.ignored += [
+                Finding(
+                    "eark-validator", f.rule_id, f.location, eark.KNOWN_FALSE_POSITIVES[f.rule_id]
+                )
+                for f in result.ignored
+            ]
+    return reports

@@ -21,6 +21,7 @@ import contextlib
 import email.message
 import importlib.util
 import io
+import json
 import socket
 import sys
 import traceback
@@ -32,7 +33,7 @@ from pathlib import Path
 VOCABULARY_BASE = "https://earkcsip.dilcis.eu/schema/"
 VOCABULARY_PREFIX = "CSIPVocabulary"
 SPECIFICATION = "V2.1.0"
-USAGE = "usage: python eark_offline.py PACKAGE_DIR"
+USAGE = "usage: python eark_offline.py PACKAGE_DIR [PACKAGE_DIR ...]"
 
 
 class NetworkRefused(urllib.error.URLError):
@@ -115,20 +116,29 @@ def validate(package: Path) -> str:
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 1 or argv[0].startswith("-"):
+    """One JSON report per line, in the order of the packages given (one process for
+    many: starting the validator costs more than a package). With one package, a
+    validator failure is exit 1; with several, its line is {"eark_offline_error": ...}
+    and the others go on."""
+    if not argv or any(arg.startswith("-") for arg in argv):
         print(USAGE, file=sys.stderr)
         return 2
-    package = Path(argv[0])
-    if not package.is_dir():
-        print(f"eark_offline: {package} is not a directory\n{USAGE}", file=sys.stderr)
-        return 2
-    try:
-        report = validate(package.resolve())
-    except Exception:
-        traceback.print_exc()
-        print(f"eark_offline: eark-validator failed on {package}", file=sys.stderr)
-        return 1
-    sys.stdout.write(report + "\n")
+    packages = [Path(arg) for arg in argv]
+    for package in packages:
+        if not package.is_dir():
+            print(f"eark_offline: {package} is not a directory\n{USAGE}", file=sys.stderr)
+            return 2
+    for package in packages:
+        try:
+            report = validate(package.resolve())
+        except Exception as error:
+            traceback.print_exc()
+            print(f"eark_offline: eark-validator failed on {package}", file=sys.stderr)
+            if len(packages) == 1:
+                return 1
+            report = json.dumps({"eark_offline_error": f"{type(error).__name__}: {error}"})
+        sys.stdout.write(report + "\n")
+        sys.stdout.flush()
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from lxml import etree
 
@@ -75,32 +76,38 @@ def check_erms(path: Path) -> list[Finding]:
     return _schematron(path)
 
 
-def _schematron(path: Path) -> list[Finding]:
+@cache
+def _saxon() -> Any:
+    """One Saxon processor for the process (starting one costs more than a check)."""
     from saxonche import PySaxonProcessor  # the JVM-free Saxon is loaded when needed
 
+    return PySaxonProcessor(license=False)
+
+
+def _schematron(path: Path) -> list[Finding]:
     namespaces, rules = _rules()
     findings = []
-    with PySaxonProcessor(license=False) as saxon:
-        xpath = saxon.new_xpath_processor()
-        for prefix, uri in namespaces.items():
-            xpath.declare_namespace(prefix, uri)
-        document = saxon.parse_xml(xml_file_name=str(path))
-        tried: dict[str, set[str]] = {}
-        for rule in rules:
-            xpath.set_context(xdm_item=document)
-            matched = xpath.evaluate(
-                f"//{rule.context}" if not rule.context.startswith("/") else rule.context
-            )
-            if matched is None:
-                continue
-            seen = tried.setdefault(rule.pattern, set())
-            for node in matched:
-                xpath.set_context(xdm_item=node)
-                key = xpath.evaluate_single("path(.)").get_string_value()
-                if key in seen:
-                    continue  # an earlier rule of the pattern took this node
-                seen.add(key)
-                for test, message in rule.asserts:
-                    if not xpath.effective_boolean_value(test):
-                        findings.append(Finding("erms.sch", rule.context, key, message))
+    saxon = _saxon()
+    xpath = saxon.new_xpath_processor()
+    for prefix, uri in namespaces.items():
+        xpath.declare_namespace(prefix, uri)
+    document = saxon.parse_xml(xml_file_name=str(path))
+    tried: dict[str, set[str]] = {}
+    for rule in rules:
+        xpath.set_context(xdm_item=document)
+        matched = xpath.evaluate(
+            f"//{rule.context}" if not rule.context.startswith("/") else rule.context
+        )
+        if matched is None:
+            continue
+        seen = tried.setdefault(rule.pattern, set())
+        for node in matched:
+            xpath.set_context(xdm_item=node)
+            key = xpath.evaluate_single("path(.)").get_string_value()
+            if key in seen:
+                continue  # an earlier rule of the pattern took this node
+            seen.add(key)
+            for test, message in rule.asserts:
+                if not xpath.effective_boolean_value(test):
+                    findings.append(Finding("erms.sch", rule.context, key, message))
     return findings

@@ -2,7 +2,7 @@
 
 Each package is written under DIR/.pågående/<OBJID>, checked (kansli.archive.checks:
 every file against METS, ERMS against its schema and Schematron, the package with
-eark-validator) and only then moved to DIR/<OBJID> and added to the receipt
+eark-validator, once for BATCH packages) and only then moved to DIR/<OBJID> and added to the receipt
 DIR/kvitto.csv (package, case number, files, bytes, SHA-256 of its METS.xml), which is
 flushed to disk line by line. A run that stops (a crash, a power cut) is started
 again with the same command: packages already in the receipt are kept, a half-written
@@ -10,8 +10,8 @@ one is written again. A package that fails its checks is left under .pågående 
 the findings, and the run goes on with the next case.
 
 Held cases (legal holds, kansli.retention.holds) are not exported: a hold stops
-transfer as it stops disposal. One package is on disk at a time while being checked;
-files are copied in chunks, so memory does not grow with the size of a case."""
+transfer as it stops disposal. Files are copied in chunks and at most BATCH packages
+wait for their checks, so memory does not grow with the size of a case or a run."""
 
 from __future__ import annotations
 
@@ -26,13 +26,14 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kansli.archive.checks import Report, check_package
+from kansli.archive.checks import Report, check_packages
 from kansli.archive.package import Written, package_id, write_package
 from kansli.org.models import Authority
 from kansli.registry.models import Case
 from kansli.retention.holds import Holds
 
 RECEIPT = "kvitto.csv"
+BATCH = 20  # packages written, then checked together (one eark-validator process)
 WORKING = ".pågående"
 RECEIPT_HEADER = ["paket", "ärende", "filer", "byte", "METS.xml SHA-256"]
 
@@ -106,6 +107,7 @@ def export_cases(
     total = cases.count()
     result = Exported()
     created = timezone.now()
+    batch: list[tuple[Case, Written]] = []
     for number, case in enumerate(cases.iterator(chunk_size=100), 1):
         objid = package_id(case)
         if closed_before is not None and holds.reason(case):
@@ -114,20 +116,30 @@ def export_cases(
             result.kept.append(objid)
             result.cases[objid] = case.pk
         else:
-            working = out / WORKING / objid
-            written = write_package(case, working, created)
-            report = check_package(working)
-            if report.ok:
-                final = out / objid
-                if final.exists():  # written by a run that stopped before the receipt
-                    shutil.rmtree(final)
-                working.rename(final)
-                result.written.append(Written(objid, final, written.files, written.size,
-                                              written.mets_sha256))  # fmt: skip
-                _append(out, result.written[-1], case)
-                result.cases[objid] = case.pk
-            else:
-                result.failed[case.case_number] = report
+            batch.append((case, write_package(case, out / WORKING / objid, created)))
+        if len(batch) >= BATCH or (batch and number == total):
+            _finish(out, batch, result)
+            batch = []
         if progress is not None:
             progress(number, total)
+    if batch:
+        _finish(out, batch, result)
     return result
+
+
+def _finish(out: Path, batch: list[tuple[Case, Written]], result: Exported) -> None:
+    """Check the written packages (eark-validator once for the batch); move each that
+    passes into place and add it to the receipt."""
+    reports = check_packages([written.folder for _case, written in batch])
+    for (case, written), report in zip(batch, reports, strict=True):
+        if not report.ok:
+            result.failed[case.case_number] = report
+            continue
+        final = out / written.objid
+        if final.exists():  # written by a run that stopped before the receipt
+            shutil.rmtree(final)
+        written.folder.rename(final)
+        done = Written(written.objid, final, written.files, written.size, written.mets_sha256)
+        result.written.append(done)
+        _append(out, done, case)
+        result.cases[written.objid] = case.pk

@@ -31,7 +31,6 @@ from pathlib import Path
 from kansli.archive import mets
 from kansli.archive.erms import PackedFile, case_erms
 from kansli.archive.premis import package_premis
-from kansli.redaction.convert import NotConvertible, office_to_pdfa
 from kansli.registry.models import Case
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -137,6 +136,9 @@ def write_package(case: Case, folder: Path, created: datetime.datetime) -> Writt
 
 
 def _rendition(original: Path, folder: Path, packed: PackedFile) -> list[PackedFile]:
+    # Loaded when a text document comes (it brings PyMuPDF, 30 MB, for redaction's sake).
+    from kansli.redaction.convert import NotConvertible, office_to_pdfa
+
     try:
         pdf = office_to_pdfa(original.read_bytes(), packed.content_type)
     except NotConvertible:

@@ -20,8 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
-from kansli.archive.checks import check_package
-from kansli.archive.export import WORKING
+from kansli.archive.checks import check_package, check_packages
+from kansli.archive.export import BATCH, WORKING
 from kansli.org.models import Authority
 
 
@@ -45,6 +45,9 @@ def packages_in(paths: list[str]) -> list[Path]:
 
 class Command(BaseCommand):
     help = "Leveranser till e-arkivet (FGS 2.0): export, kontroll och import av paket."
+    # The system checks load every page's code (PDF and image libraries); an export of
+    # many packages should not carry them (about 50 MB of memory).
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="subcommand", required=True, title="kommandon")
@@ -131,20 +134,22 @@ class Command(BaseCommand):
         from kansli.archive.reader import Refused
 
         failed = 0
-        for package in packages_in(options["paths"]):
-            report = check_package(package)
-            if not report.ok:
-                failed += 1
-                self.stdout.write(f"{package.name}: avvisat, inget är inläst.")
-                for line in report.lines()[1:]:
-                    self.stdout.write(line)
-                continue
-            try:
-                result = do_import_package(package, actor=None)
-            except (Refused, ValidationError) as error:
-                failed += 1
-                self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
-                continue
-            self.stdout.write(f"{package.name}: inläst ({result})")
+        packages = packages_in(options["paths"])
+        for start in range(0, len(packages), BATCH):
+            batch = packages[start : start + BATCH]
+            for package, report in zip(batch, check_packages(batch), strict=True):
+                if not report.ok:
+                    failed += 1
+                    self.stdout.write(f"{package.name}: avvisat, inget är inläst.")
+                    for line in report.lines()[1:]:
+                        self.stdout.write(line)
+                    continue
+                try:
+                    result = do_import_package(package, actor=None)
+                except (Refused, ValidationError) as error:
+                    failed += 1
+                    self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
+                    continue
+                self.stdout.write(f"{package.name}: inläst ({result})")
         if failed:
             raise CommandError(f"{failed} paket avvisade.")
