@@ -44,18 +44,21 @@ def check_package(folder: Path, *, with_eark: bool = True) -> Report:
 
 def check_packages(folders: list[Path], *, with_eark: bool = True) -> list[Report]:
     """A report per package, in order; eark-validator runs once for all of them."""
-    reports = [Report(folder) for folder in folders]
-    for report in reports:
-        try:
-            read_package(report.package)
-        except Refused as refused:
-            report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
-            continue  # the other checks would read what is not there
-        report.findings += check_erms(report.package / "metadata" / "descriptive" / "erms.xml")
-    readable = [r for r in reports if not any(f.check == "fixity" for f in r.findings)]
-    if with_eark and readable:
-        results = eark.check_packages([r.package for r in readable])
-        for report, result in zip(readable, results, strict=True):
+    return start_checks(folders, with_eark=with_eark).collect()
+
+
+@dataclass
+class Checking:
+    """Packages whose fixity and ERMS are checked, with eark-validator still at work."""
+
+    reports: list[Report]
+    readable: list[Report]
+    running: eark.Running | None
+
+    def collect(self) -> list[Report]:
+        if self.running is None:
+            return self.reports
+        for report, result in zip(self.readable, self.running.results(), strict=True):
             if isinstance(result, str):
                 report.findings.append(Finding("eark-validator", "-", report.package.name, result))
                 continue
@@ -68,4 +71,20 @@ def check_packages(folders: list[Path], *, with_eark: bool = True) -> list[Repor
                 )
                 for f in result.ignored
             ]
-    return reports
+        return self.reports
+
+
+def start_checks(folders: list[Path], *, with_eark: bool = True) -> Checking:
+    """Check fixity and ERMS now, and start eark-validator on what can be read; the
+    export writes the next packages while it works (Checking.collect waits)."""
+    reports = [Report(folder) for folder in folders]
+    for report in reports:
+        try:
+            read_package(report.package)
+        except Refused as refused:
+            report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
+            continue  # the other checks would read what is not there
+        report.findings += check_erms(report.package / "metadata" / "descriptive" / "erms.xml")
+    readable = [r for r in reports if not any(f.check == "fixity" for f in r.findings)]
+    running = eark.start_packages([r.package for r in readable]) if with_eark and readable else None
+    return Checking(reports, readable, running)

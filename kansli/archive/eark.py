@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,6 +151,12 @@ def check_package(path: Path) -> EarkResult:
 def check_packages(paths: list[Path]) -> list[EarkResult | str]:
     """Validate many package folders in one validator process (its start costs more
     than a package): a result per package, in order, or the validator's error on it."""
+    return start_packages(paths).results()
+
+
+def start_packages(paths: list[Path]) -> Running:
+    """Start the validator on the packages and return at once (the export writes the
+    next packages meanwhile); Running.results() waits for it."""
     python = validator_python()
     if not python.is_file():
         raise EarkUnavailable(
@@ -158,23 +165,49 @@ def check_packages(paths: list[Path]) -> list[EarkResult | str]:
             f"({python} does not exist): install it with `{INSTALL}` or name its Python in "
             "KANSLI_EARK_PYTHON"
         )
-    timeout = TIMEOUT_SECONDS + 10 * len(paths)
-    try:
-        done = subprocess.run(
+    return Running(python, paths)
+
+
+class Running:
+    """A validator process at work on packages. Its output goes to temporary files, not
+    pipes, so that it never waits for a reader while the export writes."""
+
+    def __init__(self, python: Path, paths: list[Path]) -> None:
+        self.paths = paths
+        self.timeout = TIMEOUT_SECONDS + 10 * len(paths)
+        self.out = tempfile.TemporaryFile()  # noqa: SIM115 - closed in results()
+        self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in results()
+        self.process = subprocess.Popen(
             [str(python), "-I", str(SCRIPT), *(str(path) for path in paths)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as exc:
-        raise EarkFailed(f"eark-validator gav inget svar på {timeout} s: {paths[0]} …") from exc
-    if done.returncode != 0:
-        raise EarkFailed(
-            f"eark-validator misslyckades (kod {done.returncode}) på {paths[0]}: "
-            f"{done.stderr.strip()[-2000:]}"
-        )
-    lines = done.stdout.splitlines()
+            stdout=self.out, stderr=self.err,
+        )  # fmt: skip
+
+    def results(self) -> list[EarkResult | str]:
+        try:
+            code = self.process.wait(timeout=self.timeout)
+        except subprocess.TimeoutExpired as exc:
+            self.process.kill()
+            self.process.wait()
+            raise EarkFailed(
+                f"eark-validator gav inget svar på {self.timeout} s: {self.paths[0]} …"
+            ) from exc
+        finally:
+            self.out.seek(0)
+            self.err.seek(0)
+            stdout = self.out.read().decode("utf-8", "replace")
+            stderr = self.err.read().decode("utf-8", "replace")
+            self.out.close()
+            self.err.close()
+        if code != 0:
+            raise EarkFailed(
+                f"eark-validator misslyckades (kod {code}) på {self.paths[0]}: "
+                f"{stderr.strip()[-2000:]}"
+            )
+        return _parse(self.paths, stdout)
+
+
+def _parse(paths: list[Path], stdout: str) -> list[EarkResult | str]:
+    lines = stdout.splitlines()
     if len(lines) != len(paths):
         raise EarkFailed(f"eark-validator gav {len(lines)} rapporter för {len(paths)} paket")
     results: list[EarkResult | str] = []

@@ -119,7 +119,10 @@ def _person(user: object | None) -> tuple[str, str]:
     return name, user.username  # type: ignore[attr-defined]
 
 
-def case_erms(case: Case, files: Iterable[PackedFile], *, created: datetime.datetime) -> bytes:
+def case_erms(
+    case: Case, files: Iterable[PackedFile], *, created: datetime.datetime,
+    rules: list[PlanRule] | None = None,
+) -> bytes:  # fmt: skip
     """The ERMS document of one case, its documents and their packed files."""
     authority = case.authority
     municipality = authority.municipality
@@ -185,7 +188,7 @@ def case_erms(case: Case, files: Iterable[PackedFile], *, created: datetime.date
     if case.void_reason:
         _add(_add(aggregation, "notes"), "note", case.void_reason, noteType="makulering")
 
-    rules = effective_rules(authority)
+    rules = effective_rules(authority) if rules is None else rules
     for document in case.documents.all():
         _record(aggregation, document, rules, by_document.get(document.pk, []))
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -26,11 +26,12 @@ from pathlib import Path
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from kansli.archive.checks import Report, check_packages
+from kansli.archive.checks import Checking, Report, start_checks
 from kansli.archive.package import Written, package_id, write_package
 from kansli.org.models import Authority
 from kansli.registry.models import Case
 from kansli.retention.holds import Holds
+from kansli.retention.models import effective_rules
 
 RECEIPT = "kvitto.csv"
 BATCH = 20  # packages written, then checked together (one eark-validator process)
@@ -107,7 +108,9 @@ def export_cases(
     total = cases.count()
     result = Exported()
     created = timezone.now()
+    rules = effective_rules(authority)  # read once for every case's disposal rules
     batch: list[tuple[Case, Written]] = []
+    waiting: tuple[list[tuple[Case, Written]], Checking] | None = None
     for number, case in enumerate(cases.iterator(chunk_size=100), 1):
         objid = package_id(case)
         if closed_before is not None and holds.reason(case):
@@ -116,21 +119,31 @@ def export_cases(
             result.kept.append(objid)
             result.cases[objid] = case.pk
         else:
-            batch.append((case, write_package(case, out / WORKING / objid, created)))
+            batch.append((case, write_package(case, out / WORKING / objid, created, rules)))
         if len(batch) >= BATCH or (batch and number == total):
-            _finish(out, batch, result)
-            batch = []
+            # eark-validator checks this batch while the next one is written.
+            checking = start_checks([written.folder for _case, written in batch])
+            if waiting is not None:
+                _finish(out, *waiting, result)
+            waiting, batch = (batch, checking), []
         if progress is not None:
             progress(number, total)
     if batch:
-        _finish(out, batch, result)
+        checking = start_checks([written.folder for _case, written in batch])
+        if waiting is not None:
+            _finish(out, *waiting, result)
+        waiting = (batch, checking)
+    if waiting is not None:
+        _finish(out, *waiting, result)
     return result
 
 
-def _finish(out: Path, batch: list[tuple[Case, Written]], result: Exported) -> None:
-    """Check the written packages (eark-validator once for the batch); move each that
-    passes into place and add it to the receipt."""
-    reports = check_packages([written.folder for _case, written in batch])
+def _finish(
+    out: Path, batch: list[tuple[Case, Written]], checking: Checking, result: Exported
+) -> None:
+    """Wait for the batch's checks; move each package that passes into place and add it
+    to the receipt."""
+    reports = checking.collect()
     for (case, written), report in zip(batch, reports, strict=True):
         if not report.ok:
             result.failed[case.case_number] = report

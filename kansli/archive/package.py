@@ -32,6 +32,7 @@ from kansli.archive import mets
 from kansli.archive.erms import PackedFile, case_erms
 from kansli.archive.premis import package_premis
 from kansli.registry.models import Case
+from kansli.retention.models import PlanRule
 
 SCHEMAS = Path(__file__).parent / "schemas"
 SCHEMA_FILES = ["ERMS.xsd", "mets.xsd", "xlink.xsd", "DILCISExtensionMETS.xsd",
@@ -105,8 +106,11 @@ def _copy(stored: object, target: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def write_package(case: Case, folder: Path, created: datetime.datetime) -> Written:
-    """Write the case's package into folder (made empty first)."""
+def write_package(
+    case: Case, folder: Path, created: datetime.datetime, rules: list[PlanRule] | None = None
+) -> Written:
+    """Write the case's package into folder (made empty first); `rules`: the plan's
+    rules in force for its authority, when the caller has read them already."""
     if folder.exists():
         shutil.rmtree(folder)
     data = folder / "representations" / mets.REPRESENTATION / "data"
@@ -132,7 +136,7 @@ def write_package(case: Case, folder: Path, created: datetime.datetime) -> Writt
             )
             if content_type in TEXT_DOCUMENTS:
                 packed += _rendition(target, folder, packed[-1])
-    return _finish(case, folder, created, packed)
+    return _finish(case, folder, created, packed, rules)
 
 
 def _rendition(original: Path, folder: Path, packed: PackedFile) -> list[PackedFile]:
@@ -151,8 +155,9 @@ def _rendition(original: Path, folder: Path, packed: PackedFile) -> list[PackedF
 
 
 def _finish(
-    case: Case, folder: Path, created: datetime.datetime, packed: list[PackedFile]
-) -> Written:
+    case: Case, folder: Path, created: datetime.datetime, packed: list[PackedFile],
+    rules: list[PlanRule] | None,
+) -> Written:  # fmt: skip
     objid = folder.name
     version = software_version()
     municipality = case.authority.municipality
@@ -165,7 +170,7 @@ def _finish(
     label = f"{case.case_number} {case.title}"[:250]
     erms = folder / "metadata" / "descriptive" / "erms.xml"
     erms.parent.mkdir(parents=True)
-    erms.write_bytes(case_erms(case, packed, created=created))
+    erms.write_bytes(case_erms(case, packed, created=created, rules=rules))
     premis = folder / "metadata" / "preservation" / "premis.xml"
     premis.parent.mkdir(parents=True)
     premis.write_bytes(package_premis(packed, created=created, version=version))
