@@ -154,9 +154,12 @@ def _parse(path: Path, name: str) -> etree._ElementTree:
     if not path.is_file() or path.is_symlink():
         raise Refused(f"{name} saknas i paketet.")
     try:
-        return etree.parse(str(path), _parser())
+        tree = etree.parse(str(path), _parser())
     except etree.XMLSyntaxError as error:
         raise Refused(f"{name} är inte välformad XML: {error.msg}") from error
+    if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
+        raise Refused(f"{name} har en DOCTYPE, som ett paket från Kansli aldrig har.")
+    return tree
 
 
 def sha256_of(path: Path) -> tuple[str, int]:

@@ -145,3 +145,18 @@ def test_only_the_archivist_transfers_and_registers_the_receipt(case: Case, tmp_
     )
     event = AuditEvent.objects.get(action="archive.receipt_registered")
     assert event.actor_id == archivist.pk
+
+
+def test_an_erms_with_a_doctype_is_refused_before_saxon_reads_it(
+    case: Case, tmp_path: Path
+) -> None:
+    """XXE: a DTD could make a parser fetch a file or an address; none is read."""
+    written = write_package(case, tmp_path / package_id(case), timezone.now())
+    erms = written.folder / "metadata/descriptive/erms.xml"
+    text = erms.read_text().replace(
+        "<erms ", '<!DOCTYPE erms SYSTEM "http://127.0.0.1:9/x.dtd">\n<erms ', 1
+    )
+    erms.write_text(text)
+    from kansli.archive.erms_check import check_erms
+
+    assert [f.rule for f in check_erms(erms)] == ["DOCTYPE"]
