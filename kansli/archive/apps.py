@@ -7,8 +7,8 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("E-archive transfer")
 
     def ready(self) -> None:
-        from kansli.archive.transferred import received_cases
+        from kansli.archive.transferred import received_documents
         from kansli.retention.disposal import transferred_hooks
 
-        if received_cases not in transferred_hooks:
-            transferred_hooks.append(received_cases)  # transferred cases leave on time
+        if received_documents not in transferred_hooks:
+            transferred_hooks.append(received_documents)  # transferred cases leave on time

@@ -51,11 +51,12 @@ DISPOSED = "Gallrad handling"
 TRANSFERRED = "Överlämnad till e-arkivet"
 
 # Who knows which cases the e-archive has received (kansli.archive, a floor above,
-# LAYERS.md): each hook gives an authority's transferred case ids. Registered at start.
+# LAYERS.md): each hook gives the ids of an authority's documents the e-archive holds.
+# Registered at start.
 transferred_hooks: list[Callable[[Authority], set[int]]] = []
 
 
-def transferred_cases(authority: Authority) -> set[int]:
+def transferred_documents(authority: Authority) -> set[int]:
     found: set[int] = set()
     for hook in transferred_hooks:
         found |= hook(authority)
@@ -91,7 +92,7 @@ def due_documents(
     delivered = [r for r in rules if r.outcome == Outcome.KEEP and r.transfer_years is not None]
     if not disposable and not delivered:
         return
-    transferred = transferred_cases(authority) if delivered else set()
+    transferred = transferred_documents(authority) if delivered else set()
     holds, requested = Holds(authority), requested_documents(authority)
     documents = (
         Document.objects.filter(case__authority=authority, disposed_at__isnull=True)
@@ -110,7 +111,7 @@ def due_documents(
                 document_date=document.document_date,
                 registered=document.registered_at,
             )
-        elif case.pk in transferred:
+        elif document.pk in transferred:
             rule = rule_for(delivered, code, document.document_type)
             due = transfer_due(rule, case.closed_at) if rule is not None else None
         if rule is None:

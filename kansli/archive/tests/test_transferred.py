@@ -10,8 +10,10 @@ from django.utils import timezone
 
 from kansli.archive import actions
 from kansli.archive.testing import make_archivable_case
+from kansli.files.store import store_bytes
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
+from kansli.registry import actions as registry
 from kansli.registry.models import Document, DocumentFile
 from kansli.retention import disposal
 from kansli.retention.models import Outcome, PlanRule, transfer_due
@@ -60,10 +62,22 @@ def test_a_transferred_case_leaves_the_active_system_on_time(tmp_path: Path) -> 
     assert transfer.cases.count() == 2
     assert list(disposal.due_documents(authority, today)) == []  # exported, not received
     actions.do_register_receipt(transfer, "EA-2026-3", today, actor=archivist)
+    # Registered in the closed case after the export: not in the e-archive, so it stays.
+    later = registry.do_register_document(
+        old,
+        "inkommen",
+        today,
+        "Komplettering",
+        counterpart="Örjan Ek",
+        document_type="Ansökan",
+        actor=None,
+    )
+    registry.do_attach_file(later, store_bytes(b"%PDF-1.4 sent", "k.pdf"), "k.pdf", actor=None)
 
     due = list(disposal.due_documents(authority, today))
-    # The old case's two Ansökan documents (one voided), not its Yttrande, and nothing of
-    # the case closed a month ago (its two years have not passed).
+    # The old case's two Ansökan documents (one voided), not its Yttrande nor the one
+    # registered after the export, and nothing of the case closed a month ago (its two
+    # years have not passed).
     assert sorted(d.number for d, _rule, _due, _refused in due) == [1, 3]
     assert {d.case_id for d, *_ in due} == {old.pk}
     assert {day for _d, _r, day, _ref in due} == {datetime.date(2022, 5, 18)}
@@ -79,3 +93,4 @@ def test_a_transferred_case_leaves_the_active_system_on_time(tmp_path: Path) -> 
     assert application.description == disposal.TRANSFERRED and application.disposed_at
     assert not DocumentFile.objects.filter(document=application).exists()
     assert DocumentFile.objects.filter(document__case=old, document__number=2).exists()
+    assert DocumentFile.objects.filter(document=later).exists()
