@@ -224,19 +224,30 @@ def _case_extra(extra: etree._Element, case: Case) -> None:
 def _paragraphs(case: Case) -> list[Paragraph]:
     return list(
         Paragraph.objects.filter(item__case=case, minutes__locked_at__isnull=False)
-        .select_related("minutes__meeting__body", "presiding")
+        .select_related("minutes__meeting__body", "presiding", "item__secrecy")
+        .prefetch_related("minutes__approvers")
         .order_by("year", "number")
     )
 
 
 def _decision(aggregation: etree._Element, paragraph: Paragraph) -> None:
     """A decision at a meeting (KL 5 kap.): its text, reasons, the body as the one who
-    decided, the chair and approvers as signatories (justering, KL 5 kap. 69 §)."""
+    decided, the chair and approvers as signatories (justering, KL 5 kap. 69 §).
+
+    A non-public item's decision is given by its neutral heading and provision only,
+    as the public minutes give it: ERMS's action has no restriction to mark it with, so
+    its text travels in the secrecy-marked protokollsutdrag registered in the case."""
     meeting = paragraph.minutes.meeting
+    item = paragraph.item
     action = _add(aggregation, "action")
-    _add(action, "actionText", paragraph.decision or str(paragraph.item.title))
-    if paragraph.reasons:
-        _add(action, "actionMotivation", paragraph.reasons)
+    if item.secrecy is not None:
+        heading = item.public_title or "Icke offentligt ärende"
+        _add(action, "actionText", f"{heading} (icke offentligt, {item.secrecy.reference}); "
+             "beslutet står i protokollsutdraget")  # fmt: skip
+    else:
+        _add(action, "actionText", paragraph.decision or str(item.title))
+        if paragraph.reasons:
+            _add(action, "actionMotivation", paragraph.reasons)
     _add(action, "actionType", "beslut")
     _dates(action, [("decision", meeting.starts_at), ("finished", paragraph.minutes.locked_at)],
            item="actionDate")  # fmt: skip
@@ -278,6 +289,9 @@ def _record(aggregation: etree._Element, document: Document, rules: list[PlanRul
     _add(record, "objectId", document.document_number)
     _add(record, "extraId", str(document.pk), extraIdType="deliveringSystemId")
     _add(record, "title", document.description)
+    if document.withhold_description:
+        # The registry withholds the description from the public record (OSL 5 kap. 4 §).
+        _add(record, "otherTitle", "Uppgiften undanhålls", titleType="public")
     _add(record, "status", value="obliterated" if document.voided_at else "closed")
     _add(record, "runningNumber", str(document.number))
     if document.secrecy is not None:

@@ -160,3 +160,21 @@ def test_an_erms_with_a_doctype_is_refused_before_saxon_reads_it(
     from kansli.archive.erms_check import check_erms
 
     assert [f.rule for f in check_erms(erms)] == ["DOCTYPE"]
+
+
+def test_a_withheld_description_has_a_public_title_beside_it(case: Case, tmp_path: Path) -> None:
+    from kansli.registry import actions as registry
+    from kansli.registry.testing import make_provision
+
+    letter = case.documents.get(number=2)
+    registry.do_mark_secrecy(letter, make_provision("OSL 21 kap. 3 §"), withhold_counterpart=True,
+                             withhold_description=True, actor=None)  # fmt: skip
+    written = write_package(case, tmp_path / package_id(case), timezone.now())
+    erms = etree.parse(str(written.folder / "metadata/descriptive/erms.xml"))
+    public = erms.xpath("//e:record[e:runningNumber='2']/e:otherTitle[@titleType='public']/text()",
+                        namespaces=NS)  # fmt: skip
+    assert public == ["Uppgiften undanhålls"]
+    assert not erms.xpath("//e:record[e:runningNumber='1']/e:otherTitle", namespaces=NS)
+    from kansli.archive.erms_check import check_erms
+
+    assert check_erms(written.folder / "metadata/descriptive/erms.xml") == []

@@ -40,7 +40,7 @@ from kansli.registry.models import (
     SecrecyProvision,
     TimelineEntry,
 )
-from kansli.registry.testing import make_case
+from kansli.registry.testing import make_case, make_provision
 from kansli.search.query import search
 
 pytestmark = pytest.mark.django_db
@@ -245,18 +245,26 @@ def test_a_failure_halfway_leaves_nothing(exported: Exported) -> None:
     assert result.case.documents.get(number=2).secrecy == added
 
 
-def test_a_decision_at_a_meeting_comes_back_on_the_timeline(tmp_path: Path, settings: Any) -> None:
+@pytest.mark.parametrize("secret", [False, True])
+def test_a_decision_at_a_meeting_comes_back_on_the_timeline(
+    tmp_path: Path, settings: Any, secret: bool
+) -> None:
     """The meeting itself is not restored; its decision on the case is, as a timeline
-    entry with the text, the body, the § and who approved the minutes."""
+    entry with the text, the body, the § and who approved the minutes. A non-public
+    item's decision leaves by its neutral heading and provision only."""
     settings.MEDIA_ROOT = str(tmp_path / "store")
     body = make_body(make_authority("BN", "Byggnadsnämnden"))
     chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
     starts = timezone.now() - datetime.timedelta(days=2)
     meeting = meetings.do_schedule_meeting(body, starts, "Sessionssalen", actor=None)
     case = make_case("Bygglov för Storåsen 1:4", authority=body.authority)
-    meetings.do_preregister_item(
+    item = meetings.do_preregister_item(
         meeting, case, title="Bygglov Storåsen", at=starts - datetime.timedelta(days=20), actor=None
     )
+    if secret:
+        meetings.do_set_item_secrecy(
+            item, make_provision("OSL 21 kap. 3 §"), public_title="Ärende om bygglov", actor=None
+        )
     minutes = meetings.do_open_minutes(meeting, approvers=[], actor=None)
     meetings.do_record_attendance(minutes, chair, "ledamot", actor=None)
     meetings.do_record_decision(minutes.paragraphs.get(), decision="Bygglov beviljas.", actor=None)
@@ -267,5 +275,11 @@ def test_a_decision_at_a_meeting_comes_back_on_the_timeline(tmp_path: Path, sett
     result = do_import_package(written.folder, actor=None)
     assert result.decisions == 1
     entry = result.case.timeline.get(kind="decision")
-    assert "Bygglov beviljas." in entry.text and "ordförande" in entry.text
+    assert "ordförande" in entry.text
+    erms = (written.folder / "metadata/descriptive/erms.xml").read_text()
+    if secret:
+        assert "Bygglov beviljas." not in erms and "Bygglov beviljas." not in entry.text
+        assert "Ärende om bygglov (icke offentligt, OSL 21 kap. 3 §)" in entry.text
+    else:
+        assert "Bygglov beviljas." in entry.text
     assert describe(result.case)["documents"] == describe(case)["documents"]
