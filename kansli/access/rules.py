@@ -329,7 +329,8 @@ def visible_holds(holds: QS, user: Any) -> QS:
 def visible_transfers(transfers: QS, user: Any) -> QS:
     """Transfers to the e-archive (kansli.archive.Transfer): read by the archivists
     (arkivarie) of the authority who make them, and system administrators. They name
-    cases by number only, never a title or a file (Arkivlagen 1990:782 9 §)."""
+    cases by number only, never a title or a file name: what a secret document is about
+    stays with those who may read the document itself."""
     if not _signed_in(user):
         return transfers.none()
     if reader(user).municipalities is None:

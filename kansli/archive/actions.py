@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from kansli.archive.export import Exported, export_cases, receipt_lines
 from kansli.archive.models import Transfer, TransferredCase
+from kansli.archive.package import safe_name
 from kansli.audit.chain import record
 from kansli.org.models import Authority, Role, RoleAssignment
 from kansli.org.permissions import is_sysadmin
@@ -72,9 +73,14 @@ def do_export_transfer(
         if progress is not None:
             progress(done, total)
 
-    exported = export_cases(
-        transfer.authority, transfer.closed_before, Path(transfer.folder), progress=step
+    # A case in another transfer is not sent again (the e-archive has it, or will).
+    elsewhere = TransferredCase.objects.filter(case__authority=transfer.authority).exclude(
+        transfer=transfer
     )
+    exported = export_cases(
+        transfer.authority, transfer.closed_before, Path(transfer.folder),
+        skip=elsewhere.values_list("case_id", flat=True), progress=step,
+    )  # fmt: skip
     packages = {row[0]: row for row in receipt_lines(Path(transfer.folder)) if row}
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
@@ -117,7 +123,7 @@ def do_register_receipt(
         raise ValidationError(
             "Bara en exporterad leverans som inte redan är kvitterad kan kvitteras."
         )
-    if received_on > timezone.localdate() or received_on < transfer.started_at.date():
+    if received_on > timezone.localdate() or received_on < timezone.localdate(transfer.started_at):
         raise ValidationError("Kvittensens datum ska ligga mellan leveransen och i dag.")
     with transaction.atomic():
         transfer.receipt_reference, transfer.receipt_date = reference, received_on
@@ -141,9 +147,8 @@ def do_export_installation(
         raise PermissionDenied("Endast en systemadministratör exporterar hela installationen.")
     result = {}
     for authority in Authority.objects.order_by("code"):
-        result[authority.code] = export_cases(
-            authority, None, out / authority.code, progress=progress
-        )
+        folder = out / safe_name(authority.code)  # a code is never a path
+        result[authority.code] = export_cases(authority, None, folder, progress=progress)
     with transaction.atomic():
         record(actor=actor, action="archive.installation_exported", after={
             code: len(exported.cases) for code, exported in result.items()

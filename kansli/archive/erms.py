@@ -12,7 +12,7 @@ is kept beside it in `additionalXMLData` in Kansli's own namespace (KANSLI_NS), 
 an e-archive reads the standard elements and Kansli reads both (kansli.archive.reader).
 
 Personal data and secret texts are written as they are: the e-archive receives the
-documents with their secrecy (OSL 11 kap. 1 §: secrecy follows the document to the
+documents with their secrecy (OSL 11 kap. 6 §: secrecy follows the document to the
 archive authority), and the restriction elements say which provision applies."""
 
 from __future__ import annotations

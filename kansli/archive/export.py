@@ -17,23 +17,26 @@ from __future__ import annotations
 
 import csv
 import datetime
+import fcntl
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from kansli.archive.checks import Checking, Report, start_checks
 from kansli.archive.package import Written, package_id, write_package
 from kansli.org.models import Authority
-from kansli.registry.models import Case
+from kansli.registry.models import Case, CaseStatus
 from kansli.retention.holds import Holds
 from kansli.retention.models import effective_rules
 
 RECEIPT = "kvitto.csv"
+LOCK = ".lås"
 BATCH = 20  # packages written, then checked together (one eark-validator process)
 WORKING = ".pågående"
 RECEIPT_HEADER = ["paket", "ärende", "filer", "byte", "METS.xml SHA-256"]
@@ -55,13 +58,15 @@ class Exported:
 
 
 def closed_cases(authority: Authority, closed_before: datetime.date | None) -> QuerySet[Case]:
-    """The authority's cases closed (avslutade) before the day, oldest number first;
-    without a day every case, open ones too (moving a whole installation)."""
+    """The authority's cases closed (avslutade) before the day, and those voided
+    (makulerade, never closed) that were opened before it, oldest number first; without
+    a day every case, open ones too (moving a whole installation)."""
     cases = Case.objects.filter(authority=authority)
     if closed_before is not None:
         zone = timezone.get_current_timezone()
         moment = datetime.datetime.combine(closed_before, datetime.time(), zone)
-        cases = cases.filter(closed_at__lt=moment)
+        voided = Q(status=CaseStatus.VOIDED, closed_at__isnull=True, opened_at__lt=moment)
+        cases = cases.filter(Q(closed_at__lt=moment) | voided)
     return cases.select_related(
         "authority__municipality", "series", "classification", "officer", "unit"
     ).order_by("year", "number", "pk")
@@ -96,15 +101,32 @@ def export_cases(
     closed_before: datetime.date | None,
     out: Path,
     *,
+    skip: Iterable[int] = (),
     progress: Callable[[int, int], None] | None = None,
 ) -> Exported:
-    """Write and check one package per closed case not under a hold into out; without
-    a day, every case of the authority, held ones too (an installation that moves
-    takes everything with it; the holds are placed again there)."""
+    """Write and check one package per closed case not under a hold into out, leaving
+    out the cases `skip` names (in another transfer already); without a day, every case
+    of the authority, held ones too (an installation that moves takes everything with
+    it; the holds are placed again there). One run at a time writes into a folder."""
     out.mkdir(parents=True, exist_ok=True)
+    with (out / LOCK).open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ValidationError(f"En annan export skriver redan i {out}.") from error
+        return _export(authority, closed_before, out, skip, progress)
+
+
+def _export(
+    authority: Authority,
+    closed_before: datetime.date | None,
+    out: Path,
+    skip: Iterable[int],
+    progress: Callable[[int, int], None] | None,
+) -> Exported:
     done = {row[0] for row in receipt_lines(out) if row}
     holds = Holds(authority)
-    cases = closed_cases(authority, closed_before)
+    cases = closed_cases(authority, closed_before).exclude(pk__in=list(skip))
     total = cases.count()
     result = Exported()
     created = timezone.now()
@@ -113,7 +135,7 @@ def export_cases(
     waiting: tuple[list[tuple[Case, Written]], Checking] | None = None
     for number, case in enumerate(cases.iterator(chunk_size=100), 1):
         objid = package_id(case)
-        if closed_before is not None and holds.reason(case):
+        if closed_before is not None and _held(holds, case):
             result.held.append(case.case_number)
         elif objid in done and (out / objid / "METS.xml").exists():
             result.kept.append(objid)
@@ -156,3 +178,11 @@ def _finish(
         result.written.append(done)
         _append(out, done, case)
         result.cases[written.objid] = case.pk
+
+
+def _held(holds: Holds, case: Case) -> bool:
+    """A hold on the case, its parties, or any of its documents or their senders and
+    recipients stops the case's transfer."""
+    if holds.reason(case):
+        return True
+    return any(holds.reason(case, document) for document in case.documents.all())

@@ -24,7 +24,7 @@ class Transfer(models.Model):
     day, as information packages (FGS 2.0) in a folder, and later the e-archive's
     receipt (kvittens) that it received them. Until the receipt is registered the
     cases are only exported; with it they are transferred (överlämnade, Arkivlagen
-    1990:782 9 §, 14 §) and the plan decides when they leave the active system."""
+    1990:782 14 §) and the plan decides when they leave the active system."""
 
     class Status(models.TextChoices):
         EXPORTING = "exporteras", _("being exported")

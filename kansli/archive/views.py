@@ -23,6 +23,7 @@ from kansli.archive import actions
 from kansli.archive.export import RECEIPT
 from kansli.archive.forms import ExportForm, ReceiptForm
 from kansli.archive.models import Transfer
+from kansli.archive.package import safe_name
 from kansli.archive.retiring import checklist
 from kansli.archive.tasks import export_transfer
 from kansli.org.models import Authority
@@ -44,8 +45,8 @@ def _transfer(request: HttpRequest, pk: int) -> Transfer:
 
 def transfer_folder(authority: Authority) -> Path:
     """Where a transfer started from the web writes its packages."""
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    return Path(settings.DATA_DIR) / "e-arkiv" / f"{authority.code}-{stamp}"
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S-%f")
+    return Path(settings.DATA_DIR) / "e-arkiv" / f"{safe_name(authority.code)}-{stamp}"
 
 
 @login_required

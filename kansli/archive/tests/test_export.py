@@ -178,3 +178,41 @@ def test_a_withheld_description_has_a_public_title_beside_it(case: Case, tmp_pat
     from kansli.archive.erms_check import check_erms
 
     assert check_erms(written.folder / "metadata/descriptive/erms.xml") == []
+
+
+def test_a_case_goes_once_a_voided_one_goes_and_a_held_document_stops_its_case(
+    tmp_path: Path,
+) -> None:
+    from kansli.registry import actions as registry
+    from kansli.registry.testing import make_case
+
+    authority = make_authority("BN", "Byggnadsnämnden")
+    first = make_archivable_case(authority, CLOSED, "Första")
+    held = make_archivable_case(authority, CLOSED, "Med en hållen handling")
+    do_place_hold(authority, "Tvist", documents=[held.documents.get(number=1)], actor=None)
+    earlier = timezone.now() - datetime.timedelta(days=10)
+    voided = make_case("Felregistrerat ärende", authority=authority, opened_at=earlier)
+    registry.do_change_case_status(voided, "makulerat", reason="Dubblett", actor=None)
+    archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, authority)])
+    today = timezone.localdate()
+
+    one = actions.do_start_transfer(authority, today, tmp_path / "1", actor=archivist)
+    one = actions.do_export_transfer(one, actor=archivist)
+    assert {c.case for c in one.cases.all()} == {first, voided}
+    assert one.held == held.case_number
+    two = actions.do_start_transfer(authority, today, tmp_path / "2", actor=archivist)
+    two = actions.do_export_transfer(two, actor=archivist)
+    assert not two.cases.exists()  # the first transfer's cases are not sent again
+
+
+def test_one_export_at_a_time_writes_into_a_folder(case: Case, tmp_path: Path) -> None:
+    import fcntl
+
+    from kansli.archive.export import LOCK
+
+    tmp_path.mkdir(exist_ok=True)
+    with (tmp_path / LOCK).open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        with pytest.raises(ValidationError, match="En annan export"):
+            export_cases(case.authority, datetime.date(2024, 1, 1), tmp_path)
+    assert len(export_cases(case.authority, datetime.date(2024, 1, 1), tmp_path).written) == 1

@@ -81,7 +81,7 @@ class Command(BaseCommand):
             closed_before = datetime.date.fromisoformat(options["closed_before"])
         except ValueError as error:
             raise CommandError("Ange --closed-before som ÅÅÅÅ-MM-DD.") from error
-        authority = Authority.objects.filter(code=options["authority"]).first()
+        authority = Authority.objects.filter(code__iexact=options["authority"]).first()
         if authority is None:
             raise CommandError(f"Ingen myndighet har koden {options['authority']}.")
         out = Path(options["out"]).resolve()
