@@ -16,7 +16,7 @@ from pathlib import Path
 
 from kansli.archive import eark
 from kansli.archive.erms_check import Finding, check_erms
-from kansli.archive.reader import Refused, read_package
+from kansli.archive.reader import Package, Refused, read_package
 
 
 @dataclass
@@ -26,6 +26,7 @@ class Report:
     package: Path
     findings: list[Finding] = field(default_factory=list)
     ignored: list[Finding] = field(default_factory=list)  # eark-validator's false positives
+    read: Package | None = None  # as the fixity check read it, for an import to use
 
     @property
     def ok(self) -> bool:
@@ -80,7 +81,7 @@ def start_checks(folders: list[Path], *, with_eark: bool = True) -> Checking:
     reports = [Report(folder) for folder in folders]
     for report in reports:
         try:
-            read_package(report.package)
+            report.read = read_package(report.package)
         except Refused as refused:
             report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
             continue  # the other checks would read what is not there

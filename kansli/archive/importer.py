@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,10 @@ def may_import(actor: Any, authority: Authority) -> bool:
     return held.filter(authority=authority).exists()
 
 
-def do_import_package(folder: Path, *, actor: Any) -> ImportResult:
-    """Read the package in `folder` into the installation, whole or not at all."""
-    package = read_package(Path(folder))
+def do_import_package(folder: Path, *, actor: Any, package: Package | None = None) -> ImportResult:
+    """Read the package in `folder` into the installation, whole or not at all.
+    `package`: as kansli.archive.checks read it just before, so it is not read twice."""
+    package = package or read_package(Path(folder))
     code = package.case.authority
     authority = Authority.objects.select_related("municipality").filter(code=code).first()
     if authority is None:
@@ -108,12 +110,22 @@ def do_import_package(folder: Path, *, actor: Any) -> ImportResult:
         return _import(package, authority or _set_up_authority(package, actor), actor)
 
 
+# What a package may set up: a code of letters and digits, and a case number format of
+# {series}, {year} and {number} (a width of at most 9) around plain text.
+CODE = re.compile(r"[A-ZÅÄÖ0-9]{1,12}")
+NUMBER_FORMAT = re.compile(r"(?:[^{}]|\{(?:series|year|number)(?::0?[1-9])?\}){0,60}")
+
+
 def _set_up_authority(package: Package, actor: Any) -> Authority:
     """The package's authority, in its municipality (found by organisation number or
     name, else made with the package's case number format), through org's actions."""
     origin, code = package.case.origin, package.case.authority
     if origin.get("authorityKind") not in Authority.Kind.values or not origin.get("municipality"):
         raise Refused(f"Det finns ingen myndighet med koden {code} i installationen.")
+    if not CODE.fullmatch(code):
+        raise Refused(f"Myndighetskoden {code!r} är inte en kod (bokstäver och siffror).")
+    if not NUMBER_FORMAT.fullmatch(origin.get("caseNumberFormat", "")):
+        raise Refused("Paketets format för ärendenummer kan inte användas här.")
     number = origin.get("orgNumber", "")
     municipality = (
         Municipality.objects.filter(org_number=number).first() if number else None
@@ -163,7 +175,7 @@ def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
         unit = Unit.objects.filter(municipality=authority.municipality, name=data.unit).first()
         if unit is None:
             result_notes.append(f"enheten {data.unit} finns inte här")
-    officer = _user(data.officer, "handläggaren", result_notes)
+    officer = _user(data.officer, authority, "handläggaren", result_notes)
     now = timezone.now()
     case = Case(
         authority=authority, series=series, year=data.year, number=data.number,
@@ -204,12 +216,16 @@ def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
     return result
 
 
-def _user(username: str, what: str, notes: list[str]) -> User | None:
+def _user(username: str, authority: Authority, what: str, notes: list[str]) -> User | None:
+    """The user of that name here, if they work at the authority: in another
+    installation the same name may be another person, and a case's officer or a
+    document's registrar reads what is secret in it (access.rules)."""
     if not username:
         return None
-    user = User.objects.filter(username=username).first()
+    held = RoleAssignment.objects.valid_on().filter(authority=authority)
+    user = User.objects.filter(username=username, roles__in=held).distinct().first()
     if user is None:
-        notes.append(f"{what} {username} finns inte här")
+        notes.append(f"{what} {username} har ingen roll vid myndigheten här")
     return user
 
 
@@ -250,7 +266,7 @@ def _document(case: Case, item: PackageDocument, notes: list[str], actor: Any) -
     document = Document(
         case=case, number=item.number, direction=item.direction,
         document_date=item.document_date, registered_at=item.registered_at,
-        registered_by=_user(item.registered_by, f"registratorn av {label},", notes),
+        registered_by=_user(item.registered_by, case.authority, f"registratorn av {label},", notes),
         counterpart=item.counterpart, counterpart_address=item.counterpart_address,
         counterpart_is_private=item.counterpart_is_private, description=item.description,
         document_type=document_type, kind=kind, registration_lag=item.registration_lag,

@@ -10,6 +10,7 @@ by field with the original."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import re
@@ -29,7 +30,7 @@ from kansli.audit.models import AuditEvent
 from kansli.files.models import StoredFile
 from kansli.meetings import actions as meetings
 from kansli.meetings.testing import make_body, make_member
-from kansli.org.models import ElectedPosition, Role
+from kansli.org.models import Authority, ElectedPosition, Role
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.models import (
     Case,
@@ -283,3 +284,33 @@ def test_a_decision_at_a_meeting_comes_back_on_the_timeline(
     else:
         assert "Bygglov beviljas." in entry.text
     assert describe(result.case)["documents"] == describe(case)["documents"]
+
+
+def test_a_username_links_only_someone_who_works_at_the_authority(exported: Exported) -> None:
+    """In another installation "anna" may be another person; a case's officer reads
+    its secrets, so she is linked only if she holds a role at the authority."""
+    make_user("anna")  # a namesake with no role here
+    package = read_package(exported.folder)
+    package = dataclasses.replace(package, case=dataclasses.replace(package.case, officer="anna"))
+    result = do_import_package(exported.folder, actor=None, package=package)
+    assert result.case.officer is None
+    assert any("anna har ingen roll" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("code", "number_format"),
+    [("../X", "{series} {year}/{number}"), ("BX", "{number:>999999999}")],
+)
+def test_an_authority_is_set_up_only_from_a_plain_code_and_format(
+    exported: Exported, code: str, number_format: str
+) -> None:
+    package = read_package(exported.folder)
+    origin = {**package.case.origin, "caseNumberFormat": number_format}
+    case = dataclasses.replace(package.case, authority=code, series=code, origin=origin)
+    before = counts()
+    with pytest.raises(Refused):
+        do_import_package(
+            exported.folder, actor=None, package=dataclasses.replace(package, case=case)
+        )
+    assert counts() == before
+    assert not Authority.objects.filter(code__in=[code, code.upper()]).exists()

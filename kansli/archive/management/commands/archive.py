@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import IntegrityError
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
 from kansli.archive.checks import check_package, check_packages
@@ -145,8 +146,8 @@ class Command(BaseCommand):
                         self.stdout.write(line)
                     continue
                 try:
-                    result = do_import_package(package, actor=None)
-                except (Refused, ValidationError) as error:
+                    result = do_import_package(package, actor=None, package=report.read)
+                except (Refused, ValidationError, IntegrityError) as error:
                     failed += 1
                     self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
                     continue
