@@ -93,3 +93,24 @@ def test_others_get_404(world: dict[str, Any], role: Role | None, tmp_path: Any)
     assert other.post("/e-arkiv/", {"authority": world["authority"].pk,
                                     "closed_before": "2024-01-01"}).status_code == 404  # fmt: skip
     assert Transfer.objects.count() == 1
+
+
+def test_the_checklist_counts_what_is_worked_out_by_hand(
+    world: dict[str, Any], tmp_path: Any
+) -> None:
+    """Three cases of BN, all closed: one exported (the 2023 one), one held, one closed in
+    2025 after the transfer's day. After the receipt: 1 transferred, 2 not exported, 1
+    hold in force, nothing open; not ready."""
+    from kansli.archive import actions
+    from kansli.archive.retiring import checklist
+
+    archivist = world["archivist"]
+    transfer = actions.do_start_transfer(
+        world["authority"], datetime.date(2024, 1, 1), tmp_path, actor=archivist
+    )
+    transfer = actions.do_export_transfer(transfer, actor=archivist)
+    actions.do_register_receipt(transfer, "EA-1", timezone.localdate(), actor=archivist)
+    found = checklist(world["authority"])
+    assert (found.cases, found.open, found.exported, found.transferred) == (3, 0, 1, 1)
+    assert (found.not_exported, found.holds, found.requests) == (2, 1, 0)
+    assert (found.disposal_lists, found.inbox, found.ready) == (0, 0, False)
