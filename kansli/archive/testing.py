@@ -27,12 +27,15 @@ def snapshot() -> list[dict[str, Any]]:
     """Every case of the installation as a package carries it, without database ids or
     people (an empty installation has no users), for comparing a round trip: the case,
     its parties, its documents with their secrecy markings and files (by SHA-256), and
-    its decisions (the § texts here, the timeline entries an import makes of them). The
+    its decisions (the § texts here, or a non-public item's neutral heading; the
+    timeline entries an import makes of them). The
     case's opening and closing are in ERMS's dates, which are given to the second."""
     cases = Case.objects.select_related("authority").prefetch_related("parties", "timeline")
     found = []
     for case in cases.order_by("authority__code", "year", "number"):
-        decisions = Paragraph.objects.filter(item__case=case, minutes__locked_at__isnull=False)
+        decisions = Paragraph.objects.filter(
+            item__case=case, minutes__locked_at__isnull=False
+        ).select_related("item")
         found.append({
             "authority": case.authority.code, "number": case.case_number, "title": case.title,
             "status": case.status, "opened": _iso(_second(case.opened_at)),
@@ -42,10 +45,17 @@ def snapshot() -> list[dict[str, Any]]:
                                p.protected_identity) for p in case.parties.all()),
             "documents": [_document(d) for d in case.documents.select_related("secrecy")
                           .prefetch_related("files__stored").order_by("number")],
-            "decisions": sorted(p.decision for p in decisions if p.decision),
+            "decisions": sorted(_decided(p) for p in decisions if p.decision),
             "decided": sorted(e.text for e in case.timeline.all() if e.kind == "decision"),
         })  # fmt: skip
     return found
+
+
+def _decided(paragraph: Paragraph) -> str:
+    """What a package says of a decision: a non-public item's neutral heading only."""
+    if paragraph.item.secrecy_id is None:
+        return paragraph.decision
+    return paragraph.item.public_title or "Icke offentligt ärende"
 
 
 def _document(document: Document) -> dict[str, Any]:
