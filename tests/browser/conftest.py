@@ -54,6 +54,10 @@ def page(browser: Any) -> Iterator[Any]:
         ),
     )
     yield page
+    # A request still in flight (a page loading after the test's last step) would write
+    # to the database after the audit log is cleared and before pytest-django's flush,
+    # which the append-only triggers then refuse: wait until the network is quiet.
+    page.wait_for_load_state("networkidle")
     context.close()
     assert blocked == [], blocked
 
