@@ -127,7 +127,7 @@ def seed(count: int, size: int) -> tuple[int, list[str]]:
             for i, (case, n) in enumerate((c, n) for c in cases for n in range(10)) if i < count
         ], batch_size=2000)  # fmt: skip
         for document in Document.objects.filter(case__authority=authority).order_by("pk"):
-            data = b"%PDF-1.4\n%" + str(document.pk).encode() + b"\n" + filler
+            data = pdf(document.pk, filler)
             stored = store_bytes(data, "ritning.pdf")
             DocumentFile.objects.create(document=document, stored=stored, name="Ritning.pdf",
                                         added_at=closed)  # fmt: skip
@@ -135,6 +135,30 @@ def seed(count: int, size: int) -> tuple[int, list[str]]:
             payload += len(data)
     del documents
     return payload, files
+
+
+def pdf(number: int, filler: bytes) -> bytes:
+    """A one-page PDF that readers open (pypdf reads its cross-reference table, as the
+    import's active-content check does), its page's content stream the filler: a
+    scanned drawing's size without the drawing."""
+    parts = [b"%PDF-1.4\n%\xe5\xe4\xf6\n"]
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R>>",
+        b"<</Length %d>>stream\n%%%d\n" % (len(filler) + len(str(number)) + 2, number)
+        + filler
+        + b"\nendstream",
+    ]
+    offsets = []
+    for index, body in enumerate(objects, 1):
+        offsets.append(sum(len(part) for part in parts))
+        parts.append(b"%d 0 obj\n" % index + body + b"\nendobj\n")
+    start = sum(len(part) for part in parts)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    parts.append(b"xref\n0 5\n0000000000 65535 f \n" + table)
+    parts.append(b"trailer\n<</Size 5/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % start)
+    return b"".join(parts)
 
 
 def tar_sha256(data_dir: Path, files: list[str]) -> float:

@@ -1,13 +1,16 @@
 """A case as CITS ERMS XML (FGS Ärendehantering 2.0, ERMS.xsd 2.1.2): the case file
 (aggregation caseFile) with its parties, officer, classification, dates, the decisions
-taken on it at meetings (actions) and one record per registered document with its
+taken on it at meetings (one action per §: text, reasons, the body, the chair and the
+approvers as signatories) and one record per registered document with its
 sender or recipient, direction, secrecy (restriction with provision and date),
 disposal rule from the document management plan and its files (appendix, the original
 and its PDF/A rendition).
 
 What ERMS has no element for, and what an import into Kansli needs exactly (series,
 the withholding of sender or description from the public record, the registration
-lag, a party's protected identity with its address, each file's version and checksum),
+lag, a party's protected identity with its address, each file's version and checksum,
+the meeting of each § with its place, the minutes' approval and every signature with
+its time),
 is kept beside it in `additionalXMLData` in Kansli's own namespace (KANSLI_NS), so that
 an e-archive reads the standard elements and Kansli reads both (kansli.archive.reader).
 
@@ -21,11 +24,13 @@ import datetime
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from lxml import etree
 
-from kansli.meetings.models import Paragraph
+from kansli.meetings.models import Minutes, Paragraph
+from kansli.meetings.models.meetings import NEUTRAL_HEADING
 from kansli.registry.models import Case, Direction, Document
 from kansli.retention.models import Outcome, PlanRule, due_date, effective_rules, rule_for
 
@@ -168,10 +173,12 @@ def case_erms(
     _add(aggregation, "status", value=STATUS.get(case.status, "in_progress"))
     for related in case.related.all():
         _add(aggregation, "relation", related.case_number, relationType="reference")
+    paragraphs = _paragraphs(case)
     extra = etree.SubElement(
         _add(_add(aggregation, "additionalInformation"), "additionalXMLData"), K + "case"
     )
     _case_extra(extra, case)
+    _meetings_extra(extra, paragraphs)
     agents = _add(aggregation, "agents")
     officer, username = _person(case.officer)
     if officer:
@@ -183,7 +190,7 @@ def case_erms(
                protected=party.protected_identity)  # fmt: skip
     _dates(aggregation, [("created", case.opened_at), ("opened", case.opened_at),
                          ("closed", case.closed_at)])  # fmt: skip
-    for paragraph in _paragraphs(case):
+    for paragraph in paragraphs:
         _decision(aggregation, paragraph)
     if case.void_reason:
         _add(_add(aggregation, "notes"), "note", case.void_reason, noteType="makulering")
@@ -222,12 +229,120 @@ def _case_extra(extra: etree._Element, case: Case) -> None:
 
 
 def _paragraphs(case: Case) -> list[Paragraph]:
+    """The § of the case in approved (justerade) minutes: until then the minutes are a
+    draft, not yet the authority's record of the decision (KL 5 kap. 69 §)."""
     return list(
         Paragraph.objects.filter(item__case=case, minutes__locked_at__isnull=False)
-        .select_related("minutes__meeting__body", "presiding", "item__secrecy")
-        .prefetch_related("minutes__approvers")
-        .order_by("year", "number")
-    )
+        .select_related(
+            "minutes__meeting__body__authority__municipality", "minutes__meeting__body__committee",
+            "minutes__secretary", "presiding", "item__secrecy", "item__report", "extract",
+        )
+        .prefetch_related(
+            "minutes__approvers", "minutes__approvals__user", "immediate_approvals__user"
+        )
+        .order_by("minutes__meeting__starts_at", "number")
+    )  # fmt: skip
+
+
+def meeting_identity(minutes: Minutes) -> str:
+    """The same meeting gives the same identity in every case's package (uuid5 over the
+    municipality, the body and the meeting's start), so the e-archive sees which cases
+    were decided at one meeting."""
+    meeting = minutes.meeting
+    municipality = meeting.body.authority.municipality
+    key = f"{municipality.org_number or municipality.name}/{meeting.body.code}/"
+    return str(uuid.uuid5(IDENTITY, key + meeting.starts_at.isoformat()))
+
+
+def _meetings_extra(extra: etree._Element, paragraphs: list[Paragraph]) -> None:
+    """Each meeting at which the case was dealt with (kansli:meeting), its approved
+    minutes and signatures, and the case's § in them (kansli:paragraph)."""
+    meetings: dict[int, etree._Element] = {}
+    for paragraph in paragraphs:
+        minutes = paragraph.minutes
+        if minutes.pk not in meetings:
+            meetings[minutes.pk] = _meeting_extra(extra, minutes)
+        _paragraph_extra(meetings[minutes.pk], paragraph)
+
+
+def _meeting_extra(extra: etree._Element, minutes: Minutes) -> etree._Element:
+    meeting, body = minutes.meeting, minutes.meeting.body
+    authority, committee = body.authority, body.committee
+    secretary, username = _person(minutes.secretary)
+    assert minutes.locked_at is not None  # only approved minutes are exported
+    element = etree.SubElement(extra, K + "meeting", {
+        "identity": meeting_identity(minutes), "minutes": str(minutes),
+        "authority": authority.code, "authorityName": authority.name,
+        "authorityKind": authority.kind,
+        "committee": committee.code if committee else "",
+        "committeeName": committee.name if committee else "",
+        "body": str(body), "startsAt": meeting.starts_at.isoformat(),
+        "endsAt": _moment(meeting.ends_at), "place": meeting.place,
+        "approvedAt": minutes.locked_at.isoformat(), "approvalPlace": minutes.approval_place,
+        "approvalDue": minutes.approval_due.isoformat() if minutes.approval_due else "",
+        "secretary": username, "secretaryName": secretary,
+    })  # fmt: skip
+    # KL 5 kap. 69 §: the minutes are approved by the chair and the chosen approvers;
+    # who signed as which and when (Approval; the chair is the one not chosen).
+    chosen = {user.pk for user in minutes.approvers.all()}
+    for approval in _in_order(minutes.approvals.all()):
+        role = "justerare" if approval.user_id in chosen else "ordförande"
+        _signature(element, approval.user, role, approval.approved_at)
+    return element
+
+
+def _paragraph_extra(meeting: etree._Element, paragraph: Paragraph) -> None:
+    """The § and its agenda item. A non-public item (OSL) leaves by its neutral heading
+    and provision only, as in the public part of the minutes: its title, proposal,
+    decision, reasons and minute note are in the secrecy-marked protokollsutdrag,
+    registered in the case (`extract`, the document's number)."""
+    item = paragraph.item
+    presiding, username = _person(paragraph.presiding)
+    values = {
+        "year": str(paragraph.year), "number": str(paragraph.number),
+        "section": item.section, "reference": item.reference,
+        "preregisteredAt": item.preregistered_at.isoformat(),
+        "publicTitle": item.public_title, "outcome": paragraph.outcome,
+        "appealRoute": paragraph.appeal_route, "presiding": username,
+        "presidingName": presiding, "immediateAt": _moment(paragraph.immediate_at),
+        "approvedAt": _moment(paragraph.approved_at),
+        "appealedOn": paragraph.appealed_on.isoformat() if paragraph.appealed_on else "",
+        "report": _number_in(item.report, item.case_id),
+        "extract": _number_in(paragraph.extract, item.case_id),
+    }  # fmt: skip
+    if item.secrecy is not None:
+        values |= {"secrecy": item.secrecy.reference, "secrecyTitle": item.secrecy.title}
+    else:
+        values |= {
+            "title": item.title, "rapporteur": item.rapporteur, "proposal": item.proposal,
+            "decision": paragraph.decision, "reasons": paragraph.reasons,
+            "note": paragraph.note,
+        }  # fmt: skip
+    element = etree.SubElement(meeting, K + "paragraph", values)
+    # Omedelbar justering of this § at the meeting (KL 5 kap. 70 §).
+    chair = paragraph.presiding_id
+    for approval in _in_order(paragraph.immediate_approvals.all()):
+        role = "ordförande" if approval.user_id == chair else "justerare"
+        _signature(element, approval.user, role, approval.approved_at)
+
+
+def _in_order(approvals: Iterable[Any]) -> list[Any]:
+    return sorted(approvals, key=lambda approval: (approval.approved_at, approval.pk))
+
+
+def _signature(parent: etree._Element, user: object, role: str,
+               moment: datetime.datetime) -> None:  # fmt: skip
+    name, username = _person(user)
+    etree.SubElement(parent, K + "signature", {
+        "username": username, "name": name, "role": role, "approvedAt": moment.isoformat(),
+    })  # fmt: skip
+
+
+def _number_in(document: Document | None, case_id: int | None) -> str:
+    """A document's number when it is registered in the case (so in the package)."""
+    if document is None or document.case_id != case_id:
+        return ""
+    return str(document.number)
 
 
 def _decision(aggregation: etree._Element, paragraph: Paragraph) -> None:
@@ -241,7 +356,7 @@ def _decision(aggregation: etree._Element, paragraph: Paragraph) -> None:
     item = paragraph.item
     action = _add(aggregation, "action")
     if item.secrecy is not None:
-        heading = item.public_title or "Icke offentligt ärende"
+        heading = item.public_title or NEUTRAL_HEADING
         _add(action, "actionText", f"{heading} (icke offentligt, {item.secrecy.reference}); "
              "beslutet står i protokollsutdraget")  # fmt: skip
     else:
@@ -249,13 +364,21 @@ def _decision(aggregation: etree._Element, paragraph: Paragraph) -> None:
         if paragraph.reasons:
             _add(action, "actionMotivation", paragraph.reasons)
     _add(action, "actionType", "beslut")
-    _dates(action, [("decision", meeting.starts_at), ("finished", paragraph.minutes.locked_at)],
-           item="actionDate")  # fmt: skip
+    # When each signed: the chair (main_signature) and the approvers (other_signature).
+    chosen = {user.pk for user in paragraph.minutes.approvers.all()}
+    signed: list[tuple[str, Moment]] = [
+        ("other_signature" if approval.user_id in chosen else "main_signature",
+         approval.approved_at)
+        for approval in _in_order(paragraph.minutes.approvals.all())
+    ]  # fmt: skip
+    _dates(action, [("decision", meeting.starts_at), ("finished", paragraph.minutes.locked_at),
+                    *signed], item="actionDate")  # fmt: skip
     agents = _add(action, "agents")
     _agent(
         agents,
         "authorising_person",
         str(meeting.body),
+        organisation=meeting.body.authority.name,
         role=f"§ {paragraph.number}/{paragraph.year}",
     )
     presiding, username = _person(paragraph.presiding)

@@ -13,12 +13,22 @@ audit event archive.imported, and the case is indexed for search as registration
 does. The counter of the case's series is moved past the imported number, so the
 next case registered in that series and year never gets it again.
 
+The meetings at which the case was dealt with come back too: the meeting is found (the
+same body, the same start, else the only meeting of the body that day) or made, with
+its minutes as approved (justerade) then; the case's agenda item and § with its number,
+decision, reasons, outcome and links to the officer's report and the minutes extract
+among the imported documents; and the signatures (Approval, and ParagraphApproval for
+a § approved at once) of those who are users here with a role at the body's authority
+on the meeting day. Each decision is also put on the case's timeline with its
+signatures by name and time, so who approved is kept when the signers are not users
+here. A non-public item comes back by its neutral heading and provision only, as the
+package carries it (its text is in the secrecy-marked minutes extract).
+
 What the package does not carry cannot come back: the case's timeline (one entry
 says the case was imported, and one per decision in the package), corrections of
 registrations, who marked secrecy or voided, when files were added, links to related
-cases, and the meetings themselves (agenda items, minutes, votes). A decision taken at
-a meeting comes back as a timeline entry with its text, reasons, body, § and
-signatories."""
+cases, and of the meetings what is not the case's (the other items, attendance, votes,
+the sealed minutes)."""
 
 from __future__ import annotations
 
@@ -34,15 +44,39 @@ from django.core.files.base import File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from kansli.access.groups import default_group
-from kansli.archive.reader import Package, PackageDecision, PackageDocument, Refused, read_package
+from kansli.archive.reader import (
+    Package,
+    PackageDocument,
+    PackageMeeting,
+    PackageParagraph,
+    PackageSignature,
+    Refused,
+    read_package,
+)
 from kansli.audit.chain import record
 from kansli.files.models import StoredFile
+from kansli.files.pdfactive import checked_many
 from kansli.files.store import store_upload
+from kansli.meetings import actions as meeting_actions
+from kansli.meetings.models import (
+    AgendaItem,
+    AppealRoute,
+    Approval,
+    Body,
+    Meeting,
+    Minutes,
+    Outcome,
+    Paragraph,
+    ParagraphApproval,
+    Section,
+)
+from kansli.meetings.models.meetings import NEUTRAL_HEADING, public_heading
 from kansli.org import actions as org_actions
-from kansli.org.models import Authority, Municipality, Role, RoleAssignment, Unit, User
+from kansli.org.models import Authority, Committee, Municipality, Role, RoleAssignment, Unit, User
 from kansli.org.permissions import is_sysadmin
 from kansli.registry import document_types
 from kansli.registry.actions import do_add_secrecy_provision
@@ -54,12 +88,14 @@ from kansli.registry.models import (
     Direction,
     Document,
     DocumentFile,
+    DocumentType,
     Party,
     SecrecyProvision,
     TimelineEntry,
 )
 from kansli.search import index as search_index
 
+BATCH_BYTES = 32 * 1024 * 1024  # PDFs read for active content in one child process
 NOT_ALLOWED = "Endast arkivarien för myndigheten eller en systemadministratör läser in arkivpaket."
 
 
@@ -107,7 +143,12 @@ def do_import_package(folder: Path, *, actor: Any, package: Package | None = Non
     elif not may_import(actor, authority):
         raise PermissionDenied(NOT_ALLOWED)
     with transaction.atomic():
-        return _import(package, authority or _set_up_authority(package, actor), actor)
+        if authority is None:
+            opened = package.case.opened_at
+            authority = _set_up_authority(
+                code, package.case.origin, opened.date() if opened else None, actor
+            )
+        return _import(package, authority, actor)
 
 
 # What a package may set up: a code of letters and digits, and a case number format of
@@ -116,10 +157,11 @@ CODE = re.compile(r"[A-ZÅÄÖ0-9]{1,12}")
 NUMBER_FORMAT = re.compile(r"(?:[^{}]|\{(?:series|year|number)(?::0?[1-9])?\}){0,60}")
 
 
-def _set_up_authority(package: Package, actor: Any) -> Authority:
-    """The package's authority, in its municipality (found by organisation number or
-    name, else made with the package's case number format), through org's actions."""
-    origin, code = package.case.origin, package.case.authority
+def _set_up_authority(code: str, origin: dict[str, str], valid_from: datetime.date | None,
+                      actor: Any) -> Authority:  # fmt: skip
+    """The package's authority (the case's, or the one whose body met), in its
+    municipality (found by organisation number or name, else made with the package's
+    case number format), through org's actions."""
     if origin.get("authorityKind") not in Authority.Kind.values or not origin.get("municipality"):
         raise Refused(f"Det finns ingen myndighet med koden {code} i installationen.")
     if not CODE.fullmatch(code):
@@ -138,10 +180,9 @@ def _set_up_authority(package: Package, actor: Any) -> Authority:
             org_actions.do_change_municipality(
                 municipality, case_number_format=origin["caseNumberFormat"], actor=actor
             )
-    opened = package.case.opened_at
     return org_actions.do_create_authority(
         municipality, origin["authorityKind"], code, origin.get("authorityName") or code,
-        actor=actor, valid_from=opened.date() if opened else None,
+        actor=actor, valid_from=valid_from,
     )  # fmt: skip
 
 
@@ -194,13 +235,15 @@ def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
         for p in data.parties
     )  # fmt: skip
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
+    documents: dict[int, Document] = {}
+    types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
+    active = _active_content(package)
     for item in package.documents:
-        document = _document(case, item, result_notes, actor)
+        document = documents[item.number] = _document(case, item, types, result_notes, actor)
         result.documents += 1
-        result.files += _files(document, item, package.folder, now, actor)
-    for decision in package.decisions:
-        _timeline(case, decision.decided_at or now, "decision", _decision_text(decision), actor)
-        result.decisions += 1
+        result.files += _files(document, item, package.folder, now, active, actor)
+    for held in package.meetings:
+        result.decisions += _meeting(case, held, package, documents, result_notes, actor)
     if data.related:
         result_notes.append(
             f"relaterade ärenden kopplas inte ihop ({', '.join(data.related)}); de står i paketet"
@@ -220,13 +263,18 @@ def _user(username: str, authority: Authority, what: str, notes: list[str]) -> U
     """The user of that name here, if they work at the authority: in another
     installation the same name may be another person, and a case's officer or a
     document's registrar reads what is secret in it (access.rules)."""
-    if not username:
-        return None
-    held = RoleAssignment.objects.valid_on().filter(authority=authority)
-    user = User.objects.filter(username=username, roles__in=held).distinct().first()
-    if user is None:
+    user = _working(username, authority)
+    if username and user is None:
         notes.append(f"{what} {username} har ingen roll vid myndigheten här")
     return user
+
+
+def _working(username: str, authority: Authority, day: datetime.date | None = None) -> User | None:
+    """The user of that name with a role at the authority on `day` (today if None)."""
+    if not username:
+        return None
+    held = RoleAssignment.objects.valid_on(day).filter(authority=authority)
+    return User.objects.filter(username=username, roles__in=held).distinct().first()
 
 
 def _move_counter(series: Authority, year: int, number: int) -> None:
@@ -240,29 +288,25 @@ def _move_counter(series: Authority, year: int, number: int) -> None:
         counter.save(update_fields=["last_number"])
 
 
-def _document(case: Case, item: PackageDocument, notes: list[str], actor: Any) -> Document:
+def _document(case: Case, item: PackageDocument,
+              types: dict[str, tuple[str, DocumentType | None]], notes: list[str],
+              actor: Any) -> Document:  # fmt: skip
     label = f"{case.case_number}-{item.number}"
     if item.direction not in Direction.values:
         raise Refused(f"Handling {label}: riktningen {item.direction!r} finns inte i Kansli.")
     secrecy = None
     if item.secrecy:
-        secrecy = SecrecyProvision.objects.filter(reference=item.secrecy).first()
-        if secrecy is None and item.secrecy_title:
-            # The provision as the package names it (OSL 5 kap. 5 §: the marking stays),
-            # added by one who may add provisions.
-            with contextlib.suppress(PermissionDenied):
-                secrecy = do_add_secrecy_provision(item.secrecy, item.secrecy_title, actor=actor)
-        if secrecy is None:
-            raise Refused(
-                f"Handling {label} är sekretessmarkerad enligt {item.secrecy}, som inte finns "
-                "bland installationens sekretessbestämmelser; lägg till den först."
-            )
+        secrecy = _provision(item.secrecy, item.secrecy_title, f"Handling {label}", actor)
     if item.voided_at is not None and not item.void_reason:
         raise Refused(f"Handling {label} är makulerad men paketet anger inget skäl.")
-    try:
-        document_type, kind = document_types.resolve(case, item.document_type, system=True)
-    except ValidationError:
-        document_type, kind = item.document_type, None
+    if item.document_type not in types:
+        try:
+            types[item.document_type] = document_types.resolve(
+                case, item.document_type, system=True
+            )
+        except ValidationError:
+            types[item.document_type] = (item.document_type, None)
+    document_type, kind = types[item.document_type]
     document = Document(
         case=case, number=item.number, direction=item.direction,
         document_date=item.document_date, registered_at=item.registered_at,
@@ -282,13 +326,14 @@ def _document(case: Case, item: PackageDocument, notes: list[str], actor: Any) -
 
 
 def _files(document: Document, item: PackageDocument, folder: Path, now: datetime.datetime,
-           actor: Any) -> int:  # fmt: skip
+           active: dict[str, str], actor: Any) -> int:  # fmt: skip
     """The document's own files, every version in the package's order, each newer
     version replacing the one before it (same name, the version before); the PDF/A
     renditions made at export are left out (they are not what was registered)."""
     added: list[DocumentFile] = []
     for packed in item.originals:
-        stored = _store(folder / packed.path, packed.name, packed.sha256, packed.path)
+        stored = _store(folder / packed.path, packed.name, packed.sha256, packed.path,
+                        active.get(packed.path))  # fmt: skip
         replaces: DocumentFile | None = None
         if packed.version > 1:
             candidates = [f for f in added if f.version == packed.version - 1
@@ -305,13 +350,48 @@ def _files(document: Document, item: PackageDocument, folder: Path, now: datetim
     return len(added)
 
 
-def _store(path: Path, name: str, sha256: str, label: str) -> StoredFile:
+def _active_content(package: Package) -> dict[str, str]:
+    """What kansli.files.pdfactive finds in the package's PDFs (path -> findings), read
+    together in batches of up to BATCH_BYTES, one sandboxed child process each, instead
+    of a child per file (the package's files are untrusted as any upload is). A PDF over
+    the batch size is checked alone when it is stored."""
+    found: dict[str, str] = {}
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+
+    def check() -> None:
+        nonlocal batch, size
+        results = checked_many([data for _path, data in batch])
+        found.update(zip((path for path, _data in batch), results, strict=True))
+        batch, size = [], 0
+
+    for item in package.documents:
+        for packed in item.originals:
+            path = package.folder / packed.path
+            if packed.size > BATCH_BYTES or not _is_pdf(path):
+                continue
+            if size + packed.size > BATCH_BYTES:
+                check()
+            batch.append((packed.path, path.read_bytes()))
+            size += packed.size
+    if batch:
+        check()
+    return found
+
+
+def _is_pdf(path: Path) -> bool:
+    with path.open("rb") as handle:
+        return handle.read(5) == b"%PDF-"
+
+
+def _store(path: Path, name: str, sha256: str, label: str, active: str | None) -> StoredFile:
     """The file's bytes in the store (found there by hash, or written), refused unless
-    the store's SHA-256 is the package's."""
+    the store's SHA-256 is the package's; `active`: the PDF's active content, when
+    _active_content has read it."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         try:
-            stored = store_upload(UploadedFile(handle, name=name, size=size))
+            stored = store_upload(UploadedFile(handle, name=name, size=size), active_content=active)
         except ValidationError as error:
             reason = " ".join(error.messages)
             raise Refused(f"{label}: filarkivet tar inte emot filen: {reason}") from error
@@ -328,19 +408,180 @@ def _store(path: Path, name: str, sha256: str, label: str) -> StoredFile:
     return stored
 
 
-def _decision_text(decision: PackageDecision) -> str:
-    head = " ".join(
-        filter(None, ["Beslut", decision.paragraph, decision.body and f"({decision.body})"])
-    )
-    text = f"{head}: {decision.text}"
-    if decision.motivation:
-        text += f" Skäl: {decision.motivation}"
-    if decision.signatories:
-        signed = ", ".join(
-            f"{name} ({role})" if role else name for name, role in decision.signatories
+def _provision(reference: str, title: str, label: str, actor: Any) -> SecrecyProvision:
+    """The installation's provision of that reference, else added as the package names
+    it (OSL 5 kap. 5 §: the marking stays) by one who may add provisions."""
+    secrecy = SecrecyProvision.objects.filter(reference=reference).first()
+    if secrecy is None and title:
+        with contextlib.suppress(PermissionDenied):
+            secrecy = do_add_secrecy_provision(reference, title, actor=actor)
+    if secrecy is None:
+        raise Refused(
+            f"{label} är sekretessmarkerad enligt {reference}, som inte finns "
+            "bland installationens sekretessbestämmelser; lägg till den först."
         )
-        text += f" Justerat av {signed}."
-    return text + " (Inläst från arkivpaket; sammanträdet finns inte i installationen.)"
+    return secrecy
+
+
+# Meetings -----------------------------------------------------------------------------
+
+
+def _meeting(case: Case, held: PackageMeeting, package: Package, documents: dict[int, Document],
+             notes: list[str], actor: Any) -> int:  # fmt: skip
+    """The meeting, its minutes and the case's § in them; the number of § added."""
+    body = _body(held, package, actor)
+    day = timezone.localdate(held.starts_at)
+    same_day = Meeting.objects.filter(body=body, starts_at__date=day, cancelled_at=None)
+    meeting = same_day.filter(starts_at=held.starts_at).first()
+    if meeting is None and same_day.count() == 1:
+        meeting = same_day.get()
+    if meeting is None:
+        meeting = Meeting(body=body, starts_at=held.starts_at, ends_at=held.ends_at,
+                          place=held.place)  # fmt: skip
+        meeting.save(force_insert=True)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        minutes = _minutes(meeting, held, notes)
+    elif minutes.locked_at is None:
+        # KL 5 kap. 69 §: a § of approved minutes does not go into minutes still open.
+        raise Refused(
+            f"{held.minutes} finns här men är inte justerat; paragraferna läses inte in i "
+            "ett protokoll som ännu ändras."
+        )
+    for paragraph in held.paragraphs:
+        _paragraph(case, minutes, paragraph, held, documents, notes, actor)
+    return len(held.paragraphs)
+
+
+def _body(held: PackageMeeting, package: Package, actor: Any) -> Body:
+    """The body that met, found by its authority's and committee's codes; made (with
+    the authority and committee where they are missing) only by the system or a system
+    administrator, as the organisation is (kansli.org.permissions)."""
+    authority = Authority.objects.filter(code=held.authority).first()
+    committee = Committee.objects.filter(code=held.committee).first() if held.committee else None
+    body = Body.objects.filter(authority=authority, committee=committee).first() if (
+        authority is not None and (committee is not None or not held.committee)
+    ) else None  # fmt: skip
+    if body is not None:
+        return body
+    if actor is not None and not is_sysadmin(actor):
+        raise Refused(
+            f"Organet {held.body} som höll sammanträdet finns inte i installationen; en "
+            "systemadministratör lägger upp det först."
+        )
+    if authority is None:
+        origin = {**package.case.origin, **held.origin}
+        authority = _set_up_authority(held.authority, origin, None, actor)
+    if held.committee and committee is None:
+        if not CODE.fullmatch(held.committee):
+            raise Refused(f"Utskottets kod {held.committee!r} är inte en kod.")
+        committee = org_actions.do_create_committee(
+            authority, held.committee, held.origin.get("committeeName") or held.committee,
+            actor=actor,
+        )  # fmt: skip
+    if committee is not None and committee.authority_id != authority.pk:
+        raise Refused(f"Utskottet {held.committee} hör till en annan myndighet här.")
+    return meeting_actions.do_create_body(authority, committee=committee, actor=actor)
+
+
+def _minutes(meeting: Meeting, held: PackageMeeting, notes: list[str]) -> Minutes:
+    """The minutes as approved (justerade) then: locked at the last signature, signed
+    by those of the signers who are users here (KL 5 kap. 69 §)."""
+    authority, day = meeting.body.authority, timezone.localdate(held.starts_at)
+    minutes = Minutes(
+        meeting=meeting, approval_place=held.approval_place, approval_due=held.approval_due,
+        secretary=_working(held.secretary, authority, day), locked_at=held.approved_at,
+    )  # fmt: skip
+    minutes.save(force_insert=True)
+    missing = []
+    for signature in held.signatures:
+        user = _working(signature.username, authority, day)
+        if user is None:
+            missing.append(signature.name or signature.username)
+            continue
+        Approval.objects.create(minutes=minutes, user=user, approved_at=signature.approved_at)
+        if signature.role == "justerare":
+            minutes.approvers.add(user)
+    if missing:
+        notes.append(
+            f"{held.minutes} justerades av {', '.join(missing)}, som inte är användare med "
+            "roll vid myndigheten här; justeringen står i ärendets tidslinje"
+        )
+    return minutes
+
+
+def _paragraph(case: Case, minutes: Minutes, data: PackageParagraph, held: PackageMeeting,
+               documents: dict[int, Document], notes: list[str], actor: Any) -> None:  # fmt: skip
+    body, meeting = minutes.meeting.body, minutes.meeting
+    label = f"§ {data.number}/{data.year} i {held.minutes}"
+    if Paragraph.objects.filter(body=body, year=data.year, number=data.number).exists():
+        raise Refused(f"{label} finns redan i installationen; paketet läses inte in.")
+    if data.section not in Section.values or data.outcome not in Outcome.values:
+        raise Refused(f"{label}: avsnittet eller utfallet finns inte i Kansli.")
+    if data.appeal_route not in AppealRoute.values:
+        raise Refused(f"{label}: sättet att överklaga ({data.appeal_route!r}) finns inte i Kansli.")
+    for number in filter(None, [data.report, data.extract]):
+        if number not in documents:
+            raise Refused(f"{label} pekar på handling {number}, som inte finns i paketet.")
+    secrecy = _provision(data.secrecy, data.secrecy_title, label, actor) if data.secrecy else None
+    position = meeting.items.aggregate(last=Max("position"))["last"] or 0
+    item = AgendaItem(
+        meeting=meeting, case=case, reference=data.reference, rapporteur=data.rapporteur,
+        section=data.section, position=position + 1,
+        # A non-public item has only its neutral heading in the package.
+        title=data.title if secrecy is None else data.public_title or NEUTRAL_HEADING,
+        report=documents.get(data.report or 0), proposal=data.proposal,
+        preregistered_at=data.preregistered_at, secrecy=secrecy,
+        public_title=data.public_title,
+    )  # fmt: skip
+    item.save(force_insert=True)
+    day = timezone.localdate(held.starts_at)
+    paragraph = Paragraph(
+        minutes=minutes, item=item, body=body, year=data.year, number=data.number,
+        decision=data.decision, reasons=data.reasons, outcome=data.outcome, note=data.note,
+        appeal_route=data.appeal_route, approved_at=data.approved_at,
+        presiding=_working(data.presiding, body.authority, day),
+        immediate_at=data.immediate_at, appealed_on=data.appealed_on,
+        extract=documents.get(data.extract or 0),
+    )  # fmt: skip
+    paragraph.save(force_insert=True)
+    for signature in data.signatures:
+        user = _working(signature.username, body.authority, day)
+        if user is not None:
+            ParagraphApproval.objects.create(
+                paragraph=paragraph, user=user, approved_at=signature.approved_at
+            )
+    text = decision_text(data, held, secrecy)
+    _timeline(case, held.approved_at, "decision", text, actor)
+
+
+def signed(signature: PackageSignature) -> str:
+    """A signature as the timeline gives it: "Eva Ek (justerare, 2023-05-24 10:00)"."""
+    moment = timezone.localtime(signature.approved_at)
+    name = signature.name or signature.username
+    return f"{name} ({signature.role}, {moment:%Y-%m-%d %H:%M})"
+
+
+def decision_text(data: PackageParagraph, held: PackageMeeting,
+                  secrecy: SecrecyProvision | None) -> str:  # fmt: skip
+    """The decision on the case's timeline: the §, the body and meeting, the decision
+    and its reasons (a non-public item's neutral heading and provision only) and who
+    approved the minutes, and the § at once, when."""
+    day = timezone.localdate(held.starts_at)
+    text = f"Beslut § {data.number}/{data.year} ({held.body}, sammanträdet {day:%Y-%m-%d}"
+    text += f", {held.place}): " if held.place else "): "
+    if secrecy is not None:
+        text += f"{public_heading(data.public_title, secrecy.reference)}; beslutet står i "
+        text += "protokollsutdraget."
+    else:
+        text += data.decision or data.title
+        if data.reasons:
+            text += f" Skäl: {data.reasons}"
+    if data.signatures:
+        text += f" Paragrafen justerades omedelbart av {', '.join(map(signed, data.signatures))}."
+    if held.signatures:
+        text += f" Protokollet justerades av {', '.join(map(signed, held.signatures))}."
+    return text + " (Inläst från arkivpaket.)"
 
 
 def _timeline(case: Case, at: datetime.datetime, kind: str, text: str, actor: Any) -> None:

@@ -20,6 +20,7 @@ package are ASCII; the name as registered is in ERMS and PREMIS."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
 import importlib.metadata
 import re
@@ -28,10 +29,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.db.models import Prefetch
+
 from kansli.archive import mets
 from kansli.archive.erms import PackedFile, case_erms
 from kansli.archive.premis import package_premis
-from kansli.registry.models import Case
+from kansli.registry.models import Case, DocumentFile
 from kansli.retention.models import PlanRule
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -94,6 +97,14 @@ def _listed(folder: Path, path: Path, mime: str) -> mets.Listed:
     )
 
 
+@functools.cache
+def _schema(name: str) -> tuple[int, str]:
+    """A vendored schema's size and SHA-256, read once per process (the files are part
+    of the code; each package gets a copy of them)."""
+    path = SCHEMAS / name
+    return path.stat().st_size, _sha256(path)
+
+
 def _copy(stored: object, target: Path) -> tuple[str, int]:
     """Copy a stored file in chunks; its SHA-256 and size."""
     digest, size = hashlib.sha256(), 0
@@ -115,11 +126,13 @@ def write_package(
         shutil.rmtree(folder)
     data = folder / "representations" / mets.REPRESENTATION / "data"
     packed: list[PackedFile] = []
-    documents = case.documents.select_related("secrecy", "registered_by", "case__classification")
+    files = DocumentFile.objects.select_related("stored").order_by("added_at", "pk")
+    documents = case.documents.select_related(
+        "secrecy", "registered_by", "case__classification"
+    ).prefetch_related(Prefetch("files", queryset=files))
     for document in documents.order_by("number"):
         folder_name = f"{document.number:04d}"
-        files = document.files.select_related("stored").order_by("added_at", "pk")
-        for index, item in enumerate(files, 1):
+        for index, item in enumerate(document.files.all(), 1):
             name = f"{index:02d}-v{item.version}-{safe_name(item.name)}"
             target = data / folder_name / name
             sha256, size = _copy(item.stored, target)
@@ -181,7 +194,8 @@ def _finish(
     schemas = []
     for name in SCHEMA_FILES:
         shutil.copyfile(SCHEMAS / name, folder / "schemas" / name)
-        schemas.append(_listed(folder, folder / "schemas" / name, "text/xml"))
+        size, sha256 = _schema(name)
+        schemas.append(mets.Listed(f"schemas/{name}", size, sha256, "text/xml"))
     representation = folder / "representations" / mets.REPRESENTATION
     representation.mkdir(parents=True, exist_ok=True)
     base = f"representations/{mets.REPRESENTATION}"

@@ -9,7 +9,9 @@ A package is refused whole (Refused, with a Swedish reason naming the file) when
   than listed, or is listed without a SHA-256;
 - a reference leaves the package (an absolute path or URL, `..`, a symbolic link);
 - a file in a representation's data folder is not listed in its METS;
-- the ERMS is not Kansli's (no kansli:case) or Kansli's additions disagree with METS.
+- the ERMS is not Kansli's (no kansli:case) or Kansli's additions disagree with METS;
+- a document number or a § (body, year, number) comes twice, or a meeting, its
+  approval or a signature has no time.
 
 The XML is parsed without the network, without entities or DTDs and with lxml's
 limits on (no huge_tree). Files are hashed in chunks of 1 MiB."""
@@ -89,16 +91,70 @@ class PackageDocument:
 
 
 @dataclass(frozen=True)
-class PackageDecision:
-    """A decision taken on the case at a meeting (ERMS action)."""
+class PackageSignature:
+    """One signature of the minutes or of a § approved at once: who (the username in
+    the exporting installation and the name), as what (ordförande, justerare), when."""
 
-    text: str
-    motivation: str
-    decided_at: datetime.datetime | None
-    finished_at: datetime.datetime | None
+    username: str
+    name: str
+    role: str
+    approved_at: datetime.datetime
+
+
+@dataclass(frozen=True)
+class PackageParagraph:
+    """The case's § in the minutes, with its agenda item (kansli:paragraph). A
+    non-public item has its neutral heading and provision but no title or texts."""
+
+    year: int
+    number: int
+    section: str
+    reference: str
+    preregistered_at: datetime.datetime
+    title: str
+    public_title: str
+    secrecy: str  # the provision's reference, "" for a public item
+    secrecy_title: str
+    rapporteur: str
+    proposal: str
+    decision: str
+    reasons: str
+    note: str
+    outcome: str
+    appeal_route: str
+    presiding: str  # username
+    presiding_name: str
+    immediate_at: datetime.datetime | None
+    approved_at: datetime.datetime | None  # omedelbar justering
+    appealed_on: datetime.date | None
+    report: int | None  # the documents' numbers in the case
+    extract: int | None
+    signatures: list[PackageSignature]  # of the immediate approval
+
+
+@dataclass(frozen=True)
+class PackageMeeting:
+    """A meeting at which the case was dealt with, its approved minutes and their
+    signatures, and the case's § (kansli:meeting)."""
+
+    identity: str
+    minutes: str  # "Protokoll BN 2023-05-17"
+    authority: str
+    committee: str  # the committee's code when an utskott met, else ""
     body: str
-    paragraph: str  # "§ 12/2023"
-    signatories: list[tuple[str, str]]  # (name, role)
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime | None
+    place: str
+    approved_at: datetime.datetime
+    approval_place: str
+    approval_due: datetime.date | None
+    secretary: str  # username
+    secretary_name: str
+    signatures: list[PackageSignature]
+    paragraphs: list[PackageParagraph]
+    # To set up the body where it is missing: authorityName, authorityKind,
+    # committeeName.
+    origin: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,7 +187,7 @@ class Package:
     objid: str
     case: PackageCase
     documents: list[PackageDocument]
-    decisions: list[PackageDecision]
+    meetings: list[PackageMeeting]
     files: int  # files checked against METS
 
 
@@ -292,7 +348,7 @@ def read_package(folder: Path) -> Package:
         objid=root.get("OBJID", folder.name),
         case=package[0],
         documents=package[1],
-        decisions=package[2],
+        meetings=package[2],
         files=len(listed) + len(data),
     )
 
@@ -350,7 +406,7 @@ def _date_of(parent: etree._Element, kind: str, item: str = "date") -> datetime.
 
 
 def _read_erms(folder: Path, erms_path: str, data: dict[str, _Listed]
-               ) -> tuple[PackageCase, list[PackageDocument], list[PackageDecision]]:  # fmt: skip
+               ) -> tuple[PackageCase, list[PackageDocument], list[PackageMeeting]]:  # fmt: skip
     root = _parse(folder / erms_path, erms_path).getroot()
     aggregation = root.find("e:aggregations/e:aggregation", NS)
     if aggregation is None:
@@ -366,8 +422,11 @@ def _read_erms(folder: Path, erms_path: str, data: dict[str, _Listed]
     numbers = [d.number for d in documents]
     if len(set(numbers)) != len(numbers):
         raise Refused(f"{erms_path}: samma handlingsnummer förekommer två gånger.")
-    decisions = [_read_decision(action) for action in aggregation.iterfind("e:action", NS)]
-    return case, documents, decisions
+    meetings = [_read_meeting(meeting) for meeting in extra.iterfind("k:meeting", NS)]
+    held = [(m.authority, m.committee, p.year, p.number) for m in meetings for p in m.paragraphs]
+    if len(set(held)) != len(held):
+        raise Refused(f"{erms_path}: samma paragraf förekommer två gånger.")
+    return case, documents, meetings
 
 
 def _read_case(aggregation: etree._Element, extra: etree._Element) -> PackageCase:
@@ -479,21 +538,65 @@ def _read_document(record: etree._Element, erms_path: str,
     )
 
 
-def _read_decision(action: etree._Element) -> PackageDecision:
-    body = paragraph = ""
-    signatories = []
-    for agent in action.iterfind("e:agents/e:agent", NS):
-        kind = agent.get("agentType")
-        if kind == "authorising_person":
-            body, paragraph = _text(agent, "e:name"), _text(agent, "e:role")
-        elif kind in ("main_signatory", "other_signatory"):
-            signatories.append((_text(agent, "e:name"), _text(agent, "e:role")))
-    return PackageDecision(
-        text=_text(action, "e:actionText"),
-        motivation=_text(action, "e:actionMotivation"),
-        decided_at=_date_of(action, "decision", "actionDate"),
-        finished_at=_date_of(action, "finished", "actionDate"),
-        body=body,
-        paragraph=paragraph,
-        signatories=signatories,
-    )
+def _signatures(parent: etree._Element, where: str) -> list[PackageSignature]:
+    found = []
+    for signature in parent.iterfind("k:signature", NS):
+        moment = _moment(signature.get("approvedAt"), f"justeringstiden i {where}")
+        if moment is None:
+            raise Refused(f"erms.xml: en justering i {where} saknar tidpunkt.")
+        found.append(PackageSignature(
+            username=signature.get("username", ""), name=signature.get("name", ""),
+            role=signature.get("role", ""), approved_at=moment,
+        ))  # fmt: skip
+    return found
+
+
+def _read_meeting(element: etree._Element) -> PackageMeeting:
+    label = element.get("minutes") or "ett protokoll"
+    starts_at = _moment(element.get("startsAt"), f"startsAt för {label}")
+    approved_at = _moment(element.get("approvedAt"), f"approvedAt för {label}")
+    if not element.get("authority") or starts_at is None or approved_at is None:
+        raise Refused(f"erms.xml: {label} saknar organ, tid för sammanträdet eller justering.")
+    return PackageMeeting(
+        identity=element.get("identity", ""), minutes=label,
+        authority=element.get("authority", ""), committee=element.get("committee", ""),
+        body=element.get("body", ""), starts_at=starts_at,
+        ends_at=_moment(element.get("endsAt"), f"endsAt för {label}"),
+        place=element.get("place", ""), approved_at=approved_at,
+        approval_place=element.get("approvalPlace", ""),
+        approval_due=_day(element.get("approvalDue"), f"approvalDue för {label}"),
+        secretary=element.get("secretary", ""), secretary_name=element.get("secretaryName", ""),
+        signatures=_signatures(element, label),
+        paragraphs=[_read_paragraph(p, label) for p in element.iterfind("k:paragraph", NS)],
+        origin={key: element.get(key, "") for key in BODY_ORIGIN},
+    )  # fmt: skip
+
+
+BODY_ORIGIN = ["authorityName", "authorityKind", "committeeName"]
+
+
+def _read_paragraph(element: etree._Element, minutes: str) -> PackageParagraph:
+    number = _int(element.get("number"), f"paragrafens nummer i {minutes}")
+    label = f"§ {number} i {minutes}"
+    preregistered_at = _moment(element.get("preregisteredAt"), f"preregisteredAt för {label}")
+    if preregistered_at is None:
+        raise Refused(f"erms.xml: {label} saknar tiden då ärendet anmäldes.")
+    report, extract = element.get("report"), element.get("extract")
+    return PackageParagraph(
+        year=_int(element.get("year"), f"året för {label}"), number=number,
+        section=element.get("section", ""), reference=element.get("reference", ""),
+        preregistered_at=preregistered_at, title=element.get("title", ""),
+        public_title=element.get("publicTitle", ""), secrecy=element.get("secrecy", ""),
+        secrecy_title=element.get("secrecyTitle", ""),
+        rapporteur=element.get("rapporteur", ""), proposal=element.get("proposal", ""),
+        decision=element.get("decision", ""), reasons=element.get("reasons", ""),
+        note=element.get("note", ""), outcome=element.get("outcome", ""),
+        appeal_route=element.get("appealRoute", ""), presiding=element.get("presiding", ""),
+        presiding_name=element.get("presidingName", ""),
+        immediate_at=_moment(element.get("immediateAt"), f"immediateAt för {label}"),
+        approved_at=_moment(element.get("approvedAt"), f"approvedAt för {label}"),
+        appealed_on=_day(element.get("appealedOn"), f"appealedOn för {label}"),
+        report=_int(report, f"report för {label}") if report else None,
+        extract=_int(extract, f"extract för {label}") if extract else None,
+        signatures=_signatures(element, label),
+    )  # fmt: skip

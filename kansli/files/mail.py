@@ -17,17 +17,17 @@ from email.parser import BytesParser
 from email.utils import parseaddr
 from html.parser import HTMLParser
 from pathlib import PurePosixPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import extract_msg
 import filetype
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from extract_msg.enums import RecipientType
-from extract_msg.msg_classes import Message, MessageBase, MessageSigned, MSGFile
 
 from kansli.files.detect import HEAD_SIZE, OLE2_MAGIC, looks_like_mail
 from kansli.inputs import unstorable
+
+if TYPE_CHECKING:
+    from extract_msg.msg_classes import MessageBase
 
 # Logos and icons are a few kB; a photo or a scanned page is far larger.
 INLINE_IMAGE_LIMIT = 16 * 1024
@@ -163,6 +163,11 @@ def _eml_attachments(message: EmailMessage, body: object) -> list[Attachment]:
 
 
 def _parse_msg(data: bytes) -> ParsedMail:
+    # Loaded when an Outlook file comes: extract_msg costs every process 30 MB.
+    import extract_msg
+    from extract_msg.enums import RecipientType
+    from extract_msg.msg_classes import Message, MessageSigned
+
     with extract_msg.openMsg(data) as msg:
         if not isinstance(msg, Message | MessageSigned):  # contacts, meetings and tasks too
             raise unreadable(_("it is an Outlook item but not an e-mail."))
@@ -184,6 +189,8 @@ def _parse_msg(data: bytes) -> ParsedMail:
 
 
 def _msg_attachments(msg: MessageBase) -> list[Attachment]:
+    from extract_msg.msg_classes import MSGFile
+
     html = _decode(msg.htmlBody) if msg.htmlBody else ""
     found: list[Attachment] = []
     for attachment in msg.attachments:

@@ -50,14 +50,16 @@ def store_bytes(data: bytes, name: str) -> StoredFile:
     return _store(ContentFile(data, name=name), name)
 
 
-def store_upload(uploaded: UploadedFile) -> StoredFile:
+def store_upload(uploaded: UploadedFile, *, active_content: str | None = None) -> StoredFile:
     """Store an uploaded file, or find the StoredFile that already holds its bytes.
 
     Raises ValidationError, and stores nothing, if the file is empty, larger than
     MAX_UPLOAD_MB, a program, of a type that is not registered, or named as one type
     while its content is another. A temporary upload may be moved into the storage, so
-    read the upload before this, not after."""
-    return _store(uploaded, uploaded.name or "")
+    read the upload before this, not after. `active_content`: for a PDF, what
+    kansli.files.pdfactive.checked_many found in it already (a caller storing many
+    PDFs at once checks them together), else it is checked here."""
+    return _store(uploaded, uploaded.name or "", active_content)
 
 
 def keep_bytes(data: bytes, content_type: str) -> StoredFile:
@@ -80,7 +82,7 @@ def keep_bytes(data: bytes, content_type: str) -> StoredFile:
     return stored
 
 
-def _store(file: File, name: str) -> StoredFile:
+def _store(file: File, name: str, active_content: str | None = None) -> StoredFile:
     file_type = check_file(file, name)
     digest = hashlib.sha256()
     for chunk in file.chunks():
@@ -90,7 +92,9 @@ def _store(file: File, name: str) -> StoredFile:
     if found is not None:
         return found
     _put(file, storage_name(sha256), file.size)
-    active = checked(_bytes(file)) if file_type == PDF else ""
+    active = ""
+    if file_type == PDF:
+        active = checked(_bytes(file)) if active_content is None else active_content
     stored, created = StoredFile.objects.get_or_create(
         sha256=sha256,
         defaults={"size": file.size, "content_type": file_type.mime, "active_content": active},

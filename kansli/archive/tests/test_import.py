@@ -6,7 +6,8 @@ Each test builds a case through the real actions, writes its package and then mo
 the original out of the way by giving it another number (a plain UPDATE of the number;
 nothing else of it changes), so the package's number is free again in the same
 database, as in an installation that never had the case. The import is compared field
-by field with the original."""
+by field with the original. A case decided at a meeting has its § moved the same way
+(its number), and its meeting too (its start) where the import is to make it anew."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import F
 from django.utils import timezone
 
 from kansli.archive.importer import do_import_package
@@ -29,9 +31,11 @@ from kansli.archive.testing import make_archivable_case
 from kansli.audit.models import AuditEvent
 from kansli.files.models import StoredFile
 from kansli.meetings import actions as meetings
+from kansli.meetings.models import AgendaItem, Approval, Body, Meeting, Minutes, Paragraph
 from kansli.meetings.testing import make_body, make_member
 from kansli.org.models import Authority, ElectedPosition, Role
 from kansli.org.testing import make_authority, make_sysadmin, make_user
+from kansli.registry import actions as registry
 from kansli.registry.models import (
     Case,
     CaseCounter,
@@ -246,44 +250,223 @@ def test_a_failure_halfway_leaves_nothing(exported: Exported) -> None:
     assert result.case.documents.get(number=2).secrecy == added
 
 
-@pytest.mark.parametrize("secret", [False, True])
-def test_a_decision_at_a_meeting_comes_back_on_the_timeline(
-    tmp_path: Path, settings: Any, secret: bool
-) -> None:
-    """The meeting itself is not restored; its decision on the case is, as a timeline
-    entry with the text, the body, the § and who approved the minutes. A non-public
-    item's decision leaves by its neutral heading and provision only."""
-    settings.MEDIA_ROOT = str(tmp_path / "store")
+@dataclass
+class Decided:
+    """A case decided at a meeting, its package, and its § as they were."""
+
+    case: Case
+    paragraph: Paragraph
+    folder: Path
+    before: list[dict[str, Any]]
+    chair: Any
+    approver: Any
+
+
+def meetings_of(case: Case) -> list[dict[str, Any]]:
+    """The case's § with their meeting, minutes, signatures and agenda item, without
+    the database ids of what the import makes (the people and documents by id or
+    number: they are the same ones here)."""
+    paragraphs = (
+        Paragraph.objects.filter(item__case=case)
+        .select_related("minutes__meeting", "item__report", "extract")
+        .order_by("year", "number")
+    )
+    return [
+        {
+            "meeting": (p.minutes.meeting.body_id, p.minutes.meeting.starts_at,
+                        p.minutes.meeting.ends_at, p.minutes.meeting.place),
+            "minutes": (p.minutes.locked_at, p.minutes.approval_place, p.minutes.approval_due,
+                        p.minutes.secretary_id, sorted(u.pk for u in p.minutes.approvers.all())),
+            "approvals": sorted((a.user_id, a.approved_at) for a in p.minutes.approvals.all()),
+            "item": (p.item.title, p.item.public_title, p.item.secrecy_id, p.item.section,
+                     p.item.proposal, p.item.rapporteur, p.item.preregistered_at,
+                     p.item.report.number if p.item.report else None),
+            "paragraph": (p.body_id, p.year, p.number, p.decision, p.reasons, p.outcome,
+                          p.note, p.appeal_route, p.presiding_id),
+            "extract": p.extract.number if p.extract else None,
+        }
+        for p in paragraphs
+    ]  # fmt: skip
+
+
+def meeting_counts() -> dict[str, int]:
+    models: list[Any] = [Meeting, Minutes, AgendaItem, Paragraph, Approval, Body]
+    return counts() | {model.__name__: model.objects.count() for model in models}
+
+
+def decide(tmp_path: Path, secret: bool = False) -> Decided:
+    """A building permit decided at the board's meeting two days ago, approved by the
+    chair and one approver, its package written (the minutes extract is in it)."""
     body = make_body(make_authority("BN", "Byggnadsnämnden"))
-    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina")
-    starts = timezone.now() - datetime.timedelta(days=2)
+    chair = make_member(body, ElectedPosition.CHAIR, first_name="Carina", last_name="Ek")
+    approver = make_member(body, first_name="Jonas", last_name="Åberg")
+    starts = timezone.now().replace(microsecond=0) - datetime.timedelta(days=2)
     meeting = meetings.do_schedule_meeting(body, starts, "Sessionssalen", actor=None)
     case = make_case("Bygglov för Storåsen 1:4", authority=body.authority)
+    report = registry.do_register_document(
+        case, "upprattad", starts.date() - datetime.timedelta(days=21), "Tjänsteskrivelse",
+        actor=None,
+    )  # fmt: skip
     item = meetings.do_preregister_item(
-        meeting, case, title="Bygglov Storåsen", at=starts - datetime.timedelta(days=20), actor=None
-    )
+        meeting, case, title="Bygglov Storåsen", proposal="Bygglov beviljas.", report=report,
+        rapporteur="Bo Handläggare", at=starts - datetime.timedelta(days=20), actor=None,
+    )  # fmt: skip
     if secret:
         meetings.do_set_item_secrecy(
             item, make_provision("OSL 21 kap. 3 §"), public_title="Ärende om bygglov", actor=None
         )
-    minutes = meetings.do_open_minutes(meeting, approvers=[], actor=None)
+    minutes = meetings.do_open_minutes(
+        meeting, approvers=[approver], approval_place="Stadshuset", actor=None
+    )
     meetings.do_record_attendance(minutes, chair, "ledamot", actor=None)
-    meetings.do_record_decision(minutes.paragraphs.get(), decision="Bygglov beviljas.", actor=None)
-    meetings.do_approve_minutes(minutes, verified=True, at=timezone.now(), actor=chair)
+    meetings.do_record_attendance(minutes, approver, "ledamot", actor=None)
+    paragraph = minutes.paragraphs.get()
+    meetings.do_record_decision(
+        paragraph, decision="Bygglov beviljas.", reasons="Åtgärden följer detaljplanen.",
+        actor=None,
+    )  # fmt: skip
+    approved = timezone.now().replace(microsecond=0) - datetime.timedelta(hours=1)
+    for person in (chair, approver):
+        meetings.do_approve_minutes(minutes, verified=True, at=approved, actor=person)
+    paragraph.refresh_from_db()
+    assert paragraph.extract is not None  # the minutes extract, registered in the case
     written = write_package(case, tmp_path / package_id(case), timezone.now())
+    before = meetings_of(case)
     Case.objects.filter(pk=case.pk).update(number=case.number + MOVED)
+    return Decided(case, paragraph, written.folder, before, chair, approver)
 
-    result = do_import_package(written.folder, actor=None)
+
+@pytest.fixture
+def decided(tmp_path: Path, settings: Any) -> Decided:
+    settings.MEDIA_ROOT = str(tmp_path / "store")
+    return decide(tmp_path)
+
+
+def test_a_decision_comes_back_in_its_meeting(decided: Decided) -> None:
+    """The meeting is found where it was held (same body, same start), and the case's
+    § goes into its approved minutes with its number, decision, report and extract;
+    the minutes keep their own signatures."""
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    before = meeting_counts()
+    result = do_import_package(decided.folder, actor=None)
+
     assert result.decisions == 1
-    entry = result.case.timeline.get(kind="decision")
-    assert "ordförande" in entry.text
-    erms = (written.folder / "metadata/descriptive/erms.xml").read_text()
+    after = meeting_counts()
+    assert after["Meeting"] == before["Meeting"] and after["Minutes"] == before["Minutes"]
+    assert after["Approval"] == before["Approval"]
+    assert after["Paragraph"] == before["Paragraph"] + 1
+    assert meetings_of(result.case) == decided.before
+    paragraph = Paragraph.objects.get(item__case=result.case)
+    assert paragraph.minutes == decided.paragraph.minutes
+    assert paragraph.extract is not None and paragraph.extract.case == result.case
+    assert paragraph.extract.document_type == "Protokollsutdrag"
+    # One audit event for the whole import, as before.
+    assert AuditEvent.objects.count() == before["AuditEvent"] + 1
+
+
+@pytest.mark.parametrize("secret", [False, True])
+def test_a_meeting_not_here_is_made_with_its_approval(
+    tmp_path: Path, settings: Any, secret: bool
+) -> None:
+    """In an installation without the meeting, it is made with its minutes locked as
+    approved, the chair's and the approver's signatures (they are users with a role at
+    the authority here), the § and the item. A non-public item comes back by its
+    neutral heading and provision only, as the package carries it."""
+    settings.MEDIA_ROOT = str(tmp_path / "store")
+    decided = decide(tmp_path, secret=secret)
+    original = decided.paragraph.minutes.meeting
+    week = datetime.timedelta(days=7)
+    Meeting.objects.filter(pk=original.pk).update(starts_at=F("starts_at") - week)
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    result = do_import_package(decided.folder, actor=None)
+
+    meeting = Meeting.objects.get(items__case=result.case)
+    assert meeting.pk != original.pk
+    imported = meetings_of(result.case)
+    expected = decided.before
     if secret:
-        assert "Bygglov beviljas." not in erms and "Bygglov beviljas." not in entry.text
-        assert "Ärende om bygglov (icke offentligt, OSL 21 kap. 3 §)" in entry.text
-    else:
-        assert "Bygglov beviljas." in entry.text
-    assert describe(result.case)["documents"] == describe(case)["documents"]
+        provision = SecrecyProvision.objects.get(reference="OSL 21 kap. 3 §")
+        item = ("Ärende om bygglov", "Ärende om bygglov", provision.pk, "beslut", "", "",
+                *expected[0]["item"][6:])  # fmt: skip
+        paragraph = (*expected[0]["paragraph"][:3], "", "", *expected[0]["paragraph"][5:])
+        expected = [expected[0] | {"item": item, "paragraph": paragraph}]
+    assert imported == expected
+    minutes = meeting.minutes
+    assert {a.user for a in minutes.approvals.all()} == {decided.chair, decided.approver}
+    assert list(minutes.approvers.all()) == [decided.approver]
+
+    entry = result.case.timeline.get(kind="decision")
+    assert "Carina Ek (ordförande, " in entry.text and "Jonas Åberg (justerare, " in entry.text
+    erms = (decided.folder / "metadata/descriptive/erms.xml").read_text()
+    for text in ["Bygglov beviljas.", "Åtgärden följer detaljplanen", "Bygglov Storåsen"]:
+        assert (text in erms) is not secret, text
+        assert (text in entry.text) is (not secret and text != "Bygglov Storåsen")
+    if secret:
+        heading = "Ärende om bygglov (OSL 21 kap. 3 §); beslutet står i protokollsutdraget"
+        assert heading in entry.text
+
+
+def test_signers_who_are_not_users_here_are_kept_on_the_timeline(decided: Decided) -> None:
+    """A signer without a role at the authority here (another installation's user)
+    signs nothing here; the note and the timeline name them, with the time."""
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    Meeting.objects.filter(pk=decided.paragraph.minutes.meeting_id).update(
+        starts_at=F("starts_at") - datetime.timedelta(days=7)
+    )
+    package = read_package(decided.folder)
+    held = package.meetings[0]
+    strangers = [dataclasses.replace(s, username=f"annan-{s.username}") for s in held.signatures]
+    held = dataclasses.replace(held, signatures=strangers)
+    package = dataclasses.replace(package, meetings=[held])
+    result = do_import_package(decided.folder, actor=None, package=package)
+
+    minutes = Minutes.objects.get(meeting__items__case=result.case)
+    assert minutes.locked_at == held.approved_at and not minutes.approvals.exists()
+    assert any("Carina Ek, Jonas Åberg, som inte är användare" in n for n in result.notes)
+    entry = result.case.timeline.get(kind="decision")
+    assert "Protokollet justerades av Carina Ek (ordförande, " in entry.text
+
+
+def test_a_paragraph_number_taken_refuses_the_package(decided: Decided) -> None:
+    """§ numbers run without gaps per body and year: a package whose § is another
+    case's here is refused whole, nothing of it written."""
+    before = meeting_counts()
+    with pytest.raises(Refused, match=r"§ \d+/\d{4} i Protokoll BN .* finns redan"):
+        do_import_package(decided.folder, actor=None)
+    assert meeting_counts() == before
+
+
+def test_open_minutes_here_refuse_the_package(decided: Decided) -> None:
+    """The meeting is here but its minutes are not approved: an approved § is not put
+    into minutes that can still change."""
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    Minutes.objects.filter(pk=decided.paragraph.minutes_id).update(locked_at=None)
+    before = meeting_counts()
+    with pytest.raises(Refused, match="inte justerat"):
+        do_import_package(decided.folder, actor=None)
+    assert meeting_counts() == before
+
+
+def test_a_body_not_here_is_set_up_only_by_the_system(decided: Decided) -> None:
+    """The meeting of a committee (utskott) the installation does not have: the
+    archivist's import is refused whole; the system's (a move) sets the committee and
+    its body up."""
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    package = read_package(decided.folder)
+    origin = package.meetings[0].origin | {"committeeName": "Byggnadsnämndens arbetsutskott"}
+    held = dataclasses.replace(package.meetings[0], committee="BNAU", origin=origin)
+    package = dataclasses.replace(package, meetings=[held])
+    user = archivist(decided.case)
+    before = meeting_counts()
+    with pytest.raises(Refused, match=r"Organet .* finns inte"):
+        do_import_package(decided.folder, actor=user, package=package)
+    assert meeting_counts() == before
+
+    result = do_import_package(decided.folder, actor=None, package=package)
+    body = Body.objects.get(committee__code="BNAU")
+    assert body.authority == result.case.authority
+    assert body.committee is not None and body.committee.name == "Byggnadsnämndens arbetsutskott"
+    assert Paragraph.objects.get(item__case=result.case).body == body
 
 
 def test_a_username_links_only_someone_who_works_at_the_authority(exported: Exported) -> None:

@@ -1,6 +1,7 @@
 """Done when (issue 17): a round trip of the whole demo, export → validate → import into
 an empty installation, gives the same cases, documents, files (checksums), secrecy
-markings and decisions, compared field by field.
+markings and decisions, and the meetings, agenda items, § numbers and approvals of the
+decisions, compared field by field.
 
 The demo is loaded small (as kansli.demo's tests do); `kansli archive export --all`
 writes every case of every authority; `kansli archive validate` checks every package
@@ -9,7 +10,8 @@ data folder with its own SQLite database, in a process of its own, as another
 municipality's server would be) migrates and runs `kansli archive import` on them, and
 prints its snapshot (kansli.archive.testing.snapshot) for comparison with this one's.
 People are not in a package (the receiving installation has its own users), so who
-registered a document or handles a case is not compared."""
+registered a document or handles a case is not compared, and the signatures of the
+minutes are compared by name, role and time on the case's timeline."""
 
 from __future__ import annotations
 
@@ -62,7 +64,21 @@ def test_the_whole_demo_goes_out_and_comes_back_the_same(tmp_path: Path, setting
         for key in ["authority", "title", "status", "opened", "closed", "due", "void_reason",
                     "parties", "documents"]:  # fmt: skip
             assert back[key] == mine[key], (mine["number"], key)
-        # Each decision taken at a meeting comes back in the case's timeline.
+        # Each § in approved minutes comes back: the meeting, the agenda item, the §
+        # number, the decision (a non-public item's neutral heading only), the outcome
+        # and the minutes' approval; the signers are not users there, so each signature
+        # comes back by name, role and time on the case's timeline.
+        assert len(back["paragraphs"]) == len(mine["paragraphs"]), mine["number"]
+        for here, there in zip(mine["paragraphs"], back["paragraphs"], strict=True):
+            label = (mine["number"], here["body"], here["number"])
+            for key in ["body", "year", "number", "meeting", "minutes", "item", "decision",
+                        "outcome", "extract"]:  # fmt: skip
+                assert there[key] == here[key], (*label, key)
+            assert there["signatures"] == []
+            for signature in here["signatures"]:
+                assert any(signature in entry for entry in back["decided"]), (*label, signature)
         for decision in mine["decisions"]:
             assert any(decision in entry for entry in back["decided"]), (mine["number"], decision)
-    assert sum(len(c["decisions"]) for c in ours) > 0
+    paragraphs = [p for c in ours for p in c["paragraphs"]]
+    assert len(paragraphs) > 0 and all(p["signatures"] for p in paragraphs)
+    assert any(p["item"][2] for p in paragraphs)  # a non-public item is among them

@@ -130,3 +130,31 @@ def test_a_pdf_that_hangs_the_check_is_stored_as_unchecked(
     stored = store_bytes(with_javascript(), "beslut.pdf")
     assert time.monotonic() - started < 10
     assert stored.active_content == "unreadable"
+
+
+def test_many_pdfs_are_checked_together_as_each_alone() -> None:
+    pdfs = [with_javascript(), samples.pdf("Beslut"), with_launch(), b"%PDF-1.4 trasig"]
+    assert pdfactive.checked_many(pdfs) == [pdfactive.checked(pdf) for pdf in pdfs]
+    assert pdfactive.checked_many(pdfs) == ["javascript", "", "launch", "unreadable"]
+
+
+@pytest.mark.django_db
+def test_a_pdf_that_hangs_the_batch_leaves_the_others_checked(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One hostile PDF in a batch: the batch goes over the time limit, each is then
+    read alone, and only that one is unchecked."""
+    import time
+
+    real = pdfactive.findings
+    hostile = with_launch()
+
+    def hanging_on_one(data: bytes) -> list[str]:
+        if data == hostile:
+            time.sleep(60)
+        return real(data)
+
+    settings.EXTRACT_SECONDS = 1
+    monkeypatch.setattr(pdfactive, "findings", hanging_on_one)
+    found = pdfactive.checked_many([with_javascript(), hostile, with_attachment()])
+    assert found == ["javascript", "unreadable", "embedded"]

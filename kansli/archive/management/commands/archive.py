@@ -21,7 +21,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
-from kansli.archive.checks import check_package, check_packages
+from kansli.archive.checks import check_package, start_checks
 from kansli.archive.export import BATCH, WORKING
 from kansli.org.models import Authority
 
@@ -136,9 +136,13 @@ class Command(BaseCommand):
 
         failed = 0
         packages = packages_in(options["paths"])
-        for start in range(0, len(packages), BATCH):
-            batch = packages[start : start + BATCH]
-            for package, report in zip(batch, check_packages(batch), strict=True):
+        batches = [packages[start : start + BATCH] for start in range(0, len(packages), BATCH)]
+        checking = start_checks(batches[0]) if batches else None
+        for number, batch in enumerate(batches):
+            reports = checking.collect() if checking is not None else []
+            if number + 1 < len(batches):  # eark-validator reads the next batch meanwhile
+                checking = start_checks(batches[number + 1])
+            for package, report in zip(batch, reports, strict=True):
                 if not report.ok:
                     failed += 1
                     self.stdout.write(f"{package.name}: avvisat, inget är inläst.")
