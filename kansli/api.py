@@ -39,9 +39,9 @@ from kansli.search.api import router as saved_searches_router
 from kansli.web.api_auth import SessionAuth, TokenAuth
 from kansli.web.faults import (
     RETRY_AFTER_SECONDS,
-    STORAGE_FAULT,
     UNSTORABLE_VALUE,
     storage_fault,
+    storage_fault_message,
 )
 
 logger = logging.getLogger(__name__)
@@ -159,7 +159,8 @@ def storage_out_of_reach(request: HttpRequest, exc: OSError) -> HttpResponse:
     if not storage_fault(exc):
         raise exc
     logger.error("Storage fault on %s: %s", request.path, exc)
-    response = api.create_response(request, {"detail": str(STORAGE_FAULT)}, status=503)
+    detail = storage_fault_message(exc)
+    response = api.create_response(request, {"detail": detail}, status=503)
     response["Retry-After"] = str(RETRY_AFTER_SECONDS)
     return response
 

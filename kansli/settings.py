@@ -353,6 +353,50 @@ CACHES = {
 
 # Sealing approved minutes (kansli/meetings/signing.py): the municipality's key and
 # certificate as PEM files; without them a self-signed demo certificate is made in
+S3_REQUIRED = ("KANSLI_S3_ENDPOINT_URL", "KANSLI_S3_ACCESS_KEY_ID", "KANSLI_S3_SECRET_ACCESS_KEY")
+
+
+def file_storage() -> dict[str, object]:
+    """Where the files' bytes live: the file system under MEDIA_ROOT, or, when
+    KANSLI_S3_BUCKET is set, that bucket of an S3-compatible object store (SeaweedFS,
+    MinIO, Ceph) through django-storages. Objects are named by their SHA-256 and never
+    renamed: an object already there holds the same bytes (kansli.files.store)."""
+    bucket = env("KANSLI_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    given = {name: env(name) for name in S3_REQUIRED}
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(
+            f"KANSLI_S3_BUCKET={bucket} needs {', '.join(missing)} too "
+            "(the secrets may be given as NAME_FILE)"
+        )
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": given["KANSLI_S3_ENDPOINT_URL"],
+            "access_key": given["KANSLI_S3_ACCESS_KEY_ID"],
+            "secret_key": given["KANSLI_S3_SECRET_ACCESS_KEY"],
+            "region_name": env("KANSLI_S3_REGION") or None,
+            "file_overwrite": True,  # never a suffix: the name is the content's hash
+            "default_acl": None,  # private: files are served by Kansli, never by URL
+            "client_config": Config(
+                s3={"addressing_style": "path"},  # the bucket in the path, no DNS name
+                connect_timeout=5,
+                read_timeout=60,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+        },
+    }
+
+
+STORAGES = {
+    "default": file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 # DATA_DIR/signing.
 SIGNING_KEY_FILE = env("KANSLI_SIGNING_KEY_FILE") or ""
 SIGNING_CERT_FILE = env("KANSLI_SIGNING_CERT_FILE") or ""

@@ -60,6 +60,7 @@ from kansli.archive.reader import (
 from kansli.audit.chain import record
 from kansli.files.models import StoredFile
 from kansli.files.pdfactive import checked_many
+from kansli.files.storage import reaching_storage
 from kansli.files.store import store_upload
 from kansli.meetings import actions as meeting_actions
 from kansli.meetings.models import (
@@ -402,9 +403,10 @@ def _store(path: Path, name: str, sha256: str, label: str, active: str | None) -
             )
         # Found by its hash: its bytes must be there too (an installation restored from a
         # database backup without its files gets them back from the package).
-        if not default_storage.exists(stored.storage_name):
-            handle.seek(0)
-            default_storage.save(stored.storage_name, File(handle))
+        with reaching_storage():  # an object store that does not answer: a clear error
+            if not default_storage.exists(stored.storage_name):
+                handle.seek(0)
+                default_storage.save(stored.storage_name, File(handle))
     return stored
 
 

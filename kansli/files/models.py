@@ -8,6 +8,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kansli.files.storage import reaching_storage
+
 
 class StoredFile(models.Model):
     """The bytes of one file as it was received (en handling in its original form),
@@ -56,8 +58,18 @@ class StoredFile(models.Model):
         return storage_name(self.sha256)
 
     def open(self) -> File:
-        """The stored bytes, opened for reading; close it (or use `with`)."""
-        return default_storage.open(self.storage_name, "rb")
+        """The stored bytes, opened for reading; close it (or use `with`). Raises
+        StorageUnavailable (kansli.files.storage) if the storage does not answer: here,
+        not half-way through a download, as the bytes are fetched now (an object store's
+        file reads its object on its first seek or read)."""
+        with reaching_storage():
+            handle = default_storage.open(self.storage_name, "rb")
+            try:
+                handle.seek(0)
+            except BaseException:
+                handle.close()
+                raise
+        return handle
 
 
 def storage_name(sha256: str) -> str:

@@ -7,13 +7,17 @@ checks permission and writes the audit event. A file stored by a transaction tha
 rolls back stays in the storage without a row; the next upload of the same content
 uses it.
 
-The bytes go to Django's default storage (the file system under MEDIA_ROOT, or any
-django-storages backend) at a path derived from the hash. An existing file there is
-never overwritten: equal names mean equal content. Two uploads of the same content at
-the same moment both end with the one row, through the unique hash."""
+The bytes go to Django's default storage (the file system under MEDIA_ROOT, or an S3
+bucket through django-storages when KANSLI_S3_BUCKET is set) at a path derived from the
+hash. An existing file there is never overwritten: equal names mean equal content. Two
+uploads of the same content at the same moment both end with the one row, through the
+unique hash, and with one object (an object store takes each write whole, and both are
+the same bytes). A row is made only once the storage holds all the bytes; a storage
+that does not answer raises StorageUnavailable (kansli.files.storage) before it is."""
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import zipfile
 from pathlib import PurePath
@@ -39,6 +43,7 @@ from kansli.files.detect import (
 from kansli.files.extract import queue_extraction
 from kansli.files.models import StoredFile, storage_name
 from kansli.files.pdfactive import checked
+from kansli.files.storage import reaching_storage
 
 MEGABYTE = 1024 * 1024
 MAX_RATIO = 100  # text and XML pack 5-20 times; a zip bomb thousands of times
@@ -204,21 +209,35 @@ def accepted() -> str:
 
 
 def _put(file: File, name: str, size: int) -> None:
-    """Write the bytes at `name` unless they are there already."""
-    if default_storage.exists(name):
-        if default_storage.size(name) == size:
+    """Write the bytes at `name` unless they are there already, and see that all of them
+    arrived before anything records them. Raises StorageUnavailable (kansli.files.storage)
+    if the storage does not answer, OSError if it cannot take the bytes or holds fewer
+    than were sent (the next upload of the content writes them again)."""
+    with reaching_storage():
+        if default_storage.exists(name):
+            if default_storage.size(name) == size:
+                return
+            # Shorter than the content it is named after: a write cut off by a crash. An
+            # object store replaces an object whole (file_overwrite); a file system
+            # would save beside it under another name.
+            if not getattr(default_storage, "file_overwrite", False):
+                default_storage.delete(name)
+        file.seek(0)
+        try:
+            saved = default_storage.save(name, file)
+        except OSError:
+            # A full disk or a lost storage: leave no partial file behind.
+            if default_storage.exists(name) and default_storage.size(name) != size:
+                default_storage.delete(name)
+            raise
+        if saved != name:
+            # Another upload of the same content is writing `name` (a file system; an
+            # object store overwrites, whole, with the same bytes): the storage gave this
+            # copy another name, and it is not needed. That upload checks its own write.
+            default_storage.delete(saved)
             return
-        # Shorter than the content it is named after: a write cut off by a crash.
-        default_storage.delete(name)
-    file.seek(0)
-    try:
-        saved = default_storage.save(name, file)
-    except OSError:
-        # A full disk or a lost storage: leave no partial file behind.
-        if default_storage.exists(name) and default_storage.size(name) != size:
-            default_storage.delete(name)
-        raise
-    if saved != name:
-        # Another upload of the same content wrote `name` in the meantime; the storage
-        # gave this copy another name, and it is not needed.
-        default_storage.delete(saved)
+        stored_size = default_storage.size(name)
+    if stored_size != size:
+        raise OSError(
+            errno.EIO, f"{name}: {stored_size} bytes in the storage, {size} sent; not recorded"
+        )

@@ -3,7 +3,8 @@
 - The storage cannot take the file (a full disk, a quota, a lost mount: an OSError of
   STORAGE_ERRORS while reading or writing files): 503 with Retry-After. The action's
   transaction has rolled back its rows and kansli.files.store has removed the partial
-  file, so nothing is half saved.
+  file, so nothing is half saved. An object store out of reach (StorageUnavailable of
+  kansli.files.storage, an EIO) is answered the same, with its own message.
 - The database refuses a value the checks before it let through (a DataError, or a number
   too large for SQLite): 400, so a gap in the checks never takes a page down.
 - The database is out of reach (down, restarting, its connections used up, its disk
@@ -30,6 +31,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+
+from kansli.files.storage import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -63,6 +66,12 @@ def storage_fault(exc: BaseException) -> bool:
     """An OSError of the storage; not, e.g., a mail server out of reach (ConnectionError),
     which is a fault of its own and not to be reported as a full disk."""
     return isinstance(exc, OSError) and exc.errno in STORAGE_ERRORS
+
+
+def storage_fault_message(exc: BaseException) -> str:
+    """What to tell the user of a storage fault: an object store out of reach says so
+    itself (kansli.files.storage); a disk, that it is full or lost."""
+    return str(exc) if isinstance(exc, StorageUnavailable) else str(STORAGE_FAULT)
 
 
 def unstorable_value(exc: BaseException) -> bool:
@@ -125,7 +134,8 @@ class FaultPageMiddleware:
     def process_exception(self, request: HttpRequest, exc: Exception) -> HttpResponse | None:
         if storage_fault(exc):
             logger.error("Storage fault on %s: %s", request.path, exc)
-            page = render(request, "503.html", {"message": STORAGE_FAULT}, status=503)
+            message = storage_fault_message(exc)
+            page = render(request, "503.html", {"message": message}, status=503)
             page["Retry-After"] = str(RETRY_AFTER_SECONDS)
             return page
         if unstorable_value(exc):

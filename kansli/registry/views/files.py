@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 from kansli.access.actions import do_log_read
 from kansli.access.protected import hide_protected
 from kansli.files.download import file_response
+from kansli.files.storage import StorageUnavailable
 from kansli.files.store import store_upload
 from kansli.registry import actions
 from kansli.registry.models import DocumentFile
@@ -58,6 +59,8 @@ def attach(request: HttpRequest, pk: int) -> HttpResponse:
                 stored = store_upload(upload)
             except ValidationError as error:
                 raise ValidationError({"upload": error.messages}) from error
+            except StorageUnavailable as error:  # shown on the form, which keeps its values
+                raise ValidationError({"upload": str(error)}) from error
             actions.do_attach_file(
                 document, stored, upload.name or "", replaces=data["replaces"], actor=user
             )

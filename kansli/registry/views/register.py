@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from kansli.files.storage import StorageUnavailable
 from kansli.files.store import store_upload
 from kansli.org.models import Authority, User
 from kansli.registry import actions
@@ -42,6 +43,8 @@ def save_registration(data: dict[str, Any], user: User) -> Document:
                 stored = store_upload(upload)
             except ValidationError as error:
                 raise ValidationError({"uploads": f"{upload.name}: {error.messages[0]}"}) from error
+            except StorageUnavailable as error:  # shown on the form, which keeps its values
+                raise ValidationError({"uploads": str(error)}) from error
             actions.do_attach_file(document, stored, upload.name or "", actor=user)
         return document
 

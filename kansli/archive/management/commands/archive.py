@@ -133,6 +133,7 @@ class Command(BaseCommand):
     def run_import(self, options: dict[str, Any]) -> None:
         from kansli.archive.importer import do_import_package
         from kansli.archive.reader import Refused
+        from kansli.files.storage import StorageUnavailable
 
         failed = 0
         packages = packages_in(options["paths"])
@@ -155,6 +156,8 @@ class Command(BaseCommand):
                     failed += 1
                     self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
                     continue
+                except StorageUnavailable as error:  # the rest would fail too: stop here
+                    raise CommandError(f"{package.name}: inget är inläst: {error}") from error
                 self.stdout.write(f"{package.name}: inläst ({result})")
         if failed:
             raise CommandError(f"{failed} paket avvisade.")
