@@ -7,7 +7,7 @@ CODE := kansli tests bench conftest.py
 # pyhanko in $(VENV) cannot share.
 EARK_VENV := .venv-eark
 
-.PHONY: install demo serve test check pytest fuzz bench messages clean
+.PHONY: install demo serve test check pytest fuzz worker-kill bench messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,11 @@ pytest:
 ## Schemathesis deep: 500 new inputs per API operation (`make test` runs 25, the same each time).
 fuzz: install
 	KANSLI_FUZZ_EXAMPLES=500 $(BIN)/pytest tests/test_api_fuzz.py
+
+## The worker kill test at full size: 10,000 tasks, 4 workers, 10 SIGKILLs (`make test`
+## runs 1,000); on PostgreSQL instead when KANSLI_DATABASE_URL points at one.
+worker-kill: install
+	KANSLI_KILL_TASKS=10000 $(BIN)/pytest -s kansli/web/tests/test_worker_kill.py
 
 bench: install
 	$(BIN)/python bench/audit.py

@@ -13,7 +13,11 @@ from kansli.org.models import User
 @task()
 def export_transfer(transfer_id: int, actor_id: int | None) -> int:
     """Write and check the transfer's packages for the archivist who asked; returns how
-    many packages it holds. Run again after a crash, it goes on where it stopped."""
-    actor = User.objects.get(pk=actor_id) if actor_id is not None else None
-    transfer = do_export_transfer(Transfer.objects.get(pk=transfer_id), actor=actor)
+    many packages it holds. Run again after a crash, it goes on where it stopped; run
+    again once the transfer is exported (its worker lost before the task was recorded
+    as finished), it does nothing more."""
+    transfer = Transfer.objects.get(pk=transfer_id)
+    if transfer.status == Transfer.Status.EXPORTING:
+        actor = User.objects.get(pk=actor_id) if actor_id is not None else None
+        transfer = do_export_transfer(transfer, actor=actor)
     return transfer.cases.count()

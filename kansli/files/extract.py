@@ -8,9 +8,10 @@ password-protected file, for instance).
 
 Whoever needs to know when a file's text is ready (the search index) appends a function
 to `on_text_extracted`: after each successful extraction the task calls every function
-in it with the StoredFile, in order, outside any transaction. A function that raises
-stops the ones after it and marks the task failed in the task results; the text is
-saved all the same."""
+in it with the StoredFile, in order, outside any transaction; again when the task runs
+again (after a lost worker), so each must do no more the second time. A function that
+raises stops the ones after it and marks the task failed in the task results; the text
+is saved all the same."""
 
 from __future__ import annotations
 
@@ -128,10 +129,14 @@ EXTRACTORS: dict[str, Callable[[IO[bytes]], str]] = {
 @task()
 def extract_file_text(stored_file_id: int) -> str:
     """Extract a stored file's text and record the outcome; returns the status. A file
-    whose text is already there (extracted at once, e.g. by the demo, before this job
-    ran) is left as it is: the bytes never change, so neither would the text."""
+    whose text is already there (extracted at once, e.g. by the demo, or by this task
+    run before by a worker killed before it finished) keeps it: the bytes never change,
+    so neither would the text. Whoever waits for the text is told again all the same,
+    since the killed run may not have told them (the callbacks may be called twice)."""
     stored = StoredFile.objects.get(pk=stored_file_id)
     if stored.extraction == StoredFile.Extraction.DONE:
+        for callback in on_text_extracted:
+            callback(stored)
         return str(stored.extraction)
     try:
         # PostgreSQL's text cannot hold NUL, which some PDFs put in their text. More than

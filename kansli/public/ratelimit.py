@@ -2,18 +2,23 @@
 client and minute in the cache, under a digest of the address that nobody can turn
 back into it (kansli.anonymous). With the default in-process cache each server
 process counts on its own, so N worker processes allow up to N times the limit; set a
-shared cache (Django CACHES) where that matters. KANSLI_PUBLIC_REQUESTS_PER_MINUTE = 0
-turns the limit off (as for a load test)."""
+shared cache (KANSLI_REDIS_URL) where that matters; with that cache out of reach
+every request is let through rather than the e-diary taken down.
+KANSLI_PUBLIC_REQUESTS_PER_MINUTE = 0 turns the limit off (as for a load test)."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from kansli.anonymous import client_digest
+
+logger = logging.getLogger(__name__)
 
 
 def allowed(request: HttpRequest) -> tuple[bool, int]:
@@ -24,11 +29,15 @@ def allowed(request: HttpRequest) -> tuple[bool, int]:
     if limit <= 0:
         return True, wait
     key = f"kansli-public:{client_digest(request, 'diary')}:{int(now // 60)}"
-    if cache.add(key, 1, timeout=wait + 1):
-        return True, wait
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=wait + 1)
-        count = 1
+        if cache.add(key, 1, timeout=wait + 1):
+            return True, wait
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=wait + 1)
+            count = 1
+    except RedisError as error:
+        logger.warning("The rate limit's cache is out of reach: %s", error)
+        return True, wait
     return count <= limit, wait

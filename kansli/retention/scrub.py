@@ -1,7 +1,8 @@
 """After a disposal run: make sure what it removed is gone from every store, not only
 from the rows the application reads (issue 16's "really gone").
 
-- The caches are emptied (a public diary answer may hold a description).
+- The caches are emptied (a public diary answer may hold a description); on Redis only
+  their own keys (kansli.web.sharedcache), not RQ's queue.
 - SQLite: deleted rows are zeroed as they go (PRAGMA secure_delete in settings); the
   full-text tables are merged, so their segments drop the old entries; words no row has
   any more leave the term list; the WAL is checkpointed and truncated, so no earlier
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.conf import settings
-from django.core.cache import caches
 from django.db import connection
 
 from kansli.search import index as search_index
+from kansli.web.sharedcache import clear_caches
 
 # The tables a disposal changes or deletes rows of.
 TOUCHED = [
@@ -38,8 +38,7 @@ def scrub(terms: Iterable[str] | None, tables: Iterable[str] = TOUCHED) -> None:
     """Empty the caches and scrub the stores; `terms`: the words the removed rows were
     indexed by (None: check the whole term list); `tables`: those rows' tables (an
     erasure touches others than a disposal)."""
-    for alias in settings.CACHES:
-        caches[alias].clear()
+    clear_caches()
     search_index.forget_terms(terms)
     search_index.optimise()
     with connection.cursor() as cursor:

@@ -7,7 +7,7 @@ that identifies the sender (kansli.anonymous):
 - a signed time stamp of when the form was shown: sent back sooner than a person can
   fill it in, or after it has grown old, it is refused;
 - a rate limit per client and form, counted under a digest with an hourly key held in
-  memory only.
+  memory only (with the shared cache, KANSLI_REDIS_URL, out of reach: not counted).
 
 A refusal says in Swedish what to do; the form keeps what was typed. Use it as
 `{% include "web/spam_fields.html" %}` in the form with `spam_context()` in the
@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
 from kansli.anonymous import client_digest
 
@@ -74,11 +75,14 @@ def _counted(request: HttpRequest, scope: str) -> bool:
         return True
     hour = int(time.time() // 3600)
     key = f"kansli-form:{scope}:{client_digest(request, scope)}:{hour}"
-    if cache.add(key, 1, timeout=3700):
-        return True
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, timeout=3700)
-        count = 1
+        if cache.add(key, 1, timeout=3700):
+            return True
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=3700)
+            count = 1
+    except RedisError:  # the shared cache out of reach: the form is not shut for it
+        return True
     return count <= limit
