@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("kansli.retention.urls")),
     path("", include("kansli.privacy.urls")),
     path("", include("kansli.archive.urls")),
+    path("", include("kansli.sso.urls")),
 ]
 handler500 = "kansli.web.faults.server_error"

@@ -1,0 +1,181 @@
+"""What single sign-on does once the identity provider has said who someone is, the
+same for OpenID Connect and SAML: find or create the person, bring the roles their
+groups map to (KANSLI_SSO_GROUPS) up to date, and start the session, with the
+identity provider's multi-factor authentication as the second factor.
+
+Without that claim, a person who must give a second factor (one who can read
+secrecy-marked documents, kansli.web.twofactor) gives Kansli's own code after the
+identity provider, as after a password. One who has no authenticator app in Kansli is
+refused rather than asked to add one: adding it would need only what the identity
+provider checked, the password, so a stolen password would be enough to set up a
+second factor of the thief's own."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import NoReturn
+
+import django_otp
+from django.conf import settings
+from django.contrib import auth
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from kansli.audit.chain import record
+from kansli.org.actions import do_create_user, do_end_role, do_grant_role
+from kansli.org.models import Authority, Committee, RoleAssignment, User
+from kansli.sso.config import Grant
+from kansli.sso.models import NAME, IdentityProviderDevice
+from kansli.web.twofactor import has_authenticator, needs_two_factor
+
+UNMAPPED = (
+    "Du har inget konto i Kansli och ingen av dina grupper hos identitetsleverantören "
+    "ger en roll här. Kontakta systemadministratören."
+)
+INACTIVE = "Ditt konto i Kansli är avstängt. Kontakta systemadministratören."
+NO_SECOND_FACTOR = (
+    "Du kan läsa sekretessmarkerade handlingar och måste logga in med "
+    "tvåstegsverifiering. Identitetsleverantören intygade ingen, och du har ingen "
+    "autentiseringsapp i Kansli. Logga in med tvåstegsverifiering hos "
+    "identitetsleverantören."
+)
+NO_USERNAME = "Identitetsleverantören skickade inget användarnamn."
+
+
+class Refused(Exception):
+    """The sign-in is refused; the message is for the person."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What the identity provider said about the person."""
+
+    protocol: str  # "oidc" or "saml"
+    username: str
+    email: str
+    first_name: str
+    last_name: str
+    groups: frozenset[str]
+    mfa: bool
+
+
+def grants_for(groups: Iterable[str]) -> set[Grant]:
+    """The roles the person's groups give."""
+    mapping = settings.SSO_GROUPS
+    return {grant for group in groups for grant in mapping.get(group, ())}
+
+
+def user_for(identity: Identity) -> User:
+    """The person, created when unknown and a group maps, with the mapped roles
+    granted and those they no longer have a group for ended (roles not in the mapping,
+    set by hand in the admin, are left as they are). Raises Refused, with the refusal
+    in the audit chain."""
+    if not identity.username:
+        _refuse(identity, None, NO_USERNAME)
+    wanted = grants_for(identity.groups)
+    user = User.objects.filter(username=identity.username).first()
+    if user is None and not wanted:
+        _refuse(identity, None, UNMAPPED)
+    if user is not None and not user.is_active:
+        _refuse(identity, user, INACTIVE)
+    with transaction.atomic():
+        if user is None:
+            user = do_create_user(
+                identity.username,
+                first_name=identity.first_name[:150],
+                last_name=identity.last_name[:150],
+                email=identity.email,
+                actor=None,
+            )
+        _sync_roles(user, wanted)
+    return user
+
+
+def _sync_roles(user: User, wanted: set[Grant]) -> None:
+    """Grant what the groups give and the person lacks; end, yesterday (or on its first
+    day, if it began today), what the mapping gives but the groups no longer do."""
+    today = timezone.localdate()
+    mapped = {grant for grants in settings.SSO_GROUPS.values() for grant in grants}
+    active = list(user.active_roles(today).select_related("authority", "committee"))
+    held = {_grant_of(assignment): assignment for assignment in active}
+    for grant in mapped:
+        if grant in wanted and grant not in held:
+            authority, committee = _where(grant)
+            do_grant_role(
+                user,
+                grant.role,
+                authority=authority,
+                committee=committee,
+                position=grant.position,
+                valid_from=today,
+                actor=None,
+            )
+        elif grant not in wanted and grant in held:
+            assignment = held[grant]
+            last_day = max(today - datetime.timedelta(days=1), assignment.valid_from)
+            do_end_role(assignment, last_day, actor=None)
+
+
+def _grant_of(assignment: RoleAssignment) -> Grant:
+    where = assignment.committee or assignment.authority
+    return Grant(assignment.role, where.code if where else None, assignment.position)
+
+
+def _where(grant: Grant) -> tuple[Authority | None, Committee | None]:
+    """The authority, or the committee, a grant's code names (authorities first)."""
+    if grant.where is None:
+        return None, None
+    authority = Authority.objects.filter(code=grant.where).first()
+    if authority is not None:
+        return authority, None
+    committee = Committee.objects.filter(code=grant.where).first()
+    if committee is None:
+        raise Refused(f"KANSLI_SSO_GROUPS nämner {grant.where}, som inte finns i Kansli.")
+    return None, committee
+
+
+def start_session(request: HttpRequest, user: User, identity: Identity) -> None:
+    """Sign the person in (the user as authenticated by the protocol's backend): with
+    the identity provider's second factor when it gave one, else as after a password.
+    Raises Refused when a second factor is needed and there is none to give."""
+    second_factor = needs_two_factor(user)
+    if second_factor and not identity.mfa and not has_authenticator(user):
+        _refuse(identity, user, NO_SECOND_FACTOR)
+    auth.login(request, user)
+    if identity.mfa:
+        device, _ = IdentityProviderDevice.objects.get_or_create(
+            user=user, defaults={"name": NAME, "confirmed": True}
+        )
+        django_otp.login(request, device)  # auth.login gave the session a new key
+    with transaction.atomic():
+        record(
+            actor=user,
+            action="web.log_in",
+            obj=user,
+            after={
+                "two_factor": second_factor,
+                "single_sign_on": identity.protocol,
+                "identity_provider_mfa": identity.mfa,
+            },
+        )
+
+
+def _refuse(identity: Identity, user: User | None, message: str) -> NoReturn:
+    """The refusal in the audit chain (a transaction of its own, so that it stays), then
+    Refused for the view to show."""
+    with transaction.atomic():
+        record(
+            actor=None,
+            action="web.fail_login",
+            obj=user,
+            label=identity.username[:150] or "?",
+            after={
+                "username": identity.username[:150],
+                "single_sign_on": identity.protocol,
+                "reason": message,
+            },
+        )
+    raise Refused(message)

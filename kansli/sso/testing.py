@@ -1,0 +1,329 @@
+"""A real identity provider for the tests: Debian's LemonLDAP::NG portal (its PSGI
+application under plackup) on 127.0.0.1, a free port, its configuration, sessions and
+keys in a temporary directory and no system configuration.
+
+It serves OpenID Connect with Kansli as a relying party and SAML 2 with Kansli as a
+service provider. Users and passwords are the portal's Demo ones (the password is the
+username): `dwho` and `rtyler` are in the group `kansli-registratorer`, `msmith` in
+no group Kansli maps. `dwho` also gives a second factor at the portal (its "external"
+second factor: the code `SECOND_FACTOR_CODE`), which raises the authentication level
+to `MFA_LEVEL`; that level is the ID token's `acr` (`loa-5`) and the SAML assertion's
+AuthnContextClassRef (TLSClient, LemonLDAP::NG's context for level 5). The others sign
+in with the password only (level 1)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+
+PLACKUP = "/usr/bin/plackup"
+PORTAL_PSGI = "/usr/share/lemonldap-ng/portal/htdocs/index.psgi"
+TEMPLATES = "/usr/share/lemonldap-ng/portal/templates"
+LOG_LEVEL = "warn"  # "debug" to see why the portal refuses something
+
+CLIENT_ID = "kansli"
+CLIENT_SECRET = "kansli-testhemlighet-0123456789"  # noqa: S105 (the test IdP's, nothing else)
+GROUP = "kansli-registratorer"
+MFA_USER, PASSWORD_USER, UNMAPPED_USER = "dwho", "rtyler", "msmith"
+SECOND_FACTOR_CODE = "246810"
+MFA_LEVEL = 5
+MFA_ACR = "loa-5"
+MFA_SAML_CONTEXT = "urn:oasis:names:tc:SAML:2.0:ac:classes:TLSClient"
+
+INI = """[all]
+logLevel = {level}
+checkTime = 1
+[configuration]
+type = File
+dirName = {dir}/conf
+[portal]
+staticPrefix = /static
+templateDir = {templates}
+languages = en
+"""
+
+
+@dataclass
+class Portal:
+    """The running portal: its address and what Kansli's settings need from it."""
+
+    url: str
+    directory: Path
+    saml_idp_metadata: Path
+
+    @property
+    def issuer(self) -> str:
+        return self.url
+
+    def endpoint(self, name: str) -> str:
+        return f"{self.url}/oauth2/{name}"
+
+
+@dataclass
+class ServiceProviderKeys:
+    """The key and certificate Kansli signs its SAML requests with."""
+
+    key_file: Path
+    cert_file: Path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def make_key_and_certificate(directory: Path, name: str) -> tuple[Path, Path]:
+    """An RSA key and a self-signed certificate for it, as PEM files."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    key_file, cert_file = directory / f"{name}.key", directory / f"{name}.crt"
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    return key_file, cert_file
+
+
+def service_provider_keys(directory: Path) -> ServiceProviderKeys:
+    key_file, cert_file = make_key_and_certificate(directory, "kansli-sp")
+    return ServiceProviderKeys(key_file, cert_file)
+
+
+def configuration(
+    directory: Path, portal_url: str, redirect_uri: str, sp_metadata: str
+) -> dict[str, object]:
+    """The portal's configuration (lmConf-1.json): Demo users, the Kansli group, the
+    external second factor for the MFA user, the OpenID Connect provider with Kansli as
+    relying party and the SAML identity provider with Kansli as service provider."""
+    oidc_key, oidc_cert = make_key_and_certificate(directory, "oidc")
+    saml_key, saml_cert = make_key_and_certificate(directory, "saml")
+    storage = {"Directory": f"{directory}/sessions", "LockDirectory": f"{directory}/locks"}
+    persistent = {"Directory": f"{directory}/psessions", "LockDirectory": f"{directory}/plocks"}
+    cache = {
+        "namespace": "lemonldap-ng-sessions",
+        "default_expires_in": 600,
+        "cache_root": f"{directory}/cache",
+        "cache_depth": 3,
+    }
+    return {
+        "cfgNum": 1,
+        "cfgVersion": "2.16.1",
+        "cfgAuthor": "kansli.sso.testing",
+        "cfgDate": str(int(time.time())),
+        "portal": f"{portal_url}/",
+        "domain": "127.0.0.1",
+        "cookieName": "lemonldap",
+        "securedCookie": 0,
+        "authentication": "Demo",
+        "userDB": "Same",
+        "passwordDB": "Demo",
+        "registerDB": "Null",
+        "whatToTrace": "uid",
+        "timeout": 3600,
+        "groups": {GROUP: f"$uid eq '{MFA_USER}' or $uid eq '{PASSWORD_USER}'"},
+        "demoExportedVars": {"cn": "cn", "mail": "mail", "uid": "uid"},
+        "globalStorage": "Apache::Session::File",
+        "globalStorageOptions": storage,
+        "persistentStorage": "Apache::Session::File",
+        "persistentStorageOptions": persistent,
+        "localSessionStorage": "Cache::FileCache",
+        "localSessionStorageOptions": cache,
+        "notification": 0,
+        "loginHistoryEnabled": 0,
+        "portalSkin": "bootstrap",
+        "locationRules": {"127.0.0.1": {"default": "accept"}},
+        # The second factor: the portal asks the MFA user for a code and checks it
+        # with a command (`test CODE = 246810`).
+        "ext2fActivation": f"$uid eq '{MFA_USER}'",
+        "ext2fCodeActivation": "",
+        "ext2FSendCommand": "/bin/true",
+        "ext2FValidateCommand": f"/usr/bin/test $code = {SECOND_FACTOR_CODE}",
+        "ext2fAuthnLevel": MFA_LEVEL,
+        # OpenID Connect.
+        "issuerDBOpenIDConnectActivation": 1,
+        "oidcServiceMetaDataIssuer": portal_url,
+        "oidcServicePrivateKeySig": oidc_key.read_text(),
+        "oidcServicePublicKeySig": oidc_cert.read_text(),
+        "oidcServiceKeyIdSig": "kansli-test",
+        "oidcServiceIgnoreScopeForClaims": 1,
+        "oidcRPMetaDataOptions": {
+            CLIENT_ID: {
+                "oidcRPMetaDataOptionsClientID": CLIENT_ID,
+                "oidcRPMetaDataOptionsClientSecret": CLIENT_SECRET,
+                "oidcRPMetaDataOptionsRedirectUris": redirect_uri,
+                "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
+                "oidcRPMetaDataOptionsBypassConsent": 1,
+                "oidcRPMetaDataOptionsPublic": 0,
+            }
+        },
+        "oidcRPMetaDataExportedVars": {
+            CLIENT_ID: {
+                "email": "mail",
+                "name": "cn",
+                "preferred_username": "uid",
+                "groups": "groups;string;always",
+            }
+        },
+        # SAML 2.
+        "issuerDBSAMLActivation": 1,
+        "samlEntityID": f"{portal_url}/saml/metadata",
+        "samlServicePrivateKeySig": saml_key.read_text(),
+        "samlServicePrivateKeySigPwd": "",
+        "samlServicePublicKeySig": saml_cert.read_text(),
+        "samlAuthnContextMapTLSClient": MFA_LEVEL,
+        "samlSPMetaDataXML": {CLIENT_ID: {"samlSPMetaDataXML": sp_metadata}},
+        "samlSPMetaDataOptions": {
+            CLIENT_ID: {
+                "samlSPMetaDataOptionsNameIDFormat": "unspecified",
+                "samlSPMetaDataOptionsNameIDSessionKey": "uid",
+                "samlSPMetaDataOptionsSignSSOMessage": 1,
+                "samlSPMetaDataOptionsCheckSSOMessageSignature": 1,
+                "samlSPMetaDataOptionsEncryptionMode": "none",
+            }
+        },
+        "samlSPMetaDataExportedAttributes": {
+            CLIENT_ID: {
+                "uid": "1;uid;urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+                "mail": "0;mail;urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+                "cn": "0;cn;urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+                "groups": "0;groups;urn:oasis:names:tc:SAML:2.0:attrname-format:basic",
+            }
+        },
+    }
+
+
+@contextmanager
+def running_portal(redirect_uri: str, sp_metadata: str) -> Iterator[Portal]:
+    """The LemonLDAP::NG portal started in a temporary directory, knowing Kansli's
+    OpenID Connect redirect URI and SAML metadata; stopped and its files removed
+    afterwards."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    directory = Path(tempfile.mkdtemp(prefix="kansli-llng-"))
+    for name in ("conf", "sessions", "locks", "psessions", "plocks", "cache"):
+        (directory / name).mkdir()
+    config = configuration(directory, url, redirect_uri, sp_metadata)
+    (directory / "conf" / "lmConf-1.json").write_text(json.dumps(config))
+    ini = directory / "lemonldap-ng.ini"
+    ini.write_text(INI.format(dir=directory, templates=TEMPLATES, level=LOG_LEVEL))
+    log = (directory / "portal.log").open("wb")
+    server = ["-s", "HTTP::Server::PSGI", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(
+        [PLACKUP, *server, "--no-default-middleware", PORTAL_PSGI],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env={"LLNG_DEFAULTCONFFILE": str(ini), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
+    )
+    try:
+        _wait_for(url, process, directory)
+        metadata = directory / "idp-metadata.xml"
+        metadata.write_bytes(requests.get(f"{url}/saml/metadata", timeout=10).content)
+        yield Portal(url, directory, metadata)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+        shutil.rmtree(directory, ignore_errors=True)
+
+
+def _wait_for(url: str, process: subprocess.Popen[bytes], directory: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the portal stopped: {(directory / 'portal.log').read_text()}")
+        try:
+            requests.get(f"{url}/.well-known/openid-configuration", timeout=2)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError("the portal did not start")
+
+
+FORM = re.compile(r"<form[^>]*>.*?</form>", re.S | re.I)
+ACTION = re.compile(r'action="([^"]*)"', re.I)
+INPUT = re.compile(r"<input[^>]*>", re.I)
+ATTRIBUTE = re.compile(r'(\w+)="([^"]*)"')
+
+
+def form_fields(html: str) -> tuple[str | None, dict[str, str]]:
+    """The first form on a page that has named fields: its action and its fields'
+    values (hidden ones as given, the others empty unless they have a value)."""
+    for form in FORM.findall(html):
+        fields: dict[str, str] = {}
+        for tag in INPUT.findall(form):
+            attributes = dict(ATTRIBUTE.findall(tag))
+            if "name" in attributes:
+                fields[attributes["name"]] = _unescape(attributes.get("value", ""))
+        if fields:
+            match = ACTION.search(form)
+            return (_unescape(match.group(1)) if match else None), fields
+    return None, {}
+
+
+def _unescape(value: str) -> str:
+    return (
+        value.replace("&amp;", "&")
+        .replace("&quot;", '"')
+        .replace("&#x3D;", "=")
+        .replace("&#61;", "=")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+    )
+
+
+def sign_in_at_portal(
+    session: requests.Session, response: requests.Response, username: str
+) -> requests.Response:
+    """Fill in the portal's login form on the page `response` holds (the password is the
+    username), then the second-factor form if the portal asks for one, then submit the
+    SAML POST form back to Kansli if the portal answers with one. Returns the last
+    response, after redirects."""
+    action, fields = form_fields(response.text)
+    assert "user" in fields, response.text[:2000]
+    fields.update(user=username, password=username)
+    response = session.post(urljoin(response.url, action or ""), data=fields, timeout=20)
+    action, fields = form_fields(response.text)
+    if "code" in fields:
+        fields["code"] = SECOND_FACTOR_CODE
+        response = session.post(urljoin(response.url, action or ""), data=fields, timeout=20)
+        action, fields = form_fields(response.text)
+    if "SAMLResponse" in fields:
+        response = session.post(urljoin(response.url, action or ""), data=fields, timeout=20)
+    return response

@@ -1,0 +1,197 @@
+"""Single sign-on against a real identity provider: LemonLDAP::NG started on loopback
+(kansli.sso.testing), Kansli on pytest-django's live server, and an HTTP client that
+follows the redirects and fills in the portal's forms as a browser would."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from saml2.config import SPConfig
+from saml2.metadata import create_metadata_string
+
+from kansli.audit.models import AuditEvent
+from kansli.org.models import Role, User
+from kansli.org.testing import make_authority, make_user
+from kansli.sso import testing
+from kansli.sso.config import parse_group_map, saml_config
+from kansli.sso.models import IdentityProviderDevice
+from kansli.sso.signin import NO_SECOND_FACTOR, UNMAPPED
+from kansli.sso.views import FAILED
+from kansli.web.testing import give_authenticator, totp_code
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(scope="module")
+def sp_keys(tmp_path_factory: pytest.TempPathFactory) -> testing.ServiceProviderKeys:
+    return testing.service_provider_keys(tmp_path_factory.mktemp("sp"))
+
+
+@pytest.fixture(scope="module")
+def portal(live_server: Any, sp_keys: testing.ServiceProviderKeys) -> Iterator[testing.Portal]:
+    """The identity provider, knowing Kansli's callback and SAML metadata."""
+    if not Path(testing.PORTAL_PSGI).exists() or not shutil.which("xmlsec1"):
+        pytest.fail("needs Debian's lemonldap-ng, liblasso-perl and xmlsec1 (see .ci/run)")
+    config = saml_config(
+        site_url=live_server.url,
+        idp_metadata="",
+        key_file=str(sp_keys.key_file),
+        cert_file=str(sp_keys.cert_file),
+    )
+    del config["metadata"]
+    metadata = create_metadata_string(None, config=SPConfig().load(config)).decode()
+    with testing.running_portal(f"{live_server.url}/sso/oidc/callback/", metadata) as running:
+        yield running
+
+
+@pytest.fixture
+def sso(
+    settings: Any, live_server: Any, portal: testing.Portal, sp_keys: testing.ServiceProviderKeys
+) -> str:
+    """Kansli set up for both protocols, the portal's group mapped to registrar of KS;
+    returns Kansli's address."""
+    make_authority("KS", "Kommunstyrelsen")
+    settings.SSO_GROUPS = parse_group_map([f"{testing.GROUP}=registrator@KS"])
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = testing.CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = testing.CLIENT_SECRET
+    settings.OIDC_ISSUER = portal.issuer
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = portal.endpoint("authorize")
+    settings.OIDC_OP_TOKEN_ENDPOINT = portal.endpoint("token")
+    settings.OIDC_OP_USER_ENDPOINT = portal.endpoint("userinfo")
+    settings.OIDC_OP_JWKS_ENDPOINT = portal.endpoint("jwks")
+    settings.OIDC_MFA_VALUES = [testing.MFA_ACR]
+    settings.SAML_ENABLED = True
+    settings.SAML_CONFIG = saml_config(
+        site_url=live_server.url,
+        idp_metadata=str(portal.saml_idp_metadata),
+        key_file=str(sp_keys.key_file),
+        cert_file=str(sp_keys.cert_file),
+    )
+    settings.SAML_MFA_CONTEXTS = [testing.MFA_SAML_CONTEXT]
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "kansli.sso.oidc.Backend",
+        "kansli.sso.saml.Backend",
+    ]
+    return str(live_server.url)
+
+
+def sign_in(base: str, protocol: str, username: str) -> tuple[requests.Session, requests.Response]:
+    """A new browser session: Kansli's link to the identity provider, the portal's
+    forms, and back to Kansli; the session and the last answer."""
+    session = requests.Session()
+    start = session.get(f"{base}/sso/{protocol}/?next=/", timeout=20)
+    assert start.url.startswith("http://127.0.0.1:"), start.url  # at the portal
+    return session, testing.sign_in_at_portal(session, start, username)
+
+
+def sign_ins(user: User) -> list[Any]:
+    events = AuditEvent.objects.filter(action="web.log_in", object_id=str(user.pk))
+    return [event.after for event in events.order_by("seq")]
+
+
+@pytest.mark.parametrize("protocol", ["oidc", "saml"])
+def test_a_person_with_a_mapped_group_and_mfa_is_created_and_signed_in(
+    sso: str, protocol: str
+) -> None:
+    session, page = sign_in(sso, protocol, testing.MFA_USER)
+    assert page.status_code == 200 and page.url == f"{sso}/", (page.url, page.text[:500])
+    user = User.objects.get(username=testing.MFA_USER)
+    roles = {(r.role, r.authority.code if r.authority else None) for r in user.active_roles()}
+    assert roles == {(Role.REGISTRAR, "KS")}
+    assert not user.has_usable_password()
+    # The identity provider's second factor is the session's: no code page anywhere.
+    assert IdentityProviderDevice.objects.filter(user=user).count() == 1
+    assert session.get(f"{sso}/registrera/", timeout=20).url == f"{sso}/registrera/"
+    assert sign_ins(user) == [
+        {"two_factor": True, "single_sign_on": protocol, "identity_provider_mfa": True}
+    ]
+
+
+@pytest.mark.parametrize("protocol", ["oidc", "saml"])
+def test_an_unmapped_person_is_refused_and_not_created(sso: str, protocol: str) -> None:
+    _session, page = sign_in(sso, protocol, testing.UNMAPPED_USER)
+    assert page.status_code == 403 and UNMAPPED in page.text
+    assert not User.objects.filter(username=testing.UNMAPPED_USER).exists()
+    refusal = AuditEvent.objects.get(action="web.fail_login")
+    assert refusal.after == {
+        "username": testing.UNMAPPED_USER,
+        "single_sign_on": protocol,
+        "reason": UNMAPPED,
+    }
+
+
+@pytest.mark.parametrize("protocol", ["oidc", "saml"])
+def test_without_the_providers_mfa_kanslis_code_is_still_needed(sso: str, protocol: str) -> None:
+    # No authenticator app in Kansli: refused, not offered to add one.
+    _session, page = sign_in(sso, protocol, testing.PASSWORD_USER)
+    assert page.status_code == 403 and NO_SECOND_FACTOR in page.text
+    user = User.objects.get(username=testing.PASSWORD_USER)
+    assert not sign_ins(user)
+
+    # With one: the code page, as after a password.
+    device = give_authenticator(user)
+    session, page = sign_in(sso, protocol, testing.PASSWORD_USER)
+    assert page.url.startswith(f"{sso}/login/kod/"), page.url
+    assert session.get(f"{sso}/registrera/", timeout=20).url.startswith(f"{sso}/login/kod/")
+    form = session.get(f"{sso}/login/kod/?next=/", timeout=20)
+    assert form.status_code == 200
+    token = session.cookies["csrftoken"]
+    done = session.post(
+        f"{sso}/login/kod/",
+        data={"code": totp_code(device), "next": "/", "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{sso}/login/kod/"},
+        timeout=20,
+    )
+    assert done.url == f"{sso}/", done.text[:500]
+    assert not IdentityProviderDevice.objects.filter(user=user).exists()
+    assert sign_ins(user) == [
+        {"two_factor": True, "single_sign_on": protocol, "identity_provider_mfa": False}
+    ]
+
+
+def test_roles_follow_the_groups_and_local_accounts_keep_their_password(
+    sso: str, settings: Any
+) -> None:
+    ks = make_authority("KS", "Kommunstyrelsen")
+    # Mapped roles the groups no longer give are ended; roles set by hand stay.
+    user = make_user(testing.MFA_USER, roles=[(Role.OFFICER, ks), (Role.MANAGER, ks)])
+    settings.SSO_GROUPS = parse_group_map([f"{testing.GROUP}=registrator@KS", "earthlings=chef@KS"])
+    _session, page = sign_in(sso, "oidc", testing.MFA_USER)
+    assert page.url == f"{sso}/", page.url
+    roles = {r.role for r in User.objects.get(pk=user.pk).active_roles()}
+    assert roles == {Role.REGISTRAR, Role.OFFICER}
+    # The local account's password still signs in (and then asks for Kansli's code).
+    local = requests.Session()
+    assert local.get(f"{sso}/login/", timeout=20).status_code == 200
+    answer = local.post(
+        f"{sso}/login/",
+        data={
+            "username": testing.MFA_USER,
+            "password": "secret-password-1",
+            "csrfmiddlewaretoken": local.cookies["csrftoken"],
+        },
+        headers={"Referer": f"{sso}/login/"},
+        timeout=20,
+    )
+    assert answer.url.startswith(f"{sso}/login/kod/"), answer.url
+
+
+def test_refusals_do_not_lock_others_out(sso: str, settings: Any) -> None:
+    """A refused sign-in is no wrong password: django-axes counts no failure for it."""
+    for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
+        assert sign_in(sso, "oidc", testing.UNMAPPED_USER)[1].status_code == 403
+    assert sign_in(sso, "oidc", testing.MFA_USER)[1].url == f"{sso}/"
+
+
+def test_an_id_token_from_another_issuer_is_refused(sso: str, settings: Any) -> None:
+    settings.OIDC_ISSUER = "https://idp.annan-kommun.example.se"
+    _session, page = sign_in(sso, "oidc", testing.MFA_USER)
+    assert page.status_code == 403 and FAILED in page.text
+    assert not User.objects.filter(username=testing.MFA_USER).exists()
