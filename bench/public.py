@@ -26,6 +26,13 @@ one kept directory serves both. Then:
    the page cache off, each URL five times after a warm-up: the latency of one request
    without the load's queueing, steadier than wrk's on two shared cores (the figure to
    compare between commits).
+
+With `--http N` only this runs instead (no wrk needed): `kansli serve` with one worker
+and the page cache off, and N requests one after another over real HTTP to the e-diary's
+first page (/diarium/: the latest registrations), each on a new TCP connection as
+gunicorn's sync workers answer. Printed: requests per second and p50/p95 latency, the
+cost of a request's database connection included (opened and closed on every request
+without CONN_MAX_AGE, kept with it).
 """
 
 from __future__ import annotations
@@ -174,6 +181,29 @@ def one_at_a_time(mixes: list[tuple[str, list[str]]]) -> None:
             print(f"    {name:<40}{p50:8.1f}{p95:8.1f}")
 
 
+def one_after_another(data_dir: Path, requests: int) -> None:
+    """`requests` GETs of /diarium/ in a row over HTTP, one worker, the page cache off."""
+    server, url = serve(data_dir, workers=1, cache=0)
+    try:
+        for _warm_up in range(20):
+            urllib.request.urlopen(f"{url}/diarium/", timeout=30).read()  # noqa: S310
+        times = []
+        for _request in range(requests):
+            started = time.perf_counter()
+            with urllib.request.urlopen(f"{url}/diarium/", timeout=30) as answer:  # noqa: S310
+                answer.read()
+            times.append((time.perf_counter() - started) * 1000)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    times.sort()
+    p50, p95 = times[len(times) // 2], times[int(len(times) * 0.95)]
+    rate, busy = requests / (sum(times) / 1000), os.getloadavg()[0]
+    print(f"  {requests} requests to /diarium/ one after another over HTTP, one gunicorn "
+          f"worker, server cache off: {rate:.0f} requests/s, p50 {p50:.2f} ms, "
+          f"p95 {p95:.2f} ms (load average {busy:.2f})")  # fmt: skip
+
+
 def load(url: str, mix: list[str], connections: int, seconds: int) -> tuple[float, ...]:
     """wrk on the mix; returns (requests/s, errors, p50, p95, p99 in ms)."""
     folder = Path(tempfile.mkdtemp(prefix="kansli-wrk-"))
@@ -203,13 +233,20 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--http", type=int, metavar="N", help="only N requests in a row")
     options = parser.parse_args()
-    if shutil.which("wrk") is None:
+    if shutil.which("wrk") is None and not options.http:
         raise SystemExit("needs wrk: apt-get install wrk")
     org = registry_bench.build(options)
     data_dir = Path(os.environ["KANSLI_DATA_DIR"])
     print(f"Public e-diary: {options.documents:,} registrations")
     print(f"  {registry_bench.describe()}")
+    if options.http:
+        from django.db import connections
+
+        connections.close_all()
+        one_after_another(data_dir, options.http)
+        return
     gate_cost(org, options.runs)
     from django.db import connections
 

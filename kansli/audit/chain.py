@@ -7,13 +7,13 @@ import hashlib
 import ipaddress
 import json
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.ipv6 import clean_ipv6_address
 
@@ -22,6 +22,14 @@ from kansli.audit.models import AuditEvent, ChainHead
 from kansli.rows import execute, insert
 
 GENESIS = "0" * 64
+
+# Functions asked about every event as `record` writes it, inside its transaction: each
+# answers whether to mark the event. A higher floor appends its own (kansli.public marks
+# what may change the public pages; kansli/public/pagecache.py). The chain head keeps the
+# newest marked event's number (`marked_seq`), written in the statement that writes the
+# head, so it commits or rolls back with the change. A function may also arrange work
+# for after the commit (transaction.on_commit). All are asked; none may write.
+on_record: list[Callable[[AuditEvent], bool]] = []
 
 
 # The details an event may have to forget: names, free text, the values before and
@@ -117,7 +125,10 @@ def record(
     )
     seal(event)
     insert(event)
-    execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
+    if any([marks(event) for marks in on_record]):  # every function asked
+        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = seq WHERE id = 1", [event.hash])
+    else:
+        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
     return event
 
 
@@ -286,6 +297,15 @@ def _unsealed(event: AuditEvent) -> str:
 def latest_seq() -> int:
     """The newest event's number (0 for an empty chain): it grows with every change."""
     return _head()[0]
+
+
+def latest_marked_seq() -> int:
+    """The newest marked event's number (see `on_record`; 0 before any). One plain
+    statement: it is read on every answer from the public pages' cache."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT marked_seq FROM audit_chainhead WHERE id = 1")
+        found = cursor.fetchone()
+    return int(found[0]) if found is not None else 0
 
 
 def _head() -> tuple[int, str]:

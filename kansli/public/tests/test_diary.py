@@ -155,7 +155,7 @@ def test_the_server_keeps_answers_until_a_registration_changes(
     url = f"/diarium/?q={secret.case.case_number}"
     api = f"/api/v1/public/diary?q={secret.case.case_number}"
     first, first_json = page(url), Client().get(api).json()
-    with django_assert_num_queries(1):  # the audit chain's newest number, nothing more
+    with django_assert_num_queries(1):  # the public pages' generation, nothing more
         assert page(url) == first
     with django_assert_num_queries(1):
         assert Client().get(api).json() == first_json
@@ -187,7 +187,7 @@ def test_the_cached_answer_is_per_language_host_and_day(
 
     first, swedish = queries(Client())
     assert first > 1 and 'lang="sv"' in swedish
-    assert queries(Client()) == (1, swedish)  # kept: only the audit chain's newest number
+    assert queries(Client()) == (1, swedish)  # kept: only the public pages' generation
     english = queries(Client(HTTP_ACCEPT_LANGUAGE="en"))
     assert english[0] > 1 and 'lang="en"' in english[1]
     assert queries(Client(HTTP_HOST="kansli.example.se"))[0] > 1
