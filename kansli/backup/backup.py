@@ -1,0 +1,237 @@
+"""`kansli backup DIR`: a copy of an installation that `kansli restore` brings back on
+another machine, taken while people go on working.
+
+    DIR/manifest.json          what the copy holds, with a SHA-256 for every part
+    DIR/database.sqlite3       SQLite: the database as one consistent file, or
+    DIR/database.pgdump        PostgreSQL: pg_dump's custom format
+    DIR/files/sha256/ab/cd/…   every stored file the database names, by its hash
+    DIR/keys/secret_key        the keys kept in the data directory (when there)
+    DIR/keys/signing/…
+
+The database is copied as one moment: SQLite's online backup reads one snapshot while
+writers go on (WAL); on PostgreSQL, pg_dump runs on a snapshot exported by a REPEATABLE
+READ transaction, which also reads the list of files and the audit chain's head, so
+list, head and dump are the same moment. The files are then copied: they are immutable
+and written before the row that names them commits, so every file the snapshot names
+is in the store. Each is hashed on the way and must have the hash it is stored under.
+Files already in DIR from an earlier backup into the same folder are kept (equal names,
+equal content), so a second backup copies only what is new.
+
+A backup holds everything, secret documents and personal data included, and what
+disposal has removed since is still in it: keep backups as secret as the database and
+let them expire (Arkivlagen 10 §, GDPR art. 5.1 e; see README, "Backup")."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from kansli.audit.chain import record
+from kansli.files.models import StoredFile, storage_name
+
+FORMAT = "kansli-backup 1"
+MANIFEST = "manifest.json"
+SQLITE_FILE = "database.sqlite3"
+PG_FILE = "database.pgdump"
+CHUNK = 1024 * 1024
+KEYS = ["secret_key", "signing"]  # in DATA_DIR
+
+
+@dataclass
+class Snapshot:
+    """The database at one moment: its copy, the files it names and the chain head."""
+
+    database_file: str
+    files: list[tuple[str, int]]  # (sha256, size)
+    audit_seq: int
+    audit_hash: str
+    migrations: list[str]
+
+
+@dataclass
+class Made:
+    folder: Path
+    files: int
+    copied: int  # files copied now (the others were there from an earlier backup)
+    bytes: int
+    audit_seq: int
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def make_backup(folder: Path) -> Made:
+    """Copy the database, the files and the keys into folder (made if missing), write
+    the manifest last (a folder without one is not a backup), and record the backup in
+    the audit log (after the copy: the event is not in it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest_path = folder / MANIFEST
+    if manifest_path.exists():
+        manifest_path.unlink()  # the folder is a backup again only when this one is done
+    snapshot = _snapshot_sqlite(folder) if connection.vendor == "sqlite" else _snapshot_pg(folder)
+    copied, size = _copy_files(folder, snapshot.files)
+    keys = _copy_keys(folder)
+    manifest = {
+        "format": FORMAT,
+        "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "database": connection.vendor,
+        "database_file": snapshot.database_file,
+        "database_sha256": sha256_file(folder / snapshot.database_file),
+        "migrations": snapshot.migrations,
+        "audit_head": {"seq": snapshot.audit_seq, "hash": snapshot.audit_hash},
+        "files": len(snapshot.files),
+        "bytes": size,
+        "keys": keys,
+        "secret_key_from_environment": bool(os.environ.get("KANSLI_SECRET_KEY")),
+    }
+    temporary = folder / f"{MANIFEST}.tmp"
+    temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    os.replace(temporary, manifest_path)
+    with transaction.atomic():
+        record(
+            actor=None,
+            action="backup.made",
+            label=f"Säkerhetskopia med {len(snapshot.files)} filer",
+            after={"audit_seq": snapshot.audit_seq, "files": len(snapshot.files)},
+        )
+    return Made(folder, len(snapshot.files), copied, size, snapshot.audit_seq)
+
+
+def _snapshot_sqlite(folder: Path) -> Snapshot:
+    """SQLite's online backup in one step: one read transaction, so one moment, while
+    writers go on in the WAL."""
+    target = folder / SQLITE_FILE
+    partial = folder / f"{SQLITE_FILE}.tmp"
+    partial.unlink(missing_ok=True)
+    connection.ensure_connection()
+    source: Any = connection.connection
+    copy = sqlite3.connect(partial)
+    try:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+        files = copy.execute("SELECT sha256, size FROM files_storedfile ORDER BY sha256")
+        listed = [(str(sha), int(size)) for sha, size in files]
+        head = copy.execute("SELECT seq, hash FROM audit_chainhead WHERE id = 1").fetchone()
+        applied = copy.execute("SELECT app || '.' || name FROM django_migrations ORDER BY id")
+        migrations = [str(row[0]) for row in applied]
+    finally:
+        copy.close()
+    os.replace(partial, target)
+    seq, chain = head if head else (0, "0" * 64)
+    return Snapshot(SQLITE_FILE, listed, int(seq), str(chain), migrations)
+
+
+def _snapshot_pg(folder: Path) -> Snapshot:
+    """pg_dump on a snapshot this transaction exports: the file list, the chain head
+    and the dump are one moment."""
+    import psycopg
+
+    params = pg_params()
+    target = folder / PG_FILE
+    partial = folder / f"{PG_FILE}.tmp"
+    with psycopg.connect(**params) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        exported = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert exported is not None
+        listed = [(str(sha), int(size)) for sha, size in conn.execute(
+            "SELECT sha256, size FROM files_storedfile ORDER BY sha256")]  # fmt: skip
+        head = conn.execute("SELECT seq, hash FROM audit_chainhead WHERE id = 1").fetchone()
+        applied = conn.execute("SELECT app || '.' || name FROM django_migrations ORDER BY id")
+        migrations = [str(row[0]) for row in applied]
+        done = subprocess.run(
+            ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
+             f"--snapshot={exported[0]}", "--file", str(partial), params["dbname"]],
+            env=pg_environment(params), capture_output=True, text=True,
+        )  # fmt: skip
+        conn.rollback()
+    if done.returncode != 0:
+        raise ValidationError(f"pg_dump misslyckades: {done.stderr.strip()[-1000:]}")
+    os.replace(partial, target)
+    seq, chain = head if head else (0, "0" * 64)
+    return Snapshot(PG_FILE, listed, int(seq), str(chain), migrations)
+
+
+def pg_params() -> dict[str, Any]:
+    """The connection settings of Django's database as libpq's keywords."""
+    db = connection.settings_dict
+    params = {"dbname": db["NAME"], "user": db.get("USER") or None,
+              "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
+              "port": db.get("PORT") or None}  # fmt: skip
+    return {key: value for key, value in params.items() if value is not None}
+
+
+def pg_environment(params: dict[str, Any]) -> dict[str, str]:
+    """The environment pg_dump and pg_restore read the connection from (the password
+    never goes on a command line, where other users could read it)."""
+    names = {"user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
+    extra = {names[key]: str(value) for key, value in params.items() if key in names}
+    return {**os.environ, **extra}
+
+
+def _copy_files(folder: Path, files: list[tuple[str, int]]) -> tuple[int, int]:
+    """Copy each file the snapshot names, hashing it on the way; (copied now, bytes)."""
+    copied = total = 0
+    for sha256, size in files:
+        total += size
+        target = folder / "files" / storage_name(sha256)
+        if target.exists() and target.stat().st_size == size:
+            continue  # copied by an earlier backup into this folder
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f"{sha256}.tmp")
+        digest = hashlib.sha256()
+        try:
+            source = StoredFile(sha256=sha256, size=size).open()
+        except FileNotFoundError as error:
+            raise ValidationError(
+                f"Filen {sha256} finns i databasen men inte i fillagret."
+            ) from error
+        with source, partial.open("wb") as out:
+            while chunk := source.read(CHUNK):
+                digest.update(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != sha256:
+            partial.unlink()
+            raise ValidationError(
+                f"Filen {sha256} i fillagret har inte längre sin kontrollsumma "
+                f"(nu {digest.hexdigest()}): fillagret är skadat."
+            )
+        os.replace(partial, target)
+        copied += 1
+    return copied, total
+
+
+def _copy_keys(folder: Path) -> dict[str, str]:
+    """The keys kept in the data directory, with their SHA-256 (relative path -> hash)."""
+    keys: dict[str, str] = {}
+    target = folder / "keys"
+    if target.exists():
+        shutil.rmtree(target)
+    for name in KEYS:
+        source = Path(settings.DATA_DIR) / name
+        if source.is_file():
+            target.mkdir(exist_ok=True)
+            shutil.copy2(source, target / name)
+        elif source.is_dir():
+            shutil.copytree(source, target / name)
+    if target.exists():
+        for path in sorted(p for p in target.rglob("*") if p.is_file()):
+            path.chmod(0o600)
+            keys[path.relative_to(target).as_posix()] = sha256_file(path)
+    return keys

@@ -1,0 +1,187 @@
+"""`kansli restore DIR`: bring a backup made by `kansli backup` into a new installation.
+
+Everything is checked before anything is written: the manifest, the database copy's
+SHA-256, every file against the hash it is named by (and that none is missing), the
+keys. Only a new installation is restored into (no database yet, or a migrated one
+without users, cases or audit events): a restore never mixes two installations. Then
+the database is put in place (SQLite: the file; PostgreSQL: pg_restore in one
+transaction), the files go into the storage (the file system or the object store), the
+keys into the data directory, migrations run (a backup from an older version), and
+the result is checked the way an auditor would: the audit chain is verified from the
+first event and must end at the head the backup recorded, and every file the database
+names is in the storage with its hash."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.db import connection, transaction
+
+from kansli.audit.chain import record, verify
+from kansli.backup.backup import FORMAT, MANIFEST, pg_environment, pg_params, sha256_file
+from kansli.files.models import StoredFile, storage_name
+from kansli.files.storage import reaching_storage
+
+EMPTY_TABLES = ["audit_auditevent", "registry_case", "org_user"]
+
+
+@dataclass
+class Restored:
+    files: int
+    audit_events: int
+    forgotten: int
+    secret_key_from_environment: bool
+
+
+def check_backup(folder: Path) -> dict[str, Any]:
+    """The manifest, once every part of the backup has its recorded hash; raises
+    ValidationError (in Swedish) naming the first fault."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ValidationError(
+            f"{folder} är ingen hel säkerhetskopia: {MANIFEST} saknas "
+            "(kopieringen avbröts, eller mappen är fel)."
+        ) from error
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationError(f"{MANIFEST} går inte att läsa: {error}") from error
+    if manifest.get("format") != FORMAT:
+        raise ValidationError(f"Okänt format: {manifest.get('format')!r} (väntat {FORMAT}).")
+    database = folder / str(manifest["database_file"])
+    if not database.is_file() or sha256_file(database) != manifest["database_sha256"]:
+        raise ValidationError(f"Databaskopian {database.name} saknas eller är ändrad.")
+    for name, sha256 in manifest["keys"].items():
+        key = folder / "keys" / name
+        if not key.is_file() or sha256_file(key) != sha256:
+            raise ValidationError(f"Nyckeln {name} saknas eller är ändrad.")
+    found = 0
+    for path in (folder / "files").rglob("*") if (folder / "files").exists() else []:
+        if not path.is_file():
+            continue
+        if path.suffix == ".tmp":
+            continue  # left by a backup that stopped; the manifest does not count it
+        if sha256_file(path) != path.name:
+            raise ValidationError(f"Filen {path.name} har inte den kontrollsumma den heter.")
+        found += 1
+    if found < manifest["files"]:
+        raise ValidationError(f"Säkerhetskopian ska ha {manifest['files']} filer men har {found}.")
+    return manifest
+
+
+def restore_backup(folder: Path) -> Restored:
+    """Check the backup, then restore it into this (new) installation and verify it."""
+    manifest = check_backup(folder)
+    if manifest["database"] != connection.vendor:
+        raise ValidationError(
+            f"Säkerhetskopian är från {manifest['database']}, den här installationen "
+            f"använder {connection.vendor}."
+        )
+    _require_new_installation()
+    database = folder / str(manifest["database_file"])
+    if connection.vendor == "sqlite":
+        _restore_sqlite(database)
+    else:
+        _restore_pg(database)
+    call_command("migrate", verbosity=0)
+    files = _restore_files(folder)
+    _restore_keys(folder, manifest["keys"])
+    result = verify()
+    if not result.ok:
+        raise ValidationError(
+            f"Granskningskedjan är bruten efter återläsningen vid händelse "
+            f"{result.broken_seq}: {result.reason}."
+        )
+    head = manifest["audit_head"]
+    if result.checked != head["seq"]:
+        raise ValidationError(
+            f"Granskningskedjan har {result.checked} händelser, säkerhetskopian {head['seq']}."
+        )
+    with transaction.atomic():
+        record(
+            actor=None,
+            action="backup.restored",
+            label=f"Återläst säkerhetskopia från {manifest['created']}",
+            after={"created": manifest["created"], "audit_seq": head["seq"], "files": files},
+        )
+    return Restored(files, result.checked, result.forgotten,
+                    bool(manifest.get("secret_key_from_environment")))  # fmt: skip
+
+
+def _require_new_installation() -> None:
+    tables = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+        for table in EMPTY_TABLES:
+            if table not in tables:
+                continue
+            cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")  # noqa: S608
+            if cursor.fetchone() is not None:
+                raise ValidationError(
+                    "Databasen är inte tom: en säkerhetskopia läses bara in i en ny "
+                    "installation (en tom databas), aldrig över en som används."
+                )
+
+
+def _restore_sqlite(database: Path) -> None:
+    target = Path(str(settings.DATABASES["default"]["NAME"]))
+    connection.close()
+    partial = target.with_name(f"{target.name}.återläses")
+    shutil.copyfile(database, partial)
+    check = sqlite3.connect(partial)
+    try:
+        if check.execute("PRAGMA integrity_check").fetchone() != ("ok",):
+            raise ValidationError("Databaskopian är skadad (SQLite integrity_check).")
+    finally:
+        check.close()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{target}{suffix}").unlink(missing_ok=True)
+    os.replace(partial, target)
+
+
+def _restore_pg(database: Path) -> None:
+    params = pg_params()
+    connection.close()
+    done = subprocess.run(
+        ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
+         "--single-transaction", "--exit-on-error", "--dbname", params["dbname"], str(database)],
+        env=pg_environment(params), capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        raise ValidationError(f"pg_restore misslyckades: {done.stderr.strip()[-1000:]}")
+
+
+def _restore_files(folder: Path) -> int:
+    """Put every file the database names into the storage (those there already are
+    kept: equal names, equal content); the count."""
+    count = 0
+    for sha256 in StoredFile.objects.order_by("sha256").values_list("sha256", flat=True).iterator():
+        name = storage_name(sha256)
+        source = folder / "files" / name
+        with reaching_storage():  # an object store that does not answer: a clear error
+            if not default_storage.exists(name):
+                if not source.is_file():
+                    raise ValidationError(f"Filen {sha256} saknas i säkerhetskopian.")
+                with source.open("rb") as handle:
+                    default_storage.save(name, File(handle, name=sha256))
+        count += 1
+    return count
+
+
+def _restore_keys(folder: Path, keys: dict[str, str]) -> None:
+    data_dir = Path(settings.DATA_DIR)
+    for name in keys:
+        target = data_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(folder / "keys" / name, target)
+        target.chmod(0o600)

@@ -1,0 +1,110 @@
+"""What `kansli backup` writes and what `kansli restore` refuses before it writes
+anything: a damaged or missing part of the copy, a database that is in use, a store
+whose file no longer has its hash."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from kansli.audit.models import AuditEvent
+from kansli.backup.backup import make_backup
+from kansli.backup.restore import check_backup, restore_backup
+from kansli.files.store import store_bytes
+from kansli.registry.actions import do_attach_file
+from kansli.registry.testing import make_incoming
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def _document_with_file(text: str) -> str:
+    stored = store_bytes(text.encode() * 50, "brev.txt")
+    do_attach_file(make_incoming(), stored, "brev.txt", actor=None)
+    return stored.sha256
+
+
+def test_a_backup_holds_database_files_keys_and_the_chain_head(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Ansökan om bygglov. ")
+    head = AuditEvent.objects.order_by("-seq").first()
+    assert head is not None
+
+    made = make_backup(tmp_path / "kopia")
+
+    manifest = json.loads((tmp_path / "kopia" / "manifest.json").read_text())
+    assert manifest["files"] == made.files == 1
+    assert (tmp_path / "kopia" / "files" / "sha256" / sha256[:2] / sha256[2:4] / sha256).exists()
+    assert manifest["audit_head"] == {"seq": head.seq, "hash": head.hash}
+    assert "secret_key" in manifest["keys"]
+    assert check_backup(tmp_path / "kopia") == manifest
+    # The backup itself is in the audit log, after its moment.
+    assert AuditEvent.objects.filter(action="backup.made", seq__gt=head.seq).exists()
+
+
+def test_a_second_backup_into_the_same_folder_copies_only_new_files(tmp_path: Path) -> None:
+    _document_with_file("Första brevet. ")
+    assert make_backup(tmp_path / "kopia").copied == 1
+    _document_with_file("Andra brevet. ")
+
+    again = make_backup(tmp_path / "kopia")
+
+    assert (again.files, again.copied) == (2, 1)
+    check_backup(tmp_path / "kopia")
+
+
+def test_a_copy_with_a_changed_file_is_refused(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Yttrande. ")
+    make_backup(tmp_path / "kopia")
+    copied = tmp_path / "kopia" / "files" / "sha256" / sha256[:2] / sha256[2:4] / sha256
+    copied.write_bytes(b"annat innehall")
+
+    with pytest.raises(ValidationError, match="har inte den kontrollsumma den heter"):
+        check_backup(tmp_path / "kopia")
+
+
+def test_a_copy_missing_a_file_or_its_manifest_is_refused(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Protokoll. ")
+    make_backup(tmp_path / "kopia")
+    (tmp_path / "kopia" / "files" / "sha256" / sha256[:2] / sha256[2:4] / sha256).unlink()
+    with pytest.raises(ValidationError, match="ska ha 1 filer men har 0"):
+        check_backup(tmp_path / "kopia")
+
+    (tmp_path / "kopia" / "manifest.json").unlink()
+    with pytest.raises(ValidationError, match=r"manifest\.json saknas"):
+        check_backup(tmp_path / "kopia")
+
+
+def test_a_changed_database_copy_is_refused(tmp_path: Path) -> None:
+    _document_with_file("Kallelse. ")
+    make_backup(tmp_path / "kopia")
+    manifest = json.loads((tmp_path / "kopia" / "manifest.json").read_text())
+    with (tmp_path / "kopia" / manifest["database_file"]).open("ab") as database:
+        database.write(b"\0")
+
+    with pytest.raises(ValidationError, match="saknas eller är ändrad"):
+        check_backup(tmp_path / "kopia")
+
+
+def test_restore_never_writes_over_an_installation_in_use(tmp_path: Path) -> None:
+    _document_with_file("Beslut. ")
+    make_backup(tmp_path / "kopia")
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(ValidationError, match="Databasen är inte tom"):
+        restore_backup(tmp_path / "kopia")
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_stored_file_that_lost_its_hash_stops_the_backup(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Överklagande. ")
+    name = f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+    default_storage.delete(name)
+    default_storage.save(name, ContentFile(b"skadat"))
+
+    with pytest.raises(ValidationError, match="fillagret är skadat"):
+        make_backup(tmp_path / "kopia")
+    assert not (tmp_path / "kopia" / "manifest.json").exists()
