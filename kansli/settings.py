@@ -12,6 +12,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from kansli.sso.config import parse_group_map, saml_config
+
 BASE_DIR = Path(__file__).resolve().parent
 
 
@@ -121,6 +123,8 @@ INSTALLED_APPS = [
     "kansli.reorganisation",
     "kansli.privacy",
     "kansli.archive",
+    "kansli.backup",
+    "kansli.sso",
     "kansli.demo",
 ]
 
@@ -129,6 +133,8 @@ MIDDLEWARE = [
     "kansli.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The SAML requests in flight, in a cookie of their own (kansli.sso.saml).
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -168,6 +174,13 @@ TEMPLATES = [
 ]
 
 
+# A web process keeps its database connection for a minute between requests instead of
+# opening one for each (SQLite: its PRAGMAs run again; PostgreSQL: a new backend
+# process), and a kept one is checked before a request uses it (a PostgreSQL restarted
+# meanwhile: a new connection instead of an error).
+KEPT_CONNECTIONS = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+
+
 def _databases() -> dict[str, dict[str, object]]:
     url = env("KANSLI_DATABASE_URL")
     if not url:
@@ -191,13 +204,14 @@ def _databases() -> dict[str, dict[str, object]]:
                     ),
                 },
                 "TEST": {"NAME": env("KANSLI_TEST_SQLITE_NAME") or None},
+                **KEPT_CONNECTIONS,
             }
         }
     if not url.startswith(("postgres://", "postgresql://", "sqlite://")):
         raise ImproperlyConfigured(
             "KANSLI_DATABASE_URL must start with postgresql:// (or sqlite:// for testing)"
         )
-    return {"default": dict(dj_database_url.parse(url, conn_max_age=60))}
+    return {"default": dict(dj_database_url.parse(url)) | KEPT_CONNECTIONS}
 
 
 DATABASES = _databases()
@@ -270,6 +284,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lockout ends when it said
 AXES_LOCKOUT_CALLABLE = "kansli.web.login.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "kansli.web.login.client_ip"
+AXES_WHITELIST_CALLABLE = "kansli.sso.views.not_a_password"  # single sign-on
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are in the audit log
 # The admin saves through actions; a lockout ends by itself or with
 # `kansli axes_reset_username USERNAME`.
@@ -279,8 +294,109 @@ AXES_ENABLE_ADMIN = False
 REQUIRE_TWO_FACTOR = env_bool("KANSLI_REQUIRE_TWO_FACTOR", True)
 OTP_TOTP_ISSUER = "Kansli"
 
+# Single sign-on (kansli.sso): OpenID Connect when KANSLI_OIDC_CLIENT_ID is set, SAML 2
+# when KANSLI_SAML_IDP_METADATA is. KANSLI_SSO_GROUPS maps the identity provider's
+# groups to roles ("group=role@CODE", comma-separated); a person unknown to Kansli is
+# created at the first sign-in only when a group maps. The identity provider's
+# multi-factor claim (an acr/amr value of KANSLI_OIDC_MFA_VALUES, an
+# AuthnContextClassRef of KANSLI_SAML_MFA_CONTEXTS) counts as the second factor.
+try:
+    SSO_GROUPS = parse_group_map(env_list("KANSLI_SSO_GROUPS", []))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"KANSLI_SSO_GROUPS: {exc}") from exc
+OIDC_ENABLED = bool(env("KANSLI_OIDC_CLIENT_ID"))
+OIDC_REQUIRED = (
+    "KANSLI_OIDC_CLIENT_SECRET",
+    "KANSLI_OIDC_ISSUER",
+    "KANSLI_OIDC_AUTHORIZATION_ENDPOINT",
+    "KANSLI_OIDC_TOKEN_ENDPOINT",
+    "KANSLI_OIDC_USERINFO_ENDPOINT",
+    "KANSLI_OIDC_JWKS_ENDPOINT",
+)
+if OIDC_ENABLED:
+    if missing := [name for name in OIDC_REQUIRED if not env(name)]:
+        raise ImproperlyConfigured(f"KANSLI_OIDC_CLIENT_ID needs {', '.join(missing)} too")
+    AUTHENTICATION_BACKENDS.append("kansli.sso.oidc.Backend")
+OIDC_RP_CLIENT_ID = env("KANSLI_OIDC_CLIENT_ID") or ""
+OIDC_RP_CLIENT_SECRET = env("KANSLI_OIDC_CLIENT_SECRET") or ""
+OIDC_ISSUER = env("KANSLI_OIDC_ISSUER") or ""
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("KANSLI_OIDC_AUTHORIZATION_ENDPOINT") or ""
+OIDC_OP_TOKEN_ENDPOINT = env("KANSLI_OIDC_TOKEN_ENDPOINT") or ""
+OIDC_OP_USER_ENDPOINT = env("KANSLI_OIDC_USERINFO_ENDPOINT") or ""
+OIDC_OP_JWKS_ENDPOINT = env("KANSLI_OIDC_JWKS_ENDPOINT") or ""
+OIDC_RP_SIGN_ALGO = env("KANSLI_OIDC_SIGN_ALGO") or "RS256"
+OIDC_RP_SCOPES = env("KANSLI_OIDC_SCOPES") or "openid email profile groups"
+OIDC_USERNAME_CLAIM = env("KANSLI_OIDC_USERNAME_CLAIM") or "preferred_username"
+OIDC_GROUPS_CLAIM = env("KANSLI_OIDC_GROUPS_CLAIM") or "groups"
+OIDC_MFA_VALUES = env_list("KANSLI_OIDC_MFA_VALUES", ["mfa", "otp", "hwk"])
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
+OIDC_USE_PKCE = True
+SAML_ENABLED = bool(env("KANSLI_SAML_IDP_METADATA"))
+if SAML_ENABLED:
+    if missing := [n for n in ("KANSLI_SAML_KEY_FILE", "KANSLI_SAML_CERT_FILE") if not env(n)]:
+        raise ImproperlyConfigured(f"KANSLI_SAML_IDP_METADATA needs {', '.join(missing)} too")
+    SAML_CONFIG = saml_config(
+        site_url=SITE_URL,
+        idp_metadata=env("KANSLI_SAML_IDP_METADATA") or "",
+        key_file=env("KANSLI_SAML_KEY_FILE") or "",
+        cert_file=env("KANSLI_SAML_CERT_FILE") or "",
+        entity_id=env("KANSLI_SAML_ENTITY_ID"),
+    )
+    AUTHENTICATION_BACKENDS.append("kansli.sso.saml.Backend")
+SAML_USERNAME_ATTRIBUTE = env("KANSLI_SAML_USERNAME_ATTRIBUTE") or "uid"
+SAML_GROUPS_ATTRIBUTE = env("KANSLI_SAML_GROUPS_ATTRIBUTE") or "groups"
+SAML_MFA_CONTEXTS = env_list("KANSLI_SAML_MFA_CONTEXTS", ["https://refeds.org/profile/mfa"])
+SAML_CSP_HANDLER = ""  # the Content-Security-Policy is kansli.web.middleware's
+# To the identity provider by redirect: the POST binding's page submits itself by a
+# script, which Kansli's Content-Security-Policy does not run.
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+
 # Registered documents' files, content-addressed; never served from MEDIA_URL.
 MEDIA_ROOT = DATA_DIR / "files"
+S3_REQUIRED = ("KANSLI_S3_ENDPOINT_URL", "KANSLI_S3_ACCESS_KEY_ID", "KANSLI_S3_SECRET_ACCESS_KEY")
+
+
+def file_storage() -> dict[str, object]:
+    """Where the files' bytes live: the file system under MEDIA_ROOT, or, when
+    KANSLI_S3_BUCKET is set, that bucket of an S3-compatible object store (SeaweedFS,
+    MinIO, Ceph) through django-storages. Objects are named by their SHA-256 and never
+    renamed: an object already there holds the same bytes (kansli.files.store)."""
+    bucket = env("KANSLI_S3_BUCKET")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    given = {name: env(name) for name in S3_REQUIRED}
+    missing = [name for name, value in given.items() if not value]
+    if missing:
+        raise ImproperlyConfigured(
+            f"KANSLI_S3_BUCKET={bucket} needs {', '.join(missing)} too "
+            "(the secrets may be given as NAME_FILE)"
+        )
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": given["KANSLI_S3_ENDPOINT_URL"],
+            "access_key": given["KANSLI_S3_ACCESS_KEY_ID"],
+            "secret_key": given["KANSLI_S3_SECRET_ACCESS_KEY"],
+            "region_name": env("KANSLI_S3_REGION") or None,
+            "file_overwrite": True,  # never a suffix: the name is the content's hash
+            "default_acl": None,  # private: files are served by Kansli, never by URL
+            "client_config": Config(
+                s3={"addressing_style": "path"},  # the bucket in the path, no DNS name
+                connect_timeout=5,
+                read_timeout=60,
+                retries={"mode": "standard", "max_attempts": 3},
+            ),
+        },
+    }
+
+
+STORAGES = {
+    "default": file_storage(),
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
 MAX_UPLOAD_MB = env_int("KANSLI_MAX_UPLOAD_MB", 100)  # one file
 MAX_REQUEST_MB = env_int("KANSLI_MAX_REQUEST_MB", 200)  # one request, its files together
 # What a ZIP-based file (Word, Excel, OpenDocument) may unpack to (kansli.files.store).
@@ -292,6 +408,16 @@ EXTRACT_SECONDS = env_int("KANSLI_EXTRACT_SECONDS", 120)
 
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# The database backend's tasks left RUNNING by a lost worker (kansli/web/taskrecovery.py):
+# one of a worker of another machine is run again after this many seconds (one of this
+# machine's, once its process is gone); after this many attempts it fails instead.
+TASK_STALE_SECONDS = env_int("KANSLI_TASK_STALE_SECONDS", 900)
+TASK_MAX_ATTEMPTS = env_int("KANSLI_TASK_MAX_ATTEMPTS", 3)
+if TASK_STALE_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured(
+        "KANSLI_TASK_STALE_SECONDS and KANSLI_TASK_MAX_ATTEMPTS must be at least 1"
+    )
 
 # E-mail: SMTP when KANSLI_SMTP_HOST is set; otherwise each message is written as a file
 # in DATA_DIR/mail, so that a demo or test installation can be read without a mail server.
@@ -351,52 +477,44 @@ CACHES = {
     },
 }
 
+# Production with several web processes and machines (README: "Redis"): with
+# KANSLI_REDIS_URL the caches are Redis, shared by them all (the public e-diary's
+# answers, the rate limits' counts), and the sessions are kept in the database and read
+# through that cache, so they survive a restart of Redis. Short socket timeouts: with
+# Redis out of reach the public e-diary computes its answers itself
+# (kansli.public.pagecache) after at most a second's wait.
+REDIS_URL = env("KANSLI_REDIS_URL") or ""
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(
+        "KANSLI_REDIS_URL: expected redis://host:6379/0, rediss://… or unix:///path"
+    )
+if REDIS_URL:
+    _redis_cache = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+    CACHES = {
+        "default": _redis_cache | {"KEY_PREFIX": "kansli"},
+        "public-pages": _redis_cache | {"KEY_PREFIX": "kansli-public-pages"},
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
+# KANSLI_TASKS=rq: background work on RQ in the same Redis instead of the database
+# (kansli/web/management/commands/worker.py says why); the tasks stay django-tasks'.
+TASKS_ENGINE = env("KANSLI_TASKS") or "database"
+if TASKS_ENGINE not in {"database", "rq"}:
+    raise ImproperlyConfigured(f"KANSLI_TASKS={TASKS_ENGINE!r}: expected database or rq")
+if TASKS_ENGINE == "rq":
+    if not REDIS_URL:
+        raise ImproperlyConfigured("KANSLI_TASKS=rq needs KANSLI_REDIS_URL")
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    # A job may run for an hour (a disposal run, an archive export) before RQ stops it.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}  # its queue: "default"
+
 # Sealing approved minutes (kansli/meetings/signing.py): the municipality's key and
 # certificate as PEM files; without them a self-signed demo certificate is made in
-S3_REQUIRED = ("KANSLI_S3_ENDPOINT_URL", "KANSLI_S3_ACCESS_KEY_ID", "KANSLI_S3_SECRET_ACCESS_KEY")
-
-
-def file_storage() -> dict[str, object]:
-    """Where the files' bytes live: the file system under MEDIA_ROOT, or, when
-    KANSLI_S3_BUCKET is set, that bucket of an S3-compatible object store (SeaweedFS,
-    MinIO, Ceph) through django-storages. Objects are named by their SHA-256 and never
-    renamed: an object already there holds the same bytes (kansli.files.store)."""
-    bucket = env("KANSLI_S3_BUCKET")
-    if not bucket:
-        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-    given = {name: env(name) for name in S3_REQUIRED}
-    missing = [name for name, value in given.items() if not value]
-    if missing:
-        raise ImproperlyConfigured(
-            f"KANSLI_S3_BUCKET={bucket} needs {', '.join(missing)} too "
-            "(the secrets may be given as NAME_FILE)"
-        )
-    from botocore.config import Config
-
-    return {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": bucket,
-            "endpoint_url": given["KANSLI_S3_ENDPOINT_URL"],
-            "access_key": given["KANSLI_S3_ACCESS_KEY_ID"],
-            "secret_key": given["KANSLI_S3_SECRET_ACCESS_KEY"],
-            "region_name": env("KANSLI_S3_REGION") or None,
-            "file_overwrite": True,  # never a suffix: the name is the content's hash
-            "default_acl": None,  # private: files are served by Kansli, never by URL
-            "client_config": Config(
-                s3={"addressing_style": "path"},  # the bucket in the path, no DNS name
-                connect_timeout=5,
-                read_timeout=60,
-                retries={"mode": "standard", "max_attempts": 3},
-            ),
-        },
-    }
-
-
-STORAGES = {
-    "default": file_storage(),
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-}
 # DATA_DIR/signing.
 SIGNING_KEY_FILE = env("KANSLI_SIGNING_KEY_FILE") or ""
 SIGNING_CERT_FILE = env("KANSLI_SIGNING_CERT_FILE") or ""
