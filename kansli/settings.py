@@ -304,6 +304,10 @@ try:
     SSO_GROUPS = parse_group_map(env_list("KANSLI_SSO_GROUPS", []))
 except ValueError as exc:
     raise ImproperlyConfigured(f"KANSLI_SSO_GROUPS: {exc}") from exc
+# An account that exists when single sign-on is turned on is linked to the provider's
+# person at their first sign-in only while this is on (the day of the change); off, it
+# is refused until then, so that a provider's user of the same name cannot take it.
+SSO_LINK_EXISTING = env_bool("KANSLI_SSO_LINK_EXISTING", False)
 OIDC_ENABLED = bool(env("KANSLI_OIDC_CLIENT_ID"))
 OIDC_REQUIRED = (
     "KANSLI_OIDC_CLIENT_SECRET",
@@ -328,7 +332,7 @@ OIDC_RP_SIGN_ALGO = env("KANSLI_OIDC_SIGN_ALGO") or "RS256"
 OIDC_RP_SCOPES = env("KANSLI_OIDC_SCOPES") or "openid email profile groups"
 OIDC_USERNAME_CLAIM = env("KANSLI_OIDC_USERNAME_CLAIM") or "preferred_username"
 OIDC_GROUPS_CLAIM = env("KANSLI_OIDC_GROUPS_CLAIM") or "groups"
-OIDC_MFA_VALUES = env_list("KANSLI_OIDC_MFA_VALUES", ["mfa", "otp", "hwk"])
+OIDC_MFA_VALUES = env_list("KANSLI_OIDC_MFA_VALUES", ["mfa"])  # RFC 8176: more than one factor
 OIDC_AUTHENTICATION_CALLBACK_URL = "sso_oidc_callback"
 OIDC_USE_PKCE = True
 SAML_ENABLED = bool(env("KANSLI_SAML_IDP_METADATA"))

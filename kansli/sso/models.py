@@ -7,6 +7,8 @@ marked with this device: it verifies no codes of its own."""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.db import models
 from django_otp.models import Device
 
 NAME = "Identitetsleverantörens tvåstegsverifiering"
@@ -22,3 +24,27 @@ class IdentityProviderDevice(Device):
     def verify_token(self, token: object) -> bool:
         """No code is ever accepted here: the identity provider checked the factor."""
         return False
+
+
+class Link(models.Model):
+    """Which person at the identity provider a Kansli account is: the provider (OIDC
+    `iss`, SAML entity id) and its never-reused id for the person (OIDC `sub`, SAML
+    NameID). A username is not enough: the provider may give a leaver's username to a
+    newcomer, who would then sign in as the leaver's account with its roles."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="sso_links")  # fmt: skip
+    issuer = models.CharField(max_length=255)
+    subject = models.CharField(max_length=255)
+    linked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "koppling till identitetsleverantören"
+        verbose_name_plural = "kopplingar till identitetsleverantören"
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="sso_link_subject"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="sso_link_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} = {self.subject} hos {self.issuer}"

@@ -49,6 +49,8 @@ class Backend(OIDCAuthenticationBackend):
             raise SuspiciousOperation("userinfo for another subject")
         identity = Identity(
             protocol="oidc",
+            issuer=str(payload.get("iss") or ""),
+            subject=str(payload.get("sub") or ""),  # from the signed ID token
             username=str(claims.get(settings.OIDC_USERNAME_CLAIM) or ""),
             email=str(claims.get("email") or ""),
             first_name=str(claims.get("given_name") or ""),
@@ -70,10 +72,7 @@ class CallbackView(OIDCAuthenticationCallbackView):
     kansli.sso.signin, or refused with the reason."""
 
     def login_success(self) -> HttpResponse:
-        try:
-            start_session(self.request, self.user, self.request.kansli_sso_identity)
-        except Refused as exc:
-            return refused(self.request, str(exc))
+        start_session(self.request, self.user, self.request.kansli_sso_identity)
         return HttpResponseRedirect(self.success_url)
 
     def login_failure(self) -> HttpResponse:

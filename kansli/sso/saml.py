@@ -45,8 +45,11 @@ class Backend(Saml2Backend):
         if request is None or session_info is None:
             return None
         attributes = session_info.get("ava") or {}
+        name_id = session_info.get("name_id")
         identity = Identity(
             protocol="saml",
+            issuer=str(session_info.get("issuer") or ""),
+            subject=str(getattr(name_id, "text", "") or ""),  # the signed assertion's NameID
             username=first(attributes.get(settings.SAML_USERNAME_ATTRIBUTE)),
             email=first(attributes.get("mail")),
             first_name=first(attributes.get("givenName")),
@@ -84,10 +87,7 @@ class AssertionConsumerView(AssertionConsumerServiceView):
         )
         if user is None:
             raise PermissionDenied(getattr(request, "kansli_sso_refused", FAILED))
-        try:
-            start_session(request, user, request.kansli_sso_identity)  # type: ignore[attr-defined]
-        except Refused as exc:
-            raise PermissionDenied(str(exc)) from exc
+        start_session(request, user, request.kansli_sso_identity)  # type: ignore[attr-defined]
         return user
 
     def handle_acs_failure(

@@ -20,7 +20,8 @@ from typing import NoReturn
 import django_otp
 from django.conf import settings
 from django.contrib import auth
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -28,7 +29,7 @@ from kansli.audit.chain import record
 from kansli.org.actions import do_create_user, do_end_role, do_grant_role
 from kansli.org.models import Authority, Committee, RoleAssignment, User
 from kansli.sso.config import Grant
-from kansli.sso.models import NAME, IdentityProviderDevice
+from kansli.sso.models import NAME, IdentityProviderDevice, Link
 from kansli.web.twofactor import has_authenticator, needs_two_factor
 
 UNMAPPED = (
@@ -43,6 +44,15 @@ NO_SECOND_FACTOR = (
     "identitetsleverantören."
 )
 NO_USERNAME = "Identitetsleverantören skickade inget användarnamn."
+BAD_USERNAME = "Användarnamnet från identitetsleverantören går inte att använda i Kansli."
+NOT_LINKED = (
+    "Det finns redan ett konto i Kansli med ditt användarnamn, men det är inte kopplat "
+    "till kommunens inloggning. Be systemadministratören koppla det."
+)
+TAKEN = (
+    "Användarnamnet hör i Kansli till en annan person hos identitetsleverantören. "
+    "Kontakta systemadministratören."
+)
 
 
 class Refused(Exception):
@@ -54,6 +64,8 @@ class Identity:
     """What the identity provider said about the person."""
 
     protocol: str  # "oidc" or "saml"
+    issuer: str  # the provider: OIDC `iss`, SAML entity id
+    subject: str  # its lasting id for the person: OIDC `sub`, SAML NameID
     username: str
     email: str
     first_name: str
@@ -69,28 +81,48 @@ def grants_for(groups: Iterable[str]) -> set[Grant]:
 
 
 def user_for(identity: Identity) -> User:
-    """The person, created when unknown and a group maps, with the mapped roles
-    granted and those they no longer have a group for ended (roles not in the mapping,
-    set by hand in the admin, are left as they are). Raises Refused, with the refusal
-    in the audit chain."""
-    if not identity.username:
+    """The person, found by their link to the provider (kansli.sso.models.Link), else by
+    username, or created when unknown and a group maps; the mapped roles granted and
+    those they no longer have a group for ended (roles not in the mapping, set by hand
+    in the admin, are left as they are). Refused, with the refusal in the audit chain
+    and nothing created or changed, when the username is another person's at the
+    provider, an existing account is not linked (and KANSLI_SSO_LINK_EXISTING is off),
+    or a second factor is needed and there is none to give."""
+    if not identity.username or not identity.subject:
         _refuse(identity, None, NO_USERNAME)
     wanted = grants_for(identity.groups)
-    user = User.objects.filter(username=identity.username).first()
+    link = Link.objects.filter(issuer=identity.issuer, subject=identity.subject).first()
+    user = link.user if link is not None else None
+    if user is None:
+        user = User.objects.filter(username=identity.username).first()
+        if user is not None and user.sso_links.filter(issuer=identity.issuer).exists():
+            _refuse(identity, user, TAKEN)  # a leaver's username given to a newcomer
+        if user is not None and not settings.SSO_LINK_EXISTING:
+            _refuse(identity, user, NOT_LINKED)
     if user is None and not wanted:
         _refuse(identity, None, UNMAPPED)
     if user is not None and not user.is_active:
         _refuse(identity, user, INACTIVE)
-    with transaction.atomic():
-        if user is None:
-            user = do_create_user(
-                identity.username,
-                first_name=identity.first_name[:150],
-                last_name=identity.last_name[:150],
-                email=identity.email,
-                actor=None,
-            )
-        _sync_roles(user, wanted)
+    known = user
+    try:
+        with transaction.atomic():  # a refusal below undoes the account and its roles
+            if user is None:
+                user = do_create_user(
+                    identity.username,
+                    first_name=identity.first_name[:150],
+                    last_name=identity.last_name[:150],
+                    email=identity.email,
+                    actor=None,
+                )
+            if link is None:
+                Link.objects.create(user=user, issuer=identity.issuer, subject=identity.subject)
+            _sync_roles(user, wanted)
+            if needs_two_factor(user) and not identity.mfa and not has_authenticator(user):
+                raise Refused(NO_SECOND_FACTOR)
+    except Refused as refusal:
+        _refuse(identity, known, str(refusal))
+    except (ValidationError, IntegrityError):  # a username Kansli cannot take; a race
+        _refuse(identity, known, BAD_USERNAME)
     return user
 
 
@@ -138,12 +170,9 @@ def _where(grant: Grant) -> tuple[Authority | None, Committee | None]:
 
 
 def start_session(request: HttpRequest, user: User, identity: Identity) -> None:
-    """Sign the person in (the user as authenticated by the protocol's backend): with
-    the identity provider's second factor when it gave one, else as after a password.
-    Raises Refused when a second factor is needed and there is none to give."""
-    second_factor = needs_two_factor(user)
-    if second_factor and not identity.mfa and not has_authenticator(user):
-        _refuse(identity, user, NO_SECOND_FACTOR)
+    """Sign the person in (the user as user_for found them): with the identity
+    provider's second factor when it gave one, else as after a password."""
+    second_factor = needs_two_factor(user)  # one is there: user_for saw to it
     auth.login(request, user)
     if identity.mfa:
         device, _ = IdentityProviderDevice.objects.get_or_create(

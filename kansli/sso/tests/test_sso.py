@@ -15,12 +15,12 @@ from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 
 from kansli.audit.models import AuditEvent
-from kansli.org.models import Role, User
+from kansli.org.models import Authority, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.sso import testing
 from kansli.sso.config import parse_group_map, saml_config
-from kansli.sso.models import IdentityProviderDevice
-from kansli.sso.signin import NO_SECOND_FACTOR, UNMAPPED
+from kansli.sso.models import IdentityProviderDevice, Link
+from kansli.sso.signin import NO_SECOND_FACTOR, NOT_LINKED, TAKEN, UNMAPPED
 from kansli.sso.views import FAILED
 from kansli.web.testing import give_authenticator, totp_code
 
@@ -128,14 +128,19 @@ def test_an_unmapped_person_is_refused_and_not_created(sso: str, protocol: str) 
 
 
 @pytest.mark.parametrize("protocol", ["oidc", "saml"])
-def test_without_the_providers_mfa_kanslis_code_is_still_needed(sso: str, protocol: str) -> None:
-    # No authenticator app in Kansli: refused, not offered to add one.
+def test_without_the_providers_mfa_kanslis_code_is_still_needed(
+    sso: str, protocol: str, settings: Any
+) -> None:
+    # No authenticator app in Kansli: refused, not offered to add one, and nothing made.
     _session, page = sign_in(sso, protocol, testing.PASSWORD_USER)
     assert page.status_code == 403 and NO_SECOND_FACTOR in page.text
-    user = User.objects.get(username=testing.PASSWORD_USER)
-    assert not sign_ins(user)
+    assert not User.objects.filter(username=testing.PASSWORD_USER).exists()
+    assert not Link.objects.exists()
 
-    # With one: the code page, as after a password.
+    # An account with one (linked on the day single sign-on is turned on): the code
+    # page, as after a password.
+    settings.SSO_LINK_EXISTING = True
+    user = make_user(testing.PASSWORD_USER, roles=[(Role.REGISTRAR, Authority.objects.get())])
     device = give_authenticator(user)
     session, page = sign_in(sso, protocol, testing.PASSWORD_USER)
     assert page.url.startswith(f"{sso}/login/kod/"), page.url
@@ -163,6 +168,7 @@ def test_roles_follow_the_groups_and_local_accounts_keep_their_password(
     # Mapped roles the groups no longer give are ended; roles set by hand stay.
     user = make_user(testing.MFA_USER, roles=[(Role.OFFICER, ks), (Role.MANAGER, ks)])
     settings.SSO_GROUPS = parse_group_map([f"{testing.GROUP}=registrator@KS", "earthlings=chef@KS"])
+    settings.SSO_LINK_EXISTING = True
     _session, page = sign_in(sso, "oidc", testing.MFA_USER)
     assert page.url == f"{sso}/", page.url
     roles = {r.role for r in User.objects.get(pk=user.pk).active_roles()}
@@ -181,6 +187,29 @@ def test_roles_follow_the_groups_and_local_accounts_keep_their_password(
         timeout=20,
     )
     assert answer.url.startswith(f"{sso}/login/kod/"), answer.url
+
+
+@pytest.mark.parametrize("protocol", ["oidc", "saml"])
+def test_an_existing_account_is_not_taken_by_a_namesake_at_the_provider(
+    sso: str, protocol: str, settings: Any
+) -> None:
+    """A local account of the same username is the provider's person only once linked
+    (KANSLI_SSO_LINK_EXISTING on the day of the change); one linked to another person
+    at the provider (a leaver whose username went to a newcomer) is never taken."""
+    ks = Authority.objects.get()
+    user = make_user(testing.MFA_USER, roles=[(Role.OFFICER, ks)])
+    _session, page = sign_in(sso, protocol, testing.MFA_USER)
+    assert page.status_code == 403 and NOT_LINKED in page.text
+    assert not Link.objects.exists()
+    assert {r.role for r in user.active_roles()} == {Role.OFFICER}  # nothing changed
+
+    settings.SSO_LINK_EXISTING = True
+    _session, page = sign_in(sso, protocol, testing.MFA_USER)
+    assert page.url == f"{sso}/", page.url  # linked now, to the provider's person
+    # The provider's id for the account's person is another's (a leaver's): refused.
+    Link.objects.filter(user=user).update(subject="en-som-har-slutat")
+    _session, page = sign_in(sso, protocol, testing.MFA_USER)
+    assert page.status_code == 403 and TAKEN in page.text
 
 
 def test_refusals_do_not_lock_others_out(sso: str, settings: Any) -> None:
