@@ -27,6 +27,7 @@ import datetime
 import hashlib
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -47,6 +48,7 @@ SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
 CHUNK = 1024 * 1024
 KEYS = ["secret_key", "signing"]  # in DATA_DIR
+KEY_NAME = re.compile(r"secret_key|signing/[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
 
 
 @dataclass
@@ -70,11 +72,8 @@ class Made:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def make_backup(folder: Path) -> Made:
@@ -82,6 +81,7 @@ def make_backup(folder: Path) -> Made:
     the manifest last (a folder without one is not a backup), and record the backup in
     the audit log (after the copy: the event is not in it)."""
     folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)  # secret documents, password hashes: for the one who took it only
     manifest_path = folder / MANIFEST
     if manifest_path.exists():
         manifest_path.unlink()  # the folder is a backup again only when this one is done
@@ -146,7 +146,10 @@ def _snapshot_pg(folder: Path) -> Snapshot:
     params = pg_params()
     target = folder / PG_FILE
     partial = folder / f"{PG_FILE}.tmp"
-    with psycopg.connect(**params) as conn:
+    # Autocommit, so that the BEGIN below opens the transaction (psycopg would open one
+    # of its own, READ COMMITTED, before it): the list, the head and the dump must be
+    # read in the one snapshot.
+    with psycopg.connect(**params, autocommit=True) as conn:
         conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
         exported = conn.execute("SELECT pg_export_snapshot()").fetchone()
         assert exported is not None
@@ -160,7 +163,7 @@ def _snapshot_pg(folder: Path) -> Snapshot:
              f"--snapshot={exported[0]}", "--file", str(partial), params["dbname"]],
             env=pg_environment(params), capture_output=True, text=True,
         )  # fmt: skip
-        conn.rollback()
+        conn.execute("ROLLBACK")
     if done.returncode != 0:
         raise ValidationError(f"pg_dump misslyckades: {done.stderr.strip()[-1000:]}")
     os.replace(partial, target)

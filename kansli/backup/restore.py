@@ -30,7 +30,16 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from kansli.audit.chain import record, verify
-from kansli.backup.backup import FORMAT, MANIFEST, pg_environment, pg_params, sha256_file
+from kansli.backup.backup import (
+    FORMAT,
+    KEY_NAME,
+    MANIFEST,
+    PG_FILE,
+    SQLITE_FILE,
+    pg_environment,
+    pg_params,
+    sha256_file,
+)
 from kansli.files.models import StoredFile, storage_name
 from kansli.files.storage import reaching_storage
 
@@ -59,15 +68,24 @@ def check_backup(folder: Path) -> dict[str, Any]:
         raise ValidationError(f"{MANIFEST} går inte att läsa: {error}") from error
     if manifest.get("format") != FORMAT:
         raise ValidationError(f"Okänt format: {manifest.get('format')!r} (väntat {FORMAT}).")
+    # Every name the manifest gives is one a backup writes, and every file a plain file
+    # inside the folder: a crafted manifest must not read or write outside it (a key
+    # named "../../etc/cron.d/x" would otherwise be written outside DATA_DIR).
+    if manifest.get("database_file") not in (SQLITE_FILE, PG_FILE):
+        raise ValidationError(f"Okänd databasfil i {MANIFEST}: {manifest.get('database_file')!r}.")
     database = folder / str(manifest["database_file"])
-    if not database.is_file() or sha256_file(database) != manifest["database_sha256"]:
+    if not _plain_file(database) or sha256_file(database) != manifest["database_sha256"]:
         raise ValidationError(f"Databaskopian {database.name} saknas eller är ändrad.")
     for name, sha256 in manifest["keys"].items():
+        if not KEY_NAME.fullmatch(name):
+            raise ValidationError(f"Okänt nyckelnamn i {MANIFEST}: {name!r}.")
         key = folder / "keys" / name
-        if not key.is_file() or sha256_file(key) != sha256:
+        if not _plain_file(key) or sha256_file(key) != sha256:
             raise ValidationError(f"Nyckeln {name} saknas eller är ändrad.")
     found = 0
     for path in (folder / "files").rglob("*") if (folder / "files").exists() else []:
+        if path.is_symlink():
+            raise ValidationError(f"{path.name} i säkerhetskopian är en länk, inte en fil.")
         if not path.is_file():
             continue
         if path.suffix == ".tmp":
@@ -178,10 +196,17 @@ def _restore_files(folder: Path) -> int:
     return count
 
 
+def _plain_file(path: Path) -> bool:
+    """A regular file, not a link (to somewhere outside the backup)."""
+    return not path.is_symlink() and path.is_file() and not path.parent.is_symlink()
+
+
 def _restore_keys(folder: Path, keys: dict[str, str]) -> None:
-    data_dir = Path(settings.DATA_DIR)
-    for name in keys:
+    data_dir = Path(settings.DATA_DIR).resolve()
+    for name in keys:  # names as check_backup let them through (KEY_NAME)
         target = data_dir / name
+        if not target.resolve().is_relative_to(data_dir):
+            raise ValidationError(f"Nyckeln {name} hamnar utanför datamappen.")
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(folder / "keys" / name, target)
         target.chmod(0o600)

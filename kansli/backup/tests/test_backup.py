@@ -4,6 +4,7 @@ whose file no longer has its hash."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -108,3 +109,36 @@ def test_a_stored_file_that_lost_its_hash_stops_the_backup(tmp_path: Path) -> No
     with pytest.raises(ValidationError, match="fillagret är skadat"):
         make_backup(tmp_path / "kopia")
     assert not (tmp_path / "kopia" / "manifest.json").exists()
+
+
+def test_a_manifest_naming_a_key_outside_the_data_dir_is_refused(tmp_path: Path) -> None:
+    """A crafted backup must not write outside DATA_DIR (a key "../../etc/cron.d/x")."""
+    _document_with_file("Delegationsbeslut. ")
+    made = make_backup(tmp_path / "kopia").folder
+    outside = made / "keys" / ".." / ".." / "cron"
+    outside.write_text("* * * * * root sh -c 'id'\n")
+    manifest = json.loads((made / "manifest.json").read_text())
+    manifest["keys"]["../../cron"] = hashlib.sha256(outside.read_bytes()).hexdigest()
+    (made / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(ValidationError, match="Okänt nyckelnamn"):
+        check_backup(made)
+
+
+def test_a_link_in_the_copy_is_refused(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Remissvar. ")
+    made = make_backup(tmp_path / "kopia").folder
+    copied = made / "files" / "sha256" / sha256[:2] / sha256[2:4] / sha256
+    secret = tmp_path / "någon annans fil"
+    secret.write_bytes(copied.read_bytes())
+    copied.unlink()
+    copied.symlink_to(secret)
+
+    with pytest.raises(ValidationError, match="är en länk"):
+        check_backup(made)
+
+
+def test_only_the_one_who_took_the_backup_can_read_it(tmp_path: Path) -> None:
+    _document_with_file("Personalärende. ")
+    made = make_backup(tmp_path / "kopia").folder
+    assert made.stat().st_mode & 0o777 == 0o700
