@@ -21,6 +21,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
@@ -28,6 +29,7 @@ from django.utils import timezone
 from kansli.audit.chain import record
 from kansli.audit.forget import forget_details
 from kansli.audit.models import AuditEvent
+from kansli.files.models import StoredFile
 from kansli.org.models import Authority, Role
 from kansli.registry.models import Document, DocumentCorrection, DocumentFile, InboxItem
 from kansli.registry.models.cases import CaseStatus
@@ -391,15 +393,20 @@ def _forget_events(
 def _delete_if_unused(stored: Any) -> None:
     """Remove a stored file and its bytes unless another record still uses it (every
     reference to a stored file is PROTECT, so the database says whether one does)."""
-    name = stored.storage_name
+    name, sha256 = stored.storage_name, stored.sha256
     try:
         with transaction.atomic():
             stored.delete()
     except ProtectedError:
         return
-    from django.core.files.storage import default_storage
 
-    transaction.on_commit(lambda: default_storage.delete(name))
+    def delete_bytes() -> None:
+        # The same content uploaded again meanwhile (a new row of this hash, which found
+        # the bytes there and kept them) keeps them.
+        if not StoredFile.objects.filter(sha256=sha256).exists():
+            default_storage.delete(name)
+
+    transaction.on_commit(delete_bytes)
 
 
 def _notify(run: DisposalRun, role: Role) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
+from django.db import transaction
 
 from kansli.audit.chain import verify
 from kansli.audit.models import AuditEvent
@@ -200,3 +201,24 @@ def test_the_manager_is_told_by_e_mail_and_the_command_prints_a_dry_run(
     assert [m.to for m in mailoutbox] == [["chef@exempelstad.se"]]
     assert f"/gallring/{run.pk}/" in mailoutbox[0].body
     assert "Zxqvberg" not in mailoutbox[0].body
+
+
+@pytest.mark.django_db
+def test_bytes_uploaded_again_while_a_disposal_commits_are_kept(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The same content registered again between a disposal's delete of the row and its
+    commit finds the bytes there and keeps them: the disposal must not remove them."""
+    from kansli.files.store import store_bytes
+    from kansli.retention.disposal import _delete_if_unused
+
+    data = "Samma innehåll i två handlingar. ".encode() * 50
+    stored = store_bytes(data, "brev.txt")
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _delete_if_unused(stored)
+        again = store_bytes(data, "brev.txt")
+    assert default_storage.exists(again.storage_name)
+
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        _delete_if_unused(again)
+    assert not default_storage.exists(again.storage_name)
