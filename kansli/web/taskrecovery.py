@@ -65,9 +65,17 @@ class Liveness(enum.Enum):
 
 
 def _host() -> str:
-    """This machine's name, short enough that a worker id stays within the library's 64
-    characters (32 + boot 8 + pid 7 + start time 12 and the colons)."""
-    return socket.gethostname().replace(":", "-")[:32] or "localhost"
+    """This machine's name and the process-id namespace this process sees, at most 32
+    characters so that a worker id stays within the library's 64 (32 + boot 8 + pid 7
+    + start time 12 and the colons). Containers that share a hostname (and so a boot
+    id) each have a namespace of their own, whose processes this /proc does not show:
+    a worker of another one is "not known here", never taken for gone."""
+    name = socket.gethostname().replace(":", "-")[:20] or "localhost"
+    try:
+        namespace = os.readlink(PROC / "self/ns/pid")  # "pid:[4026531836]"
+    except OSError:
+        return name
+    return f"{name}~{''.join(c for c in namespace if c.isdigit())[:11]}"
 
 
 def _boot() -> str:

@@ -54,6 +54,9 @@ def test_this_machines_workers_are_known_alive_or_gone() -> None:
     assert liveness(f"{HOST}:{BOOT}:{PID}:{int(START) + 1}") is Liveness.DEAD  # number reused
     assert liveness(f"{HOST}:0000beef:{PID}:{START}") is Liveness.DEAD  # an earlier boot
     assert liveness(f"another-host:{BOOT}:{PID}:{START}") is Liveness.UNKNOWN
+    # Another container of the same hostname: its processes are not in this /proc.
+    name = HOST.split("~")[0]
+    assert liveness(f"{name}~4026599999:{BOOT}:{PID}:{START}") is Liveness.UNKNOWN
     assert liveness("Qv3S1j0mTq6WbT0dA8cL") is Liveness.UNKNOWN  # db_worker's own random id
 
 
