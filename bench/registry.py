@@ -21,6 +21,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import secrets
 import time
 from typing import Any
 
@@ -110,8 +111,8 @@ def raw_sql(case_ids: list[int], count: int) -> float:
             "INSERT INTO registry_document (case_id, number, direction, document_date, "
             "registered_at, counterpart, counterpart_address, description, document_type, "
             "registration_lag, withhold_counterpart, withhold_description, counterpart_is_private, "
-            f"void_reason, external_id) VALUES ({p}, {p}, 'inkommen', {p}, {p}, 'Anna Andersson', "
-            f"'', {p}, '', 1, FALSE, FALSE, FALSE, '', '') RETURNING id",
+            f"void_reason, external_id, secrecy_basis) VALUES ({p}, {p}, 'inkommen', {p}, {p}, "
+            f"'Anna Andersson', '', {p}, '', 1, FALSE, FALSE, FALSE, '', '', '') RETURNING id",
             [case_id, number, day, now, f"Skrivelse {n}"],
         )
         document_id = cursor.fetchone()[0]
@@ -144,13 +145,16 @@ def raw_sql(case_ids: list[int], count: int) -> float:
         )
         seq, prev = cursor.fetchone()
         content = json.dumps({"seq": seq + 1, "document": document_id, "n": number}, sort_keys=True)
-        digest = hashlib.sha256(prev.encode() + content.encode()).hexdigest()
+        salt = secrets.token_hex(16)  # the details' own salted digest, as the chain keeps it
+        details = hashlib.sha256(salt.encode() + content.encode()).hexdigest()
+        digest = hashlib.sha256(prev.encode() + details.encode()).hexdigest()
         cursor.execute(
             "INSERT INTO audit_auditevent (seq, created_at, actor_label, action, object_type, "
-            "object_id, object_label, after, request_id, prev_hash, hash) VALUES "
+            "object_id, object_label, after, request_id, prev_hash, hash, details_salt, "
+            "details_digest, address_salt, address_digest) VALUES "
             f"({p}, {p}, 'system', 'registry.register_document', 'registry.document', {p}, "
-            f"'', {p}, '', {p}, {p})",
-            [seq + 1, now, str(document_id), content, prev, digest],
+            f"'', {p}, '', {p}, {p}, {p}, {p}, '', '')",
+            [seq + 1, now, str(document_id), content, prev, digest, salt, details],
         )
         cursor.execute(f"UPDATE audit_chainhead SET hash = {p} WHERE id = 1", [digest])
         cursor.execute("COMMIT")

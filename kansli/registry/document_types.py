@@ -77,6 +77,8 @@ def resolve(
     empty type is refused too while a plan is in force (the form, the API, a
     correction)."""
     text = " ".join(text.split())
+    if not text and not required:
+        return "", None  # no type given, none asked for: the plan need not be read
     options = type_options(case)
     if options is None:
         return text, _kind(case, text) if text else None
