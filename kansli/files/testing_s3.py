@@ -25,6 +25,8 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
+from kansli.subprocesses import stop
+
 WEED = Path(sys.executable).with_name("weed")
 WEED_SOCKETS = Path("/tmp")  # noqa: S108 (weed's own fixed folder for them)
 ACCESS_KEY, SECRET_KEY = "kansli-test", "hemligt-testlosen-1"
@@ -119,12 +121,7 @@ class SeaweedFS:
         """Stop the store (as SIGTERM does at a shutdown); its data stays."""
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process, timeout=15)
         self.process = None
 
     def _wait_until_writable(self) -> None:

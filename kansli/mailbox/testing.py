@@ -30,6 +30,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from kansli.subprocesses import stop
+
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "registrator", "hemligt-losen-1"
 PASSWORD_ENV = "KANSLI_TEST_IMAP_PASSWORD"  # noqa: S105 (a name, not a password)
@@ -172,12 +174,7 @@ def running_dovecot() -> Iterator[Dovecot]:
         _wait_for(port, process, directory)
         yield Dovecot(port, ca_file)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 

@@ -33,6 +33,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
+from kansli.subprocesses import stop
+
 PLACKUP = "/usr/bin/plackup"
 PORTAL_PSGI = "/usr/share/lemonldap-ng/portal/htdocs/index.psgi"
 TEMPLATES = "/usr/share/lemonldap-ng/portal/templates"
@@ -253,12 +255,7 @@ def running_portal(redirect_uri: str, sp_metadata: str) -> Iterator[Portal]:
         metadata.write_bytes(requests.get(f"{url}/saml/metadata", timeout=10).content)
         yield Portal(url, directory, metadata)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)
         log.close()
         shutil.rmtree(directory, ignore_errors=True)
 

@@ -17,6 +17,8 @@ from typing import Any
 
 import redis
 
+from kansli.subprocesses import stop
+
 REDIS_SERVER = "/usr/bin/redis-server"
 
 
@@ -66,12 +68,7 @@ class RedisServer:
     def stop(self) -> None:
         if self.process is None:
             return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        stop(self.process)
         self.process = None
 
     def restart(self) -> None:
