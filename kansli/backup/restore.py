@@ -44,6 +44,8 @@ from kansli.files.models import StoredFile, storage_name
 from kansli.files.storage import reaching_storage
 
 EMPTY_TABLES = ["audit_auditevent", "registry_case", "org_user"]
+SHAPE = {"format": str, "created": str, "database": str, "database_file": str,
+         "database_sha256": str, "audit_head": dict, "files": int, "keys": dict}  # fmt: skip
 
 
 @dataclass
@@ -66,6 +68,8 @@ def check_backup(folder: Path) -> dict[str, Any]:
         ) from error
     except (ValueError, UnicodeDecodeError) as error:
         raise ValidationError(f"{MANIFEST} går inte att läsa: {error}") from error
+    if not _well_formed(manifest):
+        raise ValidationError(f"{MANIFEST} har inte en säkerhetskopias form.")
     if manifest.get("format") != FORMAT:
         raise ValidationError(f"Okänt format: {manifest.get('format')!r} (väntat {FORMAT}).")
     # Every name the manifest gives is one a backup writes, and every file a plain file
@@ -96,6 +100,21 @@ def check_backup(folder: Path) -> dict[str, Any]:
     if found < manifest["files"]:
         raise ValidationError(f"Säkerhetskopian ska ha {manifest['files']} filer men har {found}.")
     return manifest
+
+
+def _well_formed(manifest: Any) -> bool:
+    """Whether the manifest has the parts `kansli backup` writes, of their types (a
+    hand-edited or hostile one must be refused, not crash the check)."""
+    if not isinstance(manifest, dict):
+        return False
+    if any(not isinstance(manifest.get(key), kind) for key, kind in SHAPE.items()):
+        return False
+    head, keys = manifest["audit_head"], manifest["keys"]
+    return (
+        isinstance(head.get("seq"), int)
+        and isinstance(head.get("hash"), str)
+        and all(isinstance(value, str) for value in keys.values())
+    )
 
 
 def restore_backup(folder: Path) -> Restored:

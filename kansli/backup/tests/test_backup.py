@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -142,3 +143,23 @@ def test_only_the_one_who_took_the_backup_can_read_it(tmp_path: Path) -> None:
     _document_with_file("Personalärende. ")
     made = make_backup(tmp_path / "kopia").folder
     assert made.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda manifest: [manifest],
+        lambda manifest: {**manifest, "keys": ["secret_key"]},
+        lambda manifest: {**manifest, "files": "många"},
+        lambda manifest: {**manifest, "audit_head": {"seq": "1"}},
+        lambda manifest: {key: value for key, value in manifest.items() if key != "created"},
+    ],
+)
+def test_a_manifest_of_the_wrong_shape_is_refused_not_a_crash(tmp_path: Path, change: Any) -> None:
+    _document_with_file("Kungörelse. ")
+    made = make_backup(tmp_path / "kopia").folder
+    manifest = json.loads((made / "manifest.json").read_text())
+    (made / "manifest.json").write_text(json.dumps(change(manifest)))
+
+    with pytest.raises(ValidationError, match="har inte en säkerhetskopias form"):
+        check_backup(made)
