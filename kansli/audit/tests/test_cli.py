@@ -25,11 +25,13 @@ for n in range(3):
 """
 
 
-def kansli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+def kansli(
+    *args: str, env: dict[str, str], timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
     script = Path(sys.executable).with_name("kansli")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "kansli"]
     return subprocess.run(
-        [*command, *args], env=env, capture_output=True, text=True, timeout=120, check=False
+        [*command, *args], env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
 
 
