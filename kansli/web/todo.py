@@ -8,7 +8,10 @@ registered with the oldest one's time (OSL 5 kap. 1 §: without delay); the minu
 approve (justera) and has not (KL 5 kap. 69 §); for a secretary, the minutes still
 waiting for approval and the next meetings
 with their item deadline (stoppdag), dispatch day and items still without a report; for
-a manager, the team's load: open and overdue cases per officer."""
+a manager, the team's load: open and overdue cases per officer; for a manager or an
+archivist, the disposal lists (gallringslistor) waiting for their review or approval and
+those approved but not yet carried out, and the transfers to the e-archive still waiting
+for the e-archive's receipt (Arkivlagen 10 och 14 §§)."""
 
 from __future__ import annotations
 
@@ -19,14 +22,18 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from kansli.archive.models import Transfer
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
 from kansli.registry.models import Case, Direction
 from kansli.registry.models.cases import OPEN_STATUSES
+from kansli.registry.permissions import has_role
 from kansli.registry.views.common import authorities_with, waiting_items
 from kansli.registry.views.letters import LETTER
 from kansli.requests.views.overview import listed
+from kansli.retention.disposal import may_review
+from kansli.retention.models import DisposalRun, RunState
 
 SOON_DAYS = 7
 NEXT_MEETINGS = 3
@@ -46,6 +53,8 @@ class ToDo:
     waiting_minutes: list[Minutes]  # a secretary's: held, not yet approved by all
     next_meetings: list[Meeting]  # each with `without_report`
     team: list[dict[str, Any]]  # officer's name, open, overdue
+    disposal: list[DisposalRun]  # each with `to_do`: review, approve or dispose
+    transfers: list[Transfer]  # exported, without the e-archive's receipt
 
     def __bool__(self) -> bool:
         return bool(
@@ -56,6 +65,8 @@ class ToDo:
             or self.waiting_minutes
             or self.next_meetings
             or self.team
+            or self.disposal
+            or self.transfers
         )
 
 
@@ -82,6 +93,13 @@ def to_do(user: Any) -> ToDo:
         waiting_minutes=_waiting_minutes(user),
         next_meetings=_next_meetings(user),
         team=_team(user, today),
+        disposal=_disposal(user),
+        transfers=list(
+            Transfer.objects.visible_to(user)
+            .filter(status=Transfer.Status.EXPORTED)
+            .select_related("authority")
+            .order_by("finished_at", "pk")
+        ),
     )
 
 
@@ -159,3 +177,27 @@ def _to_approve(user: Any) -> list[Minutes]:
         .order_by("meeting__starts_at")
     )
     return [minutes for minutes in unapproved if user.pk in approvers_of(minutes)]
+
+
+def _disposal(user: Any) -> list[DisposalRun]:
+    """The disposal lists where it is the user's turn: the manager's review, then
+    another person's approval as archivist (kansli.retention.disposal.may_review), and
+    an approved list for its authority's archivist to carry out."""
+    runs = (
+        DisposalRun.objects.visible_to(user)
+        .filter(state__in=[RunState.MANAGER, RunState.ARCHIVIST, RunState.APPROVED])
+        .select_related("authority")
+        .order_by("created_at", "pk")
+    )
+    turn = []
+    for run in runs:
+        if run.state == RunState.APPROVED:
+            if not has_role(user, run.authority, [Role.ARCHIVIST]):
+                continue
+            run.to_do = "dispose"  # type: ignore[attr-defined]
+        elif may_review(user, run):
+            run.to_do = "review" if run.state == RunState.MANAGER else "approve"  # type: ignore[attr-defined]
+        else:
+            continue
+        turn.append(run)
+    return turn

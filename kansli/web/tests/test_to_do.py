@@ -206,3 +206,52 @@ def test_the_registrar_sees_the_inbox_waiting_with_the_oldest_ones_time(
     line = f"2 poster i inkorgen som inte är registrerade</a>, den äldsta kom in {oldest}."
     assert line in page(registrar)
     assert "i inkorgen som inte är registrerad" not in page(other)
+
+
+@pytest.mark.django_db(transaction=True)  # the disposal scrubs the WAL, outside a transaction
+def test_the_disposal_list_waits_on_each_reviewers_start_page_in_turn() -> None:
+    """Arkivlagen 10 §: the manager reviews, another person approves as archivist, and
+    the archivist carries it out; each sees the list when it is their turn, nobody else."""
+    from kansli.retention import disposal
+    from kansli.retention.testing import make_archivist
+
+    ks, bun = make_authority("KS"), make_authority("BUN", "Barn- och utbildning")
+    archivist, manager = (
+        make_archivist(ks, "arkivarie"),
+        make_user("chef", roles=[(Role.MANAGER, ks)]),
+    )
+    stranger = make_user("bunchef", roles=[(Role.MANAGER, bun), (Role.ARCHIVIST, bun)])
+    run = disposal.do_list_disposal(ks, on=datetime.date(2026, 11, 30), actor=archivist)
+    review = "Granska gallringslistan för KS per 2026-11-30</a>"
+    approve = "Godkänn gallringslistan för KS per 2026-11-30</a>"
+    carry_out = "Gallra enligt den godkända gallringslistan för KS per 2026-11-30</a>"
+    assert review in page(manager) and f'href="/gallring/{run.pk}/"' in page(manager)
+    assert "gallringslistan" not in page(archivist) + page(stranger)
+    disposal.do_review_disposal(run, excluded={}, actor=manager)
+    assert approve in page(archivist)
+    assert "gallringslistan" not in page(manager) + page(stranger)
+    disposal.do_approve_disposal(run, excluded={}, actor=archivist)
+    assert carry_out in page(archivist)
+    assert "gallringslistan" not in page(manager) + page(stranger)
+    disposal.do_dispose(run, actor=archivist)
+    assert "gallringslistan" not in page(archivist)
+
+
+def test_an_exported_transfer_waits_for_its_receipt_on_the_archivists_start_page(
+    tmp_path: Any,
+) -> None:
+    from kansli.archive import actions as archive
+    from kansli.retention.testing import make_archivist
+
+    ks, bun = make_authority("KS"), make_authority("BUN", "Barn- och utbildning")
+    archivist, other = make_archivist(ks, "arkivarie"), make_archivist(bun, "bunarkivarie")
+    transfer = archive.do_start_transfer(ks, datetime.date(2024, 1, 1), tmp_path / "ut",
+                                         actor=archivist)  # fmt: skip
+    line = f"Registrera e-arkivets kvittens av leverans {transfer.pk} från KS</a>"
+    assert line not in page(archivist)  # still being exported
+    archive.do_export_transfer(transfer, actor=archivist)
+    assert line in page(archivist) and f'href="/e-arkiv/{transfer.pk}/"' in page(archivist)
+    assert "kvittens" not in page(other)
+    archive.do_register_receipt(transfer, "EA-2026-17", timezone.localdate(),
+                                actor=archivist)  # fmt: skip
+    assert line not in page(archivist)
