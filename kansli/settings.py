@@ -502,7 +502,7 @@ if REDIS_URL:
         "default": _redis_cache | {"KEY_PREFIX": "kansli"},
         "public-pages": _redis_cache | {"KEY_PREFIX": "kansli-public-pages"},
     }
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    SESSION_ENGINE = "kansli.web.sessions"  # Django's cached_db, also with Redis down
 
 # KANSLI_TASKS=rq: background work on RQ in the same Redis instead of the database
 # (kansli/web/management/commands/worker.py says why); the tasks stay django-tasks'.

@@ -5,6 +5,8 @@
   transaction has rolled back its rows and kansli.files.store has removed the partial
   file, so nothing is half saved. An object store out of reach (StorageUnavailable of
   kansli.files.storage, an EIO) is answered the same, with its own message.
+- A signed-in session cannot be ended because Redis is out of reach
+  (kansli.web.sessions): 503 with Retry-After, the user still signed in.
 - The database refuses a value the checks before it let through (a DataError, or a number
   too large for SQLite): 400, so a gap in the checks never takes a page down.
 - The database is out of reach (down, restarting, its connections used up, its disk
@@ -33,6 +35,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from kansli.files.storage import StorageUnavailable
+from kansli.web.sessions import SessionNotEnded
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,11 @@ SERVER_ERROR = _(
     "it happens again."
 )
 DATABASE_RETRY_SECONDS = 60
+SESSION_NOT_ENDED = _(
+    "You could not be signed out: the shared cache is out of reach, and your session "
+    "would otherwise come back when it returns. You are still signed in. Try again in a "
+    "minute, and tell the system administrator if it persists."
+)
 
 
 # What a file system or its mount answers when it cannot keep or give the bytes: full,
@@ -137,6 +145,13 @@ class FaultPageMiddleware:
             message = storage_fault_message(exc)
             page = render(request, "503.html", {"message": message}, status=503)
             page["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return page
+        if isinstance(exc, SessionNotEnded):
+            logger.error(
+                "A session could not be ended on %s: the cache is out of reach", request.path
+            )
+            page = render(request, "503.html", {"message": SESSION_NOT_ENDED}, status=503)
+            page["Retry-After"] = str(DATABASE_RETRY_SECONDS)
             return page
         if unstorable_value(exc):
             logger.warning("Value refused by the database on %s: %s", request.path, exc)

@@ -15,6 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -56,9 +57,12 @@ class LoginView(auth_views.LoginView):
 
 class LogoutView(auth_views.LogoutView):
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.user.is_authenticated:
-            actions.do_log_out(request.user, actor=request.user)
-        return super().post(request, *args, **kwargs)
+        # One transaction: a session that cannot be ended (kansli.web.sessions) leaves
+        # no audit event saying it was.
+        with transaction.atomic():
+            if request.user.is_authenticated:
+                actions.do_log_out(request.user, actor=request.user)
+            return super().post(request, *args, **kwargs)
 
 
 @functools.cache

@@ -8,6 +8,7 @@ calendar as iCalendar (RFC 5545)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import io
 
@@ -18,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from kansli.access.rules import open_to_all, public_reads_decision
 from kansli.files.download import file_response
@@ -126,12 +128,16 @@ def public_notice(request: HttpRequest, pk: int) -> HttpResponseBase:
 def sent_text(stored: StoredFile) -> str:
     """The text of a sent notice, read once per file (its bytes never change)."""
     key = f"notice-text:{stored.sha256}"
-    text = cache.get(key)
+    try:
+        text = cache.get(key)
+    except RedisError:  # the shared cache out of reach: read the file
+        text = None
     if text is None:
         with stored.open() as handle:
             reader = pypdf.PdfReader(io.BytesIO(handle.read()))
         text = "\n".join(page.extract_text() for page in reader.pages)
-        cache.set(key, text, timeout=None)
+        with contextlib.suppress(RedisError):
+            cache.set(key, text, timeout=None)
     return str(text)
 
 

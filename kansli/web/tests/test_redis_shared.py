@@ -199,6 +199,47 @@ def test_a_session_begun_on_one_web_process_is_good_on_the_other(
     assert installation.redis.keys("kansli:*django.contrib.sessions*")
 
 
+def _sign_out(port: int, session: str) -> Answer:
+    """Press "Logga ut" on the start page."""
+    page = http(port, "/", cookies={"sessionid": session})
+    assert page.status == 200, page.body
+    token = page.body.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    csrf = page.cookies()["csrftoken"]  # the token's secret, set with the page
+    return http(
+        port, "/logout/", cookies={"sessionid": session, "csrftoken": csrf},
+        data=urllib.parse.urlencode({"csrfmiddlewaretoken": token}).encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )  # fmt: skip
+
+
+def test_with_redis_out_of_reach_nobody_is_signed_out_and_signing_out_waits_for_it(
+    installation: Installation,
+) -> None:
+    first, second = installation.ports
+    session = _sign_in(first)
+    events = "SELECT count(*) FROM audit_auditevent WHERE action = 'web.log_out'"
+    logouts = installation.database().execute(events).fetchone()[0]
+    installation.redis.stop()
+    try:
+        for port in (first, second):  # read from the database alone
+            assert http(port, "/", cookies={"sessionid": session}).status == 200
+            assert http(port, installation.made["path"]).status == 200
+        fresh = _sign_in(second)  # signing in works too
+        assert http(first, "/", cookies={"sessionid": fresh}).status == 200
+
+        refused = _sign_out(first, session)  # its copy in Redis cannot be deleted
+        assert refused.status == 503
+        assert "Du kunde inte loggas ut" in refused.body
+        assert http(second, "/", cookies={"sessionid": session}).status == 200
+        assert installation.database().execute(events).fetchone()[0] == logouts
+    finally:
+        installation.redis.start()
+    assert _sign_out(first, session).status == 302
+    for port in (first, second):
+        assert http(port, "/", cookies={"sessionid": session}).status == 302  # to login
+    assert installation.database().execute(events).fetchone()[0] == logouts + 1
+
+
 def test_the_public_diary_cached_by_one_web_process_is_served_by_the_other(
     installation: Installation,
 ) -> None:
