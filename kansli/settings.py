@@ -211,7 +211,23 @@ def _databases() -> dict[str, dict[str, object]]:
         raise ImproperlyConfigured(
             "KANSLI_DATABASE_URL must start with postgresql:// (or sqlite:// for testing)"
         )
-    return {"default": dict(dj_database_url.parse(url)) | KEPT_CONNECTIONS}
+    database = dj_database_url.parse(url)
+    # KANSLI_PGBOUNCER: the URL names a PgBouncer in transaction mode, where each
+    # transaction (each statement, outside one) may run on another server connection,
+    # so nothing may outlive a transaction on the server. Django's `.iterator()` would
+    # keep a WITH HOLD cursor open across transactions (audit verify, disposal, archive
+    # export): without server-side cursors it reads its chunks from an ordinary cursor.
+    # psycopg 3 prepares no statement (Django's default, kept here on purpose: a
+    # prepared statement lives in one server connection). The time zone Django sets on
+    # connecting is a parameter PgBouncer tracks and sets again on each server
+    # connection a client gets. Kansli takes no advisory lock, LISTENs to nothing and
+    # makes no temporary table: its locks are row locks within transactions. Off by
+    # default: directly on PostgreSQL, server-side cursors keep a long read's memory
+    # small.
+    if env_bool("KANSLI_PGBOUNCER", False):
+        database["DISABLE_SERVER_SIDE_CURSORS"] = True
+        database["OPTIONS"] = {**database.get("OPTIONS", {}), "prepare_threshold": None}
+    return {"default": dict(database) | KEPT_CONNECTIONS}
 
 
 DATABASES = _databases()
