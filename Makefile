@@ -65,7 +65,8 @@ fuzz: install
 ## The worker kill test at full size: 10,000 tasks, 4 workers, 10 SIGKILLs (`make test`
 ## runs 1,000); on PostgreSQL instead when KANSLI_DATABASE_URL points at one.
 worker-kill: install
-	KANSLI_KILL_TASKS=10000 $(BIN)/pytest -s kansli/web/tests/test_worker_kill.py
+	KANSLI_KILL_TASKS=10000 $(BIN)/pytest -s kansli/web/tests/test_worker_kill.py \
+	  kansli/web/tests/test_worker_kill_rq.py
 
 bench: install
 	$(BIN)/python bench/audit.py

@@ -431,7 +431,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # The database backend's tasks left RUNNING by a lost worker (kansli/web/taskrecovery.py):
 # one of a worker of another machine is run again after this many seconds (one of this
-# machine's, once its process is gone); after this many attempts it fails instead.
+# machine's, once its process is gone); after this many attempts it fails instead. On
+# RQ (kansli/web/rq.py): the workers' clean-up interval and each job's runs in all.
 TASK_STALE_SECONDS = env_int("KANSLI_TASK_STALE_SECONDS", 900)
 TASK_MAX_ATTEMPTS = env_int("KANSLI_TASK_MAX_ATTEMPTS", 3)
 if TASK_STALE_SECONDS < 1 or TASK_MAX_ATTEMPTS < 1:
@@ -531,6 +532,8 @@ if TASKS_ENGINE == "rq":
     INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
     # A job may run for an hour (a disposal run, an archive export) before RQ stops it.
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+    # Jobs queued with retries, a lost worker's job run again (kansli/web/rq.py).
+    RQ = {"QUEUE_CLASS": "kansli.web.rq.Queue", "WORKER_CLASS": "kansli.web.rq.Worker"}
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend"}}  # its queue: "default"
 
 # Sealing approved minutes (kansli/meetings/signing.py): the municipality's key and

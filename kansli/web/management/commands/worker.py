@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from kansli.web import taskrecovery
+from kansli.web import rq, taskrecovery
 
 
 class Command(BaseCommand):
@@ -31,10 +31,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, batch: bool, **options: Any) -> None:
         if settings.TASKS_ENGINE == "rq":
             # django-rq's worker with django-tasks-rq's job class, which runs the task;
-            # its scheduler enqueues the tasks deferred to a later time.
+            # its scheduler enqueues the tasks deferred to a later time; a lost worker's
+            # job is run again (kansli/web/rq.py).
             call_command(
                 "rqworker", "default", burst=batch, with_scheduler=True,
-                job_class="django_tasks_rq.Job",
+                job_class="django_tasks_rq.Job", worker_ttl=rq.worker_ttl(),
             )  # fmt: skip
             return
         # Tasks a killed worker left RUNNING are run again (kansli.web.taskrecovery).
