@@ -106,10 +106,31 @@ def record(
     for the system itself (commands, the worker)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the action's transaction")
-    context = current.get()
     seq, prev_hash = _advance_head()
-    event = AuditEvent(
-        seq=seq,
+    event = new_event(actor=actor, action=action, obj=obj, before=before, after=after, label=label)
+    event.seq, event.prev_hash = seq, prev_hash
+    seal(event)
+    insert(event)
+    if any([marks(event) for marks in on_record]):  # every function asked
+        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = seq WHERE id = 1", [event.hash])
+    else:
+        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
+    return event
+
+
+def new_event(
+    *,
+    actor: Any,
+    action: str,
+    obj: models.Model | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    label: str | None = None,
+) -> AuditEvent:
+    """The event `record` writes, before it is numbered and sealed (`record` and
+    `append_batch` do that)."""
+    context = current.get()
+    return AuditEvent(
         created_at=timezone.now(),
         actor=actor if actor is not None and actor.pk else None,
         actor_label=_actor_label(actor)[:300],
@@ -121,25 +142,43 @@ def record(
         after=_plain(after),
         request_id=context.request_id,
         client_ip=_client_ip(context.client_ip) if _keeps_address(actor, obj) else None,
-        prev_hash=prev_hash,
     )
-    seal(event)
-    insert(event)
-    if any([marks(event) for marks in on_record]):  # every function asked
-        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = seq WHERE id = 1", [event.hash])
+
+
+def append_batch(events: list[AuditEvent]) -> None:
+    """Number, chain and seal a batch of new events (`new_event`) as `record` would one
+    by one, advancing the chain head once for all of them: a bulk import writes the
+    rows itself (COPY), in the same transaction. The head row is locked as in `record`;
+    every on_record function is asked about every event, and the head keeps the newest
+    marked one's number."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit events are written inside the action's transaction")
+    if not events:
+        return
+    last, prev_hash = _advance_head(len(events))
+    marked = 0
+    for seq, event in enumerate(events, start=last - len(events) + 1):
+        event.seq, event.prev_hash = seq, prev_hash
+        seal(event)
+        prev_hash = event.hash
+        if any([marks(event) for marks in on_record]):  # every function asked
+            marked = seq
+    if marked:
+        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = %s WHERE id = 1",
+                [prev_hash, marked])  # fmt: skip
     else:
-        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
-    return event
+        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [prev_hash])
 
 
-def _advance_head() -> tuple[int, str]:
-    """Take the next sequence number and the previous event's hash in one statement.
-    The UPDATE locks the head row until the transaction ends (PostgreSQL's row lock;
-    on SQLite the write lock BEGIN IMMEDIATE already holds), so concurrent writers
-    queue here and the chain cannot fork. Plain SQL: this runs in every action."""
+def _advance_head(count: int = 1) -> tuple[int, str]:
+    """Take the next `count` sequence numbers and the previous event's hash in one
+    statement; returns the last number taken. The UPDATE locks the head row until the
+    transaction ends (PostgreSQL's row lock; on SQLite the write lock BEGIN IMMEDIATE
+    already holds), so concurrent writers queue here and the chain cannot fork. Plain
+    SQL: this runs in every action."""
     for _attempt in range(2):
         found = execute(
-            "UPDATE audit_chainhead SET seq = seq + 1 WHERE id = 1 RETURNING seq, hash"
+            "UPDATE audit_chainhead SET seq = seq + %s WHERE id = 1 RETURNING seq, hash", [count]
         ).fetchone()
         if found is not None:
             return int(found[0]), str(found[1])

@@ -30,6 +30,9 @@ Each row is loaded in its own transaction: a row that is refused (for a reason g
 Swedish with its line number) leaves nothing behind and the other rows still load. Cases
 and documents are matched on their id in the earlier system (`external_id`), so running
 the same file again adds nothing; values of rows already loaded are not changed.
+With --bulk the rows load in batches of 5,000 instead (on PostgreSQL by COPY), each in
+one transaction (kansli.registry.bulk): a refused row refuses its
+whole batch, which leaves nothing behind, and the other batches still load.
 
 Imported cases keep their numbers. The series' counter is raised to at least the highest
 imported number of each authority and year, so numbers given later never collide (lower
@@ -59,7 +62,7 @@ from kansli.search import index as search_index
 VOIDED_BEFORE = "Makulerat i det tidigare systemet."
 
 
-def _start_of(day: datetime.date) -> datetime.datetime:
+def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
@@ -80,8 +83,8 @@ def do_import_case(row: CaseRow, *, actor: Any) -> Case:
         counter.save(update_fields=["last_number"])
     case = Case(
         authority=row.authority, year=row.year, number=row.number, title=row.title.strip(),
-        status=row.status, opened_at=_start_of(row.opened),
-        closed_at=_start_of(row.closed) if row.closed and row.status == CaseStatus.CLOSED else None,
+        status=row.status, opened_at=start_of(row.opened),
+        closed_at=start_of(row.closed) if row.closed and row.status == CaseStatus.CLOSED else None,
         void_reason=VOIDED_BEFORE if row.status == CaseStatus.VOIDED else "",
         external_id=row.external_id,
     )  # fmt: skip
@@ -122,7 +125,7 @@ def do_import_document(case: Case, row: DocumentRow, *, actor: Any) -> Document:
         raise ValidationError({"description": "Beskriv kort vad handlingen gäller."})
     case.last_document_number = max(case.last_document_number, number)
     case.save(update_fields=["last_document_number"])
-    registered = _start_of(row.document_date)  # registered by the earlier system
+    registered = start_of(row.document_date)  # registered by the earlier system
     document = Document(
         case=case, number=number, direction=row.direction, document_date=row.document_date,
         registered_at=registered, registered_by=None, counterpart=row.counterpart.strip(),

@@ -4,7 +4,8 @@
 Refused rows are reported on standard error with their line numbers, a progress bar is
 drawn there when it is a terminal, and the summary line goes to standard output. Exit
 status 0 when every row was loaded or already there, 1 when a row was refused, 2 when
-the file cannot be read at all."""
+the file cannot be read at all. With --bulk the rows load a batch at a time
+(kansli.registry.bulk)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from kansli.org.models import User
-from kansli.registry import importer, legacy_csv
+from kansli.registry import bulk, importer, legacy_csv
 
 
 class Progress:
@@ -75,6 +76,12 @@ class Command(BaseCommand):
             help="Importera som denna registrator (behörighet och granskningslogg); "
             "utan: systemet.",
         )
+        registry.add_argument(
+            "--bulk",
+            action="store_true",
+            help=f"Läs in i satser om {bulk.BATCH} rader, på PostgreSQL med COPY: en "
+            "avvisad rad avvisar hela sin sats.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = _user(options["user"]) if options["user"] else None
@@ -86,12 +93,20 @@ class Command(BaseCommand):
             raise CommandError(str(exc), returncode=2) from exc
         if sheet.ignored:
             self.stderr.write(f"Okända kolumner hoppas över: {', '.join(sheet.ignored)}.")
-        run = importer.Importer(actor)
         progress = Progress(self.stderr, len(sheet.rows))
-        for done, (row, refused) in enumerate(run.load(sheet.rows), start=1):
-            if refused:
-                progress.say(f"Rad {row.line} avvisad: {refused}")
-            progress.update(done)
+        run: importer.Importer | bulk.BulkImporter
+        if options["bulk"]:
+            run = bulk.BulkImporter(actor)
+            for done, messages in run.load(sheet.rows):
+                for message in messages:
+                    progress.say(message)
+                progress.update(done)
+        else:
+            run = importer.Importer(actor)
+            for done, (row, refused) in enumerate(run.load(sheet.rows), start=1):
+                if refused:
+                    progress.say(f"Rad {row.line} avvisad: {refused}")
+                progress.update(done)
         progress.close()
         self.stdout.write(run.tally.summary())
         if run.tally.rejected:
