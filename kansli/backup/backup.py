@@ -202,6 +202,12 @@ def _copy_files(folder: Path, files: list[tuple[str, int]]) -> tuple[int, int]:
         try:
             source = StoredFile(sha256=sha256, size=size).open()
         except FileNotFoundError as error:
+            if not StoredFile.objects.filter(sha256=sha256).exists():
+                # Removed after the snapshot, by a disposal (gallring) that ran meanwhile.
+                raise ValidationError(
+                    f"Filen {sha256} gallrades medan säkerhetskopian gjordes. Gör om "
+                    "säkerhetskopieringen: den nya tar inte med den."
+                ) from error
             raise ValidationError(
                 f"Filen {sha256} finns i databasen men inte i fillagret."
             ) from error

@@ -79,12 +79,28 @@ def out_of_reach(exc: BaseException) -> bool:
     return False
 
 
+def missing(exc: BaseException) -> bool:
+    """Whether the object store answered that the object is not there (404), as a
+    file system raises FileNotFoundError."""
+    if "botocore" not in sys.modules:
+        return False
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return False
+    status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+    return status == 404 or exc.response.get("Error", {}).get("Code", "") in {"404", "NoSuchKey"}
+
+
 @contextmanager
 def reaching_storage() -> Iterator[None]:
-    """Raise StorageUnavailable for a storage out of reach inside the block."""
+    """Raise StorageUnavailable for a storage out of reach inside the block, and
+    FileNotFoundError for an object that is not there (as on a file system)."""
     try:
         yield
     except Exception as exc:
         if out_of_reach(exc):
             raise StorageUnavailable from exc
+        if missing(exc):
+            raise FileNotFoundError(errno.ENOENT, "not in the object store") from exc
         raise

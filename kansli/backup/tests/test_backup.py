@@ -163,3 +163,26 @@ def test_a_manifest_of_the_wrong_shape_is_refused_not_a_crash(tmp_path: Path, ch
 
     with pytest.raises(ValidationError, match="har inte en säkerhetskopias form"):
         check_backup(made)
+
+
+def test_a_file_disposed_of_while_the_backup_runs_is_told_apart_from_a_lost_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kansli.backup import backup
+    from kansli.files.models import StoredFile
+    from kansli.registry.models import DocumentFile
+
+    sha256 = _document_with_file("Bygglovsritning. ")
+    taken = backup._snapshot_sqlite
+
+    def disposed_of_meanwhile(folder: Path) -> Any:
+        snapshot = taken(folder)  # the file is in it; then a disposal removes it
+        DocumentFile.objects.filter(stored__sha256=sha256).delete()
+        StoredFile.objects.filter(sha256=sha256).delete()
+        default_storage.delete(f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}")
+        return snapshot
+
+    monkeypatch.setattr(backup, "_snapshot_sqlite", disposed_of_meanwhile)
+    with pytest.raises(ValidationError, match="gallrades medan säkerhetskopian gjordes"):
+        make_backup(tmp_path / "kopia")
+    assert not (tmp_path / "kopia" / "manifest.json").exists()

@@ -112,6 +112,17 @@ def test_files_are_stored_once_under_their_hash_and_read_back(
 
 
 @pytest.mark.django_db
+def test_an_object_not_in_the_store_is_a_missing_file_not_a_store_fault(
+    seaweedfs: SeaweedFS, bucket: str
+) -> None:
+    data = samples.pdf("Delegationsbeslut")
+    stored = store_bytes(data, "beslut.pdf")
+    seaweedfs.client().delete_object(Bucket=bucket, Key=stored.storage_name)
+    with pytest.raises(FileNotFoundError):
+        stored.open()
+
+
+@pytest.mark.django_db
 def test_an_object_already_there_is_not_written_again_unless_it_is_cut_short(
     seaweedfs: SeaweedFS, bucket: str
 ) -> None:
