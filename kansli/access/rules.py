@@ -71,6 +71,17 @@ class Reader:
         self.day = day
 
     @cached_property
+    def authorities(self) -> list[int] | None:
+        """The authorities (any, past ones too) of those municipalities: the gate
+        filters on these ids, not through a join to the authorities, whose few rows
+        PostgreSQL's autovacuum never analyses; without statistics its planner read a
+        whole municipality's documents for a rare word (4.5 s against 20 ms at 1M)."""
+        if self.municipalities is None:
+            return None
+        found = Authority.objects.filter(municipality_id__in=self.municipalities)
+        return sorted(found.order_by().values_list("pk", flat=True))
+
+    @cached_property
     def groups(self) -> frozenset[int]:
         if self.user_id is None:
             return frozenset()
@@ -136,20 +147,18 @@ def staff_municipalities(user: Any) -> list[int] | None:
 
 
 def visible_cases(cases: QS, user: Any) -> QS:
-    municipalities = reader(user).municipalities
-    if municipalities is None:
+    authorities = reader(user).authorities
+    if authorities is None:
         return cases
-    return cases.filter(authority__municipality_id__in=municipalities)
+    return cases.filter(authority_id__in=authorities)
 
 
 def visible_documents(documents: QS, user: Any, prefix: str = "") -> QS:
     """Documents (or rows reaching a document through `prefix`, e.g. "document__")
     the user may read: open ones of their municipalities, secret ones by the rule."""
     who = reader(user)
-    if who.municipalities is not None:
-        documents = documents.filter(
-            **{f"{prefix}case__authority__municipality_id__in": who.municipalities}
-        )
+    if who.authorities is not None:
+        documents = documents.filter(**{f"{prefix}case__authority_id__in": who.authorities})
     return documents.filter(Q(**{f"{prefix}secrecy__isnull": True}) | who.secret_readable(prefix))
 
 
@@ -420,8 +429,8 @@ def visible_paragraphs(paragraphs: QS, user: Any) -> QS:
             | Q(item__case_id__in=who.granted_cases)
             | Q(item__case__officer_id=who.user_id)
         )
-        if who.municipalities is not None:
-            secrets &= Q(item__case__authority__municipality_id__in=who.municipalities)
+        if who.authorities is not None:
+            secrets &= Q(item__case__authority_id__in=who.authorities)
         readable |= secrets
     return paragraphs.filter(readable)
 
