@@ -2,6 +2,7 @@
 agenda, and the meeting pack of a large meeting.
 
     .venv/bin/python bench/meetings.py [--items 300] [--pack-items 40] [--pages 10]
+    .venv/bin/python bench/meetings.py --http [--items 300]
 
 1. **Create**: an officer's API key POSTs `--items` items to
    /api/v1/meetings/{id}/items (Django's test client in-process: routing, token check,
@@ -16,19 +17,33 @@ agenda, and the meeting pack of a large meeting.
    with bookmarks and page numbers, both stored; beside plain pypdf concatenation of
    the same notice and reports (bench/pack.py's `concatenate`).
 
+With `--http` only the creation runs, in process and then over real HTTP: `kansli serve`
+(gunicorn) with one worker on 127.0.0.1, on the same database, and the same POSTs one
+after another, each on a new TCP connection as gunicorn's sync workers answer (the
+server keeps its database connection, CONN_MAX_AGE). Beside them on the same server:
+a static file through WhiteNoise (HTTP and the WSGI call, no Django view: the raw
+baseline) and a GET of an empty agenda (the API's token check and middleware, no
+write).
+
 Targets (issue 5): p50 under 10 ms per item, the list under 20 ms, a 400-page pack
-under 10 s.
+under 10 s; issue 18: creating an item under 10 ms p50 over HTTP too.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import signal
 import statistics
 import time
+import urllib.request
+from pathlib import Path
 from typing import Any
 
 from common import percentile, row, setup
 from pack import concatenate
+from public import serve
 
 from kansli.meetings.pack import Part
 
@@ -77,6 +92,46 @@ def create(meeting: Any, headers: dict[str, str], cases: list[int], count: int) 
         if n >= 0:
             times.append(time.perf_counter() - started)
         assert answer.status_code == 201, answer.content
+    return times
+
+
+def over_http(
+    data_dir: Path, meeting: Any, headers: dict[str, str], cases: list[int], count: int
+) -> dict[str, list[float]]:
+    """The same POSTs over HTTP to `kansli serve` with one worker, and the baselines on
+    that server: a static file, and an empty agenda through the API."""
+    empty = empty_meeting(meeting.body)
+    server, url = serve(data_dir, workers=1, cache=0)
+
+    def timed(path: str, payload: dict[str, Any] | None = None, api: bool = True) -> float:
+        body = json.dumps(payload).encode() if payload is not None else None
+        sent = (headers if api else {}) | ({"Content-Type": "application/json"} if body else {})
+        asked = urllib.request.Request(f"{url}{path}", data=body, headers=sent)  # noqa: S310
+        started = time.perf_counter()
+        with urllib.request.urlopen(asked, timeout=30) as answer:  # noqa: S310 - our server
+            answer.read()
+            assert answer.status in (200, 201), answer.status
+        return time.perf_counter() - started
+
+    times: dict[str, list[float]] = {"create": [], "static": [], "empty": []}
+    try:
+        for n in range(-WARM_UP, count):
+            payload = {
+                "case_id": cases[n % len(cases)],
+                "title": f"Ärende över HTTP {n}",
+                "proposal": "Nämnden beslutar enligt förslaget.",
+            }
+            spent = {
+                "create": timed(f"/api/v1/meetings/{meeting.pk}/items", payload),
+                "static": timed(f"/static/kansli/kansli.css?{n}", api=False),
+                "empty": timed(f"/api/v1/meetings/{empty.pk}/items"),
+            }
+            if n >= 0:  # the first few untimed: the worker's imports and caches
+                for name, seconds in spent.items():
+                    times[name].append(seconds)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
     return times
 
 
@@ -178,12 +233,18 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=300)
     parser.add_argument("--pack-items", type=int, default=40)
     parser.add_argument("--pages", type=int, default=10)
+    parser.add_argument("--http", action="store_true", help="only creation, also over HTTP")
     options = parser.parse_args()
     where = setup()
-    print(f"Meetings: {options.items} agenda items; a pack of {options.pack_items} items")
+    pack_items = "" if options.http else f"; a pack of {options.pack_items} items"
+    print(f"Meetings: {options.items} agenda items{pack_items}")
     print(f"  {where.database}")
     body, meeting, headers = world()
-    created = create(meeting, headers, cases(meeting), options.items)
+    made = cases(meeting)
+    created = create(meeting, headers, made, options.items)
+    if options.http:
+        http(where.data_dir, meeting, headers, made, created, options.items)
+        return
     raw = raw_create(meeting, options.items)
     ms = 1000
     row(
@@ -209,6 +270,27 @@ def main() -> None:
     row("plain pypdf concatenation of the same PDFs, s", f"{plain:.2f}")
     row("pack / concatenation", f"{seconds / plain:.1f}×")
     print("  targets: create p50 < 10 ms, list < 20 ms, 400-page pack < 10 s")
+
+
+def http(
+    data_dir: Path, meeting: Any, headers: dict[str, str], cases: list[int],
+    created: list[float], count: int,
+) -> None:  # fmt: skip
+    times = over_http(data_dir, meeting, headers, cases, count)
+    ms = 1000
+    for label, values in [
+        ("create an item, in process", created),
+        ("create an item over HTTP", times["create"]),
+        ("an empty agenda over HTTP", times["empty"]),
+        ("a static file over HTTP (baseline)", times["static"]),
+    ]:
+        figures = f"{statistics.median(values) * ms:.1f} / {percentile(values, 0.95) * ms:.1f}"
+        row(f"{label}, p50 / p95 ms", figures)
+    create, static = statistics.median(times["create"]), statistics.median(times["static"])
+    row("create over HTTP / in process, p50", f"{create / statistics.median(created):.1f}×")
+    row("create over HTTP / static file, p50", f"{create / static:.1f}×")
+    print(f"  one gunicorn worker, one request at a time (load average {os.getloadavg()[0]:.2f}); "
+          "target: create p50 < 10 ms over HTTP")  # fmt: skip
 
 
 if __name__ == "__main__":

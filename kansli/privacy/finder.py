@@ -39,7 +39,7 @@ from kansli.audit.models import AuditEvent
 from kansli.meetings.models import Absence, Attendance, Meeting
 from kansli.org.models import Authority, Role, RoleAssignment
 from kansli.registry.models import Case, Document, DocumentFile, Party
-from kansli.search.query import search
+from kansli.search.query import DocumentHit, search
 
 # At most this many hits per source; the page says when there were more.
 LIMIT = 200
@@ -347,14 +347,28 @@ class _Finder:
 
     def texts(self) -> Iterator[Hit]:
         seen: set[tuple[str, int]] = set()
-        hits: list[Document | Case] = []
+        found: list[tuple[str, int]] = []
         for phrase in self.person.phrases():
             result = search(self.user, phrase, authority=self.authority, limit=LIMIT + 1)
-            for hit in result.hits:
-                key = (type(hit).__name__, hit.pk)
+            for row in result.hits:
+                key = ("document" if isinstance(row, DocumentHit) else "case", row.pk)
                 if key not in seen:
                     seen.add(key)
-                    hits.append(hit)
+                    found.append(key)
+        # The search gives rows; what is reviewed (secrecy, withheld fields) is read
+        # from the documents and cases themselves.
+        documents = self.documents().select_related(
+            "case__authority__municipality", "case__series", "secrecy"
+        )
+        objects: dict[str, dict[int, Any]] = {
+            "document": documents.in_bulk([pk for kind, pk in found if kind == "document"]),
+            "case": self.cases()
+            .select_related("authority__municipality", "series")
+            .in_bulk([pk for kind, pk in found if kind == "case"]),
+        }
+        hits: list[Document | Case] = [
+            objects[kind][pk] for kind, pk in found if pk in objects[kind]
+        ]
         cases = [h.case if isinstance(h, Document) else h for h in hits]
         self.hide(cases)
         where = str(_("the document's text or registration"))

@@ -13,7 +13,9 @@ How a search runs (the design the benchmark in bench/search.py measures):
    every hit of a common word; the access check and the filters cost one primary-key
    lookup per hit looked at, and nothing the user may not see is counted or shown.
 3. The same for cases that have no document yet (the small `search_case` table),
-   merged in by time. Then the page's objects are read, again through visible_to.
+   merged in by time. Then the page's hits are read as rows (DocumentHit, CaseHit: the
+   few fields a result list shows, not model objects), again through visible_to, and
+   masked for the user (protected identities, kansli.access.protected).
 
 There is no total: a result says whether there are more (`has_more`), so that a list
 can say "more than 50". Counting every hit of a common word is the slow part avoided.
@@ -26,11 +28,12 @@ import datetime
 import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import connection
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
+from kansli.access.protected import NOTHING, hiders
 from kansli.org.models import Authority
 from kansli.registry.casenumber import CaseNumberQuery
 from kansli.registry.models import Case, Document
@@ -49,12 +52,67 @@ RELEVANCE_WINDOW = 1000
 CASES_WINDOW = 1000
 
 
-@dataclass(frozen=True)
-class SearchResult:
-    """One page of hits, newest first: Documents, and Cases that have no document yet.
-    `has_more`: there are hits after this page (the count is not computed)."""
+@dataclass(frozen=True, eq=False)
+class CaseHit:
+    """A case as a result list shows it, read as a row rather than a model object: its
+    number, title and opening time, and the ids that masking protected identities asks
+    (kansli.access.protected.hiders). Equal to the Case it shows, and hashed as it."""
 
-    hits: list[Document | Case]
+    pk: int
+    case_number: str
+    title: str
+    opened_at: datetime.datetime
+    authority_id: int
+    officer_id: int | None
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (CaseHit, Case)):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+@dataclass(frozen=True, eq=False)
+class DocumentHit:
+    """A registered document as a result list shows it, read as a row: its number,
+    description, sender or recipient, date, whether it is voided or secrecy-marked (a
+    shown secret registration is logged, kansli.access.actions.do_log_reads), and its
+    case. Equal to the Document it shows, and hashed as it."""
+
+    pk: int
+    document_number: str
+    case: CaseHit
+    description: str
+    counterpart: str
+    document_date: datetime.date
+    is_voided: bool
+    secrecy_id: int | None
+
+    @property
+    def case_id(self) -> int:
+        return self.case.pk
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (DocumentHit, Document)):
+            return self.pk == other.pk
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.pk)
+
+
+H = TypeVar("H")
+
+
+@dataclass(frozen=True)
+class SearchResult(Generic[H]):
+    """One page of hits, newest first: for staff search() rows of Documents and of
+    Cases that have no document yet (DocumentHit, CaseHit); for public_search()
+    Documents. `has_more`: there are hits after this page (the count is not computed)."""
+
+    hits: list[H]
     has_more: bool
     offset: int = 0
     # How many hits there are, when asked (`count_cap`): exact up to the cap, cap + 1
@@ -83,7 +141,7 @@ def search(
     count_cap: int | None = None,
     by_relevance: bool = False,
     kind: str | None = None,
-) -> SearchResult:
+) -> SearchResult[DocumentHit | CaseHit]:
     """Search the registry as `user` sees it, newest first. Authority, classification,
     officer and unit are model instances or ids; `year` is the case's year, the dates
     the document's date; `counterpart` words of a sender, recipient or party (see
@@ -114,7 +172,7 @@ def search(
         page = merged[offset:end]
         complete = len(documents) < CASES_WINDOW and len(cases) < CASES_WINDOW
         count = min(len(merged), count_cap + 1) if count_cap is not None and complete else None
-        return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
+        return SearchResult(_rows(user, page[:limit]), len(page) > limit, offset, count)
     if by_relevance and query.terms:
         documents, cases = _both(user, query, wanted, RELEVANCE_WINDOW)
         merged = _by_relevance(query.terms, documents, cases)
@@ -129,7 +187,7 @@ def search(
         else:
             counted = _both(user, query, wanted, max(end, count_cap + 1))
             count = min(len(counted[0]) + len(counted[1]), count_cap + 1)
-    return SearchResult(_objects(user, page[:limit]), len(page) > limit, offset, count)
+    return SearchResult(_rows(user, page[:limit]), len(page) > limit, offset, count)
 
 
 def _each_case_once(hits: list[Hit]) -> list[Hit]:
@@ -239,7 +297,7 @@ def public_search(
     document_type: str | None = None,
     limit: int = 20,
     offset: int = 0,
-) -> SearchResult:
+) -> SearchResult[Document]:
     """Search the public e-diary, newest first: every registration, found only by what
     the public e-diary shows of it (the search_public index: no withheld field, no
     masked name). The hits are Documents; show them through kansli.public.record."""
@@ -253,7 +311,7 @@ def public_search(
                 wanted.facets, end)[offset:end]  # fmt: skip
     documents = Document.objects.select_related("case__authority__municipality", "secrecy")
     found = documents.order_by().in_bulk([pk for _kind, pk in page[:limit]])
-    hits: list[Document | Case] = [found[pk] for _kind, pk in page[:limit] if pk in found]
+    hits = [found[pk] for _kind, pk in page[:limit] if pk in found]
     return SearchResult(hits, len(page) > limit, offset)
 
 
@@ -309,22 +367,79 @@ def _times(model: type[Document | Case], column: str, hits: list[Hit]) -> dict[H
     return {(kind, pk): at for pk, at in rows}
 
 
-def _objects(user: Any, page: list[Hit]) -> list[Document | Case]:
-    """The page's hits for display, read again through visible_to, with what a result
-    list shows: the document and case numbers and the case title. A page has few
-    authorities, so they are read once each rather than once per row."""
-    found: dict[Hit, Document | Case] = {}
-    authorities = Authority.objects.select_related("municipality")
+# What a hit's row reads of its case (prefixed "case__" for a document's), enough for
+# its number (Case.case_number) without a model object.
+CASE_FIELDS = (
+    "title", "opened_at", "authority", "officer", "year", "number", "authority__code",
+    "series__code", "authority__municipality__case_number_format",
+)  # fmt: skip
+
+
+def _rows(user: Any, page: list[Hit]) -> list[DocumentHit | CaseHit]:
+    """The page's hits for display, read again through visible_to as rows (one query for
+    the documents, one for the cases), masked for the user."""
+    found: dict[Hit, DocumentHit | CaseHit] = {}
     document_ids = [pk for kind, pk in page if kind == "document"]
     if document_ids:
         # No ordering: the page's order is known, and the models' default ordering
         # would make the database sort by the case's columns.
-        documents = Document.objects.visible_to(user).select_related("case").order_by()
-        documents = documents.prefetch_related(Prefetch("case__authority", authorities))
-        found |= {("document", pk): d for pk, d in documents.in_bulk(document_ids).items()}
+        rows = (
+            Document.objects.visible_to(user)
+            .filter(pk__in=document_ids)
+            .order_by()
+            .values_list(
+                "pk", "number", "description", "counterpart", "document_date", "voided_at",
+                "secrecy", "case", *(f"case__{name}" for name in CASE_FIELDS),
+            )
+        )  # fmt: skip
+        for pk, number, description, counterpart, day, voided_at, secrecy, *case in rows:
+            of = _case_hit(*case)
+            found["document", pk] = DocumentHit(
+                pk, f"{of.case_number}-{number}", of, description, counterpart, day,
+                voided_at is not None, secrecy,
+            )  # fmt: skip
     case_ids = [pk for kind, pk in page if kind == "case"]
     if case_ids:
-        cases = Case.objects.visible_to(user).order_by()
-        cases = cases.prefetch_related(Prefetch("authority", authorities))
-        found |= {("case", pk): c for pk, c in cases.in_bulk(case_ids).items()}
-    return [found[hit] for hit in page if hit in found]
+        cases = Case.objects.visible_to(user).filter(pk__in=case_ids).order_by()
+        for pk, *case in cases.values_list("pk", *CASE_FIELDS):
+            found["case", pk] = _case_hit(pk, *case)
+    return _masked(user, [found[hit] for hit in page if hit in found])
+
+
+def _case_hit(
+    pk: int, title: str, opened_at: datetime.datetime, authority: int, officer: int | None,
+    year: int, number: int, code: str, series: str | None, number_format: str,
+) -> CaseHit:  # fmt: skip
+    # Case.case_number: the series' code (a moved case's kept one, else the authority's)
+    # in the municipality's format (Municipality.format_case_number).
+    case_number = number_format.format(series=series or code, year=year, number=number)
+    return CaseHit(pk, case_number, title, opened_at, authority, officer)
+
+
+def _masked(user: Any, hits: list[DocumentHit | CaseHit]) -> list[DocumentHit | CaseHit]:
+    """The hits as the user may read them: the names and identity numbers of a case's
+    parties with protected identity (OSL 21 kap. 3 §) read "Skyddad identitet" in its
+    title and its documents' senders, recipients and descriptions, for everyone but the
+    case's officer and its authority's registrars (kansli.access.protected, as
+    hide_protected does to model objects; one query when no case has such a party)."""
+    cases = {c.pk: c for c in (h.case if isinstance(h, DocumentHit) else h for h in hits)}
+    hide = hiders(user, cases.values())
+    if not hide:
+        return hits
+    shown = {
+        pk: dataclasses.replace(case, title=hide[pk](case.title)) if pk in hide else case
+        for pk, case in cases.items()
+    }
+    masked: list[DocumentHit | CaseHit] = []
+    for hit in hits:
+        if isinstance(hit, CaseHit):
+            masked.append(shown[hit.pk])
+            continue
+        one = hide.get(hit.case_id, NOTHING)
+        description, counterpart = one(hit.description), one(hit.counterpart)
+        masked.append(
+            dataclasses.replace(
+                hit, case=shown[hit.case_id], description=description, counterpart=counterpart
+            )
+        )
+    return masked

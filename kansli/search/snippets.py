@@ -24,6 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from kansli.access.protected import Hide, hiders
 from kansli.files.models import StoredFile
 from kansli.registry.models import Document, DocumentFile, Party
+from kansli.search.query import DocumentHit
 
 # Text read per file: a passage is found in the beginning of a long file or not at all.
 MAX_CHARS = 200_000
@@ -32,18 +33,19 @@ MAX_WORDS = 20
 
 
 def file_snippets(
-    user: Any, documents: Iterable[Document], words: Sequence[str]
+    user: Any, documents: Iterable[DocumentHit | Document], words: Sequence[str]
 ) -> dict[int, SafeString]:
-    """For each document (by id) whose current files' text has one of the words, a
-    marked passage around the first one. Two queries for the files and two for the
-    protected parties, however many documents."""
+    """For each document (by id: search rows, or model objects with their case) whose
+    current files' text has one of the words, a marked passage around the first one.
+    Two queries for the files and two for the protected parties, however many
+    documents."""
     documents = list(documents)
     pattern = _pattern(words)
     if pattern is None or not documents:
         return {}
     rows = (
         DocumentFile.objects.filter(
-            document__in=documents,
+            document__in=[document.pk for document in documents],
             replaced_by__isnull=True,
             stored__extraction=StoredFile.Extraction.DONE,
         )
@@ -75,7 +77,7 @@ def _pattern(words: Sequence[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{starts})\w*", re.IGNORECASE)
 
 
-def _masks(user: Any, documents: list[Document]) -> dict[int, Callable[[str], str]]:
+def _masks(user: Any, documents: list[DocumentHit | Document]) -> dict[int, Callable[[str], str]]:
     """Per case the user may not see the protected parties of: their names and numbers
     (kansli.access.protected.hiders) and the lines of their addresses."""
     cases = {d.case_id: d.case for d in documents}

@@ -11,7 +11,7 @@ from kansli.org.models import Authority
 from kansli.registry.api import queries
 from kansli.registry.api.schemas import SearchFilter, SearchOut
 from kansli.registry.models import Case, Document
-from kansli.search.query import COUNT_CAP, search
+from kansli.search.query import COUNT_CAP, DocumentHit, search
 
 router = Router(tags=["search"])
 
@@ -37,16 +37,16 @@ def search_registry(request: ApiRequest, filters: Query[SearchFilter]) -> dict[s
     )  # fmt: skip
     # Read again with everything the schemas show (secrecy, files, officer, ...).
     documents = queries.documents(request.auth).in_bulk(
-        [hit.pk for hit in result.hits if isinstance(hit, Document)]
+        [hit.pk for hit in result.hits if isinstance(hit, DocumentHit)]
     )
     do_log_reads(documents.values(), "registration", actor=request.auth)
-    case_ids = {hit.pk for hit in result.hits if not isinstance(hit, Document)}
+    case_ids = {hit.pk for hit in result.hits if not isinstance(hit, DocumentHit)}
     cases = queries.cases(request.auth).in_bulk(
         case_ids | {document.case_id for document in documents.values()}
     )
     items: list[dict[str, Case | Document | None]] = [
         {"case": cases[documents[hit.pk].case_id], "document": documents[hit.pk]}
-        if isinstance(hit, Document)
+        if isinstance(hit, DocumentHit)
         else {"case": cases[hit.pk], "document": None}
         for hit in result.hits
     ]

@@ -133,13 +133,18 @@ def hold_search(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Search for what is to be held first."))
         return back
     found = search(user, text, limit=SEARCH_HOLD_LIMIT + 1, kind="documents", **form.chosen())
-    documents = [hit for hit in found.hits if isinstance(hit, Document)]
-    if len(documents) > SEARCH_HOLD_LIMIT:
+    if len(found.hits) > SEARCH_HOLD_LIMIT:
         messages.error(
             request,
             _("More than %(limit)s documents: narrow the search.") % {"limit": SEARCH_HOLD_LIMIT},
         )
         return back
+    # The hits are rows; the hold is placed on the documents themselves.
+    readable = Document.objects.visible_to(user).select_related(
+        "case__authority__municipality", "case__series"
+    )
+    by_id = readable.in_bulk([hit.pk for hit in found.hits])
+    documents = [by_id[hit.pk] for hit in found.hits if hit.pk in by_id]
     held = 0
     try:
         with transaction.atomic():

@@ -12,21 +12,22 @@ from django.utils import timezone
 
 from kansli.org.models import Authority, Role, User
 from kansli.registry import actions
-from kansli.registry.models import Case, Document
 from kansli.registry.testing import make_case, make_incoming
-from kansli.search.query import search
+from kansli.search.query import CaseHit, DocumentHit, search
 
 pytestmark = pytest.mark.django_db
 YEAR = timezone.localdate().year
 YESTERDAY = timezone.localdate() - datetime.timedelta(days=1)
 
 
-def numbers(hits: list[Document | Case]) -> list[str]:
-    return [hit.document_number if isinstance(hit, Document) else hit.case_number for hit in hits]
+def numbers(hits: list[DocumentHit | CaseHit]) -> list[str]:
+    return [
+        hit.document_number if isinstance(hit, DocumentHit) else hit.case_number for hit in hits
+    ]
 
 
-def title(hit: Document | Case) -> str:
-    return hit.case.title if isinstance(hit, Document) else hit.title
+def title(hit: DocumentHit | CaseHit) -> str:
+    return hit.case.title if isinstance(hit, DocumentHit) else hit.title
 
 
 def test_finds_a_word_in_title_description_counterpart_and_parties(staff: User) -> None:
@@ -157,7 +158,7 @@ def test_filters(staff: User, officer: User, ks: Authority) -> None:
     actions.do_assign_officer(one.case, officer, actor=None)
     actions.do_change_case_status(two.case, "avslutat", actor=None)
 
-    def found(**filters: Any) -> list[Document | Case]:
+    def found(**filters: Any) -> list[DocumentHit | CaseHit]:
         return search(staff, "bygglov", **filters).hits
 
     assert found() == [three, two, one]
@@ -215,7 +216,7 @@ def test_voided_documents_stay_findable_and_marked(staff: User) -> None:
     actions.do_void_document(voided, "Registrerad i fel ärende", actor=None)
     hits = search(staff, "bygglov").hits
     assert hits == [voided, kept]
-    assert isinstance(hits[0], Document) and hits[0].is_voided
+    assert isinstance(hits[0], DocumentHit) and hits[0].is_voided
     assert search(staff, "bygglov", include_voided=False).hits == [kept]
 
 
