@@ -7,8 +7,10 @@ One thing waits for Redis: ending a session (signing out, or signing in as someo
 else). Its copy in Redis is deleted first; if Redis cannot be reached, the session is
 not ended and the user is told to try again (503, kansli.web.faults), since a copy left
 in Redis would make the session good again once Redis is back. A session that holds no
-signed-in user (the one before signing in, whose key changes at sign-in) is deleted
-from the database even so: there is nothing in it to make good again."""
+signed-in user is deleted from the database even so, and so is the old key of a session
+given a new one (signing in, the second factor, a new password: cycle_key): there is
+nothing in them to make good again. After the row is gone, the copy in Redis is deleted
+once more, in case another process read the row meanwhile and put it back."""
 
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
+from django.db import transaction
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -33,6 +36,7 @@ class SessionStore(CachedDBStore):
     # Django's own, which django-stubs does not declare.
     _cache: BaseCache
     _get_session_from_db: Callable[[], Session | None]
+    _cycling = False
 
     def load(self) -> dict[str, Any]:
         try:
@@ -68,13 +72,34 @@ class SessionStore(CachedDBStore):
             if self.session_key is None:
                 return
             session_key = self.session_key
+        key = self.cache_key_prefix + session_key
         try:
-            self._cache.delete(self.cache_key_prefix + session_key)
+            self._cache.delete(key)
         except RedisError as error:
-            if self._signed_in(session_key):
+            if self._signed_in(session_key) and not self._cycling:
                 raise SessionNotEnded() from error
             logger.warning("The sessions' cache is out of reach: %s", error)
         super(CachedDBStore, self).delete(session_key)
+        # Once more after the row is gone: a request of another process may have read
+        # the row and put the session back in Redis meanwhile.
+        transaction.on_commit(lambda: self._forget(key))
+
+    def cycle_key(self) -> None:
+        """A new key for the same session (signing in, the second factor, a new
+        password): the old key's copy, if Redis cannot be reached to delete it, holds
+        no more than the session had before, which the second factor and the password
+        check still stand in front of."""
+        self._cycling = True
+        try:
+            super().cycle_key()
+        finally:
+            self._cycling = False
+
+    def _forget(self, key: str) -> None:
+        try:
+            self._cache.delete(key)
+        except RedisError as error:
+            logger.error("An ended session's copy in Redis could not be deleted: %s", error)
 
     def _signed_in(self, session_key: str) -> bool:
         found = self.model.objects.filter(session_key=session_key).first()
