@@ -6,7 +6,9 @@ archivist's (arkivarie) or a system administrator's, or the system's own (actor 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
+import fcntl
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,10 +79,11 @@ def do_export_transfer(
     elsewhere = TransferredCase.objects.filter(case__authority=transfer.authority).exclude(
         transfer=transfer
     )
-    exported = export_cases(
-        transfer.authority, transfer.closed_before, Path(transfer.folder),
-        skip=elsewhere.values_list("case_id", flat=True), progress=step,
-    )  # fmt: skip
+    with _only_export(Path(transfer.folder)):
+        exported = export_cases(
+            transfer.authority, transfer.closed_before, Path(transfer.folder),
+            skip=elsewhere.values_list("case_id", flat=True), progress=step,
+        )  # fmt: skip
     packages = {row[0]: row for row in receipt_lines(Path(transfer.folder)) if row}
     with transaction.atomic():
         transfer = Transfer.objects.select_for_update().get(pk=transfer.pk)
@@ -106,6 +109,23 @@ def do_export_transfer(
             "held": len(exported.held), "failed": len(exported.failed), "bytes": transfer.size,
         })  # fmt: skip
     return transfer
+
+
+@contextmanager
+def _only_export(folder: Path) -> Iterator[None]:
+    """One export at a time into a folder: a second (a task run twice, a second press)
+    is refused while the first writes, instead of writing the same packages at once."""
+    folder.mkdir(parents=True, exist_ok=True)
+    marker = folder / ".exporting"
+    with marker.open("w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as error:
+            raise ValidationError("Leveransen exporteras redan.") from error
+        try:
+            yield
+        finally:
+            marker.unlink(missing_ok=True)  # not delivered with the packages
 
 
 def do_register_receipt(

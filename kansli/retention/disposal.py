@@ -291,6 +291,8 @@ def do_dispose(
     pdf, listing = report.report_files(run) if run.report_id is None else (b"", b"")
     with transaction.atomic():
         run = DisposalRun.objects.select_for_update().get(pk=run.pk)
+        if run.state == RunState.DONE:  # another run (a task run twice) finished it
+            return run
         if run.report_id is None:
             run.report = report.register_report(run, pdf, listing)
         run.state, run.finished_at = RunState.DONE, timezone.now()
@@ -324,8 +326,15 @@ def _dispose_batch(
         .prefetch_related("case__parties")
         .in_bulk()
     )
+    # Under the documents' locks: what another run of the same list (a task run twice)
+    # disposed of meanwhile is not done again.
+    still = set(
+        DisposalItem.objects.filter(
+            pk__in=[item.pk for item in batch], refused="", disposed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
     going: list[tuple[DisposalItem, Document]] = []
-    for item in batch:
+    for item in (item for item in batch if item.pk in still):
         document = documents[item.document_id]
         refused = holds.reason(document.case, document)
         if not refused and document.pk in requested:

@@ -98,6 +98,7 @@ def to_do(user: Any) -> ToDo:
             Transfer.objects.visible_to(user)
             .filter(status=Transfer.Status.EXPORTED)
             .select_related("authority")
+            .annotate(packages=Count("cases"))
             .order_by("finished_at", "pk")
         ),
     )
@@ -182,7 +183,7 @@ def _to_approve(user: Any) -> list[Minutes]:
 def _disposal(user: Any) -> list[DisposalRun]:
     """The disposal lists where it is the user's turn: the manager's review, then
     another person's approval as archivist (kansli.retention.disposal.may_review), and
-    an approved list for its authority's archivist to carry out."""
+    an approved list not yet started for its authority's archivist to carry out."""
     runs = (
         DisposalRun.objects.visible_to(user)
         .filter(state__in=[RunState.MANAGER, RunState.ARCHIVIST, RunState.APPROVED])
@@ -192,7 +193,8 @@ def _disposal(user: Any) -> list[DisposalRun]:
     turn = []
     for run in runs:
         if run.state == RunState.APPROVED:
-            if not has_role(user, run.authority, [Role.ARCHIVIST]):
+            # Started: it runs in the background (a crashed one is resumed by command).
+            if run.started_at or not has_role(user, run.authority, [Role.ARCHIVIST]):
                 continue
             run.to_do = "dispose"  # type: ignore[attr-defined]
         elif may_review(user, run):

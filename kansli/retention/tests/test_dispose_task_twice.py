@@ -35,3 +35,31 @@ def test_a_disposal_run_again_does_nothing_more(seeded: dict[str, Any]) -> None:
     assert AuditEvent.objects.count() == events
     gone = set(Document.objects.filter(disposed_at__isnull=False).values_list("pk", flat=True))
     assert gone == seeded["expected"]
+
+
+def test_two_runs_of_one_list_at_once_dispose_and_record_once(
+    seeded: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second run finishes while the first is between its last batch and its end
+    (a worker lost and its job run again while the first still runs)."""
+    from kansli.retention import report
+
+    archivist = seeded["archivist"]
+    run = disposal.do_list_disposal(seeded["authority"], on=TODAY, actor=archivist)
+    run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
+    run = disposal.do_approve_disposal(run, excluded={}, actor=archivist)
+    written = report.report_files
+    overlapped: list[bool] = []
+
+    def the_other_run_finishes_meanwhile(run: DisposalRun) -> Any:
+        if not overlapped:
+            overlapped.append(True)
+            disposal.do_dispose(run, actor=archivist)
+        return written(run)
+
+    monkeypatch.setattr(report, "report_files", the_other_run_finishes_meanwhile)
+    disposal.do_dispose(run, actor=archivist)
+    assert overlapped
+    assert AuditEvent.objects.filter(action="retention.dispose").count() == 1
+    disposed = AuditEvent.objects.filter(action="retention.dispose_document").count()
+    assert disposed == len(seeded["expected"])

@@ -185,7 +185,13 @@ def dispose(request: HttpRequest, pk: int) -> HttpResponse:
     user, run = current_user(request), _run(request, pk)
     if run.state != RunState.APPROVED or not has_role(user, run.authority, [Role.ARCHIVIST]):
         raise Http404
+    # Once: a second press while it runs would start a second run of the same list (a
+    # disposal stopped by a crash is resumed with `kansli retention dispose`).
+    if not DisposalRun.objects.filter(pk=run.pk, started_at__isnull=True).update(
+        started_at=timezone.now()
+    ):
+        messages.info(request, _("The disposal has already started."))
+        return redirect("retention:run", run.pk)
     transaction.on_commit(lambda: dispose_run.enqueue(run.pk, user.pk))
-    DisposalRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=timezone.now())
     messages.success(request, _("The disposal has started. This page shows how far it has come."))
     return redirect("retention:run", run.pk)
