@@ -118,11 +118,13 @@ class Batch:
         the row-by-row import would one after the other; raises BatchRefused with every
         fault found."""
         cases = _cases_by_external_id([case_row for _row, case_row, _doc in parsed])
+        self._lock_existing(cases, parsed)
+        counters = _locked_counters(parsed, cases)
+        # Under the locks: what another import of the same rows (at once) has just
+        # added is found, not numbered and stored a second time.
         found_documents = _documents_by_external_id(
             [document_row.external_id for _row, _case, document_row in parsed if document_row]
         )
-        self._lock_existing(cases, parsed)
-        counters = _locked_counters(parsed, cases)
         new_numbers: dict[tuple[int, int, int], Row] = {}
         in_batch: dict[tuple[int, str], Case] = {}
         taken: dict[int, tuple[Case, dict[int, Row]]] = {}
@@ -272,10 +274,12 @@ class Batch:
         copy_rows(Case, self.new_cases, with_pk=True)
         copy_rows(Document, self.documents, with_pk=True)
         copy_rows(TimelineEntry, [self._timeline_entry(made) for made in self.made])
+        self._index()
+        # Last: the chain's head stays locked from here to the commit, and every action
+        # of the installation that writes an event waits for it meanwhile.
         events = [self._event(made) for made in self.made]
         append_batch(events)
         copy_rows(AuditEvent, events)
-        self._index()
 
     def _existing(self) -> dict[int, Case]:
         """The cases that were there before the batch and get documents in it."""

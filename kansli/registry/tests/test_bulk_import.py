@@ -263,3 +263,46 @@ def test_registrations_during_a_bulk_import_keep_their_numbers(transactional_db:
     counter = CaseCounter.objects.get(authority=ks, year=year)
     assert counter.last_number == max(cases)
     assert verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_rows_imported_twice_at_once_are_stored_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two bulk imports of one delta file at once (documents into a case already there):
+    the second waits for the first's locks and then finds its documents (review)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite lets one writer in at once")
+    from kansli.registry import bulk
+
+    make_authority("KS")
+    lines = [HEADER, "A1;KS 2024/1;KS;Stort ärende;2024-01-02;;;;;;;;;;"]
+    Importer().load_row(rows_of(lines)[0])
+    delta = [HEADER] + [
+        f"A1;KS 2024/1;KS;Stort ärende;2024-01-02;;;D{n};;inkommen;2024-02-01;Bo;Brev {n};;"
+        for n in range(50)
+    ]
+    both_read = threading.Barrier(2)
+    locking = bulk.Batch._lock_existing
+
+    def together(self: Any, cases: Any, parsed: Any) -> Any:
+        both_read.wait(timeout=30)  # both have read the cases before either locks
+        return locking(self, cases, parsed)
+
+    monkeypatch.setattr(bulk.Batch, "_lock_existing", together)
+
+    def run() -> None:
+        try:
+            list(BulkImporter().load(rows_of(delta)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    documents = Document.objects.filter(case__external_id="A1")
+    assert documents.count() == 50
+    assert sorted(documents.values_list("number", flat=True)) == list(range(1, 51))
+    assert verify().ok
