@@ -179,6 +179,7 @@ TEMPLATES = [
 # process), and a kept one is checked before a request uses it (a PostgreSQL restarted
 # meanwhile: a new connection instead of an error).
 KEPT_CONNECTIONS = {"CONN_MAX_AGE": 60, "CONN_HEALTH_CHECKS": True}
+PGBOUNCER = env_bool("KANSLI_PGBOUNCER", False)
 
 
 def _databases() -> dict[str, dict[str, object]]:
@@ -216,15 +217,18 @@ def _databases() -> dict[str, dict[str, object]]:
     # transaction (each statement, outside one) may run on another server connection,
     # so nothing may outlive a transaction on the server. Django's `.iterator()` would
     # keep a WITH HOLD cursor open across transactions (audit verify, disposal, archive
-    # export): without server-side cursors it reads its chunks from an ordinary cursor.
+    # export): without server-side cursors it reads from an ordinary cursor, which holds
+    # the whole result in memory.
     # psycopg 3 prepares no statement (Django's default, kept here on purpose: a
     # prepared statement lives in one server connection). The time zone Django sets on
     # connecting is a parameter PgBouncer tracks and sets again on each server
-    # connection a client gets. Kansli takes no advisory lock, LISTENs to nothing and
-    # makes no temporary table: its locks are row locks within transactions. Off by
+    # connection a client gets. Kansli takes no advisory lock, LISTENs to nothing, makes
+    # temporary tables only within a transaction (the bulk import's) and its locks are
+    # row locks within transactions. `kansli backup` and `restore` refuse to run through
+    # it (pg_dump's and pg_restore's session settings would stay in the pool). Off by
     # default: directly on PostgreSQL, server-side cursors keep a long read's memory
     # small.
-    if env_bool("KANSLI_PGBOUNCER", False):
+    if PGBOUNCER:
         database["DISABLE_SERVER_SIDE_CURSORS"] = True
         database["OPTIONS"] = {**database.get("OPTIONS", {}), "prepare_threshold": None}
     return {"default": dict(database) | KEPT_CONNECTIONS}

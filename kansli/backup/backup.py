@@ -71,6 +71,17 @@ class Made:
     audit_seq: int
 
 
+def refuse_pooler() -> None:
+    """pg_dump and pg_restore set session parameters (an empty search_path among them)
+    that a PgBouncer in transaction mode would hand on to other clients."""
+    if settings.PGBOUNCER:
+        raise ValidationError(
+            "Säkerhetskopiering och återläsning går direkt mot PostgreSQL, inte genom "
+            "PgBouncer: kör med KANSLI_DATABASE_URL till databasservern och utan "
+            "KANSLI_PGBOUNCER."
+        )
+
+
 def sha256_file(path: Path) -> str:
     with path.open("rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -80,6 +91,7 @@ def make_backup(folder: Path) -> Made:
     """Copy the database, the files and the keys into folder (made if missing), write
     the manifest last (a folder without one is not a backup), and record the backup in
     the audit log (after the copy: the event is not in it)."""
+    refuse_pooler()
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)  # secret documents, password hashes: for the one who took it only
     manifest_path = folder / MANIFEST

@@ -38,6 +38,7 @@ from kansli.backup.backup import (
     SQLITE_FILE,
     pg_environment,
     pg_params,
+    refuse_pooler,
     sha256_file,
 )
 from kansli.files.models import StoredFile, storage_name
@@ -119,6 +120,7 @@ def _well_formed(manifest: Any) -> bool:
 
 def restore_backup(folder: Path) -> Restored:
     """Check the backup, then restore it into this (new) installation and verify it."""
+    refuse_pooler()
     manifest = check_backup(folder)
     if manifest["database"] != connection.vendor:
         raise ValidationError(

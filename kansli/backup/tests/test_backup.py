@@ -186,3 +186,12 @@ def test_a_file_disposed_of_while_the_backup_runs_is_told_apart_from_a_lost_one(
     with pytest.raises(ValidationError, match="gallrades medan säkerhetskopian gjordes"):
         make_backup(tmp_path / "kopia")
     assert not (tmp_path / "kopia" / "manifest.json").exists()
+
+
+def test_backup_and_restore_refuse_to_run_through_pgbouncer(tmp_path: Path, settings: Any) -> None:
+    settings.PGBOUNCER = True  # KANSLI_PGBOUNCER: pg_dump's session settings would stay
+    with pytest.raises(ValidationError, match="inte genom PgBouncer"):
+        make_backup(tmp_path / "kopia")
+    with pytest.raises(ValidationError, match="inte genom PgBouncer"):
+        restore_backup(tmp_path / "kopia")
+    assert not (tmp_path / "kopia").exists()
