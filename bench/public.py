@@ -21,7 +21,10 @@ one kept directory serves both. Then:
    with no query at all). Each mix runs twice: with the server's page cache off
    (KANSLI_PUBLIC_CACHE_SECONDS=0: every request searches) and on (60 s: the mix's 200
    URLs repeat, as popular searches do; a 5-second warm-up first fills each worker's
-   cache, so the figures are the steady state of a cache that holds the mix).
+   cache, so the figures are the steady state of a cache that holds the mix). While
+   the load runs, a third process registers a document every --register-every seconds
+   (1; 0: none) through `do_register_document`, as issue 18 measures it: each
+   registration changes what the e-diary shows, so it empties the page cache.
 3. **One at a time**: the same two mixes through Django's test client in this process,
    the page cache off, each URL five times after a warm-up: the latency of one request
    without the load's queueing, steadier than wrk's on two shared cores (the figure to
@@ -160,6 +163,32 @@ def serve(data_dir: Path, workers: int, cache: int) -> tuple[subprocess.Popen[by
     raise SystemExit("the server did not start")
 
 
+# Registers a document in a KS case every %(every)s seconds until stopped (`kansli shell`).
+WRITER = """
+import datetime, time
+from kansli.registry.actions import do_register_document
+from kansli.registry.models import Case, Direction
+case = Case.objects.filter(authority__code="KS").order_by("-pk").first()
+number = 0
+while True:
+    do_register_document(case, Direction.INCOMING, datetime.date.today(),
+                         f"Synpunkt på detaljplanen nummer {number}",
+                         counterpart="Föreningen Gröna Gårdar", actor=None)
+    number += 1
+    time.sleep(%(every)s)
+"""
+
+
+def registering(data_dir: Path, every: float) -> subprocess.Popen[bytes] | None:
+    """The writer beside the load, or None when --register-every is 0."""
+    if every <= 0:
+        return None
+    env = os.environ | {"KANSLI_DATA_DIR": str(data_dir), "KANSLI_LOG_LEVEL": "WARNING"}
+    kansli = Path(sys.executable).parent / "kansli"
+    return subprocess.Popen([str(kansli), "shell", "-c", WRITER % {"every": every}], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+
+
 def one_at_a_time(mixes: list[tuple[str, list[str]]]) -> None:
     from django.test import Client, override_settings
 
@@ -234,6 +263,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--http", type=int, metavar="N", help="only N requests in a row")
+    parser.add_argument("--register-every", type=float, default=1.0, metavar="SECONDS",
+                        help="a registration every SECONDS during the load (0: none)")  # fmt: skip
     options = parser.parse_args()
     if shutil.which("wrk") is None and not options.http:
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -256,12 +287,15 @@ def main() -> None:
              ("JSON /api/v1/public/diary", paths(org, rng, api=True))]  # fmt: skip
     one_at_a_time(mixes)
     connections.close_all()
+    every = options.register_every
+    beside = f", a registration every {every:g} s" if every > 0 else ""
     print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
-          f"gunicorn with {options.workers} workers (requests/s, ms)")  # fmt: skip
+          f"gunicorn with {options.workers} workers{beside} (requests/s, ms)")  # fmt: skip
     print(f"    {'':<40}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
     static = ("baseline: a static file", [f"/static/kansli/kansli.css?{n}" for n in range(10)])
     for cache, label in [(0, "server cache off"), (60, "server cache 60 s")]:
         server, url = serve(data_dir, options.workers, cache)
+        writer = registering(data_dir, every)
         try:
             for name, mix in [*mixes, static] if cache else mixes:
                 if cache:  # each worker process keeps its own cache: fill them first
@@ -270,8 +304,16 @@ def main() -> None:
                 row = f"{name}, {label}" if mix is not static[1] else name
                 print(f"    {row:<40}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}")
         finally:
+            if writer is not None:
+                writer.terminate()
+                writer.wait(timeout=30)
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
+    if every > 0:
+        from kansli.registry.models import Document
+
+        made = Document.objects.filter(description__startswith="Synpunkt på detaljplanen").count()
+        print(f"    registrations made beside the load (all runs of this data): {made}")
 
 
 if __name__ == "__main__":
