@@ -31,7 +31,7 @@ from kansli.org.changes import snapshot
 from kansli.org.models import Authority, Role
 from kansli.public.record import Masks, counterpart, description, masks_for_cases, scrub
 from kansli.registry.actions import CASE_FIELDS, DOCUMENT_FIELDS
-from kansli.registry.importer import VOIDED_BEFORE, Tally, start_of
+from kansli.registry.importer import VOIDED_BEFORE, Tally, imported_document, start_of
 from kansli.registry.legacy_csv import CaseRow, DocumentRow, Row, RowParser, RowRefused
 from kansli.registry.models import (
     Case,
@@ -250,14 +250,7 @@ class Batch:
         return case
 
     def _new_document(self, case: Case, number: int, row: DocumentRow) -> None:
-        registered = start_of(row.document_date)  # registered by the earlier system
-        document = Document(
-            case=case, number=number, direction=row.direction, document_date=row.document_date,
-            registered_at=registered, registered_by=None, counterpart=row.counterpart.strip(),
-            description=row.description.strip(), document_type=row.document_type.strip(),
-            secrecy=row.secrecy, secrecy_marked_at=registered if row.secrecy else None,
-            secrecy_marked_by=None, external_id=row.external_id,
-        )  # fmt: skip
+        document = imported_document(case, number, row)
         self.documents.append(document)
         self.made.append(document)
 

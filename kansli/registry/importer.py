@@ -66,6 +66,18 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def imported_document(case: Case, number: int, row: DocumentRow) -> Document:
+    """The document of a row, not yet saved (also kansli.registry.bulk's)."""
+    registered = start_of(row.document_date)  # registered by the earlier system
+    return Document(
+        case=case, number=number, direction=row.direction, document_date=row.document_date,
+        registered_at=registered, registered_by=None, counterpart=row.counterpart.strip(),
+        description=row.description.strip(), document_type=row.document_type.strip(),
+        secrecy=row.secrecy, secrecy_marked_at=registered if row.secrecy else None,
+        secrecy_marked_by=None, external_id=row.external_id,
+    )  # fmt: skip
+
+
 @transaction.atomic
 def do_import_case(row: CaseRow, *, actor: Any) -> Case:
     """Bring in a case with the number the earlier system gave it, and raise the
@@ -125,17 +137,10 @@ def do_import_document(case: Case, row: DocumentRow, *, actor: Any) -> Document:
         raise ValidationError({"description": "Beskriv kort vad handlingen gäller."})
     case.last_document_number = max(case.last_document_number, number)
     case.save(update_fields=["last_document_number"])
-    registered = start_of(row.document_date)  # registered by the earlier system
-    document = Document(
-        case=case, number=number, direction=row.direction, document_date=row.document_date,
-        registered_at=registered, registered_by=None, counterpart=row.counterpart.strip(),
-        description=row.description.strip(), document_type=row.document_type.strip(),
-        secrecy=row.secrecy, secrecy_marked_at=registered if row.secrecy else None,
-        secrecy_marked_by=None, external_id=row.external_id,
-    )  # fmt: skip
+    document = imported_document(case, number, row)
     document.save(force_insert=True)
     TimelineEntry.objects.create(
-        case=case, at=registered, actor=actor, kind="imported",
+        case=case, at=document.registered_at, actor=actor, kind="imported",
         text=f"Handling {number} registrerades i det tidigare systemet (id {row.external_id}).",
     )  # fmt: skip
     after = snapshot(document, [*DOCUMENT_FIELDS, "external_id"])
