@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import JSONField, Model
 
 from kansli.access.protected import Hide
@@ -93,6 +93,12 @@ class BulkImporter:
             self.tally.rejected += len(rows)
             return [f"Rad {line} avvisad: {reason}" for line, reason in exc.faults] + [
                 f"Rad {rows[0].line}–{rows[-1].line} lästes inte in: satsen har avvisade rader."
+            ]
+        except DatabaseError as exc:  # a deadlock, a lost connection: the batch rolled back
+            self.tally.rejected += len(rows)
+            return [
+                f"Rad {rows[0].line}–{rows[-1].line} lästes inte in: databasen avvisade "
+                f"satsen ({exc}). Kör filen igen: rader som redan finns läses inte in två gånger."
             ]
         self.tally.cases += len(batch.new_cases)
         self.tally.documents += len(batch.documents)

@@ -306,3 +306,36 @@ def test_the_same_rows_imported_twice_at_once_are_stored_once(
     assert documents.count() == 50
     assert sorted(documents.values_list("number", flat=True)) == list(range(1, 51))
     assert verify().ok
+
+
+@pytest.mark.django_db
+def test_a_batch_the_database_refuses_is_reported_and_the_next_one_loads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from django.db import OperationalError
+
+    from kansli.registry import bulk
+
+    make_authority("KS")
+    lines = [HEADER] + [
+        f"B{n};KS 2024/{n};KS;Ärende {n};2024-01-02;;;D{n};;inkommen;2024-02-01;Bo;Brev {n};;"
+        for n in range(1, 5)
+    ]
+    writing = bulk.Batch.write
+    calls: list[int] = []
+
+    def deadlocked_once(self: Any) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("deadlock detected")
+        writing(self)
+
+    monkeypatch.setattr(bulk.Batch, "write", deadlocked_once)
+    run = BulkImporter(batch=2)
+    said = [message for _done, messages in run.load(rows_of(lines)) for message in messages]
+    assert said == [
+        "Rad 2–3 lästes inte in: databasen avvisade satsen (deadlock detected). Kör filen "
+        "igen: rader som redan finns läses inte in två gånger."
+    ]
+    assert sorted(Case.objects.values_list("external_id", flat=True)) == ["B3", "B4"]
+    assert (run.tally.rejected, run.tally.documents) == (2, 2)
