@@ -46,7 +46,7 @@ def make_secretary(body: Body) -> User:
 
 
 def make_meeting(body: Body, days_ahead: int = 30, **kwargs: Any) -> Meeting:
-    starts = timezone.now().replace(hour=13, minute=0, second=0, microsecond=0)
+    starts = timezone.localtime().replace(hour=13, minute=0, second=0, microsecond=0)
     starts += datetime.timedelta(days=days_ahead)
     return actions.do_schedule_meeting(
         body, starts, kwargs.pop("place", "Sessionssalen"), actor=None

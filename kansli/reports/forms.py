@@ -75,7 +75,10 @@ class ReportForm(AccessibleForm):
             .filter(
                 body__authority=case.authority,
                 cancelled_at=None,
-                starts_at__gte=timezone.now().replace(hour=0, minute=0, second=0),
+                # From the start of today in Sweden, not in UTC.
+                starts_at__gte=timezone.localtime().replace(
+                    hour=0, minute=0, second=0, microsecond=0
+                ),
             )
             .select_related("body__authority", "body__committee")
         )

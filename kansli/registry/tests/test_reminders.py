@@ -158,3 +158,16 @@ def test_an_officer_is_reminded_of_a_report_due_for_a_coming_meetings_item_deadl
     assert later.case_number not in message.body and "Kalle" not in message.body
     with django_capture_on_commit_callbacks(execute=True):
         assert actions.do_send_case_reminders(actor=None) == []  # not twice a day
+
+
+@pytest.mark.parametrize("moment", ["2026-12-05 23:30", "2026-12-06 12:00", "2026-12-07 23:10"])
+def test_the_report_reminder_holds_at_any_hour(
+    django_capture_on_commit_callbacks: Any, moment: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also when it is already tomorrow in Sweden but still today in UTC (the test's
+    meetings were once made on UTC's date, and the test failed after 23:00 UTC)."""
+    fixed = datetime.datetime.fromisoformat(moment).replace(tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    test_an_officer_is_reminded_of_a_report_due_for_a_coming_meetings_item_deadline(
+        django_capture_on_commit_callbacks
+    )
