@@ -168,12 +168,15 @@ def test_a_manifest_of_the_wrong_shape_is_refused_not_a_crash(tmp_path: Path, ch
 def test_a_file_disposed_of_while_the_backup_runs_is_told_apart_from_a_lost_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from django.db import connection
+
     from kansli.backup import backup
     from kansli.files.models import StoredFile
     from kansli.registry.models import DocumentFile
 
     sha256 = _document_with_file("Bygglovsritning. ")
-    taken = backup._snapshot_sqlite
+    snapshot_of = "_snapshot_sqlite" if connection.vendor == "sqlite" else "_snapshot_pg"
+    taken = getattr(backup, snapshot_of)
 
     def disposed_of_meanwhile(folder: Path) -> Any:
         snapshot = taken(folder)  # the file is in it; then a disposal removes it
@@ -182,7 +185,7 @@ def test_a_file_disposed_of_while_the_backup_runs_is_told_apart_from_a_lost_one(
         default_storage.delete(f"sha256/{sha256[:2]}/{sha256[2:4]}/{sha256}")
         return snapshot
 
-    monkeypatch.setattr(backup, "_snapshot_sqlite", disposed_of_meanwhile)
+    monkeypatch.setattr(backup, snapshot_of, disposed_of_meanwhile)
     with pytest.raises(ValidationError, match="gallrades medan säkerhetskopian gjordes"):
         make_backup(tmp_path / "kopia")
     assert not (tmp_path / "kopia" / "manifest.json").exists()
