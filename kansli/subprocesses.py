@@ -1,10 +1,35 @@
-"""Stopping a server a test or a benchmark started (dovecot, Redis, SeaweedFS, the
-identity provider): asked to stop as at a shutdown, killed if it does not."""
+"""Servers a test or a benchmark starts (dovecot, Redis, SeaweedFS, PgBouncer, the
+identity provider): waiting until one answers on its port, and stopping it, asked as at
+a shutdown and killed if it does not."""
 
 from __future__ import annotations
 
+import socket
 import subprocess
+import time
+from collections.abc import Callable
 from typing import Any
+
+
+def wait_for_port(
+    process: subprocess.Popen[Any],
+    port: int,
+    name: str,
+    log: Callable[[], str],
+    seconds: float = 15,
+) -> None:
+    """Return once 127.0.0.1:`port` takes a connection; raise, with `log()`, if the
+    process exits first or `seconds` pass."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} stopped: {log()}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{name} did not start")
 
 
 def stop(process: subprocess.Popen[Any], timeout: float = 10) -> None:

@@ -30,7 +30,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from kansli.subprocesses import stop
+from kansli.subprocesses import stop, wait_for_port
 
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "registrator", "hemligt-losen-1"
@@ -171,31 +171,17 @@ def running_dovecot() -> Iterator[Dovecot]:
         [DOVECOT, "-F", "-c", str(config)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     try:
-        _wait_for(port, process, directory)
+        wait_for_port(process, port, "dovecot", lambda: _dovecot_log(process, directory))
         yield Dovecot(port, ca_file)
     finally:
         stop(process)
         shutil.rmtree(directory, ignore_errors=True)
 
 
-def _wait_for(port: int, process: subprocess.Popen[bytes], directory: Path) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            log = (
-                (directory / "dovecot.log").read_text()
-                if (directory / "dovecot.log").exists()
-                else ""
-            )
-            raise RuntimeError(
-                f"dovecot stopped: {process.stderr.read() if process.stderr else b''!r} {log}"
-            )
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError("dovecot did not start")
+def _dovecot_log(process: subprocess.Popen[bytes], directory: Path) -> str:
+    log = directory / "dovecot.log"
+    stderr = process.stderr.read() if process.stderr else b""
+    return f"{stderr!r} {log.read_text() if log.exists() else ''}"
 
 
 def message(number: int, attachments: int = 2) -> bytes:

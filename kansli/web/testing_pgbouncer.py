@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from kansli.subprocesses import stop
+from kansli.subprocesses import stop, wait_for_port
 from kansli.web.testing_redis import free_port
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
@@ -90,16 +88,7 @@ class PgBouncer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"pgbouncer stopped: {self.log()}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("pgbouncer did not start")
+        wait_for_port(self.process, self.port, "pgbouncer", self.log)
 
     def stop(self) -> None:
         if self.process is None:
