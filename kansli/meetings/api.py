@@ -11,6 +11,7 @@ from typing import cast
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, JsonResponse
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from kansli.access.protected import NOTHING, hiders
@@ -95,7 +96,7 @@ def _meeting(request: ApiRequest, meeting_id: Id) -> Meeting:
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="List meetings")
 def list_meetings(request: ApiRequest) -> QuerySet[Meeting]:
     """The meetings of the bodies the caller prepares items for, a year back and ahead."""
-    since = datetime.date.today() - datetime.timedelta(days=365)
+    since = timezone.localdate() - datetime.timedelta(days=365)
     return _meetings(request).filter(starts_at__date__gte=since).order_by("starts_at")
 
 

@@ -379,7 +379,7 @@ class DelegatedDecisionForm(AccessibleForm):
     summary = forms.CharField(label=_("Decision in short"), max_length=500)
     decided_on = DayField(
         label=_("Decided on"),
-        initial=datetime.date.today,
+        initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 

@@ -17,7 +17,7 @@ class Dated(models.Model):
     """Something that holds from one day to another. Nothing in the organisation is
     deleted: it ends (valid_to) and the history stays."""
 
-    valid_from = models.DateField(_("valid from"), default=datetime.date.today)
+    valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
 
     class Meta:

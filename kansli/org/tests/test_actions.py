@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org import actions
@@ -148,3 +149,11 @@ def test_users_are_deactivated_never_deleted() -> None:
     assert User.objects.get(username="cecilia").is_active is False
     with pytest.raises(ValidationError):
         actions.do_change_user(user, is_superuser=True, actor=admin)
+
+
+def test_what_starts_today_starts_on_swedens_date_also_after_23_utc(monkeypatch) -> None:
+    # 23:30 UTC on 5 December is 00:30 on 6 December in Sweden.
+    late = datetime.datetime(2026, 12, 5, 23, 30, tzinfo=datetime.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: late)
+    authority = make_authority("BN", "Byggnadsnämnden")
+    assert authority.valid_from == D(2026, 12, 6)
