@@ -23,8 +23,13 @@ one kept directory serves both. Then:
    URLs repeat, as popular searches do; a 5-second warm-up first fills each worker's
    cache, so the figures are the steady state of a cache that holds the mix). While
    the load runs, a third process registers a document every --register-every seconds
-   (1; 0: none) through `do_register_document`, as issue 18 measures it: each
-   registration changes what the e-diary shows, so it empties the page cache.
+   (1; 0: none) through `do_register_document`, as issue 18 measures it. A registration
+   is a pure addition (kansli/public/changes.py): with the cache on, the mixes run
+   twice, with KANSLI_PUBLIC_NEW_SECONDS=0 (every registration passes every kept answer
+   over: the page cache before its second generation) and with --new-seconds (10: a
+   kept answer may leave a new registration out for that long). The load average is
+   printed before each run (the machine may be shared). --ports FIRST-LAST makes the
+   servers listen on the first free port of that range.
 3. **One at a time**: the same two mixes through Django's test client in this process,
    the page cache off, each URL five times after a warm-up: the latency of one request
    without the load's queueing, steadier than wrk's on two shared cores (the figure to
@@ -132,18 +137,32 @@ def gate_cost(org: Any, runs: int) -> None:
     print(f"    gate / no gate, p95: {ratio:.2f}")
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def free_port(ports: range | None = None) -> int:
+    """The first free port of `ports`, or one the system picks."""
+    for port in ports or [0]:
+        with socket.socket() as probe:
+            try:
+                probe.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise SystemExit(f"no free port in {ports}")
 
 
-def serve(data_dir: Path, workers: int, cache: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
+def port_range(text: str) -> range:
+    first, _dash, last = text.partition("-")
+    return range(int(first), int(last or first) + 1)
+
+
+def serve(
+    data_dir: Path, workers: int, cache: int, new: int = 0, ports: range | None = None
+) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port(ports)
     env = os.environ | {
         "KANSLI_DATA_DIR": str(data_dir),
         "KANSLI_PUBLIC_REQUESTS_PER_MINUTE": "0",
         "KANSLI_PUBLIC_CACHE_SECONDS": str(cache),
+        "KANSLI_PUBLIC_NEW_SECONDS": str(new),
         "KANSLI_LOG_LEVEL": "WARNING",
     }
     kansli = Path(sys.executable).parent / "kansli"
@@ -210,9 +229,9 @@ def one_at_a_time(mixes: list[tuple[str, list[str]]]) -> None:
             print(f"    {name:<40}{p50:8.1f}{p95:8.1f}")
 
 
-def one_after_another(data_dir: Path, requests: int) -> None:
+def one_after_another(data_dir: Path, requests: int, ports: range | None) -> None:
     """`requests` GETs of /diarium/ in a row over HTTP, one worker, the page cache off."""
-    server, url = serve(data_dir, workers=1, cache=0)
+    server, url = serve(data_dir, workers=1, cache=0, ports=ports)
     try:
         for _warm_up in range(20):
             urllib.request.urlopen(f"{url}/diarium/", timeout=30).read()  # noqa: S310
@@ -263,8 +282,22 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=20)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--http", type=int, metavar="N", help="only N requests in a row")
-    parser.add_argument("--register-every", type=float, default=1.0, metavar="SECONDS",
-                        help="a registration every SECONDS during the load (0: none)")  # fmt: skip
+    parser.add_argument(
+        "--register-every",
+        type=float,
+        default=1.0,
+        metavar="SECONDS",
+        help="a registration every SECONDS during the load (0: none)",
+    )
+    parser.add_argument(
+        "--new-seconds",
+        type=int,
+        default=10,
+        metavar="SECONDS",
+        help="KANSLI_PUBLIC_NEW_SECONDS of the second cached run",
+    )
+    parser.add_argument("--ports", type=port_range, metavar="FIRST-LAST",
+                        help="the servers' ports (default: any free one)")  # fmt: skip
     options = parser.parse_args()
     if shutil.which("wrk") is None and not options.http:
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -276,7 +309,7 @@ def main() -> None:
         from django.db import connections
 
         connections.close_all()
-        one_after_another(data_dir, options.http)
+        one_after_another(data_dir, options.http, options.ports)
         return
     gate_cost(org, options.runs)
     from django.db import connections
@@ -291,18 +324,26 @@ def main() -> None:
     beside = f", a registration every {every:g} s" if every > 0 else ""
     print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
           f"gunicorn with {options.workers} workers{beside} (requests/s, ms)")  # fmt: skip
-    print(f"    {'':<40}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}")
+    print(f"    {'':<56}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'load':>7}")
     static = ("baseline: a static file", [f"/static/kansli/kansli.css?{n}" for n in range(10)])
-    for cache, label in [(0, "server cache off"), (60, "server cache 60 s")]:
-        server, url = serve(data_dir, options.workers, cache)
+    new = options.new_seconds
+    runs = [
+        (0, 0, "cache off"),
+        (60, 0, "cache 60 s, new 0 s"),
+        (60, new, f"cache 60 s, new {new} s"),
+    ]
+    for cache, new_seconds, label in runs:
+        server, url = serve(data_dir, options.workers, cache, new_seconds, options.ports)
         writer = registering(data_dir, every)
         try:
-            for name, mix in [*mixes, static] if cache else mixes:
+            for name, mix in [*mixes, static] if label == runs[-1][2] else mixes:
                 if cache:  # each worker process keeps its own cache: fill them first
                     load(url, mix, options.connections, 5)
+                busy = os.getloadavg()[0]
                 rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)
                 row = f"{name}, {label}" if mix is not static[1] else name
-                print(f"    {row:<40}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}")
+                print(f"    {row:<56}{rate:8.0f}{p50:8.1f}{p95:8.1f}{p99:8.1f}{errors:8.0f}"
+                      f"{busy:7.2f}")  # fmt: skip
         finally:
             if writer is not None:
                 writer.terminate()

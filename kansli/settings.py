@@ -481,6 +481,14 @@ IMAP_CA_FILE = env("KANSLI_IMAP_CA_FILE") or ""
 # long browsers and proxies may keep its pages.
 PUBLIC_REQUESTS_PER_MINUTE = env_int("KANSLI_PUBLIC_REQUESTS_PER_MINUTE", 120)
 PUBLIC_CACHE_SECONDS = env_int("KANSLI_PUBLIC_CACHE_SECONDS", 60)
+# How long a kept answer may leave out a newly registered document or case (never a
+# change): kansli.public.changes says why the public copy may lag.
+PUBLIC_NEW_SECONDS = env_int("KANSLI_PUBLIC_NEW_SECONDS", max(0, min(10, PUBLIC_CACHE_SECONDS)))
+if not 0 <= PUBLIC_NEW_SECONDS <= max(0, PUBLIC_CACHE_SECONDS):
+    raise ImproperlyConfigured(
+        f"KANSLI_PUBLIC_NEW_SECONDS={PUBLIC_NEW_SECONDS}: expected 0 to "
+        f"KANSLI_PUBLIC_CACHE_SECONDS ({PUBLIC_CACHE_SECONDS})"
+    )
 # The public forms (requests for documents, e-services): posts per client and form an
 # hour (0: no limit), and the seconds a person needs at least to fill one in
 # (kansli.web.spam).

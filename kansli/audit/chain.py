@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import enum
 import hashlib
 import ipaddress
 import json
@@ -23,13 +24,23 @@ from kansli.rows import execute, insert
 
 GENESIS = "0" * 64
 
+
+class Mark(enum.IntEnum):
+    """What an `on_record` function makes of an event; the strongest answer counts."""
+
+    NONE = 0
+    ADDITION = 1  # it only adds to what the function watches: the head's `added_seq`
+    CHANGE = 2  # it may change or hide what the function watches: `marked_seq`
+
+
 # Functions asked about every event as `record` writes it, inside its transaction: each
-# answers whether to mark the event. A higher floor appends its own (kansli.public marks
+# answers how to mark the event. A higher floor appends its own (kansli.public marks
 # what may change the public pages; kansli/public/pagecache.py). The chain head keeps the
-# newest marked event's number (`marked_seq`), written in the statement that writes the
-# head, so it commits or rolls back with the change. A function may also arrange work
-# for after the commit (transaction.on_commit). All are asked; none may write.
-on_record: list[Callable[[AuditEvent], bool]] = []
+# newest changing event's number (`marked_seq`) and the newest adding one's
+# (`added_seq`), written in the statement that writes the head, so they commit or roll
+# back with the change. A function may also arrange work for after the commit
+# (transaction.on_commit). All are asked; none may write.
+on_record: list[Callable[[AuditEvent], Mark]] = []
 
 
 # The details an event may have to forget: names, free text, the values before and
@@ -111,10 +122,12 @@ def record(
     event.seq, event.prev_hash = seq, prev_hash
     seal(event)
     insert(event)
-    if any([marks(event) for marks in on_record]):  # every function asked
-        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = seq WHERE id = 1", [event.hash])
-    else:
-        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [event.hash])
+    mark = _mark(event)
+    _write_head(
+        event.hash,
+        marked=seq if mark == Mark.CHANGE else 0,
+        added=seq if mark == Mark.ADDITION else 0,
+    )
     return event
 
 
@@ -150,24 +163,38 @@ def append_batch(events: list[AuditEvent]) -> None:
     by one, advancing the chain head once for all of them: a bulk import writes the
     rows itself (COPY), in the same transaction. The head row is locked as in `record`;
     every on_record function is asked about every event, and the head keeps the newest
-    marked one's number."""
+    changing and the newest adding one's numbers."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit events are written inside the action's transaction")
     if not events:
         return
     last, prev_hash = _advance_head(len(events))
-    marked = 0
+    # Timed under the head's lock, as `record` times its event: an event's time never
+    # comes before that of one numbered ahead of it in another transaction.
+    now = timezone.now()
+    newest = {Mark.NONE: 0, Mark.ADDITION: 0, Mark.CHANGE: 0}
     for seq, event in enumerate(events, start=last - len(events) + 1):
-        event.seq, event.prev_hash = seq, prev_hash
+        event.seq, event.prev_hash, event.created_at = seq, prev_hash, now
         seal(event)
         prev_hash = event.hash
-        if any([marks(event) for marks in on_record]):  # every function asked
-            marked = seq
-    if marked:
-        execute("UPDATE audit_chainhead SET hash = %s, marked_seq = %s WHERE id = 1",
-                [prev_hash, marked])  # fmt: skip
-    else:
-        execute("UPDATE audit_chainhead SET hash = %s WHERE id = 1", [prev_hash])
+        newest[_mark(event)] = seq
+    _write_head(prev_hash, marked=newest[Mark.CHANGE], added=newest[Mark.ADDITION])
+
+
+def _mark(event: AuditEvent) -> Mark:
+    """The strongest of the on_record functions' marks (every function asked)."""
+    return max([marks(event) for marks in on_record], default=Mark.NONE)
+
+
+def _write_head(head_hash: str, *, marked: int, added: int) -> None:
+    """The head's new hash and, in the same statement, the newest changing and adding
+    events' numbers where they are given (0: unchanged)."""
+    execute(
+        "UPDATE audit_chainhead SET hash = %s, "
+        "marked_seq = CASE WHEN %s > 0 THEN %s ELSE marked_seq END, "
+        "added_seq = CASE WHEN %s > 0 THEN %s ELSE added_seq END WHERE id = 1",
+        [head_hash, marked, marked, added, added],
+    )
 
 
 def _advance_head(count: int = 1) -> tuple[int, str]:
@@ -338,13 +365,14 @@ def latest_seq() -> int:
     return _head()[0]
 
 
-def latest_marked_seq() -> int:
-    """The newest marked event's number (see `on_record`; 0 before any). One plain
-    statement: it is read on every answer from the public pages' cache."""
+def latest_marks() -> tuple[int, int]:
+    """The newest changing and the newest adding event's numbers (see `on_record`; 0
+    before any). One plain statement: it is read on every answer from the public
+    pages' cache."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT marked_seq FROM audit_chainhead WHERE id = 1")
+        cursor.execute("SELECT marked_seq, added_seq FROM audit_chainhead WHERE id = 1")
         found = cursor.fetchone()
-    return int(found[0]) if found is not None else 0
+    return (int(found[0]), int(found[1])) if found is not None else (0, 0)
 
 
 def _head() -> tuple[int, str]:

@@ -69,12 +69,14 @@ class ChainHead(models.Model):
     RETURNING of the next number) before appending, so concurrent transactions queue
     and the chain cannot fork; `verify` also checks that the newest event is the one
     named here, which detects a deleted tail. `marked_seq` is the number of the newest
-    event that one of `kansli.audit.chain.on_record`'s functions marked (the public
-    pages' cache keys on it), written with the head in the same statement."""
+    event that one of `kansli.audit.chain.on_record`'s functions marked as a change and
+    `added_seq` the newest it marked as an addition (the public pages' cache keys on
+    them), both written with the head in the same statement."""
 
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
     marked_seq = models.BigIntegerField(default=0)
+    added_seq = models.BigIntegerField(default=0)
 
     class Meta:
         verbose_name = _("audit chain head")

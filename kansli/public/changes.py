@@ -12,10 +12,15 @@ the functional mailbox's inbox (nothing there is registered yet), internal surve
 personal notes and comments on draft minutes, drafts, downloads through a delivery
 link, the audit log's own upkeep, the disposal plan's preparation and backups. A new
 action is therefore invalidating until someone adds it here, and a test checks that
-every action named here is one Kansli really writes."""
+every action named here is one Kansli really writes.
+
+Of the events that may change them, a few only ever add to them: those in ADDITIONS,
+whose answers may lag by KANSLI_PUBLIC_NEW_SECONDS (pagecache.py). Every other event,
+listed or not, is a change that makes a fresh answer at once."""
 
 from __future__ import annotations
 
+from kansli.audit.chain import Mark
 from kansli.audit.models import AuditEvent
 
 # Whole apps whose events never touch a public page.
@@ -64,6 +69,41 @@ QUIET_ACTIONS = frozenset(
 )
 
 
-def may_change_public_pages(event: AuditEvent) -> bool:
-    """Whether the event may change an answer of the public pages."""
-    return event.action.split(".", 1)[0] not in QUIET_APPS and event.action not in QUIET_ACTIONS
+# Pure additions: a newly opened case (registry.register_case) and a newly registered
+# document (registry.register_document). Each only adds its own entry, or its case, to
+# the public pages, with the masks of its own case; what it does to the rest of a page
+# is counting, ordering and paging. Nothing shown before it is hidden or altered by it,
+# so an answer that does not show it yet shows nothing that should no longer be shown.
+# One exception, found by `hides_names`: a document whose counterpart is a private
+# person masks that name in its case's other entries (kansli.public.record.masks_from),
+# so it is a change. Not listed, so a change however much it adds: an import (it may
+# bring a case in any state), an attached file, a registration from the inbox, a party,
+# everything of meetings and requests. A transaction that registers a document and
+# does any of these too is a change as a whole (the strongest mark counts).
+#
+# Why the public copy may lag: OSL 5 kap. 1 § requires a document to be registered
+# without delay, and it is: the registration is committed at once, Kansli's own
+# registry and search show it, and so does the public e-diary's next fresh answer. Only
+# the public's copy of the list (an answer kept by the public pages' cache) may lag
+# behind by at most KANSLI_PUBLIC_NEW_SECONDS, as any published copy of a list lags
+# behind the list itself; what is to be withheld or corrected is never kept back.
+ADDITIONS = frozenset({"registry.register_case", "registry.register_document"})
+
+
+def public_mark(event: AuditEvent) -> Mark:
+    """What the event may do to the answers of the public pages: nothing, only add to
+    them (ADDITIONS), or change them."""
+    if event.action.split(".", 1)[0] in QUIET_APPS or event.action in QUIET_ACTIONS:
+        return Mark.NONE
+    if event.action in ADDITIONS and not hides_names(event):
+        return Mark.ADDITION
+    return Mark.CHANGE
+
+
+def hides_names(event: AuditEvent) -> bool:
+    """Whether a registration may hide a name on its case's other entries: a document's
+    counterpart marked as a private person does, and so does one whose event does not
+    say (the registration writes `counterpart_is_private` in its `after`)."""
+    if event.action != "registry.register_document":
+        return False
+    return (event.after or {}).get("counterpart_is_private") is not False

@@ -4,31 +4,50 @@ kept for KANSLI_PUBLIC_CACHE_SECONDS under its language, host and full path, in 
 of its own ("public-pages": the rate limit's counts are not pushed out by pages). 0
 seconds turns the cache off.
 
-The key also holds the public pages' generation, which changes with every committed
-change that may change what they show, so a secrecy marking, a correction or a voiding
-is never hidden behind an answer kept from before it. Every change writes an audit event
-in its own transaction, and `marks` (in kansli.audit.chain.on_record) is asked about
-each: it passes over what cannot touch the public pages (changes.py: signing in, the
-logged reads of secret documents, surveys, drafts…), so those leave the kept answers
-alone. And the key holds today's date: the notice board takes a notice down when its
-appeal period has ended, with no event.
+The public pages have a generation of two parts. Every change writes an audit event in
+its own transaction, and `marks` (in kansli.audit.chain.on_record) is asked about each
+(changes.py): it passes over what cannot touch the public pages (signing in, the logged
+reads of secret documents, surveys, drafts…), so those leave the kept answers alone;
+it marks a pure addition (a newly opened case, a newly registered document) as such; and
+every other event as a change.
+
+- A change (a secrecy marking, a correction, a voiding, a protected identity, a case's
+  secrecy, anything not listed as an addition) renews the first part, which is in the
+  key: an answer kept from before it is never used again.
+- An addition renews the second part, which is kept with the answer instead. An answer
+  whose second part is no longer the current one is still used until it is
+  KANSLI_PUBLIC_NEW_SECONDS old (counted from before it was computed, so from before
+  the data it was computed from was read), then computed anew. A registration committed
+  after an answer was computed is therefore shown at the latest that many seconds after
+  its commit; before that it may or may not be. changes.py says why this lag is lawful.
+  With registrations every second this is what keeps answers for more than a second.
+
+And the key holds today's date: the notice board takes a notice down when its appeal
+period has ended, with no event.
 
 Where the generation lives depends on where the answers do:
 
 - In the per-process cache (the embedded default: each gunicorn worker keeps its own
   answers) every process must see a change made by any other, so the generation is the
-  audit chain head's `marked_seq`: the number of the newest marked event, written in
-  the same statement and transaction as the chain head itself (no extra statement per
-  change) and so never ahead of or behind what is committed. The price: an answer from
-  the cache still costs one read of one row.
-- In a shared cache (KANSLI_REDIS_URL) the generation is a random token kept there,
-  replaced by each marked change once its transaction has committed (before, a page
-  computed from the old rows could be kept under the new token). An answer from the
-  cache then needs no database at all, not even a connection. The price: a change
-  whose replacement is lost (the process killed between its commit and the
-  replacement, or Redis out of reach just then) leaves the answers kept before it in
-  use until they expire, at most KANSLI_PUBLIC_CACHE_SECONDS; a token lost from Redis
-  (a restart, an eviction) is replaced by a new one, which passes over every kept answer.
+  audit chain head's `marked_seq` and `added_seq`: the numbers of the newest changing
+  and adding events, written in the same statement and transaction as the chain head
+  itself (no extra statement per change) and so never ahead of or behind what is
+  committed. The price: an answer from the cache still costs one read of one row.
+- In a shared cache (KANSLI_REDIS_URL) each part is a random token kept there (both
+  read in one round trip), replaced by each marked change once its transaction has
+  committed (before, a page computed from the old rows could be kept under the new
+  token). An answer from the cache then needs no database at all, not even a
+  connection. The price: a change whose replacement is lost (the process killed
+  between its commit and the replacement, or Redis out of reach just then) leaves the
+  answers kept before it in use until they expire, at most KANSLI_PUBLIC_CACHE_SECONDS;
+  a token lost from Redis (a restart, an eviction) is replaced by a new one, which
+  passes over every kept answer (the second part: once they are
+  KANSLI_PUBLIC_NEW_SECONDS old). The age of an answer is told by the web servers'
+  clocks: kept in step (NTP), as the audit chain's times already need; a clock behind
+  the others by some seconds lengthens the lag of additions by as much. Answers are
+  kept under keys of their own ("answer:…"), so one kept by an earlier version of
+  Kansli, without the second part, is never read as one of these; the first part is
+  the token earlier versions renewed on every marked event.
 
 A shared cache out of reach takes nothing down: the answer is computed as without a
 cache."""
@@ -38,7 +57,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import TypeVar
 
 from django.conf import settings
@@ -50,13 +71,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from redis.exceptions import RedisError
 
-from kansli.audit.chain import latest_marked_seq
+from kansli.audit.chain import Mark, latest_marks
 from kansli.audit.models import AuditEvent
-from kansli.public.changes import may_change_public_pages
+from kansli.public.changes import public_mark
 
 T = TypeVar("T")
 logger = logging.getLogger(__name__)
-GENERATION = "generation"  # the shared cache's key of the token
+# The shared cache's keys of the two tokens: changes, additions.
+GENERATION = "generation"
+ADDED = "added:generation"
 
 
 def cached(
@@ -68,49 +91,56 @@ def cached(
         return answer()
     cache = caches["public-pages"]
     where = f"{request.get_host()}{request.get_full_path()}"
+    asked_at = time.time()  # before the generation and the rows are read
     try:
-        question = f"{kind}|{get_language()}|{timezone.localdate()}|{generation(cache)}|{where}"
-        key = hashlib.sha256(question.encode()).hexdigest()
+        changed, added = generation(cache)
+        question = f"{kind}|{get_language()}|{timezone.localdate()}|{changed}|{where}"
+        key = "answer:" + hashlib.sha256(question.encode()).hexdigest()
         found = cache.get(key)
     except RedisError as error:
         logger.warning("The public pages' cache is out of reach: %s", error)
         return answer()
     if found is not None:
-        return found
+        kept_added, kept_at, kept = found
+        if kept_added == added or asked_at - kept_at < settings.PUBLIC_NEW_SECONDS:
+            return kept
     fresh = answer()
     if keep(fresh):
         try:
-            cache.set(key, fresh, timeout=seconds)
+            cache.set(key, (added, asked_at, fresh), timeout=seconds)
         except RedisError as error:
             logger.warning("The public pages' cache is out of reach: %s", error)
     return fresh
 
 
-def generation(cache: BaseCache) -> str:
-    """The public pages' generation: the chain head's `marked_seq` for a per-process
-    cache, the token in a shared one (a new token when there is none)."""
+def generation(cache: BaseCache) -> tuple[str, str]:
+    """The public pages' generation, its changes' part and its additions' part: the
+    chain head's `marked_seq` and `added_seq` for a per-process cache, the tokens in a
+    shared one (new ones where there are none)."""
     if isinstance(cache, LocMemCache):
-        return str(latest_marked_seq())
-    found = cache.get(GENERATION)
-    if found is None:
-        cache.add(GENERATION, secrets.token_hex(8), timeout=None)
-        found = cache.get(GENERATION)  # another process's, if it added one first
-    return str(found)
+        changed, added = latest_marks()
+        return str(changed), str(added)
+    found = cache.get_many([GENERATION, ADDED])
+    if len(found) < 2:
+        for name in (GENERATION, ADDED):
+            cache.add(name, secrets.token_hex(8), timeout=None)
+        found = cache.get_many([GENERATION, ADDED])  # another process's, if it added first
+    return str(found.get(GENERATION)), str(found.get(ADDED))
 
 
-def marks(event: AuditEvent) -> bool:
-    """Whether the event may change the public pages (kansli.audit.chain.on_record).
-    With a shared cache, it also has the token replaced once the change commits."""
-    if not may_change_public_pages(event):
-        return False
-    if not isinstance(caches["public-pages"], LocMemCache):
-        transaction.on_commit(renew)
-    return True
+def marks(event: AuditEvent) -> Mark:
+    """What the event may do to the public pages (kansli.audit.chain.on_record). With
+    a shared cache, it also has the token of that part replaced once the change commits."""
+    mark = public_mark(event)
+    if mark != Mark.NONE and not isinstance(caches["public-pages"], LocMemCache):
+        transaction.on_commit(partial(renew, ADDED if mark == Mark.ADDITION else GENERATION))
+    return mark
 
 
-def renew() -> None:
-    """A new token in the shared cache: the answers kept under the old one are passed over."""
+def renew(part: str) -> None:
+    """A new token of a part in the shared cache: the answers kept under the old one are
+    passed over (a change's at once, an addition's once they are old enough)."""
     try:
-        caches["public-pages"].set(GENERATION, secrets.token_hex(8), timeout=None)
+        caches["public-pages"].set(part, secrets.token_hex(8), timeout=None)
     except RedisError as error:
         logger.error("The public pages' generation was not renewed: %s", error)

@@ -211,7 +211,9 @@ def do_register_document(
     if marking is not None:  # OSL 5 kap. 5 §: the provision and why (the date is the event's)
         text += f" Sekretessmarkerad {marking.provision} ({marking.basis.lower()})."
     add_to_timeline(case, "document", text, actor)
-    after = snapshot(document, DOCUMENT_FIELDS)
+    # A private counterpart masks the name in the case's other entries: the public
+    # pages' cache tells such a registration by it (kansli.public.changes).
+    after = snapshot(document, [*DOCUMENT_FIELDS, "counterpart_is_private"])
     if lifted is not None:
         after["registered_open"] = {"instead_of": str(lifted.provision), "reason": open_reason}
     record(
