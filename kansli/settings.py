@@ -149,6 +149,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "kansli.web.middleware.SessionActivityMiddleware",
+    # An OpenID Connect session signed in again at the provider now and then.
+    "kansli.sso.refresh.SessionRefresh",
     "kansli.web.middleware.TwoFactorMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into the lockout response.
     "axes.middleware.AxesMiddleware",
@@ -348,7 +350,17 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env("KANSLI_OIDC_AUTHORIZATION_ENDPOINT") or ""
 OIDC_OP_TOKEN_ENDPOINT = env("KANSLI_OIDC_TOKEN_ENDPOINT") or ""
 OIDC_OP_USER_ENDPOINT = env("KANSLI_OIDC_USERINFO_ENDPOINT") or ""
 OIDC_OP_JWKS_ENDPOINT = env("KANSLI_OIDC_JWKS_ENDPOINT") or ""
+# Signing out of Kansli signs out at the provider too (RP-initiated logout), and the
+# session is signed in again silently this often (kansli.sso.refresh): the bound on how
+# long someone removed at the provider keeps a session.
+OIDC_OP_LOGOUT_ENDPOINT = env("KANSLI_OIDC_END_SESSION_ENDPOINT") or ""
+OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = env_int("KANSLI_OIDC_RENEW_SECONDS", 900)
+if OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS < 1:
+    raise ImproperlyConfigured("KANSLI_OIDC_RENEW_SECONDS must be 1 or more")
 OIDC_RP_SIGN_ALGO = env("KANSLI_OIDC_SIGN_ALGO") or "RS256"
+# Seconds Kansli waits for the provider (tokens, user info, its keys): the back-channel
+# logout's keys are fetched for an anonymous POST, which must not hold a worker long.
+OIDC_TIMEOUT = 5
 OIDC_RP_SCOPES = env("KANSLI_OIDC_SCOPES") or "openid email profile groups"
 OIDC_USERNAME_CLAIM = env("KANSLI_OIDC_USERNAME_CLAIM") or "preferred_username"
 OIDC_GROUPS_CLAIM = env("KANSLI_OIDC_GROUPS_CLAIM") or "groups"

@@ -6,3 +6,6 @@ class SsoConfig(AppConfig):
     name = "kansli.sso"
     label = "sso"
     verbose_name = _("Single sign-on")
+
+    def ready(self) -> None:
+        from kansli.sso import signout  # noqa: F401 (connects its receiver)

@@ -65,6 +65,9 @@ def _missing(entry: str) -> str:
     raise ValueError(f"{entry!r}: name the authority or committee after @ (role@KS)")
 
 
+BINDINGS = "urn:oasis:names:tc:SAML:2.0:bindings:"
+
+
 def saml_config(
     *,
     site_url: str,
@@ -75,7 +78,8 @@ def saml_config(
 ) -> dict[str, object]:
     """pysaml2's configuration for Kansli as service provider: the identity provider's
     metadata from a file or an https:// address, HTTP-POST to the assertion consumer,
-    requests signed with Kansli's key, responses and assertions required to be signed."""
+    single logout over HTTP-Redirect and HTTP-POST (kansli.sso.saml), requests signed
+    with Kansli's key, responses and assertions required to be signed."""
     base = site_url.rstrip("/")
     metadata: dict[str, object] = (
         {"remote": [{"url": idp_metadata}]}
@@ -94,8 +98,14 @@ def saml_config(
                     "assertion_consumer_service": [
                         (f"{base}/sso/saml/acs/", "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST")
                     ],
+                    "single_logout_service": [
+                        (f"{base}/sso/saml/ls/", f"{BINDINGS}HTTP-Redirect"),
+                        (f"{base}/sso/saml/ls/post/", f"{BINDINGS}HTTP-POST"),
+                    ],
                 },
                 "authn_requests_signed": True,
+                "logout_requests_signed": True,
+                "logout_responses_signed": True,
                 "want_response_signed": True,
                 "want_assertions_signed": False,
                 "allow_unsolicited": False,

@@ -48,3 +48,24 @@ class Link(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} = {self.subject} hos {self.issuer}"
+
+
+class SignOn(models.Model):
+    """A Kansli session started through the identity provider: its session key, the
+    link it was started through and the provider's id for its own session (OIDC `sid`,
+    SAML SessionIndex), so that a logout the provider starts finds the sessions to end.
+    The key is enough to end a session with the database and the Redis session
+    backends alike (kansli.web.sessions); a session's data cannot be searched."""
+
+    link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="sign_ons")
+    protocol = models.CharField(max_length=8)  # "oidc" or "saml"
+    provider_session = models.CharField(max_length=255, blank=True)
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "inloggning via identitetsleverantören"
+        verbose_name_plural = "inloggningar via identitetsleverantören"
+
+    def __str__(self) -> str:
+        return f"{self.link.user} via {self.protocol} {self.started_at:%Y-%m-%d %H:%M}"

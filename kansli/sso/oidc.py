@@ -1,21 +1,35 @@
 """OpenID Connect (mozilla-django-oidc): the authorization-code flow with PKCE, the
 ID token's issuer, audience and signature checked, the person's username and groups
 read from the userinfo answer, and the ID token's `acr` or `amr` as the second
-factor when it is one of KANSLI_OIDC_MFA_VALUES."""
+factor when it is one of KANSLI_OIDC_MFA_VALUES.
+
+The session is signed in again without a word every KANSLI_OIDC_RENEW_SECONDS
+(kansli.sso.refresh): the provider's answer then brings the roles up to date, and a
+refusal, or a provider that no longer signs the person in, ends the session. Signing
+out of Kansli sends the browser to the provider's end_session_endpoint
+(RP-initiated logout, with the ID token as id_token_hint)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from kansli.org.models import User
+from kansli.sso.actions import NOT_RENEWED, REFUSED, do_end_sessions
+from kansli.sso.models import SignOn
 from kansli.sso.signin import Identity, Refused, start_session, user_for
 from kansli.sso.views import FAILED, refused
+
+ENDED = "Din inloggning hos identitetsleverantören har upphört. Logga in igen."
 
 
 def values(claim: Any) -> list[str]:
@@ -57,6 +71,7 @@ class Backend(OIDCAuthenticationBackend):
             last_name=str(claims.get("family_name") or ""),
             groups=frozenset(values(claims.get(settings.OIDC_GROUPS_CLAIM))),
             mfa=multi_factor(payload),
+            session=str(payload.get("sid") or ""),
         )
         try:
             user = user_for(identity)
@@ -66,14 +81,66 @@ class Backend(OIDCAuthenticationBackend):
         self.request.kansli_sso_identity = identity
         return user
 
+    def store_tokens(self, access_token: str, id_token: str) -> None:
+        """The ID token is kept in the session: signing out hands it to the provider."""
+        self.request.session["oidc_id_token"] = id_token
+
 
 class CallbackView(OIDCAuthenticationCallbackView):
     """Where the identity provider sends the person back: signed in through
-    kansli.sso.signin, or refused with the reason."""
+    kansli.sso.signin, or refused with the reason. Also the end of a renewal
+    (kansli.sso.refresh): the same person's session goes on until the next one; an
+    error from the provider (`login_required`: it no longer signs the person in) or a
+    refusal ends the session that was signed in."""
+
+    def get(self, request: HttpRequest) -> HttpResponse:
+        pending = request.session.get("oidc_states") or {}
+        if (
+            request.GET.get("error")
+            and request.user.is_authenticated
+            and request.GET.get("state", "") not in pending
+        ):
+            # Not the answer to a sign-in or renewal this session asked for, but a link
+            # anyone can send: signing the person out on it (as the library would) is
+            # left undone.
+            return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
+        if request.GET.get("error") and end_this_session(request, NOT_RENEWED):
+            request.kansli_sso_refused = ENDED  # type: ignore[attr-defined]
+        return super().get(request)
 
     def login_success(self) -> HttpResponse:
-        start_session(self.request, self.user, self.request.kansli_sso_identity)
+        renewal = self.request.user.is_authenticated and self.request.user == self.user
+        if not renewal:
+            start_session(self.request, self.user, self.request.kansli_sso_identity)
+        self.request.session["oidc_id_token_expiration"] = (
+            time.time() + settings.OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS
+        )
         return HttpResponseRedirect(self.success_url)
 
     def login_failure(self) -> HttpResponse:
+        end_this_session(self.request, REFUSED)
         return refused(self.request, getattr(self.request, "kansli_sso_refused", FAILED))
+
+
+def end_this_session(request: HttpRequest, reason: str) -> bool:
+    """The request's own session, if signed in through the provider, ended because the
+    provider, or Kansli's rules, no longer let the person in; whether it was."""
+    key = request.session.session_key
+    sign_ons = list(SignOn.objects.filter(session_key=key)) if key else []
+    if not sign_ons or not request.user.is_authenticated:
+        return False
+    do_end_sessions(sign_ons, reason=reason, actor=None)
+    auth.logout(request)
+    return True
+
+
+def logout_url(request: HttpRequest) -> str | None:
+    """The provider's end_session_endpoint for this session (OpenID Connect
+    RP-Initiated Logout 1.0, section 2), coming back to Kansli's login page; None
+    without an endpoint (KANSLI_OIDC_END_SESSION_ENDPOINT) or an ID token."""
+    id_token = request.session.get("oidc_id_token")
+    if not settings.OIDC_OP_LOGOUT_ENDPOINT or not id_token:
+        return None
+    back = request.build_absolute_uri(resolve_url(settings.LOGOUT_REDIRECT_URL))
+    query = urlencode({"id_token_hint": id_token, "post_logout_redirect_uri": back})
+    return f"{settings.OIDC_OP_LOGOUT_ENDPOINT}?{query}"

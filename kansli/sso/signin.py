@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import import_module
 from typing import NoReturn
 
 import django_otp
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -29,7 +31,7 @@ from kansli.audit.chain import record
 from kansli.org.actions import do_create_user, do_end_role, do_grant_role
 from kansli.org.models import Authority, Committee, RoleAssignment, User
 from kansli.sso.config import Grant
-from kansli.sso.models import NAME, IdentityProviderDevice, Link
+from kansli.sso.models import NAME, IdentityProviderDevice, Link, SignOn
 from kansli.web.twofactor import has_authenticator, needs_two_factor
 
 UNMAPPED = (
@@ -48,6 +50,10 @@ BAD_USERNAME = "Användarnamnet från identitetsleverantören går inte att anv�
 NOT_LINKED = (
     "Det finns redan ett konto i Kansli med ditt användarnamn, men det är inte kopplat "
     "till kommunens inloggning. Be systemadministratören koppla det."
+)
+NO_ROLES = (
+    "Ingen av dina grupper hos identitetsleverantören ger längre en roll i Kansli, och "
+    "du har inga andra roller här. Kontakta systemadministratören."
 )
 TAKEN = (
     "Användarnamnet hör i Kansli till en annan person hos identitetsleverantören. "
@@ -72,6 +78,7 @@ class Identity:
     last_name: str
     groups: frozenset[str]
     mfa: bool
+    session: str = ""  # the provider's id for its session: OIDC `sid`, SAML SessionIndex
 
 
 def grants_for(groups: Iterable[str]) -> set[Grant]:
@@ -87,7 +94,9 @@ def user_for(identity: Identity) -> User:
     in the admin, are left as they are). Refused, with the refusal in the audit chain
     and nothing created or changed, when the username is another person's at the
     provider, an existing account is not linked (and KANSLI_SSO_LINK_EXISTING is off),
-    or a second factor is needed and there is none to give."""
+    or a second factor is needed and there is none to give; refused too, after their
+    mapped roles were ended, when the person's groups give nothing any more and no role
+    is left but those (someone moved out of the mapped groups at the provider)."""
     if not identity.username or not identity.subject:
         _refuse(identity, None, NO_USERNAME)
     wanted = grants_for(identity.groups)
@@ -123,6 +132,8 @@ def user_for(identity: Identity) -> User:
         _refuse(identity, known, str(refusal))
     except (ValidationError, IntegrityError):  # a username Kansli cannot take; a race
         _refuse(identity, known, BAD_USERNAME)
+    if not wanted and not _unmapped_roles(user):
+        _refuse(identity, user, NO_ROLES)
     return user
 
 
@@ -151,6 +162,13 @@ def _sync_roles(user: User, wanted: set[Grant]) -> None:
             do_end_role(assignment, last_day, actor=None)
 
 
+def _unmapped_roles(user: User) -> bool:
+    """Whether the person has a role the mapping does not give (set in the admin). A
+    mapped role ended today, on its first day, is still valid today: it counts not."""
+    mapped = {grant for grants in settings.SSO_GROUPS.values() for grant in grants}
+    return any(_grant_of(assignment) not in mapped for assignment in user.active_roles())
+
+
 def _grant_of(assignment: RoleAssignment) -> Grant:
     where = assignment.committee or assignment.authority
     return Grant(assignment.role, where.code if where else None, assignment.position)
@@ -171,15 +189,29 @@ def _where(grant: Grant) -> tuple[Authority | None, Committee | None]:
 
 def start_session(request: HttpRequest, user: User, identity: Identity) -> None:
     """Sign the person in (the user as user_for found them): with the identity
-    provider's second factor when it gave one, else as after a password."""
+    provider's second factor when it gave one, else as after a password. The session
+    is kept as a SignOn, for a logout the provider starts (kansli.sso.actions)."""
     second_factor = needs_two_factor(user)  # one is there: user_for saw to it
+    earlier = request.session.session_key  # auth.login gives the session a new key
     auth.login(request, user)
     if identity.mfa:
         device, _ = IdentityProviderDevice.objects.get_or_create(
             user=user, defaults={"name": NAME, "confirmed": True}
         )
         django_otp.login(request, device)  # auth.login gave the session a new key
+    link = Link.objects.get(user=user, issuer=identity.issuer)
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    # The person's earlier sessions that have ended meanwhile (expired, or this one's
+    # key before auth.login) are no longer kept.
+    gone = [one.pk for one in link.sign_ons.all() if not store.exists(one.session_key)]
     with transaction.atomic():
+        SignOn.objects.filter(Q(session_key=earlier) | Q(pk__in=gone)).delete()
+        SignOn.objects.create(
+            link=link,
+            protocol=identity.protocol,
+            provider_session=identity.session[:255],
+            session_key=request.session.session_key or "",
+        )
         record(
             actor=user,
             action="web.log_in",
@@ -208,3 +240,15 @@ def _refuse(identity: Identity, user: User | None, message: str) -> NoReturn:
             },
         )
     raise Refused(message)
+
+
+def cycle_session_key(request: HttpRequest) -> None:
+    """A new key for the signed-in session (the second factor at Kansli, a new
+    password), its SignOn kept pointing at it: a logout the provider starts, the
+    renewal and signing out at the provider find the session by that key."""
+    earlier = request.session.session_key
+    request.session.cycle_key()
+    if earlier:
+        SignOn.objects.filter(session_key=earlier).update(
+            session_key=request.session.session_key or ""
+        )

@@ -9,7 +9,15 @@ no group Kansli maps. `dwho` also gives a second factor at the portal (its "exte
 second factor: the code `SECOND_FACTOR_CODE`), which raises the authentication level
 to `MFA_LEVEL`; that level is the ID token's `acr` (`loa-5`) and the SAML assertion's
 AuthnContextClassRef (TLSClient, LemonLDAP::NG's context for level 5). The others sign
-in with the password only (level 1)."""
+in with the password only (level 1).
+
+Logout: the portal ends its session at OpenID Connect's end_session_endpoint
+(`/oauth2/logout`, no confirmation asked of Kansli's client, back to Kansli's login
+page) and at SAML single logout (signed messages both ways); its own logout
+(`/?logout=1`, `sign_out_at_portal`) sends the SAML LogoutRequest to Kansli.
+LemonLDAP::NG 2.16 sends no OpenID Connect back-channel logout tokens (its
+`oidcRPMetaDataOptionsLogoutType` "back" is not implemented), so `logout_token` signs
+one with the portal's own key, as it would."""
 
 from __future__ import annotations
 
@@ -21,12 +29,15 @@ import socket
 import subprocess
 import tempfile
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urljoin
 
+import jwt
 import requests
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -125,11 +136,16 @@ def service_provider_keys(directory: Path) -> ServiceProviderKeys:
 
 
 def configuration(
-    directory: Path, portal_url: str, redirect_uri: str, sp_metadata: str
+    directory: Path,
+    portal_url: str,
+    redirect_uri: str,
+    sp_metadata: str,
+    post_logout_redirect_uri: str = "",
 ) -> dict[str, object]:
     """The portal's configuration (lmConf-1.json): Demo users, the Kansli group, the
     external second factor for the MFA user, the OpenID Connect provider with Kansli as
-    relying party and the SAML identity provider with Kansli as service provider."""
+    relying party (after logout back to `post_logout_redirect_uri`, by default Kansli's
+    login page) and the SAML identity provider with Kansli as service provider."""
     oidc_key, oidc_cert = make_key_and_certificate(directory, "oidc")
     saml_key, saml_cert = make_key_and_certificate(directory, "saml")
     storage = {"Directory": f"{directory}/sessions", "LockDirectory": f"{directory}/locks"}
@@ -149,13 +165,17 @@ def configuration(
         "domain": "127.0.0.1",
         "cookieName": "lemonldap",
         "securedCookie": 0,
+        # With SAML on, the portal makes its cookie SameSite=None, which a browser keeps
+        # only with Secure, and this portal is plain HTTP: a browser would lose its
+        # session between the password and the code (an HTTP client keeps it).
+        "sameSite": "Lax",
         "authentication": "Demo",
         "userDB": "Same",
         "passwordDB": "Demo",
         "registerDB": "Null",
         "whatToTrace": "uid",
         "timeout": 3600,
-        "groups": {GROUP: f"$uid eq '{MFA_USER}' or $uid eq '{PASSWORD_USER}'"},
+        "groups": configuration_groups(),
         "demoExportedVars": {"cn": "cn", "mail": "mail", "uid": "uid"},
         "globalStorage": "Apache::Session::File",
         "globalStorageOptions": storage,
@@ -189,6 +209,9 @@ def configuration(
                 "oidcRPMetaDataOptionsIDTokenSignAlg": "RS256",
                 "oidcRPMetaDataOptionsBypassConsent": 1,
                 "oidcRPMetaDataOptionsPublic": 0,
+                "oidcRPMetaDataOptionsPostLogoutRedirectUris": post_logout_redirect_uri
+                or urljoin(redirect_uri, "/login/"),
+                "oidcRPMetaDataOptionsLogoutBypassConfirm": 1,
             }
         },
         "oidcRPMetaDataExportedVars": {
@@ -213,6 +236,8 @@ def configuration(
                 "samlSPMetaDataOptionsNameIDSessionKey": "uid",
                 "samlSPMetaDataOptionsSignSSOMessage": 1,
                 "samlSPMetaDataOptionsCheckSSOMessageSignature": 1,
+                "samlSPMetaDataOptionsSignSLOMessage": 1,
+                "samlSPMetaDataOptionsCheckSLOMessageSignature": 1,
                 "samlSPMetaDataOptionsEncryptionMode": "none",
             }
         },
@@ -227,8 +252,15 @@ def configuration(
     }
 
 
+def configuration_groups() -> dict[str, str]:
+    """The portal's groups as first configured: the Kansli group's members."""
+    return {GROUP: f"$uid eq '{MFA_USER}' or $uid eq '{PASSWORD_USER}'"}
+
+
 @contextmanager
-def running_portal(redirect_uri: str, sp_metadata: str) -> Iterator[Portal]:
+def running_portal(
+    redirect_uri: str, sp_metadata: str, post_logout_redirect_uri: str = ""
+) -> Iterator[Portal]:
     """The LemonLDAP::NG portal started in a temporary directory, knowing Kansli's
     OpenID Connect redirect URI and SAML metadata; stopped and its files removed
     afterwards."""
@@ -237,7 +269,7 @@ def running_portal(redirect_uri: str, sp_metadata: str) -> Iterator[Portal]:
     directory = Path(tempfile.mkdtemp(prefix="kansli-llng-"))
     for name in ("conf", "sessions", "locks", "psessions", "plocks", "cache"):
         (directory / name).mkdir()
-    config = configuration(directory, url, redirect_uri, sp_metadata)
+    config = configuration(directory, url, redirect_uri, sp_metadata, post_logout_redirect_uri)
     (directory / "conf" / "lmConf-1.json").write_text(json.dumps(config))
     ini = directory / "lemonldap-ng.ini"
     ini.write_text(INI.format(dir=directory, templates=TEMPLATES, level=LOG_LEVEL))
@@ -324,3 +356,73 @@ def sign_in_at_portal(
     if "SAMLResponse" in fields:
         response = session.post(urljoin(response.url, action or ""), data=fields, timeout=20)
     return response
+
+
+def sign_in_to_kansli(
+    base: str, protocol: str, username: str
+) -> tuple[requests.Session, requests.Response]:
+    """A new browser session: Kansli (at `base`) sends it to the portal for `protocol`
+    ("oidc" or "saml"), the portal's forms are filled in, and it comes back to Kansli;
+    the session and the last answer."""
+    session = requests.Session()
+    start = session.get(f"{base}/sso/{protocol}/?next=/", timeout=20)
+    assert start.url.startswith("http://127.0.0.1:"), start.url  # at the portal
+    return session, sign_in_at_portal(session, start, username)
+
+
+def reconfigure(portal: Portal, changes: dict[str, object]) -> None:
+    """A new configuration for the running portal, as its manager would save one: the
+    last one with `changes`, which the portal takes within a second (checkTime)."""
+    conf = portal.directory / "conf"
+    number = max(int(path.stem.split("-")[1]) for path in conf.glob("lmConf-*.json"))
+    config = json.loads((conf / f"lmConf-{number}.json").read_text()) | changes
+    config["cfgNum"] = number + 1
+    (conf / f"lmConf-{number + 1}.json").write_text(json.dumps(config))
+    time.sleep(2)
+
+
+def end_portal_sessions(portal: Portal) -> None:
+    """Every session at the portal deleted, as by an administrator (without the
+    portal's logout, so no relying party is told)."""
+    for name in ("sessions", "cache"):
+        shutil.rmtree(portal.directory / name)
+        (portal.directory / name).mkdir()
+
+
+def has_portal_session(session: requests.Session, portal: Portal) -> bool:
+    """Whether the browser is signed in at the portal: it shows its menu, not its
+    login form."""
+    page = session.get(f"{portal.url}/", timeout=20)
+    return "user" not in form_fields(page.text)[1]
+
+
+def sign_out_at_portal(session: requests.Session, portal: Portal) -> requests.Response:
+    """The portal's own logout, and in the browser what its page asks: each frame
+    the page loads (its SAML LogoutRequest to each service provider) and each form it
+    posts, then the answers back to the portal. Returns the portal's logout page."""
+    page = session.get(f"{portal.url}/?logout=1", timeout=20)
+    for address in re.findall(r'<iframe[^>]*src="([^"]+)"', page.text, re.I):
+        frame = session.get(urljoin(page.url, _unescape(address)), timeout=20)
+        action, fields = form_fields(frame.text)
+        if "SAMLRequest" in fields or "SAMLResponse" in fields:
+            session.post(urljoin(frame.url, action or ""), data=fields, timeout=20)
+    return page
+
+
+def logout_token(portal: Portal, claims: dict[str, Any]) -> str:
+    """An OpenID Connect back-channel logout token signed with the portal's own key
+    (its JWKS's `kansli-test`), with the claims a valid one has unless `claims`
+    changes them (None: left out)."""
+    now = int(time.time())
+    token: dict[str, Any] = {
+        "iss": portal.issuer,
+        "aud": CLIENT_ID,
+        "iat": now,
+        "exp": now + 120,
+        "jti": str(uuid.uuid4()),
+        "events": {"http://schemas.openid.net/event/backchannel-logout": {}},
+    }
+    token.update(claims)
+    key = (portal.directory / "oidc.key").read_text()
+    payload = {name: value for name, value in token.items() if value is not None}
+    return jwt.encode(payload, key, algorithm="RS256", headers={"kid": "kansli-test"})

@@ -23,6 +23,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from kansli.anonymous import client_address
+from kansli.sso.signin import cycle_session_key
+from kansli.sso.signout import provider_logout_url
 from kansli.web import actions
 from kansli.web.forms import CodeForm, LoginForm
 from kansli.web.twofactor import (
@@ -60,9 +63,11 @@ class LogoutView(auth_views.LogoutView):
         # One transaction: a session that cannot be ended (kansli.web.sessions) leaves
         # no audit event saying it was.
         with transaction.atomic():
+            provider = provider_logout_url(request)  # after a single sign-on, its logout
             if request.user.is_authenticated:
                 actions.do_log_out(request.user, actor=request.user)
-            return super().post(request, *args, **kwargs)
+            response = super().post(request, *args, **kwargs)
+        return redirect(provider) if provider else response
 
 
 @functools.cache
@@ -88,8 +93,10 @@ def lockout_response(
 
 def client_ip(request: HttpRequest) -> str | None:
     """The address django-axes counts failures per: the one the audit log records.
-    Forwarded headers are not trusted (anyone can send them)."""
-    return request.META.get("REMOTE_ADDR")
+    X-Forwarded-For counts only from a proxy in KANSLI_TRUSTED_PROXIES (anyone can
+    send it); behind nginx every request would otherwise come from 127.0.0.1, and
+    anyone could lock anyone out by their username alone."""
+    return client_address(request) or None
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:
@@ -161,7 +168,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def _passed(request: HttpRequest, device: Any) -> None:
     """The session has passed the second step: a new session key for the new privilege
     (against session fixation), and the device remembered by django-otp."""
-    request.session.cycle_key()
+    cycle_session_key(request)
     django_otp.login(request, device)
 
 

@@ -1,94 +1,27 @@
 """Single sign-on against a real identity provider: LemonLDAP::NG started on loopback
-(kansli.sso.testing), Kansli on pytest-django's live server, and an HTTP client that
-follows the redirects and fills in the portal's forms as a browser would."""
+(kansli.sso.testing, the fixtures in conftest.py), Kansli on pytest-django's live
+server, and an HTTP client that follows the redirects and fills in the portal's forms
+as a browser would."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from saml2.config import SPConfig
-from saml2.metadata import create_metadata_string
 
 from kansli.audit.models import AuditEvent
 from kansli.org.models import Authority, Role, User
 from kansli.org.testing import make_authority, make_user
 from kansli.sso import testing
-from kansli.sso.config import parse_group_map, saml_config
+from kansli.sso.config import parse_group_map
 from kansli.sso.models import IdentityProviderDevice, Link
 from kansli.sso.signin import NO_SECOND_FACTOR, NOT_LINKED, TAKEN, UNMAPPED
+from kansli.sso.testing import sign_in_to_kansli as sign_in
 from kansli.sso.views import FAILED
 from kansli.web.testing import give_authenticator, totp_code
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(scope="module")
-def sp_keys(tmp_path_factory: pytest.TempPathFactory) -> testing.ServiceProviderKeys:
-    return testing.service_provider_keys(tmp_path_factory.mktemp("sp"))
-
-
-@pytest.fixture(scope="module")
-def portal(live_server: Any, sp_keys: testing.ServiceProviderKeys) -> Iterator[testing.Portal]:
-    """The identity provider, knowing Kansli's callback and SAML metadata."""
-    if not Path(testing.PORTAL_PSGI).exists() or not shutil.which("xmlsec1"):
-        pytest.fail("needs Debian's lemonldap-ng, liblasso-perl and xmlsec1 (see .ci/run)")
-    config = saml_config(
-        site_url=live_server.url,
-        idp_metadata="",
-        key_file=str(sp_keys.key_file),
-        cert_file=str(sp_keys.cert_file),
-    )
-    del config["metadata"]
-    metadata = create_metadata_string(None, config=SPConfig().load(config)).decode()
-    with testing.running_portal(f"{live_server.url}/sso/oidc/callback/", metadata) as running:
-        yield running
-
-
-@pytest.fixture
-def sso(
-    settings: Any, live_server: Any, portal: testing.Portal, sp_keys: testing.ServiceProviderKeys
-) -> str:
-    """Kansli set up for both protocols, the portal's group mapped to registrar of KS;
-    returns Kansli's address."""
-    make_authority("KS", "Kommunstyrelsen")
-    settings.SSO_GROUPS = parse_group_map([f"{testing.GROUP}=registrator@KS"])
-    settings.OIDC_ENABLED = True
-    settings.OIDC_RP_CLIENT_ID = testing.CLIENT_ID
-    settings.OIDC_RP_CLIENT_SECRET = testing.CLIENT_SECRET
-    settings.OIDC_ISSUER = portal.issuer
-    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = portal.endpoint("authorize")
-    settings.OIDC_OP_TOKEN_ENDPOINT = portal.endpoint("token")
-    settings.OIDC_OP_USER_ENDPOINT = portal.endpoint("userinfo")
-    settings.OIDC_OP_JWKS_ENDPOINT = portal.endpoint("jwks")
-    settings.OIDC_MFA_VALUES = [testing.MFA_ACR]
-    settings.SAML_ENABLED = True
-    settings.SAML_CONFIG = saml_config(
-        site_url=live_server.url,
-        idp_metadata=str(portal.saml_idp_metadata),
-        key_file=str(sp_keys.key_file),
-        cert_file=str(sp_keys.cert_file),
-    )
-    settings.SAML_MFA_CONTEXTS = [testing.MFA_SAML_CONTEXT]
-    settings.AUTHENTICATION_BACKENDS = [
-        *settings.AUTHENTICATION_BACKENDS,
-        "kansli.sso.oidc.Backend",
-        "kansli.sso.saml.Backend",
-    ]
-    return str(live_server.url)
-
-
-def sign_in(base: str, protocol: str, username: str) -> tuple[requests.Session, requests.Response]:
-    """A new browser session: Kansli's link to the identity provider, the portal's
-    forms, and back to Kansli; the session and the last answer."""
-    session = requests.Session()
-    start = session.get(f"{base}/sso/{protocol}/?next=/", timeout=20)
-    assert start.url.startswith("http://127.0.0.1:"), start.url  # at the portal
-    return session, testing.sign_in_at_portal(session, start, username)
 
 
 def sign_ins(user: User) -> list[Any]:

@@ -64,6 +64,20 @@ def test_lockout_after_the_limit_for_that_username_and_address_only() -> None:
     assert refusal(ghost) == refusal(log_in(attacker, "eva", PASSWORD))
 
 
+def test_behind_the_proxy_the_lockout_is_per_forwarded_client() -> None:
+    """Behind nginx every request comes from 127.0.0.1: counted by that address, anyone
+    could lock anyone out by their username alone. The audit log names the client."""
+    make_user("eva", password=PASSWORD)
+    attacker = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.66")
+    for _ in range(settings.LOGIN_FAILURE_LIMIT + 1):
+        log_in(attacker, "eva", "nope")
+    assert log_in(attacker, "eva", PASSWORD).status_code == 200  # locked out
+    eva = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.5")
+    assert log_in(eva, "eva", PASSWORD).status_code == 302
+    signed_in = AuditEvent.objects.filter(action="web.log_in").latest("seq")
+    assert signed_in.client_ip == "203.0.113.5"
+
+
 def test_the_lockout_lasts_the_configured_minutes() -> None:
     make_user("eva", password=PASSWORD)
     client = Client()

@@ -125,3 +125,19 @@ def test_guesses_sent_at_once_are_counted_one_after_another(settings) -> None:
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(guess, range(6)))
     assert AuditEvent.objects.filter(action="org.fail_password_change").count() == 2
+
+
+def test_a_session_begun_through_single_sign_on_is_still_found_after_a_new_password() -> None:
+    """A new password gives the session a new key; its SignOn follows, so a logout the
+    identity provider starts still ends it (kansli.sso.backchannel, saml)."""
+    from kansli.sso.actions import PROVIDER_LOGOUT, do_end_sessions
+    from kansli.sso.models import Link, SignOn
+
+    eva = make_user("eva", password=OLD)
+    client = signed_in(eva)
+    link = Link.objects.create(user=eva, issuer="https://idp.example", subject="eva-1")
+    SignOn.objects.create(link=link, protocol="oidc", session_key=client.session.session_key)
+    assert change(client, OLD, NEW).status_code == 302
+    assert SignOn.objects.get().session_key == client.session.session_key
+    do_end_sessions(link.sign_ons.all(), reason=PROVIDER_LOGOUT, actor=None)
+    assert client.get("/").status_code == 302  # signed out

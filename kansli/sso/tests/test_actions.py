@@ -1,0 +1,94 @@
+"""do_end_sessions on both session backends: the database's (the default) and the
+database read through a real Redis (kansli.web.sessions, KANSLI_REDIS_URL), where a
+session whose copy in Redis cannot be deleted is not ended and nothing is recorded."""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth import SESSION_KEY
+from django.core.cache import caches
+
+from kansli.audit.models import AuditEvent
+from kansli.org.models import User
+from kansli.org.testing import make_user
+from kansli.sso.actions import PROVIDER_LOGOUT, do_end_sessions
+from kansli.sso.models import Link, SignOn
+from kansli.web.sessions import SessionNotEnded
+from kansli.web.testing_redis import redis_caches, running_redis
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def signed_in_session(user: User, link: Link) -> str:
+    """A session of the user's, started through the provider; its key."""
+    session = import_module(django_settings.SESSION_ENGINE).SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session.save()
+    SignOn.objects.create(link=link, protocol="oidc", session_key=session.session_key)
+    return str(session.session_key)
+
+
+def alive(key: str) -> bool:
+    store = import_module(django_settings.SESSION_ENGINE).SessionStore(key)
+    return SESSION_KEY in store.load()
+
+
+def test_the_sessions_are_ended_and_recorded_with_database_sessions() -> None:
+    user, other = make_user("anna"), make_user("bertil")
+    link = Link.objects.create(user=user, issuer="https://idp.example", subject="a-1")
+    other_link = Link.objects.create(user=other, issuer="https://idp.example", subject="b-2")
+    ended = [signed_in_session(user, link), signed_in_session(user, link)]
+    kept = signed_in_session(other, other_link)
+
+    count = do_end_sessions(link.sign_ons.all(), reason=PROVIDER_LOGOUT, actor=None)
+    assert count == 2
+    assert not any(alive(key) for key in ended) and alive(kept)
+    assert list(SignOn.objects.values_list("session_key", flat=True)) == [kept]
+    event = AuditEvent.objects.get(action="sso.end_session")
+    assert event.object_id == str(user.pk) and event.actor is None
+    assert event.after == {"reason": PROVIDER_LOGOUT, "sessions": 2, "single_sign_on": ["oidc"]}
+
+
+def test_with_redis_out_of_reach_nothing_is_ended_or_recorded(settings: Any) -> None:
+    with running_redis() as redis:
+        settings.CACHES = redis_caches(redis.url)
+        settings.SESSION_ENGINE = "kansli.web.sessions"
+        caches.close_all()
+        user = make_user("anna")
+        link = Link.objects.create(user=user, issuer="https://idp.example", subject="a-1")
+        key = signed_in_session(user, link)
+        assert alive(key) and redis.keys("*sessions*")  # read once: its copy is in Redis
+
+        redis.stop()
+        with pytest.raises(SessionNotEnded):
+            do_end_sessions(link.sign_ons.all(), reason=PROVIDER_LOGOUT, actor=None)
+        assert SignOn.objects.filter(session_key=key).exists()
+        assert not AuditEvent.objects.filter(action="sso.end_session").exists()
+
+        redis.start()
+        caches.close_all()
+        assert do_end_sessions(link.sign_ons.all(), reason=PROVIDER_LOGOUT, actor=None) == 1
+        assert not alive(key) and not redis.keys("*sessions*")
+        assert AuditEvent.objects.filter(action="sso.end_session").count() == 1
+    caches.close_all()
+
+
+def test_a_forged_error_answer_to_the_callback_ends_no_session(settings: Any) -> None:
+    """`/sso/oidc/callback/?error=…` without a state this session is waiting for is a
+    link anyone can send: the person stays signed in and nothing is recorded."""
+    from django.test import Client
+
+    settings.OIDC_ENABLED = True
+    user = make_user("anna")
+    link = Link.objects.create(user=user, issuer="https://idp.example", subject="a-1")
+    client = Client()
+    client.force_login(user)
+    SignOn.objects.create(link=link, protocol="oidc", session_key=client.session.session_key)
+    answer = client.get("/sso/oidc/callback/?error=login_required&state=forged")
+    assert answer.status_code == 302
+    assert alive(client.session.session_key)
+    assert not AuditEvent.objects.filter(action="sso.end_session").exists()
