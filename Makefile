@@ -7,7 +7,7 @@ CODE := kansli tests bench conftest.py
 # pyhanko in $(VENV) cannot share.
 EARK_VENV := .venv-eark
 
-.PHONY: install demo serve test check pytest fuzz worker-kill bench messages clean
+.PHONY: install demo serve test check pytest fuzz worker-kill bench bench-pg messages clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -81,6 +81,23 @@ bench: install
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/retention.py
+
+## The PostgreSQL benchmarks (issue 18), each on a scratch database of its own, made and
+## dropped here (audit events cannot be deleted): KANSLI_BENCH_PG names the server and
+## a role allowed to create databases; DOCUMENTS=10000000 runs the scale bench (and the
+## CPU cost per request on it) at ten million documents (needs wrk, about 12 GB).
+KANSLI_BENCH_PG ?= postgresql://kansli:kansli@127.0.0.1:5432
+DOCUMENTS ?= 1000000
+# Each recipe line its own database, dropped when the line's shell exits.
+SCRATCH_PG = db=kansli_bench_$$$$ && psql -q "$(KANSLI_BENCH_PG)/postgres" -c "CREATE DATABASE $$db" \
+  && trap 'psql -q "$(KANSLI_BENCH_PG)/postgres" -c "DROP DATABASE $$db"' EXIT \
+  && export KANSLI_DATABASE_URL="$(KANSLI_BENCH_PG)/$$db" &&
+bench-pg: install
+	$(SCRATCH_PG) $(BIN)/python bench/registry.py
+	$(SCRATCH_PG) $(BIN)/python bench/bulk.py
+	$(SCRATCH_PG) $(BIN)/python bench/size.py
+	$(SCRATCH_PG) $(BIN)/python bench/scale.py --documents $(DOCUMENTS) \
+	  && $(BIN)/python bench/cost.py --documents $(DOCUMENTS)
 
 ## Regenerate the Swedish translation catalogue (needs gettext) and compile it.
 messages: install
