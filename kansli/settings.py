@@ -129,6 +129,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: every request counted and timed for /metrics (kansli.web.metrics).
+    "kansli.web.metrics.RequestMetricsMiddleware",
+    # /health/live, /health/ready and /metrics answered here, before sessions, CSRF,
+    # the host check and the second factor: they work with Redis down (kansli.web.health).
+    "kansli.web.health.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kansli.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -569,9 +574,42 @@ SIGNING_CERT_FILE = env("KANSLI_SIGNING_CERT_FILE") or ""
 # eark-validator's Python (kansli.archive.eark); empty: .venv-eark/bin/python in the checkout.
 KANSLI_EARK_PYTHON = env("KANSLI_EARK_PYTHON") or ""
 
+# Health and metrics (kansli.web.health, kansli.web.metrics): /health/ready fails while
+# the oldest task waiting for a worker has waited longer than this; /metrics answers
+# only these client addresses (kansli.anonymous.client_address) or a request bearing
+# the token, anyone else a 404. The gunicorn workers' counts are added up in files in
+# KANSLI_METRICS_DIR (prometheus_client's multiprocess mode, chosen by its variable
+# before it is first imported); `kansli serve` gives each instance a folder of its own
+# there, emptied when it starts (kansli.web.metrics.serving_metrics_dir).
+READY_QUEUE_SECONDS = env_int("KANSLI_READY_QUEUE_SECONDS", 300)
+if READY_QUEUE_SECONDS < 1:
+    raise ImproperlyConfigured("KANSLI_READY_QUEUE_SECONDS must be 1 or more")
+METRICS_ALLOWED = env_list("KANSLI_METRICS_ALLOWED", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env("KANSLI_METRICS_TOKEN") or ""
+if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+    raise ImproperlyConfigured("KANSLI_METRICS_TOKEN must be at least 32 characters")
+METRICS_DIR = Path(env("KANSLI_METRICS_DIR") or DATA_DIR / "metrics").resolve()
+METRICS_DIR.mkdir(parents=True, exist_ok=True)
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(METRICS_DIR)
+
+# KANSLI_LOG_FORMAT=json: every line one JSON object (kansli.web.logs), also gunicorn's
+# under `kansli serve`.
+LOG_FORMAT = env("KANSLI_LOG_FORMAT") or "text"
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"KANSLI_LOG_FORMAT={LOG_FORMAT!r}: expected text or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "kansli.web.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {}),
+    },
     "root": {"handlers": ["console"], "level": env("KANSLI_LOG_LEVEL") or "WARNING"},
+    # `kansli runserver`'s request lines, which have a formatter of their own otherwise.
+    "loggers": (
+        {"django.server": {"handlers": ["console"], "level": "INFO", "propagate": False}}
+        if LOG_FORMAT == "json"
+        else {}
+    ),
 }

@@ -3,9 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from kansli.api import api
+from kansli.web import health, metrics
 from kansli.web.login import admin_login
 
 urlpatterns = [
+    # Answered by kansli.web.health.ProbeMiddleware, before the rest of the middleware.
+    path("health/live", health.live, name="health_live"),
+    path("health/ready", health.ready, name="health_ready"),
+    path("metrics", metrics.metrics, name="metrics"),
     # Before the admin: it signs in through the one login page (lockout, code, audit).
     path("admin/login/", admin_login, name="admin_login"),
     # Its own password change would save past the action (rules, audit): the one page.

@@ -124,12 +124,20 @@ PUBLIC_ROUTES = {
     # The public pages of the case handbook (kansli.handbook).
     "diarium/handbok/",
     "diarium/handbok/<int:pk>/",
+    # Health checks for the load balancer, which say ok or fail and nothing more, and
+    # the metrics, which answer the test client's loopback address (kansli.web.health).
+    "health/live",
+    "health/ready",
+    "metrics",
 }
 
 # The API's description: the same for everyone whatever the query (and the OpenAPI
 # schema takes a third of a second to make), so fetched once per user and method, not
 # once per searched word.
 DESCRIPTION_ROUTES = {"api/v1/", "api/v1/docs", "api/v1/openapi.json"}
+# The health checks and the metrics take no query, and the metrics change with every
+# request (they count them): nothing to search.
+PROBE_ROUTES = {"health/live", "health/ready", "metrics"}
 
 # How each URL parameter is filled, by (the route's first segment, the literal segment
 # before the parameter, the parameter's name): what it addresses (its level), the value
@@ -775,7 +783,7 @@ class Walker:
                 plain = self.fetch(role, "-", route, fetcher, via, (method, path, {}))
                 if method == "get":
                     self.expect_list(role, route, f"GET {path} [{via}]", plain)
-                if self.refused(plain) or route.route in DESCRIPTION_ROUTES:
+                if self.refused(plain) or route.route in DESCRIPTION_ROUTES | PROBE_ROUTES:
                     continue  # turned away (or the same for everyone): nothing to search
                 searched = {word: dict.fromkeys(SEARCH_KEYS, word)
                             for word in (fx.PREFIX, fx.NOTHING)}  # fmt: skip

@@ -5,7 +5,10 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from kansli.anonymous import client_address
 from kansli.audit.context import RequestContext, current
+
+REQUEST_ID_KEY = "KANSLI_REQUEST_ID"
 
 
 class RequestContextMiddleware:
@@ -17,8 +20,11 @@ class RequestContextMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = uuid.uuid4().hex
+        # Also for the log line Django writes of a 4xx answer after the middleware
+        # (kansli.web.logs); not an HTTP_ key, so no client can set it.
+        request.META[REQUEST_ID_KEY] = request_id
         token = current.set(
-            RequestContext(request_id=request_id, client_ip=request.META.get("REMOTE_ADDR"))
+            RequestContext(request_id=request_id, client_ip=client_address(request) or None)
         )
         try:
             response = self.get_response(request)
