@@ -33,13 +33,15 @@ def _key(hour: int) -> bytes:
 
 def client_address(request: HttpRequest) -> str:
     """The client's address as the connection gives it, or, when that is a reverse proxy
-    Kansli trusts (KANSLI_TRUSTED_PROXIES; `kansli serve` listens on loopback only, so
-    by default the local proxy), the nearest address in X-Forwarded-For the proxies did
+    Kansli trusts (KANSLI_TRUSTED_PROXIES; by default the local proxy, nginx beside
+    `kansli serve`), the nearest address in X-Forwarded-For the proxies did
     not add themselves. Without this every citizen would count as the proxy, and one
-    sender using up the hour would shut the forms for all."""
+    sender using up the hour would shut the forms for all. A connection over a UNIX
+    socket has no address (gunicorn gives ""): only a proxy on this machine can make
+    one, so it is trusted as such."""
     address = request.META.get("REMOTE_ADDR", "") or ""
     trusted = set(settings.TRUSTED_PROXIES)
-    if address not in trusted:
+    if address and address not in trusted:
         return address
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):

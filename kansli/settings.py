@@ -5,6 +5,7 @@ stops start-up with a message that says which variable and why."""
 from __future__ import annotations
 
 import datetime
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -13,6 +14,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from kansli.sso.config import parse_group_map, saml_config
+from kansli.web import bind
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -61,6 +63,9 @@ DATA_DIR = Path(env("KANSLI_DATA_DIR") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("KANSLI_DEBUG", False)
+# `kansli serve` and `kansli worker` refuse to start while the production checklist
+# finds a problem (kansli/web/checklist.py; `kansli check --deploy` lists them).
+PRODUCTION = env_bool("KANSLI_PRODUCTION", False)
 
 
 def _secret_key() -> str:
@@ -80,6 +85,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+SECRET_KEY_GIVEN = bool(env("KANSLI_SECRET_KEY"))  # the production checklist asks for it
 
 # The address users reach Kansli at, for links in e-mail.
 SITE_URL = (env("KANSLI_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
@@ -269,13 +275,30 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# WhiteNoise serves the apps' static files straight from the package: no collectstatic step.
+# Where `kansli collectstatic` gathers the static files for nginx to serve at /static/;
+# unset, only WhiteNoise serves them.
+STATIC_ROOT = env("KANSLI_STATIC_ROOT") or None
+# WhiteNoise serves the apps' static files straight from the packages too: no
+# collectstatic step without nginx.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("KANSLI_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# Strict-Transport-Security on answers over HTTPS (behind nginx: X-Forwarded-Proto from
+# a KANSLI_TRUSTED_PROXIES address, which `kansli serve` passes to gunicorn).
+SECURE_HSTS_SECONDS = env_int("KANSLI_HSTS_SECONDS", 0)
+if SECURE_HSTS_SECONDS < 0:
+    raise ImproperlyConfigured("KANSLI_HSTS_SECONDS must be 0 or more")
+# Django's deployment warnings for these are the production checklist's errors in
+# Swedish (kansli.E103, E104); the redirect to HTTPS is nginx's (deploy/nginx/kansli.conf);
+# HSTS for every subdomain and the browsers' preload list are for the municipality to
+# decide for its whole domain, not for Kansli's one host name.
+SILENCED_SYSTEM_CHECKS = [
+    *("security.W004", "security.W008", "security.W012", "security.W016"),
+    *("security.W005", "security.W021"),
+]
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -512,8 +535,26 @@ if not 0 <= PUBLIC_NEW_SECONDS <= max(0, PUBLIC_CACHE_SECONDS):
 PUBLIC_FORMS_PER_HOUR = env_int("KANSLI_PUBLIC_FORMS_PER_HOUR", 20)
 PUBLIC_FORM_MIN_SECONDS = env_int("KANSLI_PUBLIC_FORM_MIN_SECONDS", 2)
 # The reverse proxies whose X-Forwarded-For names the client for those limits
-# (kansli.anonymous.client_address); `kansli serve` listens on loopback only.
+# (kansli.anonymous.client_address), and whose X-Forwarded-Proto gunicorn believes.
 TRUSTED_PROXIES = env_list("KANSLI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+for _proxy in TRUSTED_PROXIES:
+    try:  # one address each: kansli.anonymous compares them as they are, not as networks
+        ipaddress.ip_address(_proxy)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"KANSLI_TRUSTED_PROXIES: {_proxy!r} is not one IP address (no names, no networks)"
+        ) from None
+# `kansli serve` (kansli/web/management/commands/serve.py): where gunicorn listens, its
+# worker processes, and its control socket (empty: DATA_DIR/run/<bind>.ctl; none: off).
+BIND = env("KANSLI_BIND") or bind.DEFAULT
+try:
+    bind.parse(BIND)
+except ValueError as exc:
+    raise ImproperlyConfigured(f"KANSLI_BIND={exc}") from exc
+WEB_WORKERS = env_int("KANSLI_WEB_WORKERS", 2)
+if WEB_WORKERS < 1:
+    raise ImproperlyConfigured("KANSLI_WEB_WORKERS must be 1 or more")
+CONTROL_SOCKET = env("KANSLI_CONTROL_SOCKET") or ""
 # An e-förslag goes to the board when this many have signed it (kansli.eservices).
 EFORSLAG_THRESHOLD = env_int("KANSLI_EFORSLAG_THRESHOLD", 100)
 # Per process: the default one for the public rate limit's counts, and one of its own

@@ -30,7 +30,7 @@ def test_the_access_log_holds_no_address_or_user_agent(tmp_path: Path) -> None:
         )  # fmt: skip
         try:
             request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/finns-inte/",
+                f"http://127.0.0.1:{port}/finns-inte/?SAMLRequest=NameID-anna",
                 headers={"User-Agent": "Fingeravtryck/1.0", "X-Forwarded-For": "203.0.113.7"},
             )
             for _ in range(100):
@@ -46,5 +46,5 @@ def test_the_access_log_holds_no_address_or_user_agent(tmp_path: Path) -> None:
             server.wait(timeout=10)
     text = log.read_text()
     assert '"GET /finns-inte/ HTTP/1.1" 404' in text
-    for trace in ("127.0.0.1 -", "Fingeravtryck", "203.0.113.7"):
+    for trace in ("127.0.0.1 -", "Fingeravtryck", "203.0.113.7", "NameID-anna"):
         assert trace not in text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.test import RequestFactory, override_settings
 
+from kansli.anonymous import client_address
 from kansli.web import spam
 
 PROXY = "127.0.0.1"
@@ -37,3 +38,10 @@ def test_a_client_not_behind_a_trusted_proxy_cannot_choose_its_address() -> None
 
     assert spam.refusal(direct("192.0.2.1"), scope="begaran") is None
     assert spam.refusal(direct("192.0.2.2"), scope="begaran") == spam.TOO_MANY
+
+
+def test_a_unix_socket_connection_is_the_local_proxy() -> None:
+    """Over a UNIX socket gunicorn gives no address; only nginx on this machine can
+    connect there, so the client is the one it names."""
+    request = RequestFactory().get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert client_address(request) == "198.51.100.4"

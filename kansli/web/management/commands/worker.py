@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
-from kansli.web import rq, taskrecovery
+from kansli.web import checklist, rq, taskrecovery
 
 
 class Command(BaseCommand):
@@ -29,6 +29,8 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args: Any, batch: bool, **options: Any) -> None:
+        if settings.PRODUCTION:
+            checklist.refuse_unless_ready(None, "KANSLI_PRODUCTION=true")
         if settings.TASKS_ENGINE == "rq":
             # django-rq's worker with django-tasks-rq's job class, which runs the task;
             # its scheduler enqueues the tasks deferred to a later time; a lost worker's
