@@ -89,7 +89,8 @@ def _polite(request: HttpRequest, response: HttpResponse) -> None:
     ok, wait = allowed(request)
     if not ok:
         raise TooMany(wait)
-    patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+    # As the pages (kansli.public.views): kept elsewhere no longer than an addition lags.
+    patch_cache_control(response, public=True, max_age=settings.PUBLIC_NEW_SECONDS)
 
 
 @router.get(

@@ -47,7 +47,10 @@ def public_page(view: View) -> View:
             keep=lambda answer: answer.status_code == 200 and not answer.streaming,
         )  # fmt: skip
         if response.status_code == 200:
-            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+            # Kept elsewhere (a proxy, the browser) no longer than the server's own copy
+            # may lag behind an addition: a secrecy marking passes the server's copies
+            # over at once, and one kept out there for the cache's full minute would not.
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_NEW_SECONDS)
         return response
 
     return wrapped
