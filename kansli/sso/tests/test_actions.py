@@ -87,8 +87,9 @@ def test_a_forged_error_answer_to_the_callback_ends_no_session(settings: Any) ->
     link = Link.objects.create(user=user, issuer="https://idp.example", subject="a-1")
     client = Client()
     client.force_login(user)
-    SignOn.objects.create(link=link, protocol="oidc", session_key=client.session.session_key)
+    key = str(client.session.session_key)
+    SignOn.objects.create(link=link, protocol="oidc", session_key=key)
     answer = client.get("/sso/oidc/callback/?error=login_required&state=forged")
     assert answer.status_code == 302
-    assert alive(client.session.session_key)
+    assert alive(key)
     assert not AuditEvent.objects.filter(action="sso.end_session").exists()

@@ -136,7 +136,7 @@ def test_a_session_begun_through_single_sign_on_is_still_found_after_a_new_passw
     eva = make_user("eva", password=OLD)
     client = signed_in(eva)
     link = Link.objects.create(user=eva, issuer="https://idp.example", subject="eva-1")
-    SignOn.objects.create(link=link, protocol="oidc", session_key=client.session.session_key)
+    SignOn.objects.create(link=link, protocol="oidc", session_key=str(client.session.session_key))
     assert change(client, OLD, NEW).status_code == 302
     assert SignOn.objects.get().session_key == client.session.session_key
     do_end_sessions(link.sign_ons.all(), reason=PROVIDER_LOGOUT, actor=None)
