@@ -69,9 +69,13 @@ def test_every_post_form_has_a_csrf_token(name: str, text: str) -> None:
 
 def test_only_the_api_is_exempt_from_django_csrf() -> None:
     """The API's views are csrf_exempt because its session authentication checks the
-    token itself (kansli.web.api_auth.SessionAuth); and the SAML assertion consumer, to
+    token itself (kansli.web.api_auth.SessionAuth); the SAML assertion consumer, to
     which the identity provider posts a signed response answering a request this
-    browser's session made (kansli.sso.saml); nothing else may be."""
+    browser's session made (kansli.sso.saml); the SAML single logout service, to which
+    the provider sends its signed logout messages (an unsigned request is refused,
+    kansli.sso.saml); and the OpenID Connect back-channel logout, which the provider
+    posts server to server with a signed token (kansli.sso.backchannel). Nothing else
+    may be."""
 
     def walk(patterns: list, prefix: str = "") -> list[tuple[str, object]]:
         found: list[tuple[str, object]] = []
@@ -84,7 +88,8 @@ def test_only_the_api_is_exempt_from_django_csrf() -> None:
 
     exempt = [route for route, view in walk(get_resolver().url_patterns)
               if getattr(view, "csrf_exempt", False)]  # fmt: skip
-    exempt = [route for route in exempt if route != "sso/saml/acs/"]
+    signed = {"sso/saml/acs/", "sso/saml/ls/", "sso/saml/ls/post/", "sso/oidc/logout/"}
+    exempt = [route for route in exempt if route not in signed]
     assert exempt and all(route.startswith("api/v1/") for route in exempt), exempt
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from gunicorn.ctl.client import ControlClient
 
 from kansli.subprocesses import stop, wait_for_port
+from kansli.web import bind
 from kansli.web.testing_installation import installation
 
 STARTUP_SECONDS = 60  # Django and gunicorn on a busy machine
@@ -103,7 +104,7 @@ def _hsts(port: int, headers: dict[str, str]) -> str | None:
 
 def test_serve_listens_on_a_unix_socket_for_nginx_beside_it(tmp_path: Path) -> None:
     path = tmp_path / "web-1.sock"
-    control = tmp_path / "data" / "run" / "web-web-1.sock.ctl"
+    control = tmp_path / "data" / "run" / f"web-{bind.parse(f'unix:{path}').slug()}.ctl"
     with installation(tmp_path / "data") as kansli:
         env = kansli.env | {"KANSLI_BIND": f"unix:{path}"}
         with _serving(env, tmp_path / "serve.log") as server:
