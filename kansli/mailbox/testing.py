@@ -4,10 +4,8 @@ in a temporary directory and no system configuration."""
 
 from __future__ import annotations
 
-import datetime
 import imaplib
 import io
-import ipaddress
 import os
 import pwd
 import random
@@ -25,11 +23,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
-
+from kansli.certificates import self_signed
 from kansli.subprocesses import stop, wait_for_port
 
 DOVECOT = "/usr/sbin/dovecot"
@@ -43,8 +37,8 @@ log_path = {dir}/dovecot.log
 protocols = imap
 listen = 127.0.0.1
 ssl = required
-ssl_cert = <{dir}/cert.pem
-ssl_key = <{dir}/key.pem
+ssl_cert = <{dir}/server.crt
+ssl_key = <{dir}/server.key
 default_internal_user = dovecot
 default_login_user = dovenull
 mail_location = maildir:{dir}/mail/%u
@@ -118,36 +112,6 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_certificate(directory: Path) -> Path:
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
-            critical=False,
-        )
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "cert.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (directory / "key.pem").write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    return directory / "cert.pem"
-
-
 @contextmanager
 def running_dovecot() -> Iterator[Dovecot]:
     """Dovecot started in a temporary directory (as `dovecot -F`, in the foreground);
@@ -161,7 +125,9 @@ def running_dovecot() -> Iterator[Dovecot]:
         (directory / name).mkdir()
     for name in ("mail", "home"):
         os.chown(directory / name, mail_user.pw_uid, mail_user.pw_gid)
-    ca_file = make_certificate(directory)
+    _key, ca_file = self_signed(
+        directory, "server", common_name="127.0.0.1", addresses=("127.0.0.1",), authority=True
+    )
     (directory / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}::::::\n")
     config = directory / "dovecot.conf"
     config.write_text(

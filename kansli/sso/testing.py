@@ -21,7 +21,6 @@ one with the portal's own key, as it would."""
 
 from __future__ import annotations
 
-import datetime
 import json
 import re
 import shutil
@@ -39,11 +38,8 @@ from urllib.parse import urljoin
 
 import jwt
 import requests
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 
+from kansli.certificates import self_signed
 from kansli.subprocesses import stop
 
 PLACKUP = "/usr/bin/plackup"
@@ -103,35 +99,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def make_key_and_certificate(directory: Path, name: str) -> tuple[Path, Path]:
-    """An RSA key and a self-signed certificate for it, as PEM files."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, name)])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    key_file, cert_file = directory / f"{name}.key", directory / f"{name}.crt"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key_file, cert_file
-
-
 def service_provider_keys(directory: Path) -> ServiceProviderKeys:
-    key_file, cert_file = make_key_and_certificate(directory, "kansli-sp")
+    key_file, cert_file = self_signed(
+        directory, "kansli-sp", common_name="kansli-sp", with_rsa=True
+    )
     return ServiceProviderKeys(key_file, cert_file)
 
 
@@ -146,8 +117,8 @@ def configuration(
     external second factor for the MFA user, the OpenID Connect provider with Kansli as
     relying party (after logout back to `post_logout_redirect_uri`, by default Kansli's
     login page) and the SAML identity provider with Kansli as service provider."""
-    oidc_key, oidc_cert = make_key_and_certificate(directory, "oidc")
-    saml_key, saml_cert = make_key_and_certificate(directory, "saml")
+    oidc_key, oidc_cert = self_signed(directory, "oidc", common_name="oidc", with_rsa=True)
+    saml_key, saml_cert = self_signed(directory, "saml", common_name="saml", with_rsa=True)
     storage = {"Directory": f"{directory}/sessions", "LockDirectory": f"{directory}/locks"}
     persistent = {"Directory": f"{directory}/psessions", "LockDirectory": f"{directory}/plocks"}
     cache = {

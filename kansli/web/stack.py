@@ -13,9 +13,7 @@ for trying and testing the production setup, not for keeping data."""
 
 from __future__ import annotations
 
-import datetime
 import getpass
-import ipaddress
 import os
 import re
 import signal
@@ -31,15 +29,12 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 from django.conf import settings
 from psycopg import sql
 from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 
+from kansli.certificates import self_signed
 from kansli.files.testing_s3 import SeaweedFS
 from kansli.sso import testing as idp
 from kansli.sso.config import saml_config
@@ -148,37 +143,6 @@ def drop_database(database_url: str) -> None:
     with closing(psycopg.connect(server_url(database_url), autocommit=True)) as server:
         drop = "DROP DATABASE IF EXISTS {} WITH (FORCE)"
         server.execute(sql.SQL(drop).format(sql.Identifier(name)))
-
-
-def tls_certificate(directory: Path, days: int = 90) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and localhost (nginx's), with its key."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kansli på 127.0.0.1")])
-    names = [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + datetime.timedelta(days=days))
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    key_file, cert_file = directory / "kansli.key", directory / "kansli.crt"
-    key_file.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
-    )
-    key_file.chmod(0o600)
-    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    return key_file, cert_file
 
 
 def nginx_site(values: dict[str, str]) -> str:
@@ -364,7 +328,10 @@ def running_stack(
 
 def _start_nginx(stack: Stack, ports: Ports) -> None:
     folder = stack.directory / "nginx"
-    key, certificate = tls_certificate(stack.directory / "tls")
+    key, certificate = self_signed(
+        stack.directory / "tls", "kansli", common_name="Kansli på 127.0.0.1",
+        hosts=("localhost",), addresses=("127.0.0.1",), days=90,
+    )  # fmt: skip
     site = folder / "kansli.conf"
     site.write_text(
         nginx_site(
