@@ -59,6 +59,20 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [part.strip() for part in raw.split(",") if part.strip()]
 
 
+def env_addresses(name: str) -> list[str]:
+    """A list of single IP addresses (default: this machine's), compared as they are
+    with a client's address (kansli.anonymous): a name or a network would never match."""
+    addresses = env_list(name, ["127.0.0.1", "::1"])
+    for address in addresses:
+        try:
+            ipaddress.ip_address(address)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {address!r} is not one IP address (no names, no networks)"
+            ) from None
+    return addresses
+
+
 DATA_DIR = Path(env("KANSLI_DATA_DIR") or "var").resolve()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 
@@ -536,14 +550,7 @@ PUBLIC_FORMS_PER_HOUR = env_int("KANSLI_PUBLIC_FORMS_PER_HOUR", 20)
 PUBLIC_FORM_MIN_SECONDS = env_int("KANSLI_PUBLIC_FORM_MIN_SECONDS", 2)
 # The reverse proxies whose X-Forwarded-For names the client for those limits
 # (kansli.anonymous.client_address), and whose X-Forwarded-Proto gunicorn believes.
-TRUSTED_PROXIES = env_list("KANSLI_TRUSTED_PROXIES", ["127.0.0.1", "::1"])
-for _proxy in TRUSTED_PROXIES:
-    try:  # one address each: kansli.anonymous compares them as they are, not as networks
-        ipaddress.ip_address(_proxy)
-    except ValueError:
-        raise ImproperlyConfigured(
-            f"KANSLI_TRUSTED_PROXIES: {_proxy!r} is not one IP address (no names, no networks)"
-        ) from None
+TRUSTED_PROXIES = env_addresses("KANSLI_TRUSTED_PROXIES")
 # `kansli serve` (kansli/web/management/commands/serve.py): where gunicorn listens, its
 # worker processes, and its control socket (empty: DATA_DIR/run/<bind>.ctl; none: off).
 BIND = env("KANSLI_BIND") or bind.DEFAULT
@@ -625,7 +632,7 @@ KANSLI_EARK_PYTHON = env("KANSLI_EARK_PYTHON") or ""
 READY_QUEUE_SECONDS = env_int("KANSLI_READY_QUEUE_SECONDS", 300)
 if READY_QUEUE_SECONDS < 1:
     raise ImproperlyConfigured("KANSLI_READY_QUEUE_SECONDS must be 1 or more")
-METRICS_ALLOWED = env_list("KANSLI_METRICS_ALLOWED", ["127.0.0.1", "::1"])
+METRICS_ALLOWED = env_addresses("KANSLI_METRICS_ALLOWED")
 METRICS_TOKEN = env("KANSLI_METRICS_TOKEN") or ""
 if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
     raise ImproperlyConfigured("KANSLI_METRICS_TOKEN must be at least 32 characters")

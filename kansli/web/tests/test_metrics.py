@@ -6,11 +6,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from prometheus_client.parser import text_string_to_metric_families
 
 from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case, make_incoming, make_registrar
+from kansli.web.metrics import DOCUMENTS_KEY
 from kansli.web.tests.killtask import record_effect
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +49,7 @@ def test_registration_requests_and_tasks_show_in_the_metrics() -> None:
     assert client.get("/finns-inte/").status_code == 404
     assert client.get("/").status_code == 302  # to the login page
     assert client.post("/health/live").status_code == 200
+    cache.delete(DOCUMENTS_KEY)  # a minute later: the count is kept that long
     after = scrape()
 
     assert value(after, "kansli_registered_documents") == (
@@ -62,6 +67,20 @@ def test_registration_requests_and_tasks_show_in_the_metrics() -> None:
     duration = "kansli_http_request_duration_seconds_count"
     for view in ("none", "home", "health_live"):
         assert value(after, duration, view=view) == value(before, duration, view=view) + 1
+
+
+def test_the_documents_are_counted_at_most_once_a_minute() -> None:
+    """COUNT reads the whole table: every scrape of every instance within the minute
+    takes the count kept in the shared cache."""
+    case = make_case(authority=make_authority())
+    first = value(scrape(), "kansli_registered_documents")
+    make_incoming(case, actor=make_registrar(case.authority))
+    with CaptureQueriesContext(connection) as queries:
+        again = value(scrape(), "kansli_registered_documents")
+    assert again == first
+    assert not [q for q in queries if "COUNT" in q["sql"] and "registry_document" in q["sql"]]
+    cache.delete(DOCUMENTS_KEY)
+    assert value(scrape(), "kansli_registered_documents") == first + 1
 
 
 def test_paths_never_become_labels() -> None:
@@ -87,6 +106,8 @@ def test_paths_never_become_labels() -> None:
         {"REMOTE_ADDR": "192.0.2.7"},
         # A client behind the local reverse proxy is the client, not the proxy.
         {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "192.0.2.7"},
+        # An outside client naming an allowed address is not believed.
+        {"REMOTE_ADDR": "192.0.2.7", "HTTP_X_FORWARDED_FOR": "127.0.0.1"},
         {"REMOTE_ADDR": "192.0.2.7", "HTTP_AUTHORIZATION": "Bearer fel-" + TOKEN[4:]},
         {"REMOTE_ADDR": "192.0.2.7", "HTTP_AUTHORIZATION": "Basic " + TOKEN},
         # Not ASCII: once a 500 (compare_digest takes no such str).

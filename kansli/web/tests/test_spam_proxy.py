@@ -4,9 +4,12 @@ address, and the proxy names the client in X-Forwarded-For."""
 
 from __future__ import annotations
 
+import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
 
 from kansli.anonymous import client_address
+from kansli.settings import env_addresses
 from kansli.web import spam
 
 PROXY = "127.0.0.1"
@@ -45,3 +48,16 @@ def test_a_unix_socket_connection_is_the_local_proxy() -> None:
     connect there, so the client is the one it names."""
     request = RequestFactory().get("/", REMOTE_ADDR="", HTTP_X_FORWARDED_FOR="198.51.100.4")
     assert client_address(request) == "198.51.100.4"
+
+
+@pytest.mark.parametrize("given", ["10.0.0.0/8", "nginx.kommun.se", "127.0.0.1,proxy"])
+def test_a_name_or_a_network_among_the_addresses_stops_start_up(
+    monkeypatch: pytest.MonkeyPatch, given: str
+) -> None:
+    """KANSLI_TRUSTED_PROXIES and KANSLI_METRICS_ALLOWED are compared address by address:
+    a network or a name would never match, and silently."""
+    monkeypatch.setenv("KANSLI_METRICS_ALLOWED", given)
+    with pytest.raises(ImproperlyConfigured, match=r"KANSLI_METRICS_ALLOWED.*not one IP"):
+        env_addresses("KANSLI_METRICS_ALLOWED")
+    monkeypatch.setenv("KANSLI_METRICS_ALLOWED", "192.0.2.7, ::1")
+    assert env_addresses("KANSLI_METRICS_ALLOWED") == ["192.0.2.7", "::1"]
