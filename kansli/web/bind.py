@@ -28,12 +28,7 @@ class Bind:
     @property
     def local(self) -> bool:
         """Reachable from this machine only: a UNIX socket or a loopback address."""
-        if self.unix or self.host == "localhost":
-            return True
-        try:
-            return ipaddress.ip_address(self.host).is_loopback
-        except ValueError:
-            return False  # a host name: it may resolve to anything
+        return self.unix or is_loopback(self.host)
 
     def with_port(self, port: int) -> Bind:
         if self.unix:
@@ -50,6 +45,17 @@ class Bind:
             name = re.sub(r"[^A-Za-z0-9_-]", "_", Path(path).name)
             return f"{name}-{hashlib.sha256(path.encode()).hexdigest()[:8]}"
         return f"{self.host.replace(':', '_')}-{self.port}"
+
+
+def is_loopback(host: str) -> bool:
+    """A loopback address (IPv6 with or without brackets) or "localhost"; any other
+    name may resolve to anything."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.removeprefix("[").removesuffix("]")).is_loopback
+    except ValueError:
+        return False
 
 
 def parse(text: str) -> Bind:

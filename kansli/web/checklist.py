@@ -11,8 +11,6 @@ whatever `--workers` says."""
 
 from __future__ import annotations
 
-import ipaddress
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,18 +22,11 @@ from django.core.management.base import CommandError
 from django.http.request import validate_host
 
 from kansli.web import bind
+from kansli.web.health import writable
 
-LOOPBACK_HOSTS = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 # The exit status of a refusal: EX_CONFIG of sysexits.h, which systemd's units in deploy/
 # do not restart on (RestartPreventExitStatus): a restart would not mend it.
 EX_CONFIG = 78
-
-
-def _loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return address.lower() in LOOPBACK_HOSTS
 
 
 def _debug() -> Error | None:
@@ -98,9 +89,8 @@ def _storage() -> Error | None:
         return None  # KANSLI_S3_BUCKET: an object store
     root = Path(storage.location)
     try:
-        root.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=root):
-            return None
+        writable(root)
+        return None
     except OSError as exc:
         return Error(
             f"Filerna kan inte sparas: det går inte att skriva i {root} ({exc.strerror}). "
@@ -121,7 +111,7 @@ def _allowed_hosts() -> list[Error]:
                 id="kansli.E111",
             )
         ]
-    if all(_loopback(host) for host in hosts):
+    if all(bind.is_loopback(host) for host in hosts):
         return [
             Error(
                 f"KANSLI_ALLOWED_HOSTS nämner bara den här datorn ({','.join(hosts)}): "
@@ -178,7 +168,7 @@ def _two_factor() -> Error | None:
 def _proxies(serve_bind: bind.Bind | None) -> Error | None:
     if serve_bind is None or serve_bind.local:
         return None
-    if not all(_loopback(proxy) for proxy in settings.TRUSTED_PROXIES):
+    if not all(bind.is_loopback(proxy) for proxy in settings.TRUSTED_PROXIES):
         return None
     return Error(
         f"Webbservern lyssnar på {serve_bind.address}, utanför den här datorn, men "

@@ -109,17 +109,23 @@ def storage_answers() -> bool:
     store: its bucket answers (HEAD) within CHECK_TIMEOUT_SECONDS, without retries."""
     storage: Any = default_storage  # django-storages' S3Storage has no type hints
     if isinstance(storage, FileSystemStorage):
-        directory = Path(storage.location)
-        directory.mkdir(parents=True, exist_ok=True)  # as the first file stored would
-        probe = directory / f".ready-{uuid.uuid4().hex}"
-        try:
-            probe.write_bytes(b"ok")
-            return probe.read_bytes() == b"ok"
-        finally:
-            probe.unlink(missing_ok=True)
+        return writable(Path(storage.location))
     options = (storage.endpoint_url, storage.access_key, storage.secret_key, storage.region_name)
     _s3_client(*options).head_bucket(Bucket=storage.bucket_name)
     return True
+
+
+def writable(directory: Path) -> bool:
+    """A file written in the directory (made as the first file stored would make it),
+    read back and removed; OSError when that cannot be done (also the production
+    checklist's storage check, kansli.web.checklist)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    probe = directory / f".ready-{uuid.uuid4().hex}"
+    try:
+        probe.write_bytes(b"ok")
+        return probe.read_bytes() == b"ok"
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 @functools.lru_cache(maxsize=4)
