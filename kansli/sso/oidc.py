@@ -95,14 +95,10 @@ class CallbackView(OIDCAuthenticationCallbackView):
 
     def get(self, request: HttpRequest) -> HttpResponse:
         pending = request.session.get("oidc_states") or {}
-        if (
-            request.GET.get("error")
-            and request.user.is_authenticated
-            and request.GET.get("state", "") not in pending
-        ):
-            # Not the answer to a sign-in or renewal this session asked for, but a link
-            # anyone can send: signing the person out on it (as the library would) is
-            # left undone.
+        if request.user.is_authenticated and request.GET.get("state", "") not in pending:
+            # Not the answer to a sign-in or renewal this session asked for (with an
+            # error, a code or nothing at all), but a link anyone can send: signing the
+            # person out on it, as the library and login_failure would, is left undone.
             return HttpResponseRedirect(resolve_url(settings.LOGIN_REDIRECT_URL))
         if request.GET.get("error") and end_this_session(request, NOT_RENEWED):
             request.kansli_sso_refused = ENDED  # type: ignore[attr-defined]

@@ -5,6 +5,7 @@ which comes back to Kansli's login page."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.conf import settings
@@ -12,8 +13,9 @@ from django.contrib.auth.signals import user_logged_out
 from django.dispatch import receiver
 from django.http import HttpRequest
 
-from kansli.sso import oidc, saml
 from kansli.sso.models import SignOn
+
+logger = logging.getLogger(__name__)
 
 
 def provider_logout_url(request: HttpRequest) -> str | None:
@@ -24,10 +26,19 @@ def provider_logout_url(request: HttpRequest) -> str | None:
     sign_on = SignOn.objects.filter(session_key=key).first() if key else None
     if sign_on is None:
         return None
-    if sign_on.protocol == "oidc" and settings.OIDC_ENABLED:
-        return oidc.logout_url(request)
-    if sign_on.protocol == "saml" and settings.SAML_ENABLED:
-        return saml.logout_url(request)
+    # Imported here: pysaml2 builds its schemas on import (half a second), which every
+    # process would pay at start-up through the receiver below.
+    from kansli.sso import oidc, saml
+
+    try:
+        if sign_on.protocol == "oidc" and settings.OIDC_ENABLED:
+            return oidc.logout_url(request)
+        if sign_on.protocol == "saml" and settings.SAML_ENABLED:
+            return saml.logout_url(request)
+    except Exception:  # the provider's metadata out of reach, a broken configuration
+        # Signing out of Kansli must not fail on the provider: Kansli's session ends,
+        # the provider's is left (and said so in the log).
+        logger.warning("The provider's logout could not be prepared", exc_info=True)
     return None
 
 

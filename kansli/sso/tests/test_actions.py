@@ -77,9 +77,11 @@ def test_with_redis_out_of_reach_nothing_is_ended_or_recorded(settings: Any) -> 
     caches.close_all()
 
 
-def test_a_forged_error_answer_to_the_callback_ends_no_session(settings: Any) -> None:
-    """`/sso/oidc/callback/?error=…` without a state this session is waiting for is a
-    link anyone can send: the person stays signed in and nothing is recorded."""
+@pytest.mark.parametrize("query", ["?error=login_required&state=forged", "", "?code=x&state=y"])
+def test_a_forged_answer_to_the_callback_ends_no_session(settings: Any, query: str) -> None:
+    """`/sso/oidc/callback/` (an error, a code or nothing) without a state this session
+    is waiting for is a link anyone can send: the person stays signed in and nothing is
+    recorded."""
     from django.test import Client
 
     settings.OIDC_ENABLED = True
@@ -89,7 +91,33 @@ def test_a_forged_error_answer_to_the_callback_ends_no_session(settings: Any) ->
     client.force_login(user)
     key = str(client.session.session_key)
     SignOn.objects.create(link=link, protocol="oidc", session_key=key)
-    answer = client.get("/sso/oidc/callback/?error=login_required&state=forged")
+    answer = client.get(f"/sso/oidc/callback/{query}")
     assert answer.status_code == 302
     assert alive(key)
     assert not AuditEvent.objects.filter(action="sso.end_session").exists()
+
+
+def test_signing_out_does_not_wait_on_an_unreachable_provider(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider's logout cannot be prepared (its metadata out of reach): Kansli's
+    own session ends all the same, and the browser goes to the login page."""
+    from django.test import Client
+
+    from kansli.sso import saml
+
+    def unreachable(request: Any) -> str:
+        raise ConnectionError("idp.example: connection refused")
+
+    settings.SAML_ENABLED = True
+    monkeypatch.setattr(saml, "logout_url", unreachable)
+    user = make_user("anna")
+    link = Link.objects.create(user=user, issuer="https://idp.example", subject="a-1")
+    client = Client()
+    client.force_login(user)
+    key = str(client.session.session_key)
+    SignOn.objects.create(link=link, protocol="saml", session_key=key)
+    answer = client.post("/logout/")
+    assert answer.status_code == 302 and "/login/" in answer["Location"]
+    assert not alive(key)
+    assert AuditEvent.objects.filter(action="web.log_out", actor=user).exists()
