@@ -54,8 +54,9 @@ class Command(BaseCommand):
         elif not where.local:
             checklist.refuse_unless_ready(where, f"{where.address} nås utanför den här datorn")
         argv = gunicorn_argv(where, workers, control_socket or settings.CONTROL_SOCKET)
-        self.stdout.write(f"Kansli: {_url(where)} (Ctrl-C stoppar)")
-        self.stdout.flush()
+        if settings.LOG_FORMAT == "text":  # as JSON, every line is an object: gunicorn's say where
+            self.stdout.write(f"Kansli: {_url(where)} (Ctrl-C stoppar)")
+            self.stdout.flush()
         metrics.serving_metrics_dir(where.slug())  # this instance's counts, begun anew
         os.execv(sys.executable, argv)  # noqa: S606 - replace this process with gunicorn
 
