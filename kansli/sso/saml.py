@@ -13,7 +13,10 @@ would otherwise sign the browser out on any request, signed or not)."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import logging
+import zlib
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +33,7 @@ from djangosaml2.views import (
     _get_subject_id,
     _set_subject_id,
 )
-from saml2 import BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
 from saml2.client import Saml2Client
 from saml2.request import LogoutRequest
 from saml2.s_utils import UnsupportedBinding
@@ -44,6 +47,11 @@ from kansli.sso.signin import Identity, Refused, start_session, user_for
 from kansli.sso.views import FAILED, refused
 
 logger = logging.getLogger(__name__)
+# A SAML message as sent (base64), and once inflated (HTTP-Redirect deflates it): a
+# real one is a few kilobytes; a hostile one inflates a thousandfold before anything
+# has checked its signature.
+MAX_SENT = 200_000
+MAX_XML = 1_000_000
 
 
 def first(values: Any) -> str:
@@ -96,6 +104,14 @@ class Backend(Saml2Backend):
 class AssertionConsumerView(AssertionConsumerServiceView):
     """Where the identity provider posts its response: signed in through
     kansli.sso.signin, or refused with the reason."""
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            check_size(request.POST.get("SAMLResponse", ""), BINDING_HTTP_POST)
+        except ValueError as exc:
+            logger.warning("A SAML response was refused: %s", exc)
+            return refused(request, FAILED)
+        return super().post(request, *args, **kwargs)
 
     def authenticate_user(
         self,
@@ -172,6 +188,12 @@ class SingleLogoutView(LogoutView):
     def do_logout_service(
         self, request: HttpRequest, data: Any, binding: str, *args: Any, **kwargs: Any
     ) -> HttpResponse:
+        try:
+            for name in ("SAMLRequest", "SAMLResponse"):
+                check_size(data.get(name, ""), binding)
+        except ValueError as exc:
+            logger.warning("A SAML logout message was refused: %s", exc)
+            return HttpResponseBadRequest("Utloggningsbegäran är inte giltig.")
         if "SAMLRequest" in data:
             try:
                 message = signed_logout_request(request, data, binding)
@@ -190,8 +212,8 @@ def signed_logout_request(request: HttpRequest, data: Any, binding: str) -> Any:
     parsed = LogoutRequest(
         saml.sec, addresses, saml.config.attribute_converters, saml.config.accepted_time_diff or 0
     )
-    xml = saml.unravel(data["SAMLRequest"], binding, LogoutRequest.msgtype)
     try:
+        xml = saml.unravel(data["SAMLRequest"], binding, LogoutRequest.msgtype)
         parsed.loads(
             xml,
             binding,
@@ -209,6 +231,23 @@ def signed_logout_request(request: HttpRequest, data: Any, binding: str) -> Any:
     if parsed.message.issuer is None:
         raise ValueError("no issuer")
     return parsed.message
+
+
+def check_size(message: str, binding: str) -> None:
+    """ValueError for a message longer than MAX_SENT, not base64, or (HTTP-Redirect)
+    inflating beyond MAX_XML; pysaml2 would inflate it whole, unchecked."""
+    if len(message) > MAX_SENT:
+        raise ValueError(f"{len(message)} characters")
+    if not message or binding != BINDING_HTTP_REDIRECT:
+        return
+    try:
+        inflated = zlib.decompressobj(-zlib.MAX_WBITS).decompress(
+            base64.b64decode(message), MAX_XML + 1
+        )
+    except (binascii.Error, zlib.error) as exc:
+        raise ValueError(f"not a deflated message: {exc}") from exc
+    if len(inflated) > MAX_XML:
+        raise ValueError(f"inflates beyond {MAX_XML} bytes")
 
 
 def sessions_named(message: Any) -> list[SignOn]:

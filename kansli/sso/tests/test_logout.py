@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import time
+import zlib
 from typing import Any
 
 import jwt
@@ -103,6 +104,15 @@ def test_an_unsigned_saml_logout_request_ends_nothing(sso: str) -> None:
         timeout=20,
     )
     assert forged.status_code == 400
+    # Not base64 (was a 500), and a deflate bomb over HTTP-Redirect: 400 before pysaml2
+    # reads (and would inflate) them.
+    garbage = requests.post(
+        f"{sso}/sso/saml/ls/post/", data={"SAMLRequest": "inte base64 !!"}, timeout=20
+    )
+    packer = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
+    bomb = base64.b64encode(packer.compress(b"\0" * 50_000_000) + packer.flush()).decode()
+    inflating = requests.get(f"{sso}/sso/saml/ls/", params={"SAMLRequest": bomb}, timeout=20)
+    assert garbage.status_code == inflating.status_code == 400
     assert signed_in(session, sso)
     assert SignOn.objects.count() == 1
 
