@@ -597,6 +597,8 @@ if REDIS_URL:
         "public-pages": _redis_cache | {"KEY_PREFIX": "kansli-public-pages"},
     }
     SESSION_ENGINE = "kansli.web.sessions"  # Django's cached_db, also with Redis down
+else:
+    SESSION_ENGINE = "kansli.web.dbsessions"  # Django's db, keeping SignOn on a new key
 
 # KANSLI_TASKS=rq: background work on RQ in the same Redis instead of the database
 # (kansli/web/management/commands/worker.py says why); the tasks stay django-tasks'.

@@ -192,25 +192,26 @@ def start_session(request: HttpRequest, user: User, identity: Identity) -> None:
     provider's second factor when it gave one, else as after a password. The session
     is kept as a SignOn, for a logout the provider starts (kansli.sso.actions)."""
     second_factor = needs_two_factor(user)  # one is there: user_for saw to it
-    earlier = request.session.session_key  # auth.login gives the session a new key
     auth.login(request, user)
     if identity.mfa:
         device, _ = IdentityProviderDevice.objects.get_or_create(
             user=user, defaults={"name": NAME, "confirmed": True}
         )
-        django_otp.login(request, device)  # auth.login gave the session a new key
+        django_otp.login(request, device)
     link = Link.objects.get(user=user, issuer=identity.issuer)
     store = import_module(settings.SESSION_ENGINE).SessionStore()
-    # The person's earlier sessions that have ended meanwhile (expired, or this one's
-    # key before auth.login) are no longer kept.
+    # The person's earlier sessions that have ended meanwhile (expired) are no longer
+    # kept, nor this session's own record of an earlier sign-on (auth.login gave the
+    # session a new key, and the record followed it: kansli.web.dbsessions).
+    key = request.session.session_key or ""
     gone = [one.pk for one in link.sign_ons.all() if not store.exists(one.session_key)]
     with transaction.atomic():
-        SignOn.objects.filter(Q(session_key=earlier) | Q(pk__in=gone)).delete()
+        SignOn.objects.filter(Q(session_key=key) | Q(pk__in=gone)).delete()
         SignOn.objects.create(
             link=link,
             protocol=identity.protocol,
             provider_session=identity.session[:255],
-            session_key=request.session.session_key or "",
+            session_key=key,
         )
         record(
             actor=user,
@@ -240,15 +241,3 @@ def _refuse(identity: Identity, user: User | None, message: str) -> NoReturn:
             },
         )
     raise Refused(message)
-
-
-def cycle_session_key(request: HttpRequest) -> None:
-    """A new key for the signed-in session (the second factor at Kansli, a new
-    password), its SignOn kept pointing at it: a logout the provider starts, the
-    renewal and signing out at the provider find the session by that key."""
-    earlier = request.session.session_key
-    request.session.cycle_key()
-    if earlier:
-        SignOn.objects.filter(session_key=earlier).update(
-            session_key=request.session.session_key or ""
-        )

@@ -24,7 +24,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from kansli.anonymous import client_address
-from kansli.sso.signin import cycle_session_key
 from kansli.sso.signout import provider_logout_url
 from kansli.web import actions
 from kansli.web.forms import CodeForm, LoginForm
@@ -168,7 +167,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
 def _passed(request: HttpRequest, device: Any) -> None:
     """The session has passed the second step: a new session key for the new privilege
     (against session fixation), and the device remembered by django-otp."""
-    cycle_session_key(request)
+    request.session.cycle_key()  # its SignOn follows (kansli.web.dbsessions)
     django_otp.login(request, device)
 
 

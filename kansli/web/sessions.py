@@ -25,6 +25,8 @@ from django.core.cache.backends.base import BaseCache
 from django.db import transaction
 from redis.exceptions import RedisError
 
+from kansli.web.dbsessions import KeepsSignOn
+
 logger = logging.getLogger(__name__)
 
 
@@ -32,7 +34,7 @@ class SessionNotEnded(Exception):
     """Redis could not be reached to delete a signed-in session's copy."""
 
 
-class SessionStore(CachedDBStore):
+class SessionStore(KeepsSignOn, CachedDBStore):
     # Django's own, which django-stubs does not declare.
     _cache: BaseCache
     _get_session_from_db: Callable[[], Session | None]

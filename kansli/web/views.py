@@ -3,7 +3,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib import messages
-from django.contrib.auth import HASH_SESSION_KEY
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,7 +15,6 @@ from django.views.decorators.http import require_POST
 
 from kansli.org.actions import do_refuse_password_change, do_set_case_reminders, do_set_password
 from kansli.org.models import Role, User
-from kansli.sso.signin import cycle_session_key
 from kansli.web.forms import PasswordForm
 from kansli.web.todo import to_do
 
@@ -63,9 +62,7 @@ def change_password(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("new_password", exc)
         else:
-            # The session keeps going (a new key, its SignOn following it).
-            request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-            cycle_session_key(request)
+            update_session_auth_hash(request, user)
             messages.success(request, _("Your password has been changed."))
             return redirect("home")
     return render(request, "web/password.html", {"form": form})
