@@ -25,6 +25,7 @@ from requests import RequestException
 from kansli.sso.actions import PROVIDER_LOGOUT, do_end_sessions
 from kansli.sso.models import SignOn
 from kansli.sso.oidc import Backend
+from kansli.web.sessions import SessionNotEnded
 
 logger = logging.getLogger(__name__)
 
@@ -64,9 +65,13 @@ def verified_claims(token: str) -> dict[str, Any]:
         raise Invalid("neither sub nor sid")
     if claims["iat"] < time.time() - MAX_AGE:
         raise Invalid("too old")
-    if not cache.add(f"sso-logout-jti:{claims['jti']}", True, MAX_AGE + LEEWAY):
+    if not cache.add(seen_key(claims), True, MAX_AGE + LEEWAY):
         raise Invalid("seen before")
     return claims
+
+
+def seen_key(claims: dict[str, Any]) -> str:
+    return f"sso-logout-jti:{claims['jti']}"
 
 
 def sign_ons_for(claims: dict[str, Any]) -> list[SignOn]:
@@ -93,5 +98,10 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
     except Invalid as exc:
         logger.warning("A back-channel logout token was refused: %s", exc)
         return HttpResponse(status=400, headers=headers)
-    do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
+    try:
+        do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
+    except SessionNotEnded:
+        cache.delete(seen_key(claims))  # the provider's retry of this token is to be taken
+        raise
+
     return HttpResponse(status=200, headers=headers)

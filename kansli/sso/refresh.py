@@ -60,6 +60,12 @@ class SessionRefresh(OIDCSessionRefresh):
     def exempt_url_patterns(self) -> set[Any]:
         return set()
 
+    def is_refreshable_url(self, request: HttpRequest) -> bool:
+        """Not a part of a page htmx fetches (a progress bar, a field's choices): the
+        browser would be sent to the provider in the background and the part broken.
+        The next whole page renews; `overdue` still bounds the session."""
+        return "HX-Request" not in request.headers and bool(super().is_refreshable_url(request))
+
     def process_request(self, request: HttpRequest) -> HttpResponseBase | None:
         if not settings.OIDC_ENABLED:
             return None

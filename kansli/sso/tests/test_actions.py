@@ -121,3 +121,30 @@ def test_signing_out_does_not_wait_on_an_unreachable_provider(
     assert answer.status_code == 302 and "/login/" in answer["Location"]
     assert not alive(key)
     assert AuditEvent.objects.filter(action="web.log_out", actor=user).exists()
+
+
+def test_a_part_htmx_fetches_is_not_sent_to_the_provider_to_renew(settings: Any) -> None:
+    """A session due for renewal: a whole page goes to the provider (prompt=none), a
+    part of a page htmx fetches does not (it would break in the background)."""
+    import time
+
+    from django.test import Client
+
+    settings.OIDC_ENABLED = True
+    settings.OIDC_RP_CLIENT_ID = "kansli"
+    settings.OIDC_OP_AUTHORIZATION_ENDPOINT = "https://idp.example/authorize"
+    settings.AUTHENTICATION_BACKENDS = [
+        *settings.AUTHENTICATION_BACKENDS,
+        "kansli.sso.oidc.Backend",
+    ]
+    client = Client()
+    client.force_login(make_user("anna"), backend="kansli.sso.oidc.Backend")
+    session = client.session
+    session["oidc_id_token_expiration"] = time.time() - 60  # due, not yet overdue
+    session.save()
+    part = client.get("/", headers={"HX-Request": "true"})
+    assert part.status_code == 200
+    page = client.get("/")
+    assert page.status_code == 302
+    assert page["Location"].startswith("https://idp.example/authorize?")
+    assert "prompt=none" in page["Location"]

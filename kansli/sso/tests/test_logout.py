@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org.models import User
-from kansli.sso import testing
+from kansli.sso import backchannel, testing
 from kansli.sso.models import SignOn
 from kansli.sso.oidc import ENDED
 from kansli.sso.signin import NO_ROLES
 from kansli.sso.testing import sign_in_to_kansli as sign_in
+from kansli.web.sessions import SessionNotEnded
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -115,6 +116,31 @@ def test_an_unsigned_saml_logout_request_ends_nothing(sso: str) -> None:
     assert garbage.status_code == inflating.status_code == 400
     assert signed_in(session, sso)
     assert SignOn.objects.count() == 1
+
+
+def test_a_logout_token_not_acted_on_for_redis_is_taken_when_the_provider_retries(
+    sso: str, portal: testing.Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sessions could not be ended (Redis out of reach: 503): the token is not
+    counted as seen, so the provider's retry of it ends them."""
+    session, _page = sign_in(sso, "oidc", testing.MFA_USER)
+    link = SignOn.objects.get().link
+    token = testing.logout_token(portal, {"sub": link.subject})
+    real, calls = backchannel.do_end_sessions, []
+
+    def redis_down_once(*args: Any, **kwargs: Any) -> int:
+        calls.append(args)
+        if len(calls) == 1:
+            raise SessionNotEnded()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(backchannel, "do_end_sessions", redis_down_once)
+    first = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
+    assert first.status_code == 503
+    assert signed_in(session, sso)
+    retry = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
+    assert retry.status_code == 200
+    assert not signed_in(session, sso)
 
 
 def test_a_valid_back_channel_logout_token_ends_the_persons_sessions(
