@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import threading
 import time
@@ -46,8 +47,18 @@ def client_address(request: HttpRequest) -> str:
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     for hop in reversed([part.strip() for part in forwarded.split(",") if part.strip()]):
         if hop not in trusted:
-            return hop
+            # Only an address: a name or "ip:port" is no client's, and would not fit
+            # the columns that keep an address (the login lockout's, PostgreSQL inet).
+            return hop if _is_address(hop) else address
     return address
+
+
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def client_digest(request: HttpRequest, scope: str) -> str:

@@ -50,6 +50,12 @@ def test_a_unix_socket_connection_is_the_local_proxy() -> None:
     assert client_address(request) == "198.51.100.4"
 
 
+@pytest.mark.parametrize("hop", ["unknown", "198.51.100.4:5555", "<script>", "x" * 10_000])
+def test_a_forwarded_hop_that_is_no_address_counts_as_the_proxy(hop: str) -> None:
+    request = RequestFactory().get("/", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR=hop)
+    assert client_address(request) == PROXY
+
+
 @pytest.mark.parametrize("given", ["10.0.0.0/8", "nginx.kommun.se", "127.0.0.1,proxy"])
 def test_a_name_or_a_network_among_the_addresses_stops_start_up(
     monkeypatch: pytest.MonkeyPatch, given: str
