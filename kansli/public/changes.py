@@ -86,7 +86,9 @@ QUIET_ACTIONS = frozenset(
 # registry and search show it, and so does the public e-diary's next fresh answer. Only
 # the public's copy of the list (an answer kept by the public pages' cache) may lag
 # behind by at most KANSLI_PUBLIC_NEW_SECONDS, as any published copy of a list lags
-# behind the list itself; what is to be withheld or corrected is never kept back.
+# behind the list itself. What is to be withheld or corrected passes the server's kept
+# answers over at once; a copy a browser or proxy keeps lasts at most the answers'
+# Cache-Control max-age, which is KANSLI_PUBLIC_NEW_SECONDS too (kansli.public.views).
 ADDITIONS = frozenset({"registry.register_case", "registry.register_document"})
 
 

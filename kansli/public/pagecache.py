@@ -133,8 +133,17 @@ def marks(event: AuditEvent) -> Mark:
     a shared cache, it also has the token of that part replaced once the change commits."""
     mark = public_mark(event)
     if mark != Mark.NONE and not isinstance(caches["public-pages"], LocMemCache):
-        transaction.on_commit(partial(renew, ADDED if mark == Mark.ADDITION else GENERATION))
+        part = ADDED if mark == Mark.ADDITION else GENERATION
+        # Once a transaction for each part, however many events it writes (a bulk
+        # import writes thousands): each renewal is a round trip to Redis.
+        waiting = transaction.get_connection().run_on_commit
+        if not any(_renews(function, part) for _savepoints, function, _robust in waiting):
+            transaction.on_commit(partial(renew, part))
     return mark
+
+
+def _renews(function: Callable[[], object], part: str) -> bool:
+    return isinstance(function, partial) and function.func is renew and function.args == (part,)
 
 
 def renew(part: str) -> None:

@@ -317,6 +317,24 @@ def test_with_redis_an_answer_from_the_cache_runs_no_sql(
         assert computed > 1 and again == after
 
 
+def test_a_transaction_renews_each_part_once_however_many_events(
+    document: Document, registrar: User, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    with running_redis() as server:
+        settings.CACHES = redis_caches(server.url)
+        with django_capture_on_commit_callbacks() as waiting, transaction.atomic():
+            for number in range(3):
+                registry.do_register_document(
+                    document.case, "upprattad", YESTERDAY, f"Beslut {number}", actor=registrar
+                )
+            for number in range(2):
+                registry.do_correct_document(
+                    document, "Rättelse", description=f"Ansökan {number}", actor=registrar
+                )
+        renewals = [f.args for f in waiting if getattr(f, "func", None) is pagecache.renew]
+        assert sorted(renewals) == sorted([(ADDED,), (GENERATION,)])
+
+
 def written_actions() -> set[str]:
     """Every audit action named in Kansli's code: the string constants "app.verb" whose
     app is one of Kansli's, outside the tests."""
