@@ -168,8 +168,10 @@ def oldest_task_seconds() -> float | None:
     now = timezone.now()
     if settings.TASKS_ENGINE == "rq":
         with _rq_queue() as queue:
-            job_ids = queue.get_job_ids(0, 1)
-            job = queue.fetch_job(job_ids[0]) if job_ids else None
+            # The first job still there: one at the head may have expired meanwhile
+            # (fetch_job gives None), and the jobs behind it still wait.
+            jobs = (queue.fetch_job(job_id) for job_id in queue.get_job_ids(0, 10))
+            job = next((job for job in jobs if job is not None), None)
         since = job.enqueued_at if job is not None else None
     else:
         waiting_since = Case(

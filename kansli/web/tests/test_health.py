@@ -117,6 +117,11 @@ def test_ready_looks_at_the_rq_queue_on_rq(settings: Any) -> None:
         old = timezone.now() - datetime.timedelta(seconds=400)
         connection.hset(job.key, "enqueued_at", utcformat(old))
         assert ready() == (503, {"status": "fail", "checks": ALL_OK | {"queue": "fail"}})
+        # A job ahead of it that has expired (its id still queued, the job gone): the
+        # old one behind it still waits.
+        queue.connection.lpush(queue.key, "expired-job")
+        assert queue.get_job_ids(0, 1) == ["expired-job"]
+        assert ready() == (503, {"status": "fail", "checks": ALL_OK | {"queue": "fail"}})
         server.stop()
         assert ready() == (
             503,
