@@ -1,8 +1,8 @@
 """The production checklist: what must hold before Kansli serves a municipality. Each
 problem is a system check error (kansli.E101 and on) in Swedish naming the variable to
-set. `kansli check --deploy` lists them; `kansli serve` and `kansli worker` refuse to
-start while one is found, with KANSLI_PRODUCTION=true, and `kansli serve` also whenever
-it listens on more than this machine (kansli.web.bind).
+set. `kansli check --deploy` lists them; `kansli serve`, `worker`, `remind` and
+`intake` refuse to start while one is found, with KANSLI_PRODUCTION=true, and `kansli
+serve` also whenever it listens on more than this machine (kansli.web.bind).
 
 Production always means several processes: the web server's workers, `kansli worker`
 beside them, and `kansli remind` and `kansli intake` run by systemd (deploy/). So
@@ -213,3 +213,10 @@ def refuse_unless_ready(serve_bind: bind.Bind | None, why: str) -> None:
         lines += [f"  {error.id}: {error.msg}" for error in found]
         lines.append("Rätta dem och kontrollera med `kansli check --deploy`.")
         raise CommandError("\n".join(lines), returncode=EX_CONFIG)
+
+
+def refuse_in_production() -> None:
+    """For the processes beside the web server (`kansli worker`, `remind`, `intake`):
+    with KANSLI_PRODUCTION=true, they too refuse to start on a problem."""
+    if settings.PRODUCTION:
+        refuse_unless_ready(None, "KANSLI_PRODUCTION=true")

@@ -107,9 +107,15 @@ def test_storage_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
     assert _kansli(data_dir, s3, "check", "--deploy").returncode == 0
 
 
-def test_serve_and_worker_refuse_listing_every_problem(tmp_path: Path) -> None:
+def test_every_process_refuses_listing_every_problem(tmp_path: Path) -> None:
     development = {"KANSLI_DEBUG": "true", "KANSLI_SECRET_KEY": "", "KANSLI_REDIS_URL": ""}
-    for command in (["serve", "--port=21190"], ["worker", "--batch"]):
+    commands = (
+        ["serve", "--port=21190"],
+        ["worker", "--batch"],
+        ["remind"],
+        ["intake", "imap", "--once"],
+    )
+    for command in commands:
         result = _kansli(tmp_path / "data", development, *command)
         assert result.returncode == EX_CONFIG, result.stderr
         assert "Kansli startar inte (KANSLI_PRODUCTION=true)" in result.stderr

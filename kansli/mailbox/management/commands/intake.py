@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from kansli.mailbox.intake import IntakeError, take_in
 from kansli.mailbox.models import Mailbox
+from kansli.web import checklist
 
 
 class Command(BaseCommand):
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args: Any, **options: Any) -> None:
+        checklist.refuse_in_production()
         while True:
             failed = self.one_pass(options["plaintext_localhost"])
             if options["once"]:

@@ -14,6 +14,7 @@ from kansli.handbook.actions import do_remind_owners
 from kansli.meetings.actions.eapproval import remind_due
 from kansli.registry.actions import do_send_case_reminders
 from kansli.surveys.actions import do_open_and_remind
+from kansli.web import checklist
 
 
 class Command(BaseCommand):
@@ -24,6 +25,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        checklist.refuse_in_production()
         count = remind_due()
         self.stdout.write(f"Påminnelser skickade för {count} protokoll.")
         sent = do_send_case_reminders(actor=None)

@@ -29,8 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Exit when the queue is empty.")
 
     def handle(self, *args: Any, batch: bool, **options: Any) -> None:
-        if settings.PRODUCTION:
-            checklist.refuse_unless_ready(None, "KANSLI_PRODUCTION=true")
+        checklist.refuse_in_production()
         if settings.TASKS_ENGINE == "rq":
             # django-rq's worker with django-tasks-rq's job class, which runs the task;
             # its scheduler enqueues the tasks deferred to a later time; a lost worker's
