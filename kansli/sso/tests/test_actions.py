@@ -148,3 +148,36 @@ def test_a_part_htmx_fetches_is_not_sent_to_the_provider_to_renew(settings: Any)
     assert page.status_code == 302
     assert page["Location"].startswith("https://idp.example/authorize?")
     assert "prompt=none" in page["Location"]
+
+
+def test_a_logout_token_names_the_sessions_of_its_subject_and_provider_session() -> None:
+    """`sub` names the person's OIDC sessions at that issuer; `sid` narrows them to
+    that provider session (plus those the provider gave no sid for); `sid` alone names
+    that provider session whoever's it is. SAML sessions and other issuers are never
+    named."""
+    from kansli.sso.backchannel import sign_ons_for
+
+    issuer = "https://idp.example"
+    anna = Link.objects.create(user=make_user("anna"), issuer=issuer, subject="a-1")
+    bertil = Link.objects.create(user=make_user("bertil"), issuer=issuer, subject="b-2")
+    elsewhere = Link.objects.create(
+        user=make_user("cecilia"), issuer="https://other", subject="a-1"
+    )
+    rows = {
+        "anna-s1": (anna, "oidc", "s1"),
+        "anna-s2": (anna, "oidc", "s2"),
+        "anna-none": (anna, "oidc", ""),
+        "anna-saml": (anna, "saml", "s1"),
+        "bertil-s3": (bertil, "oidc", "s3"),
+        "other-s1": (elsewhere, "oidc", "s1"),
+    }
+    for key, (link, protocol, sid) in rows.items():
+        SignOn.objects.create(link=link, protocol=protocol, provider_session=sid, session_key=key)
+
+    def named(**claims: str) -> set[str]:
+        return {one.session_key for one in sign_ons_for({"iss": issuer, **claims})}
+
+    assert named(sub="a-1") == {"anna-s1", "anna-s2", "anna-none"}
+    assert named(sub="a-1", sid="s1") == {"anna-s1", "anna-none"}
+    assert named(sid="s3") == {"bertil-s3"}
+    assert named(sub="b-2", sid="s1") == set()
