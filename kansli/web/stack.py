@@ -19,9 +19,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field
@@ -225,17 +222,10 @@ def _stop_all(stack: Stack) -> None:
 
 
 def _wait_until_serving(stack: Stack, name: str, port: int) -> None:
-    process = stack.processes[name]
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise StackError(f"{name} stannade:\n{stack.log(name)}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/login/", timeout=5):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.2)
-    raise StackError(f"{name} svarade inte:\n{stack.log(name)}")
+    try:
+        wait_for_port(stack.processes[name], port, name, lambda: stack.log(name), 90)
+    except RuntimeError as exc:
+        raise StackError(f"{name} svarade inte: {exc}") from exc
 
 
 def kansli(stack: Stack, command: str, *args: str) -> str:
@@ -304,8 +294,8 @@ def running_stack(
         cleanup.callback(_stop_all, stack)
         say(f"Migrering och demokommunen (skala {scale})")
         stack.logins = _set_up(stack, scale)
-        kansli(stack, "collectstatic", "--noinput", "-v0")
         say("Statiska filer för nginx (kansli collectstatic)")
+        kansli(stack, "collectstatic", "--noinput", "-v0")
         for number, port in enumerate(ports.web, start=1):
             argv = [sys.executable, "-m", "kansli", "serve", f"--port={port}"]
             _start(stack, f"web-{number}", argv, env)

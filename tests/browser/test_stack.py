@@ -153,6 +153,7 @@ def test_nginx_serves_kansli_over_tls_only(stack: Stack) -> None:
     log = (stack.directory / "logs" / "kansli-access.log").read_text()
     assert '"GET /login/ HTTP/1.1" 200' in log
     assert "127.0.0.1 " not in log and "python-requests" not in log
+    assert "next=" not in log  # no query string (it may carry a SAML NameID, an OIDC code)
 
 
 def test_sign_in_register_back_up_under_load_and_restore(
