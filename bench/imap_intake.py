@@ -56,7 +56,7 @@ def killed_run(where: object, count: int, kills: int) -> None:
     script = Path(sys.executable).with_name("kansli")
     killing = (
         "from kansli.mailbox.testing import intake_killed_at_random\n"
-        f"intake_killed_at_random({kills}, (0.05, 0.3), {int.from_bytes(os.urandom(4))})\n"
+        f"intake_killed_at_random({kills}, {count}, {int.from_bytes(os.urandom(4))})\n"
     )
     started = time.perf_counter()
     progress = subprocess.run(

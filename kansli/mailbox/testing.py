@@ -169,23 +169,26 @@ def message(number: int, attachments: int = 2) -> bytes:
     return mail.as_bytes()
 
 
-def intake_killed_at_random(kills: int, seconds: tuple[float, float], seed: int) -> None:
+def intake_killed_at_random(kills: int, messages: int, seed: int) -> None:
     """Run `kansli intake imap` and kill it with SIGKILL after a random number of
     seconds, `kills` times over, printing the number of inbox items after each kill;
-    called in a process of its own with Django set up. The range starts as given and
+    called in a process of its own with Django set up. The waits are paced so that the
+    kills fall while the `messages` are being taken in, each finding about an even
+    share of them over two thirds of the kills: the window (0.05 to 0.3 s at first)
     grows by half after a kill that found no new item (killed before the intake got
-    going: a slow machine), shrinking back after one that did, so that the kills fall
-    while messages are being taken in. Each intake runs in a child forked from this
-    process, so it starts at once rather than after Django's start-up, and is killed
-    as abruptly as any (no clean-up of any kind: transactions, files and IMAP sessions
-    cut off)."""
+    going: a slow machine) and scales by the share over what the kill found otherwise
+    (a fast machine takes in the whole folder before a third of the kills in a fixed
+    window). Each intake runs in a child forked from this process, so it starts at
+    once rather than after Django's start-up, and is killed as abruptly as any (no
+    clean-up of any kind: transactions, files and IMAP sessions cut off)."""
     from django.core.management import call_command
     from django.db import connections
 
     from kansli.registry.models import InboxItem
 
     chance = random.Random(seed)
-    low, high = seconds
+    share = messages / (kills * 2 / 3)
+    low, high = 0.05, 0.3
     before = 0
     for _ in range(kills):
         connections.close_all()  # the child opens its own
@@ -200,6 +203,7 @@ def intake_killed_at_random(kills: int, seconds: tuple[float, float], seed: int)
         os.waitpid(pid, 0)
         count = InboxItem.objects.count()
         print(count, flush=True)  # how far the intake came
-        factor = 1.5 if count == before else 1 / 1.5
-        low, high = max(seconds[0], min(low * factor, 10)), max(seconds[1], min(high * factor, 20))
+        found = count - before
+        factor = 1.5 if found == 0 else min(max(share / found, 0.5), 1.5)
+        low, high = min(max(low * factor, 0.01), 10), min(max(high * factor, 0.05), 20)
         before = count

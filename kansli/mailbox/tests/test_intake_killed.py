@@ -34,7 +34,7 @@ KILLS = 25
 FOLDER, DONE = "INBOX", "Registrerat"
 KILL = """
 from kansli.mailbox.testing import intake_killed_at_random
-intake_killed_at_random({kills}, (0.05, 0.3), {seed})
+intake_killed_at_random({kills}, {messages}, {seed})
 """
 
 
@@ -81,7 +81,7 @@ def test_killed_25_times_neither_loses_nor_duplicates(
         PASSWORD_ENV: PASSWORD,
     }
     seed = int.from_bytes(os.urandom(4))
-    killing = KILL.format(kills=KILLS, seed=seed)
+    killing = KILL.format(kills=KILLS, messages=MESSAGES, seed=seed)
     # The waits before the kills grow while the intake finds nothing (up to 20 s each):
     # on a loaded machine the run takes minutes, which is no fault of the intake.
     killed = kansli("shell", "-v0", "-c", killing, env=env, timeout=600)
