@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
 
-from kansli.registry.models import CaseStatus, Direction, Party
+from kansli.registry.models import CaseStatus, Direction, Document, Party
 from kansli.search import text as tokens
 from kansli.search.querylang import ParsedQuery
 
@@ -162,7 +162,13 @@ def _counterpart(words: list[str]) -> tuple[Q, Q]:
     identity (OSL 21 kap. 3 §): the index leaves their names out, and so does this
     filter: where the words are in such a party's name, none of the case's documents
     or the case match, so that filtering by a name cannot tell that the hidden person
-    is a party (a sender's name is theirs too when the words name them)."""
+    is a party (a sender's name is theirs too when the words name them).
+
+    The matching documents are one list, the senders' and the parties' cases' (a
+    union), so that PostgreSQL finds both through their trigram indexes (migration
+    search 0004) and looks up only those documents: as an OR beside the rest of the
+    search it tested the words on every document in the registry (5 to 14 s at a
+    million documents without other words)."""
     sender, named = Q(), Q(protected_identity=False)
     hidden = Party.objects.filter(protected_identity=True)
     for word in words:
@@ -170,8 +176,8 @@ def _counterpart(words: list[str]) -> tuple[Q, Q]:
         named &= Q(name__icontains=word)
         hidden = hidden.filter(name__icontains=word)
     parties = Party.objects.filter(named)
-    document = (sender | Exists(parties.filter(case=OuterRef("case")))) & ~Exists(
-        hidden.filter(case=OuterRef("case"))
-    )
+    by_sender = Document.objects.filter(sender).order_by().values("pk")
+    by_party = Document.objects.filter(case__in=parties.values("case")).order_by().values("pk")
+    document = Q(pk__in=by_sender.union(by_party)) & ~Exists(hidden.filter(case=OuterRef("case")))
     case = Exists(parties.filter(case=OuterRef("pk"))) & ~Exists(hidden.filter(case=OuterRef("pk")))
     return document, case
