@@ -178,6 +178,6 @@ def _counterpart(words: list[str]) -> tuple[Q, Q]:
     parties = Party.objects.filter(named)
     by_sender = Document.objects.filter(sender).order_by().values("pk")
     by_party = Document.objects.filter(case__in=parties.values("case")).order_by().values("pk")
-    document = Q(pk__in=by_sender.union(by_party)) & ~Exists(hidden.filter(case=OuterRef("case")))
+    document = Q(~Exists(hidden.filter(case=OuterRef("case"))), pk__in=by_sender.union(by_party))
     case = Exists(parties.filter(case=OuterRef("pk"))) & ~Exists(hidden.filter(case=OuterRef("pk")))
     return document, case
