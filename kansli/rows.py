@@ -58,15 +58,21 @@ def _native(vendor: str, sql: str) -> str:
 
 def insert(instance: M) -> M:
     """INSERT `instance` as a new row and set its primary key (the database's own)."""
-    model = type(instance)
-    connection = connections[DEFAULT_DB_ALIAS]
-    sql, fields = _statements.get(model) or _compose(model)
-    values = [field.get_db_prep_save(field.pre_save(instance, True), connection)
-              for field in fields]  # fmt: skip
+    sql, values = insert_statement(instance)
     instance.pk = execute(sql, values).fetchone()[0]
     instance._state.adding = False
     instance._state.db = DEFAULT_DB_ALIAS
     return instance
+
+
+def insert_statement(instance: Model) -> tuple[str, list[Any]]:
+    """The INSERT ... RETURNING of `insert` and its values, to run as part of another
+    statement (kansli.audit.chain: in a WITH query)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    sql, fields = _statements.get(type(instance)) or _compose(type(instance))
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection)
+              for field in fields]  # fmt: skip
+    return sql, values
 
 
 def _compose(model: type[Model]) -> tuple[str, list[Field[Any, Any]]]:

@@ -79,7 +79,12 @@ def do_register_case(
     opened_at: datetime.datetime | None = None,
     actor: Any,
 ) -> Case:
-    """Open a case and give it the next case number in the authority's series."""
+    """Open a case and give it the next case number in the authority's series.
+
+    Everything that only reads comes first; the number is taken as late as the rows
+    that carry it allow, and the audit event last: the series' counter row and the
+    audit chain head stay locked until the commit, and every registration of the
+    series (every audited change, for the head) waits for them."""
     require_registering(actor, authority)
     title = title.strip()
     if not title:
@@ -92,19 +97,21 @@ def do_register_case(
         authority=authority,
         access_group=default_group(authority, unit),
         year=year,
-        number=next_case_number(authority, year),
         title=title,
         classification=classification,
         unit=unit,
         opened_at=opened_at,
     )
-    case.save(force_insert=True)
-    for values in parties:
-        Party.objects.create(case=case, **values)
+    case.authority.municipality  # noqa: B018 (read now: the case number's format)
+    case.number = next_case_number(authority, year)
+    insert(case)
+    added = [insert(Party(case=case, **values)) for values in parties]
     add_to_timeline(case, "registered", "Ärendet registrerades.", actor)
-    after = snapshot(case, CASE_FIELDS) | {"parties": [p["name"] for p in parties]}
+    search_index.index_new_case(
+        case, [(party.name, party.identity_number, party.protected_identity) for party in added]
+    )
+    after = snapshot(case, CASE_FIELDS) | {"parties": [party.name for party in added]}
     record(actor=actor, action="registry.register_case", obj=case, after=after)
-    search_index.index_case(case)
     return case
 
 
@@ -178,6 +185,9 @@ def do_register_document(
             lifted = found
         else:
             marking = found
+    # Reads first: the number locks the case row, and the audit event (last) the chain
+    # head, until the commit (see do_register_case).
+    lag = _registration_lag(case, direction, document_date, now)
     number = next_document_number(case)
     document = Document(
         case=case,
@@ -192,7 +202,7 @@ def do_register_document(
         description=description.strip(),
         document_type=document_type,
         kind=kind,
-        registration_lag=_registration_lag(case, direction, document_date, now),
+        registration_lag=lag,
         secrecy=secrecy,
         secrecy_marked_at=now if secrecy else None,
         secrecy_marked_by=actor if secrecy else None,
@@ -211,6 +221,10 @@ def do_register_document(
     if marking is not None:  # OSL 5 kap. 5 §: the provision and why (the date is the event's)
         text += f" Sekretessmarkerad {marking.provision} ({marking.basis.lower()})."
     add_to_timeline(case, "document", text, actor)
+    if counterpart_is_private:  # the case's other entries now hide this name too
+        search_index.index_case(case)
+    else:
+        search_index.index_new_document(document)
     # A private counterpart masks the name in the case's other entries: the public
     # pages' cache tells such a registration by it (kansli.public.changes).
     after = snapshot(document, [*DOCUMENT_FIELDS, "counterpart_is_private"])
@@ -223,10 +237,6 @@ def do_register_document(
         label=document.document_number,
         after=after,
     )
-    if counterpart_is_private:  # the case's other entries now hide this name too
-        search_index.index_case(case)
-    else:
-        search_index.index_new_document(document)
     return document
 
 

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from kansli.org.models import Authority
-from kansli.registry.models import Case, CaseCounter, CaseStatus
+from kansli.registry.models import Case, CaseStatus
 from kansli.rows import execute
 
 
@@ -14,16 +14,27 @@ def next_case_number(authority: Authority, year: int) -> int:
     """Take the next number in the series. Must run inside the registering transaction:
     the counter row stays locked until it commits, so a rolled-back registration gives
     its number back and concurrent registrations queue (SQLite: the write lock taken by
-    BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the counter row)."""
+    BEGIN IMMEDIATE; PostgreSQL: the row lock of the UPDATE). One statement once the
+    year's row exists, so callers can take the number late (do_register_case). Not an
+    upsert: PostgreSQL's ON CONFLICT waits for the holder's transaction itself, so at
+    each commit every waiting registration wakes at once to race for the row, where the
+    UPDATE queues them on the row lock and wakes one."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("case numbers are taken inside the registering transaction")
-    CaseCounter.objects.bulk_create(
-        [CaseCounter(authority=authority, year=year)], ignore_conflicts=True
-    )
-    counter = CaseCounter.objects.select_for_update().get(authority=authority, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    for _attempt in range(2):
+        found = execute(
+            "UPDATE registry_casecounter SET last_number = last_number + 1 "
+            "WHERE authority_id = %s AND year = %s RETURNING last_number",
+            [authority.pk, year],
+        ).fetchone()
+        if found is not None:
+            return int(found[0])
+        execute(
+            "INSERT INTO registry_casecounter (authority_id, year, last_number) "
+            "VALUES (%s, %s, 0) ON CONFLICT (authority_id, year) DO NOTHING",
+            [authority.pk, year],
+        )
+    raise RuntimeError("the case counter row cannot be created")
 
 
 def next_document_number(case: Case) -> int:

@@ -157,6 +157,15 @@ def index_new_document(document: Document) -> None:
     delete("search_case", case.pk)
 
 
+def index_new_case(case: Case, parties: list[tuple[str, str, bool]]) -> None:
+    """Index a case its action has just opened, from the values the action holds (as
+    index_case would, without reading them back): a new case has no documents, so its
+    own row carries its text; `parties` as (name, identity number, protected identity)."""
+    names = [name for name, _number, hidden in parties if not hidden]
+    body = _without_protected(text.normalise(case_parts(case, names)), masks_from(parties, False))
+    write("search_case", case.pk, body, " ".join(_case_facets(case)))
+
+
 def index_case(case: Case) -> None:
     """Write every row carrying the case's text (its documents', or its own while it
     has none): after its title, classification, unit or parties changed."""

@@ -13,12 +13,14 @@ import socket
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
+from kansli import rows
 from kansli.org.actions import do_create_api_token
 from kansli.org.models import Role, User
 from kansli.org.testing import make_authority, make_user
@@ -43,14 +45,34 @@ def signed_in(user: User) -> Client:
 
 @contextmanager
 def connection_lost(when: Callable[[str], bool] = lambda sql: True) -> Iterator[None]:
-    """The driver reports a lost connection for the statements `when` picks."""
+    """The driver reports a lost connection for the statements `when` picks: those sent
+    through Django's cursor and kansli.rows' plain ones (the registration's hot path,
+    on the driver's own cursor) alike."""
 
     def wrapper(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
         if when(sql):
             raise OperationalError(LOST)
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(wrapper):
+    class Losing:
+        """The driver's cursor, whose statements `when` picks fail as the driver's do."""
+
+        def __init__(self, cursor: Any) -> None:
+            self.cursor = cursor
+
+        def execute(self, sql: str, params: Any = ()) -> Any:
+            if when(sql):
+                raise connection.Database.OperationalError(LOST)  # type: ignore[attr-defined]
+            return self.cursor.execute(sql, params)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self.cursor, name)
+
+    driver_cursor = rows._cursor
+    with (
+        connection.execute_wrapper(wrapper),
+        mock.patch.object(rows, "_cursor", lambda db: Losing(driver_cursor(db))),
+    ):
         yield
 
 
