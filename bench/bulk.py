@@ -7,7 +7,9 @@ second with many writers at once, on PostgreSQL.
 1. `kansli import registry --bulk`'s work on an export of N documents (ten to a case):
    the file read and checked, then loaded by kansli.registry.bulk (a transaction per
    5,000 rows: cases, documents, timeline entries, sealed and chained audit events and
-   the staff's and public search-index rows, all by COPY). Beside it the raw baseline:
+   the staff's and public search-index rows, all by COPY), and the CPU time per document
+   of the process and of its database server process (when on this machine), which a
+   loaded machine changes less than the wall time. Beside it the raw baseline:
    the same N document rows by one bare COPY into an unlogged table of the document
    table's columns with no index, constraint or trigger.
 2. W processes register at once for S seconds through the real actions (a registrar's
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import multiprocessing
+import os
 import time
 from typing import Any
 
@@ -50,7 +53,7 @@ def main() -> None:
     print(f"  {where.database}")
     bulk_rate = bulk_import(options.documents)
     raw_rate = raw_copy(options.documents)
-    row("bulk import / bare COPY", f"{bulk_rate / raw_rate:.2f}")
+    row("bulk import / bare COPY", f"{bulk_rate / raw_rate:.3f}")
     print(f"Registration: {options.writers} processes for {options.seconds:.0f} s")
     concurrent(options.writers, options.seconds)
 
@@ -77,17 +80,39 @@ def bulk_import(documents: int) -> float:
 
     make_authority("KS")
     data = export(documents)
-    started = time.perf_counter()
+    server = server_seconds()
+    started, used = time.perf_counter(), time.process_time()
     rows = read_csv(data).rows
     read = time.perf_counter() - started
     run = BulkImporter()
     refused = [message for _done, messages in run.load(rows) for message in messages]
     seconds = time.perf_counter() - started
+    used = time.process_time() - used
     if refused or run.tally.documents != documents:
         raise SystemExit(f"the import refused rows: {refused[:3]}")
     row("file read (CSV, decoding)", f"{read:.1f} s")
     row("bulk import, file to committed rows", f"{documents / seconds:,.0f} docs/s")
+    row("  CPU per document: the import's Python", f"{used / documents * 1e6:,.0f} µs")
+    if server is not None:
+        spent = (server_seconds() or 0.0) - server
+        row("  CPU per document: its database server process", f"{spent / documents * 1e6:,.0f} µs")
     return documents / seconds
+
+
+def server_seconds() -> float | None:
+    """The CPU time of the connection's server process so far, when the server runs on
+    this machine (what a loaded machine leaves of the wall time says less)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def raw_copy(documents: int) -> float:

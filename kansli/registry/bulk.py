@@ -11,13 +11,22 @@ in one transaction, its rows with PostgreSQL's COPY (on SQLite with executemany)
   (kansli.audit.chain.append_batch: the head is advanced once per batch).
 - A refused row (for the importer's reasons, named in Swedish with the row's line)
   refuses its whole batch: nothing of it is saved, and later batches still load.
+- Python is the limit, not the database: documents are planned and written as plain
+  values (no model instance each), look-ups send one array instead of a placeholder a
+  value, and on PostgreSQL the server turns the index rows into tsvectors while the
+  audit events are made (`meanwhile`).
 """
 
 from __future__ import annotations
 
+import copy
+import datetime
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -31,7 +40,7 @@ from kansli.org.changes import snapshot
 from kansli.org.models import Authority, Role
 from kansli.public.record import Masks, counterpart, description, masks_for_cases, scrub
 from kansli.registry.actions import CASE_FIELDS, DOCUMENT_FIELDS
-from kansli.registry.importer import VOIDED_BEFORE, Tally, imported_document, start_of
+from kansli.registry.importer import VOIDED_BEFORE, Tally, imported_values, start_of
 from kansli.registry.legacy_csv import CaseRow, DocumentRow, Row, RowParser, RowRefused
 from kansli.registry.models import (
     Case,
@@ -50,6 +59,15 @@ BATCH = 5000  # rows per transaction
 CHUNK = 1000  # rows per look-up statement (SQLite allows 32766 placeholders)
 
 Parsed = tuple[Row, CaseRow, DocumentRow | None]
+# A planned document: the attributes a Document would have (by attribute name, with
+# `case` and `secrecy` also as objects), without building a model instance: building
+# one costs more than writing its row. kansli.public.record reads it as a document.
+NewDocument = SimpleNamespace
+COLUMNS = [f.attname for f in Document._meta.concrete_fields]
+DEFAULTS = {f.attname: f.get_default() for f in Document._meta.concrete_fields}  # constants
+RELATED = {f.name: f.attname for f in Document._meta.concrete_fields if f.is_relation}
+SNAPSHOT = [*DOCUMENT_FIELDS, "external_id"]  # the fields its event holds
+DOCUMENT = Document._meta.label_lower
 
 
 class BatchRefused(Exception):
@@ -112,12 +130,15 @@ class Batch:
 
     actor: Any
     new_cases: list[Case] = field(default_factory=list)
-    documents: list[Document] = field(default_factory=list)
-    made: list[Case | Document] = field(default_factory=list)  # in the rows' order
+    documents: list[NewDocument] = field(default_factory=list)
+    made: list[Case | NewDocument] = field(default_factory=list)  # in the rows' order
     unchanged: int = 0
     faults: list[tuple[int, str]] = field(default_factory=list)
     last_numbers: dict[int, int] = field(default_factory=dict)  # existing cases' counters
     allowed: dict[tuple[int, str], str] = field(default_factory=dict)
+    starts: dict[datetime.date, datetime.datetime] = field(default_factory=dict)
+    numbers: dict[int, str] = field(default_factory=dict)  # case numbers by id(case)
+    document_event: AuditEvent | None = None
 
     def plan(self, parsed: list[Parsed]) -> None:
         """Match the rows with what is there, check them and number the documents, as
@@ -256,7 +277,15 @@ class Batch:
         return case
 
     def _new_document(self, case: Case, number: int, row: DocumentRow) -> None:
-        document = imported_document(case, number, row)
+        day = row.document_date
+        if day not in self.starts:
+            self.starts[day] = start_of(day)
+        attributes = dict(DEFAULTS)
+        for name, value in imported_values(case, number, row, self.starts[day]).items():
+            attributes[name] = value
+            if name in RELATED:
+                attributes[RELATED[name]] = value.pk if value is not None else None
+        document = NewDocument(**attributes)
         self.documents.append(document)
         self.made.append(document)
 
@@ -265,18 +294,19 @@ class Batch:
         for case, pk in zip(self.new_cases, _ids(Case, len(self.new_cases)), strict=True):
             case.pk = pk
         for document, pk in zip(self.documents, _ids(Document, len(self.documents)), strict=True):
-            document.pk = pk
-            document.case = document.case  # its id, now that a new case has one
+            document.id, document.case_id = pk, document.case.pk  # a new case has one now
         changed = [(case.last_document_number, pk) for pk, case in self._existing().items()
                    if case.last_document_number != self.last_numbers[pk]]  # fmt: skip
         execute_many("UPDATE registry_case SET last_document_number = %s WHERE id = %s", changed)
         copy_rows(Case, self.new_cases, with_pk=True)
-        copy_rows(Document, self.documents, with_pk=True)
-        copy_rows(TimelineEntry, [self._timeline_entry(made) for made in self.made])
-        self._index()
+        copy_values(Document, COLUMNS, [[vars(d)[a] for a in COLUMNS] for d in self.documents])
+        copy_values(TimelineEntry, ["case_id", "at", "actor_id", "kind", "text"],
+                    [self._timeline_entry(made) for made in self.made])  # fmt: skip
+        # The server turns the index rows into tsvectors while the events are made.
+        with meanwhile(self._index()):
+            events = [self._event(made) for made in self.made]
         # Last: the chain's head stays locked from here to the commit, and every action
         # of the installation that writes an event waits for it meanwhile.
-        events = [self._event(made) for made in self.made]
         append_batch(events)
         copy_rows(AuditEvent, events)
 
@@ -284,34 +314,46 @@ class Batch:
         """The cases that were there before the batch and get documents in it."""
         return {d.case.pk: d.case for d in self.documents if d.case.pk in self.last_numbers}
 
-    def _timeline_entry(self, made: Case | Document) -> TimelineEntry:
-        external_id = made.external_id
+    def _timeline_entry(self, made: Case | NewDocument) -> list[Any]:
+        """The TimelineEntry's case_id, at, actor_id, kind and text."""
+        actor, external_id = getattr(self.actor, "pk", None), made.external_id
         if isinstance(made, Case):
-            return TimelineEntry(
-                case=made, at=made.opened_at, actor=self.actor, kind="imported",
-                text=f"Ärendet registrerades i det tidigare systemet (id {external_id}).",
-            )  # fmt: skip
-        return TimelineEntry(
-            case=made.case, at=made.registered_at, actor=self.actor, kind="imported",
-            text=f"Handling {made.number} registrerades i det tidigare systemet "
-            f"(id {external_id}).",
-        )  # fmt: skip
+            said = f"Ärendet registrerades i det tidigare systemet (id {external_id})."
+            return [made.pk, made.opened_at, actor, "imported", said]
+        return [made.case_id, made.registered_at, actor, "imported",
+                f"Handling {made.number} registrerades i det tidigare systemet "
+                f"(id {external_id})."]  # fmt: skip
 
-    def _event(self, made: Case | Document) -> AuditEvent:
+    def _event(self, made: Case | NewDocument) -> AuditEvent:
         """The audit event `record` would write for the row (append_batch seals it)."""
         if isinstance(made, Case):
             after = snapshot(made, [*CASE_FIELDS, "opened_at", "external_id"])
             return new_event(actor=self.actor, action="registry.import_case", obj=made,
                              after=after)  # fmt: skip
-        after = snapshot(made, [*DOCUMENT_FIELDS, "external_id"])
-        return new_event(actor=self.actor, action="registry.import_document", obj=made,
-                         label=made.document_number, after=after)  # fmt: skip
+        case = made.case
+        if id(case) not in self.numbers:
+            self.numbers[id(case)] = case.case_number
+        if self.document_event is None:
+            # What new_event gives every document's event alike (the actor, the request,
+            # the address: kept as for any object but a user, by who the actor is).
+            self.document_event = new_event(actor=self.actor, action="registry.import_document")
+            self.document_event.object_type = DOCUMENT
+        event = copy.copy(self.document_event)
+        event.object_id = str(made.id)
+        event.object_label = f"{self.numbers[id(case)]}-{made.number}"[:500]
+        attributes = vars(made)
+        event.after = {name: attributes[RELATED.get(name, name)] for name in SNAPSHOT}
+        # As JSON gives it back (new_event's _plain): the other values are JSON's own.
+        event.after["document_date"] = made.document_date.isoformat()
+        return event
 
-    def _index(self) -> None:
+    def _index(self) -> list[tuple[str, list[Any]]]:
         """The staff's and the public's index rows, as index_document writes them (a new
         document has no text from any source yet; search_index.public_text's words,
         the case's taken once for all its documents), and the case rows: dropped for a
-        case with documents, written for a new case without."""
+        case with documents, written for a new case without. On PostgreSQL the rows are
+        copied as text into temporary tables, and what is left is returned: statements
+        that turn them into tsvectors in the index tables."""
         cases = {case.pk: case for case in [*self.new_cases, *self._existing().values()]}
         names: dict[int, list[str]] = defaultdict(list)
         for case_id, name in (
@@ -320,27 +362,31 @@ class Batch:
             .values_list("case_id", "name")
         ):
             names[case_id].append(name)
-        masks = masks_for_cases(cases.values())
+        masks = self._masks()
         staff_words = {pk: search_index.case_parts(case, names[pk]) for pk, case in cases.items()}
         public_words = {
             pk: text.case_words(case.case_number, case.series_code, case.year, case.number,
                                 scrub(case.title, masks[pk]), [])
             for pk, case in cases.items()
         }  # fmt: skip
+        # The case's words split once for all its documents (text.normalise's pieces).
+        staff_pieces = {pk: _pieces(parts) for pk, parts in staff_words.items()}
+        public_pieces = {pk: _pieces(parts) for pk, parts in public_words.items()}
         facets_of = {pk: _case_facets(case) for pk, case in cases.items()}
         staff, public = [], []
         for document in self.documents:
-            pk, mask = document.case.pk, masks[document.case.pk]
+            pk, mask = document.case_id, masks[document.case_id]
             own = text.document_words(document.description, document.counterpart,
                                       document.document_type)  # fmt: skip
-            body = _without_protected(text.normalise([*staff_words[pk], *own]), mask)
+            body = _normalised(staff_pieces[pk], staff_words[pk], own)
             facets = " ".join(
                 text.document_facets(facets_of[pk], document.direction, document.document_date)
             )
             shown = [counterpart(document, mask), description(document, mask),
                      document.document_type]  # fmt: skip
-            staff.append((document.pk, body, facets))
-            public.append((document.pk, text.normalise([*public_words[pk], *shown]), facets))
+            staff.append((document.id, _without_protected(body, mask), facets))
+            public.append((document.id, _normalised(public_pieces[pk], public_words[pk], shown),
+                           facets))  # fmt: skip
         with_documents = {document.case.pk for document in self.documents}
         alone = [
             (case.pk, _without_protected(text.normalise(staff_words[case.pk]), masks[case.pk]),
@@ -348,10 +394,43 @@ class Batch:
             for case in self.new_cases
             if case.pk not in with_documents
         ]  # fmt: skip
-        write_index("search_document", staff)
-        write_index("search_public", public, remember=False)
-        write_index("search_case", alone)
-        execute_many("DELETE FROM search_case WHERE rowid = %s", [(pk,) for pk in with_documents])
+        dropped = sorted(with_documents)
+        if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+            write_index("search_document", staff)
+            write_index("search_public", public, remember=False)
+            write_index("search_case", alone)
+            execute_many("DELETE FROM search_case WHERE rowid = %s", [(pk,) for pk in dropped])
+            return []
+        both = [(pk, facets, body, public[n][1]) for n, (pk, body, facets) in enumerate(staff)]
+        return [
+            *stage_index(["search_document", "search_public"], both),
+            *stage_index(["search_case"], [(pk, facets, body) for pk, body, facets in alone]),
+            ("DELETE FROM search_case WHERE rowid = ANY(%s)", [dropped]),
+        ]
+
+    def _masks(self) -> dict[int, Masks]:
+        """masks_for_cases of the batch's cases. A new case has no parties and its
+        documents no private counterparts (an import marks none), so its masks are
+        those of any other new case of its authority: asked for one of each."""
+        existing = list(self._existing().values())
+        first = {case.authority_id: case for case in reversed(self.new_cases)}
+        masks = masks_for_cases([*existing, *first.values()])
+        for case in self.new_cases:
+            masks[case.pk] = masks[first[case.authority_id].pk]
+        return masks
+
+
+def _pieces(parts: list[str]) -> list[str]:
+    """What text.normalise joins: the words of each part that is not empty."""
+    return [" ".join(text.words(part)) for part in parts if part]
+
+
+def _normalised(pieces: list[str], parts: list[str], more: list[str]) -> str:
+    """text.normalise([*parts, *more]) with `parts` already split into `pieces`."""
+    joined = " ".join([*pieces, *_pieces(more)])
+    if len(joined) <= text.MAX_TEXT_CHARS:
+        return joined
+    return text.normalise([*parts, *more])
 
 
 def _case_facets(case: Case) -> list[str]:
@@ -368,10 +447,14 @@ def _without_protected(body: str, masks: Masks) -> str:
 
 def _cases_by_external_id(rows: list[CaseRow]) -> dict[tuple[int, str], Case]:
     ids = sorted({row.external_id for row in rows})
-    found: dict[tuple[int, str], Case] = {}
+    pks = []
     for start in range(0, len(ids), CHUNK):
+        where, params = _among("external_id", ids[start : start + CHUNK])
+        pks += [pk for (pk,) in execute(f"SELECT id FROM registry_case WHERE {where}", params)]  # noqa: S608 (placeholders only)
+    found: dict[tuple[int, str], Case] = {}
+    for start in range(0, len(pks), CHUNK):
         for case in Case.objects.select_related("authority__municipality").filter(
-            external_id__in=ids[start : start + CHUNK]
+            pk__in=pks[start : start + CHUNK]
         ):
             found[(case.authority.municipality_id, case.external_id)] = case
     return found
@@ -382,11 +465,24 @@ def _documents_by_external_id(external_ids: list[str]) -> dict[tuple[int, str], 
     ids = sorted(set(external_ids))
     found: dict[tuple[int, str], int] = {}
     for start in range(0, len(ids), CHUNK):
-        for external_id, municipality_id, case_id in Document.objects.filter(
-            external_id__in=ids[start : start + CHUNK]
-        ).values_list("external_id", "case__authority__municipality_id", "case_id"):
+        where, params = _among("d.external_id", ids[start : start + CHUNK])
+        sql = (
+            "SELECT d.external_id, a.municipality_id, d.case_id FROM registry_document d "  # noqa: S608 (placeholders only)
+            "JOIN registry_case c ON c.id = d.case_id JOIN org_authority a "
+            "ON a.id = c.authority_id WHERE " + where
+        )
+        for external_id, municipality_id, case_id in execute(sql, params):
             found[(municipality_id, external_id)] = case_id
     return found
+
+
+def _among(column: str, values: list[Any]) -> tuple[str, list[Any]]:
+    """`column` is one of `values`: one array on PostgreSQL (the driver takes longer to
+    compose a statement of a thousand placeholders than the server to run it), a
+    placeholder each on SQLite."""
+    if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
+        return f"{column} = ANY(%s)", [values]
+    return f"{column} IN ({', '.join(['%s'] * len(values))})", values
 
 
 def _locked_counters(
@@ -436,13 +532,21 @@ def _existing_document_numbers(pairs: list[tuple[int, int]]) -> list[tuple[int, 
 
 
 def _matching(sql: str, keys: Sequence[tuple[int, ...]]) -> list[Any]:
-    """The rows of `sql` joined with `keys` (a VALUES list, CHUNK keys a statement)."""
+    """The rows of `sql` joined with `keys` (CHUNK keys a statement: on PostgreSQL an
+    array a column, on SQLite a VALUES list)."""
     found = []
+    params: list[Any]
+    postgresql = connections[DEFAULT_DB_ALIAS].vendor == "postgresql"
     for start in range(0, len(keys), CHUNK):
         part = keys[start : start + CHUNK]
-        one = "(" + ", ".join(["%s"] * len(part[0])) + ")"
-        values = "VALUES " + ", ".join([one] * len(part))
-        params = [value for key in part for value in key]
+        if postgresql:
+            columns = ", ".join(["%s::bigint[]"] * len(part[0]))
+            values = "SELECT * FROM unnest(" + columns + ")"  # noqa: S608 (placeholders only)
+            params = [list(column) for column in zip(*part, strict=True)]
+        else:
+            one = "(" + ", ".join(["%s"] * len(part[0])) + ")"
+            values = "VALUES " + ", ".join([one] * len(part))
+            params = [value for key in part for value in key]
         found += execute(sql.format(values=values), params).fetchall()
     return [tuple(row) for row in found]
 
@@ -455,11 +559,13 @@ def _ids(model: type[Model], count: int) -> list[int]:
         return []
     table = model._meta.db_table
     if connections[DEFAULT_DB_ALIAS].vendor == "postgresql":
-        found = execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+        # One value back: thousands of rows cost the driver more than the text.
+        (found,) = execute(
+            "SELECT string_agg(id::text, ',' ORDER BY id) FROM (SELECT "
+            "nextval(pg_get_serial_sequence(%s, 'id')) AS id FROM generate_series(1, %s)) ids",
             [table, count],
-        )
-        return [pk for (pk,) in found.fetchall()]
+        ).fetchone()
+        return [int(pk) for pk in found.split(",")]
     (used,) = execute(
         f"SELECT max(coalesce((SELECT max(id) FROM {table}), 0), "  # noqa: S608 (a model's table)
         "coalesce((SELECT seq FROM sqlite_sequence WHERE name = %s), 0))",
@@ -469,24 +575,29 @@ def _ids(model: type[Model], count: int) -> list[int]:
 
 
 def copy_rows(model: type[Model], instances: Sequence[Model], *, with_pk: bool = False) -> None:
-    """Write new rows of `model` with COPY on PostgreSQL, with executemany on SQLite.
+    """Write new rows of `model` with COPY on PostgreSQL, with executemany on SQLite."""
+    meta = model._meta
+    names = [f.attname for f in meta.concrete_fields if with_pk or f is not meta.auto_field]
+    copy_values(model, names, [[getattr(instance, name) for name in names]
+                               for instance in instances])  # fmt: skip
+
+
+def copy_values(model: type[Model], names: list[str], rows: list[list[Any]]) -> None:
+    """Write new rows of `model`, each the values of the fields `names` (attribute names).
     The values are prepared as `save()` prepares them (none of the fields has a
     `pre_save` of its own); on PostgreSQL only JSON needs it: the driver takes the other
     values as they are, as `save()` gives them to it unchanged."""
-    if not instances:
+    if not rows:
         return
     connection = connections[DEFAULT_DB_ALIAS]
     meta = model._meta
-    fields = [f for f in meta.concrete_fields if with_pk or f is not meta.auto_field]
-    names = [f.attname for f in fields]
+    by_name = {f.attname: f for f in meta.concrete_fields}
+    fields = [by_name[name] for name in names]
     prepared = [(n, f) for n, f in enumerate(fields)
                 if connection.vendor != "postgresql" or isinstance(f, JSONField)]  # fmt: skip
-    rows = []
-    for instance in instances:
-        values = [getattr(instance, name) for name in names]
+    for values in rows:
         for n, f in prepared:
             values[n] = f.get_db_prep_save(values[n], connection)
-        rows.append(values)
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     _write_rows(quote(meta.db_table), columns, rows)
@@ -508,21 +619,61 @@ def _write_rows(table: str, columns: str, rows: Sequence[Sequence[Any]]) -> None
 
 
 def write_index(table: str, rows: list[tuple[int, str, str]], *, remember: bool = True) -> None:
-    """Write index rows (search_index.write's, a batch at a time): on PostgreSQL copied
-    as text into a temporary table and turned into tsvectors in one statement."""
+    """Write index rows (search_index.write's) on SQLite."""
+    for rowid, body, facets in rows:
+        search_index.write(table, rowid, body, facets, remember=remember)
+
+
+def stage_index(tables: list[str], rows: list[tuple[Any, ...]]) -> list[tuple[str, list[Any]]]:
+    """Index rows (search_index.write's) of `tables` at once, each as its rowid, its
+    facets and a body for each table, copied as text into a temporary table; and the
+    statements that write them into the tables as tsvectors and then drop it (a batch
+    may be a savepoint of a longer transaction)."""
     if not rows:
+        return []
+    if not set(tables) <= {"search_document", "search_public", "search_case"}:
+        raise ValueError(f"not index tables: {tables}")
+    staged = "bulk_" + "_".join(tables)
+    bodies = [f"body_{n}" for n in range(len(tables))]
+    execute(f"CREATE TEMPORARY TABLE {staged} (rowid bigint, facets text, "
+            + ", ".join(f"{body} text" for body in bodies) + ")")  # fmt: skip
+    _write_rows(staged, ", ".join(["rowid", "facets", *bodies]), rows)
+    upserts: list[tuple[str, list[Any]]] = [
+        (
+            f"INSERT INTO {table} (rowid, body, facets) SELECT rowid, "  # noqa: S608 (checked above)
+            f"to_tsvector('swedish', {body}), to_tsvector('simple', facets) FROM {staged} "
+            "ON CONFLICT (rowid) DO UPDATE SET body = EXCLUDED.body, facets = EXCLUDED.facets",
+            [],
+        )
+        for table, body in zip(tables, bodies, strict=True)
+    ]
+    return [*upserts, (f"DROP TABLE {staged}", [])]
+
+
+@contextmanager
+def meanwhile(statements: list[tuple[str, list[Any]]]) -> Iterator[None]:
+    """Run `statements` (PostgreSQL) while the block runs: from a thread on the driver's
+    connection, which waits for the server without holding Python's lock, so the
+    server's work and the block's Python overlap. The driver lets one statement in at a
+    time: one the block sends meanwhile waits for them (the block has none)."""
+    if not statements:
+        yield
         return
-    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
-        for rowid, body, facets in rows:
-            search_index.write(table, rowid, body, facets, remember=remember)
-        return
-    if table not in ("search_document", "search_public", "search_case"):
-        raise ValueError(f"not an index table: {table}")
-    execute("CREATE TEMPORARY TABLE bulk_index (rowid bigint, body text, facets text)")
-    _write_rows("bulk_index", "rowid, body, facets", rows)
-    execute(
-        f"INSERT INTO {table} (rowid, body, facets) SELECT rowid, "  # noqa: S608 (checked above)
-        "to_tsvector('swedish', body), to_tsvector('simple', facets) FROM bulk_index "
-        "ON CONFLICT (rowid) DO UPDATE SET body = EXCLUDED.body, facets = EXCLUDED.facets"
-    )
-    execute("DROP TABLE bulk_index")
+    connection = connections[DEFAULT_DB_ALIAS]
+    driver = connection.connection
+
+    def run() -> None:
+        with driver.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        done = pool.submit(run)
+        try:
+            yield
+        except BaseException:
+            # The block's error is the one to report; the statements' would hide it.
+            wait([done])
+            raise
+        with connection.wrap_database_errors:
+            done.result()

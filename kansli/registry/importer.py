@@ -66,16 +66,23 @@ def start_of(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def imported_document(case: Case, number: int, row: DocumentRow) -> Document:
-    """The document of a row, not yet saved (also kansli.registry.bulk's)."""
-    registered = start_of(row.document_date)  # registered by the earlier system
-    return Document(
+def imported_values(
+    case: Case, number: int, row: DocumentRow, registered: datetime.datetime
+) -> dict[str, Any]:
+    """The fields of a row's document by name (kansli.registry.bulk writes them without
+    a model instance); `registered` is start_of(row.document_date)."""
+    return dict(
         case=case, number=number, direction=row.direction, document_date=row.document_date,
         registered_at=registered, registered_by=None, counterpart=row.counterpart.strip(),
         description=row.description.strip(), document_type=row.document_type.strip(),
         secrecy=row.secrecy, secrecy_marked_at=registered if row.secrecy else None,
         secrecy_marked_by=None, external_id=row.external_id,
     )  # fmt: skip
+
+
+def imported_document(case: Case, number: int, row: DocumentRow) -> Document:
+    """The document of a row, not yet saved; registered by the earlier system on its date."""
+    return Document(**imported_values(case, number, row, start_of(row.document_date)))
 
 
 @transaction.atomic

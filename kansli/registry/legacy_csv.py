@@ -22,7 +22,8 @@ from kansli.registry.models import CaseStatus, Direction, SecrecyProvision
 REQUIRED = ["case_id", "case_number", "authority", "title", "opened"]
 DOCUMENT_COLUMNS = ["document_id", "document_number", "direction", "document_date",
                     "description", "counterpart", "document_type", "secrecy"]  # fmt: skip
-COLUMNS = [*REQUIRED, "status", "closed", *DOCUMENT_COLUMNS]
+CASE_COLUMNS = [*REQUIRED, "status", "closed"]
+COLUMNS = [*CASE_COLUMNS, *DOCUMENT_COLUMNS]
 DOCUMENT_NUMBER = re.compile(r"[0-9]{1,6}")
 DIRECTIONS = {"inkommen": Direction.INCOMING, "upprattad": Direction.DRAWN_UP,
               "utgaende": Direction.OUTGOING, "pm": Direction.MEMO}  # fmt: skip
@@ -154,8 +155,15 @@ def _western(char: str) -> bool:
     return "\u00a0" <= char <= "\u024f" or "\u2000" <= char <= "\u20cf"
 
 
+# What text_faults looks for at all: a row without any of it has no fault (one search
+# over the row's text instead of each value's characters one by one).
+SUSPECT = re.compile(f"[\x00\ud800-\udfff\ufffd]|{MOJIBAKE.pattern}")
+
+
 def text_faults(values: dict[str, str]) -> list[str]:
     """What in a row's text cannot be stored or is not what the earlier system held."""
+    if not SUSPECT.search("\n".join(values.values())):
+        return []
     reasons, garbles = [], []
     for column, value in values.items():
         if unstorable(value):
@@ -178,7 +186,9 @@ def _plain(text: str) -> str:
     return text.strip().lower().translate(str.maketrans("åäö", "aao")).replace(" ", "_")
 
 
-def _date(values: dict[str, str], column: str, reasons: list[str]) -> datetime.date | None:
+def _date(
+    values: dict[str, str], column: str, reasons: list[str], today: datetime.date
+) -> datetime.date | None:
     text = values.get(column, "").strip()
     if not text:
         return None
@@ -190,7 +200,7 @@ def _date(values: dict[str, str], column: str, reasons: list[str]) -> datetime.d
     if not FIRST_DAY <= day <= LAST_DAY:
         reasons.append(f"Datumet {text} i {column} ligger utanför åren 1900–2200.")
         return None
-    if day > timezone.localdate():
+    if day > today:
         reasons.append(f"Datumet {text} i {column} ligger i framtiden.")
         return None
     return day
@@ -226,6 +236,9 @@ class RowParser:
     def __init__(self) -> None:
         self.authorities = {a.code: a for a in Authority.objects.select_related("municipality")}
         self.provisions = {p.reference: p for p in SecrecyProvision.objects.all()}
+        self.today = timezone.localdate()  # "in the future": after the day the import began
+        # A case's columns are repeated on each of its documents' rows: checked once.
+        self.cases: dict[tuple[str, ...], tuple[list[str], CaseRow | None]] = {}
 
     def parse(self, values: dict[str, str]) -> tuple[CaseRow, DocumentRow | None]:
         """The row's values checked and converted; every fault is named at once."""
@@ -235,7 +248,14 @@ class RowParser:
             for column, limit in LIMITS.items()
             if len(values.get(column, "").strip()) > limit
         ]
-        case = self._parse_case(values, reasons)
+        key = tuple([values.get(column, "") for column in CASE_COLUMNS])
+        if key not in self.cases:
+            case_reasons: list[str] = []
+            self.cases[key] = case_reasons, self._parse_case(values, case_reasons)
+        case_reasons, case = self.cases[key]
+        if reasons:  # as _parse_case gives it after faults in the row's text
+            case = None
+        reasons += case_reasons
         document = None
         if any(values.get(column, "").strip() for column in DOCUMENT_COLUMNS):
             document = self._parse_document(values, case, reasons)
@@ -251,12 +271,12 @@ class RowParser:
         authority = self.authorities.get(code)
         if code and authority is None:
             reasons.append(f"Okänd myndighet '{code}'.")
-        number = _case_number(values.get("case_number", ""), code, reasons)
+        number = _case_number(values.get("case_number", ""), code, reasons, self.today)
         status = _plain(values.get("status", "")) or CaseStatus.OPENED
         if status not in CaseStatus.values:
             reasons.append(f"Okänd status '{values['status'].strip()}'.")
-        opened = _date(values, "opened", reasons)
-        closed = _date(values, "closed", reasons)
+        opened = _date(values, "opened", reasons, self.today)
+        closed = _date(values, "closed", reasons, self.today)
         if opened and closed and closed < opened:
             reasons.append("Ärendet kan inte ha avslutats innan det öppnades.")
         if reasons or authority is None or number is None or opened is None:
@@ -283,7 +303,7 @@ class RowParser:
         if reference and secrecy is None:
             reasons.append(f"Okänd sekretessbestämmelse '{reference}'.")
         number = _document_number(values.get("document_number", ""), case, reasons)
-        day = _date(values, "document_date", reasons)
+        day = _date(values, "document_date", reasons, self.today)
         if reasons or direction is None or day is None:
             return None
         return DocumentRow(
@@ -292,7 +312,9 @@ class RowParser:
         )  # fmt: skip
 
 
-def _case_number(text: str, code: str, reasons: list[str]) -> tuple[int, int] | None:
+def _case_number(
+    text: str, code: str, reasons: list[str], today: datetime.date
+) -> tuple[int, int] | None:
     """(year, number) from e.g. "KS 2019/12", in any spelling the search box takes
     (kansli.registry.casenumber); its series, if given, must be the authority's code."""
     if not text.strip():
@@ -301,7 +323,7 @@ def _case_number(text: str, code: str, reasons: list[str]) -> tuple[int, int] | 
     if found is None or found.document is not None:
         reasons.append(f"Ogiltigt ärendenummer '{text.strip()}': ange t.ex. KS 2019/12.")
         return None
-    if found.year > timezone.localdate().year:
+    if found.year > today.year:
         reasons.append(f"Året i ärendenumret {text.strip()} ligger i framtiden.")
     if code and (found.series or code) != code:
         reasons.append(f"Ärendenumret {text.strip()} hör inte till myndigheten {code}.")

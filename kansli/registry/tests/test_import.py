@@ -335,6 +335,25 @@ def test_every_fault_of_a_row_is_named_at_once(tmp_path: Path) -> None:
     assert not Case.objects.exists()
 
 
+def test_a_case_checked_once_gives_each_of_its_rows_their_own_faults(tmp_path: Path) -> None:
+    """A case's columns are checked once for all its rows; a row whose text is at
+    fault is not also told that its document number belongs to another case (its case
+    is not read), and the next row of the case is."""
+    make_authority("KS")
+    rows = [
+        "A1;KS 2019/3;KS;Ärende;2019-03-01;;D1;KS 2019/9-1;inkommen;2019-03-01;;Br\x00ev;;",
+        "A1;KS 2019/3;KS;Ärende;2019-03-01;;D2;KS 2019/9-2;inkommen;2019-03-01;;Brev;;",
+        "A1;KS 2019/3;KS;Ärende;2019-03-01;;D3;;inkommen;2019-03-01;;Brev;;",
+    ]
+    _status, _out, err = run(write(tmp_path, [HEADER, *rows]))
+    assert err.splitlines() == [
+        "Rad 2 avvisad: description innehåller ett tecken som inte kan lagras (NUL eller ett "
+        "halvt teckenpar).",
+        "Rad 3 avvisad: Handlingsnumret KS 2019/9-2 hör inte till ärendet.",
+    ]
+    assert list(Document.objects.values_list("external_id", "number")) == [("D3", 1)]
+
+
 def test_the_import_runs_as_a_registrar_or_not_at_all(tmp_path: Path) -> None:
     ks = make_authority("KS")
     path = write(tmp_path, [HEADER, GOOD[2]])
