@@ -57,6 +57,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +80,9 @@ done = function(summary, latency, requests)
     latency:percentile(99) / 1000, summary.duration / 1e6))
 end
 """
+
+# With --redis: KANSLI_REDIS_URL of the servers and the writer.
+SHARED: dict[str, str] = {}
 
 PUBLIC_WORDS = ["ansökan", "beslut", "bygglov", "förskola", "vargödalen", "kanotbrygga",
                 "ansökan bygglov", '"ekonomiskt bistånd"', "byg", "skolskjuts", ""]  # fmt: skip
@@ -158,7 +163,9 @@ def serve(
     data_dir: Path, workers: int, cache: int, new: int = 0, ports: range | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port(ports)
-    env = os.environ | {
+    env = {
+        **os.environ,
+        **SHARED,
         "KANSLI_DATA_DIR": str(data_dir),
         "KANSLI_PUBLIC_REQUESTS_PER_MINUTE": "0",
         "KANSLI_PUBLIC_CACHE_SECONDS": str(cache),
@@ -202,7 +209,7 @@ def registering(data_dir: Path, every: float) -> subprocess.Popen[bytes] | None:
     """The writer beside the load, or None when --register-every is 0."""
     if every <= 0:
         return None
-    env = os.environ | {"KANSLI_DATA_DIR": str(data_dir), "KANSLI_LOG_LEVEL": "WARNING"}
+    env = os.environ | SHARED | {"KANSLI_DATA_DIR": str(data_dir), "KANSLI_LOG_LEVEL": "WARNING"}
     kansli = Path(sys.executable).parent / "kansli"
     return subprocess.Popen([str(kansli), "shell", "-c", WRITER % {"every": every}], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
@@ -298,6 +305,8 @@ def main() -> None:
     )
     parser.add_argument("--ports", type=port_range, metavar="FIRST-LAST",
                         help="the servers' ports (default: any free one)")  # fmt: skip
+    parser.add_argument("--redis", action="store_true",
+                        help="the load's caches in one Redis, as in production")  # fmt: skip
     options = parser.parse_args()
     if shutil.which("wrk") is None and not options.http:
         raise SystemExit("needs wrk: apt-get install wrk")
@@ -320,10 +329,36 @@ def main() -> None:
              ("JSON /api/v1/public/diary", paths(org, rng, api=True))]  # fmt: skip
     one_at_a_time(mixes)
     connections.close_all()
+    if not options.redis:
+        under_load(options, mixes)
+        return
+    with redis_server(options.ports) as url:
+        SHARED["KANSLI_REDIS_URL"] = url
+        under_load(options, mixes)
+
+
+@contextmanager
+def redis_server(ports: range | None) -> Iterator[str]:
+    """redis-server on a free port (of --ports), as the tests start it; its URL."""
+    from kansli.web.testing_redis import RedisServer
+
+    folder = Path(tempfile.mkdtemp(prefix="kansli-bench-redis-"))
+    server = RedisServer(free_port(ports), folder)
+    try:
+        server.start()
+        yield server.url
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def under_load(options: argparse.Namespace, mixes: list[tuple[str, list[str]]]) -> None:
+    data_dir = Path(os.environ["KANSLI_DATA_DIR"])
     every = options.register_every
     beside = f", a registration every {every:g} s" if every > 0 else ""
-    print(f"  load: wrk, {options.connections} connections, {options.seconds} s, "
-          f"gunicorn with {options.workers} workers{beside} (requests/s, ms)")  # fmt: skip
+    caches = "one Redis" if SHARED else "a cache in each"
+    print(f"  load: wrk, {options.connections} connections, {options.seconds} s, gunicorn "
+          f"with {options.workers} workers ({caches}){beside} (requests/s, ms)")  # fmt: skip
     print(f"    {'':<56}{'req/s':>8}{'p50':>8}{'p95':>8}{'p99':>8}{'errors':>8}{'load':>7}")
     static = ("baseline: a static file", [f"/static/kansli/kansli.css?{n}" for n in range(10)])
     new = options.new_seconds
@@ -337,7 +372,7 @@ def main() -> None:
         writer = registering(data_dir, every)
         try:
             for name, mix in [*mixes, static] if label == runs[-1][2] else mixes:
-                if cache:  # each worker process keeps its own cache: fill them first
+                if cache:  # fill the cache (each worker's own, without --redis) first
                     load(url, mix, options.connections, 5)
                 busy = os.getloadavg()[0]
                 rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)

@@ -154,6 +154,9 @@ MIDDLEWARE = [
     # /health/live, /health/ready and /metrics answered here, before sessions, CSRF,
     # the host check and the second factor: they work with Redis down (kansli.web.health).
     "kansli.web.health.ProbeMiddleware",
+    # The public e-diary's kept answers to anonymous GETs, before the rest of the
+    # middleware (kansli.public.fastpath).
+    "kansli.public.fastpath.CachedAnswerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "kansli.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

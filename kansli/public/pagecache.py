@@ -1,8 +1,10 @@
 """A server-side cache of the public e-diary's answers. The same question gets the same
 answer for everyone (no session, no user, no CSRF token on these pages), so an answer is
-kept for KANSLI_PUBLIC_CACHE_SECONDS under its language, host and full path, in a cache
-of its own ("public-pages": the rate limit's counts are not pushed out by pages). 0
-seconds turns the cache off.
+kept for KANSLI_PUBLIC_CACHE_SECONDS under its language, scheme, host and full path, in a
+cache of its own ("public-pages": the rate limit's counts are not pushed out by pages). 0
+seconds turns the cache off. An anonymous GET's whole answer, headers and all, is kept
+and given by kansli.public.fastpath ahead of most of the middleware; any other
+request's is kept here by its view (`cached`). Both by the rules below (`ask`).
 
 The public pages have a generation of two parts. Every change writes an audit event in
 its own transaction, and `marks` (in kansli.audit.chain.on_record) is asked about each
@@ -12,9 +14,10 @@ it marks a pure addition (a newly opened case, a newly registered document) as s
 every other event as a change.
 
 - A change (a secrecy marking, a correction, a voiding, a protected identity, a case's
-  secrecy, anything not listed as an addition) renews the first part, which is in the
-  key: an answer kept from before it is never used again.
-- An addition renews the second part, which is kept with the answer instead. An answer
+  secrecy, anything not listed as an addition) renews the first part, which is kept
+  with the answer and must be the current one: an answer kept from before it is never
+  used again.
+- An addition renews the second part, which is kept with the answer too. An answer
   whose second part is no longer the current one is still used until it is
   KANSLI_PUBLIC_NEW_SECONDS old (counted from before it was computed, so from before
   the data it was computed from was read), then computed anew. A registration committed
@@ -34,9 +37,9 @@ Where the generation lives depends on where the answers do:
   itself (no extra statement per change) and so never ahead of or behind what is
   committed. The price: an answer from the cache still costs one read of one row.
 - In a shared cache (KANSLI_REDIS_URL) each part is a random token kept there (both
-  read in one round trip), replaced by each marked change once its transaction has
-  committed (before, a page computed from the old rows could be kept under the new
-  token). An answer from the cache then needs no database at all, not even a
+  read with the answer in one round trip), replaced by each marked change once its
+  transaction has committed (before, a page computed from the old rows could be kept
+  under the new token). An answer from the cache then needs no database at all, not even a
   connection. The price: a change whose replacement is lost (the process killed
   between its commit and the replacement, or Redis out of reach just then) leaves the
   answers kept before it in use until they expire, at most KANSLI_PUBLIC_CACHE_SECONDS;
@@ -45,9 +48,9 @@ Where the generation lives depends on where the answers do:
   KANSLI_PUBLIC_NEW_SECONDS old). The age of an answer is told by the web servers'
   clocks: kept in step (NTP), as the audit chain's times already need; a clock behind
   the others by some seconds lengthens the lag of additions by as much. Answers are
-  kept under keys of their own ("answer:…"), so one kept by an earlier version of
-  Kansli, without the second part, is never read as one of these; the first part is
-  the token earlier versions renewed on every marked event.
+  kept under keys of their own ("kept:…"), so one kept by an earlier version of Kansli
+  in another shape is never read as one of these; the first part is the token earlier
+  versions renewed on every marked event.
 
 A shared cache out of reach takes nothing down: the answer is computed as without a
 cache."""
@@ -59,8 +62,9 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
@@ -82,50 +86,88 @@ GENERATION = "generation"
 ADDED = "added:generation"
 
 
+# Set on a request by kansli.public.fastpath when it keeps the whole answer itself:
+# `cached` then leaves the view's answer alone (each answer is kept once).
+KEPT_WHOLE = "_kansli_public_kept_whole"
+
+
+@dataclass(frozen=True)
+class Question:
+    """Where a request's answer is kept (its key), and what is kept beside the answer:
+    the generation's two parts and when it was asked, before the generation and the
+    rows were read."""
+
+    key: str
+    changed: str
+    added: str
+    asked_at: float
+
+
+def ask(request: HttpRequest, kind: str, language: str) -> tuple[Question, Any] | None:
+    """The request's question and the answer kept for it that may still be given (None
+    when there is none); None when the cache is off or out of reach."""
+    if settings.PUBLIC_CACHE_SECONDS <= 0:
+        return None
+    cache = caches["public-pages"]
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    asked = f"{kind}|{language}|{timezone.localdate()}|{where}"
+    key = "kept:" + hashlib.sha256(asked.encode()).hexdigest()
+    asked_at = time.time()  # before the generation and the rows are read
+    try:
+        changed, added, found = read(cache, key)
+    except RedisError as error:
+        logger.warning("The public pages' cache is out of reach: %s", error)
+        return None
+    question = Question(key, changed, added, asked_at)
+    if found is not None:
+        kept_changed, kept_added, kept_at, kept = found
+        recent = kept_added == added or asked_at - kept_at < settings.PUBLIC_NEW_SECONDS
+        if kept_changed == changed and recent:
+            return question, kept
+    return question, None
+
+
+def keep_answer(question: Question, answer: object) -> None:
+    """Keeps the answer to the question for KANSLI_PUBLIC_CACHE_SECONDS."""
+    try:
+        caches["public-pages"].set(
+            question.key, (question.changed, question.added, question.asked_at, answer),
+            timeout=settings.PUBLIC_CACHE_SECONDS,
+        )  # fmt: skip
+    except RedisError as error:
+        logger.warning("The public pages' cache is out of reach: %s", error)
+
+
 def cached(
     request: HttpRequest, kind: str, answer: Callable[[], T], keep: Callable[[T], bool]
 ) -> T:
     """The cached answer to this request, or a new one (kept when `keep` says so)."""
-    seconds = settings.PUBLIC_CACHE_SECONDS
-    if seconds <= 0:
+    asked = None if getattr(request, KEPT_WHOLE, False) else ask(request, kind, get_language())
+    if asked is None:
         return answer()
-    cache = caches["public-pages"]
-    where = f"{request.get_host()}{request.get_full_path()}"
-    asked_at = time.time()  # before the generation and the rows are read
-    try:
-        changed, added = generation(cache)
-        question = f"{kind}|{get_language()}|{timezone.localdate()}|{changed}|{where}"
-        key = "answer:" + hashlib.sha256(question.encode()).hexdigest()
-        found = cache.get(key)
-    except RedisError as error:
-        logger.warning("The public pages' cache is out of reach: %s", error)
-        return answer()
-    if found is not None:
-        kept_added, kept_at, kept = found
-        if kept_added == added or asked_at - kept_at < settings.PUBLIC_NEW_SECONDS:
-            return kept
+    question, kept = asked
+    if kept is not None:
+        return cast(T, kept)
     fresh = answer()
     if keep(fresh):
-        try:
-            cache.set(key, (added, asked_at, fresh), timeout=seconds)
-        except RedisError as error:
-            logger.warning("The public pages' cache is out of reach: %s", error)
+        keep_answer(question, fresh)
     return fresh
 
 
-def generation(cache: BaseCache) -> tuple[str, str]:
-    """The public pages' generation, its changes' part and its additions' part: the
-    chain head's `marked_seq` and `added_seq` for a per-process cache, the tokens in a
-    shared one (new ones where there are none)."""
+def read(cache: BaseCache, key: str) -> tuple[str, str, Any]:
+    """The public pages' generation, its changes' part and its additions' part, and what
+    is kept under the key: the chain head's `marked_seq` and `added_seq` for a
+    per-process cache; the tokens in a shared one (new ones where there are none), read
+    with the answer in one round trip."""
     if isinstance(cache, LocMemCache):
         changed, added = latest_marks()
-        return str(changed), str(added)
-    found = cache.get_many([GENERATION, ADDED])
-    if len(found) < 2:
+        return str(changed), str(added), cache.get(key)
+    found = cache.get_many([GENERATION, ADDED, key])
+    if GENERATION not in found or ADDED not in found:
         for name in (GENERATION, ADDED):
             cache.add(name, secrets.token_hex(8), timeout=None)
-        found = cache.get_many([GENERATION, ADDED])  # another process's, if it added first
-    return str(found.get(GENERATION)), str(found.get(ADDED))
+        found |= cache.get_many([GENERATION, ADDED])  # another process's, if it added first
+    return str(found[GENERATION]), str(found[ADDED]), found.get(key)
 
 
 def marks(event: AuditEvent) -> Mark:

@@ -19,10 +19,21 @@ from redis.exceptions import RedisError
 from kansli.anonymous import client_digest
 
 logger = logging.getLogger(__name__)
+# The verdict kept on a request that has been counted.
+COUNTED = "_kansli_public_counted"
 
 
 def allowed(request: HttpRequest) -> tuple[bool, int]:
-    """Whether the request may be answered, and the seconds until the next minute."""
+    """Whether the request may be answered, and the seconds until the next minute.
+    Counted once a request, however often asked (kansli.public.fastpath asks first)."""
+    verdict: tuple[bool, int] | None = getattr(request, COUNTED, None)
+    if verdict is None:
+        verdict = _count(request)
+        setattr(request, COUNTED, verdict)
+    return verdict
+
+
+def _count(request: HttpRequest) -> tuple[bool, int]:
     limit = settings.PUBLIC_REQUESTS_PER_MINUTE
     now = time.time()
     wait = 60 - int(now) % 60
