@@ -8,7 +8,8 @@ N documents (default 10,000) in closed cases of ten documents each, every docume
 with a PDF file of its own (default 48 KiB, distinct bytes); `kansli archive export`
 writes and checks one package per case (every file's SHA-256 against METS, ERMS
 against its schema and Schematron, eark-validator) in a process of its own, whose
-peak memory getrusage reports (eark-validator runs in a process of its own);
+peak memory getrusage reports (RUSAGE_SELF: that process alone, Saxon's heap
+included; eark-validator runs in processes of its own);
 `kansli archive import` then reads every package into an empty installation. Runs on
 temporary SQLite databases, or on KANSLI_DATABASE_URL if set (see common.py; the
 import then needs a second, empty one in KANSLI_BENCH_IMPORT_URL)."""
@@ -16,8 +17,10 @@ import then needs a second, empty one in KANSLI_BENCH_IMPORT_URL)."""
 from __future__ import annotations
 
 import argparse
+import atexit
 import datetime
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -41,6 +44,7 @@ def main() -> None:
     payload, files = seed(options.documents, options.size * 1024)
     megabytes = payload / 1e6
     row("files to export", f"{len(files):,} ({megabytes:,.0f} MB)")
+    row("load average (1, 5, 15 min)", " ".join(f"{n:.1f}" for n in os.getloadavg()))
 
     raw = tar_sha256(where.data_dir, files)
     row("raw: tar | sha256sum of the stored files", f"{megabytes / raw:,.1f} MB/s ({raw:.1f} s)")
@@ -56,9 +60,12 @@ def main() -> None:
     )
     row("  ratio to tar | sha256sum", f"{(megabytes / seconds) / (megabytes / raw):.2f}")
     row("  packages", f"{packages:,} ({packages / seconds:,.1f}/s)")
+    row("  load average after it", " ".join(f"{n:.1f}" for n in os.getloadavg()))
     row("  peak memory of the export process", f"{peak:,.0f} MB")
 
     target = Path(tempfile.mkdtemp(prefix="kansli-bench-import-"))
+    if not options.keep:
+        atexit.register(shutil.rmtree, target, ignore_errors=True)
     env = {**os.environ, "KANSLI_DATA_DIR": str(target)}
     if os.environ.get("KANSLI_DATABASE_URL"):
         env["KANSLI_DATABASE_URL"] = os.environ.get("KANSLI_BENCH_IMPORT_URL", "")

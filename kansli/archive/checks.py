@@ -11,6 +11,7 @@ and what `kansli archive validate DIR` prints:
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +55,7 @@ class Checking:
 
     reports: list[Report]
     readable: list[Report]
-    running: eark.Running | None
+    running: eark.Running | eark.Queued | None
 
     def collect(self) -> list[Report]:
         if self.running is None:
@@ -75,17 +76,28 @@ class Checking:
         return self.reports
 
 
-def start_checks(folders: list[Path], *, with_eark: bool = True) -> Checking:
+def start_checks(
+    folders: list[Path], *, with_eark: bool = True,
+    hashed: Sequence[Mapping[str, tuple[str, int]]] | None = None,
+    validator: eark.Validator | None = None,
+) -> Checking:  # fmt: skip
     """Check fixity and ERMS now, and start eark-validator on what can be read; the
-    export writes the next packages while it works (Checking.collect waits)."""
+    export writes the next packages while it works (Checking.collect waits). `hashed`:
+    for each package, the SHA-256 and size of files its writer hashed as it wrote them
+    (kansli.archive.package.Written.hashed), which are not read again; `validator`: an
+    eark-validator process kept for a whole run (else one is started for these)."""
     reports = [Report(folder) for folder in folders]
-    for report in reports:
+    for number, report in enumerate(reports):
         try:
-            report.read = read_package(report.package)
+            report.read = read_package(report.package, hashed[number] if hashed else None)
         except Refused as refused:
             report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
             continue  # the other checks would read what is not there
         report.findings += check_erms(report.package / "metadata" / "descriptive" / "erms.xml")
     readable = [r for r in reports if not any(f.check == "fixity" for f in r.findings)]
-    running = eark.start_packages([r.package for r in readable]) if with_eark and readable else None
+    running = (
+        eark.start_packages([r.package for r in readable], validator)
+        if with_eark and readable
+        else None
+    )
     return Checking(reports, readable, running)

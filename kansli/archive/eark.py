@@ -12,9 +12,13 @@ stay errors."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import queue
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,9 +158,16 @@ def check_packages(paths: list[Path]) -> list[EarkResult | str]:
     return start_packages(paths).results()
 
 
-def start_packages(paths: list[Path]) -> Running:
+def start_packages(paths: list[Path], validator: Validator | None = None) -> Running | Queued:
     """Start the validator on the packages and return at once (the export writes the
-    next packages meanwhile); Running.results() waits for it."""
+    next packages meanwhile); results() waits for it. With `validator`, the packages go
+    to that running process instead of a new one."""
+    if validator is not None:
+        return validator.submit(paths)
+    return Running(_python(), paths)
+
+
+def _python() -> Path:
     python = validator_python()
     if not python.is_file():
         raise EarkUnavailable(
@@ -165,7 +176,7 @@ def start_packages(paths: list[Path]) -> Running:
             f"({python} does not exist): install it with `{INSTALL}` or name its Python in "
             "KANSLI_EARK_PYTHON"
         )
-    return Running(python, paths)
+    return python
 
 
 class Running:
@@ -204,6 +215,88 @@ class Running:
                 f"{stderr.strip()[-2000:]}"
             )
         return _parse(self.paths, stdout)
+
+
+class Validator:
+    """One validator process for a whole run (`eark_offline.py --serve`): starting one
+    and compiling its rules costs more than checking a few packages. Package folders go
+    to its stdin a batch at a time; a thread reads its reports as it prints them, so
+    it never waits for the export to read. Close it when the run is done (a with
+    block)."""
+
+    def __init__(self) -> None:
+        self.err = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
+        self.process = subprocess.Popen(
+            [str(_python()), "-I", str(SCRIPT), "--serve"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.err,
+        )  # fmt: skip
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.put(line.decode("utf-8", "replace"))
+        self.lines.put(None)  # the process is gone
+
+    def submit(self, paths: list[Path]) -> Queued:
+        assert self.process.stdin is not None
+        if any("\n" in str(path) for path in paths):
+            raise EarkFailed(f"eark-validator tar inte emot en sökväg med radbrytning: {paths}")
+        try:
+            self.process.stdin.write(b"".join(os.fsencode(path) + b"\n" for path in paths))
+            self.process.stdin.flush()
+        except BrokenPipeError as exc:
+            raise EarkFailed(f"eark-validator har slutat: {self._stderr()}") from exc
+        return Queued(self, paths)
+
+    def reports(self, paths: list[Path]) -> list[EarkResult | str]:
+        """The next reports, one for each of paths (submitted in that order)."""
+        lines = []
+        for path in paths:
+            try:
+                line = self.lines.get(timeout=TIMEOUT_SECONDS)
+            except queue.Empty as exc:
+                raise EarkFailed(
+                    f"eark-validator gav inget svar på {TIMEOUT_SECONDS} s: {path}"
+                ) from exc
+            if line is None:
+                self.lines.put(None)  # and for any later call
+                raise EarkFailed(f"eark-validator slutade vid {path}: {self._stderr()}")
+            lines.append(line)
+        return _parse(paths, "".join(lines))
+
+    def _stderr(self) -> str:
+        self.err.seek(0)
+        return self.err.read().decode("utf-8", "replace").strip()[-2000:]
+
+    def close(self) -> None:
+        if self.process.stdin is not None and not self.process.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.process.stdin.close()  # it ends when its input does
+        try:
+            self.process.wait(timeout=TIMEOUT_SECONDS)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.err.close()
+
+    def __enter__(self) -> Validator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@dataclass
+class Queued:
+    """Packages handed to a Validator; results() waits for their reports."""
+
+    validator: Validator
+    paths: list[Path]
+
+    def results(self) -> list[EarkResult | str]:
+        return self.validator.reports(self.paths)
 
 
 def _parse(paths: list[Path], stdout: str) -> list[EarkResult | str]:

@@ -22,6 +22,7 @@ import email.message
 import importlib.util
 import io
 import json
+import os
 import socket
 import sys
 import traceback
@@ -33,7 +34,7 @@ from pathlib import Path
 VOCABULARY_BASE = "https://earkcsip.dilcis.eu/schema/"
 VOCABULARY_PREFIX = "CSIPVocabulary"
 SPECIFICATION = "V2.1.0"
-USAGE = "usage: python eark_offline.py PACKAGE_DIR [PACKAGE_DIR ...]"
+USAGE = "usage: python eark_offline.py PACKAGE_DIR [PACKAGE_DIR ...] | --serve"
 
 
 class NetworkRefused(urllib.error.URLError):
@@ -103,6 +104,26 @@ def install_offline_opener(folder: Path | None = None) -> None:
     socket.create_connection = _no_connect  # type: ignore[assignment]
 
 
+def compile_profiles_once() -> None:
+    """eark-validator compiles the Schematron rule sets of CSIP and SIP (sixteen XSLT
+    transforms) anew for every package, three quarters of its time. The rules are the
+    same for every package of a run: each profile (specification and version) is
+    compiled the first time it is asked for and given again after that. A profile
+    clears its results at each validate(), which the validator calls before reading
+    them, one package at a time."""
+    from eark_validator import rules
+
+    compile_profile = rules.ValidationProfile
+    compiled: dict[tuple[object, object], object] = {}
+
+    def profile(kind: object, version: object) -> object:
+        if (kind, version) not in compiled:
+            compiled[kind, version] = compile_profile(kind, version)
+        return compiled[kind, version]
+
+    rules.ValidationProfile = profile
+
+
 def validate(package: Path) -> str:
     """The report of eark-validator (CSIP 2.1.0, and SIP 2.1.0 for a SIP) as JSON."""
     install_offline_opener()
@@ -115,11 +136,41 @@ def validate(package: Path) -> str:
         return str(report.model_dump_json())
 
 
+def _report(package: Path) -> str:
+    """The package's report, or {"eark_offline_error": ...} when the validator fails."""
+    try:
+        return validate(package.resolve())
+    except Exception as error:
+        traceback.print_exc()
+        print(f"eark_offline: eark-validator failed on {package}", file=sys.stderr)
+        return json.dumps({"eark_offline_error": f"{type(error).__name__}: {error}"})
+
+
+def serve() -> int:
+    """`--serve`: package folders on stdin, one a line, and a report line on stdout for
+    each as soon as it is done, until stdin closes: one validator for a whole export,
+    which hands it each batch of packages as it writes them."""
+    with contextlib.redirect_stdout(sys.stderr):
+        install_offline_opener()
+        compile_profiles_once()
+    for line in sys.stdin.buffer:
+        package = Path(os.fsdecode(line.rstrip(b"\n")))
+        if package.is_dir():
+            report = _report(package)
+        else:
+            report = json.dumps({"eark_offline_error": f"{package} is not a directory"})
+        sys.stdout.write(report + "\n")
+        sys.stdout.flush()
+    return 0
+
+
 def main(argv: list[str]) -> int:
     """One JSON report per line, in the order of the packages given (one process for
     many: starting the validator costs more than a package). With one package, a
     validator failure is exit 1; with several, its line is {"eark_offline_error": ...}
-    and the others go on."""
+    and the others go on. `--serve` alone: the packages come on stdin (serve)."""
+    if argv == ["--serve"]:
+        return serve()
     if not argv or any(arg.startswith("-") for arg in argv):
         print(USAGE, file=sys.stderr)
         return 2
@@ -128,15 +179,13 @@ def main(argv: list[str]) -> int:
         if not package.is_dir():
             print(f"eark_offline: {package} is not a directory\n{USAGE}", file=sys.stderr)
             return 2
+    with contextlib.redirect_stdout(sys.stderr):
+        install_offline_opener()
+        compile_profiles_once()
     for package in packages:
-        try:
-            report = validate(package.resolve())
-        except Exception as error:
-            traceback.print_exc()
-            print(f"eark_offline: eark-validator failed on {package}", file=sys.stderr)
-            if len(packages) == 1:
-                return 1
-            report = json.dumps({"eark_offline_error": f"{type(error).__name__}: {error}"})
+        report = _report(package)
+        if len(packages) == 1 and report.startswith('{"eark_offline_error"'):
+            return 1
         sys.stdout.write(report + "\n")
         sys.stdout.flush()
     return 0

@@ -126,9 +126,10 @@ def _person(user: object | None) -> tuple[str, str]:
 
 def case_erms(
     case: Case, files: Iterable[PackedFile], *, created: datetime.datetime,
-    rules: list[PlanRule] | None = None,
+    rules: list[PlanRule] | None = None, paragraphs: Sequence[Paragraph] | None = None,
 ) -> bytes:  # fmt: skip
-    """The ERMS document of one case, its documents and their packed files."""
+    """The ERMS document of one case, its documents and their packed files; `rules`
+    and `paragraphs` (paragraphs_of) when the caller has read them already."""
     authority = case.authority
     municipality = authority.municipality
     by_document: dict[int, list[PackedFile]] = {}
@@ -173,7 +174,8 @@ def case_erms(
     _add(aggregation, "status", value=STATUS.get(case.status, "in_progress"))
     for related in case.related.all():
         _add(aggregation, "relation", related.case_number, relationType="reference")
-    paragraphs = _paragraphs(case)
+    if paragraphs is None:
+        paragraphs = paragraphs_of([case]).get(case.pk, [])
     extra = etree.SubElement(
         _add(_add(aggregation, "additionalInformation"), "additionalXMLData"), K + "case"
     )
@@ -228,11 +230,15 @@ def _case_extra(extra: etree._Element, case: Case) -> None:
         })  # fmt: skip
 
 
-def _paragraphs(case: Case) -> list[Paragraph]:
-    """The § of the case in approved (justerade) minutes: until then the minutes are a
-    draft, not yet the authority's record of the decision (KL 5 kap. 69 §)."""
-    return list(
-        Paragraph.objects.filter(item__case=case, minutes__locked_at__isnull=False)
+def paragraphs_of(cases: Sequence[Case]) -> dict[int, list[Paragraph]]:
+    """The § of each case (by its pk) in approved (justerade) minutes, in the order of
+    the meetings: until then the minutes are a draft, not yet the authority's record of
+    the decision (KL 5 kap. 69 §). One query (and its prefetches) for all the cases."""
+    found: dict[int, list[Paragraph]] = {}
+    for paragraph in (
+        Paragraph.objects.filter(
+            item__case__in=[case.pk for case in cases], minutes__locked_at__isnull=False
+        )
         .select_related(
             "minutes__meeting__body__authority__municipality", "minutes__meeting__body__committee",
             "minutes__secretary", "presiding", "item__secrecy", "item__report", "extract",
@@ -241,7 +247,10 @@ def _paragraphs(case: Case) -> list[Paragraph]:
             "minutes__approvers", "minutes__approvals__user", "immediate_approvals__user"
         )
         .order_by("minutes__meeting__starts_at", "number")
-    )  # fmt: skip
+    ):  # fmt: skip
+        assert paragraph.item.case_id is not None  # the filter says so
+        found.setdefault(paragraph.item.case_id, []).append(paragraph)
+    return found
 
 
 def meeting_identity(minutes: Minutes) -> str:
@@ -254,7 +263,7 @@ def meeting_identity(minutes: Minutes) -> str:
     return str(uuid.uuid5(IDENTITY, key + meeting.starts_at.isoformat()))
 
 
-def _meetings_extra(extra: etree._Element, paragraphs: list[Paragraph]) -> None:
+def _meetings_extra(extra: etree._Element, paragraphs: Sequence[Paragraph]) -> None:
     """Each meeting at which the case was dealt with (kansli:meeting), its approved
     minutes and signatures, and the case's § in them (kansli:paragraph)."""
     meetings: dict[int, etree._Element] = {}

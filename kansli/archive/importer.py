@@ -130,9 +130,14 @@ def may_import(actor: Any, authority: Authority) -> bool:
     return held.filter(authority=authority).exists()
 
 
-def do_import_package(folder: Path, *, actor: Any, package: Package | None = None) -> ImportResult:
+def do_import_package(
+    folder: Path, *, actor: Any, package: Package | None = None,
+    active: dict[str, str] | None = None,
+) -> ImportResult:  # fmt: skip
     """Read the package in `folder` into the installation, whole or not at all.
-    `package`: as kansli.archive.checks read it just before, so it is not read twice."""
+    `package`: as kansli.archive.checks read it just before, so it is not read twice;
+    `active`: its PDFs' active content, as active_content found it for many packages
+    at once."""
     package = package or read_package(Path(folder))
     code = package.case.authority
     authority = Authority.objects.select_related("municipality").filter(code=code).first()
@@ -149,7 +154,7 @@ def do_import_package(folder: Path, *, actor: Any, package: Package | None = Non
             authority = _set_up_authority(
                 code, package.case.origin, opened.date() if opened else None, actor
             )
-        return _import(package, authority, actor)
+        return _import(package, authority, actor, active)
 
 
 # What a package may set up: a code of letters and digits, and a case number format of
@@ -187,7 +192,9 @@ def _set_up_authority(code: str, origin: dict[str, str], valid_from: datetime.da
     )  # fmt: skip
 
 
-def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
+def _import(
+    package: Package, authority: Authority, actor: Any, active: dict[str, str] | None
+) -> ImportResult:
     data = package.case
     series = None
     if data.series.lower() != authority.code.lower():
@@ -238,7 +245,8 @@ def _import(package: Package, authority: Authority, actor: Any) -> ImportResult:
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
     documents: dict[int, Document] = {}
     types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
-    active = _active_content(package)
+    if active is None:
+        active = active_content([package])[0]
     for item in package.documents:
         document = documents[item.number] = _document(case, item, types, result_notes, actor)
         result.documents += 1
@@ -351,30 +359,33 @@ def _files(document: Document, item: PackageDocument, folder: Path, now: datetim
     return len(added)
 
 
-def _active_content(package: Package) -> dict[str, str]:
-    """What kansli.files.pdfactive finds in the package's PDFs (path -> findings), read
-    together in batches of up to BATCH_BYTES, one sandboxed child process each, instead
-    of a child per file (the package's files are untrusted as any upload is). A PDF over
-    the batch size is checked alone when it is stored."""
-    found: dict[str, str] = {}
-    batch: list[tuple[str, bytes]] = []
+def active_content(packages: list[Package]) -> list[dict[str, str]]:
+    """What kansli.files.pdfactive finds in each package's PDFs (path -> findings),
+    read together in batches of up to BATCH_BYTES, one sandboxed child process each,
+    across packages, instead of a child per file or per package (the packages' files
+    are untrusted as any upload is). A PDF over the batch size is checked alone when
+    it is stored."""
+    found: list[dict[str, str]] = [{} for _package in packages]
+    batch: list[tuple[int, str, bytes]] = []
     size = 0
 
     def check() -> None:
         nonlocal batch, size
-        results = checked_many([data for _path, data in batch])
-        found.update(zip((path for path, _data in batch), results, strict=True))
+        results = checked_many([data for _number, _path, data in batch])
+        for (number, path, _data), result in zip(batch, results, strict=True):
+            found[number][path] = result
         batch, size = [], 0
 
-    for item in package.documents:
-        for packed in item.originals:
-            path = package.folder / packed.path
-            if packed.size > BATCH_BYTES or not _is_pdf(path):
-                continue
-            if size + packed.size > BATCH_BYTES:
-                check()
-            batch.append((packed.path, path.read_bytes()))
-            size += packed.size
+    for number, package in enumerate(packages):
+        for item in package.documents:
+            for packed in item.originals:
+                path = package.folder / packed.path
+                if packed.size > BATCH_BYTES or not _is_pdf(path):
+                    continue
+                if size + packed.size > BATCH_BYTES:
+                    check()
+                batch.append((number, packed.path, path.read_bytes()))
+                size += packed.size
     if batch:
         check()
     return found
@@ -388,7 +399,7 @@ def _is_pdf(path: Path) -> bool:
 def _store(path: Path, name: str, sha256: str, label: str, active: str | None) -> StoredFile:
     """The file's bytes in the store (found there by hash, or written), refused unless
     the store's SHA-256 is the package's; `active`: the PDF's active content, when
-    _active_content has read it."""
+    active_content has read it."""
     size = path.stat().st_size
     with path.open("rb") as handle:
         try:

@@ -26,15 +26,18 @@ import importlib.metadata
 import re
 import shutil
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 
 from kansli.archive import mets
 from kansli.archive.erms import PackedFile, case_erms
 from kansli.archive.premis import package_premis
-from kansli.registry.models import Case, DocumentFile
+from kansli.meetings.models import Paragraph
+from kansli.registry.models import Case, Document, DocumentFile
 from kansli.retention.models import PlanRule
 
 SCHEMAS = Path(__file__).parent / "schemas"
@@ -53,13 +56,20 @@ class DamagedFile(Exception):
     """A stored file whose bytes no longer have the hash it was registered with."""
 
 
+Hashed = dict[str, tuple[str, int]]  # path from the package's root -> SHA-256, size
+
+
 @dataclass(frozen=True)
 class Written:
+    """A package written: `hashed` holds every file's SHA-256 and size as computed from
+    the bytes while they were written, for its check not to read them again."""
+
     objid: str
     folder: Path
     files: int
     size: int
     mets_sha256: str
+    hashed: Hashed = field(default_factory=dict, repr=False)
 
 
 def package_id(case: Case) -> str:
@@ -76,6 +86,7 @@ def safe_name(name: str, limit: int = 120) -> str:
     return cleaned[:limit]
 
 
+@functools.cache
 def software_version() -> str:
     try:
         return f"Kansli {importlib.metadata.version('kansli')}"
@@ -83,23 +94,35 @@ def software_version() -> str:
         return "Kansli (källkod)"
 
 
-def _sha256(path: Path) -> str:
-    with path.open("rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def _listed(folder: Path, path: Path, mime: str) -> mets.Listed:
-    return mets.Listed(
-        path.relative_to(folder).as_posix(), path.stat().st_size, _sha256(path), mime
+def _write(folder: Path, path: Path, content: bytes, mime: str, hashed: Hashed) -> mets.Listed:
+    """Write content to path, noting its hash; how METS lists it."""
+    path.write_bytes(content)
+    listed = mets.Listed(
+        path.relative_to(folder).as_posix(), len(content), hashlib.sha256(content).hexdigest(), mime
     )
+    hashed[listed.href] = (listed.sha256, listed.size)
+    return listed
 
 
 @functools.cache
-def _schema(name: str) -> tuple[int, str]:
-    """A vendored schema's size and SHA-256, read once per process (the files are part
-    of the code; each package gets a copy of them)."""
-    path = SCHEMAS / name
-    return path.stat().st_size, _sha256(path)
+def _vendored(path: Path) -> bytes:
+    """A file that is part of the code (a schema, the documentation), read once per
+    process: each package gets a copy of it."""
+    return path.read_bytes()
+
+
+def contents() -> list[Prefetch[Any, Any, Any] | str]:
+    """What write_package reads of a case, for prefetch_related on many cases at once:
+    its documents with their files (every version, oldest first), parties and related
+    cases."""
+    files = DocumentFile.objects.select_related("stored").order_by("added_at", "pk")
+    documents = (
+        Document.objects.select_related("secrecy", "registered_by")
+        .prefetch_related(Prefetch("files", queryset=files))
+        .order_by("number")
+    )
+    related = Case.objects.select_related("authority__municipality", "series")
+    return [Prefetch("documents", documents), "parties", Prefetch("related", related)]
 
 
 def _copy(stored: object, target: Path) -> tuple[str, int]:
@@ -115,19 +138,20 @@ def _copy(stored: object, target: Path) -> tuple[str, int]:
 
 
 def write_package(
-    case: Case, folder: Path, created: datetime.datetime, rules: list[PlanRule] | None = None
-) -> Written:
-    """Write the case's package into folder (made empty first); `rules`: the plan's
-    rules in force for its authority, when the caller has read them already."""
+    case: Case, folder: Path, created: datetime.datetime, rules: list[PlanRule] | None = None,
+    paragraphs: Sequence[Paragraph] | None = None,
+) -> Written:  # fmt: skip
+    """Write the case's package into folder (made empty first). The caller may have
+    read already, for many cases at once: the case's contents() (prefetched), `rules`
+    (the plan's rules in force for its authority) and its `paragraphs`
+    (kansli.archive.erms.paragraphs_of)."""
     if folder.exists():
         shutil.rmtree(folder)
+    prefetch_related_objects([case], *contents())  # nothing when prefetched already
     data = folder / "representations" / mets.REPRESENTATION / "data"
     packed: list[PackedFile] = []
-    files = DocumentFile.objects.select_related("stored").order_by("added_at", "pk")
-    documents = case.documents.select_related(
-        "secrecy", "registered_by", "case__classification"
-    ).prefetch_related(Prefetch("files", queryset=files))
-    for document in documents.order_by("number"):
+    hashed: Hashed = {}
+    for document in case.documents.all():
         folder_name = f"{document.number:04d}"
         for index, item in enumerate(document.files.all(), 1):
             name = f"{index:02d}-v{item.version}-{safe_name(item.name)}"
@@ -140,16 +164,18 @@ def write_package(
                     f"nu {sha256[:12]}…)"
                 )
             path = target.relative_to(folder).as_posix()
+            hashed[path] = (sha256, size)
             content_type = item.stored.content_type
             packed.append(
                 PackedFile(document.pk, item.version, item.name, path, sha256, size, content_type)
             )
             if content_type in TEXT_DOCUMENTS:
-                packed += _rendition(target, folder, packed[-1])
-    return _finish(case, folder, created, packed, rules)
+                packed += _rendition(target, folder, packed[-1], hashed)
+    return _finish(case, folder, created, packed, rules, paragraphs, hashed)
 
 
-def _rendition(original: Path, folder: Path, packed: PackedFile) -> list[PackedFile]:
+def _rendition(original: Path, folder: Path, packed: PackedFile, hashed: Hashed
+               ) -> list[PackedFile]:  # fmt: skip
     # Loaded when a text document comes (it brings PyMuPDF, 30 MB, for redaction's sake).
     from kansli.redaction.convert import NotConvertible, office_to_pdfa
 
@@ -158,15 +184,15 @@ def _rendition(original: Path, folder: Path, packed: PackedFile) -> list[PackedF
     except NotConvertible:
         return []  # the original goes alone; PREMIS lists no conversion for it
     target = original.with_name(original.name + ".pdfa.pdf")
-    target.write_bytes(pdf)
-    return [PackedFile(packed.document_id, packed.version, f"{packed.name}.pdf",
-                       target.relative_to(folder).as_posix(), hashlib.sha256(pdf).hexdigest(),
-                       len(pdf), "application/pdf", rendition_of=packed.path)]  # fmt: skip
+    listed = _write(folder, target, pdf, "application/pdf", hashed)
+    return [PackedFile(packed.document_id, packed.version, f"{packed.name}.pdf", listed.href,
+                       listed.sha256, listed.size, listed.mime,
+                       rendition_of=packed.path)]  # fmt: skip
 
 
 def _finish(
     case: Case, folder: Path, created: datetime.datetime, packed: list[PackedFile],
-    rules: list[PlanRule] | None,
+    rules: list[PlanRule] | None, paragraphs: Sequence[Paragraph] | None, hashed: Hashed,
 ) -> Written:  # fmt: skip
     objid = folder.name
     version = software_version()
@@ -178,35 +204,33 @@ def _finish(
         version,
     )
     label = f"{case.case_number} {case.title}"[:250]
-    erms = folder / "metadata" / "descriptive" / "erms.xml"
-    erms.parent.mkdir(parents=True)
-    erms.write_bytes(case_erms(case, packed, created=created, rules=rules))
-    premis = folder / "metadata" / "preservation" / "premis.xml"
-    premis.parent.mkdir(parents=True)
-    premis.write_bytes(package_premis(packed, created=created, version=version))
-    documentation = folder / "documentation" / DOCUMENTATION.name
-    documentation.parent.mkdir()
-    shutil.copyfile(DOCUMENTATION, documentation)
+    erms_folder = folder / "metadata" / "descriptive"
+    erms_folder.mkdir(parents=True)
+    content = case_erms(case, packed, created=created, rules=rules, paragraphs=paragraphs)
+    erms = _write(folder, erms_folder / "erms.xml", content, "text/xml", hashed)
+    premis_folder = folder / "metadata" / "preservation"
+    premis_folder.mkdir(parents=True)
+    content = package_premis(packed, created=created, version=version)
+    premis = _write(folder, premis_folder / "premis.xml", content, "text/xml", hashed)
+    (folder / "documentation").mkdir()
+    documentation = _write(folder, folder / "documentation" / DOCUMENTATION.name,
+                           _vendored(DOCUMENTATION), "text/plain", hashed)  # fmt: skip
     (folder / "schemas").mkdir()
-    schemas = []
-    for name in SCHEMA_FILES:
-        shutil.copyfile(SCHEMAS / name, folder / "schemas" / name)
-        size, sha256 = _schema(name)
-        schemas.append(mets.Listed(f"schemas/{name}", size, sha256, "text/xml"))
+    schemas = [_write(folder, folder / "schemas" / name, _vendored(SCHEMAS / name), "text/xml",
+                      hashed) for name in SCHEMA_FILES]  # fmt: skip
     representation = folder / "representations" / mets.REPRESENTATION
     representation.mkdir(parents=True, exist_ok=True)
     base = f"representations/{mets.REPRESENTATION}"
     data = [mets.Listed(Path(p.path).relative_to(base).as_posix(), p.size, p.sha256, p.content_type)
             for p in packed]  # fmt: skip
-    (representation / "METS.xml").write_bytes(
-        mets.representation_mets(label, creator, created, data)
-    )
+    content = mets.representation_mets(label, creator, created, data)
+    representation_mets = _write(folder, representation / "METS.xml", content, "text/xml", hashed)
     root = mets.package_mets(
-        objid, label, creator, created,
-        erms=_listed(folder, erms, "text/xml"), premis=_listed(folder, premis, "text/xml"),
-        documentation=[_listed(folder, documentation, "text/plain")], schemas=schemas,
-        representation=_listed(folder, representation / "METS.xml", "text/xml"),
+        objid, label, creator, created, erms=erms, premis=premis,
+        documentation=[documentation], schemas=schemas, representation=representation_mets,
     )  # fmt: skip
     (folder / "METS.xml").write_bytes(root)
-    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-    return Written(objid, folder, len(packed), size, hashlib.sha256(root).hexdigest())
+    # Every file of the package is one written here (the data files, the renditions and
+    # the metadata in `hashed`), so its size is theirs.
+    size = len(root) + sum(size for _sha256, size in hashed.values())
+    return Written(objid, folder, len(packed), size, hashlib.sha256(root).hexdigest(), hashed)

@@ -337,3 +337,33 @@ def test_the_script_prints_only_json(sip: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("{") and done.stdout.rstrip().endswith("}")
     assert json.loads(done.stdout)["structure"]["status"] == "WellFormed"
+
+
+def test_rules_compiled_once_judge_each_package_of_a_run_alone(tmp_path: Path) -> None:
+    # eark_offline compiles each profile's Schematron once per run and gives it every
+    # package: a broken package between two valid ones fails alone, and the one after
+    # it gets the verdict it gets alone.
+    first, broken, last = (build_sip(tmp_path / name) for name in ("a", "b", "c"))
+    _edit_mets(broken, "//mets:structMap")
+    results = eark.check_packages([first, broken, last])
+    assert all(isinstance(result, eark.EarkResult) for result in results)
+    verdicts = [result for result in results if isinstance(result, eark.EarkResult)]
+    assert [result.ok for result in verdicts] == [True, False, True]
+    assert "CSIP80" in {f.rule_id for f in verdicts[1].errors}
+    assert "CSIP80" not in {f.rule_id for f in verdicts[2].findings}
+    assert verdicts[2].findings == eark.check_package(last).findings
+
+
+def test_one_validator_process_serves_a_run_batch_after_batch(tmp_path: Path) -> None:
+    first, broken = build_sip(tmp_path / "a"), build_sip(tmp_path / "b")
+    _edit_mets(broken, "//mets:structMap")
+    missing = tmp_path / "saknas"
+    with eark.Validator() as validator:
+        one = validator.submit([first])
+        two = validator.submit([broken, missing])  # before the first batch is read
+        assert [isinstance(r, eark.EarkResult) and r.ok for r in one.results()] == [True]
+        found = two.results()
+    assert isinstance(found[0], eark.EarkResult)
+    assert "CSIP80" in {f.rule_id for f in found[0].errors}
+    assert found[1] == f"{missing} is not a directory"
+    assert validator.process.returncode == 0  # it ended when its input did

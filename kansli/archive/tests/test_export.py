@@ -14,6 +14,7 @@ from kansli.archive.erms import ERMS_NS, KANSLI_NS
 from kansli.archive.export import RECEIPT, WORKING, export_cases, receipt_lines
 from kansli.archive.models import Transfer
 from kansli.archive.package import DamagedFile, package_id, write_package
+from kansli.archive.reader import Refused, read_package, sha256_of
 from kansli.archive.testing import make_archivable_case
 from kansli.audit.models import AuditEvent
 from kansli.files.models import StoredFile
@@ -65,6 +66,25 @@ def test_a_package_carries_the_case_and_passes_every_check(case: Case, tmp_path:
     assert (
         written.folder / rendition.get("renditionOf")
     ).read_bytes() == b"Jag har inget att invanda.\n"
+
+
+def test_the_hashes_taken_while_writing_are_the_files_and_stand_only_for_them(
+    case: Case, tmp_path: Path
+) -> None:
+    written = write_package(case, tmp_path / package_id(case), timezone.now())
+    # Every file but the root METS (which lists them) was hashed as it was written.
+    files = {p.relative_to(written.folder).as_posix() for p in written.folder.rglob("*")
+             if p.is_file()}  # fmt: skip
+    assert set(written.hashed) == files - {"METS.xml"}
+    for path, hashed in written.hashed.items():
+        assert sha256_of(written.folder / path) == hashed
+    assert written.size == sum((written.folder / path).stat().st_size for path in files)
+    assert read_package(written.folder, written.hashed).files == len(written.hashed)
+    # A file that no longer has the size it was written with is read again, and refused.
+    drawing = next(p for p in written.hashed if p.endswith(".pdf") and "/data/" in p)
+    (written.folder / drawing).write_bytes(b"%PDF-1.4 annan\n")
+    with pytest.raises(Refused, match="har storleken"):
+        read_package(written.folder, written.hashed)
 
 
 def test_a_file_whose_bytes_changed_in_the_store_stops_the_package(

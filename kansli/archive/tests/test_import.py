@@ -24,7 +24,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.utils import timezone
 
-from kansli.archive.importer import do_import_package
+from kansli.archive import importer
+from kansli.archive.importer import active_content, do_import_package
 from kansli.archive.package import package_id, write_package
 from kansli.archive.reader import Refused, read_package
 from kansli.archive.testing import make_archivable_case
@@ -181,6 +182,21 @@ def _refused(folder: Path, match: str, actor: Any = None) -> None:
     with pytest.raises(Refused, match=match):
         do_import_package(folder, actor=actor)
     assert counts() == before
+
+
+def test_pdfs_read_together_across_packages_give_each_package_its_own(
+    exported: Exported, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = read_package(exported.folder)
+    pdfs = {f.path: f.size for d in package.documents for f in d.originals
+            if (exported.folder / f.path).read_bytes().startswith(b"%PDF-")}  # fmt: skip
+    assert len(pdfs) >= 2
+    alone = active_content([package])[0]
+    assert set(alone) == set(pdfs)
+    assert active_content([package, package]) == [alone, alone]
+    # Batches cut anywhere, here after every PDF, give the same.
+    monkeypatch.setattr(importer, "BATCH_BYTES", max(pdfs.values()))
+    assert active_content([package, package]) == [alone, alone]
 
 
 def test_a_corrupted_file_is_refused(exported: Exported) -> None:

@@ -22,6 +22,7 @@ from django.db import IntegrityError
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
 from kansli.archive.checks import check_package, start_checks
+from kansli.archive.eark import Validator
 from kansli.archive.export import BATCH, WORKING
 from kansli.org.models import Authority
 
@@ -131,18 +132,29 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} paket underkända.")
 
     def run_import(self, options: dict[str, Any]) -> None:
-        from kansli.archive.importer import do_import_package
+        packages = packages_in(options["paths"])
+        batches = [packages[start : start + BATCH] for start in range(0, len(packages), BATCH)]
+        with Validator() as validator:  # one eark-validator for the run
+            failed = self.import_batches(batches, validator)
+        if failed:
+            raise CommandError(f"{failed} paket avvisade.")
+
+    def import_batches(self, batches: list[list[Path]], validator: Validator) -> int:
+        """Check and import the batches of packages; how many were refused."""
+        from kansli.archive.importer import active_content, do_import_package
         from kansli.archive.reader import Refused
         from kansli.files.storage import StorageUnavailable
 
         failed = 0
-        packages = packages_in(options["paths"])
-        batches = [packages[start : start + BATCH] for start in range(0, len(packages), BATCH)]
-        checking = start_checks(batches[0]) if batches else None
+        checking = start_checks(batches[0], validator=validator) if batches else None
         for number, batch in enumerate(batches):
             reports = checking.collect() if checking is not None else []
             if number + 1 < len(batches):  # eark-validator reads the next batch meanwhile
-                checking = start_checks(batches[number + 1])
+                checking = start_checks(batches[number + 1], validator=validator)
+            # The batch's PDFs are read for active content together (a child process per
+            # BATCH_BYTES, not per package).
+            read = [report.read for report in reports if report.ok and report.read is not None]
+            found = dict(zip((r.folder for r in read), active_content(read), strict=True))
             for package, report in zip(batch, reports, strict=True):
                 if not report.ok:
                     failed += 1
@@ -151,7 +163,10 @@ class Command(BaseCommand):
                         self.stdout.write(line)
                     continue
                 try:
-                    result = do_import_package(package, actor=None, package=report.read)
+                    result = do_import_package(
+                        package, actor=None, package=report.read,
+                        active=found.get(report.read.folder) if report.read else None,
+                    )  # fmt: skip
                 except (Refused, ValidationError, IntegrityError) as error:
                     failed += 1
                     self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
@@ -159,5 +174,4 @@ class Command(BaseCommand):
                 except StorageUnavailable as error:  # the rest would fail too: stop here
                     raise CommandError(f"{package.name}: inget är inläst: {error}") from error
                 self.stdout.write(f"{package.name}: inläst ({result})")
-        if failed:
-            raise CommandError(f"{failed} paket avvisade.")
+        return failed
