@@ -202,6 +202,8 @@ TEMPLATES = [
         },
     },
 ]
+# Inputs, lists and error lists drawn in Python, in the markup of Django's own templates.
+FORM_RENDERER = "kansli.web.formrenderer.FormRenderer"
 
 
 # A web process keeps its database connection for a minute between requests instead of
