@@ -13,17 +13,15 @@ from kansli.org.models import Authority
 from kansli.registry.forms import DATE, AccessibleForm
 from kansli.registry.models import Direction
 
-
-class AuthorityField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.code})"
+# The message without the value typed (a choice field's names it).
+NOT_ONE_OF_THEM = forms.ModelChoiceField.default_error_messages["invalid_choice"]
 
 
 class DiarySearchForm(AccessibleForm):
     q = forms.CharField(label=_("Search words or case number"), required=False, max_length=200)
-    myndighet = AuthorityField(
-        Authority.objects.all(), label=_("Authority"), required=False, to_field_name="code",
-        empty_label=_("All authorities"),
+    myndighet = forms.ChoiceField(
+        label=_("Authority"), required=False,
+        error_messages={"invalid_choice": NOT_ONE_OF_THEM},
     )  # fmt: skip
     riktning = forms.ChoiceField(
         label=_("Direction"), required=False,
@@ -37,9 +35,20 @@ class DiarySearchForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The authorities of today as plain rows: one query for the list and the check
+        # (a model choice field read them twice, as objects).
+        valid = list(
+            Authority.objects.valid_on().order_by("name").values_list("pk", "code", "name")
+        )
+        self.authorities = {code: pk for pk, code, _name in valid}
         field = self.fields["myndighet"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Authority.objects.valid_on().order_by("name")
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", _("All authorities")), *((c, f"{n} ({c})") for _pk, c, n in valid)]
+
+    def clean_myndighet(self) -> int | None:
+        """The chosen authority's id (the field has checked that it is one of them)."""
+        code = self.cleaned_data["myndighet"]
+        return self.authorities[code] if code else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 from kansli.files.extract import extract_file_text
 from kansli.files.store import store_bytes
 from kansli.files.tests import samples
+from kansli.org.actions import do_change_authority
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.public import actions
@@ -134,6 +135,26 @@ def test_bad_filters_get_a_swedish_message() -> None:
     assert answer.status_code == 422 and "Slutdatumet" in answer.json()["detail"]
     assert Client().get("/api/v1/public/diary?authority=XYZ").status_code == 422
     assert Client().get("/diarium/XYZ/2026/1/").status_code == 404
+
+
+def test_the_authority_filter_lists_todays_authorities_and_links_each_case() -> None:
+    ks, bn = make_authority("KS"), make_authority("BN", "Byggnadsnämnden")
+    old = make_authority("GN", "Gamla nämnden", valid_from=YESTERDAY - datetime.timedelta(days=9))
+    do_change_authority(old, valid_to=YESTERDAY, actor=None)
+    register(make_case("Detaljplan för Ekbacken", authority=ks), "Samråd", "Länsstyrelsen")
+    bygglov = make_case("Bygglov på Ekbacken 3", authority=bn)
+    register(bygglov, "Ansökan om bygglov", "Ekbackens bygg AB")
+    html = page("/diarium/")
+    assert '<option value="BN">Byggnadsnämnden (BN)</option>' in html
+    assert 'value="GN"' not in html  # ended yesterday
+    assert f'href="/diarium/BN/{bygglov.year}/{bygglov.number}/"' in html
+    only = page("/diarium/?q=ekbacken&myndighet=BN")
+    assert "Bygglov på Ekbacken 3" in only and "Detaljplan" not in only
+    assert '<option value="BN" selected>' in only
+    for code in (old.code, "XYZ", "bn", '"><script>'):
+        refused = Client().get("/diarium/", {"myndighet": code}).content.decode()
+        assert 'role="alert"' in refused and "Välj ett giltigt alternativ" in refused, code
+        assert "<script>" not in refused
 
 
 def test_a_client_that_asks_too_often_is_asked_to_wait(
