@@ -33,6 +33,11 @@ class DatedQuerySet(models.QuerySet):
         return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
 
 
+def case_number(number_format: str, series: str, year: int, number: int) -> str:
+    """A case number in a municipality's format (Municipality.case_number_format)."""
+    return number_format.format(series=series, year=year, number=number)
+
+
 class Municipality(models.Model):
     """En kommun (or kommunalförbund): the legal person one Kansli installation serves."""
 
@@ -56,7 +61,7 @@ class Municipality(models.Model):
         return self.name
 
     def format_case_number(self, series: str, year: int, number: int) -> str:
-        return self.case_number_format.format(series=series, year=year, number=number)
+        return case_number(self.case_number_format, series, year, number)
 
     def clean(self) -> None:
         try:

@@ -19,7 +19,7 @@ from kansli.org.api import ErrorOut, InvalidOut
 from kansli.org.models import Authority
 from kansli.public.pagecache import cached
 from kansli.public.ratelimit import allowed
-from kansli.public.record import entries_for, masks_for, scrub
+from kansli.public.record import entries_for, entries_of, masks_for, scrub
 from kansli.registry.models import Case, Direction, Document
 from kansli.search.query import public_search
 
@@ -118,7 +118,7 @@ def _diary(filters: DiaryFilter) -> dict[str, Any]:
         date_from=filters.date_from, date_to=filters.date_to,
         document_type=filters.document_type or None, limit=filters.limit, offset=filters.offset,
     )  # fmt: skip
-    return {"entries": entries_for(result.hits), "has_more": result.has_more,
+    return {"entries": entries_of(result.hits), "has_more": result.has_more,
             "offset": filters.offset}  # fmt: skip
 
 

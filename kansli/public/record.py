@@ -10,12 +10,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils import timezone
 
+from kansli.org.models import case_number
 from kansli.registry import personal_numbers
 from kansli.registry.models import Direction
+from kansli.registry.models.documents import document_number
 from kansli.rows import execute
 
 WITHHELD = "Uppgift sekretessmarkerad ({reference})"
@@ -218,3 +220,89 @@ def entries_for(documents: Sequence[Any]) -> list[PublicEntry]:
     secrecy provision selected), their cases' masks read in two queries."""
     masks = masks_for_cases(document.case for document in documents)
     return [public_entry(document, masks[document.case_id]) for document in documents]
+
+
+def entries_of(ids: Sequence[int]) -> list[PublicEntry]:
+    """Public entries for the registrations with these ids, in their order (one that is
+    gone is left out): what public_entry reads of each read as one row, in one
+    statement, instead of five model objects a registration."""
+    if not ids:
+        return []
+    by_id = {row[0]: _registration(row) for row in _rows(ENTRY_ROWS, ids)}
+    documents = [by_id[pk] for pk in ids if pk in by_id]
+    return entries_for(documents)
+
+
+# What public_entry and masks_for_cases read of a registration, its case and authority,
+# the municipality's number format and the secrecy provision.
+ENTRY_ROWS = """
+SELECT d.id, d.number, d.direction, d.document_date, d.registered_at, d.counterpart,
+       d.counterpart_is_private, d.description, d.document_type, d.secrecy_id,
+       d.withhold_counterpart, d.withhold_description, d.voided_at, p.reference,
+       c.id, c.title, c.year, c.number, COALESCE(s.code, a.code), a.id, a.code, a.name,
+       m.case_number_format
+FROM registry_document d
+JOIN registry_case c ON c.id = d.case_id
+JOIN org_authority a ON a.id = c.authority_id
+JOIN org_municipality m ON m.id = a.municipality_id
+LEFT JOIN org_authority s ON s.id = c.series_id
+LEFT JOIN registry_secrecyprovision p ON p.id = d.secrecy_id
+WHERE d.id IN ({})"""
+
+
+class _Authority(NamedTuple):
+    code: str
+    name: str
+
+
+class _Secrecy(NamedTuple):
+    reference: str
+
+
+class _Case(NamedTuple):
+    pk: int
+    title: str
+    year: int
+    number: int
+    series_code: str
+    authority_id: int
+    authority: _Authority
+    case_number: str
+
+
+class _Registration(NamedTuple):
+    """A row of ENTRY_ROWS with the names public_entry reads of a Document."""
+
+    pk: int
+    case_id: int
+    case: _Case
+    document_number: str
+    direction: str
+    document_date: datetime.date
+    registered_at: datetime.datetime
+    counterpart: str
+    counterpart_is_private: bool
+    description: str
+    document_type: str
+    secrecy_id: int | None
+    secrecy: _Secrecy | None
+    withhold_counterpart: bool
+    withhold_description: bool
+    voided_at: datetime.datetime | None
+
+
+def _registration(row: Sequence[Any]) -> _Registration:
+    (pk, number, direction, day, registered_at, name, private, text, kind, secrecy_id,
+     withhold_name, withhold_text, voided_at, reference, case_id, title, year, serial,
+     series, authority_id, code, authority_name, number_format) = row  # fmt: skip
+    number_in_series = case_number(number_format, series, year, serial)
+    case = _Case(case_id, title, year, serial, series, authority_id,
+                 _Authority(code, authority_name), number_in_series)  # fmt: skip
+    if timezone.is_naive(registered_at):  # SQLite keeps UTC without a zone
+        registered_at = registered_at.replace(tzinfo=datetime.UTC)
+    return _Registration(
+        pk, case_id, case, document_number(number_in_series, number), direction, day,
+        registered_at, name, bool(private), text, kind, secrecy_id,
+        _Secrecy(reference) if reference is not None else None, bool(withhold_name),
+        bool(withhold_text), voided_at,
+    )  # fmt: skip

@@ -24,7 +24,7 @@ from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
 from kansli.public.pagecache import cached
 from kansli.public.ratelimit import allowed
-from kansli.public.record import PublicEntry, entries_for, masks_for, scrub
+from kansli.public.record import PublicEntry, entries_for, entries_of, masks_for, scrub
 from kansli.registry.models import Case, Document
 from kansli.search.query import public_search
 
@@ -75,7 +75,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("fran_rad", None)
         context |= {
-            "entries": linked(entries_for(result.hits)),
+            "entries": linked(entries_of(result.hits)),
             "searched": True,
             "offset": offset,
             "next": offset + PER_PAGE if result.has_more else None,
@@ -84,7 +84,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         }
     elif not form.is_bound:
         recent = public_search("", limit=PER_PAGE)
-        context |= {"entries": linked(entries_for(recent.hits)), "recent": True}
+        context |= {"entries": linked(entries_of(recent.hits)), "recent": True}
     return render(request, "public/diary.html", context)
 
 

@@ -110,7 +110,7 @@ H = TypeVar("H")
 class SearchResult(Generic[H]):
     """One page of hits, newest first: for staff search() rows of Documents and of
     Cases that have no document yet (DocumentHit, CaseHit); for public_search()
-    Documents. `has_more`: there are hits after this page (the count is not computed)."""
+    the documents' ids. `has_more`: there are hits after this page (the count is not computed)."""
 
     hits: list[H]
     has_more: bool
@@ -297,10 +297,11 @@ def public_search(
     document_type: str | None = None,
     limit: int = 20,
     offset: int = 0,
-) -> SearchResult[Document]:
+) -> SearchResult[int]:
     """Search the public e-diary, newest first: every registration, found only by what
     the public e-diary shows of it (the search_public index: no withheld field, no
-    masked name). The hits are Documents; show them through kansli.public.record."""
+    masked name). The hits are the documents' ids; kansli.public.record reads what the
+    diary shows of them (as rows: model objects cost more than the search)."""
     filters = Filters.of(
         authority, year, None, None, None, None, direction, date_from, date_to,
         document_type=document_type,
@@ -309,10 +310,7 @@ def public_search(
     end = offset + limit + 1
     page = _ids(PublicEntry, Document.objects.all(), query.terms, wanted.documents,
                 wanted.facets, end)[offset:end]  # fmt: skip
-    documents = Document.objects.select_related("case__authority__municipality", "secrecy")
-    found = documents.order_by().in_bulk([pk for _kind, pk in page[:limit]])
-    hits = [found[pk] for _kind, pk in page[:limit] if pk in found]
-    return SearchResult(hits, len(page) > limit, offset)
+    return SearchResult([pk for _kind, pk in page[:limit]], len(page) > limit, offset)
 
 
 def _ids(

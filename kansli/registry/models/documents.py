@@ -13,6 +13,11 @@ from kansli.registry.models.secrecy import SecrecyProvision
 from kansli.registry.models.types import DocumentType
 
 
+def document_number(case_number: str, number: int) -> str:
+    """A document's number: its case's number and its place in the case (KS 2026/12-3)."""
+    return f"{case_number}-{number}"
+
+
 class Direction(models.TextChoices):
     INCOMING = "inkommen", _("incoming")
     DRAWN_UP = "upprattad", _("drawn up")
@@ -120,7 +125,7 @@ class Document(models.Model):
 
     @property
     def document_number(self) -> str:
-        return f"{self.case.case_number}-{self.number}"
+        return document_number(self.case.case_number, self.number)
 
     @property
     def is_secret(self) -> bool:

@@ -84,7 +84,7 @@ def test_the_public_diary_shows_and_finds_it_by_its_kept_number():
     keep(world)
     case = Case.objects.get(pk=world.case.pk)
     hits = public_search(f"KFN {case.year}/{case.number}").hits
-    assert open_document.pk in [hit.pk for hit in hits]
+    assert open_document.pk in hits
     page = Client().get(f"/diarium/KFN/{case.year}/{case.number}/")
     assert page.status_code == 200 and case.case_number in page.content.decode()
     assert Client().get(f"/diarium/KS/{case.year}/{case.number}/").status_code == 404
