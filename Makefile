@@ -41,7 +41,8 @@ check:
 	$(BIN)/ruff check $(CODE)
 	$(BIN)/ruff format --check $(CODE)
 	$(BIN)/mypy kansli
-	KANSLI_DATA_DIR=$$(mktemp -d) $(BIN)/kansli makemigrations --check --dry-run
+	data=$$(mktemp -d); KANSLI_DATA_DIR=$$data $(BIN)/kansli makemigrations --check --dry-run; \
+		status=$$?; rm -rf $$data; exit $$status
 
 pytest:
 	@if [ -z "$$KANSLI_TEST_DATABASE_URL" ]; then \
