@@ -88,10 +88,12 @@ def diary(request: HttpRequest) -> HttpResponse:
     return render(request, "public/diary.html", context)
 
 
-def linked(entries: list[PublicEntry]) -> list[tuple[PublicEntry, str]]:
-    """Each entry with the address of its case's page."""
+def linked(entries: list[PublicEntry]) -> list[tuple[dict[str, Any], str]]:
+    """Each entry's fields with the address of its case's page. The fields as a dict
+    (the dataclass's own): the template engine tries a key before an attribute, and each
+    missed key cost an exception."""
     where = get_script_prefix(), get_urlconf()
-    return [(entry, _case_link(*where, entry.case_series, entry.case_year, entry.case_serial))
+    return [(vars(entry), _case_link(*where, entry.case_series, entry.case_year, entry.case_serial))
             for entry in entries]  # fmt: skip
 
 

@@ -148,6 +148,7 @@ def test_the_authority_filter_lists_todays_authorities_and_links_each_case() -> 
     assert '<option value="BN">Byggnadsnämnden (BN)</option>' in html
     assert 'value="GN"' not in html  # ended yesterday
     assert f'href="/diarium/BN/{bygglov.year}/{bygglov.number}/"' in html
+    assert f'<td class="nowrap">{YESTERDAY.isoformat()}</td>' in html
     only = page("/diarium/?q=ekbacken&myndighet=BN")
     assert "Bygglov på Ekbacken 3" in only and "Detaljplan" not in only
     assert '<option value="BN" selected>' in only
