@@ -287,7 +287,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10, help="runs per query, gate cost")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=2,
+                        help="gunicorn workers (kansli serve's default: 2)")  # fmt: skip
     parser.add_argument("--http", type=int, metavar="N", help="only N requests in a row")
     parser.add_argument(
         "--register-every",
