@@ -217,7 +217,8 @@ def public_entry(document: Any, masks: Masks) -> PublicEntry:
 
 def entries_for(documents: Sequence[Any]) -> list[PublicEntry]:
     """Public entries for a page of documents (with case, authority, municipality and
-    secrecy provision selected), their cases' masks read in two queries."""
+    secrecy provision selected, or entries_of's rows), their cases' masks read in
+    three statements."""
     masks = masks_for_cases(document.case for document in documents)
     return [public_entry(document, masks[document.case_id]) for document in documents]
 
