@@ -12,12 +12,33 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.html import conditional_escape
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.utils.html import escape
+from django.utils.safestring import SafeData
 
-Context = Mapping[str, Any]
+Drawn = Mapping[str, Any]  # a widget's or an error list's template context
 INPUTS = ("input", "text", "number", "email", "url", "password", "hidden", "date",
           "datetime", "time", "search", "tel", "color", "file", "checkbox")  # fmt: skip
 OPTION = "django/forms/widgets/select_option.html"
+
+
+# What a template's {{ value }} reads of its context: the settings' time zone and
+# localisation, autoescape on.
+_TEMPLATE = Context()
+
+
+def _shown(value: Any) -> str:
+    """What `{{ value }}` writes (Django's own function for it): a number, date or time
+    localised (a time in the local zone), then escaped unless marked safe."""
+    return render_value_in_context(value, _TEMPLATE)
+
+
+def _formatted(value: Any) -> str:
+    """What `{{ value|stringformat:'s' }}` writes: the value as text, escaped unless it
+    was marked safe (an object with __html__ of its own is escaped all the same)."""
+    text = str(value)
+    return text if isinstance(value, SafeData) else escape(text)
 
 
 def _attrs(attrs: Mapping[str, Any]) -> str:
@@ -26,35 +47,35 @@ def _attrs(attrs: Mapping[str, Any]) -> str:
     for name, value in attrs.items():
         if value is False:
             continue
-        drawn.append(f" {conditional_escape(name)}")
+        drawn.append(f" {_shown(name)}")
         if value is not True:
-            drawn.append(f'="{conditional_escape(value)}"')
+            drawn.append(f'="{_formatted(value)}"')
     return "".join(drawn)
 
 
-def _input(context: Context) -> str:
+def _input(context: Drawn) -> str:
     widget = context["widget"]
-    value = "" if widget["value"] is None else f' value="{conditional_escape(widget["value"])}"'
+    value = "" if widget["value"] is None else f' value="{_formatted(widget["value"])}"'
     return (
-        f'<input type="{conditional_escape(widget["type"])}" '
-        f'name="{conditional_escape(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
+        f'<input type="{_shown(widget["type"])}" '
+        f'name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
     )
 
 
-def _option(option: Context) -> str:
+def _option(option: Drawn) -> str:
     """select_option.html, with the newline that ends its file."""
     return (
-        f'<option value="{conditional_escape(option["value"])}"{_attrs(option["attrs"])}>'
-        f"{conditional_escape(option['label'])}</option>\n"
+        f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>'
+        f"{_shown(option['label'])}</option>\n"
     )
 
 
-def _select(context: Context) -> str:
+def _select(context: Drawn) -> str:
     widget = context["widget"]
-    drawn = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
+    drawn = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
-            drawn.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            drawn.append(f'\n  <optgroup label="{_shown(group_name)}">')
         drawn += [f"\n  {_option(option)}" for option in group_choices]
         if group_name:
             drawn.append("\n  </optgroup>")
@@ -62,26 +83,25 @@ def _select(context: Context) -> str:
     return "".join(drawn)
 
 
-def _textarea(context: Context) -> str:
+def _textarea(context: Drawn) -> str:
     widget = context["widget"]
-    value = conditional_escape(widget["value"]) if widget["value"] else ""
+    value = _shown(widget["value"]) if widget["value"] else ""
     return (
-        f'<textarea name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>\n'
-        f"{value}</textarea>"
+        f'<textarea name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
     )
 
 
-def _errors(context: Context) -> str:
+def _errors(context: Drawn) -> str:
     errors = context["errors"]
     if not errors:
         return ""
     field_id = getattr(errors, "field_id", None)
-    where = f' id="{conditional_escape(field_id)}_error"' if field_id else ""
-    items = "".join(f"<li>{conditional_escape(error)}</li>" for error in errors)
-    return f'<ul class="{conditional_escape(context["error_class"])}"{where}>{items}</ul>'
+    where = f' id="{_shown(field_id)}_error"' if field_id else ""
+    items = "".join(f"<li>{_shown(error)}</li>" for error in errors)
+    return f'<ul class="{_shown(context["error_class"])}"{where}>{items}</ul>'
 
 
-DRAWN: dict[str, Callable[[Context], str]] = {
+DRAWN: dict[str, Callable[[Drawn], str]] = {
     **{f"django/forms/widgets/{name}.html": _input for name in INPUTS},
     "django/forms/widgets/select.html": _select,
     "django/forms/widgets/textarea.html": _textarea,

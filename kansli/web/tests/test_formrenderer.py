@@ -4,6 +4,8 @@ and error, hostile text included, and anything it does not draw goes to the engi
 
 from __future__ import annotations
 
+import datetime
+import decimal
 from typing import Any
 
 import pytest
@@ -16,13 +18,28 @@ from kansli.web.formrenderer import FormRenderer
 
 HOSTILE = '"><script>alert(1)</script>&amp;'
 CHOICES = [
-    ("", "Välj"), ("a", "Å & Ö <b>"), (1, 2),
+    ("", "Välj"), ("a", "Å & Ö <b>"), (1, 2), ("d", decimal.Decimal("1.5")),
+    ("t", datetime.datetime(2026, 1, 1, 23, 30, tzinfo=datetime.UTC)),
     ("Grupp <1>", [("g1", "Ett"), ("g2", mark_safe("<em>Två</em>"))]),
+    (datetime.date(2026, 1, 2), [("g3", datetime.date(2026, 1, 2))]),
 ]  # fmt: skip
 
 
+class OwnHtml:
+    """Not a string, with __html__ of its own: the templates' stringformat escapes it."""
+
+    def __html__(self) -> str:
+        return '<b x="1">'
+
+    def __str__(self) -> str:
+        return self.__html__()
+
+
 class Everything(forms.Form):
-    text = forms.CharField(max_length=5, help_text="En ledtråd")
+    text = forms.CharField(
+        max_length=5, help_text="En ledtråd",
+        widget=forms.TextInput(attrs={"title": OwnHtml(), "data-n": 1.5}),
+    )  # fmt: skip
     number = forms.IntegerField(min_value=0)
     email = forms.EmailField(required=False)
     url = forms.URLField(required=False, assume_scheme="https")
@@ -69,6 +86,8 @@ def test_every_widget_is_drawn_as_the_templates_draw_it(data: Any) -> None:
     assert ours == drawn(Everything, data, DjangoTemplates())
     joined = "".join(ours)
     assert data is None or ("<script>" not in joined and "&lt;script&gt;" in joined)
+    assert 'title="&lt;b x=&quot;1&quot;&gt;"' in joined
+    assert ">1,5</option>" in joined and ">2 januari 2026 00:30</option>" in joined
     if data:
         assert '<ul class="errorlist nonfield"><li>Hela formuläret &lt;fel&gt;</li>' in joined
         assert "<li><i>säker</i></li>" in joined  # marked safe: left as it is
