@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.db import connection
 from django.utils import timezone
 
 from kansli.org.models import case_number
@@ -299,8 +300,8 @@ def _registration(row: Sequence[Any]) -> _Registration:
     number_in_series = case_number(number_format, series, year, serial)
     case = _Case(case_id, title, year, serial, series, authority_id,
                  _Authority(code, authority_name), number_in_series)  # fmt: skip
-    if timezone.is_naive(registered_at):  # SQLite keeps UTC without a zone
-        registered_at = registered_at.replace(tzinfo=datetime.UTC)
+    if timezone.is_naive(registered_at):  # SQLite keeps times without their zone
+        registered_at = timezone.make_aware(registered_at, connection.timezone)
     return _Registration(
         pk, case_id, case, document_number(number_in_series, number), direction, day,
         registered_at, name, bool(private), text, kind, secrecy_id,
