@@ -8,7 +8,8 @@ from typing import Any
 from django import template
 
 from kansli.access.rules import reader
-from kansli.org.models import Role, RoleAssignment
+from kansli.org.models import Role
+from kansli.org.permissions import roles_held
 
 register = template.Library()
 
@@ -21,7 +22,7 @@ def archive_links(context: template.Context) -> dict[str, bool]:
         return {"transfers": False}
     cached = getattr(user, "_kansli_archive_links", None)
     if cached is None:
-        archivist = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ARCHIVIST)
-        cached = {"transfers": archivist.exists() or reader(user).municipalities is None}
+        archivist = Role.ARCHIVIST in roles_held(user)
+        cached = {"transfers": archivist or reader(user).municipalities is None}
         user._kansli_archive_links = cached
     return dict(cached)

@@ -11,7 +11,7 @@ from django import template
 from kansli.access.rules import employed_in
 from kansli.meetings.views.common import staff_bodies
 from kansli.org.models import Role
-from kansli.registry.views.common import holds
+from kansli.org.permissions import roles_held
 
 register = template.Library()
 
@@ -26,7 +26,7 @@ def meetings_links(context: template.Context) -> dict[str, bool]:
     if cached is None:  # once per request, however often the menu is drawn
         cached = {
             "meetings": staff_bodies(user).exists(),
-            "portal": holds(user, [Role.ELECTED]),
+            "portal": Role.ELECTED in roles_held(user),
             "news": employed_in(user).exists(),
         }
         user._kansli_meetings_links = cached

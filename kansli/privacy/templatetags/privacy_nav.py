@@ -7,7 +7,7 @@ from typing import Any
 
 from django import template
 
-from kansli.org.models import RoleAssignment
+from kansli.org.permissions import roles_held
 from kansli.privacy.actions import SEARCHING_ROLES
 
 register = template.Library()
@@ -21,7 +21,6 @@ def privacy_links(context: template.Context) -> dict[str, bool]:
         return {"search": False}
     cached = getattr(user, "_kansli_privacy_links", None)
     if cached is None:
-        held = RoleAssignment.objects.valid_on().filter(user=user, role__in=SEARCHING_ROLES)
-        cached = {"search": held.exists()}
+        cached = {"search": bool(roles_held(user) & set(SEARCHING_ROLES))}
         user._kansli_privacy_links = cached
     return dict(cached)

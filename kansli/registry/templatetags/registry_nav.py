@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from kansli.org.models import Role, RoleAssignment
+from kansli.org.models import Role
+from kansli.org.permissions import roles_held
 from kansli.registry.permissions import REGISTERING_ROLES
 from kansli.registry.views.common import waiting_items
 
@@ -24,9 +25,7 @@ def registry_links(context: template.Context) -> dict[str, bool | int]:
         return {"search": False, "register": False, "mine": False, "late": False, "inbox": 0}
     cached = getattr(user, "_kansli_registry_links", None)
     if cached is None:
-        roles = set(
-            RoleAssignment.objects.valid_on().filter(user=user).values_list("role", flat=True)
-        )
+        roles = roles_held(user)
         registers = bool(roles & set(REGISTERING_ROLES))
         cached = {
             "search": bool(roles - {Role.ELECTED}),

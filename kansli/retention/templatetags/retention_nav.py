@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from kansli.access.rules import HOLD_READERS
-from kansli.org.models import RoleAssignment
+from kansli.org.permissions import roles_held
 
 register = template.Library()
 
@@ -21,7 +21,6 @@ def retention_links(context: template.Context) -> dict[str, bool]:
         return {"disposal": False}
     cached = getattr(user, "_kansli_retention_links", None)
     if cached is None:
-        held = RoleAssignment.objects.valid_on().filter(user=user, role__in=HOLD_READERS)
-        cached = {"disposal": held.exists()}
+        cached = {"disposal": bool(roles_held(user) & set(HOLD_READERS))}
         user._kansli_retention_links = cached
     return dict(cached)
