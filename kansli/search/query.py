@@ -146,7 +146,8 @@ def search(
     officer and unit are model instances or ids; `year` is the case's year, the dates
     the document's date; `counterpart` words of a sender, recipient or party (see
     filters.Filters). With `count_cap`, the hits are counted up to the cap (see
-    SearchResult.count): one more query pair only when there is more than a page.
+    SearchResult.count): one more query (two with cases) only when the page's query did
+    not read every hit.
 
     `by_relevance` orders the hits by how well they match the words (bm25, ts_rank_cd)
     instead of newest first, among the newest RELEVANCE_WINDOW hits: ranking every hit
@@ -173,21 +174,34 @@ def search(
         complete = len(documents) < CASES_WINDOW and len(cases) < CASES_WINDOW
         count = min(len(merged), count_cap + 1) if count_cap is not None and complete else None
         return SearchResult(_rows(user, page[:limit]), len(page) > limit, offset, count)
-    if by_relevance and query.terms:
-        documents, cases = _both(user, query, wanted, RELEVANCE_WINDOW)
+    ranked = by_relevance and bool(query.terms)
+    window = RELEVANCE_WINDOW if ranked else end
+    documents, cases = _both(user, query, wanted, window)
+    if ranked:
         merged = _by_relevance(query.terms, documents, cases)
     else:
-        documents, cases = _both(user, query, wanted, end)
         merged = _newest_first(documents, cases)
     page = merged[offset:end]
     count = None
     if count_cap is not None:
-        if len(merged) < end:  # every hit is in hand
-            count = len(merged)
+        if len(documents) < window and len(cases) < window:  # every hit is in hand
+            count = min(len(merged), count_cap + 1)
         else:
-            counted = _both(user, query, wanted, max(end, count_cap + 1))
-            count = min(len(counted[0]) + len(counted[1]), count_cap + 1)
+            count = _count(user, query, wanted, count_cap + 1)
     return SearchResult(_rows(user, page[:limit]), len(page) > limit, offset, count)
+
+
+def _count(user: Any, query: ParsedQuery, wanted: Plan, cap: int) -> int:
+    """How many hits there are, up to `cap`: through the same gate as the hits, in no
+    order, so that the database stops at the cap without sorting or walking the index
+    newest first (the page's query does that; a count taken that way cost as much as
+    the rest of the search at 1M documents, bench/scale.py)."""
+    total = _counted(DocumentEntry, Document.objects.visible_to(user), query.terms,
+                     wanted.documents, wanted.facets, cap)  # fmt: skip
+    if wanted.cases is not None and total < cap:
+        total += _counted(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
+                          wanted.case_facets, cap - total)  # fmt: skip
+    return total
 
 
 def _each_case_once(hits: list[Hit]) -> list[Hit]:
@@ -330,6 +344,19 @@ def _ids(
     if connection.vendor == "postgresql":
         return [(kind, pk) for pk in _newest_on_postgresql(entries, limit)]
     return [(kind, pk) for pk in entries.order_by("-pk").values_list("pk", flat=True)[:limit]]
+
+
+def _counted(
+    entry: type[DocumentEntry | CaseEntry],
+    readable: QuerySet[Any],
+    terms: Sequence[Term],
+    condition: Q,
+    facets: list[list[str]],
+    cap: int,
+) -> int:
+    visible = readable.filter(condition, pk=OuterRef("pk"))
+    entries = entry.objects.filter(*_matches(terms, facets), Exists(visible)).order_by()
+    return entries.values("pk")[:cap].count()
 
 
 # PostgreSQL's GIN index gives its hits in no order, and the planner, to stop early,

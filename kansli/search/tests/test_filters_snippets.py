@@ -79,10 +79,15 @@ def test_the_count_is_exact_up_to_the_cap_and_counts_only_what_the_user_may_read
     shown = search(staff, "tillsynsrapport", count_cap=10, limit=2)
     assert shown.count == 4 and len(shown.hits) == 2  # the secret one is not counted
     assert search(staff, "tillsynsrapport", count_cap=3, limit=2).count == 4  # "more than 3"
+    ranked = search(staff, "tillsynsrapport", count_cap=10, limit=2, by_relevance=True)
+    assert ranked.count == 4 and len(ranked.hits) == 2
     page = signed_in(staff).get("/sok/", {"q": "tillsynsrapport"}).content.decode()
     assert "4 träffar." in page
     few = signed_in(staff).get("/sok/", {"q": "tillsynsrapport", "fran": "2"}).content.decode()
     assert "träffar." not in few  # counted on the first page only
+    make_case("Tillsynsrapport utan handling")  # counted from the cases' own index
+    assert search(staff, "tillsynsrapport", count_cap=10, limit=2).count == 5
+    assert search(staff, "tillsynsrapport", count_cap=10, limit=10).count == 5
 
 
 def test_a_snippet_shows_the_words_in_the_file_marked_and_escaped(staff: User) -> None:
