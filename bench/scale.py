@@ -422,7 +422,7 @@ def generate(documents: int, org: Org, boards: dict[str, Board], rng: random.Ran
             body = text.normalise([*case.parts, *words])
             if case.protected:  # kansli.search.index._without_protected
                 body = Hide([case.counterpart])(body)
-            facets = " ".join(text.document_facets(case.facets, direction, day))
+            facets = " ".join(text.document_facets(case.facets, direction, day, kind))
             entries.add(document_pk, body, facets)
             withheld = record.WITHHELD.format(reference=references[provision] if provision else "")
             shown = [

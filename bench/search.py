@@ -432,7 +432,7 @@ def generate(documents: int, org: Org, rng: random.Random) -> tuple[int, int]:
                          counterpart, description, kind, "")  # fmt: skip
                 words = text.document_words(description, counterpart, kind)
                 body = text.normalise([*case.parts, *words])
-                facets = " ".join(text.document_facets(case.facets, direction, day))
+                facets = " ".join(text.document_facets(case.facets, direction, day, kind))
                 entries.add(document_pk, body, facets)
                 # The public e-diary's row: no party names (the generated ones are
                 # private persons, left out there by default).

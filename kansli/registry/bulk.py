@@ -379,9 +379,8 @@ class Batch:
             own = text.document_words(document.description, document.counterpart,
                                       document.document_type)  # fmt: skip
             body = _normalised(staff_pieces[pk], staff_words[pk], own)
-            facets = " ".join(
-                text.document_facets(facets_of[pk], document.direction, document.document_date)
-            )
+            day, kind = document.document_date, document.document_type
+            facets = " ".join(text.document_facets(facets_of[pk], document.direction, day, kind))
             shown = [counterpart(document, mask), description(document, mask),
                      document.document_type]  # fmt: skip
             staff.append((document.id, _without_protected(body, mask), facets))

@@ -2,7 +2,8 @@
 
 Every filter is applied to the registry's own columns (the truth, in the same query
 as the access filter). Those the index also carries as facets (text.py: authority,
-year, classification, unit, direction, a closed date range, the case number) are added
+year, classification, unit, direction, a closed date range, the case number, the
+document type) are added
 to the full-text condition too, so that the full-text engine narrows the hits itself:
 "beslut" in an old year then does not walk every newer "beslut" first. Status and
 officer change through actions that do not touch the index, so they are columns only.
@@ -137,7 +138,9 @@ def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]
     if not filters.include_voided:
         result.add(Q(voided_at__isnull=True), Q())
     if filters.document_type is not None:
-        result.add(Q(document_type__iexact=filters.document_type), None)
+        kind = tokens.document_type_token(filters.document_type)
+        facet = None if kind is None else [kind]
+        result.add(Q(document_type__iexact=filters.document_type), None, facet)
     if filters.counterpart is not None:
         result.add(*_counterpart(filters.counterpart.split()))
     _date_range(result, filters.date_from, filters.date_to)

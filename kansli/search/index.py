@@ -128,7 +128,11 @@ def _case_facets(case: Case) -> list[str]:
 
 
 def _document_facets(document: Document, case_facets: list[str]) -> str:
-    return " ".join(text.document_facets(case_facets, document.direction, document.document_date))
+    return " ".join(
+        text.document_facets(
+            case_facets, document.direction, document.document_date, document.document_type
+        )
+    )
 
 
 def index_document(document: Document) -> None:

@@ -17,6 +17,7 @@ columns in the same query, which stay the truth."""
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -91,6 +92,19 @@ def direction_token(direction: str) -> str:
     return f"d{direction}"
 
 
+def document_type_token(document_type: str) -> str | None:
+    """A document type ("Yttrande") as one token of digits, or None when it has no
+    words. The registry's filter takes types equal whatever their case
+    (document_type__iexact: UPPER on PostgreSQL, ASCII letters on SQLite); upper-casing
+    before words() lower-cases gives such types the same words, so that the token only
+    narrows and never leaves out what the filter takes. Types with the same words but
+    other punctuation share a token; the filter on the column tells them apart."""
+    key = " ".join(words(document_type.upper()))
+    if not key:
+        return None
+    return f"h{int.from_bytes(hashlib.sha256(key.encode()).digest()[:6], 'big')}"
+
+
 def date_tokens(day: datetime.date) -> list[str]:
     """A document date as a year token and a month token (t2026, t202603)."""
     return [f"t{day.year}", f"t{day.year}{day.month:02d}"]
@@ -118,9 +132,11 @@ def case_facets(
 
 
 def document_facets(
-    case_facets: list[str], direction: str, document_date: datetime.date
+    case_facets: list[str], direction: str, document_date: datetime.date, document_type: str
 ) -> list[str]:
-    return [*case_facets, direction_token(direction), *date_tokens(document_date)]
+    facets = [*case_facets, direction_token(direction), *date_tokens(document_date)]
+    kind = document_type_token(document_type)
+    return facets if kind is None else [*facets, kind]
 
 
 def date_range_tokens(start: datetime.date, end: datetime.date, most: int = 36) -> list[str] | None:
