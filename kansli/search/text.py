@@ -98,7 +98,9 @@ def document_type_token(document_type: str) -> str | None:
     (document_type__iexact: UPPER on PostgreSQL, ASCII letters on SQLite); upper-casing
     before words() lower-cases gives such types the same words, so that the token only
     narrows and never leaves out what the filter takes. Types with the same words but
-    other punctuation share a token; the filter on the column tells them apart."""
+    other punctuation share a token; the filter on the column tells them apart. The
+    token is stored in the index: a change to it or to words() needs `kansli search
+    reindex`."""
     key = " ".join(words(document_type.upper()))
     if not key:
         return None

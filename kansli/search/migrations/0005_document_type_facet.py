@@ -4,9 +4,12 @@ by type itself: at a million documents on PostgreSQL a common word of one type w
 every newer hit of the word to test its type (0.7 s).
 
 Rows written from now on carry the token; this adds it to the rows already there, in
-batches of 5,000 documents, without touching their words. About a minute a million
-documents on PostgreSQL. Backwards nothing is undone: an extra token narrows nothing
-that the older code asks for."""
+batches of 5,000 documents, without touching their words: 94 s for a million documents
+on PostgreSQL (bench/scale.py's registry, in a transaction rolled back, with other work
+on the machine). Stop the web and worker processes while it runs (README, "An
+upgrade"): rows the old code writes meanwhile lack the token until `kansli search
+reindex`. Backwards nothing is undone: an extra token narrows nothing that the older
+code asks for, and running this twice only repeats a token."""
 
 from typing import Any
 
