@@ -347,9 +347,10 @@ def _dispose_batch(
         return set()
     ids = [document.pk for _item, document in going]
     terms: set[str] = set()
+    more = search_index.more_text([document for _item, document in going])
     for _item, document in going:
         names = [party.name for party in document.case.parties.all()]
-        terms |= set(search_index.document_text(document, names).split())
+        terms |= set(search_index.document_text(document, names, more[document.pk]).split())
     files = list(DocumentFile.objects.filter(document_id__in=ids).select_related("stored"))
     inbox = list(InboxItem.objects.filter(document_id__in=ids).select_related("stored"))
     _forget_events(run, ids, files, inbox, actor)

@@ -4,6 +4,8 @@ one of its files' text has been extracted in the background (kansli.files.extrac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db import transaction
 
 from kansli.files import extract
@@ -12,12 +14,18 @@ from kansli.registry.models import Document, DocumentFile
 from kansli.search.index import register_text_source, reindex_document
 
 
-def file_texts(document: Document) -> list[str]:
-    """The extracted text of the document's current files."""
+def file_texts(documents: Sequence[Document]) -> dict[int, list[str]]:
+    """The extracted text of each document's current files, by document id, in one
+    query for them all."""
     files = DocumentFile.objects.filter(
-        document=document, replaced_by__isnull=True, stored__extraction=StoredFile.Extraction.DONE
+        document__in=[document.pk for document in documents],
+        replaced_by__isnull=True,
+        stored__extraction=StoredFile.Extraction.DONE,
     )
-    return list(files.order_by("pk").values_list("stored__text", flat=True))
+    texts: dict[int, list[str]] = {}
+    for document_id, body in files.order_by("pk").values_list("document_id", "stored__text"):
+        texts.setdefault(document_id, []).append(body)
+    return texts
 
 
 def text_extracted(stored: StoredFile) -> None:

@@ -22,7 +22,7 @@ search(include_voided=False) leaves them out.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
 from django.db import connection
 
@@ -32,7 +32,10 @@ from kansli.registry.models import Case, Document
 from kansli.rows import execute, execute_many
 from kansli.search import schema, text
 
-TextSource = Callable[[Document], Iterable[str]]
+# More text for documents, by document id (a document without any may be left out);
+# given all the documents at hand, so that a case or a batch costs one query, not one
+# per document.
+TextSource = Callable[[Sequence[Document]], Mapping[int, Iterable[str]]]
 
 _text_sources: list[TextSource] = []
 
@@ -58,18 +61,32 @@ def case_parts(case: Case, party_names: Iterable[str]) -> list[str]:
     )
 
 
-def document_parts(document: Document) -> list[str]:
-    more = [part for source in _text_sources for part in source(document)]
+def more_text(documents: Sequence[Document]) -> dict[int, list[str]]:
+    """Every text source's text for each of the documents, by document id."""
+    more: dict[int, list[str]] = {document.pk: [] for document in documents}
+    for source in _text_sources:
+        for document_id, parts in source(documents).items():
+            more[document_id].extend(parts)
+    return more
+
+
+def document_parts(document: Document, more: list[str] | None = None) -> list[str]:
+    """`more`: the text sources' text for it, when more_text has read it already."""
+    if more is None:
+        more = more_text([document])[document.pk]
     return text.document_words(
         document.description, document.counterpart, document.document_type, more
     )
 
 
-def document_text(document: Document, party_names: Iterable[str] | None = None) -> str:
+def document_text(
+    document: Document, party_names: Iterable[str] | None = None, more: list[str] | None = None
+) -> str:
     """Everything a search finds a document by, as words joined by spaces."""
     if party_names is None:
         party_names = _party_names(document.case)
-    return text.normalise([*case_parts(document.case, party_names), *document_parts(document)])
+    parts = document_parts(document, more)
+    return text.normalise([*case_parts(document.case, party_names), *parts])
 
 
 def _party_names(case: Case) -> list[str]:
@@ -179,9 +196,10 @@ def index_case(case: Case) -> None:
     masks = _masks(case, parties)
     facets = _case_facets(case)
     documents = list(case.documents.select_related("secrecy").order_by("pk"))
+    more = more_text(documents)
     for document in documents:
         document.case = case
-        _write_both(document, document_text(document, names),
+        _write_both(document, document_text(document, names, more[document.pk]),
                     _document_facets(document, facets), masks)  # fmt: skip
     if documents:
         delete("search_case", case.pk)

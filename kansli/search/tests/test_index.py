@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import pytest
 from django.db import connection
@@ -21,8 +21,8 @@ def file_texts() -> Iterator[dict[int, str]]:
     """A stand-in for the files app: extracted text per document id."""
     texts: dict[int, str] = {}
 
-    def source(document: Document) -> Iterable[str]:
-        return [texts.get(document.pk, "")]
+    def source(documents: Sequence[Document]) -> dict[int, Iterable[str]]:
+        return {d.pk: [texts[d.pk]] for d in documents if d.pk in texts}
 
     index.register_text_source(source)
     yield texts
