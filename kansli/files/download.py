@@ -9,7 +9,6 @@ from typing import IO
 from django.http import FileResponse
 
 from kansli.files.models import StoredFile
-from kansli.files.pdfactive import cleaned
 
 
 def handed_on(stored: StoredFile) -> bytes:
@@ -18,7 +17,11 @@ def handed_on(stored: StoredFile) -> bytes:
     content; the stored file unchanged."""
     with stored.open() as handle:
         data = bytes(handle.read())
-    return cleaned(data) if stored.active_content else data
+    if not stored.active_content:
+        return data
+    from kansli.files.pdfactive import cleaned  # pypdf, loaded by who hands on a PDF
+
+    return cleaned(data)
 
 
 def file_response(

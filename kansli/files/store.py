@@ -42,7 +42,6 @@ from kansli.files.detect import (
 )
 from kansli.files.extract import queue_extraction
 from kansli.files.models import StoredFile, storage_name
-from kansli.files.pdfactive import checked
 from kansli.files.storage import reaching_storage
 
 MEGABYTE = 1024 * 1024
@@ -98,8 +97,14 @@ def _store(file: File, name: str, active_content: str | None = None) -> StoredFi
         return found
     _put(file, storage_name(sha256), file.size)
     active = ""
-    if file_type == PDF:
-        active = checked(_bytes(file)) if active_content is None else active_content
+    if file_type == PDF and active_content is not None:
+        active = active_content
+    elif file_type == PDF:
+        # pypdf is loaded by the first process that stores a PDF, not by every process
+        # at start (see kansli.files.readers).
+        from kansli.files.pdfactive import checked
+
+        active = checked(_bytes(file))
     stored, created = StoredFile.objects.get_or_create(
         sha256=sha256,
         defaults={"size": file.size, "content_type": file_type.mime, "active_content": active},

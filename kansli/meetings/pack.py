@@ -15,17 +15,15 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from pypdf import PageObject, PdfReader, PdfWriter
-from pypdf.generic import (
-    ArrayObject,
-    DecodedStreamObject,
-    DictionaryObject,
-    IndirectObject,
-    NameObject,
-)
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfWriter
+    from pypdf.generic import IndirectObject
 
-FONT = NameObject("/KansliSidnummer")  # a name no PDF writer picks for its own fonts
+# pypdf is imported by the functions that use it: the meetings' actions import this
+# module (PackError) in every process, and pypdf costs about 15 MB where no pack is made.
+FONT = "/KansliSidnummer"  # a name no PDF writer picks for its own fonts
 FONT_SIZE = 8
 BOTTOM = 20  # points from the visible bottom edge to the baseline of the number
 
@@ -58,6 +56,9 @@ class Part:
 def merge(parts: Sequence[Part], *, footer: str) -> bytes:
     """The parts in order as one PDF, with a bookmark to the first page of each part and
     "<footer> – sida N av M" at the bottom of every page."""
+    from pypdf import PdfWriter
+    from pypdf.generic import DictionaryObject, NameObject
+
     writer = PdfWriter()
     parent: IndirectObject | None = None
     for part in parts:
@@ -88,6 +89,8 @@ def merge(parts: Sequence[Part], *, footer: str) -> bytes:
 
 def append(writer: PdfWriter, part: Part) -> None:
     """Append the part's pages, or raise PackError if they cannot be read."""
+    from pypdf import PdfReader
+
     problem = ""
     try:
         reader = PdfReader(io.BytesIO(part.pdf))
@@ -109,9 +112,11 @@ def stamp(
     """Add the text, centred at the bottom of the page as it is shown (after /Rotate).
     The page's own content is wrapped in q … Q so that whatever it leaves in the graphics
     state does not move the number; the content itself is not parsed or rewritten."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
     resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
     fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
-    fonts[FONT] = font
+    fonts[NameObject(FONT)] = font
 
     left, bottom, right, top = (float(v) for v in page.cropbox)
     rotation = page.rotation % 360
@@ -146,6 +151,8 @@ def stamp(
 
 def stream(writer: PdfWriter, data: bytes) -> IndirectObject:
     """A new content stream in the writer (pypdf has no public call for a new object)."""
+    from pypdf.generic import DecodedStreamObject
+
     obj = DecodedStreamObject()
     obj.set_data(data)
     return writer._add_object(obj)

@@ -79,7 +79,7 @@ def in_file(file: IO[bytes]) -> list[str]:
     from django.core.exceptions import ValidationError
 
     from kansli.files.detect import ZIP_BASED, detect_type
-    from kansli.files.extract import text_of
+    from kansli.files.readers import text_of
     from kansli.files.store import check_unpacked
 
     file_type = detect_type(file)

@@ -9,9 +9,10 @@ from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from kansli.files import extract
-from kansli.files.extract import Unsupported, extract_file_text, extract_text
+from kansli.files import extract, readers
+from kansli.files.extract import extract_file_text, extract_text
 from kansli.files.models import StoredFile
+from kansli.files.readers import Unsupported
 from kansli.files.store import store_bytes
 from kansli.files.tests import samples
 
@@ -135,7 +136,7 @@ def test_task_drops_nul_characters(monkeypatch: pytest.MonkeyPatch) -> None:
     def text_with_nul(file: IO[bytes]) -> str:
         return "Be\x00slut"
 
-    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", text_with_nul)
+    monkeypatch.setitem(readers.EXTRACTORS, "text/plain", text_with_nul)
     assert run(store_bytes(b"Beslut", "beslut.txt")).text == "Beslut"
 
 

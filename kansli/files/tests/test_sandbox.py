@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import pytest
 
-from kansli.files import extract
+from kansli.files import readers
 from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.files.tests.test_extract import run
@@ -33,7 +33,7 @@ def test_a_file_whose_reading_swells_is_kept_without_text(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.EXTRACT_MEMORY_MB = 200
-    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", swelling)
+    monkeypatch.setitem(readers.EXTRACTORS, "text/plain", swelling)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     stored = run(store_bytes(b"Beslut", "beslut.txt"))
     assert stored.extraction == Extraction.FAILED and stored.text == ""
@@ -48,7 +48,7 @@ def test_a_file_whose_reading_hangs_is_given_up_after_the_time_limit(
     settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings.EXTRACT_SECONDS = 1
-    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", hanging)
+    monkeypatch.setitem(readers.EXTRACTORS, "text/plain", hanging)
     started = time.monotonic()
     stored = run(store_bytes(b"Beslut", "beslut.txt"))
     assert time.monotonic() - started < 10
@@ -58,7 +58,7 @@ def test_a_file_whose_reading_hangs_is_given_up_after_the_time_limit(
 
 def test_the_next_file_is_read_as_usual(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.EXTRACT_MEMORY_MB = 200
-    monkeypatch.setitem(extract.EXTRACTORS, "application/pdf", swelling)
+    monkeypatch.setitem(readers.EXTRACTORS, "application/pdf", swelling)
     run(store_bytes(b"%PDF-1.4\n%%EOF\n", "trasig.pdf"))
     assert run(store_bytes(b"Kallelse", "kallelse.txt")).text == "Kallelse"
 
@@ -74,7 +74,7 @@ def test_the_case_page_says_when_a_files_text_could_not_be_read(
     from kansli.registry.testing import make_incoming
 
     settings.EXTRACT_MEMORY_MB = 200
-    monkeypatch.setitem(extract.EXTRACTORS, "text/plain", swelling)
+    monkeypatch.setitem(readers.EXTRACTORS, "text/plain", swelling)
     document = make_incoming()
     stored = store_bytes(b"Beslut", "beslut.txt")
     do_attach_file(document, stored, "beslut.txt", actor=None)
