@@ -74,9 +74,10 @@ def _digit_forms(number: str) -> list[str]:
 
 
 def hide_protected(user: Any, cases: Iterable[Any], documents: Iterable[Any] = ()) -> None:
-    """Rewrite, in memory, the cases' titles and the documents' senders, recipients and
-    descriptions for the user. Only objects that are shown and never saved: an action
-    given one would store what it shows."""
+    """Rewrite, in memory, the cases' titles and the documents' senders, recipients,
+    descriptions and document types (free text: "Yttrande från ...") for the user.
+    Only objects that are shown and never saved: an action given one would store what
+    it shows."""
     cases = list(cases)
     documents = list(documents)
     everything = {c.pk: c for c in [*cases, *(d.case for d in documents)]}
@@ -91,6 +92,7 @@ def hide_protected(user: Any, cases: Iterable[Any], documents: Iterable[Any] = (
         if shown != document.counterpart:  # the person's own address goes with the name
             document.counterpart, document.counterpart_address = shown, ""
         document.description = one(document.description)
+        document.document_type = one(document.document_type)
 
 
 _CACHE = "_kansli_hide"

@@ -210,7 +210,7 @@ def public_entry(document: Any, masks: Masks) -> PublicEntry:
         registered_on=timezone.localdate(document.registered_at),
         counterpart=counterpart(document, masks),
         description=description(document, masks),
-        document_type=document.document_type,
+        document_type=scrub(document.document_type, masks),  # free text: a name may be in it
         secret=document.secrecy_id is not None,
         voided=document.voided_at is not None,
     )

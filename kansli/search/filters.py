@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Value
 
 from kansli.registry.models import CaseStatus, Direction, Document, Party
 from kansli.search import text as tokens
@@ -140,7 +140,7 @@ def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]
     if filters.document_type is not None:
         kind = tokens.document_type_token(filters.document_type)
         facet = None if kind is None else [kind]
-        result.add(Q(document_type__iexact=filters.document_type), None, facet)
+        result.add(_document_type(filters.document_type), None, facet)
     if filters.counterpart is not None:
         result.add(*_counterpart(filters.counterpart.split()))
     _date_range(result, filters.date_from, filters.date_to)
@@ -157,6 +157,17 @@ def _date_range(result: Plan, start: datetime.date | None, end: datetime.date | 
         if covering is not None:
             # Only documents carry date tokens; a case row has its column only.
             result.facets.append(covering or ["none"])
+
+
+def _document_type(document_type: str) -> Q:
+    """Documents of the type (in any case), unless the type names a party of theirs
+    with protected identity (OSL 21 kap. 3 §): a document type is free text ("Yttrande
+    från ..."), and a filter that matched it would tell that the hidden person is a
+    party, as the counterpart filter would (_counterpart). Shown, such a type is masked
+    (kansli.public.record.scrub, kansli.access.protected.hide_protected)."""
+    hidden = Party.objects.filter(protected_identity=True, case=OuterRef("case"))
+    named = hidden.annotate(asked=Value(document_type)).filter(asked__icontains=F("name"))
+    return Q(~Exists(named.exclude(name="")), document_type__iexact=document_type)
 
 
 def _counterpart(words: list[str]) -> tuple[Q, Q]:

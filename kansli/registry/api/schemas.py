@@ -83,6 +83,10 @@ class DocumentOut(Schema):
         return hide_for(context["request"].auth, obj.case)(obj.description)
 
     @staticmethod
+    def resolve_document_type(obj: Document, context: dict[str, Any]) -> str:
+        return hide_for(context["request"].auth, obj.case)(obj.document_type)  # free text
+
+    @staticmethod
     def resolve_secrecy(obj: Document) -> str | None:
         return obj.secrecy.reference if obj.secrecy else None
 

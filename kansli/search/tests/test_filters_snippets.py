@@ -15,7 +15,7 @@ from kansli.org.models import User
 from kansli.registry import actions
 from kansli.registry.testing import make_case, make_incoming, make_provision
 from kansli.search.query import search
-from kansli.web.testing import signed_in
+from kansli.web.testing import api_client, signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +171,33 @@ def test_documents_only_or_each_case_once(staff: User) -> None:
     assert page.hits == [other, lone] and page.has_more
     shown = signed_in(staff).get("/sok/", {"q": "gångbro", "kind": "cases"}).content.decode()
     assert shown.count(bridge.case_number) == 1 and first.document_number not in shown
+
+
+def test_a_document_type_naming_a_protected_party_neither_filters_nor_shows(
+    staff: User, officer: User, client: Any
+) -> None:
+    """OSL 21 kap. 3 §: a document type is free text, and may name the hidden person.
+    Filtering by it finds nothing, for staff and the public, and it is shown masked."""
+    from kansli.public.record import entries_of
+
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, "Sara Skyddad", protected_identity=True, actor=None)
+    named = make_incoming(case, document_type="Yttrande från Sara Skyddad")
+    plain = make_incoming(case, document_type="Yttrande")
+    for user in (officer, staff):
+        assert search(user, "", document_type="Yttrande från Sara Skyddad").hits == []
+        assert search(user, "", document_type="yttrande från sara skyddad").hits == []
+    assert search(staff, "", document_type="Yttrande").hits == [plain]
+    (entry,) = entries_of([named.pk])
+    assert entry.document_type == "Yttrande från [Skyddad personuppgift]"
+    answer = client.get("/api/v1/public/diary", {"document_type": "Yttrande från Sara Skyddad"})
+    assert answer.status_code == 200 and answer.json()["entries"] == []
+    assert client.get("/api/v1/public/diary", {"q": "Sara"}).json()["entries"] == []
+    listed = client.get("/api/v1/public/diary", {"document_type": "Yttrande"}).json()["entries"]
+    assert [e["document_number"] for e in listed] == [plain.document_number]
+    # Staff who are not the case's officer or a registrar read the type masked.
+    read = api_client(officer).get(f"/api/v1/documents/{named.pk}").json()
+    assert read["document_type"] == "Yttrande från Skyddad identitet"
+    assert api_client(staff).get(f"/api/v1/documents/{named.pk}").json()["document_type"] == (
+        "Yttrande från Sara Skyddad"
+    )  # the authority's registrar
