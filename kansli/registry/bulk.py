@@ -382,7 +382,7 @@ class Batch:
             day, kind = document.document_date, document.document_type
             facets = " ".join(text.document_facets(facets_of[pk], document.direction, day, kind))
             shown = [counterpart(document, mask), description(document, mask),
-                     document.document_type]  # fmt: skip
+                     scrub(document.document_type, mask)]  # fmt: skip
             staff.append((document.id, _without_protected(body, mask), facets))
             public.append((document.id, _normalised(public_pieces[pk], public_words[pk], shown),
                            facets))  # fmt: skip

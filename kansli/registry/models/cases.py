@@ -174,6 +174,12 @@ class Party(models.Model):
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         ordering = ["case", "pk"]
+        indexes = [
+            # The few parties with protected identity, read whole by the search filters.
+            models.Index(
+                fields=["case"], condition=Q(protected_identity=True), name="party_protected"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -346,7 +346,8 @@ def test_a_batch_the_database_refuses_is_reported_and_the_next_one_loads(
 def test_protected_and_private_names_are_indexed_as_a_registration_indexes_them() -> None:
     """Documents into a case with a party of protected identity and a private person,
     and a new case beside it: the rows the registration's own indexing writes (no
-    protected name in either index, the private person's not in the public one)."""
+    protected name in either index, not even in a free-text document type, the private
+    person's not in the public one)."""
     make_authority("KS")
     make_provision()
     first = [HEADER, "A1;KS 2024/1;KS;Bygglov för Tove Hemlig;2024-01-02;;;;;;;;;;"]
@@ -357,7 +358,7 @@ def test_protected_and_private_names_are_indexed_as_a_registration_indexes_them(
     about = "Skrivelse från Per Privat 19121212-1212 per@example.se om Tove Hemlig"
     lines = [HEADER] + [
         f"A1;KS 2024/1;KS;Bygglov för Tove Hemlig;2024-01-02;;;D{n};;inkommen;2024-02-01;"
-        f"{who};{about};Brev;{secrecy}"
+        f"{who};{about};Brev från Tove Hemlig;{secrecy}"
         for n, (who, secrecy) in enumerate(
             [("Tove Hemlig", ""), ("Per Privat", ""), ("Kommunen", "OSL 39 kap. 3 §")]
         )

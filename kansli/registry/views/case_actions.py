@@ -210,7 +210,8 @@ def correct_document(request: HttpRequest, pk: int, number: int) -> HttpResponse
     require(not document.is_voided)
     # Correcting a registration that names a protected person is for those who see it.
     shown = _shown(request, document)
-    if (shown.counterpart, shown.description) != (document.counterpart, document.description):
+    masked = ("counterpart", "description", "document_type")
+    if any(getattr(shown, name) != getattr(document, name) for name in masked):
         raise Http404
     initial = {name: getattr(document, name) for name in CORRECTABLE}
     form = CorrectDocumentForm(_data(request), initial=initial, case=case)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from kansli.access.actions import do_log_reads, may_move_cases
 from kansli.access.forms import CaseGroupForm
-from kansli.access.protected import hide_protected
+from kansli.access.protected import hide_for, hide_protected
 from kansli.registry.actions import may_change_title
 from kansli.registry.case_forms import (
     AttachFileForm,
@@ -64,12 +65,16 @@ def _shown(name: str, value: Any) -> str:
     return str(value)
 
 
-def correction_rows(correction: DocumentCorrection) -> list[tuple[str, str, str]]:
-    """Field, value before and value after, for each field a correction changed."""
+def correction_rows(
+    correction: DocumentCorrection, hide: Callable[[str], str]
+) -> list[tuple[str, str, str]]:
+    """Field, value before and value after, for each field a correction changed, with
+    what `hide` hides (a protected identity, for who may not see it) hidden."""
     rows = []
     for name, after in correction.after.items():
         label = str(getattr(Document._meta.get_field(name), "verbose_name", name))
-        rows.append((label, _shown(name, correction.before.get(name)), _shown(name, after)))
+        before = _shown(name, correction.before.get(name))
+        rows.append((label, hide(before), hide(_shown(name, after))))
     return rows
 
 
@@ -110,10 +115,11 @@ def case_documents(case: Case, user: Any) -> list[Document]:
         )
         .order_by("number")
     )
+    hide = hide_for(user, case)
     for document in documents:
         document.case = case  # for document_number without another query
         document.correction_list = [  # type: ignore[attr-defined]
-            (c, correction_rows(c)) for c in document.corrections.all()
+            (c, correction_rows(c, hide)) for c in document.corrections.all()
         ]
         document.file_rows = file_rows(list(document.files.all()))  # type: ignore[attr-defined]
     return documents

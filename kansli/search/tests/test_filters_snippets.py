@@ -201,3 +201,52 @@ def test_a_document_type_naming_a_protected_party_neither_filters_nor_shows(
     assert api_client(staff).get(f"/api/v1/documents/{named.pk}").json()["document_type"] == (
         "Yttrande från Sara Skyddad"
     )  # the authority's registrar
+
+
+@pytest.mark.parametrize(
+    ("party", "document_type"),
+    [
+        ("Sara  Skyddad", "Yttrande från Sara Skyddad"),  # the party's name as typed
+        ("Sara\u00a0Skyddad", "Yttrande från Sara Skyddad"),
+        ("Björn Jönsson", "Yttrande från BJÖRN JÖNSSON"),  # SQLite folds ASCII only
+        ("ÅSA ÖBERG", "Yttrande från åsa öberg"),
+    ],
+)
+def test_the_type_filter_takes_the_protected_name_in_any_spacing_and_case(
+    staff: User, client: Any, party: str, document_type: str
+) -> None:
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, party, protected_identity=True, actor=None)
+    make_incoming(case, document_type=document_type)
+    assert search(staff, "", document_type=document_type).hits == []
+    answer = client.get("/api/v1/public/diary", {"document_type": document_type}).json()
+    assert answer["entries"] == []
+
+
+def test_a_registration_naming_a_protected_party_in_its_type_is_corrected_by_those_who_see_it(
+    staff: User, officer: User
+) -> None:
+    """The correction form shows the registration as it is: only to the case's officer
+    and the registrars, like the other fields that may name the hidden person."""
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, "Sara Skyddad", protected_identity=True, actor=None)
+    document = make_incoming(case, document_type="Yttrande från Sara Skyddad")
+    url = f"/arenden/{case.pk}/handlingar/{document.number}/ratta/"
+    assert signed_in(officer).get(url).status_code == 404
+    assert "Sara Skyddad" in signed_in(staff).get(url).content.decode()
+
+
+def test_a_correction_naming_a_protected_party_is_shown_masked_in_the_history(
+    staff: User, officer: User
+) -> None:
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, "Sara Skyddad", protected_identity=True, actor=None)
+    document = make_incoming(case, document_type="Yttrande", description="Yttrande")
+    actions.do_correct_document(document, "Fel typ", document_type="Yttrande från Sara Skyddad",
+                                description="Yttrande om Sara Skyddad", actor=None)  # fmt: skip
+    page = signed_in(officer).get(f"/arenden/{case.pk}/").content.decode()
+    assert "Yttrande från Skyddad identitet" in page and "Sara Skyddad" not in page
+    assert (
+        "Yttrande från Sara Skyddad"
+        in signed_in(staff).get(f"/arenden/{case.pk}/").content.decode()
+    )
