@@ -61,7 +61,7 @@ from kansli.audit.chain import record
 from kansli.files.models import StoredFile
 from kansli.files.pdfactive import checked_many
 from kansli.files.storage import reaching_storage
-from kansli.files.store import store_upload
+from kansli.files.store import store_uploads
 from kansli.meetings import actions as meeting_actions
 from kansli.meetings.models import (
     AgendaItem,
@@ -97,6 +97,7 @@ from kansli.registry.models import (
 from kansli.search import index as search_index
 
 BATCH_BYTES = 32 * 1024 * 1024  # PDFs read for active content in one child process
+STORE_AT_ONCE = 200  # files stored together (open at once)
 NOT_ALLOWED = "Endast arkivarien för myndigheten eller en systemadministratör läser in arkivpaket."
 
 
@@ -247,10 +248,11 @@ def _import(
     types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
     if active is None:
         active = active_content([package])[0]
+    stored = _stored(package, active)
     for item in package.documents:
         document = documents[item.number] = _document(case, item, types, result_notes, actor)
         result.documents += 1
-        result.files += _files(document, item, package.folder, now, active, actor)
+        result.files += _files(document, item, stored, now, actor)
     for held in package.meetings:
         result.decisions += _meeting(case, held, package, documents, result_notes, actor)
     if data.related:
@@ -334,15 +336,14 @@ def _document(case: Case, item: PackageDocument,
     return document
 
 
-def _files(document: Document, item: PackageDocument, folder: Path, now: datetime.datetime,
-           active: dict[str, str], actor: Any) -> int:  # fmt: skip
+def _files(document: Document, item: PackageDocument, stored: dict[str, StoredFile],
+           now: datetime.datetime, actor: Any) -> int:  # fmt: skip
     """The document's own files, every version in the package's order, each newer
     version replacing the one before it (same name, the version before); the PDF/A
-    renditions made at export are left out (they are not what was registered)."""
+    renditions made at export are left out (they are not what was registered).
+    `stored`: the package's files in the store, by path (_stored)."""
     added: list[DocumentFile] = []
     for packed in item.originals:
-        stored = _store(folder / packed.path, packed.name, packed.sha256, packed.path,
-                        active.get(packed.path))  # fmt: skip
         replaces: DocumentFile | None = None
         if packed.version > 1:
             candidates = [f for f in added if f.version == packed.version - 1
@@ -351,7 +352,7 @@ def _files(document: Document, item: PackageDocument, folder: Path, now: datetim
             if named or candidates:
                 replaces = (named or candidates)[-1]
         file = DocumentFile(
-            document=document, stored=stored, name=packed.name[:255] or "fil",
+            document=document, stored=stored[packed.path], name=packed.name[:255] or "fil",
             version=packed.version, replaces=replaces, added_at=now, added_by=actor,
         )  # fmt: skip
         file.save(force_insert=True)
@@ -396,29 +397,46 @@ def _is_pdf(path: Path) -> bool:
         return handle.read(5) == b"%PDF-"
 
 
-def _store(path: Path, name: str, sha256: str, label: str, active: str | None) -> StoredFile:
-    """The file's bytes in the store (found there by hash, or written), refused unless
-    the store's SHA-256 is the package's; `active`: the PDF's active content, when
-    active_content has read it."""
-    size = path.stat().st_size
-    with path.open("rb") as handle:
-        try:
-            stored = store_upload(UploadedFile(handle, name=name, size=size), active_content=active)
-        except ValidationError as error:
-            reason = " ".join(error.messages)
-            raise Refused(f"{label}: filarkivet tar inte emot filen: {reason}") from error
-        if stored.sha256 != sha256:
-            raise Refused(
-                f"{label} har inte den kontrollsumma paketet anger (SHA-256 {sha256[:12]}…, "
-                f"filen har {stored.sha256[:12]}…)."
-            )
-        # Found by its hash: its bytes must be there too (an installation restored from a
-        # database backup without its files gets them back from the package).
-        with reaching_storage():  # an object store that does not answer: a clear error
-            if not default_storage.exists(stored.storage_name):
-                handle.seek(0)
-                default_storage.save(stored.storage_name, File(handle))
+def _stored(package: Package, active: dict[str, str]) -> dict[str, StoredFile]:
+    """Every original file of the package in the store (found there by hash, or
+    written), by path, STORE_AT_ONCE at a time (kansli.files.store.store_uploads: a
+    query for those there already, a statement for the rows of the rest); refused
+    unless the store's SHA-256 of each is the package's. `active`: the PDFs' active
+    content, as active_content read it."""
+    originals = [packed for item in package.documents for packed in item.originals]
+    stored: dict[str, StoredFile] = {}
+    for start in range(0, len(originals), STORE_AT_ONCE):
+        part = originals[start : start + STORE_AT_ONCE]
+        with contextlib.ExitStack() as files:
+            uploads = []
+            for packed in part:
+                path = package.folder / packed.path
+                handle = files.enter_context(path.open("rb"))
+                uploads.append(UploadedFile(handle, name=packed.name, size=path.stat().st_size))
+            try:
+                found = store_uploads(uploads, [active.get(packed.path) for packed in part])
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                raise Refused(f"Filarkivet tar inte emot en av paketets filer: {reason}") from error
+            for packed, upload, one in zip(part, uploads, found, strict=True):
+                _check_stored(packed.path, packed.sha256, upload, one)
+                stored[packed.path] = one
     return stored
+
+
+def _check_stored(label: str, sha256: str, upload: UploadedFile, stored: StoredFile) -> None:
+    """Refuse a file whose SHA-256 in the store is not the package's. One found by its
+    hash must have its bytes there too (an installation restored from a database backup
+    without its files gets them back from the package)."""
+    if stored.sha256 != sha256:
+        raise Refused(
+            f"{label} har inte den kontrollsumma paketet anger (SHA-256 {sha256[:12]}…, "
+            f"filen har {stored.sha256[:12]}…)."
+        )
+    with reaching_storage():  # an object store that does not answer: a clear error
+        if not default_storage.exists(stored.storage_name):
+            upload.seek(0)
+            default_storage.save(stored.storage_name, File(upload))
 
 
 def _provision(reference: str, title: str, label: str, actor: Any) -> SecrecyProvision:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import zipfile
+from collections.abc import Sequence
 from pathlib import PurePath
 from typing import IO
 
@@ -66,6 +67,42 @@ def store_upload(uploaded: UploadedFile, *, active_content: str | None = None) -
     return _store(uploaded, uploaded.name or "", active_content)
 
 
+def store_uploads(
+    uploads: Sequence[UploadedFile], active_content: Sequence[str | None]
+) -> list[StoredFile]:
+    """store_upload for several files at once (an archive package's), in their order:
+    each is checked and hashed as store_upload does, and every one is checked before
+    any is stored (a ValidationError names the first refused); those already stored
+    are found in one query, the others written and their rows made in one statement,
+    once the storage holds all their bytes. `active_content`: for each file, as for
+    store_upload."""
+    checked = []
+    for upload in uploads:
+        try:
+            checked.append((upload, check_file(upload, upload.name or ""), _sha256(upload)))
+        except ValidationError as error:
+            raise ValidationError(f"{upload.name}: {' '.join(error.messages)}") from error
+    found = StoredFile.objects.in_bulk({sha256 for *_, sha256 in checked}, field_name="sha256")
+    new: dict[str, StoredFile] = {}
+    for (upload, file_type, sha256), active in zip(checked, active_content, strict=True):
+        if sha256 in found or sha256 in new:
+            continue
+        size = upload.size or 0  # check_file refused an empty one
+        _put(upload, storage_name(sha256), size)
+        new[sha256] = StoredFile(
+            sha256=sha256, size=size, content_type=file_type.mime,
+            active_content=_active(upload, file_type, active),
+        )  # fmt: skip
+    if new:
+        # Rows another upload made meanwhile stay as they are (the content is the same).
+        StoredFile.objects.bulk_create(new.values(), ignore_conflicts=True)
+        made = StoredFile.objects.in_bulk(list(new), field_name="sha256")
+        for stored in made.values():
+            queue_extraction(stored)  # the task does nothing twice (kansli.files.extract)
+        found |= made
+    return [found[sha256] for _upload, _type, sha256 in checked]
+
+
 def keep_bytes(data: bytes, content_type: str) -> StoredFile:
     """Keep content that the checks refused, whole and unread (a quarantined e-mail, to
     be handled by hand): stored under its SHA-256 like any file, but neither checked nor
@@ -88,23 +125,12 @@ def keep_bytes(data: bytes, content_type: str) -> StoredFile:
 
 def _store(file: File, name: str, active_content: str | None = None) -> StoredFile:
     file_type = check_file(file, name)
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    sha256 = digest.hexdigest()
+    sha256 = _sha256(file)
     found = StoredFile.objects.filter(sha256=sha256).first()
     if found is not None:
         return found
     _put(file, storage_name(sha256), file.size)
-    active = ""
-    if file_type == PDF and active_content is not None:
-        active = active_content
-    elif file_type == PDF:
-        # pypdf is loaded by the first process that stores a PDF, not by every process
-        # at start (see kansli.files.readers).
-        from kansli.files.pdfactive import checked
-
-        active = checked(_bytes(file))
+    active = _active(file, file_type, active_content)
     stored, created = StoredFile.objects.get_or_create(
         sha256=sha256,
         defaults={"size": file.size, "content_type": file_type.mime, "active_content": active},
@@ -112,6 +138,26 @@ def _store(file: File, name: str, active_content: str | None = None) -> StoredFi
     if created:
         queue_extraction(stored)
     return stored
+
+
+def _sha256(file: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _active(file: File, file_type: FileType, active_content: str | None) -> str:
+    """A PDF's active content (kansli.files.pdfactive), unless the caller found it."""
+    if file_type != PDF:
+        return ""
+    if active_content is not None:
+        return active_content
+    # pypdf is loaded by the first process that stores a PDF, not by every process at
+    # start (see kansli.files.readers).
+    from kansli.files.pdfactive import checked
+
+    return checked(_bytes(file))
 
 
 def _bytes(file: File) -> bytes:

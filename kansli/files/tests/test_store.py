@@ -255,3 +255,35 @@ def test_a_new_file_is_queued_for_extraction_on_commit(
 def test_the_hash_is_checked_by_the_model() -> None:
     with pytest.raises(ValidationError):
         StoredFile(sha256="ABC", size=1, content_type="text/plain").full_clean()
+
+
+def test_many_files_are_stored_at_once_as_one_at_a_time_would_be(
+    media: Path, django_capture_on_commit_callbacks: Any
+) -> None:
+    there = store_bytes(samples.pdf("Kallelse"), "kallelse.pdf")
+    uploads = [
+        SimpleUploadedFile("protokoll.pdf", samples.pdf("Protokoll")),
+        SimpleUploadedFile("kallelse igen.pdf", samples.pdf("Kallelse")),  # stored already
+        SimpleUploadedFile("brev.txt", "Brev till nämnden".encode()),
+        SimpleUploadedFile("kopia.txt", "Brev till nämnden".encode()),  # the same twice
+    ]
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        stored = store.store_uploads(uploads, [None, None, None, None])
+    assert stored[1] == there and stored[2] == stored[3]
+    assert [s.content_type for s in stored] == [
+        "application/pdf", "application/pdf", "text/plain", "text/plain",
+    ]  # fmt: skip
+    assert StoredFile.objects.count() == 3 and len(callbacks) == 2  # the new ones queued
+    for one in stored:
+        with default_storage.open(one.storage_name) as handle:
+            assert hashlib.sha256(handle.read()).hexdigest() == one.sha256
+
+
+def test_many_files_are_refused_whole_naming_the_one_refused(media: Path) -> None:
+    uploads = [
+        SimpleUploadedFile("brev.txt", "Brev till nämnden".encode()),
+        SimpleUploadedFile("program.exe", b"MZ\x90\x00" + b"\x00" * 100),
+    ]
+    with pytest.raises(ValidationError, match=r"program\.exe"):
+        store.store_uploads(uploads, [None, None])
+    assert StoredFile.objects.count() == 0 and files_in(media) == []
