@@ -33,7 +33,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections, transaction
 from django.db.models import JSONField, Model
 
-from kansli.access.protected import Hide
 from kansli.audit.chain import append_batch, new_event
 from kansli.audit.models import AuditEvent
 from kansli.org.changes import snapshot
@@ -383,12 +382,13 @@ class Batch:
             facets = " ".join(text.document_facets(facets_of[pk], document.direction, day, kind))
             shown = [counterpart(document, mask), description(document, mask),
                      scrub(document.document_type, mask)]  # fmt: skip
-            staff.append((document.id, _without_protected(body, mask), facets))
+            staff.append((document.id, search_index.without_protected(body, mask), facets))
             public.append((document.id, _normalised(public_pieces[pk], public_words[pk], shown),
                            facets))  # fmt: skip
         with_documents = {document.case.pk for document in self.documents}
+        hidden = search_index.without_protected
         alone = [
-            (case.pk, _without_protected(text.normalise(staff_words[case.pk]), masks[case.pk]),
+            (case.pk, hidden(text.normalise(staff_words[case.pk]), masks[case.pk]),
              " ".join(facets_of[case.pk]))
             for case in self.new_cases
             if case.pk not in with_documents
@@ -437,11 +437,6 @@ def _case_facets(case: Case) -> list[str]:
         case.authority_id, case.year, case.number, case.classification_id, case.unit_id,
         case.series_id,
     )  # fmt: skip
-
-
-def _without_protected(body: str, masks: Masks) -> str:
-    """No names of parties with protected identity in the staff's text (as the index)."""
-    return Hide(masks.protected)(body) if masks.protected else body
 
 
 def _cases_by_external_id(rows: list[CaseRow]) -> dict[tuple[int, str], Case]:

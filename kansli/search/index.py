@@ -126,14 +126,18 @@ def public_text(document: Document, masks: Masks) -> str:
     return text.normalise([*numbers, entry.counterpart, entry.description, entry.document_type])
 
 
-def _without_protected(body: str, masks: Masks) -> str:
-    """The staff's text without the names of parties with protected identity (OSL 21
-    kap. 3 §): nobody finds a case by such a name, so a hit cannot give it away."""
-    return Hide(masks.protected)(body) if masks.protected else body
+def without_protected(body: str, masks: Masks) -> str:
+    """The staff's text (words, text.normalise) without the names of parties with
+    protected identity (OSL 21 kap. 3 §): nobody finds a case by such a name, so a hit
+    cannot give it away. The names are taken as written and as words ("Anna-Karin" is
+    "anna karin" in the text)."""
+    if not masks.protected:
+        return body
+    return Hide([*masks.protected, *(text.normalise([name]) for name in masks.protected)])(body)
 
 
 def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
-    write("search_document", document.pk, _without_protected(staff_body, masks), facets)
+    write("search_document", document.pk, without_protected(staff_body, masks), facets)
     write("search_public", document.pk, public_text(document, masks), facets, remember=False)
 
 
@@ -183,7 +187,7 @@ def index_new_case(case: Case, parties: list[tuple[str, str, bool]]) -> None:
     index_case would, without reading them back): a new case has no documents, so its
     own row carries its text; `parties` as (name, identity number, protected identity)."""
     names = [name for name, _number, hidden in parties if not hidden]
-    body = _without_protected(text.normalise(case_parts(case, names)), masks_from(parties, False))
+    body = without_protected(text.normalise(case_parts(case, names)), masks_from(parties, False))
     write("search_case", case.pk, body, " ".join(_case_facets(case)))
 
 
@@ -204,7 +208,7 @@ def index_case(case: Case) -> None:
     if documents:
         delete("search_case", case.pk)
     else:
-        body = _without_protected(text.normalise(case_parts(case, names)), masks)
+        body = without_protected(text.normalise(case_parts(case, names)), masks)
         write("search_case", case.pk, body, " ".join(facets))
 
 

@@ -250,3 +250,17 @@ def test_a_correction_naming_a_protected_party_is_shown_masked_in_the_history(
         "Yttrande från Sara Skyddad"
         in signed_in(staff).get(f"/arenden/{case.pk}/").content.decode()
     )
+
+
+def test_a_protected_name_with_punctuation_is_not_in_the_staff_index(
+    staff: User, officer: User
+) -> None:
+    """The index holds words ("Anna-Karin" is "anna karin"): the name is left out in
+    that form too, so no search by it finds the case (OSL 21 kap. 3 §)."""
+    case = make_case("Stödinsats")
+    actions.do_add_party(case, "Anna-Karin Skyddad", protected_identity=True, actor=None)
+    make_incoming(case, description="Ansökan från Anna-Karin Skyddad")
+    for user in (officer, staff):
+        assert search(user, "anna karin skyddad").hits == []
+        assert search(user, '"anna-karin skyddad"').hits == []
+    assert len(search(staff, "ansökan").hits) == 1
