@@ -246,13 +246,14 @@ def _import(
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
     documents: dict[int, Document] = {}
     types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
+    for item in package.documents:  # what refuses a document, before any file is stored
+        documents[item.number] = _document(case, item, types, result_notes, actor)
+        result.documents += 1
     if active is None:
         active = active_content([package])[0]
     stored = _stored(package, active)
     for item in package.documents:
-        document = documents[item.number] = _document(case, item, types, result_notes, actor)
-        result.documents += 1
-        result.files += _files(document, item, stored, now, actor)
+        result.files += _files(documents[item.number], item, stored, now, actor)
     for held in package.meetings:
         result.decisions += _meeting(case, held, package, documents, result_notes, actor)
     if data.related:
@@ -400,8 +401,10 @@ def _is_pdf(path: Path) -> bool:
 def _stored(package: Package, active: dict[str, str]) -> dict[str, StoredFile]:
     """Every original file of the package in the store (found there by hash, or
     written), by path, STORE_AT_ONCE at a time (kansli.files.store.store_uploads: a
-    query for those there already, a statement for the rows of the rest); refused
-    unless the store's SHA-256 of each is the package's. `active`: the PDFs' active
+    query for those there already, a statement for the rows of the rest; a refused
+    file refuses the package, and the bytes of files stored before it stay, unused, as
+    any upload's in a transaction that rolls back); refused unless the store's SHA-256
+    of each is the package's. `active`: the PDFs' active
     content, as active_content read it."""
     originals = [packed for item in package.documents for packed in item.originals]
     stored: dict[str, StoredFile] = {}
@@ -413,8 +416,9 @@ def _stored(package: Package, active: dict[str, str]) -> dict[str, StoredFile]:
                 path = package.folder / packed.path
                 handle = files.enter_context(path.open("rb"))
                 uploads.append(UploadedFile(handle, name=packed.name, size=path.stat().st_size))
+            labels = [packed.path for packed in part]
             try:
-                found = store_uploads(uploads, [active.get(packed.path) for packed in part])
+                found = store_uploads(uploads, [active.get(label) for label in labels], labels)
             except ValidationError as error:
                 reason = " ".join(error.messages)
                 raise Refused(f"Filarkivet tar inte emot en av paketets filer: {reason}") from error

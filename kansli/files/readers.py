@@ -4,9 +4,10 @@ process within kansli.files.sandbox's limits (a file built to hang or swell a re
 takes nothing from the process that asked).
 
 Kept apart from kansli.files.extract, which every process loads (storing a file queues
-its extraction): these readers and their libraries are loaded by the processes that
-read a file's text, not by every web worker, worker and command at start (about 20 MB
-of memory and 0.1 s each)."""
+its extraction): these readers and their libraries (about 20 MB of memory and 0.1 s)
+are loaded by the processes that read a file's text, not by every command and worker
+at start. A web worker loads pypdf all the same, through the views and template tags
+that handle PDFs."""
 
 from __future__ import annotations
 

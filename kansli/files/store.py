@@ -68,20 +68,26 @@ def store_upload(uploaded: UploadedFile, *, active_content: str | None = None) -
 
 
 def store_uploads(
-    uploads: Sequence[UploadedFile], active_content: Sequence[str | None]
+    uploads: Sequence[UploadedFile],
+    active_content: Sequence[str | None],
+    labels: Sequence[str] | None = None,
 ) -> list[StoredFile]:
     """store_upload for several files at once (an archive package's), in their order:
-    each is checked and hashed as store_upload does, and every one is checked before
-    any is stored (a ValidationError names the first refused); those already stored
-    are found in one query, the others written and their rows made in one statement,
-    once the storage holds all their bytes. `active_content`: for each file, as for
-    store_upload."""
+    each is checked and hashed as store_upload does, and every one of them is checked
+    before any is stored (a ValidationError names the first refused, by its label, else
+    its name); those already stored are found in one query, the others written and
+    their rows made in one statement (in hash order, so that two such calls take the
+    rows' locks in one order), once the storage holds all their bytes. Extraction is
+    queued for every new row, also one another upload made meanwhile (the task does
+    nothing twice). `active_content`: for each file, as for store_upload."""
     checked = []
-    for upload in uploads:
+    for number, upload in enumerate(uploads):
         try:
             checked.append((upload, check_file(upload, upload.name or ""), _sha256(upload)))
         except ValidationError as error:
-            raise ValidationError(f"{upload.name}: {' '.join(error.messages)}") from error
+            label = labels[number] if labels else upload.name
+            message = f"{label}: {' '.join(error.messages)}"
+            raise ValidationError(message, code=getattr(error, "code", None)) from error
     found = StoredFile.objects.in_bulk({sha256 for *_, sha256 in checked}, field_name="sha256")
     new: dict[str, StoredFile] = {}
     for (upload, file_type, sha256), active in zip(checked, active_content, strict=True):
@@ -95,10 +101,11 @@ def store_uploads(
         )  # fmt: skip
     if new:
         # Rows another upload made meanwhile stay as they are (the content is the same).
-        StoredFile.objects.bulk_create(new.values(), ignore_conflicts=True)
+        rows = [new[sha256] for sha256 in sorted(new)]
+        StoredFile.objects.bulk_create(rows, ignore_conflicts=True)
         made = StoredFile.objects.in_bulk(list(new), field_name="sha256")
         for stored in made.values():
-            queue_extraction(stored)  # the task does nothing twice (kansli.files.extract)
+            queue_extraction(stored)
         found |= made
     return [found[sha256] for _upload, _type, sha256 in checked]
 

@@ -254,13 +254,18 @@ def test_an_unlisted_or_escaping_file_is_refused(exported: Exported, tmp_path: P
         read_package(exported.folder)
 
 
-def test_a_failure_halfway_leaves_nothing(exported: Exported) -> None:
+def test_a_failure_halfway_leaves_nothing(
+    exported: Exported, settings: Any, tmp_path: Path
+) -> None:
     """The secret document's provision is unknown here and the archivist may not add
     provisions: refused after the case, its parties and first document were written,
-    and all of it is rolled back. The system (a move) adds it as the package names it."""
+    and all of it is rolled back; no file was stored (the documents are checked
+    before). The system (a move) adds it as the package names it."""
     SecrecyProvision.objects.filter(reference="OSL 21 kap. 3 §").update(reference="OSL 99 kap.")
     archivist = make_user("arkivarie", roles=[(Role.ARCHIVIST, exported.case.authority)])
+    settings.MEDIA_ROOT = tmp_path / "tom"
     _refused(exported.folder, "OSL 21 kap. 3 §, som inte finns.*lägg till den först", archivist)
+    assert not [path for path in (tmp_path / "tom").rglob("*") if path.is_file()]
     result = do_import_package(exported.folder, actor=None)
     added = SecrecyProvision.objects.get(reference="OSL 21 kap. 3 §")
     assert result.case.documents.get(number=2).secrecy == added

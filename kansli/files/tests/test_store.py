@@ -284,6 +284,8 @@ def test_many_files_are_refused_whole_naming_the_one_refused(media: Path) -> Non
         SimpleUploadedFile("brev.txt", "Brev till nämnden".encode()),
         SimpleUploadedFile("program.exe", b"MZ\x90\x00" + b"\x00" * 100),
     ]
-    with pytest.raises(ValidationError, match=r"program\.exe"):
+    with pytest.raises(ValidationError, match=r"^\['program\.exe: "):
         store.store_uploads(uploads, [None, None])
+    with pytest.raises(ValidationError, match=r"^\['data/2/01-program\.exe: "):
+        store.store_uploads(uploads, [None, None], ["data/1/01-brev.txt", "data/2/01-program.exe"])
     assert StoredFile.objects.count() == 0 and files_in(media) == []
