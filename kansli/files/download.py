@@ -17,10 +17,12 @@ def handed_on(stored: StoredFile) -> bytes:
     content; the stored file unchanged."""
     with stored.open() as handle:
         data = bytes(handle.read())
-    if not stored.active_content:
-        return data
-    from kansli.files.pdfactive import cleaned  # pypdf, loaded by who hands on a PDF
+    from kansli.files.pdfactive import UNREADABLE, cleaned  # pypdf, when a PDF goes out
 
+    if stored.active_content in ("", UNREADABLE):
+        # Unreadable: its check, in the sandbox, failed or ran over the limits; pypdf is
+        # not run on it again here, outside the sandbox (it goes on only as it is).
+        return data
     return cleaned(data)
 
 

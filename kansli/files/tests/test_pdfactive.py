@@ -132,6 +132,22 @@ def test_a_pdf_that_hangs_the_check_is_stored_as_unchecked(
     assert stored.active_content == "unreadable"
 
 
+@pytest.mark.django_db
+def test_a_pdf_whose_check_failed_is_not_read_again_when_handed_on(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Its check ran in the sandbox; cleaning it would run pypdf on it in the process
+    handing it on (a web request, a task), outside the limits."""
+    from kansli.files.download import handed_on
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    stored.active_content = pdfactive.UNREADABLE
+    monkeypatch.setattr(pdfactive, "cleaned", lambda data: pytest.fail("read again"))
+    with stored.open() as handle:
+        assert handed_on(stored) == handle.read()
+
+
 def test_many_pdfs_are_checked_together_as_each_alone() -> None:
     pdfs = [with_javascript(), samples.pdf("Beslut"), with_launch(), b"%PDF-1.4 trasig"]
     assert pdfactive.checked_many(pdfs) == [pdfactive.checked(pdf) for pdf in pdfs]
