@@ -404,8 +404,8 @@ def _stored(package: Package, active: dict[str, str]) -> dict[str, StoredFile]:
     query for those there already, a statement for the rows of the rest; a refused
     file refuses the package, and the bytes of files stored before it stay, unused, as
     any upload's in a transaction that rolls back); refused unless the store's SHA-256
-    of each is the package's. `active`: the PDFs' active
-    content, as active_content read it."""
+    of each is the package's. `active`: the PDFs' active content, as active_content
+    read it."""
     originals = [packed for item in package.documents for packed in item.originals]
     stored: dict[str, StoredFile] = {}
     for start in range(0, len(originals), STORE_AT_ONCE):
