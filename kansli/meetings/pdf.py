@@ -130,7 +130,14 @@ def _document_pdf(document: Document) -> bytes | None:
     """The document's current PDF file, else its current Word file converted, else
     None."""
     current = current_files(document.files.all())
+    from kansli.files.pdfactive import UNREADABLE  # pypdf, which the pack merges with
+
     found = next((f for f in current if f.stored.content_type == PDF.mime), None)
+    if found is not None and found.stored.active_content == UNREADABLE:
+        # Its check, in the sandbox, failed or ran over the limits: pypdf does not read it
+        # here, outside the sandbox (a PDF built to hang a reader would hang the dispatch).
+        raise PackError(f"Bilagan ”{document}” kunde inte läsas som PDF: den kunde inte "
+                        "kontrolleras.")  # fmt: skip
     if found is not None:
         return handed_on(found.stored)  # without JavaScript or embedded files
     found = next((f for f in current if f.stored.content_type == DOCX.mime), None)

@@ -14,7 +14,9 @@ import weasyprint
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 
+from kansli.files import pdfactive
 from kansli.files.detect import DOCX
+from kansli.files.models import StoredFile
 from kansli.files.store import store_bytes
 from kansli.meetings import actions
 from kansli.meetings.models import Meeting, Section
@@ -259,6 +261,26 @@ def test_a_file_that_is_not_really_word_stops_the_dispatch_and_is_named(agenda):
     assert refused.value.messages == [message]
     meeting = Meeting.objects.get(pk=agenda["meeting"].pk)
     assert meeting.dispatched_at is None and meeting.notice is None and meeting.pack is None
+
+
+def test_a_pdf_whose_check_failed_stops_the_dispatch_unread(agenda, monkeypatch):
+    """Its active-content check failed in the sandbox (a PDF built to hang pypdf, say):
+    the pack does not read it outside the sandbox, and the secretary is told which."""
+    statement = registered(agenda["case"], "Yttrande", pdf("Yttrande"), "yttrande.pdf")
+    StoredFile.objects.filter(pk=statement.files.get().stored_id).update(
+        active_content=pdfactive.UNREADABLE
+    )
+    actions.do_preregister_item(
+        agenda["meeting"], agenda["case"], title="Detaljplan för Vargödalen",
+        attachments=[statement], actor=None,
+    )  # fmt: skip
+    monkeypatch.setattr(pypdf, "PdfReader", lambda *args, **kwargs: pytest.fail("read"))
+    with pytest.raises(ValidationError) as refused:
+        actions.do_dispatch_meeting(agenda["meeting"], actor=None)
+    assert refused.value.messages == [
+        f"Bilagan ”{statement.document_number} Yttrande” kunde inte läsas som PDF: den kunde "
+        "inte kontrolleras."
+    ]
 
 
 def test_a_secret_word_document_is_left_out(agenda):
