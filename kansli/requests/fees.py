@@ -13,6 +13,7 @@ from pypdf.errors import PyPdfError
 
 from kansli.files.detect import PDF
 from kansli.files.models import StoredFile
+from kansli.files.pdfactive import UNREADABLE
 from kansli.org.models import Municipality
 from kansli.requests.models import FeeSchedule
 
@@ -26,7 +27,9 @@ def schedule_for(municipality: Municipality) -> FeeSchedule:
 def count_pages(files: Iterable[StoredFile]) -> int:
     """The pages of the files to be delivered: a PDF's own pages (pypdf); any other file
     (a Word document, an image, an e-mail) counts as one page, as converting it only to
-    count would cost more than the count is worth. A PDF pypdf cannot read counts one."""
+    count would cost more than the count is worth. A PDF pypdf cannot read counts one,
+    and so does one whose check in the sandbox failed (kansli.files.pdfactive): pypdf
+    does not read it here, outside the sandbox."""
     pages = 0
     for stored in files:
         pages += _pdf_pages(stored) if stored.content_type == PDF.mime else 1
@@ -34,6 +37,8 @@ def count_pages(files: Iterable[StoredFile]) -> int:
 
 
 def _pdf_pages(stored: StoredFile) -> int:
+    if stored.active_content == UNREADABLE:
+        return 1
     with stored.open() as handle:
         data = handle.read()
     try:

@@ -71,3 +71,6 @@ def test_fees_are_set_only_by_an_administrator_and_never_negative() -> None:
 def test_pages_are_a_pdf_s_pages_and_one_for_any_other_file() -> None:
     files = [store_bytes(pdf_bytes(12), "a.pdf"), store_bytes(b"Hej\n", "b.txt")]
     assert count_pages(files) == 13
+    # One whose check failed in the sandbox is not read here: one page.
+    files[0].active_content = "unreadable"
+    assert count_pages(files) == 2
