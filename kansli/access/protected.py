@@ -81,7 +81,7 @@ def hide_protected(user: Any, cases: Iterable[Any], documents: Iterable[Any] = (
     cases = list(cases)
     documents = list(documents)
     everything = {c.pk: c for c in [*cases, *(d.case for d in documents)]}
-    hide = hiders(user, everything.values())
+    hide = {pk: one for pk, one in _kept(user, everything.values()).items() if one is not NOTHING}
     if not hide:
         return
     for case in cases:
@@ -101,9 +101,19 @@ _CACHE = "_kansli_hide"
 def hide_for(user: Any, case: Any) -> Hide:
     """What to hide from the user in one case, kept on the user object for the request
     (an API answer asks once per field of each case it lists)."""
+    return _kept(user, [case])[case.pk]
+
+
+def _kept(user: Any, cases: Iterable[Any]) -> dict[int, Hide]:
+    """hiders for the cases (NOTHING where nothing is hidden), kept on the user object
+    for the request, so that a page asking for a case again (hide_for, hide_protected)
+    reads its parties once; one query for the cases not asked for before."""
     cache: dict[int, Hide] = (getattr(user, _CACHE, None) if user is not None else None) or {}
-    if case.pk not in cache:
-        cache[case.pk] = hiders(user, [case]).get(case.pk, NOTHING)
+    cases = list(cases)
+    missing = [case for case in cases if case.pk not in cache]
+    if missing:
+        found = hiders(user, missing)
+        cache.update({case.pk: found.get(case.pk, NOTHING) for case in missing})
         if user is not None:
             setattr(user, _CACHE, cache)
-    return cache[case.pk]
+    return {case.pk: cache[case.pk] for case in cases}
