@@ -82,6 +82,7 @@ bench: install
 	$(BIN)/python bench/redaction.py
 	$(BIN)/python bench/drafting.py
 	$(BIN)/python bench/retention.py
+	$(BIN)/python bench/archive.py
 
 ## The PostgreSQL benchmarks (issue 18), each on a scratch database of its own, made and
 ## dropped here (audit events cannot be deleted): KANSLI_BENCH_PG names the server and
