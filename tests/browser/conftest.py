@@ -88,6 +88,9 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     """Run axe-core (WCAG 2.0/2.1 A and AA rules) on the page and return the violations."""
     if not AXE.exists():
         pytest.fail(f"{AXE} is missing: run npm ci")
+    # A test waits for the page it means (wait_for_url) after a click that navigates;
+    # this waits for that page to finish loading before axe reads it.
+    page.wait_for_load_state()
     # Evaluated by the test driver, not added as an inline <script>: the page's CSP
     # rightly refuses those.
     page.evaluate(AXE.read_text(encoding="utf-8"))

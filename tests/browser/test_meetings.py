@@ -113,6 +113,7 @@ def test_a_case_goes_from_report_to_dispatched_decision(  # type: ignore[no-unty
     secretary.get_by_role("button", name=sv("Save attendance")).click()  # members prefilled
     secretary.wait_for_url(f"{url}/moten/{meeting.pk}/protokoll/")
     secretary.get_by_role("link", name=re.compile(f"§ 1 {TITLE}")).click()
+    secretary.wait_for_url(re.compile(r".*/moten/paragraf/\d+/$"))
     assert axe_violations(secretary) == []  # the § page with its four forms
     conflict = secretary.locator("section").filter(has_text=sv("Record a conflict of interest"))
     conflict.get_by_label(sv("Member")).select_option(label="Per Jävig")

@@ -89,6 +89,7 @@ def test_an_officers_report_from_draft_to_the_agenda(live_server, page, tmp_path
     manager, manager_page = as_user(browser_of(page), live_server.url, "chef")
     manager_page.goto(f"{live_server.url}/tjansteskrivelser/")  # "Tjänsteskrivelser" in the menu
     manager_page.get_by_role("link", name="Medborgarförslag om fler parkbänkar").click()
+    manager_page.wait_for_url(f"{live_server.url}/tjansteskrivelser/{report.pk}/")
     assert axe_violations(manager_page) == []
     manager_page.get_by_role("button", name="Godkänn").click()
     assert "godkänd" in status(manager_page)
