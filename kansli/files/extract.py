@@ -1,6 +1,6 @@
 """The text of stored files, for search, extracted in the background.
 
-`queue_extraction` (which storing a new file calls) runs `extract_file_text` in
+`queue_extraction` (which storing new files calls) runs `extract_file_text` in
 `kansli worker` once the transaction commits. The task sets the file's extraction to
 done with the text, to unsupported for types without text here (images, RTF and the
 Office formats other than DOCX), or to failed with the error (a damaged or
@@ -77,7 +77,15 @@ def _record(stored: StoredFile, status: str, *, text: str = "", error: str = "")
     stored.save(update_fields=["extraction", "text", "extraction_error"])
 
 
-def queue_extraction(stored: StoredFile) -> None:
-    """Extract the file's text in the background once the current transaction commits."""
-    stored_file_id = stored.pk
-    transaction.on_commit(lambda: extract_file_text.enqueue(stored_file_id))
+def queue_extraction(*stored: StoredFile) -> None:
+    """Extract the files' text in the background, a task each, once the current
+    transaction commits. The tasks are queued in one transaction: with the database's
+    task queue one commit for all of an archive package's files, not one per file."""
+    ids = [file.pk for file in stored]
+
+    def enqueue() -> None:
+        with transaction.atomic():
+            for stored_file_id in ids:
+                extract_file_text.enqueue(stored_file_id)
+
+    transaction.on_commit(enqueue)

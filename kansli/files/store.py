@@ -104,8 +104,7 @@ def store_uploads(
         rows = [new[sha256] for sha256 in sorted(new)]
         StoredFile.objects.bulk_create(rows, ignore_conflicts=True)
         made = StoredFile.objects.in_bulk(list(new), field_name="sha256")
-        for stored in made.values():
-            queue_extraction(stored)
+        queue_extraction(*made.values())
         found |= made
     return [found[sha256] for _upload, _type, sha256 in checked]
 

@@ -273,7 +273,9 @@ def test_many_files_are_stored_at_once_as_one_at_a_time_would_be(
     assert [s.content_type for s in stored] == [
         "application/pdf", "application/pdf", "text/plain", "text/plain",
     ]  # fmt: skip
-    assert StoredFile.objects.count() == 3 and len(callbacks) == 2  # the new ones queued
+    assert StoredFile.objects.count() == 3 and len(callbacks) == 1  # one commit queues
+    queued = [task.args_kwargs["args"] for task in DBTaskResult.objects.order_by("enqueued_at")]
+    assert sorted(queued) == sorted([[stored[0].pk], [stored[2].pk]])  # a task per new file
     for one in stored:
         with default_storage.open(one.storage_name) as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == one.sha256

@@ -13,6 +13,7 @@ packages made by Kansli; a package that fails is refused whole, with the reason.
 from __future__ import annotations
 
 import datetime
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import IntegrityError
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
-from kansli.archive.checks import check_package, start_checks
+from kansli.archive.checks import Checking, Report, check_package, start_checks
 from kansli.archive.eark import Validator
 from kansli.archive.export import BATCH, WORKING
 from kansli.org.models import Authority
@@ -140,38 +141,52 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} paket avvisade.")
 
     def import_batches(self, batches: list[list[Path]], validator: Validator) -> int:
-        """Check and import the batches of packages; how many were refused."""
-        from kansli.archive.importer import active_content, do_import_package
+        """Check and import the batches of packages; how many were refused. While a
+        batch is imported, a thread waits for the next one's eark-validator results and
+        has its PDFs read for active content (in sandboxed children): both run in
+        processes of their own, on the other core."""
+        from kansli.archive.importer import do_import_package
         from kansli.archive.reader import Refused
         from kansli.files.storage import StorageUnavailable
 
+        if not batches:
+            return 0
         failed = 0
-        checking = start_checks(batches[0], validator=validator) if batches else None
-        for number, batch in enumerate(batches):
-            reports = checking.collect() if checking is not None else []
-            if number + 1 < len(batches):  # eark-validator reads the next batch meanwhile
-                checking = start_checks(batches[number + 1], validator=validator)
-            # The batch's PDFs are read for active content together (a child process per
-            # BATCH_BYTES, not per package).
-            read = [report.read for report in reports if report.ok and report.read is not None]
-            found = dict(zip((r.folder for r in read), active_content(read), strict=True))
-            for package, report in zip(batch, reports, strict=True):
-                if not report.ok:
-                    failed += 1
-                    self.stdout.write(f"{package.name}: avvisat, inget är inläst.")
-                    for line in report.lines()[1:]:
-                        self.stdout.write(line)
-                    continue
-                try:
-                    result = do_import_package(
-                        package, actor=None, package=report.read,
-                        active=found.get(report.read.folder) if report.read else None,
-                    )  # fmt: skip
-                except (Refused, ValidationError, IntegrityError) as error:
-                    failed += 1
-                    self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
-                    continue
-                except StorageUnavailable as error:  # the rest would fail too: stop here
-                    raise CommandError(f"{package.name}: inget är inläst: {error}") from error
-                self.stdout.write(f"{package.name}: inläst ({result})")
+        with ThreadPoolExecutor(max_workers=1) as reading:
+            ahead = reading.submit(_ready, start_checks(batches[0], validator=validator))
+            for number, batch in enumerate(batches):
+                reports, found = ahead.result()
+                if number + 1 < len(batches):
+                    checking = start_checks(batches[number + 1], validator=validator)
+                    ahead = reading.submit(_ready, checking)
+                for package, report in zip(batch, reports, strict=True):
+                    if not report.ok:
+                        failed += 1
+                        self.stdout.write(f"{package.name}: avvisat, inget är inläst.")
+                        for line in report.lines()[1:]:
+                            self.stdout.write(line)
+                        continue
+                    try:
+                        result = do_import_package(
+                            package, actor=None, package=report.read,
+                            active=found.get(report.read.folder) if report.read else None,
+                        )  # fmt: skip
+                    except (Refused, ValidationError, IntegrityError) as error:
+                        failed += 1
+                        self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
+                        continue
+                    except StorageUnavailable as error:  # the rest would fail too: stop here
+                        raise CommandError(f"{package.name}: inget är inläst: {error}") from error
+                    self.stdout.write(f"{package.name}: inläst ({result})")
         return failed
+
+
+def _ready(checking: Checking) -> tuple[list[Report], dict[Path, dict[str, str]]]:
+    """The batch's reports once eark-validator is done, and what its readable packages'
+    PDFs hold of active content (kansli.archive.importer.active_content: a child process
+    per BATCH_BYTES, not per package), by package folder."""
+    from kansli.archive.importer import active_content
+
+    reports = checking.collect()
+    read = [report.read for report in reports if report.ok and report.read is not None]
+    return reports, dict(zip((r.folder for r in read), active_content(read), strict=True))
