@@ -48,22 +48,28 @@ def text_within_limits(data: bytes, read: Callable[[IO[bytes]], str]) -> str:
     return str(within_limits(data, lambda file: read(file).replace("\x00", "")[:MAX_TEXT_CHARS]))
 
 
-def within_limits(data: bytes, work: Callable[[IO[bytes]], Any]) -> Any:
-    """work(file) on the bytes, in a child process within the limits; its result must
-    pickle (text, bytes)."""
+def within_limits(
+    data: bytes, work: Callable[[IO[bytes]], Any], *, seconds: float | None = None
+) -> Any:
+    """work(file) on the bytes, in a child process within the limits (`seconds`, else
+    EXTRACT_SECONDS); its result must pickle (text, bytes). The child leads a process
+    group of its own, so that a program it runs (Tesseract) is stopped with it."""
+    seconds = settings.EXTRACT_SECONDS if seconds is None else seconds
     receiver, sender = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(receiver)
         _child(sender, data, work, settings.EXTRACT_MEMORY_MB)
     os.close(sender)
+    with contextlib.suppress(OSError):  # the child may have set it first, or be gone
+        os.setpgid(pid, pid)
     try:
-        answer = _receive(receiver, time.monotonic() + settings.EXTRACT_SECONDS)
+        answer = _receive(receiver, time.monotonic() + seconds)
     finally:
         os.close(receiver)
         _reap(pid)
     if answer is None:
-        raise OverLimit(f"tog längre än {settings.EXTRACT_SECONDS} s")
+        raise OverLimit(f"tog längre än {seconds:g} s")
     if not answer:  # the child died without a word (killed by the kernel)
         raise OverLimit("processen avbröts")
     kind, value = pickle.loads(answer)  # noqa: S301 (our own child's answer)
@@ -89,7 +95,9 @@ def _receive(receiver: int, deadline: float) -> bytes | None:
 
 
 def _reap(pid: int) -> None:
-    """Stop the child if it still runs, and collect it."""
+    """Stop the child, and whatever it started, if they still run; collect the child."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(pid, signal.SIGKILL)
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
@@ -98,6 +106,7 @@ def _reap(pid: int) -> None:
 def _child(sender: int, data: bytes, work: Callable[[IO[bytes]], Any], memory_mb: int) -> None:
     answer: tuple[str, Any] = ("error", "")
     try:
+        os.setpgid(0, 0)
         logging.disable(logging.CRITICAL)
         warnings.simplefilter("ignore")
         _, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -43,8 +43,13 @@ def _is_hidden(marker: Any, hidden: set[int]) -> bool:
     return any(_id(g) in hidden for g in members)
 
 
-def _filter(owner: Any, resources: Any, hidden: set[int], writer: PdfWriter) -> ContentStream:
-    """The owner's content without what hidden groups mark; its forms filtered too."""
+def _filter(
+    owner: Any, resources: Any, hidden: set[int], writer: PdfWriter, done: set[int]
+) -> ContentStream:
+    """The owner's content without what hidden groups mark; its forms filtered too, each
+    once (`done`: those filtered or being filtered): a form drawn twice by each of thirty
+    forms drawing each other would otherwise be filtered 2^30 times, and one that draws
+    itself for ever."""
     resources = resources.get_object() if resources is not None else DictionaryObject()
     names = resources.get("/Properties", DictionaryObject()).get_object()
     xobjects = resources.get("/XObject", DictionaryObject()).get_object()
@@ -67,8 +72,11 @@ def _filter(owner: Any, resources: Any, hidden: set[int], writer: PdfWriter) -> 
                 xobject = xobject.get_object()
                 if _is_hidden(xobject.get("/OC"), hidden):
                     continue
-                if xobject.get("/Subtype") == "/Form":
-                    inner = _filter(xobject, xobject.get("/Resources"), hidden, writer)
+                form = _id(xobject)
+                if xobject.get("/Subtype") == "/Form" and form not in done:
+                    if form is not None:  # a stream is always an indirect object
+                        done.add(form)
+                    inner = _filter(xobject, xobject.get("/Resources"), hidden, writer, done)
                     xobject.set_data(inner.get_data())
         kept.append((operands, operator))
     content.operations = kept
@@ -81,10 +89,12 @@ def without_hidden_layers(pdf: bytes) -> bytes:
     if properties is None:
         return pdf
     hidden = _hidden_groups(properties.get_object())
+    done: set[int] = set()
     for page in writer.pages:
         contents = page.get_contents()
         if contents is not None and hidden:
-            page.replace_contents(_filter(contents, page.get("/Resources"), hidden, writer))
+            filtered = _filter(contents, page.get("/Resources"), hidden, writer, done)
+            page.replace_contents(filtered)
     del writer.root_object["/OCProperties"]
     out = io.BytesIO()
     writer.write(out)

@@ -1,37 +1,56 @@
 """The check after every redaction: the text of the result is extracted by two
 extractors that did not write it, pypdf and poppler's pdftotext, and each marked string
 is looked for (case, dashes and spacing ignored). Only counts and keyed digests leave
-here, never the strings: the record of the check must not itself disclose them."""
+here, never the strings: the record of the check must not itself disclose them. Both
+read the copy in processes of their own within the limits of text extraction: the copy
+still holds whatever the original drew outside the areas, which may be made to make a
+reader run for hours."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import io
 import subprocess
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
-from pypdf import PdfReader
+from django.conf import settings
 
+from kansli.files.sandbox import MEGABYTE, OverLimit, ReadFailed, within_limits
 from kansli.redaction.normal import squeezed
 
-PDFTOTEXT_SECONDS = 120
 # Shorter strings ("5", "av") are found in any text; they are counted, not looked for.
 SHORTEST = 3
 
 
 def pypdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(pdf)).pages)
+    """The text as pypdf reads it, in a child process within the limits of text
+    extraction (kansli.files.sandbox: OverLimit, ReadFailed); not cut at MAX_TEXT_CHARS
+    as the search index's text is."""
+    return str(within_limits(pdf, _pypdf_text))  # all of it: the check must see every page
+
+
+def _pypdf_text(file: IO[bytes]) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(page.extract_text() or "" for page in PdfReader(file).pages)
 
 
 def pdftotext_text(pdf: bytes) -> str:
-    done = subprocess.run(
-        ["pdftotext", "-q", "-enc", "UTF-8", "-", "-"],
-        input=pdf, capture_output=True, timeout=PDFTOTEXT_SECONDS, check=True,
-    )  # fmt: skip
+    """The text as poppler's pdftotext reads it, within the same limits; ReadFailed or
+    OverLimit as for pypdf."""
+    memory = settings.EXTRACT_MEMORY_MB * MEGABYTE
+    try:
+        done = subprocess.run(
+            ["prlimit", f"--as={memory}", "--", "pdftotext", "-q", "-enc", "UTF-8", "-", "-"],
+            input=pdf, capture_output=True, timeout=settings.EXTRACT_SECONDS, check=True,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired as error:
+        raise OverLimit(f"pdftotext blev inte klart på {settings.EXTRACT_SECONDS} s") from error
+    except subprocess.CalledProcessError as error:
+        raise ReadFailed(f"pdftotext kunde inte läsa kopian (status {error.returncode})") from error
     return done.stdout.decode("utf-8", "replace")
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 
 import docx
+import pymupdf
 from extract_msg import OleWriter
 from odf.opendocument import OpenDocumentSpreadsheet, OpenDocumentText
 from odf.table import Table, TableCell, TableRow
@@ -261,3 +262,36 @@ def msg(
 def _fixed(tag: int, value: bytes) -> bytes:
     """A fixed-length property entry of a properties stream: tag, flags, 8-byte value."""
     return struct.pack("<II", tag, 6) + value
+
+
+def nested_forms(levels: int, text: str = "Beslut om bygglov, Storgatan 1") -> bytes:
+    """A one-page PDF, valid and free of active content, whose page draws a form that
+    draws the next one twice, `levels` deep: 2^levels draws of the innermost form (a
+    word and a square), with a hidden layer (optional content) beside it. A renderer or
+    text extractor that follows the forms runs for hours at thirty levels."""
+
+    with pymupdf.open() as document:
+        page = document.new_page()
+        page.insert_text((72, 100), text)
+        document.add_ocg("Dold", on=False)
+        inner = None
+        for _level in range(levels):
+            xref = document.get_new_xref()
+            if inner is None:
+                resources, content = "", b"BT /Helv 8 Tf 10 10 Td (Storgatan) Tj ET 0 0 5 5 re f"
+            else:
+                resources = f"/Resources << /XObject << /F {inner} 0 R >> >>"
+                content = b"q /F Do Q q 1 0 0 1 1 1 cm /F Do Q"
+            document.update_object(
+                xref, f"<< /Type /XObject /Subtype /Form /BBox [0 0 200 200] {resources} >>"
+            )
+            document.update_stream(xref, content)
+            inner = xref
+        _kind, resources = document.xref_get_key(page.xref, "Resources")
+        document.xref_set_key(int(resources.split()[0]), "XObject", f"<< /N0 {inner} 0 R >>")
+        drawing = document.get_new_xref()
+        document.update_object(drawing, "<< >>")
+        document.update_stream(drawing, b"q /N0 Do Q")
+        contents = document.xref_get_key(page.xref, "Contents")[1].strip("[]")
+        document.xref_set_key(page.xref, "Contents", f"[{contents} {drawing} 0 R]")
+        return bytes(document.tobytes())

@@ -5,13 +5,16 @@ and the worker goes on."""
 from __future__ import annotations
 
 import resource
+import subprocess
 import time
+from pathlib import Path
 from typing import IO, Any
 
 import pytest
 
 from kansli.files import readers
 from kansli.files.models import StoredFile
+from kansli.files.sandbox import OverLimit, within_limits
 from kansli.files.store import store_bytes
 from kansli.files.tests.test_extract import run
 
@@ -105,3 +108,24 @@ def test_the_child_writes_nothing_to_stderr(capfd: pytest.CaptureFixture[str]) -
 
     assert text_within_limits(b"Beslut", noisy) == "Beslut"
     assert capfd.readouterr().err == ""
+
+
+def test_a_program_the_child_started_is_stopped_with_it(tmp_path: Any) -> None:
+    # OCR runs Tesseract from the child: at the limit both go, not the child alone.
+    pid_file = tmp_path / "pid"
+
+    def starting_a_program(file: IO[bytes]) -> str:
+        program = subprocess.Popen(["sleep", "60"])
+        pid_file.write_text(str(program.pid))
+        program.wait()
+        return "never"
+
+    with pytest.raises(OverLimit, match="tog längre än 1 s"):
+        within_limits(b"", starting_a_program, seconds=1)
+    pid = int(pid_file.read_text())
+    for _ in range(50):  # reaped by init once killed, which may take a moment
+        state = Path(f"/proc/{pid}/stat")
+        if not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return
+        time.sleep(0.1)
+    pytest.fail(f"sleep ({pid}) still runs after its child was stopped")

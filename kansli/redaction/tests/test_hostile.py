@@ -16,9 +16,11 @@ from typing import Any
 
 import pymupdf
 import pytest
+from django.core.exceptions import ValidationError
 
+from kansli.files.pdfactive import findings
 from kansli.files.tests import samples
-from kansli.redaction import convert
+from kansli.redaction import convert, layers, limited
 from kansli.redaction.areas import MAX_SIDE, Area, page_png
 from kansli.redaction.convert import NotConvertible, to_pdf
 from kansli.redaction.redact import redact
@@ -146,3 +148,67 @@ def test_a_page_of_pdf_s_largest_size_is_rendered_no_larger_than_max_side() -> N
         png, zoom = page_png(page, 300)
     assert struct.unpack(">II", png[16:24]) == (MAX_SIDE, MAX_SIDE // 2)  # IHDR
     assert zoom == MAX_SIDE / 14400
+
+
+def test_hidden_layers_are_filtered_from_each_form_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Twelve forms, each drawing the next twice: filtered once each, not 2^12 times
+    # (at thirty, that was hours).
+    calls: list[int] = []
+    real = layers._filter
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(layers, "_filter", counted)
+    result = layers.without_hidden_layers(samples.nested_forms(12))
+    assert len(calls) == 13  # the page and its twelve forms
+    with pymupdf.open(stream=result, filetype="pdf") as document:
+        assert "OCProperties" not in document.xref_object(document.pdf_catalog())
+
+
+def test_a_form_that_draws_itself_is_filtered_once() -> None:
+    with pymupdf.open() as document:
+        page = document.new_page()
+        page.insert_text((72, 100), "Beslut om bygglov, Storgatan 1")
+        document.add_ocg("Dold", on=False)
+        form = document.get_new_xref()
+        itself = f"/Resources << /XObject << /F {form} 0 R >> >>"
+        document.update_object(
+            form, f"<< /Type /XObject /Subtype /Form /BBox [0 0 9 9] {itself} >>"
+        )
+        document.update_stream(form, b"/F Do")
+        page.insert_text((72, 130), "Storgatan")
+        _kind, resources = document.xref_get_key(page.xref, "Resources")
+        document.xref_set_key(int(resources.split()[0]), "XObject", f"<< /F {form} 0 R >>")
+        drawing = _stream(document, "<< >>", b"/F Do")
+        contents = document.xref_get_key(page.xref, "Contents")[1].strip("[]")
+        document.xref_set_key(page.xref, "Contents", f"[{contents} {drawing} 0 R]")
+        pdf = document.tobytes()
+    with pymupdf.open(stream=layers.without_hidden_layers(pdf), filetype="pdf") as result:
+        assert "Storgatan" in result[0].get_text()
+
+
+def test_a_crafted_pdf_is_rendered_and_read_only_in_a_child_within_the_limits(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The check at storing finds nothing wrong with it (no active content); every
+    # renderer and text extractor draws its innermost form 2^30 times.
+    crafted = samples.nested_forms(30)
+    assert findings(crafted) == []
+    monkeypatch.setattr(limited, "VIEW_SECONDS", 1)
+    settings.EXTRACT_SECONDS = 1
+    assert limited.page_sizes(crafted) == [(595.0, 842.0)]  # opening it is cheap
+    for work in (
+        lambda: limited.page_image(crafted, 1, 110),
+        lambda: limited.search(crafted, ["Storgatan"], personal_numbers=True),
+        lambda: limited.redacted(crafted, [Area(1, (72, 60, 200, 110), "OSL 21 kap. 3 §")]),
+    ):
+        with pytest.raises(ValidationError, match=r"kunde inte läsas för maskering \(tog längre"):
+            work()
+    # The same work on a small nesting is done, in the child, as before.
+    small = samples.nested_forms(3)
+    assert limited.page_image(small, 1, 110).startswith(b"\x89PNG")  # type: ignore[union-attr]
+    assert limited.page_image(small, 2, 110) is None
+    found = limited.search(small, ["Storgatan"], personal_numbers=False)
+    assert [a.page for a in found] == [1] * 5  # the page's word and four drawn by forms

@@ -20,18 +20,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pymupdf
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.files.sandbox import OverLimit, ReadFailed
 from kansli.files.store import store_bytes
 from kansli.inputs import unstorable
-from kansli.redaction.areas import Area, words_under
+from kansli.redaction.areas import Area
 from kansli.redaction.convert import NotConvertible, to_pdf
-from kansli.redaction.redact import redact
+from kansli.redaction.limited import page_sizes, redacted
 from kansli.redaction.verify import verify
 from kansli.registry.actions import add_to_timeline, do_attach_file, do_register_document
 from kansli.registry.models import Direction, DocumentFile, SecrecyProvision
@@ -81,17 +81,6 @@ def source_pdf(document_file: DocumentFile) -> bytes:
     partial.write_bytes(pdf)
     partial.replace(cached)
     return pdf
-
-
-def page_sizes(pdf: bytes, *, shown: bool = False) -> list[tuple[float, float]]:
-    """Each page's width and height in its own coordinates (those of the areas), or as
-    shown, turned by its /Rotate."""
-    sizes = []
-    with pymupdf.open(stream=pdf, filetype="pdf") as document:
-        for page in document.pages():
-            rect = page.rect if shown else page.rect * page.derotation_matrix
-            sizes.append((abs(rect.width), abs(rect.height)))
-    return sizes
 
 
 def parse_areas(values: Iterable[Any], sizes: list[tuple[float, float]]) -> list[Area]:
@@ -149,11 +138,17 @@ class Made:
 
 
 def make_redaction(item: RequestedItem, areas: Iterable[Any], needles: Iterable[str]) -> Made:
+    """The redacted copy and its check, each step on the outsider's PDF in a child
+    process within limits (kansli.redaction.limited); ValidationError if one is over
+    them or cannot read the file, and nothing is made."""
     pdf = source_pdf(source_file(item))
     checked_areas = parse_areas(areas, page_sizes(pdf))
-    strings = words_under(pdf, checked_areas) + parse_needles(needles)
-    result = redact(pdf, checked_areas)
-    check = verify(result, strings, key=digest_key())
+    wanted = parse_needles(needles)
+    covered, result = redacted(pdf, checked_areas)
+    try:
+        check = verify(result, covered + wanted, key=digest_key())
+    except (OverLimit, ReadFailed) as error:
+        raise ValidationError(f"Den maskerade kopian kunde inte kontrolleras ({error}).") from error
     return Made(pdf, result, checked_areas, check.as_json(), check.verified)
 
 

@@ -21,6 +21,7 @@ from kansli.files.store import store_bytes
 from kansli.files.tests import samples
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
+from kansli.redaction import limited
 from kansli.redaction.find import find_personal_numbers, find_text
 from kansli.redaction.verify import pdftotext_text
 from kansli.registry.actions import do_attach_file
@@ -247,3 +248,28 @@ def test_a_turned_page_is_marked_as_shown_and_redacted(client: Any, registrar: A
     with redaction.result.open() as opened:
         text = pdftotext_text(opened.read())
     assert "Holm" not in text and "försörjningsstöd" in text
+
+
+def test_a_crafted_pdf_costs_the_redaction_pages_no_more_than_their_limits(
+    client: Any, registrar: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An outsider's PDF that every renderer draws for hours (samples.nested_forms): the
+    # web process renders, searches and redacts it only in a child within the limits,
+    # and the reviewer is told so.
+    monkeypatch.setattr(limited, "VIEW_SECONDS", 1)
+    settings.EXTRACT_SECONDS = 1
+    item = item_with(samples.nested_forms(30), "ansokan.pdf")
+    client.force_login(registrar)
+    url = urls(item)
+    assert client.get(url["page"]).status_code == 200  # its page sizes are read at once
+    assert client.get(url["png"]).status_code == 404
+    searched = client.post(url["search"], {"needles": ["Storgatan"]},
+                           content_type="application/json")  # fmt: skip
+    assert searched.status_code == 422
+    assert searched.json() == {
+        "error": "Filen kunde inte läsas för maskering (tog längre än 1 s)."}  # fmt: skip
+    area = {"page": 1, "rect": [72, 80, 300, 110], "provision": PROVISION}
+    sent = client.post(url["page"], {"areas": json.dumps([area]), "needles": "[]"})
+    assert sent.status_code == 400
+    assert "Filen kunde inte läsas för maskering (tog längre än 1 s)." in sent.content.decode()
+    assert not Redaction.objects.exists()

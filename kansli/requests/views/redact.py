@@ -2,14 +2,14 @@
 drawn on them by mouse or found by searching (a name, a word, every personal identity
 number), each with its provision; then the redacted copy's pages and the check of each
 extractor. Whoever may not read the document gets 404, as for one that does not exist;
-the page images are rendered on request and not kept."""
+the page images are rendered on request, in a child process within limits
+(kansli.redaction.limited), and not kept."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-import pymupdf
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, RawPostDataException
@@ -21,14 +21,14 @@ from django.views.decorators.http import require_POST
 from kansli.access.actions import do_log_read
 from kansli.access.rules import may_read
 from kansli.files.models import StoredFile
-from kansli.redaction.areas import Area, as_shown, page_png
-from kansli.redaction.find import find_personal_numbers, find_text
+from kansli.redaction import limited
+from kansli.redaction.areas import Area
 from kansli.registry.models import SecrecyProvision
 from kansli.registry.views.common import current_user
 from kansli.requests.actions.redact import (
+    MAX_AREAS,
     do_redact_item,
     not_verified_message,
-    page_sizes,
     parse_needles,
     source_file,
     source_pdf,
@@ -61,10 +61,15 @@ def _source(item: RequestedItem) -> tuple[bytes, StoredFile]:
 
 
 def _png(pdf: bytes, page: int) -> HttpResponse:
-    with pymupdf.open(stream=pdf, filetype="pdf") as document:
-        if not 1 <= page <= document.page_count:
-            raise Http404
-        png, _zoom = page_png(document[page - 1], DPI)
+    """The page as an image, rendered in a child process within limits (a crafted PDF
+    can make a renderer run for hours); 404 for a page that is not there, as for one
+    that cannot be rendered within them."""
+    try:
+        png = limited.page_image(pdf, page, DPI)
+    except ValidationError as error:
+        raise Http404 from error
+    if png is None:
+        raise Http404
     response = HttpResponse(png, content_type="image/png")
     response["Cache-Control"] = "private, no-store"
     return response
@@ -72,21 +77,24 @@ def _png(pdf: bytes, page: int) -> HttpResponse:
 
 def _pages(pdf: bytes) -> list[dict[str, Any]]:
     return [{"number": n, "width": round(w, 2), "height": round(h, 2)}
-            for n, (w, h) in enumerate(page_sizes(pdf, shown=True), start=1)]  # fmt: skip
+            for n, (w, h) in enumerate(limited.page_sizes(pdf, shown=True), start=1)]  # fmt: skip
 
 
 def _own(pdf: bytes, values: list[Any]) -> list[Any]:
     """The areas drawn on the pages as shown, in the pages' own coordinates; what cannot
     be read is passed on as it came, for the action to refuse with its message."""
-    sizes, own = page_sizes(pdf), []
-    for value in values:
+    sizes, read = limited.page_sizes(pdf), []
+    for number, value in enumerate(values[: MAX_AREAS + 1]):
         try:
             area = Area.from_json(value)
-            if not 1 <= area.page <= len(sizes):
-                raise ValueError
-            own.append(as_shown(pdf, [area], back=True)[0].as_json())
+            if 1 <= area.page <= len(sizes):
+                read.append((number, area))
         except (KeyError, TypeError, ValueError):
-            own.append(value)
+            pass
+    own = list(values)
+    turned = limited.shown_areas(pdf, [area for _number, area in read], back=True)
+    for (number, _area), area in zip(read, turned, strict=True):
+        own[number] = area.as_json()
     return own
 
 
@@ -99,6 +107,12 @@ def redact(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     pdf, stored = _source(item)
     errors: list[str] = []
     status = 200
+    try:
+        pages = _pages(pdf)
+    except ValidationError as error:  # over the limits: nothing to mark on
+        return render(request, "requests/redact_page.html",
+                      {"item": item, "made": item.request, "pages": [],
+                       "errors": error.messages}, status=422)  # fmt: skip
     if request.method == "POST":
         try:
             areas = json.loads(request.POST.get("areas") or "[]")
@@ -118,7 +132,7 @@ def redact(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             errors, status = [str(error)], 403
     do_log_read(item.document, "file", stored_file=stored, actor=user)
     provisions = SecrecyProvision.objects.filter(active=True)
-    context = {"item": item, "made": item.request, "pages": _pages(pdf), "errors": errors,
+    context = {"item": item, "made": item.request, "pages": pages, "errors": errors,
                "provisions": provisions, "default": item.document.secrecy}  # fmt: skip
     return render(request, "requests/redact_page.html", context, status=status)
 
@@ -153,11 +167,11 @@ def search(request: HttpRequest, pk: int, item_pk: int) -> JsonResponse:
         return JsonResponse({"error": _("The search could not be read.")}, status=400)
     except ValidationError as error:
         return JsonResponse({"error": " ".join(error.messages)}, status=400)
-    pdf = _source(item)[0]
-    found = find_text(pdf, needles) if needles else []
-    if body.get("personal_numbers") is True:
-        found += find_personal_numbers(pdf)
-    return JsonResponse({"areas": [a.as_json() for a in as_shown(pdf, found)]})
+    try:
+        found = limited.search(_source(item)[0], needles, body.get("personal_numbers") is True)
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=422)
+    return JsonResponse({"areas": [a.as_json() for a in found]})
 
 
 def _redaction(request: HttpRequest, pk: int, item_pk: int, redaction_pk: int) -> Redaction:
@@ -175,8 +189,12 @@ def result(request: HttpRequest, pk: int, item_pk: int, redaction_pk: int) -> Ht
     refused = "" if redaction.verified else not_verified_message(redaction)
     if refused and item.document is not None:  # what survived is the document's own text
         do_log_read(item.document, "file", stored_file=redaction.result, actor=request.user)
+    try:
+        pages = _pages(pdf)
+    except ValidationError as error:
+        pages, refused = [], " ".join(error.messages)
     context = {"item": item, "made": item.request, "redaction": redaction,
-               "pages": _pages(pdf), "extractors": redaction.checked.get("extractors", {}),
+               "pages": pages, "extractors": redaction.checked.get("extractors", {}),
                "refused": refused}  # fmt: skip
     return render(request, "requests/redact_result.html", context)
 
