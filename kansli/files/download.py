@@ -4,26 +4,40 @@ registered with. Who may have it is for the caller to decide, through the read g
 from __future__ import annotations
 
 import io
+import logging
 from typing import IO
 
 from django.http import FileResponse
 
 from kansli.files.models import StoredFile
+from kansli.files.sandbox import OverLimit, ReadFailed, within_limits
+
+logger = logging.getLogger(__name__)
 
 
 def handed_on(stored: StoredFile) -> bytes:
     """The bytes of a copy that leaves Kansli (the meeting pack, a published file, a
     document in the member portal, a decision sent out): a PDF without its active
-    content; the stored file unchanged."""
+    content; the stored file unchanged. The copy is made in a child process within the
+    limits of text reading (kansli.files.sandbox): the file came from outside, and a
+    public download must not let it hold a web process for as long as its check took."""
     with stored.open() as handle:
         data = bytes(handle.read())
     from kansli.files.pdfactive import UNREADABLE, cleaned  # pypdf, when a PDF goes out
 
     if stored.active_content in ("", UNREADABLE):
         # Unreadable: its check, in the sandbox, failed or ran over the limits; pypdf is
-        # not run on it again here, outside the sandbox (it goes on only as it is).
+        # not run on it again (it goes on only as it is).
         return data
-    return cleaned(data)
+    try:
+        return bytes(within_limits(data, lambda file: cleaned(file.read())))
+    except (OverLimit, ReadFailed):
+        # From now on it is one whose check failed, everywhere (the meeting pack refuses
+        # it) and at no further cost: the copy goes on as it is, a download sandboxed.
+        logger.warning("PDF %s not cleaned within the limits", stored.sha256)
+        stored.active_content = UNREADABLE
+        StoredFile.objects.filter(pk=stored.pk).update(active_content=UNREADABLE)
+        return data
 
 
 def file_response(

@@ -133,13 +133,15 @@ def _document_pdf(document: Document) -> bytes | None:
     from kansli.files.pdfactive import UNREADABLE  # pypdf, which the pack merges with
 
     found = next((f for f in current if f.stored.content_type == PDF.mime), None)
-    if found is not None and found.stored.active_content == UNREADABLE:
-        # Its check, in the sandbox, failed or ran over the limits: pypdf does not read it
-        # here, outside the sandbox (a PDF built to hang a reader would hang the dispatch).
-        raise PackError(f"Bilagan ”{document}” kunde inte läsas som PDF: den kunde inte "
-                        "kontrolleras.")  # fmt: skip
     if found is not None:
-        return handed_on(found.stored)  # without JavaScript or embedded files
+        data = handed_on(found.stored)  # without JavaScript or embedded files
+        if found.stored.active_content == UNREADABLE:
+            # Its check or its cleaning, in the sandbox, failed or ran over the limits:
+            # pypdf does not read it here, outside the sandbox (a PDF built to hang a
+            # reader would hang the dispatch).
+            raise PackError(f"Bilagan ”{document}” kunde inte läsas som PDF: den kunde "
+                            "inte kontrolleras.")  # fmt: skip
+        return data
     found = next((f for f in current if f.stored.content_type == DOCX.mime), None)
     return docx_pdf(document, found) if found is not None else None
 

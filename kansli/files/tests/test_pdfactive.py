@@ -148,6 +148,39 @@ def test_a_pdf_whose_check_failed_is_not_read_again_when_handed_on(
         assert handed_on(stored) == handle.read()
 
 
+@pytest.mark.django_db
+def test_a_pdf_whose_cleaning_runs_over_the_limits_goes_on_as_it_is_and_is_not_cleaned_again(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """Its check passed, in the sandbox; cleaning it (on every public download) runs in
+    a child too, and one that runs over the limits is from then on a PDF whose check
+    failed: handed on as it is, refused by the meeting pack, never tried again."""
+    import time
+
+    from kansli.files.download import handed_on
+    from kansli.files.models import StoredFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EXTRACT_SECONDS = 1
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    assert stored.active_content == "javascript"
+    with stored.open() as handle:
+        original = handle.read()
+    assert pdfactive.findings(handed_on(stored)) == []  # cleaned, in the child
+
+    def hanging(data: bytes) -> bytes:
+        time.sleep(60)
+        return data
+
+    monkeypatch.setattr(pdfactive, "cleaned", hanging)
+    started = time.monotonic()
+    assert handed_on(stored) == original
+    assert time.monotonic() - started < 10
+    assert StoredFile.objects.get(pk=stored.pk).active_content == pdfactive.UNREADABLE
+    monkeypatch.setattr(pdfactive, "cleaned", lambda data: pytest.fail("cleaned again"))
+    assert handed_on(StoredFile.objects.get(pk=stored.pk)) == original
+
+
 def test_many_pdfs_are_checked_together_as_each_alone() -> None:
     pdfs = [with_javascript(), samples.pdf("Beslut"), with_launch(), b"%PDF-1.4 trasig"]
     assert pdfactive.checked_many(pdfs) == [pdfactive.checked(pdf) for pdf in pdfs]
