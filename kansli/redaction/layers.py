@@ -43,13 +43,33 @@ def _is_hidden(marker: Any, hidden: set[int]) -> bool:
     return any(_id(g) in hidden for g in members)
 
 
+Done = set[tuple[int, int | None]]
+
+
+def _filter_form(
+    form: Any, drawn_with: DictionaryObject, hidden: set[int], writer: PdfWriter, done: Done
+) -> None:
+    """Filter a form in place, once for each set of resources it is read with (`done`:
+    those filtered or being filtered): a form drawn twice by each of thirty forms drawing
+    each other would otherwise be filtered 2^30 times, and one that draws itself for
+    ever. A form without resources of its own is read with those of what draws it (PDF
+    1.7, 8.10.1, as MuPDF does), so its hidden-layer names are looked up there: filtered
+    for each such owner, it loses what any of them hides (too much is safe)."""
+    own = form.get("/Resources")
+    number = _id(form)
+    if number is not None:  # a stream is always an indirect object
+        key = (number, None if own is not None else id(drawn_with))
+        if key in done:
+            return
+        done.add(key)
+    inner = _filter(form, own if own is not None else drawn_with, hidden, writer, done)
+    form.set_data(inner.get_data())
+
+
 def _filter(
-    owner: Any, resources: Any, hidden: set[int], writer: PdfWriter, done: set[int]
+    owner: Any, resources: Any, hidden: set[int], writer: PdfWriter, done: Done
 ) -> ContentStream:
-    """The owner's content without what hidden groups mark; its forms filtered too, each
-    once (`done`: those filtered or being filtered): a form drawn twice by each of thirty
-    forms drawing each other would otherwise be filtered 2^30 times, and one that draws
-    itself for ever."""
+    """The owner's content without what hidden groups mark; its forms filtered too."""
     resources = resources.get_object() if resources is not None else DictionaryObject()
     names = resources.get("/Properties", DictionaryObject()).get_object()
     xobjects = resources.get("/XObject", DictionaryObject()).get_object()
@@ -72,12 +92,8 @@ def _filter(
                 xobject = xobject.get_object()
                 if _is_hidden(xobject.get("/OC"), hidden):
                     continue
-                form = _id(xobject)
-                if xobject.get("/Subtype") == "/Form" and form not in done:
-                    if form is not None:  # a stream is always an indirect object
-                        done.add(form)
-                    inner = _filter(xobject, xobject.get("/Resources"), hidden, writer, done)
-                    xobject.set_data(inner.get_data())
+                if xobject.get("/Subtype") == "/Form":
+                    _filter_form(xobject, resources, hidden, writer, done)
         kept.append((operands, operator))
     content.operations = kept
     return content
@@ -89,7 +105,7 @@ def without_hidden_layers(pdf: bytes) -> bytes:
     if properties is None:
         return pdf
     hidden = _hidden_groups(properties.get_object())
-    done: set[int] = set()
+    done: Done = set()
     for page in writer.pages:
         contents = page.get_contents()
         if contents is not None and hidden:

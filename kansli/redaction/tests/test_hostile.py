@@ -190,13 +190,12 @@ def test_a_form_that_draws_itself_is_filtered_once() -> None:
 
 
 def test_a_crafted_pdf_is_rendered_and_read_only_in_a_child_within_the_limits(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
+    settings: Any,
 ) -> None:
     # The check at storing finds nothing wrong with it (no active content); every
     # renderer and text extractor draws its innermost form 2^30 times.
     crafted = samples.nested_forms(30)
     assert findings(crafted) == []
-    monkeypatch.setattr(limited, "VIEW_SECONDS", 1)
     settings.EXTRACT_SECONDS = 1
     assert limited.page_sizes(crafted) == [(595.0, 842.0)]  # opening it is cheap
     for work in (
@@ -212,3 +211,41 @@ def test_a_crafted_pdf_is_rendered_and_read_only_in_a_child_within_the_limits(
     assert limited.page_image(small, 2, 110) is None
     found = limited.search(small, ["Storgatan"], personal_numbers=False)
     assert [a.page for a in found] == [1] * 5  # the page's word and four drawn by forms
+
+
+def raw_pdf(objects: list[bytes]) -> bytes:
+    """A PDF of the objects (numbered from 1, the first the catalogue) with a correct
+    cross-reference table."""
+    parts, offsets = [b"%PDF-1.7\n"], []
+    for number, body in enumerate(objects, 1):
+        offsets.append(sum(len(p) for p in parts))
+        parts.append(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    start = sum(len(p) for p in parts)
+    table = b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    parts.append(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + table)
+    parts.append(b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n"
+                 % (len(objects) + 1, start))  # fmt: skip
+    return b"".join(parts)
+
+
+def stream(data: bytes, head: bytes = b"") -> bytes:
+    return b"<<" + head + b" /Length %d>>stream\n" % len(data) + data + b"\nendstream"
+
+
+def test_a_hidden_layer_in_a_form_without_resources_of_its_own_is_removed() -> None:
+    # The form names the hidden layer /MC0, which only the page's resources define: a
+    # viewer reads the form with them and hides the text, so must the filter.
+    pdf = raw_pdf([
+        b"<</Type/Catalog/Pages 2 0 R/OCProperties<</OCGs[5 0 R]/D<</OFF[5 0 R]>>>>>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R/Resources"
+        b"<</Font<</F1 6 0 R>>/Properties<</MC0 5 0 R>>/XObject<</X1 7 0 R>>>>>>",
+        stream(b"BT /F1 12 Tf 72 700 Td (Synlig text) Tj ET q /X1 Do Q"),
+        b"<</Type/OCG/Name(Dold)>>",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
+        stream(b"/OC /MC0 BDC BT /F1 12 Tf 72 600 Td (Hemlig text) Tj ET EMC",
+               b"/Type/XObject/Subtype/Form/BBox[0 0 595 842]"),
+    ])  # fmt: skip
+    with pymupdf.open(stream=layers.without_hidden_layers(pdf), filetype="pdf") as result:
+        text = result[0].get_text()
+    assert "Synlig text" in text and "Hemlig" not in text
