@@ -152,7 +152,8 @@ class Command(BaseCommand):
         if not batches:
             return 0
         failed = 0
-        with ThreadPoolExecutor(max_workers=1) as reading:
+        reading = ThreadPoolExecutor(max_workers=1)
+        try:
             ahead = reading.submit(_ready, start_checks(batches[0], validator=validator))
             for number, batch in enumerate(batches):
                 reports, found = ahead.result()
@@ -178,6 +179,8 @@ class Command(BaseCommand):
                     except StorageUnavailable as error:  # the rest would fail too: stop here
                         raise CommandError(f"{package.name}: inget är inläst: {error}") from error
                     self.stdout.write(f"{package.name}: inläst ({result})")
+        finally:  # after an error here, the next batch's checks are not waited for
+            reading.shutdown(wait=False, cancel_futures=True)
         return failed
 
 
