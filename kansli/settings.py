@@ -154,6 +154,8 @@ MIDDLEWARE = [
     # /health/live, /health/ready and /metrics answered here, before sessions, CSRF,
     # the host check and the second factor: they work with Redis down (kansli.web.health).
     "kansli.web.health.ProbeMiddleware",
+    # Work on a file in a sandboxed child ends within REQUEST_SECONDS of a request.
+    "kansli.web.middleware.SandboxDeadlineMiddleware",
     # The public e-diary's kept answers to anonymous GETs, before the rest of the
     # middleware (kansli.public.fastpath).
     "kansli.public.fastpath.CachedAnswerMiddleware",
@@ -488,6 +490,8 @@ MAX_UNPACKED_MB = env_int("KANSLI_MAX_UNPACKED_MB", 500)
 # (kansli.files.sandbox); a file over either is kept without text, and the page says so.
 EXTRACT_MEMORY_MB = env_int("KANSLI_EXTRACT_MEMORY_MB", 1024)
 EXTRACT_SECONDS = env_int("KANSLI_EXTRACT_SECONDS", 120)
+# Within a web request that child has at most this long (gunicorn stops a request at 30 s).
+REQUEST_SECONDS = env_int("KANSLI_REQUEST_SECONDS", 20)
 
 # Background work: queued in the database, run by `kansli worker`.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

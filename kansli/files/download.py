@@ -25,18 +25,19 @@ def handed_on(stored: StoredFile) -> bytes:
         data = bytes(handle.read())
     from kansli.files.pdfactive import UNREADABLE, cleaned  # pypdf, when a PDF goes out
 
-    if stored.active_content in ("", UNREADABLE):
-        # Unreadable: its check, in the sandbox, failed or ran over the limits; pypdf is
-        # not run on it again (it goes on only as it is).
+    if not stored.active_content or stored.unreadable_pdf:
+        # Unreadable: its check or cleaning, in the sandbox, failed or ran over the
+        # limits; pypdf is not run on it again (it goes on only as it is).
         return data
     try:
         return bytes(within_limits(data, lambda file: cleaned(file.read())))
     except (OverLimit, ReadFailed):
-        # From now on it is one whose check failed, everywhere (the meeting pack refuses
-        # it) and at no further cost: the copy goes on as it is, a download sandboxed.
+        # From now on it is unreadable too, everywhere (the meeting pack refuses it) and
+        # at no further cost; what was found in it is kept (the case page still warns).
         logger.warning("PDF %s not cleaned within the limits", stored.sha256)
-        stored.active_content = UNREADABLE
-        StoredFile.objects.filter(pk=stored.pk).update(active_content=UNREADABLE)
+        kinds = set(stored.active_content.split(",")) | {UNREADABLE}
+        stored.active_content = ",".join(sorted(kinds))
+        StoredFile.objects.filter(pk=stored.pk).update(active_content=stored.active_content)
         return data
 
 

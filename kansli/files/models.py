@@ -57,6 +57,12 @@ class StoredFile(models.Model):
     def storage_name(self) -> str:
         return storage_name(self.sha256)
 
+    @property
+    def unreadable_pdf(self) -> bool:
+        """A PDF whose check or cleaning (kansli.files.pdfactive), in the sandbox, failed
+        or ran over the limits: pypdf never reads it outside the sandbox."""
+        return "unreadable" in self.active_content.split(",")
+
     def open(self) -> File:
         """The stored bytes, opened for reading; close it (or use `with`). Raises
         StorageUnavailable (kansli.files.storage) if the storage does not answer: here,

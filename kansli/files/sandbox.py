@@ -16,8 +16,10 @@ flushes nothing on its way out, and talks to the parent through its own pipe onl
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import io
 import logging
+import math
 import os
 import pickle
 import resource
@@ -25,7 +27,8 @@ import select
 import signal
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import IO, Any
 
 from django.conf import settings
@@ -33,6 +36,30 @@ from django.core.exceptions import ValidationError
 
 MEGABYTE = 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
+PR_SET_PDEATHSIG = 1  # prctl(2): a signal for the child when its parent dies
+
+_deadline: ContextVar[float | None] = ContextVar("kansli_sandbox_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Work in a child within the next `seconds` at most, whatever limit it asks for: a
+    web request's (kansli.web.middleware.SandboxDeadlineMiddleware, REQUEST_SECONDS), so
+    that the child is stopped, and the request answered, before gunicorn kills the web
+    process at 30 s. Threads started meanwhile inherit it only when run in a copy of the
+    context (contextvars.copy_context)."""
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+def time_left(seconds: float | None = None) -> float:
+    """`seconds` (else EXTRACT_SECONDS), cut to what is left before the deadline."""
+    seconds = settings.EXTRACT_SECONDS if seconds is None else seconds
+    ends = _deadline.get()
+    return seconds if ends is None else max(0.0, min(seconds, ends - time.monotonic()))
 
 
 class OverLimit(Exception):
@@ -53,13 +80,15 @@ def within_limits(
 ) -> Any:
     """work(file) on the bytes, in a child process within the limits (`seconds`, else
     EXTRACT_SECONDS); its result must pickle (text, bytes). The child leads a process
-    group of its own, so that a program it runs (Tesseract) is stopped with it."""
-    seconds = settings.EXTRACT_SECONDS if seconds is None else seconds
+    group of its own, so that a program it runs (Tesseract) is stopped with it; it dies
+    with the parent (a web process gunicorn kills) and after its CPU time."""
+    seconds = time_left(seconds)
+    parent = os.getpid()
     receiver, sender = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         os.close(receiver)
-        _child(sender, data, work, settings.EXTRACT_MEMORY_MB)
+        _child(sender, data, work, settings.EXTRACT_MEMORY_MB, (parent, seconds))
     os.close(sender)
     with contextlib.suppress(OSError):  # the child may have set it first, or be gone
         os.setpgid(pid, pid)
@@ -69,7 +98,7 @@ def within_limits(
         os.close(receiver)
         _reap(pid)
     if answer is None:
-        raise OverLimit(f"tog längre än {seconds:g} s")
+        raise OverLimit(f"tog längre än {math.ceil(seconds)} s")
     if not answer:  # the child died without a word (killed by the kernel)
         raise OverLimit("processen avbröts")
     kind, value = pickle.loads(answer)  # noqa: S301 (our own child's answer)
@@ -103,10 +132,11 @@ def _reap(pid: int) -> None:
     os.waitpid(pid, 0)
 
 
-def _child(sender: int, data: bytes, work: Callable[[IO[bytes]], Any], memory_mb: int) -> None:
+def _child(sender: int, data: bytes, work: Callable[[IO[bytes]], Any], memory_mb: int,
+           limits: tuple[int, float]) -> None:  # fmt: skip
     answer: tuple[str, Any] = ("error", "")
     try:
-        os.setpgid(0, 0)
+        _on_its_own(sender, *limits)
         logging.disable(logging.CRITICAL)
         warnings.simplefilter("ignore")
         _, hard = resource.getrlimit(resource.RLIMIT_AS)
@@ -125,6 +155,27 @@ def _child(sender: int, data: bytes, work: Callable[[IO[bytes]], Any], memory_mb
             payload = payload[os.write(sender, payload) :]
     finally:
         os._exit(0)
+
+
+def _on_its_own(sender: int, parent: int, seconds: float) -> None:
+    """The child's first steps: a process group of its own; killed when the parent dies
+    (not left running when gunicorn kills a web process), and after its CPU time (so
+    are the programs it runs, which inherit the limit); no file descriptor but its own
+    pipe's end, so that a child forked by another thread meanwhile never holds this
+    one's pipes open (its parent would wait for that child too)."""
+    os.setpgid(0, 0)
+    with contextlib.suppress(ValueError):  # gunicorn's wakeup pipe is closed below
+        signal.set_wakeup_fd(-1)
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before prctl
+        os._exit(0)
+    os.closerange(3, sender)
+    os.closerange(sender + 1, os.sysconf("SC_OPEN_MAX"))
+    cpu = math.ceil(seconds) + 1
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    if hard != resource.RLIM_INFINITY:
+        cpu = min(cpu, hard)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, hard))
 
 
 def describe(error: Exception) -> str:

@@ -130,12 +130,10 @@ def _document_pdf(document: Document) -> bytes | None:
     """The document's current PDF file, else its current Word file converted, else
     None."""
     current = current_files(document.files.all())
-    from kansli.files.pdfactive import UNREADABLE  # pypdf, which the pack merges with
-
     found = next((f for f in current if f.stored.content_type == PDF.mime), None)
     if found is not None:
         data = handed_on(found.stored)  # without JavaScript or embedded files
-        if found.stored.active_content == UNREADABLE:
+        if found.stored.unreadable_pdf:
             # Its check or its cleaning, in the sandbox, failed or ran over the limits:
             # pypdf does not read it here, outside the sandbox (a PDF built to hang a
             # reader would hang the dispatch).

@@ -6,10 +6,9 @@ are drawn 2^30 times by every renderer and text extractor. So the web process ne
 opens it itself: a child renders the page, reads the words or makes the redacted copy,
 and is killed at the limit; the reviewer is told that the file could not be read.
 
-A page image, the pages' sizes and a search answer within VIEW_SECONDS (gunicorn stops
-a request after 30 s); making the redacted copy (OCR of scanned pages included) and
-checking it have the limits of text extraction (KANSLI_EXTRACT_SECONDS and
-KANSLI_EXTRACT_MEMORY_MB)."""
+Each has the limits of text extraction (KANSLI_EXTRACT_SECONDS and
+KANSLI_EXTRACT_MEMORY_MB), and in a web request at most what is left of its
+KANSLI_REQUEST_SECONDS (kansli.files.sandbox.deadline): gunicorn stops a request at 30 s."""
 
 from __future__ import annotations
 
@@ -24,16 +23,15 @@ from kansli.redaction.areas import Area, as_shown, page_png, words_under
 from kansli.redaction.find import find_personal_numbers, find_text
 from kansli.redaction.redact import redact
 
-VIEW_SECONDS = 20
 T = TypeVar("T")
 
 
-def _limited(pdf: bytes, work: Callable[[bytes], T], seconds: float | None = None) -> T:
+def _limited(pdf: bytes, work: Callable[[bytes], T]) -> T:
     def run(file: IO[bytes]) -> T:
         return work(file.read())
 
     try:
-        result: T = within_limits(pdf, run, seconds=seconds)
+        result: T = within_limits(pdf, run)
     except (OverLimit, ReadFailed) as error:
         raise ValidationError(f"Filen kunde inte läsas för maskering ({error}).") from error
     return result
@@ -51,7 +49,7 @@ def page_sizes(pdf: bytes, *, shown: bool = False) -> list[tuple[float, float]]:
                 found.append((abs(rect.width), abs(rect.height)))
         return found
 
-    return _limited(pdf, sizes, VIEW_SECONDS)
+    return _limited(pdf, sizes)
 
 
 def page_image(pdf: bytes, number: int, dpi: int) -> bytes | None:
@@ -63,12 +61,12 @@ def page_image(pdf: bytes, number: int, dpi: int) -> bytes | None:
                 return None
             return page_png(document[number - 1], dpi)[0]
 
-    return _limited(pdf, image, VIEW_SECONDS)
+    return _limited(pdf, image)
 
 
 def shown_areas(pdf: bytes, areas: list[Area], *, back: bool = False) -> list[Area]:
     """kansli.redaction.areas.as_shown, in the child."""
-    return _limited(pdf, lambda data: as_shown(data, areas, back=back), VIEW_SECONDS)
+    return _limited(pdf, lambda data: as_shown(data, areas, back=back))
 
 
 def search(pdf: bytes, needles: list[str], personal_numbers: bool) -> list[Area]:
@@ -81,7 +79,7 @@ def search(pdf: bytes, needles: list[str], personal_numbers: bool) -> list[Area]
             areas += find_personal_numbers(data)
         return as_shown(data, areas)
 
-    return _limited(pdf, found, VIEW_SECONDS)
+    return _limited(pdf, found)
 
 
 def redacted(pdf: bytes, areas: list[Area]) -> tuple[list[str], bytes]:

@@ -8,8 +8,10 @@ reader run for hours."""
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import hmac
+import math
 import subprocess
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +20,7 @@ from typing import IO, Any
 
 from django.conf import settings
 
-from kansli.files.sandbox import MEGABYTE, OverLimit, ReadFailed, within_limits
+from kansli.files.sandbox import MEGABYTE, OverLimit, ReadFailed, time_left, within_limits
 from kansli.redaction.normal import squeezed
 
 # Shorter strings ("5", "av") are found in any text; they are counted, not looked for.
@@ -41,14 +43,15 @@ def _pypdf_text(file: IO[bytes]) -> str:
 def pdftotext_text(pdf: bytes) -> str:
     """The text as poppler's pdftotext reads it, within the same limits; ReadFailed or
     OverLimit as for pypdf."""
-    memory = settings.EXTRACT_MEMORY_MB * MEGABYTE
+    memory, seconds = settings.EXTRACT_MEMORY_MB * MEGABYTE, time_left()
     try:
         done = subprocess.run(
-            ["prlimit", f"--as={memory}", "--", "pdftotext", "-q", "-enc", "UTF-8", "-", "-"],
-            input=pdf, capture_output=True, timeout=settings.EXTRACT_SECONDS, check=True,
+            ["prlimit", f"--as={memory}", f"--cpu={math.ceil(seconds) + 1}", "--",
+             "pdftotext", "-q", "-enc", "UTF-8", "-", "-"],
+            input=pdf, capture_output=True, timeout=seconds, check=True,
         )  # fmt: skip
     except subprocess.TimeoutExpired as error:
-        raise OverLimit(f"pdftotext blev inte klart på {settings.EXTRACT_SECONDS} s") from error
+        raise OverLimit(f"pdftotext blev inte klart på {math.ceil(seconds)} s") from error
     except subprocess.CalledProcessError as error:
         raise ReadFailed(f"pdftotext kunde inte läsa kopian (status {error.returncode})") from error
     return done.stdout.decode("utf-8", "replace")
@@ -85,7 +88,9 @@ def verify(result: bytes, strings: Iterable[str], *, key: bytes) -> Check:
     short = {s for s in wanted if len(s) < SHORTEST}
     wanted -= short
     with ThreadPoolExecutor(max_workers=len(EXTRACTORS)) as pool:  # pdftotext runs beside
-        texts = {name: pool.submit(extract, result) for name, extract in EXTRACTORS.items()}
+        # Each in a copy of this context: a web request's deadline holds there too.
+        texts = {name: pool.submit(contextvars.copy_context().run, extract, result)
+                 for name, extract in EXTRACTORS.items()}  # fmt: skip
         found = {}
         for name, text in texts.items():
             read = squeezed(text.result())

@@ -13,7 +13,6 @@ from pypdf.errors import PyPdfError
 
 from kansli.files.detect import PDF
 from kansli.files.models import StoredFile
-from kansli.files.pdfactive import UNREADABLE
 from kansli.org.models import Municipality
 from kansli.requests.models import FeeSchedule
 
@@ -37,7 +36,7 @@ def count_pages(files: Iterable[StoredFile]) -> int:
 
 
 def _pdf_pages(stored: StoredFile) -> int:
-    if stored.active_content == UNREADABLE:
+    if stored.unreadable_pdf:
         return 1
     with stored.open() as handle:
         data = handle.read()

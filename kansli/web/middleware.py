@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.deprecation import MiddlewareMixin
 
+from kansli.files.sandbox import deadline
 from kansli.web.twofactor import has_authenticator, second_factor_missing
 
 # No inline script or style anywhere (htmx is configured without eval and inline
@@ -123,3 +124,17 @@ class NotAllowedPageMiddleware:
             return response
         page["Allow"] = response["Allow"]
         return page
+
+
+class SandboxDeadlineMiddleware:
+    """Work on a file in a sandboxed child (kansli.files.sandbox: a check, a page image,
+    a cleaned copy) gets at most REQUEST_SECONDS of a request, so that a crafted file is
+    stopped, and the request answered with the reason, before gunicorn kills the web
+    process at 30 seconds."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with deadline(settings.REQUEST_SECONDS):
+            return self.get_response(request)

@@ -153,8 +153,9 @@ def test_a_pdf_whose_cleaning_runs_over_the_limits_goes_on_as_it_is_and_is_not_c
     settings: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
     """Its check passed, in the sandbox; cleaning it (on every public download) runs in
-    a child too, and one that runs over the limits is from then on a PDF whose check
-    failed: handed on as it is, refused by the meeting pack, never tried again."""
+    a child too, and one that runs over the limits is from then on unreadable as well
+    (what was found kept): handed on as it is, refused by the meeting pack, never tried
+    again."""
     import time
 
     from kansli.files.download import handed_on
@@ -176,7 +177,8 @@ def test_a_pdf_whose_cleaning_runs_over_the_limits_goes_on_as_it_is_and_is_not_c
     started = time.monotonic()
     assert handed_on(stored) == original
     assert time.monotonic() - started < 10
-    assert StoredFile.objects.get(pk=stored.pk).active_content == pdfactive.UNREADABLE
+    kept = StoredFile.objects.get(pk=stored.pk)
+    assert kept.active_content == "javascript,unreadable" and kept.unreadable_pdf
     monkeypatch.setattr(pdfactive, "cleaned", lambda data: pytest.fail("cleaned again"))
     assert handed_on(StoredFile.objects.get(pk=stored.pk)) == original
 

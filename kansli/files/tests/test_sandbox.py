@@ -4,8 +4,10 @@ and the worker goes on."""
 
 from __future__ import annotations
 
+import os
 import resource
 import subprocess
+import sys
 import time
 from pathlib import Path
 from typing import IO, Any
@@ -14,7 +16,7 @@ import pytest
 
 from kansli.files import readers
 from kansli.files.models import StoredFile
-from kansli.files.sandbox import OverLimit, within_limits
+from kansli.files.sandbox import OverLimit, deadline, within_limits
 from kansli.files.store import store_bytes
 from kansli.files.tests.test_extract import run
 
@@ -129,3 +131,52 @@ def test_a_program_the_child_started_is_stopped_with_it(tmp_path: Any) -> None:
             return
         time.sleep(0.1)
     pytest.fail(f"sleep ({pid}) still runs after its child was stopped")
+
+
+def test_a_request_s_deadline_cuts_the_limit() -> None:
+    started = time.monotonic()
+    with deadline(1), pytest.raises(OverLimit, match="tog längre än 1 s"):
+        within_limits(b"", hanging, seconds=60)
+    assert time.monotonic() - started < 10
+
+
+def test_the_child_holds_no_file_descriptor_but_its_own_pipe(tmp_path: Any) -> None:
+    # A child forked by one thread while another's pipe is open must not hold that
+    # pipe: its parent would wait for this child too.
+    with (tmp_path / "open").open("w"):
+        held = within_limits(b"", lambda _file: sorted(os.listdir("/proc/self/fd"), key=int))
+    assert len(held) <= 5  # stdin, stdout, stderr, its pipe, and the listing itself
+
+
+CHILD_OF_A_KILLED_PARENT = """
+import os, sys, time, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
+django.setup()
+from pathlib import Path
+from kansli.files.sandbox import within_limits
+def work(_file):
+    Path(sys.argv[1]).write_text(str(os.getpid()))
+    time.sleep(60)
+within_limits(b"", work, seconds=60)
+"""
+
+
+def test_the_child_dies_with_its_parent(tmp_path: Any) -> None:
+    # gunicorn kills a web process that takes too long: its child goes too.
+    pid_file = tmp_path / "pid"
+    parent = subprocess.Popen([sys.executable, "-c", CHILD_OF_A_KILLED_PARENT, str(pid_file)])
+    try:
+        for _ in range(300):
+            if pid_file.exists() and pid_file.read_text():
+                break
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+    finally:
+        parent.kill()
+        parent.wait()
+    for _ in range(50):
+        state = Path(f"/proc/{child}/stat")
+        if not state.exists() or state.read_text().rsplit(")", 1)[1].split()[0] == "Z":
+            return
+        time.sleep(0.1)
+    pytest.fail(f"the child ({child}) still runs after its parent was killed")

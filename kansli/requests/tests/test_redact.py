@@ -21,7 +21,6 @@ from kansli.files.store import store_bytes
 from kansli.files.tests import samples
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
-from kansli.redaction import limited
 from kansli.redaction.find import find_personal_numbers, find_text
 from kansli.redaction.verify import pdftotext_text
 from kansli.registry.actions import do_attach_file
@@ -251,13 +250,12 @@ def test_a_turned_page_is_marked_as_shown_and_redacted(client: Any, registrar: A
 
 
 def test_a_crafted_pdf_costs_the_redaction_pages_no_more_than_their_limits(
-    client: Any, registrar: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+    client: Any, registrar: Any, settings: Any
 ) -> None:
     # An outsider's PDF that every renderer draws for hours (samples.nested_forms): the
     # web process renders, searches and redacts it only in a child within the limits,
     # and the reviewer is told so.
-    monkeypatch.setattr(limited, "VIEW_SECONDS", 1)
-    settings.EXTRACT_SECONDS = 1
+    settings.REQUEST_SECONDS = 1  # a request's deadline (SandboxDeadlineMiddleware)
     item = item_with(samples.nested_forms(30), "ansokan.pdf")
     client.force_login(registrar)
     url = urls(item)

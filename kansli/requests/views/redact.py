@@ -190,12 +190,12 @@ def result(request: HttpRequest, pk: int, item_pk: int, redaction_pk: int) -> Ht
     if refused and item.document is not None:  # what survived is the document's own text
         do_log_read(item.document, "file", stored_file=redaction.result, actor=request.user)
     try:
-        pages = _pages(pdf)
-    except ValidationError as error:
-        pages, refused = [], " ".join(error.messages)
+        pages, unshown = _pages(pdf), ""
+    except ValidationError as error:  # the copy is what it is; only its pages are not shown
+        pages, unshown = [], " ".join(error.messages)
     context = {"item": item, "made": item.request, "redaction": redaction,
                "pages": pages, "extractors": redaction.checked.get("extractors", {}),
-               "refused": refused}  # fmt: skip
+               "refused": refused, "unshown": unshown}  # fmt: skip
     return render(request, "requests/redact_result.html", context)
 
 
