@@ -7,12 +7,17 @@ import io
 import logging
 from typing import IO
 
-from django.http import FileResponse
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 
 from kansli.files.models import StoredFile
-from kansli.files.sandbox import OverLimit, ReadFailed, within_limits
+from kansli.files.sandbox import OutOfTime, OverLimit, ReadFailed, within_limits
 
 logger = logging.getLogger(__name__)
+NOT_CLEANED_IN_TIME = (
+    "Filen hann inte göras i ordning inom sidans tidsgräns. Försök igen om en stund."
+)
 
 
 def handed_on(stored: StoredFile) -> bytes:
@@ -20,7 +25,8 @@ def handed_on(stored: StoredFile) -> bytes:
     document in the member portal, a decision sent out): a PDF without its active
     content; the stored file unchanged. The copy is made in a child process within the
     limits of text reading (kansli.files.sandbox): the file came from outside, and a
-    public download must not let it hold a web process for as long as its check took."""
+    public download must not let it hold a web process for as long as its check took.
+    ValidationError if a web request's time runs out first (nothing is recorded)."""
     with stored.open() as handle:
         data = bytes(handle.read())
     from kansli.files.pdfactive import UNREADABLE, cleaned  # pypdf, when a PDF goes out
@@ -31,6 +37,8 @@ def handed_on(stored: StoredFile) -> bytes:
         return data
     try:
         return bytes(within_limits(data, lambda file: cleaned(file.read())))
+    except OutOfTime as error:  # the request's time, not the file: tried again next time
+        raise ValidationError(NOT_CLEANED_IN_TIME, code="out_of_time") from error
     except (OverLimit, ReadFailed):
         # From now on it is unreadable too, everywhere (the meeting pack refuses it) and
         # at no further cost; what was found in it is kept (the case page still warns).
@@ -43,14 +51,19 @@ def handed_on(stored: StoredFile) -> bytes:
 
 def file_response(
     stored: StoredFile, name: str, *, inline: bool = False, copy: bool = False
-) -> FileResponse:
+) -> HttpResponseBase:
     """The file as a download (or shown in the browser when `inline`); with `copy`, the
     copy handed on (handed_on) rather than the registered original. The type is the
     one detected from the content when it was stored, never guessed from the name, and
     nosniff keeps the browser from guessing either; FileResponse writes the name in
-    Content-Disposition for any language (RFC 6266 and RFC 5987 filename*)."""
+    Content-Disposition for any language (RFC 6266 and RFC 5987 filename*). A copy not
+    made within the request's time is 503, to be asked for again."""
     if copy and stored.active_content:
-        data = handed_on(stored)
+        try:
+            data = handed_on(stored)
+        except ValidationError as error:
+            return HttpResponse(" ".join(error.messages), status=503, headers={"Retry-After": "60"},
+                                content_type="text/plain; charset=utf-8")  # fmt: skip
         body: IO[bytes] = io.BytesIO(data)
         size = len(data)
     else:

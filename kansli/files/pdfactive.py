@@ -13,15 +13,26 @@ import io
 import logging
 from collections.abc import Iterator
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
-from kansli.files.sandbox import OverLimit, ReadFailed, text_within_limits, within_limits
+from kansli.files.sandbox import (
+    OutOfTime,
+    OverLimit,
+    ReadFailed,
+    text_within_limits,
+    within_limits,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_OBJECTS = 200_000
+NOT_IN_TIME = (
+    "Filen hann inte kontrolleras inom sidans tidsgräns. Försök igen, gärna med färre "
+    "filer åt gången."
+)
 
 JAVASCRIPT = "javascript"
 LAUNCH = "launch"
@@ -63,9 +74,12 @@ def describe(kinds: list[str]) -> str:
 def checked(data: bytes) -> str:
     """findings as StoredFile.active_content keeps them (comma-separated), read in a
     child process within kansli.files.sandbox's limits: a PDF built to hang or swell
-    pypdf is noted as unchecked and takes nothing from the process storing it."""
+    pypdf is noted as unchecked and takes nothing from the process storing it.
+    ValidationError if a web request's time ran out first (the file is not stored)."""
     try:
         return text_within_limits(data, lambda file: ",".join(findings(file.read())))
+    except OutOfTime as error:  # the request's time, not the file: nothing is recorded
+        raise ValidationError(NOT_IN_TIME, code="out_of_time") from error
     except (OverLimit, ReadFailed):
         return UNREADABLE
 
@@ -78,6 +92,8 @@ def checked_many(pdfs: list[bytes]) -> list[str]:
         return [checked(data) for data in pdfs]
     try:
         found = within_limits(b"", lambda _file: [",".join(findings(data)) for data in pdfs])
+    except OutOfTime as error:
+        raise ValidationError(NOT_IN_TIME, code="out_of_time") from error
     except (OverLimit, ReadFailed):
         return [checked(data) for data in pdfs]
     return [str(kinds) for kinds in found]

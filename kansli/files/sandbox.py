@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import gc
 import io
 import logging
 import math
@@ -37,6 +38,7 @@ from django.core.exceptions import ValidationError
 MEGABYTE = 1024 * 1024
 MAX_TEXT_CHARS = 2_000_000
 PR_SET_PDEATHSIG = 1  # prctl(2): a signal for the child when its parent dies
+_LIBC = ctypes.CDLL(None, use_errno=True)  # looked up here, not in the child
 
 _deadline: ContextVar[float | None] = ContextVar("kansli_sandbox_deadline", default=None)
 
@@ -66,6 +68,12 @@ class OverLimit(Exception):
     """Reading the text needed more memory or time than it is given."""
 
 
+class OutOfTime(OverLimit):
+    """The work was cut short by a web request's deadline (REQUEST_SECONDS), not by its
+    own limit: not the file's failure, so never recorded as one; the request is to be
+    tried again (or the work done in the background)."""
+
+
 class ReadFailed(Exception):
     """The reader raised: the file is damaged, protected or not what its type says."""
 
@@ -82,7 +90,11 @@ def within_limits(
     EXTRACT_SECONDS); its result must pickle (text, bytes). The child leads a process
     group of its own, so that a program it runs (Tesseract) is stopped with it; it dies
     with the parent (a web process gunicorn kills) and after its CPU time."""
-    seconds = time_left(seconds)
+    allowed = settings.EXTRACT_SECONDS if seconds is None else seconds
+    seconds = time_left(allowed)
+    cut = seconds < allowed  # by the request's deadline
+    if cut and seconds < 1:
+        raise OutOfTime(_out_of_time())
     parent = os.getpid()
     receiver, sender = os.pipe()
     pid = os.fork()
@@ -98,7 +110,7 @@ def within_limits(
         os.close(receiver)
         _reap(pid)
     if answer is None:
-        raise OverLimit(f"tog längre än {math.ceil(seconds)} s")
+        raise OutOfTime(_out_of_time()) if cut else OverLimit(f"tog längre än {seconds:g} s")
     if not answer:  # the child died without a word (killed by the kernel)
         raise OverLimit("processen avbröts")
     kind, value = pickle.loads(answer)  # noqa: S301 (our own child's answer)
@@ -121,6 +133,10 @@ def _receive(receiver: int, deadline: float) -> bytes | None:
         if not chunk:
             return b"".join(chunks)
         chunks.append(chunk)
+
+
+def _out_of_time() -> str:
+    return f"hann inte bli klart inom sidans tidsgräns på {settings.REQUEST_SECONDS} s"
 
 
 def _reap(pid: int) -> None:
@@ -163,12 +179,16 @@ def _on_its_own(sender: int, parent: int, seconds: float) -> None:
     are the programs it runs, which inherit the limit); no file descriptor but its own
     pipe's end, so that a child forked by another thread meanwhile never holds this
     one's pipes open (its parent would wait for that child too)."""
+    # Objects the parent no longer needed, still to be collected, hold the numbers of
+    # descriptors closed below; collected here they would close whatever reuses them.
+    gc.freeze()
     os.setpgid(0, 0)
     with contextlib.suppress(ValueError):  # gunicorn's wakeup pipe is closed below
         signal.set_wakeup_fd(-1)
-    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the parent died before prctl
         os._exit(0)
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # no core file at the CPU limit
     os.closerange(3, sender)
     os.closerange(sender + 1, os.sysconf("SC_OPEN_MAX"))
     cpu = math.ceil(seconds) + 1

@@ -8,7 +8,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -70,7 +71,7 @@ def quarantine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarantined_file(request: HttpRequest, pk: int) -> FileResponse:
+def quarantined_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The message as it came from the server, whole."""
     held = get_object_or_404(quarantined(current_user(request)), pk=pk)
     return file_response(held.stored, f"karantan-{held.pk}.eml")

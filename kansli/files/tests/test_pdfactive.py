@@ -183,6 +183,21 @@ def test_a_pdf_whose_cleaning_runs_over_the_limits_goes_on_as_it_is_and_is_not_c
     assert handed_on(StoredFile.objects.get(pk=stored.pk)) == original
 
 
+@pytest.mark.django_db
+def test_a_copy_not_cleaned_in_the_request_s_time_is_asked_for_again(tmp_path: Any) -> None:
+    """Out of the request's time is not the file's failure: 503, nothing recorded."""
+    from kansli.files.download import file_response
+    from kansli.files.models import StoredFile
+    from kansli.files.sandbox import deadline
+
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    with deadline(0):
+        response = file_response(stored, "beslut.pdf", copy=True)
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert "hann inte göras i ordning" in response.content.decode()  # type: ignore[attr-defined]
+    assert StoredFile.objects.get(pk=stored.pk).active_content == "javascript"
+
+
 def test_many_pdfs_are_checked_together_as_each_alone() -> None:
     pdfs = [with_javascript(), samples.pdf("Beslut"), with_launch(), b"%PDF-1.4 trasig"]
     assert pdfactive.checked_many(pdfs) == [pdfactive.checked(pdf) for pdf in pdfs]

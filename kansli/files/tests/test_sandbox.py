@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from kansli.files import readers
 from kansli.files.models import StoredFile
-from kansli.files.sandbox import OverLimit, deadline, within_limits
+from kansli.files.sandbox import OutOfTime, OverLimit, deadline, within_limits
 from kansli.files.store import store_bytes
+from kansli.files.tests import samples
 from kansli.files.tests.test_extract import run
 
 pytestmark = pytest.mark.django_db
@@ -133,11 +135,21 @@ def test_a_program_the_child_started_is_stopped_with_it(tmp_path: Any) -> None:
     pytest.fail(f"sleep ({pid}) still runs after its child was stopped")
 
 
-def test_a_request_s_deadline_cuts_the_limit() -> None:
+def test_a_request_s_deadline_cuts_the_limit_and_says_so() -> None:
+    # Out of the request's time is not over the file's limit: nothing records it as the
+    # file's failure.
     started = time.monotonic()
-    with deadline(1), pytest.raises(OverLimit, match="tog längre än 1 s"):
+    with deadline(1.5), pytest.raises(OutOfTime, match="inom sidans tidsgräns på 20 s"):
         within_limits(b"", hanging, seconds=60)
     assert time.monotonic() - started < 10
+    with deadline(0.5), pytest.raises(OutOfTime):  # too little left to start a child
+        within_limits(b"", lambda _file: pytest.fail("forked"), seconds=60)
+
+
+def test_a_pdf_not_checked_in_the_request_s_time_is_not_stored() -> None:
+    with deadline(0), pytest.raises(ValidationError, match="hann inte kontrolleras"):
+        store_bytes(samples.pdf("Beslut"), "beslut.pdf")
+    assert not StoredFile.objects.exists()
 
 
 def test_the_child_holds_no_file_descriptor_but_its_own_pipe(tmp_path: Any) -> None:

@@ -2,7 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Router, Status, UploadedFile
 
 from kansli.access.actions import do_log_read
@@ -63,7 +63,7 @@ def upload_file(
         }
     },
 )  # fmt: skip
-def download_file(request: ApiRequest, file_id: Id) -> FileResponse:
+def download_file(request: ApiRequest, file_id: Id) -> HttpResponseBase:
     """A version of a document's file, if the caller may see the document. Fetching a
     secrecy-marked document's file is logged (who, when, from where)."""
     attached: DocumentFile = queries.visible(queries.files(request.auth), file_id)

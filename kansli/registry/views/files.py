@@ -8,7 +8,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -27,7 +28,7 @@ from kansli.registry.views.common import current_user, require, role_flags, visi
 
 @login_required
 @require_GET
-def download(request: HttpRequest, pk: int, number: int, file_id: int) -> FileResponse:
+def download(request: HttpRequest, pk: int, number: int, file_id: int) -> HttpResponseBase:
     """The stored bytes of a version of a document's file, as received, under its name.
     The document is read through the access gate, and the file must be one of its own:
     otherwise 404, the same as for one that does not exist. Fetching a secrecy-marked

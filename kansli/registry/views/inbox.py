@@ -12,7 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -95,7 +96,7 @@ def _item(request: HttpRequest, pk: int) -> InboxItem:
 
 @login_required
 @require_GET
-def item_file(request: HttpRequest, pk: int) -> FileResponse:
+def item_file(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The item's file as it came in, to read before registering it."""
     item = _item(request, pk)
     return file_response(item.stored, item.name)

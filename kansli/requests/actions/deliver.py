@@ -207,16 +207,16 @@ def _mail(request: AccessRequest, delivery: Delivery, preview: Preview, link: st
     )
     subject = f"{DESCRIPTION}, dnr {request.case.case_number}"
     message = EmailMessage(subject, text, None, [delivery.address])
-    if delivery.method == DeliveryMethod.EMAIL:
-        for document_file in preview.files:
-            message.attach(
-                document_file.name,
-                handed_on(document_file.stored),
-                document_file.stored.content_type,
-            )
     try:
+        if delivery.method == DeliveryMethod.EMAIL:
+            for document_file in preview.files:
+                message.attach(
+                    document_file.name,
+                    handed_on(document_file.stored),  # ValidationError: not in time
+                    document_file.stored.content_type,
+                )
         message.send()
-    except OSError as error:
+    except (OSError, ValidationError) as error:
         log.error("could not e-mail delivery %s: %s", delivery.pk, type(error).__name__)
 
 

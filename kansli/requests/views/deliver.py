@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -117,7 +118,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-def download_file(request: HttpRequest, token: str, file_pk: int) -> HttpResponse | FileResponse:
+def download_file(request: HttpRequest, token: str, file_pk: int) -> HttpResponseBase:
     """One file of the delivery, counted; nothing about who fetched it is kept."""
     found = opened_link(token)
     document_file = None

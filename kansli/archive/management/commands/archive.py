@@ -179,8 +179,8 @@ class Command(BaseCommand):
                     except StorageUnavailable as error:  # the rest would fail too: stop here
                         raise CommandError(f"{package.name}: inget är inläst: {error}") from error
                     self.stdout.write(f"{package.name}: inläst ({result})")
-        finally:  # after an error here, the next batch's checks are not waited for
-            reading.shutdown(wait=False, cancel_futures=True)
+        finally:  # after an error, no further batch is checked (the one under way ends
+            reading.shutdown(wait=False, cancel_futures=True)  # before the process does)
         return failed
 
 
