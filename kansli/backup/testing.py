@@ -33,3 +33,20 @@ def keep_registering(case_pk: int, stop: Path, limit_seconds: float = 120) -> in
             )
         count += 1
     return count
+
+
+# A writer process: `python -c WRITER <case id> <stop file>` prints how many it registered.
+WRITER = """
+import os, sys
+from pathlib import Path
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
+django.setup()
+from kansli.backup.testing import keep_registering
+print(keep_registering(int(sys.argv[1]), Path(sys.argv[2])))
+"""
+# For `kansli shell -c`: the writers' case, its id printed.
+SETUP = (
+    "from kansli.registry.testing import make_case; "
+    "print(make_case('Ansökningar under säkerhetskopieringen').pk)"
+)

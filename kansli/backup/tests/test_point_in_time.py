@@ -25,23 +25,11 @@ from subprocess import PIPE, Popen, run
 
 import pytest
 
+from kansli.backup.testing import SETUP, WRITER
 from kansli.web.testing_installation import Installation
 
 KANSLI = str(Path(sys.executable).with_name("kansli"))
 WRITERS = 4
-WRITER = """
-import os, sys
-from pathlib import Path
-import django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
-django.setup()
-from kansli.backup.testing import keep_registering
-print(keep_registering(int(sys.argv[1]), Path(sys.argv[2])))
-"""
-SETUP = (
-    "from kansli.registry.testing import make_case; "
-    "print(make_case('Ansökningar under säkerhetskopieringen').pk)"
-)
 REGISTER = """
 from kansli.registry.actions import do_register_document
 from kansli.registry.models import Case

@@ -12,23 +12,11 @@ import time
 from pathlib import Path
 from subprocess import PIPE, Popen, run
 
+from kansli.backup.testing import SETUP, WRITER
 from kansli.web.testing_installation import Installation, installation
 
 WRITERS = 16
 KANSLI = str(Path(sys.executable).with_name("kansli"))
-WRITER = """
-import os, sys
-from pathlib import Path
-import django
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
-django.setup()
-from kansli.backup.testing import keep_registering
-print(keep_registering(int(sys.argv[1]), Path(sys.argv[2])))
-"""
-SETUP = (
-    "from kansli.registry.testing import make_case; "
-    "print(make_case('Ansökningar under säkerhetskopieringen').pk)"
-)
 CHECK = """
 import hashlib, json
 from django.core.files.storage import default_storage
