@@ -4,9 +4,9 @@ memory and a time limit.
 A hostile or broken file (a PDF whose pages loop, a document that swells when parsed)
 must not take the worker, or the web process looking for personal identity numbers,
 with it. The child is forked, may grow by EXTRACT_MEMORY_MB over what it starts with
-(its address space, RLIMIT_AS) and is killed after EXTRACT_SECONDS; the parent gets the
-text (NUL removed, at most MAX_TEXT_CHARS) or the work's result, or OverLimit, or the
-reader's error.
+(its address space, RLIMIT_AS) and is killed after EXTRACT_SECONDS, or sooner in a web
+request (its deadline: OutOfTime); the parent gets the text (NUL removed, at most
+MAX_TEXT_CHARS) or the work's result, or OverLimit, or the reader's error.
 
 The fork is bare (os.fork, then os._exit): in a threaded server another thread may hold
 a lock at that moment (stderr's, while it logs a request), and the child must never
