@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ import pytest
 
 from kansli.backup.testing import SETUP, WRITER
 from kansli.web.testing_installation import Installation
+from kansli.web.testing_redis import free_port
 
 KANSLI = str(Path(sys.executable).with_name("kansli"))
 WRITERS = 4
@@ -59,12 +59,6 @@ def as_postgres(*command: str, timeout: float = 120) -> str:
                timeout=timeout, check=False)  # fmt: skip
     assert done.returncode == 0, f"{command}: {done.stdout}{done.stderr}"
     return done.stdout
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class Cluster:
