@@ -6,9 +6,12 @@ between taking the job and starting it, in RQ's intermediate queue for a minute;
 next clean-up by any worker then moves it to the failed jobs: it would never be done.
 So every job is queued with retries (KANSLI_TASK_MAX_ATTEMPTS runs in all, as the
 database backend's recovery allows, kansli.web.taskrecovery), and the workers clean up
-every KANSLI_TASK_STALE_SECONDS instead of RQ's ten minutes, also while idle. On RQ a
-task that fails with an error is run again too, up to the same number: Kansli's tasks
-are idempotent (run twice, they do no more than once)."""
+every KANSLI_TASK_STALE_SECONDS instead of RQ's ten minutes, also while idle. A worker
+lost in the middle of a clean-up holds RQ's clean-up lock, which RQ keeps for fifteen
+minutes whatever the interval: no job would be recovered until then. Here it lasts
+twice the interval (at least 30 seconds, a clean-up takes milliseconds; at most RQ's).
+On RQ a task that fails with an error is run again too, up to the same number: Kansli's
+tasks are idempotent (run twice, they do no more than once)."""
 
 from __future__ import annotations
 
@@ -26,11 +29,19 @@ class Queue(DjangoRQ):
             kwargs["retry"] = rq.Retry(max=settings.TASK_MAX_ATTEMPTS - 1)
         return super().create_job(*args, **kwargs)
 
+    def acquire_maintenance_lock(self) -> bool:
+        return bool(self.connection.set(self.registry_cleaning_key, 1, nx=True, ex=clean_up_lock()))
+
 
 class Worker(rq.Worker):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("maintenance_interval", settings.TASK_STALE_SECONDS)
         super().__init__(*args, **kwargs)
+
+
+def clean_up_lock() -> int:
+    """Seconds that RQ's clean-up lock is held by a worker lost while cleaning up."""
+    return min(899, max(30, 2 * int(settings.TASK_STALE_SECONDS)))
 
 
 def worker_ttl() -> int:
