@@ -75,11 +75,15 @@ def warning(count: int) -> str:
 def in_file(file: IO[bytes]) -> list[str]:
     """The personal identity numbers in a file's text (an upload, before it is stored);
     none for a file without text, one that cannot be read, or a zip bomb (which is not
-    unpacked here: the store refuses it)."""
+    unpacked here: the store refuses it). ValidationError when a web request's time ran
+    out before the file was read: the warning is not given up in silence (a Word file
+    has no other check that would stop it), the request is to be sent again."""
     from django.core.exceptions import ValidationError
 
     from kansli.files.detect import ZIP_BASED, detect_type
+    from kansli.files.pdfactive import NOT_IN_TIME
     from kansli.files.readers import text_of
+    from kansli.files.sandbox import OutOfTime
     from kansli.files.store import check_unpacked
 
     file_type = detect_type(file)
@@ -93,6 +97,8 @@ def in_file(file: IO[bytes]) -> list[str]:
     file.seek(0)
     try:
         return find(text_of(file, file_type.mime))
+    except OutOfTime as error:
+        raise ValidationError(NOT_IN_TIME, code="out_of_time") from error
     except Exception:  # an unreadable file is refused when it is stored
         return []
     finally:

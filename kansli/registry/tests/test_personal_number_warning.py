@@ -75,6 +75,27 @@ def test_the_live_checks_warn_while_typing_and_on_choosing_a_file(registrar: Use
     assert not Document.objects.exists()
 
 
+def test_a_word_file_not_read_in_the_requests_time_is_not_registered_unwarned(
+    registrar: User, settings: Any
+) -> None:
+    """A Word file has no check on storing that would stop it: a scan cut short by the
+    request's time refuses the registration (to be sent again), not the warning."""
+    settings.REQUEST_SECONDS = 0
+    letter = samples.word("Sökande 811218-9876")
+    client = client_for(registrar)
+    upload = SimpleUploadedFile("ansokan.docx", letter)
+    response = client.post("/registrera/", form(description="Ansökan", uploads=[upload]))
+    assert response.status_code == 200
+    assert "hann inte kontrolleras inom sidans tidsgräns" in response.content.decode()
+    assert not Document.objects.exists()
+    chosen = client.post("/registrera/kontroll/filer/", {"uploads": [upload]})
+    assert "hann inte kontrolleras" in chosen.content.decode()
+    settings.REQUEST_SECONDS = 20
+    upload = SimpleUploadedFile("ansokan.docx", letter)
+    response = client.post("/registrera/", form(description="Ansökan", uploads=[upload]))
+    assert WARNING.format(1) in response.content.decode()
+
+
 def test_numbers_in_an_inbox_emails_attachment_count_too(registrar: User) -> None:
     from kansli.files.store import store_bytes
     from kansli.registry.actions import do_receive_in_inbox

@@ -11,6 +11,7 @@ from difflib import SequenceMatcher
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -126,8 +127,11 @@ def file_checks(request: HttpRequest) -> HttpResponse:
     saved; the files themselves are not kept."""
     require(may_register(current_user(request)))
     found: list[str] = []
-    for upload in request.FILES.getlist("uploads"):
-        found += personal_numbers.in_file(upload)
+    try:
+        for upload in request.FILES.getlist("uploads"):
+            found += personal_numbers.in_file(upload)
+    except ValidationError as error:  # the request's time ran out: checked on saving
+        return HttpResponse(f'<p class="check-warning">{escape(error.messages[0])}</p>')
     count = len(dict.fromkeys(found))
     message = personal_numbers.warning(count) if count else ""
     return HttpResponse(f'<p class="check-warning">{escape(message)}</p>' if message else "")
