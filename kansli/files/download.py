@@ -57,7 +57,10 @@ def file_response(
     one detected from the content when it was stored, never guessed from the name, and
     nosniff keeps the browser from guessing either; FileResponse writes the name in
     Content-Disposition for any language (RFC 6266 and RFC 5987 filename*). A copy not
-    made within the request's time is 503, to be asked for again."""
+    made within the request's time is 503, to be asked for again. A file that still
+    holds active content (the original, or a copy that could not be cleaned) is never
+    shown in the browser: its viewer would run the script; it is downloaded, under the
+    sandbox policy, for a reader the user chooses (the case page warns of it)."""
     if copy and stored.active_content:
         try:
             data = handed_on(stored)
@@ -66,8 +69,10 @@ def file_response(
                                 content_type="text/plain; charset=utf-8")  # fmt: skip
         body: IO[bytes] = io.BytesIO(data)
         size = len(data)
+        inline = inline and not stored.unreadable_pdf  # else it went on as it is
     else:
         body, size = stored.open(), stored.size
+        inline = inline and not stored.active_content
     response = FileResponse(
         body, as_attachment=not inline, filename=name, content_type=stored.content_type
     )

@@ -224,3 +224,36 @@ def test_a_pdf_that_hangs_the_batch_leaves_the_others_checked(
     monkeypatch.setattr(pdfactive, "findings", hanging_on_one)
     found = pdfactive.checked_many([with_javascript(), hostile, with_attachment()])
     assert found == ["javascript", "unreadable", "embedded"]
+
+
+@pytest.mark.django_db
+def test_a_file_with_active_content_left_in_it_is_never_shown_in_the_browser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The member portal shows a document's copy in the browser: cleaned, it is shown;
+    one that went on as it is (its cleaning failed), and any original with active
+    content, is downloaded under the sandbox policy instead, so that the browser's PDF
+    viewer never runs its script."""
+    from kansli.files.download import file_response
+    from kansli.files.sandbox import OverLimit
+
+    stored = store_bytes(with_javascript(), "beslut.pdf")
+    shown = file_response(stored, "beslut.pdf", inline=True, copy=True)
+    assert shown["Content-Disposition"].startswith("inline")
+    assert pdfactive.findings(body(shown)) == []
+    original = file_response(stored, "beslut.pdf", inline=True)
+    assert original["Content-Disposition"].startswith("attachment")
+    assert original["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+    def over(data: bytes, work: Any, **_: Any) -> bytes:
+        raise OverLimit("tog längre än 1 s")
+
+    monkeypatch.setattr("kansli.files.download.within_limits", over)
+    uncleaned = file_response(stored, "beslut.pdf", inline=True, copy=True)
+    assert b"/JavaScript" in body(uncleaned)
+    assert uncleaned["Content-Disposition"].startswith("attachment")
+    assert uncleaned["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    plain = store_bytes(samples.pdf("Kallelse"), "kallelse.pdf")
+    assert file_response(plain, "kallelse.pdf", inline=True)["Content-Disposition"].startswith(
+        "inline"
+    )
