@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from kansli.registry.models import CaseStatus, Direction, Document, Party
 from kansli.search import text as tokens
@@ -85,6 +85,9 @@ class Plan:
     cases: Q | None = field(default_factory=Q)
     facets: list[list[str]] = field(default_factory=list)
     case_facets: list[list[str]] = field(default_factory=list)
+    # The ids of the documents a hit must be among (a subquery; None: any): a condition
+    # on documents kept apart, for query.py to give it to the index rows' own id.
+    document_ids: QuerySet[Any] | None = None
 
     def add(self, document: Q, case: Q | None, facet: list[str] | None = None) -> None:
         self.documents &= document
@@ -142,7 +145,9 @@ def plan(query: ParsedQuery, filters: Filters, series: Callable[[str], list[int]
         facet = None if kind is None else [kind]
         result.add(_document_type(filters.document_type), None, facet)
     if filters.counterpart is not None:
-        result.add(*_counterpart(filters.counterpart.split()))
+        document, case, named = _counterpart(filters.counterpart.split())
+        result.add(document, case)
+        result.document_ids = named
     _date_range(result, filters.date_from, filters.date_to)
     return result
 
@@ -179,7 +184,7 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
-def _counterpart(words: list[str]) -> tuple[Q, Q]:
+def _counterpart(words: list[str]) -> tuple[Q, Q, QuerySet[Any]]:
     """A document whose sender or recipient, or whose case's party, has every word; a
     case (without documents) whose party has. Never through a party with protected
     identity (OSL 21 kap. 3 §): the index leaves their names out, and so does this
@@ -191,7 +196,8 @@ def _counterpart(words: list[str]) -> tuple[Q, Q]:
     union), so that PostgreSQL finds both through their trigram indexes (migration
     search 0004) and looks up only those documents: as an OR beside the rest of the
     search it tested the words on every document in the registry (5 to 14 s at a
-    million documents without other words)."""
+    million documents without other words). The list is the third value returned
+    (Plan.document_ids), apart from the other conditions on the document."""
     sender, named = Q(), Q(protected_identity=False)
     hidden = Party.objects.filter(protected_identity=True)
     for word in words:
@@ -201,6 +207,7 @@ def _counterpart(words: list[str]) -> tuple[Q, Q]:
     parties = Party.objects.filter(named)
     by_sender = Document.objects.filter(sender).order_by().values("pk")
     by_party = Document.objects.filter(case__in=parties.values("case")).order_by().values("pk")
-    document = Q(~Exists(hidden.filter(case=OuterRef("case"))), pk__in=by_sender.union(by_party))
+    among = by_sender.union(by_party)
+    document = Q(~Exists(hidden.filter(case=OuterRef("case"))))
     case = Exists(parties.filter(case=OuterRef("pk"))) & ~Exists(hidden.filter(case=OuterRef("pk")))
-    return document, case
+    return document, case, among

@@ -321,3 +321,27 @@ def test_a_rare_sender_and_a_rare_document_type_are_found_by_their_indexes(
     used = _indexes_used(lambda: search(filled.staff, "", document_type="ÖVERKLAGANDE"))
     # The type's token (text.document_type_token) or the column's own index.
     assert used & {"search_document_facets", "registry_document_type_upper"}
+
+
+@on_postgresql
+def test_a_common_name_and_a_common_word_look_up_only_the_named_documents(
+    filled: Filled,
+) -> None:
+    """A name many parties have, with a word every document has: the named documents,
+    all of them counted, found through the trigram index. At a million documents the
+    planner once joined their list to every document in the registry (a sequential
+    scan, 240 of 280 ms; bench/cost.py's "who"); at this size it reads no table whole
+    either way, so this guards the answer and the index, not that choice."""
+    cases = Case.objects.filter(authority=filled.ks, number__gt=1, number__lte=300)
+    Party = filled.case.parties.model
+    Party.objects.filter(case__in=cases).update(name="Lars Karlsson")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_party")
+    expected = Document.objects.filter(case__in=cases).order_by("-pk")
+    found = search(filled.staff, "skrivelse", counterpart="karlsson lars", count_cap=1000)
+    assert [hit.pk for hit in found.hits] == list(expected.values_list("pk", flat=True)[:50])
+    assert found.count == expected.count()
+    used = _indexes_used(
+        lambda: search(filled.staff, "skrivelse", counterpart="karlsson lars", count_cap=1000)
+    )
+    assert "registry_party_name_trgm" in used
