@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from redis.exceptions import RedisError
 from requests import RequestException
 
 from kansli.sso.actions import PROVIDER_LOGOUT, do_end_sessions
@@ -65,7 +66,11 @@ def verified_claims(token: str) -> dict[str, Any]:
         raise Invalid("neither sub nor sid")
     if claims["iat"] < time.time() - MAX_AGE:
         raise Invalid("too old")
-    if not cache.add(seen_key(claims), True, MAX_AGE + LEEWAY):
+    try:
+        fresh = cache.add(seen_key(claims), True, MAX_AGE + LEEWAY)
+    except RedisError as error:  # 503 (kansli.web.faults): the provider sends it again
+        raise SessionNotEnded() from error
+    if not fresh:
         raise Invalid("seen before")
     return claims
 
@@ -91,7 +96,8 @@ def sign_ons_for(claims: dict[str, Any]) -> list[SignOn]:
 @require_POST
 def backchannel_logout(request: HttpRequest) -> HttpResponse:
     """The provider's POST with `logout_token`: 200 once the sessions are ended, 400
-    for a token that is not valid (section 2.8)."""
+    for a token that is not valid (section 2.8), 503 with Retry-After when Redis (the
+    record of tokens seen, the sessions) is out of reach: to be sent again."""
     headers = {"Cache-Control": "no-store"}
     try:
         claims = verified_claims(request.POST.get("logout_token", ""))
@@ -101,7 +107,10 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
     try:
         do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
     except SessionNotEnded:
-        cache.delete(seen_key(claims))  # the provider's retry of this token is to be taken
+        try:
+            cache.delete(seen_key(claims))  # the provider's retry of this token is to be taken
+        except RedisError:
+            logger.error("A logout token not acted on is kept as seen: Redis is out of reach")
         raise
 
     return HttpResponse(status=200, headers=headers)

@@ -23,6 +23,7 @@ from kansli.sso.oidc import ENDED
 from kansli.sso.signin import NO_ROLES
 from kansli.sso.testing import sign_in_to_kansli as sign_in
 from kansli.web.sessions import SessionNotEnded
+from kansli.web.testing_redis import redis_caches, running_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,6 +142,22 @@ def test_a_logout_token_not_acted_on_for_redis_is_taken_when_the_provider_retrie
     retry = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
     assert retry.status_code == 200
     assert not signed_in(session, sso)
+
+
+def test_a_logout_token_while_redis_is_out_of_reach_is_to_be_sent_again(
+    sso: str, portal: testing.Portal, settings: Any
+) -> None:
+    """Redis keeps the tokens seen: out of reach, the answer is 503 with Retry-After
+    (not a 500), and the token is taken once Redis is back."""
+    with running_redis() as server:
+        settings.CACHES = redis_caches(server.url)
+        server.stop()
+        token = testing.logout_token(portal, {"sub": "någon"})
+        first = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
+        assert first.status_code == 503 and first.headers["Retry-After"]
+        server.restart()
+        retry = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
+        assert retry.status_code == 200
 
 
 def test_a_valid_back_channel_logout_token_ends_the_persons_sessions(
