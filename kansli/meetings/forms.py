@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Case as Switch
 from django.db.models import QuerySet, When
@@ -144,7 +145,11 @@ class PreregisterForm(AccessibleForm):
         upload = data.get("report_file")
         if upload is not None and not data.get("personal_numbers_ok"):
             # OSL 21 kap. 7 §: a report on the agenda is read by many; the officer confirms.
-            count = len(dict.fromkeys(personal_numbers.in_file(upload)))
+            try:
+                count = len(dict.fromkeys(personal_numbers.in_file(upload)))
+            except ValidationError as error:  # not read through (NOT_CHECKED)
+                self.add_error("personal_numbers_ok", error)
+                return data
             if count:
                 self.add_error("personal_numbers_ok", personal_numbers.warning(count))
         return data

@@ -352,7 +352,11 @@ class RegistrationForm(AccessibleForm):
         if process is not None and process.default_secrecy_id and not data.get("open_reason"):
             return  # marked by the process's default (kansli.registry.secrecy)
         texts = [str(data.get(name) or "") for name in PERSONAL_TEXT_FIELDS]
-        found = personal_numbers.find(" ".join(texts)) + self.numbers_in_files(data)
+        try:
+            found = personal_numbers.find(" ".join(texts)) + self.numbers_in_files(data)
+        except ValidationError as error:  # a file not read through (NOT_CHECKED)
+            self.add_error("personal_numbers_ok", error)
+            return
         count = len(dict.fromkeys(found))
         if count:
             self.add_error("personal_numbers_ok", personal_numbers.warning(count))

@@ -72,18 +72,25 @@ def warning(count: int) -> str:
     return f"Handlingen innehåller {count} personnummer – överväg sekretessmarkering."
 
 
+# A file not read within its limits or the request's time (kansli.files.sandbox): the
+# registrar confirms it as for a number found, or marks it, or tries again.
+NOT_CHECKED = (
+    "En fil kunde inte läsas igenom efter personnummer inom tidsgränsen. Kontrollera den "
+    "själv och bekräfta, välj en sekretessmarkering, eller försök igen."
+)
+
+
 def in_file(file: IO[bytes]) -> list[str]:
     """The personal identity numbers in a file's text (an upload, before it is stored);
-    none for a file without text, one that cannot be read, or a zip bomb (which is not
-    unpacked here: the store refuses it). ValidationError when a web request's time ran
-    out before the file was read: the warning is not given up in silence (a Word file
-    has no other check that would stop it), the request is to be sent again."""
+    none for a file without text (a type with no reader here) or one its reader cannot
+    read, or a zip bomb (which is not unpacked here: the store refuses it).
+    ValidationError (NOT_CHECKED) for a file not read within the reader's limits or the
+    web request's time: that is not a file without numbers."""
     from django.core.exceptions import ValidationError
 
     from kansli.files.detect import ZIP_BASED, detect_type
-    from kansli.files.pdfactive import NOT_IN_TIME
     from kansli.files.readers import text_of
-    from kansli.files.sandbox import OutOfTime
+    from kansli.files.sandbox import OverLimit
     from kansli.files.store import check_unpacked
 
     file_type = detect_type(file)
@@ -97,8 +104,8 @@ def in_file(file: IO[bytes]) -> list[str]:
     file.seek(0)
     try:
         return find(text_of(file, file_type.mime))
-    except OutOfTime as error:
-        raise ValidationError(NOT_IN_TIME, code="out_of_time") from error
+    except OverLimit as error:  # and OutOfTime
+        raise ValidationError(NOT_CHECKED, code="not_checked") from error
     except Exception:  # an unreadable file is refused when it is stored
         return []
     finally:

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.cache import caches
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import timezone
 
 from kansli.access.actions import READ_ACTION
@@ -107,6 +107,10 @@ def test_an_officer_preregisters_with_an_uploaded_word_report(setting: dict[str,
     assert "PDF eller Word" in post("tjansteskrivelse.txt", b"Bara text.")
     # A personal identity number: the officer confirms first (OSL 21 kap. 7 §).
     assert "1 personnummer" in post("tjansteskrivelse.docx", report)
+    assert not AgendaItem.objects.exists() and not case.documents.exists()
+    # Not read through in the request's time: no file without numbers, to be confirmed.
+    with override_settings(REQUEST_SECONDS=0):
+        assert "inte läsas igenom efter personnummer" in post("tjansteskrivelse.docx", report)
     assert not AgendaItem.objects.exists() and not case.documents.exists()
     # A meeting already held refuses the item, and the report is not registered either.
     held = make_meeting(setting["body"], days_ahead=-1)

@@ -75,25 +75,49 @@ def test_the_live_checks_warn_while_typing_and_on_choosing_a_file(registrar: Use
     assert not Document.objects.exists()
 
 
-def test_a_word_file_not_read_in_the_requests_time_is_not_registered_unwarned(
+NOT_CHECKED = "En fil kunde inte läsas igenom efter personnummer inom tidsgränsen."
+
+
+def test_a_file_not_read_in_the_requests_time_is_confirmed_not_registered_unwarned(
     registrar: User, settings: Any
 ) -> None:
     """A Word file has no check on storing that would stop it: a scan cut short by the
-    request's time refuses the registration (to be sent again), not the warning."""
+    request's time is no file without numbers. The registrar confirms it (or marks it,
+    or tries again), as for a number found."""
     settings.REQUEST_SECONDS = 0
     letter = samples.word("Sökande 811218-9876")
     client = client_for(registrar)
     upload = SimpleUploadedFile("ansokan.docx", letter)
     response = client.post("/registrera/", form(description="Ansökan", uploads=[upload]))
-    assert response.status_code == 200
-    assert "hann inte kontrolleras inom sidans tidsgräns" in response.content.decode()
+    assert response.status_code == 200 and NOT_CHECKED in response.content.decode()
+    assert 'name="personal_numbers_ok"' in response.content.decode()
     assert not Document.objects.exists()
     chosen = client.post("/registrera/kontroll/filer/", {"uploads": [upload]})
-    assert "hann inte kontrolleras" in chosen.content.decode()
+    assert NOT_CHECKED in chosen.content.decode()
+    upload = SimpleUploadedFile("ansokan.docx", letter)
+    confirmed = form(description="Ansökan", uploads=[upload], personal_numbers_ok="on")
+    assert client.post("/registrera/", confirmed).status_code == 302
+    assert Document.objects.get().files.count() == 1
     settings.REQUEST_SECONDS = 20
     upload = SimpleUploadedFile("ansokan.docx", letter)
     response = client.post("/registrera/", form(description="Ansökan", uploads=[upload]))
     assert WARNING.format(1) in response.content.decode()
+
+
+def test_a_pdf_not_checked_in_the_requests_time_is_asked_for_again_not_a_500(
+    registrar: User, settings: Any
+) -> None:
+    """The form shown again stores its files to keep them; the PDF's check on storing
+    has no time left either: the file is to be attached again, nothing is saved."""
+    settings.REQUEST_SECONDS = 0
+    upload = SimpleUploadedFile("ansokan.pdf", samples.pdf("Sökande 811218-9876"))
+    response = client_for(registrar).post(
+        "/registrera/", form(description="Ansökan", uploads=[upload])
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert NOT_CHECKED in page and "hann inte kontrolleras inom sidans tidsgräns" in page
+    assert not Document.objects.exists()
 
 
 def test_numbers_in_an_inbox_emails_attachment_count_too(registrar: User) -> None:

@@ -75,7 +75,11 @@ def _keep_uploads(form: RegistrationForm, user: User) -> keeping.Kept:
     cleaned = form.cleaned_data
     if "kept_uploads" not in cleaned or "uploads" in form.errors:
         return []
-    kept = keeping.keep(cleaned.get("uploads") or [], cleaned["kept_uploads"])
+    try:
+        kept = keeping.keep(cleaned.get("uploads") or [], cleaned["kept_uploads"])
+    except ValidationError as error:  # the store's check refused it, or ran out of time
+        form.add_error("uploads", error)
+        return list(cleaned["kept_uploads"])
     values = cast(QueryDict, form.data).copy()
     values["kept_uploads"] = keeping.token(kept, user)
     form.data = values
