@@ -67,10 +67,10 @@ def verified_claims(token: str) -> dict[str, Any]:
     if claims["iat"] < time.time() - MAX_AGE:
         raise Invalid("too old")
     try:
-        fresh = cache.add(seen_key(claims), True, MAX_AGE + LEEWAY)
+        seen = cache.get(seen_key(claims)) is not None
     except RedisError as error:  # 503 (kansli.web.faults): the provider sends it again
         raise SessionNotEnded() from error
-    if not fresh:
+    if seen:
         raise Invalid("seen before")
     return claims
 
@@ -104,13 +104,11 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
     except Invalid as exc:
         logger.warning("A back-channel logout token was refused: %s", exc)
         return HttpResponse(status=400, headers=headers)
+    # Not acted on (SessionNotEnded: 503), it is not marked seen: the provider's retry
+    # is taken. Two deliveries at once both end the sessions, which is no harm.
+    do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
     try:
-        do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
-    except SessionNotEnded:
-        try:
-            cache.delete(seen_key(claims))  # the provider's retry of this token is to be taken
-        except RedisError:
-            logger.error("A logout token not acted on is kept as seen: Redis is out of reach")
-        raise
-
+        cache.set(seen_key(claims), True, MAX_AGE + LEEWAY)
+    except RedisError as error:
+        logger.warning("A logout token acted on could not be marked seen: %s", error)
     return HttpResponse(status=200, headers=headers)
