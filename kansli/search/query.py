@@ -368,7 +368,8 @@ def _entries(
     among: QuerySet[Any] | None,
 ) -> QuerySet[Any]:
     """The index rows that match and whose row in `readable` passes the condition and
-    is `among` the ids (Plan.document_ids, a short list found through its own index).
+    is `among` the ids (Plan.document_ids, a short list found through its own index;
+    documents' ids, so only for the index rows of documents, whose id is theirs).
     On PostgreSQL `among` is a condition on the index row's own id: inside the access
     filter's EXISTS the planner joined the list to every document in the registry (a
     sequential scan, 240 ms for a name at a million documents; 40 ms this way)."""
