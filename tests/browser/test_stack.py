@@ -101,7 +101,7 @@ def through_portal(page: Any, url: str) -> None:
     ends = time.monotonic() + 90
     still = (page.url, time.monotonic())
     while not page.url.startswith(url):
-        assert time.monotonic() < ends, f"{page.url}\n{page.inner_text('body')[:500]}"
+        assert time.monotonic() < ends, page.url
         for name, value in (("user", idp.MFA_USER), ("password", idp.MFA_USER),
                             ("code", idp.SECOND_FACTOR_CODE)):  # fmt: skip
             field = page.locator(f"input[name={name}]")
