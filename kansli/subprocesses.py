@@ -1,6 +1,6 @@
 """Servers a test or a benchmark starts (dovecot, Redis, SeaweedFS, PgBouncer, the
-identity provider): waiting until one answers on its port, and stopping it, asked as at
-a shutdown and killed if it does not."""
+identity provider): a free port on 127.0.0.1 for one, waiting until it answers on it,
+and stopping it, asked as at a shutdown and killed if it does not."""
 
 from __future__ import annotations
 
@@ -9,6 +9,13 @@ import subprocess
 import time
 from collections.abc import Callable
 from typing import Any
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on now (the kernel's choice)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 def wait_for_port(

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from kansli.subprocesses import stop
+from kansli.subprocesses import free_port, stop
 
 WEED = Path(sys.executable).with_name("weed")
 WEED_SOCKETS = Path("/tmp")  # noqa: S108 (weed's own fixed folder for them)
@@ -34,12 +33,6 @@ ACCESS_KEY, SECRET_KEY = "kansli-test", "hemligt-testlosen-1"
 # which another run on the machine may hold).
 PORTS = ("master.port", "master.port.grpc", "volume.port", "volume.port.grpc", "filer.port",
          "filer.port.grpc", "s3.port", "s3.port.grpc", "admin.port", "admin.port.grpc")  # fmt: skip
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class SeaweedFS:

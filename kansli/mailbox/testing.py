@@ -11,7 +11,6 @@ import pwd
 import random
 import shutil
 import signal
-import socket
 import ssl
 import subprocess
 import tempfile
@@ -24,7 +23,7 @@ from email.policy import SMTP
 from pathlib import Path
 
 from kansli.certificates import self_signed
-from kansli.subprocesses import stop, wait_for_port
+from kansli.subprocesses import free_port, stop, wait_for_port
 
 DOVECOT = "/usr/sbin/dovecot"
 USER, PASSWORD = "registrator", "hemligt-losen-1"
@@ -104,12 +103,6 @@ class Dovecot:
             assert imap.create(folder)[0] == "OK"
         finally:
             imap.logout()
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

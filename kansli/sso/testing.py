@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -40,7 +39,7 @@ import jwt
 import requests
 
 from kansli.certificates import self_signed
-from kansli.subprocesses import stop
+from kansli.subprocesses import free_port, stop
 
 PLACKUP = "/usr/bin/plackup"
 PORTAL_PSGI = "/usr/share/lemonldap-ng/portal/htdocs/index.psgi"
@@ -91,12 +90,6 @@ class ServiceProviderKeys:
 
     key_file: Path
     cert_file: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def service_provider_keys(directory: Path) -> ServiceProviderKeys:

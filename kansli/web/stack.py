@@ -35,8 +35,8 @@ from kansli.certificates import self_signed
 from kansli.files.testing_s3 import SeaweedFS
 from kansli.sso import testing as idp
 from kansli.sso.config import saml_config
-from kansli.subprocesses import stop, wait_for_port
-from kansli.web.testing_redis import RedisServer, free_port
+from kansli.subprocesses import free_port, stop, wait_for_port
+from kansli.web.testing_redis import RedisServer
 
 TEMPLATE = Path(__file__).resolve().parents[2] / "deploy" / "nginx" / "kansli.conf"
 NGINX = "/usr/sbin/nginx"

@@ -15,8 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-from kansli.subprocesses import stop, wait_for_port
-from kansli.web.testing_redis import free_port
+from kansli.subprocesses import free_port, stop, wait_for_port
 
 PGBOUNCER = "/usr/sbin/pgbouncer"
 # PgBouncer refuses to run as root (a CI container's user): then it runs as nobody.

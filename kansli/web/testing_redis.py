@@ -6,7 +6,6 @@ same port, as a Redis restarted without persistence comes back."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import tempfile
 import time
@@ -17,15 +16,9 @@ from typing import Any
 
 import redis
 
-from kansli.subprocesses import stop
+from kansli.subprocesses import free_port, stop
 
 REDIS_SERVER = "/usr/bin/redis-server"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class RedisServer:

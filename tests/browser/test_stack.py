@@ -34,8 +34,8 @@ from kansli.backup.testing import WRITER
 from kansli.files.models import storage_name
 from kansli.files.tests import samples
 from kansli.sso import testing as idp
+from kansli.subprocesses import free_port
 from kansli.web.stack import BUCKET, Ports, Stack, create_database, drop_database, running_stack
-from kansli.web.testing_redis import free_port
 from tests.browser.conftest import sv
 
 DATABASE_URL = os.environ.get("KANSLI_DATABASE_URL", "")

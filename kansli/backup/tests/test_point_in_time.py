@@ -25,8 +25,8 @@ from subprocess import PIPE, Popen, run
 import pytest
 
 from kansli.backup.testing import SETUP, WRITER
+from kansli.subprocesses import free_port
 from kansli.web.testing_installation import Installation
-from kansli.web.testing_redis import free_port
 
 KANSLI = str(Path(sys.executable).with_name("kansli"))
 WRITERS = 4

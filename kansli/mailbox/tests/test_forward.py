@@ -14,12 +14,13 @@ from kansli.audit.models import AuditEvent
 from kansli.files.store import store_bytes
 from kansli.mailbox import actions
 from kansli.mailbox.models import InboxForwarding
-from kansli.mailbox.testing import PASSWORD_ENV, free_port, message
+from kansli.mailbox.testing import PASSWORD_ENV, message
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.actions import do_receive_in_inbox
 from kansli.registry.models import InboxItem
 from kansli.registry.testing import make_registrar
+from kansli.subprocesses import free_port
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,8 @@ from typing import Any
 
 import pytest
 
-from kansli.web.testing_redis import RedisServer, free_port, running_redis
+from kansli.subprocesses import free_port
+from kansli.web.testing_redis import RedisServer, running_redis
 
 USERNAME, PASSWORD = "registrator", "secret-password-1"
 NEW_SECONDS = 2  # how long a new registration may be left out of a kept public answer

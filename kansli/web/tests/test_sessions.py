@@ -12,8 +12,9 @@ from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import transaction
 
+from kansli.subprocesses import free_port
 from kansli.web.sessions import SessionNotEnded, SessionStore
-from kansli.web.testing_redis import RedisServer, free_port, running_redis
+from kansli.web.testing_redis import RedisServer, running_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
