@@ -80,14 +80,15 @@ def _pages(pdf: bytes) -> list[dict[str, Any]]:
             for n, (w, h) in enumerate(limited.page_sizes(pdf, shown=True), start=1)]  # fmt: skip
 
 
-def _own(pdf: bytes, values: list[Any]) -> list[Any]:
-    """The areas drawn on the pages as shown, in the pages' own coordinates; what cannot
-    be read is passed on as it came, for the action to refuse with its message."""
-    sizes, read = limited.page_sizes(pdf), []
+def _own(pdf: bytes, values: list[Any], pages: int) -> list[Any]:
+    """The areas drawn on the `pages` pages as shown, in the pages' own coordinates;
+    what cannot be read is passed on as it came, for the action to refuse with its
+    message."""
+    read = []
     for number, value in enumerate(values[: MAX_AREAS + 1]):
         try:
             area = Area.from_json(value)
-            if 1 <= area.page <= len(sizes):
+            if 1 <= area.page <= pages:
                 read.append((number, area))
         except (KeyError, TypeError, ValueError):
             pass
@@ -120,7 +121,10 @@ def redact(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
             if not isinstance(areas, list) or not isinstance(needles, list):
                 raise ValueError
             redaction = do_redact_item(
-                item, _own(pdf, areas), needles=[str(n) for n in needles], actor=user
+                item,
+                _own(pdf, areas, len(pages)),
+                needles=[str(n) for n in needles],
+                actor=user,
             )
             return redirect("requests:redact-result", pk=pk, item_pk=item.pk,
                             redaction_pk=redaction.pk)  # fmt: skip
