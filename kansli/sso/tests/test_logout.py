@@ -6,6 +6,7 @@ provider no longer signs in loses the session within KANSLI_OIDC_RENEW_SECONDS."
 from __future__ import annotations
 
 import base64
+import math
 import time
 import zlib
 from typing import Any
@@ -17,7 +18,7 @@ from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org.models import User
-from kansli.sso import backchannel, testing
+from kansli.sso import backchannel, oidc, testing
 from kansli.sso.models import SignOn
 from kansli.sso.oidc import ENDED
 from kansli.sso.signin import NO_ROLES
@@ -231,6 +232,52 @@ def test_a_forged_back_channel_logout_token_is_refused(sso: str, portal: testing
     assert signed_in(session, sso)
     assert SignOn.objects.count() == 1
     assert not AuditEvent.objects.filter(action="sso.end_session").exists()
+
+
+def test_made_up_tokens_do_not_make_kansli_fetch_the_providers_keys_each_time(
+    sso: str, portal: testing.Portal, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    """Anyone may post a logout token: one signed with a key of their own, under a key
+    id the provider does not have, is refused without Kansli fetching the provider's
+    key set for it every time (kansli.sso.oidc._KeySet), and a genuine token still
+    ends the sessions."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    session, _page = sign_in(sso, "oidc", testing.MFA_USER)
+    subject = SignOn.objects.get().link.subject
+    fetched = []
+    real_get = oidc.requests.get
+
+    def counted(url: str, *args: Any, **kwargs: Any) -> Any:
+        if url == settings.OIDC_OP_JWKS_ENDPOINT:
+            fetched.append(url)
+        return real_get(url, *args, **kwargs)
+
+    monkeypatch.setattr(oidc.requests, "get", counted)
+    monkeypatch.setattr(oidc._KeySet, "fetched", -math.inf)
+    own_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    now = int(time.time())
+    for number in range(20):
+        claims = {"iss": portal.issuer, "aud": testing.CLIENT_ID, "iat": now, "sub": subject,
+                  "jti": f"påhittad-{number}",
+                  "events": {"http://schemas.openid.net/event/backchannel-logout": {}}}  # fmt: skip
+        made_up = jwt.encode(claims, own_key, algorithm="RS256", headers={"kid": "okänd"})
+        answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": made_up},
+                               timeout=20)  # fmt: skip
+        assert answer.status_code == 400
+    assert len(fetched) == 1 and signed_in(session, sso)
+    # A minute on, an unknown key id fetches the set again (a key the provider rotated
+    # in), once.
+    oidc._KeySet.fetched -= oidc.JWKS_RETRY_SECONDS + 1
+    for _ in range(2):
+        answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": made_up},
+                               timeout=20)  # fmt: skip
+        assert answer.status_code == 400
+    assert len(fetched) == 2
+    genuine = testing.logout_token(portal, {"sub": subject})
+    answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": genuine}, timeout=20)
+    assert answer.status_code == 200 and len(fetched) == 2
+    assert not signed_in(session, sso)
 
 
 def test_someone_removed_at_the_provider_is_signed_out_within_the_bound(
