@@ -148,6 +148,7 @@ def do_register_document(
     registered_at: datetime.datetime | None = None,
     inherited: Iterable[Marking] = (),
     open_reason: str = "",
+    personal_numbers_confirmed: bool = False,
     actor: Any,
 ) -> Document:
     """Register a document in a case with the next document number (KS 2026/142-3).
@@ -155,7 +156,10 @@ def do_register_document(
 
     Without a provision chosen by hand, the document gets the strongest of its process's
     default marking and the `inherited` markings of what Kansli drew it up from
-    (kansli.registry.secrecy); `open_reason` registers it open instead, audited."""
+    (kansli.registry.secrecy); `open_reason` registers it open instead, audited.
+    `personal_numbers_confirmed`: the registrar was warned of personal identity numbers
+    in it (or of a file not read through for them) and registered it all the same;
+    kept in the audit event when it goes unmarked (OSL 21 kap. 7 §)."""
     require_registering(actor, case.authority)
     if registered_at is not None and actor is not None:
         raise PermissionDenied("Registreringstiden sätts av systemet.")
@@ -230,6 +234,8 @@ def do_register_document(
     after = snapshot(document, [*DOCUMENT_FIELDS, "counterpart_is_private"])
     if lifted is not None:
         after["registered_open"] = {"instead_of": str(lifted.provision), "reason": open_reason}
+    if personal_numbers_confirmed and document.secrecy_id is None:
+        after["personal_numbers_confirmed"] = True
     record(
         actor=actor,
         action="registry.register_document",

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
+from kansli.audit.models import AuditEvent
 from kansli.files.tests import samples
 from kansli.org.models import User
 from kansli.org.testing import make_authority
@@ -45,12 +46,17 @@ def test_a_number_in_the_text_stops_the_registration_until_confirmed(registrar: 
     assert not Document.objects.exists()
     assert client.post("/registrera/", form(personal_numbers_ok="on")).status_code == 302
     assert Document.objects.count() == 1
+    # Registered unmarked although warned: the audit event keeps that it was confirmed.
+    events = AuditEvent.objects.filter(action="registry.register_document")
+    assert (events.get().after or {})["personal_numbers_confirmed"] is True
 
 
 def test_a_secrecy_marking_needs_no_confirmation(registrar: User) -> None:
     response = client_for(registrar).post("/registrera/", form(secrecy=make_provision().pk))
     assert response.status_code == 302
     assert Document.objects.get().secrecy is not None
+    event = AuditEvent.objects.get(action="registry.register_document")
+    assert "personal_numbers_confirmed" not in (event.after or {})
 
 
 def test_numbers_in_a_file_count_too(registrar: User) -> None:

@@ -108,6 +108,7 @@ def register_from_inbox(data: dict[str, Any], item: InboxItem, user: User) -> Do
         "document_date": data["document_date"],
         "counterpart": data["counterpart"],
         "description": data["description"],
+        "personal_numbers_confirmed": bool(data.get("personal_numbers_ok")),
     }
     if data["mode"] == EXISTING_CASE:
         return actions.do_register_from_inbox(item, data["case"], actor=user, **values)

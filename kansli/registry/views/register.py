@@ -51,6 +51,7 @@ def save_registration(data: dict[str, Any], user: User) -> Document:
 
 def _register(data: dict[str, Any], user: User) -> Document:
     document = {name: data[name] for name in DOCUMENT_FIELDS}
+    document["personal_numbers_confirmed"] = bool(data.get("personal_numbers_ok"))
     counterpart = data["counterpart"]
     if data["mode"] == EXISTING_CASE:
         return actions.do_register_document(
