@@ -130,7 +130,7 @@ def file_checks(request: HttpRequest) -> HttpResponse:
     try:
         for upload in request.FILES.getlist("uploads"):
             found += personal_numbers.in_file(upload)
-    except ValidationError as error:  # the request's time ran out: checked on saving
+    except ValidationError as error:  # not read through (NOT_CHECKED): asked again on saving
         return HttpResponse(f'<p class="check-warning">{escape(error.messages[0])}</p>')
     count = len(dict.fromkeys(found))
     message = personal_numbers.warning(count) if count else ""
