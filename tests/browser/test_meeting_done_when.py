@@ -32,7 +32,7 @@ from kansli.meetings.testing import make_body, make_meeting, make_member
 from kansli.org.models import ElectedPosition, Role, User
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.testing import make_case
-from kansli.workdays.calendar import legal_deadline
+from kansli.workdays.calendar import is_day_off, legal_deadline
 from tests.browser.conftest import as_user, axe_violations, status, sv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -61,6 +61,14 @@ def person(page: Any, row: int) -> str:
     """Who the attendance form's row names ("" for none)."""
     chosen = cell(page, "Person", row).evaluate("s => s.value && s.selectedOptions[0].text")
     return str(chosen or "")
+
+
+def working_day_ahead(days: int) -> int:
+    """At least `days` ahead, to a working day: a board meets on one, and a § approved
+    during the meeting is posted that day (on a day off, the next working day)."""
+    while is_day_off(timezone.localdate() + datetime.timedelta(days=days)):
+        days += 1
+    return days
 
 
 def clock_at(monkeypatch: Any, moment: datetime.datetime) -> None:
@@ -118,7 +126,7 @@ def test_a_board_meeting_from_the_agenda_to_legal_force(  # type: ignore[no-unty
     url = live_server.url
     cast = board(settings)
     body, ks = cast["body"], cast["authority"]
-    meeting = make_meeting(body, days_ahead=40)  # the item deadline is ahead
+    meeting = make_meeting(body, days_ahead=working_day_ahead(40))  # the item deadline is ahead
     plan = make_case("Detaljplan för Vargödalen", authority=ks)
     budget = make_case("Budget 2027", authority=ks)
     investments = make_case("Investeringsbudget 2027", authority=ks)
@@ -416,7 +424,7 @@ def test_what_the_law_forbids_is_refused_and_nothing_saved(  # type: ignore[no-u
     cast = board(settings)
     body, ks = cast["body"], cast["authority"]
     secretary_user = User.objects.get(username="sekreterare")
-    meeting = make_meeting(body, days_ahead=40)
+    meeting = make_meeting(body, days_ahead=working_day_ahead(40))
     budget = make_case("Budget 2027", authority=ks)
     actions.do_preregister_item(
         meeting, budget, title="Budget 2027", proposal="Budgeten fastställs.", actor=None
