@@ -157,9 +157,11 @@ def do_register_document(
     Without a provision chosen by hand, the document gets the strongest of its process's
     default marking and the `inherited` markings of what Kansli drew it up from
     (kansli.registry.secrecy); `open_reason` registers it open instead, audited.
-    `personal_numbers_confirmed`: the registrar was warned of personal identity numbers
-    in it (or of a file not read through for them) and registered it all the same;
-    kept in the audit event when it goes unmarked (OSL 21 kap. 7 §)."""
+    `personal_numbers_confirmed`: the registrar ticked "register without a secrecy
+    marking anyway", the box shown with the warning of personal identity numbers (or of
+    a file not read through for them); kept in the audit event when the document goes
+    unmarked (OSL 21 kap. 7 §). Ticked, the form looks for numbers no more, so it says
+    the box was ticked, not that numbers were there."""
     require_registering(actor, case.authority)
     if registered_at is not None and actor is not None:
         raise PermissionDenied("Registreringstiden sätts av systemet.")

@@ -11,13 +11,11 @@ out of Kansli sends the browser to the provider's end_session_endpoint
 
 from __future__ import annotations
 
-import math
 import time
 from typing import Any
 from urllib.parse import urlencode
 
 import jwt
-import requests
 from django.conf import settings
 from django.contrib import auth
 from django.core.exceptions import SuspiciousOperation
@@ -28,40 +26,12 @@ from mozilla_django_oidc.views import OIDCAuthenticationCallbackView
 
 from kansli.org.models import User
 from kansli.sso.actions import NOT_RENEWED, REFUSED, do_end_sessions
+from kansli.sso.keys import signing_key
 from kansli.sso.models import SignOn
 from kansli.sso.signin import Identity, Refused, start_session, user_for
 from kansli.sso.views import FAILED, refused
 
 ENDED = "Din inloggning hos identitetsleverantören har upphört. Logga in igen."
-
-# The provider's key set (JWKS) is kept this long in each process; a key id not in it
-# fetches it again at most once in JWKS_RETRY_SECONDS (a new key after a rotation).
-JWKS_SECONDS = 300
-JWKS_RETRY_SECONDS = 60
-
-
-class _KeySet:
-    """The provider's JWKS as last fetched by this process, from where, and when (as
-    PyJWKClient keeps it, five minutes)."""
-
-    keys: list[dict[str, Any]] = []
-    endpoint = ""
-    fetched = -math.inf
-
-    @classmethod
-    def current(cls, backend: OIDCAuthenticationBackend, *, again: bool = False) -> list[Any]:
-        endpoint = settings.OIDC_OP_JWKS_ENDPOINT
-        age = time.monotonic() - cls.fetched
-        if endpoint != cls.endpoint or age > JWKS_SECONDS or (again and age > JWKS_RETRY_SECONDS):
-            answer = requests.get(
-                endpoint,
-                verify=backend.get_settings("OIDC_VERIFY_SSL", True),
-                timeout=settings.OIDC_TIMEOUT,
-            )
-            answer.raise_for_status()
-            cls.keys, cls.endpoint = list(answer.json()["keys"]), endpoint
-            cls.fetched = time.monotonic()
-        return cls.keys
 
 
 def values(claim: Any) -> list[str]:
@@ -114,19 +84,9 @@ class Backend(OIDCAuthenticationBackend):
         return user
 
     def retrieve_matching_jwk(self, token: str | bytes) -> jwt.PyJWK:
-        """The provider's key for the token: the one of its `kid` and `alg`, from the key
-        set this process keeps (_KeySet). The library fetched the key set for every ID
-        token and every back-channel logout token, so anyone could make Kansli fetch it
-        from the provider over and over by posting made-up tokens."""
-        header = jwt.get_unverified_header(token)
-        for again in (False, True):
-            for key in _KeySet.current(self, again=again):
-                if key.get("kid") != header.get("kid"):
-                    continue
-                if "alg" in key and key["alg"] != header.get("alg"):
-                    continue
-                return jwt.PyJWK(key)
-        raise SuspiciousOperation("no key of the provider's matches the token")
+        """The provider's key that signed the token, from the key set this process keeps
+        (kansli.sso.keys), not fetched for every token as the library did."""
+        return signing_key(token, verify=self.get_settings("OIDC_VERIFY_SSL", True))
 
     def store_tokens(self, access_token: str, id_token: str) -> None:
         """The ID token is kept in the session: signing out hands it to the provider."""

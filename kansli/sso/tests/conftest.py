@@ -13,7 +13,7 @@ from saml2.config import SPConfig
 from saml2.metadata import create_metadata_string
 
 from kansli.org.testing import make_authority
-from kansli.sso import testing
+from kansli.sso import keys, testing
 from kansli.sso.config import parse_group_map, saml_config
 
 
@@ -55,6 +55,7 @@ def sso(
     settings.OIDC_OP_TOKEN_ENDPOINT = portal.endpoint("token")
     settings.OIDC_OP_USER_ENDPOINT = portal.endpoint("userinfo")
     settings.OIDC_OP_JWKS_ENDPOINT = portal.endpoint("jwks")
+    keys.KeySet.endpoint = ""  # another portal's keys may be kept, under the same key id
     settings.OIDC_OP_LOGOUT_ENDPOINT = portal.endpoint("logout")
     settings.OIDC_MFA_VALUES = [testing.MFA_ACR]
     settings.SAML_ENABLED = True

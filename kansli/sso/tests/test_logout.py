@@ -6,6 +6,7 @@ provider no longer signs in loses the session within KANSLI_OIDC_RENEW_SECONDS."
 from __future__ import annotations
 
 import base64
+import json
 import math
 import time
 import zlib
@@ -18,7 +19,7 @@ from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org.models import User
-from kansli.sso import backchannel, oidc, testing
+from kansli.sso import backchannel, keys, testing
 from kansli.sso.models import SignOn
 from kansli.sso.oidc import ENDED
 from kansli.sso.signin import NO_ROLES
@@ -239,22 +240,22 @@ def test_made_up_tokens_do_not_make_kansli_fetch_the_providers_keys_each_time(
 ) -> None:
     """Anyone may post a logout token: one signed with a key of their own, under a key
     id the provider does not have, is refused without Kansli fetching the provider's
-    key set for it every time (kansli.sso.oidc._KeySet), and a genuine token still
+    key set for it every time (kansli.sso.keys), and a genuine token still
     ends the sessions."""
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     session, _page = sign_in(sso, "oidc", testing.MFA_USER)
     subject = SignOn.objects.get().link.subject
     fetched = []
-    real_get = oidc.requests.get
+    real_get = keys.requests.get
 
     def counted(url: str, *args: Any, **kwargs: Any) -> Any:
         if url == settings.OIDC_OP_JWKS_ENDPOINT:
             fetched.append(url)
         return real_get(url, *args, **kwargs)
 
-    monkeypatch.setattr(oidc.requests, "get", counted)
-    monkeypatch.setattr(oidc._KeySet, "fetched", -math.inf)
+    monkeypatch.setattr(keys.requests, "get", counted)
+    monkeypatch.setattr(keys.KeySet, "endpoint", "")  # none kept yet
     own_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = int(time.time())
     for number in range(20):
@@ -268,7 +269,7 @@ def test_made_up_tokens_do_not_make_kansli_fetch_the_providers_keys_each_time(
     assert len(fetched) == 1 and signed_in(session, sso)
     # A minute on, an unknown key id fetches the set again (a key the provider rotated
     # in), once.
-    oidc._KeySet.fetched -= oidc.JWKS_RETRY_SECONDS + 1
+    keys.KeySet.tried -= keys.JWKS_RETRY_SECONDS + 1
     for _ in range(2):
         answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": made_up},
                                timeout=20)  # fmt: skip
@@ -277,6 +278,27 @@ def test_made_up_tokens_do_not_make_kansli_fetch_the_providers_keys_each_time(
     genuine = testing.logout_token(portal, {"sub": subject})
     answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": genuine}, timeout=20)
     assert answer.status_code == 200 and len(fetched) == 2
+    assert not signed_in(session, sso)
+
+
+def test_a_key_changed_under_the_same_key_id_is_fetched_again(
+    sso: str, portal: testing.Portal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The provider made a new key under the old key id: the kept key verifies no
+    token, so the set is fetched again and the genuine logout token is taken (not
+    refused for up to five minutes, when the provider would not send it again)."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    session, _page = sign_in(sso, "oidc", testing.MFA_USER)
+    subject = SignOn.objects.get().link.subject
+    old = rsa.generate_private_key(public_exponent=65537, key_size=2048).public_key()
+    stale = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(old))
+    monkeypatch.setattr(keys.KeySet, "keys", [stale | {"kid": "kansli-test", "use": "sig"}])
+    monkeypatch.setattr(keys.KeySet, "fetched", time.monotonic())
+    monkeypatch.setattr(keys.KeySet, "tried", -math.inf)
+    token = testing.logout_token(portal, {"sub": subject})
+    answer = requests.post(f"{sso}/sso/oidc/logout/", data={"logout_token": token}, timeout=20)
+    assert answer.status_code == 200
     assert not signed_in(session, sso)
 
 
