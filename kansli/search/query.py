@@ -196,11 +196,13 @@ def _count(user: Any, query: ParsedQuery, wanted: Plan, cap: int) -> int:
     order, so that the database stops at the cap without sorting or walking the index
     newest first (the page's query does that; a count taken that way cost as much as
     the rest of the search at 1M documents, bench/scale.py)."""
-    total = _counted(DocumentEntry, Document.objects.visible_to(user), query.terms,
-                     wanted.documents, wanted.facets, cap, wanted.document_ids)  # fmt: skip
+    documents = _entries(DocumentEntry, Document.objects.visible_to(user), query.terms,
+                         wanted.documents, wanted.facets, wanted.document_ids)  # fmt: skip
+    total = _up_to(documents, cap)
     if wanted.cases is not None and total < cap:
-        total += _counted(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
-                          wanted.case_facets, cap - total)  # fmt: skip
+        cases = _entries(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
+                         wanted.case_facets)  # fmt: skip
+        total += _up_to(cases, cap - total)
     return total
 
 
@@ -237,15 +239,14 @@ def _by_relevance(terms: Sequence[Term], documents: list[Hit], cases: list[Hit])
 
 def _both(user: Any, query: ParsedQuery, wanted: Plan, end: int) -> tuple[list[Hit], list[Hit]]:
     """The newest `end` document hits and case hits (each list newest first)."""
-    documents = _ids(
-        DocumentEntry, Document.objects.visible_to(user), query.terms, wanted.documents,
-        wanted.facets, end, wanted.document_ids,
-    )  # fmt: skip
+    documents = _entries(DocumentEntry, Document.objects.visible_to(user), query.terms,
+                         wanted.documents, wanted.facets, wanted.document_ids)  # fmt: skip
     cases: list[Hit] = []
     if wanted.cases is not None:
-        cases = _ids(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
-                     wanted.case_facets, end)  # fmt: skip
-    return documents, cases
+        entries = _entries(CaseEntry, Case.objects.visible_to(user), query.terms, wanted.cases,
+                           wanted.case_facets)  # fmt: skip
+        cases = _ids(entries, end)
+    return _ids(documents, end), cases
 
 
 def index_query(text: str, limit: int = 50, **filters: Any) -> tuple[str, Sequence[Any]]:
@@ -322,41 +323,24 @@ def public_search(
     )  # fmt: skip
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
-    page = _ids(PublicEntry, Document.objects.all(), query.terms, wanted.documents,
-                wanted.facets, end, wanted.document_ids)[offset:end]  # fmt: skip
+    entries = _entries(PublicEntry, Document.objects.all(), query.terms, wanted.documents,
+                       wanted.facets, wanted.document_ids)  # fmt: skip
+    page = _ids(entries, end)[offset:end]
     return SearchResult([pk for _kind, pk in page[:limit]], len(page) > limit, offset)
 
 
-def _ids(
-    entry: type[DocumentEntry | CaseEntry | PublicEntry],
-    readable: QuerySet[Any],
-    terms: Sequence[Term],
-    condition: Q,
-    facets: list[list[str]],
-    limit: int,
-    among: QuerySet[Any] | None = None,
-) -> list[Hit]:
-    """The newest `limit` index rows matching, that are among the `readable` ones
-    (Model.objects.visible_to(user)), pass the condition and are `among` those ids (see
-    _entries): one query, the access filter in it."""
-    entries = _entries(entry, readable, terms, condition, facets, among)
-    kind = "document" if readable.model is Document else "case"
+def _ids(entries: QuerySet[Any], limit: int) -> list[Hit]:
+    """The newest `limit` of the index rows (_entries) as hits: one query, the access
+    filter in it."""
+    kind = "case" if entries.model is CaseEntry else "document"
     if connection.vendor == "postgresql":
         return [(kind, pk) for pk in _newest_on_postgresql(entries, limit)]
     return [(kind, pk) for pk in entries.order_by("-pk").values_list("pk", flat=True)[:limit]]
 
 
-def _counted(
-    entry: type[DocumentEntry | CaseEntry],
-    readable: QuerySet[Any],
-    terms: Sequence[Term],
-    condition: Q,
-    facets: list[list[str]],
-    cap: int,
-    among: QuerySet[Any] | None = None,
-) -> int:
-    entries = _entries(entry, readable, terms, condition, facets, among).order_by()
-    return entries.values("pk")[:cap].count()
+def _up_to(entries: QuerySet[Any], cap: int) -> int:
+    """How many index rows (_entries) there are, counted up to the cap, in no order."""
+    return entries.order_by().values("pk")[:cap].count()
 
 
 def _entries(
@@ -365,11 +349,13 @@ def _entries(
     terms: Sequence[Term],
     condition: Q,
     facets: list[list[str]],
-    among: QuerySet[Any] | None,
+    among: QuerySet[Any] | None = None,
 ) -> QuerySet[Any]:
-    """The index rows that match and whose row in `readable` passes the condition and
-    is `among` the ids (Plan.document_ids, a short list found through its own index;
-    documents' ids, so only for the index rows of documents, whose id is theirs).
+    """The index rows that match and whose row in `readable` (what the user may see)
+    passes the condition and is `among` the ids (Plan.document_ids: a subquery, the
+    documents naming a person as sender or party, found through their trigram indexes,
+    which for a common name are many: 720,000 at ten million documents; documents'
+    ids, so only for the index rows of documents, whose id is theirs).
     On PostgreSQL `among` is a condition on the index row's own id: inside the access
     filter's EXISTS the planner joined the list to every document in the registry (a
     sequential scan, 240 ms for a name at a million documents; 40 ms this way)."""
