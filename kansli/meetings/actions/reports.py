@@ -73,18 +73,26 @@ def do_preregister_with_report(
     background: str = "",
     assessment: str = "",
     rapporteur: str = "",
+    personal_numbers_confirmed: bool = False,
     actor: Any,
 ) -> AgendaItem:
     """Föranmälan with its tjänsteskrivelse in one step: a report already registered
     (`report`), uploaded (`upload`) or written in the browser (`background` and
     `assessment`, rendered before the transaction). The report and the item are
-    registered in one transaction: a refused item leaves no report behind."""
+    registered in one transaction: a refused item leaves no report behind.
+    `personal_numbers_confirmed`: as for do_upload_report."""
     written = None
     if report is None and upload is None and background.strip():
         written = _render_report(case, title, background, assessment, proposal, actor)
     with transaction.atomic():
         if upload is not None:
-            report = do_upload_report(case, title=title, upload=upload, actor=actor)
+            report = do_upload_report(
+                case,
+                title=title,
+                upload=upload,
+                personal_numbers_confirmed=personal_numbers_confirmed,
+                actor=actor,
+            )
         elif written is not None:
             report = _register_written(case, title, written, actor)
         return do_preregister_item(
@@ -101,18 +109,30 @@ def do_preregister_with_report(
 
 
 @transaction.atomic
-def do_upload_report(case: Case, *, title: str, upload: UploadedFile, actor: Any) -> Document:
+def do_upload_report(
+    case: Case,
+    *,
+    title: str,
+    upload: UploadedFile,
+    personal_numbers_confirmed: bool = False,
+    actor: Any,
+) -> Document:
     """Tjänsteskrivelse written elsewhere and uploaded as PDF or Word (DOCX): registered
     as a document drawn up in the case with the file (the meeting pack converts a Word
-    file)."""
+    file). `personal_numbers_confirmed`: the officer was warned of personal identity
+    numbers in it and registered it all the same (registry.do_register_document keeps
+    that in its audit event when it goes unmarked, OSL 21 kap. 7 §)."""
     require_registering(actor, case.authority)  # before the file is stored
     stored = store_upload(upload)
     if stored.content_type not in (PDF.mime, DOCX.mime):
         raise ValidationError({"report_file": "Tjänsteskrivelsen ska vara en PDF- eller Word-fil."})
-    return _register_report(case, title, stored, upload.name or "tjansteskrivelse", actor)
+    name = upload.name or "tjansteskrivelse"
+    return _register_report(case, title, stored, name, actor, personal_numbers_confirmed)
 
 
-def _register_report(case: Case, title: str, stored: StoredFile, name: str, actor: Any) -> Document:
+def _register_report(
+    case: Case, title: str, stored: StoredFile, name: str, actor: Any, confirmed: bool = False
+) -> Document:
     document = registry.do_register_document(
         case,
         Direction.DRAWN_UP,
@@ -120,6 +140,7 @@ def _register_report(case: Case, title: str, stored: StoredFile, name: str, acto
         f"Tjänsteskrivelse: {title}",
         document_type="Tjänsteskrivelse",
         inherited=case_markings(case),  # secrecy follows the case's content
+        personal_numbers_confirmed=confirmed,
         actor=actor,
     )
     registry.do_attach_file(document, stored, name, actor=actor)

@@ -123,6 +123,11 @@ def test_an_officer_preregisters_with_an_uploaded_word_report(setting: dict[str,
     assert item.report is not None and item.report.document_type == "Tjänsteskrivelse"
     (file,) = item.report.files.all()
     assert file.name == "tjansteskrivelse.docx"
+    # Registered unmarked although warned: its audit event keeps that it was confirmed.
+    event = AuditEvent.objects.get(
+        action="registry.register_document", object_id=str(item.report.pk)
+    )
+    assert (event.after or {})["personal_numbers_confirmed"] is True
 
 
 def test_the_secretary_arranges_dispatches_and_members_open_the_documents(

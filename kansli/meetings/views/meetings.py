@@ -158,6 +158,7 @@ def _preregister(meeting: Meeting, form: PreregisterForm, user: User) -> str:
         upload=data["report_file"],
         background=data["background"],
         assessment=data["assessment"],
+        personal_numbers_confirmed=bool(data.get("personal_numbers_ok")),
         actor=user,
     )
     return _("%(case)s is on the agenda of %(meeting)s.") % {
