@@ -51,6 +51,7 @@ from kansli.access.groups import default_group
 from kansli.archive.reader import (
     Package,
     PackageDocument,
+    PackageFile,
     PackageMeeting,
     PackageParagraph,
     PackageSignature,
@@ -244,16 +245,17 @@ def _import(
         for p in data.parties
     )  # fmt: skip
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
-    documents: dict[int, Document] = {}
     types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
-    for item in package.documents:  # what refuses a document, before any file is stored
-        documents[item.number] = _document(case, item, types, result_notes, actor)
-        result.documents += 1
+    users: dict[str, User | None] = {}  # the registrars, looked up once per case
+    # What refuses a document, before any file is stored; the rows in one statement.
+    made = [_document(case, item, types, users, result_notes, actor) for item in package.documents]
+    Document.objects.bulk_create(made)
+    documents = {document.number: document for document in made}
+    result.documents = len(made)
     if active is None:
         active = active_content([package])[0]
     stored = _stored(package, active)
-    for item in package.documents:
-        result.files += _files(documents[item.number], item, stored, now, actor)
+    result.files = _files(package, documents, stored, now, actor)
     for held in package.meetings:
         result.decisions += _meeting(case, held, package, documents, result_notes, actor)
     if data.related:
@@ -271,11 +273,17 @@ def _import(
     return result
 
 
-def _user(username: str, authority: Authority, what: str, notes: list[str]) -> User | None:
+def _user(username: str, authority: Authority, what: str, notes: list[str],
+          users: dict[str, User | None] | None = None) -> User | None:  # fmt: skip
     """The user of that name here, if they work at the authority: in another
     installation the same name may be another person, and a case's officer or a
-    document's registrar reads what is secret in it (access.rules)."""
-    user = _working(username, authority)
+    document's registrar reads what is secret in it (access.rules). `users`: those
+    looked up already, by name."""
+    if users is None:
+        users = {}
+    if username not in users:
+        users[username] = _working(username, authority)
+    user = users[username]
     if username and user is None:
         notes.append(f"{what} {username} har ingen roll vid myndigheten här")
     return user
@@ -301,8 +309,9 @@ def _move_counter(series: Authority, year: int, number: int) -> None:
 
 
 def _document(case: Case, item: PackageDocument,
-              types: dict[str, tuple[str, DocumentType | None]], notes: list[str],
-              actor: Any) -> Document:  # fmt: skip
+              types: dict[str, tuple[str, DocumentType | None]],
+              users: dict[str, User | None], notes: list[str], actor: Any) -> Document:  # fmt: skip
+    """The document's row, not saved yet."""
     label = f"{case.case_number}-{item.number}"
     if item.direction not in Direction.values:
         raise Refused(f"Handling {label}: riktningen {item.direction!r} finns inte i Kansli.")
@@ -319,10 +328,11 @@ def _document(case: Case, item: PackageDocument,
         except ValidationError:
             types[item.document_type] = (item.document_type, None)
     document_type, kind = types[item.document_type]
-    document = Document(
+    registrar = _user(item.registered_by, case.authority, f"registratorn av {label},", notes, users)
+    return Document(
         case=case, number=item.number, direction=item.direction,
         document_date=item.document_date, registered_at=item.registered_at,
-        registered_by=_user(item.registered_by, case.authority, f"registratorn av {label},", notes),
+        registered_by=registrar,
         counterpart=item.counterpart, counterpart_address=item.counterpart_address,
         counterpart_is_private=item.counterpart_is_private, description=item.description,
         document_type=document_type, kind=kind, registration_lag=item.registration_lag,
@@ -333,32 +343,49 @@ def _document(case: Case, item: PackageDocument,
         withhold_description=item.withhold_description,
         voided_at=item.voided_at, void_reason=item.void_reason, external_id=item.external_id,
     )  # fmt: skip
-    document.save(force_insert=True)
-    return document
 
 
-def _files(document: Document, item: PackageDocument, stored: dict[str, StoredFile],
+def _files(package: Package, documents: dict[int, Document], stored: dict[str, StoredFile],
            now: datetime.datetime, actor: Any) -> int:  # fmt: skip
-    """The document's own files, every version in the package's order, each newer
+    """The documents' own files, every version in the package's order, each newer
     version replacing the one before it (same name, the version before); the PDF/A
     renditions made at export are left out (they are not what was registered).
-    `stored`: the package's files in the store, by path (_stored)."""
-    added: list[DocumentFile] = []
-    for packed in item.originals:
-        replaces: DocumentFile | None = None
-        if packed.version > 1:
-            candidates = [f for f in added if f.version == packed.version - 1
-                          and not any(a.replaces_id == f.pk for a in added)]  # fmt: skip
-            named = [f for f in candidates if f.name == packed.name]
-            if named or candidates:
-                replaces = (named or candidates)[-1]
-        file = DocumentFile(
-            document=document, stored=stored[packed.path], name=packed.name[:255] or "fil",
-            version=packed.version, replaces=replaces, added_at=now, added_by=actor,
-        )  # fmt: skip
-        file.save(force_insert=True)
-        added.append(file)
-    return len(added)
+    `stored`: the package's files in the store, by path (_stored). The rows of one
+    version are written together, the first versions first, so that a newer one can
+    point to the row it replaces; which one it replaces is found among the files
+    before it in the package's order only, as if they were added one by one."""
+    added: dict[int, list[tuple[int, DocumentFile]]] = {}  # document -> (place, file)
+    files = [(item.number, place, packed) for item in package.documents
+             for place, packed in enumerate(item.originals)]  # fmt: skip
+    for version in sorted({packed.version for _number, _place, packed in files}):
+        rows = []
+        for number, place, packed in files:
+            if packed.version == version:
+                before = [file for at, file in added.get(number, []) if at < place]
+                file = _file(documents[number], packed, before, stored, now, actor)
+                added.setdefault(number, []).append((place, file))
+                rows.append(file)
+        DocumentFile.objects.bulk_create(rows)
+    return len(files)
+
+
+def _file(
+    document: Document, packed: PackageFile, before: list[DocumentFile],
+    stored: dict[str, StoredFile], now: datetime.datetime, actor: Any,
+) -> DocumentFile:  # fmt: skip
+    """A file's row, not saved yet: a version after the first replaces the last of the
+    files `before` it of the version before, not replaced yet, preferably of its name."""
+    replaces: DocumentFile | None = None
+    if packed.version > 1:
+        candidates = [f for f in before if f.version == packed.version - 1
+                      and not any(a.replaces_id == f.pk for a in before)]  # fmt: skip
+        named = [f for f in candidates if f.name == packed.name]
+        if named or candidates:
+            replaces = (named or candidates)[-1]
+    return DocumentFile(
+        document=document, stored=stored[packed.path], name=packed.name[:255] or "fil",
+        version=packed.version, replaces=replaces, added_at=now, added_by=actor,
+    )  # fmt: skip
 
 
 def active_content(packages: list[Package]) -> list[dict[str, str]]:
