@@ -438,6 +438,11 @@ SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
 
 # Registered documents' files, content-addressed; never served from MEDIA_URL.
 MEDIA_ROOT = DATA_DIR / "files"
+# Stored files and their folders for Kansli's own user (and its group) only, whatever
+# the umask of whoever runs it (`kansli restore` from a shell included): secret
+# documents must not be readable by every account on the machine.
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 S3_REQUIRED = ("KANSLI_S3_ENDPOINT_URL", "KANSLI_S3_ACCESS_KEY_ID", "KANSLI_S3_SECRET_ACCESS_KEY")
 
 

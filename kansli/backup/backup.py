@@ -4,7 +4,8 @@ another machine, taken while people go on working.
     DIR/manifest.json          what the copy holds, with a SHA-256 for every part
     DIR/database.sqlite3       SQLite: the database as one consistent file, or
     DIR/database.pgdump        PostgreSQL: pg_dump's custom format
-    DIR/files/sha256/ab/cd/…   every stored file the database names, by its hash
+    DIR/files.txt              the stored files the database names: SHA-256 and size
+    DIR/files/sha256/ab/cd/…   every one of those files, by its hash
     DIR/keys/secret_key        the keys kept in the data directory (when there)
     DIR/keys/signing/…
 
@@ -15,7 +16,16 @@ list, head and dump are the same moment. The files are then copied: they are imm
 and written before the row that names them commits, so every file the snapshot names
 is in the store. Each is hashed on the way and must have the hash it is stored under.
 Files already in DIR from an earlier backup into the same folder are kept (equal names,
-equal content), so a second backup copies only what is new.
+equal content), so a second backup copies only what is new; those the new one does not
+name (disposed of since) are removed once it is complete. Until then the earlier
+backup stays whole: the new database copy and keys are written beside it and put in
+its place, with the new manifest, only when every file is copied, so a backup that
+fails (a file lost from the store, a disposal meanwhile) leaves the one before usable.
+
+The folder is the operator's own: one that exists already must belong, with
+everything in it, to the user taking the backup and hold no links (else whoever may
+write in it could read the copy or have it write through a link elsewhere); it is
+made readable by that user only, and every file in it is written with mode 0600.
 
 A backup holds everything, secret documents and personal data included, and what
 disposal has removed since is still in it: keep backups as secret as the database and
@@ -30,6 +40,7 @@ import os
 import re
 import shutil
 import sqlite3
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,6 +57,8 @@ FORMAT = "kansli-backup 1"
 MANIFEST = "manifest.json"
 SQLITE_FILE = "database.sqlite3"
 PG_FILE = "database.pgdump"
+FILES_LIST = "files.txt"
+SHA256 = re.compile(r"[0-9a-f]{64}")
 CHUNK = 1024 * 1024
 KEYS = ["secret_key", "signing"]  # in DATA_DIR
 KEY_NAME = re.compile(r"secret_key|signing/[A-Za-z0-9][A-Za-z0-9._-]{0,100}")
@@ -56,6 +69,7 @@ class Snapshot:
     """The database at one moment: its copy, the files it names and the chain head."""
 
     database_file: str
+    partial: Path  # the copy, put in place as database_file once the backup is complete
     files: list[tuple[str, int]]  # (sha256, size)
     audit_seq: int
     audit_hash: str
@@ -92,30 +106,38 @@ def make_backup(folder: Path) -> Made:
     the manifest last (a folder without one is not a backup), and record the backup in
     the audit log (after the copy: the event is not in it)."""
     refuse_pooler()
-    folder.mkdir(parents=True, exist_ok=True)
-    folder.chmod(0o700)  # secret documents, password hashes: for the one who took it only
-    manifest_path = folder / MANIFEST
-    if manifest_path.exists():
-        manifest_path.unlink()  # the folder is a backup again only when this one is done
+    _own_folder(folder)
     snapshot = _snapshot_sqlite(folder) if connection.vendor == "sqlite" else _snapshot_pg(folder)
     copied, size = _copy_files(folder, snapshot.files)
     keys = _copy_keys(folder)
+    listed = "".join(f"{sha256} {size}\n" for sha256, size in snapshot.files).encode()
+    _write_new(folder / f"{FILES_LIST}.tmp", listed)
     manifest = {
         "format": FORMAT,
         "created": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "database": connection.vendor,
         "database_file": snapshot.database_file,
-        "database_sha256": sha256_file(folder / snapshot.database_file),
+        "database_sha256": sha256_file(snapshot.partial),
         "migrations": snapshot.migrations,
         "audit_head": {"seq": snapshot.audit_seq, "hash": snapshot.audit_hash},
         "files": len(snapshot.files),
+        "files_list_sha256": hashlib.sha256(listed).hexdigest(),
         "bytes": size,
         "keys": keys,
-        "secret_key_from_environment": bool(os.environ.get("KANSLI_SECRET_KEY")),
+        "secret_key_from_environment": settings.SECRET_KEY_GIVEN,
     }
-    temporary = folder / f"{MANIFEST}.tmp"
-    temporary.write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    os.replace(temporary, manifest_path)
+    _write_new(folder / f"{MANIFEST}.tmp",
+               json.dumps(manifest, indent=2, ensure_ascii=False).encode())  # fmt: skip
+    # Every part is there: the earlier backup in the folder gives way to this one. From
+    # here to the new manifest the folder holds none (it is no backup for a moment).
+    (folder / MANIFEST).unlink(missing_ok=True)
+    os.replace(snapshot.partial, folder / snapshot.database_file)
+    shutil.rmtree(folder / "keys", ignore_errors=True)
+    if (folder / "keys.tmp").exists():
+        os.replace(folder / "keys.tmp", folder / "keys")
+    os.replace(folder / f"{FILES_LIST}.tmp", folder / FILES_LIST)
+    os.replace(folder / f"{MANIFEST}.tmp", folder / MANIFEST)
+    _remove_unnamed(folder, snapshot)
     with transaction.atomic():
         record(
             actor=None,
@@ -126,12 +148,54 @@ def make_backup(folder: Path) -> Made:
     return Made(folder, len(snapshot.files), copied, size, snapshot.audit_seq)
 
 
+def _own_folder(folder: Path) -> None:
+    """Make the folder, or take one that exists only if it and all in it are the
+    current user's and nothing in it is a link; readable by that user only."""
+    if folder.is_symlink():
+        raise ValidationError(f"{folder} är en länk: ta säkerhetskopian i en vanlig mapp.")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    uid = os.getuid()
+    for root, directories, files in os.walk(folder):
+        for path in [Path(root), *(Path(root) / name for name in directories + files)]:
+            info = path.lstat()
+            if stat.S_ISLNK(info.st_mode) or info.st_uid != uid:
+                raise ValidationError(
+                    f"{path} är en länk eller tillhör en annan användare: en säkerhetskopia "
+                    "tas bara i en mapp som är din egen. Välj en ny mapp."
+                )
+    folder.chmod(0o700)  # secret documents, password hashes: for the one who took it only
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    with _created(path) as out:
+        out.write(content)
+
+
+def _created(path: Path) -> Any:
+    """A new file at path (one left by a run that stopped is removed first), mode 0600,
+    never through a link."""
+    path.unlink(missing_ok=True)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW
+    return os.fdopen(os.open(path, flags, 0o600), "wb")
+
+
+def _remove_unnamed(folder: Path, snapshot: Snapshot) -> None:
+    """The files the new backup does not name (disposed of since the one before: they
+    must not outlive their disposal in a copy, Arkivlagen 10 §, GDPR art. 5.1 e), and
+    the other database's copy."""
+    named = {sha256 for sha256, _size in snapshot.files}
+    for path in (folder / "files").rglob("*") if (folder / "files").exists() else []:
+        if path.is_file() and path.name not in named:
+            path.unlink()
+    for other in {SQLITE_FILE, PG_FILE} - {snapshot.database_file}:
+        (folder / other).unlink(missing_ok=True)
+
+
 def _snapshot_sqlite(folder: Path) -> Snapshot:
     """SQLite's online backup in one step: one read transaction, so one moment, while
     writers go on in the WAL."""
-    target = folder / SQLITE_FILE
     partial = folder / f"{SQLITE_FILE}.tmp"
-    partial.unlink(missing_ok=True)
+    _created(partial).close()
     connection.ensure_connection()
     source: Any = connection.connection
     copy = sqlite3.connect(partial)
@@ -145,9 +209,8 @@ def _snapshot_sqlite(folder: Path) -> Snapshot:
         migrations = [str(row[0]) for row in applied]
     finally:
         copy.close()
-    os.replace(partial, target)
     seq, chain = head if head else (0, "0" * 64)
-    return Snapshot(SQLITE_FILE, listed, int(seq), str(chain), migrations)
+    return Snapshot(SQLITE_FILE, partial, listed, int(seq), str(chain), migrations)
 
 
 def _snapshot_pg(folder: Path) -> Snapshot:
@@ -156,8 +219,8 @@ def _snapshot_pg(folder: Path) -> Snapshot:
     import psycopg
 
     params = pg_params()
-    target = folder / PG_FILE
     partial = folder / f"{PG_FILE}.tmp"
+    _created(partial).close()
     # Autocommit, so that the BEGIN below opens the transaction (psycopg would open one
     # of its own, READ COMMITTED, before it): the list, the head and the dump must be
     # read in the one snapshot.
@@ -172,15 +235,24 @@ def _snapshot_pg(folder: Path) -> Snapshot:
         migrations = [str(row[0]) for row in applied]
         done = subprocess.run(
             ["pg_dump", "--format=custom", "--no-owner", "--no-privileges",
-             f"--snapshot={exported[0]}", "--file", str(partial), params["dbname"]],
+             f"--snapshot={exported[0]}", "--file", str(partial), "--dbname",
+             conninfo(params)],
             env=pg_environment(params), capture_output=True, text=True,
         )  # fmt: skip
         conn.execute("ROLLBACK")
     if done.returncode != 0:
         raise ValidationError(f"pg_dump misslyckades: {done.stderr.strip()[-1000:]}")
-    os.replace(partial, target)
     seq, chain = head if head else (0, "0" * 64)
-    return Snapshot(PG_FILE, listed, int(seq), str(chain), migrations)
+    return Snapshot(PG_FILE, partial, listed, int(seq), str(chain), migrations)
+
+
+# The connection's libpq settings from KANSLI_DATABASE_URL's query (sslmode=verify-full
+# and the rest), which pg_dump and pg_restore must use as Django does: without them
+# libpq would fall back to its default (sslmode=prefer, no certificate checked).
+LIBPQ_OPTIONS = {"sslmode", "sslrootcert", "sslcert", "sslkey", "sslcrl", "sslcrldir",
+                 "sslsni", "ssl_min_protocol_version", "ssl_max_protocol_version",
+                 "requiressl", "gssencmode", "channel_binding", "connect_timeout",
+                 "target_session_attrs", "application_name", "options"}  # fmt: skip
 
 
 def pg_params() -> dict[str, Any]:
@@ -189,14 +261,23 @@ def pg_params() -> dict[str, Any]:
     params = {"dbname": db["NAME"], "user": db.get("USER") or None,
               "password": db.get("PASSWORD") or None, "host": db.get("HOST") or None,
               "port": db.get("PORT") or None}  # fmt: skip
+    options = db.get("OPTIONS") or {}
+    params |= {key: value for key, value in options.items() if key in LIBPQ_OPTIONS}
     return {key: value for key, value in params.items() if value is not None}
 
 
+def conninfo(params: dict[str, Any]) -> str:
+    """The connection string pg_dump and pg_restore take as --dbname: every setting but
+    the password, which never goes on a command line, where other users could read it
+    (pg_environment gives it)."""
+    from psycopg.conninfo import make_conninfo
+
+    return make_conninfo(**{key: str(v) for key, v in params.items() if key != "password"})
+
+
 def pg_environment(params: dict[str, Any]) -> dict[str, str]:
-    """The environment pg_dump and pg_restore read the connection from (the password
-    never goes on a command line, where other users could read it)."""
-    names = {"user": "PGUSER", "password": "PGPASSWORD", "host": "PGHOST", "port": "PGPORT"}
-    extra = {names[key]: str(value) for key, value in params.items() if key in names}
+    """The environment pg_dump and pg_restore read the password from."""
+    extra = {"PGPASSWORD": str(params["password"])} if "password" in params else {}
     return {**os.environ, **extra}
 
 
@@ -208,7 +289,7 @@ def _copy_files(folder: Path, files: list[tuple[str, int]]) -> tuple[int, int]:
         target = folder / "files" / storage_name(sha256)
         if target.exists() and target.stat().st_size == size:
             continue  # copied by an earlier backup into this folder
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         partial = target.with_name(f"{sha256}.tmp")
         digest = hashlib.sha256()
         try:
@@ -223,7 +304,7 @@ def _copy_files(folder: Path, files: list[tuple[str, int]]) -> tuple[int, int]:
             raise ValidationError(
                 f"Filen {sha256} finns i databasen men inte i fillagret."
             ) from error
-        with source, partial.open("wb") as out:
+        with source, _created(partial) as out:
             while chunk := source.read(CHUNK):
                 digest.update(chunk)
                 out.write(chunk)
@@ -239,15 +320,16 @@ def _copy_files(folder: Path, files: list[tuple[str, int]]) -> tuple[int, int]:
 
 
 def _copy_keys(folder: Path) -> dict[str, str]:
-    """The keys kept in the data directory, with their SHA-256 (relative path -> hash)."""
+    """The keys kept in the data directory, with their SHA-256 (relative path -> hash),
+    copied into keys.tmp (put in place of the earlier backup's keys at the end)."""
     keys: dict[str, str] = {}
-    target = folder / "keys"
+    target = folder / "keys.tmp"
     if target.exists():
         shutil.rmtree(target)
     for name in KEYS:
         source = Path(settings.DATA_DIR) / name
         if source.is_file():
-            target.mkdir(exist_ok=True)
+            target.mkdir(mode=0o700, exist_ok=True)
             shutil.copy2(source, target / name)
         elif source.is_dir():
             shutil.copytree(source, target / name)

@@ -1,18 +1,23 @@
 """`kansli restore DIR`: bring a backup made by `kansli backup` into a new installation.
 
 Everything is checked before anything is written: the manifest, the database copy's
-SHA-256, every file against the hash it is named by (and that none is missing), the
-keys. Only a new installation is restored into (no database yet, or a migrated one
-without users, cases or audit events): a restore never mixes two installations. Then
-the database is put in place (SQLite: the file; PostgreSQL: pg_restore in one
-transaction), the files go into the storage (the file system or the object store), the
-keys into the data directory, migrations run (a backup from an older version), and
-the result is checked the way an auditor would: the audit chain is verified from the
-first event and must end at the head the backup recorded, and every file the database
-names is in the storage with its hash."""
+SHA-256, every file the backup lists (files.txt) against the hash it is named by, and
+that none is missing, the keys, and that the backup's migrations are all known to this
+version of Kansli (a backup from a newer one is refused). Only a new installation is
+restored into (no database yet, or a migrated one without users, cases or audit
+events): a restore never mixes two installations. Then the files go into the storage
+(the file system or the object store; a file there already is hashed, and one that
+does not hash to its name is replaced by the backup's), and only then the database
+(SQLite: the file; PostgreSQL: pg_restore in one transaction), so that a restore that
+stops at the files (a storage that does not answer) can be run again. Then the keys go
+into the data directory, migrations run (a backup from an older version), and the
+result is checked the way an auditor would: the audit chain is verified from the first
+event and must end at the head the backup recorded, hash and all, and every file the
+database names is in the storage."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -30,12 +35,16 @@ from django.core.management import call_command
 from django.db import connection, transaction
 
 from kansli.audit.chain import record, verify
+from kansli.audit.models import AuditEvent
 from kansli.backup.backup import (
+    FILES_LIST,
     FORMAT,
     KEY_NAME,
     MANIFEST,
     PG_FILE,
+    SHA256,
     SQLITE_FILE,
+    conninfo,
     pg_environment,
     pg_params,
     refuse_pooler,
@@ -87,6 +96,10 @@ def check_backup(folder: Path) -> dict[str, Any]:
         key = folder / "keys" / name
         if not _plain_file(key) or sha256_file(key) != sha256:
             raise ValidationError(f"Nyckeln {name} saknas eller är ändrad.")
+    if "files_list_sha256" in manifest:
+        _check_listed_files(folder, manifest)
+        return manifest
+    # A backup from before files.txt: every file in it is checked, and counted.
     found = 0
     for path in (folder / "files").rglob("*") if (folder / "files").exists() else []:
         if path.is_symlink():
@@ -103,6 +116,38 @@ def check_backup(folder: Path) -> dict[str, Any]:
     return manifest
 
 
+def listed_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """The SHA-256 of every file the backup lists (files.txt), once the list has its
+    recorded hash and every line is a hash and a size."""
+    path = folder / FILES_LIST
+    if not _plain_file(path) or sha256_file(path) != manifest["files_list_sha256"]:
+        raise ValidationError(f"Fillistan {FILES_LIST} saknas eller är ändrad.")
+    listed = []
+    for line in path.read_text(encoding="ascii", errors="replace").splitlines():
+        sha256, _space, size = line.partition(" ")
+        if not SHA256.fullmatch(sha256) or not size.isdigit():
+            raise ValidationError(f"{FILES_LIST} har en rad som inte är en fil: {line[:80]!r}.")
+        listed.append(sha256)
+    if len(listed) != manifest["files"]:
+        raise ValidationError(
+            f"Säkerhetskopian ska ha {manifest['files']} filer men listar {len(listed)}."
+        )
+    return listed
+
+
+def _check_listed_files(folder: Path, manifest: dict[str, Any]) -> None:
+    """Every file listed is in the backup, a plain file inside it, with its hash."""
+    inside = folder.resolve()
+    for sha256 in listed_files(folder, manifest):
+        path = folder / "files" / storage_name(sha256)
+        if path.is_symlink() or any(parent.is_symlink() for parent in path.parents):
+            raise ValidationError(f"{sha256} i säkerhetskopian är en länk, inte en fil.")
+        if not path.resolve().is_relative_to(inside) or not path.is_file():
+            raise ValidationError(f"Filen {sha256} saknas i säkerhetskopian.")
+        if sha256_file(path) != sha256:
+            raise ValidationError(f"Filen {sha256} har inte den kontrollsumma den heter.")
+
+
 def _well_formed(manifest: Any) -> bool:
     """Whether the manifest has the parts `kansli backup` writes, of their types (a
     hand-edited or hostile one must be refused, not crash the check)."""
@@ -111,8 +156,11 @@ def _well_formed(manifest: Any) -> bool:
     if any(not isinstance(manifest.get(key), kind) for key, kind in SHAPE.items()):
         return False
     head, keys = manifest["audit_head"], manifest["keys"]
+    listed = manifest.get("files_list_sha256", "")
     return (
-        isinstance(head.get("seq"), int)
+        isinstance(listed, str)
+        and isinstance(manifest.get("migrations", []), list)
+        and isinstance(head.get("seq"), int)
         and isinstance(head.get("hash"), str)
         and all(isinstance(value, str) for value in keys.values())
     )
@@ -128,13 +176,15 @@ def restore_backup(folder: Path) -> Restored:
             f"använder {connection.vendor}."
         )
     _require_new_installation()
+    _require_known_migrations(manifest.get("migrations", []))
+    files = _restore_files(folder, manifest)
     database = folder / str(manifest["database_file"])
     if connection.vendor == "sqlite":
         _restore_sqlite(database)
     else:
         _restore_pg(database)
     call_command("migrate", verbosity=0)
-    files = _restore_files(folder)
+    _require_named_files()
     _restore_keys(folder, manifest["keys"])
     result = verify()
     if not result.ok:
@@ -147,6 +197,12 @@ def restore_backup(folder: Path) -> Restored:
         raise ValidationError(
             f"Granskningskedjan har {result.checked} händelser, säkerhetskopian {head['seq']}."
         )
+    last = AuditEvent.objects.filter(seq=head["seq"]).values_list("hash", flat=True).first()
+    if head["seq"] and last != head["hash"]:
+        raise ValidationError(
+            "Granskningskedjans sista händelse är inte den säkerhetskopian anger: "
+            "databaskopian hör inte till den här säkerhetskopian."
+        )
     with transaction.atomic():
         record(
             actor=None,
@@ -156,6 +212,20 @@ def restore_backup(folder: Path) -> Restored:
         )
     return Restored(files, result.checked, result.forgotten,
                     bool(manifest.get("secret_key_from_environment")))  # fmt: skip
+
+
+def _require_known_migrations(applied: list[Any]) -> None:
+    """A backup from a newer Kansli has migrations this one does not know: its
+    database would be of a shape the code cannot use."""
+    from django.db.migrations.loader import MigrationLoader
+
+    known = {f"{app}.{name}" for app, name in MigrationLoader(None).disk_migrations}
+    unknown = sorted(str(name) for name in applied if name not in known)
+    if unknown:
+        raise ValidationError(
+            f"Säkerhetskopian är från en nyare version av Kansli ({', '.join(unknown[:3])} "
+            "finns inte här): uppdatera Kansli först."
+        )
 
 
 def _require_new_installation() -> None:
@@ -193,28 +263,52 @@ def _restore_pg(database: Path) -> None:
     connection.close()
     done = subprocess.run(
         ["pg_restore", "--clean", "--if-exists", "--no-owner", "--no-privileges",
-         "--single-transaction", "--exit-on-error", "--dbname", params["dbname"], str(database)],
+         "--single-transaction", "--exit-on-error", "--dbname", conninfo(params),
+         str(database)],
         env=pg_environment(params), capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode != 0:
         raise ValidationError(f"pg_restore misslyckades: {done.stderr.strip()[-1000:]}")
 
 
-def _restore_files(folder: Path) -> int:
-    """Put every file the database names into the storage (those there already are
-    kept: equal names, equal content); the count."""
-    count = 0
-    for sha256 in StoredFile.objects.order_by("sha256").values_list("sha256", flat=True).iterator():
+def _restore_files(folder: Path, manifest: dict[str, Any]) -> int:
+    """Put every file of the backup into the storage, before the database (whose rows
+    name them); one there already is kept if it hashes to its name, else replaced by
+    the backup's copy (an object store "as before" may hold a damaged one). The count."""
+    if "files_list_sha256" in manifest:
+        names = listed_files(folder, manifest)
+    else:  # a backup from before files.txt: the files check_backup checked
+        files = folder / "files"
+        found = files.rglob("*") if files.exists() else []
+        names = sorted(p.name for p in found if p.is_file() and SHA256.fullmatch(p.name))
+    for sha256 in names:
         name = storage_name(sha256)
-        source = folder / "files" / name
         with reaching_storage():  # an object store that does not answer: a clear error
-            if not default_storage.exists(name):
-                if not source.is_file():
-                    raise ValidationError(f"Filen {sha256} saknas i säkerhetskopian.")
-                with source.open("rb") as handle:
-                    default_storage.save(name, File(handle, name=sha256))
-        count += 1
-    return count
+            if default_storage.exists(name):
+                if _stored_sha256(name) == sha256:
+                    continue
+                default_storage.delete(name)
+            with (folder / "files" / name).open("rb") as handle:
+                default_storage.save(name, File(handle, name=sha256))
+    return len(names)
+
+
+def _stored_sha256(name: str) -> str:
+    with default_storage.open(name, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _require_named_files() -> None:
+    """Every file the restored database names is in the storage (a database copy that
+    names a file the backup does not hold is not this backup's)."""
+    for sha256 in StoredFile.objects.order_by("sha256").values_list("sha256", flat=True).iterator():
+        if not SHA256.fullmatch(sha256):
+            raise ValidationError(
+                f"Databaskopian nämner en fil med ett felaktigt namn: {sha256[:80]!r}."
+            )
+        with reaching_storage():
+            if not default_storage.exists(storage_name(sha256)):
+                raise ValidationError(f"Filen {sha256} saknas i säkerhetskopian.")
 
 
 def _plain_file(path: Path) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,12 @@ def test_a_copy_missing_a_file_or_its_manifest_is_refused(tmp_path: Path) -> Non
     sha256 = _document_with_file("Protokoll. ")
     make_backup(tmp_path / "kopia")
     (tmp_path / "kopia" / "files" / "sha256" / sha256[:2] / sha256[2:4] / sha256).unlink()
-    with pytest.raises(ValidationError, match="ska ha 1 filer men har 0"):
+    # A stray file does not stand in for the missing one (the check once only counted).
+    stray = store_bytes(b"En annan fil. " * 50, "annan.txt").sha256
+    stray_copy = tmp_path / "kopia" / "files" / "sha256" / stray[:2] / stray[2:4] / stray
+    stray_copy.parent.mkdir(parents=True)
+    stray_copy.write_bytes(b"En annan fil. " * 50)
+    with pytest.raises(ValidationError, match=f"Filen {sha256} saknas"):
         check_backup(tmp_path / "kopia")
 
     (tmp_path / "kopia" / "manifest.json").unlink()
@@ -198,3 +204,88 @@ def test_backup_and_restore_refuse_to_run_through_pgbouncer(tmp_path: Path, sett
     with pytest.raises(ValidationError, match="inte genom PgBouncer"):
         restore_backup(tmp_path / "kopia")
     assert not (tmp_path / "kopia").exists()
+
+
+def test_a_backup_that_fails_leaves_the_one_before_in_the_folder_whole(tmp_path: Path) -> None:
+    first = _document_with_file("Första ansökan. ")
+    make_backup(tmp_path / "kopia")
+    before = check_backup(tmp_path / "kopia")
+    second = _document_with_file("Andra ansökan. ")
+    default_storage.delete(f"sha256/{second[:2]}/{second[2:4]}/{second}")  # lost from the store
+
+    with pytest.raises(ValidationError, match="finns i databasen men inte i fillagret"):
+        make_backup(tmp_path / "kopia")
+
+    assert check_backup(tmp_path / "kopia") == before
+    listed = (tmp_path / "kopia" / "files.txt").read_text()
+    assert first in listed and second not in listed
+
+
+def test_a_file_disposed_of_since_leaves_a_backup_taken_into_the_same_folder(
+    tmp_path: Path,
+) -> None:
+    from kansli.files.models import StoredFile
+    from kansli.registry.models import DocumentFile
+
+    kept, disposed = _document_with_file("Bevaras. "), _document_with_file("Gallras. ")
+    make_backup(tmp_path / "kopia")
+    DocumentFile.objects.filter(stored__sha256=disposed).delete()
+    StoredFile.objects.filter(sha256=disposed).delete()
+
+    made = make_backup(tmp_path / "kopia")
+
+    names = {p.name for p in (made.folder / "files").rglob("*") if p.is_file()}
+    assert kept in names and disposed not in names
+    check_backup(made.folder)
+
+
+def test_a_folder_with_a_link_in_it_is_not_backed_up_into(tmp_path: Path) -> None:
+    """Whoever may write in the folder could have a file copied through a link to
+    anywhere (or read the copy); a folder that is a link is refused the same way."""
+    sha256 = _document_with_file("Skyddad adress. ")
+    planted = tmp_path / "kopia" / "files" / "sha256" / sha256[:2] / sha256[2:4]
+    planted.mkdir(parents=True)
+    (planted / f"{sha256}.tmp").symlink_to(tmp_path / "stulen")
+
+    with pytest.raises(ValidationError, match="är en länk eller tillhör en annan användare"):
+        make_backup(tmp_path / "kopia")
+    assert not (tmp_path / "stulen").exists()
+
+    (tmp_path / "länk").symlink_to(tmp_path / "kopia")
+    with pytest.raises(ValidationError, match="är en länk"):
+        make_backup(tmp_path / "länk")
+
+
+@pytest.mark.skipif(os.getuid() != 0, reason="only root can give the folder to another user")
+def test_a_folder_of_another_user_is_not_backed_up_into(tmp_path: Path) -> None:
+    _document_with_file("Sekretessbelagd utredning. ")
+    folder = tmp_path / "kopia"
+    folder.mkdir()
+    os.chown(folder, 65534, 65534)  # nobody
+
+    with pytest.raises(ValidationError, match="tillhör en annan användare"):
+        make_backup(folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_every_file_of_a_backup_is_for_its_owner_only(tmp_path: Path) -> None:
+    _document_with_file("Personakt. ")
+    made = make_backup(tmp_path / "kopia").folder
+    modes = {p.name: p.stat().st_mode & 0o777 for p in made.rglob("*") if p.is_file()}
+    assert set(modes.values()) == {0o600}, modes
+
+
+def test_a_backup_from_a_newer_kansli_is_refused() -> None:
+    from kansli.backup.restore import _require_known_migrations
+
+    _require_known_migrations(["registry.0001_initial"])
+    with pytest.raises(ValidationError, match="nyare version av Kansli"):
+        _require_known_migrations(["registry.0001_initial", "registry.0999_from_a_newer_kansli"])
+
+
+def test_the_manifest_says_whether_the_secret_key_was_given(tmp_path: Path, settings: Any) -> None:
+    """KANSLI_SECRET_KEY_FILE gives it as well as KANSLI_SECRET_KEY (restore then
+    reminds the operator to give the same key)."""
+    settings.SECRET_KEY_GIVEN = True
+    made = make_backup(tmp_path / "kopia").folder
+    assert json.loads((made / "manifest.json").read_text())["secret_key_from_environment"] is True

@@ -53,6 +53,7 @@ class Command(BaseCommand):
         )
         if restored.secret_key_from_environment:
             self.stdout.write(
-                "Kopian togs med KANSLI_SECRET_KEY från miljön: sätt samma nyckel här, "
-                "annars går inloggningar och signerade länkar förlorade."
+                "Kopian togs med KANSLI_SECRET_KEY (eller KANSLI_SECRET_KEY_FILE) som inte "
+                "finns i kopian: sätt samma nyckel här, annars går inloggningar, signerade "
+                "länkar och granskningsloggens nyckelsummor förlorade."
             )
