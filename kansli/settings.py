@@ -665,8 +665,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"json": {"()": "kansli.web.logs.JsonFormatter"}},
+    "filters": {"tokens": {"()": "kansli.web.logs.HideTokens"}},
     "handlers": {
-        "console": {"class": "logging.StreamHandler"}
+        "console": {"class": "logging.StreamHandler", "filters": ["tokens"]}
         | ({"formatter": "json"} if LOG_FORMAT == "json" else {}),
     },
     "root": {"handlers": ["console"], "level": env("KANSLI_LOG_LEVEL") or "WARNING"},

@@ -6,13 +6,19 @@ together. Nothing else is added: what a line says is what its logger wrote.
 
 `kansli serve` hands GunicornLogger to gunicorn (--logger-class), which writes
 gunicorn's own lines and its access log the same way; an access line's request id is
-the one in the answer's X-Request-ID header."""
+the one in the answer's X-Request-ID header.
+
+A path that carries a bearer token (a delivery link to released documents, a receipt,
+an e-service confirmation) is logged without it, in the access log and in Django's own
+lines ("Not Found: /begaran/hamta/…"): whoever reads the log could otherwise open the
+link, which may release documents to that one requester only (OSL 10 kap. 14 §)."""
 
 from __future__ import annotations
 
 import datetime
 import json
 import logging
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +30,28 @@ from kansli.audit.context import current
 from kansli.audit.middleware import REQUEST_ID_KEY
 
 ACCESS_LOGGER = "gunicorn.access"
+
+
+# The URL patterns with a token (kansli.requests.urls, kansli.eservices.urls).
+TOKEN_IN_PATH = re.compile(
+    r"(/(?:begaran/hamta|begaran/kvitto|e-tjanster/kvitto|e-tjanster/e-forslag/bekrafta)/)"
+    r"[^/\s?\"]+"
+)
+
+
+def without_tokens(text: str) -> str:
+    return TOKEN_IN_PATH.sub(r"\1[dold]", text)
+
+
+class HideTokens(logging.Filter):
+    """Takes the tokens out of a line's message (settings.LOGGING's handler)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        hidden = without_tokens(message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True
 
 
 class JsonFormatter(logging.Formatter):
@@ -57,7 +85,14 @@ def _request_id(record: logging.LogRecord) -> str:
 
 
 class GunicornLogger(Logger):
-    """gunicorn's logger, whose lines are JSON objects when KANSLI_LOG_FORMAT=json."""
+    """gunicorn's logger, whose lines are JSON objects when KANSLI_LOG_FORMAT=json, and
+    whose access lines name no token."""
+
+    def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
+        atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
+        for key in ("U", "r"):  # the path, the request line
+            atoms[key] = without_tokens(str(atoms.get(key, "")))
+        return atoms
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)

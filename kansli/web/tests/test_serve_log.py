@@ -1,4 +1,5 @@
-"""`kansli serve` logs each request without the client's address or browser."""
+"""`kansli serve` logs each request without the client's address or browser, and without
+the token of a link that carries one."""
 
 from __future__ import annotations
 
@@ -35,11 +36,18 @@ def test_the_access_log_holds_no_address_or_user_agent(tmp_path: Path) -> None:
                     break
                 except OSError:
                     time.sleep(0.1)
+            # A delivery link's token opens the documents released to one requester.
+            link = f"http://127.0.0.1:{port}/begaran/hamta/Hemlig-Token_123/"
+            try:
+                urllib.request.urlopen(link, timeout=5)  # noqa: S310 - loopback
+            except urllib.error.HTTPError:
+                pass
             time.sleep(0.3)
         finally:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(timeout=10)
     text = log.read_text()
     assert '"GET /finns-inte/ HTTP/1.1" 404' in text
-    for trace in ("127.0.0.1 -", "Fingeravtryck", "203.0.113.7", "NameID-anna"):
+    assert '"GET /begaran/hamta/[dold]/ HTTP/1.1" 404' in text
+    for trace in ("127.0.0.1 -", "Fingeravtryck", "203.0.113.7", "NameID-anna", "Hemlig-Token"):
         assert trace not in text
