@@ -180,6 +180,44 @@ def _proxies(serve_bind: bind.Bind | None) -> Error | None:
     )
 
 
+def _mail() -> Error | None:
+    if settings.EMAIL_BACKEND.endswith(".smtp.EmailBackend"):
+        return None
+    return Error(
+        "KANSLI_SMTP_HOST är inte satt: ingen e-post skickas. Kallelser, leveranser av "
+        f"handlingar och bekräftelser skrivs som filer i {settings.DATA_DIR / 'mail'}, där "
+        "de varken når mottagaren eller gallras. Sätt KANSLI_SMTP_HOST till kommunens "
+        "e-postserver.",
+        id="kansli.E114",
+    )
+
+
+def _signing_key() -> Error | None:
+    given = [settings.SIGNING_KEY_FILE, settings.SIGNING_CERT_FILE]
+    if all(given) and all(Path(name).is_file() for name in given):
+        return None
+    return Error(
+        "Justerade protokoll förseglas med ett självsignerat democertifikat i "
+        f"{settings.DATA_DIR / 'signing'}, som ingen kan lita på. Sätt "
+        "KANSLI_SIGNING_KEY_FILE och KANSLI_SIGNING_CERT_FILE till filerna med kommunens "
+        "nyckel och certifikat (filerna måste finnas).",
+        id="kansli.E115",
+    )
+
+
+def _random_secret_key() -> Error | None:
+    # Django's own test (security.W009) says too few different characters: a key of
+    # 32 "a" is as good as none, whoever guesses it signs sessions and links.
+    if not settings.SECRET_KEY_GIVEN or len(set(settings.SECRET_KEY)) >= 5:
+        return None
+    return Error(
+        "KANSLI_SECRET_KEY har för få olika tecken för att vara slumpmässig. Sätt den till "
+        "en slumpmässig nyckel, t.ex. från `python3 -c 'import secrets; "
+        "print(secrets.token_urlsafe(50))'`.",
+        id="kansli.E116",
+    )
+
+
 def problems(serve_bind: bind.Bind | None) -> list[Error]:
     """Every problem found, in order; `serve_bind` is where `kansli serve` will listen
     (None for the other commands)."""
@@ -195,6 +233,9 @@ def problems(serve_bind: bind.Bind | None) -> list[Error]:
         _shared_cache(),
         _two_factor(),
         _proxies(serve_bind),
+        _mail(),
+        _signing_key(),
+        _random_secret_key(),
     ]
     return [error for error in found if error is not None]
 

@@ -31,6 +31,7 @@ PRODUCTION = {
     "KANSLI_SITE_URL": "https://kansli.exempel.se",
     "KANSLI_REDIS_URL": "redis://redis.exempel.se:6379/0",
     "KANSLI_REQUIRE_TWO_FACTOR": "true",
+    "KANSLI_SMTP_HOST": "smtp.exempel.se",
 }
 
 # One change to that environment, the problem it makes and words its message must hold
@@ -48,6 +49,9 @@ PROBLEMS = [
     ({"KANSLI_ALLOWED_HOSTS": "*"}, "E111", "KANSLI_ALLOWED_HOSTS innehåller *"),
     ({"KANSLI_ALLOWED_HOSTS": "annan.exempel.se"}, "E112", "(kansli.exempel.se) finns inte i"),
     ({"KANSLI_BIND": "0.0.0.0:8000"}, "E113", "Sätt KANSLI_TRUSTED_PROXIES"),
+    ({"KANSLI_SMTP_HOST": ""}, "E114", "Sätt KANSLI_SMTP_HOST"),
+    ({"KANSLI_SIGNING_KEY_FILE": "/finns/inte.pem"}, "E115", "Sätt KANSLI_SIGNING_KEY_FILE"),
+    ({"KANSLI_SECRET_KEY": "a" * 40}, "E116", "för få olika tecken"),
 ]
 
 
@@ -56,11 +60,16 @@ def _kansli(
 ) -> subprocess.CompletedProcess[str]:
     """`kansli ARGS` in an installation with the production environment, changed."""
     data_dir.mkdir(exist_ok=True)
+    signing = {"KANSLI_SIGNING_KEY_FILE": data_dir / "nyckel.pem",
+               "KANSLI_SIGNING_CERT_FILE": data_dir / "certifikat.pem"}  # fmt: skip
+    for path in signing.values():
+        path.write_text("kommunens\n")  # read when minutes are sealed, not by the checklist
     # Nothing of the test run's own: DJANGO_ALLOW_ASYNC_UNSAFE (set for the browser
     # tests) is itself a deployment error (async.E001).
     env = {name: value for name, value in os.environ.items()
            if not name.startswith(("KANSLI_", "DJANGO_"))}  # fmt: skip
-    env |= PRODUCTION | {"KANSLI_DATA_DIR": str(data_dir)} | changes
+    env |= PRODUCTION | {"KANSLI_DATA_DIR": str(data_dir)}
+    env |= {name: str(path) for name, path in signing.items()} | changes
     return subprocess.run(
         [sys.executable, "-m", "kansli", *args],
         env=env, capture_output=True, text=True, timeout=120, check=False,
@@ -136,5 +145,15 @@ def test_serve_beyond_loopback_needs_the_checklist_without_kansli_production(
     result = _kansli(tmp_path / "data", development, "serve", "--bind=192.0.2.10:21191")
     assert result.returncode == EX_CONFIG
     assert "Kansli startar inte (192.0.2.10:21191 nås utanför den här datorn)" in result.stderr
-    assert _found(result.stderr) == ["E102", "E103", "E104", "E105", "E107", "E108", "E109", "E113"]
+    assert _found(result.stderr) == [
+        "E102",
+        "E103",
+        "E104",
+        "E105",
+        "E107",
+        "E108",
+        "E109",
+        "E113",
+        "E114",
+    ]
     assert "Kansli:" not in result.stdout
