@@ -21,12 +21,9 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.core.management.base import CommandError
 from django.http.request import validate_host
 
+from kansli.cli import EX_CONFIG  # a refusal's exit status, on which systemd does not restart
 from kansli.web import bind
 from kansli.web.health import writable
-
-# The exit status of a refusal: EX_CONFIG of sysexits.h, which systemd's units in deploy/
-# do not restart on (RestartPreventExitStatus): a restart would not mend it.
-EX_CONFIG = 78
 
 
 def _debug() -> Error | None:

@@ -157,3 +157,20 @@ def test_serve_beyond_loopback_needs_the_checklist_without_kansli_production(
         "E114",
     ]
     assert "Kansli:" not in result.stdout
+
+
+def test_settings_that_cannot_be_used_stop_start_up_with_one_line(tmp_path: Path) -> None:
+    """An unreadable KANSLI_*_FILE or a KANSLI_DATA_DIR that is no folder: one line
+    saying what is wrong, not the settings module's traceback."""
+    a_file = tmp_path / "en-fil"
+    a_file.write_text("")
+    for change, words in [
+        ({"KANSLI_DATA_DIR": str(a_file / "data")}, "Not a directory"),
+        ({"KANSLI_SECRET_KEY_FILE": str(tmp_path / "finns-inte")}, "KANSLI_SECRET_KEY_FILE="),
+    ]:
+        result = _kansli(tmp_path / "data", change, "check")
+        assert result.returncode == EX_CONFIG, result.stderr
+        assert "Traceback" not in result.stderr
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("Kansli startar inte: inställningarna går inte att använda")
+        assert words in line
