@@ -29,6 +29,7 @@ from django.utils import timezone
 from kansli.audit.chain import record
 from kansli.audit.forget import forget_details
 from kansli.audit.models import AuditEvent
+from kansli.files import derived
 from kansli.files.models import StoredFile
 from kansli.org.models import Authority, Role
 from kansli.registry.models import Document, DocumentCorrection, DocumentFile, InboxItem
@@ -415,6 +416,7 @@ def _delete_if_unused(stored: Any) -> None:
         # the bytes there and kept them) keeps them.
         if not StoredFile.objects.filter(sha256=sha256).exists():
             default_storage.delete(name)
+            derived.forget(sha256)  # a conversion made for redaction goes with them
 
     transaction.on_commit(delete_bytes)
 

@@ -17,7 +17,6 @@ import os
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -26,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kansli.audit.chain import record
+from kansli.files.derived import derived_path
 from kansli.files.sandbox import OverLimit, ReadFailed
 from kansli.files.store import store_bytes
 from kansli.inputs import unstorable
@@ -60,13 +60,14 @@ def source_file(item: RequestedItem) -> DocumentFile:
 
 def source_pdf(document_file: DocumentFile) -> bytes:
     """The file as a PDF; a conversion (LibreOffice takes seconds) is kept in the data
-    directory under the original's SHA-256."""
+    directory under the original's SHA-256 (kansli.files.derived: gone with the
+    original's bytes)."""
     stored = document_file.stored
     with stored.open() as opened:
         data = opened.read()
     if stored.content_type == "application/pdf":
         return data
-    cached = Path(settings.DATA_DIR) / "redaction" / f"{stored.sha256}.pdf"
+    cached = derived_path("redaction", stored.sha256, ".pdf")
     if cached.exists():
         return cached.read_bytes()
     try:

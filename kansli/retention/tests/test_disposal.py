@@ -13,6 +13,7 @@ from django.db import transaction
 
 from kansli.audit.chain import verify
 from kansli.audit.models import AuditEvent
+from kansli.files.derived import derived_path
 from kansli.files.models import StoredFile
 from kansli.org.models import Role
 from kansli.org.testing import make_user
@@ -51,6 +52,13 @@ def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[st
     run = disposal.do_review_disposal(run, excluded={}, actor=seeded["manager"])
     run = disposal.do_approve_disposal(run, excluded={}, actor=seeded["archivist"])
     seen: list[tuple[int, int]] = []
+    # Conversions made for redaction hold what the file holds (kansli.files.derived).
+    converted = {
+        key: derived_path("redaction", seeded[key].sha256, ".pdf") for key in ("own", "shared")
+    }
+    for path in converted.values():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7 konverterad")
 
     run = disposal.do_dispose(
         run, actor=seeded["archivist"], progress=lambda d, t: seen.append((d, t))
@@ -65,6 +73,7 @@ def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[st
     assert not StoredFile.objects.filter(pk=seeded["own"].pk).exists()
     assert not default_storage.exists(seeded["own"].storage_name)
     assert StoredFile.objects.filter(pk=seeded["shared"].pk).exists()  # the decision uses it
+    assert not converted["own"].exists() and converted["shared"].exists()
     assert seeded["kept"].files.count() == 1
     item = run.items.get(document=due)
     assert item.checksums == sorted([seeded["own"].sha256, seeded["shared"].sha256])
