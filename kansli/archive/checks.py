@@ -93,7 +93,9 @@ def start_checks(
         except Refused as refused:
             report.findings.append(Finding("fixity", "METS", report.package.name, str(refused)))
             continue  # the other checks would read what is not there
-        report.findings += check_erms(report.package / "metadata" / "descriptive" / "erms.xml")
+        # The ERMS file the import reads (METS's mdRef), checked by the fixity check to
+        # be a plain file in the package.
+        report.findings += check_erms(report.package / report.read.erms_path)
     readable = [r for r in reports if not any(f.check == "fixity" for f in r.findings)]
     running = (
         eark.start_packages([r.package for r in readable], validator)

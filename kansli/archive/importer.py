@@ -15,7 +15,8 @@ next case registered in that series and year never gets it again.
 
 The meetings at which the case was dealt with come back too: the meeting is found (the
 same body, the same start, else the only meeting of the body that day) or made, with
-its minutes as approved (justerade) then; the case's agenda item and § with its number,
+its minutes as approved (justerade) then (minutes approved in this installation are
+never added to: the package is refused); the case's agenda item and § with its number,
 decision, reasons, outcome and links to the officer's report and the minutes extract
 among the imported documents; and the signatures (Approval, and ParagraphApproval for
 a § approved at once) of those who are users here with a role at the body's authority
@@ -159,6 +160,14 @@ def do_import_package(
         return _import(package, authority, actor, active)
 
 
+MAX_NUMBER = 9_999_999  # a case's or a §'s number within its series' or body's year
+FIRST_YEAR = 1900
+
+
+def _next_year() -> int:
+    return timezone.localdate().year + 1
+
+
 # What a package may set up: a code of letters and digits, and a case number format of
 # {series}, {year} and {number} (a width of at most 9) around plain text.
 CODE = re.compile(r"[A-ZÅÄÖ0-9]{1,12}")
@@ -201,8 +210,14 @@ def _import(
     series = None
     if data.series.lower() != authority.code.lower():
         series = Authority.objects.filter(code=data.series).first()
-        if series is None:
-            raise Refused(f"Diarieserien {data.series} finns inte i installationen.")
+        if series is None or series.municipality_id != authority.municipality_id:
+            raise Refused(f"Diarieserien {data.series} finns inte i kommunen här.")
+        if actor is not None and not may_import(actor, series):
+            raise PermissionDenied(NOT_ALLOWED)  # the series' numbers are its authority's
+    if not 1 <= data.number <= MAX_NUMBER or not FIRST_YEAR <= data.year <= _next_year():
+        # The series' counter moves past the number: 2147483647 would stop its
+        # registrations that year.
+        raise Refused(f"Ärendenumret {data.case_number} är inte ett möjligt nummer.")
     if Case.objects.numbered(data.series, data.year, data.number).exists():
         raise Refused(
             f"Ärendet {data.case_number} finns redan i installationen; paketet läses inte in."
@@ -377,8 +392,8 @@ def _file(
     files `before` it of the version before, not replaced yet, preferably of its name."""
     replaces: DocumentFile | None = None
     if packed.version > 1:
-        candidates = [f for f in before if f.version == packed.version - 1
-                      and not any(a.replaces_id == f.pk for a in before)]  # fmt: skip
+        taken = {a.replaces_id for a in before}
+        candidates = [f for f in before if f.version == packed.version - 1 and f.pk not in taken]
         named = [f for f in candidates if f.name == packed.name]
         if named or candidates:
             replaces = (named or candidates)[-1]
@@ -510,6 +525,13 @@ def _meeting(case: Case, held: PackageMeeting, package: Package, documents: dict
             f"{held.minutes} finns här men är inte justerat; paragraferna läses inte in i "
             "ett protokoll som ännu ändras."
         )
+    elif minutes.imported_at is None:
+        # KL 5 kap. 69 §: minutes approved here are what was approved; a package adds
+        # no § (nor signatures) to them.
+        raise Refused(
+            f"{held.minutes} finns här och justerades här; paragrafer ur ett paket läggs "
+            "inte till i ett protokoll som justerats i installationen."
+        )
     for paragraph in held.paragraphs:
         _paragraph(case, minutes, paragraph, held, documents, notes, actor)
     return len(held.paragraphs)
@@ -520,6 +542,9 @@ def _body(held: PackageMeeting, package: Package, actor: Any) -> Body:
     the authority and committee where they are missing) only by the system or a system
     administrator, as the organisation is (kansli.org.permissions)."""
     authority = Authority.objects.filter(code=held.authority).first()
+    if authority is not None and actor is not None and not may_import(actor, authority):
+        # The case's archivist reads in no § of another authority's body.
+        raise PermissionDenied(NOT_ALLOWED)
     committee = Committee.objects.filter(code=held.committee).first() if held.committee else None
     body = Body.objects.filter(authority=authority, committee=committee).first() if (
         authority is not None and (committee is not None or not held.committee)
@@ -553,6 +578,7 @@ def _minutes(meeting: Meeting, held: PackageMeeting, notes: list[str]) -> Minute
     minutes = Minutes(
         meeting=meeting, approval_place=held.approval_place, approval_due=held.approval_due,
         secretary=_working(held.secretary, authority, day), locked_at=held.approved_at,
+        imported_at=timezone.now(),
     )  # fmt: skip
     minutes.save(force_insert=True)
     missing = []
@@ -576,6 +602,8 @@ def _paragraph(case: Case, minutes: Minutes, data: PackageParagraph, held: Packa
                documents: dict[int, Document], notes: list[str], actor: Any) -> None:  # fmt: skip
     body, meeting = minutes.meeting.body, minutes.meeting
     label = f"§ {data.number}/{data.year} i {held.minutes}"
+    if not 1 <= data.number <= MAX_NUMBER or not FIRST_YEAR <= data.year <= _next_year():
+        raise Refused(f"{label} är inte ett möjligt paragrafnummer.")
     if Paragraph.objects.filter(body=body, year=data.year, number=data.number).exists():
         raise Refused(f"{label} finns redan i installationen; paketet läses inte in.")
     if data.section not in Section.values or data.outcome not in Outcome.values:

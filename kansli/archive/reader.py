@@ -9,15 +9,22 @@ A package is refused whole (Refused, with a Swedish reason naming the file) when
   than listed, or is listed without a SHA-256;
 - a reference leaves the package (an absolute path or URL, `..`, a symbolic link);
 - a file in a representation's data folder is not listed in its METS;
-- the ERMS is not Kansli's (no kansli:case) or Kansli's additions disagree with METS;
+- a file is listed twice, or is larger than the installation takes (MAX_UPLOAD_MB),
+  or a document has more than MAX_FILES_PER_DOCUMENT files;
+- the ERMS is not Kansli's (no kansli:case) or Kansli's additions disagree with METS
+  (a file's size or SHA-256) or with the ERMS's own elements on secrecy: a record with
+  a restriction whose provision Kansli's addition leaves out or gives otherwise, a
+  counterpart agent with protected identity that is not a protected party in it (the
+  stricter never yields to the laxer, OSL 21 kap. 3 §, 5 kap. 5 §);
 - a document number or a § (body, year, number) comes twice, or a meeting, its
-  approval or a signature has no time.
+  approval or a signature has no time, or a number or time is out of range.
 
 The XML is parsed without the network, without entities or DTDs and with lxml's
 limits on (no huge_tree). Files are hashed in chunks of 1 MiB."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 import os
@@ -26,12 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
+from django.conf import settings
 from lxml import etree
 
 from kansli.archive.erms import ERMS_NS, KANSLI_NS
 from kansli.archive.mets import METS_NS, XLINK_NS
 
 CHUNK = 1024 * 1024
+MAX_FILES_PER_DOCUMENT = 1000  # versions and renditions included
+LARGEST_INT = 2**31 - 1  # the database's integer
 NS = {"mets": METS_NS, "xlink": XLINK_NS, "e": ERMS_NS, "k": KANSLI_NS}
 HREF = f"{{{XLINK_NS}}}href"
 
@@ -190,6 +200,7 @@ class Package:
     documents: list[PackageDocument]
     meetings: list[PackageMeeting]
     files: int  # files checked against METS
+    erms_path: str = "metadata/descriptive/erms.xml"  # the ERMS file METS points to
 
 
 @dataclass(frozen=True)
@@ -261,9 +272,9 @@ def _listed(element: etree._Element, href: str | None, folder: Path, base: str,
     return _Listed(path, size, checksum, listed_in)
 
 
-def _verify(folder: Path, listed: _Listed, hashed: Mapping[str, tuple[str, int]]) -> None:
+def _verify(folder: Path, listed: _Listed, hashed: Mapping[str, tuple[str, int]]) -> int:
     """The file is there with the size and SHA-256 its METS gives: hashed now, or as
-    `hashed` gives them when the file still has that size."""
+    `hashed` gives them when the file still has that size; its size."""
     path = folder / listed.path
     if not path.is_file():
         raise Refused(f"{listed.path} saknas i paketet (listad i {listed.listed_in}).")
@@ -278,6 +289,7 @@ def _verify(folder: Path, listed: _Listed, hashed: Mapping[str, tuple[str, int]]
             f"{listed.path} har inte den kontrollsumma som {listed.listed_in} anger "
             f"(SHA-256 {listed.sha256[:12]}…, filen har {sha256[:12]}…)."
         )
+    return size
 
 
 def _files_in(folder: Path) -> list[str]:
@@ -329,6 +341,7 @@ def read_package(folder: Path, hashed: Mapping[str, tuple[str, int]] | None = No
         use = group.get("USE", "") if group is not None else ""
         if use.lower().startswith("representations/") and item.path.endswith("METS.xml"):
             representations.append(item.path)
+    _once([item.path for item in listed], "METS.xml")
     for item in listed:
         _verify(folder, item, hashed)
     if not erms_path:
@@ -342,8 +355,9 @@ def read_package(folder: Path, hashed: Mapping[str, tuple[str, int]] | None = No
             location = file.find("mets:FLocat", NS)
             href = location.get(HREF) if location is not None else None
             item = _listed(file, href, folder, base, mets_path)
-            _verify(folder, item, hashed)
-            data[item.path] = item
+            if item.path in data:
+                raise Refused(f"{item.path} är listad två gånger ({mets_path}).")
+            data[item.path] = dataclasses.replace(item, size=_verify(folder, item, hashed))
     for relative in sorted(present):
         parts = relative.split("/")
         in_data = len(parts) > 3 and parts[0] == "representations" and parts[2] == "data"
@@ -358,7 +372,16 @@ def read_package(folder: Path, hashed: Mapping[str, tuple[str, int]] | None = No
         documents=package[1],
         meetings=package[2],
         files=len(listed) + len(data),
+        erms_path=erms_path,
     )
+
+
+def _once(paths: list[str], listed_in: str) -> None:
+    seen: set[str] = set()
+    for path in paths:
+        if path in seen:
+            raise Refused(f"{path} är listad två gånger ({listed_in}).")
+        seen.add(path)
 
 
 # ERMS --------------------------------------------------------------------------------
@@ -387,6 +410,10 @@ def _moment(value: str | None, what: str) -> datetime.datetime | None:
         raise Refused(f"erms.xml: {what} är ingen tidpunkt ({value}).") from error
     if moment.tzinfo is None:
         raise Refused(f"erms.xml: {what} saknar tidszon ({value}).")
+    try:
+        moment.astimezone(datetime.UTC)  # 0001-01-01T00:30+01:00 has no time in UTC
+    except OverflowError as error:
+        raise Refused(f"erms.xml: {what} ligger utanför kalendern ({value}).") from error
     return moment
 
 
@@ -400,10 +427,14 @@ def _day(value: str | None, what: str) -> datetime.date | None:
 
 
 def _int(value: str | None, what: str) -> int:
+    """A whole number from 0 to the database's largest."""
     try:
-        return int(value or "")
+        number = int(value or "")
     except ValueError as error:
         raise Refused(f"erms.xml: {what} är inget heltal ({value}).") from error
+    if not 0 <= number <= LARGEST_INT:
+        raise Refused(f"erms.xml: {what} ligger utanför det tillåtna ({value}).")
+    return number
 
 
 def _date_of(parent: etree._Element, kind: str, item: str = "date") -> datetime.datetime | None:
@@ -439,9 +470,15 @@ def _read_erms(folder: Path, erms_path: str, data: dict[str, _Listed]
 
 def _read_case(aggregation: etree._Element, extra: etree._Element) -> PackageCase:
     officer = ""
+    protected = set()
     for agent in aggregation.iterfind("e:agents/e:agent", NS):
         if agent.get("agentType") == "responsible_person":
             officer = _text(agent, "e:idNumber")
+        if (
+            agent.get("agentType") == "counterpart"
+            and _text(agent, "e:protectedIdentity") == "true"
+        ):
+            protected.add(_text(agent, "e:name"))
     parties = [
         PackageParty(
             name=party.get("name", ""), identity_number=party.get("identityNumber", ""),
@@ -451,6 +488,13 @@ def _read_case(aggregation: etree._Element, extra: etree._Element) -> PackageCas
         )
         for party in extra.iterfind("k:party", NS)
     ]  # fmt: skip
+    # OSL 21 kap. 3 §: a party the ERMS agents give protected identity is protected in
+    # Kansli's addition too, or the package contradicts itself.
+    if protected - {party.name for party in parties if party.protected_identity}:
+        raise Refused(
+            "erms.xml: en part har skyddad identitet enligt ERMS men inte i Kanslis tillägg; "
+            "paketet motsäger sig självt."
+        )
     void_reason = ""
     for note in aggregation.iterfind("e:notes/e:note", NS):
         if note.get("noteType") == "makulering":
@@ -496,7 +540,7 @@ def _read_document(record: etree._Element, erms_path: str,
     for agent in record.iterfind("e:agents/e:agent", NS):
         if agent.get("agentType") == "other" and agent.get("otherAgentType") == "registrator":
             registered_by = _text(agent, "e:idNumber")
-    files = []
+    files: list[PackageFile] = []
     for item in extra.iterfind("k:file", NS):
         path = item.get("path", "")
         listed = data.get(path)
@@ -507,11 +551,21 @@ def _read_document(record: etree._Element, erms_path: str,
             raise Refused(
                 f"{erms_path}: kontrollsumman för {path} skiljer sig från den i {listed.listed_in}."
             )
+        size = _int(item.get("size"), f"storleken av {path}")
+        if size != listed.size:  # the size the file has (_verify)
+            raise Refused(f"{erms_path}: storleken för {path} är inte filens ({listed.size} byte).")
+        if size > settings.MAX_UPLOAD_MB * 1024 * 1024:
+            raise Refused(
+                f"{path} är större än {settings.MAX_UPLOAD_MB} MB, den största fil "
+                "installationen tar emot (KANSLI_MAX_UPLOAD_MB)."
+            )
+        if len(files) == MAX_FILES_PER_DOCUMENT:
+            raise Refused(f"{erms_path}: {label} har fler än {MAX_FILES_PER_DOCUMENT} filer.")
         files.append(
             PackageFile(
                 path=path, name=item.get("name", "") or PurePosixPath(path).name,
                 version=_int(item.get("version"), f"versionen av {path}"), sha256=sha256,
-                size=_int(item.get("size"), f"storleken av {path}"),
+                size=size,
                 content_type=item.get("contentType", ""),
                 rendition_of=item.get("renditionOf", ""),
             )
@@ -521,6 +575,7 @@ def _read_document(record: etree._Element, erms_path: str,
     document_date = _day(extra.get("documentDate"), f"documentDate för {label}")
     if registered_at is None or document_date is None:
         raise Refused(f"{erms_path}: {label} saknar datum eller registreringstid.")
+    secrecy = _secrecy(record, extra, f"{erms_path}: {label}")
     return PackageDocument(
         number=_int(extra.get("number"), f"numret för {label}"),
         direction=extra.get("direction", ""),
@@ -532,7 +587,7 @@ def _read_document(record: etree._Element, erms_path: str,
         counterpart_is_private=_bool(extra.get("counterpartIsPrivate"), "counterpartIsPrivate"),
         description=_text(record, "e:title"),
         document_type=extra.get("documentType", ""),
-        secrecy=extra.get("secrecy", ""),
+        secrecy=secrecy,
         secrecy_marked_at=_moment(extra.get("secrecyMarkedAt"), f"secrecyMarkedAt för {label}"),
         secrecy_basis=extra.get("secrecyBasis", ""),
         withhold_counterpart=_bool(extra.get("withholdCounterpart"), "withholdCounterpart"),
@@ -544,6 +599,25 @@ def _read_document(record: etree._Element, erms_path: str,
         files=files,
         secrecy_title=_text(record, "e:restriction/e:explanatoryText"),
     )
+
+
+def _secrecy(record: etree._Element, extra: etree._Element, label: str) -> str:
+    """The provision the document is marked under: Kansli's addition must give the one
+    the ERMS record's restriction gives (an e-archive reads the restriction; an import
+    must not take a document for public that the archive holds secret, OSL 5 kap. 5 §)."""
+    given = extra.get("secrecy", "")
+    restricted = [
+        (restriction.findtext("e:regulation", default="", namespaces=NS) or "").strip()
+        for restriction in record.iterfind("e:restriction", NS)
+        if restriction.get("restrictionType") == "confidential"
+    ]
+    if restricted and given not in restricted:
+        raise Refused(
+            f"{label} är sekretessmarkerad enligt {restricted[0] or 'en bestämmelse'} i ERMS "
+            f"men {'inte' if not given else 'enligt ' + given} i Kanslis tillägg; paketet "
+            "motsäger sig självt."
+        )
+    return given
 
 
 def _signatures(parent: etree._Element, where: str) -> list[PackageSignature]:

@@ -363,26 +363,19 @@ def decided(tmp_path: Path, settings: Any) -> Decided:
     return decide(tmp_path)
 
 
-def test_a_decision_comes_back_in_its_meeting(decided: Decided) -> None:
-    """The meeting is found where it was held (same body, same start), and the case's
-    § goes into its approved minutes with its number, decision, report and extract;
-    the minutes keep their own signatures."""
+def test_a_decision_is_never_added_to_minutes_approved_here(decided: Decided) -> None:
+    """The meeting is found where it was held (same body, same start), but its minutes
+    were approved here: what was approved is what they hold (KL 5 kap. 69 §; a later
+    change is a correction of its own), so a package adds no § or signature to them and
+    is refused whole. Only minutes read in from a package take another package's §."""
     Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
     before = meeting_counts()
-    result = do_import_package(decided.folder, actor=None)
+    cases = Case.objects.count()
 
-    assert result.decisions == 1
-    after = meeting_counts()
-    assert after["Meeting"] == before["Meeting"] and after["Minutes"] == before["Minutes"]
-    assert after["Approval"] == before["Approval"]
-    assert after["Paragraph"] == before["Paragraph"] + 1
-    assert meetings_of(result.case) == decided.before
-    paragraph = Paragraph.objects.get(item__case=result.case)
-    assert paragraph.minutes == decided.paragraph.minutes
-    assert paragraph.extract is not None and paragraph.extract.case == result.case
-    assert paragraph.extract.document_type == "Protokollsutdrag"
-    # One audit event for the whole import, as before.
-    assert AuditEvent.objects.count() == before["AuditEvent"] + 1
+    with pytest.raises(Refused, match="justerades här"):
+        do_import_package(decided.folder, actor=None)
+
+    assert meeting_counts() == before and Case.objects.count() == cases
 
 
 @pytest.mark.parametrize("secret", [False, True])
@@ -450,7 +443,9 @@ def test_signers_who_are_not_users_here_are_kept_on_the_timeline(decided: Decide
 
 def test_a_paragraph_number_taken_refuses_the_package(decided: Decided) -> None:
     """§ numbers run without gaps per body and year: a package whose § is another
-    case's here is refused whole, nothing of it written."""
+    case's here is refused whole, nothing of it written (the minutes as if read in
+    from a package before: only those take a package's §)."""
+    Minutes.objects.filter(pk=decided.paragraph.minutes_id).update(imported_at=timezone.now())
     before = meeting_counts()
     with pytest.raises(Refused, match=r"§ \d+/\d{4} i Protokoll BN .* finns redan"):
         do_import_package(decided.folder, actor=None)
@@ -518,3 +513,112 @@ def test_an_authority_is_set_up_only_from_a_plain_code_and_format(
         )
     assert counts() == before
     assert not Authority.objects.filter(code__in=[code, code.upper()]).exists()
+
+
+def _edit_erms(folder: Path, old: str, new: str) -> None:
+    """Change the package's ERMS and give METS its new SHA-256 and size, as a package
+    made by hand (or by another system) would be: only the contents are wrong."""
+    from lxml import etree
+
+    erms = folder / "metadata" / "descriptive" / "erms.xml"
+    text = erms.read_text(encoding="utf-8")
+    assert old in text
+    erms.write_text(text.replace(old, new), encoding="utf-8")
+    mets = etree.parse(str(folder / "METS.xml"))
+    ref = mets.find(".//{http://www.loc.gov/METS/}mdRef[@OTHERMDTYPE='ERMS']")
+    assert ref is not None
+    ref.set("CHECKSUM", hashlib.sha256(erms.read_bytes()).hexdigest().upper())
+    ref.set("SIZE", str(erms.stat().st_size))
+    mets.write(str(folder / "METS.xml"), xml_declaration=True, encoding="UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        # Kansli's addition says the document is public; the ERMS restriction, secret.
+        ('secrecy="OSL 21 kap. 3 §"', 'secrecy=""'),
+        # Kansli's addition says the party is not protected; the ERMS agent, protected.
+        ('protectedIdentity="true"', 'protectedIdentity="false"'),
+    ],
+)
+def test_a_package_whose_additions_are_laxer_than_its_erms_is_refused(
+    exported: Exported, old: str, new: str
+) -> None:
+    """A package that contradicts itself on secrecy or protected identity is refused:
+    the import never takes the laxer of the two (OSL 5 kap. 5 §, 21 kap. 3 §)."""
+    _edit_erms(exported.folder, old, new)
+    before = counts()
+    with pytest.raises(Refused, match="motsäger sig självt"):
+        do_import_package(exported.folder, actor=None)
+    assert counts() == before
+
+
+def test_a_file_whose_size_in_erms_is_not_its_own_is_refused(exported: Exported) -> None:
+    """The size decides how a file is read (whole, with others, for active content):
+    one that is not the file's is refused, not believed."""
+    package = read_package(exported.folder)
+    packed = package.documents[0].files[0]
+    _edit_erms(exported.folder, f'size="{packed.size}"', 'size="1"')
+    with pytest.raises(Refused, match="är inte filens"):
+        read_package(exported.folder)
+
+
+def test_the_meetings_authority_must_be_the_archivists_too(decided: Decided) -> None:
+    """The case's archivist adds no § to the minutes of another authority's body."""
+    Paragraph.objects.filter(pk=decided.paragraph.pk).update(number=F("number") + MOVED)
+    other = make_body(make_authority("KS", "Kommunstyrelsen"))
+    package = read_package(decided.folder)
+    held = dataclasses.replace(package.meetings[0], authority=other.authority.code)
+    package = dataclasses.replace(package, meetings=[held])
+    user = archivist(decided.case)
+    before = meeting_counts()
+    with pytest.raises(PermissionDenied):
+        do_import_package(decided.folder, actor=user, package=package)
+    assert meeting_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("change", "error"),
+    [({"series": "KS"}, PermissionDenied), ({"number": 2**31 - 1}, Refused),
+     ({"number": 0}, Refused), ({"year": 3000}, Refused)],
+)  # fmt: skip
+def test_a_package_takes_no_other_series_and_no_impossible_number(
+    exported: Exported, change: dict[str, Any], error: type[Exception]
+) -> None:
+    """Another authority's series is numbered by it (its archivist imports into it),
+    and a number past any real one would move the series' counter beyond use."""
+    make_authority("KS", "Kommunstyrelsen")
+    package = read_package(exported.folder)
+    package = dataclasses.replace(package, case=dataclasses.replace(package.case, **change))
+    user = archivist(exported.case)
+    before = counts()
+    with pytest.raises(error):
+        do_import_package(exported.folder, actor=user, package=package)
+    assert counts() == before
+
+
+def test_the_erms_checked_is_the_one_the_import_reads(exported: Exported) -> None:
+    """METS may point its ERMS mdRef at another file than erms.xml: that file is the
+    one read, so it is the one checked against the schema (a valid erms.xml beside it
+    once passed for it)."""
+    from lxml import etree
+
+    from kansli.archive.checks import check_package
+
+    descriptive = exported.folder / "metadata" / "descriptive"
+    text = (descriptive / "erms.xml").read_text(encoding="utf-8")
+    other = descriptive / "annan.xml"
+    other.write_text(text.replace("<control>", "<okänd/><control>", 1), encoding="utf-8")
+    assert other.read_bytes() != (descriptive / "erms.xml").read_bytes()
+    mets = etree.parse(str(exported.folder / "METS.xml"))
+    ref = mets.find(".//{http://www.loc.gov/METS/}mdRef[@OTHERMDTYPE='ERMS']")
+    assert ref is not None
+    ref.set("{http://www.w3.org/1999/xlink}href", "metadata/descriptive/annan.xml")
+    ref.set("CHECKSUM", hashlib.sha256(other.read_bytes()).hexdigest().upper())
+    ref.set("SIZE", str(other.stat().st_size))
+    mets.write(str(exported.folder / "METS.xml"), xml_declaration=True, encoding="UTF-8")
+
+    report = check_package(exported.folder, with_eark=False)
+
+    assert report.read is not None and report.read.erms_path.endswith("annan.xml")
+    assert any(f.check.startswith("ERMS") for f in report.findings), report.lines()

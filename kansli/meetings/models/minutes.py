@@ -51,6 +51,9 @@ class Minutes(models.Model):
     sealed_secret = models.ForeignKey(
         StoredFile, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Minutes read in from an e-archive package (kansli.archive.importer): only these
+    # take a § from another package; minutes approved here never do (KL 5 kap. 69 §).
+    imported_at = models.DateTimeField(_("imported"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("minutes")

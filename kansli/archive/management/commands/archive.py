@@ -19,7 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import IntegrityError
+from django.db import DatabaseError
 
 from kansli.archive.actions import do_export_installation, do_export_transfer, do_start_transfer
 from kansli.archive.checks import Checking, Report, check_package, start_checks
@@ -172,7 +172,7 @@ class Command(BaseCommand):
                             package, actor=None, package=report.read,
                             active=found.get(report.read.folder) if report.read else None,
                         )  # fmt: skip
-                    except (Refused, ValidationError, IntegrityError) as error:
+                    except (Refused, ValidationError, DatabaseError) as error:
                         failed += 1
                         self.stdout.write(f"{package.name}: avvisat, inget är inläst: {error}")
                         continue
