@@ -64,6 +64,7 @@ class Restored:
     audit_events: int
     forgotten: int
     secret_key_from_environment: bool
+    waiting_tasks: int = 0  # queued or running at the backup's moment: they run again
 
 
 def check_backup(folder: Path) -> dict[str, Any]:
@@ -210,8 +211,26 @@ def restore_backup(folder: Path) -> Restored:
             label=f"Återläst säkerhetskopia från {manifest['created']}",
             after={"created": manifest["created"], "audit_seq": head["seq"], "files": files},
         )
-    return Restored(files, result.checked, result.forgotten,
-                    bool(manifest.get("secret_key_from_environment")))  # fmt: skip
+    _empty_caches()
+    given_key = bool(manifest.get("secret_key_from_environment"))
+    return Restored(files, result.checked, result.forgotten, given_key, _waiting_tasks())
+
+
+def _empty_caches() -> None:
+    """A shared cache (Redis) may hold pages, counts and sessions of what the machine
+    held before the restore, newer than the backup: they must not be served."""
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=False):
+        cache.clear()
+
+
+def _waiting_tasks() -> int:
+    """The database queue's tasks that were waiting or running at the backup's moment:
+    `kansli worker` runs them (again), an e-mail among them may go out a second time."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.ready().count() + DBTaskResult.objects.running().count()
 
 
 def _require_known_migrations(applied: list[Any]) -> None:

@@ -51,6 +51,12 @@ class Command(BaseCommand):
                 f"{restored.audit_events} händelser{forgotten}."
             )
         )
+        if restored.waiting_tasks:
+            self.stdout.write(
+                f"{restored.waiting_tasks} bakgrundsuppgifter från kopians ögonblick väntar i "
+                "kön och körs när kansli worker startar; e-post bland dem kan ha skickats "
+                "redan före återläsningen."
+            )
         if restored.secret_key_from_environment:
             self.stdout.write(
                 "Kopian togs med KANSLI_SECRET_KEY (eller KANSLI_SECRET_KEY_FILE) som inte "
