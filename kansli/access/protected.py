@@ -9,6 +9,7 @@ never saves what it shows). Two queries however many cases."""
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -20,17 +21,39 @@ SHOWN_AS = "Skyddad identitet"
 
 
 class Hide:
-    """Replaces the given names and numbers (any spacing, any case) in a text."""
+    """Replaces the given names and numbers (any spacing, any case) in a text, a name
+    also as registers write it surname first ("Hemlig, Anna" for Anna Hemlig, "Hemlig
+    Svensson Anna" for Anna Hemlig Svensson: every way of putting its last words first,
+    with or without a comma)."""
 
     def __init__(self, words: Iterable[str]) -> None:
-        patterns = [r"\s*".join(map(re.escape, w.split())) if w.split() else "" for w in words]
-        patterns = sorted({p for p in patterns if p}, key=len, reverse=True)
-        self.pattern = re.compile("|".join(patterns), re.I) if patterns else None
+        self.pattern = names_pattern(tuple(words))
 
     def __call__(self, text: str) -> str:
         if self.pattern is None or not text:
             return text
         return self.pattern.sub(SHOWN_AS, text)
+
+
+@functools.lru_cache(maxsize=4096)
+def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for the names (and numbers), each in every order Hide takes it, the
+    longest first; None for none. Kept compiled: the public e-diary asks per entry."""
+    patterns = {pattern for name in names for pattern in _orders(name.split())}
+    ordered = sorted(patterns, key=len, reverse=True)
+    return re.compile("|".join(ordered), re.I) if ordered else None
+
+
+def _orders(parts: list[str]) -> list[str]:
+    """The name's words as written, and each turn of them (the last k words first),
+    as patterns: any spacing between words, a comma too between the two groups."""
+    if not parts:
+        return []
+    escaped = [re.escape(part) for part in parts]
+    found = [r"\s*".join(escaped)]
+    for k in range(1, len(parts)):
+        found.append(r"\s*".join(escaped[k:]) + r"[\s,]*" + r"\s*".join(escaped[:k]))
+    return found
 
 
 NOTHING = Hide([])

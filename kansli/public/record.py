@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from django.db import connection
 from django.utils import timezone
 
+from kansli.access.protected import names_pattern
 from kansli.org.models import case_number
 from kansli.registry import personal_numbers
 from kansli.registry.models import Direction
@@ -71,10 +72,6 @@ def masks_from(
     return Masks(tuple(protected), tuple(dict.fromkeys(private)), mask_private)
 
 
-def same_name(one: str, other: str) -> bool:
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
-
-
 def masks_for(case: Any) -> Masks:
     return masks_for_cases([case])[case.pk]
 
@@ -125,10 +122,11 @@ def scrub(text: str, masks: Masks) -> str:
     every personal identity number: published, it is personal data beyond what the
     diary is for (GDPR art. 5.1 c and 87, lag (2018:218) 3 kap. 10 §)."""
     for names, replacement in ((masks.protected, PROTECTED), (masks.private, PRIVATE)):
-        for name in sorted(names, key=len, reverse=True):
-            if name.strip():  # any spacing between the words of the name
-                pattern = r"\s+".join(map(re.escape, name.split()))
-                text = re.sub(pattern, f"[{replacement}]", text, flags=re.I)
+        # Any spacing between the words of a name, surname first too ("Svensson, Sara"),
+        # as the staff's pages hide them (kansli.access.protected).
+        pattern = names_pattern(names)
+        if pattern is not None:
+            text = pattern.sub(f"[{replacement}]", text)
     return _hide_numbers_and_addresses(text)
 
 
@@ -170,9 +168,13 @@ def counterpart(document: Any, masks: Masks) -> str:
         return ""
     if document.secrecy_id and document.withhold_counterpart:
         return WITHHELD.format(reference=document.secrecy.reference)
-    if any(p.strip() and p.strip().lower() in name.lower() for p in masks.protected):
+    protected = names_pattern(masks.protected)
+    if protected is not None and protected.search(name):
         return PROTECTED
-    private_party = any(same_name(p, name) or same_name(p, _name_only(name)) for p in masks.private)
+    private = names_pattern(masks.private)  # the whole name is the person's, any order
+    private_party = private is not None and any(
+        private.fullmatch(written.strip()) for written in (name, _name_only(name))
+    )
     if masks.mask_private and (document.counterpart_is_private or private_party):
         return PRIVATE
     return _hide_numbers_and_addresses(_name_only(name) or name)

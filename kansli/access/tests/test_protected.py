@@ -114,3 +114,20 @@ def test_no_search_finds_the_name_and_the_minutes_do_not_print_it(world: dict[st
         reader = pypdf.PdfReader(io.BytesIO(handle.read()))
     text = " ".join(page.extract_text() for page in reader.pages)
     assert NAME not in text and "Skyddad identitet" in text
+
+
+def test_the_name_written_surname_first_is_hidden_too(world: dict[str, Any]) -> None:
+    """Registers write "Efternamn, Förnamn": that way, with or without the comma, the
+    name is hidden and found by no search as it is written first name first."""
+    case = world["case"]
+    document = registry.do_register_document(
+        case, "inkommen", case.opened_at.date(), "Komplettering från QVIST Vera",
+        counterpart="Qvist, Vera", actor=None,
+    )  # fmt: skip
+    for text in [browse(world["colleague"], f"/arenden/{case.pk}/"),
+                 api(world["colleague"], f"/api/v1/documents/{document.pk}")]:  # fmt: skip
+        assert "Qvist" not in text and "QVIST" not in text
+        assert "Skyddad identitet" in text
+    for words in ["Qvist Vera", "Qvist"]:
+        found = api(world["colleague"], f"/api/v1/search?q={words}")
+        assert '"items": []' in found.replace('"items":[]', '"items": []'), words

@@ -91,6 +91,23 @@ def test_protected_and_private_names_are_masked_by_the_authoritys_choice() -> No
     assert Client().get("/api/v1/public/diary?q=andersson").json()["entries"]
 
 
+def test_a_protected_name_written_otherwise_is_masked_too() -> None:
+    """Surname first, with a comma, with two spaces or a no-break space: the name of a
+    party with protected identity is masked however the registrar wrote it, in the
+    sender, the case title and the description, and no search finds it."""
+    ks = make_authority("KS")
+    hidden = make_case("Färdtjänst för Svensson, Sara", authority=ks)
+    registry.do_add_party(hidden, "Sara Svensson", protected_identity=True, actor=None)
+    for sender in ["Sara  Svensson", "Svensson, Sara", "Sara\u00a0Svensson"]:
+        register(hidden, "Intyg om Svensson Sara", sender)
+
+    shown = page(f"/diarium/KS/{hidden.year}/{hidden.number}/")
+    data = Client().get(f"/api/v1/public/diary/KS/{hidden.year}/{hidden.number}").json()
+    for text in (shown, str(data)):
+        assert "Svensson" not in text and "Skyddad personuppgift" in text
+    assert Client().get("/api/v1/public/diary?q=svensson").json()["entries"] == []
+
+
 def test_only_published_files_of_open_documents_can_be_fetched(secret: Document) -> None:
     ks = secret.case.authority
     registrar = make_user("reg", roles=[(Role.REGISTRAR, ks)])
