@@ -129,7 +129,9 @@ class DispatchQuerySet(QuerySet["Dispatch"]):
         news = NewsItem.objects.visible_to(user).values("pk")
         paragraphs = Paragraph.objects.visible_to(user).filter(item__case__in=cases).values("pk")
         return self.filter(
-            Q(case__in=cases)
+            # A decision's send names its case too: the §'s gate decides (a non-public
+            # item's decision is not read by all who read the case).
+            Q(case__in=cases, paragraph__isnull=True)
             | Q(paragraph__in=paragraphs)
             | Q(meeting__in=meetings, case__isnull=True, paragraph__isnull=True)
             | Q(news__in=news)

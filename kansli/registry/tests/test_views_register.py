@@ -235,6 +235,20 @@ def test_possible_duplicates_are_shown_before_saving() -> None:
     assert Document.objects.count() == 2
 
 
+def test_a_possible_duplicate_is_shown_without_a_protected_name() -> None:
+    """An officer of another board sees the earlier document's description as its case
+    page shows it: the name of a party with protected identity hidden."""
+    ks, bn = make_authority("KS"), make_authority("BN")
+    case = make_case("Överklagande", authority=ks)
+    actions.do_add_party(case, "Anna Hemlig", protected_identity=True, actor=None)
+    make_incoming(case, counterpart="Socialnämnden", description="Överklagande Anna Hemlig")
+    officer = make_user("handl", roles=[(Role.OFFICER, bn), (Role.OFFICER, ks)])
+    checks = {"mode": "nytt", "counterpart": "Socialnämnden", "title": "Överklagande"}
+    html = client_for(officer).post("/registrera/kontroll/", checks).content.decode()
+    assert sv("Possible duplicate") in html
+    assert "Hemlig" not in html and "Skyddad identitet" in html
+
+
 def test_duplicates_are_looked_for_in_the_last_30_days_only() -> None:
     ks = make_authority("KS")
     case = make_case("Bygglov för carport", authority=ks)
@@ -274,6 +288,9 @@ def test_sender_suggestions_come_only_from_what_the_user_may_see() -> None:
     make_incoming(case, counterpart="Annika Hemlig", secrecy=make_provision(),
                   withhold_counterpart=True)  # fmt: skip
     make_incoming(case, counterpart="Annelie Skyddad")
+    # Written otherwise, the protected name is no suggestion either.
+    make_incoming(case, counterpart="Skyddad, Annelie")
+    make_incoming(case, counterpart="Annelie  Skyddad, Storgatan 1")
     actions.do_add_party(case, "Annelie Skyddad", protected_identity=True, actor=None)
     actions.do_add_party(case, "Anneli Part", actor=None)
     make_incoming(make_case(authority=other_authority()), counterpart="Anna Grannkommun")

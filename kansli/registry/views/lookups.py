@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
+from kansli.access.protected import hide_for, hiders
 from kansli.registry import personal_numbers
 from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, RegistrationForm, find_case
-from kansli.registry.models import Document, Party
+from kansli.registry.models import Case, Document, Party
 from kansli.registry.naming import breaks_rule, rule_for, title_warnings
 from kansli.registry.permissions import REGISTERING_ROLES
 from kansli.registry.views.common import authorities_with, current_user, may_register, require
@@ -41,14 +42,18 @@ def counterpart_names(user: Any, text: str, limit: int = SUGGESTIONS) -> list[st
     protected = Party.objects.filter(
         case=OuterRef("case"), protected_identity=True, name__iexact=OuterRef("counterpart")
     )
-    counterparts = (
+    found = (
         documents.filter(counterpart__icontains=text, withhold_counterpart=False)
         .filter(voided_at__isnull=True)
         .exclude(Exists(protected))
         .order_by("counterpart")
-        .values_list("counterpart", flat=True)
-        .distinct()[:limit]
+        .values_list("counterpart", "case_id")
+        .distinct()[: limit * 5]
     )
+    # A protected name written otherwise ("Hemlig, Anna", an address after it) is no
+    # suggestion either: for anyone, the registrar who may read it included.
+    hide = hiders(None, Case.objects.filter(pk__in={case for _name, case in found}))
+    counterparts = [name for name, case in found if case not in hide or hide[case](name) == name]
     parties = (
         Party.objects.filter(case__in=documents.values("case"), protected_identity=False)
         .filter(name__icontains=text)
@@ -98,7 +103,8 @@ def possible_duplicates(user: Any, counterpart: str, texts: list[str]) -> list[D
     for document in candidates:
         for earlier in (document.description, document.case.title):
             if any(similar(earlier, text) for text in texts):
-                found.append(Duplicate(document, earlier))
+                # Shown as the case page shows it: a protected name hidden (OSL 21 kap. 3 §).
+                found.append(Duplicate(document, hide_for(user, document.case)(earlier)))
                 break
     return found[:5]
 
