@@ -27,4 +27,4 @@ def test_the_assignment_mail_names_the_case_by_number_only(
 
     (message,) = mail.outbox
     assert case.case_number in message.subject and case.case_number in message.body
-    assert "Hemlig" not in message.subject + message.body and "850612" not in message.body
+    assert "Hemlig" not in f"{message.subject} {message.body}" and "850612" not in message.body
