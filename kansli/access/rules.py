@@ -502,7 +502,25 @@ def open_documents(rows: QS, prefix: str = "") -> QS:
     return rows.filter(**{f"{prefix}secrecy__isnull": True, f"{prefix}voided_at__isnull": True})
 
 
-def public_reads_file(document: Any, document_file: Any) -> bool:
+def public_reads_file(
+    document: Any, document_file: Any, files: Iterable[Any] | None = None,
+    protected_party: bool | None = None,
+) -> bool:  # fmt: skip
     """Whether the public gets a file of a registration from the e-diary: one published
-    (kansli.public.PublishedFile) of a registration open to all."""
-    return hasattr(document_file, "publication") and open_to_all(document)
+    (kansli.public.PublishedFile) of a registration open to all, that is still the
+    document's current version (a file is often replaced for what it held), in a case
+    with no party of protected identity (the e-diary's masking cannot reach into a file,
+    OSL 21 kap. 3 §; a party protected after publishing stops it too). `files`: the
+    document's files, `protected_party`: whether its case has such a party, when the
+    caller has them at hand (else they are asked)."""
+    if not hasattr(document_file, "publication") or not open_to_all(document):
+        return False
+    if protected_party is None:
+        parties = apps.get_model("registry", "Party").objects
+        protected_party = parties.filter(case_id=document.case_id, protected_identity=True).exists()
+    if protected_party:
+        return False
+    if files is None:
+        newer = apps.get_model("registry", "DocumentFile").objects.filter(replaces=document_file)
+        return not newer.exists()
+    return all(other.replaces_id != document_file.pk for other in files)

@@ -43,9 +43,10 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
     """Publish a file of an open registration in the public e-diary (a registrar of the
     authority). The e-diary's masking cannot reach inside a file, so a file is not
     published when its document is secrecy-marked, concerns a private person (whose name
-    the e-diary hides: the name is in the letter) or when its text holds a personal
-    identity number, has not been read yet or could not be read (OSL 21 kap. 7 §; GDPR
-    art. 6). A scanned page's text is not read (no OCR yet): its pixels are not checked."""
+    the e-diary hides: the name is in the letter) or a party with protected identity
+    (OSL 21 kap. 3 §), or when its text or its name holds a personal identity number, or
+    its text has not been read yet or could not be read (OSL 21 kap. 7 §; GDPR art. 6).
+    A scanned page's text is not read (no OCR yet): its pixels are not checked."""
     document = document_file.document
     require_role(actor, document.case.authority, [Role.REGISTRAR], "publicera filer")
     if document.secrecy_id is not None:
@@ -54,9 +55,14 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
         raise ValidationError("Handlingen är makulerad.")
     if hasattr(document_file, "publication"):
         raise ValidationError("Filen är redan publicerad.")
-    if document.counterpart_is_private or masks_for(document.case).private:
+    masks = masks_for(document.case)
+    if document.counterpart_is_private or masks.private:
         raise ValidationError(
             "Ärendet gäller en privatperson, vars namn e-diariet döljer: filerna publiceras inte."
+        )
+    if masks.protected:  # OSL 21 kap. 3 §: the file may name or place the person
+        raise ValidationError(
+            "En part i ärendet har skyddade personuppgifter: ärendets filer publiceras inte."
         )
     stored = StoredFile.objects.get(pk=document_file.stored_id)  # its text as read now
     if stored.extraction == StoredFile.Extraction.PENDING:
@@ -64,7 +70,7 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
     if stored.extraction == StoredFile.Extraction.FAILED:
         raise ValidationError("Filens text kunde inte läsas, så den kan inte granskas: "
                               "filen publiceras inte.")  # fmt: skip
-    if personal_numbers.find(stored.text):
+    if personal_numbers.find(stored.text) or personal_numbers.find(document_file.name):
         raise ValidationError("Filen innehåller personnummer och publiceras inte.")
     publication = PublishedFile.objects.create(
         document_file=document_file, published_at=timezone.now(), published_by=actor
@@ -73,3 +79,9 @@ def do_publish_file(document_file: Any, *, actor: Any) -> PublishedFile:
            label=f"{document.document_number} {document_file.name}",
            after={"document": document.pk, "file": document_file.pk})  # fmt: skip
     return publication
+
+
+def unpublish_files(document_file_ids: list[int]) -> None:
+    """Take files out of the e-diary as their document is disposed of (registered with
+    kansli.retention.disposal.files_going_hooks; the disposal's audit events say it)."""
+    PublishedFile.objects.filter(document_file_id__in=document_file_ids).delete()

@@ -116,13 +116,18 @@ def case(request: HttpRequest, code: str, year: int, number: int) -> HttpRespons
         .order_by("number")
     )
     entries = entries_for(documents)
+    masks = masks_for(found)
+    protected = bool(masks.protected)
     published = {
-        document.pk: [f for f in document.files.all() if public_reads_file(document, f)]
+        document.pk: [
+            f for f in document.files.all()
+            if public_reads_file(document, f, document.files.all(), protected)
+        ]
         for document in documents
-    }
+    }  # fmt: skip
     context = {
         "case": found,
-        "title": scrub(found.title, masks_for(found)),
+        "title": scrub(found.title, masks),
         "rows": [(entry, published[entry.document_id]) for entry in entries],
     }
     return render(request, "public/case.html", context)

@@ -57,6 +57,9 @@ TRANSFERRED = "Överlämnad till e-arkivet"
 # LAYERS.md): each hook gives the ids of an authority's documents the e-archive holds.
 # Registered at start.
 transferred_hooks: list[Callable[[Authority], set[int]]] = []
+# Who else holds on to a document's files (kansli.public: a file published in the
+# e-diary): each hook is given the ids of the files a disposal is about to remove.
+files_going_hooks: list[Callable[[list[int]], None]] = []
 
 
 def transferred_documents(authority: Authority) -> set[int]:
@@ -355,6 +358,8 @@ def _dispose_batch(
     files = list(DocumentFile.objects.filter(document_id__in=ids).select_related("stored"))
     inbox = list(InboxItem.objects.filter(document_id__in=ids).select_related("stored"))
     _forget_events(run, ids, files, inbox, actor)
+    for hook in files_going_hooks:
+        hook([f.pk for f in files])
     DocumentFile.objects.filter(document_id__in=ids).update(replaces=None)
     DocumentFile.objects.filter(document_id__in=ids).delete()
     InboxItem.objects.filter(document_id__in=ids).delete()

@@ -5,6 +5,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -130,6 +131,45 @@ def test_only_published_files_of_open_documents_can_be_fetched(secret: Document)
     missing = Client().get("/diarium/filer/999999/x.pdf")
     assert Client().get(f"/diarium/filer/{unpublished.pk}/pm.txt").status_code == 404
     assert Client().get(f"/diarium/filer/{hidden.pk}/intyg.txt").content == missing.content
+
+
+def test_a_published_file_goes_when_replaced_or_when_a_party_is_protected() -> None:
+    """A new version replaces the published file (it was often replaced for what it
+    held), and a party given protected identity later stops the case's files: the
+    e-diary's masking cannot reach into them (OSL 21 kap. 3 §). Nor is a file published
+    whose name holds a personal identity number."""
+    case = make_case("Bygglov för förråd")
+    registrar = make_user("reg", roles=[(Role.REGISTRAR, case.authority)])
+    document = register(case, "Ritning", "Arkitektbyrån AB")
+    first = registry.do_attach_file(document, store_bytes(samples.pdf("Ritning 1"), "r.pdf"),
+                                    "ritning.pdf", actor=None)  # fmt: skip
+    extract_file_text.call(first.stored_id)
+    actions.do_publish_file(first, actor=registrar)
+    url = f"/diarium/filer/{first.pk}/ritning.pdf"
+    assert Client().get(url).status_code == 200
+    registry.do_attach_file(document, store_bytes(samples.pdf("Ritning 2"), "r2.pdf"),
+                            "ritning.pdf", replaces=first, actor=None)  # fmt: skip
+    assert Client().get(url).status_code == 404
+    assert "ritning.pdf" not in page(f"/diarium/{case.authority.code}/{case.year}/{case.number}/")
+
+    other = register(case, "Foto", "Arkitektbyrån AB")
+    photo = registry.do_attach_file(other, store_bytes(samples.pdf("Foto"), "f.pdf"),
+                                    "foto.pdf", actor=None)  # fmt: skip
+    extract_file_text.call(photo.stored_id)
+    actions.do_publish_file(photo, actor=registrar)
+    named = registry.do_attach_file(other, store_bytes(samples.pdf("Intyg"), "i.pdf"),
+                                    "intyg 19800101-1231.pdf", actor=None)  # fmt: skip
+    extract_file_text.call(named.stored_id)
+    with pytest.raises(ValidationError, match="personnummer"):
+        actions.do_publish_file(named, actor=registrar)
+    registry.do_add_party(case, "Sara Svensson", protected_identity=True, actor=None)
+    assert Client().get(f"/diarium/filer/{photo.pk}/foto.pdf").status_code == 404
+    with pytest.raises(ValidationError, match="skyddade personuppgifter"):
+        actions.do_publish_file(
+            registry.do_attach_file(other, store_bytes(samples.pdf("Karta"), "k.pdf"),
+                                    "karta.pdf", actor=None),
+            actor=registrar,
+        )  # fmt: skip
 
 
 def test_pages_are_the_same_for_everyone_and_cacheable(secret: Document) -> None:

@@ -10,6 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from kansli.audit.chain import verify
 from kansli.audit.models import AuditEvent
@@ -17,6 +18,7 @@ from kansli.files.derived import derived_path
 from kansli.files.models import StoredFile
 from kansli.org.models import Role
 from kansli.org.testing import make_user
+from kansli.public.models import PublishedFile
 from kansli.redaction.verify import pdftotext_text
 from kansli.registry.actions import do_change_case_status, do_void_document
 from kansli.registry.models import Document
@@ -59,6 +61,10 @@ def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[st
     for path in converted.values():
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"%PDF-1.7 konverterad")
+    # A file published in the e-diary goes too (it once stopped the disposal).
+    published = PublishedFile.objects.create(
+        document_file=seeded["due"].files.get(stored=seeded["own"]), published_at=timezone.now()
+    )
 
     run = disposal.do_dispose(
         run, actor=seeded["archivist"], progress=lambda d, t: seen.append((d, t))
@@ -74,6 +80,7 @@ def test_disposal_removes_exactly_the_list_and_keeps_the_records(seeded: dict[st
     assert not default_storage.exists(seeded["own"].storage_name)
     assert StoredFile.objects.filter(pk=seeded["shared"].pk).exists()  # the decision uses it
     assert not converted["own"].exists() and converted["shared"].exists()
+    assert not PublishedFile.objects.filter(pk=published.pk).exists()
     assert seeded["kept"].files.count() == 1
     item = run.items.get(document=due)
     assert item.checksums == sorted([seeded["own"].sha256, seeded["shared"].sha256])
