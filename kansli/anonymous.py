@@ -4,9 +4,12 @@ Anyone may ask for public documents without saying who they are (TF 2 kap. 18 §
 nothing that identifies an anonymous visitor is stored: no IP address, no browser
 string, in rows, audit events, logs or caches. A rate limit still has to tell one
 client from another for a little while. It counts under a digest of the address made
-with a key that lives only in this process's memory and is replaced every hour: the
-cache then holds a number that nobody, the operators included, can turn back into an
-address, and that means nothing once the hour has passed."""
+with a random key that is replaced every hour and kept only in the cache (so that the
+web server's processes, and with a shared cache its machines, count a client alike;
+without a cache shared, each process makes its own): the cache then holds a number that
+means nothing once the hour has passed and its key has expired. An IPv6 client counts
+by its /64 network, the part its provider gives one subscriber: otherwise one client
+would have addresses without end."""
 
 from __future__ import annotations
 
@@ -14,22 +17,33 @@ import hashlib
 import hmac
 import ipaddress
 import secrets
-import threading
 import time
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
+from redis.exceptions import RedisError
 
-_lock = threading.Lock()
-_keys: dict[int, bytes] = {}
+KEY_SECONDS = 3600 + 60  # the hour, and a minute for clocks a little apart
+
+
+_own: dict[int, bytes] = {}  # with the cache out of reach: this process's key
 
 
 def _key(hour: int) -> bytes:
-    with _lock:
-        if hour not in _keys:
-            _keys.clear()  # the last hour's key is forgotten
-            _keys[hour] = secrets.token_bytes(32)
-        return _keys[hour]
+    """The hour's key: the first process to need it makes it, the others take it."""
+    name = f"kansli:anonymous-key:{hour}"
+    try:
+        cache.add(name, secrets.token_bytes(32), KEY_SECONDS)
+        key = cache.get(name)
+    except RedisError:
+        key = None
+    if isinstance(key, bytes):
+        return key
+    if hour not in _own:
+        _own.clear()  # the last hour's key is forgotten
+        _own[hour] = secrets.token_bytes(32)
+    return _own[hour]
 
 
 def client_address(request: HttpRequest) -> str:
@@ -64,6 +78,17 @@ def _is_address(text: str) -> bool:
 def client_digest(request: HttpRequest, scope: str) -> str:
     """A short digest that stays the same for one client and scope within the hour."""
     hour = int(time.time() // 3600)
-    address = client_address(request)
+    address = _counted_as(client_address(request))
     message = f"{scope}\0{address}".encode()
     return hmac.new(_key(hour), message, hashlib.sha256).hexdigest()[:32]
+
+
+def _counted_as(address: str) -> str:
+    """The address, or an IPv6 address's /64 network."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6 and not parsed.ipv4_mapped:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address

@@ -4,6 +4,8 @@ address, and the proxy names the client in X-Forwarded-For."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.test import RequestFactory, override_settings
@@ -67,3 +69,22 @@ def test_a_name_or_a_network_among_the_addresses_stops_start_up(
         env_addresses("KANSLI_METRICS_ALLOWED")
     monkeypatch.setenv("KANSLI_METRICS_ALLOWED", "192.0.2.7, ::1")
     assert env_addresses("KANSLI_METRICS_ALLOWED") == ["192.0.2.7", "::1"]
+
+
+def test_a_client_counts_alike_in_every_process_and_an_ipv6_one_by_its_network() -> None:
+    """The hour's key is in the (shared) cache, not in one process: a client is one
+    client to every web process. An IPv6 client is counted by its /64."""
+    from django.core.cache import cache
+
+    from kansli import anonymous
+
+    first = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2::10")
+    same_network = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:2:ffff::1")
+    other_network = RequestFactory().get("/", REMOTE_ADDR="2001:db8:1:3::10")
+    digest = anonymous.client_digest(first, "begaran")
+    assert anonymous.client_digest(same_network, "begaran") == digest
+    assert anonymous.client_digest(other_network, "begaran") != digest
+    hour = int(time.time() // 3600)
+    assert isinstance(cache.get(f"kansli:anonymous-key:{hour}"), bytes)
+    anonymous._own.clear()  # another process: nothing of its own, the cache's key
+    assert anonymous.client_digest(first, "begaran") == digest
