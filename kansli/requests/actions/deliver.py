@@ -271,7 +271,11 @@ def do_deliver(
     # Rendered before the first audit event below takes the chain (LAYERS: never while
     # an action holds it; WeasyPrint takes about a second).
     cover = delivery_pdf(delivery, items, shown.files)
-    numbers = ", ".join(str(item) for item in items)
+    # By number only: an item without a document is the requester's own words, which
+    # would reach the public e-diary as the outgoing document's description.
+    numbers = ", ".join(
+        item.document.document_number if item.document else "beskriven handling" for item in items
+    )
     case = request.case
     document = do_register_document(
         case,

@@ -215,3 +215,22 @@ def test_a_mail_server_that_fails_leaves_the_delivery_registered_and_no_address_
         delivery, _link = do_deliver(data.request, [data.disclosed], "email", actor=data.registrar)
     assert Delivery.objects.get() == delivery and mail.outbox == []
     assert f"delivery {delivery.pk}" in caplog.text and "anna@example.se" not in caplog.text
+
+
+def test_the_delivery_s_registration_names_items_by_number_never_in_the_requester_s_words(
+) -> None:  # fmt: skip
+    """An item without a document (referred elsewhere) is the requester's own text: the
+    outgoing document's description, which the public e-diary shows, does not carry it."""
+    from kansli.requests.actions.intake import do_add_item
+    from kansli.requests.actions.review import do_refer_item
+
+    data = make_data(contact="")
+    words = "Min sons journal från BUP, Kalle K"
+    described = do_add_item(data.request, description=words, actor=data.registrar)
+    do_refer_item(described, "Region Dalarna", "Vården", actor=data.registrar)
+    do_deliver(data.request, [data.disclosed, described], "link", actor=data.registrar)
+
+    case = data.request.case
+    page = Client().get(f"/diarium/{case.authority.code}/{case.year}/{case.number}/")
+    assert "Kalle" not in page.content.decode() and "beskriven handling" in page.content.decode()
+    assert Client().get("/api/v1/public/diary", {"q": "journal"}).json()["entries"] == []
