@@ -128,6 +128,12 @@ def do_close_list(dlist: DistributionList, *, actor: Any) -> DistributionList:
     return dlist
 
 
+def _works_in(user: Any, municipality: Any) -> bool:
+    """An active user with a role, today, at one of the municipality's authorities."""
+    held = RoleAssignment.objects.valid_on().filter(user=user, authority__municipality=municipality)
+    return bool(user.is_active) and held.exists()
+
+
 def _is_email(address: str) -> bool:
     try:
         validate_email(address)
@@ -162,8 +168,10 @@ def do_add_member(
     if channel not in Channel.values:
         errors["channel"] = "Välj en kanal."
     if kind == Member.Kind.USER:
-        if user is None:
-            errors["user"] = "Välj en användare."
+        if user is None or not _works_in(user, dlist.municipality):
+            # Only the municipality's own people: a username of another's is not found
+            # (so nobody learns who exists there) and never mailed from this list.
+            errors["user"] = "Välj en användare i kommunen."
         elif channel == Channel.EMAIL and not user.email:
             errors["channel"] = "Användaren har ingen e-postadress."
         elif channel == Channel.PORTAL and not _elected(user, dlist.municipality):

@@ -11,7 +11,8 @@ from kansli.audit.models import AuditEvent
 from kansli.distribution import actions
 from kansli.distribution.models import Channel, DistributionList, Member
 from kansli.distribution.testing import make_list
-from kansli.org.models import Role
+from kansli.distribution.tests.test_pages import other_municipality_staff
+from kansli.org.models import Role, User
 from kansli.org.testing import make_authority, make_sysadmin, make_user
 from kansli.registry.testing import make_registrar
 
@@ -95,4 +96,14 @@ def test_the_portal_is_for_elected_members_and_a_user_is_on_a_list_once() -> Non
     actions.do_add_member(dlist, Member.Kind.USER, Channel.EMAIL, user=staff, actor=None)
     with pytest.raises(ValidationError, match="redan"):
         actions.do_add_member(dlist, Member.Kind.USER, Channel.EMAIL, user=staff, actor=None)
+    assert dlist.members.count() == 4
+    # Someone of another municipality, or no longer at work, is no user to choose.
+    stranger = other_municipality_staff()
+    gone = make_user(roles=[(Role.OFFICER, ks)], email="g@kommun.se")
+    User.objects.filter(pk=gone.pk).update(is_active=False)
+    gone.refresh_from_db()
+    for user in (stranger, gone):
+        with pytest.raises(ValidationError, match="användare i kommunen"):
+            actions.do_add_member(dlist, Member.Kind.USER, Channel.LETTER, user=user,
+                                  postal_address="Gatan 1", actor=None)  # fmt: skip
     assert dlist.members.count() == 4
