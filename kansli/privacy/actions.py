@@ -21,6 +21,7 @@ from kansli.audit.chain import record
 from kansli.audit.forget import forget_details
 from kansli.audit.models import AuditEvent
 from kansli.org.models import Authority, Role
+from kansli.org.permissions import is_sysadmin
 from kansli.privacy.finder import AUDIT, Found, Person, find_person
 from kansli.registry.permissions import has_role
 from kansli.retention.scrub import scrub
@@ -37,10 +38,11 @@ def _signed_in(user: Any) -> bool:
 
 
 def may_search(user: Any, authority: Authority) -> bool:
-    """The authority's registrars and archivists today, and superusers."""
+    """The authority's registrars and archivists today, and today's system
+    administrators (by their role: the stored admin flags can outlive it)."""
     if not _signed_in(user):
         return False
-    return bool(user.is_superuser) or has_role(user, authority, SEARCHING_ROLES)
+    return is_sysadmin(user) or has_role(user, authority, SEARCHING_ROLES)
 
 
 def searchable_authorities(user: Any) -> QuerySet[Authority]:
@@ -48,7 +50,7 @@ def searchable_authorities(user: Any) -> QuerySet[Authority]:
     if not _signed_in(user):
         return Authority.objects.none()
     authorities = Authority.objects.valid_on().select_related("municipality")
-    if user.is_superuser:
+    if is_sysadmin(user):
         return authorities
     held = user.roles.valid_on().filter(role__in=SEARCHING_ROLES)
     return authorities.filter(pk__in=held.values("authority_id"))

@@ -185,3 +185,25 @@ def test_the_councils_order_of_substitutes_is_set_in_the_admin() -> None:
     )
     roles["maja"].refresh_from_db()
     assert roles["maja"].call_order is None
+
+
+def test_the_admin_and_the_person_search_follow_today_s_role_not_the_stored_flags() -> None:
+    """A system administrator's role whose last day has passed leaves is_staff and
+    is_superuser as they were: the admin and the GDPR person search ask the role."""
+    from kansli.privacy.actions import searchable_authorities
+
+    ks = make_authority("KS")
+    today = datetime.date.today()
+    former = make_user("tidigare")
+    actions.do_grant_role(former, Role.SYSADMIN, valid_from=today - datetime.timedelta(days=30),
+                          actor=None)  # fmt: skip
+    role = former.roles.get(role=Role.SYSADMIN)
+    actions.do_end_role(role, today - datetime.timedelta(days=1), actor=None)
+    User.objects.filter(pk=former.pk).update(is_staff=True, is_superuser=True)  # as before
+    former.refresh_from_db()
+    client = Client()
+    client.force_login(former)
+    assert client.get("/admin/").status_code == 302  # to the sign-in
+    assert client.get("/admin/org/user/").status_code == 302
+    assert ks not in searchable_authorities(former)
+    assert admin().get("/admin/").status_code == 200  # today's system administrator
