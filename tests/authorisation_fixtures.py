@@ -163,7 +163,6 @@ class Thing:
     readers: frozenset[str]
     # Who may read the registration itself (and so address it by number or id).
     document_readers: frozenset[str]
-    published: bool = False
     # A request for public documents asking for the document, and its one item.
     request_pk: int = 0
     request_item_pk: int = 0
@@ -447,22 +446,23 @@ def build_world() -> World:
     # The name is written where a careless registrar writes it too: in the case title,
     # as the sender and in the description (issue 12: shown to all staff before).
     case = make_case(f"Ansökan om bistånd, Anna {PROTECTED_NAME}", authority=ks)
-    registry.do_add_party(
-        case, f"Anna {PROTECTED_NAME}", role="sökande", address=f"{PROTECTED_ADDRESS} 7",
-        protected_identity=True, actor=None,
-    )  # fmt: skip
     document = registry.do_register_document(
         case, "inkommen", earlier, f"Ansökan om ekonomiskt bistånd från Anna {PROTECTED_NAME}",
         counterpart=f"Anna {PROTECTED_NAME}", counterpart_address=f"{PROTECTED_ADDRESS} 7",
         actor=None,
     )  # fmt: skip
-    # Published in the public e-diary: the one file anybody may fetch.
+    # Published in the public e-diary before the party's identity was protected: the
+    # protection stops it (the e-diary's masking cannot reach into a file), so nobody
+    # fetches it from there any more.
     attached = _text_file(document, "ansokan.txt", "Bilaga till ansökan")
     do_publish_file(attached, actor=None)
+    registry.do_add_party(
+        case, f"Anna {PROTECTED_NAME}", role="sökande", address=f"{PROTECTED_ADDRESS} 7",
+        protected_identity=True, actor=None,
+    )  # fmt: skip
     things[PROTECTED] = Thing(PROTECTED, case, document, attached,
                               (PROTECTED_NAME, PROTECTED_ADDRESS),
-                              frozenset({CASE_OFFICER, REGISTRAR}), CASE_READERS,
-                              published=True)  # fmt: skip
+                              frozenset({CASE_OFFICER, REGISTRAR}), CASE_READERS)  # fmt: skip
 
     for thing in things.values():
         registry.do_assign_officer(thing.case, case_officer, actor=None)

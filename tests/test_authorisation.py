@@ -692,7 +692,9 @@ class Walker:
             return {DOCUMENT, FILE}
         if INBOX in levels and role not in fx.INBOX_READERS:
             return {INBOX}
-        if PUBLIC_FILE in levels and not thing.published:
+        # No file here is in the e-diary (the protected case's was, until its party
+        # was protected): the public file's route answers as for a missing one.
+        if PUBLIC_FILE in levels:
             return {PUBLIC_FILE}
         if PREPARED in levels and role not in fx.MEETING_STAFF:
             return {PREPARED}
