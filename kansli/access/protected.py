@@ -44,6 +44,11 @@ def names_pattern(names: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(ordered), re.I) if ordered else None
 
 
+# A person's name has a few words; one of more is turned no more (a party's name of 150
+# one-letter words, typed on purpose, would make 150 alternatives for every text shown).
+TURNED_WORDS = 6
+
+
 def _orders(parts: list[str]) -> list[str]:
     """The name's words as written, and each turn of them (the last k words first),
     as patterns: any spacing between words, a comma too between the two groups."""
@@ -51,7 +56,7 @@ def _orders(parts: list[str]) -> list[str]:
         return []
     escaped = [re.escape(part) for part in parts]
     found = [r"\s*".join(escaped)]
-    for k in range(1, len(parts)):
+    for k in range(1, len(parts) if len(parts) <= TURNED_WORDS else 1):
         found.append(r"\s*".join(escaped[k:]) + r"[\s,]*" + r"\s*".join(escaped[:k]))
     return found
 

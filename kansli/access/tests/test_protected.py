@@ -131,3 +131,17 @@ def test_the_name_written_surname_first_is_hidden_too(world: dict[str, Any]) -> 
     for words in ["Qvist Vera", "Qvist"]:
         found = api(world["colleague"], f"/api/v1/search?q={words}")
         assert '"items": []' in found.replace('"items":[]', '"items": []'), words
+
+
+def test_a_long_name_is_hidden_as_written_only() -> None:
+    """A name is turned (surname first) while it has a person's few words; a party's
+    name of 150 words, typed on purpose, is not made into 150 alternatives for every
+    text a page shows."""
+    from kansli.access.protected import Hide, names_pattern
+
+    three = names_pattern(("Anna Karin Hemlig",))
+    assert three is not None and len(three.pattern.split("|")) == 3
+    long = " ".join(["a"] * 150)
+    pattern = names_pattern((long,))
+    assert pattern is not None and len(pattern.pattern.split("|")) == 1
+    assert Hide([long])(f"Brev från {long}.") == "Brev från Skyddad identitet."
