@@ -160,7 +160,7 @@ def do_import_package(
         return _import(package, authority, actor, active)
 
 
-MAX_NUMBER = 9_999_999  # a case's or a §'s number within its series' or body's year
+MAX_NUMBER = 9_999_999  # a case's number in its series and year, a document's in its case, a §'s
 FIRST_YEAR = 1900
 
 
@@ -241,7 +241,8 @@ def _import(
         unit = Unit.objects.filter(municipality=authority.municipality, name=data.unit).first()
         if unit is None:
             result_notes.append(f"enheten {data.unit} finns inte här")
-    officer = _user(data.officer, authority, "handläggaren", result_notes)
+    users: dict[str, User | None] = {}  # the officer and registrars, looked up once each
+    officer = _user(data.officer, authority, "handläggaren", result_notes, users)
     now = timezone.now()
     case = Case(
         authority=authority, series=series, year=data.year, number=data.number,
@@ -261,7 +262,6 @@ def _import(
     )  # fmt: skip
     result = ImportResult(case=case, package=package.objid, notes=result_notes)
     types: dict[str, tuple[str, DocumentType | None]] = {}  # resolved once per case
-    users: dict[str, User | None] = {}  # the registrars, looked up once per case
     # What refuses a document, before any file is stored; the rows in one statement.
     made = [_document(case, item, types, users, result_notes, actor) for item in package.documents]
     Document.objects.bulk_create(made)
@@ -289,13 +289,11 @@ def _import(
 
 
 def _user(username: str, authority: Authority, what: str, notes: list[str],
-          users: dict[str, User | None] | None = None) -> User | None:  # fmt: skip
+          users: dict[str, User | None]) -> User | None:  # fmt: skip
     """The user of that name here, if they work at the authority: in another
     installation the same name may be another person, and a case's officer or a
     document's registrar reads what is secret in it (access.rules). `users`: those
     looked up already, by name."""
-    if users is None:
-        users = {}
     if username not in users:
         users[username] = _working(username, authority)
     user = users[username]
@@ -328,6 +326,8 @@ def _document(case: Case, item: PackageDocument,
               users: dict[str, User | None], notes: list[str], actor: Any) -> Document:  # fmt: skip
     """The document's row, not saved yet."""
     label = f"{case.case_number}-{item.number}"
+    if not 1 <= item.number <= MAX_NUMBER:  # the case's next document is numbered after it
+        raise Refused(f"Handling {label} har inte ett möjligt nummer.")
     if item.direction not in Direction.values:
         raise Refused(f"Handling {label}: riktningen {item.direction!r} finns inte i Kansli.")
     secrecy = None

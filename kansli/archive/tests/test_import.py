@@ -622,3 +622,15 @@ def test_the_erms_checked_is_the_one_the_import_reads(exported: Exported) -> Non
 
     assert report.read is not None and report.read.erms_path.endswith("annan.xml")
     assert any(f.check.startswith("ERMS") for f in report.findings), report.lines()
+
+
+def test_a_document_number_no_case_reaches_is_refused(exported: Exported) -> None:
+    """The case's next document is numbered after the highest imported one: a number of
+    2147483647 would stop every registration in the case."""
+    package = read_package(exported.folder)
+    last = dataclasses.replace(package.documents[-1], number=2**31 - 1)
+    package = dataclasses.replace(package, documents=[*package.documents[:-1], last])
+    before = counts()
+    with pytest.raises(Refused, match="inte ett möjligt nummer"):
+        do_import_package(exported.folder, actor=None, package=package)
+    assert counts() == before
