@@ -18,6 +18,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from kansli.access.protected import NOTHING, hiders
@@ -47,10 +48,12 @@ def may_keep(actor: Any, municipality: Municipality, authority: Authority | None
         return has_role(actor, authority, KEEPING_ROLES)
     if is_sysadmin(actor):
         return True
-    held = RoleAssignment.objects.valid_on().filter(
-        user=actor, role=Role.REGISTRAR, authority__municipality=municipality
-    )
-    return held.exists()
+    return _roles_in(actor, municipality).filter(role=Role.REGISTRAR).exists()
+
+
+def _roles_in(user: Any, municipality: Municipality) -> QuerySet[RoleAssignment]:
+    """The user's roles today at the municipality's authorities."""
+    return RoleAssignment.objects.valid_on().filter(user=user, authority__municipality=municipality)
 
 
 def _require_keeper(actor: Any, municipality: Municipality, authority: Authority | None) -> None:
@@ -128,10 +131,9 @@ def do_close_list(dlist: DistributionList, *, actor: Any) -> DistributionList:
     return dlist
 
 
-def _works_in(user: Any, municipality: Any) -> bool:
+def _works_in(user: Any, municipality: Municipality) -> bool:
     """An active user with a role, today, at one of the municipality's authorities."""
-    held = RoleAssignment.objects.valid_on().filter(user=user, authority__municipality=municipality)
-    return bool(user.is_active) and held.exists()
+    return bool(user.is_active) and _roles_in(user, municipality).exists()
 
 
 def _is_email(address: str) -> bool:
@@ -222,10 +224,7 @@ def do_add_member(
 
 
 def _elected(user: User, municipality: Municipality) -> bool:
-    held = RoleAssignment.objects.valid_on().filter(
-        user=user, role=Role.ELECTED, authority__municipality=municipality
-    )
-    return held.exists()
+    return _roles_in(user, municipality).filter(role=Role.ELECTED).exists()
 
 
 @transaction.atomic
