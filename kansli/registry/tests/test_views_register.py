@@ -302,6 +302,18 @@ def test_sender_suggestions_come_only_from_what_the_user_may_see() -> None:
     assert "<option" not in short
 
 
+def test_a_sender_of_many_cases_leaves_room_for_other_suggestions() -> None:
+    """The suggestions are distinct names: one sender written in many cases is one."""
+    from kansli.registry.views.lookups import counterpart_names
+
+    ks = make_authority("KS")
+    for _ in range(11):
+        make_incoming(make_case(authority=ks), counterpart="Anna Andersson")
+    make_incoming(make_case(authority=ks), counterpart="Annika Berg")
+    names = counterpart_names(make_registrar(ks), "ann", limit=2)
+    assert names == ["Anna Andersson", "Annika Berg"]
+
+
 def test_files_are_attached_to_the_registered_document(settings: Any, tmp_path: Any) -> None:
     settings.STORAGES = settings.STORAGES | {
         "default": {

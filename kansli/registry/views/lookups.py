@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.views.decorators.http import require_GET, require_POST
 
-from kansli.access.protected import hide_for, hiders
+from kansli.access.protected import Hide, hide_for
 from kansli.registry import personal_numbers
 from kansli.registry.forms import EXISTING_CASE, PERSONAL_TEXT_FIELDS, RegistrationForm, find_case
-from kansli.registry.models import Case, Document, Party
+from kansli.registry.models import Document, Party
 from kansli.registry.naming import breaks_rule, rule_for, title_warnings
 from kansli.registry.permissions import REGISTERING_ROLES
 from kansli.registry.views.common import authorities_with, current_user, may_register, require
@@ -42,18 +42,22 @@ def counterpart_names(user: Any, text: str, limit: int = SUGGESTIONS) -> list[st
     protected = Party.objects.filter(
         case=OuterRef("case"), protected_identity=True, name__iexact=OuterRef("counterpart")
     )
-    found = (
+    written = (
         documents.filter(counterpart__icontains=text, withhold_counterpart=False)
         .filter(voided_at__isnull=True)
         .exclude(Exists(protected))
-        .order_by("counterpart")
-        .values_list("counterpart", "case_id")
-        .distinct()[: limit * 5]
+    )
+    found = list(
+        written.order_by("counterpart").values_list("counterpart", flat=True).distinct()[:limit]
     )
     # A protected name written otherwise ("Hemlig, Anna", an address after it) is no
     # suggestion either: for anyone, the registrar who may read it included.
-    hide = hiders(None, Case.objects.filter(pk__in={case for _name, case in found}))
-    counterparts = [name for name, case in found if case not in hide or hide[case](name) == name]
+    cases = written.filter(counterpart__in=found).values("case")
+    hidden = Party.objects.filter(case__in=cases, protected_identity=True).values_list(
+        "name", flat=True
+    )
+    hide = Hide(hidden)
+    counterparts = [name for name in found if hide(name) == name]
     parties = (
         Party.objects.filter(case__in=documents.values("case"), protected_identity=False)
         .filter(name__icontains=text)
