@@ -47,7 +47,10 @@ class HideTokens(logging.Filter):
     """Takes the tokens out of a line's message (settings.LOGGING's handler)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):  # arguments that do not fit: logging reports it
+            return True
         hidden = without_tokens(message)
         if hidden != message:
             record.msg, record.args = hidden, ()

@@ -65,3 +65,18 @@ def test_a_command_logs_json_lines_and_an_unknown_format_stops_start_up(tmp_path
     )  # fmt: skip
     assert done.returncode != 0
     assert "KANSLI_LOG_FORMAT='xml': expected text or json" in done.stderr
+
+
+def test_the_token_filter_hides_tokens_and_lets_a_broken_line_through() -> None:
+    """A token in a message goes; a call whose arguments do not fit its format is left
+    to logging's own report, as without the filter, not raised at the caller."""
+    from kansli.web.logs import HideTokens
+
+    record = logging.LogRecord(
+        "x", logging.WARNING, "f", 1, "Not Found: %s", ("/begaran/hamta/T0k3n/",), None
+    )
+    assert (
+        HideTokens().filter(record) and record.getMessage() == "Not Found: /begaran/hamta/[dold]/"
+    )
+    broken = logging.LogRecord("x", logging.WARNING, "f", 1, "two %s %s", ("one",), None)
+    assert HideTokens().filter(broken)
