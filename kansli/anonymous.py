@@ -27,11 +27,15 @@ from redis.exceptions import RedisError
 KEY_SECONDS = 3600 + 60  # the hour, and a minute for clocks a little apart
 
 
+_shared: dict[int, bytes] = {}  # the hour's key as read from the cache, once a process
 _own: dict[int, bytes] = {}  # with the cache out of reach: this process's key
 
 
 def _key(hour: int) -> bytes:
-    """The hour's key: the first process to need it makes it, the others take it."""
+    """The hour's key: the first process to need it makes it, the others take it (and
+    keep it for the hour: every public request asks)."""
+    if hour in _shared:
+        return _shared[hour]
     name = f"kansli:anonymous-key:{hour}"
     try:
         cache.add(name, secrets.token_bytes(32), KEY_SECONDS)
@@ -39,11 +43,21 @@ def _key(hour: int) -> bytes:
     except RedisError:
         key = None
     if isinstance(key, bytes):
+        _shared.clear()  # the last hour's key is forgotten
+        _shared[hour] = key
         return key
     if hour not in _own:
-        _own.clear()  # the last hour's key is forgotten
+        _own.clear()
         _own[hour] = secrets.token_bytes(32)
     return _own[hour]
+
+
+def forget_keys() -> None:
+    """Forget the keys this process holds, when the caches are emptied: the next request
+    takes (or makes) the hour's key anew. Another process keeps its own until the hour
+    ends, so after a cache is emptied a client may be counted twice for that hour."""
+    _shared.clear()
+    _own.clear()
 
 
 def client_address(request: HttpRequest) -> str:

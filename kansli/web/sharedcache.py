@@ -12,9 +12,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
 
+from kansli.anonymous import forget_keys
+
 
 def clear_caches() -> None:
-    """Empty every cache of settings.CACHES, and nothing else."""
+    """Empty every cache of settings.CACHES, and nothing else (this process's copy of
+    the hour's key for counting clients goes with them, kansli.anonymous)."""
+    forget_keys()
     for alias, config in settings.CACHES.items():
         cache = caches[alias]
         if not isinstance(cache, RedisCache):
