@@ -289,3 +289,24 @@ def test_the_manifest_says_whether_the_secret_key_was_given(tmp_path: Path, sett
     settings.SECRET_KEY_GIVEN = True
     made = make_backup(tmp_path / "kopia").folder
     assert json.loads((made / "manifest.json").read_text())["secret_key_from_environment"] is True
+
+
+def test_a_backup_reached_through_a_linked_folder_is_whole(tmp_path: Path) -> None:
+    """The backup's own place may be reached through a link (/home to /data/home): that
+    is no link inside the backup."""
+    _document_with_file("Delegationsbeslut om bygglov. ")
+    make_backup(tmp_path / "riktig" / "kopia")
+    (tmp_path / "genväg").symlink_to(tmp_path / "riktig")
+    check_backup(tmp_path / "genväg" / "kopia")
+
+
+def test_a_linked_folder_inside_the_backup_leading_out_of_it_is_refused(tmp_path: Path) -> None:
+    sha256 = _document_with_file("Yttrande över detaljplan. ")
+    made = make_backup(tmp_path / "kopia").folder
+    inner = made / "files" / "sha256" / sha256[:2]
+    outside = tmp_path / "utanför"
+    inner.rename(outside)
+    inner.symlink_to(outside)
+
+    with pytest.raises(ValidationError, match=f"Filen {sha256} saknas"):
+        check_backup(made)
