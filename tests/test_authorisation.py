@@ -226,6 +226,7 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("e-tjanster", "e-forslag", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("e-tjanster", "bekrafta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     ("e-tjanster", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("e-tjanster", "granskning", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     # A request for public documents (its own case: read as a case) and a document asked
     # for in it; an e-mail in the inbox registered as a request; a receipt's signed link.
     ("begaran", "begaran", "pk"): Fill(CASE, "request_pk", MISSING),

@@ -1,8 +1,9 @@
 """Every change the e-services make: a submission registered as an incoming document in
-a new case, an e-förslag signed and, at its threshold, sent to the board. A citizen's
-submission runs as the system (actor None) and keeps nothing of their address or
-browser; one from an external platform runs as the API token's user, who must hold a
-registering role for the authority."""
+a new case, an e-förslag checked and published (or declined), signed and, at its
+threshold, sent to the board. A citizen's submission runs as the system (actor None)
+and keeps nothing of their address or browser; one from an external platform runs as
+the API token's user, who must hold a registering role for the authority. The review of
+an e-förslag is a registrar's or secretary's of the authority it goes to."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from kansli.audit.chain import record
 from kansli.eservices import mail
 from kansli.eservices.models import IdempotencyRecord, Kind, Signature, Submission
 from kansli.files.store import store_bytes
-from kansli.org.models import Authority
+from kansli.org.models import Authority, Role
 from kansli.registry.actions import (
     add_to_timeline,
     do_attach_file,
@@ -26,8 +27,11 @@ from kansli.registry.actions import (
     do_register_incoming,
 )
 from kansli.registry.models import CaseStatus
+from kansli.registry.permissions import require_role
 
 ANONYMOUS = "Anonym"
+REVIEWING_ROLES = [Role.REGISTRAR, Role.SECRETARY]
+MAX_REASON = 2000
 NAMED_KINDS = {Kind.PROPOSAL, Kind.PETITION}
 MAX_ATTACHMENTS = 5
 MAX_TEXT = 20000
@@ -82,9 +86,10 @@ def do_submit(
     if errors:
         raise ValidationError(errors)
     label = LABELS[Kind(kind)]
+    # The diary's text is the kind only, until a registrar writes it (see Submission).
     document = do_register_incoming(
         authority,
-        f"{label}: {title}",
+        f"{label} via e-tjänsten",
         timezone.localdate(),
         name or ANONYMOUS,
         counterpart_address=contact,
@@ -105,7 +110,6 @@ def do_submit(
         kind=kind, authority=authority, title=title, text=text, name=name, contact=contact,
         document=document, receipt_number=document.document_number,
         submitted_at=document.registered_at, submitted_by=actor,
-        threshold=settings.EFORSLAG_THRESHOLD if kind == Kind.PETITION else None,
     )  # fmt: skip
     after = {"kind": kind, "authority": authority.code, "attachments": len(attachments)}
     record(actor=actor, action="eservices.submit", obj=submission,
@@ -114,16 +118,81 @@ def do_submit(
     return submission
 
 
+def _under_review(submission: Submission, actor: Any) -> Submission:
+    """The e-förslag locked for its review, by a registrar or secretary of its authority."""
+    require_role(actor, submission.authority, REVIEWING_ROLES, "granska e-förslag")
+    submission = (
+        Submission.objects.select_for_update().select_related("document").get(pk=submission.pk)
+    )
+    if submission.kind != Kind.PETITION:
+        raise ValidationError("Bara ett e-förslag granskas före publicering.")
+    if submission.published_at is not None or submission.declined_at is not None:
+        raise ValidationError("E-förslaget är redan granskat.")
+    return submission
+
+
+@transaction.atomic
+def do_publish_petition(submission: Submission, *, actor: Any) -> Submission:
+    """Publish a checked e-förslag for signing, with the threshold in force today. One
+    whose registration is voided or secrecy-marked is not published."""
+    submission = _under_review(submission, actor)
+    document = submission.document
+    if document.voided_at is not None or document.secrecy_id is not None:
+        raise ValidationError(
+            "En makulerad eller sekretessmarkerad handling publiceras inte som e-förslag."
+        )
+    submission.published_at, submission.reviewed_by = timezone.now(), actor
+    submission.threshold = settings.EFORSLAG_THRESHOLD
+    submission.save(update_fields=["published_at", "reviewed_by", "threshold"])
+    add_to_timeline(document.case, "petition_published",
+                    "E-förslaget publicerades för underskrifter.", actor)  # fmt: skip
+    record(actor=actor, action="eservices.publish_petition", obj=submission,
+           label=submission.receipt_number, after={"threshold": submission.threshold})  # fmt: skip
+    transaction.on_commit(lambda: mail.reviewed(submission.pk))
+    return submission
+
+
+@transaction.atomic
+def do_decline_petition(submission: Submission, reason: str, *, actor: Any) -> Submission:
+    """Decline to publish an e-förslag, with the reason the proposer is told. It stays a
+    registered document in its case, to be answered or closed like any other."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Ange varför e-förslaget inte publiceras."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Skälet får vara högst {MAX_REASON} tecken."})
+    submission = _under_review(submission, actor)
+    submission.declined_at, submission.reviewed_by = timezone.now(), actor
+    submission.decline_reason = reason
+    submission.save(update_fields=["declined_at", "reviewed_by", "decline_reason"])
+    add_to_timeline(submission.document.case, "petition_declined",
+                    f"E-förslaget publicerades inte: {reason}", actor)  # fmt: skip
+    record(actor=actor, action="eservices.decline_petition", obj=submission,
+           label=submission.receipt_number, after={"reason": reason})  # fmt: skip
+    transaction.on_commit(lambda: mail.reviewed(submission.pk))
+    return submission
+
+
+def same_mailbox(email: str) -> str:
+    """The address a signature is counted under: lower case, without a "+tag" after the
+    local part (RFC 5233 subaddressing, which most mail services deliver to the same
+    mailbox), so that per+1@ and per+2@ do not count as two people."""
+    local, at, domain = email.strip().lower().rpartition("@")
+    return f"{local.split('+', 1)[0] or local}{at}{domain}" if at else email.strip().lower()
+
+
 @transaction.atomic
 def do_sign_petition(submission: Submission, name: str, email: str, *, actor: Any) -> Signature:
-    """Count a confirmed signature of an open e-förslag, once per e-mail address. The
-    one that reaches the threshold sends the e-förslag to the board, once."""
+    """Count a confirmed signature of a published e-förslag, once per mailbox. The one
+    that reaches the threshold sends the e-förslag to the board, once."""
     submission = Submission.objects.select_for_update().get(pk=submission.pk)
     if submission.kind != Kind.PETITION:
         raise ValidationError("Bara ett e-förslag kan skrivas under.")
+    if submission.published_at is None:
+        raise ValidationError("E-förslaget är inte publicerat för underskrifter.")
     if submission.sent_to_board_at is not None:
         raise ValidationError("E-förslaget har redan lämnats till nämnden.")
-    email = email.strip().lower()
+    email = same_mailbox(email)
     if submission.signatures.filter(email=email).exists():
         raise ValidationError("Du har redan skrivit under det här e-förslaget.")
     signature = Signature.objects.create(

@@ -1,13 +1,14 @@
 """Demo submissions through the citizens' e-services, as they come in: a
-medborgarförslag and an e-förslag to fullmäktige (the e-förslag with a few confirmed
-signatures, open for more) and an anonymous synpunkt to the technical board. Built
+medborgarförslag and two e-förslag to fullmäktige (one published with a few confirmed
+signatures, open for more; one waiting for the registrar's review) and an anonymous
+synpunkt to the technical board. Built
 through the actions; a second run adds nothing."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kansli.eservices.actions import do_sign_petition, do_submit
+from kansli.eservices.actions import do_publish_petition, do_sign_petition, do_submit
 from kansli.eservices.models import Kind, Submission
 from kansli.org.models import Authority
 
@@ -33,13 +34,20 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
         "att kommunen sätter upp belysning före nästa vinter.",
         name="Ahmed Karimi", contact="ahmed.karimi@example.se", actor=None,
     )  # fmt: skip
+    do_publish_petition(petition, actor=None)
     for name in SIGNERS:
         email = name.lower().replace(" ", ".").replace("ö", "o") + "@example.se"
         do_sign_petition(petition, name, email, actor=None)
+    do_submit(
+        Kind.PETITION, council, "Hundrastgård i Västra parken",
+        "Det finns ingen inhägnad plats för hundar i västra delen av tätorten. Vi vill ha "
+        "en hundrastgård i Västra parken.",
+        name="Sara Berg", contact="sara.berg@example.se", actor=None,
+    )  # fmt: skip
     do_submit(
         Kind.FEEDBACK, board, "Trasig gatlykta på Kyrkogatan",
         "Gatlyktan utanför Kyrkogatan 12 har varit släckt i två veckor.", actor=None,
     )  # fmt: skip
     report(f"E-tjänster: ett medborgarförslag, ett e-förslag med {len(SIGNERS)} "
-           f"underskrifter och en synpunkt")  # fmt: skip
+           f"underskrifter, ett som väntar på granskning och en synpunkt")  # fmt: skip
     return []

@@ -63,3 +63,17 @@ class SignatureForm(AccessibleForm):
         label=_("E-mail address"), max_length=254,
         help_text=_("We send you a link: your signature counts once you have opened it."),
     )  # fmt: skip
+
+
+class ReviewForm(AccessibleForm):
+    """A registrar's review of an e-förslag: publish it, or decline with a reason."""
+
+    decision = forms.ChoiceField(
+        label=_("Decision"), widget=forms.RadioSelect,
+        choices=[("publish", _("Publish for signing")), ("decline", _("Do not publish"))],
+    )  # fmt: skip
+    reason = forms.CharField(
+        label=_("Reason for not publishing"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Sent to the proposer and kept in the case."),
+    )  # fmt: skip

@@ -1,7 +1,10 @@
 """The e-mails the e-services send, after the change that causes them has committed: the
-receipt to a citizen who gave an e-mail address, the link that confirms a signature,
-and the notice to the registrars that an e-förslag has reached its threshold. A failure
-to send is logged (without the address) and never undoes the registration."""
+receipt to a citizen who gave an e-mail address, the review of an e-förslag to its
+proposer, the link that confirms a signature, and the notice to the registrars that an
+e-förslag has reached its threshold. Whatever address a sender types gets no text of
+theirs back: the receipt names the kind, number and authority only, and a signature's
+link goes out only for an e-förslag a registrar has published. A failure to send is
+logged (without the address) and never undoes the registration."""
 
 from __future__ import annotations
 
@@ -43,6 +46,19 @@ def receipt(submission_id: int) -> None:
     if address is not None:
         subject = _("Receipt %(number)s") % {"number": submission.receipt_number}
         _send(subject, "eservices/mail/receipt.txt", {"submission": submission}, [address])
+
+
+def reviewed(submission_id: int) -> None:
+    """Tell the proposer of an e-förslag, if they gave an e-mail address, that it is
+    published (with its page) or declined (with the reason)."""
+    submission = Submission.objects.get(pk=submission_id)
+    address = email_address(submission.contact)
+    if address is None:
+        return
+    page = settings.SITE_URL + reverse("eservices:petition", args=[submission.pk])
+    subject = _("Your e-petition %(number)s") % {"number": submission.receipt_number}
+    context = {"submission": submission, "page": page}
+    _send(subject, "eservices/mail/reviewed.txt", context, [address])
 
 
 def signature_link(submission: Submission, name: str, email: str) -> None:

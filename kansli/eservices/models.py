@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from kansli.org.models import Authority
@@ -31,7 +32,11 @@ class Submission(models.Model):
       sender wishes.
 
     The receipt number is the document's number (KF 2026/12-1): what the citizen quotes
-    when asking about it, and what finds it in the public e-diary."""
+    when asking about it, and what finds it in the public e-diary. The registration says
+    only what kind of submission it is ("Synpunkt via e-tjänsten"): the diary's text is
+    the registrar's to write (OSL 5 kap. 2 §), and a sender's own heading may name a
+    neighbour or an illness before anyone has read it. The sender's heading and text are
+    kept here and in the document's first file."""
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     authority = models.ForeignKey(Authority, on_delete=models.PROTECT, related_name="+")
@@ -47,6 +52,17 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
         related_name="+",
     )  # fmt: skip
+    # An e-förslag is checked by a registrar or secretary before it is published for
+    # signing (the municipality's rules for e-förslag: no insults, no named private
+    # persons, within the municipality's remit) and is published or declined, with the
+    # reason told to the proposer; until then it has no public page and no one can sign.
+    published_at = models.DateTimeField(_("published for signing"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     # An e-förslag: the signatures it needs (fixed when it is published), and when it
     # reached them and went to the board.
     threshold = models.PositiveIntegerField(_("signatures needed"), null=True, blank=True)
@@ -56,6 +72,16 @@ class Submission(models.Model):
         verbose_name = _("e-service submission")
         verbose_name_plural = _("e-service submissions")
         ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | Q(declined_at__isnull=True),
+                name="submission_published_or_declined",
+            ),
+            models.CheckConstraint(
+                condition=Q(declined_at__isnull=True) | ~Q(decline_reason=""),
+                name="submission_decline_reason",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.receipt_number} {self.title}"

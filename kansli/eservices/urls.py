@@ -13,4 +13,6 @@ urlpatterns = [
     path("e-tjanster/e-forslag/<int:pk>/", views.petition, name="petition"),
     path("e-tjanster/e-forslag/bekrafta/<str:token>/", views.confirm, name="confirm"),
     path("e-tjanster/kvitto/<str:token>/", views.receipt, name="receipt"),
+    path("e-tjanster/granskning/", views.review_list, name="review-list"),
+    path("e-tjanster/granskning/<int:pk>/", views.review, name="review"),
 ]

@@ -1,24 +1,44 @@
 """The public e-services (no login): a medborgarförslag, a synpunkt, an e-förslag and
-its public page where others sign it. Each form is held against spam by
-kansli.web.spam; nothing of the sender's address or browser is kept. A submission is
-registered by the system (actor None); the receipt page is reached by a signed link."""
+its public page where others sign it once a registrar has published it. Each form is
+held against spam by kansli.web.spam; nothing of the sender's address or browser is
+kept. A submission is registered by the system (actor None); the receipt page is
+reached by a signed link. Staff (login): the e-förslag waiting for review."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
 
+from kansli.access.rules import may_read
 from kansli.eservices import mail
-from kansli.eservices.actions import do_sign_petition, do_submit
-from kansli.eservices.forms import FeedbackForm, ProposalForm, SignatureForm, SubmissionForm
+from kansli.eservices.actions import (
+    REVIEWING_ROLES,
+    do_decline_petition,
+    do_publish_petition,
+    do_sign_petition,
+    do_submit,
+)
+from kansli.eservices.forms import (
+    FeedbackForm,
+    ProposalForm,
+    ReviewForm,
+    SignatureForm,
+    SubmissionForm,
+)
 from kansli.eservices.models import Kind, Submission
 from kansli.org.models import Authority
+from kansli.registry.models import Document
+from kansli.registry.views.common import authorities_with, current_user, require
 from kansli.web import spam
 
 RECEIPT_SALT = "kansli.eservices.receipt"
@@ -118,11 +138,71 @@ def _council() -> Authority | None:
 
 
 def _published() -> Any:
-    """E-förslag the public may read: not voided, not secrecy-marked."""
+    """E-förslag the public may read: published by a registrar, not voided, not
+    secrecy-marked."""
     return Submission.objects.filter(
-        kind=Kind.PETITION, document__voided_at__isnull=True, document__secrecy__isnull=True
-    ).annotate(signed=Count("signatures"))
+        kind=Kind.PETITION, published_at__isnull=False,
+        document__voided_at__isnull=True, document__secrecy__isnull=True,
+    ).annotate(signed=Count("signatures"))  # fmt: skip
 
 
 def _open_petitions() -> Any:
     return _published().filter(sent_to_board_at__isnull=True).order_by("-submitted_at")[:50]
+
+
+def waiting_review(user: Any) -> QuerySet[Submission]:
+    """The e-förslag not yet published or declined at the authorities the user reviews
+    for, oldest first, whose registration the user may see and which is not voided."""
+    waiting = Submission.objects.filter(
+        kind=Kind.PETITION,
+        published_at__isnull=True,
+        declined_at__isnull=True,
+        authority__in=authorities_with(user, REVIEWING_ROLES),
+        document__in=Document.objects.visible_to(user),
+        document__voided_at__isnull=True,
+    )
+    return waiting.select_related("document__case__authority", "authority").order_by(
+        "submitted_at", "pk"
+    )
+
+
+@never_cache
+@login_required
+def review_list(request: HttpRequest) -> HttpResponse:
+    """The e-förslag to check before they are published: each with its heading and text
+    (not the proposer's name, which the check does not need) and one form to publish or
+    decline it. A secrecy-marked one is shown by number only to those who may not read
+    it."""
+    user = current_user(request)
+    require(authorities_with(user, REVIEWING_ROLES).exists())
+    rows = [_row(user, submission, None) for submission in waiting_review(user)[:50]]
+    return render(request, "eservices/review_list.html", {"rows": rows})
+
+
+def _row(user: Any, submission: Submission, form: ReviewForm | None) -> dict[str, Any]:
+    form = form or ReviewForm(prefix=str(submission.pk))
+    return {"submission": submission, "readable": may_read(user, submission.document),
+            "form": form}  # fmt: skip
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    submission = get_object_or_404(waiting_review(user), pk=pk)
+    form = ReviewForm(request.POST, prefix=str(pk))
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "publish":
+                do_publish_petition(submission, actor=user)
+                messages.success(request, _("%(number)s is published for signing.")
+                                 % {"number": submission.receipt_number})  # fmt: skip
+            else:
+                do_decline_petition(submission, form.cleaned_data["reason"], actor=user)
+                messages.success(request, _("%(number)s is declined; the proposer is told why.")
+                                 % {"number": submission.receipt_number})  # fmt: skip
+            return redirect("eservices:review-list")
+        except ValidationError as refusal:
+            form.add_action_errors(refusal)
+    context = {"rows": [_row(user, submission, form)]}
+    return render(request, "eservices/review_list.html", context, status=400)

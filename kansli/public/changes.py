@@ -51,6 +51,8 @@ QUIET_ACTIONS = frozenset(
         "drafting.upload",
         "drafting.set_authority_profile",
         "eservices.sign_petition",
+        "eservices.publish_petition",
+        "eservices.decline_petition",
         "distribution.create",
         "distribution.rename",
         "distribution.add_member",

@@ -11,7 +11,8 @@ with their item deadline (stoppdag), dispatch day and items still without a repo
 a manager, the team's load: open and overdue cases per officer; for a manager or an
 archivist, the disposal lists (gallringslistor) waiting for their review or approval and
 those approved but not yet carried out, and the transfers to the e-archive still waiting
-for the e-archive's receipt (Arkivlagen 10 och 14 §§)."""
+for the e-archive's receipt (Arkivlagen 10 och 14 §§); for a registrar or secretary, the
+e-förslag waiting to be checked before they are published for signing."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kansli.archive.models import Transfer
+from kansli.eservices.views import waiting_review
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
@@ -55,6 +57,7 @@ class ToDo:
     team: list[dict[str, Any]]  # officer's name, open, overdue
     disposal: list[DisposalRun]  # each with `to_do`: review, approve or dispose
     transfers: list[Transfer]  # exported, without the e-archive's receipt
+    petitions: int  # e-förslag waiting for review (kansli.eservices)
 
     def __bool__(self) -> bool:
         return bool(
@@ -67,6 +70,7 @@ class ToDo:
             or self.team
             or self.disposal
             or self.transfers
+            or self.petitions
         )
 
 
@@ -101,6 +105,7 @@ def to_do(user: Any) -> ToDo:
             .annotate(packages=Count("cases"))
             .order_by("finished_at", "pk")
         ),
+        petitions=waiting_review(user).count(),
     )
 
 

@@ -1,0 +1,144 @@
+"""The review of an e-förslag before it is published, and what the e-services send or
+show before anyone has read a submission: no sender's text in the public diary or in
+an e-mail to a typed address, no signing before publication, one mailbox one signature."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.test import Client
+
+from kansli.audit.models import AuditEvent
+from kansli.eservices.actions import do_publish_petition, do_sign_petition, do_submit
+from kansli.eservices.models import Kind, Submission
+from kansli.eservices.testing import make_council, make_petition
+from kansli.org.models import Role
+from kansli.org.testing import make_authority, make_user
+from kansli.registry.actions import do_mark_secrecy
+from kansli.registry.models import TimelineEntry
+from kansli.registry.testing import make_provision
+from kansli.web import spam
+
+pytestmark = pytest.mark.django_db
+SECRET_TITLE = "Grannen Kalle Svensson dricker"
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def registrar():
+    return make_user("registrator", email="reg@kommun.se",
+                     roles=[(Role.REGISTRAR, make_council())])  # fmt: skip
+
+
+def test_an_e_petition_is_not_public_and_cannot_be_signed_until_published():
+    petition = make_petition(SECRET_TITLE, published=False, contact="anna@example.se")
+    client = Client()
+    assert client.get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 404
+    assert SECRET_TITLE not in client.get("/e-tjanster/").content.decode()
+    fields = {"name": "Per", "email": "per@example.se"} | spam.filled_in()
+    assert client.post(f"/e-tjanster/e-forslag/{petition.pk}/", fields).status_code == 404
+    assert mail.outbox == []  # no signature link carries the unread title anywhere
+    with pytest.raises(ValidationError, match="inte publicerat"):
+        do_sign_petition(petition, "Per", "per@example.se", actor=None)
+    diary = client.get("/diarium/").content.decode()
+    assert SECRET_TITLE not in diary and "E-förslag via e-tjänsten" in diary
+
+
+def test_a_registrar_publishes_it_from_the_review_list_and_the_proposer_is_told(
+    django_capture_on_commit_callbacks,
+):
+    petition = make_petition(published=False, contact="anna@example.se")
+    client = signed_in(registrar())
+    assert "1 e-förslag att granska" in client.get("/").content.decode()
+    listing = client.get("/e-tjanster/granskning/").content.decode()
+    assert petition.title in listing and "Anna Andersson" not in listing  # no name needed
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/e-tjanster/granskning/{petition.pk}/",
+                               {f"{petition.pk}-decision": "publish"})  # fmt: skip
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.published_at is not None and petition.threshold == 100
+    assert Client().get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 200
+    (told,) = mail.outbox
+    assert told.to == ["anna@example.se"] and f"/e-tjanster/e-forslag/{petition.pk}/" in told.body
+    event = AuditEvent.objects.get(action="eservices.publish_petition")
+    assert event.actor.username == "registrator"
+    assert TimelineEntry.objects.filter(kind="petition_published").exists()
+    assert "inget e-förslag" in client.get("/e-tjanster/granskning/").content.decode().lower()
+
+
+def test_declining_needs_a_reason_which_the_proposer_gets(django_capture_on_commit_callbacks):
+    petition = make_petition(published=False, contact="anna@example.se")
+    client = signed_in(registrar())
+    url = f"/e-tjanster/granskning/{petition.pk}/"
+    refused = client.post(url, {f"{petition.pk}-decision": "decline"})
+    assert refused.status_code == 400 and "Ange varför" in refused.content.decode()
+    petition.refresh_from_db()
+    assert petition.declined_at is None and not AuditEvent.objects.filter(
+        action="eservices.decline_petition").exists()  # fmt: skip
+    reason = "Förslaget namnger en privatperson."
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {f"{petition.pk}-decision": "decline", f"{petition.pk}-reason": reason})
+    petition.refresh_from_db()
+    assert petition.declined_at is not None and petition.published_at is None
+    (told,) = mail.outbox
+    assert reason in told.body and petition.title not in told.body
+    assert Client().get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 404
+    assert client.post(url, {f"{petition.pk}-decision": "publish"}).status_code == 404
+    with pytest.raises(ValidationError, match="redan granskat"):
+        do_publish_petition(petition, actor=None)
+
+
+def test_only_a_registrar_or_secretary_of_its_authority_reviews_it():
+    petition = make_petition(published=False)
+    other = make_authority("BN", "Byggnadsnämnden")
+    officer = make_user("handlaggare", roles=[(Role.OFFICER, make_council()),
+                                              (Role.REGISTRAR, other)])  # fmt: skip
+    client = signed_in(officer)
+    assert client.get("/e-tjanster/granskning/").content.decode().count(petition.title) == 0
+    assert "att granska" not in client.get("/").content.decode()
+    answer = client.post(f"/e-tjanster/granskning/{petition.pk}/",
+                         {f"{petition.pk}-decision": "publish"})  # fmt: skip
+    assert answer.status_code == 404
+    with pytest.raises(PermissionDenied):
+        do_publish_petition(petition, actor=officer)
+    petition.refresh_from_db()
+    assert petition.published_at is None
+
+
+def test_a_secrecy_marked_e_petition_is_not_published():
+    petition = make_petition(published=False)
+    do_mark_secrecy(petition.document, make_provision(), actor=None)
+    with pytest.raises(ValidationError, match="sekretessmarkerad"):
+        do_publish_petition(petition, actor=None)
+    assert Submission.objects.get().published_at is None
+
+
+def test_a_typed_address_gets_no_text_of_the_senders(django_capture_on_commit_callbacks):
+    board = make_authority("TFN", "Tekniska nämnden")
+    with django_capture_on_commit_callbacks(execute=True):
+        feedback = do_submit(Kind.FEEDBACK, board, "Köp billiga klockor på spam.example",
+                             "Klicka här: https://spam.example", contact="offer@example.se",
+                             actor=None)  # fmt: skip
+    (receipt,) = mail.outbox
+    assert receipt.to == ["offer@example.se"] and feedback.receipt_number in receipt.body
+    assert "spam.example" not in receipt.body + receipt.subject
+    diary = Client().get("/diarium/").content.decode()
+    assert "spam.example" not in diary and "Synpunkt via e-tjänsten" in diary
+
+
+def test_subaddresses_of_one_mailbox_sign_once():
+    petition = make_petition()
+    do_sign_petition(petition, "Per", "Per+1@Example.se", actor=None)
+    with pytest.raises(ValidationError, match="redan skrivit under"):
+        do_sign_petition(petition, "Per", "per+2@example.se", actor=None)
+    with pytest.raises(ValidationError, match="redan skrivit under"):
+        do_sign_petition(petition, "Per", "per@example.se", actor=None)
+    do_sign_petition(petition, "Pia", "+pia@example.se", actor=None)
+    assert sorted(petition.signatures.values_list("email", flat=True)) == [
+        "+pia@example.se", "per@example.se"]  # fmt: skip
