@@ -241,6 +241,7 @@ FILL: dict[tuple[str, str, str], Fill] = {
     ("begaran", "kvitto", "token"): Fill(OPEN_LEVEL, "reader_pk"),
     # A delivery's download link and its files: only a valid signed link opens them.
     ("begaran", "hamta", "token"): Fill(OPEN_LEVEL, "reader_pk"),
+    ("begaran", "utlamnande", "pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("begaran", "hamta", "file_pk"): Fill(OPEN_LEVEL, "reader_pk"),
     ("api", "requests", "request_id"): Fill(CASE, "request_pk", MISSING),
     # A reorganisation (kansli.reorganisation): the system administrator's pages; an id

@@ -38,6 +38,7 @@ QUIET_ACTIONS = frozenset(
         "registry.add_naming_rule",
         "registry.change_naming_rule",
         "requests.download",
+        "requests.revoke_link",
         "privacy.search_person",
         "handbook.remind",
         "meetings.save_note",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansli.files.models import StoredFile
@@ -199,9 +200,10 @@ class DeliveryMethod(models.TextChoices):
 
 
 class Delivery(models.Model):
-    """Copies sent to the requester: by e-mail, by a download link that expires, or
-    marked as sent by post; with the pages counted and the fee recorded as shown before
-    sending. A link's downloads are logged without anything about who fetched them."""
+    """Copies sent to the requester: by e-mail, by a download link that expires (or is
+    withdrawn), or marked as sent by post; with the pages counted and the fee recorded as
+    shown before sending. A link's downloads are logged without anything about who
+    fetched them."""
 
     request = models.ForeignKey(AccessRequest, on_delete=models.CASCADE, related_name="deliveries")
     items = models.ManyToManyField(RequestedItem, related_name="deliveries")
@@ -214,6 +216,14 @@ class Delivery(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     link_expires_at = models.DateTimeField(_("link expires"), null=True, blank=True)
+    # A link withdrawn before it expired (sent to the wrong address, a copy that should
+    # not have gone): from then on it opens nothing. What was fetched before stays
+    # fetched; the audit chain says which files had been.
+    link_revoked_at = models.DateTimeField(_("link withdrawn"), null=True, blank=True)
+    link_revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
     downloads = models.PositiveIntegerField(_("downloads"), default=0)
 
     class Meta:
@@ -223,6 +233,12 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.request}: {self.get_method_display()}"
+
+    @property
+    def link_open(self) -> bool:
+        """Whether its link still opens: neither expired nor withdrawn."""
+        expires, revoked = self.link_expires_at, self.link_revoked_at
+        return expires is not None and revoked is None and expires > timezone.now()
 
 
 class Refusal(models.Model):

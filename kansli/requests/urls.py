@@ -17,6 +17,7 @@ urlpatterns = [
     path("begaran/handling/<int:pk>/koppla/", review.link, name="link"),
     path("begaran/handling/<int:pk>/ta-bort/", review.remove_item, name="remove-item"),
     path("begaran/<int:pk>/leverera/", deliver.deliver, name="deliver"),
+    path("begaran/utlamnande/<int:pk>/dra-tillbaka/", deliver.revoke_link, name="revoke-link"),
     path("begaran/<int:pk>/handling/<int:item_pk>/maskera/", redact.redact, name="redact"),
     path(
         "begaran/<int:pk>/handling/<int:item_pk>/maskera/sida/<int:page>.png",

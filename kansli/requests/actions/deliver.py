@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 SALT = "kansli.requests.delivery"
 DOWNLOAD = "requests.download"  # the audit action of a link's first download of a file
 DESCRIPTION = "Utlämnande av allmän handling"
+MAX_REASON = 500
 # What the authority answers without delivering: a refusal, or a referral to the
 # authority that must review the document (OSL 6 kap. 4 §).
 ANSWERED_WITHOUT_DELIVERY = {Review.REFUSE, Review.REFERRED}
@@ -144,13 +145,13 @@ def link_token(delivery: Delivery, files: Iterable[DocumentFile]) -> str:
 
 def opened_link(token: str) -> tuple[Delivery, list[DocumentFile]] | None:
     """The delivery and files of a link, or None if the token is tampered with, the
-    delivery is not a link or the link has expired."""
+    delivery is not a link or the link has expired or been withdrawn."""
     try:
         data = signing.loads(token, salt=SALT)
     except signing.BadSignature:
         return None
     delivery = Delivery.objects.filter(pk=data.get("d"), method=DeliveryMethod.LINK).first()
-    if delivery is None or delivery.link_expires_at is None:
+    if delivery is None or delivery.link_expires_at is None or delivery.link_revoked_at:
         return None
     if delivery.link_expires_at <= timezone.now():
         return None
@@ -318,6 +319,33 @@ def do_deliver(
     if method == DeliveryMethod.EMAIL or (method == DeliveryMethod.LINK and is_email(address)):
         transaction.on_commit(lambda: _mail(request, delivery, shown, link))
     return delivery, link
+
+
+@transaction.atomic
+def do_revoke_link(delivery: Delivery, reason: str, *, actor: Any) -> Delivery:
+    """Withdraw a delivery's download link before it expires, with the reason (kept in
+    the audit event and the case's timeline): the link and each file behind it answer
+    as for anything missing from then on. Whoever may deliver for the authority may."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": "Ange varför länken dras tillbaka."})
+    if len(reason) > MAX_REASON:
+        raise ValidationError({"reason": f"Skälet får vara högst {MAX_REASON} tecken."})
+    request = delivery.request
+    require_registering(actor, request.authority)
+    delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+    if delivery.method != DeliveryMethod.LINK:
+        raise ValidationError("Bara en länk kan dras tillbaka.")
+    if delivery.link_revoked_at is not None:
+        raise ValidationError("Länken är redan tillbakadragen.")
+    delivery.link_revoked_at, delivery.link_revoked_by = timezone.now(), actor
+    delivery.save(update_fields=["link_revoked_at", "link_revoked_by"])
+    add_to_timeline(request.case, "delivery_link_revoked",
+                    f"Länken till kopiorna drogs tillbaka: {reason}", actor)  # fmt: skip
+    record(actor=actor, action="requests.revoke_link", obj=delivery,
+           label=request.case.case_number,
+           after={"reason": reason, "downloads": delivery.downloads})  # fmt: skip
+    return delivery
 
 
 @transaction.atomic

@@ -12,7 +12,7 @@ from kansli.org.actions import do_create_authority
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_municipality, make_user
 from kansli.registry.models import DocumentFile
-from kansli.requests.actions.deliver import do_deliver
+from kansli.requests.actions.deliver import do_deliver, do_revoke_link
 from kansli.requests.models import Delivery, RequestedItem
 from kansli.requests.tests.delivery_data import make_data
 from kansli.web.testing import signed_in
@@ -234,3 +234,51 @@ def test_the_delivery_s_registration_names_items_by_number_never_in_the_requeste
     page = Client().get(f"/diarium/{case.authority.code}/{case.year}/{case.number}/")
     assert "Kalle" not in page.content.decode() and "beskriven handling" in page.content.decode()
     assert Client().get("/api/v1/public/diary", {"q": "journal"}).json()["entries"] == []
+
+
+def test_a_withdrawn_link_opens_nothing_and_says_why_in_the_case() -> None:
+    data = make_data(contact="")
+    delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    file_path = f"{path}{file_of(data.disclosed).pk}/"
+    public = Client()
+    assert public.get(file_path).status_code == 200
+    staff = signed_in(data.registrar)
+    page = staff.get(f"/begaran/{data.request.pk}/leverera/").content.decode()
+    assert f"/begaran/utlamnande/{delivery.pk}/dra-tillbaka/" in page
+    url = f"/begaran/utlamnande/{delivery.pk}/dra-tillbaka/"
+    refused = staff.post(url, {"reason": "  "}, follow=True).content.decode()
+    assert "Ange varför länken dras tillbaka." in refused
+    assert public.get(path).status_code == 200  # nothing changed by the refusal
+    staff.post(url, {"reason": "Skickad till fel adress."})
+    for gone in (path, file_path):
+        answer = public.get(gone)
+        assert answer.status_code == 404 and "protokoll" not in answer.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.link_revoked_by == data.registrar and not delivery.link_open
+    event = AuditEvent.objects.get(action="requests.revoke_link")
+    assert event.after == {"reason": "Skickad till fel adress.", "downloads": 1}
+    timeline = data.request.case.timeline.get(kind="delivery_link_revoked")
+    assert "fel adress" in timeline.text
+    page = staff.get(f"/begaran/{data.request.pk}/leverera/").content.decode()
+    assert "drogs tillbaka" in page and url not in page  # no button for a withdrawn link
+    again = staff.post(url, {"reason": "Igen."}, follow=True).content.decode()
+    assert "redan tillbakadragen" in again
+
+
+def test_only_staff_of_the_authority_withdraw_a_link_and_a_post_delivery_has_none() -> None:
+    data = make_data(contact="")
+    delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    other = make_user("annan", roles=[(Role.REGISTRAR, make_authority("BN", "Byggnadsnämnden"))])
+    url = f"/begaran/utlamnande/{delivery.pk}/dra-tillbaka/"
+    assert signed_in(other).post(url, {"reason": "Ofog."}).status_code == 403
+    assert Client().post(url, {"reason": "Ofog."}).status_code == 302  # to the login page
+    delivery.refresh_from_db()
+    assert delivery.link_revoked_at is None
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert Client().get(path).status_code == 200
+    posted, _link = do_deliver(
+        data.request, [data.disclosed], "post", address="Storgatan 1", actor=data.registrar
+    )
+    with pytest.raises(ValidationError, match="Bara en länk"):
+        do_revoke_link(posted, "Fel.", actor=data.registrar)

@@ -12,17 +12,25 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kansli.files.download import file_response
 from kansli.registry.views.common import current_user
 from kansli.requests.actions.deliver import (
     do_count_download,
     do_deliver,
+    do_revoke_link,
     opened_link,
     preview,
     require_readable,
 )
-from kansli.requests.models import AccessRequest, DeliveryMethod, RequestedItem, Review
+from kansli.requests.models import (
+    AccessRequest,
+    Delivery,
+    DeliveryMethod,
+    RequestedItem,
+    Review,
+)
 
 
 def visible_request(request: HttpRequest, pk: int) -> AccessRequest:
@@ -94,6 +102,22 @@ def deliver(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
     return redirect("requests:deliver", pk=access_request.pk)
+
+
+@login_required
+@require_POST
+def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a delivery's link (the form beside it in the list of deliveries); 403
+    for whoever may read the request but not deliver for its authority."""
+    visible = AccessRequest.objects.visible_to(request.user)
+    delivery = get_object_or_404(Delivery.objects.filter(request__in=visible), pk=pk)
+    try:
+        do_revoke_link(delivery, request.POST.get("reason", ""), actor=current_user(request))
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+    else:
+        messages.success(request, _("The link is withdrawn: it opens nothing any more."))
+    return redirect("requests:deliver", pk=delivery.request_id)
 
 
 def download(request: HttpRequest, token: str) -> HttpResponse:
