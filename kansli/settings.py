@@ -535,6 +535,9 @@ REGISTRATION_LAG_LIMIT = env_int("KANSLI_REGISTRATION_LAG_DAYS", 1)
 # the code of the delegation point for refusing to disclose (OSL 6 kap. 7 §) in each
 # authority's delegation order; its delegate and substitutes decide refusals.
 DELIVERY_LINK_DAYS = env_int("KANSLI_DELIVERY_LINK_DAYS", 14)
+
+# API keys (kansli.org.tokens): the days a new key opens the API unless made for fewer.
+API_TOKEN_DAYS = env_int("KANSLI_API_TOKEN_DAYS", 365)
 ACCESS_REQUEST_POINT = env("KANSLI_ACCESS_REQUEST_POINT") or "2.1"
 
 # The working day a request for public documents is timed in (kansli.requests.clock):

@@ -46,6 +46,8 @@ ROLE_FIELDS = [
 ]
 ONLY_SUBSTITUTES = "Bara ersättare har en turordning."
 
+MAX_TOKEN_DAYS = 3650  # ten years: a key is never for ever
+
 
 def _create(obj: Any, fields: list[str], action: str, actor: Any) -> Any:
     obj.full_clean()
@@ -384,18 +386,26 @@ def _require_self_or_sysadmin(actor: Any, user: User) -> None:
 
 
 @transaction.atomic
-def do_create_api_token(user: User, name: str, *, actor: Any) -> tuple[ApiToken, str]:
+def do_create_api_token(
+    user: User, name: str, *, days: int | None = None, actor: Any
+) -> tuple[ApiToken, str]:
     """Make an API key for a program acting on the person's behalf (by the person, a
-    system administrator or the system). Returns the token row and the key itself: the
+    system administrator or the system), valid for `days` (KANSLI_API_TOKEN_DAYS when
+    not given, at most MAX_TOKEN_DAYS). Returns the token row and the key itself: the
     key is not stored (only its SHA-256) and cannot be shown again."""
     _require_self_or_sysadmin(actor, user)
     if not user.is_active:
         raise ValidationError({"user": f"Kontot {user.username} är inaktiverat."})
     if not name.strip():
         raise ValidationError({"name": "Ange vad nyckeln ska användas till."})
+    days = settings.API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationError({"days": f"En nyckel gäller 1–{MAX_TOKEN_DAYS} dagar."})
     key = tokens.new_key()
-    token = ApiToken(user=user, name=name.strip(), key_hash=tokens.hash_key(key))
-    _create(token, ["user", "name"], "org.create_api_token", actor)
+    expires = timezone.now() + datetime.timedelta(days=days)
+    token = ApiToken(user=user, name=name.strip(), key_hash=tokens.hash_key(key),
+                     expires_at=expires)  # fmt: skip
+    _create(token, ["user", "name", "expires_at"], "org.create_api_token", actor)
     return token, key
 
 

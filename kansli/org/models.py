@@ -317,13 +317,16 @@ class RoleAssignment(Dated):
 class ApiToken(models.Model):
     """A key a program uses to call Kansli's API on a person's behalf (for example an
     e-service that registers incoming applications). Only the SHA-256 of the key is
-    kept; the key itself is shown once, when it is made."""
+    kept; the key itself is shown once, when it is made. Every key expires (by default a
+    year after it is made, KANSLI_API_TOKEN_DAYS): a key forgotten in a decommissioned
+    integration stops opening by itself."""
 
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=100)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:

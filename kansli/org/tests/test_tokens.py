@@ -1,11 +1,15 @@
 """API keys: made and revoked through actions, stored only as their hash."""
 
+import datetime
 import hashlib
 from io import StringIO
+from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
+from django.utils import timezone
 
 from kansli.audit.models import AuditEvent
 from kansli.org import actions
@@ -23,7 +27,8 @@ def test_only_the_hash_of_a_key_is_stored_and_the_event_names_no_secret() -> Non
     assert token.key_hash == hashlib.sha256(key.encode()).hexdigest()
     assert token.name == "E-tjänst bygglov"
     event = AuditEvent.objects.get(action="org.create_api_token")
-    assert event.after == {"user": user.pk, "name": "E-tjänst bygglov"}
+    assert event.after == {"user": user.pk, "name": "E-tjänst bygglov",
+                           "expires_at": str(token.expires_at)}  # fmt: skip
     assert key not in str(event.after) and token.key_hash not in str(event.after)
     assert user_for_key(key) == user
     assert user_for_key(key + "x") is None
@@ -72,3 +77,35 @@ def test_the_token_command_prints_the_key_once_and_revokes_it() -> None:
         call_command("token", "create", "nobody", "--name", "x")
     with pytest.raises(CommandError, match="redan återkallad"):
         call_command("token", "revoke", str(token.pk))
+
+
+def test_a_key_expires_after_its_days_and_the_listing_says_so() -> None:
+    user = make_user("eva")
+    token, key = actions.do_create_api_token(user, "Bygglov", days=30, actor=None)
+    made = token.expires_at - datetime.timedelta(days=30)
+    assert abs((made - timezone.now()).total_seconds()) < 60
+    assert user_for_key(key) == user
+    later = token.expires_at + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert user_for_key(key) is None
+        out = StringIO()
+        call_command("token", "list", stdout=out)
+        assert "gick ut" in out.getvalue()
+    default, _key = actions.do_create_api_token(user, "Standard", actor=None)
+    assert (default.expires_at - timezone.now()).days in (364, 365)
+    for days in (0, -1, 3651):
+        with pytest.raises(ValidationError, match="1–3650 dagar"):
+            actions.do_create_api_token(user, "Fel", days=days, actor=None)
+    assert ApiToken.objects.count() == 2
+
+
+def test_an_expired_key_is_refused_by_the_api_like_a_wrong_one() -> None:
+    user = make_user("eva")
+    token, key = actions.do_create_api_token(user, "Bygglov", days=1, actor=None)
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert client.get("/api/v1/cases").status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now())
+    expired = client.get("/api/v1/cases")
+    wrong = Client(HTTP_AUTHORIZATION=f"Bearer {key}x").get("/api/v1/cases")
+    assert expired.status_code == wrong.status_code == 401
+    assert expired.content == wrong.content

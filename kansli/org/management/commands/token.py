@@ -23,6 +23,10 @@ class Command(BaseCommand):
         )
         create.add_argument("username", metavar="USERNAME")
         create.add_argument("--name", required=True, help="Vad nyckeln används till.")
+        create.add_argument(
+            "--days", type=int, default=None,
+            help="Hur många dagar nyckeln gäller (standard KANSLI_API_TOKEN_DAYS, 365).",
+        )  # fmt: skip
         revoke = commands.add_parser("revoke", help="Återkalla nyckeln med id ID.")
         revoke.add_argument("token_id", metavar="ID", type=int)
         listing = commands.add_parser("list", help="Lista nycklarna (för USERNAME).")
@@ -31,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["command"] == "create":
-                self.create(options["username"], options["name"])
+                self.create(options["username"], options["name"], options["days"])
             elif options["command"] == "revoke":
                 self.revoke(options["token_id"])
             else:
@@ -39,13 +43,14 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages), returncode=2) from exc
 
-    def create(self, username: str, name: str) -> None:
+    def create(self, username: str, name: str, days: int | None) -> None:
         """The key alone on standard output (for scripts), the advice on standard error."""
-        token, key = do_create_api_token(_user(username), name, actor=None)
+        token, key = do_create_api_token(_user(username), name, days=days, actor=None)
         self.stdout.write(key)
         self.stderr.write(
-            f"Nyckel {token.pk} ({token.name}) skapad för {username}. Den visas bara nu: "
-            "spara den säkert. Använd den som 'Authorization: Bearer <nyckel>'."
+            f"Nyckel {token.pk} ({token.name}) skapad för {username}, giltig till "
+            f"{_when(token.expires_at)}. Den visas bara nu: spara den säkert. Använd den "
+            "som 'Authorization: Bearer <nyckel>'."
         )
 
     def revoke(self, token_id: int) -> None:
@@ -61,7 +66,12 @@ class Command(BaseCommand):
             tokens = tokens.filter(user=_user(username))
         for token in tokens:
             used = _when(token.last_used_at)
-            state = "återkallad" if token.revoked_at else "giltig"
+            if token.revoked_at:
+                state = "återkallad"
+            elif token.expires_at <= timezone.now():
+                state = f"gick ut {_when(token.expires_at)}"
+            else:
+                state = f"giltig till {_when(token.expires_at)}"
             self.stdout.write(
                 f"{token.pk}\t{token.user.username}\t{token.name}\t{state}\tsenast använd {used}"
             )
