@@ -118,15 +118,16 @@ def do_submit(
     return submission
 
 
-def _under_review(submission: Submission, actor: Any) -> Submission:
-    """The e-förslag locked for its review, by a registrar or secretary of its authority."""
+def _under_review(submission: Submission, actor: Any, *, published: bool = False) -> Submission:
+    """The e-förslag locked for its review, by a registrar or secretary of its authority:
+    one not yet reviewed or, with `published`, one published too (to be taken down)."""
     require_role(actor, submission.authority, REVIEWING_ROLES, "granska e-förslag")
     submission = (
         Submission.objects.select_for_update().select_related("document").get(pk=submission.pk)
     )
     if submission.kind != Kind.PETITION:
         raise ValidationError("Bara ett e-förslag granskas före publicering.")
-    if submission.published_at is not None or submission.declined_at is not None:
+    if submission.declined_at is not None or (submission.published_at and not published):
         raise ValidationError("E-förslaget är redan granskat.")
     return submission
 
@@ -154,21 +155,27 @@ def do_publish_petition(submission: Submission, *, actor: Any) -> Submission:
 
 @transaction.atomic
 def do_decline_petition(submission: Submission, reason: str, *, actor: Any) -> Submission:
-    """Decline to publish an e-förslag, with the reason the proposer is told. It stays a
-    registered document in its case, to be answered or closed like any other."""
+    """Decline to publish an e-förslag, or take a published one down (its text proves
+    to defame someone, a person named in it objects: GDPR art. 17 and 21), with the
+    reason the proposer is told. Its signatures are kept; it stays a registered document
+    in its case, to be answered or closed like any other."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Ange varför e-förslaget inte publiceras."})
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": f"Skälet får vara högst {MAX_REASON} tecken."})
-    submission = _under_review(submission, actor)
+    submission = _under_review(submission, actor, published=True)
+    taken_down = submission.published_at is not None
     submission.declined_at, submission.reviewed_by = timezone.now(), actor
-    submission.decline_reason = reason
-    submission.save(update_fields=["declined_at", "reviewed_by", "decline_reason"])
-    add_to_timeline(submission.document.case, "petition_declined",
-                    f"E-förslaget publicerades inte: {reason}", actor)  # fmt: skip
-    record(actor=actor, action="eservices.decline_petition", obj=submission,
-           label=submission.receipt_number, after={"reason": reason})  # fmt: skip
+    submission.published_at, submission.decline_reason = None, reason
+    submission.save(update_fields=["declined_at", "published_at", "reviewed_by",
+                                   "decline_reason"])  # fmt: skip
+    kind, text = (("petition_taken_down", "E-förslaget togs ned") if taken_down
+                  else ("petition_declined", "E-förslaget publicerades inte"))  # fmt: skip
+    add_to_timeline(submission.document.case, kind, f"{text}: {reason}", actor)
+    action = "eservices.take_down_petition" if taken_down else "eservices.decline_petition"
+    record(actor=actor, action=action, obj=submission, label=submission.receipt_number,
+           after={"reason": reason})  # fmt: skip
     transaction.on_commit(lambda: mail.reviewed(submission.pk))
     return submission
 

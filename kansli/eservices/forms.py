@@ -66,14 +66,15 @@ class SignatureForm(AccessibleForm):
 
 
 class ReviewForm(AccessibleForm):
-    """A registrar's review of an e-förslag: publish it, or decline with a reason."""
+    """A registrar's review of an e-förslag: publish it, or decline (or take down a
+    published one) with a reason. The decision is the button pressed."""
 
-    decision = forms.ChoiceField(
-        label=_("Decision"), widget=forms.RadioSelect,
-        choices=[("publish", _("Publish for signing")), ("decline", _("Do not publish"))],
-    )  # fmt: skip
+    decision = forms.ChoiceField(choices=[("publish", "publish"), ("decline", "decline")])
     reason = forms.CharField(
         label=_("Reason for not publishing"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Sent to the proposer and kept in the case."),
+        help_text=_(
+            "Sent to the proposer and kept in the case. Do not quote the proposal or name "
+            "anyone in it."
+        ),
     )  # fmt: skip

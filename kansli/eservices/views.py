@@ -42,6 +42,7 @@ from kansli.registry.views.common import authorities_with, current_user, require
 from kansli.web import spam
 
 RECEIPT_SALT = "kansli.eservices.receipt"
+LISTED = 50  # e-förslag a review list shows; it says how many there are
 FORMS: dict[str, type[SubmissionForm]] = {
     Kind.PROPOSAL: ProposalForm, Kind.FEEDBACK: FeedbackForm, Kind.PETITION: SubmissionForm,
 }  # fmt: skip
@@ -150,59 +151,79 @@ def _open_petitions() -> Any:
     return _published().filter(sent_to_board_at__isnull=True).order_by("-submitted_at")[:50]
 
 
-def waiting_review(user: Any) -> QuerySet[Submission]:
-    """The e-förslag not yet published or declined at the authorities the user reviews
-    for, oldest first, whose registration the user may see and which is not voided."""
-    waiting = Submission.objects.filter(
+def reviewable(user: Any) -> QuerySet[Submission]:
+    """The e-förslag at the authorities the user reviews for, not declined, whose
+    registration the user may see and which is not voided, oldest first."""
+    found = Submission.objects.filter(
         kind=Kind.PETITION,
-        published_at__isnull=True,
         declined_at__isnull=True,
         authority__in=authorities_with(user, REVIEWING_ROLES),
         document__in=Document.objects.visible_to(user),
         document__voided_at__isnull=True,
     )
-    return waiting.select_related("document__case__authority", "authority").order_by(
+    return found.select_related("document__case__authority", "authority").order_by(
         "submitted_at", "pk"
     )
+
+
+def waiting_review(user: Any) -> QuerySet[Submission]:
+    """Those not yet published or declined: the start page counts them."""
+    return reviewable(user).filter(published_at__isnull=True)
 
 
 @never_cache
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    """The e-förslag to check before they are published: each with its heading and text
-    (not the proposer's name, which the check does not need) and one form to publish or
-    decline it. A secrecy-marked one is shown by number only to those who may not read
-    it."""
-    user = current_user(request)
+    return _review_page(request, current_user(request))
+
+
+def _review_page(
+    request: HttpRequest, user: Any, failed: ReviewForm | None = None, pk: int | None = None
+) -> HttpResponse:
+    """The e-förslag to check before they are published, each with its heading and text
+    (not the proposer's name, which the check does not need), a button to publish and a
+    reason to decline; below them those published, each with a reason to take it down.
+    A secrecy-marked one is shown by number only to those who may not read it. After a
+    refused review the whole page again, with that form's errors."""
     require(authorities_with(user, REVIEWING_ROLES).exists())
-    rows = [_row(user, submission, None) for submission in waiting_review(user)[:50]]
-    return render(request, "eservices/review_list.html", {"rows": rows})
+    waiting = waiting_review(user)
+    published = reviewable(user).filter(published_at__isnull=False).order_by("-published_at")
 
+    def row(submission: Submission) -> dict[str, Any]:
+        form = failed if submission.pk == pk and failed else ReviewForm(prefix=str(submission.pk))
+        return {"submission": submission, "form": form,
+                "readable": may_read(user, submission.document),
+                "mailed": mail.email_address(submission.contact) is not None}  # fmt: skip
 
-def _row(user: Any, submission: Submission, form: ReviewForm | None) -> dict[str, Any]:
-    form = form or ReviewForm(prefix=str(submission.pk))
-    return {"submission": submission, "readable": may_read(user, submission.document),
-            "form": form}  # fmt: skip
+    context = {
+        "waiting": [row(s) for s in waiting[:LISTED]],
+        "waiting_count": waiting.count(),
+        "published": [row(s) for s in published[:LISTED]],
+        "published_count": published.count(),
+        "listed": LISTED,
+        "failed": failed,
+    }
+    return render(request, "eservices/review_list.html", context, status=400 if failed else 200)
 
 
 @login_required
 @require_POST
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
-    submission = get_object_or_404(waiting_review(user), pk=pk)
+    submission = get_object_or_404(reviewable(user), pk=pk)
     form = ReviewForm(request.POST, prefix=str(pk))
     if form.is_valid():
+        number = {"number": submission.receipt_number}
         try:
             if form.cleaned_data["decision"] == "publish":
                 do_publish_petition(submission, actor=user)
-                messages.success(request, _("%(number)s is published for signing.")
-                                 % {"number": submission.receipt_number})  # fmt: skip
+                messages.success(request, _("%(number)s is published for signing.") % number)
             else:
                 do_decline_petition(submission, form.cleaned_data["reason"], actor=user)
-                messages.success(request, _("%(number)s is declined; the proposer is told why.")
-                                 % {"number": submission.receipt_number})  # fmt: skip
+                messages.success(
+                    request, _("%(number)s is not published; the reason is in the case.") % number
+                )
             return redirect("eservices:review-list")
         except ValidationError as refusal:
             form.add_action_errors(refusal)
-    context = {"rows": [_row(user, submission, form)]}
-    return render(request, "eservices/review_list.html", context, status=400)
+    return _review_page(request, user, form, pk)

@@ -54,6 +54,7 @@ QUIET_ACTIONS = frozenset(
         "eservices.sign_petition",
         "eservices.publish_petition",
         "eservices.decline_petition",
+        "eservices.take_down_petition",
         "distribution.create",
         "distribution.rename",
         "distribution.add_member",

@@ -142,3 +142,29 @@ def test_subaddresses_of_one_mailbox_sign_once():
     do_sign_petition(petition, "Pia", "+pia@example.se", actor=None)
     assert sorted(petition.signatures.values_list("email", flat=True)) == [
         "+pia@example.se", "per@example.se"]  # fmt: skip
+
+
+def test_a_published_e_petition_is_taken_down_with_a_reason_and_keeps_its_signatures(
+    django_capture_on_commit_callbacks,
+):
+    petition = make_petition(contact="anna@example.se")
+    do_sign_petition(petition, "Per", "per@example.se", actor=None)
+    other = make_petition("Ny cykelbana", published=False)
+    client = signed_in(registrar())
+    page = client.get("/e-tjanster/granskning/").content.decode()
+    assert "Publicerade e-förslag" in page and petition.title in page
+    url = f"/e-tjanster/granskning/{petition.pk}/"
+    refused = client.post(url, {f"{petition.pk}-decision": "decline"})
+    text = refused.content.decode()
+    assert refused.status_code == 400 and "Ange varför" in text
+    assert other.title in text  # the whole list again, not only the refused one
+    reason = "En namngiven person har invänt mot texten."
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {f"{petition.pk}-decision": "decline", f"{petition.pk}-reason": reason})
+    petition.refresh_from_db()
+    assert petition.published_at is None and petition.decline_reason == reason
+    assert petition.signatures.count() == 1
+    assert Client().get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 404
+    assert AuditEvent.objects.filter(action="eservices.take_down_petition").count() == 1
+    assert TimelineEntry.objects.filter(kind="petition_taken_down").exists()
+    assert reason in mail.outbox[-1].body
