@@ -43,6 +43,11 @@ LABELS = {Kind.PROPOSAL: "Medborgarförslag", Kind.FEEDBACK: "Synpunkt",
           Kind.PETITION: "E-förslag"}  # fmt: skip
 
 
+def neutral_text(kind: str) -> str:
+    """What a submission is registered as until a registrar writes what it concerns."""
+    return f"{LABELS[Kind(kind)]} via e-tjänsten"
+
+
 def council_of(authority: Authority) -> bool:
     return authority.kind == Authority.Kind.COUNCIL
 
@@ -89,7 +94,7 @@ def do_submit(
     # The diary's text is the kind only, until a registrar writes it (see Submission).
     document = do_register_incoming(
         authority,
-        f"{label} via e-tjänsten",
+        neutral_text(kind),
         timezone.localdate(),
         name or ANONYMOUS,
         counterpart_address=contact,

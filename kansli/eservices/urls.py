@@ -15,4 +15,5 @@ urlpatterns = [
     path("e-tjanster/kvitto/<str:token>/", views.receipt, name="receipt"),
     path("e-tjanster/granskning/", views.review_list, name="review-list"),
     path("e-tjanster/granskning/<int:pk>/", views.review, name="review"),
+    path("e-tjanster/diarietext/", views.describe_list, name="describe-list"),
 ]

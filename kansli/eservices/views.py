@@ -2,7 +2,8 @@
 its public page where others sign it once a registrar has published it. Each form is
 held against spam by kansli.web.spam; nothing of the sender's address or browser is
 kept. A submission is registered by the system (actor None); the receipt page is
-reached by a signed link. Staff (login): the e-förslag waiting for review."""
+reached by a signed link. Staff (login): the e-förslag waiting for review, and the
+registrations whose diary text is still to be written."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from kansli.eservices.actions import (
     do_publish_petition,
     do_sign_petition,
     do_submit,
+    neutral_text,
 )
 from kansli.eservices.forms import (
     FeedbackForm,
@@ -38,6 +40,7 @@ from kansli.eservices.forms import (
 from kansli.eservices.models import Kind, Submission
 from kansli.org.models import Authority
 from kansli.registry.models import Document
+from kansli.registry.permissions import REGISTERING_ROLES
 from kansli.registry.views.common import authorities_with, current_user, require
 from kansli.web import spam
 
@@ -227,3 +230,29 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as refusal:
             form.add_action_errors(refusal)
     return _review_page(request, user, form, pk)
+
+
+def undescribed(user: Any) -> QuerySet[Submission]:
+    """The submissions at the authorities the user registers for whose registration
+    still says only its kind (kansli.eservices.actions.neutral_text): the registrar is
+    to write in short what each concerns (OSL 5 kap. 2 §), oldest first."""
+    found = Submission.objects.filter(
+        authority__in=authorities_with(user, REGISTERING_ROLES),
+        document__in=Document.objects.visible_to(user),
+        document__voided_at__isnull=True,
+        document__description__in=[neutral_text(kind) for kind in Kind.values],
+    )
+    return found.select_related("document__case").order_by("submitted_at", "pk")
+
+
+@never_cache
+@login_required
+def describe_list(request: HttpRequest) -> HttpResponse:
+    """The e-service registrations still without a diary text of their own, each with the
+    sender's heading (to those who may read the document) and a link to correct it."""
+    user = current_user(request)
+    require(authorities_with(user, REGISTERING_ROLES).exists())
+    found = undescribed(user)
+    rows = [{"submission": s, "readable": may_read(user, s.document)} for s in found[:LISTED]]
+    context = {"rows": rows, "count": found.count(), "listed": LISTED}
+    return render(request, "eservices/describe_list.html", context)

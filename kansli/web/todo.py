@@ -12,7 +12,8 @@ a manager, the team's load: open and overdue cases per officer; for a manager or
 archivist, the disposal lists (gallringslistor) waiting for their review or approval and
 those approved but not yet carried out, and the transfers to the e-archive still waiting
 for the e-archive's receipt (Arkivlagen 10 och 14 §§); for a registrar or secretary, the
-e-förslag waiting to be checked before they are published for signing."""
+e-förslag waiting to be checked before they are published for signing, and for those
+who register, the e-service registrations whose diary text still says only their kind."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from kansli.archive.models import Transfer
-from kansli.eservices.views import waiting_review
+from kansli.eservices.views import undescribed, waiting_review
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
 from kansli.org.models import Role
@@ -58,6 +59,7 @@ class ToDo:
     disposal: list[DisposalRun]  # each with `to_do`: review, approve or dispose
     transfers: list[Transfer]  # exported, without the e-archive's receipt
     petitions: int  # e-förslag waiting for review (kansli.eservices)
+    undescribed: int  # e-service registrations still saying only their kind
 
     def __bool__(self) -> bool:
         return bool(
@@ -71,6 +73,7 @@ class ToDo:
             or self.disposal
             or self.transfers
             or self.petitions
+            or self.undescribed
         )
 
 
@@ -106,6 +109,7 @@ def to_do(user: Any) -> ToDo:
             .order_by("finished_at", "pk")
         ),
         petitions=waiting_review(user).count(),
+        undescribed=undescribed(user).count(),
     )
 
 

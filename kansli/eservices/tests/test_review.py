@@ -15,7 +15,7 @@ from kansli.eservices.models import Kind, Submission
 from kansli.eservices.testing import make_council, make_petition
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_user
-from kansli.registry.actions import do_mark_secrecy
+from kansli.registry.actions import do_correct_document, do_mark_secrecy
 from kansli.registry.models import TimelineEntry
 from kansli.registry.testing import make_provision
 from kansli.web import spam
@@ -168,3 +168,27 @@ def test_a_published_e_petition_is_taken_down_with_a_reason_and_keeps_its_signat
     assert AuditEvent.objects.filter(action="eservices.take_down_petition").count() == 1
     assert TimelineEntry.objects.filter(kind="petition_taken_down").exists()
     assert reason in mail.outbox[-1].body
+
+
+def test_the_registrar_is_asked_to_write_each_registrations_diary_text():
+    board = make_authority("TFN", "Tekniska nämnden")
+    feedback = do_submit(Kind.FEEDBACK, board, "Trasig gatlykta på Kyrkogatan",
+                         "Släckt i två veckor.", actor=None)  # fmt: skip
+    registrar = make_user("tfn-reg", roles=[(Role.REGISTRAR, board)])
+    outsider = make_user("bn-reg", roles=[(Role.REGISTRAR, make_authority("BN", "Bygg"))])
+    client = signed_in(registrar)
+    assert (
+        "1 registrering från e-tjänsterna utan egen diarietext" in client.get("/").content.decode()
+    )
+    page = client.get("/e-tjanster/diarietext/").content.decode()
+    document = feedback.document
+    assert "Trasig gatlykta på Kyrkogatan" in page
+    assert f"/arenden/{document.case_id}/handlingar/{document.number}/ratta/" in page
+    assert (
+        "Trasig gatlykta" not in signed_in(outsider).get("/e-tjanster/diarietext/").content.decode()
+    )
+    assert Client().get("/e-tjanster/diarietext/").status_code == 302  # to the login page
+    do_correct_document(document, "Diarietext", description="Gatlykta släckt, Kyrkogatan",
+                        actor=registrar)  # fmt: skip
+    assert "Trasig gatlykta" not in client.get("/e-tjanster/diarietext/").content.decode()
+    assert "utan egen diarietext" not in client.get("/").content.decode()
