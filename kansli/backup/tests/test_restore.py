@@ -48,8 +48,6 @@ def test_a_damaged_file_in_the_storage_is_replaced_and_a_foreign_database_refuse
         manifest = json.loads((tampered / "manifest.json").read_text())
         manifest["audit_head"]["hash"] = "f" * 64
         (tampered / "manifest.json").write_text(json.dumps(manifest))
-        kansli(there, "migrate", "-v0")
-        kansli(elsewhere, "migrate", "-v0")
         name = Path("sha256") / sha256[:2] / sha256[2:4] / sha256
         damaged = tmp_path / "there" / "files" / name
         damaged.parent.mkdir(parents=True)
