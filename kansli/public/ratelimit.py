@@ -1,4 +1,5 @@
-"""A polite limit on how often one client may ask the public e-diary: a count per
+"""A polite limit on how often one client may ask the public e-diary (and fetch through
+a delivery's download link, kansli.requests): a count per
 client and minute in the cache, under a digest of the address that nobody can turn
 back into it (kansli.anonymous). With the default in-process cache each server
 process counts on its own, so N worker processes allow up to N times the limit; set a
@@ -13,7 +14,8 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from redis.exceptions import RedisError
 
 from kansli.anonymous import client_digest
@@ -31,6 +33,16 @@ def allowed(request: HttpRequest) -> tuple[bool, int]:
         verdict = _count(request)
         setattr(request, COUNTED, verdict)
     return verdict
+
+
+def refused(request: HttpRequest) -> HttpResponse | None:
+    """The 429 page with Retry-After for a client over the limit, or None."""
+    ok, wait = allowed(request)
+    if ok:
+        return None
+    refusal = render(request, "public/too_many.html", {"wait": wait}, status=429)
+    refusal["Retry-After"] = str(wait)
+    return refusal
 
 
 def _count(request: HttpRequest) -> tuple[bool, int]:

@@ -23,7 +23,7 @@ from kansli.inputs import MAX_OFFSET
 from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
 from kansli.public.pagecache import cached
-from kansli.public.ratelimit import allowed
+from kansli.public.ratelimit import refused
 from kansli.public.record import PublicEntry, entries_for, entries_of, masks_for, scrub
 from kansli.registry.models import Case, Document
 from kansli.search.query import public_search
@@ -38,10 +38,8 @@ def public_page(view: View) -> View:
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        ok, wait = allowed(request)
-        if not ok:
-            refusal = render(request, "public/too_many.html", {"wait": wait}, status=429)
-            refusal["Retry-After"] = str(wait)
+        refusal = refused(request)
+        if refusal is not None:
             return refusal
         response = cached(
             request, "page", lambda: view(request, *args, **kwargs),

@@ -282,3 +282,18 @@ def test_only_staff_of_the_authority_withdraw_a_link_and_a_post_delivery_has_non
     )
     with pytest.raises(ValidationError, match="Bara en länk"):
         do_revoke_link(posted, "Fel.", actor=data.registrar)
+
+
+def test_a_link_is_fetched_within_the_public_limit_per_client(settings: object) -> None:
+    data = make_data(contact="")
+    _delivery, link = do_deliver(data.request, [data.disclosed], "link", actor=data.registrar)
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    file_path = f"{path}{file_of(data.disclosed).pk}/"
+    settings.PUBLIC_REQUESTS_PER_MINUTE = 2  # type: ignore[attr-defined]
+    client = Client(REMOTE_ADDR="203.0.113.50")
+    assert client.get(path).status_code == 200
+    assert client.get(file_path).status_code == 200
+    over = client.get(file_path)
+    assert over.status_code == 429 and int(over["Retry-After"]) <= 60
+    assert Delivery.objects.get().downloads == 1  # the refused fetch is not counted
+    assert Client(REMOTE_ADDR="203.0.113.51").get(file_path).status_code == 200

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kansli.files.download import file_response
+from kansli.public.ratelimit import refused
 from kansli.registry.views.common import current_user
 from kansli.requests.actions.deliver import (
     do_count_download,
@@ -122,7 +123,12 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
 
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """The requester's page of a delivery: exactly its files, while the link is valid;
-    otherwise the same 404 page as for anything else missing."""
+    otherwise the same 404 page as for anything else missing. Both this and each file
+    count against the public e-diary's limit per client (a link handed on, or guessed
+    at, is not a way to use the server without end)."""
+    refusal = refused(request)
+    if refusal is not None:
+        return refusal
     found = opened_link(token)
     if found is None:
         return render(request, "requests/deliver_gone.html", status=404)
@@ -144,6 +150,9 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 
 def download_file(request: HttpRequest, token: str, file_pk: int) -> HttpResponseBase:
     """One file of the delivery, counted; nothing about who fetched it is kept."""
+    refusal = refused(request)
+    if refusal is not None:
+        return refusal
     found = opened_link(token)
     document_file = None
     if found is not None:
