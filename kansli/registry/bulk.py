@@ -380,11 +380,11 @@ class Batch:
             body = _normalised(staff_pieces[pk], staff_words[pk], own)
             day, kind = document.document_date, document.document_type
             facets = " ".join(text.document_facets(facets_of[pk], document.direction, day, kind))
-            shown = [counterpart(document, mask), description(document, mask),
-                     scrub(document.document_type, mask)]  # fmt: skip
+            shown_type = scrub(document.document_type, mask)
+            shown = [counterpart(document, mask), description(document, mask), shown_type]
             staff.append((document.id, search_index.without_protected(body, mask), facets))
             public.append((document.id, _normalised(public_pieces[pk], public_words[pk], shown),
-                           facets))  # fmt: skip
+                           search_index.public_facets(facets, kind, shown_type)))  # fmt: skip
         with_documents = {document.case.pk for document in self.documents}
         hidden = search_index.without_protected
         alone = [
@@ -400,9 +400,19 @@ class Batch:
             write_index("search_case", alone)
             execute_many("DELETE FROM search_case WHERE rowid = %s", [(pk,) for pk in dropped])
             return []
-        both = [(pk, facets, body, public[n][1]) for n, (pk, body, facets) in enumerate(staff)]
+        # Staged together where the public row's facets are the staff row's (nearly all),
+        # apart where the public one leaves out a masked document type (public_facets).
+        same = [n for n, row in enumerate(staff) if public[n][2] == row[2]]
+        apart = [n for n, row in enumerate(staff) if public[n][2] != row[2]]
+        both = [(staff[n][0], staff[n][2], staff[n][1], public[n][1]) for n in same]
         return [
             *stage_index(["search_document", "search_public"], both),
+            *stage_index(
+                ["search_document"], [(staff[n][0], staff[n][2], staff[n][1]) for n in apart]
+            ),
+            *stage_index(
+                ["search_public"], [(public[n][0], public[n][2], public[n][1]) for n in apart]
+            ),
             *stage_index(["search_case"], [(pk, facets, body) for pk, body, facets in alone]),
             ("DELETE FROM search_case WHERE rowid = ANY(%s)", [dropped]),
         ]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from django.db import connection
 
 from kansli.access.protected import Hide
-from kansli.public.record import Masks, masks_from, public_entry
+from kansli.public.record import Masks, masks_from, public_entry, scrub
 from kansli.registry.models import Case, Document
 from kansli.rows import execute, execute_many
 from kansli.search import schema, text
@@ -136,9 +136,22 @@ def without_protected(body: str, masks: Masks) -> str:
     return Hide([*masks.protected, *(text.normalise([name]) for name in masks.protected)])(body)
 
 
+def public_facets(facets: str, document_type: str, shown: str) -> str:
+    """The facets of a document's public row: its staff row's, without the document
+    type's token when the public e-diary does not show the type as stored (`shown`: a
+    protected or private name, a personal identity number masked in it). Otherwise the
+    type filter would answer for the stored type, and confirm a guessed name in it."""
+    token = text.document_type_token(document_type)
+    if shown == document_type or token is None:
+        return facets
+    return " ".join(facet for facet in facets.split() if facet != token)
+
+
 def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
     write("search_document", document.pk, without_protected(staff_body, masks), facets)
-    write("search_public", document.pk, public_text(document, masks), facets, remember=False)
+    shown = scrub(document.document_type, masks)
+    public = public_facets(facets, document.document_type, shown)
+    write("search_public", document.pk, public_text(document, masks), public, remember=False)
 
 
 def _case_facets(case: Case) -> list[str]:
