@@ -538,6 +538,8 @@ DELIVERY_LINK_DAYS = env_int("KANSLI_DELIVERY_LINK_DAYS", 14)
 
 # API keys (kansli.org.tokens): the days a new key opens the API unless made for fewer.
 API_TOKEN_DAYS = env_int("KANSLI_API_TOKEN_DAYS", 365)
+if not 1 <= API_TOKEN_DAYS <= 3650:  # kansli.org.actions.MAX_TOKEN_DAYS
+    raise ImproperlyConfigured(f"KANSLI_API_TOKEN_DAYS={API_TOKEN_DAYS}: expected 1 to 3650 days")
 ACCESS_REQUEST_POINT = env("KANSLI_ACCESS_REQUEST_POINT") or "2.1"
 
 # The working day a request for public documents is timed in (kansli.requests.clock):

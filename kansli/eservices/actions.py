@@ -181,7 +181,7 @@ def do_decline_petition(submission: Submission, reason: str, *, actor: Any) -> S
     action = "eservices.take_down_petition" if taken_down else "eservices.decline_petition"
     record(actor=actor, action=action, obj=submission, label=submission.receipt_number,
            after={"reason": reason})  # fmt: skip
-    transaction.on_commit(lambda: mail.reviewed(submission.pk))
+    transaction.on_commit(lambda: mail.reviewed(submission.pk, taken_down=taken_down))
     return submission
 
 

@@ -70,6 +70,11 @@ class ReviewForm(AccessibleForm):
     published one) with a reason. The decision is the button pressed."""
 
     decision = forms.ChoiceField(choices=[("publish", "publish"), ("decline", "decline")])
+    # What the page showed it as: a decline pressed on a page shown before someone else
+    # published it must not take it down unseen.
+    shown = forms.ChoiceField(
+        choices=[("waiting", "waiting"), ("published", "published")], widget=forms.HiddenInput
+    )
     reason = forms.CharField(
         label=_("Reason for not publishing"), required=False, max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

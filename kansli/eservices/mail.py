@@ -48,16 +48,16 @@ def receipt(submission_id: int) -> None:
         _send(subject, "eservices/mail/receipt.txt", {"submission": submission}, [address])
 
 
-def reviewed(submission_id: int) -> None:
+def reviewed(submission_id: int, *, taken_down: bool = False) -> None:
     """Tell the proposer of an e-förslag, if they gave an e-mail address, that it is
-    published (with its page) or declined (with the reason)."""
+    published (with its page), declined or taken down (with the reason)."""
     submission = Submission.objects.get(pk=submission_id)
     address = email_address(submission.contact)
     if address is None:
         return
     page = settings.SITE_URL + reverse("eservices:petition", args=[submission.pk])
     subject = _("Your e-petition %(number)s") % {"number": submission.receipt_number}
-    context = {"submission": submission, "page": page}
+    context = {"submission": submission, "page": page, "taken_down": taken_down}
     _send(subject, "eservices/mail/reviewed.txt", context, [address])
 
 

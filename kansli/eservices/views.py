@@ -193,7 +193,12 @@ def _review_page(
     published = reviewable(user).filter(published_at__isnull=False).order_by("-published_at")
 
     def row(submission: Submission) -> dict[str, Any]:
-        form = failed if submission.pk == pk and failed else ReviewForm(prefix=str(submission.pk))
+        shown = "published" if submission.published_at else "waiting"
+        form = (
+            failed
+            if submission.pk == pk and failed
+            else ReviewForm(prefix=str(submission.pk), initial={"shown": shown})
+        )
         return {"submission": submission, "form": form,
                 "readable": may_read(user, submission.document),
                 "mailed": mail.email_address(submission.contact) is not None}  # fmt: skip
@@ -215,6 +220,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     submission = get_object_or_404(reviewable(user), pk=pk)
     form = ReviewForm(request.POST, prefix=str(pk))
+    now = "published" if submission.published_at else "waiting"
+    if form.is_valid() and form.cleaned_data["shown"] != now:
+        form.add_error(None, _("Someone else has reviewed it meanwhile: look at it again."))
     if form.is_valid():
         number = {"number": submission.receipt_number}
         try:

@@ -25,19 +25,22 @@ logger = logging.getLogger(__name__)
 COUNTED = "_kansli_public_counted"
 
 
-def allowed(request: HttpRequest) -> tuple[bool, int]:
+def allowed(request: HttpRequest, scope: str = "diary") -> tuple[bool, int]:
     """Whether the request may be answered, and the seconds until the next minute.
-    Counted once a request, however often asked (kansli.public.fastpath asks first)."""
+    Counted once a request, however often asked (kansli.public.fastpath asks first),
+    in its scope: the e-diary's pages and API, or a delivery's link ("deliver"), so
+    that a requester behind the same address as busy e-diary readers still gets the
+    documents released to them."""
     verdict: tuple[bool, int] | None = getattr(request, COUNTED, None)
     if verdict is None:
-        verdict = _count(request)
+        verdict = _count(request, scope)
         setattr(request, COUNTED, verdict)
     return verdict
 
 
-def refused(request: HttpRequest) -> HttpResponse | None:
+def refused(request: HttpRequest, scope: str = "diary") -> HttpResponse | None:
     """The 429 page with Retry-After for a client over the limit, or None."""
-    ok, wait = allowed(request)
+    ok, wait = allowed(request, scope)
     if ok:
         return None
     refusal = render(request, "public/too_many.html", {"wait": wait}, status=429)
@@ -45,13 +48,13 @@ def refused(request: HttpRequest) -> HttpResponse | None:
     return refusal
 
 
-def _count(request: HttpRequest) -> tuple[bool, int]:
+def _count(request: HttpRequest, scope: str) -> tuple[bool, int]:
     limit = settings.PUBLIC_REQUESTS_PER_MINUTE
     now = time.time()
     wait = 60 - int(now) % 60
     if limit <= 0:
         return True, wait
-    key = f"kansli-public:{client_digest(request, 'diary')}:{int(now // 60)}"
+    key = f"kansli-public:{scope}:{client_digest(request, 'diary')}:{int(now // 60)}"
     try:
         if cache.add(key, 1, timeout=wait + 1):
             return True, wait

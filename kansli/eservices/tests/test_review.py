@@ -30,6 +30,13 @@ def signed_in(user) -> Client:
     return client
 
 
+def review(client: Client, petition, decision: str, shown: str = "waiting", reason: str = ""):
+    """Post a review as the review page's form does (the button, the state shown)."""
+    fields = {"decision": decision, "shown": shown, "reason": reason}
+    posted = {f"{petition.pk}-{name}": value for name, value in fields.items()}
+    return client.post(f"/e-tjanster/granskning/{petition.pk}/", posted)
+
+
 def registrar():
     return make_user("registrator", email="reg@kommun.se",
                      roles=[(Role.REGISTRAR, make_council())])  # fmt: skip
@@ -58,8 +65,7 @@ def test_a_registrar_publishes_it_from_the_review_list_and_the_proposer_is_told(
     listing = client.get("/e-tjanster/granskning/").content.decode()
     assert petition.title in listing and "Anna Andersson" not in listing  # no name needed
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(f"/e-tjanster/granskning/{petition.pk}/",
-                               {f"{petition.pk}-decision": "publish"})  # fmt: skip
+        response = review(client, petition, "publish")
     assert response.status_code == 302
     petition.refresh_from_db()
     assert petition.published_at is not None and petition.threshold == 100
@@ -75,21 +81,20 @@ def test_a_registrar_publishes_it_from_the_review_list_and_the_proposer_is_told(
 def test_declining_needs_a_reason_which_the_proposer_gets(django_capture_on_commit_callbacks):
     petition = make_petition(published=False, contact="anna@example.se")
     client = signed_in(registrar())
-    url = f"/e-tjanster/granskning/{petition.pk}/"
-    refused = client.post(url, {f"{petition.pk}-decision": "decline"})
+    refused = review(client, petition, "decline")
     assert refused.status_code == 400 and "Ange varför" in refused.content.decode()
     petition.refresh_from_db()
     assert petition.declined_at is None and not AuditEvent.objects.filter(
         action="eservices.decline_petition").exists()  # fmt: skip
     reason = "Förslaget namnger en privatperson."
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {f"{petition.pk}-decision": "decline", f"{petition.pk}-reason": reason})
+        review(client, petition, "decline", reason=reason)
     petition.refresh_from_db()
     assert petition.declined_at is not None and petition.published_at is None
     (told,) = mail.outbox
     assert reason in told.body and petition.title not in told.body
     assert Client().get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 404
-    assert client.post(url, {f"{petition.pk}-decision": "publish"}).status_code == 404
+    assert review(client, petition, "publish").status_code == 404
     with pytest.raises(ValidationError, match="redan granskat"):
         do_publish_petition(petition, actor=None)
 
@@ -102,9 +107,7 @@ def test_only_a_registrar_or_secretary_of_its_authority_reviews_it():
     client = signed_in(officer)
     assert client.get("/e-tjanster/granskning/").content.decode().count(petition.title) == 0
     assert "att granska" not in client.get("/").content.decode()
-    answer = client.post(f"/e-tjanster/granskning/{petition.pk}/",
-                         {f"{petition.pk}-decision": "publish"})  # fmt: skip
-    assert answer.status_code == 404
+    assert review(client, petition, "publish").status_code == 404
     with pytest.raises(PermissionDenied):
         do_publish_petition(petition, actor=officer)
     petition.refresh_from_db()
@@ -153,21 +156,22 @@ def test_a_published_e_petition_is_taken_down_with_a_reason_and_keeps_its_signat
     client = signed_in(registrar())
     page = client.get("/e-tjanster/granskning/").content.decode()
     assert "Publicerade e-förslag" in page and petition.title in page
-    url = f"/e-tjanster/granskning/{petition.pk}/"
-    refused = client.post(url, {f"{petition.pk}-decision": "decline"})
+    stale = review(client, petition, "decline", reason="Ett skäl.")  # shown before publishing
+    assert stale.status_code == 400 and "under tiden" in stale.content.decode()
+    refused = review(client, petition, "decline", "published")
     text = refused.content.decode()
     assert refused.status_code == 400 and "Ange varför" in text
     assert other.title in text  # the whole list again, not only the refused one
     reason = "En namngiven person har invänt mot texten."
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(url, {f"{petition.pk}-decision": "decline", f"{petition.pk}-reason": reason})
+        review(client, petition, "decline", "published", reason)
     petition.refresh_from_db()
     assert petition.published_at is None and petition.decline_reason == reason
     assert petition.signatures.count() == 1
     assert Client().get(f"/e-tjanster/e-forslag/{petition.pk}/").status_code == 404
     assert AuditEvent.objects.filter(action="eservices.take_down_petition").count() == 1
     assert TimelineEntry.objects.filter(kind="petition_taken_down").exists()
-    assert reason in mail.outbox[-1].body
+    assert reason in mail.outbox[-1].body and "tagits ned" in mail.outbox[-1].body
 
 
 def test_the_registrar_is_asked_to_write_each_registrations_diary_text():

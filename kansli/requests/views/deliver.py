@@ -124,9 +124,9 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
 def download(request: HttpRequest, token: str) -> HttpResponse:
     """The requester's page of a delivery: exactly its files, while the link is valid;
     otherwise the same 404 page as for anything else missing. Both this and each file
-    count against the public e-diary's limit per client (a link handed on, or guessed
-    at, is not a way to use the server without end)."""
-    refusal = refused(request)
+    count against the public limit per client, apart from the e-diary's (a link handed
+    on, or guessed at, is not a way to use the server without end)."""
+    refusal = refused(request, "deliver")
     if refusal is not None:
         return refusal
     found = opened_link(token)
@@ -150,7 +150,7 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
 
 def download_file(request: HttpRequest, token: str, file_pk: int) -> HttpResponseBase:
     """One file of the delivery, counted; nothing about who fetched it is kept."""
-    refusal = refused(request)
+    refusal = refused(request, "deliver")
     if refusal is not None:
         return refusal
     found = opened_link(token)

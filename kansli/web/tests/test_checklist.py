@@ -167,6 +167,8 @@ def test_settings_that_cannot_be_used_stop_start_up_with_one_line(tmp_path: Path
     for change, words in [
         ({"KANSLI_DATA_DIR": str(a_file / "data")}, "Not a directory"),
         ({"KANSLI_SECRET_KEY_FILE": str(tmp_path / "finns-inte")}, "KANSLI_SECRET_KEY_FILE="),
+        ({"KANSLI_API_TOKEN_DAYS": "0"}, "KANSLI_API_TOKEN_DAYS=0: expected 1 to 3650"),
+        ({"KANSLI_API_TOKEN_DAYS": "99999999999"}, "expected 1 to 3650"),
     ]:
         result = _kansli(tmp_path / "data", change, "check")
         assert result.returncode == EX_CONFIG, result.stderr
