@@ -13,7 +13,9 @@ archivist, the disposal lists (gallringslistor) waiting for their review or appr
 those approved but not yet carried out, and the transfers to the e-archive still waiting
 for the e-archive's receipt (Arkivlagen 10 och 14 §§); for a registrar or secretary, the
 e-förslag waiting to be checked before they are published for signing, and for those
-who register, the e-service registrations whose diary text still says only their kind."""
+who register, the e-service registrations whose diary text still says only their kind;
+the API keys (the user's own, a system administrator's every one) that expire within
+30 days."""
 
 from __future__ import annotations
 
@@ -28,7 +30,8 @@ from kansli.archive.models import Transfer
 from kansli.eservices.views import undescribed, waiting_review
 from kansli.meetings.actions.approval import approvers_of
 from kansli.meetings.models import Meeting, Minutes
-from kansli.org.models import Role
+from kansli.org.models import ApiToken, Role
+from kansli.org.permissions import is_sysadmin
 from kansli.registry.models import Case, Direction
 from kansli.registry.models.cases import OPEN_STATUSES
 from kansli.registry.permissions import has_role
@@ -39,6 +42,7 @@ from kansli.retention.disposal import may_review
 from kansli.retention.models import DisposalRun, RunState
 
 SOON_DAYS = 7
+KEYS_NOTICE = datetime.timedelta(days=30)
 NEXT_MEETINGS = 3
 
 
@@ -60,6 +64,7 @@ class ToDo:
     transfers: list[Transfer]  # exported, without the e-archive's receipt
     petitions: int  # e-förslag waiting for review (kansli.eservices)
     undescribed: int  # e-service registrations still saying only their kind
+    expiring_keys: list[ApiToken]  # the user's (a sysadmin's: all) within KEYS_NOTICE
 
     def __bool__(self) -> bool:
         return bool(
@@ -74,6 +79,7 @@ class ToDo:
             or self.transfers
             or self.petitions
             or self.undescribed
+            or self.expiring_keys
         )
 
 
@@ -110,7 +116,21 @@ def to_do(user: Any) -> ToDo:
         ),
         petitions=waiting_review(user).count(),
         undescribed=undescribed(user).count(),
+        expiring_keys=_expiring_keys(user),
     )
+
+
+def _expiring_keys(user: Any) -> list[ApiToken]:
+    """API keys, not revoked, that stop opening within KEYS_NOTICE: an integration (an
+    e-service's intake) would stop registering what citizens send (OSL 5 kap. 1 §). The
+    user's own, or every key for a system administrator."""
+    now = timezone.now()
+    keys = ApiToken.objects.filter(
+        revoked_at__isnull=True, expires_at__gt=now, expires_at__lte=now + KEYS_NOTICE
+    )
+    if not is_sysadmin(user):
+        keys = keys.filter(user=user)
+    return list(keys.select_related("user").order_by("expires_at", "pk"))
 
 
 def _team(user: Any, today: datetime.date) -> list[dict[str, Any]]:

@@ -109,3 +109,15 @@ def test_an_expired_key_is_refused_by_the_api_like_a_wrong_one() -> None:
     wrong = Client(HTTP_AUTHORIZATION=f"Bearer {key}x").get("/api/v1/cases")
     assert expired.status_code == wrong.status_code == 401
     assert expired.content == wrong.content
+
+
+def test_a_key_about_to_expire_is_on_its_owners_and_the_administrators_start_page() -> None:
+    eva, admin, johan = make_user("eva"), make_sysadmin(), make_user("johan")
+    actions.do_create_api_token(eva, "E-tjänst bygglov", days=20, actor=None)
+    actions.do_create_api_token(eva, "Skript", days=200, actor=None)
+    for user, shown in ((eva, True), (admin, True), (johan, False)):
+        client = Client()
+        client.force_login(user)
+        page = client.get("/").content.decode()
+        assert ("E-tjänst bygglov" in page) is shown, user
+        assert "Skript" not in page
