@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from django.db import connection
 
 from kansli.access.protected import Hide
-from kansli.public.record import Masks, masks_from, public_entry, scrub
+from kansli.public.record import Masks, PublicEntry, masks_from, public_entry
 from kansli.registry.models import Case, Document
 from kansli.rows import execute, execute_many
 from kansli.search import schema, text
@@ -116,13 +116,12 @@ def _masks(case: Case, parties: list[tuple[str, str, bool]]) -> Masks:
     return masks_from(parties, bool(found[0]) if found else True, [name for (name,) in private])
 
 
-def public_text(document: Document, masks: Masks) -> str:
+def public_text(entry: PublicEntry) -> str:
     """What the public e-diary's search finds a document by: its public entry only."""
-    entry = public_entry(document, masks)
-    case = document.case
     numbers = text.case_words(
-        entry.case_number, entry.case_series, case.year, case.number, entry.case_title, []
-    )
+        entry.case_number, entry.case_series, entry.case_year, entry.case_serial,
+        entry.case_title, [],
+    )  # fmt: skip
     return text.normalise([*numbers, entry.counterpart, entry.description, entry.document_type])
 
 
@@ -149,9 +148,9 @@ def public_facets(facets: str, document_type: str, shown: str) -> str:
 
 def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
     write("search_document", document.pk, without_protected(staff_body, masks), facets)
-    shown = scrub(document.document_type, masks)
-    public = public_facets(facets, document.document_type, shown)
-    write("search_public", document.pk, public_text(document, masks), public, remember=False)
+    entry = public_entry(document, masks)  # the type as shown, masked, read once
+    public = public_facets(facets, document.document_type, entry.document_type)
+    write("search_public", document.pk, public_text(entry), public, remember=False)
 
 
 def _case_facets(case: Case) -> list[str]:
