@@ -164,12 +164,13 @@ def do_decline_petition(submission: Submission, reason: str, *, actor: Any) -> S
     to defame someone, a person named in it objects: GDPR art. 17 and 21), with the
     reason the proposer is told. Its signatures are kept; it stays a registered document
     in its case, to be answered or closed like any other."""
+    # The role first: someone without it is refused whatever they sent.
+    submission = _under_review(submission, actor, published=True)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Ange varför e-förslaget inte publiceras."})
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": f"Skälet får vara högst {MAX_REASON} tecken."})
-    submission = _under_review(submission, actor, published=True)
     taken_down = submission.published_at is not None
     submission.declined_at, submission.reviewed_by = timezone.now(), actor
     submission.published_at, submission.decline_reason = None, reason

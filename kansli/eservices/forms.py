@@ -8,7 +8,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from kansli.eservices.actions import MAX_ATTACHMENTS
+from kansli.eservices.actions import MAX_ATTACHMENTS, MAX_REASON
 from kansli.org.models import Authority
 from kansli.registry.forms import AccessibleForm, MultipleFileField
 
@@ -76,7 +76,7 @@ class ReviewForm(AccessibleForm):
         choices=[("waiting", "waiting"), ("published", "published")], widget=forms.HiddenInput
     )
     reason = forms.CharField(
-        label=_("Reason for not publishing"), required=False, max_length=2000,
+        label=_("Reason for not publishing"), required=False, max_length=MAX_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Sent to the proposer and kept in the case. Do not quote the proposal or name "

@@ -10,7 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from kansli.audit.models import AuditEvent
-from kansli.eservices.actions import do_publish_petition, do_sign_petition, do_submit
+from kansli.eservices.actions import (
+    MAX_REASON,
+    do_decline_petition,
+    do_publish_petition,
+    do_sign_petition,
+    do_submit,
+)
 from kansli.eservices.models import Kind, Submission
 from kansli.eservices.testing import make_council, make_petition
 from kansli.org.models import Role
@@ -99,6 +105,23 @@ def test_declining_needs_a_reason_which_the_proposer_gets(django_capture_on_comm
         do_publish_petition(petition, actor=None)
 
 
+def test_a_reason_over_the_limit_is_refused_whole_and_one_at_it_is_kept():
+    petition = make_petition(published=False, contact="anna@example.se")
+    client = signed_in(registrar())
+    refused = review(client, petition, "decline", reason="x" * (MAX_REASON + 1))
+    assert (
+        refused.status_code == 400 and f"som mest {MAX_REASON} tecken" in refused.content.decode()
+    )
+    with pytest.raises(ValidationError, match=f"högst {MAX_REASON} tecken"):  # not by the form
+        do_decline_petition(petition, "x" * (MAX_REASON + 1), actor=None)
+    petition.refresh_from_db()
+    assert petition.declined_at is None and petition.decline_reason == ""
+    assert not TimelineEntry.objects.filter(kind="petition_declined").exists()
+    assert review(client, petition, "decline", reason="å" * MAX_REASON).status_code == 302
+    petition.refresh_from_db()
+    assert petition.decline_reason == "å" * MAX_REASON
+
+
 def test_only_a_registrar_or_secretary_of_its_authority_reviews_it():
     petition = make_petition(published=False)
     other = make_authority("BN", "Byggnadsnämnden")
@@ -110,8 +133,10 @@ def test_only_a_registrar_or_secretary_of_its_authority_reviews_it():
     assert review(client, petition, "publish").status_code == 404
     with pytest.raises(PermissionDenied):
         do_publish_petition(petition, actor=officer)
+    with pytest.raises(PermissionDenied):  # refused for the role, not told what to send
+        do_decline_petition(petition, "", actor=officer)
     petition.refresh_from_db()
-    assert petition.published_at is None
+    assert petition.published_at is None and petition.declined_at is None
 
 
 def test_a_secrecy_marked_e_petition_is_not_published():

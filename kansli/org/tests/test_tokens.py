@@ -121,3 +121,19 @@ def test_a_key_about_to_expire_is_on_its_owners_and_the_administrators_start_pag
         page = client.get("/").content.decode()
         assert ("E-tjänst bygglov" in page) is shown, user
         assert "Skript" not in page
+
+
+def test_the_notice_starts_thirty_days_before_and_ends_when_the_key_does() -> None:
+    eva = make_user("eva")
+    actions.do_create_api_token(eva, "Trettio dagar", days=30, actor=None)
+    actions.do_create_api_token(eva, "Trettioen dagar", days=31, actor=None)
+    gone, _key = actions.do_create_api_token(eva, "Utgången", days=1, actor=None)
+    ApiToken.objects.filter(pk=gone.pk).update(expires_at=timezone.now())
+    revoked, _key = actions.do_create_api_token(eva, "Återkallad", days=2, actor=None)
+    actions.do_revoke_api_token(revoked, actor=eva)
+    client = Client()
+    client.force_login(eva)
+    page = client.get("/").content.decode()
+    assert "Trettio dagar" in page
+    for name in ("Trettioen dagar", "Utgången", "Återkallad"):
+        assert name not in page, name

@@ -326,13 +326,13 @@ def do_revoke_link(delivery: Delivery, reason: str, *, actor: Any) -> Delivery:
     """Withdraw a delivery's download link before it expires, with the reason (kept in
     the audit event and the case's timeline): the link and each file behind it answer
     as for anything missing from then on. Whoever may deliver for the authority may."""
+    request = delivery.request
+    require_registering(actor, request.authority)  # first: refused whatever was sent
     reason = " ".join(reason.split())
     if not reason:
         raise ValidationError({"reason": "Ange varför länken dras tillbaka."})
     if len(reason) > MAX_REASON:
         raise ValidationError({"reason": f"Skälet får vara högst {MAX_REASON} tecken."})
-    request = delivery.request
-    require_registering(actor, request.authority)
     delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
     if delivery.method != DeliveryMethod.LINK:
         raise ValidationError("Bara en länk kan dras tillbaka.")

@@ -3,7 +3,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from pypdf import PdfReader
 
@@ -12,7 +12,7 @@ from kansli.org.actions import do_create_authority
 from kansli.org.models import Role
 from kansli.org.testing import make_authority, make_municipality, make_user
 from kansli.registry.models import DocumentFile
-from kansli.requests.actions.deliver import do_deliver, do_revoke_link
+from kansli.requests.actions.deliver import MAX_REASON, do_deliver, do_revoke_link
 from kansli.requests.models import Delivery, RequestedItem
 from kansli.requests.tests.delivery_data import make_data
 from kansli.web.testing import signed_in
@@ -249,7 +249,10 @@ def test_a_withdrawn_link_opens_nothing_and_says_why_in_the_case() -> None:
     url = f"/begaran/utlamnande/{delivery.pk}/dra-tillbaka/"
     refused = staff.post(url, {"reason": "  "}, follow=True).content.decode()
     assert "Ange varför länken dras tillbaka." in refused
-    assert public.get(path).status_code == 200  # nothing changed by the refusal
+    too_long = staff.post(url, {"reason": "å" * (MAX_REASON + 1)}, follow=True)
+    assert f"högst {MAX_REASON} tecken" in too_long.content.decode()
+    assert public.get(path).status_code == 200  # nothing changed by the refusals
+    assert not AuditEvent.objects.filter(action="requests.revoke_link").exists()
     staff.post(url, {"reason": "Skickad till fel adress."})
     for gone in (path, file_path):
         answer = public.get(gone)
@@ -272,6 +275,8 @@ def test_only_staff_of_the_authority_withdraw_a_link_and_a_post_delivery_has_non
     other = make_user("annan", roles=[(Role.REGISTRAR, make_authority("BN", "Byggnadsnämnden"))])
     url = f"/begaran/utlamnande/{delivery.pk}/dra-tillbaka/"
     assert signed_in(other).post(url, {"reason": "Ofog."}).status_code == 403
+    with pytest.raises(PermissionDenied):  # refused for the role, not told what to send
+        do_revoke_link(delivery, "", actor=other)
     assert Client().post(url, {"reason": "Ofog."}).status_code == 302  # to the login page
     delivery.refresh_from_db()
     assert delivery.link_revoked_at is None
