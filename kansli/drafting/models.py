@@ -37,12 +37,21 @@ class TemplateVersion(models.Model):
         verbose_name = _("template version")
         verbose_name_plural = _("template versions")
         ordering = ["kind", "-version"]
+        # One number per version of a kind, for an authority and for the municipality as
+        # a whole (no authority): two partial indexes, which SQLite enforces too (it
+        # has no NULLS NOT DISTINCT, and one constraint over a nullable column would let
+        # two municipality-wide versions share a number).
         constraints = [
             models.UniqueConstraint(
                 fields=["municipality", "authority", "kind", "version"],
+                condition=models.Q(authority__isnull=False),
                 name="drafting_template_version",
-                nulls_distinct=False,
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["municipality", "kind", "version"],
+                condition=models.Q(authority__isnull=True),
+                name="drafting_template_version_municipality",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,6 +10,7 @@ import io
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError, transaction
 from docx import Document as WordDocument
 
 from kansli.audit.models import AuditEvent
@@ -72,6 +73,14 @@ def test_the_newest_uploaded_version_applies_and_the_earlier_are_kept():
     )  # fmt: skip
     assert own.version == 1
     assert "Egen Kommunstyrelsen" in _text(render_docx("letter", context, authority=case.authority))
+    # A version's number is the database's to keep unique, for the municipality as a
+    # whole (no authority) too, on SQLite as on PostgreSQL.
+    for taken in (second, own):
+        with pytest.raises(IntegrityError), transaction.atomic():
+            TemplateVersion.objects.create(
+                kind="letter", municipality=municipality, authority=taken.authority,
+                version=taken.version, file=taken.file,
+            )  # fmt: skip
 
 
 def test_a_template_with_unknown_fields_is_refused_naming_them_and_nothing_is_kept():
