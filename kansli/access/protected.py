@@ -15,7 +15,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from kansli.org.models import Role, RoleAssignment
+from kansli.org.models import Role
+from kansli.org.permissions import authority_ids_with
 
 SHOWN_AS = "Skyddad identitet"
 
@@ -76,10 +77,7 @@ def hiders(user: Any, cases: Iterable[Any]) -> dict[int, Hide]:
         words[case_id] += [name, number, *_digit_forms(number)]
     if not words:
         return {}
-    registrar_of: set[int] = set()
-    if user is not None and user.is_authenticated:
-        held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.REGISTRAR)
-        registrar_of = set(held.values_list("authority_id", flat=True))
+    registrar_of = set(authority_ids_with(user, [Role.REGISTRAR], current=False))
     return {
         pk: Hide(words[pk])
         for pk, case in by_id.items()

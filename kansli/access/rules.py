@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from kansli.access.models import Grant, Membership
 from kansli.org.models import Authority, ElectedPosition, Role, RoleAssignment
+from kansli.org.permissions import authority_ids_with, forget_roles, held_today, holds_role
 from kansli.registry.permissions import REGISTERING_ROLES, has_role
 
 QS = TypeVar("QS", bound=QuerySet[Any])
@@ -121,9 +122,12 @@ def reader(user: Any, day: datetime.date | None = None) -> Reader:
         cached: Reader = getattr(user, _CACHE)
         return cached
     on = day or timezone.localdate()
-    # order_by(): the models' default orderings would join and sort for nothing here.
-    roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
-    held = list(roles.order_by().values_list("role", "authority__municipality_id"))
+    if day is None:  # the roles the request has read already
+        held = [(h.role, h.municipality_id) for h in held_today(user) if h.role in STAFF_ROLES]
+    else:
+        # order_by(): the models' default orderings would join and sort for nothing here.
+        roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
+        held = list(roles.order_by().values_list("role", "authority__municipality_id"))
     if not held:
         result = nobody(on)
     elif any(role == Role.SYSADMIN for role, _ in held):
@@ -139,6 +143,7 @@ def forget(user: Any) -> None:
     """Work out again on the next read (after the user's roles or groups changed)."""
     if hasattr(user, _CACHE):
         delattr(user, _CACHE)
+    forget_roles(user)
 
 
 def staff_municipalities(user: Any) -> list[int] | None:
@@ -210,11 +215,7 @@ def may_see_protected_identities(user: Any, case: Any) -> bool:
         return False
     if case.officer_id == user.pk:
         return True
-    return (
-        RoleAssignment.objects.valid_on()
-        .filter(user=user, authority_id=case.authority_id, role=Role.REGISTRAR)
-        .exists()
-    )
+    return holds_role(user, [Role.REGISTRAR], case.authority_id)
 
 
 def may_read_secrets(user: Any) -> bool:
@@ -227,19 +228,14 @@ def may_read_secrets(user: Any) -> bool:
     if user is None or not user.is_authenticated or not user.is_active:
         return False
     roles = [Role.REGISTRAR, Role.OFFICER, Role.MANAGER, Role.SECRETARY, Role.ELECTED]
-    if RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists():
+    if holds_role(user, roles):
         return True
     who = reader(user)
     return bool(who.groups or who.granted_cases)
 
 
 def _holds(user: Any, authority_id: int, roles: list[Role]) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    held = RoleAssignment.objects.valid_on().filter(
-        user=user, authority_id=authority_id, role__in=roles
-    )
-    return held.exists()
+    return holds_role(user, roles, authority_id)
 
 
 def may_see_read_log(user: Any, authority_id: int) -> bool:
@@ -251,11 +247,7 @@ def may_see_read_log(user: Any, authority_id: int) -> bool:
 def may_oversee_access(user: Any, authority_id: int) -> bool:
     """Who may see who has access to a case and why: the read log's readers and the
     system administrators."""
-    return may_see_read_log(user, authority_id) or (
-        user is not None
-        and user.is_authenticated
-        and RoleAssignment.objects.valid_on().filter(user=user, role=Role.SYSADMIN).exists()
-    )
+    return may_see_read_log(user, authority_id) or holds_role(user, [Role.SYSADMIN])
 
 
 # Committee administration (kansli.meetings). Its models live above the gate
@@ -270,23 +262,16 @@ def _signed_in(user: Any) -> bool:
     return user is not None and user.is_authenticated and user.is_active
 
 
-def preparing_authorities(user: Any) -> QuerySet[Authority]:
-    """The authorities whose bodies' meetings the user prepares and reads as staff
-    today: their officers, secretaries, managers and registrars."""
-    if not _signed_in(user):
-        return Authority.objects.none()
-    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=PREPARING_ROLES)
-    return Authority.objects.valid_on().filter(pk__in=held.values("authority_id"))
-
-
 def visible_bodies(bodies: QS, user: Any) -> QS:
-    """The bodies (kansli.meetings.Body) whose meetings the user works with as staff."""
-    return bodies.filter(authority__in=preparing_authorities(user))
+    """The bodies (kansli.meetings.Body) whose meetings the user works with as staff:
+    those of the authorities the user prepares meetings for today (existing today), as
+    their officer, secretary, manager or registrar."""
+    return bodies.filter(authority_id__in=authority_ids_with(user, PREPARING_ROLES))
 
 
 def visible_meetings(meetings: QS, user: Any) -> QS:
     """The meetings the user works with as staff: those of the bodies above."""
-    return meetings.filter(body__authority__in=preparing_authorities(user))
+    return meetings.filter(body__authority_id__in=authority_ids_with(user, PREPARING_ROLES))
 
 
 # An authority's staff (its employees): those who hold a role in it other than an
@@ -300,8 +285,18 @@ def employed_in(user: Any, day: datetime.date | None = None) -> QuerySet[Authori
     """The authorities the user works in as staff on the day (today if not given)."""
     if not _signed_in(user):
         return Authority.objects.none()
+    if day is None:
+        return Authority.objects.filter(
+            pk__in=authority_ids_with(user, EMPLOYEE_ROLES, current=False)
+        )
     held = RoleAssignment.objects.valid_on(day).filter(user=user, role__in=EMPLOYEE_ROLES)
     return Authority.objects.filter(pk__in=held.values("authority_id"))
+
+
+def works_in_an_authority(user: Any) -> bool:
+    """Whether the user works in some authority as staff today (employed_in is not
+    empty), answered from the roles the request has read."""
+    return _signed_in(user) and bool(authority_ids_with(user, EMPLOYEE_ROLES, current=False))
 
 
 def visible_news(items: QS, user: Any) -> QS:
@@ -331,8 +326,7 @@ def visible_holds(holds: QS, user: Any) -> QS:
     """The legal holds (kansli.retention.Hold) the user reads."""
     if not _signed_in(user):
         return holds.none()
-    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=HOLD_READERS)
-    return holds.filter(authority_id__in=held.values("authority_id"))
+    return holds.filter(authority_id__in=authority_ids_with(user, HOLD_READERS, current=False))
 
 
 def visible_transfers(transfers: QS, user: Any) -> QS:
@@ -344,8 +338,8 @@ def visible_transfers(transfers: QS, user: Any) -> QS:
         return transfers.none()
     if reader(user).municipalities is None:
         return transfers
-    held = RoleAssignment.objects.valid_on().filter(user=user, role=Role.ARCHIVIST)
-    return transfers.filter(authority_id__in=held.values("authority_id"))
+    archivist = authority_ids_with(user, [Role.ARCHIVIST], current=False)
+    return transfers.filter(authority_id__in=archivist)
 
 
 def elected_bodies(bodies: QS, user: Any) -> QS:
@@ -415,14 +409,12 @@ def visible_paragraphs(paragraphs: QS, user: Any) -> QS:
     of the bodies above (visible_bodies) whose item the user reads in full, by the rule
     of may_read_item; a non-public item's § is left out for everyone else (OSL 21 kap.
     3 §, 5 kap. 5 §)."""
-    paragraphs = paragraphs.filter(body__authority__in=preparing_authorities(user))
+    paragraphs = paragraphs.filter(body__authority_id__in=authority_ids_with(user, PREPARING_ROLES))
     if not _signed_in(user):
         return paragraphs.none()
     who = reader(user)
-    secretary = RoleAssignment.objects.valid_on().filter(user=user, role=Role.SECRETARY)
-    readable = Q(item__secrecy__isnull=True) | Q(
-        item__case__authority_id__in=secretary.values("authority_id")
-    )
+    secretary = authority_ids_with(user, [Role.SECRETARY], current=False)
+    readable = Q(item__secrecy__isnull=True) | Q(item__case__authority_id__in=secretary)
     if who.user_id is not None:  # may_read_case_secrets
         secrets = (
             Q(item__case__access_group_id__in=who.groups)
@@ -474,7 +466,7 @@ def may_read_draft(user: Any, minutes: Any) -> bool:
     if user.pk in approvers_of(minutes):
         position = position_in(user, meeting.body)
         return bool(position) and member_reads_secrets(user, meeting, position)
-    staff = preparing_authorities(user).filter(pk=meeting.body.authority_id).exists()
+    staff = meeting.body.authority_id in authority_ids_with(user, PREPARING_ROLES)
     return staff and may_read_secret_part(user, minutes)
 
 

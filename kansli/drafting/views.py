@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from kansli.access.rules import employed_in
+from kansli.access.rules import employed_in, works_in_an_authority
 from kansli.drafting import actions
 from kansli.drafting.forms import PreviewForm, UploadForm
 from kansli.drafting.kinds import KINDS
@@ -44,7 +44,7 @@ PREVIEW_POLICY = (
 def _staff(request: HttpRequest) -> User:
     """The templates are the staff's and the system administrator's."""
     user = current_user(request)
-    if not (is_sysadmin(user) or employed_in(user).exists()):
+    if not (is_sysadmin(user) or works_in_an_authority(user)):
         raise PermissionDenied
     return user
 

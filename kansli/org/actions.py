@@ -28,7 +28,7 @@ from kansli.org.models import (
     Unit,
     User,
 )
-from kansli.org.permissions import require_sysadmin
+from kansli.org.permissions import forget_roles, require_sysadmin
 
 AUTHORITY_FIELDS = ["municipality", "kind", "code", "name", "valid_from", "valid_to"]
 COMMITTEE_FIELDS = ["authority", "code", "name", "valid_from", "valid_to"]
@@ -352,6 +352,7 @@ def do_grant_role(
         assignment.valid_from = valid_from
     _create(assignment, ROLE_FIELDS, "org.grant_role", actor)
     _sync_admin_flags(user)
+    forget_roles(user)
     return assignment
 
 
@@ -364,6 +365,7 @@ def do_end_role(
         raise ValidationError("Sista dagen kan inte vara före rollens första dag.")
     _update(assignment, {"valid_to": last_day}, "org.end_role", actor)
     _sync_admin_flags(assignment.user)
+    forget_roles(assignment.user)
     return assignment
 
 

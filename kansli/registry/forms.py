@@ -19,6 +19,7 @@ from kansli.files.detect import ACCEPTED
 from kansli.files.store import check_file
 from kansli.inputs import DayField
 from kansli.org.models import Authority, Role, RoleAssignment, Unit, User
+from kansli.org.permissions import held_today
 from kansli.registry import document_types, personal_numbers
 from kansli.registry import kept_uploads as keeping
 from kansli.registry.casenumber import parse_case_number
@@ -585,10 +586,8 @@ class SearchFiltersForm(AccessibleForm):
     def __init__(self, data: Any, *, user: User) -> None:
         super().__init__(data)
         # Only the user's own municipality's authorities and officers are offered.
-        held = RoleAssignment.objects.valid_on().filter(user=user)
-        own = Authority.objects.valid_on().filter(
-            municipality__in=held.values("authority__municipality")
-        )
+        municipalities = {h.municipality_id for h in held_today(user) if h.municipality_id}
+        own = Authority.objects.valid_on().filter(municipality_id__in=municipalities)
         fields: Any = self.fields
         fields["authority"].queryset = own
         fields["officer"].queryset = (

@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from kansli.access.rules import employed_in
+from kansli.access.rules import works_in_an_authority
 from kansli.meetings.views.common import staff_bodies
 from kansli.org.models import Role
 from kansli.org.permissions import roles_held
@@ -27,7 +27,7 @@ def meetings_links(context: template.Context) -> dict[str, bool]:
         cached = {
             "meetings": staff_bodies(user).exists(),
             "portal": Role.ELECTED in roles_held(user),
-            "news": employed_in(user).exists(),
+            "news": works_in_an_authority(user),
         }
         user._kansli_meetings_links = cached
     return dict(cached)

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kansli.access.rules import employed_in
+from kansli.access.rules import works_in_an_authority
 from kansli.meetings import actions
 from kansli.meetings.actions.news import TEXT_MAX, TITLE_MAX
 from kansli.meetings.models import NewsItem, NewsRead
@@ -38,7 +38,7 @@ class NewsForm(AccessibleForm):
 def news_list(request: HttpRequest) -> HttpResponse:
     """For those who work in an authority (404 to others, as the meetings list)."""
     user = current_user(request)
-    if not employed_in(user).exists():
+    if not works_in_an_authority(user):
         raise Http404
     items = NewsItem.objects.visible_to(user).select_related("body")
     page = Paginator(items, NEWS_PER_PAGE).get_page(request.GET.get("sida"))

@@ -16,7 +16,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 
 from kansli.access.rules import may_see_protected_identities
-from kansli.org.models import Authority, Role, RoleAssignment, User
+from kansli.org.models import Authority, Role, User
+from kansli.org.permissions import authority_ids_with, held_today, holds_role
 from kansli.registry.models import Case, InboxItem
 from kansli.registry.permissions import ASSIGNING_ROLES, REGISTERING_ROLES
 
@@ -31,15 +32,12 @@ def current_user(request: HttpRequest) -> User:
 
 def authorities_with(user: Any, roles: list[Role]) -> QuerySet[Authority]:
     """The authorities for which the user holds one of the roles today."""
-    held = RoleAssignment.objects.valid_on().filter(user=user, role__in=roles)
-    return Authority.objects.valid_on().filter(pk__in=held.values("authority_id"))
+    return Authority.objects.filter(pk__in=authority_ids_with(user, roles))
 
 
 def holds(user: Any, roles: list[Role]) -> bool:
     """Whether the user holds one of the roles today, for any authority."""
-    if user is None or not user.is_authenticated:
-        return False
-    return RoleAssignment.objects.valid_on().filter(user=user, role__in=roles).exists()
+    return holds_role(user, roles)
 
 
 def may_register(user: Any) -> bool:
@@ -52,7 +50,8 @@ def waiting_items(user: Any) -> QuerySet[InboxItem]:
     forwarded to an outside address (kansli.mailbox) has left the inbox."""
     return (
         InboxItem.objects.filter(
-            document__isnull=True, authority__in=authorities_with(user, REGISTERING_ROLES)
+            document__isnull=True,
+            authority_id__in=authority_ids_with(user, REGISTERING_ROLES),
         )
         .exclude(forwardings__to_address__gt="")
         .select_related("authority", "stored")
@@ -74,11 +73,7 @@ def visible_case(request: HttpRequest, pk: int) -> Case:
 
 def role_flags(user: Any, case: Case) -> dict[str, bool]:
     """What the user may do with a case, as the actions would decide it."""
-    roles = set(
-        RoleAssignment.objects.valid_on()
-        .filter(user=user, authority=case.authority)
-        .values_list("role", flat=True)
-    )
+    roles = {h.role for h in held_today(user) if h.authority_id == case.authority_id}
     is_officer = case.officer_id == user.pk
     return {
         "register": bool(roles & set(REGISTERING_ROLES)),

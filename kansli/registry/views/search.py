@@ -13,7 +13,8 @@ from django.shortcuts import render
 
 from kansli.access.actions import do_log_reads
 from kansli.inputs import MAX_OFFSET
-from kansli.org.models import Role, RoleAssignment
+from kansli.org.models import Role
+from kansli.org.permissions import holds_role
 from kansli.registry.forms import SearchFiltersForm
 from kansli.registry.models import Document
 from kansli.registry.views.common import current_user
@@ -72,9 +73,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             "this_search": kept_query(request.GET.urlencode()),
             # The archivist and the data protection officer may hold what they found
             # (kansli.retention: legal holds).
-            "may_hold": RoleAssignment.objects.valid_on()
-            .filter(user=user, role__in=[Role.ARCHIVIST, Role.DATA_PROTECTION_OFFICER])
-            .exists(),
+            "may_hold": holds_role(user, [Role.ARCHIVIST, Role.DATA_PROTECTION_OFFICER]),
             "form": form,
             "filtered": bool(chosen),
             "query": _without_offset(request),
