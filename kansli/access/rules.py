@@ -41,7 +41,13 @@ from django.utils import timezone
 
 from kansli.access.models import Grant, Membership
 from kansli.org.models import Authority, ElectedPosition, Role, RoleAssignment
-from kansli.org.permissions import authority_ids_with, forget_roles, held_today, holds_role
+from kansli.org.permissions import (
+    authority_ids_with,
+    forget_roles,
+    held_today,
+    holds_role,
+    holds_role_at,
+)
 from kansli.registry.permissions import REGISTERING_ROLES, has_role
 
 QS = TypeVar("QS", bound=QuerySet[Any])
@@ -115,15 +121,18 @@ def nobody(day: datetime.date | None = None) -> Reader:
 
 
 def reader(user: Any, day: datetime.date | None = None) -> Reader:
-    """What `user` may read (today, or on `day`, uncached)."""
+    """What `user` may read (today, or on `day`, uncached). Today's is made from the
+    roles the request has read (kansli.org.permissions.held_today) and kept with them:
+    when they are read again (a role granted or ended: forget_roles), so is this."""
     if user is None or not user.is_authenticated or not user.is_active:
         return nobody(day)
-    if day is None and hasattr(user, _CACHE):
-        cached: Reader = getattr(user, _CACHE)
-        return cached
     on = day or timezone.localdate()
-    if day is None:  # the roles the request has read already
-        held = [(h.role, h.municipality_id) for h in held_today(user) if h.role in STAFF_ROLES]
+    if day is None:
+        today = held_today(user)
+        cached: tuple[tuple[Any, ...], Reader] | None = getattr(user, _CACHE, None)
+        if cached is not None and cached[0] is today:
+            return cached[1]
+        held = [(h.role, h.municipality_id) for h in today if h.role in STAFF_ROLES]
     else:
         # order_by(): the models' default orderings would join and sort for nothing here.
         roles = RoleAssignment.objects.valid_on(on).filter(user=user, role__in=STAFF_ROLES)
@@ -135,7 +144,7 @@ def reader(user: Any, day: datetime.date | None = None) -> Reader:
     else:
         result = Reader(user.pk, sorted({m for _, m in held if m is not None}), on)
     if day is None:
-        setattr(user, _CACHE, result)
+        setattr(user, _CACHE, (today, result))
     return result
 
 
@@ -211,11 +220,11 @@ def may_read_case_secrets(user: Any, case: Any) -> bool:
 def may_see_protected_identities(user: Any, case: Any) -> bool:
     """Parties with protected identity: the case's officer and its authority's
     registrars only."""
-    if user is None or not user.is_authenticated:
+    if not _signed_in(user):
         return False
     if case.officer_id == user.pk:
         return True
-    return holds_role(user, [Role.REGISTRAR], case.authority_id)
+    return holds_role_at(user, [Role.REGISTRAR], case.authority_id)
 
 
 def may_read_secrets(user: Any) -> bool:
@@ -235,7 +244,7 @@ def may_read_secrets(user: Any) -> bool:
 
 
 def _holds(user: Any, authority_id: int, roles: list[Role]) -> bool:
-    return holds_role(user, roles, authority_id)
+    return holds_role_at(user, roles, authority_id)
 
 
 def may_see_read_log(user: Any, authority_id: int) -> bool:

@@ -38,9 +38,10 @@ def held_today(user: Any) -> tuple[Held, ...]:
     """The user's roles today, read in one statement once a request and kept on the
     request's user object: the main menu, the access gate and a page's own questions
     (may this user register here, see protected names, prepare meetings) each ask,
-    about ten times a staff page. For the pages and the gate; an action asks the
-    database itself (kansli.registry.permissions.has_role), and an action that changes
-    roles forgets this (forget_roles)."""
+    about ten times a staff page. The registry's actions ask the database themselves
+    (kansli.registry.permissions.has_role); granting or ending a role forgets this read
+    (forget_roles), and so does the access gate's own reader, which is made from it.
+    Ending an authority is seen from the next request on."""
     if user is None or not user.is_authenticated or not user.is_active:
         return ()
     held: tuple[Held, ...] | None = getattr(user, HELD, None)
@@ -83,12 +84,18 @@ def authority_ids_with(user: Any, roles: Iterable[str], *, current: bool = True)
     })  # fmt: skip
 
 
-def holds_role(user: Any, roles: Iterable[str], authority_id: int | None = None) -> bool:
-    """Whether the user holds one of the roles today (for the authority, if given)."""
+def holds_role(user: Any, roles: Iterable[str]) -> bool:
+    """Whether the user holds one of the roles today, for any authority."""
     wanted = set(roles)
-    return any(
-        h.role in wanted and (authority_id is None or h.authority_id == authority_id)
-        for h in held_today(user)
+    return any(h.role in wanted for h in held_today(user))
+
+
+def holds_role_at(user: Any, roles: Iterable[str], authority_id: int | None) -> bool:
+    """Whether the user holds one of the roles today for the authority (for none when
+    it is None: no authority is not "any authority")."""
+    wanted = set(roles)
+    return authority_id is not None and any(
+        h.role in wanted and h.authority_id == authority_id for h in held_today(user)
     )
 
 

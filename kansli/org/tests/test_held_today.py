@@ -11,9 +11,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from kansli.access.rules import reader
 from kansli.org.actions import do_change_authority, do_end_role, do_grant_role
 from kansli.org.models import Role
-from kansli.org.permissions import authority_ids_with, held_today, holds_role, roles_held
+from kansli.org.permissions import (
+    authority_ids_with,
+    held_today,
+    holds_role,
+    holds_role_at,
+    roles_held,
+)
 from kansli.org.testing import make_authority, make_user
 from kansli.registry.testing import make_case, make_incoming
 from kansli.web.testing import signed_in
@@ -47,10 +54,17 @@ def test_granting_or_ending_a_role_is_seen_at_once_on_the_same_user() -> None:
     user = make_user("eva", roles=[(Role.OFFICER, ks)])
     assert roles_held(user) == {Role.OFFICER}
     began = timezone.localdate() - datetime.timedelta(days=10)
+    assert reader(user).municipalities == [ks.municipality_id]
     assignment = do_grant_role(user, Role.REGISTRAR, authority=bn, valid_from=began, actor=None)
-    assert holds_role(user, [Role.REGISTRAR], bn.pk)
+    assert holds_role_at(user, [Role.REGISTRAR], bn.pk)
+    assert not holds_role_at(user, [Role.REGISTRAR], None)  # no authority is not any
     do_end_role(assignment, timezone.localdate() - datetime.timedelta(days=1), actor=None)
     assert not holds_role(user, [Role.REGISTRAR]) and roles_held(user) == {Role.OFFICER}
+    # The gate's reader is made from the same read, and follows it.
+    admin = do_grant_role(user, Role.SYSADMIN, valid_from=began, actor=None)
+    assert reader(user).municipalities is None
+    do_end_role(admin, timezone.localdate() - datetime.timedelta(days=1), actor=None)
+    assert reader(user).municipalities == [ks.municipality_id]
 
 
 def test_an_authority_that_has_ended_counts_only_where_asked() -> None:

@@ -21,12 +21,14 @@ LINKS = {"Registrera", "Gallring", "E-arkiv", "Personuppgifter", "Mina sammantrÃ
 
 
 def role_reads(user: Any, queries: CaptureQueriesContext) -> int:
-    """The statements that ask which roles the user holds (the start page's list of
-    them, whole rows, is the page's content, not a question)."""
-    own = f'"org_roleassignment"."user_id" = {user.pk}'
+    """The statements that ask which roles the user holds, through the ORM or as plain
+    SQL (kansli.registry.permissions.has_role); the start page's list of them, whole
+    rows, is the page's content, not a question."""
+    orm = ('FROM "org_roleassignment"', f'"org_roleassignment"."user_id" = {user.pk}')
+    plain = ("FROM org_roleassignment", f"user_id = {user.pk}")
     return sum(
         1 for q in queries
-        if 'FROM "org_roleassignment"' in q["sql"] and own in q["sql"]
+        if any(table in q["sql"] and own in q["sql"] for table, own in (orm, plain))
         and not q["sql"].startswith('SELECT "org_roleassignment"."id"')
     )  # fmt: skip
 
