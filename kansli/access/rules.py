@@ -305,7 +305,7 @@ def employed_in(user: Any, day: datetime.date | None = None) -> QuerySet[Authori
 def works_in_an_authority(user: Any) -> bool:
     """Whether the user works in some authority as staff today (employed_in is not
     empty), answered from the roles the request has read."""
-    return _signed_in(user) and bool(authority_ids_with(user, EMPLOYEE_ROLES, current=False))
+    return bool(authority_ids_with(user, EMPLOYEE_ROLES, current=False))
 
 
 def visible_news(items: QS, user: Any) -> QS:
