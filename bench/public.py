@@ -21,7 +21,8 @@ one kept directory serves both. Then:
    with no query at all). Each mix runs twice: with the server's page cache off
    (KANSLI_PUBLIC_CACHE_SECONDS=0: every request searches) and on (60 s: the mix's 200
    URLs repeat, as popular searches do; a 5-second warm-up first fills each worker's
-   cache, so the figures are the steady state of a cache that holds the mix). While
+   cache, so the figures are the steady state of a cache that holds the mix; with the
+   cache off a 2-second warm-up keeps the workers' first requests out). While
    the load runs, a third process registers a document every --register-every seconds
    (1; 0: none) through `do_register_document`, as issue 18 measures it. A registration
    is a pure addition (kansli/public/changes.py): with the cache on, the mixes run
@@ -373,8 +374,11 @@ def under_load(options: argparse.Namespace, mixes: list[tuple[str, list[str]]]) 
         writer = registering(data_dir, every)
         try:
             for name, mix in [*mixes, static] if label == runs[-1][2] else mixes:
-                if cache:  # fill the cache (each worker's own, without --redis) first
-                    load(url, mix, options.connections, 5)
+                # A warm-up first: it fills the cache (each worker's own, without
+                # --redis); with the cache off it keeps each worker's first requests
+                # (templates compiled, the database connection opened) out of the
+                # steady state measured.
+                load(url, mix, options.connections, 5 if cache else 2)
                 busy = os.getloadavg()[0]
                 rate, errors, p50, p95, p99 = load(url, mix, options.connections, options.seconds)
                 row = f"{name}, {label}" if mix is not static[1] else name
