@@ -9,12 +9,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kansli.inputs import DayField
-from kansli.org.models import Authority
 from kansli.registry.forms import DATE, AccessibleForm
 from kansli.registry.models import Direction
+from kansli.rows import execute
 
 # The message without the value typed (a choice field's names it).
 NOT_ONE_OF_THEM = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+
+AUTHORITIES = """
+SELECT id, code, name FROM org_authority
+WHERE valid_from <= %s AND (valid_to IS NULL OR valid_to >= %s)
+ORDER BY name, id"""
 
 
 class DiarySearchForm(AccessibleForm):
@@ -35,11 +40,10 @@ class DiarySearchForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        # The authorities of today as plain rows: one query for the list and the check
-        # (a model choice field read them twice, as objects).
-        valid = list(
-            Authority.objects.valid_on().order_by("name").values_list("pk", "code", "name")
-        )
+        # The authorities of today (DatedQuerySet.valid_on) as one plain statement for
+        # the list and the check: every diary page makes this form, and composing the
+        # query through the ORM cost more than running it (bench/public.py).
+        valid = execute(AUTHORITIES, [timezone.localdate()] * 2).fetchall()
         self.authorities = {code: pk for pk, code, _name in valid}
         field = self.fields["myndighet"]
         assert isinstance(field, forms.ChoiceField)

@@ -6,14 +6,13 @@ client is held to a polite rate (ratelimit.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache, wraps
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -24,7 +23,8 @@ from kansli.public.forms import DiarySearchForm
 from kansli.public.models import PublishedFile
 from kansli.public.pagecache import cached
 from kansli.public.ratelimit import refused
-from kansli.public.record import PublicEntry, entries_for, entries_of, masks_for, scrub
+from kansli.public.record import entries_for, entries_of, masks_for, scrub
+from kansli.public.table import rows
 from kansli.registry.models import Case, Document
 from kansli.search.query import public_search
 
@@ -58,7 +58,7 @@ def public_page(view: View) -> View:
 @public_page
 def diary(request: HttpRequest) -> HttpResponse:
     form = DiarySearchForm(request.GET or None)
-    context: dict[str, Any] = {"form": form, "entries": [], "searched": False}
+    context: dict[str, Any] = {"form": form, "entries": "", "searched": False}
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         try:
@@ -73,7 +73,7 @@ def diary(request: HttpRequest) -> HttpResponse:
         query = request.GET.copy()
         query.pop("fran_rad", None)
         context |= {
-            "entries": linked(entries_of(result.hits)),
+            "entries": rows(entries_of(result.hits)),
             "searched": True,
             "offset": offset,
             "next": offset + PER_PAGE if result.has_more else None,
@@ -82,24 +82,8 @@ def diary(request: HttpRequest) -> HttpResponse:
         }
     elif not form.is_bound:
         recent = public_search("", limit=PER_PAGE)
-        context |= {"entries": linked(entries_of(recent.hits)), "recent": True}
+        context |= {"entries": rows(entries_of(recent.hits)), "recent": True}
     return render(request, "public/diary.html", context)
-
-
-def linked(entries: list[PublicEntry]) -> list[tuple[dict[str, Any], str]]:
-    """Each entry's fields with the address of its case's page. The fields as a dict
-    (the dataclass's own): the template engine tries a key before an attribute, and each
-    missed key cost an exception."""
-    where = get_script_prefix(), get_urlconf()
-    return [(vars(entry), _case_link(*where, entry.case_series, entry.case_year, entry.case_serial))
-            for entry in entries]  # fmt: skip
-
-
-@lru_cache(maxsize=4096)
-def _case_link(prefix: str, urlconf: Any, series: str, year: int, number: int) -> str:
-    """A case page's address, kept: reverse() cost a third of the results table. The
-    script prefix and URL configuration it reads are in the key."""
-    return reverse("public:case", args=[series, year, number])
 
 
 @public_page

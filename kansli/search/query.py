@@ -34,9 +34,9 @@ from django.db import connection
 from django.db.models import Exists, F, Max, OuterRef, Q, QuerySet
 
 from kansli.access.protected import NOTHING, hiders
-from kansli.org.models import Authority
 from kansli.registry.casenumber import CaseNumberQuery
 from kansli.registry.models import Case, Document
+from kansli.rows import execute
 from kansli.search.completion import completed
 from kansli.search.expressions import Matches, Relevance
 from kansli.search.filters import Filters, Plan, plan
@@ -264,8 +264,11 @@ def _prepare(text: str, filters: Filters) -> tuple[ParsedQuery, Plan]:
 
     def authorities(code: str) -> list[int]:
         if code not in series:
-            found = Authority.objects.filter(code__iexact=code).values_list("pk", flat=True)
-            series[code] = list(found)
+            # A plain statement: a case number in the query asks it on every search.
+            # UPPER as `code__iexact` on PostgreSQL; on SQLite it folds ASCII letters
+            # only, as LIKE there did.
+            found = execute("SELECT id FROM org_authority WHERE UPPER(code) = UPPER(%s)", [code])
+            series[code] = [pk for (pk,) in found.fetchall()]
         return series[code]
 
     query = completed(parse_query(text, lambda code: bool(authorities(code))))
