@@ -172,11 +172,16 @@ def _document_type(document_type: str) -> Q:
     (kansli.public.record.scrub, kansli.access.protected.hide_protected), which takes
     the name in any case and spacing: so does this, in Python (SQLite's LIKE folds only
     ASCII letters), over the parties with protected identity (few; a partial index)."""
-    asked = _folded(document_type)
-    hidden = Party.objects.filter(protected_identity=True).values_list("case_id", "name")
-    named = {case for case, name in hidden if _folded(name) and _folded(name) in asked}
+    named = cases_of_protected_named_in(document_type)
     type_of = Q(document_type__iexact=document_type)
     return type_of & ~Q(case_id__in=named) if named else type_of
+
+
+def cases_of_protected_named_in(text: str) -> set[int]:
+    """The cases with a party with protected identity whose name is in `text`."""
+    asked = _folded(text)
+    hidden = Party.objects.filter(protected_identity=True).values_list("case_id", "name")
+    return {case for case, name in hidden if _folded(name) and _folded(name) in asked}
 
 
 def _folded(text: str) -> str:

@@ -37,6 +37,7 @@ from kansli.access.protected import NOTHING, hiders
 from kansli.registry.casenumber import CaseNumberQuery
 from kansli.registry.models import Case, Document
 from kansli.rows import execute
+from kansli.search import public
 from kansli.search.completion import completed
 from kansli.search.expressions import Matches, Relevance
 from kansli.search.filters import Filters, Plan, plan
@@ -264,16 +265,20 @@ def _prepare(text: str, filters: Filters) -> tuple[ParsedQuery, Plan]:
 
     def authorities(code: str) -> list[int]:
         if code not in series:
-            # A plain statement: a case number in the query asks it on every search.
-            # UPPER as `code__iexact` on PostgreSQL; on SQLite it folds ASCII letters
-            # only, as LIKE there did.
-            found = execute("SELECT id FROM org_authority WHERE UPPER(code) = UPPER(%s)", [code])
-            series[code] = [pk for (pk,) in found.fetchall()]
+            series[code] = _series(code)
         return series[code]
 
     query = completed(parse_query(text, lambda code: bool(authorities(code))))
     query = _current_number(query)
     return query, plan(query, filters, authorities)
+
+
+def _series(code: str) -> list[int]:
+    """The ids of the authorities with this code (a case number's series), by a plain
+    statement: every search for a case number asks it. UPPER as `code__iexact` on
+    PostgreSQL; on SQLite it folds ASCII letters only, as LIKE there did."""
+    found = execute("SELECT id FROM org_authority WHERE UPPER(code) = UPPER(%s)", [code])
+    return [pk for (pk,) in found.fetchall()]
 
 
 # An earlier case number (a case renumbered when a reorganisation moved it to another
@@ -319,17 +324,19 @@ def public_search(
     """Search the public e-diary, newest first: every registration, found only by what
     the public e-diary shows of it (the search_public index: no withheld field, no
     masked name). The hits are the documents' ids; kansli.public.record reads what the
-    diary shows of them (as rows: model objects cost more than the search)."""
+    diary shows of them (as rows: model objects cost more than the search). The query
+    is the staff search's in form, as plain statements (kansli.search.public)."""
     filters = Filters.of(
         authority, year, None, None, None, None, direction, date_from, date_to,
         document_type=document_type,
     )  # fmt: skip
     query, wanted = _prepare(text, filters)
     end = offset + limit + 1
-    entries = _entries(PublicEntry, Document.objects.all(), query.terms, wanted.documents,
-                       wanted.facets, wanted.document_ids)  # fmt: skip
-    page = _ids(entries, end)[offset:end]
-    return SearchResult([pk for _kind, pk in page[:limit]], len(page) > limit, offset)
+    number = query.case_number
+    series = _series(number.series) if number is not None and number.series else None
+    ids = public.newest_ids(query, filters, wanted.facets, series, end, POSTGRESQL_WINDOW)
+    page = ids[offset:end]
+    return SearchResult(page[:limit], len(page) > limit, offset)
 
 
 def _ids(entries: QuerySet[Any], limit: int) -> list[Hit]:
