@@ -10,7 +10,8 @@ from kansli.rows import execute
 # number, as one plain statement: every search for a case number asks it, and through
 # the ORM composing it cost ten times what running it does (bench/public.py). The
 # series code is compared as `code__iexact` compared it on PostgreSQL (UPPER); SQLite's
-# UPPER, like its LIKE, folds ASCII letters only.
+# UPPER, like its LIKE, folds ASCII letters only. The order is the model's (its case's:
+# the newest number first).
 CURRENT = """
 SELECT COALESCE(s.code, a.code), c.year, c.number
 FROM reorganisation_previouscasenumber p
@@ -19,7 +20,7 @@ JOIN registry_case c ON c.id = p.case_id
 JOIN org_authority a ON a.id = c.authority_id
 LEFT JOIN org_authority s ON s.id = c.series_id
 WHERE UPPER(was.code) = UPPER(%s) AND p.year = %s AND p.number = %s
-ORDER BY p.case_id, p.id
+ORDER BY c.year DESC, c.number DESC, p.id
 LIMIT 1"""
 
 

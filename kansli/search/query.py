@@ -260,8 +260,13 @@ def index_query(text: str, limit: int = 50, **filters: Any) -> tuple[str, Sequen
     return ids.query.sql_with_params()
 
 
-def _prepare(text: str, filters: Filters) -> tuple[ParsedQuery, Plan]:
-    series: dict[str, list[int]] = {}
+def _prepare(
+    text: str, filters: Filters, series: dict[str, list[int]] | None = None
+) -> tuple[ParsedQuery, Plan]:
+    """The parsed query (a case number as its current number) and its plan. `series`:
+    the ids of the authorities with each series code the query names, as looked up (a
+    dict to fill, for a caller that needs them too)."""
+    series = {} if series is None else series
 
     def authorities(code: str) -> list[int]:
         if code not in series:
@@ -330,10 +335,11 @@ def public_search(
         authority, year, None, None, None, None, direction, date_from, date_to,
         document_type=document_type,
     )  # fmt: skip
-    query, wanted = _prepare(text, filters)
+    codes: dict[str, list[int]] = {}
+    query, wanted = _prepare(text, filters, codes)
     end = offset + limit + 1
     number = query.case_number
-    series = _series(number.series) if number is not None and number.series else None
+    series = codes[number.series] if number is not None and number.series else None
     ids = public.newest_ids(query, filters, wanted.facets, series, end, POSTGRESQL_WINDOW)
     page = ids[offset:end]
     return SearchResult(page[:limit], len(page) > limit, offset)

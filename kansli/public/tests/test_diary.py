@@ -231,6 +231,22 @@ def test_a_client_that_asks_too_often_is_asked_to_wait(
     assert other.get("/diarium/").status_code == 200
 
 
+def searches(monkeypatch: Any) -> list[str]:
+    """The texts the e-diary's page and API search for from now on (a kept answer is
+    not searched again; the search's plain statements are not among Django's queries)."""
+    from kansli.public import api, views
+
+    searched: list[str] = []
+    for module in (views, api):
+
+        def counted(text: str, _search: Any = module.public_search, **filters: Any) -> Any:
+            searched.append(text)
+            return _search(text, **filters)
+
+        monkeypatch.setattr(module, "public_search", counted)
+    return searched
+
+
 def test_the_server_keeps_answers_until_a_registration_changes(
     secret: Document, settings: Any, django_assert_num_queries: Any, monkeypatch: Any
 ) -> None:
@@ -241,10 +257,12 @@ def test_the_server_keeps_answers_until_a_registration_changes(
     url = f"/diarium/?q={secret.case.case_number}"
     api = f"/api/v1/public/diary?q={secret.case.case_number}"
     first, first_json = page(url), Client().get(api).json()
+    searched = searches(monkeypatch)
     with django_assert_num_queries(1):  # the public pages' generation, nothing more
         assert page(url) == first
     with django_assert_num_queries(1):
         assert Client().get(api).json() == first_json
+    assert searched == []  # both kept: neither searched again
     assert "Läkarintyg" not in first
     registry.do_register_document(
         secret.case, "upprattad", YESTERDAY, "Beslut om rehabiliteringsplan",
@@ -266,17 +284,10 @@ def test_the_server_keeps_answers_until_a_registration_changes(
 def test_the_cached_answer_is_per_language_host_and_day(
     secret: Document, settings: Any, monkeypatch: Any
 ) -> None:
-    from kansli.public import pagecache, views
+    from kansli.public import pagecache
 
     settings.ALLOWED_HOSTS = ["testserver", "kansli.example.se"]
-    searched: list[str] = []
-    search = views.public_search
-
-    def counted(text: str, **filters: Any) -> Any:
-        searched.append(text)
-        return search(text, **filters)
-
-    monkeypatch.setattr(views, "public_search", counted)
+    searched = searches(monkeypatch)
 
     def queries(client: Client) -> tuple[int, str]:
         """Whether the page was searched for anew (1) or kept (0), and the page."""

@@ -14,10 +14,10 @@ from kansli.public.record import PublicEntry
 from kansli.public.table import rows
 
 ENTRY = PublicEntry(
-    document_id=7, case_id=3, document_number="KS 2026/12-3", case_number="KS 2026/12",
+    document_id=7, case_id=3, document_number="K<S> 2026/12-3", case_number="K&S 2026/12",
     case_series="KS", case_year=2026, case_serial=12, case_title="Bygglov <Kanotbrygga> & \"A\"",
     authority_code="KS", authority_name="Kommunstyrelsen", direction="inkommen",
-    direction_label="inkommen", document_date=datetime.date(2026, 3, 4),
+    direction_label="inkommen <i>", document_date=datetime.date(2026, 3, 4),
     registered_on=datetime.date(2026, 3, 5), counterpart="<script>alert(1)</script>",
     description="Ansökan 'om' <b>bygglov</b>", document_type="Skrivelse & bilaga",
     secret=False, voided=False,
@@ -31,8 +31,10 @@ def test_every_typed_value_is_escaped() -> None:
     assert "Ansökan &#x27;om&#x27; &lt;b&gt;bygglov&lt;/b&gt;" in drawn
     assert '<span class="muted">(Skrivelse &amp; bilaga)</span>' in drawn
     title = "Bygglov &lt;Kanotbrygga&gt; &amp; &quot;A&quot;"
-    assert f'<a href="/diarium/KS/2026/12/">KS 2026/12 {title}</a>' in drawn
-    assert '<td class="nowrap">2026-03-04</td><td>Inkommen</td>' in drawn
+    assert f'<a href="/diarium/KS/2026/12/">K&amp;S 2026/12 {title}</a>' in drawn
+    assert '<td class="nowrap">2026-03-04</td><td>Inkommen &lt;i&gt;</td>' in drawn
+    assert '<th scope="row" class="nowrap">K&lt;S&gt; 2026/12-3</th>' in drawn
+    assert "<i>" not in drawn and "<S>" not in drawn
 
 
 def test_voided_no_counterpart_and_no_type() -> None:
@@ -40,7 +42,7 @@ def test_voided_no_counterpart_and_no_type() -> None:
     with translation.override("sv"):
         drawn = str(rows([entry]))
     badge = '<span class="badge voided">Makulerad</span>'
-    assert f'<th scope="row" class="nowrap">KS 2026/12-3 {badge}</th>' in drawn
+    assert f'<th scope="row" class="nowrap">K&lt;S&gt; 2026/12-3 {badge}</th>' in drawn
     assert "<td>–</td>" in drawn
     assert "muted" not in drawn
     with translation.override("en"):
