@@ -4,6 +4,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def renumber_duplicates(apps, schema_editor):
+    """Municipality-wide versions of a kind that share a number (the constraint before
+    let them: its authority is NULL, and NULLs differ in a unique constraint) are
+    numbered after the kind's newest, in the order they were uploaded, so that the new
+    index can be made and the last one uploaded is the newest, which applies."""
+    TemplateVersion = apps.get_model("drafting", "TemplateVersion")
+    seen, twins = set(), []
+    shared = TemplateVersion.objects.filter(authority__isnull=True)
+    for row in shared.order_by("municipality_id", "kind", "version", "pk"):
+        key = (row.municipality_id, row.kind, row.version)
+        if key in seen:
+            twins.append(row)
+        seen.add(key)
+    for row in sorted(twins, key=lambda twin: twin.pk):
+        same_kind = shared.filter(municipality_id=row.municipality_id, kind=row.kind)
+        row.version = same_kind.aggregate(top=models.Max("version"))["top"] + 1
+        row.save(update_fields=["version"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -18,6 +37,7 @@ class Migration(migrations.Migration):
             model_name='templateversion',
             name='drafting_template_version',
         ),
+        migrations.RunPython(renumber_duplicates, migrations.RunPython.noop),
         migrations.AddConstraint(
             model_name='templateversion',
             constraint=models.UniqueConstraint(condition=models.Q(('authority__isnull', False)), fields=('municipality', 'authority', 'kind', 'version'), name='drafting_template_version'),
