@@ -1,4 +1,5 @@
-"""Plain statements for the paths that run on every registration.
+"""Plain statements for the paths that run on every registration (and on every
+uncached page of the public e-diary: kansli.search.public, kansli.public.record).
 
 Registering a document runs a dozen statements (the document number, the row, its
 timeline entry, the audit event and chain head, the search index). Through the ORM,
