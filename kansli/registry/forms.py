@@ -558,9 +558,12 @@ class SearchFiltersForm(AccessibleForm):
     status = forms.ChoiceField(
         choices=[("", _("All")), *CaseStatus.choices], required=False, label=_("Case status")
     )
-    officer = forms.ModelChoiceField(
-        User.objects.none(), required=False, label=_("Officer"), empty_label=_("All")
-    )
+    officer = forms.ChoiceField(
+        required=False, label=_("Officer"),
+        # The model choice field's message, which does not repeat the value typed.
+        error_messages={"invalid_choice": forms.ModelChoiceField.default_error_messages[
+            "invalid_choice"]},
+    )  # fmt: skip
     document_type = forms.CharField(label=_("Document type"), max_length=100, required=False)
     who = forms.CharField(
         label=_("Sender, recipient or party"), max_length=200, required=False,
@@ -590,13 +593,24 @@ class SearchFiltersForm(AccessibleForm):
         own = Authority.objects.valid_on().filter(municipality_id__in=municipalities)
         fields: Any = self.fields
         fields["authority"].queryset = own
-        fields["officer"].queryset = (
+        # The officers as rows, not User objects: a large municipality has hundreds, and
+        # the search page draws this list on every request.
+        officers = (
             User.objects.filter(
                 roles__role__in=[Role.OFFICER, Role.MANAGER], roles__authority__in=own
             )
             .distinct()
-            .order_by("last_name", "first_name")
+            .order_by("last_name", "first_name", "pk")
+            .values_list("pk", "first_name", "last_name", "username")
         )
+        names = [(str(pk), f"{first} {last}".strip() or username)
+                 for pk, first, last, username in officers]  # fmt: skip
+        fields["officer"].choices = [("", _("All")), *names]
+
+    def clean_officer(self) -> int | None:
+        """The chosen officer's id (the field has checked that it is one of them)."""
+        chosen = self.cleaned_data["officer"]
+        return int(chosen) if chosen else None
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -87,6 +87,31 @@ def test_the_filters_offer_only_the_user_s_own_municipality() -> None:
     assert "error-summary" in refused
 
 
+def test_the_officer_filter_lists_the_own_municipality_s_officers_by_name() -> None:
+    ks = make_authority("KS")
+    olle = make_user("olle", roles=[(Role.OFFICER, ks)], first_name="Olle", last_name="Berg")
+    nameless = make_user("u4711", roles=[(Role.MANAGER, ks)])
+    other = org_actions.do_create_authority(
+        make_municipality("Annan kommun"), "board", "ANN", "Annan nämnd", actor=None
+    )
+    stranger = make_user("stina", roles=[(Role.OFFICER, other)], first_name="Stina")
+    mine = make_incoming(make_case("Olles ärende", authority=ks), description="Bygglov")
+    actions.do_assign_officer(mine.case, olle, actor=None)
+    theirs = make_incoming(make_case("Annat ärende", authority=ks), description="Bygglov")
+    client = Client()
+    client.force_login(make_registrar(ks))
+    html = client.get("/sok/").content.decode()
+    assert f'<option value="{olle.pk}">Olle Berg</option>' in html
+    assert f'<option value="{nameless.pk}">u4711</option>' in html  # no name: the username
+    assert "Stina" not in html
+    found = client.get("/sok/", {"q": "bygglov", "officer": str(olle.pk)}).content.decode()
+    assert mine.document_number in found and theirs.document_number not in found
+    for wrong in (str(stranger.pk), "abc", "<b>9</b>"):
+        refused = client.get("/sok/", {"q": "bygglov", "officer": wrong}).content.decode()
+        assert "Välj ett giltigt alternativ." in refused and mine.document_number not in refused
+        assert "<b>9</b>" not in refused
+
+
 def test_the_words_searched_for_are_marked_and_nothing_else_is_trusted() -> None:
     registrar = make_registrar(make_authority("KS"))
     make_incoming(description="Bygglovet för <script>alert(1)</script> Ekbacken",
