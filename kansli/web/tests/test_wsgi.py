@@ -11,7 +11,6 @@ from pathlib import Path
 
 PROBE = """
 import sys
-from pathlib import Path
 import django
 django.setup()
 before = "kansli.public.views" in sys.modules
