@@ -147,10 +147,20 @@ def public_facets(facets: str, document_type: str, shown: str) -> str:
 
 
 def _write_both(document: Document, staff_body: str, facets: str, masks: Masks) -> None:
-    write("search_document", document.pk, without_protected(staff_body, masks), facets)
+    staff, public = _rows_both(document, staff_body, facets, masks)
+    write("search_document", *staff)
+    write("search_public", *public, remember=False)
+
+
+Row = tuple[int, str, str]  # an index table's row: rowid, body, facets
+
+
+def _rows_both(document: Document, staff_body: str, facets: str, masks: Masks) -> tuple[Row, Row]:
+    """The document's rows in the staff's index and in the public e-diary's."""
+    staff = (document.pk, without_protected(staff_body, masks), facets)
     entry = public_entry(document, masks)  # the type as shown, masked, read once
     public = public_facets(facets, document.document_type, entry.document_type)
-    write("search_public", document.pk, public_text(entry), public, remember=False)
+    return staff, (document.pk, public_text(entry), public)
 
 
 def _case_facets(case: Case) -> list[str]:
@@ -213,10 +223,16 @@ def index_case(case: Case) -> None:
     facets = _case_facets(case)
     documents = list(case.documents.select_related("secrecy").order_by("pk"))
     more = more_text(documents)
+    staff: list[Row] = []
+    public: list[Row] = []
     for document in documents:
         document.case = case
-        _write_both(document, document_text(document, names, more[document.pk]),
-                    _document_facets(document, facets), masks)  # fmt: skip
+        rows = _rows_both(document, document_text(document, names, more[document.pk]),
+                          _document_facets(document, facets), masks)  # fmt: skip
+        staff.append(rows[0])
+        public.append(rows[1])
+    write_many("search_document", staff)
+    write_many("search_public", public, remember=False)
     if documents:
         delete("search_case", case.pk)
     else:
@@ -271,6 +287,19 @@ def write(table: str, rowid: int, body: str, facets: str, *, remember: bool = Tr
         execute(_sql(_INSERT, table), [rowid, body, facets])
         if remember:
             remember_terms(body.split())
+
+
+def write_many(table: str, rows: Sequence[Row], *, remember: bool = True) -> None:
+    """write() for several rows: a statement for them all (two on SQLite)."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        execute_many(_sql(_UPSERT_PG, table), rows)
+        return
+    execute_many(_sql(_DELETE, table), [(rowid,) for rowid, _body, _facets in rows])
+    execute_many(_sql(_INSERT, table), rows)
+    if remember:
+        remember_terms(word for _rowid, body, _facets in rows for word in body.split())
 
 
 def remember_terms(terms: Iterable[str]) -> None:

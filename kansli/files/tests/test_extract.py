@@ -5,6 +5,7 @@ from typing import IO
 
 import pypdf
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -13,7 +14,7 @@ from kansli.files import extract, readers
 from kansli.files.extract import extract_file_text, extract_text
 from kansli.files.models import StoredFile
 from kansli.files.readers import Unsupported
-from kansli.files.store import store_bytes
+from kansli.files.store import store_bytes, store_uploads
 from kansli.files.tests import samples
 
 pytestmark = pytest.mark.django_db
@@ -166,3 +167,51 @@ def test_the_worker_extracts_queued_files() -> None:
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {
         TaskResultStatus.SUCCESSFUL
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_files_stored_together_are_extracted_a_few_to_a_task() -> None:
+    """An archive package's files: FILES_PER_TASK to a task, each file's outcome its
+    own, every task done by the worker."""
+    uploads = [
+        SimpleUploadedFile(f"brev-{number}.txt", f"Brev nummer {number} om bygglov".encode())
+        for number in range(extract.FILES_PER_TASK + 3)
+    ]
+    uploads.append(SimpleUploadedFile("foto.png", samples.png()))
+    stored = store_uploads(uploads, [None] * len(uploads))
+    tasks = DBTaskResult.objects.order_by("enqueued_at")
+    assert [len(task.args_kwargs["args"][0]) for task in tasks] == [extract.FILES_PER_TASK, 4]
+    assert {task.task_path for task in tasks} == {"kansli.files.extract.extract_files_text"}
+
+    call_command("worker", batch=True)
+
+    done = StoredFile.objects.in_bulk([one.pk for one in stored])
+    assert [done[one.pk].extraction for one in stored] == [Extraction.DONE] * (
+        extract.FILES_PER_TASK + 3
+    ) + [Extraction.UNSUPPORTED]
+    assert "Brev nummer 7 om bygglov" in done[stored[7].pk].text
+    assert set(tasks.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
+
+
+def test_a_listener_that_fails_on_one_file_leaves_the_others_extracted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    first, second = (
+        store_bytes(f"Skrivelse {n} till nämnden".encode(), f"s{n}.txt") for n in (1, 2)
+    )
+    told: list[int] = []
+
+    def fails_on_the_first(stored: StoredFile) -> None:
+        told.append(stored.pk)
+        if stored.pk == first.pk:
+            raise RuntimeError("indexet svarar inte")
+
+    monkeypatch.setattr(extract, "on_text_extracted", [fails_on_the_first])
+
+    with pytest.raises(RuntimeError, match="indexet svarar inte"):
+        extract.extract_files_text.call([first.pk, second.pk])
+
+    assert told == [first.pk, second.pk]
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.extraction, second.extraction) == (Extraction.DONE, Extraction.DONE)

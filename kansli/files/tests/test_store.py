@@ -274,8 +274,9 @@ def test_many_files_are_stored_at_once_as_one_at_a_time_would_be(
         "application/pdf", "application/pdf", "text/plain", "text/plain",
     ]  # fmt: skip
     assert StoredFile.objects.count() == 3 and len(callbacks) == 1  # one commit queues
-    queued = [task.args_kwargs["args"] for task in DBTaskResult.objects.order_by("enqueued_at")]
-    assert sorted(queued) == sorted([[stored[0].pk], [stored[2].pk]])  # a task per new file
+    queued = DBTaskResult.objects.get()  # one task for the new files together
+    assert queued.task_path == "kansli.files.extract.extract_files_text"
+    assert sorted(queued.args_kwargs["args"][0]) == sorted([stored[0].pk, stored[2].pk])
     for one in stored:
         with default_storage.open(one.storage_name) as handle:
             assert hashlib.sha256(handle.read()).hexdigest() == one.sha256
