@@ -142,9 +142,11 @@ class Command(BaseCommand):
 
     def import_batches(self, batches: list[list[Path]], validator: Validator) -> int:
         """Check and import the batches of packages; how many were refused. While a
-        batch is imported, a thread waits for the next one's eark-validator results and
-        has its PDFs read for active content (in sandboxed children): both run in
-        processes of their own, on the other core."""
+        batch is imported, a thread checks the next one: reads and hashes its files
+        (hashlib and the database driver let go of the GIL, so hashing and writing
+        overlap; the ERMS check in Saxon mostly does not), checks its ERMS, waits for its
+        eark-validator results and has its PDFs read for active content (both in
+        processes of their own, on the other core)."""
         from kansli.archive.importer import do_import_package
         from kansli.archive.reader import Refused
         from kansli.files.storage import StorageUnavailable
@@ -154,12 +156,11 @@ class Command(BaseCommand):
         failed = 0
         reading = ThreadPoolExecutor(max_workers=1)
         try:
-            ahead = reading.submit(_ready, start_checks(batches[0], validator=validator))
+            ahead = reading.submit(_checked, batches[0], validator)
             for number, batch in enumerate(batches):
                 reports, found = ahead.result()
                 if number + 1 < len(batches):
-                    checking = start_checks(batches[number + 1], validator=validator)
-                    ahead = reading.submit(_ready, checking)
+                    ahead = reading.submit(_checked, batches[number + 1], validator)
                 for package, report in zip(batch, reports, strict=True):
                     if not report.ok:
                         failed += 1
@@ -182,6 +183,12 @@ class Command(BaseCommand):
         finally:  # after an error, no further batch is checked (the one under way ends
             reading.shutdown(wait=False, cancel_futures=True)  # before the process does)
         return failed
+
+
+def _checked(
+    batch: list[Path], validator: Validator
+) -> tuple[list[Report], dict[Path, dict[str, str]]]:
+    return _ready(start_checks(batch, validator=validator))
 
 
 def _ready(checking: Checking) -> tuple[list[Report], dict[Path, dict[str, str]]]:
