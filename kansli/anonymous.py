@@ -22,7 +22,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
-from redis.exceptions import RedisError
+
+from kansli.cacheerrors import cache_errors
 
 KEY_SECONDS = 3600 + 60  # the hour, and a minute for clocks a little apart
 
@@ -40,7 +41,7 @@ def _key(hour: int) -> bytes:
     try:
         cache.add(name, secrets.token_bytes(32), KEY_SECONDS)
         key = cache.get(name)
-    except RedisError:
+    except cache_errors():
         key = None
     if isinstance(key, bytes):
         _shared.clear()  # the last hour's key is forgotten

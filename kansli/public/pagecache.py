@@ -73,10 +73,10 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
-from redis.exceptions import RedisError
 
 from kansli.audit.chain import Mark, latest_marks
 from kansli.audit.models import AuditEvent
+from kansli.cacheerrors import cache_errors
 from kansli.public.changes import public_mark
 
 T = TypeVar("T")
@@ -115,7 +115,7 @@ def ask(request: HttpRequest, kind: str, language: str) -> tuple[Question, Any] 
     asked_at = time.time()  # before the generation and the rows are read
     try:
         changed, added, found = read(cache, key)
-    except RedisError as error:
+    except cache_errors() as error:
         logger.warning("The public pages' cache is out of reach: %s", error)
         return None
     question = Question(key, changed, added, asked_at)
@@ -134,7 +134,7 @@ def keep_answer(question: Question, answer: object) -> None:
             question.key, (question.changed, question.added, question.asked_at, answer),
             timeout=settings.PUBLIC_CACHE_SECONDS,
         )  # fmt: skip
-    except RedisError as error:
+    except cache_errors() as error:
         logger.warning("The public pages' cache is out of reach: %s", error)
 
 
@@ -193,5 +193,5 @@ def renew(part: str) -> None:
     passed over (a change's at once, an addition's once they are old enough)."""
     try:
         caches["public-pages"].set(part, secrets.token_hex(8), timeout=None)
-    except RedisError as error:
+    except cache_errors() as error:
         logger.error("The public pages' generation was not renewed: %s", error)

@@ -16,9 +16,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from redis.exceptions import RedisError
 
 from kansli.anonymous import client_digest
+from kansli.cacheerrors import cache_errors
 
 logger = logging.getLogger(__name__)
 # The verdict kept on a request that has been counted.
@@ -63,7 +63,7 @@ def _count(request: HttpRequest, scope: str) -> tuple[bool, int]:
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=wait + 1)
             count = 1
-    except RedisError as error:
+    except cache_errors() as error:
         logger.warning("The rate limit's cache is out of reach: %s", error)
         return True, wait
     return count <= limit, wait

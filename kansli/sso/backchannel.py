@@ -20,9 +20,9 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from redis.exceptions import RedisError
 from requests import RequestException
 
+from kansli.cacheerrors import cache_errors
 from kansli.sso.actions import PROVIDER_LOGOUT, do_end_sessions
 from kansli.sso.models import SignOn
 from kansli.sso.oidc import Backend
@@ -68,7 +68,7 @@ def verified_claims(token: str) -> dict[str, Any]:
         raise Invalid("too old")
     try:
         seen = cache.get(seen_key(claims)) is not None
-    except RedisError as error:  # 503 (kansli.web.faults): the provider sends it again
+    except cache_errors() as error:  # 503 (kansli.web.faults): the provider sends it again
         raise SessionNotEnded() from error
     if seen:
         raise Invalid("seen before")
@@ -109,6 +109,6 @@ def backchannel_logout(request: HttpRequest) -> HttpResponse:
     do_end_sessions(sign_ons_for(claims), reason=PROVIDER_LOGOUT, actor=None)
     try:
         cache.set(seen_key(claims), True, MAX_AGE + LEEWAY)
-    except RedisError as error:
+    except cache_errors() as error:
         logger.warning("A logout token acted on could not be marked seen: %s", error)
     return HttpResponse(status=200, headers=headers)

@@ -23,7 +23,6 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -193,6 +192,7 @@ def queue_length() -> int:
 @contextmanager
 def _rq_queue() -> Iterator[Any]:
     """RQ's default queue, on a connection of its own with short timeouts."""
+    import redis
     import rq
 
     client = redis.Redis.from_url(

@@ -23,8 +23,8 @@ from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBS
 from django.contrib.sessions.models import Session
 from django.core.cache.backends.base import BaseCache
 from django.db import transaction
-from redis.exceptions import RedisError
 
+from kansli.cacheerrors import cache_errors
 from kansli.web.dbsessions import KeepsSignOn
 
 logger = logging.getLogger(__name__)
@@ -43,7 +43,7 @@ class SessionStore(KeepsSignOn, CachedDBStore):
     def load(self) -> dict[str, Any]:
         try:
             data = self._cache.get(self.cache_key)
-        except RedisError as error:
+        except cache_errors() as error:
             logger.warning("The sessions' cache is out of reach: %s", error)
             found = self._get_session_from_db()
             return self.decode(found.session_data) if found else {}
@@ -55,7 +55,7 @@ class SessionStore(KeepsSignOn, CachedDBStore):
         data = self.decode(found.session_data)
         try:
             self._cache.set(self.cache_key, data, self.get_expiry_age(expiry=found.expire_date))
-        except RedisError as error:
+        except cache_errors() as error:
             logger.warning("The sessions' cache is out of reach: %s", error)
         return dict(data)
 
@@ -65,7 +65,7 @@ class SessionStore(KeepsSignOn, CachedDBStore):
         try:
             if self.cache_key_prefix + session_key in self._cache:
                 return True
-        except RedisError as error:
+        except cache_errors() as error:
             logger.warning("The sessions' cache is out of reach: %s", error)
         return self.model.objects.filter(session_key=session_key).exists()
 
@@ -77,7 +77,7 @@ class SessionStore(KeepsSignOn, CachedDBStore):
         key = self.cache_key_prefix + session_key
         try:
             self._cache.delete(key)
-        except RedisError as error:
+        except cache_errors() as error:
             if self._signed_in(session_key) and not self._cycling:
                 raise SessionNotEnded() from error
             logger.warning("The sessions' cache is out of reach: %s", error)
@@ -100,7 +100,7 @@ class SessionStore(KeepsSignOn, CachedDBStore):
     def _forget(self, key: str) -> None:
         try:
             self._cache.delete(key)
-        except RedisError as error:
+        except cache_errors() as error:
             logger.error("An ended session's copy in Redis could not be deleted: %s", error)
 
     def _signed_in(self, session_key: str) -> bool:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-import redis
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCache
@@ -24,6 +23,8 @@ def clear_caches() -> None:
         if not isinstance(cache, RedisCache):
             cache.clear()
             continue
+        import redis  # only with a Redis configured (kansli.cacheerrors)
+
         client = redis.Redis.from_url(cast(dict[str, Any], config)["LOCATION"])
         try:
             keys = list(client.scan_iter(match=f"{cache.key_prefix}:*", count=1000))

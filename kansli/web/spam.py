@@ -21,9 +21,9 @@ from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest
-from redis.exceptions import RedisError
 
 from kansli.anonymous import client_digest
+from kansli.cacheerrors import cache_errors
 
 HONEYPOT = "webbadress"
 STAMP = "formular_visat"
@@ -83,6 +83,6 @@ def _counted(request: HttpRequest, scope: str) -> bool:
         except ValueError:  # expired between add and incr
             cache.add(key, 1, timeout=3700)
             count = 1
-    except RedisError:  # the shared cache out of reach: the form is not shut for it
+    except cache_errors():  # the shared cache out of reach: the form is not shut for it
         return True
     return count <= limit

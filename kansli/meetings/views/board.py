@@ -19,9 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from redis.exceptions import RedisError
 
 from kansli.access.rules import open_to_all, public_reads_decision
+from kansli.cacheerrors import cache_errors
 from kansli.files.download import file_response
 from kansli.files.models import StoredFile
 from kansli.meetings import pdf
@@ -130,13 +130,13 @@ def sent_text(stored: StoredFile) -> str:
     key = f"notice-text:{stored.sha256}"
     try:
         text = cache.get(key)
-    except RedisError:  # the shared cache out of reach: read the file
+    except cache_errors():  # the shared cache out of reach: read the file
         text = None
     if text is None:
         with stored.open() as handle:
             reader = pypdf.PdfReader(io.BytesIO(handle.read()))
         text = "\n".join(page.extract_text() for page in reader.pages)
-        with contextlib.suppress(RedisError):
+        with contextlib.suppress(*cache_errors()):
             cache.set(key, text, timeout=None)
     return str(text)
 

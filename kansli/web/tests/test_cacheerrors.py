@@ -1,0 +1,50 @@
+"""Without a Redis cache (the embedded default) no process imports the Redis client
+(about 9 MB each): the `except` clauses that carry on when the shared cache is out of
+reach ask kansli.cacheerrors, which names RedisError only once the client is loaded.
+With Redis configured, the outage tests (public/tests/test_cache_outage.py,
+test_sessions.py, sso/tests/test_logout.py) show the errors still caught."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.cache import caches
+from django.test import override_settings
+
+from kansli.cacheerrors import cache_errors
+from kansli.subprocesses import free_port
+from kansli.web.testing_redis import redis_caches
+
+PROBE = """
+import sys
+import django
+django.setup()
+import kansli.wsgi
+from django.test import Client
+Client(HTTP_HOST="127.0.0.1").get("/diarium/")
+print("redis" in sys.modules)
+"""
+
+
+def test_the_embedded_default_never_loads_the_redis_client(tmp_path: Path) -> None:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kansli.settings",
+           "KANSLI_DATA_DIR": str(tmp_path)}  # fmt: skip
+    for name in ("KANSLI_DATABASE_URL", "KANSLI_REDIS_URL", "KANSLI_TASKS"):
+        env.pop(name, None)
+    subprocess.run([sys.executable, "-m", "kansli.cli", "migrate", "-v", "0"], env=env,
+                   check=True, timeout=300)  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
+                          text=True, timeout=120, check=True)  # fmt: skip
+    assert done.stdout.split()[-1:] == ["False"], done.stderr[-2000:]
+
+
+def test_a_redis_out_of_reach_raises_an_error_the_clauses_catch() -> None:
+    unreachable = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
+    expected = cache_errors() or Exception  # nothing to name before the client is loaded
+    with override_settings(CACHES=unreachable), pytest.raises(expected) as raised:
+        caches["default"].get("nyckel")
+    assert isinstance(raised.value, cache_errors())
