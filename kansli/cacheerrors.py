@@ -10,7 +10,6 @@ import sys
 
 
 def cache_errors() -> tuple[type[Exception], ...]:
-    exceptions = sys.modules.get("redis.exceptions")
-    if exceptions is None:
-        return ()
-    return (exceptions.RedisError,)
+    # getattr: another thread may be importing the module at this moment.
+    error = getattr(sys.modules.get("redis.exceptions"), "RedisError", None)
+    return () if error is None else (error,)

@@ -2,7 +2,7 @@
 
 `queue_extraction` (which storing new files calls) runs `extract_file_text` in
 `kansli worker` once the transaction commits (`extract_files_text` for several files
-stored together, FILES_PER_TASK to a task). The task sets the file's extraction to
+stored together, files_per_task() to a task). The task sets the file's extraction to
 done with the text, to unsupported for types without text here (images, RTF and the
 Office formats other than DOCX), or to failed with the error (a damaged or
 password-protected file, for instance).
@@ -17,8 +17,10 @@ the first extraction."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import transaction
 from django_tasks import task
 
@@ -40,8 +42,19 @@ def extract_text(stored: StoredFile) -> str:
         return text_of(file, stored.content_type)
 
 
-FILES_PER_TASK = 20  # an archive package's files: a task row each was 8 % of an import's
-# time; more to a task would leave the other workers idle longer
+logger = logging.getLogger(__name__)
+
+FILES_PER_TASK = 20  # at most: an archive package's files, a task row each, were 8 % of
+# an import's time; more to a task would leave the other workers idle longer
+
+
+def files_per_task() -> int:
+    """How many files one extract_files_text task takes: each may be read for up to
+    EXTRACT_SECONDS, and the task must end well before TASK_STALE_SECONDS, after which
+    a worker of another machine takes it for lost and runs it again
+    (kansli.web.taskrecovery). 6 with the defaults (900 and 120 seconds)."""
+    fits = int(settings.TASK_STALE_SECONDS * 0.8) // max(1, settings.EXTRACT_SECONDS)
+    return max(1, min(FILES_PER_TASK, fits))
 
 
 @task()
@@ -52,16 +65,21 @@ def extract_file_text(stored_file_id: int) -> str:
 
 @task()
 def extract_files_text(stored_file_ids: list[int]) -> list[str]:
-    """extract_file_text for each of several files, in order. A file that cannot be
-    read is recorded as failed on it, and a function of on_text_extracted that raises
-    fails the task, but only once every file has been tried (as with a task each). Run
-    again after a lost worker, the files done already are not read again."""
+    """extract_file_text for each of several files, in order ("gone" for one deleted
+    since). A file that cannot be read is recorded as failed on it; a function of
+    on_text_extracted that raises is logged, and fails the task with the first such
+    error once every file has been tried (as with a task each). Run again after a lost
+    worker, a file whose text is there is not read again (one that failed is, as by
+    extract_file_text)."""
     statuses: list[str] = []
     raised: Exception | None = None
     for stored_file_id in stored_file_ids:
         try:
             statuses.append(_extract(stored_file_id))
+        except StoredFile.DoesNotExist:
+            statuses.append("gone")
         except Exception as error:  # the rest are extracted all the same
+            logger.exception("Stored file %s: its text or its listeners failed", stored_file_id)
             raised = raised or error
     if raised is not None:
         raise raised
@@ -107,7 +125,7 @@ def _record(stored: StoredFile, status: str, *, text: str = "", error: str = "")
 
 def queue_extraction(*stored: StoredFile) -> None:
     """Extract the files' text in the background once the current transaction commits:
-    one file by extract_file_text, several FILES_PER_TASK to an extract_files_text
+    one file by extract_file_text, several files_per_task() to an extract_files_text
     task. The tasks are queued in one transaction: with the database's task queue one
     commit for all of an archive package's files, not one per file."""
     ids = [file.pk for file in stored]
@@ -116,8 +134,9 @@ def queue_extraction(*stored: StoredFile) -> None:
         if len(ids) == 1:
             extract_file_text.enqueue(ids[0])
             return
+        size = files_per_task()
         with transaction.atomic():
-            for start in range(0, len(ids), FILES_PER_TASK):
-                extract_files_text.enqueue(ids[start : start + FILES_PER_TASK])
+            for start in range(0, len(ids), size):
+                extract_files_text.enqueue(ids[start : start + size])
 
     transaction.on_commit(enqueue)

@@ -290,7 +290,8 @@ def write(table: str, rowid: int, body: str, facets: str, *, remember: bool = Tr
 
 
 def write_many(table: str, rows: Sequence[Row], *, remember: bool = True) -> None:
-    """write() for several rows: a statement for them all (two on SQLite)."""
+    """write() for several rows: one executemany for them all (the delete and the
+    insert on SQLite), which the driver runs row by row without a round trip each."""
     if not rows:
         return
     if connection.vendor == "postgresql":

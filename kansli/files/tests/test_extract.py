@@ -7,6 +7,7 @@ import pypdf
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.test import override_settings
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -171,24 +172,25 @@ def test_the_worker_extracts_queued_files() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_files_stored_together_are_extracted_a_few_to_a_task() -> None:
-    """An archive package's files: FILES_PER_TASK to a task, each file's outcome its
+    """An archive package's files: files_per_task() to a task, each file's outcome its
     own, every task done by the worker."""
+    size = extract.files_per_task()
     uploads = [
         SimpleUploadedFile(f"brev-{number}.txt", f"Brev nummer {number} om bygglov".encode())
-        for number in range(extract.FILES_PER_TASK + 3)
+        for number in range(size + 3)
     ]
     uploads.append(SimpleUploadedFile("foto.png", samples.png()))
     stored = store_uploads(uploads, [None] * len(uploads))
-    tasks = DBTaskResult.objects.order_by("enqueued_at")
-    assert [len(task.args_kwargs["args"][0]) for task in tasks] == [extract.FILES_PER_TASK, 4]
+    tasks = DBTaskResult.objects.all()
+    assert sorted(len(task.args_kwargs["args"][0]) for task in tasks) == sorted([size, 4])
     assert {task.task_path for task in tasks} == {"kansli.files.extract.extract_files_text"}
 
     call_command("worker", batch=True)
 
     done = StoredFile.objects.in_bulk([one.pk for one in stored])
-    assert [done[one.pk].extraction for one in stored] == [Extraction.DONE] * (
-        extract.FILES_PER_TASK + 3
-    ) + [Extraction.UNSUPPORTED]
+    assert [done[one.pk].extraction for one in stored] == [Extraction.DONE] * (size + 3) + [
+        Extraction.UNSUPPORTED
+    ]
     assert "Brev nummer 7 om bygglov" in done[stored[7].pk].text
     assert set(tasks.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
 
@@ -208,10 +210,26 @@ def test_a_listener_that_fails_on_one_file_leaves_the_others_extracted(
 
     monkeypatch.setattr(extract, "on_text_extracted", [fails_on_the_first])
 
+    gone = store_bytes(b"Borttagen", "borta.txt")
+    StoredFile.objects.filter(pk=gone.pk).delete()
+
     with pytest.raises(RuntimeError, match="indexet svarar inte"):
-        extract.extract_files_text.call([first.pk, second.pk])
+        extract.extract_files_text.call([first.pk, gone.pk, second.pk])
 
     assert told == [first.pk, second.pk]
     first.refresh_from_db()
     second.refresh_from_db()
     assert (first.extraction, second.extraction) == (Extraction.DONE, Extraction.DONE)
+
+
+@pytest.mark.parametrize(
+    ("stale", "extract_seconds", "files"),
+    [(900, 120, 6), (900, 1000, 1), (86_400, 10, extract.FILES_PER_TASK), (3600, 120, 20)],
+)
+def test_a_task_of_files_ends_before_a_worker_would_take_it_for_lost(
+    stale: int, extract_seconds: int, files: int
+) -> None:
+    """Each file may be read for EXTRACT_SECONDS; a task running past
+    TASK_STALE_SECONDS is run again by another machine's worker."""
+    with override_settings(TASK_STALE_SECONDS=stale, EXTRACT_SECONDS=extract_seconds):
+        assert extract.files_per_task() == files

@@ -25,8 +25,8 @@ import django
 django.setup()
 import kansli.wsgi
 from django.test import Client
-Client(HTTP_HOST="127.0.0.1").get("/diarium/")
-print("redis" in sys.modules)
+answer = Client(HTTP_HOST="127.0.0.1").get("/diarium/")
+print(answer.status_code, "redis" in sys.modules)
 """
 
 
@@ -39,12 +39,10 @@ def test_the_embedded_default_never_loads_the_redis_client(tmp_path: Path) -> No
                    check=True, timeout=300)  # fmt: skip
     done = subprocess.run([sys.executable, "-c", PROBE], env=env, capture_output=True,
                           text=True, timeout=120, check=True)  # fmt: skip
-    assert done.stdout.split()[-1:] == ["False"], done.stderr[-2000:]
+    assert done.stdout.split()[-2:] == ["200", "False"], done.stderr[-2000:]
 
 
 def test_a_redis_out_of_reach_raises_an_error_the_clauses_catch() -> None:
     unreachable = redis_caches(f"redis://127.0.0.1:{free_port()}/0")
-    expected = cache_errors() or Exception  # nothing to name before the client is loaded
-    with override_settings(CACHES=unreachable), pytest.raises(expected) as raised:
+    with override_settings(CACHES=unreachable), pytest.raises(cache_errors()):
         caches["default"].get("nyckel")
-    assert isinstance(raised.value, cache_errors())
