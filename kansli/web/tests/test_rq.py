@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+from rq.job import Job
 
 from kansli.web import rq
 from kansli.web.testing_redis import running_redis
@@ -29,3 +30,18 @@ def test_a_lost_cleaners_lock_lasts_twice_the_clean_up_interval(settings: Any) -
         connection.delete(other.registry_cleaning_key)
         assert lost.acquire_maintenance_lock()
         assert 890 < connection.ttl(lost.registry_cleaning_key) <= 899
+
+
+def test_a_lost_jobs_heartbeat_runs_out_after_the_stale_time(settings: Any) -> None:
+    """A job whose worker was lost is found by the next clean-up once its heartbeat has
+    run out: KANSLI_TASK_STALE_SECONDS after the last one, or RQ's minute and a half."""
+    with running_redis() as server:
+        connection = redis.Redis.from_url(server.url)
+        queue = rq.Queue("default", connection=connection)
+        job = Job.create("kansli.web.tests.killtask.record_effect", connection=connection,
+                         timeout=180)  # fmt: skip
+        for stale, interval, ttl in ((5, 1, 6), (60, 20, 80), (900, 30, 90)):
+            settings.TASK_STALE_SECONDS = stale
+            worker = rq.Worker([queue], connection=connection)
+            assert worker.job_monitoring_interval == interval
+            assert worker.get_heartbeat_ttl(job) == ttl
