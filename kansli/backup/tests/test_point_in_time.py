@@ -143,7 +143,7 @@ def test_pgbackrest_restores_the_database_to_the_moment_before_a_mistake(
     with cluster() as db:
         env = {**os.environ, "KANSLI_DATA_DIR": str(tmp_path / "data"), "KANSLI_DEBUG": "false",
                "KANSLI_SECRET_KEY": "", "KANSLI_DATABASE_URL": db.url}  # fmt: skip
-        here = Installation(env, lambda: None)
+        here = Installation(env, lambda: None, lambda: None)  # its own server, migrated here:
         kansli(here, "migrate", "-v0")
         case = last_line(kansli(here, "shell", "-v0", "-c", SETUP))
         # The README's order: stanza-create, check, then the full backup, taken while

@@ -41,7 +41,7 @@ def test_a_damaged_file_in_the_storage_is_replaced_and_a_foreign_database_refuse
         installation(tmp_path / "there") as there,
         installation(tmp_path / "elsewhere") as elsewhere,
     ):
-        kansli(here, "migrate", "-v0")
+        here.migrate()
         sha256 = kansli(here, "shell", "-v0", "-c", DOCUMENT).strip().splitlines()[-1]
         kansli(here, "backup", str(folder))
         shutil.copytree(folder, tampered)

@@ -45,7 +45,7 @@ def kansli(place: Installation, *args: str) -> str:
 def test_a_backup_taken_while_16_writers_register_restores_whole(tmp_path: Path) -> None:
     folder = tmp_path / "kopia"
     with installation(tmp_path / "here") as here, installation(tmp_path / "there") as there:
-        kansli(here, "migrate", "-v0")
+        here.migrate()
         case = kansli(here, "shell", "-v0", "-c", SETUP).strip().splitlines()[-1]
         stop = tmp_path / "stoppa"
         writers = [
@@ -64,7 +64,7 @@ def test_a_backup_taken_while_16_writers_register_restores_whole(tmp_path: Path)
         registered = sum(int(out.strip().splitlines()[-1]) for out, _err in outputs)
         assert "Säkerhetskopia i" in made
 
-        kansli(there, "migrate", "-v0")  # a new installation, migrated but empty
+        there.migrate()  # a new installation, migrated but empty
         restored = kansli(there, "restore", str(folder))
         assert "granskningskedjan är hel" in restored
         assert "Granskningskedjan är hel" in kansli(there, "audit", "verify")

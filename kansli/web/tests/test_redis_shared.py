@@ -26,17 +26,16 @@ from typing import Any
 import pytest
 
 from kansli.subprocesses import free_port
+from kansli.web.testing_installation import copy_migrated_sqlite
 from kansli.web.testing_redis import RedisServer, running_redis
 
 USERNAME, PASSWORD = "registrator", "secret-password-1"
 NEW_SECONDS = 2  # how long a new registration may be left out of a kept public answer
 
-# Run in `kansli shell`: the database migrated, a registrar of KS with an API key, and a
+# Run in `kansli shell` on the migrated database: a registrar of KS with an API key, and a
 # case with one incoming document.
 SETUP = """
 import json
-from django.core.management import call_command
-call_command("migrate", verbosity=0, skip_checks=True)
 from kansli.org.actions import do_create_api_token
 from kansli.org.testing import make_authority
 from kansli.registry.testing import make_case, make_incoming, make_registrar
@@ -146,7 +145,7 @@ def installation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installat
         }
         ports = (free_port(), free_port())
         logs = [data_dir / f"serve-{port}.log" for port in ports]
-        # The servers start (they touch no database until asked) while it is migrated.
+        copy_migrated_sqlite(data_dir)
         servers = [_serve(port, env, log) for port, log in zip(ports, logs, strict=True)]
         try:
             setup = subprocess.run(

@@ -67,10 +67,7 @@ def test_two_workers_add_up_and_log_json(tmp_path: Path) -> None:
         key = mmap_key("kansli_http_requests", REQUESTS, ["method", "status"], ["GET", "2xx"], "")
         stale.write_value(key, 1000.0, 0)
         stale.close()
-        subprocess.run(
-            [sys.executable, "-m", "kansli", "migrate", "-v0"],
-            env=env, check=True, timeout=300, capture_output=True,
-        )  # fmt: skip
+        place.migrate()
         log = tmp_path / "serve.log"
         with log.open("wb") as out:
             server = subprocess.Popen(
