@@ -279,14 +279,7 @@ def _sql(template: str, table: str) -> str:
 def write(table: str, rowid: int, body: str, facets: str, *, remember: bool = True) -> None:
     """Replace one row of an index table (schema.TABLES); its words join the term list
     that type-ahead completes from, unless `remember` is False."""
-    if connection.vendor == "postgresql":
-        execute(_sql(_UPSERT_PG, table), [rowid, body, facets])
-    else:
-        # FTS5 has no upsert; a DELETE of a missing rowid is a no-op.
-        execute(_sql(_DELETE, table), [rowid])
-        execute(_sql(_INSERT, table), [rowid, body, facets])
-        if remember:
-            remember_terms(body.split())
+    write_many(table, [(rowid, body, facets)], remember=remember)
 
 
 def write_many(table: str, rows: Sequence[Row], *, remember: bool = True) -> None:
