@@ -41,9 +41,10 @@ class Worker(rq.Worker):
         super().__init__(*args, **kwargs)
 
     def get_heartbeat_ttl(self, job: Job, working_time: float = 0.0) -> int:
-        """A job whose worker has sent no heartbeat for KANSLI_TASK_STALE_SECONDS is
-        lost, if RQ's own limit (the monitoring interval and a minute) is longer."""
-        ours = self.job_monitoring_interval + int(settings.TASK_STALE_SECONDS)
+        """A job whose worker has sent no heartbeat for KANSLI_TASK_STALE_SECONDS (and
+        one more interval: RQ counts whole seconds) is lost, if RQ's own limit (the
+        monitoring interval and a minute) is longer."""
+        ours = 2 * self.job_monitoring_interval + int(settings.TASK_STALE_SECONDS)
         return min(super().get_heartbeat_ttl(job, working_time), ours)
 
 

@@ -16,8 +16,10 @@ RUNS = "kansli_kill_test_run"
 
 
 @task()
-def record_effect(number: int) -> int:
-    """Record task `number`'s effect once, however often it runs; returns the number."""
+def record_effect(number: int, seconds: float = 0) -> int:
+    """Record task `number`'s effect once, however often it runs, after working for
+    `seconds`; returns the number."""
+    time.sleep(seconds)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {EFFECT} (number) VALUES (%s) ON CONFLICT (number) DO NOTHING", [number]
@@ -29,11 +31,11 @@ def record_effect(number: int) -> int:
     return number
 
 
-def prepare(count: int) -> None:
-    """Create the two tables and queue `count` tasks numbered from 0 (run in a `kansli
-    shell` against the test's database)."""
+def prepare(count: int, seconds: float = 0) -> None:
+    """Create the two tables and queue `count` tasks numbered from 0, each working for
+    `seconds` (run in a `kansli shell` against the test's database)."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE {EFFECT} (number integer PRIMARY KEY)")
         cursor.execute(f"CREATE TABLE {RUNS} (number integer NOT NULL, pid integer NOT NULL)")
         for number in range(count):
-            record_effect.enqueue(number)
+            record_effect.enqueue(number, seconds)

@@ -40,7 +40,7 @@ def test_a_lost_jobs_heartbeat_runs_out_after_the_stale_time(settings: Any) -> N
         queue = rq.Queue("default", connection=connection)
         job = Job.create("kansli.web.tests.killtask.record_effect", connection=connection,
                          timeout=180)  # fmt: skip
-        for stale, interval, ttl in ((5, 1, 6), (60, 20, 80), (900, 30, 90)):
+        for stale, interval, ttl in ((1, 1, 3), (5, 1, 7), (60, 20, 80), (900, 30, 90)):
             settings.TASK_STALE_SECONDS = stale
             worker = rq.Worker([queue], connection=connection)
             assert worker.job_monitoring_interval == interval

@@ -151,3 +151,37 @@ def _state(queue: rq.Queue) -> str:
         f"{queue.started_job_registry.count} started, {queue.finished_job_registry.count} "
         f"finished, {queue.failed_job_registry.count} failed"
     )
+
+
+def test_a_long_job_of_a_living_worker_is_not_taken_for_lost(tmp_path: Path) -> None:
+    """With a stale time far shorter than the job (3 s against 12 s), the busy worker's
+    heartbeats keep its job its own while an idle worker cleans up every 3 seconds: the
+    job runs once and finishes."""
+    with running_redis() as server, installation(tmp_path) as place:
+        env = {**place.env, "KANSLI_REDIS_URL": server.url, "KANSLI_TASKS": "rq",
+               "KANSLI_LOG_LEVEL": "WARNING", "KANSLI_TASK_STALE_SECONDS": "3",
+               "KANSLI_TASK_MAX_ATTEMPTS": str(RETRIES + 1)}  # fmt: skip
+        place.migrate()
+        run(env, "shell", "-v0", "-c",
+            "from kansli.web.tests import killtask; killtask.prepare(1, seconds=12)")  # fmt: skip
+        queue = rq.Queue("default", connection=redis.Redis.from_url(server.url))
+        log = tmp_path / "workers.log"
+        with log.open("wb") as out:
+            workers = [subprocess.Popen([*KANSLI, "worker"], env=env, stdout=out, stderr=out,
+                                        start_new_session=True) for _ in range(2)]  # fmt: skip
+        try:
+            deadline = time.monotonic() + 90
+            while (queue.finished_job_registry.count + queue.failed_job_registry.count < 1
+                   or queue.count or queue.started_job_registry.count):  # fmt: skip
+                assert time.monotonic() < deadline, _state(queue)
+                time.sleep(0.2)
+        finally:
+            for worker in workers:
+                os.killpg(worker.pid, signal.SIGKILL)
+                worker.wait()
+        # Never taken for lost: RQ would log the job's retry (its retries_left is written
+        # over by the first run's success) and a second worker's start of it.
+        text = log.read_text()
+        assert "for retry" not in text and "state=FAILED" not in text, text[-3000:]
+        assert text.count("killtask.record_effect(0, 12) (") == 1, text[-3000:]
+        assert place.count(f"SELECT count(*) FROM {RUNS}") == 1
