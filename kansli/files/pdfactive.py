@@ -5,18 +5,22 @@ start a program or send data away (Launch, SubmitForm, ImportData), embedded fil
 file attachments, and Flash/3D media (RichMedia). A PDF that came in is registered as it
 came (it is the public document), so `findings` only tells the registrar what it holds;
 every copy Kansli hands on (the meeting pack, a published file, a decision sent out) is
-`cleaned` first. The walk is bounded (MAX_OBJECTS), so a PDF built to loop cannot hang it."""
+`cleaned` first. The walk is bounded (MAX_OBJECTS), so a PDF built to loop cannot hang it.
+
+pypdf (15 MB in a process that has not loaded it otherwise) is imported where a PDF is
+read: a single file's `checked` loads it before the sandbox forks, as the process that
+stores one PDF will store more; `checked_many`'s child imports it (about 0.1 s a batch),
+so that the archive import, which checks PDFs only in batches, never holds it."""
 
 from __future__ import annotations
 
 import io
 import logging
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject
 
 from kansli.files.sandbox import (
     OutOfTime,
@@ -25,6 +29,9 @@ from kansli.files.sandbox import (
     text_within_limits,
     within_limits,
 )
+
+if TYPE_CHECKING:
+    from pypdf.generic import DictionaryObject, PdfObject
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +65,8 @@ DROPPED_ANNOTATIONS = {"/FileAttachment": EMBEDDED, "/RichMedia": MEDIA, "/Scree
 def findings(data: bytes) -> list[str]:
     """The kinds of active content in the PDF (sorted), [] for none, [UNREADABLE] for a
     file pypdf cannot open (it is then handed on only as it is, never merged)."""
+    from pypdf import PdfReader
+
     try:
         reader = PdfReader(io.BytesIO(data))
         found = {kind for kind, _holder, _key in _walk(reader.trailer)}
@@ -76,6 +85,8 @@ def checked(data: bytes) -> str:
     child process within kansli.files.sandbox's limits: a PDF built to hang or swell
     pypdf is noted as unchecked and takes nothing from the process storing it.
     ValidationError if a web request's time ran out first (the file is not stored)."""
+    import pypdf  # noqa: F401 - loaded here once, not in every child
+
     try:
         return text_within_limits(data, lambda file: ",".join(findings(file.read())))
     except OutOfTime as error:  # the request's time, not the file: nothing is recorded
@@ -104,6 +115,9 @@ def cleaned(data: bytes) -> bytes:
     nothing runs and nothing is attached. The PDF unchanged if it holds none, or if
     pypdf cannot read it (then no reader can merge it either, and a download is served
     sandboxed: kansli.files.download)."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject
+
     try:
         writer = PdfWriter(clone_from=io.BytesIO(data))
         found = list(_walk(writer._root_object))
@@ -132,6 +146,8 @@ def cleaned(data: bytes) -> bytes:
 def _walk(root: PdfObject) -> Iterator[tuple[str, DictionaryObject, str]]:
     """(kind, the dictionary, the key to drop) for every piece of active content under
     root; for annotations to drop, (kind, the page, "/Annots")."""
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
     seen: set[int] = set()
     stack: list[PdfObject] = [root]
     visited = 0
@@ -153,6 +169,8 @@ def _walk(root: PdfObject) -> Iterator[tuple[str, DictionaryObject, str]]:
 
 
 def _in_dictionary(node: DictionaryObject) -> Iterator[tuple[str, DictionaryObject, str]]:
+    from pypdf.generic import ArrayObject
+
     for key, dropped in DROPPED_KEYS.items():
         if key in node:
             yield dropped, node, key
@@ -177,6 +195,8 @@ def _in_dictionary(node: DictionaryObject) -> Iterator[tuple[str, DictionaryObje
 def _runs(value: PdfObject) -> str | None:
     """What an /OpenAction or /AA entry runs (its kind), None for a plain 'open at
     page' (an /AA holds an action per event)."""
+    from pypdf.generic import DictionaryObject
+
     target = value.get_object()
     if not isinstance(target, DictionaryObject):
         return None

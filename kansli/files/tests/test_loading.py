@@ -1,7 +1,8 @@
 """The file readers' libraries (pypdf, python-docx, odfpy: about 20 MB) are loaded by
 the processes that read files, not by every process at start; and a process that reads
 a PDF loads pypdf itself before the sandbox forks, so each child does not import it
-again (kansli.files.readers)."""
+again (kansli.files.readers), while PDFs checked for active content in a batch (the
+archive import's) are read by a child that imports it (kansli.files.pdfactive)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from kansli.files.tests.test_pdfactive import with_javascript
+from kansli.web.testing_installation import copy_migrated_sqlite
+
 READERS = ("pypdf", "docx", "odf")
 
 PROGRAM = """
@@ -18,12 +22,15 @@ import json, os, sys
 import django
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kansli.settings")
 django.setup()
-import kansli.archive.export, kansli.files.store, kansli.meetings.actions
+import kansli.archive.export, kansli.archive.importer, kansli.files.store
+import kansli.meetings.actions
 loaded = {"start": [name for name in %(readers)r if name in sys.modules]}
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
+from kansli.files.pdfactive import checked_many
 from kansli.files.store import store_bytes
 from kansli.files.tests import samples
+active = open(%(active)r, "rb").read()
+loaded["batch"] = checked_many([samples.pdf("Kallelse"), active])
+loaded["after a batch"] = [name for name in %(readers)r if name in sys.modules]
 store_bytes(samples.pdf("Kallelse"), "kallelse.pdf")
 loaded["after a pdf"] = [name for name in %(readers)r if name in sys.modules]
 print(json.dumps(loaded))
@@ -33,11 +40,16 @@ print(json.dumps(loaded))
 def test_readers_are_loaded_when_a_file_is_read(tmp_path: Path) -> None:
     env = {**os.environ, "KANSLI_DATA_DIR": str(tmp_path)}
     env.pop("KANSLI_DATABASE_URL", None)  # a database of its own, on SQLite
+    copy_migrated_sqlite(tmp_path)
+    active = tmp_path / "active.pdf"  # made here: the child process must not load pypdf
+    active.write_bytes(with_javascript())
     env.pop("DJANGO_SETTINGS_MODULE", None)
     done = subprocess.run(
-        [sys.executable, "-c", PROGRAM % {"readers": READERS}],
+        [sys.executable, "-c", PROGRAM % {"readers": READERS, "active": str(active)}],
         env=env, capture_output=True, text=True, timeout=120, check=True,
     )  # fmt: skip
     loaded = json.loads(done.stdout.strip().splitlines()[-1])
     assert loaded["start"] == []
+    assert loaded["batch"] == ["", "javascript"]  # read by the child
+    assert "pypdf" not in loaded["after a batch"]  # (the samples load docx and odf)
     assert "pypdf" in loaded["after a pdf"]  # in the parent, before the check's fork
