@@ -6,9 +6,11 @@ from __future__ import annotations
 import io
 import subprocess
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pymupdf
+if TYPE_CHECKING:
+    import pymupdf
+
 
 OCR_DPI = 300
 NEAR = (-300, -5, 300, 5)  # points around an area where its words may reach
@@ -54,11 +56,15 @@ def page_words(page: pymupdf.Page) -> list[Word]:
 def page_png(page: pymupdf.Page, dpi: int) -> tuple[bytes, float]:
     """The page as PNG at `dpi`, or smaller if its longest side would pass MAX_SIDE
     pixels; and the pixels per point used."""
+    import pymupdf
+
     zoom = min(dpi / 72, MAX_SIDE / max(page.rect.width, page.rect.height, 1))
     return page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom)).tobytes("png"), zoom
 
 
 def ocr_words(page: pymupdf.Page) -> list[Word]:
+    import pymupdf
+
     png, zoom = page_png(page, OCR_DPI)
     done = subprocess.run(
         ["tesseract", "stdin", "stdout", "-l", "swe", "tsv"],
@@ -81,6 +87,8 @@ def ocr_words(page: pymupdf.Page) -> list[Word]:
 def as_shown(pdf: bytes, areas: list[Area], *, back: bool = False) -> list[Area]:
     """The areas on the pages as they are shown (turned by their /Rotate), where the
     reviewer draws; with `back`, from there to the page's own coordinates."""
+    import pymupdf
+
     shown = []
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         for area in areas:
@@ -97,6 +105,8 @@ def words_under(pdf: bytes, areas: list[Area]) -> list[str]:
     again), read from the source before it is redacted. The text layer is read around
     the area only (a whole word reaches out of it by less than NEAR); a page without one
     is read by OCR."""
+    import pymupdf
+
     found = []
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         scanned: dict[int, list[Word]] = {}

@@ -21,7 +21,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-import pymupdf
 from django.conf import settings
 
 from kansli.files.mail import parse_mail
@@ -37,8 +36,6 @@ OFFICE = {
     "text/rtf": ".rtf",
     "text/plain": ".txt",
 }
-A4 = pymupdf.paper_rect("a4")
-TEXT_AREA = pymupdf.Rect(56, 56, A4.width - 56, A4.height - 56)  # 2 cm margins
 
 
 class NotConvertible(ValueError):
@@ -73,6 +70,8 @@ def office_to_pdfa(data: bytes, content_type: str) -> bytes:
 
 
 def _limited(data: bytes, convert: Callable[[bytes], bytes], message: str) -> bytes:
+    import pymupdf  # noqa: F401 - in this process once, before the fork, not in each child
+
     try:
         return bytes(within_limits(data, lambda file: convert(file.read())))
     except (OverLimit, ReadFailed) as error:  # any failure on the file is the file's
@@ -80,6 +79,8 @@ def _limited(data: bytes, convert: Callable[[bytes], bytes], message: str) -> by
 
 
 def _image_pdf(data: bytes) -> bytes:
+    import pymupdf
+
     with pymupdf.open(stream=data) as image:
         return image.convert_to_pdf()
 
@@ -116,6 +117,11 @@ def _office_pdf(data: bytes, suffix: str, target: str = "pdf") -> bytes:
 
 
 def _mail_pdf(data: bytes) -> bytes:
+    import pymupdf
+
+    a4 = pymupdf.paper_rect("a4")
+    text_area = pymupdf.Rect(56, 56, a4.width - 56, a4.height - 56)  # 2 cm margins
+
     mail = parse_mail(data)
     rows = [("Från", mail.sender), ("Till", ", ".join(mail.recipients)),
             ("Datum", mail.date.strftime("%Y-%m-%d %H:%M") if mail.date else ""),
@@ -132,8 +138,8 @@ def _mail_pdf(data: bytes) -> bytes:
     writer = pymupdf.DocumentWriter(out)
     more = True
     while more:
-        device = writer.begin_page(A4)
-        more, _filled = story.place(TEXT_AREA)
+        device = writer.begin_page(a4)
+        more, _filled = story.place(text_area)
         story.draw(device)
         writer.end_page()
     writer.close()

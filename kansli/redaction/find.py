@@ -7,8 +7,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-import pymupdf
-
 from kansli.redaction.areas import Area, Word, page_words
 from kansli.redaction.normal import normalise
 from kansli.registry.personal_numbers import find as personal_numbers_in
@@ -29,6 +27,8 @@ def _runs(words: list[Word], tokens: list[str]) -> Iterable[list[Word]]:
 
 
 def _areas(pdf: bytes, matches: Callable[[list[Word]], Iterable[list[Word]]]) -> list[Area]:
+    import pymupdf
+
     areas = []
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         for number, page in enumerate(document, start=1):

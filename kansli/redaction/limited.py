@@ -8,14 +8,16 @@ and is killed at the limit; the reviewer is told that the file could not be read
 
 Each has the limits of text extraction (KANSLI_EXTRACT_SECONDS and
 KANSLI_EXTRACT_MEMORY_MB), and in a web request at most what is left of its
-KANSLI_REQUEST_SECONDS (kansli.files.sandbox.deadline): gunicorn stops a request at 30 s."""
+KANSLI_REQUEST_SECONDS (kansli.files.sandbox.deadline): gunicorn stops a request at 30 s.
+
+MuPDF (30 MB, 0.1 s to import) and pypdf (15 MB) are loaded by the first process that
+redacts, not by every web process: the engine's modules import them where they use them."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import IO, TypeVar
 
-import pymupdf
 from django.core.exceptions import ValidationError
 
 from kansli.files.sandbox import OverLimit, ReadFailed, within_limits
@@ -27,6 +29,11 @@ T = TypeVar("T")
 
 
 def _limited(pdf: bytes, work: Callable[[bytes], T]) -> T:
+    # In this process once, before the fork, not in each child.
+    import pymupdf  # noqa: F401
+
+    import kansli.redaction.layers  # noqa: F401 - pypdf
+
     def run(file: IO[bytes]) -> T:
         return work(file.read())
 
@@ -40,6 +47,7 @@ def _limited(pdf: bytes, work: Callable[[bytes], T]) -> T:
 def page_sizes(pdf: bytes, *, shown: bool = False) -> list[tuple[float, float]]:
     """Each page's width and height in its own coordinates (those of the areas), or as
     shown, turned by its /Rotate."""
+    import pymupdf
 
     def sizes(data: bytes) -> list[tuple[float, float]]:
         found = []
@@ -54,6 +62,7 @@ def page_sizes(pdf: bytes, *, shown: bool = False) -> list[tuple[float, float]]:
 
 def page_image(pdf: bytes, number: int, dpi: int) -> bytes | None:
     """Page `number` (from 1) as PNG, None if the document has no such page."""
+    import pymupdf
 
     def image(data: bytes) -> bytes | None:
         with pymupdf.open(stream=data, filetype="pdf") as document:

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-
-import pymupdf
-from pymupdf import mupdf
+from typing import TYPE_CHECKING
 
 from kansli.redaction.areas import Area
-from kansli.redaction.layers import without_hidden_layers
+
+if TYPE_CHECKING:
+    import pymupdf
 
 BLACK, WHITE = (0, 0, 0), (1, 1, 1)
 LABEL_SIZES = (7, 6, 5, 4, 3)
@@ -35,6 +35,8 @@ INVISIBLE = re.compile(rb"(?<![\d.])3\s+Tr\b|\bgs\b")  # invisible text, or a gr
 
 
 def _label(page: pymupdf.Page, area: Area) -> None:
+    import pymupdf
+
     rect = pymupdf.Rect(area.rect)
     if not area.provision:
         return
@@ -47,6 +49,9 @@ def _remove_hidden_text(page: pymupdf.Page) -> None:
     """Text drawn invisible (render mode 3, or fully transparent): what the reviewer
     could not see on the page is not handed out either. Only pages whose content or
     forms can hold it are traced (tracing every page costs more than the redaction)."""
+    import pymupdf
+    from pymupdf import mupdf
+
     if not (INVISIBLE.search(page.read_contents()) or page.get_xobjects()):
         return
     spans = [s for s in page.get_texttrace() if s["type"] == 3 or s["opacity"] == 0]
@@ -85,9 +90,14 @@ def _keep_only(document: pymupdf.Document, xref: int, keeps: set[str]) -> None:
 
 def redact(pdf: bytes, areas: list[Area]) -> bytes:
     """The redacted copy of `pdf`. Raises ValueError for an area off the document."""
+    import pymupdf
+    from pymupdf import mupdf
+
     with pymupdf.open(stream=pdf, filetype="pdf") as probe:
         layered = probe.xref_get_key(probe.pdf_catalog(), "OCProperties")[0] != "null"
     if layered:
+        from kansli.redaction.layers import without_hidden_layers  # pypdf
+
         pdf = without_hidden_layers(pdf)
     with pymupdf.open(stream=pdf, filetype="pdf") as document:
         by_page: dict[int, list[Area]] = defaultdict(list)

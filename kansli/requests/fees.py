@@ -8,9 +8,6 @@ import io
 from collections.abc import Iterable
 from decimal import Decimal
 
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-
 from kansli.files.detect import PDF
 from kansli.files.models import StoredFile
 from kansli.org.models import Municipality
@@ -36,6 +33,9 @@ def count_pages(files: Iterable[StoredFile]) -> int:
 
 
 def _pdf_pages(stored: StoredFile) -> int:
+    from pypdf import PdfReader  # loaded by the process that counts pages, not by every one
+    from pypdf.errors import PyPdfError
+
     if stored.unreadable_pdf:
         return 1
     with stored.open() as handle:

@@ -4,6 +4,7 @@ answering 404 while their protocol is not configured."""
 from __future__ import annotations
 
 import functools
+import importlib
 from collections.abc import Callable
 from typing import Any
 
@@ -32,6 +33,25 @@ def when_enabled(flag: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
         return wrapper
 
     return decorate
+
+
+def lazy_view(path: str, *, csrf_exempt: bool = False) -> Callable[..., Any]:
+    """The class-based view `path` ("module.Class"), its module imported at the first
+    request: pysaml2 takes half a second and 28 MB to import, which no process of an
+    installation without SAML should pay. `csrf_exempt` must be said here, as the view
+    class says it (its POSTs come from the identity provider): the check runs before
+    the view is loaded."""
+
+    @functools.cache
+    def loaded() -> Callable[..., Any]:
+        module, name = path.rsplit(".", 1)
+        return getattr(importlib.import_module(module), name).as_view()
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return loaded()(request, *args, **kwargs)
+
+    view.csrf_exempt = csrf_exempt  # type: ignore[attr-defined]
+    return view
 
 
 # What mozilla-django-oidc and djangosaml2 pass to authenticate(): no password.

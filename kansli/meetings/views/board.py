@@ -13,7 +13,6 @@ import datetime
 import io
 
 import icalendar
-import pypdf
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -133,6 +132,8 @@ def sent_text(stored: StoredFile) -> str:
     except cache_errors():  # the shared cache out of reach: read the file
         text = None
     if text is None:
+        import pypdf  # loaded by the process that reads a notice, not by every one
+
         with stored.open() as handle:
             reader = pypdf.PdfReader(io.BytesIO(handle.read()))
         text = "\n".join(page.extract_text() for page in reader.pages)
