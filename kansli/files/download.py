@@ -29,12 +29,17 @@ def handed_on(stored: StoredFile) -> bytes:
     ValidationError if a web request's time runs out first (nothing is recorded)."""
     with stored.open() as handle:
         data = bytes(handle.read())
-    from kansli.files.pdfactive import UNREADABLE, cleaned  # pypdf, when a PDF goes out
+    from kansli.files.pdfactive import UNREADABLE, cleaned
 
     if not stored.active_content or stored.unreadable_pdf:
         # Unreadable: its check or cleaning, in the sandbox, failed or ran over the
         # limits; pypdf is not run on it again (it goes on only as it is).
         return data
+    # pypdf in this process, once, before the fork: a child importing it (0.1 s, 15 MB)
+    # for every PDF of a meeting pack would also risk the file being marked unreadable
+    # for a failure that was not the file's.
+    import pypdf  # noqa: F401
+
     try:
         return bytes(within_limits(data, lambda file: cleaned(file.read())))
     except OutOfTime as error:  # the request's time, not the file: tried again next time

@@ -10,7 +10,10 @@ every copy Kansli hands on (the meeting pack, a published file, a decision sent 
 pypdf (15 MB in a process that has not loaded it otherwise) is imported where a PDF is
 read: a single file's `checked` loads it before the sandbox forks, as the process that
 stores one PDF will store more; `checked_many`'s child imports it (about 0.1 s a batch),
-so that the archive import, which checks PDFs only in batches, never holds it."""
+so that the archive import, which checks PDFs only in batches, never holds it. (A
+batch's child forked while another thread of the parent is itself importing pypdf for
+the first time would wait on that import's lock until the time limit, then the batch is
+read file by file, as after any failure: slower, never unchecked.)"""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,6 @@ class SsoConfig(AppConfig):
 
     def ready(self) -> None:
         from kansli.sso import signout  # noqa: F401 (connects its receiver)
+
+        if settings.SAML_ENABLED:  # the views are lazy (urls.py): a broken install shows here
+            import kansli.sso.saml  # noqa: F401

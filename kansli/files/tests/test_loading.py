@@ -31,6 +31,13 @@ from kansli.files.tests import samples
 active = open(%(active)r, "rb").read()
 loaded["batch"] = checked_many([samples.pdf("Kallelse"), active])
 loaded["after a batch"] = [name for name in %(readers)r if name in sys.modules]
+from django.core.files.uploadedfile import SimpleUploadedFile
+from kansli.files.download import handed_on
+from kansli.files.store import store_upload
+stored = store_upload(SimpleUploadedFile("aktiv.pdf", active), active_content="javascript")
+copy = handed_on(stored)  # cleaned in a child
+loaded["cleaned"] = b"/JavaScript" not in copy and b"/JavaScript" in active
+loaded["after cleaning"] = [name for name in %(readers)r if name in sys.modules]
 store_bytes(samples.pdf("Kallelse"), "kallelse.pdf")
 loaded["after a pdf"] = [name for name in %(readers)r if name in sys.modules]
 print(json.dumps(loaded))
@@ -52,4 +59,6 @@ def test_readers_are_loaded_when_a_file_is_read(tmp_path: Path) -> None:
     assert loaded["start"] == []
     assert loaded["batch"] == ["", "javascript"]  # read by the child
     assert "pypdf" not in loaded["after a batch"]  # (the samples load docx and odf)
+    assert loaded["cleaned"]
+    assert "pypdf" in loaded["after cleaning"]  # in the parent, before the cleaning's fork
     assert "pypdf" in loaded["after a pdf"]  # in the parent, before the check's fork
