@@ -2,11 +2,11 @@
 
 A worker lost with its job (a machine gone, a container killed, SIGKILL) leaves the job
 STARTED in RQ's registry until its heartbeat runs out (a minute and a half, or here
-KANSLI_TASK_STALE_SECONDS when that is shorter), or, lost between taking the job and
-starting it, in RQ's intermediate queue for a minute; the next clean-up by any worker
-then moves it to the failed jobs: it would never be done. So every job is queued with
-retries (KANSLI_TASK_MAX_ATTEMPTS runs in all, as the database backend's recovery
-allows, kansli.web.taskrecovery), and the workers clean up every
+KANSLI_TASK_STALE_SECONDS and two heartbeats when that is shorter), or, lost between
+taking the job and starting it, in RQ's intermediate queue for a minute; the next clean-
+up by any worker then moves it to the failed jobs: it would never be done. So every job
+is queued with retries (KANSLI_TASK_MAX_ATTEMPTS runs in all, as the database backend's
+recovery allows, kansli.web.taskrecovery), and the workers clean up every
 KANSLI_TASK_STALE_SECONDS instead of RQ's ten minutes, also while idle. A worker lost in
 the middle of a clean-up holds RQ's clean-up lock, which RQ keeps for fifteen minutes
 whatever the interval: no job would be recovered until then. Here it lasts twice the

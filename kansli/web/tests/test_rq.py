@@ -34,7 +34,8 @@ def test_a_lost_cleaners_lock_lasts_twice_the_clean_up_interval(settings: Any) -
 
 def test_a_lost_jobs_heartbeat_runs_out_after_the_stale_time(settings: Any) -> None:
     """A job whose worker was lost is found by the next clean-up once its heartbeat has
-    run out: KANSLI_TASK_STALE_SECONDS after the last one, or RQ's minute and a half."""
+    run out: KANSLI_TASK_STALE_SECONDS and two heartbeat intervals after the last one,
+    or RQ's minute and a half when that is shorter."""
     with running_redis() as server:
         connection = redis.Redis.from_url(server.url)
         queue = rq.Queue("default", connection=connection)
