@@ -1,8 +1,9 @@
-"""The demo's committee year: every authority and KSAU holds a meeting a month from
-the start of the term (mandatperioden 2026–2030) for a year. Meetings already held have
-their agenda of open cases with officers' reports, the notice sent, minutes with
-attendance, a vote and a conflict of interest, approval by the chair and an approver,
-the notice on the board, extracts in the cases and dispatched decisions; after each of
+"""The demo's committee year: every authority and KSAU meets once a month from the
+start of the term (mandatperioden 2026–2030), at most a year back, and has its calendar
+set a year ahead, at whatever date the demo is loaded. Meetings already held have their
+agenda of open cases with officers' reports, the notice sent, minutes with attendance,
+a vote and a conflict of interest, approval by the chair and an approver, the notice on
+the board, extracts in the cases and dispatched decisions; after each of
 Kommunstyrelsen's, the secretary's snabbnytt, read by most of its staff within a few
 working days. The next meeting of each body has its items pre-registered; the rest
 stand in the calendar."""
@@ -35,6 +36,7 @@ from kansli.meetings.models import (
 from kansli.org.demo import TERM_START
 from kansli.org.models import Authority, Committee, ElectedPosition, Role, RoleAssignment, User
 from kansli.registry import actions as registry
+from kansli.registry.demo import RegistryDemo
 from kansli.registry.models import Case, CaseStatus
 from kansli.workdays.calendar import add_workdays
 
@@ -59,10 +61,12 @@ PLACES = {"KF": "Fullmäktigesalen, kommunhuset", "KS": "Sessionssalen, kommunhu
 ITEMS_PER_MEETING = 3
 
 
-def _meeting_days(body_index: int) -> list[datetime.datetime]:
-    """The second or third week's weekday of each month for a year from the term."""
+def _meeting_days(body_index: int, today: datetime.date) -> list[datetime.datetime]:
+    """The second or third week's weekday of each month from the start of the term (at
+    most a year back) to a year ahead: the meetings held and the calendar set, at any
+    date of the term."""
     days = []
-    for month in range(12):
+    for month in range(12 * 5):
         year, number = (
             TERM_START.year + (TERM_START.month - 1 + month) // 12,
             (TERM_START.month - 1 + month) % 12 + 1,
@@ -70,7 +74,9 @@ def _meeting_days(body_index: int) -> list[datetime.datetime]:
         day = datetime.date(year, number, 8 + body_index * 2 % 14)
         while day.weekday() >= 5:
             day += datetime.timedelta(days=1)
-        if day > TERM_START:
+        if day > today + datetime.timedelta(days=365):
+            break
+        if day > TERM_START and day >= today - datetime.timedelta(days=365):
             days.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time(13))))
     return days
 
@@ -84,6 +90,7 @@ TERM_STARTS = {"KS": JANUARY, "KSAU": JANUARY}
 class MeetingsDemo:
     def __init__(self, seed: int) -> None:
         self.rng = random.Random(f"{seed}-meetings")
+        self.registry = RegistryDemo(f"{seed}-agendas")
         self.now = timezone.now()
         self.held = 0
         self.items = 0
@@ -107,7 +114,7 @@ class MeetingsDemo:
                 self._delegation_order(authority)
             meetings = [
                 actions.do_schedule_meeting(body, at, body.place, actor=None)
-                for at in _meeting_days(index)
+                for at in _meeting_days(index, timezone.localdate(self.now))
             ]
             past = [m for m in meetings if m.starts_at < self.now]
             upcoming = [m for m in meetings if m.starts_at >= self.now]
@@ -116,16 +123,22 @@ class MeetingsDemo:
             if upcoming:
                 self._prepare(upcoming[0])
 
-    def _cases(self, body: Body) -> list[Case]:
+    def _cases(self, meeting: Meeting) -> list[Case]:
+        """The authority's oldest open cases not on an agenda; when a small scale has
+        left none, one opened a month before the meeting, as a board always has some."""
         open_cases = Case.objects.filter(
-            authority=body.authority,
+            authority=meeting.body.authority,
             status__in=[CaseStatus.OPENED, CaseStatus.IN_PROGRESS],
             agenda_items__isnull=True,
         ).order_by("opened_at")
-        return list(open_cases[:ITEMS_PER_MEETING])
+        found = list(open_cases[:ITEMS_PER_MEETING])
+        if found:
+            return found
+        day = min(meeting.day - datetime.timedelta(days=30), timezone.localdate())
+        return [self.registry.open_case(meeting.body.authority, day)]
 
     def _prepare(self, meeting: Meeting) -> None:
-        for case in self._cases(meeting.body):
+        for case in self._cases(meeting):
             proposal = f"{meeting.body.authority.name} beslutar att bifalla förslaget."
             report = actions.do_write_report(
                 case,
@@ -358,8 +371,11 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     # The reports' and extracts' text, as the worker would extract it, so search finds it.
     for stored in StoredFile.objects.filter(extraction=StoredFile.Extraction.PENDING):
         extract_file_text.call(stored.pk)
+    opened = demo.registry.counts.cases
     report(
         f"Sammanträden: {demo.held} hållna med justerade protokoll, {demo.items} ärenden "
-        f"på föredragningslistorna, {demo.decisions} delegationsbeslut"
+        f"på föredragningslistorna"
+        + (f" ({opened} nya för dem)" if opened else "")
+        + f", {demo.decisions} delegationsbeslut"
     )
     return []

@@ -126,7 +126,7 @@ class Counts:
 
 
 class RegistryDemo:
-    def __init__(self, seed: int, scale: float = 1.0) -> None:
+    def __init__(self, seed: int | str, scale: float = 1.0) -> None:
         self.rng = random.Random(seed)
         self.file_rng = random.Random(f"{seed}-files")
         self.scale = scale
@@ -174,6 +174,38 @@ class RegistryDemo:
             subject = self.rng.choice(SUBJECTS[authority.code])
             self._case(authority, n, day, subject, classes, officers)
 
+    def open_case(
+        self,
+        authority: Authority,
+        day: datetime.date,
+        officer: User | None = None,
+        *,
+        secrecy: str | None = None,
+        with_file: bool = False,
+    ) -> Case:
+        """A case opened on `day` with its first letter (secret under `secrecy`, or with
+        the letter as a PDF), given to an officer and still being prepared: what a
+        board's agenda, an officer's draft or a request for documents needs when the
+        demo's scale (2 % of the cases in the tests) has left the authority none."""
+        title, class_code, first, _ = self.rng.choice(
+            [subject for subject in SUBJECTS[authority.code] if subject[3] == secrecy]
+        )
+        classes = {c.code: c for c in authority.classifications.all()}
+        case = actions.do_register_case(
+            authority, self._fill(title), classification=classes.get(class_code),
+            opened_at=_at(day, 9), actor=None,
+        )  # fmt: skip
+        provision = SecrecyProvision.objects.get(reference=secrecy) if secrecy else None
+        sender = self.rng.choice(SENDERS)
+        letter = self._document(case, "inkommen", day, first, sender, 0, provision, first)
+        if with_file:
+            self._attach_letter(letter, sender)
+        officer = officer or next(iter(self._staff(authority, Role.OFFICER)), None)
+        if officer is not None:
+            actions.do_assign_officer(case, officer, assigned_at=_at(day, 11), actor=None)
+        self.counts.cases += 1
+        return case
+
     def _fill(self, template: str) -> str:
         return template.format(**{k: self.rng.choice(v) for k, v in WORDS.items()})
 
@@ -199,25 +231,13 @@ class RegistryDemo:
         letter = self._document(case, "inkommen", day, first, sender, lag, provision, first)
         papers = None
         if (n == 0 or self.file_rng.random() < FILE_SHARE) and provision is None:
-            papers = demo_files.papers(
-                self.file_rng, title=case.title, case_number=case.case_number,
-                authority=authority.name, municipality=authority.municipality.name,
-                sender=sender, description=first, received=letter.document_date,
-            )  # fmt: skip
-            self._attach(letter, demo_files.letter_pdf(self.file_rng, papers),
-                         demo_files.file_name(first, papers, ".pdf"))  # fmt: skip
+            papers = self._attach_letter(letter, sender)
         elif provision is not None and self.file_rng.random() < SECRET_FILE_SHARE:
             # A secret letter signed with the sender's personal identity number, as
             # applications to the social services are: the read gate and the public
             # e-diary's masking have something to keep away.
             signed = f"{sender}, {demo_files.identity_number(self.file_rng)}"
-            secret_papers = demo_files.papers(
-                self.file_rng, title=case.title, case_number=case.case_number,
-                authority=authority.name, municipality=authority.municipality.name,
-                sender=signed, description=first, received=letter.document_date,
-            )  # fmt: skip
-            self._attach(letter, demo_files.letter_pdf(self.file_rng, secret_papers),
-                         demo_files.file_name(first, secret_papers, ".pdf"))  # fmt: skip
+            self._attach_letter(letter, signed)
             self.counts.secret_files += 1
         age = (self.today - day).days
         if officers and age > 3:
@@ -264,6 +284,18 @@ class RegistryDemo:
         )  # fmt: skip
         self.counts.documents += 1
         return document
+
+    def _attach_letter(self, letter: Document, signed: str) -> CasePapers:
+        """The incoming letter as a PDF, signed as `signed`."""
+        case, authority = letter.case, letter.case.authority
+        papers = demo_files.papers(
+            self.file_rng, title=case.title, case_number=case.case_number,
+            authority=authority.name, municipality=authority.municipality.name,
+            sender=signed, description=letter.description, received=letter.document_date,
+        )  # fmt: skip
+        name = demo_files.file_name(letter.description, papers, ".pdf")
+        self._attach(letter, demo_files.letter_pdf(self.file_rng, papers), name)
+        return papers
 
     def _attach_docx(
         self, document: Document, papers: CasePapers, make: demo_files.DocxMaker

@@ -5,12 +5,14 @@ written without its proposed decision."""
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.utils import timezone
 
 from kansli.meetings.models import Meeting
 from kansli.org.models import Authority, User
+from kansli.registry.demo import RegistryDemo
 from kansli.registry.models import Case, CaseStatus
 from kansli.reports import actions
 from kansli.reports.models import Report
@@ -28,7 +30,6 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     officer = User.objects.filter(username="handlaggare").first()
     if ks is None or officer is None or Report.objects.exists():
         return []
-    actions.do_set_report_rules(ks, requires_approval=True, actor=None)
     meeting = (
         Meeting.objects.filter(
             body__authority=ks,
@@ -39,7 +40,12 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
         .order_by("starts_at")
         .first()
     )
-    # The demo officer's own open cases first, then other officers' of KS.
+    if meeting is None:
+        report("Tjänsteskrivelser: KS har inget kommande sammanträde, inga utkast skapade")
+        return []
+    actions.do_set_report_rules(ks, requires_approval=True, actor=None)
+    # The demo officer's own open cases first, then other officers' of KS; at a small
+    # scale, one opened two weeks ago for the demo officer.
     open_cases = Case.objects.filter(
         authority=ks,
         status__in=[CaseStatus.OPENED, CaseStatus.IN_PROGRESS],
@@ -48,9 +54,9 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     )
     cases = list(open_cases.filter(officer=officer)[:2])
     cases += list(open_cases.exclude(officer=officer)[: 2 - len(cases)])
-    if meeting is None or not cases:
-        report("Tjänsteskrivelser: demodata saknas, inga utkast skapade")
-        return []
+    if not cases:
+        day = timezone.localdate() - datetime.timedelta(days=14)
+        cases = [RegistryDemo(f"{seed}-reports").open_case(ks, day, officer)]
     for number, case in enumerate(cases):
         draft = actions.do_start_report(case, actor=case.officer)
         proposal = "Kommunstyrelsen beslutar att bifalla förslaget." if number == 0 else ""

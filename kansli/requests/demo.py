@@ -16,6 +16,7 @@ from django.utils import timezone
 from kansli.access.rules import may_read
 from kansli.org.models import Authority, User
 from kansli.registry.actions import do_assign_officer
+from kansli.registry.demo import RegistryDemo
 from kansli.registry.models import Document
 from kansli.requests.actions.appeal import do_forward_appeal, do_reconsider, do_register_appeal
 from kansli.requests.actions.deliver import do_deliver
@@ -46,13 +47,21 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
         return []
     point = refusal_point(ks)
     delegate = point.delegates.order_by("rank").first() if point else None
+    if delegate is None:
+        report("Begäran om allmän handling: KS saknar delegat för avslag, inga begäranden skapade")
+        return []
     # Reviewed by whoever reads the document: its case's officer.
     found = _documents(ks, secret=True).exclude(case__officer=None)[:50]
     secret = [d for d in found if may_read(d.case.officer, d)][:2]
     public = _documents(ks, secret=False).filter(files__isnull=False).first()
-    if not (delegate and len(secret) == 2 and public):
-        report("Begäran om allmän handling: demodata saknas, inga begäranden skapade")
-        return []
+    # At a small scale KS may have too few: tenders (secret until the award, OSL 19 kap.
+    # 3 §) and a letter with its PDF, opened two weeks ago.
+    topup, day = RegistryDemo(f"{seed}-requests"), timezone.localdate() - datetime.timedelta(14)
+    while len(secret) < 2:
+        case = topup.open_case(ks, day, secrecy="OSL 19 kap. 3 §")
+        secret.append(case.documents.get(number=1))
+    if public is None:
+        public = topup.open_case(ks, day, with_file=True).documents.get(number=1)
     now = timezone.now()
 
     waiting = do_register_request(
