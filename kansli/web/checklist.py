@@ -58,12 +58,23 @@ def _secure_cookies() -> Error | None:
     )
 
 
+# Mozilla's web security guidelines: at least six months, two years recommended. A
+# browser that has not visited for longer than max-age may be lured onto plain HTTP.
+HSTS_MINIMUM = 15_768_000
+
+
 def _hsts() -> Error | None:
-    if settings.SECURE_HSTS_SECONDS > 0:
+    seconds = settings.SECURE_HSTS_SECONDS
+    if seconds >= HSTS_MINIMUM:
         return None
+    if seconds == 0:
+        problem = "Ingen HSTS (Strict-Transport-Security)"
+    else:
+        problem = f"HSTS gäller bara {seconds} sekunder (KANSLI_HSTS_SECONDS) och glöms sedan"
     return Error(
-        "Ingen HSTS (Strict-Transport-Security): webbläsaren kan lockas att ansluta över "
-        "okrypterad HTTP. Sätt KANSLI_HSTS_SECONDS, t.ex. till 31536000 (ett år).",
+        f"{problem}: webbläsaren kan lockas att ansluta över okrypterad HTTP. "
+        f"Sätt KANSLI_HSTS_SECONDS till minst {HSTS_MINIMUM} (ett halvår), t.ex. 31536000 "
+        "(ett år).",
         id="kansli.E104",
     )
 

@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
+from kansli.web import checklist
 from kansli.web.checklist import EX_CONFIG
 
 # A production environment the checklist accepts. Nothing is connected to by these
@@ -41,6 +43,7 @@ PROBLEMS = [
     ({"KANSLI_SECRET_KEY": ""}, "E102", "Sätt KANSLI_SECRET_KEY"),
     ({"KANSLI_SECURE_COOKIES": "false"}, "E103", "Sätt KANSLI_SECURE_COOKIES=true"),
     ({"KANSLI_HSTS_SECONDS": "0"}, "E104", "Sätt KANSLI_HSTS_SECONDS"),
+    ({"KANSLI_HSTS_SECONDS": "15767999"}, "E104", "gäller bara 15767999 sekunder"),
     ({"KANSLI_DATABASE_URL": ""}, "E105", "Sätt KANSLI_DATABASE_URL=postgresql://"),
     ({"KANSLI_ALLOWED_HOSTS": "127.0.0.1,localhost"}, "E107", "Sätt KANSLI_ALLOWED_HOSTS"),
     ({"KANSLI_SITE_URL": "http://kansli.exempel.se"}, "E108", "Sätt KANSLI_SITE_URL=https://"),
@@ -96,6 +99,14 @@ def test_each_problem_is_refused_with_its_own_message(
     assert _found(result.stderr) == [error]
     line = next(line for line in result.stderr.splitlines() if f"kansli.{error}" in line)
     assert words in line
+
+
+def test_hsts_of_six_months_is_the_least_accepted() -> None:
+    with override_settings(SECURE_HSTS_SECONDS=checklist.HSTS_MINIMUM):
+        assert checklist._hsts() is None
+    with override_settings(SECURE_HSTS_SECONDS=checklist.HSTS_MINIMUM - 1):
+        assert checklist._hsts() is not None
+    assert checklist.HSTS_MINIMUM == 182.5 * 24 * 3600
 
 
 def test_storage_that_cannot_be_written_is_refused(tmp_path: Path) -> None:
