@@ -70,8 +70,8 @@ def _protect(authority: Authority) -> int:
     done = Case.objects.filter(authority=authority, parties__protected_identity=True).count()
     if done >= wanted:
         return 0
-    # Only the demo diary's own cases: those the meetings and reports demos open later
-    # would otherwise give a second run one more (and the run not idempotent).
+    # Only the demo diary's own cases: those that later loaders open (meetings, reports,
+    # requests, e-services) would otherwise give a second run one more party.
     firsts = Document.objects.filter(
         case__authority=authority, case__parties__isnull=True, number=1,
         counterpart__in=PRIVATE_SENDERS, secrecy__isnull=True,

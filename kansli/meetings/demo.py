@@ -1,12 +1,13 @@
 """The demo's committee year: every authority and KSAU meets once a month from the
-start of the term (mandatperioden 2026–2030), at most a year back, and has its calendar
-set a year ahead, at whatever date the demo is loaded. Meetings already held have their
-agenda of open cases with officers' reports, the notice sent, minutes with attendance,
-a vote and a conflict of interest, approval by the chair and an approver, the notice on
-the board, extracts in the cases and dispatched decisions; after each of
-Kommunstyrelsen's, the secretary's snabbnytt, read by most of its staff within a few
-working days. The next meeting of each body has its items pre-registered; the rest
-stand in the calendar."""
+start of the term (mandatperioden 2026–2030) to a year ahead of the day the demo is
+loaded, the meetings of the last year held (in proportion to the scale, six weeks at
+least).
+Meetings already held have their agenda of open cases with officers' reports, the
+notice sent, minutes with attendance, a vote and a conflict of interest, approval by the
+chair and an approver, the notice on the board, extracts in the cases and dispatched
+decisions; after each of Kommunstyrelsen's, the secretary's snabbnytt, read by most of
+its staff within a few working days. The next meeting of each body has its items
+pre-registered; the rest stand in the calendar."""
 
 from __future__ import annotations
 
@@ -59,14 +60,16 @@ DELEGATION: list[tuple[str, str, str, bool, list[str], int | None, str]] = [
 DECISIONS = ["Avslag", "Bifall", "Ärendet avskrivs", "Yttrande enligt förvaltningens förslag"]
 PLACES = {"KF": "Fullmäktigesalen, kommunhuset", "KS": "Sessionssalen, kommunhuset"}
 ITEMS_PER_MEETING = 3
+TERM_END = TERM_START.replace(year=TERM_START.year + 4)  # the next term's first day
 
 
-def _meeting_days(body_index: int, today: datetime.date) -> list[datetime.datetime]:
-    """The second or third week's weekday of each month from the start of the term (at
-    most a year back) to a year ahead: the meetings held and the calendar set, at any
-    date of the term."""
+def _meeting_days(
+    body_index: int, today: datetime.date, back: datetime.timedelta
+) -> list[datetime.datetime]:
+    """The second or third week's weekday of each month of the term, from `back` to a
+    year ahead of `today`: the meetings held and the calendar set, at any date of it."""
     days = []
-    for month in range(12 * 5):
+    for month in range(12 * 4):
         year, number = (
             TERM_START.year + (TERM_START.month - 1 + month) // 12,
             (TERM_START.month - 1 + month) % 12 + 1,
@@ -74,9 +77,9 @@ def _meeting_days(body_index: int, today: datetime.date) -> list[datetime.dateti
         day = datetime.date(year, number, 8 + body_index * 2 % 14)
         while day.weekday() >= 5:
             day += datetime.timedelta(days=1)
-        if day > today + datetime.timedelta(days=365):
+        if day > today + datetime.timedelta(days=365) or day >= TERM_END:
             break
-        if day > TERM_START and day >= today - datetime.timedelta(days=365):
+        if day > TERM_START and day >= today - back:
             days.append(timezone.make_aware(datetime.datetime.combine(day, datetime.time(13))))
     return days
 
@@ -88,8 +91,13 @@ TERM_STARTS = {"KS": JANUARY, "KSAU": JANUARY}
 
 
 class MeetingsDemo:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, scale: float = 1.0) -> None:
         self.rng = random.Random(f"{seed}-meetings")
+        # A year of meetings held at full scale, fewer in proportion at a smaller one but
+        # six weeks at least, and three items each; at the tests' scale (under 1/8) one,
+        # so that loading costs about the same at any date of the term.
+        self.back = datetime.timedelta(days=max(45, round(365 * min(scale, 1.0))))
+        self.per_meeting = ITEMS_PER_MEETING if scale >= 1 / 8 else 1
         self.registry = RegistryDemo(f"{seed}-agendas")
         self.now = timezone.now()
         self.held = 0
@@ -114,7 +122,7 @@ class MeetingsDemo:
                 self._delegation_order(authority)
             meetings = [
                 actions.do_schedule_meeting(body, at, body.place, actor=None)
-                for at in _meeting_days(index, timezone.localdate(self.now))
+                for at in _meeting_days(index, timezone.localdate(self.now), self.back)
             ]
             past = [m for m in meetings if m.starts_at < self.now]
             upcoming = [m for m in meetings if m.starts_at >= self.now]
@@ -124,18 +132,22 @@ class MeetingsDemo:
                 self._prepare(upcoming[0])
 
     def _cases(self, meeting: Meeting) -> list[Case]:
-        """The authority's oldest open cases not on an agenda; when a small scale has
-        left none, one opened a month before the meeting, as a board always has some."""
+        """The agenda's cases: the authority's oldest open ones on no agenda yet that
+        were opened at least a month before the meeting (its items are pre-registered
+        from then). When there are too few, as the registry demo's open cases are at
+        most 45 days old, cases opened a month before it (today, for one further off)."""
+        month = datetime.timedelta(days=30)
         open_cases = Case.objects.filter(
             authority=meeting.body.authority,
             status__in=[CaseStatus.OPENED, CaseStatus.IN_PROGRESS],
             agenda_items__isnull=True,
+            opened_at__lte=meeting.starts_at - month,
         ).order_by("opened_at")
-        found = list(open_cases[:ITEMS_PER_MEETING])
-        if found:
-            return found
-        day = min(meeting.day - datetime.timedelta(days=30), timezone.localdate())
-        return [self.registry.open_case(meeting.body.authority, day)]
+        found = list(open_cases[: self.per_meeting])
+        day = min(meeting.day - month, timezone.localdate(self.now))
+        while len(found) < self.per_meeting:
+            found.append(self.registry.open_case(meeting.body.authority, day))
+        return found
 
     def _prepare(self, meeting: Meeting) -> None:
         for case in self._cases(meeting):
@@ -229,14 +241,17 @@ class MeetingsDemo:
             if not point.reported and point.appeal_route == AppealRoute.LEGALITY:
                 do_post_delegated_decision(decision, actor=None)
             self.decisions += 1
+        at = min(self.now, meeting.starts_at - datetime.timedelta(days=20))
         if authority.pk not in self.reports:
             self.reports[authority.pk] = registry.do_register_case(
-                authority, f"Anmälan av delegationsbeslut {meeting.day.year}", actor=None
+                authority,
+                f"Anmälan av delegationsbeslut {meeting.day.year}",
+                opened_at=at,
+                actor=None,
             )
         if DelegatedDecision.objects.filter(
             point__authority=authority, point__reported=True, reported_in=None
         ).exists():
-            at = min(self.now, meeting.starts_at - datetime.timedelta(days=20))
             actions.do_report_delegated_decisions(
                 meeting, self.reports[authority.pk], at=at, actor=None
             )
@@ -358,15 +373,15 @@ class MeetingsDemo:
                 read = self._working_day(timezone.localdate(published), after)
                 actions.do_read_news(item, at=read, actor=reader)
 
-    @staticmethod
-    def _working_day(day: datetime.date, after: int) -> datetime.datetime:
-        """10 o'clock on the working day `after` working days after `day`."""
+    def _working_day(self, day: datetime.date, after: int) -> datetime.datetime:
+        """10 o'clock on the working day `after` working days after `day`, or now if that
+        is still to come (a meeting held yesterday is approved as the demo loads)."""
         later = datetime.datetime.combine(add_workdays(day, after), datetime.time(10))
-        return timezone.make_aware(later)
+        return min(timezone.make_aware(later), self.now)
 
 
 def load(seed: int, scale: float, report: Any) -> list[Any]:
-    demo = MeetingsDemo(seed)
+    demo = MeetingsDemo(seed, scale)
     demo.load()
     # The reports' and extracts' text, as the worker would extract it, so search finds it.
     for stored in StoredFile.objects.filter(extraction=StoredFile.Extraction.PENDING):

@@ -193,7 +193,7 @@ class RegistryDemo:
         classes = {c.code: c for c in authority.classifications.all()}
         case = actions.do_register_case(
             authority, self._fill(title), classification=classes.get(class_code),
-            opened_at=_at(day, 9), actor=None,
+            opened_at=min(_at(day, 9), timezone.now()), actor=None,
         )  # fmt: skip
         provision = SecrecyProvision.objects.get(reference=secrecy) if secrecy else None
         sender = self.rng.choice(SENDERS)
@@ -202,7 +202,8 @@ class RegistryDemo:
             self._attach_letter(letter, sender)
         officer = officer or next(iter(self._staff(authority, Role.OFFICER)), None)
         if officer is not None:
-            actions.do_assign_officer(case, officer, assigned_at=_at(day, 11), actor=None)
+            assigned = min(_at(day, 11), timezone.now())
+            actions.do_assign_officer(case, officer, assigned_at=assigned, actor=None)
         self.counts.cases += 1
         return case
 
@@ -241,7 +242,8 @@ class RegistryDemo:
             self.counts.secret_files += 1
         age = (self.today - day).days
         if officers and age > 3:
-            assigned = _at(day + datetime.timedelta(days=self.rng.choice([0, 1, 2, 3, 7])), 11)
+            later = day + datetime.timedelta(days=self.rng.choice([0, 1, 2, 3, 7]))
+            assigned = min(_at(later, 11), timezone.now())
             actions.do_assign_officer(
                 case, self.rng.choice(officers), assigned_at=assigned, actor=None
             )

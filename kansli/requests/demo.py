@@ -25,6 +25,20 @@ from kansli.requests.actions.refuse import do_ask_for_decision, do_refuse, refus
 from kansli.requests.actions.review import do_review_item
 from kansli.requests.models import AccessRequest, Channel, DeliveryMethod, Review
 
+# A refusal's reasons as its provision puts them: a test of harm for personal matters,
+# none for a tender before the award.
+PERSONAL = (
+    "Handlingen innehåller uppgifter om enskilds personliga förhållanden som omfattas av "
+    "sekretess. Det kan inte antas att uppgifterna kan röjas utan att den enskilde lider men."
+)
+REASONS = {
+    "OSL 19 kap. 3 §": (
+        "Handlingen är ett anbud i en upphandling som inte är avslutad. Uppgifter om anbud "
+        "får inte lämnas ut förrän alla anbud offentliggjorts eller tilldelningsbeslut "
+        "fattats eller upphandlingen avslutats (OSL 19 kap. 3 § andra stycket)."
+    ),
+}
+
 
 def _documents(authority: Authority, *, secret: bool) -> QuerySet[Document]:
     """The authority's documents, those with files first; none with a protected party."""
@@ -92,12 +106,11 @@ def load(seed: int, scale: float, report: Any) -> list[Any]:
     )  # fmt: skip
     do_ask_for_decision(refused, actor=registrar)
     refusal = do_refuse(
-        refused, [item],
-        "Handlingen innehåller uppgifter om enskilds personliga förhållanden som omfattas "
-        "av sekretess. Det kan inte antas att uppgifterna kan röjas utan att den enskilde "
-        "lider men.",
+        refused,
+        [item],
+        REASONS.get(secret[1].secrecy.reference if secret[1].secrecy else "", PERSONAL),
         actor=delegate.user,
-    )  # fmt: skip
+    )
     appeal = do_register_appeal(refusal, timezone.localdate(), actor=registrar)
     do_reconsider(appeal, False, "Beslutet ändras inte.", actor=delegate.user)
     do_forward_appeal(appeal, actor=registrar)

@@ -86,6 +86,19 @@ def test_demo_loads_the_municipality_and_prints_logins(capsys: pytest.CaptureFix
         "e-forslag",
     }
     assert "Begäran om allmän handling: 3" in out and "E-tjänster:" in out
+    # At any date: no case on the agenda of a meeting held before it was opened, and
+    # nothing opened, assigned, registered or approved at a time still to come.
+    from django.db.models import F
+    from django.utils import timezone
+
+    from kansli.meetings.models import AgendaItem, Approval
+
+    now = timezone.now()
+    assert not AgendaItem.objects.filter(case__opened_at__gt=F("meeting__starts_at")).exists()
+    assert not Case.objects.filter(opened_at__gt=now).exists()
+    assert not Case.objects.filter(assigned_at__gt=now).exists()
+    assert not Document.objects.filter(registered_at__gt=now).exists()
+    assert not Approval.objects.filter(approved_at__gt=now).exists()
 
 
 def test_demo_is_idempotent(capsys: pytest.CaptureFixture[str]) -> None:
