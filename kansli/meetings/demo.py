@@ -18,6 +18,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from kansli.access.demo import PERSONNEL_CODES
 from kansli.access.rules import EMPLOYEE_ROLES
 from kansli.files.extract import extract_file_text
 from kansli.files.models import StoredFile
@@ -37,7 +38,7 @@ from kansli.meetings.models import (
 from kansli.org.demo import TERM_START
 from kansli.org.models import Authority, Committee, ElectedPosition, Role, RoleAssignment, User
 from kansli.registry import actions as registry
-from kansli.registry.demo import RegistryDemo
+from kansli.registry.demo import SUBJECTS, RegistryDemo
 from kansli.registry.models import Case, CaseStatus
 from kansli.workdays.calendar import add_workdays
 
@@ -99,6 +100,7 @@ class MeetingsDemo:
         self.back = datetime.timedelta(days=max(45, round(365 * min(scale, 1.0))))
         self.per_meeting = ITEMS_PER_MEETING if scale >= 1 / 8 else 1
         self.registry = RegistryDemo(f"{seed}-agendas")
+        self.secret_opened: set[int] = set()  # authorities given a secret case for an agenda
         self.now = timezone.now()
         self.held = 0
         self.items = 0
@@ -145,8 +147,17 @@ class MeetingsDemo:
         ).order_by("opened_at")
         found = list(open_cases[: self.per_meeting])
         day = min(meeting.day - month, timezone.localdate(self.now))
+        # Of the diary's kinds of case, a secret one first (an individual's matter at SN,
+        # a non-public item; a pupil's at BUN, a tender at KS), then any; never a
+        # personnel case, which belongs in HR's access group, set up before this runs.
+        authority = meeting.body.authority
+        kinds = [s[3] for s in SUBJECTS[authority.code] if s[1] not in PERSONNEL_CODES]
+        secret = [kind for kind in kinds if kind is not None]
         while len(found) < self.per_meeting:
-            found.append(self.registry.open_case(meeting.body.authority, day))
+            first = secret and authority.pk not in self.secret_opened
+            secrecy = self.rng.choice(secret if first else kinds)
+            self.secret_opened.add(authority.pk)
+            found.append(self.registry.open_case(authority, day, secrecy=secrecy))
         return found
 
     def _prepare(self, meeting: Meeting) -> None:
